@@ -1,0 +1,46 @@
+/**
+ * The dialect seam: everything engine-specific about the SQL we emit. DuckDB is the engine today;
+ * PostgreSQL and warehouses come later by adding a dialect here, not by editing the compilers.
+ * Compilers take a `Dialect` and call its builders; `Sql.render(dialect)` does the quoting.
+ */
+import { sql, type Sql } from './fragment.js';
+
+export interface Dialect {
+  readonly name: 'duckdb' | 'postgres';
+  /** Quotes an identifier so any user-chosen name is safe and its case is kept. */
+  quoteIdent(name: string): string;
+  /** The placeholder text for the n-th (1-based) bound parameter. */
+  placeholder(position: number): string;
+  /** Real (floating) division; integer operands must not truncate. */
+  realDivide(numerator: Sql, denominator: Sql): Sql;
+  /** The first day of the month of a DATE, as a DATE. */
+  monthStart(date: Sql): Sql;
+  /** A floating-point cast. */
+  toDouble(expression: Sql): Sql;
+}
+
+function quoteDoubled(name: string): string {
+  if (name.includes('\u0000')) throw new Error('identifier contains a NUL character');
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export const duckdb: Dialect = {
+  name: 'duckdb',
+  quoteIdent: quoteDoubled,
+  placeholder: (position) => `$${position}`,
+  // DuckDB's `/` is real division already (`//` truncates); casting keeps DECIMAL operands exact
+  // to full double precision instead of the operand's scale.
+  realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE) / ${d})`,
+  monthStart: (date) => sql`CAST(date_trunc('month', ${date}) AS DATE)`,
+  toDouble: (x) => sql`CAST(${x} AS DOUBLE)`,
+};
+
+export const postgres: Dialect = {
+  name: 'postgres',
+  quoteIdent: quoteDoubled,
+  placeholder: (position) => `$${position}`,
+  // PostgreSQL's `/` truncates on integers, so real division needs the cast.
+  realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE PRECISION) / ${d})`,
+  monthStart: (date) => sql`CAST(date_trunc('month', ${date}) AS DATE)`,
+  toDouble: (x) => sql`CAST(${x} AS DOUBLE PRECISION)`,
+};

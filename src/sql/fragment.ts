@@ -1,0 +1,98 @@
+/**
+ * SQL as data: a fragment is a list of chunks — trusted text written in this codebase, identifiers
+ * and bound values — and only a {@link Dialect} turns it into a statement. User text never becomes
+ * SQL text: names go through the dialect's identifier quoting, values are bound parameters.
+ */
+import type { Dialect } from './dialect.js';
+
+/** A value bound to a statement parameter. */
+export type SqlValue = string | number | boolean | null | bigint;
+
+export type SqlChunk =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'ident'; readonly name: string }
+  | { readonly kind: 'value'; readonly value: SqlValue };
+
+export class Sql {
+  constructor(readonly chunks: readonly SqlChunk[]) {}
+
+  /** Renders for a dialect: the statement text with placeholders, and the values to bind. */
+  render(dialect: Dialect): { text: string; params: SqlValue[] } {
+    let text = '';
+    const params: SqlValue[] = [];
+    for (const chunk of this.chunks) {
+      switch (chunk.kind) {
+        case 'text':
+          text += chunk.text;
+          break;
+        case 'ident':
+          text += dialect.quoteIdent(chunk.name);
+          break;
+        case 'value':
+          params.push(chunk.value);
+          text += dialect.placeholder(params.length);
+          break;
+      }
+    }
+    return { text, params };
+  }
+}
+
+/** A value that may be interpolated into the `sql` tag. Plain JS values are bound. */
+export type SqlInterpolation = Sql | SqlValue;
+
+/**
+ * Tagged template: `sql\`SELECT ${ident('amount')} FROM t WHERE d >= ${from}\``. Nested `Sql`
+ * fragments are spliced in; every other interpolated value is a bound parameter.
+ */
+export function sql(strings: TemplateStringsArray, ...values: SqlInterpolation[]): Sql {
+  const chunks: SqlChunk[] = [];
+  strings.forEach((text, i) => {
+    if (text) chunks.push({ kind: 'text', text });
+    if (i < values.length) {
+      const value = values[i]!;
+      if (value instanceof Sql) chunks.push(...value.chunks);
+      else chunks.push({ kind: 'value', value });
+    }
+  });
+  return new Sql(chunks);
+}
+
+/** A quoted identifier (column, table or alias name). */
+export function ident(name: string): Sql {
+  return new Sql([{ kind: 'ident', name }]);
+}
+
+/** `a.b` as two quoted identifiers. */
+export function qualified(table: string, column: string): Sql {
+  return new Sql([
+    { kind: 'ident', name: table },
+    { kind: 'text', text: '.' },
+    { kind: 'ident', name: column },
+  ]);
+}
+
+/** Trusted SQL text written in this codebase (keywords, operators). Never pass user input here. */
+export function raw(text: string): Sql {
+  return new Sql([{ kind: 'text', text }]);
+}
+
+/** A bound value as a fragment, for building lists programmatically. */
+export function value(v: SqlValue): Sql {
+  return new Sql([{ kind: 'value', value: v }]);
+}
+
+/** Joins fragments with a trusted separator. */
+export function join(fragments: readonly Sql[], separator = ', '): Sql {
+  const chunks: SqlChunk[] = [];
+  fragments.forEach((fragment, i) => {
+    if (i > 0) chunks.push({ kind: 'text', text: separator });
+    chunks.push(...fragment.chunks);
+  });
+  return new Sql(chunks);
+}
+
+/** True when a fragment holds no chunks at all. */
+export function isEmpty(fragment: Sql): boolean {
+  return fragment.chunks.length === 0;
+}

@@ -1,0 +1,98 @@
+/**
+ * The one place that talks to DuckDB. A `Database` runs `Sql` fragments (rendered with the DuckDB
+ * dialect, values bound) and returns rows as plain JSON-friendly objects.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { duckdb, type Dialect } from '../sql/dialect.js';
+import type { Sql } from '../sql/fragment.js';
+
+/** A row as JavaScript values: numbers, strings, booleans, null (dates as `YYYY-MM-DD`). */
+export type Row = Record<string, unknown>;
+
+export interface DatabaseOptions {
+  /** Worker threads DuckDB may use; defaults to DuckDB's own choice (all cores). */
+  threads?: number;
+  /** Memory ceiling, e.g. `'4GB'`. */
+  memoryLimit?: string;
+}
+
+export class Database {
+  readonly dialect: Dialect = duckdb;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  /** Opens (creating if needed) a database file, or an in-memory database for `':memory:'`. */
+  static async open(path: string, options: DatabaseOptions = {}): Promise<Database> {
+    const config: Record<string, string> = {};
+    if (options.threads !== undefined) config['threads'] = String(options.threads);
+    if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+    const instance = await DuckDBInstance.create(path, config);
+    const connection = await instance.connect();
+    return new Database(instance, connection, path);
+  }
+
+  /** Runs a statement for its effect. */
+  async run(statement: Sql): Promise<void> {
+    const { text, params } = statement.render(this.dialect);
+    if (params.length === 0) await this.connection.run(text);
+    else await this.connection.run(text, params as DuckDBValue[]);
+  }
+
+  /** Runs a query and returns its rows; DECIMAL and BIGINT become numbers, DATE an ISO string. */
+  async all<T extends Row = Row>(query: Sql): Promise<T[]> {
+    const { text, params } = query.render(this.dialect);
+    const reader =
+      params.length === 0
+        ? await this.connection.runAndReadAll(text)
+        : await this.connection.runAndReadAll(text, params as DuckDBValue[]);
+    return reader.getRowObjectsJS().map(normalizeRow) as T[];
+  }
+
+  /** The first row of a query, or undefined. */
+  async one<T extends Row = Row>(query: Sql): Promise<T | undefined> {
+    const rows = await this.all<T>(query);
+    return rows[0];
+  }
+
+  /**
+   * Runs `work` inside a transaction: committed when it resolves, rolled back when it throws, so
+   * a failed import leaves the database exactly as it was.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Closes the connection and the database file. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** DuckDB's JS values, made plain: BIGINT/HUGEINT → number, DATE/TIMESTAMP → ISO string. */
+function normalizeRow(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [key, v] of Object.entries(row)) out[key] = normalizeValue(v);
+  return out;
+}
+
+function normalizeValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  return v;
+}

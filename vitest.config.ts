@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // DuckDB and the CLI spawn are CPU-heavy; two workers match the 2-core machines we run on.
+    maxWorkers: 2,
+    env: { TZ: 'UTC' },
+  },
+});
