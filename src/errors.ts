@@ -45,7 +45,8 @@ export function formatLocation(location: SourceLocation | undefined): string {
   if (location.file) {
     let where = location.file;
     if (location.line !== undefined) where += `:${location.line}`;
-    if (location.line !== undefined && location.column !== undefined) where += `:${location.column}`;
+    if (location.line !== undefined && typeof location.column === 'number') where += `:${location.column}`;
+    if (typeof location.column === 'string') where += ` (column ${location.column})`;
     parts.push(where);
   }
   if (location.key) parts.push(location.file ? `(${location.key})` : location.key);

@@ -5,8 +5,13 @@
  */
 import type { Dialect } from './dialect.js';
 
+/** A STRUCT of strings bound as one parameter (e.g. the column types given to a CSV reader). */
+export class StructValue {
+  constructor(readonly fields: Readonly<Record<string, string>>) {}
+}
+
 /** A value bound to a statement parameter. */
-export type SqlValue = string | number | boolean | null | bigint;
+export type SqlValue = string | number | boolean | null | bigint | StructValue;
 
 export type SqlChunk =
   | { readonly kind: 'text'; readonly text: string }

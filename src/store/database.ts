@@ -2,9 +2,9 @@
  * The one place that talks to DuckDB. A `Database` runs `Sql` fragments (rendered with the DuckDB
  * dialect, values bound) and returns rows as plain JSON-friendly objects.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { duckdb, type Dialect } from '../sql/dialect.js';
-import type { Sql } from '../sql/fragment.js';
+import { StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
 
 /** A row as JavaScript values: numbers, strings, booleans, null (dates as `YYYY-MM-DD`). */
 export type Row = Record<string, unknown>;
@@ -39,7 +39,7 @@ export class Database {
   async run(statement: Sql): Promise<void> {
     const { text, params } = statement.render(this.dialect);
     if (params.length === 0) await this.connection.run(text);
-    else await this.connection.run(text, params as DuckDBValue[]);
+    else await this.connection.run(text, params.map(toDuckDBValue));
   }
 
   /** Runs a query and returns its rows; DECIMAL and BIGINT become numbers, DATE an ISO string. */
@@ -48,7 +48,7 @@ export class Database {
     const reader =
       params.length === 0
         ? await this.connection.runAndReadAll(text)
-        : await this.connection.runAndReadAll(text, params as DuckDBValue[]);
+        : await this.connection.runAndReadAll(text, params.map(toDuckDBValue));
     return reader.getRowObjectsJS().map(normalizeRow) as T[];
   }
 
@@ -95,4 +95,8 @@ function normalizeValue(v: unknown): unknown {
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
   }
   return v;
+}
+
+function toDuckDBValue(v: SqlValue): DuckDBValue {
+  return v instanceof StructValue ? structValue({ ...v.fields }) : v;
 }

@@ -1,0 +1,148 @@
+/**
+ * Compiles the model into the margin query: one row per customer (or per customer and month) with
+ * revenue, direct costs, acquisition cost, cost to serve and margin, plus the cost of every
+ * activity and resource. Pure: it returns SQL and binds; `run-margin.ts` executes it.
+ *
+ * The query, in outline (`?` are bound values):
+ * ```sql
+ * WITH event_minutes AS (   -- a logged minutes value wins over the time equation
+ *   SELECT customer_id, activity, COALESCE(minutes, CASE activity WHEN ? THEN <equation> … END) AS minutes
+ *   FROM activities WHERE date BETWEEN ? AND ?),
+ * activity_totals AS (SELECT customer_id, count(*) FILTER (WHERE activity = ?) AS "events:…",
+ *                       sum(minutes) FILTER (WHERE activity = ?) AS "minutes:…" … GROUP BY ALL),
+ * revenue_totals, usage_totals, channel_totals AS (… spend of the channel-month ÷ customers it acquired …)
+ * SELECT customer_id, revenue, "direct:…" = unit_cost × usage or share × revenue,
+ *        "cost:…" = minutes × capacity cost rate, acquisition_cost, serve_cost, margin
+ * FROM (the four totals UNION ALL BY NAME, summed per customer)
+ * ```
+ */
+import { compileTimeEquation, type ValueType } from '../expr/index.js';
+import type { Model } from '../model/model-types.js';
+import type { Dialect } from '../sql/dialect.js';
+import { ident, join, raw, sql, value, type Sql } from '../sql/fragment.js';
+import {
+  activityCostColumn,
+  directCostColumn,
+  eventsColumn,
+  minutesColumn,
+  resourceCostColumn,
+  resourceMinutesColumn,
+  usageColumn,
+} from './margin-columns.js';
+
+export interface MarginGrain {
+  /** Split each customer's margin by calendar month. */
+  readonly byMonth: boolean;
+}
+
+/** The event columns and their types, as checked by `checkEquations`. */
+export type EventColumns = ReadonlyMap<string, ValueType>;
+
+/** SQL for the minutes of every activity event in the period (logged minutes win). */
+export function compileEventMinutes(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain, extraColumns: Sql[] = []): Sql {
+  const branches = model.activities.map(
+    (a) => sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, ident, columns))}`,
+  );
+  const equation = branches.length > 0 ? sql`CASE activity${join(branches, '')} END` : raw('NULL');
+  const month = grain.byMonth ? sql`${dialect.monthStart(raw('date'))} AS month, ` : raw('');
+  const extras = extraColumns.length > 0 ? sql`, ${join(extraColumns)}` : raw('');
+  return sql`SELECT customer_id, ${month}activity, COALESCE(minutes, ${equation}) AS minutes${extras}
+    FROM activities WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE)`;
+}
+
+/** The margin query; see the module comment for its shape. */
+export function compileMargin(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain): Sql {
+  const { from, to } = model.period;
+  const inPeriod = (column: string) => sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+  const keys = grain.byMonth ? raw('customer_id, month') : raw('customer_id');
+  const monthOf = (column: string) => (grain.byMonth ? sql`${dialect.monthStart(ident(column))} AS month, ` : raw(''));
+
+  const activityAggregates = model.activities.flatMap((a) => [
+    sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
+    sql`sum(minutes) FILTER (WHERE activity = ${a.name}) AS ${ident(minutesColumn(a.name))}`,
+  ]);
+  const metrics = [...new Set(model.directCosts.flatMap((d) => (d.kind === 'usage' ? [d.metric] : [])))];
+  const usageAggregates = metrics.map((m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`);
+
+  const parts: Sql[] = [
+    sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ALL`,
+    sql`SELECT ${keys}, ${join([...activityAggregates, raw('count(*) FILTER (WHERE minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) AS invalid_minutes')])}
+        FROM event_minutes GROUP BY ALL`,
+    sql`SELECT ${keys}, channel_cost FROM channel_totals`,
+  ];
+  if (usageAggregates.length > 0) parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ALL`);
+
+  const summed = [
+    raw('sum(revenue) AS revenue'),
+    raw('sum(transactions) AS transactions'),
+    raw('sum(channel_cost) AS channel_cost'),
+    raw('sum(invalid_minutes) AS invalid_minutes'),
+    ...model.activities.flatMap((a) => [
+      sql`sum(${ident(eventsColumn(a.name))}) AS ${ident(eventsColumn(a.name))}`,
+      sql`sum(${ident(minutesColumn(a.name))}) AS ${ident(minutesColumn(a.name))}`,
+    ]),
+    ...metrics.map((m) => sql`sum(${ident(usageColumn(m))}) AS ${ident(usageColumn(m))}`),
+  ];
+
+  return sql`WITH
+    event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
+    revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}),
+    usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}),
+    new_customers AS (
+      SELECT customer_id, channel, ${dialect.monthStart(raw('acquired_on'))} AS acquisition_month
+      FROM customers WHERE ${inPeriod('acquired_on')} AND channel IS NOT NULL),
+    channel_spend AS (SELECT channel, month AS acquisition_month, sum(amount) AS spend FROM spend WHERE ${inPeriod('month')} GROUP BY ALL),
+    channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY ALL),
+    channel_totals AS (
+      SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${dialect.realDivide(raw('s.spend'), raw('c.acquired'))} AS channel_cost
+      FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
+    combined AS (SELECT ${keys}, ${join(summed)} FROM (${join(parts, ' UNION ALL BY NAME ')}) GROUP BY ALL)
+  SELECT ${join(finalColumns(model, grain))} FROM combined`;
+}
+
+/** Money columns derived from the summed quantities: every cost is a quantity × a model rate. */
+function finalColumns(model: Model, grain: MarginGrain): Sql[] {
+  const zero = (column: string) => sql`COALESCE(${ident(column)}, 0)`;
+  const revenue = raw('CAST(COALESCE(revenue, 0) AS DOUBLE)');
+  const rateOf = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
+  const activityCost = new Map(model.activities.map((a) => [a.name, sql`(${zero(minutesColumn(a.name))} * ${value(rateOf.get(a.resource) ?? 0)})`]));
+  const directCost = new Map(
+    model.directCosts.map((d) => [
+      d.name,
+      d.kind === 'usage' ? sql`(${zero(usageColumn(d.metric))} * ${value(d.unitCost)})` : sql`(${revenue} * ${value(d.share)})`,
+    ]),
+  );
+  const sum = (terms: Sql[]) => (terms.length > 0 ? sql`(${join(terms, ' + ')})` : raw('0.0'));
+  const directTotal = sum([...directCost.values()]);
+  const acquisitionTotal = sum([
+    ...model.activities.filter((a) => a.purpose === 'acquire').map((a) => activityCost.get(a.name)!),
+    raw('COALESCE(channel_cost, 0)'),
+  ]);
+  const serveTotal = sum(model.activities.filter((a) => a.purpose === 'serve').map((a) => activityCost.get(a.name)!));
+
+  return [
+    raw('customer_id'),
+    ...(grain.byMonth ? [raw('month')] : []),
+    sql`${revenue} AS revenue`,
+    sql`${directTotal} AS direct_cost`,
+    sql`${acquisitionTotal} AS acquisition_cost`,
+    sql`${serveTotal} AS serve_cost`,
+    sql`(${revenue} - ${directTotal} - ${acquisitionTotal} - ${serveTotal}) AS margin`,
+    raw('CAST(COALESCE(transactions, 0) AS BIGINT) AS transactions'),
+    raw('CAST(COALESCE(channel_cost, 0) AS DOUBLE) AS channel_cost'),
+    raw('CAST(COALESCE(invalid_minutes, 0) AS BIGINT) AS invalid_minutes'),
+    ...[...directCost].map(([name, cost]) => sql`${cost} AS ${ident(directCostColumn(name))}`),
+    ...model.activities.flatMap((a) => [
+      sql`CAST(${zero(eventsColumn(a.name))} AS BIGINT) AS ${ident(eventsColumn(a.name))}`,
+      sql`${zero(minutesColumn(a.name))} AS ${ident(minutesColumn(a.name))}`,
+      sql`${activityCost.get(a.name)!} AS ${ident(activityCostColumn(a.name))}`,
+    ]),
+    ...model.resources.flatMap((r) => {
+      const using = model.activities.filter((a) => a.resource === r.name);
+      return [
+        sql`${sum(using.map((a) => zero(minutesColumn(a.name))))} AS ${ident(resourceMinutesColumn(r.name))}`,
+        sql`${sum(using.map((a) => activityCost.get(a.name)!))} AS ${ident(resourceCostColumn(r.name))}`,
+      ];
+    }),
+  ];
+}

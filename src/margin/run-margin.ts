@@ -1,0 +1,260 @@
+/**
+ * Computes the margin report: compiles the model, materialises one row per customer (or customer
+ * and month) in DuckDB, and aggregates totals, groups, capacity and unallocated spend from it.
+ * Nothing per event comes into JavaScript; only the rows asked for do.
+ */
+import path from 'node:path';
+import { didYouMean, TierwiseError, type Problem } from '../errors.js';
+import { equationColumns } from '../expr/index.js';
+import type { Model } from '../model/model-types.js';
+import type { Project } from '../project.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import type { Database, Row } from '../store/database.js';
+import { checkEquations, eventColumnTypes } from './check-equations.js';
+import { compileEventMinutes, compileMargin, type EventColumns } from './compile-margin.js';
+import {
+  activityCostColumn,
+  directCostColumn,
+  eventsColumn,
+  minutesColumn,
+  MONEY_FIELDS,
+  resourceCostColumn,
+  resourceMinutesColumn,
+} from './margin-columns.js';
+import type { CustomerMargin, GroupMargin, MarginReport, ResourceCapacity } from './margin-report.js';
+
+export const SORT_FIELDS = [...MONEY_FIELDS, 'margin_pct', 'customer_id', 'customers'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+export interface MarginOptions {
+  /** Group by `month` and/or customer attributes; empty: one row per customer. */
+  readonly by?: readonly string[];
+  /** Order of the rows; default margin, descending. */
+  readonly sort?: { readonly field: SortField; readonly descending: boolean };
+  /** Only the first N rows (totals still cover everyone). */
+  readonly top?: number;
+}
+
+const MARGIN_TABLE = 'tw_margin';
+
+/**
+ * Margin per customer over the model's period, by DESIGN.md's definition: revenue − direct cost −
+ * acquisition cost − cost to serve, with unused capacity and unallocated channel spend reported
+ * apart (they are nobody's cost).
+ */
+export async function computeMargin(project: Pick<Project, 'db' | 'model'>, options: MarginOptions = {}): Promise<MarginReport> {
+  const { db, model } = project;
+  const by = [...(options.by ?? [])];
+  const attributes = by.filter((b) => b !== 'month');
+  await checkAttributes(db, attributes);
+  const columns = await eventColumnTypes(db);
+  checkEquations(model, columns);
+
+  const byMonth = by.includes('month');
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(MARGIN_TABLE)} AS ${compileMargin(model, db.dialect, columns, { byMonth })}`);
+  await checkMinutes(db, model, columns);
+
+  const sort = options.sort ?? { field: 'margin', descending: true };
+  const report: MarginReport = {
+    name: model.name,
+    currency: model.currency,
+    period: { ...model.period },
+    by,
+    totals: await totals(db),
+    unused_capacity: await capacity(db, model),
+    unallocated_acquisition_spend: await unallocatedSpend(db, model),
+    activities: await activityTotals(db, model),
+  };
+  if (by.length === 0) report.customers = await customerRows(db, model, sort, options.top);
+  else report.groups = await groupRows(db, by, sort, options.top);
+  return report;
+}
+
+async function checkAttributes(db: Database, attributes: readonly string[]): Promise<void> {
+  if (attributes.length === 0) return;
+  const known = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name).filter((c) => !c.startsWith('_tw_'));
+  const problems: Problem[] = attributes
+    .filter((a) => !known.includes(a))
+    .map((a) => ({
+      code: 'usage' as const,
+      message: `--by ${a}: customers have no attribute "${a}"`,
+      hint: didYouMean(a, known) ?? `use month or one of: ${known.join(', ')}`,
+    }));
+  if (problems.length > 0) throw new TierwiseError(problems);
+}
+
+/** Events whose minutes came out empty or negative would silently cost nothing: refuse them. */
+async function checkMinutes(db: Database, model: Model, columns: EventColumns): Promise<void> {
+  const bad = await db.one<{ n: number }>(sql`SELECT sum(invalid_minutes) AS n FROM ${ident(MARGIN_TABLE)}`);
+  if (!bad?.n) return;
+  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('_tw_line')]);
+  const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
+    SELECT e.activity, count(*) AS events, min(e._tw_line) AS line, any_value(f.path) AS path, count(*) FILTER (WHERE e.minutes < 0) AS negative
+    FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
+    WHERE e.minutes IS NULL OR NOT isfinite(e.minutes) OR e.minutes < 0
+    GROUP BY e.activity ORDER BY e.activity`);
+  throw new TierwiseError(
+    rows.map((r) => {
+      const activity = model.activities.find((a) => a.name === r.activity);
+      const drivers = activity ? equationColumns(activity.timeEquation) : [];
+      const what = r.negative > 0 ? 'negative minutes' : 'no minutes';
+      return {
+        code: 'data_invalid' as const,
+        message: `${r.events} ${r.activity} events have ${what} (first on this line): the time equation "${activity?.minutesSource}" gave ${r.negative > 0 ? 'a value below 0' : 'no value'}`,
+        location: { file: r.path ?? 'activities', line: r.line },
+        hint:
+          drivers.length > 0
+            ? `fill ${drivers.join(', ')} on those rows, log their minutes, or give a default in the model, e.g. coalesce(${drivers[0]}, 1)`
+            : 'log their minutes or fix the equation',
+      };
+    }),
+  );
+}
+
+async function totals(db: Database): Promise<MarginReport['totals']> {
+  const row = await db.one(sql`
+    SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
+           COALESCE(sum(margin) FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
+           ${join(MONEY_FIELDS.map((f) => sql`COALESCE(sum(${ident(f)}), 0) AS ${ident(f)}`))},
+           COALESCE(sum(channel_cost), 0) AS channel_cost
+    FROM (SELECT customer_id, ${join([...MONEY_FIELDS, 'channel_cost'].map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))}
+          FROM ${ident(MARGIN_TABLE)} GROUP BY customer_id)`);
+  const t = row as Record<string, number>;
+  return {
+    customers: t['customers']!,
+    unprofitable_customers: t['unprofitable_customers']!,
+    margin_of_unprofitable: t['margin_of_unprofitable']!,
+    revenue: t['revenue']!,
+    direct_cost: t['direct_cost']!,
+    acquisition_cost: t['acquisition_cost']!,
+    serve_cost: t['serve_cost']!,
+    margin: t['margin']!,
+    margin_pct: t['revenue'] ? t['margin']! / t['revenue'] : null,
+    channel_cost: t['channel_cost']!,
+  };
+}
+
+async function capacity(db: Database, model: Model): Promise<ResourceCapacity[]> {
+  if (model.resources.length === 0) return [];
+  const used = await db.one(sql`SELECT ${join(
+    model.resources.flatMap((r, i) => [
+      sql`COALESCE(sum(${ident(resourceMinutesColumn(r.name))}), 0) AS ${ident(`m${i}`)}`,
+      sql`COALESCE(sum(${ident(resourceCostColumn(r.name))}), 0) AS ${ident(`c${i}`)}`,
+    ]),
+  )} FROM ${ident(MARGIN_TABLE)}`);
+  return model.resources.map((r, i) => {
+    const usedMinutes = Number(used?.[`m${i}`] ?? 0);
+    const usedCost = Number(used?.[`c${i}`] ?? 0);
+    const capacityMinutes = r.capacityHours * 60;
+    return {
+      resource: r.name,
+      cost: r.cost,
+      capacity_minutes: capacityMinutes,
+      cost_per_minute: r.costPerMinute,
+      used_minutes: usedMinutes,
+      used_cost: usedCost,
+      unused_minutes: capacityMinutes - usedMinutes,
+      unused_cost: r.cost - usedCost,
+      utilization: usedMinutes / capacityMinutes,
+    };
+  });
+}
+
+/** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
+async function unallocatedSpend(db: Database, model: Model): Promise<MarginReport['unallocated_acquisition_spend']> {
+  const { from, to } = model.period;
+  const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
+    SELECT s.channel, strftime(s.month, '%Y-%m') AS month, CAST(sum(s.amount) AS DOUBLE) AS amount
+    FROM spend s
+    WHERE s.month BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)
+      AND NOT EXISTS (SELECT 1 FROM customers c
+                      WHERE c.channel = s.channel AND c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)
+                        AND date_trunc('month', c.acquired_on) = s.month)
+    GROUP BY ALL ORDER BY month, channel`);
+  return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
+}
+
+async function activityTotals(db: Database, model: Model): Promise<MarginReport['activities']> {
+  if (model.activities.length === 0) return [];
+  const row = (await db.one(sql`SELECT ${join(
+    model.activities.flatMap((a, i) => [
+      sql`COALESCE(sum(${ident(eventsColumn(a.name))}), 0) AS ${ident(`e${i}`)}`,
+      sql`COALESCE(sum(${ident(minutesColumn(a.name))}), 0) AS ${ident(`m${i}`)}`,
+      sql`COALESCE(sum(${ident(activityCostColumn(a.name))}), 0) AS ${ident(`c${i}`)}`,
+    ]),
+  )} FROM ${ident(MARGIN_TABLE)}`)) as Row;
+  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
+  return model.activities.map((a, i) => ({
+    activity: a.name,
+    resource: a.resource,
+    purpose: a.purpose,
+    cost_per_minute: rate.get(a.resource) ?? 0,
+    events: Number(row[`e${i}`]),
+    minutes: Number(row[`m${i}`]),
+    cost: Number(row[`c${i}`]),
+  }));
+}
+
+function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
+  const direction = raw(sort.descending ? 'DESC' : 'ASC');
+  return sql`ORDER BY ${ident(sort.field)} ${direction} NULLS LAST, ${tiebreak}`;
+}
+
+const limit = (top: number | undefined) => (top === undefined ? raw('') : sql` LIMIT ${top}`);
+
+async function customerRows(db: Database, model: Model, sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<CustomerMargin[]> {
+  const field = sort.field === 'customers' ? { ...sort, field: 'margin' as const } : sort;
+  const rows = await db.all(sql`
+    SELECT *, CASE WHEN revenue <> 0 THEN margin / revenue END AS margin_pct
+    FROM ${ident(MARGIN_TABLE)} ${orderBy(field, raw('customer_id'))}${limit(top)}`);
+  return rows.map((r) => ({
+    customer_id: String(r['customer_id']),
+    revenue: r['revenue'] as number,
+    direct_cost: r['direct_cost'] as number,
+    acquisition_cost: r['acquisition_cost'] as number,
+    serve_cost: r['serve_cost'] as number,
+    margin: r['margin'] as number,
+    margin_pct: (r['margin_pct'] as number | null) ?? null,
+    transactions: r['transactions'] as number,
+    channel_cost: r['channel_cost'] as number,
+    direct_costs: Object.fromEntries(model.directCosts.map((d) => [d.name, r[directCostColumn(d.name)] as number])),
+    activities: Object.fromEntries(
+      model.activities
+        .filter((a) => (r[eventsColumn(a.name)] as number) > 0)
+        .map((a) => [a.name, { events: r[eventsColumn(a.name)] as number, minutes: r[minutesColumn(a.name)] as number, cost: r[activityCostColumn(a.name)] as number }]),
+    ),
+    resources: Object.fromEntries(
+      model.resources
+        .filter((res) => (r[resourceMinutesColumn(res.name)] as number) > 0)
+        .map((res) => [res.name, { minutes: r[resourceMinutesColumn(res.name)] as number, cost: r[resourceCostColumn(res.name)] as number }]),
+    ),
+  }));
+}
+
+async function groupRows(db: Database, by: readonly string[], sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<GroupMargin[]> {
+  const keys = by.map((b) => (b === 'month' ? sql`strftime(m.month, '%Y-%m') AS month` : sql`c.${ident(b)} AS ${ident(b)}`));
+  const keyNames = join(by.map((b) => ident(b)));
+  const field = sort.field === 'customer_id' ? { ...sort, field: 'customers' as const } : sort;
+  // A customer is unprofitable in a group when its margin within that group is negative.
+  const rows = await db.all(sql`
+    SELECT ${keyNames}, count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
+           ${join(MONEY_FIELDS.map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))},
+           CASE WHEN sum(revenue) <> 0 THEN sum(margin) / sum(revenue) END AS margin_pct
+    FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
+          FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id) GROUP BY ALL)
+    GROUP BY ${keyNames} ${orderBy(field, keyNames)}${limit(top)}`);
+  return rows.map((r) => ({
+    key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),
+    customers: r['customers'] as number,
+    unprofitable_customers: r['unprofitable_customers'] as number,
+    revenue: r['revenue'] as number,
+    direct_cost: r['direct_cost'] as number,
+    acquisition_cost: r['acquisition_cost'] as number,
+    serve_cost: r['serve_cost'] as number,
+    margin: r['margin'] as number,
+    margin_pct: (r['margin_pct'] as number | null) ?? null,
+  }));
+}
+
+/** The model file name, for messages. */
+export const modelFileName = (model: Model) => path.basename(model.file);

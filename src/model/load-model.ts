@@ -1,0 +1,202 @@
+/**
+ * Loads `tierwise.yaml`: YAML syntax, then the schema, then the model's own rules (an activity's
+ * resource must exist, time equations must parse, the period must run forwards). Every problem is
+ * collected and reported together with its line and key, and a hint where one helps.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
+import { parseTimeEquation, type Expr } from '../expr/index.js';
+import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
+import type { Activity, DirectCost, Model, Resource, SourceKind, SourceSpec } from './model-types.js';
+import { YamlPositions } from './yaml-positions.js';
+
+export const MODEL_FILE_NAME = 'tierwise.yaml';
+
+/** Reads, validates and types the model file at `file`. Throws `TierwiseError` listing every problem. */
+export async function loadModel(file: string): Promise<Model> {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch {
+    throw new TierwiseError({
+      code: 'model_not_found',
+      message: `cannot read the model file ${file}`,
+      hint: 'run `tierwise init` to create one, or pass --project DIR',
+    });
+  }
+  return parseModel(text, absolute);
+}
+
+/** Validates model text; `file` is used for locations and to resolve relative source paths. */
+export function parseModel(text: string, file: string): Model {
+  const display = path.basename(file);
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new TierwiseError(
+      document.errors.map((error) => ({
+        code: 'model_syntax' as const,
+        message: `YAML syntax: ${error.message.split('\n')[0]}`,
+        location: { file: display, line: error.linePos?.[0].line, column: error.linePos?.[0].col },
+        hint: 'check the indentation and that strings containing ": " or "#" are quoted',
+      })),
+    );
+  }
+  const positions = new YamlPositions(document, lineCounter);
+  const at = (keyPath: readonly PropertyKey[]) => {
+    const position = positions.of(keyPath);
+    return { file: display, line: position?.line, key: keyPath.join('.') || undefined };
+  };
+
+  const parsed = modelSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
+  }
+  const raw = parsed.data;
+  const problems: Problem[] = [];
+
+  if (raw.period.from > raw.period.to) {
+    problems.push({
+      code: 'model_invalid',
+      message: `the period ends (${raw.period.to}) before it starts (${raw.period.from})`,
+      location: at(['period', 'to']),
+      hint: 'swap "from" and "to"',
+    });
+  }
+
+  const resources: Resource[] = Object.entries(raw.resources).map(([name, r]) => ({
+    name,
+    cost: r.cost,
+    capacityHours: r.capacity_hours,
+    costPerMinute: r.cost / (r.capacity_hours * 60),
+  }));
+  const resourceNames = resources.map((r) => r.name);
+
+  const activities: Activity[] = [];
+  for (const [name, a] of Object.entries(raw.activities)) {
+    if (!resourceNames.includes(a.resource)) {
+      problems.push({
+        code: 'model_invalid',
+        message: `activity ${name}: unknown resource "${a.resource}"`,
+        location: at(['activities', name, 'resource']),
+        hint: didYouMean(a.resource, resourceNames) ?? `define it under resources: (${resourceNames.join(', ') || 'none yet'})`,
+      });
+    }
+    const minutesSource = String(a.minutes);
+    const result = parseTimeEquation(minutesSource);
+    const minutesPath = ['activities', name, 'minutes'];
+    if (!result.ok) {
+      for (const p of result.problems) {
+        const position = positions.ofValueCharacter(minutesPath, p.offset);
+        problems.push({
+          code: p.code,
+          message: `activity ${name}: ${p.message}`,
+          location: { file: display, line: position?.line, column: position?.column, key: minutesPath.join('.') },
+          hint: p.hint,
+        });
+      }
+    }
+    activities.push({
+      name,
+      resource: a.resource,
+      purpose: a.purpose ?? 'serve',
+      minutesSource,
+      timeEquation: result.ok ? result.expr : placeholderExpr,
+      line: positions.of(minutesPath)?.line,
+    });
+  }
+
+  const directCosts: DirectCost[] = Object.entries(raw.direct_costs ?? {}).map(([name, c]) =>
+    'metric' in c
+      ? { kind: 'usage', name, metric: c.metric, unitCost: c.unit_cost }
+      : { kind: 'revenue_share', name, share: c.share_of_revenue },
+  );
+
+  throwIfProblems(problems);
+
+  const dir = path.dirname(file);
+  return {
+    file,
+    dir,
+    name: raw.name,
+    currency: raw.currency,
+    period: raw.period,
+    sources: sourceSpecs(raw.sources),
+    resources,
+    activities,
+    directCosts,
+    acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
+    lineOf: (keyPath) => positions.of(keyPath)?.line,
+    locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
+  };
+}
+
+// Never compiled: the model only reaches callers when every equation parsed.
+const placeholderExpr: Expr = { kind: 'number', value: 0, span: { start: 0, end: 0 } };
+
+function sourceSpecs(sources: RawModel['sources']): Partial<Record<SourceKind, SourceSpec>> {
+  const specs: Partial<Record<SourceKind, SourceSpec>> = {};
+  for (const [kind, source] of Object.entries(sources) as [SourceKind, RawSource | undefined][]) {
+    if (source !== undefined) specs[kind] = sourceSpec(kind, source);
+  }
+  return specs;
+}
+
+function sourceSpec(kind: SourceKind, source: RawSource): SourceSpec {
+  if (typeof source === 'string') return { kind, patterns: [source], columns: {} };
+  if (Array.isArray(source)) return { kind, patterns: source, columns: {} };
+  return {
+    kind,
+    patterns: source.paths ?? [source.path!],
+    columns: source.columns ?? {},
+    format: source.format,
+    delimiter: source.delimiter,
+    dateFormat: source.date_format,
+  };
+}
+
+type Locate = (keyPath: readonly PropertyKey[]) => Problem['location'];
+
+/** Turns one schema issue into problems a user can act on (one per unknown key). */
+function schemaProblems(issue: z.core.$ZodIssue, at: Locate): Problem[] {
+  const keyPath = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      code: 'model_invalid' as const,
+      message: `unknown key "${key}"`,
+      location: at([...keyPath, key]),
+      hint: didYouMean(key, knownKeys(keyPath)) ?? `remove it; known keys here: ${knownKeys(keyPath).join(', ')}`,
+    }));
+  }
+  const name = keyPath.length > 0 ? keyPath.join('.') : 'the model';
+  let message = `${name} ${issue.message}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = `${name} is missing`;
+  else if (issue.code === 'invalid_type') message = `${name} must be ${article(issue.expected)}`;
+  else if (issue.code === 'too_small' || issue.code === 'too_big') message = `${name}: ${issue.message.replace(/^Too (small|big): /, '')}`;
+  else if (issue.code === 'invalid_value') message = `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return [{ code: 'model_invalid', message, location: at(keyPath) }];
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Known keys at a path, for did-you-mean on unknown ones. */
+function knownKeys(keyPath: readonly PropertyKey[]): string[] {
+  const parent = keyPath[0];
+  if (keyPath.length === 0) {
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition'];
+  }
+  if (parent === 'period') return ['from', 'to'];
+  if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
+  if (parent === 'sources') return ['path', 'paths', 'columns', 'format', 'delimiter', 'date_format'];
+  if (parent === 'resources') return ['cost', 'capacity_hours', 'description'];
+  if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
+  if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
+  if (parent === 'acquisition') return ['spend'];
+  return [];
+}

@@ -1,0 +1,86 @@
+/**
+ * The schema of `tierwise.yaml` as the user writes it (snake_case keys, DESIGN.md's contract).
+ * `load-model.ts` validates against it and then turns the raw document into the typed `Model`.
+ */
+import { z } from 'zod';
+
+const isoDate = z
+  .string({ error: 'must be a date written YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    error: 'is not a real calendar date',
+  });
+
+const identifierLike = z.string().min(1, { error: 'must not be empty' });
+
+export const sourceFormatSchema = z.enum(['csv', 'tsv', 'parquet', 'jsonl']);
+
+const sourceObjectSchema = z
+  .object({
+    path: z.string().min(1).optional(),
+    paths: z.array(z.string().min(1)).min(1).optional(),
+    columns: z.record(z.string(), z.string().min(1)).optional(),
+    format: sourceFormatSchema.optional(),
+    delimiter: z.string().length(1, { error: 'must be a single character' }).optional(),
+    date_format: z.string().min(2).optional(),
+  })
+  .strict()
+  .refine((s) => (s.path === undefined) !== (s.paths === undefined), {
+    error: 'give exactly one of "path" or "paths"',
+  });
+
+/** A source: a path (glob allowed), a list of paths, or an object with a column mapping. */
+export const sourceSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1), sourceObjectSchema]);
+
+export const resourceSchema = z
+  .object({
+    cost: z.number({ error: 'must be a number (the cost over the period)' }).nonnegative(),
+    capacity_hours: z.number({ error: 'must be a number of hours' }).positive({ error: 'must be more than 0' }),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const activitySchema = z
+  .object({
+    resource: identifierLike,
+    minutes: z.union([z.number().nonnegative(), z.string().min(1)], {
+      error: 'must be a number of minutes or a time equation such as "15 + 45 * (severity = \'high\')"',
+    }),
+    purpose: z.enum(['serve', 'acquire']).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+export const directCostSchema = z.union([
+  z.object({ metric: identifierLike, unit_cost: z.number().nonnegative(), description: z.string().optional() }).strict(),
+  z
+    .object({ share_of_revenue: z.number().min(0).max(1, { error: 'is a share: 0.03 means 3%' }), description: z.string().optional() })
+    .strict(),
+]);
+
+export const modelSchema = z
+  .object({
+    name: z.string().min(1),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as USD or EUR' })
+      .default('USD'),
+    period: z.object({ from: isoDate, to: isoDate }).strict(),
+    sources: z
+      .object({
+        customers: sourceSchema,
+        transactions: sourceSchema,
+        activities: sourceSchema,
+        usage: sourceSchema.optional(),
+        spend: sourceSchema.optional(),
+      })
+      .strict(),
+    resources: z.record(identifierLike, resourceSchema),
+    activities: z.record(identifierLike, activitySchema),
+    direct_costs: z.record(identifierLike, directCostSchema).optional(),
+    acquisition: z.object({ spend: z.enum(['per_new_customer']) }).strict().optional(),
+  })
+  .strict();
+
+export type RawModel = z.infer<typeof modelSchema>;
+export type RawSource = z.infer<typeof sourceSchema>;

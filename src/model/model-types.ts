@@ -1,0 +1,79 @@
+/**
+ * The typed model that every other domain reads: `tierwise.yaml` validated, resolved and named in
+ * the domain's words (camelCase here; the file itself is snake_case).
+ */
+import type { Expr } from '../expr/index.js';
+
+export type SourceKind = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend';
+export const SOURCE_KINDS: readonly SourceKind[] = ['customers', 'transactions', 'activities', 'usage', 'spend'];
+
+export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
+
+/** Where one canonical table's rows come from. */
+export interface SourceSpec {
+  readonly kind: SourceKind;
+  /** Paths or glob patterns, relative to the model file's folder. */
+  readonly patterns: readonly string[];
+  /** Canonical column → the header in the user's file. */
+  readonly columns: Readonly<Record<string, string>>;
+  /** Overrides detection by file extension. */
+  readonly format?: SourceFormat;
+  readonly delimiter?: string;
+  /** strptime format for the date columns, e.g. `%d/%m/%Y`; ISO dates need none. */
+  readonly dateFormat?: string;
+}
+
+/** A resource whose time is consumed by activities (an engineer, a support agent). */
+export interface Resource {
+  readonly name: string;
+  /** Cost over the period, in the model's currency. */
+  readonly cost: number;
+  /** Practical capacity over the period, in hours. */
+  readonly capacityHours: number;
+  /** Kaplan & Anderson's capacity cost rate: cost ÷ practical capacity, per minute. */
+  readonly costPerMinute: number;
+}
+
+export type ActivityPurpose = 'serve' | 'acquire';
+
+export interface Activity {
+  readonly name: string;
+  readonly resource: string;
+  readonly purpose: ActivityPurpose;
+  /** The time equation as written (a number is kept as its text). */
+  readonly minutesSource: string;
+  /** The parsed time equation. */
+  readonly timeEquation: Expr;
+  /** Model line of the `minutes` key, for error messages. */
+  readonly line?: number;
+}
+
+export type DirectCost =
+  | { readonly kind: 'usage'; readonly name: string; readonly metric: string; readonly unitCost: number }
+  | { readonly kind: 'revenue_share'; readonly name: string; readonly share: number };
+
+export interface Period {
+  /** Inclusive, ISO `YYYY-MM-DD`. */
+  readonly from: string;
+  /** Inclusive, ISO `YYYY-MM-DD`. */
+  readonly to: string;
+}
+
+export interface Model {
+  /** Absolute path of `tierwise.yaml`. */
+  readonly file: string;
+  /** The project folder (the model file's folder). */
+  readonly dir: string;
+  readonly name: string;
+  readonly currency: string;
+  readonly period: Period;
+  readonly sources: Readonly<Partial<Record<SourceKind, SourceSpec>>>;
+  readonly resources: readonly Resource[];
+  readonly activities: readonly Activity[];
+  readonly directCosts: readonly DirectCost[];
+  readonly acquisition: { readonly spend: 'per_new_customer' };
+  /** Line of a dotted key path in the model file, for errors found after loading. */
+  lineOf(keyPath: readonly (string | number)[]): number | undefined;
+  /** Line and column of a character inside a scalar value (e.g. a time equation). */
+  locateInValue(keyPath: readonly (string | number)[], characterOffset: number): { line: number; column: number } | undefined;
+}

@@ -1,0 +1,73 @@
+/**
+ * A project is a folder with `tierwise.yaml`, its data files and `.tierwise/` (the DuckDB database,
+ * safe to delete: it is rebuilt from the data). Opening a project loads the model and brings the
+ * database up to date with the files, so every command reflects what is in `data/` now.
+ */
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { TierwiseError } from './errors.js';
+import { loadModel, MODEL_FILE_NAME } from './model/load-model.js';
+import type { Model } from './model/model-types.js';
+import { Database, type DatabaseOptions } from './store/database.js';
+import { importSources, type ImportOptions, type ImportReport } from './store/import-sources.js';
+
+export const STATE_DIR = '.tierwise';
+export const DATABASE_FILE = 'tierwise.duckdb';
+
+export interface Project {
+  readonly model: Model;
+  readonly db: Database;
+  /** What the automatic import did when the project was opened. */
+  readonly imported: ImportReport;
+  close(): void;
+}
+
+export interface OpenProjectOptions extends ImportOptions, DatabaseOptions {
+  /** The project folder, or any folder below it; defaults to the current directory. */
+  readonly dir?: string;
+  /** Use an in-memory database instead of `.tierwise/` (tests, one-off runs). */
+  readonly inMemory?: boolean;
+}
+
+/** Finds the nearest folder at or above `start` that holds `tierwise.yaml`. */
+export async function findProjectDir(start: string): Promise<string> {
+  let dir = path.resolve(start);
+  for (;;) {
+    const found = await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined);
+    if (found?.isFile()) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new TierwiseError({
+        code: 'model_not_found',
+        message: `no ${MODEL_FILE_NAME} in ${path.resolve(start)} or any folder above it`,
+        hint: 'run `tierwise init` to start a project, `tierwise demo DIR` for an example, or pass --project DIR',
+      });
+    }
+    dir = parent;
+  }
+}
+
+/** Loads the model, opens the project's database and imports whatever changed in the sources. */
+export async function openProject(options: OpenProjectOptions = {}): Promise<Project> {
+  const dir = await findProjectDir(options.dir ?? process.cwd());
+  const model = await loadModel(path.join(dir, MODEL_FILE_NAME));
+  let databasePath = ':memory:';
+  if (!options.inMemory) {
+    await mkdir(path.join(dir, STATE_DIR), { recursive: true });
+    databasePath = path.join(dir, STATE_DIR, DATABASE_FILE);
+  }
+  const db = await Database.open(databasePath, options).catch((error: unknown) => {
+    throw new TierwiseError({
+      code: 'usage',
+      message: `cannot open the project database ${databasePath}: ${(error as Error).message.split('\n')[0]}`,
+      hint: 'another tierwise process may be using it; wait for it, or delete .tierwise/ to rebuild from data/',
+    });
+  });
+  try {
+    const imported = await importSources(db, model, options);
+    return { model, db, imported, close: () => db.close() };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Checks that hold across sources: customer ids are unique, every event names a known customer,
+ * and every activity in the data is defined in the model. Each problem points at the file and
+ * line of the offending row.
+ */
+import { didYouMean, type Problem } from '../errors.js';
+import type { Model } from '../model/model-types.js';
+import { ident, join, sql, value } from '../sql/fragment.js';
+import { CANONICAL_TABLES } from './canonical-columns.js';
+import type { Database } from './database.js';
+
+const MAX_SHOWN = 10;
+
+interface LocatedRow extends Record<string, unknown> {
+  path: string | null;
+  line: number;
+  total: number;
+}
+
+export async function checkReferences(db: Database, model: Model, options: { activitiesOnly: boolean }): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  if (!options.activitiesOnly) {
+    problems.push(...(await duplicateCustomers(db)));
+    for (const table of Object.values(CANONICAL_TABLES)) {
+      if (table.referencesCustomers) problems.push(...(await unknownCustomers(db, table.kind)));
+    }
+  }
+  problems.push(...(await undefinedActivities(db, model)));
+  return problems;
+}
+
+/** `FROM t LEFT JOIN tw_source_files` so each row can be named by its file. */
+function located(kind: string) {
+  return sql`${ident(kind)} AS t LEFT JOIN tw_source_files AS f ON f.kind = ${kind} AND f.file_id = t._tw_file`;
+}
+
+async function duplicateCustomers(db: Database): Promise<Problem[]> {
+  const rows = await db.all<LocatedRow & { customer_id: string; first_line: number }>(sql`
+    SELECT customer_id, path, line, first_line, count(*) OVER () AS total FROM (
+      SELECT t.customer_id, f.path, t._tw_line AS line,
+             min(t._tw_line) OVER (PARTITION BY t.customer_id) AS first_line,
+             row_number() OVER (PARTITION BY t.customer_id ORDER BY t._tw_file, t._tw_line) AS nth
+      FROM ${located('customers')})
+    WHERE nth = 2 ORDER BY path, line LIMIT ${MAX_SHOWN}`);
+  return rows.map((r) => ({
+    code: 'data_invalid' as const,
+    message: `customer ${JSON.stringify(r.customer_id)} appears twice (first on line ${r.first_line})`,
+    location: { file: r.path ?? 'customers', line: r.line, column: 'customer_id' },
+    hint: 'customer ids must be unique: merge the two rows or give one a different id',
+  }));
+}
+
+async function unknownCustomers(db: Database, kind: string): Promise<Problem[]> {
+  const rows = await db.all<LocatedRow & { customer_id: string }>(sql`
+    SELECT t.customer_id, f.path, t._tw_line AS line, count(*) OVER () AS total
+    FROM ${located(kind)}
+    WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = t.customer_id)
+    ORDER BY f.path, t._tw_line LIMIT ${MAX_SHOWN}`);
+  const problems: Problem[] = rows.map((r) => ({
+    code: 'data_invalid' as const,
+    message: `unknown customer ${JSON.stringify(r.customer_id)}`,
+    location: { file: r.path ?? kind, line: r.line, column: 'customer_id' },
+    hint: 'add the customer to the customers file, or correct the id',
+  }));
+  const total = rows[0]?.total ?? 0;
+  if (total > rows.length) problems.push({ code: 'data_invalid', message: `… and ${total - rows.length} more ${kind} rows for unknown customers`, location: { file: rows[0]?.path ?? kind } });
+  return problems;
+}
+
+async function undefinedActivities(db: Database, model: Model): Promise<Problem[]> {
+  const defined = model.activities.map((a) => a.name);
+  const notDefined = defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
+  const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
+    SELECT activity, arg_min(f.path, t._tw_line) AS path, min(t._tw_line) AS line, count(*) AS events, 0 AS total
+    FROM ${located('activities')} WHERE ${notDefined}
+    GROUP BY activity ORDER BY activity LIMIT ${MAX_SHOWN}`);
+  return rows.map((r) => ({
+    code: 'data_invalid' as const,
+    message: `activity ${JSON.stringify(r.activity)} is not defined in the model (${r.events} events, first here)`,
+    location: { file: r.path ?? 'activities', line: r.line, column: 'activity' },
+    hint: didYouMean(r.activity, defined) ?? `define it under activities: in tierwise.yaml with a resource and minutes`,
+  }));
+}

@@ -1,0 +1,143 @@
+/**
+ * Brings the canonical tables in line with the files the model names. A source whose files (or
+ * reading options) changed is rebuilt from all its files; one that did not is left alone. All
+ * rebuilt sources are staged, checked and swapped in one transaction: any problem anywhere rolls
+ * everything back, so a failed import leaves the database exactly as it was.
+ */
+import { throwIfProblems, type Problem } from '../errors.js';
+import { SOURCE_KINDS, type Model, type SourceKind } from '../model/model-types.js';
+import { ident, join, raw, sql } from '../sql/fragment.js';
+import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
+import { checkReferences } from './check-references.js';
+import type { Database } from './database.js';
+import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type KnownFile } from './resolve-source-files.js';
+import { canonicalSelect, stageSourceFile, type StagedFile } from './stage-source-file.js';
+
+/** Bumped when the canonical tables change shape, so old databases are rebuilt. */
+const SCHEMA_VERSION = 1;
+
+export interface SourceImport {
+  readonly kind: SourceKind;
+  readonly status: 'imported' | 'unchanged' | 'absent';
+  readonly files: readonly { readonly path: string; readonly rows: number }[];
+  readonly rows: number;
+}
+
+export interface ImportReport {
+  readonly sources: readonly SourceImport[];
+  /** True when any canonical table was rebuilt. */
+  readonly changed: boolean;
+}
+
+export interface ImportOptions {
+  /** Re-import every source even if nothing changed. */
+  readonly force?: boolean;
+  readonly onProgress?: (message: string) => void;
+}
+
+interface StateRow {
+  kind: SourceKind;
+  fingerprint: string;
+  files: string;
+  rows: number;
+}
+
+/**
+ * Imports whatever changed in the model's sources. Idempotent: the same files imported twice
+ * count once. Throws `TierwiseError` with every problem found (file:line:column) and rolls back.
+ */
+export async function importSources(db: Database, model: Model, options: ImportOptions = {}): Promise<ImportReport> {
+  await ensureTables(db);
+  const state = new Map((await db.all<StateRow & Record<string, unknown>>(sql`SELECT kind, fingerprint, files, rows FROM tw_import_state`)).map((r) => [r.kind, r]));
+
+  const problems: Problem[] = [];
+  const plans: { kind: SourceKind; files: FingerprintedFile[]; fingerprint: string }[] = [];
+  const reports = new Map<SourceKind, SourceImport>();
+  for (const kind of SOURCE_KINDS) {
+    const spec = model.sources[kind];
+    const previous = state.get(kind);
+    if (!spec) {
+      if (previous) plans.push({ kind, files: [], fingerprint: 'absent' });
+      reports.set(kind, { kind, status: 'absent', files: [], rows: 0 });
+      continue;
+    }
+    const known = previous ? (JSON.parse(previous.files) as KnownFile[]) : [];
+    const resolved = await resolveSourceFiles(db, model, spec, known);
+    problems.push(...resolved.problems);
+    const fingerprint = sourceFingerprint(spec, resolved.files, SCHEMA_VERSION);
+    if (options.force || previous?.fingerprint !== fingerprint) plans.push({ kind, files: resolved.files, fingerprint });
+    else reports.set(kind, { kind, status: 'unchanged', files: known.map((f) => ({ path: f.path, rows: 0 })), rows: previous.rows });
+  }
+  throwIfProblems(problems);
+
+  if (plans.length === 0) {
+    // The data did not change, but the model may have: its activities must still cover the data.
+    throwIfProblems(await checkReferences(db, model, { activitiesOnly: true }));
+    return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: false };
+  }
+
+  const stageTables: string[] = [];
+  try {
+    await db.transaction(async () => {
+      for (const plan of plans) {
+        const spec = model.sources[plan.kind];
+        const table = CANONICAL_TABLES[plan.kind];
+        const staged: StagedFile[] = [];
+        for (const [i, file] of plan.files.entries()) {
+          options.onProgress?.(`reading ${file.display}`);
+          const stageTable = `tw_stage_${plan.kind}_${i}`;
+          stageTables.push(stageTable);
+          const result = await stageSourceFile(db, file, spec!, table, stageTable);
+          problems.push(...result.problems);
+          if (result.staged) staged.push(result.staged);
+        }
+        if (problems.length > 0) continue;
+        const selects = staged.map((s, i) => sql`SELECT ${canonicalSelect(s, table, spec!, i)} FROM ${ident(s.stageTable)}`);
+        await db.run(
+          selects.length > 0
+            ? sql`CREATE OR REPLACE TABLE ${ident(plan.kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
+            : sql`CREATE OR REPLACE TABLE ${ident(plan.kind)} AS SELECT * FROM ${ident(plan.kind)} LIMIT 0`,
+        );
+        await recordState(db, plan.kind, plan.fingerprint, plan.files, staged);
+        reports.set(plan.kind, {
+          kind: plan.kind,
+          status: spec ? 'imported' : 'absent',
+          files: staged.map((s) => ({ path: s.file.display, rows: s.rows })),
+          rows: staged.reduce((sum, s) => sum + s.rows, 0),
+        });
+      }
+      throwIfProblems(problems);
+      options.onProgress?.('checking references between sources');
+      throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
+    });
+  } finally {
+    for (const table of stageTables) {
+      await db.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
+      await db.run(sql`DROP TABLE IF EXISTS ${ident(`${table}_rejects`)}`);
+      await db.run(sql`DROP TABLE IF EXISTS ${ident(`${table}_rejects_scan`)}`);
+    }
+  }
+  return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
+}
+
+async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], staged: readonly StagedFile[]) {
+  const known: KnownFile[] = files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256 }));
+  const rows = staged.reduce((sum, s) => sum + s.rows, 0);
+  await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);
+  await db.run(sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`);
+  await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
+  for (const [i, s] of staged.entries()) {
+    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${s.file.display})`);
+  }
+}
+
+/** Bookkeeping tables, and every canonical table (empty until its source is imported). */
+async function ensureTables(db: Database): Promise<void> {
+  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_import_state (kind VARCHAR PRIMARY KEY, fingerprint VARCHAR, files VARCHAR, rows BIGINT, imported_at TIMESTAMP)`);
+  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR)`);
+  for (const table of Object.values(CANONICAL_TABLES)) {
+    // Column types come from our own constant table, never from user input.
+    const columns = table.columns.map((c) => sql`${ident(c.name)} ${raw(STORED_TYPE[c.type])}`);
+    await db.run(sql`CREATE TABLE IF NOT EXISTS ${ident(table.kind)} (${join(columns)}, "_tw_file" INTEGER, "_tw_line" BIGINT)`);
+  }
+}

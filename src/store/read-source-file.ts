@@ -1,0 +1,109 @@
+/**
+ * Turns one user file into a DuckDB table function call, chosen by extension (or the model's
+ * `format`): CSV, TSV, Parquet or JSON lines. CSV and TSV are read as text with their header
+ * parsed here, so every value is checked by tierwise (with its line) rather than guessed by a
+ * sniffer, and malformed lines are collected as rejects instead of stopping at the first.
+ */
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { TierwiseError } from '../errors.js';
+import type { SourceFormat } from '../model/model-types.js';
+import { sql, StructValue, type Sql } from '../sql/fragment.js';
+
+export interface SourceFile {
+  /** Absolute path. */
+  readonly path: string;
+  /** As shown to the user (relative to the project). */
+  readonly display: string;
+  readonly format: SourceFormat;
+  readonly delimiter?: string;
+}
+
+/** The file's format from its extension (`.csv.gz` counts as CSV). */
+export function formatOf(file: string, override?: SourceFormat): SourceFormat {
+  if (override) return override;
+  const name = file.toLowerCase().replace(/\.(gz|zst)$/, '');
+  if (name.endsWith('.csv')) return 'csv';
+  if (name.endsWith('.tsv') || name.endsWith('.tab')) return 'tsv';
+  if (name.endsWith('.parquet')) return 'parquet';
+  if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.json')) return 'jsonl';
+  throw new TierwiseError({
+    code: 'source_format',
+    message: `cannot tell the format of ${file} from its extension`,
+    location: { file },
+    hint: 'use .csv, .tsv, .parquet or .jsonl, or set `format:` on the source in tierwise.yaml',
+  });
+}
+
+export function delimiterOf(file: SourceFile): string {
+  return file.delimiter ?? (file.format === 'tsv' ? '\t' : ',');
+}
+
+/**
+ * A `FROM`-able table function reading the file; text formats come with an explicit column list
+ * (all VARCHAR) and a rejects table for lines that are not well-formed.
+ */
+export function sourceTableFunction(file: SourceFile, headers: readonly string[], rejectsTable: string): Sql {
+  switch (file.format) {
+    case 'csv':
+    case 'tsv': {
+      const columns = new StructValue(Object.fromEntries(headers.map((h) => [h, 'VARCHAR'])));
+      return sql`read_csv(${file.path}, header = false, skip = 1, auto_detect = false, columns = ${columns},
+        delim = ${delimiterOf(file)}, quote = '"', escape = '"', store_rejects = true,
+        rejects_table = ${rejectsTable}, rejects_scan = ${`${rejectsTable}_scan`})`;
+    }
+    case 'parquet':
+      return sql`read_parquet(${file.path})`;
+    case 'jsonl':
+      return sql`read_json(${file.path}, format = 'newline_delimited')`;
+  }
+}
+
+/**
+ * Reads the header line of a CSV/TSV file (quotes and a UTF-8 byte-order mark handled). Returns
+ * an empty list for an empty file.
+ */
+export async function readTextHeader(file: SourceFile): Promise<string[]> {
+  const handle = await open(file.path, 'r').catch(() => {
+    throw new TierwiseError({ code: 'source_missing', message: `cannot read ${file.display}`, location: { file: file.display } });
+  });
+  try {
+    const buffer = Buffer.alloc(1 << 16);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+    return parseHeaderLine(text, delimiterOf(file));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Splits the first record of CSV text into field names. */
+export function parseHeaderLine(text: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field.trim());
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      break;
+    } else field += ch;
+  }
+  if (field.trim() !== '' || fields.length > 0) fields.push(field.trim());
+  return fields;
+}
+
+/** `data/x.csv` for a file inside the project, else the absolute path. */
+export function displayPath(projectDir: string, file: string): string {
+  const relative = path.relative(projectDir, file);
+  return relative.startsWith('..') ? file : relative.split(path.sep).join('/');
+}
