@@ -3,7 +3,6 @@
  * and month) in DuckDB, and aggregates totals, groups, capacity and unallocated spend from it.
  * Nothing per event comes into JavaScript; only the rows asked for do.
  */
-import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { equationColumns } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
@@ -66,7 +65,7 @@ export async function computeMargin(project: Pick<Project, 'db' | 'model'>, opti
     activities: await activityTotals(db, model),
   };
   if (by.length === 0) report.customers = await customerRows(db, model, sort, options.top);
-  else report.groups = await groupRows(db, by, sort, options.top);
+  else report.groups = await groupRows(db, by, options.sort, options.top);
   return report;
 }
 
@@ -231,10 +230,11 @@ async function customerRows(db: Database, model: Model, sort: NonNullable<Margin
   }));
 }
 
-async function groupRows(db: Database, by: readonly string[], sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<GroupMargin[]> {
+/** Groups come in key order (months chronologically) unless a sort is asked for. */
+async function groupRows(db: Database, by: readonly string[], sort: MarginOptions['sort'], top?: number): Promise<GroupMargin[]> {
   const keys = by.map((b) => (b === 'month' ? sql`strftime(m.month, '%Y-%m') AS month` : sql`c.${ident(b)} AS ${ident(b)}`));
   const keyNames = join(by.map((b) => ident(b)));
-  const field = sort.field === 'customer_id' ? { ...sort, field: 'customers' as const } : sort;
+  const order = sort === undefined ? sql`ORDER BY ${keyNames}` : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
   // A customer is unprofitable in a group when its margin within that group is negative.
   const rows = await db.all(sql`
     SELECT ${keyNames}, count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
@@ -242,7 +242,7 @@ async function groupRows(db: Database, by: readonly string[], sort: NonNullable<
            CASE WHEN sum(revenue) <> 0 THEN sum(margin) / sum(revenue) END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
           FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id) GROUP BY ALL)
-    GROUP BY ${keyNames} ${orderBy(field, keyNames)}${limit(top)}`);
+    GROUP BY ${keyNames} ${order}${limit(top)}`);
   return rows.map((r) => ({
     key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),
     customers: r['customers'] as number,
@@ -255,6 +255,3 @@ async function groupRows(db: Database, by: readonly string[], sort: NonNullable<
     margin_pct: (r['margin_pct'] as number | null) ?? null,
   }));
 }
-
-/** The model file name, for messages. */
-export const modelFileName = (model: Model) => path.basename(model.file);

@@ -1,0 +1,50 @@
+/**
+ * `tierwise demo [DIR]`: builds the data-backup company from the seeds, imports it, computes
+ * margins and prints the headline — the main job on the embedded default, in one command.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { generateDemo } from '../../demo/generate-demo.js';
+import { MODEL_FILE_NAME } from '../../model/load-model.js';
+import { computeMargin } from '../../margin/run-margin.js';
+import { parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { renderHeadline } from '../headline.js';
+import { formatCount, print } from '../output.js';
+import { renderMargin } from './margin-command.js';
+
+export function registerDemoCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('demo')
+    .argument('[dir]', 'folder to create the demo project in', 'tierwise-demo')
+    .description('create a demo project (a data-backup company), import it and show its margins')
+    .option('--customers <n>', 'number of customers', parsePositiveInteger('--customers'), 2000)
+    .option('--seed <n>', 'random seed (same seed, same data)', parseInteger('--seed'), 42)
+    .option('--data-format <format>', 'csv or parquet', 'csv')
+    .option('--force', 'overwrite the demo files if DIR already holds a project')
+    .action(async (dir: string, options: { customers: number; seed: number; dataFormat: string; force?: boolean }) => {
+      if (options.dataFormat !== 'csv' && options.dataFormat !== 'parquet') throw usageError(`--data-format ${options.dataFormat}: use csv or parquet`);
+      if (!options.force && (await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined))) {
+        throw usageError(`${path.join(dir, MODEL_FILE_NAME)} already exists`, 'pass --force to regenerate the demo there, or choose another folder');
+      }
+      const quiet = globals().quiet ?? false;
+      if (!quiet) process.stderr.write(`generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}…\n`);
+      const summary = await generateDemo({ dir, customers: options.customers, seed: options.seed, format: options.dataFormat });
+      await withProject({ ...globals(), project: dir }, async (project) => {
+        const report = await computeMargin(project, { top: 10, sort: { field: 'margin', descending: false } });
+        const files = summary.files.map((f) => `${f.path} (${formatCount(f.rows)} rows)`).join(', ');
+        print(
+          [
+            `demo project written to ${path.resolve(dir)}: tierwise.yaml, ${files}`,
+            '',
+            renderMargin(report, 'table').replace(renderHeadline(report), `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`),
+            '',
+            'next:',
+            `  tierwise margin --project ${dir} --by plan          margin by plan`,
+            `  tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}            why that customer loses money`,
+            `  tierwise margin --project ${dir} --format json      every number, for your own analysis`,
+          ].join('\n'),
+        );
+      });
+    });
+}

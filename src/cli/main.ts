@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * The `tierwise` command line: a thin shell over the library. Each command parses its flags,
+ * calls one library function and hands the result to the output module; `fail` is the one place
+ * errors become messages and exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { formatProblem, TierwiseError } from '../errors.js';
+import type { GlobalOptions } from './cli-context.js';
+import { registerDemoCommand } from './commands/demo-command.js';
+import { registerExplainCommand } from './commands/explain-command.js';
+import { registerImportCommand } from './commands/import-command.js';
+import { registerInitCommand } from './commands/init-command.js';
+import { registerMarginCommand } from './commands/margin-command.js';
+
+/** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
+export const EXIT = { dataError: 1, usage: 2, internal: 70 } as const;
+
+export function buildProgram(): Command {
+  const program = new Command('tierwise')
+    .description('which customers make money, and why: customer margin by time-driven activity-based costing')
+    .version('0.1.0')
+    .option('--project <dir>', 'the project folder (default: the nearest folder holding tierwise.yaml)')
+    .option('-q, --quiet', 'no progress messages')
+    .showHelpAfterError('(run `tierwise --help` for usage)')
+    .exitOverride();
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerInitCommand(program);
+  registerDemoCommand(program, globals);
+  registerImportCommand(program, globals);
+  registerMarginCommand(program, globals);
+  registerExplainCommand(program, globals);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Maps any error to a message on stderr and an exit code. */
+export function fail(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message (or help/version, which exit 0).
+    return error.exitCode === 0 ? 0 : EXIT.usage;
+  }
+  if (error instanceof TierwiseError) {
+    for (const problem of error.problems) process.stderr.write(`error: ${formatProblem(problem)}\n`);
+    return error.problems.every((p) => p.code === 'usage') ? EXIT.usage : EXIT.dataError;
+  }
+  process.stderr.write(`internal error (a bug in tierwise — please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

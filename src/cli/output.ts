@@ -1,0 +1,80 @@
+/**
+ * The CLI's one output module: aligned tables on a terminal, CSV and JSON when asked. Commands
+ * hand it data; nothing else in the CLI formats or prints results.
+ */
+
+export type OutputFormat = 'table' | 'json' | 'csv';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv'];
+
+export type Align = 'left' | 'right';
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | boolean | null | undefined;
+  /** How the value looks in a table (CSV and JSON keep the raw value). */
+  format?: (value: never) => string;
+  align?: Align;
+}
+
+/** Renders rows as a plain-text table with a rule under the header. */
+export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[], footer?: T): string {
+  const cells = (row: T) =>
+    columns.map((c) => {
+      const v = c.value(row);
+      if (v === null || v === undefined) return '';
+      return c.format ? c.format(v as never) : String(v);
+    });
+  const body = rows.map(cells);
+  const foot = footer ? [cells(footer)] : [];
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...[...body, ...foot].map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r.map((cell, i) => ((columns[i]!.align ?? 'left') === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [line(columns.map((c) => c.header)), rule, ...body.map(line), ...(footer ? [rule, ...foot.map(line)] : [])].join('\n');
+}
+
+/** RFC 4180 CSV with a header row; numbers at full precision. */
+export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
+  const quote = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const s = String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  return [columns.map((c) => quote(c.header)).join(','), ...rows.map((r) => columns.map((c) => quote(c.value(r))).join(','))].join('\n');
+}
+
+/** One JSON document, two-space indented, full-precision numbers. */
+export function renderJson(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** Money with the currency's symbol and two decimals, e.g. `$1,234.50`, `-$12.00`. */
+export function formatMoney(amount: number, currency: string): string {
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+}
+
+/** A share as a percentage with one decimal: 0.1234 → `12.3%`. */
+export function formatPercent(share: number | null): string {
+  return share === null || !Number.isFinite(share) ? '' : `${(share * 100).toFixed(1)}%`;
+}
+
+/** A count or quantity with thousands separators. */
+export function formatCount(n: number, digits = 0): string {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
+}
+
+/** Writes a result to stdout, ending with a newline. */
+export function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Progress for long steps: on stderr, only on a terminal, never with --quiet. */
+export function progressReporter(quiet: boolean): ((message: string) => void) | undefined {
+  if (quiet || !process.stderr.isTTY) return undefined;
+  return (message) => process.stderr.write(`\r\x1b[2K… ${message}`);
+}
+
+/** Clears a progress line before results are printed. */
+export function clearProgress(quiet: boolean): void {
+  if (!quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
+}

@@ -1,0 +1,108 @@
+/**
+ * Writes the demo's tierwise.yaml: the model in DESIGN.md's shape, commented so that reading it
+ * teaches the method (capacity cost rates, time equations, direct costs, acquisition spend).
+ */
+import { COMPANY, CURRENCY, PAYMENT_FEE_SHARE, PERIOD, STORAGE_UNIT_COST } from './acme-backup.js';
+import { ACTIVITIES } from './acme-service.js';
+import type { SizedResource } from './size-resources.js';
+
+export interface DemoModelInput {
+  readonly customers: number;
+  readonly seed: number;
+  /** File extension of the data files: `csv` or `parquet`. */
+  readonly extension: string;
+  readonly resources: readonly SizedResource[];
+}
+
+const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Pads each `[text, comment]` pair so the comments line up. */
+function aligned(lines: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...lines.map(([text]) => text.length)) + 3;
+  return lines.map(([text, comment]) => `${text.padEnd(width)}# ${comment}`);
+}
+
+function resourceLines(resources: readonly SizedResource[]): string[] {
+  const nameWidth = Math.max(...resources.map((r) => r.resource.name.length)) + 1;
+  return aligned(
+    resources.map(({ resource, fte, cost, capacityHours, usedHours }) => {
+      const perMinute = cost / (capacityHours * 60);
+      const used = Math.round((100 * usedHours) / capacityHours);
+      return [
+        `  ${`${resource.name}:`.padEnd(nameWidth)} { cost: ${cost}, capacity_hours: ${capacityHours} }`,
+        `${whole.format(fte)} ${resource.role} × $${whole.format(resource.salary)}, ` +
+          `${whole.format(resource.hoursPerFte)} h each → $${cents.format(perMinute)}/min; ${used}% used`,
+      ];
+    }),
+  );
+}
+
+function activityLines(): string[] {
+  const nameWidth = Math.max(...ACTIVITIES.map((a) => a.name.length)) + 1;
+  const resourceWidth = Math.max(...ACTIVITIES.map((a) => a.resource.length)) + 1;
+  return ACTIVITIES.flatMap((a) => {
+    const minutes = /^\d+(\.\d+)?$/.test(a.minutes) ? a.minutes : `"${a.minutes}"`;
+    const purpose = a.purpose ? `, purpose: ${a.purpose}` : '';
+    const resource = `${a.resource},`.padEnd(resourceWidth);
+    return [
+      `  # ${a.note}`,
+      `  ${`${a.name}:`.padEnd(nameWidth)} { resource: ${resource} minutes: ${minutes}${purpose} }`,
+    ];
+  });
+}
+
+/** The model file's text for a generated demo. */
+export function renderDemoModel(input: DemoModelInput): string {
+  const data = (name: string): string => `data/${name}.${input.extension}`;
+  return [
+    `# ${COMPANY}: a tierwise demo project (${whole.format(input.customers)} customers, seed ${input.seed}), written by \`tierwise demo\`.`,
+    '#',
+    '# A data-backup firm that gives every client the same great service: a senior engineer installs the',
+    '# backup software, checks the backups every day and meets the client on site to plan for disaster',
+    '# recovery, whether the client backs up 1 GB or 10 TB. Prices follow storage; service does not.',
+    '# Which clients make money? Every figure below is an assumption you can change and re-run.',
+    '',
+    `name: ${COMPANY}`,
+    `currency: ${CURRENCY}`,
+    `period: { from: ${PERIOD.from}, to: ${PERIOD.to} }   # analysis window, inclusive: rows dated outside it do not count`,
+    '',
+    '# The exports, relative to this file. They start in December 2024, a month before the period.',
+    'sources:',
+    ...aligned([
+      [`  customers: ${data('customers')}`, 'customer_id, acquired_on, channel, plan, industry, employees, region, storage_need_gb, servers, churned_on'],
+      [`  transactions: ${data('transactions')}`, 'customer_id, date, amount, kind: monthly invoices, setup fees, refunds (negative)'],
+      [`  activities: ${data('activities')}`, 'customer_id, date, activity, minutes (logged time, mostly empty), drivers: servers, days, severity, onsite'],
+      [`  usage: ${data('usage')}`, 'customer_id, date, metric, quantity: storage_gb_month and restores, per month'],
+      [`  spend: ${data('spend')}`, 'channel, month (YYYY-MM), amount: marketing spend per channel; referral costs nothing'],
+    ]),
+    '',
+    '# Resources: cost and practical capacity over the period (practical = paid hours less breaks, training',
+    '# and admin). Capacity cost rate = cost ÷ capacity in minutes. Every minute an activity uses is charged',
+    "# at that rate; what is left over is unused capacity, reported and charged to nobody. The team's size",
+    '# follows the size of the customer base.',
+    'resources:',
+    ...resourceLines(input.resources),
+    '',
+    "# Activities: which resource does the work and the minutes one event takes, as a time equation over the",
+    '# event\'s columns in the activities file. A logged `minutes` value in the data wins over the equation.',
+    '# `purpose: acquire` makes an activity a cost to acquire; every other activity is a cost to serve.',
+    'activities:',
+    ...activityLines(),
+    '',
+    '# Direct costs: usage × unit cost for the metrics that have one (restores has none: it costs nothing',
+    '# but stays available to segments and tiers), and shares of net revenue.',
+    'direct_costs:',
+    ...aligned([
+      [`  storage:      { metric: storage_gb_month, unit_cost: ${STORAGE_UNIT_COST} }`, '$ per GB-month: cloud storage plus a replica'],
+      [`  payment_fees: { share_of_revenue: ${PAYMENT_FEE_SHARE} }`, 'card processing'],
+    ]),
+    '',
+    '# Cost to acquire: the sales calls above plus channel spend. Each month a channel\'s spend is split evenly',
+    '# over the customers it brought in that month (only customers acquired inside the period get a share);',
+    '# spend in a month that brought nobody is reported as unallocated.',
+    'acquisition:',
+    '  spend: per_new_customer',
+    '',
+  ].join('\n');
+}

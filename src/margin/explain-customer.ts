@@ -1,0 +1,184 @@
+/**
+ * One customer's margin as a waterfall, from revenue down to margin, naming each driver:
+ * "37 support_ticket events (severity = high) × 60 min × $0.50/min". Events are grouped by the
+ * driver values their time equation reads, so each line is a cost someone can check by hand.
+ */
+import { didYouMean, TierwiseError } from '../errors.js';
+import { equationColumns, resolveColumn } from '../expr/index.js';
+import type { Model } from '../model/model-types.js';
+import type { Project } from '../project.js';
+import { ident, join, raw, sql } from '../sql/fragment.js';
+import type { Database } from '../store/database.js';
+import { checkEquations, eventColumnTypes } from './check-equations.js';
+import { compileEventMinutes, type EventColumns } from './compile-margin.js';
+
+/** One line under a waterfall step. Amounts are signed as they move margin (costs negative). */
+export interface WaterfallDriver {
+  label: string;
+  amount: number;
+  activity?: string;
+  resource?: string;
+  events?: number;
+  minutes?: number;
+  cost_per_minute?: number;
+  /** Driver column values of this group of events, e.g. `{ severity: 'high' }`. */
+  drivers?: Record<string, string | null>;
+  logged_minutes?: boolean;
+}
+
+export interface WaterfallStep {
+  step: 'revenue' | 'direct_cost' | 'acquisition_cost' | 'serve_cost';
+  amount: number;
+  drivers: WaterfallDriver[];
+}
+
+export interface CustomerExplanation {
+  customer_id: string;
+  currency: string;
+  period: { from: string; to: string };
+  attributes: Record<string, unknown>;
+  steps: WaterfallStep[];
+  margin: number;
+}
+
+export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, customerId: string): Promise<CustomerExplanation> {
+  const { db, model } = project;
+  const customer = await db.one(sql`SELECT * EXCLUDE (_tw_file, _tw_line) FROM customers WHERE customer_id = ${customerId}`);
+  if (!customer) {
+    const near = await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM customers ORDER BY jaro_winkler_similarity(customer_id, ${customerId}) DESC LIMIT 5`);
+    throw new TierwiseError({
+      code: 'customer_not_found',
+      message: `no customer "${customerId}"`,
+      hint: didYouMean(customerId, near.map((n) => n.customer_id)) ?? 'list customers with `tierwise margin`',
+    });
+  }
+  const columns = await eventColumnTypes(db);
+  checkEquations(model, columns);
+  const money = moneyFormat(model.currency);
+  const { from, to } = model.period;
+  const inPeriod = sql`BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+
+  const revenueRows = await db.all<{ refund: boolean; n: number; amount: number }>(sql`
+    SELECT amount < 0 AS refund, count(*) AS n, CAST(sum(amount) AS DOUBLE) AS amount
+    FROM transactions WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY ALL ORDER BY refund`);
+  const revenue = revenueRows.reduce((s, r) => s + r.amount, 0);
+  const revenueDrivers = revenueRows.map((r) => ({
+    label: `${r.n} ${r.refund ? (r.n === 1 ? 'refund' : 'refunds') : r.n === 1 ? 'payment' : 'payments'}`,
+    amount: r.amount,
+  }));
+
+  const usage = await db.all<{ metric: string; quantity: number }>(sql`
+    SELECT metric, sum(quantity) AS quantity FROM usage WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY metric`);
+  const directDrivers: WaterfallDriver[] = model.directCosts.map((d) => {
+    if (d.kind === 'usage') {
+      const quantity = usage.find((u) => u.metric === d.metric)?.quantity ?? 0;
+      return { label: `${d.name}: ${formatNumber(quantity)} ${d.metric} × ${money(d.unitCost, 4)}`, amount: -quantity * d.unitCost };
+    }
+    return { label: `${d.name}: ${formatNumber(d.share * 100)}% of ${money(revenue)} revenue`, amount: -d.share * revenue };
+  });
+
+  const activityDrivers = await activityGroups(db, model, columns, customerId, money);
+  const channel = await channelShare(db, model, customerId, money);
+  const acquisitionDrivers = [...activityDrivers.filter((d) => purposeOf(model, d.activity) === 'acquire'), ...channel];
+  const serveDrivers = activityDrivers.filter((d) => purposeOf(model, d.activity) === 'serve');
+
+  const total = (drivers: WaterfallDriver[]) => drivers.reduce((s, d) => s + d.amount, 0);
+  const steps: WaterfallStep[] = [
+    { step: 'revenue', amount: revenue, drivers: revenueDrivers },
+    { step: 'direct_cost', amount: total(directDrivers), drivers: directDrivers },
+    { step: 'acquisition_cost', amount: total(acquisitionDrivers), drivers: acquisitionDrivers },
+    { step: 'serve_cost', amount: total(serveDrivers), drivers: serveDrivers },
+  ];
+  return {
+    customer_id: customerId,
+    currency: model.currency,
+    period: { ...model.period },
+    attributes: customer,
+    steps,
+    margin: steps.reduce((s, step) => s + step.amount, 0),
+  };
+}
+
+function purposeOf(model: Model, activity: string | undefined) {
+  return model.activities.find((a) => a.name === activity)?.purpose;
+}
+
+/** Events grouped by activity, the driver values their equation reads, and whether minutes were logged. */
+async function activityGroups(db: Database, model: Model, columns: EventColumns, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+  // Each driver column counts only for the activities whose equation reads it.
+  const readers = new Map<string, string[]>();
+  for (const a of model.activities) {
+    for (const name of equationColumns(a.timeEquation)) {
+      const found = resolveColumn(name, columns);
+      if (found.kind === 'found') readers.set(found.name, [...(readers.get(found.name) ?? []), a.name]);
+    }
+  }
+  const driverNames = [...readers.keys()];
+  const driverSelect = driverNames.map(
+    (name, i) => sql`CASE WHEN activity IN (${join(readers.get(name)!.map((a) => sql`${a}`))}) THEN CAST(${ident(name)} AS VARCHAR) END AS ${ident(`d${i}`)}`,
+  );
+  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('minutes IS NOT NULL AS logged'), ...driverSelect]);
+  const groupKeys = join([raw('activity'), raw('logged'), ...driverNames.map((_, i) => ident(`d${i}`))]);
+  const rows = await db.all(sql`
+    SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
+    FROM (${events}) WHERE customer_id = ${customerId} GROUP BY ALL ORDER BY sum(minutes) DESC, activity`);
+  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
+  return rows.map((row) => {
+    const activity = model.activities.find((a) => a.name === row['activity'])!;
+    const costPerMinute = rate.get(activity.resource) ?? 0;
+    const n = Number(row['events']);
+    const minutes = Number(row['minutes']);
+    const drivers = Object.fromEntries(
+      driverNames.flatMap((name, i) => (row[`d${i}`] === null || row[`d${i}`] === undefined ? [] : [[name, String(row[`d${i}`])]])),
+    );
+    const described = Object.entries(drivers).map(([k, v]) => `${k} = ${v}`).join(', ');
+    const what = `${n} ${activity.name} ${n === 1 ? 'event' : 'events'}${described ? ` (${described})` : ''}`;
+    const uniform = row['min_minutes'] === row['max_minutes'];
+    const logged = row['logged'] === true;
+    const label = uniform
+      ? `${what}${logged ? ', logged' : ''} × ${formatNumber(minutes / n)} min × ${money(costPerMinute, 4)}/min`
+      : `${what}${logged ? ' with logged minutes' : ''}: ${formatNumber(minutes)} min in all × ${money(costPerMinute, 4)}/min`;
+    return {
+      label,
+      amount: -minutes * costPerMinute,
+      activity: activity.name,
+      resource: activity.resource,
+      events: n,
+      minutes,
+      cost_per_minute: costPerMinute,
+      drivers,
+      logged_minutes: logged,
+    };
+  });
+}
+
+async function channelShare(db: Database, model: Model, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+  const { from, to } = model.period;
+  const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
+    WITH me AS (SELECT channel, date_trunc('month', acquired_on) AS m FROM customers
+                WHERE customer_id = ${customerId} AND channel IS NOT NULL
+                  AND acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE))
+    SELECT me.channel, strftime(me.m, '%Y-%m') AS month,
+      (SELECT CAST(sum(amount) AS DOUBLE) FROM spend s WHERE s.channel = me.channel AND s.month = me.m) AS spend,
+      (SELECT count(*) FROM customers c WHERE c.channel = me.channel AND date_trunc('month', c.acquired_on) = me.m
+         AND c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)) AS acquired
+    FROM me`);
+  if (!row || row.spend === null || row.spend === undefined) return [];
+  return [
+    {
+      label: `${row.channel} spend in ${row.month}: ${money(row.spend)} ÷ ${row.acquired} ${row.acquired === 1 ? 'customer' : 'customers'} acquired`,
+      amount: -row.spend / row.acquired,
+    },
+  ];
+}
+
+type MoneyFormat = (amount: number, maxDigits?: number) => string;
+
+function moneyFormat(currency: string): MoneyFormat {
+  return (amount, maxDigits = 2) =>
+    new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: maxDigits }).format(amount);
+}
+
+function formatNumber(n: number): string {
+  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(n);
+}
