@@ -1,0 +1,109 @@
+/** The same file imported twice counts once; a changed file is re-imported on the next command. */
+import { copyFile, rm, utimes } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeMargin } from '../../src/margin/run-margin.js';
+import { openProject } from '../../src/project.js';
+import { sql } from '../../src/sql/fragment.js';
+import { tempProject, type TempProject } from '../helpers/temp-project.js';
+
+let p: TempProject;
+beforeEach(async () => {
+  p = await tempProject();
+});
+afterEach(async () => p.remove());
+
+async function withOpen<T>(work: (project: Awaited<ReturnType<typeof openProject>>) => Promise<T>, force = false): Promise<T> {
+  const project = await openProject({ dir: p.dir, force });
+  try {
+    return await work(project);
+  } finally {
+    project.close();
+  }
+}
+
+describe('import is idempotent', () => {
+  it('imports each source once and then reports it unchanged', async () => {
+    const first = await withOpen(async (project) => project.imported);
+    expect(first.sources.map((s) => [s.kind, s.status, s.rows])).toEqual([
+      ['customers', 'imported', 5],
+      ['transactions', 'imported', 9],
+      ['activities', 'imported', 15],
+      ['usage', 'imported', 6],
+      ['spend', 'imported', 4],
+    ]);
+    const second = await withOpen(async (project) => project.imported);
+    expect(second.changed).toBe(false);
+    expect(second.sources.every((s) => s.status === 'unchanged')).toBe(true);
+  });
+
+  it('counts a re-imported file once, even when forced', async () => {
+    await withOpen(async () => undefined);
+    const revenue = await withOpen(async (project) => (await computeMargin(project)).totals.revenue, true);
+    expect(revenue).toBe(4970);
+  });
+
+  it('does not re-import a file that was touched but not changed', async () => {
+    await withOpen(async () => undefined);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(p.file('data/transactions.csv'), later, later);
+    const report = await withOpen(async (project) => project.imported);
+    expect(report.changed).toBe(false);
+  });
+
+  it('re-imports a changed file automatically, so margins reflect data/', async () => {
+    await withOpen(async () => undefined);
+    await p.append('data/transactions.csv', 'E,2025-07-01,30.00');
+    const { imported, revenue } = await withOpen(async (project) => ({ imported: project.imported, revenue: (await computeMargin(project)).totals.revenue }));
+    expect(imported.sources.find((s) => s.kind === 'transactions')!.status).toBe('imported');
+    expect(imported.sources.find((s) => s.kind === 'customers')!.status).toBe('unchanged');
+    expect(revenue).toBe(5000);
+  });
+
+  it('reads every file a glob matches and notices when one goes away', async () => {
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: data/tx-*.csv'));
+    await copyFile(p.file('data/transactions.csv'), p.file('data/tx-2025a.csv'));
+    await p.write('data/tx-2025b.csv', 'customer_id,date,amount\nE,2025-08-01,30.00\n');
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(5000);
+    await rm(p.file('data/tx-2025b.csv'));
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+  });
+});
+
+describe('sources in other shapes', () => {
+  it('maps the headers of a billing export onto the canonical columns', async () => {
+    await p.write('data/charges.csv', 'Customer ID,Created (UTC),Amount,Status\nA,2025-03-01 10:15:00,1000.00,paid\nA,2025-04-01 09:00:00,1000.00,paid\nA,2025-04-15 12:00:00,-200.00,refunded\nB,2025-03-01 08:00:00,50.00,paid\nC,2025-01-10 08:00:00,100.00,paid\nD,2025-03-10 08:00:00,3000.00,paid\nE,2025-06-01 08:00:00,20.00,paid\n');
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'transactions: data/transactions.csv',
+        'transactions: { path: data/charges.csv, columns: { customer_id: "Customer ID", date: "Created (UTC)", amount: "Amount" } }',
+      ),
+    );
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.margin)).toBeCloseTo(2535.1, 9);
+  });
+
+  it('reads dates in a stated layout', async () => {
+    await p.write('data/transactions.csv', (await p.read('data/transactions.csv')).replace(/(\d{4})-(\d{2})-(\d{2})/g, '$3/$2/$1'));
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: { path: data/transactions.csv, date_format: "%d/%m/%Y" }'));
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+  });
+
+  it('gives the same margins from TSV, Parquet and JSON lines as from CSV', async () => {
+    // Convert with DuckDB itself; the tiny project's numbers must not move.
+    await withOpen(async (project) => {
+      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/transactions.csv')}, all_varchar = true)) TO ${p.file('data/transactions.tsv')} (HEADER, DELIMITER '\t')`);
+      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/activities.csv')})) TO ${p.file('data/activities.parquet')} (FORMAT parquet)`);
+      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/usage.csv')})) TO ${p.file('data/usage.jsonl')} (FORMAT json)`);
+    });
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml'))
+        .replace('data/transactions.csv', 'data/transactions.tsv')
+        .replace('data/activities.csv', 'data/activities.parquet')
+        .replace('data/usage.csv', 'data/usage.jsonl'),
+    );
+    const report = await withOpen(async (project) => computeMargin(project));
+    expect(report.totals.margin).toBeCloseTo(2535.1, 9);
+    expect(report.totals.serve_cost).toBe(982.5);
+  });
+});
