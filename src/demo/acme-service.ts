@@ -41,15 +41,15 @@ export interface DemoActivity {
 export const ACTIVITIES: readonly DemoActivity[] = [
   {
     name: 'installation', resource: 'senior_engineer', minutes: '180 + 30 * servers', loggedShare: 0.05,
-    note: 'at signing: a half day on site, plus time per server',
+    note: 'at signing: three hours on site plus half an hour per server',
   },
   {
     name: 'monitoring', resource: 'senior_engineer', minutes: '0.5 * days', loggedShare: 0,
-    note: "daily check of every client's backups, whatever its size; one event per client-month",
+    note: "half a minute a day checking each client's backups, whatever its size; one event per client-month",
   },
   {
     name: 'dr_meeting', resource: 'senior_engineer', minutes: '60 + 120 * onsite', loggedShare: 0.1,
-    note: 'disaster-recovery planning; meeting on site (onsite = 1) adds travel',
+    note: 'disaster-recovery planning with the client; meeting on site (onsite = 1) adds two hours of travel',
   },
   {
     name: 'support_ticket', resource: 'support_agent', loggedShare: 0.05,
@@ -58,7 +58,7 @@ export const ACTIVITIES: readonly DemoActivity[] = [
   },
   {
     name: 'sales_call', resource: 'account_exec', minutes: '45', purpose: 'acquire', loggedShare: 0.1,
-    note: 'before signing; purpose acquire makes it a cost to acquire, not to serve',
+    note: 'calls up to signing; purpose acquire makes them a cost to acquire, not to serve',
   },
 ];
 

@@ -63,7 +63,7 @@ export async function createCustomerTable(db: Database, count: number, seed: num
   ), drawn AS (
     SELECT i, rng,
       CAST(greatest(1, round(exp(ln(${STORAGE_MEDIAN_GB}) + ${STORAGE_LOG_SIGMA} * z))) AS BIGINT) AS storage_need_gb,
-      CAST(greatest(1, round(exp(ln(8) + 1.6 * (0.8 * z + 0.6 * demo_normal(rng, 0, 2))))) AS INTEGER) AS employees,
+      CAST(greatest(1, round(exp(ln(6) + 2 * (0.9 * z + 0.44 * demo_normal(rng, 0, 2))))) AS INTEGER) AS employees,
       ${date(HISTORY_FROM)} + CAST(floor(${historyDays} * ln(1 + demo_unif(rng, 0, 4)
         * (exp(${ACQUISITION_GROWTH}) - 1)) / ${ACQUISITION_GROWTH}) AS INTEGER) AS acquired_on,
       ${weightedChoice(raw('demo_unif(rng, 0, 5)'), INDUSTRIES)} AS industry,
@@ -86,7 +86,7 @@ export async function createCustomerTable(db: Database, count: number, seed: num
     CASE WHEN drawn_channel = 'events' AND strftime(acquired_on, '%Y-%m') = ${EVENTS_DEPOSIT.month}
       THEN 'partner' ELSE drawn_channel END AS channel,
     plan, industry, employees, region, storage_need_gb, servers, churned_on,
-    tickets_per_year * demo_lognormal(rng, 0, 11, 1.0) AS ticket_rate,
+    tickets_per_year * demo_lognormal(rng, 0, 11, 0.8) AS ticket_rate,
     max_discount * demo_unif(rng, 0, 12) AS discount,
     demo_lognormal(rng, 0, 13, 0.25) AS storage_factor,
     0.005 + 0.02 * demo_unif(rng, 0, 14) AS storage_growth,

@@ -2,7 +2,7 @@
  * Writes the demo's tierwise.yaml: the model in DESIGN.md's shape, commented so that reading it
  * teaches the method (capacity cost rates, time equations, direct costs, acquisition spend).
  */
-import { COMPANY, CURRENCY, PAYMENT_FEE_SHARE, PERIOD, STORAGE_UNIT_COST } from './acme-backup.js';
+import { COMPANY, CURRENCY, PAYMENT_FEE_SHARE, PERIOD, PLANS, STORAGE_UNIT_COST } from './acme-backup.js';
 import { ACTIVITIES } from './acme-service.js';
 import type { SizedResource } from './size-resources.js';
 
@@ -52,6 +52,11 @@ function activityLines(): string[] {
   });
 }
 
+/** `starter $39 + $1.00/GB, business …`: today's price list, for the header comment. */
+function planPrices(): string {
+  return PLANS.map((p) => `${p.name} $${whole.format(p.monthlyFee)} + $${cents.format(p.perGb)}/GB`).join(', ');
+}
+
 /** The model file's text for a generated demo. */
 export function renderDemoModel(input: DemoModelInput): string {
   const data = (name: string): string => `data/${name}.${input.extension}`;
@@ -61,6 +66,7 @@ export function renderDemoModel(input: DemoModelInput): string {
     '# A data-backup firm that gives every client the same great service: a senior engineer installs the',
     '# backup software, checks the backups every day and meets the client on site to plan for disaster',
     '# recovery, whether the client backs up 1 GB or 10 TB. Prices follow storage; service does not.',
+    `# Plans (a month): ${planPrices()}.`,
     '# Which clients make money? Every figure below is an assumption you can change and re-run.',
     '',
     `name: ${COMPANY}`,

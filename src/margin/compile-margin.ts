@@ -16,7 +16,8 @@
  * FROM (the four totals UNION ALL BY NAME, summed per customer)
  * ```
  */
-import { compileTimeEquation, type ValueType } from '../expr/index.js';
+import { compileTimeEquation } from '../expr/index.js';
+import type { EventColumns } from './check-equations.js';
 import type { Model } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, value, type Sql } from '../sql/fragment.js';
@@ -35,13 +36,12 @@ export interface MarginGrain {
   readonly byMonth: boolean;
 }
 
-/** The event columns and their types, as checked by `checkEquations`. */
-export type EventColumns = ReadonlyMap<string, ValueType>;
+
 
 /** SQL for the minutes of every activity event in the period (logged minutes win). */
 export function compileEventMinutes(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain, extraColumns: Sql[] = []): Sql {
   const branches = model.activities.map(
-    (a) => sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, ident, columns))}`,
+    (a) => sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, columns.reference, columns.types))}`,
   );
   const equation = branches.length > 0 ? sql`CASE activity${join(branches, '')} END` : raw('NULL');
   const month = grain.byMonth ? sql`${dialect.monthStart(raw('date'))} AS month, ` : raw('');

@@ -9,8 +9,8 @@ import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
-import { checkEquations, eventColumnTypes } from './check-equations.js';
-import { compileEventMinutes, type EventColumns } from './compile-margin.js';
+import { checkEquations, eventColumns, type EventColumns } from './check-equations.js';
+import { compileEventMinutes } from './compile-margin.js';
 
 /** One line under a waterfall step. Amounts are signed as they move margin (costs negative). */
 export interface WaterfallDriver {
@@ -52,7 +52,7 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
       hint: didYouMean(customerId, near.map((n) => n.customer_id)) ?? 'list customers with `tierwise margin`',
     });
   }
-  const columns = await eventColumnTypes(db);
+  const columns = await eventColumns(db, model);
   checkEquations(model, columns);
   const money = moneyFormat(model.currency);
   const { from, to } = model.period;
@@ -109,7 +109,7 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
   const readers = new Map<string, string[]>();
   for (const a of model.activities) {
     for (const name of equationColumns(a.timeEquation)) {
-      const found = resolveColumn(name, columns);
+      const found = resolveColumn(name, columns.types);
       if (found.kind === 'found') readers.set(found.name, [...(readers.get(found.name) ?? []), a.name]);
     }
   }

@@ -9,8 +9,8 @@ import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Row } from '../store/database.js';
-import { checkEquations, eventColumnTypes } from './check-equations.js';
-import { compileEventMinutes, compileMargin, type EventColumns } from './compile-margin.js';
+import { checkEquations, eventColumns, type EventColumns } from './check-equations.js';
+import { compileEventMinutes, compileMargin } from './compile-margin.js';
 import {
   activityCostColumn,
   directCostColumn,
@@ -46,7 +46,7 @@ export async function computeMargin(project: Pick<Project, 'db' | 'model'>, opti
   const by = [...(options.by ?? [])];
   const attributes = by.filter((b) => b !== 'month');
   await checkAttributes(db, attributes);
-  const columns = await eventColumnTypes(db);
+  const columns = await eventColumns(db, model);
   checkEquations(model, columns);
 
   const byMonth = by.includes('month');

@@ -35,7 +35,7 @@ export async function loadModel(file: string): Promise<Model> {
 export function parseModel(text: string, file: string): Model {
   const display = path.basename(file);
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new TierwiseError(
       document.errors.map((error) => ({
