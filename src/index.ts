@@ -1,0 +1,48 @@
+/**
+ * tierwise as a library: everything the CLI does, as typed functions.
+ *
+ * ```ts
+ * import { openProject, computeMargin } from 'tierwise';
+ * const project = await openProject({ dir: 'acme' });   // loads tierwise.yaml, imports what changed
+ * const report = await computeMargin(project, { by: ['plan'] });
+ * project.close();
+ * ```
+ */
+export { openProject, findProjectDir, STATE_DIR, DATABASE_FILE } from './project.js';
+export type { Project, OpenProjectOptions } from './project.js';
+
+export { loadModel, parseModel, MODEL_FILE_NAME } from './model/load-model.js';
+export type { Model, Resource, Activity, ActivityPurpose, DirectCost, Period, SourceKind, SourceSpec, SourceFormat } from './model/model-types.js';
+
+export { importSources } from './store/import-sources.js';
+export type { ImportReport, ImportOptions, SourceImport } from './store/import-sources.js';
+export { Database } from './store/database.js';
+
+export { computeMargin, SORT_FIELDS } from './margin/run-margin.js';
+export type { MarginOptions, SortField } from './margin/run-margin.js';
+export type {
+  MarginReport,
+  CustomerMargin,
+  GroupMargin,
+  MoneyTotals,
+  ResourceCapacity,
+  UnallocatedSpend,
+  ActivityTotal,
+  ActivityUse,
+} from './margin/margin-report.js';
+export { compileMargin } from './margin/compile-margin.js';
+export { explainCustomer } from './margin/explain-customer.js';
+export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from './margin/explain-customer.js';
+
+export { parseTimeEquation, checkTimeEquation, compileTimeEquation } from './expr/index.js';
+export type { Expr, EquationProblem, ValueType } from './expr/index.js';
+
+export { initProject } from './init-project.js';
+export { generateDemo } from './demo/generate-demo.js';
+export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';
+
+export { TierwiseError, formatProblem } from './errors.js';
+export type { Problem, SourceLocation, ErrorCode } from './errors.js';
+
+export { duckdb as duckdbDialect, postgres as postgresDialect } from './sql/dialect.js';
+export type { Dialect } from './sql/dialect.js';
