@@ -14,7 +14,7 @@ import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type Kno
 import { canonicalSelect, stageSourceFile, type StagedFile } from './stage-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface SourceImport {
   readonly kind: SourceKind;

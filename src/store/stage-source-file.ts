@@ -6,7 +6,7 @@
 import { didYouMean, type Problem } from '../errors.js';
 import type { SourceSpec } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { EXPECTED_EXAMPLE, LINE_COLUMN, TYPE_NOUN, type CanonicalTable } from './canonical-columns.js';
+import { EXPECTED_EXAMPLE, LINE_COLUMN, STORED_TYPE, TYPE_NOUN, type CanonicalTable } from './canonical-columns.js';
 import { castTo, convertValue, INFERENCE_ORDER, textOf, type InferredType } from './convert-value.js';
 import type { Database } from './database.js';
 import { readTextHeader, sourceTableFunction, type SourceFile } from './read-source-file.js';
@@ -77,7 +77,8 @@ export async function stageSourceFile(
 export function canonicalSelect(staged: StagedFile, table: CanonicalTable, spec: SourceSpec, fileId: number): Sql {
   const columns = table.columns.map((column) => {
     const header = staged.canonicalHeader.get(column.name);
-    const value = header === undefined ? raw('NULL') : convertValue(ident(header), column.type, spec.dateFormat);
+    // An absent optional column is still typed, so later queries compare it like any other.
+    const value = header === undefined ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`) : convertValue(ident(header), column.type, spec.dateFormat);
     return sql`${value} AS ${ident(column.name)}`;
   });
   const extras = [...staged.extras].map(([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`);
