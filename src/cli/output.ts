@@ -37,10 +37,18 @@ export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]
 export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   const quote = (v: unknown) => {
     if (v === null || v === undefined) return '';
-    const s = String(v);
+    const s = typeof v === 'number' ? String(trimFloatNoise(v)) : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return [columns.map((c) => quote(c.header)).join(','), ...rows.map((r) => columns.map((c) => quote(c.value(r))).join(','))].join('\n');
+}
+
+/**
+ * 385072.60999999964 → 385072.61: sums of doubles carry noise in the 16th digit that nobody
+ * means; 15 significant digits keep every real cent of any amount below a trillion.
+ */
+export function trimFloatNoise(n: number): number {
+  return Number.isFinite(n) && !Number.isInteger(n) ? Number(n.toPrecision(15)) : n;
 }
 
 /** One JSON document, two-space indented, full-precision numbers. */

@@ -57,13 +57,18 @@ export async function createCustomerTable(db: Database, count: number, seed: num
   const historyDays = sql`(${date(PERIOD.to)} - ${date(HISTORY_FROM)} + 1)`;
   await db.run(sql`CREATE OR REPLACE TEMP TABLE demo_customer AS
   WITH base AS (
-    SELECT i, hash(hash(CAST(${seed} AS BIGINT), i)) AS rng FROM range(1, CAST(${count} AS BIGINT) + 1) r(i)
+    SELECT i, hash(hash(CAST(${seed} AS BIGINT), i)) AS rng
+    FROM range(1, CAST(${count} AS BIGINT) + 1) r(i)
   ), sized AS (
+    -- z is the client's size: storage is lognormal in it, headcount follows it loosely.
     SELECT i, rng, demo_normal(rng, 0, 1) AS z FROM base
   ), drawn AS (
     SELECT i, rng,
-      CAST(greatest(1, round(exp(ln(${STORAGE_MEDIAN_GB}) + ${STORAGE_LOG_SIGMA} * z))) AS BIGINT) AS storage_need_gb,
-      CAST(greatest(1, round(exp(ln(6) + 2 * (0.9 * z + 0.44 * demo_normal(rng, 0, 2))))) AS INTEGER) AS employees,
+      CAST(greatest(1, round(exp(ln(${STORAGE_MEDIAN_GB}) + ${STORAGE_LOG_SIGMA} * z))) AS BIGINT)
+        AS storage_need_gb,
+      CAST(greatest(1, round(exp(ln(6) + 2 * (0.9 * z + 0.44 * demo_normal(rng, 0, 2))))) AS INTEGER)
+        AS employees,
+      -- Inverse CDF of a density growing like e^(growth · t): more clients signed each year.
       ${date(HISTORY_FROM)} + CAST(floor(${historyDays} * ln(1 + demo_unif(rng, 0, 4)
         * (exp(${ACQUISITION_GROWTH}) - 1)) / ${ACQUISITION_GROWTH}) AS INTEGER) AS acquired_on,
       ${weightedChoice(raw('demo_unif(rng, 0, 5)'), INDUSTRIES)} AS industry,
@@ -71,14 +76,16 @@ export async function createCustomerTable(db: Database, count: number, seed: num
     FROM sized
   ), planned AS (
     SELECT *, ${planOf(raw('storage_need_gb'))} AS plan,
-      CAST(greatest(1, round(0.5 * power(employees, 0.6) * demo_lognormal(rng, 0, 3, 0.3))) AS INTEGER) AS servers,
+      CAST(greatest(1, round(0.5 * power(employees, 0.6) * demo_lognormal(rng, 0, 3, 0.3))) AS INTEGER)
+        AS servers,
       greatest(acquired_on + 30, ${date(PERIOD.from)}) AS churn_from
     FROM drawn
   ), churned AS (
     SELECT d.*, p.tickets_per_year, p.max_discount,
       ${channelOf(raw('demo_unif(rng, 0, 7)'))} AS drawn_channel,
       CASE WHEN demo_unif(rng, 0, 8) < p.churn_rate AND churn_from <= ${date(PERIOD.to)}
-        THEN churn_from + demo_pick(demo_unif(rng, 0, 9), ${date(PERIOD.to)} - churn_from + 1) END AS churned_on
+        THEN churn_from + demo_pick(demo_unif(rng, 0, 9), ${date(PERIOD.to)} - churn_from + 1)
+      END AS churned_on
     FROM planned d JOIN demo_plan p USING (plan)
   )
   SELECT i, rng, acquired_on,

@@ -54,14 +54,29 @@ function activityLines(): string[] {
 
 /** `starter $39 + $1.00/GB, business …`: today's price list, for the header comment. */
 function planPrices(): string {
-  return PLANS.map((p) => `${p.name} $${whole.format(p.monthlyFee)} + $${cents.format(p.perGb)}/GB`).join(', ');
+  return PLANS.map((p) => `${p.name} $${whole.format(p.monthlyFee)} + $${cents.format(p.perGb)}/GB`)
+    .join(', ');
 }
+
+/** What each data file holds, written next to its path. */
+const SOURCE_NOTES = {
+  customers:
+    'customer_id, acquired_on, channel, plan, industry, employees, region, storage_need_gb, servers, churned_on',
+  transactions: 'customer_id, date, amount, kind: monthly invoices, setup fees, refunds (negative)',
+  activities:
+    'customer_id, date, activity, minutes (logged time, mostly empty), drivers: servers, days, severity, onsite',
+  usage: 'customer_id, date, metric, quantity: storage_gb_month and restores, per month',
+  spend: 'channel, month (YYYY-MM), amount: marketing spend per channel; referral costs nothing',
+} as const;
 
 /** The model file's text for a generated demo. */
 export function renderDemoModel(input: DemoModelInput): string {
-  const data = (name: string): string => `data/${name}.${input.extension}`;
+  const sources = Object.entries(SOURCE_NOTES).map(
+    ([name, note]) => [`  ${name}: data/${name}.${input.extension}`, note] as const,
+  );
   return [
-    `# ${COMPANY}: a tierwise demo project (${whole.format(input.customers)} customers, seed ${input.seed}), written by \`tierwise demo\`.`,
+    `# ${COMPANY}: a tierwise demo project written by \`tierwise demo\``,
+    `# (${whole.format(input.customers)} customers, seed ${input.seed}).`,
     '#',
     '# A data-backup firm that gives every client the same great service: a senior engineer installs the',
     '# backup software, checks the backups every day and meets the client on site to plan for disaster',
@@ -71,17 +86,11 @@ export function renderDemoModel(input: DemoModelInput): string {
     '',
     `name: ${COMPANY}`,
     `currency: ${CURRENCY}`,
-    `period: { from: ${PERIOD.from}, to: ${PERIOD.to} }   # analysis window, inclusive: rows dated outside it do not count`,
+    `period: { from: ${PERIOD.from}, to: ${PERIOD.to} }   # analysis window, inclusive: rows outside it do not count`,
     '',
     '# The exports, relative to this file. They start in December 2024, a month before the period.',
     'sources:',
-    ...aligned([
-      [`  customers: ${data('customers')}`, 'customer_id, acquired_on, channel, plan, industry, employees, region, storage_need_gb, servers, churned_on'],
-      [`  transactions: ${data('transactions')}`, 'customer_id, date, amount, kind: monthly invoices, setup fees, refunds (negative)'],
-      [`  activities: ${data('activities')}`, 'customer_id, date, activity, minutes (logged time, mostly empty), drivers: servers, days, severity, onsite'],
-      [`  usage: ${data('usage')}`, 'customer_id, date, metric, quantity: storage_gb_month and restores, per month'],
-      [`  spend: ${data('spend')}`, 'channel, month (YYYY-MM), amount: marketing spend per channel; referral costs nothing'],
-    ]),
+    ...aligned(sources),
     '',
     '# Resources: cost and practical capacity over the period (practical = paid hours less breaks, training',
     '# and admin). Capacity cost rate = cost ÷ capacity in minutes. Every minute an activity uses is charged',
@@ -90,8 +99,8 @@ export function renderDemoModel(input: DemoModelInput): string {
     'resources:',
     ...resourceLines(input.resources),
     '',
-    "# Activities: which resource does the work and the minutes one event takes, as a time equation over the",
-    '# event\'s columns in the activities file. A logged `minutes` value in the data wins over the equation.',
+    '# Activities: which resource does the work and the minutes one event takes, as a time equation over',
+    "# the event's columns in the activities file. A logged `minutes` value in the data wins over it.",
     '# `purpose: acquire` makes an activity a cost to acquire; every other activity is a cost to serve.',
     'activities:',
     ...activityLines(),
@@ -100,13 +109,16 @@ export function renderDemoModel(input: DemoModelInput): string {
     '# but stays available to segments and tiers), and shares of net revenue.',
     'direct_costs:',
     ...aligned([
-      [`  storage:      { metric: storage_gb_month, unit_cost: ${STORAGE_UNIT_COST} }`, '$ per GB-month: cloud storage plus a replica'],
+      [
+        `  storage:      { metric: storage_gb_month, unit_cost: ${STORAGE_UNIT_COST} }`,
+        '$ per GB-month: cloud storage plus a replica',
+      ],
       [`  payment_fees: { share_of_revenue: ${PAYMENT_FEE_SHARE} }`, 'card processing'],
     ]),
     '',
-    '# Cost to acquire: the sales calls above plus channel spend. Each month a channel\'s spend is split evenly',
-    '# over the customers it brought in that month (only customers acquired inside the period get a share);',
-    '# spend in a month that brought nobody is reported as unallocated.',
+    "# Cost to acquire: the sales calls above plus channel spend. Each month a channel's spend is split",
+    '# evenly over the customers it brought in that month (only customers acquired inside the period get',
+    '# a share); spend in a month that brought nobody is reported as unallocated.',
     'acquisition:',
     '  spend: per_new_customer',
     '',

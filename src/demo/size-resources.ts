@@ -17,8 +17,8 @@ export interface SizedResource {
   readonly usedHours: number;
 }
 
-/** The smallest team tierwise will be given: a couple of hours a week. */
-const MIN_FTE = 0.05;
+/** The smallest team: an hour or two over the period, so a tiny demo still has a capacity. */
+const MIN_FTE = 0.001;
 
 /**
  * Headcount for each resource from the minutes its activities take inside the period:

@@ -123,7 +123,8 @@ function finalColumns(model: Model, grain: MarginGrain): Sql[] {
   return [
     raw('customer_id'),
     ...(grain.byMonth ? [raw('month')] : []),
-    sql`${revenue} AS revenue`,
+    // Revenue stays an exact decimal so that sums over customers and months are exact to the cent.
+    raw('CAST(COALESCE(revenue, 0) AS DECIMAL(38,6)) AS revenue'),
     sql`${directTotal} AS direct_cost`,
     sql`${acquisitionTotal} AS acquisition_cost`,
     sql`${serveTotal} AS serve_cost`,

@@ -123,7 +123,7 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
     SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
     FROM (${events}) WHERE customer_id = ${customerId} GROUP BY ALL ORDER BY sum(minutes) DESC, activity`);
   const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
-  return rows.map((row) => {
+  const drivers = rows.map((row) => {
     const activity = model.activities.find((a) => a.name === row['activity'])!;
     const costPerMinute = rate.get(activity.resource) ?? 0;
     const n = Number(row['events']);
@@ -150,6 +150,35 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
       logged_minutes: logged,
     };
   });
+  return foldSmallGroups(drivers, money);
+}
+
+/** Groups shown per activity before the rest are folded into one line. */
+const GROUPS_PER_ACTIVITY = 6;
+
+/** Keeps the costliest groups of each activity and folds the others into "… more events". */
+function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): WaterfallDriver[] {
+  const out: WaterfallDriver[] = [];
+  const seen = new Map<string, WaterfallDriver[]>();
+  for (const d of drivers) seen.set(d.activity!, [...(seen.get(d.activity!) ?? []), d]);
+  for (const [activity, groups] of seen) {
+    out.push(...groups.slice(0, GROUPS_PER_ACTIVITY));
+    const rest = groups.slice(GROUPS_PER_ACTIVITY);
+    if (rest.length === 0) continue;
+    const events = rest.reduce((s, d) => s + d.events!, 0);
+    const minutes = rest.reduce((s, d) => s + d.minutes!, 0);
+    const costPerMinute = rest[0]!.cost_per_minute!;
+    out.push({
+      label: `${events} more ${activity} events: ${formatNumber(minutes)} min in all × ${money(costPerMinute, 4)}/min`,
+      amount: -minutes * costPerMinute,
+      activity,
+      resource: rest[0]!.resource,
+      events,
+      minutes,
+      cost_per_minute: costPerMinute,
+    });
+  }
+  return out;
 }
 
 async function channelShare(db: Database, model: Model, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {

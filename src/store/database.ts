@@ -49,7 +49,8 @@ export class Database {
       params.length === 0
         ? await this.connection.runAndReadAll(text)
         : await this.connection.runAndReadAll(text, params.map(toDuckDBValue));
-    return reader.getRowObjectsJS().map(normalizeRow) as T[];
+    const dateColumns = new Set(reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'));
+    return reader.getRowObjectsJS().map((row) => normalizeRow(row, dateColumns)) as T[];
   }
 
   /** The first row of a query, or undefined. */
@@ -81,18 +82,23 @@ export class Database {
   }
 }
 
-/** DuckDB's JS values, made plain: BIGINT/HUGEINT → number, DATE/TIMESTAMP → ISO string. */
-function normalizeRow(row: Record<string, unknown>): Row {
+/**
+ * DuckDB's JS values, made plain: BIGINT/HUGEINT → number (exact below 2^53, which counts and ids
+ * of this domain stay under), DATE → `YYYY-MM-DD`, TIMESTAMP → full ISO string; lists and structs
+ * are normalised all the way down so rows always serialise to JSON.
+ */
+function normalizeRow(row: Record<string, unknown>, dateColumns: ReadonlySet<string>): Row {
   const out: Row = {};
-  for (const [key, v] of Object.entries(row)) out[key] = normalizeValue(v);
+  for (const [key, v] of Object.entries(row)) out[key] = normalizeValue(v, dateColumns.has(key));
   return out;
 }
 
-function normalizeValue(v: unknown): unknown {
+function normalizeValue(v: unknown, isDate = false): unknown {
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Date) {
-    const iso = v.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  if (v instanceof Date) return isDate ? v.toISOString().slice(0, 10) : v.toISOString();
+  if (Array.isArray(v)) return v.map((item) => normalizeValue(item));
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, normalizeValue(item)]));
   }
   return v;
 }
