@@ -145,3 +145,31 @@ describe('tierwise init and import', () => {
     }
   });
 });
+
+describe('tierwise demo', () => {
+  it('builds a project, imports it and prints the headline; the same seed gives the same numbers', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tierwise-demo-'));
+    const dir = path.join(root, 'acme');
+    try {
+      const first = await runCli(['demo', dir, '--customers', '300', '--seed', '7', '--quiet']);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/Acme Backup — customer margin 2025-01-01 to 2025-12-31 \(USD\)/);
+      expect(first.stdout).toMatch(/300 customers · revenue \$[\d,.]+ · margin/);
+      expect(first.stdout).toMatch(/the 10 customers that lose the most/);
+
+      const refused = await runCli(['demo', dir, '--customers', '300', '--seed', '7']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/already exists — pass --force/);
+
+      const again = await runCli(['demo', dir, '--customers', '300', '--seed', '7', '--force', '--quiet']);
+      expect(again.stdout).toBe(first.stdout);
+
+      const json = JSON.parse((await runCli(['margin', '--project', dir, '--format', 'json'])).stdout) as { totals: { customers: number; margin: number } };
+      expect(json.totals.customers).toBe(300);
+      const plans = (await runCli(['margin', '--project', dir, '--by', 'plan', '--format', 'csv'])).stdout;
+      expect(plans.split('\n')[0]).toBe('plan,customers,unprofitable,revenue,direct_cost,acquisition_cost,serve_cost,margin,margin_pct');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
