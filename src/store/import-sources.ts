@@ -14,7 +14,7 @@ import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type Kno
 import { canonicalSelect, stageSourceFile, type StagedFile } from './stage-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 export interface SourceImport {
   readonly kind: SourceKind;
@@ -66,7 +66,7 @@ export async function importSources(db: Database, model: Model, options: ImportO
     problems.push(...resolved.problems);
     const fingerprint = sourceFingerprint(spec, resolved.files, SCHEMA_VERSION);
     if (options.force || previous?.fingerprint !== fingerprint) plans.push({ kind, files: resolved.files, fingerprint });
-    else reports.set(kind, { kind, status: 'unchanged', files: known.map((f) => ({ path: f.path, rows: 0 })), rows: previous.rows });
+    else reports.set(kind, { kind, status: 'unchanged', files: known.map((f) => ({ path: f.display, rows: f.rows })), rows: previous.rows });
   }
   throwIfProblems(problems);
 
@@ -121,7 +121,8 @@ export async function importSources(db: Database, model: Model, options: ImportO
 }
 
 async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], staged: readonly StagedFile[]) {
-  const known: KnownFile[] = files.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256 }));
+  const rowsOf = new Map(staged.map((s) => [s.file.path, s.rows]));
+  const known: KnownFile[] = files.map((f) => ({ path: f.path, display: f.display, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, rows: rowsOf.get(f.path) ?? 0 }));
   const rows = staged.reduce((sum, s) => sum + s.rows, 0);
   await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);
   await db.run(sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`);

@@ -21,9 +21,11 @@ export interface FingerprintedFile extends SourceFile {
 /** What the last import recorded about a file, to skip re-hashing files whose size and mtime held. */
 export interface KnownFile {
   readonly path: string;
+  readonly display: string;
   readonly size: number;
   readonly mtimeMs: number;
   readonly sha256: string;
+  readonly rows: number;
 }
 
 export async function resolveSourceFiles(
