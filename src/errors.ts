@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'data_invalid'
   | 'customer_not_found'
   | 'usage'
-  | 'project_exists';
+  | 'project_exists'
+  | 'database_busy';
 
 export interface Problem {
   readonly code: ErrorCode;

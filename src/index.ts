@@ -17,6 +17,9 @@ export type { Model, Resource, Activity, ActivityPurpose, DirectCost, Period, So
 export { importSources } from './store/import-sources.js';
 export type { ImportReport, ImportOptions, SourceImport } from './store/import-sources.js';
 export { Database } from './store/database.js';
+export type { Row, DatabaseOptions } from './store/database.js';
+export { sql, ident, raw, join, Sql } from './sql/fragment.js';
+export type { SqlValue } from './sql/fragment.js';
 
 export { computeMargin, SORT_FIELDS } from './margin/run-margin.js';
 export type { MarginOptions, SortField } from './margin/run-margin.js';
@@ -30,7 +33,9 @@ export type {
   ActivityTotal,
   ActivityUse,
 } from './margin/margin-report.js';
-export { compileMargin } from './margin/compile-margin.js';
+export { compileMargin, compileEventMinutes } from './margin/compile-margin.js';
+export { eventColumns, checkEquations, checkEventMinutes } from './margin/check-equations.js';
+export type { EventColumns } from './margin/check-equations.js';
 export { explainCustomer } from './margin/explain-customer.js';
 export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from './margin/explain-customer.js';
 

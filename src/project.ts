@@ -58,7 +58,7 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
   }
   const db = await Database.open(databasePath, options).catch((error: unknown) => {
     throw new TierwiseError({
-      code: 'usage',
+      code: 'database_busy',
       message: `cannot open the project database ${databasePath}: ${(error as Error).message.split('\n')[0]}`,
       hint: 'another tierwise process may be using it; wait for it, or delete .tierwise/ to rebuild from data/',
     });

@@ -58,7 +58,8 @@ export function renderJson(value: unknown): string {
 
 /** Money with the currency's symbol and two decimals, e.g. `$1,234.50`, `-$12.00`. */
 export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+  // signDisplay 'negative' prints a cost that rounds to nothing as $0.00, not -$0.00.
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'negative' }).format(amount);
 }
 
 /** A share as a percentage with one decimal: 0.1234 → `12.3%`. */

@@ -4,10 +4,11 @@
  * line, with a did-you-mean.
  */
 import path from 'node:path';
-import { throwIfProblems, type Problem } from '../errors.js';
-import { checkTimeEquation, type ValueType } from '../expr/index.js';
+import { throwIfProblems, TierwiseError, type Problem } from '../errors.js';
+import { checkTimeEquation, equationColumns, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
-import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { compileEventMinutes } from './compile-margin.js';
 import type { Database } from '../store/database.js';
 
 /** The event columns equations may read: their types, and how each is referenced in SQL. */
@@ -66,4 +67,39 @@ export function checkEquations(model: Model, columns: EventColumns): void {
     }
   }
   throwIfProblems(problems);
+}
+
+/**
+ * Throws when any event in the period (of one customer, if given) has minutes that are empty,
+ * infinite or negative — a cost that would otherwise silently count as nothing — naming the first
+ * file and line of each such activity and the drivers to fill.
+ */
+export async function checkEventMinutes(db: Database, model: Model, columns: EventColumns, customerId?: string): Promise<void> {
+  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('_tw_line')]);
+  const ofCustomer = customerId === undefined ? raw('TRUE') : sql`e.customer_id = ${customerId}`;
+  const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
+    SELECT e.activity, count(*) AS events, min(e._tw_line) AS line, arg_min(f.path, e._tw_line) AS path,
+           count(*) FILTER (WHERE e.minutes < 0) AS negative
+    FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
+    WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT isfinite(e.minutes) OR e.minutes < 0)
+    GROUP BY e.activity ORDER BY e.activity`);
+  if (rows.length === 0) return;
+  throw new TierwiseError(
+    rows.map((r) => {
+      const activity = model.activities.find((a) => a.name === r.activity);
+      const drivers = activity ? equationColumns(activity.timeEquation) : [];
+      const events = `${r.events} ${r.activity} ${r.events === 1 ? 'event has' : 'events have'}`;
+      const what = r.negative > 0 ? 'negative minutes' : 'no minutes';
+      const gave = r.negative > 0 ? 'a value below 0' : 'no value';
+      return {
+        code: 'data_invalid' as const,
+        message: `${events} ${what} (the first is on this line): the time equation "${activity?.minutesSource}" gave ${gave}`,
+        location: { file: r.path ?? 'activities', line: r.line },
+        hint:
+          drivers.length > 0
+            ? `an empty ${drivers.join(' or ')}, a division by zero or ln of a number ≤ 0 gives no value: fill the rows, log their minutes, or give a default in the model, e.g. coalesce(${drivers[0]}, 1)`
+            : 'log their minutes or fix the equation',
+      };
+    }),
+  );
 }

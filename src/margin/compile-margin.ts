@@ -50,6 +50,28 @@ export function compileEventMinutes(model: Model, dialect: Dialect, columns: Eve
     FROM activities WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE)`;
 }
 
+/** Customers a channel brought in during the period, with the month they were acquired. */
+export function compileNewCustomers(model: Model, dialect: Dialect): Sql {
+  const { from, to } = model.period;
+  return sql`SELECT customer_id, channel, ${dialect.monthStart(raw('acquired_on'))} AS acquisition_month
+    FROM customers WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND channel IS NOT NULL`;
+}
+
+/**
+ * Channel spend per month, the part of it that falls inside the period: a month the period only
+ * partly covers counts in proportion to its days inside (all of it for whole-month periods), so
+ * allocated plus unallocated spend always equals the spend of the period.
+ */
+export function compileChannelSpend(model: Model, dialect: Dialect): Sql {
+  const from = sql`CAST(${model.period.from} AS DATE)`;
+  const to = sql`CAST(${model.period.to} AS DATE)`;
+  const monthEnd = dialect.monthEnd(raw('month'));
+  const daysInside = dialect.daysInclusive(sql`greatest(month, ${from})`, sql`least(${monthEnd}, ${to})`);
+  const daysInMonth = dialect.daysInclusive(raw('month'), monthEnd);
+  return sql`SELECT channel, month AS acquisition_month, sum(amount) * ${dialect.realDivide(daysInside, daysInMonth)} AS spend
+    FROM spend WHERE month <= ${to} AND ${monthEnd} >= ${from} GROUP BY channel, month`;
+}
+
 /** The margin query; see the module comment for its shape. */
 export function compileMargin(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain): Sql {
   const { from, to } = model.period;
@@ -88,10 +110,8 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
     event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
     revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}),
     usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}),
-    new_customers AS (
-      SELECT customer_id, channel, ${dialect.monthStart(raw('acquired_on'))} AS acquisition_month
-      FROM customers WHERE ${inPeriod('acquired_on')} AND channel IS NOT NULL),
-    channel_spend AS (SELECT channel, month AS acquisition_month, sum(amount) AS spend FROM spend WHERE ${inPeriod('month')} GROUP BY ALL),
+    new_customers AS (${compileNewCustomers(model, dialect)}),
+    channel_spend AS (${compileChannelSpend(model, dialect)}),
     channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY ALL),
     channel_totals AS (
       SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${dialect.realDivide(raw('s.spend'), raw('c.acquired'))} AS channel_cost

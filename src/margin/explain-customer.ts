@@ -9,8 +9,8 @@ import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
-import { checkEquations, eventColumns, type EventColumns } from './check-equations.js';
-import { compileEventMinutes } from './compile-margin.js';
+import { checkEquations, checkEventMinutes, eventColumns, type EventColumns } from './check-equations.js';
+import { compileChannelSpend, compileEventMinutes, compileNewCustomers } from './compile-margin.js';
 
 /** One line under a waterfall step. Amounts are signed as they move margin (costs negative). */
 export interface WaterfallDriver {
@@ -54,6 +54,7 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
   }
   const columns = await eventColumns(db, model);
   checkEquations(model, columns);
+  await checkEventMinutes(db, model, columns, customerId);
   const money = moneyFormat(model.currency);
   const { from, to } = model.period;
   const inPeriod = sql`BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
@@ -181,18 +182,15 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
   return out;
 }
 
+/** The customer's share of its channel's spend in its acquisition month, by the margin's own rule. */
 async function channelShare(db: Database, model: Model, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
-  const { from, to } = model.period;
   const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
-    WITH me AS (SELECT channel, date_trunc('month', acquired_on) AS m FROM customers
-                WHERE customer_id = ${customerId} AND channel IS NOT NULL
-                  AND acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE))
-    SELECT me.channel, strftime(me.m, '%Y-%m') AS month,
-      (SELECT CAST(sum(amount) AS DOUBLE) FROM spend s WHERE s.channel = me.channel AND s.month = me.m) AS spend,
-      (SELECT count(*) FROM customers c WHERE c.channel = me.channel AND date_trunc('month', c.acquired_on) = me.m
-         AND c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)) AS acquired
-    FROM me`);
-  if (!row || row.spend === null || row.spend === undefined) return [];
+    WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
+    SELECT n.channel, strftime(n.acquisition_month, '%Y-%m') AS month, CAST(s.spend AS DOUBLE) AS spend,
+      (SELECT count(*) FROM new_customers o WHERE o.channel = n.channel AND o.acquisition_month = n.acquisition_month) AS acquired
+    FROM new_customers n JOIN channel_spend s USING (channel, acquisition_month)
+    WHERE n.customer_id = ${customerId}`);
+  if (!row) return [];
   return [
     {
       label: `${row.channel} spend in ${row.month}: ${money(row.spend)} ÷ ${row.acquired} ${row.acquired === 1 ? 'customer' : 'customers'} acquired`,
@@ -205,7 +203,7 @@ type MoneyFormat = (amount: number, maxDigits?: number) => string;
 
 function moneyFormat(currency: string): MoneyFormat {
   return (amount, maxDigits = 2) =>
-    new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: maxDigits }).format(amount);
+    new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: maxDigits, signDisplay: 'negative' }).format(amount);
 }
 
 function formatNumber(n: number): string {

@@ -4,13 +4,12 @@
  * Nothing per event comes into JavaScript; only the rows asked for do.
  */
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
-import { equationColumns } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Row } from '../store/database.js';
-import { checkEquations, eventColumns, type EventColumns } from './check-equations.js';
-import { compileEventMinutes, compileMargin } from './compile-margin.js';
+import { checkEquations, checkEventMinutes, eventColumns, type EventColumns } from './check-equations.js';
+import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
 import {
   activityCostColumn,
   directCostColumn,
@@ -85,29 +84,7 @@ async function checkAttributes(db: Database, attributes: readonly string[]): Pro
 /** Events whose minutes came out empty or negative would silently cost nothing: refuse them. */
 async function checkMinutes(db: Database, model: Model, columns: EventColumns): Promise<void> {
   const bad = await db.one<{ n: number }>(sql`SELECT sum(invalid_minutes) AS n FROM ${ident(MARGIN_TABLE)}`);
-  if (!bad?.n) return;
-  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('_tw_line')]);
-  const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
-    SELECT e.activity, count(*) AS events, min(e._tw_line) AS line, any_value(f.path) AS path, count(*) FILTER (WHERE e.minutes < 0) AS negative
-    FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
-    WHERE e.minutes IS NULL OR NOT isfinite(e.minutes) OR e.minutes < 0
-    GROUP BY e.activity ORDER BY e.activity`);
-  throw new TierwiseError(
-    rows.map((r) => {
-      const activity = model.activities.find((a) => a.name === r.activity);
-      const drivers = activity ? equationColumns(activity.timeEquation) : [];
-      const what = r.negative > 0 ? 'negative minutes' : 'no minutes';
-      return {
-        code: 'data_invalid' as const,
-        message: `${r.events} ${r.activity} events have ${what} (first on this line): the time equation "${activity?.minutesSource}" gave ${r.negative > 0 ? 'a value below 0' : 'no value'}`,
-        location: { file: r.path ?? 'activities', line: r.line },
-        hint:
-          drivers.length > 0
-            ? `fill ${drivers.join(', ')} on those rows, log their minutes, or give a default in the model, e.g. coalesce(${drivers[0]}, 1)`
-            : 'log their minutes or fix the equation',
-      };
-    }),
-  );
+  if (bad?.n) await checkEventMinutes(db, model, columns);
 }
 
 async function totals(db: Database): Promise<MarginReport['totals']> {
@@ -161,15 +138,13 @@ async function capacity(db: Database, model: Model): Promise<ResourceCapacity[]>
 
 /** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
 async function unallocatedSpend(db: Database, model: Model): Promise<MarginReport['unallocated_acquisition_spend']> {
-  const { from, to } = model.period;
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
-    SELECT s.channel, strftime(s.month, '%Y-%m') AS month, CAST(sum(s.amount) AS DOUBLE) AS amount
-    FROM spend s
-    WHERE s.month BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)
-      AND NOT EXISTS (SELECT 1 FROM customers c
-                      WHERE c.channel = s.channel AND c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)
-                        AND date_trunc('month', c.acquired_on) = s.month)
-    GROUP BY ALL ORDER BY month, channel`);
+    WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
+    SELECT s.channel, strftime(s.acquisition_month, '%Y-%m') AS month, CAST(s.spend AS DOUBLE) AS amount
+    FROM channel_spend s
+    WHERE s.spend <> 0 AND NOT EXISTS (
+      SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)
+    ORDER BY month, s.channel`);
   return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
 }
 

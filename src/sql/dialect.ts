@@ -17,6 +17,10 @@ export interface Dialect {
   monthStart(date: Sql): Sql;
   /** A floating-point cast. */
   toDouble(expression: Sql): Sql;
+  /** The last day of the month of a DATE. */
+  monthEnd(date: Sql): Sql;
+  /** Days from one DATE to another, both counted (a day to itself is 1). */
+  daysInclusive(from: Sql, to: Sql): Sql;
 }
 
 function quoteDoubled(name: string): string {
@@ -33,6 +37,8 @@ export const duckdb: Dialect = {
   realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE) / ${d})`,
   monthStart: (date) => sql`CAST(date_trunc('month', ${date}) AS DATE)`,
   toDouble: (x) => sql`CAST(${x} AS DOUBLE)`,
+  monthEnd: (date) => sql`last_day(${date})`,
+  daysInclusive: (from, to) => sql`(date_diff('day', ${from}, ${to}) + 1)`,
 };
 
 export const postgres: Dialect = {
@@ -43,4 +49,6 @@ export const postgres: Dialect = {
   realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE PRECISION) / ${d})`,
   monthStart: (date) => sql`CAST(date_trunc('month', ${date}) AS DATE)`,
   toDouble: (x) => sql`CAST(${x} AS DOUBLE PRECISION)`,
+  monthEnd: (date) => sql`CAST(date_trunc('month', ${date}) + INTERVAL '1 month - 1 day' AS DATE)`,
+  daysInclusive: (from, to) => sql`((${to}) - (${from}) + 1)`,
 };

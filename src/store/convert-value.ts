@@ -19,14 +19,19 @@ export function convertValue(column: Sql, type: CanonicalType, dateFormat?: stri
     case 'text':
       return text;
     case 'number':
-      return sql`TRY_CAST(${text} AS DOUBLE)`;
+      // 'inf' and 'nan' parse as doubles but are no quantity anyone measured.
+      return sql`CASE WHEN isfinite(TRY_CAST(${text} AS DOUBLE)) THEN TRY_CAST(${text} AS DOUBLE) END`;
     case 'money':
       return sql`TRY_CAST(${text} AS DECIMAL(18,6))`;
-    case 'date':
-      return dateFormat !== undefined
-        ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`
-        : // ISO dates, and ISO timestamps (billing exports often carry a time) truncated to the day.
-          sql`COALESCE(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE))`;
+    case 'date': {
+      const parsed =
+        dateFormat !== undefined
+          ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`
+          : // ISO dates, and ISO timestamps (billing exports often carry a time) truncated to the day.
+            sql`COALESCE(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE))`;
+      // 'infinity' is a valid DuckDB date but no day anything happened on.
+      return sql`CASE WHEN isfinite(${parsed}) THEN ${parsed} END`;
+    }
     case 'month':
       return sql`CASE WHEN regexp_full_match(${text}, '\\d{4}-\\d{2}') THEN TRY_CAST(${text} || '-01' AS DATE)
         ELSE CAST(date_trunc('month', TRY_CAST(${text} AS DATE)) AS DATE) END`;

@@ -4,7 +4,8 @@
  * parsed here, so every value is checked by tierwise (with its line) rather than guessed by a
  * sniffer, and malformed lines are collected as rejects instead of stopping at the first.
  */
-import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import path from 'node:path';
 import { TierwiseError } from '../errors.js';
 import type { SourceFormat } from '../model/model-types.js';
@@ -29,9 +30,9 @@ export function formatOf(file: string, override?: SourceFormat): SourceFormat {
   if (name.endsWith('.jsonl') || name.endsWith('.ndjson') || name.endsWith('.json')) return 'jsonl';
   throw new TierwiseError({
     code: 'source_format',
-    message: `cannot tell the format of ${file} from its extension`,
+    message: 'cannot tell the file format from its extension',
     location: { file },
-    hint: 'use .csv, .tsv, .parquet or .jsonl, or set `format:` on the source in tierwise.yaml',
+    hint: 'use .csv, .tsv, .parquet or .jsonl (CSV and TSV may be gzipped), or set `format:` on the source in tierwise.yaml',
   });
 }
 
@@ -54,8 +55,12 @@ export function sourceTableFunction(file: SourceFile, headers: readonly string[]
     }
     case 'parquet':
       return sql`read_parquet(${file.path})`;
-    case 'jsonl':
-      return sql`read_json(${file.path}, format = 'newline_delimited')`;
+    case 'jsonl': {
+      if (headers.length === 0) return sql`read_json(${file.path}, format = 'newline_delimited')`;
+      // Read every field as text, so 1000.00 and "1000.00" on different lines are the same amount.
+      const columns = new StructValue(Object.fromEntries(headers.map((h) => [h, 'VARCHAR'])));
+      return sql`read_json(${file.path}, format = 'newline_delimited', columns = ${columns})`;
+    }
   }
 }
 
@@ -64,17 +69,26 @@ export function sourceTableFunction(file: SourceFile, headers: readonly string[]
  * an empty list for an empty file.
  */
 export async function readTextHeader(file: SourceFile): Promise<string[]> {
-  const handle = await open(file.path, 'r').catch(() => {
-    throw new TierwiseError({ code: 'source_missing', message: `cannot read ${file.display}`, location: { file: file.display } });
-  });
-  try {
-    const buffer = Buffer.alloc(1 << 16);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
-    return parseHeaderLine(text, delimiterOf(file));
-  } finally {
-    await handle.close();
+  if (/\.zst$/i.test(file.path)) {
+    throw new TierwiseError({ code: 'source_format', message: 'zstd-compressed text files are not supported', location: { file: file.display }, hint: 'decompress it, gzip it, or convert it to Parquet' });
   }
+  const stream = createReadStream(file.path, { start: 0, end: (1 << 16) - 1 });
+  const source = /\.gz$/i.test(file.path) ? stream.pipe(createGunzip()) : stream;
+  let text = '';
+  try {
+    for await (const chunk of source) {
+      text += (chunk as Buffer).toString('utf8');
+      if (/[\r\n]/.test(text)) break;
+    }
+  } catch (error) {
+    // A gzip stream cut at 64 KiB ends early; that is fine once the first line is in.
+    if (!/[\r\n]/.test(text)) {
+      throw new TierwiseError({ code: 'source_format', message: `cannot read the header: ${(error as Error).message}`, location: { file: file.display } });
+    }
+  } finally {
+    stream.destroy();
+  }
+  return parseHeaderLine(text.replace(/^\uFEFF/, ''), delimiterOf(file));
 }
 
 /** Splits the first record of CSV text into field names. */

@@ -3,7 +3,7 @@
  * the canonical columns are present (or mapped), every line is well-formed, and every value has
  * its type. Problems carry `file:line:column`; nothing here touches the canonical tables.
  */
-import { didYouMean, type Problem } from '../errors.js';
+import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { SourceSpec } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { EXPECTED_EXAMPLE, LINE_COLUMN, STORED_TYPE, TYPE_NOUN, type CanonicalTable } from './canonical-columns.js';
@@ -33,7 +33,13 @@ export async function stageSourceFile(
 ): Promise<{ staged?: StagedFile; problems: Problem[] }> {
   const at = (line?: number, column?: number | string) => ({ file: file.display, line, column });
   const text = file.format === 'csv' || file.format === 'tsv';
-  const headers = text ? await readTextHeader(file) : await describeColumns(db, file);
+  let headers: string[];
+  try {
+    headers = text ? await readTextHeader(file) : await describeColumns(db, file);
+  } catch (error) {
+    if (error instanceof TierwiseError) return { problems: [...error.problems] };
+    return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format === 'jsonl' ? 'JSON lines' : file.format.toUpperCase()}?` }] };
+  }
   if (headers.length === 0) {
     const expected = table.columns.filter((c) => c.required).map((c) => c.name).join(', ');
     return { problems: [{ code: 'data_invalid', message: 'the file is empty', location: at(1), hint: `expected a header row with ${expected}` }] };

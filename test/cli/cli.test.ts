@@ -158,7 +158,7 @@ describe('tierwise demo', () => {
       expect(first.stdout).toMatch(/the 10 customers that lose the most/);
 
       const refused = await runCli(['demo', dir, '--customers', '300', '--seed', '7']);
-      expect(refused.code).toBe(2);
+      expect(refused.code).toBe(1);
       expect(refused.stderr).toMatch(/already exists — pass --force/);
 
       const again = await runCli(['demo', dir, '--customers', '300', '--seed', '7', '--force', '--quiet']);

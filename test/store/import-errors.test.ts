@@ -107,7 +107,7 @@ describe('import errors', () => {
       const error = await computeMargin(project).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TierwiseError);
       expect((error as TierwiseError).problems[0]).toMatchObject({ location: { file: 'data/activities.csv', line: 17 } });
-      expect((error as TierwiseError).message).toMatch(/1 installation events have no minutes.*fill servers/);
+      expect((error as TierwiseError).message).toMatch(/1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/);
     } finally {
       project.close();
     }

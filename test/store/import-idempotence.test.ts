@@ -107,3 +107,40 @@ describe('sources in other shapes', () => {
     expect(report.totals.serve_cost).toBe(982.5);
   });
 });
+
+describe('text that is not quite data', () => {
+  it('imports a gzipped CSV', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(p.file('data/transactions.csv.gz'), gzipSync(await p.read('data/transactions.csv')));
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.csv.gz'));
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+  });
+
+  it('reads JSON lines whose amounts are numbers on some lines and strings on others', async () => {
+    await p.write(
+      'data/transactions.jsonl',
+      [
+        '{"customer_id":"A","date":"2025-03-01","amount":1000.00}',
+        '{"customer_id":"A","date":"2025-04-01","amount":"1000.00"}',
+        '{"customer_id":"A","date":"2025-04-15","amount":-200}',
+        '{"customer_id":"B","date":"2025-03-01","amount":"50"}',
+        '{"customer_id":"C","date":"2025-01-10","amount":100}',
+        '{"customer_id":"D","date":"2025-03-10","amount":3000}',
+        '{"customer_id":"E","date":"2025-06-01","amount":20.0}',
+      ].join('\n'),
+    );
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.jsonl'));
+    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+  });
+
+  it('rejects quantities and dates that parse but mean nothing: inf, nan, infinity', async () => {
+    await p.append('data/usage.csv', 'A,2025-05-31,storage_gb_month,inf');
+    await p.append('data/usage.csv', 'A,infinity,storage_gb_month,1');
+    const error = await openProject({ dir: p.dir }).catch((e: unknown) => e as Error);
+    expect((error as Error).message.split('\n')).toEqual([
+      'data/usage.csv:8:4: quantity "inf" is not a number — expected a number such as 42 or 1.5',
+      'data/usage.csv:9:2: date "infinity" is not a date — expected a date such as 2025-03-31; for other layouts set date_format (e.g. "%d/%m/%Y") on the source',
+    ]);
+  });
+});

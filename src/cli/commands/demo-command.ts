@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { generateDemo } from '../../demo/generate-demo.js';
+import { TierwiseError } from '../../errors.js';
 import { MODEL_FILE_NAME } from '../../model/load-model.js';
 import { computeMargin } from '../../margin/run-margin.js';
 import { parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
@@ -25,7 +26,11 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
     .action(async (dir: string, options: { customers: number; seed: number; dataFormat: string; force?: boolean }) => {
       if (options.dataFormat !== 'csv' && options.dataFormat !== 'parquet') throw usageError(`--data-format ${options.dataFormat}: use csv or parquet`);
       if (!options.force && (await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined))) {
-        throw usageError(`${path.join(dir, MODEL_FILE_NAME)} already exists`, 'pass --force to regenerate the demo there, or choose another folder');
+        throw new TierwiseError({
+          code: 'project_exists',
+          message: `${path.join(dir, MODEL_FILE_NAME)} already exists`,
+          hint: 'pass --force to regenerate the demo there, or choose another folder',
+        });
       }
       const quiet = globals().quiet ?? false;
       if (!quiet) process.stderr.write(`generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}…\n`);
