@@ -20,17 +20,14 @@ export function convertValue(column: Sql, type: CanonicalType, dateFormat?: stri
       return text;
     case 'number':
       // 'inf' and 'nan' parse as doubles but are no quantity anyone measured.
-      return sql`CASE WHEN isfinite(TRY_CAST(${text} AS DOUBLE)) THEN TRY_CAST(${text} AS DOUBLE) END`;
+      return sql`NULLIF(NULLIF(NULLIF(TRY_CAST(${text} AS DOUBLE), 'inf'::DOUBLE), '-inf'::DOUBLE), 'nan'::DOUBLE)`;
     case 'money':
       return sql`TRY_CAST(${text} AS DECIMAL(18,6))`;
     case 'date': {
-      const parsed =
-        dateFormat !== undefined
-          ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`
-          : // ISO dates, and ISO timestamps (billing exports often carry a time) truncated to the day.
-            sql`COALESCE(TRY_CAST(${text} AS DATE), CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE))`;
+      // DuckDB's DATE cast reads ISO dates and ISO timestamps (billing exports often carry a time).
+      const parsed = dateFormat !== undefined ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)` : sql`TRY_CAST(${text} AS DATE)`;
       // 'infinity' is a valid DuckDB date but no day anything happened on.
-      return sql`CASE WHEN isfinite(${parsed}) THEN ${parsed} END`;
+      return sql`NULLIF(NULLIF(${parsed}, DATE 'infinity'), DATE '-infinity')`;
     }
     case 'month':
       return sql`CASE WHEN regexp_full_match(${text}, '\\d{4}-\\d{2}') THEN TRY_CAST(${text} || '-01' AS DATE)

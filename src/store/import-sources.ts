@@ -5,13 +5,13 @@
  * everything back, so a failed import leaves the database exactly as it was.
  */
 import { throwIfProblems, type Problem } from '../errors.js';
-import { SOURCE_KINDS, type Model, type SourceKind } from '../model/model-types.js';
+import { SOURCE_KINDS, type Model, type SourceKind, type SourceSpec } from '../model/model-types.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
 import { checkReferences } from './check-references.js';
 import type { Database } from './database.js';
 import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type KnownFile } from './resolve-source-files.js';
-import { canonicalSelect, stageSourceFile, type StagedFile } from './stage-source-file.js';
+import { canonicalSelect, stageSourceFile, verifyConversion, type StagedFile } from './stage-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
 const SCHEMA_VERSION = 3;
@@ -83,6 +83,7 @@ export async function importSources(db: Database, model: Model, options: ImportO
         const spec = model.sources[plan.kind];
         const table = CANONICAL_TABLES[plan.kind];
         const staged: StagedFile[] = [];
+        const problemsBefore = problems.length;
         for (const [i, file] of plan.files.entries()) {
           options.onProgress?.(`reading ${file.display}`);
           const stageTable = `tw_stage_${plan.kind}_${i}`;
@@ -91,13 +92,11 @@ export async function importSources(db: Database, model: Model, options: ImportO
           problems.push(...result.problems);
           if (result.staged) staged.push(result.staged);
         }
+        // Each source is checked even when an earlier one failed, so every problem shows at once.
+        if (problems.length > problemsBefore) continue;
+        problems.push(...(await buildCanonicalTable(db, plan.kind, spec, staged)));
+        for (const s of staged) await dropStage(db, s.stageTable);
         if (problems.length > 0) continue;
-        const selects = staged.map((s, i) => sql`SELECT ${canonicalSelect(s, table, spec!, i)} FROM ${ident(s.stageTable)}`);
-        await db.run(
-          selects.length > 0
-            ? sql`CREATE OR REPLACE TABLE ${ident(plan.kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
-            : sql`CREATE OR REPLACE TABLE ${ident(plan.kind)} AS SELECT * FROM ${ident(plan.kind)} LIMIT 0`,
-        );
         await recordState(db, plan.kind, plan.fingerprint, plan.files, staged);
         reports.set(plan.kind, {
           kind: plan.kind,
@@ -111,13 +110,42 @@ export async function importSources(db: Database, model: Model, options: ImportO
       throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
     });
   } finally {
-    for (const table of stageTables) {
-      await db.run(sql`DROP TABLE IF EXISTS ${ident(table)}`);
-      await db.run(sql`DROP TABLE IF EXISTS ${ident(`${table}_rejects`)}`);
-      await db.run(sql`DROP TABLE IF EXISTS ${ident(`${table}_rejects_scan`)}`);
-    }
+    for (const table of stageTables) await dropStage(db, table);
   }
   return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
+}
+
+/**
+ * Rebuilds one canonical table from its staged files and verifies the conversion; an extra column
+ * whose sampled type did not fit every value is stored as text instead, and the table rebuilt.
+ */
+async function buildCanonicalTable(db: Database, kind: SourceKind, spec: SourceSpec | undefined, staged: StagedFile[]): Promise<Problem[]> {
+  const table = CANONICAL_TABLES[kind];
+  for (let attempt = 0; ; attempt++) {
+    const selects = staged.map((s, i) => sql`SELECT ${canonicalSelect(s, table, spec!, i)} FROM ${ident(s.stageTable)}`);
+    await db.run(
+      selects.length > 0
+        ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
+        : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
+    );
+    const problems: Problem[] = [];
+    let retyped = false;
+    for (const [i, s] of staged.entries()) {
+      const verified = await verifyConversion(db, s, table, spec!, kind, i);
+      problems.push(...verified.problems);
+      for (const name of verified.retypeExtras) {
+        s.extras.set(name, 'VARCHAR');
+        retyped = true;
+      }
+    }
+    if (problems.length > 0 || !retyped || attempt > 0) return problems;
+  }
+}
+
+async function dropStage(db: Database, stageTable: string): Promise<void> {
+  await db.run(sql`DROP TABLE IF EXISTS ${ident(stageTable)}`);
+  await db.run(sql`DROP TABLE IF EXISTS ${ident(`${stageTable}_rejects`)}`);
+  await db.run(sql`DROP TABLE IF EXISTS ${ident(`${stageTable}_rejects_scan`)}`);
 }
 
 async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], staged: readonly StagedFile[]) {
