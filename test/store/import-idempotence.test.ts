@@ -144,3 +144,21 @@ describe('text that is not quite data', () => {
     ]);
   });
 });
+
+describe('inferring the types of extra columns', () => {
+  it('stores a column as text when a value past the sample does not fit the sampled type', async () => {
+    // 100,005 customers: employees is a whole number on every line but the last.
+    await withOpen(async (project) => {
+      await project.db.run(sql`COPY (
+        SELECT * FROM read_csv(${p.file('data/customers.csv')}, all_varchar = true)
+        UNION ALL SELECT 'X' || i, '2024-01-01', 'ads', 'basic', CAST(i AS VARCHAR) FROM range(100000) t(i)
+        UNION ALL SELECT 'Y', '2024-01-01', 'ads', 'basic', 'many') TO ${p.file('data/customers-big.csv')} (HEADER)`);
+    });
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/customers.csv', 'data/customers-big.csv'));
+    await withOpen(async (project) => {
+      const types = await project.db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE customers`);
+      expect(types.find((t) => t.column_name === 'employees')!.column_type).toBe('VARCHAR');
+      expect(await project.db.all(sql`SELECT employees FROM customers WHERE customer_id IN ('A', 'Y') ORDER BY customer_id`)).toEqual([{ employees: '50' }, { employees: 'many' }]);
+    });
+  });
+});
