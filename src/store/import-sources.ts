@@ -11,7 +11,8 @@ import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
 import { checkReferences } from './check-references.js';
 import type { Database } from './database.js';
 import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type KnownFile } from './resolve-source-files.js';
-import { canonicalSelect, stageSourceFile, verifyConversion, type StagedFile } from './stage-source-file.js';
+import { malformedLines, verifyConversion } from './check-source-file.js';
+import { canonicalRows, firstLine, prepareSourceFile, type PreparedFile } from './prepare-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
 const SCHEMA_VERSION = 3;
@@ -76,33 +77,33 @@ export async function importSources(db: Database, model: Model, options: ImportO
     return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: false };
   }
 
-  const stageTables: string[] = [];
+  const rejectsTables: string[] = [];
   try {
     await db.transaction(async () => {
       for (const plan of plans) {
         const spec = model.sources[plan.kind];
         const table = CANONICAL_TABLES[plan.kind];
-        const staged: StagedFile[] = [];
+        const prepared: PreparedFile[] = [];
         const problemsBefore = problems.length;
         for (const [i, file] of plan.files.entries()) {
           options.onProgress?.(`reading ${file.display}`);
-          const stageTable = `tw_stage_${plan.kind}_${i}`;
-          stageTables.push(stageTable);
-          const result = await stageSourceFile(db, file, spec!, table, stageTable);
+          const rejectsTable = `tw_rejects_${plan.kind}_${i}`;
+          rejectsTables.push(rejectsTable);
+          const result = await prepareSourceFile(db, file, spec!, table, rejectsTable);
           problems.push(...result.problems);
-          if (result.staged) staged.push(result.staged);
+          if (result.prepared) prepared.push(result.prepared);
         }
         // Each source is checked even when an earlier one failed, so every problem shows at once.
         if (problems.length > problemsBefore) continue;
-        problems.push(...(await buildCanonicalTable(db, plan.kind, spec, staged)));
-        for (const s of staged) await dropStage(db, s.stageTable);
+        const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
+        problems.push(...built.problems);
         if (problems.length > 0) continue;
-        await recordState(db, plan.kind, plan.fingerprint, plan.files, staged);
+        await recordState(db, plan.kind, plan.fingerprint, plan.files, built.rows);
         reports.set(plan.kind, {
           kind: plan.kind,
           status: spec ? 'imported' : 'absent',
-          files: staged.map((s) => ({ path: s.file.display, rows: s.rows })),
-          rows: staged.reduce((sum, s) => sum + s.rows, 0),
+          files: prepared.map((p, i) => ({ path: p.file.display, rows: built.rows[i]! })),
+          rows: built.rows.reduce((sum, n) => sum + n, 0),
         });
       }
       throwIfProblems(problems);
@@ -110,53 +111,69 @@ export async function importSources(db: Database, model: Model, options: ImportO
       throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
     });
   } finally {
-    for (const table of stageTables) await dropStage(db, table);
+    for (const table of rejectsTables) await dropRejects(db, table);
   }
   return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
 }
 
 /**
- * Rebuilds one canonical table from its staged files and verifies the conversion; an extra column
- * whose sampled type did not fit every value is stored as text instead, and the table rebuilt.
+ * Rebuilds one canonical table from its files in one query, then checks each file: malformed
+ * lines, values lost in conversion. An extra column whose sampled type did not fit every value is
+ * stored as text instead, and the table rebuilt once.
  */
-async function buildCanonicalTable(db: Database, kind: SourceKind, spec: SourceSpec | undefined, staged: StagedFile[]): Promise<Problem[]> {
+async function buildCanonicalTable(
+  db: Database,
+  kind: SourceKind,
+  spec: SourceSpec | undefined,
+  prepared: readonly PreparedFile[],
+): Promise<{ problems: Problem[]; rows: number[] }> {
   const table = CANONICAL_TABLES[kind];
   for (let attempt = 0; ; attempt++) {
-    const selects = staged.map((s, i) => sql`SELECT ${canonicalSelect(s, table, spec!, i)} FROM ${ident(s.stageTable)}`);
-    await db.run(
-      selects.length > 0
-        ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
-        : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
-    );
+    const selects = prepared.map((p, i) => canonicalRows(p, table, spec!, i));
+    for (const p of prepared) await dropRejects(db, p.rejectsTable);
+    try {
+      await db.run(
+        selects.length > 0
+          ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
+          : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
+      );
+    } catch (error) {
+      const files = prepared.map((p) => p.file.display).join(', ');
+      return { problems: [{ code: 'source_format', message: `cannot read ${files}: ${firstLine(error)}`, location: { file: prepared[0]?.file.display } }], rows: [] };
+    }
     const problems: Problem[] = [];
+    for (const p of prepared) problems.push(...(await malformedLines(db, p)));
+    if (problems.length > 0) return { problems, rows: [] };
+
+    const rows: number[] = [];
     let retyped = false;
-    for (const [i, s] of staged.entries()) {
-      const verified = await verifyConversion(db, s, table, spec!, kind, i);
-      problems.push(...verified.problems);
-      for (const name of verified.retypeExtras) {
-        s.extras.set(name, 'VARCHAR');
+    for (const [i, p] of prepared.entries()) {
+      const check = await verifyConversion(db, p, table, spec!, kind, i);
+      problems.push(...check.problems);
+      rows.push(check.rows);
+      for (const name of check.retypeExtras) {
+        p.extras.set(name, 'VARCHAR');
         retyped = true;
       }
     }
-    if (problems.length > 0 || !retyped || attempt > 0) return problems;
+    if (problems.length > 0 || !retyped || attempt > 0) return { problems, rows };
   }
 }
 
-async function dropStage(db: Database, stageTable: string): Promise<void> {
-  await db.run(sql`DROP TABLE IF EXISTS ${ident(stageTable)}`);
-  await db.run(sql`DROP TABLE IF EXISTS ${ident(`${stageTable}_rejects`)}`);
-  await db.run(sql`DROP TABLE IF EXISTS ${ident(`${stageTable}_rejects_scan`)}`);
+async function dropRejects(db: Database, rejectsTable: string): Promise<void> {
+  await db.run(sql`DROP TABLE IF EXISTS ${ident(rejectsTable)}`);
+  await db.run(sql`DROP TABLE IF EXISTS ${ident(`${rejectsTable}_scan`)}`);
 }
 
-async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], staged: readonly StagedFile[]) {
-  const rowsOf = new Map(staged.map((s) => [s.file.path, s.rows]));
+async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], rowsPerFile: readonly number[]) {
+  const rowsOf = new Map(files.map((f, i) => [f.path, rowsPerFile[i] ?? 0]));
   const known: KnownFile[] = files.map((f) => ({ path: f.path, display: f.display, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, rows: rowsOf.get(f.path) ?? 0 }));
-  const rows = staged.reduce((sum, s) => sum + s.rows, 0);
+  const rows = rowsPerFile.reduce((sum, n) => sum + n, 0);
   await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);
   await db.run(sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`);
   await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
-  for (const [i, s] of staged.entries()) {
-    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${s.file.display})`);
+  for (const [i, f] of files.entries()) {
+    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display})`);
   }
 }
 

@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import path from 'node:path';
 import { TierwiseError } from '../errors.js';
 import type { SourceFormat } from '../model/model-types.js';
-import { sql, StructValue, type Sql } from '../sql/fragment.js';
+import { raw, sql, StructValue, type Sql } from '../sql/fragment.js';
 
 export interface SourceFile {
   /** Absolute path. */
@@ -41,17 +41,28 @@ export function delimiterOf(file: SourceFile): string {
 }
 
 /**
- * A `FROM`-able table function reading the file; text formats come with an explicit column list
- * (all VARCHAR) and a rejects table for lines that are not well-formed.
+ * What a text reader does with a malformed line: collect it in a rejects table (to report every
+ * one with its line), skip it (for sampling), or fail.
  */
-export function sourceTableFunction(file: SourceFile, headers: readonly string[], rejectsTable: string): Sql {
+export type MalformedLines = { readonly rejectsTable: string } | 'skip' | 'fail';
+
+/**
+ * A `FROM`-able table function reading the file. Text formats come with an explicit column list
+ * (all VARCHAR, so tierwise checks every value itself) and no sniffing.
+ */
+export function sourceTableFunction(file: SourceFile, headers: readonly string[], malformed: MalformedLines = 'fail'): Sql {
   switch (file.format) {
     case 'csv':
     case 'tsv': {
       const columns = new StructValue(Object.fromEntries(headers.map((h) => [h, 'VARCHAR'])));
+      const errors =
+        malformed === 'fail'
+          ? raw('')
+          : malformed === 'skip'
+            ? raw(', ignore_errors = true')
+            : sql`, store_rejects = true, rejects_table = ${malformed.rejectsTable}, rejects_scan = ${`${malformed.rejectsTable}_scan`}`;
       return sql`read_csv(${file.path}, header = false, skip = 1, auto_detect = false, columns = ${columns},
-        delim = ${delimiterOf(file)}, quote = '"', escape = '"', store_rejects = true,
-        rejects_table = ${rejectsTable}, rejects_scan = ${`${rejectsTable}_scan`})`;
+        delim = ${delimiterOf(file)}, quote = '"', escape = '"'${errors})`;
     }
     case 'parquet':
       return sql`read_parquet(${file.path})`;
@@ -62,6 +73,12 @@ export function sourceTableFunction(file: SourceFile, headers: readonly string[]
       return sql`read_json(${file.path}, format = 'newline_delimited', columns = ${columns})`;
     }
   }
+}
+
+/** The file's rows with their line numbers (the header is line 1 of a text file). */
+export function numberedRows(file: SourceFile, headers: readonly string[], malformed: MalformedLines): Sql {
+  const firstDataLine = file.format === 'csv' || file.format === 'tsv' ? 2 : 1;
+  return sql`(SELECT row_number() OVER () + ${firstDataLine - 1} AS "_tw_line", * FROM ${sourceTableFunction(file, headers, malformed)})`;
 }
 
 /**

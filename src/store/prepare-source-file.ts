@@ -1,0 +1,149 @@
+/**
+ * Everything decided about a source file before its rows are read: its header, which of its
+ * columns hold the canonical ones (by name or by the model's mapping), and the types of the extra
+ * columns it keeps, inferred from a sample. Then `canonicalRows` is the one query that reads the
+ * whole file into canonical rows, each with its line number.
+ */
+import { didYouMean, TierwiseError, type Problem } from '../errors.js';
+import type { SourceSpec } from '../model/model-types.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { LINE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-columns.js';
+import { castTo, convertValue, INFERENCE_ORDER, textOf, type InferredType } from './convert-value.js';
+import type { Database } from './database.js';
+import { numberedRows, readTextHeader, sourceTableFunction, type SourceFile } from './read-source-file.js';
+
+/** Rows read to infer the type of an extra column. */
+const INFERENCE_SAMPLE_ROWS = 100_000;
+
+export interface PreparedFile {
+  readonly file: SourceFile;
+  /** The file's column names, in order. */
+  readonly headers: readonly string[];
+  /** Canonical column → the user's header that holds it (absent optional columns are missing). */
+  readonly canonicalHeader: ReadonlyMap<string, string>;
+  /** Extra columns kept (attributes or drivers) and their inferred types. */
+  readonly extras: Map<string, InferredType>;
+  /** Where the reader collects malformed lines of a text file. */
+  readonly rejectsTable: string;
+}
+
+export async function prepareSourceFile(
+  db: Database,
+  file: SourceFile,
+  spec: SourceSpec,
+  table: CanonicalTable,
+  rejectsTable: string,
+): Promise<{ prepared?: PreparedFile; problems: Problem[] }> {
+  const at = (line?: number, column?: number) => ({ file: file.display, line, column });
+  const text = file.format === 'csv' || file.format === 'tsv';
+  let headers: string[];
+  try {
+    headers = text ? await readTextHeader(file) : await describeColumns(db, file);
+  } catch (error) {
+    if (error instanceof TierwiseError) return { problems: [...error.problems] };
+    return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format === 'jsonl' ? 'JSON lines' : file.format.toUpperCase()}?` }] };
+  }
+  if (headers.length === 0) {
+    const expected = table.columns.filter((c) => c.required).map((c) => c.name).join(', ');
+    return { problems: [{ code: 'data_invalid', message: 'the file is empty', location: at(1), hint: `expected a header row with ${expected}` }] };
+  }
+  const duplicate = headers.find((h, i) => headers.indexOf(h) !== i);
+  if (duplicate !== undefined) {
+    return { problems: [{ code: 'data_invalid', message: `the header names column "${duplicate}" twice`, location: at(1, headers.lastIndexOf(duplicate) + 1), hint: 'rename one of them' }] };
+  }
+  const { mapping, problems } = mapColumns(headers, spec, table, file);
+  if (problems.length > 0) return { problems };
+
+  const mappedHeaders = new Set(mapping.values());
+  const canonicalNames = new Set(table.columns.map((c) => c.name));
+  const extraNames = table.keepExtraColumns ? headers.filter((h) => !mappedHeaders.has(h) && !canonicalNames.has(h) && !h.startsWith('_tw_')) : [];
+  let extras: Map<string, InferredType>;
+  try {
+    extras = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
+  } catch (error) {
+    return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format.toUpperCase()}?` }] };
+  }
+  return { prepared: { file, headers, canonicalHeader: mapping, extras, rejectsTable }, problems: [] };
+}
+
+/**
+ * The query reading a whole file as canonical rows: each canonical column converted to its type,
+ * each extra column cast to its inferred type, and the file id and line of every row.
+ */
+export function canonicalRows(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec, fileId: number): Sql {
+  const columns = table.columns.map((column) => {
+    const header = prepared.canonicalHeader.get(column.name);
+    // An absent optional column is still typed, so later queries compare it like any other.
+    const value = header === undefined ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`) : convertValue(ident(header), column.type, spec.dateFormat);
+    return sql`${value} AS ${ident(column.name)}`;
+  });
+  const extras = [...prepared.extras].map(([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`);
+  const select = join([...columns, ...extras, sql`CAST(${fileId} AS INTEGER) AS "_tw_file"`, sql`${ident(LINE_COLUMN)}`]);
+  return sql`SELECT ${select} FROM ${numberedRows(prepared.file, prepared.headers, { rejectsTable: prepared.rejectsTable })}`;
+}
+
+function mapColumns(headers: readonly string[], spec: SourceSpec, table: CanonicalTable, file: SourceFile) {
+  const mapping = new Map<string, string>();
+  const problems: Problem[] = [];
+  const canonicalNames = table.columns.map((c) => c.name);
+  for (const [canonical, header] of Object.entries(spec.columns)) {
+    if (!canonicalNames.includes(canonical)) {
+      problems.push({
+        code: 'model_invalid',
+        message: `${table.kind} has no column "${canonical}" to map`,
+        location: { key: `sources.${table.kind}.columns.${canonical}` },
+        hint: didYouMean(canonical, canonicalNames) ?? `map one of: ${canonicalNames.join(', ')}`,
+      });
+    } else if (!headers.includes(header)) {
+      problems.push({
+        code: 'data_invalid',
+        message: `column "${header}" (mapped to ${canonical} in tierwise.yaml) is not in the header`,
+        location: { file: file.display, line: 1 },
+        hint: didYouMean(header, headers) ?? `the header has: ${headers.join(', ')}`,
+      });
+    } else mapping.set(canonical, header);
+  }
+  for (const column of table.columns) {
+    if (mapping.has(column.name) || column.name in spec.columns) continue;
+    const header = headers.find((h) => h === column.name) ?? headers.find((h) => h.toLowerCase() === column.name);
+    if (header !== undefined) mapping.set(column.name, header);
+    else if (column.required) {
+      const guess = didYouMean(column.name, headers);
+      problems.push({
+        code: 'data_invalid',
+        message: `missing column "${column.name}"`,
+        location: { file: file.display, line: 1 },
+        hint: `${guess ? `${guess} ` : ''}add the column, or map your header in tierwise.yaml: sources: { ${table.kind}: { path: ..., columns: { ${column.name}: "Your header" } } }`,
+      });
+    }
+  }
+  return { mapping, problems };
+}
+
+async function describeColumns(db: Database, file: SourceFile): Promise<string[]> {
+  const rows = await db.all<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${sourceTableFunction(file, [])}`);
+  return rows.map((r) => r.column_name);
+}
+
+/** The narrowest type that reads every non-empty sampled value of each column. */
+async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Promise<Map<string, InferredType>> {
+  const types = new Map<string, InferredType>();
+  if (names.length === 0) return types;
+  const counts = names.flatMap((name, i) => [
+    sql`count(${textOf(ident(name))}) AS ${ident(`n${i}`)}`,
+    ...INFERENCE_ORDER.map((type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`),
+  ]);
+  // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
+  const row = (await db.one(sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`)) ?? {};
+  names.forEach((name, i) => {
+    const present = Number(row[`n${i}`] ?? 0);
+    const type = present === 0 ? 'VARCHAR' : INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR';
+    types.set(name, type);
+  });
+  return types;
+}
+
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
