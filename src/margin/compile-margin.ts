@@ -13,7 +13,7 @@
  * revenue_totals, usage_totals, channel_totals AS (… spend of the channel-month ÷ customers it acquired …)
  * SELECT customer_id, revenue, "direct:…" = unit_cost × usage or share × revenue,
  *        "cost:…" = minutes × capacity cost rate, acquisition_cost, serve_cost, margin
- * FROM (the four totals UNION ALL BY NAME, summed per customer)
+ * FROM revenue_totals FULL JOIN activity_totals USING (customer_id) FULL JOIN …
  * ```
  */
 import { compileTimeEquation } from '../expr/index.js';
@@ -94,18 +94,6 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
   ];
   if (usageAggregates.length > 0) parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ALL`);
 
-  const summed = [
-    raw('sum(revenue) AS revenue'),
-    raw('sum(transactions) AS transactions'),
-    raw('sum(channel_cost) AS channel_cost'),
-    raw('sum(invalid_minutes) AS invalid_minutes'),
-    ...model.activities.flatMap((a) => [
-      sql`sum(${ident(eventsColumn(a.name))}) AS ${ident(eventsColumn(a.name))}`,
-      sql`sum(${ident(minutesColumn(a.name))}) AS ${ident(minutesColumn(a.name))}`,
-    ]),
-    ...metrics.map((m) => sql`sum(${ident(usageColumn(m))}) AS ${ident(usageColumn(m))}`),
-  ];
-
   return sql`WITH
     event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
     revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}),
@@ -116,7 +104,11 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
     channel_totals AS (
       SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${dialect.realDivide(raw('s.spend'), raw('c.acquired'))} AS channel_cost
       FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
-    combined AS (SELECT ${keys}, ${join(summed)} FROM (${join(parts, ' UNION ALL BY NAME ')}) GROUP BY ALL)
+    -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
+    combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(
+      parts.slice(1).map((part, i) => sql` FULL JOIN (${part}) AS ${ident(`p${i + 1}`)} USING (${keys})`),
+      '',
+    )})
   SELECT ${join(finalColumns(model, grain))} FROM combined`;
 }
 

@@ -8,7 +8,8 @@ import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Row } from '../store/database.js';
-import { checkEquations, checkEventMinutes, eventColumns, type EventColumns } from './check-equations.js';
+import { checkEquations, checkEventMinutes, eventColumns } from './check-equations.js';
+import { summarizeMargin } from './summarize-margin.js';
 import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
 import {
   activityCostColumn,
@@ -19,7 +20,7 @@ import {
   resourceCostColumn,
   resourceMinutesColumn,
 } from './margin-columns.js';
-import type { CustomerMargin, GroupMargin, MarginReport, ResourceCapacity } from './margin-report.js';
+import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
 
 export const SORT_FIELDS = [...MONEY_FIELDS, 'margin_pct', 'customer_id', 'customers'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
@@ -50,7 +51,9 @@ export async function computeMargin(project: Pick<Project, 'db' | 'model'>, opti
 
   const byMonth = by.includes('month');
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(MARGIN_TABLE)} AS ${compileMargin(model, db.dialect, columns, { byMonth })}`);
-  await checkMinutes(db, model, columns);
+  const summary = await summarizeMargin(db, model, MARGIN_TABLE, byMonth);
+  // Events whose minutes came out empty or negative would silently cost nothing: refuse them.
+  if (summary.invalidMinutes > 0) await checkEventMinutes(db, model, columns);
 
   const sort = options.sort ?? { field: 'margin', descending: true };
   const report: MarginReport = {
@@ -58,10 +61,10 @@ export async function computeMargin(project: Pick<Project, 'db' | 'model'>, opti
     currency: model.currency,
     period: { ...model.period },
     by,
-    totals: await totals(db),
-    unused_capacity: await capacity(db, model),
+    totals: summary.totals,
+    unused_capacity: summary.unused_capacity,
     unallocated_acquisition_spend: await unallocatedSpend(db, model),
-    activities: await activityTotals(db, model),
+    activities: summary.activities,
   };
   if (by.length === 0) report.customers = await customerRows(db, model, sort, options.top);
   else report.groups = await groupRows(db, by, options.sort, options.top);
@@ -81,61 +84,6 @@ async function checkAttributes(db: Database, attributes: readonly string[]): Pro
   if (problems.length > 0) throw new TierwiseError(problems);
 }
 
-/** Events whose minutes came out empty or negative would silently cost nothing: refuse them. */
-async function checkMinutes(db: Database, model: Model, columns: EventColumns): Promise<void> {
-  const bad = await db.one<{ n: number }>(sql`SELECT sum(invalid_minutes) AS n FROM ${ident(MARGIN_TABLE)}`);
-  if (bad?.n) await checkEventMinutes(db, model, columns);
-}
-
-async function totals(db: Database): Promise<MarginReport['totals']> {
-  const row = await db.one(sql`
-    SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
-           COALESCE(sum(margin) FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
-           ${join(MONEY_FIELDS.map((f) => sql`COALESCE(sum(${ident(f)}), 0) AS ${ident(f)}`))},
-           COALESCE(sum(channel_cost), 0) AS channel_cost
-    FROM (SELECT customer_id, ${join([...MONEY_FIELDS, 'channel_cost'].map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))}
-          FROM ${ident(MARGIN_TABLE)} GROUP BY customer_id)`);
-  const t = row as Record<string, number>;
-  return {
-    customers: t['customers']!,
-    unprofitable_customers: t['unprofitable_customers']!,
-    margin_of_unprofitable: t['margin_of_unprofitable']!,
-    revenue: t['revenue']!,
-    direct_cost: t['direct_cost']!,
-    acquisition_cost: t['acquisition_cost']!,
-    serve_cost: t['serve_cost']!,
-    margin: t['margin']!,
-    margin_pct: t['revenue'] ? t['margin']! / t['revenue'] : null,
-    channel_cost: t['channel_cost']!,
-  };
-}
-
-async function capacity(db: Database, model: Model): Promise<ResourceCapacity[]> {
-  if (model.resources.length === 0) return [];
-  const used = await db.one(sql`SELECT ${join(
-    model.resources.flatMap((r, i) => [
-      sql`COALESCE(sum(${ident(resourceMinutesColumn(r.name))}), 0) AS ${ident(`m${i}`)}`,
-      sql`COALESCE(sum(${ident(resourceCostColumn(r.name))}), 0) AS ${ident(`c${i}`)}`,
-    ]),
-  )} FROM ${ident(MARGIN_TABLE)}`);
-  return model.resources.map((r, i) => {
-    const usedMinutes = Number(used?.[`m${i}`] ?? 0);
-    const usedCost = Number(used?.[`c${i}`] ?? 0);
-    const capacityMinutes = r.capacityHours * 60;
-    return {
-      resource: r.name,
-      cost: r.cost,
-      capacity_minutes: capacityMinutes,
-      cost_per_minute: r.costPerMinute,
-      used_minutes: usedMinutes,
-      used_cost: usedCost,
-      unused_minutes: capacityMinutes - usedMinutes,
-      unused_cost: r.cost - usedCost,
-      utilization: usedMinutes / capacityMinutes,
-    };
-  });
-}
-
 /** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
 async function unallocatedSpend(db: Database, model: Model): Promise<MarginReport['unallocated_acquisition_spend']> {
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
@@ -146,27 +94,6 @@ async function unallocatedSpend(db: Database, model: Model): Promise<MarginRepor
       SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)
     ORDER BY month, s.channel`);
   return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
-}
-
-async function activityTotals(db: Database, model: Model): Promise<MarginReport['activities']> {
-  if (model.activities.length === 0) return [];
-  const row = (await db.one(sql`SELECT ${join(
-    model.activities.flatMap((a, i) => [
-      sql`COALESCE(sum(${ident(eventsColumn(a.name))}), 0) AS ${ident(`e${i}`)}`,
-      sql`COALESCE(sum(${ident(minutesColumn(a.name))}), 0) AS ${ident(`m${i}`)}`,
-      sql`COALESCE(sum(${ident(activityCostColumn(a.name))}), 0) AS ${ident(`c${i}`)}`,
-    ]),
-  )} FROM ${ident(MARGIN_TABLE)}`)) as Row;
-  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
-  return model.activities.map((a, i) => ({
-    activity: a.name,
-    resource: a.resource,
-    purpose: a.purpose,
-    cost_per_minute: rate.get(a.resource) ?? 0,
-    events: Number(row[`e${i}`]),
-    minutes: Number(row[`m${i}`]),
-    cost: Number(row[`c${i}`]),
-  }));
 }
 
 function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
@@ -183,12 +110,7 @@ async function customerRows(db: Database, model: Model, sort: NonNullable<Margin
     FROM ${ident(MARGIN_TABLE)} ${orderBy(field, raw('customer_id'))}${limit(top)}`);
   return rows.map((r) => ({
     customer_id: String(r['customer_id']),
-    revenue: r['revenue'] as number,
-    direct_cost: r['direct_cost'] as number,
-    acquisition_cost: r['acquisition_cost'] as number,
-    serve_cost: r['serve_cost'] as number,
-    margin: r['margin'] as number,
-    margin_pct: (r['margin_pct'] as number | null) ?? null,
+    ...moneyOf(r),
     transactions: r['transactions'] as number,
     channel_cost: r['channel_cost'] as number,
     direct_costs: Object.fromEntries(model.directCosts.map((d) => [d.name, r[directCostColumn(d.name)] as number])),
@@ -222,11 +144,18 @@ async function groupRows(db: Database, by: readonly string[], sort: MarginOption
     key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),
     customers: r['customers'] as number,
     unprofitable_customers: r['unprofitable_customers'] as number,
+    ...moneyOf(r),
+  }));
+}
+
+/** The five money fields and margin_pct of a result row. */
+function moneyOf(r: Row): MoneyTotals & { margin_pct: number | null } {
+  return {
     revenue: r['revenue'] as number,
     direct_cost: r['direct_cost'] as number,
     acquisition_cost: r['acquisition_cost'] as number,
     serve_cost: r['serve_cost'] as number,
     margin: r['margin'] as number,
     margin_pct: (r['margin_pct'] as number | null) ?? null,
-  }));
+  };
 }

@@ -1,0 +1,80 @@
+/**
+ * Totals, resource capacity and activity totals of a materialised margin table, in one pass over
+ * it: every figure a report needs besides its rows. With a month grain, customers are first
+ * summed across months, so "unprofitable" means unprofitable over the period.
+ */
+import type { Model } from '../model/model-types.js';
+import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import type { Database, Row } from '../store/database.js';
+import { activityCostColumn, eventsColumn, minutesColumn, MONEY_FIELDS, resourceCostColumn, resourceMinutesColumn } from './margin-columns.js';
+import type { MarginReport } from './margin-report.js';
+
+export interface MarginSummary {
+  totals: MarginReport['totals'];
+  unused_capacity: MarginReport['unused_capacity'];
+  activities: MarginReport['activities'];
+  /** Events whose minutes came out empty, infinite or negative (they must be refused). */
+  invalidMinutes: number;
+}
+
+export async function summarizeMargin(db: Database, model: Model, marginTable: string, byMonth: boolean): Promise<MarginSummary> {
+  const summed = [
+    ...MONEY_FIELDS,
+    'channel_cost',
+    'invalid_minutes',
+    ...model.resources.flatMap((r) => [resourceMinutesColumn(r.name), resourceCostColumn(r.name)]),
+    ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name), activityCostColumn(a.name)]),
+  ];
+  const perCustomer: Sql = byMonth
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${ident(marginTable)} GROUP BY customer_id)`
+    : ident(marginTable);
+  const row: Row =
+    (await db.one(sql`
+      SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
+             COALESCE(sum(margin) FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
+             ${join(summed.map((c) => sql`COALESCE(sum(${ident(c)}), 0) AS ${ident(c)}`))}
+      FROM ${perCustomer}`)) ?? {};
+  const n = (column: string) => Number(row[column] ?? 0);
+
+  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
+  return {
+    totals: {
+      customers: n('customers'),
+      unprofitable_customers: n('unprofitable_customers'),
+      margin_of_unprofitable: n('margin_of_unprofitable'),
+      revenue: n('revenue'),
+      direct_cost: n('direct_cost'),
+      acquisition_cost: n('acquisition_cost'),
+      serve_cost: n('serve_cost'),
+      margin: n('margin'),
+      margin_pct: n('revenue') !== 0 ? n('margin') / n('revenue') : null,
+      channel_cost: n('channel_cost'),
+    },
+    unused_capacity: model.resources.map((r) => {
+      const usedMinutes = n(resourceMinutesColumn(r.name));
+      const usedCost = n(resourceCostColumn(r.name));
+      const capacityMinutes = r.capacityHours * 60;
+      return {
+        resource: r.name,
+        cost: r.cost,
+        capacity_minutes: capacityMinutes,
+        cost_per_minute: r.costPerMinute,
+        used_minutes: usedMinutes,
+        used_cost: usedCost,
+        unused_minutes: capacityMinutes - usedMinutes,
+        unused_cost: r.cost - usedCost,
+        utilization: usedMinutes / capacityMinutes,
+      };
+    }),
+    activities: model.activities.map((a) => ({
+      activity: a.name,
+      resource: a.resource,
+      purpose: a.purpose,
+      cost_per_minute: rate.get(a.resource) ?? 0,
+      events: n(eventsColumn(a.name)),
+      minutes: n(minutesColumn(a.name)),
+      cost: n(activityCostColumn(a.name)),
+    })),
+    invalidMinutes: n('invalid_minutes'),
+  };
+}
