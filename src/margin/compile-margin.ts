@@ -21,15 +21,7 @@ import type { EventColumns } from './check-equations.js';
 import type { Model } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, value, type Sql } from '../sql/fragment.js';
-import {
-  activityCostColumn,
-  directCostColumn,
-  eventsColumn,
-  minutesColumn,
-  resourceCostColumn,
-  resourceMinutesColumn,
-  usageColumn,
-} from './margin-columns.js';
+import { eventsColumn, minutesColumn, usageColumn } from './margin-columns.js';
 
 export interface MarginGrain {
   /** Split each customer's margin by calendar month. */
@@ -109,23 +101,20 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
       parts.slice(1).map((part, i) => sql` FULL JOIN (${part}) AS ${ident(`p${i + 1}`)} USING (${keys})`),
       '',
     )})
-  SELECT ${join(finalColumns(model, grain))} FROM combined`;
+  SELECT ${join(finalColumns(model, grain, metrics))} FROM combined`;
 }
 
 /** Money columns derived from the summed quantities: every cost is a quantity × a model rate. */
-function finalColumns(model: Model, grain: MarginGrain): Sql[] {
+function finalColumns(model: Model, grain: MarginGrain, metrics: readonly string[]): Sql[] {
   const zero = (column: string) => sql`COALESCE(${ident(column)}, 0)`;
   const revenue = raw('CAST(COALESCE(revenue, 0) AS DOUBLE)');
   const rateOf = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   const activityCost = new Map(model.activities.map((a) => [a.name, sql`(${zero(minutesColumn(a.name))} * ${value(rateOf.get(a.resource) ?? 0)})`]));
-  const directCost = new Map(
-    model.directCosts.map((d) => [
-      d.name,
-      d.kind === 'usage' ? sql`(${zero(usageColumn(d.metric))} * ${value(d.unitCost)})` : sql`(${revenue} * ${value(d.share)})`,
-    ]),
+  const directCost = model.directCosts.map((d) =>
+    d.kind === 'usage' ? sql`(${zero(usageColumn(d.metric))} * ${value(d.unitCost)})` : sql`(${revenue} * ${value(d.share)})`,
   );
   const sum = (terms: Sql[]) => (terms.length > 0 ? sql`(${join(terms, ' + ')})` : raw('0.0'));
-  const directTotal = sum([...directCost.values()]);
+  const directTotal = sum(directCost);
   const acquisitionTotal = sum([
     ...model.activities.filter((a) => a.purpose === 'acquire').map((a) => activityCost.get(a.name)!),
     raw('COALESCE(channel_cost, 0)'),
@@ -144,18 +133,11 @@ function finalColumns(model: Model, grain: MarginGrain): Sql[] {
     raw('CAST(COALESCE(transactions, 0) AS BIGINT) AS transactions'),
     raw('CAST(COALESCE(channel_cost, 0) AS DOUBLE) AS channel_cost'),
     raw('CAST(COALESCE(invalid_minutes, 0) AS BIGINT) AS invalid_minutes'),
-    ...[...directCost].map(([name, cost]) => sql`${cost} AS ${ident(directCostColumn(name))}`),
+    // Quantities only: each cost of the detail is one of them × a model rate, computed where shown.
+    ...metrics.map((m) => sql`${zero(usageColumn(m))} AS ${ident(usageColumn(m))}`),
     ...model.activities.flatMap((a) => [
       sql`CAST(${zero(eventsColumn(a.name))} AS BIGINT) AS ${ident(eventsColumn(a.name))}`,
       sql`${zero(minutesColumn(a.name))} AS ${ident(minutesColumn(a.name))}`,
-      sql`${activityCost.get(a.name)!} AS ${ident(activityCostColumn(a.name))}`,
     ]),
-    ...model.resources.flatMap((r) => {
-      const using = model.activities.filter((a) => a.resource === r.name);
-      return [
-        sql`${sum(using.map((a) => zero(minutesColumn(a.name))))} AS ${ident(resourceMinutesColumn(r.name))}`,
-        sql`${sum(using.map((a) => activityCost.get(a.name)!))} AS ${ident(resourceCostColumn(r.name))}`,
-      ];
-    }),
   ];
 }

@@ -1,13 +1,10 @@
 /**
- * Names of the per-activity, per-resource and per-direct-cost columns of the margin table. They
- * are quoted identifiers built from model names, so any name a user chooses is safe.
+ * Names of the per-activity and per-metric quantity columns of the margin table (events, minutes,
+ * usage). They are quoted identifiers built from model names, so any name a user chooses is safe.
+ * Costs of the detail are these quantities × model rates, computed where they are shown.
  */
 export const eventsColumn = (activity: string) => `events:${activity}`;
 export const minutesColumn = (activity: string) => `minutes:${activity}`;
-export const activityCostColumn = (activity: string) => `cost:${activity}`;
-export const resourceMinutesColumn = (resource: string) => `minutes@${resource}`;
-export const resourceCostColumn = (resource: string) => `cost@${resource}`;
-export const directCostColumn = (name: string) => `direct:${name}`;
 export const usageColumn = (metric: string) => `usage:${metric}`;
 
 /** The five money fields of DESIGN.md's margin, in waterfall order. */

@@ -11,15 +11,7 @@ import type { Database, Row } from '../store/database.js';
 import { checkEquations, checkEventMinutes, eventColumns } from './check-equations.js';
 import { summarizeMargin } from './summarize-margin.js';
 import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
-import {
-  activityCostColumn,
-  directCostColumn,
-  eventsColumn,
-  minutesColumn,
-  MONEY_FIELDS,
-  resourceCostColumn,
-  resourceMinutesColumn,
-} from './margin-columns.js';
+import { eventsColumn, minutesColumn, MONEY_FIELDS, usageColumn } from './margin-columns.js';
 import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
 
 export const SORT_FIELDS = [...MONEY_FIELDS, 'margin_pct', 'customer_id', 'customers'] as const;
@@ -113,18 +105,30 @@ async function customerRows(db: Database, model: Model, sort: NonNullable<Margin
     ...moneyOf(r),
     transactions: r['transactions'] as number,
     channel_cost: r['channel_cost'] as number,
-    direct_costs: Object.fromEntries(model.directCosts.map((d) => [d.name, r[directCostColumn(d.name)] as number])),
-    activities: Object.fromEntries(
-      model.activities
-        .filter((a) => (r[eventsColumn(a.name)] as number) > 0)
-        .map((a) => [a.name, { events: r[eventsColumn(a.name)] as number, minutes: r[minutesColumn(a.name)] as number, cost: r[activityCostColumn(a.name)] as number }]),
-    ),
-    resources: Object.fromEntries(
-      model.resources
-        .filter((res) => (r[resourceMinutesColumn(res.name)] as number) > 0)
-        .map((res) => [res.name, { minutes: r[resourceMinutesColumn(res.name)] as number, cost: r[resourceCostColumn(res.name)] as number }]),
-    ),
+    ...customerDetail(model, r),
   }));
+}
+
+/** A customer's direct costs, activities and resources: its quantities × the model's rates. */
+function customerDetail(model: Model, r: Row): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
+  const revenue = r['revenue'] as number;
+  const rate = new Map(model.resources.map((res) => [res.name, res.costPerMinute]));
+  const activities: CustomerMargin['activities'] = {};
+  const resources: CustomerMargin['resources'] = {};
+  for (const a of model.activities) {
+    const events = r[eventsColumn(a.name)] as number;
+    if (events === 0) continue;
+    const minutes = r[minutesColumn(a.name)] as number;
+    const cost = minutes * (rate.get(a.resource) ?? 0);
+    activities[a.name] = { events, minutes, cost };
+    const used = (resources[a.resource] ??= { minutes: 0, cost: 0 });
+    used.minutes += minutes;
+    used.cost += cost;
+  }
+  const directCosts = Object.fromEntries(
+    model.directCosts.map((d) => [d.name, d.kind === 'usage' ? (r[usageColumn(d.metric)] as number) * d.unitCost : revenue * d.share]),
+  );
+  return { direct_costs: directCosts, activities, resources };
 }
 
 /** Groups come in key order (months chronologically) unless a sort is asked for. */

@@ -6,7 +6,7 @@
 import type { Model } from '../model/model-types.js';
 import { ident, join, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Row } from '../store/database.js';
-import { activityCostColumn, eventsColumn, minutesColumn, MONEY_FIELDS, resourceCostColumn, resourceMinutesColumn } from './margin-columns.js';
+import { eventsColumn, minutesColumn, MONEY_FIELDS } from './margin-columns.js';
 import type { MarginReport } from './margin-report.js';
 
 export interface MarginSummary {
@@ -18,13 +18,7 @@ export interface MarginSummary {
 }
 
 export async function summarizeMargin(db: Database, model: Model, marginTable: string, byMonth: boolean): Promise<MarginSummary> {
-  const summed = [
-    ...MONEY_FIELDS,
-    'channel_cost',
-    'invalid_minutes',
-    ...model.resources.flatMap((r) => [resourceMinutesColumn(r.name), resourceCostColumn(r.name)]),
-    ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name), activityCostColumn(a.name)]),
-  ];
+  const summed = [...MONEY_FIELDS, 'channel_cost', 'invalid_minutes', ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)])];
   const perCustomer: Sql = byMonth
     ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${ident(marginTable)} GROUP BY customer_id)`
     : ident(marginTable);
@@ -37,6 +31,9 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
   const n = (column: string) => Number(row[column] ?? 0);
 
   const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
+  // A resource's minutes are its activities' minutes; every cost is minutes × its rate.
+  const resourceMinutes = (resource: string) =>
+    model.activities.filter((a) => a.resource === resource).reduce((total, a) => total + n(minutesColumn(a.name)), 0);
   return {
     totals: {
       customers: n('customers'),
@@ -51,8 +48,8 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
       channel_cost: n('channel_cost'),
     },
     unused_capacity: model.resources.map((r) => {
-      const usedMinutes = n(resourceMinutesColumn(r.name));
-      const usedCost = n(resourceCostColumn(r.name));
+      const usedMinutes = resourceMinutes(r.name);
+      const usedCost = usedMinutes * r.costPerMinute;
       const capacityMinutes = r.capacityHours * 60;
       return {
         resource: r.name,
@@ -73,7 +70,7 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
       cost_per_minute: rate.get(a.resource) ?? 0,
       events: n(eventsColumn(a.name)),
       minutes: n(minutesColumn(a.name)),
-      cost: n(activityCostColumn(a.name)),
+      cost: n(minutesColumn(a.name)) * (rate.get(a.resource) ?? 0),
     })),
     invalidMinutes: n('invalid_minutes'),
   };
