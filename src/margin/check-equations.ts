@@ -9,6 +9,7 @@ import { checkTimeEquation, equationColumns, type ValueType } from '../expr/inde
 import type { Model } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { compileEventMinutes } from './compile-margin.js';
+import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import type { Database } from '../store/database.js';
 
 /** The event columns equations may read: their types, and how each is referenced in SQL. */
@@ -76,12 +77,14 @@ export function checkEquations(model: Model, columns: EventColumns): void {
  * file and line of each such activity and the drivers to fill.
  */
 export async function checkEventMinutes(db: Database, model: Model, columns: EventColumns, customerId?: string): Promise<void> {
-  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('_tw_line')]);
+  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('rowid AS _tw_rowid')]);
   const ofCustomer = customerId === undefined ? raw('TRUE') : sql`e.customer_id = ${customerId}`;
   const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
-    SELECT e.activity, count(*) AS events, min(e._tw_line) AS line, arg_min(f.path, e._tw_line) AS path,
+    SELECT e.activity, count(*) AS events, arg_min(${rowLine(sql`e._tw_rowid`, 'b', 'f')}, e._tw_rowid) AS line,
+           arg_min(f.path, e._tw_rowid) AS path,
            count(*) FILTER (WHERE e.minutes < 0) AS negative
     FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
+      CROSS JOIN (${firstRowid('activities')}) b
     WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT isfinite(e.minutes) OR e.minutes < 0)
     GROUP BY e.activity ORDER BY e.activity`);
   if (rows.length === 0) return;

@@ -43,7 +43,7 @@ export interface CustomerExplanation {
 
 export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, customerId: string): Promise<CustomerExplanation> {
   const { db, model } = project;
-  const customer = await db.one(sql`SELECT * EXCLUDE (_tw_file, _tw_line) FROM customers WHERE customer_id = ${customerId}`);
+  const customer = await db.one(sql`SELECT * EXCLUDE (_tw_file) FROM customers WHERE customer_id = ${customerId}`);
   if (!customer) {
     const near = await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM customers ORDER BY jaro_winkler_similarity(customer_id, ${customerId}) DESC LIMIT 5`);
     throw new TierwiseError({

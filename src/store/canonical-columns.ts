@@ -4,6 +4,7 @@
  * drivers; the other kinds keep only their canonical columns.
  */
 import type { SourceKind } from '../model/model-types.js';
+import { ident, sql, type Sql } from '../sql/fragment.js';
 
 /** How a canonical column is read from text. */
 export type CanonicalType = 'id' | 'text' | 'date' | 'money' | 'number' | 'month';
@@ -88,6 +89,23 @@ export const TYPE_NOUN: Readonly<Record<CanonicalType, string>> = {
   month: 'a month',
 };
 
-/** Internal bookkeeping columns on every canonical table: which file and line a row came from. */
+/** Internal bookkeeping column on every canonical table: which file of its source a row came from. */
 export const FILE_COLUMN = '_tw_file';
+
+/**
+ * A canonical row's line in its file. Each file's rows are appended in file order, so a row's line
+ * is its rowid's offset from the table's first row, less its file's offset (`first_rowid` in
+ * `tw_source_files`), plus the line of the file's first row. Offsets from the table's own first
+ * rowid, not raw rowids, because DuckDB numbers uncommitted rows from a large base.
+ */
+export function rowLine(rowid: Sql, baseAlias: string, fileAlias: string): Sql {
+  return sql`(${rowid} - ${ident(baseAlias)}.base - ${ident(fileAlias)}.first_rowid + ${ident(fileAlias)}.first_line)`;
+}
+
+/** `SELECT min(rowid) AS base FROM <table>`: the rowid of a canonical table's first row. */
+export function firstRowid(table: string): Sql {
+  return sql`SELECT min(rowid) AS base FROM ${ident(table)}`;
+}
+
+/** The line number column of a numbered read of a file (see `numberedRows`). */
 export const LINE_COLUMN = '_tw_line';

@@ -6,7 +6,7 @@
 import { didYouMean, type Problem } from '../errors.js';
 import type { Model } from '../model/model-types.js';
 import { ident, join, sql, value } from '../sql/fragment.js';
-import { CANONICAL_TABLES } from './canonical-columns.js';
+import { CANONICAL_TABLES, firstRowid, rowLine } from './canonical-columns.js';
 import type { Database } from './database.js';
 
 const MAX_SHOWN = 10;
@@ -29,17 +29,21 @@ export async function checkReferences(db: Database, model: Model, options: { act
   return problems;
 }
 
-/** `FROM t LEFT JOIN tw_source_files` so each row can be named by its file. */
+/** `FROM t LEFT JOIN tw_source_files` so each row can be named by its file and line. */
 function located(kind: string) {
-  return sql`${ident(kind)} AS t LEFT JOIN tw_source_files AS f ON f.kind = ${kind} AND f.file_id = t._tw_file`;
+  return sql`${ident(kind)} AS t LEFT JOIN tw_source_files AS f ON f.kind = ${kind} AND f.file_id = t._tw_file
+    CROSS JOIN (${firstRowid(kind)}) AS b`;
 }
+
+/** The line of a `located` row (see `rowLine`). */
+const LINE = rowLine(sql`t.rowid`, 'b', 'f');
 
 async function duplicateCustomers(db: Database): Promise<Problem[]> {
   const rows = await db.all<LocatedRow & { customer_id: string; first_line: number }>(sql`
     SELECT customer_id, path, line, first_line, count(*) OVER () AS total FROM (
-      SELECT t.customer_id, f.path, t._tw_line AS line,
-             min(t._tw_line) OVER (PARTITION BY t.customer_id) AS first_line,
-             row_number() OVER (PARTITION BY t.customer_id ORDER BY t._tw_file, t._tw_line) AS nth
+      SELECT t.customer_id, f.path, ${LINE} AS line,
+             min(${LINE}) OVER (PARTITION BY t.customer_id) AS first_line,
+             row_number() OVER (PARTITION BY t.customer_id ORDER BY t._tw_file, t.rowid) AS nth
       FROM ${located('customers')})
     WHERE nth = 2 ORDER BY path, line LIMIT ${MAX_SHOWN}`);
   return rows.map((r) => ({
@@ -52,10 +56,10 @@ async function duplicateCustomers(db: Database): Promise<Problem[]> {
 
 async function unknownCustomers(db: Database, kind: string): Promise<Problem[]> {
   const rows = await db.all<LocatedRow & { customer_id: string }>(sql`
-    SELECT t.customer_id, f.path, t._tw_line AS line, count(*) OVER () AS total
+    SELECT t.customer_id, f.path, ${LINE} AS line, count(*) OVER () AS total
     FROM ${located(kind)}
     WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = t.customer_id)
-    ORDER BY f.path, t._tw_line LIMIT ${MAX_SHOWN}`);
+    ORDER BY f.path, line LIMIT ${MAX_SHOWN}`);
   const problems: Problem[] = rows.map((r) => ({
     code: 'data_invalid' as const,
     message: `unknown customer ${JSON.stringify(r.customer_id)}`,
@@ -71,7 +75,7 @@ async function undefinedActivities(db: Database, model: Model): Promise<Problem[
   const defined = model.activities.map((a) => a.name);
   const notDefined = defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
   const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
-    SELECT activity, arg_min(f.path, t._tw_line) AS path, min(t._tw_line) AS line, count(*) AS events, 0 AS total
+    SELECT activity, arg_min(f.path, t.rowid) AS path, arg_min(${LINE}, t.rowid) AS line, count(*) AS events, 0 AS total
     FROM ${located('activities')} WHERE ${notDefined}
     GROUP BY activity ORDER BY activity LIMIT ${MAX_SHOWN}`);
   return rows.map((r) => ({

@@ -12,10 +12,11 @@ import { checkReferences } from './check-references.js';
 import type { Database } from './database.js';
 import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type KnownFile } from './resolve-source-files.js';
 import { malformedLines, verifyConversion } from './check-source-file.js';
-import { canonicalRows, firstLine, prepareSourceFile, type PreparedFile } from './prepare-source-file.js';
+import { canonicalRows, firstLine, prepareSourceFile, unifyExtraTypes, type PreparedFile } from './prepare-source-file.js';
+import { firstDataLine } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 4;
 
 export interface SourceImport {
   readonly kind: SourceKind;
@@ -95,10 +96,11 @@ export async function importSources(db: Database, model: Model, options: ImportO
         }
         // Each source is checked even when an earlier one failed, so every problem shows at once.
         if (problems.length > problemsBefore) continue;
+        unifyExtraTypes(prepared);
         const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
         problems.push(...built.problems);
         if (problems.length > 0) continue;
-        await recordState(db, plan.kind, plan.fingerprint, plan.files, built.rows);
+        await recordState(db, plan.kind, plan.fingerprint, plan.files, built.rows, built.firstRowids);
         reports.set(plan.kind, {
           kind: plan.kind,
           status: spec ? 'imported' : 'absent',
@@ -126,24 +128,31 @@ async function buildCanonicalTable(
   kind: SourceKind,
   spec: SourceSpec | undefined,
   prepared: readonly PreparedFile[],
-): Promise<{ problems: Problem[]; rows: number[] }> {
+): Promise<{ problems: Problem[]; rows: number[]; firstRowids: number[] }> {
   const table = CANONICAL_TABLES[kind];
   for (let attempt = 0; ; attempt++) {
-    const selects = prepared.map((p, i) => canonicalRows(p, table, spec!, i));
     for (const p of prepared) await dropRejects(db, p.rejectsTable);
+    const firstRowids: number[] = [];
     try {
+      // The table's columns are the union of its files' (files may differ in their extras);
+      // then each file is appended in order, so its rows are a contiguous run of rowids.
+      const shapes = prepared.map((p, i) => canonicalRows(p, table, spec!, i, 'skip'));
       await db.run(
-        selects.length > 0
-          ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS ${join(selects, ' UNION ALL BY NAME ')}`
+        shapes.length > 0
+          ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM (${join(shapes, ' UNION ALL BY NAME ')}) LIMIT 0`
           : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
       );
+      for (const [i, p] of prepared.entries()) {
+        firstRowids.push(Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0));
+        await db.run(sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable })}`);
+      }
     } catch (error) {
       const files = prepared.map((p) => p.file.display).join(', ');
-      return { problems: [{ code: 'source_format', message: `cannot read ${files}: ${firstLine(error)}`, location: { file: prepared[0]?.file.display } }], rows: [] };
+      return { problems: [{ code: 'source_format', message: `cannot read ${files}: ${firstLine(error)}`, location: { file: prepared[0]?.file.display } }], rows: [], firstRowids: [] };
     }
     const problems: Problem[] = [];
     for (const p of prepared) problems.push(...(await malformedLines(db, p)));
-    if (problems.length > 0) return { problems, rows: [] };
+    if (problems.length > 0) return { problems, rows: [], firstRowids };
 
     const rows: number[] = [];
     let retyped = false;
@@ -156,7 +165,7 @@ async function buildCanonicalTable(
         retyped = true;
       }
     }
-    if (problems.length > 0 || !retyped || attempt > 0) return { problems, rows };
+    if (problems.length > 0 || !retyped || attempt > 0) return { problems, rows, firstRowids };
   }
 }
 
@@ -165,7 +174,14 @@ async function dropRejects(db: Database, rejectsTable: string): Promise<void> {
   await db.run(sql`DROP TABLE IF EXISTS ${ident(`${rejectsTable}_scan`)}`);
 }
 
-async function recordState(db: Database, kind: SourceKind, fingerprint: string, files: readonly FingerprintedFile[], rowsPerFile: readonly number[]) {
+async function recordState(
+  db: Database,
+  kind: SourceKind,
+  fingerprint: string,
+  files: readonly FingerprintedFile[],
+  rowsPerFile: readonly number[],
+  firstRowids: readonly number[],
+) {
   const rowsOf = new Map(files.map((f, i) => [f.path, rowsPerFile[i] ?? 0]));
   const known: KnownFile[] = files.map((f) => ({ path: f.path, display: f.display, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, rows: rowsOf.get(f.path) ?? 0 }));
   const rows = rowsPerFile.reduce((sum, n) => sum + n, 0);
@@ -173,17 +189,20 @@ async function recordState(db: Database, kind: SourceKind, fingerprint: string, 
   await db.run(sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`);
   await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
   for (const [i, f] of files.entries()) {
-    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display})`);
+    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`);
   }
 }
 
 /** Bookkeeping tables, and every canonical table (empty until its source is imported). */
 async function ensureTables(db: Database): Promise<void> {
   await db.run(sql`CREATE TABLE IF NOT EXISTS tw_import_state (kind VARCHAR PRIMARY KEY, fingerprint VARCHAR, files VARCHAR, rows BIGINT, imported_at TIMESTAMP)`);
-  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR)`);
+  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`);
+  // Databases from before line numbers were derived from rowids lack these columns.
+  await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_rowid BIGINT`);
+  await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_line INTEGER`);
   for (const table of Object.values(CANONICAL_TABLES)) {
     // Column types come from our own constant table, never from user input.
     const columns = table.columns.map((c) => sql`${ident(c.name)} ${raw(STORED_TYPE[c.type])}`);
-    await db.run(sql`CREATE TABLE IF NOT EXISTS ${ident(table.kind)} (${join(columns)}, "_tw_file" INTEGER, "_tw_line" BIGINT)`);
+    await db.run(sql`CREATE TABLE IF NOT EXISTS ${ident(table.kind)} (${join(columns)}, "_tw_file" INTEGER)`);
   }
 }

@@ -7,10 +7,10 @@
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { SourceSpec } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { LINE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-columns.js';
+import { FILE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-columns.js';
 import { castTo, convertValue, INFERENCE_ORDER, textOf, type InferredType } from './convert-value.js';
 import type { Database } from './database.js';
-import { numberedRows, readTextHeader, sourceTableFunction, type SourceFile } from './read-source-file.js';
+import { readTextHeader, sourceTableFunction, type MalformedLines, type SourceFile } from './read-source-file.js';
 
 /** Rows read to infer the type of an extra column. */
 const INFERENCE_SAMPLE_ROWS = 100_000;
@@ -23,6 +23,8 @@ export interface PreparedFile {
   readonly canonicalHeader: ReadonlyMap<string, string>;
   /** Extra columns kept (attributes or drivers) and their inferred types. */
   readonly extras: Map<string, InferredType>;
+  /** Extra columns with no value in the sample: their type is the other files' (see `unifyExtraTypes`). */
+  readonly emptyExtras: ReadonlySet<string>;
   /** Where the reader collects malformed lines of a text file. */
   readonly rejectsTable: string;
 }
@@ -57,20 +59,22 @@ export async function prepareSourceFile(
   const mappedHeaders = new Set(mapping.values());
   const canonicalNames = new Set(table.columns.map((c) => c.name));
   const extraNames = table.keepExtraColumns ? headers.filter((h) => !mappedHeaders.has(h) && !canonicalNames.has(h) && !h.startsWith('_tw_')) : [];
-  let extras: Map<string, InferredType>;
+  let inferred: Awaited<ReturnType<typeof inferTypes>>;
   try {
-    extras = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
+    inferred = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
   } catch (error) {
     return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format.toUpperCase()}?` }] };
   }
-  return { prepared: { file, headers, canonicalHeader: mapping, extras, rejectsTable }, problems: [] };
+  return { prepared: { file, headers, canonicalHeader: mapping, extras: inferred.types, emptyExtras: inferred.empty, rejectsTable }, problems: [] };
 }
 
 /**
  * The query reading a whole file as canonical rows: each canonical column converted to its type,
- * each extra column cast to its inferred type, and the file id and line of every row.
+ * each extra column cast to its inferred type, and the file id. Rows keep the file's order, so a
+ * row's line is its position after its file's first row (`tw_source_files.first_rowid`): no
+ * line-numbering window over the whole file, which would double the cost of reading it.
  */
-export function canonicalRows(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec, fileId: number): Sql {
+export function canonicalRows(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec, fileId: number, malformed: MalformedLines): Sql {
   const columns = table.columns.map((column) => {
     const header = prepared.canonicalHeader.get(column.name);
     // An absent optional column is still typed, so later queries compare it like any other.
@@ -78,8 +82,8 @@ export function canonicalRows(prepared: PreparedFile, table: CanonicalTable, spe
     return sql`${value} AS ${ident(column.name)}`;
   });
   const extras = [...prepared.extras].map(([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`);
-  const select = join([...columns, ...extras, sql`CAST(${fileId} AS INTEGER) AS "_tw_file"`, sql`${ident(LINE_COLUMN)}`]);
-  return sql`SELECT ${select} FROM ${numberedRows(prepared.file, prepared.headers, { rejectsTable: prepared.rejectsTable })}`;
+  const select = join([...columns, ...extras, sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`]);
+  return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed)}`;
 }
 
 function mapColumns(headers: readonly string[], spec: SourceSpec, table: CanonicalTable, file: SourceFile) {
@@ -126,9 +130,10 @@ async function describeColumns(db: Database, file: SourceFile): Promise<string[]
 }
 
 /** The narrowest type that reads every non-empty sampled value of each column. */
-async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Promise<Map<string, InferredType>> {
+async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Promise<{ types: Map<string, InferredType>; empty: Set<string> }> {
   const types = new Map<string, InferredType>();
-  if (names.length === 0) return types;
+  const empty = new Set<string>();
+  if (names.length === 0) return { types, empty };
   const counts = names.flatMap((name, i) => [
     sql`count(${textOf(ident(name))}) AS ${ident(`n${i}`)}`,
     ...INFERENCE_ORDER.map((type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`),
@@ -137,10 +142,27 @@ async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Pr
   const row = (await db.one(sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`)) ?? {};
   names.forEach((name, i) => {
     const present = Number(row[`n${i}`] ?? 0);
+    if (present === 0) empty.add(name);
     const type = present === 0 ? 'VARCHAR' : INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR';
     types.set(name, type);
   });
-  return types;
+  return { types, empty };
+}
+
+/**
+ * Gives each extra column one type across all files of a source: the widest of the types the files
+ * with values inferred (a whole number and a decimal make a decimal; anything else mixed, text).
+ * A file whose sample had no value for the column takes that type rather than voting for text.
+ */
+export function unifyExtraTypes(files: readonly PreparedFile[]): void {
+  const names = new Set(files.flatMap((f) => [...f.extras.keys()]));
+  for (const name of names) {
+    const votes = new Set(files.filter((f) => f.extras.has(name) && !f.emptyExtras.has(name)).map((f) => f.extras.get(name)!));
+    let type: InferredType = 'VARCHAR';
+    if (votes.size === 1) type = [...votes][0]!;
+    else if (votes.size === 2 && votes.has('BIGINT') && votes.has('DOUBLE')) type = 'DOUBLE';
+    for (const f of files) if (f.extras.has(name)) f.extras.set(name, type);
+  }
 }
 
 export function firstLine(error: unknown): string {

@@ -75,10 +75,14 @@ export function sourceTableFunction(file: SourceFile, headers: readonly string[]
   }
 }
 
-/** The file's rows with their line numbers (the header is line 1 of a text file). */
+/** The line of a file's first row: 2 below a text file's header, else 1 (JSON lines, Parquet rows). */
+export function firstDataLine(file: SourceFile): number {
+  return file.format === 'csv' || file.format === 'tsv' ? 2 : 1;
+}
+
+/** The file's rows with their line numbers in `_tw_line`; for finding bad lines, not for bulk reads. */
 export function numberedRows(file: SourceFile, headers: readonly string[], malformed: MalformedLines): Sql {
-  const firstDataLine = file.format === 'csv' || file.format === 'tsv' ? 2 : 1;
-  return sql`(SELECT row_number() OVER () + ${firstDataLine - 1} AS "_tw_line", * FROM ${sourceTableFunction(file, headers, malformed)})`;
+  return sql`(SELECT row_number() OVER () + ${firstDataLine(file) - 1} AS "_tw_line", * FROM ${sourceTableFunction(file, headers, malformed)})`;
 }
 
 /**

@@ -155,3 +155,26 @@ describe('a failed import loses nothing', () => {
     }
   });
 });
+
+describe('lines in a source of several files', () => {
+  it('names the file and line of a bad row in the second file of a glob', async () => {
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: data/tx-*.csv'));
+    await p.write('data/tx-a.csv', await p.read('data/transactions.csv'));
+    await p.write('data/tx-b.csv', 'customer_id,date,amount\nE,2025-08-01,30.00\nZZ,2025-08-02,5.00\n');
+    const e = await importError();
+    expect(messages(e)).toEqual(['data/tx-b.csv:3 (column customer_id): unknown customer "ZZ" — add the customer to the customers file, or correct the id']);
+  });
+
+  it('still names the right line after the import committed', async () => {
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('activities: data/activities.csv', 'activities: data/act-*.csv'));
+    await p.write('data/act-a.csv', await p.read('data/activities.csv'));
+    await p.write('data/act-b.csv', 'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,installation,,,\n');
+    const project = await openProject({ dir: p.dir });
+    try {
+      const error = (await computeMargin(project).catch((x: unknown) => x)) as TierwiseError;
+      expect(error.problems[0]!.location).toEqual({ file: 'data/act-b.csv', line: 3 });
+    } finally {
+      project.close();
+    }
+  });
+});
