@@ -1,8 +1,8 @@
 /**
  * Brings the canonical tables in line with the files the model names. A source whose files (or
  * reading options) changed is rebuilt from all its files; one that did not is left alone. All
- * rebuilt sources are staged, checked and swapped in one transaction: any problem anywhere rolls
- * everything back, so a failed import leaves the database exactly as it was.
+ * rebuilt sources are read, checked and swapped in one transaction, and a problem in one of them
+ * rolls everything back, so a failed import leaves the database exactly as it was.
  */
 import { throwIfProblems, type Problem } from '../errors.js';
 import { SOURCE_KINDS, type Model, type SourceKind, type SourceSpec } from '../model/model-types.js';
