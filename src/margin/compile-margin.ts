@@ -80,7 +80,7 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
 
   const parts: Sql[] = [
     sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ALL`,
-    sql`SELECT ${keys}, ${join([...activityAggregates, raw('count(*) FILTER (WHERE minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) AS invalid_minutes')])}
+    sql`SELECT ${keys}, ${join([...activityAggregates, raw('count(*) - count(minutes) AS missing_minutes'), raw('min(minutes) AS least_minutes')])}
         FROM event_minutes GROUP BY ALL`,
     sql`SELECT ${keys}, channel_cost FROM channel_totals`,
   ];
@@ -132,7 +132,9 @@ function finalColumns(model: Model, grain: MarginGrain, metrics: readonly string
     sql`(${revenue} - ${directTotal} - ${acquisitionTotal} - ${serveTotal}) AS margin`,
     raw('CAST(COALESCE(transactions, 0) AS BIGINT) AS transactions'),
     raw('CAST(COALESCE(channel_cost, 0) AS DOUBLE) AS channel_cost'),
-    raw('CAST(COALESCE(invalid_minutes, 0) AS BIGINT) AS invalid_minutes'),
+    // Events with no minutes, plus one when any were negative; infinite or NaN minutes show as a
+    // non-finite minutes total, which the summary checks (cheaper than testing every event).
+    raw('CAST(COALESCE(missing_minutes, 0) + CASE WHEN least_minutes < 0 THEN 1 ELSE 0 END AS BIGINT) AS invalid_minutes'),
     // Quantities only: each cost of the detail is one of them × a model rate, computed where shown.
     ...metrics.map((m) => sql`${zero(usageColumn(m))} AS ${ident(usageColumn(m))}`),
     ...model.activities.flatMap((a) => [

@@ -72,6 +72,6 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
       minutes: n(minutesColumn(a.name)),
       cost: n(minutesColumn(a.name)) * (rate.get(a.resource) ?? 0),
     })),
-    invalidMinutes: n('invalid_minutes'),
+    invalidMinutes: n('invalid_minutes') + model.activities.filter((a) => !Number.isFinite(n(minutesColumn(a.name)))).length,
   };
 }

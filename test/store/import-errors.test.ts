@@ -178,3 +178,18 @@ describe('lines in a source of several files', () => {
     }
   });
 });
+
+describe('minutes the margin refuses', () => {
+  it('refuses an equation that gives negative minutes, naming the event', async () => {
+    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 - 30 * servers"'));
+    const project = await openProject({ dir: p.dir });
+    try {
+      const error = (await computeMargin(project).catch((x: unknown) => x)) as TierwiseError;
+      expect(error).toBeInstanceOf(TierwiseError);
+      // B's installation has 1 server (30 min); A's has 2 (0 min); D's has 4 (−60 min, line 15).
+      expect(error.message).toMatch(/^data\/activities\.csv:15: 1 installation event has negative minutes/);
+    } finally {
+      project.close();
+    }
+  });
+});
