@@ -42,6 +42,9 @@ export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from './marg
 export { parseTimeEquation, checkTimeEquation, compileTimeEquation } from './expr/index.js';
 export type { Expr, EquationProblem, ValueType } from './expr/index.js';
 
+export { computeWhaleCurve } from './analysis/whale-curve.js';
+export type { WhaleCurve, WhalePoint, WhaleOptions } from './analysis/whale-curve.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -12,6 +12,7 @@ import { registerExplainCommand } from './commands/explain-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
+import { registerWhaleCommand } from './commands/whale-command.js';
 
 /** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
 export const EXIT = { dataError: 1, usage: 2, internal: 70 } as const;
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerImportCommand(program, globals);
   registerMarginCommand(program, globals);
   registerExplainCommand(program, globals);
+  registerWhaleCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -26,7 +26,8 @@ export interface MarginOptions {
   readonly top?: number;
 }
 
-const MARGIN_TABLE = 'tw_margin';
+/** The temp table `computeMargin` leaves behind: one row per customer (or customer and month). */
+export const MARGIN_TABLE = 'tw_margin';
 
 /**
  * Margin per customer over the model's period, by DESIGN.md's definition: revenue − direct cost −

@@ -173,3 +173,15 @@ describe('tierwise demo', () => {
     }
   });
 });
+
+describe('tierwise whale', () => {
+  it('states the peak and the margin destroyed, and writes the curve as CSV', async () => {
+    const table = await runCli(['whale', '--project', p.dir]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/the most profitable 80\.0% of customers \(4\) earn \$3,104\.60, 122\.5% of total margin/);
+    expect(table.stdout).toMatch(/20\.0% of customers \(1\) destroy \$569\.50 \(22\.5% of total margin\)/);
+    const csv = await runCli(['whale', '--project', p.dir, '--format', 'csv']);
+    expect(csv.stdout.trim().split('\n').slice(0, 2)).toEqual(['rank,customers_share,cumulative_margin,margin_share', '0,0,0,0']);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(7);
+  });
+});

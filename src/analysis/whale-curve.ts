@@ -1,0 +1,86 @@
+/**
+ * The whale curve: customers ranked from most to least profitable, and the cumulative margin they
+ * earn as a share of total margin. It rises above 100% while profitable customers are added, peaks
+ * at the last profitable one, and falls back to 100% as the loss-makers destroy part of it — the
+ * picture of "which customers make money" (Kaplan & Anderson; Cooper & Kaplan, 1991).
+ */
+import type { Project } from '../project.js';
+import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
+import { ident, sql } from '../sql/fragment.js';
+
+export interface WhalePoint {
+  /** Customers counted, most profitable first (0 is the origin). */
+  rank: number;
+  /** rank ÷ customers. */
+  customers_share: number;
+  cumulative_margin: number;
+  /** cumulative_margin ÷ total margin; null when total margin is not positive. */
+  margin_share: number | null;
+}
+
+export interface WhaleCurve {
+  currency: string;
+  period: { from: string; to: string };
+  customers: number;
+  total_margin: number;
+  /** The top of the curve: the most profitable customers and what they earn together. */
+  peak: WhalePoint;
+  /** Customers with negative margin: how many, and the margin they destroy (a negative number). */
+  unprofitable: { customers: number; customers_share: number; margin: number; margin_share: number | null };
+  /** The curve, downsampled to at most `maxPoints` points that always include the origin, the exact peak and the end. */
+  points: WhalePoint[];
+}
+
+export interface WhaleOptions {
+  /** Most points to return (≥ 3); default 1,000. */
+  readonly maxPoints?: number;
+}
+
+/** Computes the whale curve over the model's period from each customer's margin. */
+export async function computeWhaleCurve(project: Pick<Project, 'db' | 'model'>, options: WhaleOptions = {}): Promise<WhaleCurve> {
+  const maxPoints = Math.max(3, options.maxPoints ?? 1000);
+  const report = await computeMargin(project, { top: 0 });
+  const { db } = project;
+  const customers = report.totals.customers;
+  const total = report.totals.margin;
+  // The peak is the last profitable customer: the running sum grows exactly while margins are > 0.
+  const profitable = customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(project));
+  // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
+  const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
+  const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
+    WITH ranked AS (
+      SELECT row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
+             sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
+      FROM ${ident(MARGIN_TABLE)})
+    SELECT rank, cumulative_margin FROM ranked
+    WHERE rank % ${step} = 0 OR rank = ${profitable} OR rank = ${customers}
+    ORDER BY rank`);
+  const point = (rank: number, cumulative: number): WhalePoint => ({
+    rank,
+    customers_share: customers > 0 ? rank / customers : 0,
+    cumulative_margin: cumulative,
+    margin_share: total > 0 ? cumulative / total : null,
+  });
+  const points = [point(0, 0), ...rows.map((r) => point(r.rank, r.cumulative_margin))];
+  const peak = points.find((p) => p.rank === profitable) ?? point(0, 0);
+  const destroyed = report.totals.margin_of_unprofitable;
+  return {
+    currency: report.currency,
+    period: report.period,
+    customers,
+    total_margin: total,
+    peak,
+    unprofitable: {
+      customers: report.totals.unprofitable_customers,
+      customers_share: customers > 0 ? report.totals.unprofitable_customers / customers : 0,
+      margin: destroyed,
+      margin_share: total > 0 ? destroyed / total : null,
+    },
+    points,
+  };
+}
+
+async function zeroMarginCustomers(project: Pick<Project, 'db'>): Promise<number> {
+  const row = await project.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${ident(MARGIN_TABLE)} WHERE margin = 0`);
+  return row?.n ?? 0;
+}
