@@ -45,6 +45,9 @@ export type { Expr, EquationProblem, ValueType } from './expr/index.js';
 export { computeWhaleCurve } from './analysis/whale-curve.js';
 export type { WhaleCurve, WhalePoint, WhaleOptions } from './analysis/whale-curve.js';
 
+export { computeProfitabilityMatrix, QUADRANTS } from './analysis/profitability-matrix.js';
+export type { ProfitabilityMatrix, MatrixCustomer, QuadrantSummary, Quadrant } from './analysis/profitability-matrix.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -122,5 +122,10 @@ export function renderDemoModel(input: DemoModelInput): string {
     'acquisition:',
     '  spend: per_new_customer',
     '',
+    '# The customer profitability matrix (`tierwise matrix`): net price realised and cost to serve,',
+    '# each per GB-month stored; thresholds default to the median customer.',
+    'matrix:',
+    '  volume: storage_gb_month',
+    '',
   ].join('\n');
 }

@@ -130,6 +130,7 @@ export function parseModel(text: string, file: string): Model {
     activities,
     directCosts,
     acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
+    matrix: raw.matrix && { volume: raw.matrix.volume, priceThreshold: raw.matrix.price_threshold, costThreshold: raw.matrix.cost_threshold },
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
@@ -189,7 +190,7 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition'];
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'matrix'];
   }
   if (parent === 'period') return ['from', 'to'];
   if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
@@ -198,5 +199,6 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
   if (parent === 'acquisition') return ['spend'];
+  if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
   return [];
 }

@@ -79,6 +79,14 @@ export const modelSchema = z
     activities: z.record(identifierLike, activitySchema),
     direct_costs: z.record(identifierLike, directCostSchema).optional(),
     acquisition: z.object({ spend: z.enum(['per_new_customer']) }).strict().optional(),
+    matrix: z
+      .object({
+        volume: z.string().min(1, { error: 'must name a usage metric, or "transactions"' }),
+        price_threshold: z.number().optional(),
+        cost_threshold: z.number().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -59,6 +59,16 @@ export interface Period {
   readonly to: string;
 }
 
+/** Settings of the customer profitability matrix (Shapiro, Rangan, Moriarty & Ross, 1987). */
+export interface MatrixSettings {
+  /** What prices and costs are per: a usage metric (Σ quantity in the period) or `transactions`. */
+  readonly volume: string;
+  /** Net price per unit splitting high from low; default: the median customer's. */
+  readonly priceThreshold?: number;
+  /** Cost to serve per unit splitting high from low; default: the median customer's. */
+  readonly costThreshold?: number;
+}
+
 export interface Model {
   /** Absolute path of `tierwise.yaml`. */
   readonly file: string;
@@ -72,6 +82,8 @@ export interface Model {
   readonly activities: readonly Activity[];
   readonly directCosts: readonly DirectCost[];
   readonly acquisition: { readonly spend: 'per_new_customer' };
+  /** The customer profitability matrix's volume measure and optional thresholds. */
+  readonly matrix?: MatrixSettings;
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */

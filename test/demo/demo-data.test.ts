@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('the demo model file', () => {
   it('has the keys of DESIGN.md and points at files that exist', () => {
     expect(Object.keys(model)).toEqual([
-      'name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition',
+      'name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'matrix',
     ]);
     expect(model).toMatchObject({
       name: 'Acme Backup',
@@ -43,6 +43,7 @@ describe('the demo model file', () => {
       period: { from: '2025-01-01', to: '2025-12-31' },
       direct_costs: { storage: { metric: 'storage_gb_month' }, payment_fees: {} },
       acquisition: { spend: 'per_new_customer' },
+      matrix: { volume: 'storage_gb_month' },
     });
     const sources = model['sources'] as Record<string, string>;
     expect(Object.keys(sources)).toEqual(['customers', 'transactions', 'activities', 'usage', 'spend']);

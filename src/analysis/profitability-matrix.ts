@@ -1,0 +1,123 @@
+/**
+ * The customer profitability matrix (Shapiro, Rangan, Moriarty & Ross, "Manage Customers for
+ * Profits (Not Just Sales)", HBR 1987): each customer placed by the net price it realises and
+ * what it costs, both per unit of a volume measure, in four quadrants —
+ *   passive (high price, low cost), carriage trade (high price, high cost),
+ *   bargain basement (low price, low cost), aggressive (low price, high cost).
+ * Cost here is everything the margin charges the customer (direct + acquisition + serve: Shapiro's
+ * presale, production, distribution and post-sale costs), so price − cost per unit is the margin
+ * per unit.
+ */
+import { didYouMean, TierwiseError } from '../errors.js';
+import type { Project } from '../project.js';
+import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
+import { ident, sql } from '../sql/fragment.js';
+
+export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
+export const QUADRANTS: readonly Quadrant[] = ['passive', 'carriage_trade', 'bargain_basement', 'aggressive'];
+
+export interface MatrixCustomer {
+  customer_id: string;
+  volume: number;
+  revenue: number;
+  cost: number;
+  margin: number;
+  /** revenue ÷ volume. */
+  net_price: number;
+  /** (direct + acquisition + serve cost) ÷ volume. */
+  cost_to_serve: number;
+  quadrant: Quadrant;
+}
+
+export interface QuadrantSummary {
+  quadrant: Quadrant;
+  customers: number;
+  revenue: number;
+  cost: number;
+  margin: number;
+  margin_pct: number | null;
+}
+
+export interface ProfitabilityMatrix {
+  currency: string;
+  period: { from: string; to: string };
+  /** The volume measure prices and costs are per. */
+  volume: string;
+  /** The lines between high and low, and whether each came from the model or is the median. */
+  thresholds: { net_price: number; cost_to_serve: number; source: { net_price: 'model' | 'median'; cost_to_serve: 'model' | 'median' } };
+  quadrants: QuadrantSummary[];
+  /** Customers with no volume in the period: no price per unit, so no place in the matrix. */
+  excluded_customers: number;
+  customers: MatrixCustomer[];
+}
+
+/** Places every customer with volume in the period in one of the four quadrants. */
+export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | 'model'>): Promise<ProfitabilityMatrix> {
+  const { db, model } = project;
+  const settings = model.matrix;
+  if (!settings) {
+    throw new TierwiseError({
+      code: 'model_invalid',
+      message: 'the model has no matrix: key',
+      location: { file: 'tierwise.yaml', key: 'matrix' },
+      hint: 'add e.g. `matrix: { volume: storage_gb_month }` (a usage metric) or `matrix: { volume: transactions }`',
+    });
+  }
+  const report = await computeMargin(project, { top: 0 });
+  const volume =
+    settings.volume === 'transactions' ? sql`SELECT customer_id, CAST(transactions AS DOUBLE) AS volume FROM ${ident(MARGIN_TABLE)}` : await metricVolume(project, settings.volume);
+
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE tw_matrix AS
+    SELECT m.customer_id, v.volume, CAST(m.revenue AS DOUBLE) AS revenue,
+           m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
+           CAST(m.revenue AS DOUBLE) / v.volume AS net_price,
+           (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
+    FROM ${ident(MARGIN_TABLE)} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`);
+  const medians = await db.one<{ price: number | null; cost: number | null; n: number }>(
+    sql`SELECT median(net_price) AS price, median(cost_to_serve) AS cost, count(*) AS n FROM tw_matrix`,
+  );
+  const priceThreshold = settings.priceThreshold ?? medians?.price ?? 0;
+  const costThreshold = settings.costThreshold ?? medians?.cost ?? 0;
+  // At or above a threshold counts as high, so a median customer sits in a high half.
+  const quadrant = sql`CASE WHEN net_price >= ${priceThreshold}
+      THEN (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'carriage_trade' ELSE 'passive' END)
+      ELSE (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'aggressive' ELSE 'bargain_basement' END) END`;
+  const customers = await db.all<MatrixCustomer & Record<string, unknown>>(sql`
+    SELECT customer_id, volume, revenue, cost, margin, net_price, cost_to_serve, ${quadrant} AS quadrant
+    FROM tw_matrix ORDER BY customer_id`);
+
+  const quadrants = QUADRANTS.map((q): QuadrantSummary => {
+    const members = customers.filter((c) => c.quadrant === q);
+    const sum = (f: 'revenue' | 'cost' | 'margin') => members.reduce((s, c) => s + c[f], 0);
+    return { quadrant: q, customers: members.length, revenue: sum('revenue'), cost: sum('cost'), margin: sum('margin'), margin_pct: sum('revenue') !== 0 ? sum('margin') / sum('revenue') : null };
+  });
+  return {
+    currency: report.currency,
+    period: report.period,
+    volume: settings.volume,
+    thresholds: {
+      net_price: priceThreshold,
+      cost_to_serve: costThreshold,
+      source: { net_price: settings.priceThreshold === undefined ? 'median' : 'model', cost_to_serve: settings.costThreshold === undefined ? 'median' : 'model' },
+    },
+    quadrants,
+    excluded_customers: report.totals.customers - customers.length,
+    customers,
+  };
+}
+
+/** Σ quantity of a usage metric per customer in the period; an unknown metric is an error. */
+async function metricVolume(project: Pick<Project, 'db' | 'model'>, metric: string) {
+  const { db, model } = project;
+  const known = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  if (!known.includes(metric)) {
+    throw new TierwiseError({
+      code: 'model_invalid',
+      message: `matrix.volume: no usage metric "${metric}" in the data`,
+      location: { file: 'tierwise.yaml', line: model.lineOf(['matrix', 'volume']), key: 'matrix.volume' },
+      hint: didYouMean(metric, [...known, 'transactions']) ?? `use "transactions" or one of the usage metrics: ${known.join(', ') || '(none imported)'}`,
+    });
+  }
+  return sql`SELECT customer_id, sum(quantity) AS volume FROM usage
+    WHERE metric = ${metric} AND date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id`;
+}

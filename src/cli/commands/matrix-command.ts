@@ -1,0 +1,50 @@
+/** `tierwise matrix`: the customer profitability matrix — net price vs cost to serve, per unit of volume. */
+import type { Command } from 'commander';
+import { computeProfitabilityMatrix, type MatrixCustomer, type ProfitabilityMatrix, type QuadrantSummary } from '../../analysis/profitability-matrix.js';
+import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
+import { formatCount, formatMoney, formatPercent, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+
+const QUADRANT_NAMES = { passive: 'passive', carriage_trade: 'carriage trade', bargain_basement: 'bargain basement', aggressive: 'aggressive' } as const;
+
+export function registerMatrixCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('matrix')
+    .description('the customer profitability matrix: net price realised vs cost to serve, per unit of volume')
+    .option('--format <format>', 'table (the quadrants), json or csv (every customer)', parseFormat, 'table')
+    .action(async (options: { format: OutputFormat }) => {
+      await withProject(globals(), async (project) => print(renderMatrix(await computeProfitabilityMatrix(project), options.format)));
+    });
+}
+
+export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat): string {
+  if (format === 'json') return renderJson(matrix);
+  const money = (v: number) => formatMoney(v, matrix.currency);
+  // Prices per GB can be fractions of a cent: show four decimals.
+  const perUnit = (v: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: matrix.currency, maximumFractionDigits: 4 }).format(v);
+  if (format === 'csv') {
+    const columns: Column<MatrixCustomer>[] = [
+      { header: 'customer_id', value: (c) => c.customer_id },
+      { header: 'volume', value: (c) => c.volume },
+      { header: 'net_price', value: (c) => c.net_price },
+      { header: 'cost_to_serve', value: (c) => c.cost_to_serve },
+      { header: 'margin', value: (c) => c.margin },
+      { header: 'quadrant', value: (c) => c.quadrant },
+    ];
+    return renderCsv(columns, matrix.customers);
+  }
+  const columns: Column<QuadrantSummary>[] = [
+    { header: 'quadrant', value: (q) => QUADRANT_NAMES[q.quadrant] },
+    { header: 'customers', value: (q) => q.customers, align: 'right' },
+    { header: 'revenue', value: (q) => q.revenue, format: money, align: 'right' },
+    { header: 'cost', value: (q) => q.cost, format: money, align: 'right' },
+    { header: 'margin', value: (q) => q.margin, format: money, align: 'right' },
+    { header: 'margin_pct', value: (q) => q.margin_pct, format: formatPercent, align: 'right' },
+  ];
+  const t = matrix.thresholds;
+  const lines = [
+    `customer profitability matrix, ${matrix.period.from} to ${matrix.period.to}, per unit of ${matrix.volume}`,
+    `  high net price: ${perUnit(t.net_price)} or more per unit (${t.source.net_price}); high cost to serve: ${perUnit(t.cost_to_serve)} or more per unit (${t.source.cost_to_serve})`,
+  ];
+  if (matrix.excluded_customers > 0) lines.push(`  ${formatCount(matrix.excluded_customers)} customers had no ${matrix.volume} in the period and are not placed`);
+  return [...lines, '', renderTable(columns, matrix.quadrants)].join('\n');
+}
