@@ -39,6 +39,11 @@ direct_costs:
 
 acquisition:
   spend: per_new_customer   # a channel's spend in a month ÷ the customers it acquired that month
+
+# The customer profitability matrix (tierwise matrix): price and cost per unit of a volume measure,
+# a usage metric or transactions; thresholds default to the median customer.
+matrix:
+  volume: transactions
 `;
 
 /** Header rows for the template's data files. */

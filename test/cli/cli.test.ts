@@ -185,3 +185,14 @@ describe('tierwise whale', () => {
     expect(csv.stdout.trim().split('\n')).toHaveLength(7);
   });
 });
+
+describe('tierwise matrix', () => {
+  it('prints the quadrants, and every customer as CSV', async () => {
+    const table = await runCli(['matrix', '--project', p.dir]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/carriage trade\s+2\s+\$4,800\.00\s+\$1,746\.00\s+\$3,054\.00\s+63\.6%/);
+    const csv = (await runCli(['matrix', '--project', p.dir, '--format', 'csv'])).stdout.trim().split('\n');
+    expect(csv[0]).toBe('customer_id,volume,net_price,cost_to_serve,margin,quadrant');
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['carriage_trade', 'aggressive', 'passive', 'carriage_trade', 'bargain_basement']);
+  });
+});
