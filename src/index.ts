@@ -48,6 +48,9 @@ export type { WhaleCurve, WhalePoint, WhaleOptions } from './analysis/whale-curv
 export { computeProfitabilityMatrix, QUADRANTS } from './analysis/profitability-matrix.js';
 export type { ProfitabilityMatrix, MatrixCustomer, QuadrantSummary, Quadrant } from './analysis/profitability-matrix.js';
 
+export { computeSegments } from './analysis/segments.js';
+export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

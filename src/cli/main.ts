@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
+import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
 /** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerExplainCommand(program, globals);
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
+  registerSegmentsCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

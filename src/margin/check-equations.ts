@@ -46,7 +46,8 @@ export async function eventColumns(db: Database, model: Model): Promise<EventCol
   };
 }
 
-function valueTypeOf(sqlType: string): ValueType {
+/** The time-equation type of a SQL column type. */
+export function valueTypeOf(sqlType: string): ValueType {
   if (sqlType === 'BOOLEAN') return 'boolean';
   if (sqlType === 'DATE' || sqlType.startsWith('TIMESTAMP')) return 'date';
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(sqlType)) return 'number';

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
-import type { Activity, DirectCost, Model, Resource, SourceKind, SourceSpec } from './model-types.js';
+import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec } from './model-types.js';
 import { YamlPositions } from './yaml-positions.js';
 
 export const MODEL_FILE_NAME = 'tierwise.yaml';
@@ -116,6 +116,28 @@ export function parseModel(text: string, file: string): Model {
       : { kind: 'revenue_share', name, share: c.share_of_revenue },
   );
 
+  const segmentations: Segmentation[] = Object.entries(raw.segments ?? {}).map(([name, rules]) => ({
+    name,
+    segments: rules.map((rule, i) => {
+      if (rule.when === undefined) return { name: rule.name };
+      const parsed = parseTimeEquation(rule.when);
+      const whenPath = ['segments', name, i, 'when'];
+      if (!parsed.ok) {
+        for (const p of parsed.problems) {
+          const position = positions.ofValueCharacter(whenPath, p.offset);
+          problems.push({
+            code: p.code,
+            message: `segment ${name}.${rule.name}: ${p.message}`,
+            location: { file: display, line: position?.line, column: position?.column, key: whenPath.join('.') },
+            hint: p.hint,
+          });
+        }
+        return { name: rule.name, whenSource: rule.when };
+      }
+      return { name: rule.name, whenSource: rule.when, when: parsed.expr };
+    }),
+  }));
+
   throwIfProblems(problems);
 
   const dir = path.dirname(file);
@@ -130,6 +152,7 @@ export function parseModel(text: string, file: string): Model {
     activities,
     directCosts,
     acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
+    segmentations,
     matrix: raw.matrix && { volume: raw.matrix.volume, priceThreshold: raw.matrix.price_threshold, costThreshold: raw.matrix.cost_threshold },
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
@@ -190,7 +213,7 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'matrix'];
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix'];
   }
   if (parent === 'period') return ['from', 'to'];
   if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
@@ -200,5 +223,6 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
   if (parent === 'acquisition') return ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
+  if (parent === 'segments') return ['name', 'when', 'description'];
   return [];
 }

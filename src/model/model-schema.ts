@@ -79,6 +79,14 @@ export const modelSchema = z
     activities: z.record(identifierLike, activitySchema),
     direct_costs: z.record(identifierLike, directCostSchema).optional(),
     acquisition: z.object({ spend: z.enum(['per_new_customer']) }).strict().optional(),
+    segments: z
+      .record(
+        identifierLike,
+        z
+          .array(z.object({ name: identifierLike, when: z.string().min(1).optional(), description: z.string().optional() }).strict())
+          .min(1, { error: 'needs at least one segment' }),
+      )
+      .optional(),
     matrix: z
       .object({
         volume: z.string().min(1, { error: 'must name a usage metric, or "transactions"' }),

@@ -59,6 +59,20 @@ export interface Period {
   readonly to: string;
 }
 
+/** A named way of cutting the customer base, e.g. size bands. */
+export interface Segmentation {
+  readonly name: string;
+  readonly segments: readonly SegmentRule[];
+}
+
+export interface SegmentRule {
+  readonly name: string;
+  /** The rule as written; absent for a catch-all segment. */
+  readonly whenSource?: string;
+  /** The parsed rule (an expression in the time-equation language over customer measures). */
+  readonly when?: Expr;
+}
+
 /** Settings of the customer profitability matrix (Shapiro, Rangan, Moriarty & Ross, 1987). */
 export interface MatrixSettings {
   /** What prices and costs are per: a usage metric (Σ quantity in the period) or `transactions`. */
@@ -82,6 +96,8 @@ export interface Model {
   readonly activities: readonly Activity[];
   readonly directCosts: readonly DirectCost[];
   readonly acquisition: { readonly spend: 'per_new_customer' };
+  /** Rule-based segmentations: each an ordered list of segments, the first whose rule holds wins. */
+  readonly segmentations: readonly Segmentation[];
   /** The customer profitability matrix's volume measure and optional thresholds. */
   readonly matrix?: MatrixSettings;
   /** Line of a dotted key path in the model file, for errors found after loading. */
