@@ -16,6 +16,16 @@ export interface Column<T> {
   align?: Align;
 }
 
+/** A right-aligned money column: full precision in CSV, the currency's format in a table. */
+export function moneyColumn<T>(header: string, value: (row: T) => number, currency: string): Column<T> {
+  return { header, value, format: (v: number) => formatMoney(v, currency), align: 'right' };
+}
+
+/** A right-aligned share column shown as a percentage. */
+export function percentColumn<T>(header: string, value: (row: T) => number | null): Column<T> {
+  return { header, value, format: formatPercent, align: 'right' };
+}
+
 /** Renders rows as a plain-text table with a rule under the header. */
 export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[], footer?: T): string {
   const cells = (row: T) =>

@@ -4,7 +4,7 @@ import { computeMargin, SORT_FIELDS, type MarginOptions, type SortField } from '
 import type { CustomerMargin, GroupMargin, MarginReport } from '../../margin/margin-report.js';
 import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { renderHeadline } from '../headline.js';
-import { formatMoney, formatPercent, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 /** Rows a terminal table shows when --top is not given (JSON and CSV show all). */
 const DEFAULT_TABLE_ROWS = 20;
@@ -39,14 +39,14 @@ function parseSort(value: string): NonNullable<MarginOptions['sort']> {
 
 export function renderMargin(report: MarginReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const money = (v: number) => formatMoney(v, report.currency);
+  const c = report.currency;
   const moneyColumns = <T extends CustomerMargin | GroupMargin>(): Column<T>[] => [
-    { header: 'revenue', value: (r) => r.revenue, format: money, align: 'right' },
-    { header: 'direct_cost', value: (r) => r.direct_cost, format: money, align: 'right' },
-    { header: 'acquisition_cost', value: (r) => r.acquisition_cost, format: money, align: 'right' },
-    { header: 'serve_cost', value: (r) => r.serve_cost, format: money, align: 'right' },
-    { header: 'margin', value: (r) => r.margin, format: money, align: 'right' },
-    { header: 'margin_pct', value: (r) => r.margin_pct, format: formatPercent, align: 'right' },
+    moneyColumn('revenue', (r) => r.revenue, c),
+    moneyColumn('direct_cost', (r) => r.direct_cost, c),
+    moneyColumn('acquisition_cost', (r) => r.acquisition_cost, c),
+    moneyColumn('serve_cost', (r) => r.serve_cost, c),
+    moneyColumn('margin', (r) => r.margin, c),
+    percentColumn('margin_pct', (r) => r.margin_pct),
   ];
   let table: string;
   if (report.customers) {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { computeProfitabilityMatrix, type MatrixCustomer, type ProfitabilityMatrix, type QuadrantSummary } from '../../analysis/profitability-matrix.js';
 import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
-import { formatCount, formatMoney, formatPercent, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { formatCount, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 const QUADRANT_NAMES = { passive: 'passive', carriage_trade: 'carriage trade', bargain_basement: 'bargain basement', aggressive: 'aggressive' } as const;
 
@@ -18,7 +18,6 @@ export function registerMatrixCommand(program: Command, globals: () => GlobalOpt
 
 export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat): string {
   if (format === 'json') return renderJson(matrix);
-  const money = (v: number) => formatMoney(v, matrix.currency);
   // Prices per GB can be fractions of a cent: show four decimals.
   const perUnit = (v: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: matrix.currency, maximumFractionDigits: 4 }).format(v);
   if (format === 'csv') {
@@ -35,10 +34,10 @@ export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat):
   const columns: Column<QuadrantSummary>[] = [
     { header: 'quadrant', value: (q) => QUADRANT_NAMES[q.quadrant] },
     { header: 'customers', value: (q) => q.customers, align: 'right' },
-    { header: 'revenue', value: (q) => q.revenue, format: money, align: 'right' },
-    { header: 'cost', value: (q) => q.cost, format: money, align: 'right' },
-    { header: 'margin', value: (q) => q.margin, format: money, align: 'right' },
-    { header: 'margin_pct', value: (q) => q.margin_pct, format: formatPercent, align: 'right' },
+    moneyColumn('revenue', (q) => q.revenue, matrix.currency),
+    moneyColumn('cost', (q) => q.cost, matrix.currency),
+    moneyColumn('margin', (q) => q.margin, matrix.currency),
+    percentColumn('margin_pct', (q) => q.margin_pct),
   ];
   const t = matrix.thresholds;
   const lines = [

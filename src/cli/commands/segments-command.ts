@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { computeSegments, type SegmentProfile, type SegmentReport } from '../../analysis/segments.js';
 import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
-import { formatMoney, formatPercent, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 export function registerSegmentsCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -17,16 +17,16 @@ export function registerSegmentsCommand(program: Command, globals: () => GlobalO
 
 export function renderSegments(report: SegmentReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const money = (v: number) => formatMoney(v, report.currency);
+  const c = report.currency;
   const columns: Column<SegmentProfile>[] = [
     { header: 'segment', value: (s) => s.segment },
     { header: 'customers', value: (s) => s.customers, align: 'right' },
-    { header: 'revenue', value: (s) => s.revenue, format: money, align: 'right' },
-    { header: 'acquisition_cost', value: (s) => s.acquisition_cost, format: money, align: 'right' },
-    { header: 'serve_cost', value: (s) => s.serve_cost, format: money, align: 'right' },
-    { header: 'margin', value: (s) => s.margin, format: money, align: 'right' },
-    { header: 'margin_pct', value: (s) => s.margin_pct, format: formatPercent, align: 'right' },
-    { header: 'unprofitable', value: (s) => s.unprofitable_share, format: formatPercent, align: 'right' },
+    moneyColumn('revenue', (s) => s.revenue, c),
+    moneyColumn('acquisition_cost', (s) => s.acquisition_cost, c),
+    moneyColumn('serve_cost', (s) => s.serve_cost, c),
+    moneyColumn('margin', (s) => s.margin, c),
+    percentColumn('margin_pct', (s) => s.margin_pct),
+    percentColumn('unprofitable', (s) => s.unprofitable_share),
     { header: 'serve_per_$', value: (s) => s.serve_cost_per_revenue, format: (v: number) => v.toFixed(2), align: 'right' },
   ];
   if (format === 'csv') return renderCsv(columns, report.segments);
