@@ -58,19 +58,37 @@ export async function computeSegments(project: Pick<Project, 'db' | 'model'>, op
     (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(BASE_TABLE)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]),
   );
   const assign = compileAssignment(model, segmentation, measures, db);
+  const segments = await profileSegments(db, model, sql`SELECT *, ${assign} AS segment FROM ${ident(BASE_TABLE)}`, [
+    ...segmentation.segments.map((s) => s.name),
+  ]);
+  return {
+    currency: report.currency,
+    period: report.period,
+    segmentation: segmentation.name,
+    rules: segmentation.segments.map((s) => ({ segment: s.name, when: s.whenSource ?? null })),
+    segments,
+    measures: Object.fromEntries(measures),
+  };
+}
+
+/**
+ * The margin profile of each segment of `rows` (the segment base with a `segment` column), in the
+ * order given; a listed segment with no customer is reported with zeros, customers in no segment
+ * as `(none)` at the end.
+ */
+export async function profileSegments(db: Database, model: Model, rows: Sql, order: readonly string[]): Promise<SegmentProfile[]> {
   const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   const serveActivities = model.activities.filter((a) => a.purpose === 'serve');
-  const rows = await db.all(sql`
+  const found = await db.all(sql`
     SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
            sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
            count(*) FILTER (WHERE margin < 0) AS unprofitable
            ${join(serveActivities.map((a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`), '')}
-    FROM (SELECT *, ${assign} AS segment FROM ${ident(BASE_TABLE)}) GROUP BY segment`);
-  const order = [...segmentation.segments.map((s) => s.name), UNMATCHED];
-  // Every segment of the model is listed, an empty one with zeros.
-  const present = new Set(rows.map((r) => String(r['segment'] ?? UNMATCHED)));
-  const empty: Record<string, unknown>[] = segmentation.segments.filter((s) => !present.has(s.name)).map((s) => ({ segment: s.name, customers: 0 }));
-  const segments = [...rows, ...empty]
+    FROM (${rows}) GROUP BY segment`);
+  const present = new Set(found.map((r) => String(r['segment'] ?? UNMATCHED)));
+  const empty: Record<string, unknown>[] = order.filter((name) => !present.has(name)).map((name) => ({ segment: name, customers: 0 }));
+  const ranks = [...order, UNMATCHED];
+  return [...found, ...empty]
     .map((r): SegmentProfile => {
       const n = (k: string) => Number(r[k] ?? 0);
       return {
@@ -87,15 +105,7 @@ export async function computeSegments(project: Pick<Project, 'db' | 'model'>, op
         serve_cost_per_revenue: n('revenue') !== 0 ? n('serve_cost') / n('revenue') : null,
       };
     })
-    .sort((a, b) => order.indexOf(a.segment) - order.indexOf(b.segment));
-  return {
-    currency: report.currency,
-    period: report.period,
-    segmentation: segmentation.name,
-    rules: segmentation.segments.map((s) => ({ segment: s.name, when: s.whenSource ?? null })),
-    segments,
-    measures: Object.fromEntries(measures),
-  };
+    .sort((a, b) => ranks.indexOf(a.segment) - ranks.indexOf(b.segment));
 }
 
 function pickSegmentation(model: Model, name: string | undefined): Segmentation {
@@ -115,8 +125,8 @@ function pickSegmentation(model: Model, name: string | undefined): Segmentation 
   return found;
 }
 
-/** One row per customer with its attributes and measures, for rules to read. */
-async function buildSegmentBase(db: Database, model: Model): Promise<void> {
+/** One row per customer with its attributes and measures (`tw_segment_base`), for rules to read. */
+export async function buildSegmentBase(db: Database, model: Model): Promise<string> {
   const { from, to } = model.period;
   const metrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
   const measureColumns: [string, Sql][] = [
@@ -144,6 +154,7 @@ async function buildSegmentBase(db: Database, model: Model): Promise<void> {
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(BASE_TABLE)} AS
     SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
     FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id) ${usagePivot}`);
+  return BASE_TABLE;
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */
