@@ -51,6 +51,9 @@ export type { ProfitabilityMatrix, MatrixCustomer, QuadrantSummary, Quadrant } f
 export { computeSegments } from './analysis/segments.js';
 export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 
+export { computeAutoSegments } from './analysis/auto-segments.js';
+export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

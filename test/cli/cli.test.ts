@@ -209,3 +209,14 @@ describe('tierwise segments', () => {
     ]);
   });
 });
+
+describe('tierwise segments --auto', () => {
+  it('clusters customers, states the criterion and describes each cluster', async () => {
+    const result = await runCli(['segments', '--auto', '--project', p.dir, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout) as { k: number; silhouette_by_k: { k: number }[]; segments: { customers: number; description: string }[] };
+    expect(doc.silhouette_by_k.map((s) => s.k)).toEqual([2, 3, 4]);
+    expect(doc.segments.reduce((s, x) => s + x.customers, 0)).toBe(5);
+    expect(doc.segments.every((s) => /(positive|negative) margin$/.test(s.description))).toBe(true);
+  });
+});

@@ -1,34 +1,57 @@
 /** `tierwise segments`: the margin profile of each segment of a segmentation the model defines. */
 import type { Command } from 'commander';
+import { computeAutoSegments, type AutoSegment, type AutoSegmentsReport } from '../../analysis/auto-segments.js';
 import { computeSegments, type SegmentProfile, type SegmentReport } from '../../analysis/segments.js';
-import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
-import { moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { parseFormat, parseInteger, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
+import { formatCount, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 export function registerSegmentsCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('segments')
     .argument('[segmentation]', 'which segmentation of the model (default: the first)')
     .description('margin profile per segment: customers, revenue, costs, margin, share unprofitable, cost to serve per $')
+    .option('--auto', 'find segments by clustering customers on value and need (k chosen by silhouette)')
+    .option('--seed <n>', 'random seed of the clustering (same seed, same segments)', parseInteger('--seed'), 42)
+    .option('--max-k <n>', 'most clusters to try', parsePositiveInteger('--max-k'), 8)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
-    .action(async (segmentation: string | undefined, options: { format: OutputFormat }) => {
-      await withProject(globals(), async (project) => print(renderSegments(await computeSegments(project, { segmentation }), options.format)));
+    .action(async (segmentation: string | undefined, options: { auto?: boolean; seed: number; maxK: number; format: OutputFormat }) => {
+      await withProject(globals(), async (project) => {
+        if (options.auto) print(renderAutoSegments(await computeAutoSegments(project, { seed: options.seed, maxK: options.maxK }), options.format));
+        else print(renderSegments(await computeSegments(project, { segmentation }), options.format));
+      });
     });
 }
 
-export function renderSegments(report: SegmentReport, format: OutputFormat): string {
+export function renderAutoSegments(report: AutoSegmentsReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const c = report.currency;
-  const columns: Column<SegmentProfile>[] = [
+  const columns: Column<AutoSegment>[] = [...profileColumns<AutoSegment>(report.currency), { header: 'description', value: (s) => s.description }];
+  if (format === 'csv') return renderCsv(columns, report.segments);
+  const silhouettes = report.silhouette_by_k.map((s) => `k=${s.k}: ${s.silhouette.toFixed(3)}`).join(', ');
+  return [
+    `automatic segments, ${report.period.from} to ${report.period.to}: ${report.k} clusters on ${report.features.join(', ')}`,
+    `  k chosen by mean silhouette (${silhouettes}); fitted on ${formatCount(report.sample_size)} customers`,
+    '',
+    renderTable(columns, report.segments),
+  ].join('\n');
+}
+
+function profileColumns<T extends SegmentProfile>(currency: string): Column<T>[] {
+  return [
     { header: 'segment', value: (s) => s.segment },
     { header: 'customers', value: (s) => s.customers, align: 'right' },
-    moneyColumn('revenue', (s) => s.revenue, c),
-    moneyColumn('acquisition_cost', (s) => s.acquisition_cost, c),
-    moneyColumn('serve_cost', (s) => s.serve_cost, c),
-    moneyColumn('margin', (s) => s.margin, c),
+    moneyColumn('revenue', (s) => s.revenue, currency),
+    moneyColumn('acquisition_cost', (s) => s.acquisition_cost, currency),
+    moneyColumn('serve_cost', (s) => s.serve_cost, currency),
+    moneyColumn('margin', (s) => s.margin, currency),
     percentColumn('margin_pct', (s) => s.margin_pct),
     percentColumn('unprofitable', (s) => s.unprofitable_share),
     { header: 'serve_per_$', value: (s) => s.serve_cost_per_revenue, format: (v: number) => v.toFixed(2), align: 'right' },
   ];
+}
+
+export function renderSegments(report: SegmentReport, format: OutputFormat): string {
+  if (format === 'json') return renderJson(report);
+  const columns = profileColumns<SegmentProfile>(report.currency);
   if (format === 'csv') return renderCsv(columns, report.segments);
   const rules = report.rules.map((r) => `  ${r.segment}: ${r.when ?? '(everyone else)'}`).join('\n');
   return `segments "${report.segmentation}", ${report.period.from} to ${report.period.to} (first rule that holds wins)\n${rules}\n\n${renderTable(columns, report.segments)}`;

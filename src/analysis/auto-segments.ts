@@ -1,0 +1,150 @@
+/**
+ * Automatic segments: customers clustered by value and need — revenue, cost to serve per dollar,
+ * usage, and the mix of service time by activity — each log-scaled where heavy tailed and
+ * standardized. k-means runs on a deterministic sample for k = 2…8; the k with the highest mean
+ * silhouette wins; every customer then joins its nearest centre, in SQL. Each cluster is described
+ * by what sets it apart ("high cost to serve per $, much support_ticket time, negative margin").
+ */
+import { computeMargin } from '../margin/run-margin.js';
+import type { Project } from '../project.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
+import { buildSegmentBase, profileSegments, type SegmentProfile } from './segments.js';
+
+export interface AutoSegment extends SegmentProfile {
+  /** What sets the cluster apart, in words. */
+  description: string;
+}
+
+export interface AutoSegmentsReport {
+  currency: string;
+  period: { from: string; to: string };
+  k: number;
+  /** The criterion: mean silhouette of each k tried (on the sample). */
+  silhouette_by_k: { k: number; silhouette: number }[];
+  features: string[];
+  /** Customers the clustering was fitted on (all, or a deterministic sample of large bases). */
+  sample_size: number;
+  segments: AutoSegment[];
+  /** Each customer's cluster, when asked for. */
+  customers?: { customer_id: string; segment: string }[];
+}
+
+export interface AutoSegmentOptions {
+  readonly seed?: number;
+  readonly maxK?: number;
+  /** Also list every customer's cluster. */
+  readonly includeCustomers?: boolean;
+}
+
+/** Each customer's cluster, left behind for queries that follow. */
+const MEMBERS_TABLE = 'tw_auto_segment_members';
+
+const FIT_SAMPLE = 20_000;
+const SILHOUETTE_SAMPLE = 1_500;
+
+interface Feature {
+  name: string;
+  /** How the feature reads in a description when high and when low. */
+  words: [high: string, low: string];
+  value: Sql;
+}
+
+export async function computeAutoSegments(project: Pick<Project, 'db' | 'model'>, options: AutoSegmentOptions = {}): Promise<AutoSegmentsReport> {
+  const { db, model } = project;
+  const seed = options.seed ?? 42;
+  const report = await computeMargin(project, { top: 0 });
+  const base = await buildSegmentBase(db, model);
+  const features = await featureList(project);
+  const d = features.length;
+
+  const stats = (await db.one(sql`SELECT ${join(features.flatMap((f, j) => [sql`avg(${f.value}) AS ${ident(`m${j}`)}`, sql`stddev_pop(${f.value}) AS ${ident(`s${j}`)}`]))} FROM ${ident(base)}`)) ?? {};
+  const means = features.map((_, j) => Number(stats[`m${j}`] ?? 0));
+  const sds = features.map((_, j) => Number(stats[`s${j}`] ?? 0) || 1);
+  const standardized = features.map((f, j) => sql`((${f.value} - ${means[j]!}) / ${sds[j]!})`);
+
+  // A deterministic sample (by a seeded hash of the id) keeps a million customers affordable.
+  const sample = await db.all(sql`SELECT ${join(standardized.map((z, j) => sql`${z} AS ${ident(`z${j}`)}`))}
+    FROM ${ident(base)} ORDER BY hash(customer_id, ${seed}), customer_id LIMIT ${FIT_SAMPLE}`);
+  const n = sample.length;
+  const data = new Float64Array(n * d);
+  sample.forEach((row, i) => features.forEach((_, j) => (data[i * d + j] = Number(row[`z${j}`] ?? 0))));
+
+  const random = seededRandom(seed);
+  const silhouetteRows = Array.from({ length: n }, (_, i) => i)
+    .map((i) => ({ i, r: random() }))
+    .sort((a, b) => a.r - b.r)
+    .slice(0, SILHOUETTE_SAMPLE)
+    .map((x) => x.i);
+  const maxK = Math.min(options.maxK ?? 8, Math.max(2, n - 1));
+  const tried: { k: number; silhouette: number; centroids: Float64Array }[] = [];
+  for (let k = 2; k <= maxK; k++) {
+    const fit = kMeans(data, d, k, seed + k);
+    tried.push({ k, silhouette: meanSilhouette(data, d, fit.labels, k, silhouetteRows), centroids: fit.centroids });
+  }
+  const best = tried.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
+
+  // Every customer joins its nearest centre, computed in SQL from the fitted centres.
+  const distances = Array.from({ length: best.k }, (_, c) =>
+    sql`(${join(standardized.map((z, j) => sql`power(${z} - ${best.centroids[c * d + j]!}, 2)`), ' + ')})`,
+  );
+  const names = Array.from({ length: best.k }, (_, c) => `cluster ${c + 1}`);
+  const nearest = sql`list_position([${join(distances)}], list_min([${join(distances)}]))`;
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(MEMBERS_TABLE)} AS
+    SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${ident(base)}`);
+  const rows = sql`SELECT b.*, m.segment FROM ${ident(base)} b JOIN ${ident(MEMBERS_TABLE)} m USING (customer_id)`;
+  const profiles = await profileSegments(db, model, rows, names);
+  const customers = options.includeCustomers
+    ? await db.all<{ customer_id: string; segment: string }>(sql`SELECT customer_id, segment FROM ${ident(MEMBERS_TABLE)} ORDER BY customer_id`)
+    : undefined;
+
+  const segments = profiles
+    .filter((p) => p.customers > 0)
+    .map((p): AutoSegment => {
+      const c = names.indexOf(p.segment);
+      return { ...p, description: describe(features, best.centroids.subarray(c * d, c * d + d), p.margin) };
+    })
+    .sort((a, b) => b.margin / b.customers - a.margin / a.customers);
+  return {
+    currency: report.currency,
+    period: report.period,
+    k: best.k,
+    silhouette_by_k: tried.map((t) => ({ k: t.k, silhouette: t.silhouette })),
+    features: features.map((f) => f.name),
+    sample_size: n,
+    segments,
+    ...(customers ? { customers } : {}),
+  };
+}
+
+/** Value and need: revenue, cost to serve per $, usage, and each serve activity's share of time. */
+async function featureList(project: Pick<Project, 'db' | 'model'>): Promise<Feature[]> {
+  const { db, model } = project;
+  const metrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  const serve = model.activities.filter((a) => a.purpose === 'serve');
+  const serveMinutes = serve.length > 0 ? join(serve.map((a) => ident(`${a.name}_minutes`)), ' + ') : raw('0');
+  return [
+    { name: 'revenue', words: ['high revenue', 'low revenue'], value: raw('ln(1 + greatest(revenue, 0))') },
+    { name: 'cost to serve per $', words: ['high cost to serve per $', 'low cost to serve per $'], value: raw('ln(1 + serve_cost / greatest(revenue, 1))') },
+    ...metrics.map((m): Feature => ({ name: m, words: [`large ${m}`, `small ${m}`], value: sql`ln(1 + greatest(${ident(m)}, 0))` })),
+    ...serve.map(
+      (a): Feature => ({
+        name: `${a.name} share`,
+        words: [`much ${a.name} time`, `little ${a.name} time`],
+        value: sql`COALESCE(${ident(`${a.name}_minutes`)} / NULLIF(${serveMinutes}, 0), 0)`,
+      }),
+    ),
+  ];
+}
+
+/** The features furthest from average (|z| ≥ 0.5, at most three), and the sign of the margin. */
+function describe(features: readonly Feature[], centre: Float64Array, margin: number): string {
+  const standout = features
+    .map((f, j) => ({ f, z: centre[j]! }))
+    .filter((x) => Math.abs(x.z) >= 0.5)
+    .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
+    .slice(0, 3)
+    .map((x) => (x.z > 0 ? x.f.words[0] : x.f.words[1]));
+  return [...(standout.length > 0 ? standout : ['close to average']), margin < 0 ? 'negative margin' : 'positive margin'].join(', ');
+}
+
