@@ -8,6 +8,7 @@
 import { computeMargin } from '../margin/run-margin.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { usageMetrics } from '../store/usage-metrics.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
 import { buildSegmentBase, profileSegments, type SegmentProfile } from './segments.js';
 
@@ -120,7 +121,7 @@ export async function computeAutoSegments(project: Pick<Project, 'db' | 'model'>
 /** Value and need: revenue, cost to serve per $, usage, and each serve activity's share of time. */
 async function featureList(project: Pick<Project, 'db' | 'model'>): Promise<Feature[]> {
   const { db, model } = project;
-  const metrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  const metrics = await usageMetrics(db);
   const serve = model.activities.filter((a) => a.purpose === 'serve');
   const serveMinutes = serve.length > 0 ? join(serve.map((a) => ident(`${a.name}_minutes`)), ' + ') : raw('0');
   return [

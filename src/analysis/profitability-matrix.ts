@@ -12,6 +12,7 @@ import { didYouMean, TierwiseError } from '../errors.js';
 import type { Project } from '../project.js';
 import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import { ident, sql } from '../sql/fragment.js';
+import { usageMetrics } from '../store/usage-metrics.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = ['passive', 'carriage_trade', 'bargain_basement', 'aggressive'];
@@ -109,7 +110,7 @@ export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | '
 /** Σ quantity of a usage metric per customer in the period; an unknown metric is an error. */
 async function metricVolume(project: Pick<Project, 'db' | 'model'>, metric: string) {
   const { db, model } = project;
-  const known = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  const known = await usageMetrics(db);
   if (!known.includes(metric)) {
     throw new TierwiseError({
       code: 'model_invalid',

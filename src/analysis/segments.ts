@@ -18,6 +18,7 @@ import type { Model, Segmentation } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
+import { usageMetrics } from '../store/usage-metrics.js';
 
 export interface SegmentProfile {
   segment: string;
@@ -128,7 +129,7 @@ function pickSegmentation(model: Model, name: string | undefined): Segmentation 
 /** One row per customer with its attributes and measures (`tw_segment_base`), for rules to read. */
 export async function buildSegmentBase(db: Database, model: Model): Promise<string> {
   const { from, to } = model.period;
-  const metrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  const metrics = await usageMetrics(db);
   const measureColumns: [string, Sql][] = [
     ['revenue', raw('CAST(m.revenue AS DOUBLE)')],
     ['direct_cost', raw('m.direct_cost')],

@@ -1,3 +1,5 @@
+import { formatMoney, formatNumber } from '../format.js';
+
 /**
  * The CLI's one output module: aligned tables on a terminal, CSV and JSON when asked. Commands
  * hand it data; nothing else in the CLI formats or prints results.
@@ -66,11 +68,7 @@ export function renderJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** Money with the currency's symbol and two decimals, e.g. `$1,234.50`, `-$12.00`. */
-export function formatMoney(amount: number, currency: string): string {
-  // signDisplay 'negative' prints a cost that rounds to nothing as $0.00, not -$0.00.
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'negative' }).format(amount);
-}
+export { formatMoney } from '../format.js';
 
 /** A share as a percentage with one decimal: 0.1234 → `12.3%`. */
 export function formatPercent(share: number | null): string {
@@ -78,9 +76,7 @@ export function formatPercent(share: number | null): string {
 }
 
 /** A count or quantity with thousands separators. */
-export function formatCount(n: number, digits = 0): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
-}
+export const formatCount = formatNumber;
 
 /** Writes a result to stdout, ending with a newline. */
 export function print(text: string): void {

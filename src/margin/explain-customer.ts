@@ -4,6 +4,7 @@
  * driver values their time equation reads, so each line is a cost someone can check by hand.
  */
 import { didYouMean, TierwiseError } from '../errors.js';
+import { formatMoney, formatNumber } from '../format.js';
 import { equationColumns, resolveColumn } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import type { Project } from '../project.js';
@@ -73,9 +74,9 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
   const directDrivers: WaterfallDriver[] = model.directCosts.map((d) => {
     if (d.kind === 'usage') {
       const quantity = usage.find((u) => u.metric === d.metric)?.quantity ?? 0;
-      return { label: `${d.name}: ${formatNumber(quantity)} ${d.metric} × ${money(d.unitCost, 4)}`, amount: -quantity * d.unitCost };
+      return { label: `${d.name}: ${formatQuantity(quantity)} ${d.metric} × ${money(d.unitCost, 4)}`, amount: -quantity * d.unitCost };
     }
-    return { label: `${d.name}: ${formatNumber(d.share * 100)}% of ${money(revenue)} revenue`, amount: -d.share * revenue };
+    return { label: `${d.name}: ${formatQuantity(d.share * 100)}% of ${money(revenue)} revenue`, amount: -d.share * revenue };
   });
 
   const activityDrivers = await activityGroups(db, model, columns, customerId, money);
@@ -137,8 +138,8 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
     const uniform = row['min_minutes'] === row['max_minutes'];
     const logged = row['logged'] === true;
     const label = uniform
-      ? `${what}${logged ? ', logged' : ''} × ${formatNumber(minutes / n)} min × ${money(costPerMinute, 4)}/min`
-      : `${what}${logged ? ' with logged minutes' : ''}: ${formatNumber(minutes)} min in all × ${money(costPerMinute, 4)}/min`;
+      ? `${what}${logged ? ', logged' : ''} × ${formatQuantity(minutes / n)} min × ${money(costPerMinute, 4)}/min`
+      : `${what}${logged ? ' with logged minutes' : ''}: ${formatQuantity(minutes)} min in all × ${money(costPerMinute, 4)}/min`;
     return {
       label,
       amount: -minutes * costPerMinute,
@@ -170,7 +171,7 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
     const minutes = rest.reduce((s, d) => s + d.minutes!, 0);
     const costPerMinute = rest[0]!.cost_per_minute!;
     out.push({
-      label: `${events} more ${activity} events: ${formatNumber(minutes)} min in all × ${money(costPerMinute, 4)}/min`,
+      label: `${events} more ${activity} events: ${formatQuantity(minutes)} min in all × ${money(costPerMinute, 4)}/min`,
       amount: -minutes * costPerMinute,
       activity,
       resource: rest[0]!.resource,
@@ -202,10 +203,9 @@ async function channelShare(db: Database, model: Model, customerId: string, mone
 type MoneyFormat = (amount: number, maxDigits?: number) => string;
 
 function moneyFormat(currency: string): MoneyFormat {
-  return (amount, maxDigits = 2) =>
-    new Intl.NumberFormat('en-US', { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: maxDigits, signDisplay: 'negative' }).format(amount);
+  return (amount, maxDigits) => formatMoney(amount, currency, maxDigits);
 }
 
-function formatNumber(n: number): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(n);
+function formatQuantity(n: number): string {
+  return formatNumber(n, 2);
 }

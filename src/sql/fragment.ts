@@ -96,8 +96,3 @@ export function join(fragments: readonly Sql[], separator = ', '): Sql {
   });
   return new Sql(chunks);
 }
-
-/** True when a fragment holds no chunks at all. */
-export function isEmpty(fragment: Sql): boolean {
-  return fragment.chunks.length === 0;
-}

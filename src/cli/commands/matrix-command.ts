@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { computeProfitabilityMatrix, type MatrixCustomer, type ProfitabilityMatrix, type QuadrantSummary } from '../../analysis/profitability-matrix.js';
 import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
-import { formatCount, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { formatCount, formatMoney, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 const QUADRANT_NAMES = { passive: 'passive', carriage_trade: 'carriage trade', bargain_basement: 'bargain basement', aggressive: 'aggressive' } as const;
 
@@ -19,7 +19,7 @@ export function registerMatrixCommand(program: Command, globals: () => GlobalOpt
 export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat): string {
   if (format === 'json') return renderJson(matrix);
   // Prices per GB can be fractions of a cent: show four decimals.
-  const perUnit = (v: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: matrix.currency, maximumFractionDigits: 4 }).format(v);
+  const perUnit = (v: number) => formatMoney(v, matrix.currency, 4);
   if (format === 'csv') {
     const columns: Column<MatrixCustomer>[] = [
       { header: 'customer_id', value: (c) => c.customer_id },
