@@ -54,6 +54,11 @@ export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
 
+export { learnProspects, evaluateProspects, describeProspectModel, TARGETS as PROSPECT_TARGETS } from './prospects/learn-prospects.js';
+export type { ProspectModel, ProspectTraining, TargetAccuracy, Accuracy, SalesMotionCosts } from './prospects/learn-prospects.js';
+export { scoreLeads, salesMotion } from './prospects/score-leads.js';
+export type { ProspectScores, LeadScore, LeadDriver, SalesMotion, ScoreOptions } from './prospects/score-leads.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -109,7 +109,7 @@ export async function profileSegments(db: Database, model: Model, rows: Sql, ord
     .sort((a, b) => ranks.indexOf(a.segment) - ranks.indexOf(b.segment));
 }
 
-function pickSegmentation(model: Model, name: string | undefined): Segmentation {
+export function pickSegmentation(model: Model, name: string | undefined): Segmentation {
   const names = model.segmentations.map((s) => s.name);
   if (model.segmentations.length === 0) {
     throw new TierwiseError({
@@ -159,7 +159,7 @@ export async function buildSegmentBase(db: Database, model: Model): Promise<stri
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */
-function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, db: Database): Sql {
+export function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, db: Database): Sql {
   const problems: Problem[] = [];
   segmentation.segments.forEach((segment, i) => {
     if (!segment.when) return;

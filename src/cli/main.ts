@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
+import { registerProspectsCommand } from './commands/prospects-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -36,7 +37,11 @@ export function buildProgram(): Command {
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
-  for (const command of program.commands) command.exitOverride();
+  registerProspectsCommand(program, globals);
+  for (const command of program.commands) {
+    command.exitOverride();
+    for (const sub of command.commands) sub.exitOverride();
+  }
   return program;
 }
 

@@ -50,15 +50,16 @@ function channelOf(u: Sql): Sql {
 }
 
 /**
- * `demo_customer`: `count` clients numbered 1…count. Stream numbers (the last argument of the
- * random macros) 1–20 are the customer's own draws.
+ * `demo_customer`: `count` clients numbered first…first + count − 1. Stream numbers (the last
+ * argument of the random macros) 1–20 are the customer's own draws. Numbers past the customer
+ * base draw the leads: the next clients the same business would meet.
  */
-export async function createCustomerTable(db: Database, count: number, seed: number): Promise<void> {
+export async function createCustomerTable(db: Database, count: number, seed: number, first = 1): Promise<void> {
   const historyDays = sql`(${date(PERIOD.to)} - ${date(HISTORY_FROM)} + 1)`;
   await db.run(sql`CREATE OR REPLACE TEMP TABLE demo_customer AS
   WITH base AS (
     SELECT i, hash(hash(CAST(${seed} AS BIGINT), i)) AS rng
-    FROM range(1, CAST(${count} AS BIGINT) + 1) r(i)
+    FROM range(CAST(${first} AS BIGINT), CAST(${first} AS BIGINT) + ${count}) r(i)
   ), sized AS (
     -- z is the client's size: storage is lognormal in it, headcount follows it loosely.
     SELECT i, rng, demo_normal(rng, 0, 1) AS z FROM base
@@ -100,6 +101,13 @@ export async function createCustomerTable(db: Database, count: number, seed: num
     greatest(acquired_on, ${date(EXPORT_FROM)}) AS w_from,
     coalesce(churned_on, ${date(PERIOD.to)}) AS w_to
   FROM churned`);
+}
+
+/** The leads file: what a salesperson knows about each of the next clients before the sale. */
+export function leadsQuery(first: number): Sql {
+  return sql`SELECT 'L' || lpad(CAST(i - ${first} + 1 AS VARCHAR), 4, '0') AS lead_id, channel, plan, industry,
+    employees, region, storage_need_gb, servers
+  FROM demo_customer ORDER BY i`;
 }
 
 /** The customers file: one row per client, ordered by customer number. */

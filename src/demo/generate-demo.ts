@@ -1,5 +1,5 @@
 /**
- * `generateDemo`: writes a complete demo project — tierwise.yaml and five data files — for the
+ * `generateDemo`: writes a complete demo project — tierwise.yaml, five data files and a leads file — for the
  * data-backup company of the seeds. Everything is drawn inside DuckDB from hash-seeded streams and
  * written with COPY, so a million customers never pass through JavaScript and the same options
  * give byte-identical files.
@@ -13,7 +13,7 @@ import { Database } from '../store/database.js';
 import { ACTIVITIES, type ResourceName } from './acme-service.js';
 import { activitiesQuery, minutesByActivityQuery } from './demo-activities.js';
 import { transactionsQuery, usageQuery } from './demo-billing.js';
-import { createCustomerTable, createPlanTable, customersQuery } from './demo-customers.js';
+import { createCustomerTable, createPlanTable, customersQuery, leadsQuery } from './demo-customers.js';
 import { monthTableSql } from './demo-sql.js';
 import { spendQuery } from './demo-spend.js';
 import { createRandomMacros } from './random-sql.js';
@@ -31,7 +31,10 @@ export interface DemoOptions {
   format?: 'csv' | 'parquet';
 }
 
-export type DemoSource = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend';
+export type DemoSource = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend' | 'leads';
+
+/** Leads in the demo's leads file, for `tierwise prospects score`. */
+export const DEMO_LEADS = 200;
 
 export interface DemoSummary {
   dir: string;
@@ -45,7 +48,7 @@ export const MAX_DEMO_CUSTOMERS = 10_000_000;
 
 /**
  * Generates the Acme Backup demo into `options.dir`: `tierwise.yaml` and
- * `data/{customers,transactions,activities,usage,spend}.{csv|parquet}`, overwriting those files.
+ * `data/{customers,transactions,activities,usage,spend,leads}.{csv|parquet}`, overwriting those files.
  *
  * @example await generateDemo({ dir: 'demo-acme', customers: 2000, seed: 42 })
  */
@@ -60,22 +63,27 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     await createRandomMacros(db);
     await createPlanTable(db);
     await db.run(monthTableSql());
+    // The leads are drawn first, as the clients after the last customer: the table is then redrawn.
+    await createCustomerTable(db, DEMO_LEADS, seed, customers + 1);
+    const files: DemoSummary['files'] = [];
+    const leadsPath = `data/leads.${format}`;
+    const leadRows = await copyTo(db, leadsQuery(customers + 1), joinPath(dir, leadsPath), format);
     await createCustomerTable(db, customers, seed);
 
     const idWidth = Math.max(5, String(customers).length);
-    const queries: Record<DemoSource, Sql> = {
+    const queries: Record<Exclude<DemoSource, 'leads'>, Sql> = {
       customers: customersQuery(idWidth),
       transactions: transactionsQuery(idWidth),
       activities: activitiesQuery(idWidth),
       usage: usageQuery(idWidth),
       spend: spendQuery(customers, seed),
     };
-    const files: DemoSummary['files'] = [];
-    for (const [source, query] of Object.entries(queries) as [DemoSource, Sql][]) {
+    for (const [source, query] of Object.entries(queries) as [Exclude<DemoSource, 'leads'>, Sql][]) {
       const path = `data/${source}.${format}`;
       const rows = await copyTo(db, query, joinPath(dir, path), format);
       files.push({ source, path, rows });
     }
+    files.push({ source: 'leads', path: leadsPath, rows: leadRows });
 
     const resources = sizeResources(await minutesByResource(db));
     const model = renderDemoModel({ customers, seed, extension: format, resources });

@@ -141,5 +141,14 @@ export function renderDemoModel(input: DemoModelInput): string {
     'matrix:',
     '  volume: storage_gb_month',
     '',
+    `# Prospects (\`tierwise prospects score data/leads.${input.extension}\`): the customer columns known before a sale.`,
+    '# tierwise learns from the customers what each is worth a year and checks itself out of fold',
+    "# against the baseline of knowing only the lead's plan; a lead's spend ceiling is its expected",
+    '# margin over the payback months.',
+    'prospects:',
+    '  features: [plan, storage_need_gb, employees, servers, industry, region, channel]',
+    '  baseline: plan',
+    '  payback_months: 12',
+    '',
   ].join('\n');
 }

@@ -138,6 +138,17 @@ export function parseModel(text: string, file: string): Model {
     }),
   }));
 
+  const baseline = raw.prospects?.baseline;
+  if (baseline !== undefined && !segmentations.some((s) => s.name === baseline)) {
+    const names = segmentations.map((s) => s.name);
+    problems.push({
+      code: 'model_invalid',
+      message: `prospects.baseline: no segmentation "${baseline}" under segments`,
+      location: { file: display, line: positions.of(['prospects', 'baseline'])?.line, key: 'prospects.baseline' },
+      hint: didYouMean(baseline, names) ?? (names.length > 0 ? `use one of: ${names.join(', ')}` : 'define it under segments:, or remove baseline to compare with the overall average'),
+    });
+  }
+
   throwIfProblems(problems);
 
   const dir = path.dirname(file);
@@ -154,6 +165,14 @@ export function parseModel(text: string, file: string): Model {
     acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
     segmentations,
     matrix: raw.matrix && { volume: raw.matrix.volume, priceThreshold: raw.matrix.price_threshold, costThreshold: raw.matrix.cost_threshold },
+    prospects: raw.prospects && {
+      features: raw.prospects.features,
+      baseline: raw.prospects.baseline,
+      paybackMonths: raw.prospects.payback_months ?? 12,
+      folds: raw.prospects.folds ?? 5,
+      interval: raw.prospects.interval ?? 0.8,
+      seed: raw.prospects.seed ?? 42,
+    },
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
@@ -213,7 +232,7 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix'];
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'prospects'];
   }
   if (parent === 'period') return ['from', 'to'];
   if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
@@ -223,6 +242,7 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
   if (parent === 'acquisition') return ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
+  if (parent === 'prospects') return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
   if (parent === 'segments') return ['name', 'when', 'description'];
   return [];
 }

@@ -95,6 +95,17 @@ export const modelSchema = z
       })
       .strict()
       .optional(),
+    prospects: z
+      .object({
+        features: z.array(identifierLike).min(1, { error: 'name at least one customer column known before a sale' }),
+        baseline: identifierLike.optional(),
+        payback_months: z.number().positive().optional(),
+        folds: z.number().int().min(2).max(20).optional(),
+        interval: z.number().gt(0).lt(1, { error: 'is a coverage: 0.8 means 80%' }).optional(),
+        seed: z.number().int().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

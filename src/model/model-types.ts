@@ -83,6 +83,21 @@ export interface MatrixSettings {
   readonly costThreshold?: number;
 }
 
+/** What the prospects scorer learns from: the customer columns a salesperson knows before a sale. */
+export interface ProspectSettings {
+  readonly features: readonly string[];
+  /** The segmentation whose averages are the naive baseline; absent: the overall average. */
+  readonly baseline?: string;
+  /** The spend ceiling is the expected margin over this many months (default 12). */
+  readonly paybackMonths: number;
+  /** Folds of the cross-validation (default 5). */
+  readonly folds: number;
+  /** Coverage of the interval around each lead's expected margin (default 0.8). */
+  readonly interval: number;
+  /** Seed of the fold assignment (default 42). */
+  readonly seed: number;
+}
+
 export interface Model {
   /** Absolute path of `tierwise.yaml`. */
   readonly file: string;
@@ -100,6 +115,8 @@ export interface Model {
   readonly segmentations: readonly Segmentation[];
   /** The customer profitability matrix's volume measure and optional thresholds. */
   readonly matrix?: MatrixSettings;
+  /** How leads are scored (`tierwise prospects`). */
+  readonly prospects?: ProspectSettings;
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */

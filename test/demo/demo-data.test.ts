@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('the demo model file', () => {
   it('has the keys of DESIGN.md and points at files that exist', () => {
     expect(Object.keys(model)).toEqual([
-      'name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix',
+      'name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'prospects',
     ]);
     expect(model).toMatchObject({
       name: 'Acme Backup',

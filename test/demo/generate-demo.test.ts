@@ -19,11 +19,11 @@ afterAll(async () => {
 });
 
 describe('generateDemo', () => {
-  it('writes the model and five data files and counts their rows', async () => {
+  it('writes the model, five data files and the leads, and counts their rows', async () => {
     const { dir, summary } = await demo({ customers: 300 });
     expect(summary).toMatchObject({ dir, customers: 300, seed: 42 });
     expect(summary.files.map((f) => f.path)).toEqual([
-      'data/customers.csv', 'data/transactions.csv', 'data/activities.csv', 'data/usage.csv', 'data/spend.csv',
+      'data/customers.csv', 'data/transactions.csv', 'data/activities.csv', 'data/usage.csv', 'data/spend.csv', 'data/leads.csv',
     ]);
     expect(summary.files[0]!.rows).toBe(300);
     for (const file of summary.files) {
@@ -62,7 +62,7 @@ describe('generateDemo', () => {
     await generateDemo({ dir, customers: 20 });
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(join(dir, 'data'))).sort()).toEqual([
-      'activities.csv', 'customers.csv', 'extra.csv', 'spend.csv', 'transactions.csv', 'usage.csv',
+      'activities.csv', 'customers.csv', 'extra.csv', 'leads.csv', 'spend.csv', 'transactions.csv', 'usage.csv',
     ]);
   });
 
