@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
+import { parseModel } from '../../src/model/load-model.js';
 import { evaluateProspects } from '../../src/prospects/learn-prospects.js';
 import { scoreLeads, type ProspectScores } from '../../src/prospects/score-leads.js';
 import { openProject, type Project } from '../../src/project.js';
@@ -158,6 +159,20 @@ describe('bad leads and settings', () => {
     const error = await scoreError(['lead_id,region,seats', 'L1,east,7', 'L2,west,twelve']);
     expect(error.problems).toEqual([
       expect.objectContaining({ message: 'seats "twelve" is not a number', location: expect.objectContaining({ line: 3, column: 3 }) }),
+    ]);
+  });
+
+  it('names a baseline segmentation the model lacks, with its line', () => {
+    const text = MODEL.replace('baseline: size', 'baseline: sizes');
+    const error = (() => {
+      try {
+        parseModel(text, path.join(dir, 'tierwise.yaml'));
+      } catch (e) {
+        return e;
+      }
+    })() as TierwiseError;
+    expect(error.problems).toEqual([
+      expect.objectContaining({ message: 'prospects.baseline: no segmentation "sizes" under segments', location: expect.objectContaining({ line: 14 }), hint: 'did you mean "size"?' }),
     ]);
   });
 

@@ -25,11 +25,13 @@ export function registerProspectsCommand(program: Command, globals: () => Global
   prospects
     .command('evaluate')
     .description('out-of-fold accuracy of the prospect model against the segment-average baseline')
-    .option('--format <format>', 'table or json', parseFormat, 'table')
+    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
       await withProject(globals(), async (project) => {
         const training = await evaluateProspects(project);
-        print(options.format === 'json' ? renderJson(training) : renderTraining(training));
+        if (options.format === 'json') print(renderJson(training));
+        else if (options.format === 'csv') print(renderCsv(accuracyColumns, training.accuracy));
+        else print(renderTraining(training));
       });
     });
 }
@@ -40,6 +42,17 @@ const TARGET_LABELS: Record<TargetAccuracy['target'], string> = {
   annual_serve_cost: 'cost to serve',
   annual_margin: 'margin',
 };
+
+/** Out-of-fold accuracy, one row per annual figure, as CSV writes it (full precision). */
+const accuracyColumns: Column<TargetAccuracy>[] = [
+  { header: 'target', value: (a) => a.target },
+  { header: 'model_mae', value: (a) => a.model.mae },
+  { header: 'baseline_mae', value: (a) => a.baseline.mae },
+  { header: 'model_rmse', value: (a) => a.model.rmse },
+  { header: 'baseline_rmse', value: (a) => a.baseline.rmse },
+  { header: 'model_r2', value: (a) => a.model.r2 },
+  { header: 'baseline_r2', value: (a) => a.baseline.r2 },
+];
 
 export function renderTraining(training: ProspectTraining): string {
   const money = (v: number) => formatMoney(v, training.currency);
