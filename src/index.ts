@@ -54,6 +54,20 @@ export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
 
+export { computeMarginDistribution } from './analysis/margin-distribution.js';
+export type { MarginDistribution, MarginBin, MarginDistributionOptions } from './analysis/margin-distribution.js';
+
+export { chartProject, chartOption, CHART_KINDS, CHART_FORMATS } from './charts/chart-project.js';
+export type { ChartKind, ChartFormat, ChartOptions } from './charts/chart-project.js';
+export { renderChartSvg, renderChartPng, DEFAULT_CHART_SIZE } from './charts/render-chart.js';
+export type { ChartSize } from './charts/render-chart.js';
+
+export { renderReport } from './report/render-report.js';
+export type { HtmlReport, ReportOptions } from './report/render-report.js';
+export { REPORT_SECTIONS } from './report/sections/index.js';
+export type { ReportSection, ReportContext } from './report/report-section.js';
+export { html, escapeHtml, trustedHtml, SafeHtml } from './report/html.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -7,12 +7,14 @@
 import { Command, CommanderError } from 'commander';
 import { formatProblem, TierwiseError } from '../errors.js';
 import type { GlobalOptions } from './cli-context.js';
+import { registerChartCommand } from './commands/chart-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
+import { registerReportCommand } from './commands/report-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
+  registerChartCommand(program, globals);
+  registerReportCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
