@@ -15,6 +15,7 @@ import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerReportCommand } from './commands/report-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerSegmentsCommand(program, globals);
   registerChartCommand(program, globals);
   registerReportCommand(program, globals);
+  registerServeCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
