@@ -16,6 +16,8 @@ export interface ReportOptions {
   readonly chartSize?: ChartSize;
   /** Shown in the footer; default now. Pass a fixed date for reproducible files. */
   readonly generatedAt?: Date;
+  /** Called as each section starts, e.g. `report: whale curve`, for a progress line. */
+  readonly onProgress?: (message: string) => void;
 }
 
 export interface HtmlReport {
@@ -31,6 +33,7 @@ export async function renderReport(project: Pick<Project, 'db' | 'model'>, optio
   const rendered: { section: ReportSection; body: SafeHtml }[] = [];
   // One at a time: sections share the project's one database connection and its temp tables.
   for (const section of options.sections ?? REPORT_SECTIONS) {
+    options.onProgress?.(`report: ${section.title.toLowerCase()}`);
     const body = await section.render(context);
     if (body) rendered.push({ section, body });
   }

@@ -11,8 +11,8 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     .description('write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers): one file, charts inline, prints well')
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
-      const sections = await withProject(globals(), async (project) => {
-        const report = await renderReport(project);
+      const sections = await withProject(globals(), async (project, progress) => {
+        const report = await renderReport(project, { onProgress: (message) => progress.step(message) });
         await writeFile(options.output, report.html);
         return report.sections;
       });
