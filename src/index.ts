@@ -68,6 +68,12 @@ export { REPORT_SECTIONS } from './report/sections/index.js';
 export type { ReportSection, ReportContext } from './report/report-section.js';
 export { html, escapeHtml, trustedHtml, SafeHtml } from './report/html.js';
 
+export { startServer } from './server/start-server.js';
+export type { ServerOptions, RunningServer } from './server/start-server.js';
+export { createApp } from './server/create-app.js';
+export type { AppOptions } from './server/create-app.js';
+export type { Overview, CustomerPage, CustomerRow, MatrixSummary, ApiError } from './server/api-types.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';
