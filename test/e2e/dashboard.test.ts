@@ -95,7 +95,7 @@ describe('the dashboard in Chromium', () => {
     expect(await text('[data-testid=total-margin]')).toBe('$2,535.10');
     expect(await text('[data-testid=unprofitable-share]')).toBe('20.0%');
     expect(await text('[data-testid=whale-peak]')).toBe('122.5%');
-    expect(await page.locator('figure.chart svg').count()).toBe(2);
+    expect(await page.locator('figure.chart svg').count()).toBe(3); // whale, distribution, matrix
     await shot('overview');
 
     await page.click('[data-testid=loss-makers] a[data-customer="B"]');

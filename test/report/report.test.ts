@@ -114,6 +114,12 @@ describe('user strings in the report', () => {
     }
   });
 
+  it('escapes the segment rules it quotes from the model', () => {
+    expect(report.html).toContain('<td class="text">storage_gb_month &lt; 100</td>');
+    expect(report.html).toContain('<td class="text">storage_gb_month &gt;= 1000</td>');
+    expect(report.html).not.toContain('storage_gb_month < 100');
+  });
+
   it('escapes the five HTML metacharacters in text and attributes', () => {
     const value = `"'<&>`;
     expect(html`<td title="${value}">${value}</td>`.text).toBe('<td title="&quot;&#39;&lt;&amp;&gt;">&quot;&#39;&lt;&amp;&gt;</td>');

@@ -1,4 +1,4 @@
-/** Overview: the headline figures, the whale curve and distribution, and the worst loss-makers. */
+/** Overview: the headline figures, the whale curve, the worst loss-makers, the margin distribution and (when the model has one) the matrix. */
 import { api, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
@@ -7,9 +7,10 @@ import { customerLink } from './customers-page.js';
 export async function renderOverview(root: HTMLElement, overview: Overview): Promise<void> {
   const money = (n: number) => formatMoney(n, overview.currency);
   const { totals, whale_peak: peak } = overview;
-  const [whale, distribution, losers] = await Promise.all([
+  const [whale, distribution, matrix, losers] = await Promise.all([
     api.chart('whale'),
     api.chart('distribution'),
+    overview.has_matrix ? api.chart('matrix') : Promise.resolve(undefined),
     api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }),
   ]);
   const figure = (id: string, value: string, label: string) =>
@@ -38,5 +39,6 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
       ),
     ),
     svgFigure(distribution, 'margin distribution'),
+    matrix === undefined ? null : svgFigure(matrix, 'profitability matrix'),
   );
 }
