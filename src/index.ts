@@ -58,6 +58,25 @@ export { learnProspects, evaluateProspects, describeProspectModel, TARGETS as PR
 export type { ProspectModel, ProspectTraining, TargetAccuracy, Accuracy, SalesMotionCosts } from './prospects/learn-prospects.js';
 export { scoreLeads, salesMotion } from './prospects/score-leads.js';
 export type { ProspectScores, LeadScore, LeadDriver, SalesMotion, ScoreOptions } from './prospects/score-leads.js';
+export { computeMarginDistribution } from './analysis/margin-distribution.js';
+export type { MarginDistribution, MarginBin, MarginDistributionOptions } from './analysis/margin-distribution.js';
+
+export { chartProject, chartOption, CHART_KINDS, CHART_FORMATS } from './charts/chart-project.js';
+export type { ChartKind, ChartFormat, ChartOptions } from './charts/chart-project.js';
+export { renderChartSvg, renderChartPng, DEFAULT_CHART_SIZE } from './charts/render-chart.js';
+export type { ChartSize } from './charts/render-chart.js';
+
+export { renderReport } from './report/render-report.js';
+export type { HtmlReport, ReportOptions } from './report/render-report.js';
+export { REPORT_SECTIONS } from './report/sections/index.js';
+export type { ReportSection, ReportContext } from './report/report-section.js';
+export { html, escapeHtml, trustedHtml, SafeHtml } from './report/html.js';
+
+export { startServer } from './server/start-server.js';
+export type { ServerOptions, RunningServer } from './server/start-server.js';
+export { createApp } from './server/create-app.js';
+export type { AppOptions } from './server/create-app.js';
+export type { Overview, CustomerPage, CustomerRow, MatrixSummary, ApiError } from './server/api-types.js';
 
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';

@@ -4,7 +4,8 @@
  */
 import { TierwiseError } from '../errors.js';
 import { openProject, type Project } from '../project.js';
-import { clearProgress, OUTPUT_FORMATS, progressReporter, type OutputFormat } from './output.js';
+import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
+import { createProgress, type Progress } from './progress.js';
 
 export interface GlobalOptions {
   project?: string;
@@ -12,13 +13,23 @@ export interface GlobalOptions {
 }
 
 /** Opens the project named by --project (or found from the current folder), importing what changed. */
-export async function withProject<T>(globals: GlobalOptions, work: (project: Project) => Promise<T>, options: { force?: boolean } = {}): Promise<T> {
-  const quiet = globals.quiet ?? false;
-  const project = await openProject({ dir: globals.project, onProgress: progressReporter(quiet), force: options.force });
-  clearProgress(quiet);
+export async function withProject<T>(
+  globals: GlobalOptions,
+  work: (project: Project, progress: Progress) => Promise<T>,
+  options: { force?: boolean } = {},
+): Promise<T> {
+  const progress = createProgress({ quiet: globals.quiet });
+  let project: Project;
   try {
-    return await work(project);
+    project = await openProject({ dir: globals.project, onProgress: (message) => progress.step(message), force: options.force });
   } finally {
+    progress.done();
+  }
+  try {
+    // Commands with long steps of their own (a report) report them here; cleared before results print.
+    return await work(project, progress);
+  } finally {
+    progress.done();
     project.close();
   }
 }

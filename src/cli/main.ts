@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatProblem, TierwiseError } from '../errors.js';
 import type { GlobalOptions } from './cli-context.js';
+import { registerChartCommand } from './commands/chart-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerImportCommand } from './commands/import-command.js';
@@ -14,6 +15,8 @@ import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerProspectsCommand } from './commands/prospects-command.js';
+import { registerReportCommand } from './commands/report-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
   registerProspectsCommand(program, globals);
+  registerChartCommand(program, globals);
+  registerReportCommand(program, globals);
+  registerServeCommand(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -29,6 +29,8 @@ export interface DemoOptions {
   seed?: number;
   /** Data file format (default `csv`). */
   format?: 'csv' | 'parquet';
+  /** Called with each step as it starts (e.g. `writing data/activities.csv`), for a progress line. */
+  onProgress?: (message: string) => void;
 }
 
 export type DemoSource = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend' | 'leads';
@@ -80,6 +82,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     };
     for (const [source, query] of Object.entries(queries) as [Exclude<DemoSource, 'leads'>, Sql][]) {
       const path = `data/${source}.${format}`;
+      options.onProgress?.(`writing ${path}`);
       const rows = await copyTo(db, query, joinPath(dir, path), format);
       files.push({ source, path, rows });
     }
@@ -111,7 +114,7 @@ async function minutesByResource(db: Database): Promise<Map<ResourceName, number
   return byResource;
 }
 
-function validateOptions(options: DemoOptions): Required<Omit<DemoOptions, 'dir'>> {
+function validateOptions(options: DemoOptions): Required<Omit<DemoOptions, 'dir' | 'onProgress'>> {
   const customers = options.customers ?? 2000;
   const seed = options.seed ?? 42;
   const format = options.format ?? 'csv';

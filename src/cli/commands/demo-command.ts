@@ -12,6 +12,7 @@ import { computeMargin } from '../../margin/run-margin.js';
 import { parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { renderHeadline } from '../headline.js';
 import { formatCount, print } from '../output.js';
+import { createProgress } from '../progress.js';
 import { renderMargin } from './margin-command.js';
 
 export function registerDemoCommand(program: Command, globals: () => GlobalOptions): void {
@@ -32,11 +33,19 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
           hint: 'pass --force to regenerate the demo there, or choose another folder',
         });
       }
-      const quiet = globals().quiet ?? false;
-      if (!quiet) process.stderr.write(`generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}…\n`);
-      const summary = await generateDemo({ dir, customers: options.customers, seed: options.seed, format: options.dataFormat });
-      await withProject({ ...globals(), project: dir }, async (project) => {
+      const progress = createProgress({ quiet: globals().quiet });
+      progress.step(`generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}`);
+      const summary = await generateDemo({
+        dir,
+        customers: options.customers,
+        seed: options.seed,
+        format: options.dataFormat,
+        onProgress: (message) => progress.step(message),
+      }).finally(() => progress.done());
+      await withProject({ ...globals(), project: dir }, async (project, projectProgress) => {
+        projectProgress.step('computing margins');
         const report = await computeMargin(project, { top: 10, sort: { field: 'margin', descending: false } });
+        projectProgress.done();
         const files = summary.files.map((f) => `${f.path} (${formatCount(f.rows)} rows)`).join(', ');
         print(
           [

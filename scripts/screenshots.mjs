@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The README's pictures: builds the demo project in a temporary folder, serves its dashboard and
+ * writes its HTML report, and photographs both in headless Chromium into docs/img/.
+ *
+ *   npm run build && node scripts/screenshots.mjs        (needs /usr/bin/chromium)
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { generateDemo, openProject, renderReport, startServer } from '../dist/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'docs', 'img');
+const executablePath = process.env.TIERWISE_CHROMIUM ?? '/usr/bin/chromium';
+
+const dir = await mkdtemp(path.join(tmpdir(), 'tierwise-screenshots-'));
+const browser = await chromium.launch({ executablePath });
+try {
+  await mkdir(out, { recursive: true });
+  await generateDemo({ dir, customers: 2000, seed: 42 });
+  const project = await openProject({ dir, inMemory: true });
+  const server = await startServer(project);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    await page.goto(server.url);
+    await page.waitForSelector('[data-testid=total-margin]');
+    await page.screenshot({ path: path.join(out, 'dashboard.png') });
+    await page.goto(`${server.url}#/customers/C00751`);
+    await page.waitForSelector('[data-testid=waterfall-margin]');
+    await page.screenshot({ path: path.join(out, 'dashboard-waterfall.png') });
+
+    const report = await renderReport(project, { generatedAt: new Date('2026-01-01T00:00:00Z') });
+    const file = path.join(dir, 'report.html');
+    await writeFile(file, report.html);
+    await page.goto(`file://${file}`);
+    await page.screenshot({ path: path.join(out, 'report.png') });
+  } finally {
+    await server.close();
+    project.close();
+  }
+  console.log(`wrote ${['dashboard.png', 'dashboard-waterfall.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`);
+} finally {
+  await browser.close();
+  await rm(dir, { recursive: true, force: true });
+}

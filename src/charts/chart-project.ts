@@ -1,0 +1,53 @@
+/**
+ * `chartProject`: computes one analysis of a project and draws it — the library function behind
+ * `tierwise chart`, and the charts the HTML report inlines.
+ */
+import type { EChartsOption } from 'echarts';
+import { computeMarginDistribution } from '../analysis/margin-distribution.js';
+import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
+import { computeSegments } from '../analysis/segments.js';
+import { computeWhaleCurve } from '../analysis/whale-curve.js';
+import { assertNever } from '../errors.js';
+import type { Project } from '../project.js';
+import { distributionChartOption } from './distribution-chart.js';
+import { matrixChartOption } from './matrix-chart.js';
+import { DEFAULT_CHART_SIZE, renderChartPng, renderChartSvg, type ChartSize } from './render-chart.js';
+import { segmentsChartOption } from './segments-chart.js';
+import { whaleChartOption } from './whale-chart.js';
+
+export const CHART_KINDS = ['whale', 'matrix', 'distribution', 'segments'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+export const CHART_FORMATS = ['svg', 'png'] as const;
+export type ChartFormat = (typeof CHART_FORMATS)[number];
+
+export interface ChartOptions {
+  readonly size?: ChartSize;
+  /** For `segments`: which segmentation (default: the model's first). */
+  readonly segmentation?: string;
+}
+
+/** The ECharts option of one chart of the project. */
+export async function chartOption(project: Pick<Project, 'db' | 'model'>, kind: ChartKind, options: ChartOptions = {}): Promise<EChartsOption> {
+  switch (kind) {
+    case 'whale':
+      return whaleChartOption(await computeWhaleCurve(project));
+    case 'matrix':
+      return matrixChartOption(await computeProfitabilityMatrix(project));
+    case 'distribution':
+      return distributionChartOption(await computeMarginDistribution(project));
+    case 'segments':
+      return segmentsChartOption(await computeSegments(project, { segmentation: options.segmentation }));
+    default:
+      return assertNever(kind);
+  }
+}
+
+/** Draws one chart of the project as an SVG document (a string) or a PNG image (bytes). */
+export async function chartProject(project: Pick<Project, 'db' | 'model'>, kind: ChartKind, format: 'svg', options?: ChartOptions): Promise<string>;
+export async function chartProject(project: Pick<Project, 'db' | 'model'>, kind: ChartKind, format: 'png', options?: ChartOptions): Promise<Buffer>;
+export async function chartProject(project: Pick<Project, 'db' | 'model'>, kind: ChartKind, format: ChartFormat, options: ChartOptions = {}): Promise<string | Buffer> {
+  const svg = renderChartSvg(await chartOption(project, kind, options), options.size ?? DEFAULT_CHART_SIZE);
+  return format === 'svg' ? svg : renderChartPng(svg);
+}
+

@@ -1,0 +1,40 @@
+/**
+ * A report section: one module per part of the report (headline, whale curve, matrix, …). The
+ * report runs every registered section in order; a section that returns `undefined` is left out,
+ * which is how a part is "shown when the project has it" (no matrix: key → no matrix section).
+ *
+ * Adding a part (tiers, price menu, lifetime margin) is one new file in `sections/` exporting a
+ * `ReportSection`, plus one line in `sections/index.ts`.
+ */
+import { DEFAULT_CHART_SIZE, type ChartSize } from '../charts/render-chart.js';
+import { formatMoney } from '../format.js';
+import type { MarginReport } from '../margin/margin-report.js';
+import type { Project } from '../project.js';
+import type { SafeHtml } from './html.js';
+
+/** What every section may read: the project, and the margin report computed once for all of them. */
+export interface ReportContext {
+  readonly project: Pick<Project, 'db' | 'model'>;
+  /** The per-customer margin report (totals, capacity; no customer rows). */
+  readonly margin: MarginReport;
+  readonly chartSize: ChartSize;
+  /** Money in the model's currency, e.g. `$1,234.50`. */
+  money(amount: number): string;
+}
+
+export interface ReportSection {
+  /** The anchor in the document (`#whale`) and the key in the table of contents. */
+  readonly id: string;
+  readonly title: string;
+  /** The section's body, or `undefined` when the project does not have what the section shows. */
+  render(context: ReportContext): Promise<SafeHtml | undefined>;
+}
+
+export function reportContext(project: Pick<Project, 'db' | 'model'>, margin: MarginReport, chartSize: ChartSize = DEFAULT_CHART_SIZE): ReportContext {
+  return { project, margin, chartSize, money: (amount) => formatMoney(amount, margin.currency) };
+}
+
+/** A share as a percentage with one decimal: 0.446 → `44.6%`; empty for none. */
+export function percent(share: number | null | undefined): string {
+  return share === null || share === undefined || !Number.isFinite(share) ? '' : `${(share * 100).toFixed(1)}%`;
+}

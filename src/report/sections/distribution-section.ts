@@ -1,0 +1,19 @@
+/** The margin distribution: how many customers earn or lose how much. */
+import { computeMarginDistribution } from '../../analysis/margin-distribution.js';
+import { distributionChartOption } from '../../charts/distribution-chart.js';
+import { renderChartSvg } from '../../charts/render-chart.js';
+import { html, trustedHtml } from '../html.js';
+import type { ReportSection } from '../report-section.js';
+
+export const distributionSection: ReportSection = {
+  id: 'distribution',
+  title: 'Margin distribution',
+  async render({ project, chartSize, money }) {
+    const distribution = await computeMarginDistribution(project);
+    if (distribution.bins.length === 0) return undefined;
+    return html`
+      <p>Customers by their margin over the period, in bins of ${money(distribution.bin_width)}. The median customer earns
+        ${distribution.median_margin === null ? '' : money(distribution.median_margin)}.</p>
+      <figure class="chart">${trustedHtml(renderChartSvg(distributionChartOption(distribution), chartSize))}</figure>`;
+  },
+};

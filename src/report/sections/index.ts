@@ -1,0 +1,22 @@
+/**
+ * The report's sections, in the order they appear. A new part of the report is one module in this
+ * folder exporting a `ReportSection` and one line here; a section that returns `undefined` for a
+ * project (it has no tiers yet, no price menu, no lifetime model) is simply left out.
+ */
+import type { ReportSection } from '../report-section.js';
+import { distributionSection } from './distribution-section.js';
+import { headlineSection } from './headline-section.js';
+import { lossMakersSection } from './loss-makers-section.js';
+import { matrixSection } from './matrix-section.js';
+import { segmentsSection } from './segments-section.js';
+import { whaleSection } from './whale-section.js';
+
+export const REPORT_SECTIONS: readonly ReportSection[] = [
+  headlineSection,
+  whaleSection,
+  matrixSection,
+  distributionSection,
+  segmentsSection,
+  lossMakersSection,
+  // tiers (issue 4), price menu (issue 5) and lifetime margin (issue 6) plug in here.
+];

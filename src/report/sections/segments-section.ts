@@ -1,0 +1,47 @@
+/**
+ * Segments: every segmentation the model defines, each with its margin profile and a chart; when
+ * the model defines none, the automatic segments (k-means on value and need) instead.
+ */
+import { computeAutoSegments } from '../../analysis/auto-segments.js';
+import { computeSegments, type SegmentProfile } from '../../analysis/segments.js';
+import { renderChartSvg } from '../../charts/render-chart.js';
+import { segmentsChartOption } from '../../charts/segments-chart.js';
+import { formatNumber } from '../../format.js';
+import { html, trustedHtml, type SafeHtml } from '../html.js';
+import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+
+export const segmentsSection: ReportSection = {
+  id: 'segments',
+  title: 'Segments',
+  async render(context) {
+    const { project } = context;
+    if (project.model.segmentations.length === 0) {
+      if (context.margin.totals.customers < 3) return undefined;
+      const auto = await computeAutoSegments(project);
+      return html`<p>The model defines no segments, so these are found in the data: ${auto.k} clusters of customers on ${auto.features.join(', ')}.</p>
+        ${segmentBlock(context, 'automatic', auto.segments, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;
+    }
+    const blocks: SafeHtml[] = [];
+    for (const segmentation of project.model.segmentations) {
+      const report = await computeSegments(project, { segmentation: segmentation.name });
+      const rules = new Map(report.rules.map((r) => [r.segment, r.when ?? 'everyone else']));
+      blocks.push(segmentBlock(context, report.segmentation, report.segments, (s) => rules.get(s.segment) ?? ''));
+    }
+    return html`${blocks}`;
+  },
+};
+
+function segmentBlock(context: ReportContext, name: string, segments: readonly SegmentProfile[], describe: (s: SegmentProfile) => string): SafeHtml {
+  const { money, margin, chartSize } = context;
+  return html`
+    <h3>${name}</h3>
+    <figure class="chart">${trustedHtml(renderChartSvg(segmentsChartOption({ currency: margin.currency, segmentation: name, segments }), { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) }))}</figure>
+    <table class="numbers" data-segmentation="${name}">
+      <thead><tr><th>segment</th><th>customers</th><th>revenue</th><th>cost to serve</th><th>margin</th><th>margin %</th><th>lose money</th><th>serve cost per $</th><th>who</th></tr></thead>
+      <tbody>${segments.map(
+        (s) => html`<tr><th>${s.segment}</th><td>${formatNumber(s.customers)}</td><td>${money(s.revenue)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(
+          s.margin,
+        )}</td><td>${percent(s.margin_pct)}</td><td>${percent(s.unprofitable_share)}</td><td>${s.serve_cost_per_revenue === null ? '' : money(s.serve_cost_per_revenue)}</td><td class="text">${describe(s)}</td></tr>`,
+      )}</tbody>
+    </table>`;
+}

@@ -1,0 +1,32 @@
+/** What the API accepts: every query string and body is parsed by one of these before any work. */
+import { z } from 'zod';
+import { CHART_KINDS } from '../charts/chart-project.js';
+import { CUSTOMER_SORT_FIELDS } from './customer-page.js';
+
+const count = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+
+export const customersQuery = z.strictObject({
+  search: z.string().max(200).default(''),
+  sort: z.enum(CUSTOMER_SORT_FIELDS).default('margin'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  offset: count(1_000_000_000, 0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const customerParams = z.strictObject({ id: z.string().min(1).max(500) });
+
+export const whaleQuery = z.strictObject({ points: z.coerce.number().int().min(3).max(5000).default(500) });
+
+export const matrixQuery = z.strictObject({ points: z.coerce.number().int().min(1).max(5000).default(1000) });
+
+export const segmentsQuery = z.strictObject({ segmentation: z.string().max(200).optional() });
+
+export const distributionQuery = z.strictObject({ bins: z.coerce.number().int().min(1).max(200).default(30) });
+
+export const chartParams = z.strictObject({ kind: z.enum(CHART_KINDS) });
+
+export const chartQuery = z.strictObject({
+  width: z.coerce.number().int().min(200).max(4000).default(900),
+  height: z.coerce.number().int().min(150).max(4000).default(520),
+  segmentation: z.string().max(200).optional(),
+});

@@ -1,0 +1,71 @@
+/**
+ * The JSON the dashboard API answers with: the library's own result types, plus the few shapes
+ * only the server has (a page of customers, the overview, errors). The dashboard imports these
+ * types, so the two cannot drift apart.
+ */
+import type { MarginDistribution } from '../analysis/margin-distribution.js';
+import type { ProfitabilityMatrix } from '../analysis/profitability-matrix.js';
+import type { SegmentReport } from '../analysis/segments.js';
+import type { WhaleCurve } from '../analysis/whale-curve.js';
+import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js';
+
+export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from '../margin/explain-customer.js';
+export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
+export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
+export type { MarginDistribution } from '../analysis/margin-distribution.js';
+
+export interface Overview {
+  name: string;
+  currency: string;
+  period: { from: string; to: string };
+  totals: MarginReport['totals'];
+  unused_capacity: ResourceCapacity[];
+  unallocated_acquisition_spend: MarginReport['unallocated_acquisition_spend'];
+  whale_peak: WhaleCurve['peak'];
+  unprofitable: WhaleCurve['unprofitable'];
+  /** The model's segmentations, for the segments page. */
+  segmentations: string[];
+  /** Whether the model names a matrix volume. */
+  has_matrix: boolean;
+}
+
+/** One customer's margin as the customers table shows it. */
+export interface CustomerRow {
+  customer_id: string;
+  revenue: number;
+  direct_cost: number;
+  acquisition_cost: number;
+  serve_cost: number;
+  margin: number;
+  margin_pct: number | null;
+}
+
+export interface CustomerPage {
+  /** Customers matching the search (all pages). */
+  total: number;
+  offset: number;
+  limit: number;
+  sort: string;
+  order: 'asc' | 'desc';
+  search: string;
+  customers: CustomerRow[];
+}
+
+/** The matrix without every customer: its summary and an evenly spaced sample of points. */
+export type MatrixSummary = Omit<ProfitabilityMatrix, 'customers'> & {
+  customers: ProfitabilityMatrix['customers'];
+  /** Customers in the matrix (the sample may hold fewer). */
+  customers_total: number;
+};
+
+export type DistributionResponse = MarginDistribution;
+export type SegmentsResponse = SegmentReport;
+
+/** Every error the API answers with: a stable code, a message, and where relevant the problems. */
+export interface ApiError {
+  error: {
+    code: string;
+    message: string;
+    problems?: { code?: string; message: string; path?: string; location?: unknown; hint?: string }[];
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The dashboard's HTTP API (Hono) over one open project. Each handler validates its input with
+ * zod and calls the same library function the CLI uses; `onError` is the one place errors become
+ * HTTP statuses. Results that cannot change while the server runs (the data is imported when the
+ * project opens) are computed once and kept.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { computeMarginDistribution } from '../analysis/margin-distribution.js';
+import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
+import { computeSegments } from '../analysis/segments.js';
+import { computeWhaleCurve } from '../analysis/whale-curve.js';
+import { samplePoints } from '../charts/matrix-chart.js';
+import { chartProject } from '../charts/chart-project.js';
+import { TierwiseError, type ErrorCode } from '../errors.js';
+import { explainCustomer } from '../margin/explain-customer.js';
+import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
+import type { Project } from '../project.js';
+import { bearerToken, isLoopback, tokensEqual } from './access.js';
+import * as schema from './api-schemas.js';
+import type { ApiError, MatrixSummary, Overview } from './api-types.js';
+import { pageCustomers, snapshotMargins } from './customer-page.js';
+import type { DashboardFile } from './dashboard-files.js';
+import { SerialQueue } from './serial-queue.js';
+
+export interface AppOptions {
+  /** Required on every /api call when set. */
+  readonly token?: string;
+  /** The address the server listens on; on a loopback address only loopback Host headers are served. */
+  readonly host?: string;
+  /** The built dashboard, by URL path; none: the API alone. */
+  readonly dashboard?: ReadonlyMap<string, DashboardFile>;
+}
+
+/** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
+const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not_found: 404 };
+
+/** Builds the app. Computes the margins once first, so the customers table is ready. */
+export async function createApp(project: Pick<Project, 'db' | 'model'>, options: AppOptions = {}): Promise<Hono> {
+  const queue = new SerialQueue();
+  const margin = await queue.run(async () => {
+    const report = await computeMargin(project, { top: 0 });
+    await snapshotMargins(project.db, MARGIN_TABLE);
+    return report;
+  });
+  const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
+    let kept: Promise<T> | undefined;
+    return () => (kept ??= queue.run(compute).catch((error: unknown) => {
+      kept = undefined;
+      throw error;
+    }));
+  };
+  const overview = once(async (): Promise<Overview> => {
+    const curve = await computeWhaleCurve(project, { maxPoints: 3 });
+    return {
+      name: project.model.name,
+      currency: margin.currency,
+      period: margin.period,
+      totals: margin.totals,
+      unused_capacity: margin.unused_capacity,
+      unallocated_acquisition_spend: margin.unallocated_acquisition_spend,
+      whale_peak: curve.peak,
+      unprofitable: curve.unprofitable,
+      segmentations: project.model.segmentations.map((s) => s.name),
+      has_matrix: project.model.matrix !== undefined,
+    };
+  });
+  const matrix = once(() => computeProfitabilityMatrix(project));
+
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+  });
+  // DNS rebinding: a loopback server answers only requests addressed to a loopback name.
+  if (options.host === undefined || isLoopback(options.host)) {
+    app.use('*', async (c, next) => {
+      if (!isLoopback(new URL(c.req.url).hostname)) return c.json(apiError('forbidden_host', 'this server answers only requests to 127.0.0.1 or localhost'), 403);
+      return next();
+    });
+  }
+  if (options.token !== undefined) {
+    const expected = options.token;
+    app.use('/api/*', async (c, next) => {
+      const given = bearerToken(c.req.header('authorization'));
+      if (given === undefined || !tokensEqual(given, expected)) {
+        c.header('WWW-Authenticate', 'Bearer');
+        return c.json(apiError('unauthorized', 'missing or wrong access token: send Authorization: Bearer TOKEN'), 401);
+      }
+      return next();
+    });
+  }
+
+  app.get('/api/overview', async (c) => c.json(await overview()));
+  app.get('/api/customers', async (c) => {
+    const query = parse(schema.customersQuery, c.req.query());
+    return c.json(await queue.run(() => pageCustomers(project.db, query)));
+  });
+  app.get('/api/customers/:id', async (c) => {
+    const { id } = parse(schema.customerParams, c.req.param());
+    return c.json(await queue.run(() => explainCustomer(project, id)));
+  });
+  app.get('/api/whale', async (c) => {
+    const { points } = parse(schema.whaleQuery, c.req.query());
+    return c.json(await queue.run(() => computeWhaleCurve(project, { maxPoints: points })));
+  });
+  app.get('/api/matrix', async (c) => {
+    const { points } = parse(schema.matrixQuery, c.req.query());
+    const full = await matrix();
+    const summary: MatrixSummary = { ...full, customers: samplePoints(full.customers, points), customers_total: full.customers.length };
+    return c.json(summary);
+  });
+  app.get('/api/distribution', async (c) => {
+    const { bins } = parse(schema.distributionQuery, c.req.query());
+    return c.json(await queue.run(() => computeMarginDistribution(project, { bins })));
+  });
+  app.get('/api/segments', async (c) => {
+    const { segmentation } = parse(schema.segmentsQuery, c.req.query());
+    return c.json(await queue.run(() => computeSegments(project, { segmentation })));
+  });
+  app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
+    const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
+    const { width, height, segmentation } = parse(schema.chartQuery, c.req.query());
+    const svg = await queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
+    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml' });
+  });
+  app.all('/api/*', (c) => c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404));
+
+  const dashboard = options.dashboard ?? new Map<string, DashboardFile>();
+  app.get('*', (c) => serveDashboard(c, dashboard));
+
+  app.onError((error, c) => {
+    if (error instanceof z.ZodError) {
+      return c.json(
+        {
+          error: {
+            code: 'invalid_request',
+            message: `invalid request: ${error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ')}`,
+            problems: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          },
+        } satisfies ApiError,
+        400,
+      );
+    }
+    if (error instanceof TierwiseError) {
+      const status = error.problems.map((p) => STATUS[p.code]).find((s) => s !== undefined) ?? 422;
+      return c.json(
+        { error: { code: error.problems[0]!.code, message: error.message, problems: error.problems.map((p) => ({ ...p })) } } satisfies ApiError,
+        status,
+      );
+    }
+    console.error(error);
+    return c.json(apiError('internal', 'internal error (a bug in tierwise — please report it)'), 500);
+  });
+  return app;
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  return schema.parse(input);
+}
+
+function apiError(code: string, message: string): ApiError {
+  return { error: { code, message } };
+}
+
+/** A dashboard file by its path; any other path that is not a file gets the dashboard's page (client-side routes). */
+function serveDashboard(c: Context, files: ReadonlyMap<string, DashboardFile>): Response {
+  const requested = c.req.path === '/' ? '/index.html' : c.req.path;
+  const file = files.get(requested) ?? (requested.includes('.') ? undefined : files.get('/index.html'));
+  if (!file) {
+    return files.size === 0
+      ? c.text('the dashboard is not built: run `npm run build` in the tierwise folder', 404)
+      : c.text('not found', 404);
+  }
+  return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': requested.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache' });
+}

@@ -1,0 +1,197 @@
+/**
+ * The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core),
+ * served by `startServer` on an ephemeral port over the tiny project, whose numbers are worked out
+ * by hand in test/margin/margin.test.ts. Every number read off the page is compared with the
+ * library's own result. Screenshots land in test-results/screenshots/ as artifacts.
+ *
+ * Needs /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it) and the built
+ * dashboard (`npm run build`, which `npm test` runs first). Without either the suite FAILS with a
+ * message saying so — it never skips.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemo } from '../../src/demo/generate-demo.js';
+import { formatMoney } from '../../src/format.js';
+import { explainCustomer } from '../../src/margin/explain-customer.js';
+import { computeMargin } from '../../src/margin/run-margin.js';
+import { openProject, type Project } from '../../src/project.js';
+import { startServer, type RunningServer } from '../../src/server/start-server.js';
+import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
+const DASHBOARD = path.join(ROOT, 'dist', 'web');
+const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+interface Served {
+  project: Project;
+  server: RunningServer;
+}
+
+let browser: Browser;
+let tiny: Served;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function serve(dir: string): Promise<Served> {
+  const project = await openProject({ dir, inMemory: true });
+  return { project, server: await startServer(project, { dashboardDir: DASHBOARD }) };
+}
+
+async function stop(served: Served | undefined): Promise<void> {
+  await served?.server.close();
+  served?.project.close();
+}
+
+const text = async (selector: string) => (await page.locator(selector).first().textContent())?.trim();
+const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** What the suite needs and does not have; each test fails with these messages rather than skip. */
+const missing = [
+  ...(existsSync(CHROMIUM) ? [] : [`Chromium not found at ${CHROMIUM}: install it (as root: apt-get install -y chromium) or set TIERWISE_CHROMIUM`]),
+  ...(existsSync(path.join(DASHBOARD, 'index.html')) ? [] : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
+];
+
+function requirePrerequisites(): void {
+  if (missing.length > 0) throw new Error(`the dashboard tests need a real browser and the built dashboard: ${missing.join('; ')}`);
+}
+
+beforeAll(async () => {
+  if (missing.length > 0) return;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM });
+  tiny = await serve(path.join(FIXTURES, 'tiny'));
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+// A script error in the page fails the test that caused it.
+afterEach(() => {
+  expect(pageErrors.splice(0)).toEqual([]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stop(tiny);
+});
+
+describe('the dashboard in Chromium', () => {
+  it('has Chromium and the built dashboard to test', () => {
+    expect(missing).toEqual([]);
+  });
+
+  it('shows the overview, then a loss-maker’s waterfall, with the library’s numbers', async () => {
+    requirePrerequisites();
+    const report = await computeMargin(tiny.project);
+    await page.goto(tiny.server.url);
+    await page.waitForSelector('[data-testid=total-margin]');
+    // Total 2535.1; 1 of 5 customers loses money; the peak is 3104.6 ÷ 2535.1 = 122.5%.
+    expect(await text('[data-testid=total-margin]')).toBe(formatMoney(report.totals.margin, 'USD'));
+    expect(await text('[data-testid=total-margin]')).toBe('$2,535.10');
+    expect(await text('[data-testid=unprofitable-share]')).toBe('20.0%');
+    expect(await text('[data-testid=whale-peak]')).toBe('122.5%');
+    expect(await page.locator('figure.chart svg').count()).toBe(3); // whale, distribution, matrix
+    await shot('overview');
+
+    await page.click('[data-testid=loss-makers] a[data-customer="B"]');
+    await page.waitForSelector('[data-testid=waterfall-margin]');
+    const explanation = await explainCustomer(tiny.project, 'B');
+    expect(await text('[data-testid=customer-id]')).toBe('B');
+    for (const step of explanation.steps) expect(await text(`[data-testid=step-${step.step}]`)).toBe(formatMoney(step.amount, 'USD'));
+    // B: 50 − 2 − 390 − 227.5 = −569.5.
+    expect(await text('[data-testid=waterfall-margin]')).toBe('-$569.50');
+    expect(await page.locator('[data-testid=waterfall]').textContent()).toContain('ads spend in 2025-02: $600.00 ÷ 2 customers acquired');
+    await shot('waterfall');
+  });
+
+  it('sorts and searches customers on the server, and opens a waterfall from a row', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/customers`);
+    await page.waitForSelector('[data-testid=customers] tbody tr');
+    const ids = () => page.locator('[data-testid=customers] tbody tr th a').allTextContents();
+    expect(await ids()).toEqual(['B', 'E', 'C', 'A', 'D']);
+    await page.click('button[data-sort=revenue]');
+    await page.waitForURL(/sort=revenue/);
+    await page.waitForSelector('th[aria-sort=ascending] button[data-sort=revenue]');
+    expect(await ids()).toEqual(['E', 'B', 'C', 'A', 'D']);
+    await page.click('button[data-sort=revenue]');
+    await page.waitForSelector('th[aria-sort=descending] button[data-sort=revenue]');
+    expect(await ids()).toEqual(['D', 'A', 'C', 'B', 'E']);
+    await page.fill('[data-testid=customer-search]', 'c');
+    await page.waitForURL(/search=c/);
+    await page.waitForSelector('[data-testid=page-range]:text-is("1–1 of 1")');
+    expect(await ids()).toEqual(['C']);
+    await shot('customers-search');
+    await page.click('[data-testid=customers] tbody tr >> nth=0');
+    await page.waitForSelector('[data-testid=waterfall-margin]');
+    // C: revenue 100 − direct 4 − serve 60 = 36.
+    expect(await text('[data-testid=waterfall-margin]')).toBe('$36.00');
+  });
+
+  it('shows each segment’s margin', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/segments`);
+    await page.waitForSelector('[data-testid=segments] tbody tr');
+    const rows = await page.locator('[data-testid=segments] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 5).map((c) => c.textContent)));
+    // small: B, C, E → 50 + 100 + 20 revenue, −569.5 + 36 + 14.6 = −518.9; large: A, D → 4800, 3054.
+    expect(rows).toEqual([
+      ['small', '3', '$170.00', '$292.50', '-$518.90'],
+      ['large', '2', '$4,800.00', '$690.00', '$3,054.00'],
+      ['other', '0', '$0.00', '$0.00', '$0.00'],
+    ]);
+    await shot('segments');
+  });
+});
+
+describe('the dashboard over more customers and hostile ids', () => {
+  let demoDir: string | undefined;
+  let demo: Served | undefined;
+  let hostile: TempProject | undefined;
+  let hostileServed: Served | undefined;
+  beforeAll(async () => {
+    if (missing.length > 0) return;
+    demoDir = await mkdtemp(path.join(tmpdir(), 'tierwise-e2e-demo-'));
+    await generateDemo({ dir: demoDir, customers: 120, seed: 7 });
+    demo = await serve(demoDir);
+    hostile = await tempProject();
+    await hostile.append('data/customers.csv', '<img src=x onerror=window.__pwned=1>,2025-02-10,referral,basic,1');
+    await hostile.append('data/transactions.csv', '<img src=x onerror=window.__pwned=1>,2025-03-01,10.00');
+    hostileServed = await serve(hostile.dir);
+  });
+  afterAll(async () => {
+    await stop(demo);
+    await stop(hostileServed);
+    if (demoDir) await rm(demoDir, { recursive: true, force: true });
+    await hostile?.remove();
+  });
+
+  it('pages through customers in the order the library ranks them', async () => {
+    requirePrerequisites();
+    const ranked = (await computeMargin(demo!.project, { sort: { field: 'margin', descending: false } })).customers!;
+    await page.goto(`${demo!.server.url}#/customers`);
+    await page.waitForSelector('[data-testid=page-range]:text-is("1–50 of 120")');
+    await page.click('[data-testid=next-page]');
+    await page.waitForSelector('[data-testid=page-range]:text-is("51–100 of 120")');
+    const first = page.locator('[data-testid=customers] tbody tr').first();
+    expect(await first.locator('th').textContent()).toBe(ranked[50]!.customer_id);
+    expect(await first.locator('td').nth(4).textContent()).toBe(formatMoney(ranked[50]!.margin, 'USD'));
+    await shot('customers-page-2');
+  });
+
+  it('shows a hostile customer id as text, never as markup', async () => {
+    requirePrerequisites();
+    await page.goto(`${hostileServed!.server.url}#/customers?search=img`);
+    await page.waitForSelector('[data-testid=page-range]:text-is("1–1 of 1")');
+    expect(await page.locator('[data-testid=customers] tbody th').textContent()).toBe('<img src=x onerror=window.__pwned=1>');
+    expect(await page.locator('main img').count()).toBe(0);
+    await page.click('[data-testid=customers] tbody tr >> nth=0');
+    await page.waitForSelector('[data-testid=waterfall-margin]');
+    expect(await text('[data-testid=customer-id]')).toBe('<img src=x onerror=window.__pwned=1>');
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  });
+});

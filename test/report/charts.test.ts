@@ -1,0 +1,108 @@
+/**
+ * Charts of the tiny project (test/margin/margin.test.ts works out its margins: D 2110, A 944,
+ * C 36, E 14.6, B −569.5; total 2535.1). Every expected label and point below follows from those.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMarginDistribution } from '../../src/analysis/margin-distribution.js';
+import { chartProject } from '../../src/charts/chart-project.js';
+import { formatAxisMoney, niceScale, niceStep } from '../../src/charts/chart-style.js';
+import { samplePoints } from '../../src/charts/matrix-chart.js';
+import { WHALE_GRID } from '../../src/charts/whale-chart.js';
+import { openProject, type Project } from '../../src/project.js';
+import { FIXTURES } from '../helpers/temp-project.js';
+import { pngSize, svgTexts } from './png-size.js';
+
+let tiny: Project;
+beforeAll(async () => {
+  tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
+});
+afterAll(() => tiny.close());
+
+describe('axis scales and money ticks', () => {
+  it('rounds steps up to 1, 2 or 5 × a power of ten', () => {
+    expect([niceStep(621), niceStep(134), niceStep(89.3), niceStep(0.3), niceStep(1000)]).toEqual([1000, 200, 100, 0.5, 1000]);
+    expect(niceScale(0, 3104.6)).toEqual({ min: 0, max: 4000, interval: 1000 });
+    expect(niceScale(-518.9, 3054)).toEqual({ min: -1000, max: 4000, interval: 1000 });
+  });
+
+  it('writes money ticks in the currency, compact from ten thousand', () => {
+    expect([formatAxisMoney(3500, 'USD'), formatAxisMoney(-600, 'USD'), formatAxisMoney(12_000, 'USD'), formatAxisMoney(3_200_000, 'EUR')]).toEqual([
+      '$3,500',
+      '-$600',
+      '$12K',
+      '€3.2M',
+    ]);
+  });
+
+  it('samples every k-th point deterministically', () => {
+    expect(samplePoints([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 4)).toEqual([0, 2, 5, 7]);
+  });
+});
+
+describe('the whale chart', () => {
+  it('labels the axes in percent of customers and dollars, and names the peak', async () => {
+    const texts = svgTexts(await chartProject(tiny, 'whale', 'svg'));
+    expect(texts).toEqual(expect.arrayContaining(['0%', '20%', '40%', '60%', '80%', '100%', '$0', '$1,000', '$2,000', '$3,000', '$4,000']));
+    // Peak after 4 of 5 customers: 2110 + 944 + 36 + 14.6 = 3104.6, 3104.6 ÷ 2535.1 = 122.5%.
+    expect(texts).toContain('peak: the top 80% of customers (4) earn $3,104.60 (122.5% of total margin)');
+    expect(texts).toContain('total margin $2,535.10');
+  });
+
+  it('draws the line through each customer’s cumulative margin', async () => {
+    const svg = await chartProject(tiny, 'whale', 'svg', { size: { width: 900, height: 520 } });
+    const line = svg.match(/<path d="(M[^"]+)"[^>]*stroke="#3b6ea8"/)![1]!;
+    const drawn = [...line.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    // Plot area: x 100…850 for 0…100% of customers; y 450…80 for $0…$4,000.
+    const plotWidth = 900 - WHALE_GRID.left - WHALE_GRID.right;
+    const plotHeight = 520 - WHALE_GRID.top - WHALE_GRID.bottom;
+    const expected = [0, 2110, 3054, 3090, 3104.6, 2535.1].map((margin, rank) => [WHALE_GRID.left + (rank / 5) * plotWidth, WHALE_GRID.top + (1 - margin / 4000) * plotHeight]);
+    expect(drawn).toHaveLength(6);
+    drawn.forEach(([x, y], i) => {
+      expect(x).toBeCloseTo(expected[i]![0]!, 0);
+      expect(y).toBeCloseTo(expected[i]![1]!, 0);
+    });
+  });
+
+  it('renders a PNG of the requested size', async () => {
+    const png = await chartProject(tiny, 'whale', 'png', { size: { width: 640, height: 400 } });
+    expect(pngSize(png)).toEqual({ signature: true, width: 640, height: 400 });
+  });
+});
+
+describe('the margin distribution', () => {
+  it('counts customers in round bins from below the lowest margin', async () => {
+    // Range −569.5 … 2110 = 2679.5; ÷ 30 bins = 89.3 → width 100; first bin starts at −600.
+    const d = await computeMarginDistribution(tiny);
+    expect(d.bin_width).toBe(100);
+    expect(d.bins).toHaveLength(28);
+    const filled = d.bins.filter((b) => b.customers > 0).map((b) => [b.from, b.customers]);
+    expect(filled).toEqual([
+      [-600, 1], // B −569.5
+      [0, 2], // E 14.6, C 36
+      [900, 1], // A 944
+      [2100, 1], // D 2110
+    ]);
+    expect(d.median_margin).toBe(36);
+  });
+
+  it('labels each bar with its bin in dollars', async () => {
+    const texts = svgTexts(await chartProject(tiny, 'distribution', 'svg'));
+    expect(texts).toEqual(expect.arrayContaining(['-$600 to -$500', '$0 to $100', '$2,100 to $2,200']));
+  });
+});
+
+describe('the matrix and segment charts', () => {
+  it('draws the quadrants and the median thresholds', async () => {
+    // Net price per transaction: A 1800/3 = 600, B 50, C 100, D 3000, E 20 → median 100.
+    // Cost per transaction: A 856/3 = 285.33, B 619.5, C 64, D 890, E 5.4 → median 285.33.
+    const texts = svgTexts(await chartProject(tiny, 'matrix', 'svg'));
+    expect(texts).toEqual(expect.arrayContaining(['passive', 'carriage trade', 'bargain basement', 'aggressive', 'price $100.00', 'cost $285.33']));
+  });
+
+  it('shows each segment’s margin', async () => {
+    // small: B, C, E → −569.5 + 36 + 14.6 = −518.9; large: A, D → 3054; other: nobody.
+    const texts = svgTexts(await chartProject(tiny, 'segments', 'svg'));
+    expect(texts).toEqual(expect.arrayContaining(['small', 'large', 'other', '-$519', '$3,054', '$0']));
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * The dashboard's client for the tierwise API. Types come from the server (src/server/api-types.ts),
+ * so a change in a response shape breaks the build here instead of the page at run time.
+ */
+import type { ApiError, CustomerExplanation, CustomerPage, Overview, SegmentReport } from '../../src/server/api-types.js';
+
+export type { CustomerExplanation, CustomerPage, Overview, SegmentReport };
+
+const TOKEN_KEY = 'tierwise-token';
+
+/**
+ * A server bound beyond loopback needs a token: it is opened as `…/#token=TOKEN`, kept for the
+ * browser tab, and removed from the address bar so it is not bookmarked or shared by accident.
+ */
+export function takeTokenFromUrl(): void {
+  const found = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (!found) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(found[1]!));
+  history.replaceState(null, '', `${location.pathname}#/overview`);
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request(path: string): Promise<Response> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => undefined)) as ApiError | undefined;
+    throw new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `${response.status} ${response.statusText}`);
+  }
+  return response;
+}
+
+async function json<T>(path: string): Promise<T> {
+  return (await (await request(path)).json()) as T;
+}
+
+export const api = {
+  overview: () => json<Overview>('/api/overview'),
+  customers: (query: { search: string; sort: string; order: 'asc' | 'desc'; offset: number; limit: number }) =>
+    json<CustomerPage>(`/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`),
+  customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
+  segments: (segmentation: string) => json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
+  chart: async (kind: string, query: Record<string, string> = {}) => (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
+};

@@ -1,0 +1,46 @@
+/**
+ * The tierwise dashboard: a hash router over four pages. Every number comes from the tierwise API
+ * and is formatted with the library's own formatters, so the page shows what the CLI prints.
+ */
+import './style.css';
+import { ApiFailure, api, takeTokenFromUrl, type Overview } from './api.js';
+import { h, show } from './dom.js';
+import { customersState, renderCustomers } from './pages/customers-page.js';
+import { renderOverview } from './pages/overview-page.js';
+import { renderSegments } from './pages/segments-page.js';
+import { renderTiers } from './pages/tiers-page.js';
+import { renderWaterfall } from './pages/waterfall-page.js';
+
+const root = document.getElementById('page')!;
+let overview: Promise<Overview> | undefined;
+
+async function route(): Promise<void> {
+  const [path = '', query = ''] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query);
+  const parts = path.split('/').filter(Boolean);
+  const page = parts[0] ?? 'overview';
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('#nav a')) link.classList.toggle('active', link.dataset['page'] === page);
+  root.setAttribute('aria-busy', 'true');
+  try {
+    overview ??= api.overview();
+    const o = await overview;
+    document.getElementById('project-name')!.textContent = `${o.name} · ${o.period.from} to ${o.period.to}`;
+    document.title = `${o.name} — tierwise`;
+    if (page === 'customers' && parts[1] !== undefined) await renderWaterfall(root, decodeURIComponent(parts[1]));
+    else if (page === 'customers') await renderCustomers(root, o, customersState(params));
+    else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
+    else if (page === 'tiers') renderTiers(root);
+    else await renderOverview(root, o);
+  } catch (error) {
+    if (error instanceof ApiFailure && error.status === 401) overview = undefined;
+    const message = error instanceof ApiFailure ? error.message : String(error);
+    const hint = error instanceof ApiFailure && error.status === 401 ? 'Open the address tierwise serve printed, ending in #token=YOUR_TOKEN.' : '';
+    show(root, h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'Could not load this page. '), message, hint ? h('p', {}, hint) : null));
+  } finally {
+    root.setAttribute('aria-busy', 'false');
+  }
+}
+
+takeTokenFromUrl();
+window.addEventListener('hashchange', () => void route());
+void route();

@@ -1,0 +1,50 @@
+/** Segments: each of the model's segmentations with its margin profile, chosen from a list. */
+import { api, type Overview } from '../api.js';
+import { h, show, svgFigure } from '../dom.js';
+import { formatMoney, formatNumber, formatPercent } from '../format.js';
+
+export async function renderSegments(root: HTMLElement, overview: Overview, chosen: string | null): Promise<void> {
+  if (overview.segmentations.length === 0) {
+    show(root, h('h1', {}, 'Segments'), h('p', {}, 'The model defines no segments. Add a segments: key to tierwise.yaml (see docs/model.md), or run `tierwise segments --auto`.'));
+    return;
+  }
+  const segmentation = chosen && overview.segmentations.includes(chosen) ? chosen : overview.segmentations[0]!;
+  const [report, chart] = await Promise.all([api.segments(segmentation), api.chart('segments', { segmentation })]);
+  const money = (n: number) => formatMoney(n, overview.currency);
+  const picker = h('select', { 'aria-label': 'segmentation' }, overview.segmentations.map((name) => h('option', { value: name, selected: name === segmentation }, name)));
+  picker.addEventListener('change', () => (location.hash = `#/segments?${new URLSearchParams({ segmentation: picker.value })}`));
+  const rules = new Map(report.rules.map((r) => [r.segment, r.when ?? 'everyone else']));
+  show(
+    root,
+    h('h1', {}, 'Segments'),
+    h('div', { class: 'toolbar' }, h('label', {}, 'segmentation ', picker)),
+    svgFigure(chart, `margin by ${segmentation}`),
+    h(
+      'table',
+      { class: 'numbers', 'data-testid': 'segments' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, ['segment', 'customers', 'revenue', 'cost to serve', 'margin', 'margin %', 'lose money', 'rule'].map((t) => h('th', {}, t))),
+      ),
+      h(
+        'tbody',
+        {},
+        report.segments.map((s) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, s.segment),
+            h('td', {}, formatNumber(s.customers)),
+            h('td', {}, money(s.revenue)),
+            h('td', {}, money(s.serve_cost)),
+            h('td', { class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
+            h('td', {}, formatPercent(s.margin_pct)),
+            h('td', {}, formatPercent(s.unprofitable_share)),
+            h('td', { class: 'text' }, rules.get(s.segment) ?? ''),
+          ),
+        ),
+      ),
+    ),
+  );
+}
