@@ -183,22 +183,8 @@ export async function readTransactionLog(db: Database, file: string, options: { 
     ...(columns.amount ? [{ column: columns.amount, valid: sql`${number(columns.amount)} IS NOT NULL`, expected: 'an amount (e.g. 12.30)' }] : []),
   ]);
   const amount = columns.amount ? number(columns.amount) : sql`0`;
-  const end = sql`CAST(${options.calibrationEnd} AS DATE)`;
-  const unit = DAYS_PER_UNIT[options.timeUnit];
-  const rows = await db.all<{ id: string; x: number; tx: number; T: number; zbar: number; holdout: number }>(sql`
-    WITH days AS (
-      SELECT ${convertValue(ident(id), 'id')} AS id, ${date} AS day, sum(${amount}) AS amount
-      FROM ${ident(STAGE)} GROUP BY ALL
-    ), firsts AS (SELECT id, min(day) AS first_day FROM days GROUP BY id)
-    SELECT id,
-      count(*) FILTER (WHERE day <= ${end}) - 1 AS x,
-      date_diff('day', first_day, max(day) FILTER (WHERE day <= ${end})) / ${unit} AS tx,
-      date_diff('day', first_day, ${end}) / ${unit} AS T,
-      coalesce(avg(amount) FILTER (WHERE day > first_day AND day <= ${end}), 0) AS zbar,
-      count(*) FILTER (WHERE day > ${end}) AS holdout
-    FROM days JOIN firsts USING (id)
-    WHERE first_day <= ${end}
-    GROUP BY id, first_day ORDER BY id`);
+  const purchases = sql`SELECT ${convertValue(ident(id), 'id')} AS id, ${date} AS day, ${amount} AS amount FROM ${ident(STAGE)}`;
+  const rows = await summarizePurchases(db, purchases, options);
   const last = await db.one<{ last_date: string | null }>(sql`SELECT CAST(max(${date}) AS VARCHAR) AS last_date FROM ${ident(STAGE)}`);
   const display = path.relative(process.cwd(), file) || file;
   if (rows.length === 0) {
@@ -213,7 +199,34 @@ export async function readTransactionLog(db: Database, file: string, options: { 
     calibrationEnd: options.calibrationEnd,
     timeUnit: options.timeUnit,
     lastDate,
-    holdoutLength: holdoutDays / unit,
+    holdoutLength: holdoutDays / DAYS_PER_UNIT[options.timeUnit],
     holdoutTransactions: Float64Array.from(rows, (r) => r.holdout),
   };
+}
+
+/**
+ * The papers' summary of purchases (any relation with columns `id`, `day` DATE, `amount`): per
+ * customer, same-day purchases merged, x = days with purchases after the first, t_x and T from
+ * the first purchase in time units, z̄ the mean of the repeat days' amounts, and the days with
+ * purchases after the calibration end. Customers first seen after the calibration end are left out.
+ */
+export async function summarizePurchases(
+  db: Database,
+  purchases: Sql,
+  options: { calibrationEnd: string; timeUnit: TimeUnit },
+): Promise<{ id: string; x: number; tx: number; T: number; zbar: number; holdout: number }[]> {
+  const end = sql`CAST(${options.calibrationEnd} AS DATE)`;
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  return db.all(sql`
+    WITH days AS (SELECT id, day, sum(amount) AS amount FROM (${purchases}) GROUP BY id, day),
+    firsts AS (SELECT id, min(day) AS first_day FROM days GROUP BY id)
+    SELECT id,
+      count(*) FILTER (WHERE day <= ${end}) - 1 AS x,
+      date_diff('day', first_day, max(day) FILTER (WHERE day <= ${end})) / ${unit} AS tx,
+      date_diff('day', first_day, ${end}) / ${unit} AS T,
+      CAST(coalesce(avg(amount) FILTER (WHERE day > first_day AND day <= ${end}), 0) AS DOUBLE) AS zbar,
+      count(*) FILTER (WHERE day > ${end}) AS holdout
+    FROM days JOIN firsts USING (id)
+    WHERE first_day <= ${end}
+    GROUP BY id, first_day ORDER BY id`);
 }

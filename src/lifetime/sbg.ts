@@ -17,11 +17,15 @@ export interface SbgParams {
  * What an sBG fit learns from: `lost[t]` customers churned at the end of period t (t ≥ 1;
  * index 0 unused), and `active[t]` customers known to be active through t periods and not
  * observed further (right-censored). A cohort contributes its survivors at the last period to
- * `active`; customers with tenures contribute each at their own tenure.
+ * `active`; customers with tenures contribute each at their own tenure. `entered[t]` counts
+ * customers first observed when they had already completed t periods (left-truncated: a
+ * customer list that only holds customers still active when the export begins); each such
+ * customer's likelihood is conditioned on surviving those t periods.
  */
 export interface SbgObservations {
   readonly lost: readonly number[];
   readonly active: readonly number[];
+  readonly entered?: readonly number[];
 }
 
 export interface SbgFit {
@@ -52,15 +56,17 @@ export function sbgObservationsFromCohort(alive: readonly number[]): SbgObservat
  * Observations from customer tenures: `tenure` whole periods completed, `churned` whether the
  * customer has left (at the end of period `tenure`) or is still active (censored at `tenure`).
  */
-export function sbgObservationsFromTenures(tenures: readonly { tenure: number; churned: boolean }[]): SbgObservations {
+export function sbgObservationsFromTenures(tenures: readonly { tenure: number; churned: boolean; entered?: number }[]): SbgObservations {
   const longest = tenures.reduce((m, c) => Math.max(m, c.tenure), 0);
   const lost = new Array<number>(longest + 1).fill(0);
   const active = new Array<number>(longest + 1).fill(0);
-  for (const { tenure, churned } of tenures) {
+  const entered = new Array<number>(longest + 1).fill(0);
+  for (const { tenure, churned, entered: from } of tenures) {
     if (churned) lost[tenure]! += 1;
     else active[tenure]! += 1;
+    if (from !== undefined && from > 0) entered[Math.min(from, tenure)]! += 1;
   }
-  return { lost, active };
+  return { lost, active, entered };
 }
 
 /** ln P(T = t) = ln B(α + 1, β + t − 1) − ln B(α, β): churn at the end of period t (eq. 2). */
@@ -73,11 +79,16 @@ function logSurvival(alpha: number, beta: number, t: number): number {
   return logBeta(alpha, beta + t) - logBeta(alpha, beta);
 }
 
-/** The sBG log-likelihood: Σ_t lost_t · ln P(T = t) + Σ_t active_t · ln S(t) (eq. 4 with censoring). */
+/**
+ * The sBG log-likelihood: Σ_t lost_t · ln P(T = t) + Σ_t active_t · ln S(t) (eq. 4 with
+ * censoring) − Σ_t entered_t · ln S(t) (left truncation).
+ */
 export function sbgLogLikelihood(params: SbgParams, data: SbgObservations): number {
   let ll = 0;
   for (let t = 1; t < data.lost.length; t++) if (data.lost[t]! > 0) ll += data.lost[t]! * logChurnAt(params.alpha, params.beta, t);
   for (let t = 0; t < data.active.length; t++) if (data.active[t]! > 0) ll += data.active[t]! * logSurvival(params.alpha, params.beta, t);
+  const entered = data.entered ?? [];
+  for (let t = 1; t < entered.length; t++) if (entered[t]! > 0) ll -= entered[t]! * logSurvival(params.alpha, params.beta, t);
   return ll;
 }
 
@@ -123,12 +134,23 @@ export function sbgSurvival(params: SbgParams, t: number): number {
  * about to decide the next one, Fader & Hardie (2010), "Customer-Base Valuation in a Contractual
  * Setting", eq. 6: DERL = (β + n) / (α + β + n) · ₂F₁(1, β + n + 1; α + β + n + 1; 1/(1 + d))
  * with n = renewals. In periods of payment: multiply by the payment per period for a value; the
- * first term (the coming renewal) is not discounted. Requires d > 0.
+ * first term (the coming renewal) is not discounted. With `horizon` H, only the next H periods
+ * count (then d = 0 is allowed); without it d must be above 0.
  */
-export function sbgDiscountedResidualLifetime(params: SbgParams, options: { discountRate: number; renewals?: number }): number {
+export function sbgDiscountedResidualLifetime(params: SbgParams, options: { discountRate: number; renewals?: number; horizon?: number }): number {
   const n = options.renewals ?? 0;
   const d = options.discountRate;
-  if (!(d > 0)) throw new RangeError('DERL needs a discount rate above 0');
   const { alpha, beta } = params;
+  if (options.horizon !== undefined && Number.isFinite(options.horizon)) {
+    // Within a horizon of H periods: Σ_{k<H} S(n+1+k)/S(n) · (1+d)^−k, the ratio built from retention rates.
+    let sum = 0;
+    let survival = 1;
+    for (let k = 0; k < options.horizon; k++) {
+      survival *= sbgRetention(params, n + 1 + k);
+      sum += survival / Math.pow(1 + d, k);
+    }
+    return sum;
+  }
+  if (!(d > 0)) throw new RangeError('DERL over an unlimited horizon needs a discount rate above 0');
   return ((beta + n) / (alpha + beta + n)) * hyp2f1(1, beta + n + 1, alpha + beta + n + 1, 1 / (1 + d));
 }
