@@ -11,6 +11,7 @@ import { registerDemoCommand } from './commands/demo-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
+import { registerLifetimeCommand } from './commands/lifetime-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
+  registerLifetimeCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

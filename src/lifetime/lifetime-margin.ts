@@ -125,14 +125,6 @@ export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model
   const segmentOf = await customerSegments(project, options.by);
 
   if (kind === 'sbg') {
-    if (!attributes.includes('acquired_on') || !attributes.includes(churnColumn)) {
-      throw new TierwiseError({
-        code: 'data_invalid',
-        message: `the sBG model needs customers.acquired_on and customers.${churnColumn} (empty while the customer is active)`,
-        location: { key: 'sources.customers' },
-        hint: attributes.includes('acquired_on') ? 'name the churn-date column with --churn-column, or use --model bgnbd' : 'add acquired_on to the customers file, or use --model bgnbd',
-      });
-    }
     const { fit, customers } = await subscriptionLifetimes(project, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, segmentOf });
     for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
     const paid = expectedMonthsPaid(fit.params);
@@ -178,32 +170,7 @@ async function subscriptionLifetimes(
   byCustomer: ReadonlyMap<string, CustomerMargin>,
   options: { churnColumn: string; discountRate: number; horizonMonths: number; minMonths: number; segmentOf: ReadonlyMap<string, unknown> | undefined },
 ): Promise<{ fit: SbgFit; customers: Projection[] }> {
-  const { db, model } = project;
-  const from = sql`CAST(${model.period.from} AS DATE)`;
-  const to = sql`CAST(${model.period.to} AS DATE)`;
-  const churn = sql`TRY_CAST(c.${ident(options.churnColumn)} AS DATE)`;
-  // The exports begin at the first transaction; a customer list holding nobody who churned before
-  // then only shows customers who survived to that day, so their tenures are left-truncated.
-  const rows = await db.all<{ customer_id: string; to_end: number | null; to_start: number | null; active_days: number; churned: boolean; before_start: boolean }>(sql`
-    WITH start AS (SELECT min(date) AS day FROM transactions)
-    SELECT c.customer_id,
-      date_diff('day', c.acquired_on, least(coalesce(${churn}, ${to}), ${to})) AS to_end,
-      date_diff('day', c.acquired_on, start.day) AS to_start,
-      greatest(0, date_diff('day', greatest(c.acquired_on, ${from}), least(coalesce(${churn}, ${to}), ${to})) + 1) AS active_days,
-      coalesce(${churn} <= ${to}, false) AS churned,
-      coalesce(${churn} < start.day, false) AS before_start
-    FROM customers c, start ORDER BY c.customer_id`);
-  const missing = rows.filter((r) => r.to_end === null).length;
-  if (missing > 0) {
-    throw new TierwiseError({ code: 'data_invalid', message: `${missing} customer(s) have no acquired_on date`, location: { key: 'sources.customers' }, hint: 'the sBG model counts tenure from acquired_on; fill it in for every customer' });
-  }
-  const truncated = !rows.some((r) => r.before_start);
-  const tenures = rows.map((r) => {
-    const entered = truncated && r.to_start !== null && r.to_start > 0 ? Math.floor(r.to_start / MONTH_DAYS) : 0;
-    // Churned during month t counts as churn at the end of period t; the active count completed months.
-    const tenure = r.churned ? Math.max(1, Math.ceil(r.to_end! / MONTH_DAYS), entered + 1) : Math.max(entered, Math.floor(r.to_end! / MONTH_DAYS));
-    return { tenure, churned: r.churned, entered };
-  });
+  const { rows, tenures } = await projectTenures(project, options.churnColumn);
   const fit = fitSbg(sbgObservationsFromTenures(tenures));
   const monthlyDiscount = Math.pow(1 + options.discountRate, 1 / 12) - 1;
   const paid = expectedMonthsPaid(fit.params);
@@ -354,4 +321,50 @@ function summarize(
     result.segments = [...groups.values()].map((group) => ({ segment: group[0]!.segment ?? null, ...total(group) })).sort((a, b) => b.lifetime_margin - a.lifetime_margin);
   }
   return result;
+}
+
+/**
+ * Each customer's tenure in months for the sBG: churned customers at the month they left in,
+ * active ones censored at the period end. The exports begin at the first transaction; a customer
+ * list holding nobody who churned before then only shows customers who survived to that day, so
+ * their tenures are left-truncated at the months they had completed by then.
+ */
+export async function projectTenures(
+  project: Pick<Project, 'db' | 'model'>,
+  churnColumn: string,
+): Promise<{ rows: { customer_id: string; active_days: number; churned: boolean }[]; tenures: { tenure: number; churned: boolean; entered: number }[] }> {
+  const { db, model } = project;
+  const attributes = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name);
+  if (!attributes.includes('acquired_on') || !attributes.includes(churnColumn)) {
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `the sBG model needs customers.acquired_on and customers.${churnColumn} (empty while the customer is active)`,
+      location: { key: 'sources.customers' },
+      hint: attributes.includes('acquired_on') ? 'name the churn-date column with --churn-column, or use --model bgnbd' : 'add acquired_on to the customers file, or use --model bgnbd',
+    });
+  }
+  const from = sql`CAST(${model.period.from} AS DATE)`;
+  const to = sql`CAST(${model.period.to} AS DATE)`;
+  const churn = sql`TRY_CAST(c.${ident(churnColumn)} AS DATE)`;
+  const rows = await db.all<{ customer_id: string; to_end: number | null; to_start: number | null; active_days: number; churned: boolean; before_start: boolean }>(sql`
+    WITH start AS (SELECT min(date) AS day FROM transactions)
+    SELECT c.customer_id,
+      date_diff('day', c.acquired_on, least(coalesce(${churn}, ${to}), ${to})) AS to_end,
+      date_diff('day', c.acquired_on, start.day) AS to_start,
+      greatest(0, date_diff('day', greatest(c.acquired_on, ${from}), least(coalesce(${churn}, ${to}), ${to})) + 1) AS active_days,
+      coalesce(${churn} <= ${to}, false) AS churned,
+      coalesce(${churn} < start.day, false) AS before_start
+    FROM customers c, start ORDER BY c.customer_id`);
+  const missing = rows.filter((r) => r.to_end === null).length;
+  if (missing > 0) {
+    throw new TierwiseError({ code: 'data_invalid', message: `${missing} customer(s) have no acquired_on date`, location: { key: 'sources.customers' }, hint: 'the sBG model counts tenure from acquired_on; fill it in for every customer' });
+  }
+  const truncated = !rows.some((r) => r.before_start);
+  const tenures = rows.map((r) => {
+    const entered = truncated && r.to_start !== null && r.to_start > 0 ? Math.floor(r.to_start / MONTH_DAYS) : 0;
+    // Churned during month t counts as churn at the end of period t; the active count completed months.
+    const tenure = r.churned ? Math.max(1, Math.ceil(r.to_end! / MONTH_DAYS), entered + 1) : Math.max(entered, Math.floor(r.to_end! / MONTH_DAYS));
+    return { tenure, churned: r.churned, entered };
+  });
+  return { rows, tenures };
 }

@@ -1,0 +1,111 @@
+/** `tierwise lifetime …` as a user runs it (the built CLI, dist/cli/main.js). */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDemo } from '../../src/demo/generate-demo.js';
+import { runCli } from '../helpers/run-cli.js';
+import { CDNOW_SPEND, CDNOW_SUMMARY, retentionCohorts, writeCdnowTransactionLog } from './datasets.js';
+
+const threeFigures = (v: number) => Number(v.toPrecision(3));
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tierwise-lifetime-cli-'));
+  writeCdnowTransactionLog(path.join(dir, 'cdnow.csv'));
+  const { highEnd } = retentionCohorts();
+  await writeFile(path.join(dir, 'high-end.csv'), `period,alive\n${highEnd.map((n, t) => `${t},${n}`).join('\n')}\n`);
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describe('tierwise lifetime fit', () => {
+  it('fits BG/NBD on a summary file and prints the JSON contract', async () => {
+    const result = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--summary', CDNOW_SUMMARY, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const fit = JSON.parse(result.stdout);
+    expect(Object.keys(fit)).toEqual(expect.arrayContaining(['model', 'params', 'log_likelihood', 'standard_errors']));
+    expect(fit.model).toBe('bgnbd');
+    expect(threeFigures(fit.params.r)).toBe(0.243);
+    expect(threeFigures(fit.params.alpha)).toBe(4.41);
+    expect(threeFigures(fit.params.a)).toBe(0.793);
+    expect(threeFigures(fit.params.b)).toBe(2.43);
+    expect(fit.log_likelihood).toBeCloseTo(-9582.4, 1);
+    expect(Object.keys(fit.standard_errors)).toEqual(['r', 'alpha', 'a', 'b']);
+  });
+
+  it('fits Gamma-Gamma from a raw transaction log', async () => {
+    const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--transactions', path.join(dir, 'cdnow.csv'), '--calibration-end', '1997-09-30', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const fit = JSON.parse(result.stdout);
+    expect(fit.customers).toBe(946);
+    expect(threeFigures(fit.params.p)).toBe(6.25);
+    expect(threeFigures(fit.params.q)).toBe(3.74);
+    expect(threeFigures(fit.params.gamma)).toBe(15.4);
+  });
+
+  it('prints a table with the standard errors', async () => {
+    const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--summary', CDNOW_SPEND]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Gamma-Gamma fit on 946 customers with repeat purchases/);
+    expect(result.stdout).toMatch(/^p\s+6\.249\s+0\.141$/m);
+  });
+});
+
+describe('tierwise lifetime predict', () => {
+  it('projects the high-end cohort from its first 7 years, with the rest as holdout', async () => {
+    const result = await runCli(['lifetime', 'predict', '--model', 'sbg', '--cohort', path.join(dir, 'high-end.csv'), '--calibration-periods', '7', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const prediction = JSON.parse(result.stdout);
+    expect(threeFigures(prediction.params.alpha)).toBe(0.668);
+    expect(threeFigures(prediction.params.beta)).toBe(3.81);
+    expect(prediction.log_likelihood).toBeCloseTo(-1611.2, 1);
+    expect(prediction.periods).toHaveLength(13);
+    expect(prediction.periods[8].holdout).toBe(true);
+    expect(prediction.periods[12].actual_alive).toBe(394);
+    expect(prediction.periods[12].expected_alive).toBeCloseTo(1000 * prediction.periods[12].survival, 9);
+  });
+
+  it('checks BG/NBD against the 39-week holdout of a transaction log', async () => {
+    const result = await runCli(['lifetime', 'predict', '--model', 'bgnbd', '--transactions', path.join(dir, 'cdnow.csv'), '--calibration-end', '1997-09-30', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const prediction = JSON.parse(result.stdout);
+    expect(prediction.horizon).toBe(39);
+    expect(prediction.totals.actual_transactions).toBe(1882);
+    expect(prediction.by_frequency[0]).toMatchObject({ frequency: '0', customers: 1411 });
+    expect(prediction.by_frequency[0].actual_mean).toBeCloseTo(334 / 1411, 10);
+    expect(prediction.customers).toHaveLength(2357);
+  });
+});
+
+describe('tierwise lifetime errors', () => {
+  it('exits 1 naming the file, line and column of a bad value', async () => {
+    const file = path.join(dir, 'bad.csv');
+    await writeFile(file, 'x,t_x,T\n1,2,30\n2,3,soon\n');
+    const result = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--summary', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/bad\.csv:3 \(column T\): T "soon" is not a number/);
+  });
+
+  it('exits 2 for a bad command line', async () => {
+    expect((await runCli(['lifetime', 'fit', '--model', 'pareto', '--summary', CDNOW_SUMMARY])).code).toBe(2);
+    const noEnd = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--transactions', path.join(dir, 'cdnow.csv')]);
+    expect(noEnd.code).toBe(2);
+    expect(noEnd.stderr).toMatch(/--calibration-end/);
+  });
+});
+
+describe('tierwise lifetime margin', () => {
+  it('sums each segment of a demo project to the totals', async () => {
+    const project = path.join(dir, 'demo');
+    await generateDemo({ dir: project, customers: 200, seed: 3 });
+    const result = await runCli(['lifetime', 'margin', '--project', project, '--by', 'plan', '--horizon-months', '12', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.model).toBe('sbg');
+    expect(report.horizon_months).toBe(12);
+    expect(report.customers).toHaveLength(200);
+    const sum = report.segments.reduce((s: number, g: { lifetime_margin: number }) => s + g.lifetime_margin, 0);
+    expect(sum).toBeCloseTo(report.totals.lifetime_margin, 4);
+    const first = report.customers[0];
+    expect(first.lifetime_margin).toBeCloseTo(first.future_revenue - first.future_direct_cost - first.future_serve_cost, 6);
+  });
+});
