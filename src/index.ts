@@ -54,6 +54,20 @@ export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
 
+export { fitLifetimeModel, predictLifetime, LIFETIME_MODELS } from './lifetime/fit-lifetime-model.js';
+export type { LifetimeModelName, LifetimeSource, LifetimeFit, LifetimePrediction, PredictOptions, SbgPrediction, BgNbdPrediction, GammaGammaPrediction } from './lifetime/fit-lifetime-model.js';
+export { computeLifetimeMargin } from './lifetime/lifetime-margin.js';
+export type { LifetimeMarginOptions, LifetimeMarginReport, LifetimeMarginModel, CustomerLifetimeMargin, SegmentLifetimeMargin } from './lifetime/lifetime-margin.js';
+export { fitSbg, sbgLogLikelihood, sbgObservationsFromCohort, sbgObservationsFromTenures, sbgRetention, sbgSurvival, sbgDiscountedResidualLifetime } from './lifetime/sbg.js';
+export type { SbgParams, SbgObservations, SbgFit } from './lifetime/sbg.js';
+export { fitBgNbd, BgNbdLikelihood, bgNbdExpectedTransactions, bgNbdProbabilityAlive, bgNbdConditionalExpectedTransactions, predictBgNbdTransactions } from './lifetime/bg-nbd.js';
+export type { BgNbdParams, BgNbdFit, RfmSummary } from './lifetime/bg-nbd.js';
+export { fitGammaGamma, gammaGammaLogLikelihood, gammaGammaExpectedSpend } from './lifetime/gamma-gamma.js';
+export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './lifetime/gamma-gamma.js';
+export { readCohortFile, readSummaryFile, readTransactionLog, TIME_UNITS } from './lifetime/read-lifetime-files.js';
+export type { TimeUnit, CustomerSummaries, TransactionLogSummaries } from './lifetime/read-lifetime-files.js';
+export { simulateBgNbd } from './lifetime/simulate-bg-nbd.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -92,6 +92,10 @@ export class BgNbdLikelihood {
     return this.evaluate(theta, true).gradient;
   }
 
+  valueAndGradient(theta: readonly number[]): { value: number; gradient: number[] } {
+    return this.evaluate(theta, true);
+  }
+
   private evaluate(theta: readonly number[], withGradient: boolean): { value: number; gradient: number[] } {
     const [r, alpha, a, b] = theta as [number, number, number, number];
     const { x, tx, T, weight } = this.data;
@@ -196,7 +200,7 @@ export function fitBgNbd(data: RfmSummary): BgNbdFit {
   const likelihood = new BgNbdLikelihood(data);
   const startAlpha = observed / repeats; // r/α = 1/α ≈ repeat purchases per unit of time
   const result = maximizeLikelihood(
-    { names: likelihood.names, value: (t) => likelihood.value(t), gradient: (t) => likelihood.gradient(t) },
+    { names: likelihood.names, value: (t) => likelihood.value(t), gradient: (t) => likelihood.gradient(t), valueAndGradient: (t) => likelihood.valueAndGradient(t) },
     { model: 'BG/NBD', start: [1, startAlpha, 1, 1] },
   );
   const p = result.params;

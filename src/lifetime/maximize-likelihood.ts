@@ -14,6 +14,11 @@ export interface LogLikelihood {
   value(theta: readonly number[]): number;
   /** ∂ ln L / ∂θ; when absent, central differences on the log-parameters stand in. */
   gradient?(theta: readonly number[]): number[];
+  /**
+   * Both at once, when one pass over the data gives both cheaply (BG/NBD): the line search then
+   * keeps the gradient of the step it accepts instead of passing over the data again.
+   */
+  valueAndGradient?(theta: readonly number[]): { value: number; gradient: number[] };
 }
 
 export interface MaximumLikelihood {
@@ -42,11 +47,22 @@ const LOG_BOUND = 25;
  */
 export function maximizeLikelihood(likelihood: LogLikelihood, options: MaximizeOptions): MaximumLikelihood {
   const n = likelihood.names.length;
+  // The last point evaluated with its gradient (on the log scale), when the model gives both at once.
+  let cached: { u: readonly number[]; gradient: number[] } | undefined;
   const objective = (u: readonly number[]): number => {
-    const value = -likelihood.value(u.map(Math.exp));
+    let value: number;
+    if (likelihood.valueAndGradient) {
+      const theta = u.map(Math.exp);
+      const both = likelihood.valueAndGradient(theta);
+      value = -both.value;
+      cached = { u, gradient: both.gradient.map((g, i) => -g * theta[i]!) };
+    } else {
+      value = -likelihood.value(u.map(Math.exp));
+    }
     return Number.isFinite(value) ? value : Infinity;
   };
   const gradient = (u: readonly number[]): number[] => {
+    if (cached && cached.u === u) return cached.gradient;
     const theta = u.map(Math.exp);
     if (likelihood.gradient) return likelihood.gradient(theta).map((g, i) => -g * theta[i]!);
     return centralGradient(objective, u);
@@ -190,6 +206,7 @@ function observedInformation(f: (u: readonly number[]) => number, gradient: (u: 
         const mp = f(shift(shift(u, i, -h[i]!), j, h[j]!));
         const mm = f(shift(shift(u, i, -h[i]!), j, -h[j]!));
         hessian[i]![j] = (pp - pm - mp + mm) / (4 * h[i]! * h[j]!);
+        hessian[j]![i] = hessian[i]![j]!;
       }
     }
   }
@@ -213,7 +230,9 @@ export function invertPositiveDefinite(m: readonly (readonly number[])[]): numbe
       let sum = m[i]![j]!;
       for (let k = 0; k < j; k++) sum -= l[i]![k]! * l[j]![k]!;
       if (i === j) {
-        if (!(sum > 1e-12 * scale)) return undefined;
+        // A pivot this small against the largest diagonal means a condition number past 1e8: a
+        // direction the data does not pin down (and finite-difference noise is well below it).
+        if (!(sum > 1e-8 * scale)) return undefined;
         l[i]![i] = Math.sqrt(sum);
       } else {
         l[i]![j] = sum / l[j]![j]!;

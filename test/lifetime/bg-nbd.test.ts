@@ -12,6 +12,7 @@ import {
   bgNbdProbabilityAlive,
   fitBgNbd,
 } from '../../src/lifetime/bg-nbd.js';
+import { simulateBgNbd } from '../../src/lifetime/simulate-bg-nbd.js';
 import { cdnowSummary } from './datasets.js';
 import { betaSample, gammaSample, mulberry32 } from './random.js';
 
@@ -47,6 +48,14 @@ describe('fitBgNbd on CDNOW', () => {
       best = Math.max(best, likelihood.value([p.r * (1 + f), p.alpha * (1 + g), p.a * (1 + h), p.b * (1 + k)]));
     }
     expect(fit.log_likelihood).toBeGreaterThanOrEqual(best - 1e-9);
+  });
+
+  it('recovers the parameters of 100,000 customers simulated from them (within 3 standard errors)', () => {
+    const truth = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
+    const simulated = fitBgNbd(simulateBgNbd(truth, { customers: 100_000, seed: 5 }));
+    for (const name of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(Math.abs(simulated.params[name] - truth[name])).toBeLessThan(3 * simulated.standard_errors[name]);
+    }
   });
 
   it('refuses data with no repeat purchase', () => {

@@ -46,7 +46,8 @@ describe('tierwise lifetime fit', () => {
     const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--summary', CDNOW_SPEND]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Gamma-Gamma fit on 946 customers with repeat purchases/);
-    expect(result.stdout).toMatch(/^p\s+6\.249\s+0\.141$/m);
+    // p, q and γ are strongly correlated, hence the wide standard error of p.
+    expect(result.stdout).toMatch(/^p\s+6\.249\s+1\.19$/m);
   });
 });
 

@@ -72,6 +72,21 @@ describe('fitSbg on the paper’s cohorts', () => {
     expect(drop).toBeGreaterThan(0.5);
   });
 
+  it('gives the standard errors of the inverse observed information, checked in natural units', () => {
+    // Independent check: the Hessian of ln L in (α, β) by central differences, inverted by hand.
+    const data = sbgObservationsFromCohort(regular.slice(0, 8));
+    const fit = fitSbg(data);
+    const { alpha, beta } = fit.params;
+    const ll = (a: number, b: number) => sbgLogLikelihood({ alpha: a, beta: b }, data);
+    const h = 1e-4;
+    const haa = (ll(alpha + h, beta) - 2 * ll(alpha, beta) + ll(alpha - h, beta)) / (h * h);
+    const hbb = (ll(alpha, beta + h) - 2 * ll(alpha, beta) + ll(alpha, beta - h)) / (h * h);
+    const hab = (ll(alpha + h, beta + h) - ll(alpha + h, beta - h) - ll(alpha - h, beta + h) + ll(alpha - h, beta - h)) / (4 * h * h);
+    const det = haa * hbb - hab * hab;
+    expect(fit.standard_errors.alpha / Math.sqrt(-hbb / det)).toBeCloseTo(1, 3);
+    expect(fit.standard_errors.beta / Math.sqrt(-haa / det)).toBeCloseTo(1, 3);
+  });
+
   it('fits the same from tenures as from the cohort counts (censoring at the last year)', () => {
     const alive = regular.slice(0, 8);
     const tenures: { tenure: number; churned: boolean }[] = [];
