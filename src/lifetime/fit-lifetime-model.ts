@@ -5,12 +5,11 @@
  */
 import { TierwiseError, type SourceLocation } from '../errors.js';
 import type { Project } from '../project.js';
-import { sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
 import { bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
-import { projectTenures } from './lifetime-margin.js';
-import { readCohortFile, readSummaryFile, readTransactionLog, summarizePurchases, summaryLine, type TimeUnit } from './read-lifetime-files.js';
+import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
+import { readCohortFile, readSummaryFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
 import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromCohort, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgObservations } from './sbg.js';
 
 export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
@@ -62,19 +61,8 @@ async function prepare(db: Database, model: LifetimeModelName, source: LifetimeS
       return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar, holdout: s.holdoutLength > 0 ? { length: s.holdoutLength, transactions: s.holdoutTransactions } : undefined } };
     }
     case 'project': {
-      // Refunds (negative amounts) are not purchases.
-      const rows = await summarizePurchases(
-        source.project.db,
-        sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount > 0`,
-        { calibrationEnd: source.project.model.period.to, timeUnit: source.timeUnit ?? 'week' },
-      );
-      return {
-        customers: {
-          ids: rows.map((r) => r.id),
-          rfm: { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) },
-          zbar: Float64Array.from(rows, (r) => r.zbar),
-        },
-      };
+      const s = await projectPurchaseSummaries(source.project, source.timeUnit ?? 'week');
+      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar } };
     }
   }
 }

@@ -17,7 +17,7 @@ import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import type { Project } from '../project.js';
 import { ident, sql } from '../sql/fragment.js';
-import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit } from './bg-nbd.js';
+import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { DAYS_PER_UNIT, summarizePurchases, type TimeUnit } from './read-lifetime-files.js';
 import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgParams } from './sbg.js';
@@ -228,21 +228,14 @@ async function repeatPurchaseLifetimes(
   byCustomer: ReadonlyMap<string, CustomerMargin>,
   options: { discountRate: number; horizonMonths: number; timeUnit: TimeUnit },
 ): Promise<{ fit: BgNbdFit; spendFit: GammaGammaFit; customers: Projection[] }> {
-  const { db, model } = project;
-  // Refunds (negative amounts) are not purchases; they still count in the margin report's revenue.
-  const rows = await summarizePurchases(db, sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount > 0`, {
-    calibrationEnd: model.period.to,
-    timeUnit: options.timeUnit,
-  });
-  const rfm = { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) };
-  const zbar = Float64Array.from(rows, (r) => r.zbar);
+  const { customerIds, rfm, zbar } = await projectPurchaseSummaries(project, options.timeUnit);
   const fit = fitBgNbd(rfm);
   const spendFit = fitGammaGamma({ x: rfm.x, zbar });
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
   const steps = Math.max(1, Math.round((options.horizonMonths * MONTH_DAYS) / unitDays));
   const unitDiscount = Math.pow(1 + options.discountRate, unitDays / 365.25) - 1;
-  const customers = rows.map((r, i): Projection => {
-    const m = byCustomer.get(r.id);
+  const customers = customerIds.map((id, i): Projection => {
+    const m = byCustomer.get(id);
     // Discounted expected transactions: each unit's expected purchases discounted to its end.
     let expected = 0;
     let previous = 0;
@@ -259,7 +252,7 @@ async function repeatPurchaseLifetimes(
     const perUnitTransactions = bgNbdConditionalExpectedTransactions(fit.params, 1, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
     const perMonthNet = perUnitTransactions * (MONTH_DAYS / unitDays) * (spend * (1 - directShare) - servePerTransaction);
     const projection: Projection = {
-      customer_id: r.id,
+      customer_id: id,
       active: pAlive >= 0.5,
       tenure_months: null,
       rate_basis: 'own',
@@ -367,4 +360,24 @@ export async function projectTenures(
     return { tenure, churned: r.churned, entered };
   });
   return { rows, tenures };
+}
+
+/**
+ * The project's purchases summarised for BG/NBD and Gamma-Gamma, with the period end as the
+ * calibration end. Refunds (negative amounts) are not purchases; they still count in the margin
+ * report's revenue.
+ */
+export async function projectPurchaseSummaries(
+  project: Pick<Project, 'db' | 'model'>,
+  timeUnit: TimeUnit,
+): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
+  const rows = await summarizePurchases(project.db, sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`, {
+    calibrationEnd: project.model.period.to,
+    timeUnit,
+  });
+  return {
+    customerIds: rows.map((r) => r.id),
+    rfm: { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) },
+    zbar: Float64Array.from(rows, (r) => r.zbar),
+  };
 }

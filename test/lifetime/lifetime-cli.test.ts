@@ -1,5 +1,5 @@
 /** `tierwise lifetime …` as a user runs it (the built CLI, dist/cli/main.js). */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,43 @@ describe('tierwise lifetime predict', () => {
     expect(prediction.by_frequency[0]).toMatchObject({ frequency: '0', customers: 1411 });
     expect(prediction.by_frequency[0].actual_mean).toBeCloseTo(334 / 1411, 10);
     expect(prediction.customers).toHaveLength(2357);
+  });
+});
+
+describe('tierwise lifetime in a transactional project', () => {
+  it('fits BG/NBD on the project’s transactions up to the period end, as on the published summary', async () => {
+    // The CDNOW log as a project whose period ends at the calibration end, 1997-09-30.
+    const project = path.join(dir, 'cdnow-project');
+    await mkdir(path.join(project, 'data'), { recursive: true });
+    const log = await readFile(path.join(dir, 'cdnow.csv'), 'utf8');
+    await writeFile(path.join(project, 'data', 'transactions.csv'), log);
+    const ids = [...new Set(log.trim().split('\n').slice(1).map((l) => l.split(',')[0]))];
+    await writeFile(path.join(project, 'data', 'customers.csv'), `customer_id\n${ids.join('\n')}\n`);
+    await writeFile(path.join(project, 'data', 'activities.csv'), 'customer_id,date,activity\n0001,1997-01-05,order_help\n');
+    await writeFile(
+      path.join(project, 'tierwise.yaml'),
+      [
+        'name: CDNOW sample',
+        'currency: USD',
+        'period: { from: 1997-01-01, to: 1997-09-30 }',
+        'sources: { customers: data/customers.csv, transactions: data/transactions.csv, activities: data/activities.csv }',
+        'resources: { clerk: { cost: 30000, capacity_hours: 1000 } }',
+        'activities: { order_help: { resource: clerk, minutes: 10 } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--project', project, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const fit = JSON.parse(result.stdout);
+    expect(fit.customers).toBe(2357);
+    expect(threeFigures(fit.params.r)).toBe(0.243);
+    expect(threeFigures(fit.params.b)).toBe(2.43);
+    expect(fit.log_likelihood).toBeCloseTo(-9582.4, 0);
+    const margin = await runCli(['lifetime', 'margin', '--project', project, '--format', 'json']);
+    expect(margin.code).toBe(0);
+    const report = JSON.parse(margin.stdout);
+    expect(report.model).toBe('bgnbd');
+    expect(threeFigures(report.spend_fit.params.p)).toBe(6.25);
   });
 });
 

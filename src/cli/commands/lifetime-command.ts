@@ -204,7 +204,9 @@ export function renderLifetimeMargin(report: LifetimeMarginReport, format: Outpu
   const lines = [
     `lifetime margin, ${MODEL_TITLE[report.model]} (${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
     `  ${formatCount(t.active_customers)} of ${formatCount(t.customers)} customers active; lifetime margin ${moneyText(t.lifetime_margin, report.currency)} = revenue ${moneyText(t.future_revenue, report.currency)} − direct ${moneyText(t.future_direct_cost, report.currency)} − cost to serve ${moneyText(t.future_serve_cost, report.currency)}`,
-    `  acquisition in the period ${moneyText(t.acquisition_cost, report.currency)}, paid back in ${t.payback_months === null ? 'never (within 50 years)' : `${t.payback_months} months`}`,
+    t.acquisition_cost > 0
+      ? `  acquisition in the period ${moneyText(t.acquisition_cost, report.currency)}, paid back in ${t.payback_months === null ? 'never (within 50 years)' : `${t.payback_months} months`}`
+      : '  no acquisition cost in the period',
     '',
   ];
   if (report.segments) {
