@@ -64,7 +64,7 @@ export { fitBgNbd, BgNbdLikelihood, bgNbdExpectedTransactions, bgNbdProbabilityA
 export type { BgNbdParams, BgNbdFit, RfmSummary } from './lifetime/bg-nbd.js';
 export { fitGammaGamma, gammaGammaLogLikelihood, gammaGammaExpectedSpend } from './lifetime/gamma-gamma.js';
 export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './lifetime/gamma-gamma.js';
-export { readCohortFile, readSummaryFile, readTransactionLog, TIME_UNITS } from './lifetime/read-lifetime-files.js';
+export { readCohortFile, readTenureFile, readSummaryFile, readTransactionLog, TIME_UNITS } from './lifetime/read-lifetime-files.js';
 export type { TimeUnit, CustomerSummaries, TransactionLogSummaries } from './lifetime/read-lifetime-files.js';
 export { simulateBgNbd } from './lifetime/simulate-bg-nbd.js';
 

@@ -9,7 +9,7 @@ import type { Database } from '../store/database.js';
 import { bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
-import { readCohortFile, readSummaryFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
+import { readCohortFile, readSummaryFile, readTenureFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
 import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromCohort, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgObservations } from './sbg.js';
 
 export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
@@ -18,6 +18,7 @@ export const LIFETIME_MODELS: readonly LifetimeModelName[] = ['sbg', 'bgnbd', 'g
 /** Where the data comes from. */
 export type LifetimeSource =
   | { readonly kind: 'cohort'; readonly file: string; /** Fit on periods 0…n only; later rows are the holdout. */ readonly calibrationPeriods?: number }
+  | { readonly kind: 'tenures'; readonly file: string }
   | { readonly kind: 'summary'; readonly file: string }
   | { readonly kind: 'transactions'; readonly file: string; readonly calibrationEnd: string; readonly timeUnit: TimeUnit }
   | { readonly kind: 'project'; readonly project: Pick<Project, 'db' | 'model'>; readonly churnColumn?: string; readonly timeUnit?: TimeUnit };
@@ -40,18 +41,21 @@ async function prepare(db: Database, model: LifetimeModelName, source: LifetimeS
         if (!(n >= 1 && n < alive.length)) throw new TierwiseError({ code: 'usage', message: `--calibration-periods ${n}: the cohort has periods 0 to ${alive.length - 1}`, hint: `use 1 to ${alive.length - 1}` });
         return { sbg: { observations: sbgObservationsFromCohort(alive.slice(0, n + 1)), cohort: alive, calibrationPeriods: n } };
       }
+      case 'tenures':
+        return { sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) } };
       case 'project': {
         const { tenures } = await projectTenures(source.project, source.churnColumn ?? 'churned_on');
         return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
       }
       case 'summary':
       case 'transactions':
-        throw wrongSource(`a ${source.kind === 'summary' ? 'summary file' : 'transaction log'}`, 'give --cohort FILE (columns period,alive), or run it in a project whose customers have acquired_on and churned_on');
+        throw wrongSource(`a ${source.kind === 'summary' ? 'summary file' : 'transaction log'}`, 'give --cohort FILE (columns period,alive) or --tenures FILE (tenure,churned), or run it in a project whose customers have acquired_on and churned_on');
     }
   }
   switch (source.kind) {
     case 'cohort':
-      throw wrongSource('a cohort file', 'give --summary FILE or --transactions FILE with --calibration-end');
+    case 'tenures':
+      throw wrongSource(`a ${source.kind} file`, 'give --summary FILE or --transactions FILE with --calibration-end');
     case 'summary': {
       const s = await readSummaryFile(db, source.file, { needRfm: model === 'bgnbd', needSpend: model === 'gamma-gamma' });
       return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar, rowLocation: summaryLine(source.file) } };

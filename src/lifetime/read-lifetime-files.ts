@@ -128,6 +128,40 @@ export async function readCohortFile(db: Database, file: string): Promise<number
 }
 
 /**
+ * A tenure file, one row per customer: `tenure` (whole periods completed), `churned` (1/0,
+ * true/false, yes/no: left at the end of that period, or still active and censored there) and
+ * optionally `entered` (periods already completed when the customer was first observed).
+ */
+export async function readTenureFile(db: Database, file: string): Promise<{ tenure: number; churned: boolean; entered: number }[]> {
+  const columns = await stageFile(db, file, {
+    tenure: { names: ['tenure', 'periods', 'tenure_months'], required: true },
+    churned: { names: ['churned', 'lost', 'cancelled'], required: true },
+    entered: { names: ['entered', 'entered_at'], required: false },
+  });
+  const tenure = columns.tenure!;
+  const churned = columns.churned!;
+  const flag = sql`CASE lower(trim(${ident(churned)})) WHEN '1' THEN true WHEN 'true' THEN true WHEN 'yes' THEN true WHEN '0' THEN false WHEN 'false' THEN false WHEN 'no' THEN false END`;
+  const whole = (c: string) => sql`${number(c)} >= 0 AND ${number(c)} = floor(${number(c)})`;
+  await checkValues(db, file, [
+    { column: tenure, valid: whole(tenure), expected: 'a whole number of periods (0 or more)' },
+    { column: churned, valid: sql`${flag} IS NOT NULL`, expected: 'churned or not (1/0, true/false, yes/no)' },
+    ...(columns.entered ? [{ column: columns.entered, valid: sql`${whole(columns.entered)} AND ${number(columns.entered)} <= ${number(tenure)}`, expected: 'a whole number of periods, at most the tenure' }] : []),
+  ]);
+  const rows = await db.all<{ tenure: number; churned: boolean; entered: number }>(
+    sql`SELECT ${number(tenure)} AS tenure, ${flag} AS churned, ${columns.entered ? number(columns.entered) : sql`0`} AS entered FROM ${ident(STAGE)} ORDER BY rowid`,
+  );
+  const display = path.relative(process.cwd(), file) || file;
+  const problems: Problem[] = [];
+  rows.forEach((r, i) => {
+    if (r.churned && r.tenure <= r.entered) {
+      problems.push({ code: 'data_invalid', message: `a customer who churned must have a tenure above 0 and above entered (${r.tenure} ≤ ${r.entered})`, location: { file: display, line: i + 2, column: tenure } });
+    }
+  });
+  if (problems.length > 0) throw new TierwiseError(problems.slice(0, 20));
+  return rows;
+}
+
+/**
  * A customer summary file: `frequency,recency,T` (the lifetimes names) or `x,t_x,T` (the papers'),
  * optionally `monetary_value` / `zbar` and a `customer_id` / `id` column.
  */

@@ -42,6 +42,29 @@ describe('tierwise lifetime fit', () => {
     expect(threeFigures(fit.params.gamma)).toBe(15.4);
   });
 
+  it('fits sBG on customer tenures, right-censored, as on the cohort they make up', async () => {
+    // The regular cohort's first 7 years as 1,000 customers: those lost in year t churned at t,
+    // the 241 still there are censored at 7.
+    const alive = retentionCohorts().regular.slice(0, 8);
+    const lines = ['customer_id,tenure,churned'];
+    let id = 0;
+    for (let t = 1; t < alive.length; t++) for (let k = 0; k < alive[t - 1]! - alive[t]!; k++) lines.push(`c${++id},${t},1`);
+    for (let k = 0; k < alive[7]!; k++) lines.push(`c${++id},7,0`);
+    const file = path.join(dir, 'tenures.csv');
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const result = await runCli(['lifetime', 'fit', '--model', 'sbg', '--tenures', file, '--format', 'json']);
+    expect(result.code).toBe(0);
+    const fit = JSON.parse(result.stdout);
+    expect(fit.customers).toBe(1000);
+    expect(threeFigures(fit.params.alpha)).toBe(0.704);
+    expect(fit.log_likelihood).toBeCloseTo(-1680.3, 1);
+    const bad = path.join(dir, 'bad-tenures.csv');
+    await writeFile(bad, 'tenure,churned\n3,1\n2,maybe\n');
+    const error = await runCli(['lifetime', 'fit', '--model', 'sbg', '--tenures', bad]);
+    expect(error.code).toBe(1);
+    expect(error.stderr).toMatch(/bad-tenures\.csv:3 \(column churned\): churned "maybe" is not churned or not/);
+  });
+
   it('prints a table with the standard errors', async () => {
     const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--summary', CDNOW_SPEND]);
     expect(result.code).toBe(0);

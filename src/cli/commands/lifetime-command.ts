@@ -14,6 +14,7 @@ interface SourceOptions {
   model: LifetimeModelName;
   cohort?: string;
   calibrationPeriods?: number;
+  tenures?: string;
   summary?: string;
   transactions?: string;
   calibrationEnd?: string;
@@ -71,6 +72,7 @@ function withSourceOptions(command: Command): Command {
     .requiredOption('--model <model>', `${LIFETIME_MODELS.join(', ')}`, parseModel)
     .option('--cohort <file>', 'sbg: a cohort file with columns period,alive (period 0 = cohort size)')
     .option('--calibration-periods <n>', 'sbg with --cohort: fit on periods 0…n, keep the rest as a holdout', parsePositiveInteger('--calibration-periods'))
+    .option('--tenures <file>', 'sbg: one row per customer with tenure,churned[,entered] (whole periods; churned 1/0)')
     .option('--summary <file>', 'bgnbd / gamma-gamma: frequency,recency,T[,monetary_value] or x,t_x,T[,zbar] per customer')
     .option('--transactions <file>', 'bgnbd / gamma-gamma: a transaction log with customer_id,date,amount')
     .option('--calibration-end <date>', 'with --transactions: the last day of the calibration period (YYYY-MM-DD)', parseDate)
@@ -81,11 +83,12 @@ function withSourceOptions(command: Command): Command {
 
 /** Runs on the files given, in an in-memory DuckDB; without files, on the project. */
 async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (db: Database, source: LifetimeSource) => Promise<T>): Promise<T> {
-  const files = [options.cohort && '--cohort', options.summary && '--summary', options.transactions && '--transactions'].filter(Boolean);
+  const files = [options.cohort && '--cohort', options.tenures && '--tenures', options.summary && '--summary', options.transactions && '--transactions'].filter(Boolean);
   if (files.length > 1) throw usageError(`${files.join(' and ')}: give one data file`);
   if (options.transactions && !options.calibrationEnd) throw usageError('--transactions needs --calibration-end DATE', 'e.g. --calibration-end 1997-09-30: purchases after it are the holdout');
   let source: LifetimeSource | undefined;
   if (options.cohort) source = { kind: 'cohort', file: options.cohort, calibrationPeriods: options.calibrationPeriods };
+  else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
   else if (options.summary) source = { kind: 'summary', file: options.summary };
   else if (options.transactions) source = { kind: 'transactions', file: options.transactions, calibrationEnd: options.calibrationEnd!, timeUnit: options.timeUnit };
   if (!source) return withProject(globals, (project) => work(project.db, { kind: 'project', project, churnColumn: options.churnColumn, timeUnit: options.timeUnit }));
