@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { TierwiseError } from '../../src/errors.js';
 import { computeLifetimeMargin, type LifetimeMarginReport } from '../../src/lifetime/lifetime-margin.js';
-import { sbgSurvival, type SbgFit } from '../../src/lifetime/sbg.js';
+import { fitSbg, sbgObservationsFromTenures, sbgSurvival, type SbgFit } from '../../src/lifetime/sbg.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject, type Project } from '../../src/project.js';
-import { FIXTURES } from '../helpers/temp-project.js';
+import { FIXTURES, tempProject } from '../helpers/temp-project.js';
 
 const MONTH = 365.25 / 12;
 const DAY = 86_400_000;
@@ -114,6 +114,63 @@ describe('computeLifetimeMargin with sBG (a subscription project)', () => {
       expect(sum(members)).toBeCloseTo(segment.lifetime_margin, 4);
     }
     expect(new Set(report.segments!.map((s) => s.segment))).toEqual(new Set([...customersCsv.values()].map((c) => c.plan)));
+  });
+});
+
+describe('computeLifetimeMargin on the tiny fixture, by hand', () => {
+  // The tiny project (margins worked out in test/margin/margin.test.ts) with churn dates: B left on
+  // 2025-06-30 and E on 2025-09-15. Exports begin 2024-12-15 (the first transaction) and nobody
+  // churned before, so the list is left-truncated there. Months of 30.4375 days, to 2025-12-31:
+  //   A 2025-02-10, active: 324 days → 10 months completed (censored)
+  //   B 2025-02-20 → 2025-06-30: 130 days → churned in month 5
+  //   C 2024-06-01, active: 578 days → 18 months, first seen after 197 days → entered at 6
+  //   D 2025-03-05, active: 301 days → 9 months
+  //   E 2025-05-01 → 2025-09-15: 137 days → churned in month 5
+  it('fits sBG on the tenures worked out above and projects D at its own monthly rates', async () => {
+    const t = await tempProject('tiny');
+    try {
+      await t.write(
+        'data/customers.csv',
+        ['customer_id,acquired_on,channel,plan,employees,churned_on', 'A,2025-02-10,ads,pro,50,', 'B,2025-02-20,ads,basic,3,2025-06-30', 'C,2024-06-01,ads,basic,5,', 'D,2025-03-05,referral,pro,200,', 'E,2025-05-01,,basic,1,2025-09-15', ''].join('\n'),
+      );
+      const tiny = await openProject({ dir: t.dir, inMemory: true });
+      try {
+        const result = await computeLifetimeMargin(tiny, { discountRate: 0.1, horizonMonths: 36 });
+        const byHand = fitSbg(
+          sbgObservationsFromTenures([
+            { tenure: 10, churned: false },
+            { tenure: 5, churned: true },
+            { tenure: 18, churned: false, entered: 6 },
+            { tenure: 9, churned: false },
+            { tenure: 5, churned: true },
+          ]),
+        );
+        const fit = result.fit as SbgFit;
+        expect(fit.params.alpha).toBeCloseTo(byHand.params.alpha, 8);
+        expect(fit.log_likelihood).toBeCloseTo(byHand.log_likelihood, 8);
+        // D: revenue 3000, direct 260, serve 360 over 2025-03-05 … 12-31 (302 days = 9.922 months).
+        const d = result.customers.find((c) => c.customer_id === 'D')!;
+        const months = 302 / MONTH;
+        const monthlyDiscount = Math.pow(1.1, 1 / 12) - 1;
+        let expectedMonths = 0;
+        for (let k = 0; k < 36; k++) expectedMonths += sbgSurvival(fit.params, 10 + k) / sbgSurvival(fit.params, 9) / Math.pow(1 + monthlyDiscount, k);
+        expect(d.tenure_months).toBe(9);
+        expect(d.rate_basis).toBe('own');
+        expect(d.future_revenue).toBeCloseTo((3000 / months) * expectedMonths, 6);
+        expect(d.lifetime_margin).toBeCloseTo(((3000 - 260 - 360) / months) * expectedMonths, 6);
+        // D's acquisition cost of 270 is paid back in the month its expected margin first covers it.
+        expect(d.acquisition_cost).toBeCloseTo(270, 9);
+        const monthly = (3000 - 260 - 360) / months;
+        const payback = [1, 2, 3].find((m) => monthly * Array.from({ length: m }, (_, k) => sbgSurvival(fit.params, k)).reduce((a, b) => a + b, 0) >= 270);
+        expect(d.payback_months).toBe(payback);
+        // B and E have left: no future.
+        for (const id of ['B', 'E']) expect(result.customers.find((c) => c.customer_id === id)!.lifetime_margin).toBe(0);
+      } finally {
+        tiny.close();
+      }
+    } finally {
+      await t.remove();
+    }
   });
 });
 

@@ -91,6 +91,16 @@ describe('readSummaryFile', () => {
   });
 });
 
+describe('user text never becomes SQL', () => {
+  it('reads a file whose name and headers hold quotes and SQL', async () => {
+    const file = path.join(dir, `it's "odd"; DROP TABLE x.csv`);
+    await writeFile(file, 'x,t_x,T,"weird""; DROP TABLE customers; --"\n2,10,30,1\n0,0,25,2\n');
+    const s = await readSummaryFile(db, file, { needRfm: true, needSpend: false });
+    expect([...s.rfm.x]).toEqual([2, 0]);
+    expect([...s.rfm.T]).toEqual([30, 25]);
+  });
+});
+
 describe('readCohortFile', () => {
   it('reads period,alive in order', async () => {
     const file = path.join(dir, 'cohort.csv');

@@ -225,8 +225,9 @@ export function renderLifetimeMargin(report: LifetimeMarginReport, format: Outpu
     ];
     lines.push(renderTable(segmentColumns, report.segments), '');
   }
-  const shown = [...report.customers.slice(0, top), ...report.customers.slice(-Math.min(top, Math.max(0, report.customers.length - top)))];
-  lines.push(`the ${Math.min(top, report.customers.length)} highest and lowest lifetime margins:`, renderTable(customerColumns, shown));
+  const all = report.customers.length <= 2 * top;
+  const shown = all ? report.customers : [...report.customers.slice(0, top), ...report.customers.slice(-top)];
+  lines.push(all ? 'every customer, by lifetime margin:' : `the ${top} highest and the ${top} lowest lifetime margins:`, renderTable(customerColumns, shown));
   return lines.join('\n');
 }
 
