@@ -6,7 +6,7 @@
 import { TierwiseError, type SourceLocation } from '../errors.js';
 import type { Project } from '../project.js';
 import type { Database } from '../store/database.js';
-import { bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
+import { bgNbdExpectedTransactions, bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type BgNbdParams, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
 import { readCohortFile, readSummaryFile, readTenureFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
@@ -28,7 +28,13 @@ export type LifetimeFit = SbgFit | BgNbdFit | GammaGammaFit;
 /** The data a model was fitted on, kept for predictions. */
 interface PreparedData {
   sbg?: { observations: SbgObservations; cohort?: number[]; calibrationPeriods?: number };
-  customers?: { ids: string[]; rfm: RfmSummary; zbar?: Float64Array; holdout?: { length: number; transactions: Float64Array }; /** Where row i of a summary file is, for errors. */ rowLocation?: (i: number) => SourceLocation | undefined };
+  customers?: {
+    ids: string[];
+    rfm: RfmSummary;
+    zbar?: Float64Array;
+    holdout?: { length: number; transactions: Float64Array };
+    /** From a transaction log: repeat transactions per time unit, and the calibration end on that clock. */
+    tracking?: { repeats: number[]; calibrationLength: number }; /** Where row i of a summary file is, for errors. */ rowLocation?: (i: number) => SourceLocation | undefined };
 }
 
 async function prepare(db: Database, model: LifetimeModelName, source: LifetimeSource): Promise<PreparedData> {
@@ -62,7 +68,15 @@ async function prepare(db: Database, model: LifetimeModelName, source: LifetimeS
     }
     case 'transactions': {
       const s = await readTransactionLog(db, source.file, { calibrationEnd: source.calibrationEnd, timeUnit: source.timeUnit });
-      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar, holdout: s.holdoutLength > 0 ? { length: s.holdoutLength, transactions: s.holdoutTransactions } : undefined } };
+      return {
+        customers: {
+          ids: s.customerIds,
+          rfm: s.rfm,
+          zbar: s.zbar,
+          holdout: s.holdoutLength > 0 ? { length: s.holdoutLength, transactions: s.holdoutTransactions } : undefined,
+          tracking: { repeats: s.repeatsByPeriod, calibrationLength: s.calibrationLength },
+        },
+      };
     }
     case 'project': {
       const s = await projectPurchaseSummaries(source.project, source.timeUnit ?? 'week');
@@ -120,6 +134,12 @@ export interface BgNbdPrediction {
   /** The papers' holdout check: mean expected vs actual transactions by calibration frequency (7+ pooled). */
   by_frequency: { frequency: string; customers: number; expected_mean: number; actual_mean: number | null }[];
   customers: { customer_id: string; frequency: number; recency: number; T: number; p_alive: number; expected_transactions: number; actual_transactions: number | null }[];
+  /**
+   * From a transaction log, the papers' tracking of cumulative repeat transactions per time unit
+   * from the earliest first purchase, calibration and holdout: expected Σ_i E[X(t − s_i)] (s_i the
+   * customer's first purchase on that clock) against actual.
+   */
+  tracking?: { period: number; expected_cumulative: number; actual_cumulative: number; holdout: boolean }[];
 }
 
 export interface GammaGammaPrediction {
@@ -173,6 +193,7 @@ export async function predictLifetime(db: Database, model: LifetimeModelName, so
         by_frequency: [...classes.entries()]
           .sort((a, b) => a[0] - b[0])
           .map(([x, e]) => ({ frequency: x === 7 ? '7+' : String(x), customers: e.customers, expected_mean: e.expected / e.customers, actual_mean: actual ? e.actual / e.customers : null })),
+        ...(c.tracking ? { tracking: trackRepeats(fit.params, c.rfm, c.tracking) } : {}),
         customers: c.ids.map((id, i) => ({
           customer_id: id,
           frequency: c.rfm.x[i]!,
@@ -193,4 +214,27 @@ export async function predictLifetime(db: Database, model: LifetimeModelName, so
       };
     }
   }
+}
+
+/**
+ * Expected vs actual cumulative repeat transactions at the end of each time unit. Customers are
+ * grouped by first-purchase time (few distinct values: a day each), so each E[X(t)] is computed
+ * once per group and unit.
+ */
+function trackRepeats(params: BgNbdParams, rfm: RfmSummary, tracking: { repeats: number[]; calibrationLength: number }): NonNullable<BgNbdPrediction['tracking']> {
+  const starts = new Map<number, number>();
+  for (let i = 0; i < rfm.T.length; i++) {
+    // s_i = calibration length − T_i, rounded to the millionth so customers of one day share a group.
+    const s = Math.round((tracking.calibrationLength - rfm.T[i]!) * 1e6) / 1e6;
+    starts.set(s, (starts.get(s) ?? 0) + 1);
+  }
+  let actual = 0;
+  return tracking.repeats.map((repeats, k) => {
+    actual += repeats;
+    const t = k + 1;
+    let expected = 0;
+    for (const [s, count] of starts) if (t > s) expected += count * bgNbdExpectedTransactions(params, t - s);
+    // The unit that holds the calibration's last day still counts as calibration.
+    return { period: t, expected_cumulative: expected, actual_cumulative: actual, holdout: t > Math.ceil(tracking.calibrationLength - 1e-9) };
+  });
 }

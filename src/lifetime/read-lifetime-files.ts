@@ -34,6 +34,13 @@ export interface TransactionLogSummaries extends CustomerSummaries {
   readonly holdoutLength: number;
   /** Repeat transactions (same-day merged) after the calibration end, per customer. */
   readonly holdoutTransactions: Float64Array;
+  /**
+   * Repeat transactions (same-day merged) in each time unit counted from the earliest first
+   * purchase: `[k]` covers [k, k + 1) units — the papers' weekly tracking of repeat sales.
+   */
+  readonly repeatsByPeriod: number[];
+  /** How far after the earliest first purchase the calibration ends, in time units. */
+  readonly calibrationLength: number;
 }
 
 const STAGE = 'tw_lifetime_file';
@@ -219,6 +226,7 @@ export async function readTransactionLog(db: Database, file: string, options: { 
   const amount = columns.amount ? number(columns.amount) : sql`0`;
   const purchases = sql`SELECT ${convertValue(ident(id), 'id')} AS id, ${date} AS day, ${amount} AS amount FROM ${ident(STAGE)}`;
   const rows = await summarizePurchases(db, purchases, options);
+  const tracking = await repeatsByPeriod(db, purchases, options);
   const last = await db.one<{ last_date: string | null }>(sql`SELECT CAST(max(${date}) AS VARCHAR) AS last_date FROM ${ident(STAGE)}`);
   const display = path.relative(process.cwd(), file) || file;
   if (rows.length === 0) {
@@ -235,6 +243,8 @@ export async function readTransactionLog(db: Database, file: string, options: { 
     lastDate,
     holdoutLength: holdoutDays / DAYS_PER_UNIT[options.timeUnit],
     holdoutTransactions: Float64Array.from(rows, (r) => r.holdout),
+    repeatsByPeriod: tracking.repeats,
+    calibrationLength: tracking.calibrationLength,
   };
 }
 
@@ -263,4 +273,30 @@ export async function summarizePurchases(
     FROM days JOIN firsts USING (id)
     WHERE first_day <= ${end}
     GROUP BY id, first_day ORDER BY id`);
+}
+
+/**
+ * Repeat transactions per time unit from the earliest first purchase (customers first seen after
+ * the calibration end left out), and where the calibration end falls on that clock.
+ */
+async function repeatsByPeriod(
+  db: Database,
+  purchases: Sql,
+  options: { calibrationEnd: string; timeUnit: TimeUnit },
+): Promise<{ repeats: number[]; calibrationLength: number }> {
+  const end = sql`CAST(${options.calibrationEnd} AS DATE)`;
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const rows = await db.all<{ k: number; repeats: number; calibration_length: number }>(sql`
+    WITH days AS (SELECT DISTINCT id, day FROM (${purchases})),
+    firsts AS (SELECT id, min(day) AS first_day FROM days GROUP BY id HAVING min(day) <= ${end}),
+    origin AS (SELECT min(first_day) AS day FROM firsts)
+    SELECT CAST(floor(date_diff('day', origin.day, d.day) / ${unit}) AS INTEGER) AS k, count(*) AS repeats,
+      any_value(date_diff('day', origin.day, ${end}) / ${unit}) AS calibration_length
+    FROM days d JOIN firsts f USING (id), origin
+    WHERE d.day > f.first_day
+    GROUP BY k ORDER BY k`);
+  const last = rows.reduce((m, r) => Math.max(m, r.k), -1);
+  const repeats = new Array<number>(last + 1).fill(0);
+  for (const r of rows) repeats[r.k] = r.repeats;
+  return { repeats, calibrationLength: rows[0]?.calibration_length ?? 0 };
 }

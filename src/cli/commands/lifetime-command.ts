@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { Database } from '../../store/database.js';
-import { fitLifetimeModel, LIFETIME_MODELS, predictLifetime, type LifetimeFit, type LifetimeModelName, type LifetimePrediction, type LifetimeSource } from '../../lifetime/fit-lifetime-model.js';
+import { fitLifetimeModel, LIFETIME_MODELS, predictLifetime, type BgNbdPrediction, type LifetimeFit, type LifetimeModelName, type LifetimePrediction, type LifetimeSource } from '../../lifetime/fit-lifetime-model.js';
 import { computeLifetimeMargin, type CustomerLifetimeMargin, type LifetimeMarginModel, type LifetimeMarginReport, type SegmentLifetimeMargin } from '../../lifetime/lifetime-margin.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
 import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
@@ -166,6 +166,7 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
         fitHeadline(prediction.fit),
         `r ${p.r.toFixed(3)}, alpha ${p.alpha.toFixed(3)}, a ${p.a.toFixed(3)}, b ${p.b.toFixed(3)}`,
         `expected repeat transactions in the next ${prediction.horizon} time units: ${t.expected_transactions.toFixed(1)}` + (t.actual_transactions === null ? '' : ` (actual ${formatCount(t.actual_transactions)})`),
+        ...trackingLines(prediction.tracking),
         '',
         renderTable(classColumns, prediction.by_frequency),
       ].join('\n');
@@ -232,6 +233,15 @@ export function renderLifetimeMargin(report: LifetimeMarginReport, format: Outpu
 }
 
 const moneyText = formatMoney;
+
+/** Cumulative repeat transactions, expected vs actual, at the calibration end and the data's end. */
+function trackingLines(tracking: BgNbdPrediction['tracking']): string[] {
+  if (!tracking || tracking.length === 0) return [];
+  const calibrationEnd = [...tracking].reverse().find((p) => !p.holdout);
+  const last = tracking[tracking.length - 1]!;
+  const line = (label: string, p: (typeof tracking)[number]) => `  ${label} (unit ${p.period}): expected ${p.expected_cumulative.toFixed(1)}, actual ${formatCount(p.actual_cumulative)}`;
+  return ['cumulative repeat transactions since the first customer’s first purchase:', ...(calibrationEnd ? [line('at the calibration end', calibrationEnd)] : []), line('at the end of the data', last)];
+}
 
 function parseModel(value: string): LifetimeModelName {
   if ((LIFETIME_MODELS as readonly string[]).includes(value)) return value as LifetimeModelName;
