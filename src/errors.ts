@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'customer_not_found'
   | 'usage'
   | 'project_exists'
-  | 'database_busy';
+  | 'database_busy'
+  | 'fit_failed';
 
 export interface Problem {
   readonly code: ErrorCode;

@@ -12,6 +12,7 @@ import { registerDemoCommand } from './commands/demo-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
+import { registerLifetimeCommand } from './commands/lifetime-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerProspectsCommand } from './commands/prospects-command.js';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerChartCommand(program, globals);
   registerReportCommand(program, globals);
   registerServeCommand(program, globals);
+  registerLifetimeCommand(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

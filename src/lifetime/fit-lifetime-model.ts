@@ -1,0 +1,240 @@
+/**
+ * One entry for fitting and predicting with any lifetime model from any source: a cohort file,
+ * a summary file, a transaction log, or an opened project. The CLI's `tierwise lifetime fit` and
+ * `predict` are thin shells over these two functions.
+ */
+import { TierwiseError, type SourceLocation } from '../errors.js';
+import type { Project } from '../project.js';
+import type { Database } from '../store/database.js';
+import { bgNbdExpectedTransactions, bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type BgNbdParams, type RfmSummary } from './bg-nbd.js';
+import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
+import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
+import { readCohortFile, readSummaryFile, readTenureFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
+import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromCohort, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgObservations } from './sbg.js';
+
+export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
+export const LIFETIME_MODELS: readonly LifetimeModelName[] = ['sbg', 'bgnbd', 'gamma-gamma'];
+
+/** Where the data comes from. */
+export type LifetimeSource =
+  | { readonly kind: 'cohort'; readonly file: string; /** Fit on periods 0…n only; later rows are the holdout. */ readonly calibrationPeriods?: number }
+  | { readonly kind: 'tenures'; readonly file: string }
+  | { readonly kind: 'summary'; readonly file: string }
+  | { readonly kind: 'transactions'; readonly file: string; readonly calibrationEnd: string; readonly timeUnit: TimeUnit }
+  | { readonly kind: 'project'; readonly project: Pick<Project, 'db' | 'model'>; readonly churnColumn?: string; readonly timeUnit?: TimeUnit };
+
+export type LifetimeFit = SbgFit | BgNbdFit | GammaGammaFit;
+
+/** The data a model was fitted on, kept for predictions. */
+interface PreparedData {
+  sbg?: { observations: SbgObservations; cohort?: number[]; calibrationPeriods?: number };
+  customers?: {
+    ids: string[];
+    rfm: RfmSummary;
+    zbar?: Float64Array;
+    holdout?: { length: number; transactions: Float64Array };
+    /** From a transaction log: repeat transactions per time unit, and the calibration end on that clock. */
+    tracking?: { repeats: number[]; calibrationLength: number }; /** Where row i of a summary file is, for errors. */ rowLocation?: (i: number) => SourceLocation | undefined };
+}
+
+async function prepare(db: Database, model: LifetimeModelName, source: LifetimeSource): Promise<PreparedData> {
+  const wrongSource = (what: string, hint: string) => new TierwiseError({ code: 'usage', message: `--model ${model} cannot be fitted from ${what}`, hint });
+  if (model === 'sbg') {
+    switch (source.kind) {
+      case 'cohort': {
+        const alive = await readCohortFile(db, source.file);
+        const n = source.calibrationPeriods ?? alive.length - 1;
+        if (!(n >= 1 && n < alive.length)) throw new TierwiseError({ code: 'usage', message: `--calibration-periods ${n}: the cohort has periods 0 to ${alive.length - 1}`, hint: `use 1 to ${alive.length - 1}` });
+        return { sbg: { observations: sbgObservationsFromCohort(alive.slice(0, n + 1)), cohort: alive, calibrationPeriods: n } };
+      }
+      case 'tenures':
+        return { sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) } };
+      case 'project': {
+        const { tenures } = await projectTenures(source.project, source.churnColumn ?? 'churned_on');
+        return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
+      }
+      case 'summary':
+      case 'transactions':
+        throw wrongSource(`a ${source.kind === 'summary' ? 'summary file' : 'transaction log'}`, 'give --cohort FILE (columns period,alive) or --tenures FILE (tenure,churned), or run it in a project whose customers have acquired_on and churned_on');
+    }
+  }
+  switch (source.kind) {
+    case 'cohort':
+    case 'tenures':
+      throw wrongSource(`a ${source.kind} file`, 'give --summary FILE or --transactions FILE with --calibration-end');
+    case 'summary': {
+      const s = await readSummaryFile(db, source.file, { needRfm: model === 'bgnbd', needSpend: model === 'gamma-gamma' });
+      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar, rowLocation: summaryLine(source.file) } };
+    }
+    case 'transactions': {
+      const s = await readTransactionLog(db, source.file, { calibrationEnd: source.calibrationEnd, timeUnit: source.timeUnit });
+      return {
+        customers: {
+          ids: s.customerIds,
+          rfm: s.rfm,
+          zbar: s.zbar,
+          holdout: s.holdoutLength > 0 ? { length: s.holdoutLength, transactions: s.holdoutTransactions } : undefined,
+          tracking: { repeats: s.repeatsByPeriod, calibrationLength: s.calibrationLength },
+        },
+      };
+    }
+    case 'project': {
+      const s = await projectPurchaseSummaries(source.project, source.timeUnit ?? 'week');
+      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar } };
+    }
+  }
+}
+
+function fitPrepared(model: LifetimeModelName, data: PreparedData): LifetimeFit {
+  switch (model) {
+    case 'sbg':
+      return fitSbg(data.sbg!.observations);
+    case 'bgnbd': {
+      const c = data.customers!;
+      checkRfmSummary(c.rfm, c.rowLocation);
+      return fitBgNbd(c.rfm);
+    }
+    case 'gamma-gamma': {
+      const c = data.customers!;
+      return fitGammaGamma({ x: c.rfm.x, zbar: c.zbar! }, c.rowLocation);
+    }
+  }
+}
+
+/**
+ * Fits a lifetime model by maximum likelihood. `db` is any DuckDB (an in-memory one for files;
+ * the project's for a project). Throws `TierwiseError` for unreadable data or a failed fit.
+ */
+export async function fitLifetimeModel(db: Database, model: LifetimeModelName, source: LifetimeSource): Promise<LifetimeFit> {
+  return fitPrepared(model, await prepare(db, model, source));
+}
+
+export interface PredictOptions {
+  /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd: time units ahead (default: the holdout length, else 52). */
+  readonly horizon?: number;
+  /** sbg: discount rate per period for DERL (default 0.1). */
+  readonly discountRate?: number;
+}
+
+export interface SbgPrediction {
+  model: 'sbg';
+  fit: SbgFit;
+  discount_rate: number;
+  /** Discounted expected residual lifetime of a new customer (about to make its first renewal), in periods. */
+  derl: number;
+  periods: { period: number; survival: number; retention: number | null; expected_alive: number | null; actual_alive: number | null; holdout: boolean }[];
+}
+
+export interface BgNbdPrediction {
+  model: 'bgnbd';
+  fit: BgNbdFit;
+  /** Time units ahead the expectations cover. */
+  horizon: number;
+  totals: { customers: number; expected_transactions: number; actual_transactions: number | null };
+  /** The papers' holdout check: mean expected vs actual transactions by calibration frequency (7+ pooled). */
+  by_frequency: { frequency: string; customers: number; expected_mean: number; actual_mean: number | null }[];
+  customers: { customer_id: string; frequency: number; recency: number; T: number; p_alive: number; expected_transactions: number; actual_transactions: number | null }[];
+  /**
+   * From a transaction log, the papers' tracking of cumulative repeat transactions per time unit
+   * from the earliest first purchase, calibration and holdout: expected Σ_i E[X(t − s_i)] (s_i the
+   * customer's first purchase on that clock) against actual.
+   */
+  tracking?: { period: number; expected_cumulative: number; actual_cumulative: number; holdout: boolean }[];
+}
+
+export interface GammaGammaPrediction {
+  model: 'gamma-gamma';
+  fit: GammaGammaFit;
+  customers: { customer_id: string; frequency: number; monetary_value: number; expected_spend: number }[];
+}
+
+export type LifetimePrediction = SbgPrediction | BgNbdPrediction | GammaGammaPrediction;
+
+/** Fits, then predicts: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma). */
+export async function predictLifetime(db: Database, model: LifetimeModelName, source: LifetimeSource, options: PredictOptions = {}): Promise<LifetimePrediction> {
+  const data = await prepare(db, model, source);
+  const fit = fitPrepared(model, data);
+  switch (fit.model) {
+    case 'sbg': {
+      const { cohort, calibrationPeriods } = data.sbg!;
+      const size = cohort?.[0] ?? null;
+      const last = Math.max(options.horizon ?? 12, cohort ? cohort.length - 1 : 0);
+      const discountRate = options.discountRate ?? 0.1;
+      const periods = Array.from({ length: last + 1 }, (_, t) => ({
+        period: t,
+        survival: sbgSurvival(fit.params, t),
+        retention: t === 0 ? null : sbgRetention(fit.params, t),
+        expected_alive: size === null ? null : size * sbgSurvival(fit.params, t),
+        actual_alive: cohort?.[t] ?? null,
+        holdout: calibrationPeriods !== undefined && t > calibrationPeriods,
+      }));
+      return { model: 'sbg', fit, discount_rate: discountRate, derl: sbgDiscountedResidualLifetime(fit.params, { discountRate }), periods };
+    }
+    case 'bgnbd': {
+      const c = data.customers!;
+      const horizon = options.horizon ?? c.holdout?.length ?? 52;
+      const expected = predictBgNbdTransactions(fit.params, c.rfm, horizon);
+      // Actuals only mean something when the holdout in the data is the horizon asked for.
+      const actual = c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9 ? c.holdout.transactions : undefined;
+      const classes = new Map<number, { customers: number; expected: number; actual: number }>();
+      for (let i = 0; i < expected.length; i++) {
+        const key = Math.min(c.rfm.x[i]!, 7);
+        const entry = classes.get(key) ?? { customers: 0, expected: 0, actual: 0 };
+        entry.customers++;
+        entry.expected += expected[i]!;
+        entry.actual += actual ? actual[i]! : 0;
+        classes.set(key, entry);
+      }
+      return {
+        model: 'bgnbd',
+        fit,
+        horizon,
+        totals: { customers: expected.length, expected_transactions: expected.reduce((s, v) => s + v, 0), actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null },
+        by_frequency: [...classes.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([x, e]) => ({ frequency: x === 7 ? '7+' : String(x), customers: e.customers, expected_mean: e.expected / e.customers, actual_mean: actual ? e.actual / e.customers : null })),
+        ...(c.tracking ? { tracking: trackRepeats(fit.params, c.rfm, c.tracking) } : {}),
+        customers: c.ids.map((id, i) => ({
+          customer_id: id,
+          frequency: c.rfm.x[i]!,
+          recency: c.rfm.tx[i]!,
+          T: c.rfm.T[i]!,
+          p_alive: bgNbdProbabilityAlive(fit.params, c.rfm.x[i]!, c.rfm.tx[i]!, c.rfm.T[i]!),
+          expected_transactions: expected[i]!,
+          actual_transactions: actual ? actual[i]! : null,
+        })),
+      };
+    }
+    case 'gamma-gamma': {
+      const c = data.customers!;
+      return {
+        model: 'gamma-gamma',
+        fit,
+        customers: c.ids.map((id, i) => ({ customer_id: id, frequency: c.rfm.x[i]!, monetary_value: c.zbar![i]!, expected_spend: gammaGammaExpectedSpend(fit.params, c.rfm.x[i]!, c.zbar![i]!) })),
+      };
+    }
+  }
+}
+
+/**
+ * Expected vs actual cumulative repeat transactions at the end of each time unit. Customers are
+ * grouped by first-purchase time (few distinct values: a day each), so each E[X(t)] is computed
+ * once per group and unit.
+ */
+function trackRepeats(params: BgNbdParams, rfm: RfmSummary, tracking: { repeats: number[]; calibrationLength: number }): NonNullable<BgNbdPrediction['tracking']> {
+  const starts = new Map<number, number>();
+  for (let i = 0; i < rfm.T.length; i++) {
+    // s_i = calibration length − T_i, rounded to the millionth so customers of one day share a group.
+    const s = Math.round((tracking.calibrationLength - rfm.T[i]!) * 1e6) / 1e6;
+    starts.set(s, (starts.get(s) ?? 0) + 1);
+  }
+  let actual = 0;
+  return tracking.repeats.map((repeats, k) => {
+    actual += repeats;
+    const t = k + 1;
+    let expected = 0;
+    for (const [s, count] of starts) if (t > s) expected += count * bgNbdExpectedTransactions(params, t - s);
+    // The unit that holds the calibration's last day still counts as calibration.
+    return { period: t, expected_cumulative: expected, actual_cumulative: actual, holdout: t > Math.ceil(tracking.calibrationLength - 1e-9) };
+  });
+}
