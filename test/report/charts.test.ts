@@ -8,6 +8,7 @@ import { computeMarginDistribution } from '../../src/analysis/margin-distributio
 import { chartProject } from '../../src/charts/chart-project.js';
 import { formatAxisMoney, niceScale, niceStep } from '../../src/charts/chart-style.js';
 import { samplePoints } from '../../src/charts/matrix-chart.js';
+import { rasterizeChart, renderChartSvg } from '../../src/charts/render-chart.js';
 import { WHALE_GRID } from '../../src/charts/whale-chart.js';
 import { openProject, type Project } from '../../src/project.js';
 import { FIXTURES } from '../helpers/temp-project.js';
@@ -62,6 +63,16 @@ describe('the whale chart', () => {
       expect(x).toBeCloseTo(expected[i]![0]!, 0);
       expect(y).toBeCloseTo(expected[i]![1]!, 0);
     });
+  });
+
+  it('draws text in the PNG (a font was found)', () => {
+    // A chart with nothing but a title: every dark pixel is a glyph. Without a font resvg draws
+    // no text at all and the image stays white.
+    const svg = renderChartSvg({ title: { text: 'Whale curve', left: 'center', top: 10, textStyle: { fontSize: 24, color: '#000000' } } }, { width: 300, height: 60 });
+    const { pixels, width, height } = rasterizeChart(svg);
+    let dark = 0;
+    for (let i = 0; i < width * height; i++) if (pixels[i * 4]! < 128 && pixels[i * 4 + 3]! > 0) dark++;
+    expect(dark).toBeGreaterThan(100);
   });
 
   it('renders a PNG of the requested size', async () => {
