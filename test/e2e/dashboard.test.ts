@@ -20,6 +20,7 @@ import { formatMoney } from '../../src/format.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject, type Project } from '../../src/project.js';
+import { renderReport } from '../../src/report/render-report.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
 
@@ -145,6 +146,24 @@ describe('the dashboard in Chromium', () => {
       ['other', '0', '$0.00', '$0.00', '$0.00'],
     ]);
     await shot('segments');
+  });
+});
+
+describe('the HTML report in Chromium', () => {
+  it('prints one section per A4 page', async () => {
+    requirePrerequisites();
+    const report = await renderReport(tiny.project);
+    const printing = await browser.newPage();
+    try {
+      await printing.setContent(report.html);
+      const pdf = await printing.pdf({ format: 'A4' });
+      // Six sections (headline, whale, matrix, distribution, segments, loss-makers), each starting a page and fitting on it.
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
+      expect(report.sections).toHaveLength(6);
+      expect(pages).toHaveLength(6);
+    } finally {
+      await printing.close();
+    }
   });
 });
 
