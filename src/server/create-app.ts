@@ -16,6 +16,7 @@ import { TierwiseError, type ErrorCode } from '../errors.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import type { Project } from '../project.js';
+import { renderReport } from '../report/render-report.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type { ApiError, MatrixSummary, Overview } from './api-types.js';
@@ -125,6 +126,11 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     const { width, height, segmentation } = parse(schema.chartQuery, c.req.query());
     const svg = await queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml' });
+  });
+  app.get('/api/report.html', async (c) => {
+    parse(schema.reportQuery, c.req.query());
+    const report = await queue.run(() => renderReport(project));
+    return c.body(report.html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': 'attachment; filename="report.html"' });
   });
   app.all('/api/*', (c) => c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404));
 

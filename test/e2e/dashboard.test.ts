@@ -9,7 +9,7 @@
  * message saying so — it never skips.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +132,16 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=waterfall-margin]');
     // C: revenue 100 − direct 4 − serve 60 = 36.
     expect(await text('[data-testid=waterfall-margin]')).toBe('$36.00');
+  });
+
+  it('downloads the HTML report from the header', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/overview`);
+    await page.waitForSelector('[data-testid=total-margin]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    expect(download.suggestedFilename()).toBe('report.html');
+    const saved = await readFile(await download.path(), 'utf8');
+    expect(saved).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
   });
 
   it('shows each segment’s margin', async () => {
