@@ -46,7 +46,7 @@ describe('the whale chart', () => {
     const texts = svgTexts(await chartProject(tiny, 'whale', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['0%', '20%', '40%', '60%', '80%', '100%', '$0', '$1,000', '$2,000', '$3,000', '$4,000']));
     // Peak after 4 of 5 customers: 2110 + 944 + 36 + 14.6 = 3104.6, 3104.6 ÷ 2535.1 = 122.5%.
-    expect(texts).toContain('peak: the top 80% of customers (4) earn $3,104.60 (122.5% of total margin)');
+    expect(texts).toContain('peak: the top 80.0% of customers (4) earn $3,104.60 (122.5% of total margin)');
     expect(texts).toContain('total margin $2,535.10');
   });
 
