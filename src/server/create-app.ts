@@ -36,6 +36,9 @@ export interface AppOptions {
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
 const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not_found: 404 };
 
+/** Charts kept, by kind, size and segmentation. */
+const CHART_CACHE_SIZE = 32;
+
 /** Builds the app. Computes the margins once first, so the customers table is ready. */
 export async function createApp(project: Pick<Project, 'db' | 'model'>, options: AppOptions = {}): Promise<Hono> {
   const queue = new SerialQueue();
@@ -67,6 +70,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(project));
+  const charts = new Map<string, Promise<string>>();
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -124,8 +128,16 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
     const { width, height, segmentation } = parse(schema.chartQuery, c.req.query());
-    const svg = await queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
-    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml' });
+    const key = JSON.stringify([kind, width, height, segmentation]);
+    let svg = charts.get(key);
+    if (svg === undefined) {
+      svg = queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
+      // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
+      charts.set(key, svg);
+      if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
+      svg.catch(() => charts.delete(key));
+    }
+    return c.body(await svg, 200, { 'Content-Type': 'image/svg+xml' });
   });
   app.get('/api/report.html', async (c) => {
     parse(schema.reportQuery, c.req.query());
