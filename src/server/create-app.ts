@@ -71,6 +71,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   const matrix = once(() => computeProfitabilityMatrix(project));
   const charts = new Map<string, Promise<string>>();
+  const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -123,7 +124,15 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   app.get('/api/segments', async (c) => {
     const { segmentation } = parse(schema.segmentsQuery, c.req.query());
-    return c.json(await queue.run(() => computeSegments(project, { segmentation })));
+    // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
+    const name = segmentation ?? project.model.segmentations[0]?.name ?? '';
+    let report = segmentReports.get(name);
+    if (report === undefined) {
+      report = queue.run(() => computeSegments(project, { segmentation }));
+      if (project.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
+      report.catch(() => segmentReports.delete(name));
+    }
+    return c.json(await report);
   });
   app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
