@@ -34,6 +34,11 @@ const DEJAVU_SANS = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
 /** Rasterises an SVG chart to a PNG of the SVG's own size (× `scale` for print resolution). */
 export function renderChartPng(svg: string, scale = 1): Buffer {
+  return rasterizeChart(svg, scale).asPng();
+}
+
+/** The chart's pixels (RGBA, row by row), as the PNG holds them. */
+export function rasterizeChart(svg: string, scale = 1): { pixels: Buffer; width: number; height: number; asPng(): Buffer } {
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },
@@ -44,5 +49,5 @@ export function renderChartPng(svg: string, scale = 1): Buffer {
       sansSerifFamily: 'DejaVu Sans',
     },
   });
-  return resvg.render().asPng();
+  return resvg.render();
 }

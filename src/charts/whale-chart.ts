@@ -19,7 +19,7 @@ export function whaleChartOption(curve: WhaleCurve): EChartsOption {
   return {
     title: {
       text: 'Whale curve: cumulative margin by customers ranked from most to least profitable',
-      subtext: `peak: the top ${formatAxisPercent(peak.customers_share)} of customers (${peak.rank}) earn ${formatMoney(peak.cumulative_margin, curve.currency)}${share}`,
+      subtext: `peak: the top ${(peak.customers_share * 100).toFixed(1)}% of customers (${peak.rank}) earn ${formatMoney(peak.cumulative_margin, curve.currency)}${share}`,
       left: 'center',
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 14, color: COLORS.text },

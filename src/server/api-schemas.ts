@@ -30,3 +30,5 @@ export const chartQuery = z.strictObject({
   height: z.coerce.number().int().min(150).max(4000).default(520),
   segmentation: z.string().max(200).optional(),
 });
+
+export const reportQuery = z.strictObject({});

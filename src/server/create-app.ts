@@ -16,6 +16,7 @@ import { TierwiseError, type ErrorCode } from '../errors.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import type { Project } from '../project.js';
+import { renderReport } from '../report/render-report.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type { ApiError, MatrixSummary, Overview } from './api-types.js';
@@ -34,6 +35,9 @@ export interface AppOptions {
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
 const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not_found: 404 };
+
+/** Charts kept, by kind, size and segmentation. */
+const CHART_CACHE_SIZE = 32;
 
 /** Builds the app. Computes the margins once first, so the customers table is ready. */
 export async function createApp(project: Pick<Project, 'db' | 'model'>, options: AppOptions = {}): Promise<Hono> {
@@ -66,6 +70,8 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(project));
+  const charts = new Map<string, Promise<string>>();
+  const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -118,13 +124,34 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   app.get('/api/segments', async (c) => {
     const { segmentation } = parse(schema.segmentsQuery, c.req.query());
-    return c.json(await queue.run(() => computeSegments(project, { segmentation })));
+    // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
+    const name = segmentation ?? project.model.segmentations[0]?.name ?? '';
+    let report = segmentReports.get(name);
+    if (report === undefined) {
+      report = queue.run(() => computeSegments(project, { segmentation }));
+      if (project.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
+      report.catch(() => segmentReports.delete(name));
+    }
+    return c.json(await report);
   });
   app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
     const { width, height, segmentation } = parse(schema.chartQuery, c.req.query());
-    const svg = await queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
-    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml' });
+    const key = JSON.stringify([kind, width, height, segmentation]);
+    let svg = charts.get(key);
+    if (svg === undefined) {
+      svg = queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
+      // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
+      charts.set(key, svg);
+      if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
+      svg.catch(() => charts.delete(key));
+    }
+    return c.body(await svg, 200, { 'Content-Type': 'image/svg+xml' });
+  });
+  app.get('/api/report.html', async (c) => {
+    parse(schema.reportQuery, c.req.query());
+    const report = await queue.run(() => renderReport(project));
+    return c.body(report.html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': 'attachment; filename="report.html"' });
   });
   app.all('/api/*', (c) => c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404));
 

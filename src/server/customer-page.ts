@@ -29,13 +29,9 @@ export async function snapshotMargins(db: Database, marginTable: string): Promis
     FROM ${ident(marginTable)}`);
 }
 
-/** `%`, `_` and `\` in a search are literal characters, not LIKE wildcards. */
-function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 export async function pageCustomers(db: Database, query: CustomerPageQuery): Promise<CustomerPage> {
-  const where = query.search === '' ? raw('') : sql`WHERE customer_id ILIKE ${likePattern(query.search)} ESCAPE '\\'`;
+  // A plain substring test: no wildcards to escape, and much faster in DuckDB than ILIKE … ESCAPE.
+  const where = query.search === '' ? raw('') : sql`WHERE contains(lower(customer_id), ${query.search.toLowerCase()})`;
   const counted = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${ident(SERVE_MARGIN_TABLE)} ${where}`);
   const direction = raw(query.order === 'desc' ? 'DESC' : 'ASC');
   const customers = await db.all<CustomerRow & Record<string, unknown>>(sql`

@@ -9,7 +9,7 @@
  * message saying so — it never skips.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { formatMoney } from '../../src/format.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject, type Project } from '../../src/project.js';
+import { renderReport } from '../../src/report/render-report.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
 
@@ -133,6 +134,16 @@ describe('the dashboard in Chromium', () => {
     expect(await text('[data-testid=waterfall-margin]')).toBe('$36.00');
   });
 
+  it('downloads the HTML report from the header', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/overview`);
+    await page.waitForSelector('[data-testid=total-margin]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    expect(download.suggestedFilename()).toBe('report.html');
+    const saved = await readFile(await download.path(), 'utf8');
+    expect(saved).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
+  });
+
   it('shows each segment’s margin', async () => {
     requirePrerequisites();
     await page.goto(`${tiny.server.url}#/segments`);
@@ -145,6 +156,24 @@ describe('the dashboard in Chromium', () => {
       ['other', '0', '$0.00', '$0.00', '$0.00'],
     ]);
     await shot('segments');
+  });
+});
+
+describe('the HTML report in Chromium', () => {
+  it('prints one section per A4 page', async () => {
+    requirePrerequisites();
+    const report = await renderReport(tiny.project);
+    const printing = await browser.newPage();
+    try {
+      await printing.setContent(report.html);
+      const pdf = await printing.pdf({ format: 'A4' });
+      // Six sections (headline, whale, matrix, distribution, segments, loss-makers), each starting a page and fitting on it.
+      const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
+      expect(report.sections).toHaveLength(6);
+      expect(pages).toHaveLength(6);
+    } finally {
+      await printing.close();
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { computeMarginDistribution } from '../../src/analysis/margin-distributio
 import { chartProject } from '../../src/charts/chart-project.js';
 import { formatAxisMoney, niceScale, niceStep } from '../../src/charts/chart-style.js';
 import { samplePoints } from '../../src/charts/matrix-chart.js';
+import { rasterizeChart, renderChartSvg } from '../../src/charts/render-chart.js';
 import { WHALE_GRID } from '../../src/charts/whale-chart.js';
 import { openProject, type Project } from '../../src/project.js';
 import { FIXTURES } from '../helpers/temp-project.js';
@@ -45,7 +46,7 @@ describe('the whale chart', () => {
     const texts = svgTexts(await chartProject(tiny, 'whale', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['0%', '20%', '40%', '60%', '80%', '100%', '$0', '$1,000', '$2,000', '$3,000', '$4,000']));
     // Peak after 4 of 5 customers: 2110 + 944 + 36 + 14.6 = 3104.6, 3104.6 ÷ 2535.1 = 122.5%.
-    expect(texts).toContain('peak: the top 80% of customers (4) earn $3,104.60 (122.5% of total margin)');
+    expect(texts).toContain('peak: the top 80.0% of customers (4) earn $3,104.60 (122.5% of total margin)');
     expect(texts).toContain('total margin $2,535.10');
   });
 
@@ -62,6 +63,16 @@ describe('the whale chart', () => {
       expect(x).toBeCloseTo(expected[i]![0]!, 0);
       expect(y).toBeCloseTo(expected[i]![1]!, 0);
     });
+  });
+
+  it('draws text in the PNG (a font was found)', () => {
+    // A chart with nothing but a title: every dark pixel is a glyph. Without a font resvg draws
+    // no text at all and the image stays white.
+    const svg = renderChartSvg({ title: { text: 'Whale curve', left: 'center', top: 10, textStyle: { fontSize: 24, color: '#000000' } } }, { width: 300, height: 60 });
+    const { pixels, width, height } = rasterizeChart(svg);
+    let dark = 0;
+    for (let i = 0; i < width * height; i++) if (pixels[i * 4]! < 128 && pixels[i * 4 + 3]! > 0) dark++;
+    expect(dark).toBeGreaterThan(100);
   });
 
   it('renders a PNG of the requested size', async () => {

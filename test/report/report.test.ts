@@ -2,8 +2,11 @@
  * The HTML report of the tiny project (margins worked out in test/margin/margin.test.ts: total
  * 2535.1, B the one loss-maker at −569.5, whale peak 3104.6 = 122.5% after 4 of 5 customers).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initProject } from '../../src/init-project.js';
 import { openProject, type Project } from '../../src/project.js';
 import { html } from '../../src/report/html.js';
 import { renderReport } from '../../src/report/render-report.js';
@@ -78,6 +81,23 @@ describe('the HTML report', () => {
       }
     } finally {
       await project.remove();
+    }
+  });
+
+  it('shows only the headline for a project with no customers yet', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tierwise-empty-report-'));
+    try {
+      await initProject(dir);
+      const opened = await openProject({ dir, inMemory: true });
+      try {
+        const empty = await renderReport(opened);
+        expect(empty.sections.map((s) => s.id)).toEqual(['headline']);
+        expect(figure(empty.html, 'total-margin')).toBe('$0.00');
+      } finally {
+        opened.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

@@ -131,6 +131,13 @@ describe('analyses and charts', () => {
     expect((await app.request('/api/charts/pie.svg')).status).toBe(400);
   });
 
+  it('hands out the HTML report as a download', async () => {
+    const response = await app.request('/api/report.html');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="report.html"');
+    expect(await response.text()).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
+  });
+
   it('answers an unknown endpoint with a JSON 404', async () => {
     const { status, body } = await get<ApiError>('/api/tiers');
     expect(status).toBe(404);

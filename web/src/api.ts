@@ -49,5 +49,7 @@ export const api = {
     json<CustomerPage>(`/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`),
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
   segments: (segmentation: string) => json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
+  /** The HTML report as a file to save (a download link cannot carry the token header). */
+  report: async () => (await request('/api/report.html')).blob(),
   chart: async (kind: string, query: Record<string, string> = {}) => (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
 };

@@ -41,6 +41,23 @@ async function route(): Promise<void> {
   }
 }
 
+/** Saves the HTML report (`tierwise report`) through a blob, so the token header goes with the request. */
+async function downloadReport(button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const url = URL.createObjectURL(await api.report());
+    const link = h('a', { href: url, download: 'report.html' });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } catch (error) {
+    show(root, h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'Could not make the report. '), error instanceof Error ? error.message : String(error)));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 takeTokenFromUrl();
+const reportButton = document.getElementById('download-report') as HTMLButtonElement;
+reportButton.addEventListener('click', () => void downloadReport(reportButton));
 window.addEventListener('hashchange', () => void route());
 void route();

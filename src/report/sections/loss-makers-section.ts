@@ -11,7 +11,8 @@ const DRIVERS_EACH = 3;
 export const lossMakersSection: ReportSection = {
   id: 'loss-makers',
   title: 'Top loss-makers and their cost drivers',
-  async render({ project, money }) {
+  async render({ project, margin, money }) {
+    if (margin.totals.customers === 0) return undefined;
     const worst = await computeMargin(project, { top: LOSS_MAKERS, sort: { field: 'margin', descending: false } });
     const losers = (worst.customers ?? []).filter((c) => c.margin < 0);
     if (losers.length === 0) return html`<p>No customer loses money over the period.</p>`;

@@ -12,6 +12,7 @@ export const matrixSection: ReportSection = {
   async render({ project, chartSize, money }) {
     if (!project.model.matrix) return undefined;
     const matrix = await computeProfitabilityMatrix(project);
+    if (matrix.customers.length === 0) return undefined;
     const { thresholds } = matrix;
     return html`
       <p>Each customer placed by the net price it realises and what it costs, per ${matrix.volume}. High price means at least
