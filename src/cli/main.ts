@@ -13,6 +13,7 @@ import { registerImportCommand } from './commands/import-command.js';
 import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
+import { registerPriceCommand } from './commands/price-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
+  registerPriceCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
