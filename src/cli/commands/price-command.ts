@@ -7,13 +7,20 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { TierwiseError } from '../../errors.js';
+import { serviceCostFromProject, type ServiceCost } from '../../pricing/addon-cost.js';
+import { analyzeGaborGranger, gaborGrangerAnswersFromSurvey } from '../../pricing/gabor-granger.js';
 import { loadMenuInput, type MenuInput } from '../../pricing/menu-input.js';
 import { optimizeMenu } from '../../pricing/optimize-menu.js';
 import { priceMenuFromProject } from '../../pricing/project-menu.js';
+import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon.js';
+import { findColumn, numberCell, readSurvey, throwSurveyProblems } from '../../pricing/survey-csv.js';
+import { analyzePsmSurvey } from '../../pricing/van-westendorp.js';
+import { describeWtp, parseWtpDistribution, type WtpDistribution } from '../../pricing/wtp-distribution.js';
+import type { Problem } from '../../errors.js';
 import { findProjectDir } from '../../project.js';
-import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
-import { renderMenu, renderProjectMenu } from './price-output.js';
+import { renderAddon, renderGaborGranger, renderMenu, renderProjectMenu, renderPsm } from './price-output.js';
 
 /** The menu file `tierwise price menu` reads from the project folder when --input is not given. */
 export const PROJECT_MENU_FILE = 'menu.yaml';
@@ -32,7 +39,124 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
       print(await priceMenu(input, globals(), options));
     });
 
+  price
+    .command('psm')
+    .argument('<file>', 'survey CSV: too_cheap, cheap (or bargain), expensive, too_expensive [, buy_at_cheap, buy_at_expensive: likelihood 1–5]')
+    .description('Van Westendorp price sensitivity meter: the four curves, OPP, IPP, PMC, PME, acceptable range; Newton-Miller-Smith trial and revenue prices')
+    .option('--resamples <n>', 'bootstrap resamples for the 95% intervals (0: none)', parseNonNegativeInteger('--resamples'), 1000)
+    .option('--seed <n>', 'seed of the bootstrap (same seed, same intervals)', parseInteger('--seed'), 42)
+    .option('--format <format>', 'table, json or csv (csv: the curves)', parseFormat, 'table')
+    .action(async (file: string, options: { resamples: number; seed: number; format: OutputFormat }) => {
+      const result = analyzePsmSurvey(await readSurvey(file), { resamples: options.resamples, seed: options.seed });
+      print(renderPsm(result, options.format));
+    });
+
+  price
+    .command('gabor-granger')
+    .argument('<file>', 'survey CSV: one column per price tested (headed 29, $29 or price_29), answers yes/no or 1/0')
+    .description('Gabor-Granger: demand at each price, the revenue- and profit-maximizing prices')
+    .option('--unit-cost <c>', 'cost of one unit sold, for the profit-maximizing price', parseMoney('--unit-cost'), 0)
+    .option('--resamples <n>', 'bootstrap resamples for the 95% intervals (0: none)', parseNonNegativeInteger('--resamples'), 1000)
+    .option('--seed <n>', 'seed of the bootstrap (same seed, same intervals)', parseInteger('--seed'), 42)
+    .option('--format <format>', 'table, json or csv (csv: the demand table)', parseFormat, 'table')
+    .action(async (file: string, options: { unitCost: number; resamples: number; seed: number; format: OutputFormat }) => {
+      const answers = gaborGrangerAnswersFromSurvey(await readSurvey(file));
+      print(renderGaborGranger(analyzeGaborGranger(answers, { unitCost: options.unitCost, resamples: options.resamples, seed: options.seed }), options.format));
+    });
+
+  price
+    .command('addon')
+    .description('price service sold as an add-on to lower tiers, per event or per month: max (price − cost) × share willing to pay')
+    .option('--wtp <distribution>', 'willingness to pay: uniform:LOW:HIGH, normal:MEAN:SD, lognormal:MEDIAN:SIGMA or exponential:MEAN')
+    .option('--wtp-file <file>', 'or a survey CSV with one willingness-to-pay answer per row')
+    .option('--column <name>', 'the column of --wtp-file (default: wtp, service_wtp or willingness_to_pay)')
+    .option('--unit-cost <c>', 'what one unit of the service costs (default: from --activity)', parseMoney('--unit-cost'))
+    .option('--activity <name>', "the service activity sold: its cost comes from the project's cost model")
+    .option('--per <basis>', 'event (one use of the service) or month (the service for a month)', parseBasis, 'event')
+    .option('--segment <name>', 'the lower tier offered the add-on: its customers and its monthly use of the activity')
+    .option('--segmentation <name>', 'the segmentation --segment belongs to (default: the first)')
+    .option('--customers <n>', 'customers offered the add-on, to total the profit', parseMoney('--customers'))
+    .option('--format <format>', 'table or json', parseTableOrJson, 'table')
+    .action(async (options: AddonOptions) => {
+      print(await priceAddon(options, globals()));
+    });
+
   for (const command of price.commands) command.exitOverride();
+}
+
+interface AddonOptions {
+  wtp?: string;
+  wtpFile?: string;
+  column?: string;
+  unitCost?: number;
+  activity?: string;
+  per: AddonBasis;
+  segment?: string;
+  segmentation?: string;
+  customers?: number;
+  format: OutputFormat;
+}
+
+async function priceAddon(options: AddonOptions, globals: GlobalOptions): Promise<string> {
+  if ((options.wtp === undefined) === (options.wtpFile === undefined)) throw usageError('give --wtp DISTRIBUTION or --wtp-file FILE (one of them)', 'e.g. --wtp uniform:0:200');
+  if ((options.unitCost === undefined) === (options.activity === undefined)) throw usageError('give --unit-cost C or --activity NAME (one of them)', 'e.g. --activity dr_meeting to cost it from the project');
+  if (options.segment !== undefined && options.activity === undefined) throw usageError('--segment needs --activity (the segment\'s cost comes from the project)');
+  const wtp = options.wtp !== undefined ? parseWtpDistribution(options.wtp) : await wtpFromSurvey(options.wtpFile!, options.column);
+  let cost: ServiceCost | null = null;
+  if (options.activity !== undefined) {
+    const { activity, per, segment, segmentation } = options;
+    cost = await withProject(globals, (project) => serviceCostFromProject(project, { activity, per, segment, segmentation }));
+  }
+  const unitCost = cost?.unit_cost ?? options.unitCost!;
+  const customers = options.customers ?? cost?.customers ?? null;
+  const result = optimizeAddonPrice(wtp, unitCost, options.per);
+  return renderAddon({ ...result, wtp: describeWtp(wtp), cost, customers, profit_total: customers === null ? null : customers * result.profit_per_customer }, options.format);
+}
+
+const WTP_COLUMNS = ['wtp', 'service_wtp', 'willingness_to_pay'];
+
+async function wtpFromSurvey(file: string, column: string | undefined): Promise<WtpDistribution> {
+  const table = await readSurvey(file);
+  const names = column === undefined ? WTP_COLUMNS : [column.toLowerCase().replace(/[^a-z0-9]+/g, '_')];
+  const index = findColumn(table, names);
+  if (index < 0) {
+    throw new TierwiseError({
+      code: 'source_format',
+      message: `no column ${column ?? WTP_COLUMNS.join(' or ')}`,
+      location: { file: table.file, line: 1 },
+      hint: `name the column with --column (found: ${table.header.join(', ')})`,
+    });
+  }
+  const problems: Problem[] = [];
+  const values = table.rows.map((row) => numberCell(table, row, index, problems)).filter((v): v is number => v !== null);
+  for (const row of table.rows) {
+    const v = numberCell(table, row, index, []);
+    if (v !== null && v < 0) problems.push({ code: 'data_invalid', message: `${table.header[index]} ${v} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
+  }
+  throwSurveyProblems(problems);
+  if (values.length === 0) throw new TierwiseError({ code: 'data_invalid', message: `${table.file}: no answers in column ${table.header[index]}`, location: { file: table.file } });
+  return { kind: 'empirical', values };
+}
+
+function parseBasis(value: string): AddonBasis {
+  if (value === 'event' || value === 'month') return value;
+  throw usageError(`--per ${value}: expected event or month`);
+}
+
+function parseMoney(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0) throw usageError(`${flag} ${value}: expected a number ≥ 0`);
+    return n;
+  };
+}
+
+function parseNonNegativeInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw usageError(`${flag} ${value}: expected a whole number ≥ 0`);
+    return n;
+  };
 }
 
 async function priceMenu(input: MenuInput, globals: GlobalOptions, options: { maxVersions?: number; format: OutputFormat }): Promise<string> {

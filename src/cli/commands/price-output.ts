@@ -1,10 +1,15 @@
 /** How `tierwise price` results read: tables on a terminal, one JSON document when asked. */
+import type { ServiceCost } from '../../pricing/addon-cost.js';
+import type { Interval } from '../../pricing/bootstrap.js';
+import type { DemandPoint, GaborGrangerResult } from '../../pricing/gabor-granger.js';
 import type { MenuProblem } from '../../pricing/menu-problem.js';
+import type { AddonPrice, AddonResult } from '../../pricing/service-addon.js';
+import type { PsmCurvePoint, PsmResult } from '../../pricing/van-westendorp.js';
 import type { MenuResult } from '../../pricing/optimize-menu.js';
 import type { ProjectMenu } from '../../pricing/project-menu.js';
 import type { OfferedVersion } from '../../pricing/simulate-menu.js';
 import { formatNumber } from '../../format.js';
-import { formatCount, formatMoney, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import { formatCount, formatMoney, formatPercent, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 /** Money in the menu's currency, or a plain number with cents when the menu names none. */
 function moneyIn(currency: string | undefined): (v: number) => string {
@@ -71,5 +76,122 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     versions,
     '',
     renderMenu(result.menu, result.problem, result.currency, format, '/mo'),
+  ].join('\n');
+}
+
+const price2 = (v: number) => formatNumber(v, 2);
+
+function intervalText(interval: Interval | null | undefined): string {
+  return interval ? `${price2(interval.low)} – ${price2(interval.high)}` : '';
+}
+
+function warningLines(warnings: readonly string[]): string[] {
+  return warnings.length === 0 ? [] : ['', ...warnings.map((w) => `warning: ${w}`)];
+}
+
+const PSM_LABELS = {
+  marginal_cheapness: 'point of marginal cheapness (PMC)',
+  optimal_price: 'optimal price point (OPP)',
+  indifference_price: 'indifference price point (IPP)',
+  marginal_expensiveness: 'point of marginal expensiveness (PME)',
+} as const;
+
+/** The price points with their intervals, the acceptable range, NMS; CSV: the four curves. */
+export function renderPsm(result: PsmResult, format: OutputFormat): string {
+  if (format === 'json') return renderJson(result);
+  const curveColumns: Column<PsmCurvePoint>[] = (['price', 'too_cheap', 'cheap', 'expensive', 'too_expensive', 'not_cheap', 'not_expensive'] as const).map((k) => ({ header: k, value: (p) => p[k] }));
+  if (format === 'csv') return renderCsv(curveColumns, result.curves);
+  const rows = (Object.keys(PSM_LABELS) as (keyof typeof PSM_LABELS)[]).map((k) => ({ label: PSM_LABELS[k], value: result.points[k], interval: result.intervals[k] }));
+  const bootstrap = result.bootstrap.resamples > 0 ? `95% interval (${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed})` : 'interval';
+  const lines = [
+    `Van Westendorp price sensitivity meter: ${formatCount(result.respondents)} respondents` +
+      (result.excluded.incomplete + result.excluded.inconsistent > 0 ? ` (left out: ${result.excluded.incomplete} incomplete, ${result.excluded.inconsistent} out of order)` : ''),
+    '',
+    renderTable(
+      [
+        { header: 'price point', value: (r: (typeof rows)[number]) => r.label },
+        { header: 'price', value: (r) => (r.value === null ? 'no crossing' : price2(r.value)), align: 'right' },
+        { header: bootstrap, value: (r) => intervalText(r.interval) },
+      ],
+      rows,
+    ),
+    '',
+    result.acceptable_range ? `acceptable range: ${price2(result.acceptable_range.low)} to ${price2(result.acceptable_range.high)} (PMC to PME)` : 'acceptable range: undefined (a crossing is missing)',
+  ];
+  if (result.nms) {
+    const n = result.nms;
+    lines.push(
+      '',
+      `Newton-Miller-Smith (${formatCount(n.respondents)} respondents; likelihood 5…1 → ${n.calibration.join(', ')}):`,
+      `  trial-maximizing price   ${price2(n.trial_price)}  (${formatPercent(n.trial)} would buy)  ${intervalText(n.intervals.trial_price)}`,
+      `  revenue-maximizing price ${price2(n.revenue_price)}  (revenue ${price2(n.revenue_per_respondent)} per respondent)  ${intervalText(n.intervals.revenue_price)}`,
+    );
+  }
+  return [...lines, ...warningLines(result.warnings)].join('\n');
+}
+
+/** Demand, revenue and profit at each price point, and the best prices. CSV: the demand table. */
+export function renderGaborGranger(result: GaborGrangerResult, format: OutputFormat): string {
+  if (format === 'json') return renderJson(result);
+  const columns: Column<DemandPoint>[] = [
+    { header: 'price', value: (d) => d.price, format: price2, align: 'right' },
+    { header: 'asked', value: (d) => d.asked, align: 'right' },
+    { header: 'demand', value: (d) => d.demand, format: formatPercent, align: 'right' },
+    { header: 'demand_95%', value: (d) => intervalText(d.demand_interval && { low: d.demand_interval.low * 100, high: d.demand_interval.high * 100 }) + (d.demand_interval ? '%' : '') },
+    { header: 'revenue', value: (d) => d.revenue, format: price2, align: 'right' },
+    { header: 'profit', value: (d) => d.profit, format: price2, align: 'right' },
+  ];
+  if (format === 'csv') {
+    return renderCsv(
+      [...columns.filter((c) => c.header !== 'demand_95%'), { header: 'demand_low', value: (d) => d.demand_interval?.low }, { header: 'demand_high', value: (d) => d.demand_interval?.high }],
+      result.demand,
+    );
+  }
+  return [
+    `Gabor-Granger: ${formatCount(result.respondents)} respondents, unit cost ${price2(result.unit_cost)} (revenue and profit per respondent asked)`,
+    '',
+    renderTable(columns, result.demand),
+    '',
+    `revenue-maximizing price: ${price2(result.revenue_price)}  ${intervalText(result.intervals.revenue_price)}`,
+    `profit-maximizing price:  ${price2(result.profit_price)}  ${intervalText(result.intervals.profit_price)}`,
+    ...warningLines(result.warnings),
+  ].join('\n');
+}
+
+/** What `tierwise price addon` reports: the best price, and where its cost and demand come from. */
+export interface AddonReport extends AddonResult {
+  /** The willingness-to-pay distribution, in words. */
+  wtp: string;
+  /** The cost from the project's cost model, when --activity gave it. */
+  cost: ServiceCost | null;
+  customers: number | null;
+  /** customers × profit per customer, per event offered or per month. */
+  profit_total: number | null;
+}
+
+export function renderAddon(report: AddonReport, format: OutputFormat): string {
+  if (format === 'json') return renderJson(report);
+  const money = moneyIn(report.cost?.currency);
+  const per = `/${report.per}`;
+  const source = report.cost
+    ? `${report.cost.activity}: ${formatNumber(report.cost.minutes_per_event, 1)} min an event × ${money(report.cost.cost_per_minute)}/min` +
+      (report.per === 'month' ? `, used ${report.cost.segment ? `by ${report.cost.segment}` : 'by all customers'} for ${money(report.unit_cost)} a customer-month` : '')
+    : 'given';
+  const columns: Column<AddonPrice>[] = [
+    { header: `price${per}`, value: (p) => p.price, format: money, align: 'right' },
+    { header: 'take_up', value: (p) => p.take_up, format: formatPercent, align: 'right' },
+    { header: 'revenue/customer', value: (p) => p.revenue_per_customer, format: money, align: 'right' },
+    { header: 'profit/customer', value: (p) => p.profit_per_customer, format: money, align: 'right' },
+  ];
+  return [
+    `service add-on, sold per ${report.per}: willingness to pay ${report.wtp}; cost ${money(report.unit_cost)}${per} (${source})`,
+    '',
+    report.profitable
+      ? `best price ${money(report.price)}${per}: ${formatPercent(report.take_up)} take it, profit ${money(report.profit_per_customer)} per customer offered` +
+        (report.profit_total !== null && report.customers !== null ? ` (${money(report.profit_total)} over ${formatCount(report.customers)} customers)` : '')
+      : 'not worth offering: nobody would pay what the service costs',
+    '',
+    'around the best price:',
+    renderTable(columns, report.curve),
   ].join('\n');
 }
