@@ -6,7 +6,7 @@
  */
 import { compileMenuMip, menuColumn } from './compile-menu-mip.js';
 import { checkMenuProblem, type MenuProblem } from './menu-problem.js';
-import { simulateMenu, MONEY_TOLERANCE, type OfferedVersion, type SegmentChoice } from './simulate-menu.js';
+import { moneyTolerance, simulateMenu, type OfferedVersion, type SegmentChoice } from './simulate-menu.js';
 import { solveMip } from './solve-mip.js';
 
 export interface MenuOfSize {
@@ -61,14 +61,14 @@ async function bestMenuOfSize(problem: MenuProblem, k: number): Promise<MenuOfSi
   const listed = problem.versions
     .map((version, v) => ({ version: version.name, offered: solution.value(menuColumn.offered(v)) > 0.5, price: solution.value(menuColumn.price(v)) }))
     .filter((v) => v.offered)
-    .map(({ version, price }) => ({ version, price: Number(price.toFixed(6)) }));
+    .map(({ version, price }) => ({ version, price: Number(price.toPrecision(10)) }));
   // Re-derive the choices from the prices with the tie rule, and list only versions someone buys:
   // a version nobody buys adds nothing and would only confuse the menu.
   const outcome = simulateMenu(problem, listed);
   const bought = new Set(outcome.choices.map((c) => c.version));
   const offered = listed.filter((v) => bought.has(v.version));
-  const scale = Math.max(1, Math.abs(solution.objective));
-  if (outcome.profit < solution.objective - MONEY_TOLERANCE * scale * 10) {
+  const sizes = problem.segments.reduce((sum, s) => sum + s.size, 0);
+  if (outcome.profit < solution.objective - 10 * moneyTolerance(problem) * Math.max(1, sizes)) {
     throw new Error(`optimizeMenu: simulated profit ${outcome.profit} falls short of the program's ${solution.objective} (a bug)`);
   }
   return { versions: k, profit: outcome.profit, offered, choices: outcome.choices };

@@ -25,14 +25,21 @@ export interface MenuOutcome {
 }
 
 /**
- * Money within this of each other counts as equal: solver output carries round-off in the 1e-9
- * range, and a price a hair above a willingness to pay is the same price for the buyer.
+ * Amounts within this share of the problem's largest willingness to pay count as equal: solver
+ * output carries round-off around 1e-9, and a price a hair above a willingness to pay is the same
+ * price for the buyer.
  */
-export const MONEY_TOLERANCE = 1e-6;
+export const RELATIVE_TOLERANCE = 1e-8;
+
+/** The absolute tolerance for money in `problem`. */
+export function moneyTolerance(problem: MenuProblem): number {
+  return RELATIVE_TOLERANCE * Math.max(1, ...problem.segments.flatMap((s) => Object.values(s.wtp)));
+}
 
 /** Which version each segment buys from `offered`, and the seller's profit (Σ size × (price − cost)). */
 export function simulateMenu(problem: MenuProblem, offered: readonly OfferedVersion[]): MenuOutcome {
   const versions = new Map(problem.versions.map((v) => [v.name, v]));
+  const tolerance = moneyTolerance(problem);
   let profit = 0;
   const choices = problem.segments.map((segment): SegmentChoice => {
     const options = offered.map(({ version: name, price }) => {
@@ -43,9 +50,9 @@ export function simulateMenu(problem: MenuProblem, offered: readonly OfferedVers
     // The outside option last, so that buying wins a tie in the seller's margin as well.
     options.push({ version: null, surplus: outsideOf(segment), margin: 0 });
     const bestSurplus = Math.max(...options.map((o) => o.surplus));
-    const acceptable = options.filter((o) => o.surplus >= bestSurplus - MONEY_TOLERANCE);
+    const acceptable = options.filter((o) => o.surplus >= bestSurplus - tolerance);
     const bestMargin = Math.max(...acceptable.map((o) => o.margin));
-    const chosen = acceptable.find((o) => o.margin >= bestMargin - MONEY_TOLERANCE)!;
+    const chosen = acceptable.find((o) => o.margin >= bestMargin - tolerance)!;
     if (chosen.version !== null) profit += segment.size * chosen.margin;
     return { segment: segment.name, version: chosen.version };
   });
