@@ -63,3 +63,26 @@ export type { Problem, SourceLocation, ErrorCode } from './errors.js';
 
 export { duckdb as duckdbDialect, postgres as postgresDialect } from './sql/dialect.js';
 export type { Dialect } from './sql/dialect.js';
+
+export { optimizeMenu } from './pricing/optimize-menu.js';
+export type { MenuResult, MenuOfSize, MenuOptions } from './pricing/optimize-menu.js';
+export type { MenuProblem, MenuSegment, MenuVersion } from './pricing/menu-problem.js';
+export { simulateMenu } from './pricing/simulate-menu.js';
+export type { OfferedVersion, SegmentChoice, MenuOutcome } from './pricing/simulate-menu.js';
+export { loadMenuInput, parseMenuInput } from './pricing/menu-input.js';
+export type { MenuInput, ProjectVersionSpec } from './pricing/menu-input.js';
+export { priceMenuFromProject } from './pricing/project-menu.js';
+export type { ProjectMenu, ProjectMenuSegment, ProjectMenuOptions } from './pricing/project-menu.js';
+export { readSurvey, parseSurvey } from './pricing/survey-csv.js';
+export type { SurveyTable, SurveyRow } from './pricing/survey-csv.js';
+export { analyzePsm, analyzePsmSurvey, psmAnswersFromSurvey, NMS_CALIBRATION } from './pricing/van-westendorp.js';
+export type { PsmAnswer, PsmResult, PsmOptions, PsmCurvePoint, NmsResult } from './pricing/van-westendorp.js';
+export { analyzeGaborGranger, gaborGrangerAnswersFromSurvey } from './pricing/gabor-granger.js';
+export type { GaborGrangerAnswers, GaborGrangerResult, GaborGrangerOptions, DemandPoint } from './pricing/gabor-granger.js';
+export type { Interval, BootstrapOptions } from './pricing/bootstrap.js';
+export { optimizeAddonPrice } from './pricing/service-addon.js';
+export type { AddonResult, AddonPrice, AddonBasis } from './pricing/service-addon.js';
+export { parseWtpDistribution, buyingShare } from './pricing/wtp-distribution.js';
+export type { WtpDistribution } from './pricing/wtp-distribution.js';
+export { serviceCostFromProject } from './pricing/addon-cost.js';
+export type { ServiceCost, ServiceCostOptions } from './pricing/addon-cost.js';
