@@ -45,8 +45,16 @@ export async function optimizeMenu(problem: MenuProblem, options: MenuOptions = 
   checkMenuProblem(problem);
   const maxVersions = Math.min(options.maxVersions ?? problem.versions.length, problem.versions.length);
   if (!Number.isInteger(maxVersions) || maxVersions < 1) throw new Error(`optimizeMenu: maxVersions must be a whole number ≥ 1, got ${options.maxVersions}`);
-  const byVersions: (MenuOfSize & { choices: SegmentChoice[] })[] = [];
-  for (let k = 1; k <= maxVersions; k++) byVersions.push(await bestMenuOfSize(problem, k));
+  // From the largest menu down: when the best menu of at most k versions uses only m < k, it is
+  // also the best of at most m … k, and those programs need not be solved.
+  const bySize = new Map<number, MenuOfSize & { choices: SegmentChoice[] }>();
+  for (let k = maxVersions; k >= 1; ) {
+    const menu = await bestMenuOfSize(problem, k);
+    const used = Math.max(1, menu.offered.length);
+    for (let size = Math.min(k, Math.max(used, 1)); size <= k; size++) bySize.set(size, { ...menu, versions: size });
+    k = Math.min(k, used) - 1;
+  }
+  const byVersions = [...bySize.values()].sort((a, b) => a.versions - b.versions);
   const best = byVersions[byVersions.length - 1]!;
   return {
     profit: best.profit,
@@ -57,19 +65,20 @@ export async function optimizeMenu(problem: MenuProblem, options: MenuOptions = 
 }
 
 async function bestMenuOfSize(problem: MenuProblem, k: number): Promise<MenuOfSize & { choices: SegmentChoice[] }> {
-  const solution = await solveMip(compileMenuMip(problem, k));
-  const listed = problem.versions
-    .map((version, v) => ({ version: version.name, offered: solution.value(menuColumn.offered(v)) > 0.5, price: solution.value(menuColumn.price(v)) }))
-    .filter((v) => v.offered)
-    .map(({ version, price }) => ({ version, price: Number(price.toPrecision(10)) }));
-  // Re-derive the choices from the prices with the tie rule, and list only versions someone buys:
-  // a version nobody buys adds nothing and would only confuse the menu.
-  const outcome = simulateMenu(problem, listed);
-  const bought = new Set(outcome.choices.map((c) => c.version));
-  const offered = listed.filter((v) => bought.has(v.version));
+  const mip = compileMenuMip(problem, k);
+  const solution = await solveMip(mip.lp);
+  const programProfit = solution.objective + mip.objectiveOffset;
+  // The menu is the versions someone buys (see compile-menu-mip.ts); the choices are re-derived
+  // from the prices with the tie rule.
+  const bought = new Set(problem.versions.flatMap((_, v) => (problem.segments.some((_, s) => solution.value(menuColumn.buys(s, v)) > 0.5) ? [v] : [])));
+  const offered = problem.versions
+    .map((version, v) => ({ version: version.name, v, price: Number(solution.value(menuColumn.price(v)).toPrecision(10)) }))
+    .filter(({ v }) => bought.has(v))
+    .map(({ version, price }) => ({ version, price }));
+  const outcome = simulateMenu(problem, offered);
   const sizes = problem.segments.reduce((sum, s) => sum + s.size, 0);
-  if (outcome.profit < solution.objective - 10 * moneyTolerance(problem) * Math.max(1, sizes)) {
-    throw new Error(`optimizeMenu: simulated profit ${outcome.profit} falls short of the program's ${solution.objective} (a bug)`);
+  if (outcome.profit < programProfit - 10 * moneyTolerance(problem) * Math.max(1, sizes)) {
+    throw new Error(`optimizeMenu: simulated profit ${outcome.profit} falls short of the program's ${programProfit} (a bug)`);
   }
   return { versions: k, profit: outcome.profit, offered, choices: outcome.choices };
 }

@@ -44,6 +44,17 @@ describe('optimizeMenu', () => {
     expect(bruteForceMenu(issueExample, 1).profit).toBeCloseTo(30_000, 9);
   });
 
+  it('reports every menu size, repeating the best menu when a larger one adds nothing', async () => {
+    const withJunk: MenuProblem = { ...issueExample, versions: [...issueExample.versions, { name: 'junk', unitCost: 1000 }] };
+    const result = await optimizeMenu(withJunk);
+    expect(result.by_versions.map((m) => [m.versions, m.profit])).toEqual([
+      [1, 30_000],
+      [2, 40_500],
+      [3, 40_500],
+    ]);
+    expect(result.by_versions[2]!.offered).toEqual(result.by_versions[1]!.offered);
+  });
+
   it('keeps to --max-versions 1: the best single price', async () => {
     const result = await optimizeMenu(issueExample, { maxVersions: 1 });
     expect(result.profit).toBeCloseTo(30_000, 6);
