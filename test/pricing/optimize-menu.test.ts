@@ -1,5 +1,8 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/analysis/k-means.js';
+import { loadMenuInput } from '../../src/pricing/menu-input.js';
 import type { MenuProblem } from '../../src/pricing/menu-problem.js';
 import { optimizeMenu } from '../../src/pricing/optimize-menu.js';
 import { simulateMenu } from '../../src/pricing/simulate-menu.js';
@@ -112,5 +115,21 @@ describe('optimizeMenu', () => {
       const profits = result.by_versions.map((m) => m.profit);
       profits.slice(1).forEach((p, i) => expect(p).toBeGreaterThanOrEqual(profits[i]! - 1e-6));
     }
+  });
+
+  it('prices the race example of the docs by hand and by brute force', async () => {
+    // One price: the standard entry at 475 to all 2,043 athletes, 2,043 × 315 = 643,545. Two: the
+    // executives keep 900 − 475 = 425 on a standard entry, so the package costs 16,200 − 425 =
+    // 15,775: 2,025 × 315 + 18 × (15,775 − 3,100) = 866,025.
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'examples', 'race-menu.yaml');
+    const input = await loadMenuInput(file);
+    if (input.kind !== 'explicit') throw new Error('the race menu writes its segments out');
+    const result = await optimizeMenu(input.problem);
+    expect(result.by_versions.map((m) => m.profit)).toEqual([643_545, 866_025]);
+    expect(result.offered).toEqual([
+      { version: 'standard', price: 475 },
+      { version: 'high_touch', price: 15_775 },
+    ]);
+    expect(bruteForceMenu(input.problem).profit).toBeCloseTo(866_025, 6);
   });
 });
