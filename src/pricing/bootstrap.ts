@@ -24,7 +24,7 @@ export const DEFAULT_RESAMPLES = 1000;
 /**
  * Bootstraps several statistics at once: `statistics(sample)` returns a record of numbers (null
  * where a resample has none, e.g. curves that do not cross); each gets an interval, or null when
- * fewer than half the resamples produced it.
+ * fewer than half the resamples produced it (all null with `resamples: 0`).
  */
 export function bootstrapIntervals<T, K extends string>(
   items: readonly T[],
@@ -48,7 +48,7 @@ export function bootstrapIntervals<T, K extends string>(
   const result = {} as Record<K, Interval | null>;
   for (const k of keys) {
     const values = draws.get(k)!.sort((a, b) => a - b);
-    result[k] = values.length < resamples / 2 ? null : { low: quantile(values, (1 - level) / 2), high: quantile(values, 1 - (1 - level) / 2) };
+    result[k] = resamples === 0 || values.length < resamples / 2 ? null : { low: quantile(values, (1 - level) / 2), high: quantile(values, 1 - (1 - level) / 2) };
   }
   return result;
 }

@@ -148,5 +148,6 @@ export function gaborGrangerAnswersFromSurvey(table: SurveyTable): GaborGrangerA
     return answer;
   });
   throwSurveyProblems(problems);
+  if (!answers.some((a) => a.size > 0)) throwSurveyProblems([{ code: 'data_invalid', message: 'no answers', location: { file: table.file }, hint: 'one row per respondent, yes or no under each price asked' }]);
   return answers;
 }

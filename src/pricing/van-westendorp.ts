@@ -20,7 +20,7 @@
  * buying is 0 at the too-cheap price, the calibrated value at cheap and at expensive, 0 at too
  * expensive (and outside), linear in between. Trial = the mean; revenue = price × trial.
  */
-import type { Problem } from '../errors.js';
+import { TierwiseError, type Problem } from '../errors.js';
 import { bootstrapIntervals, type BootstrapOptions, type Interval } from './bootstrap.js';
 import { argMax, crossing, priceGrid, shareAtOrBelow, sortedOrder } from './price-curves.js';
 import { findColumn, numberCell, throwSurveyProblems, type SurveyTable } from './survey-csv.js';
@@ -313,6 +313,14 @@ const COLUMN_NAMES = {
 export function analyzePsmSurvey(table: SurveyTable, options: PsmOptions = {}): PsmResult {
   const { answers, incomplete } = psmAnswersFromSurvey(table);
   const result = analyzePsm(answers, options);
+  if (result.respondents === 0) {
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `no usable answers (${incomplete} incomplete, ${result.excluded.inconsistent} out of order)`,
+      location: { file: table.file },
+      hint: 'each row needs four prices with too_cheap ≤ cheap ≤ expensive ≤ too_expensive',
+    });
+  }
   return { ...result, excluded: { ...result.excluded, incomplete } };
 }
 

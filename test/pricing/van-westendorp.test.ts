@@ -30,6 +30,7 @@ describe('Van Westendorp price sensitivity meter', () => {
     expect(result.acceptable_range).toEqual({ low: result.points.marginal_cheapness, high: result.points.marginal_expensiveness });
     expect(result.nms).toBeNull();
     expect(result.warnings).toEqual([]);
+    expect(result.intervals.optimal_price).toBeNull();
   });
 
   it('draws the four cumulative curves as shares of respondents', () => {
@@ -133,6 +134,10 @@ describe('PSM survey files', () => {
     })() as TierwiseError;
     expect(error).toBeInstanceOf(TierwiseError);
     expect(error.message).toBe('survey.csv:3 (column cheap): cheap "twenty" is not a number — write a price such as 49 or 49.90');
+  });
+
+  it('refuses a survey with no usable answers', () => {
+    expect(() => analyzePsmSurvey(parseSurvey('too_cheap,cheap,expensive,too_expensive\n5,4,3,2\n', 'x.csv'))).toThrow('x.csv: no usable answers (0 incomplete, 1 out of order)');
   });
 
   it('names a missing question column', () => {

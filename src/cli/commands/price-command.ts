@@ -128,10 +128,13 @@ async function wtpFromSurvey(file: string, column: string | undefined): Promise<
     });
   }
   const problems: Problem[] = [];
-  const values = table.rows.map((row) => numberCell(table, row, index, problems)).filter((v): v is number => v !== null);
+  const values: number[] = [];
   for (const row of table.rows) {
-    const v = numberCell(table, row, index, []);
-    if (v !== null && v < 0) problems.push({ code: 'data_invalid', message: `${table.header[index]} ${v} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
+    const value = numberCell(table, row, index, problems);
+    if (value === null) continue;
+    if (value < 0) {
+      problems.push({ code: 'data_invalid', message: `${table.header[index]} ${value} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
+    } else values.push(value);
   }
   throwSurveyProblems(problems);
   if (values.length === 0) throw new TierwiseError({ code: 'data_invalid', message: `${table.file}: no answers in column ${table.header[index]}`, location: { file: table.file } });
