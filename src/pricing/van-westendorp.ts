@@ -12,8 +12,10 @@
  * and their crossings: optimal price point OPP = too cheap × too expensive; indifference price
  * point IPP = cheap × expensive; point of marginal cheapness PMC = too cheap × not cheap (1 − cheap);
  * point of marginal expensiveness PME = too expensive × not expensive. The acceptable range runs
- * from PMC to PME. Curves are evaluated at every price anyone named and joined by straight lines,
- * the convention of the R package pricesensitivitymeter, whose definitions these follow.
+ * from PMC to PME. The curve definitions are those of the R package pricesensitivitymeter (Alletsee).
+ * Curves are evaluated at every price anyone named and joined by straight lines, and a crossing is
+ * interpolated between two named prices (that package by default reports instead the named price
+ * where the curves are closest, so its points can differ from these by up to one price step).
  *
  * NMS: with a purchase likelihood (1–5) at the respondent's cheap and expensive prices, calibrated
  * to probabilities (5 → 0.7, 4 → 0.5, 3 → 0.3, 2 → 0.1, 1 → 0), each respondent's probability of
