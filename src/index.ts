@@ -82,7 +82,7 @@ export type { GaborGrangerAnswers, GaborGrangerResult, GaborGrangerOptions, Dema
 export type { Interval, BootstrapOptions } from './pricing/bootstrap.js';
 export { optimizeAddonPrice } from './pricing/service-addon.js';
 export type { AddonResult, AddonPrice, AddonBasis } from './pricing/service-addon.js';
-export { parseWtpDistribution, buyingShare } from './pricing/wtp-distribution.js';
+export { parseWtpDistribution, buyingShare, wtpFromSurvey } from './pricing/wtp-distribution.js';
 export type { WtpDistribution } from './pricing/wtp-distribution.js';
 export { serviceCostFromProject } from './pricing/addon-cost.js';
 export type { ServiceCost, ServiceCostOptions } from './pricing/addon-cost.js';

@@ -3,7 +3,8 @@
  * exponential) or measured (the answers of a survey). Each gives the share of customers whose
  * willingness to pay is at least a price — the share that buys at that price.
  */
-import { assertNever, TierwiseError } from '../errors.js';
+import { assertNever, TierwiseError, type Problem } from '../errors.js';
+import { findColumn, normalizeHeader, numberCell, throwSurveyProblems, type SurveyTable } from './survey-csv.js';
 
 export type WtpDistribution =
   | { kind: 'uniform'; low: number; high: number }
@@ -77,6 +78,38 @@ export function parseWtpDistribution(text: string): WtpDistribution {
     default:
       throw bad('one of uniform, normal, lognormal, exponential');
   }
+}
+
+const WTP_COLUMNS = ['wtp', 'service_wtp', 'willingness_to_pay'];
+
+/**
+ * Survey answers to "what would you pay for …" as an empirical distribution: the column named
+ * `column`, or the first of wtp, service_wtp, willingness_to_pay. Blank cells are skipped; a cell
+ * that is not a number, or is negative, is a problem with its line.
+ */
+export function wtpFromSurvey(table: SurveyTable, column?: string): WtpDistribution {
+  const names = column === undefined ? WTP_COLUMNS : [normalizeHeader(column)];
+  const index = findColumn(table, names);
+  if (index < 0) {
+    throw new TierwiseError({
+      code: 'source_format',
+      message: `no column ${column ?? WTP_COLUMNS.join(' or ')}`,
+      location: { file: table.file, line: 1 },
+      hint: `name the column with --column (found: ${table.header.join(', ')})`,
+    });
+  }
+  const problems: Problem[] = [];
+  const values: number[] = [];
+  for (const row of table.rows) {
+    const value = numberCell(table, row, index, problems);
+    if (value === null) continue;
+    if (value < 0) {
+      problems.push({ code: 'data_invalid', message: `${table.header[index]} ${value} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
+    } else values.push(value);
+  }
+  throwSurveyProblems(problems);
+  if (values.length === 0) throw new TierwiseError({ code: 'data_invalid', message: `${table.file}: no answers in column ${table.header[index]}`, location: { file: table.file } });
+  return { kind: 'empirical', values };
 }
 
 /** Describes a distribution in words, for reports. */

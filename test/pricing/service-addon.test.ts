@@ -64,3 +64,14 @@ describe('willingness-to-pay distributions', () => {
     }
   });
 });
+
+describe('willingness to pay from a survey', () => {
+  it('reads the wtp column, skipping blanks, and names the line of a bad answer', async () => {
+    const { parseSurvey } = await import('../../src/pricing/survey-csv.js');
+    const { wtpFromSurvey } = await import('../../src/pricing/wtp-distribution.js');
+    expect(wtpFromSurvey(parseSurvey('id,WTP\na,10\nb,\nc,$30\n', 'w.csv'))).toEqual({ kind: 'empirical', values: [10, 30] });
+    expect(wtpFromSurvey(parseSurvey('id,meeting\na,10\n', 'w.csv'), 'Meeting')).toEqual({ kind: 'empirical', values: [10] });
+    expect(() => wtpFromSurvey(parseSurvey('id,wtp\na,10\nb,-5\n', 'w.csv'))).toThrow('w.csv:3 (column wtp): wtp -5 is negative — a willingness to pay is 0 or more');
+    expect(() => wtpFromSurvey(parseSurvey('id,price\na,10\n', 'w.csv'))).toThrow(/no column wtp or service_wtp or willingness_to_pay/);
+  });
+});

@@ -13,10 +13,9 @@ import { loadMenuInput, type MenuInput } from '../../pricing/menu-input.js';
 import { optimizeMenu } from '../../pricing/optimize-menu.js';
 import { priceMenuFromProject } from '../../pricing/project-menu.js';
 import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon.js';
-import { findColumn, numberCell, readSurvey, throwSurveyProblems } from '../../pricing/survey-csv.js';
+import { readSurvey } from '../../pricing/survey-csv.js';
 import { analyzePsmSurvey } from '../../pricing/van-westendorp.js';
-import { describeWtp, parseWtpDistribution, type WtpDistribution } from '../../pricing/wtp-distribution.js';
-import type { Problem } from '../../errors.js';
+import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/wtp-distribution.js';
 import { findProjectDir } from '../../project.js';
 import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
@@ -101,7 +100,7 @@ async function priceAddon(options: AddonOptions, globals: GlobalOptions): Promis
   if ((options.wtp === undefined) === (options.wtpFile === undefined)) throw usageError('give --wtp DISTRIBUTION or --wtp-file FILE (one of them)', 'e.g. --wtp uniform:0:200');
   if ((options.unitCost === undefined) === (options.activity === undefined)) throw usageError('give --unit-cost C or --activity NAME (one of them)', 'e.g. --activity dr_meeting to cost it from the project');
   if (options.segment !== undefined && options.activity === undefined) throw usageError('--segment needs --activity (the segment\'s cost comes from the project)');
-  const wtp = options.wtp !== undefined ? parseWtpDistribution(options.wtp) : await wtpFromSurvey(options.wtpFile!, options.column);
+  const wtp = options.wtp !== undefined ? parseWtpDistribution(options.wtp) : wtpFromSurvey(await readSurvey(options.wtpFile!), options.column);
   let cost: ServiceCost | null = null;
   if (options.activity !== undefined) {
     const { activity, per, segment, segmentation } = options;
@@ -111,34 +110,6 @@ async function priceAddon(options: AddonOptions, globals: GlobalOptions): Promis
   const customers = options.customers ?? cost?.customers ?? null;
   const result = optimizeAddonPrice(wtp, unitCost, options.per);
   return renderAddon({ ...result, wtp: describeWtp(wtp), cost, customers, profit_total: customers === null ? null : customers * result.profit_per_customer }, options.format);
-}
-
-const WTP_COLUMNS = ['wtp', 'service_wtp', 'willingness_to_pay'];
-
-async function wtpFromSurvey(file: string, column: string | undefined): Promise<WtpDistribution> {
-  const table = await readSurvey(file);
-  const names = column === undefined ? WTP_COLUMNS : [column.toLowerCase().replace(/[^a-z0-9]+/g, '_')];
-  const index = findColumn(table, names);
-  if (index < 0) {
-    throw new TierwiseError({
-      code: 'source_format',
-      message: `no column ${column ?? WTP_COLUMNS.join(' or ')}`,
-      location: { file: table.file, line: 1 },
-      hint: `name the column with --column (found: ${table.header.join(', ')})`,
-    });
-  }
-  const problems: Problem[] = [];
-  const values: number[] = [];
-  for (const row of table.rows) {
-    const value = numberCell(table, row, index, problems);
-    if (value === null) continue;
-    if (value < 0) {
-      problems.push({ code: 'data_invalid', message: `${table.header[index]} ${value} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
-    } else values.push(value);
-  }
-  throwSurveyProblems(problems);
-  if (values.length === 0) throw new TierwiseError({ code: 'data_invalid', message: `${table.file}: no answers in column ${table.header[index]}`, location: { file: table.file } });
-  return { kind: 'empirical', values };
 }
 
 function parseBasis(value: string): AddonBasis {
