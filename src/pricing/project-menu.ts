@@ -39,6 +39,12 @@ export interface ProjectMenu {
   /** The menu problem built from them (what `optimizeMenu` solved). */
   problem: MenuProblem;
   menu: MenuResult;
+  /**
+   * The status quo on the same footing: Σ customers × (what they pay − direct cost − cost to
+   * serve) per month, everyone keeping today's price and service. Acquisition cost is left out of
+   * both sides.
+   */
+  today_profit: number;
 }
 
 export interface ProjectMenuOptions extends MenuOptions {
@@ -76,7 +82,8 @@ export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
   };
   const menu = await optimizeMenu(problem, { maxVersions: options.maxVersions });
-  return { currency: report.currency, period: report.period, segmentation: report.segmentation, months, segments, versions, problem, menu };
+  const todayProfit = segments.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
+  return { currency: report.currency, period: report.period, segmentation: report.segmentation, months, segments, versions, problem, menu, today_profit: todayProfit };
 }
 
 function fits(version: ProjectVersionSpec, segment: string): boolean {

@@ -56,6 +56,8 @@ describe('price menu from the project', () => {
     expect(menu.profit).toBeCloseTo(3 * (170 / 36 - 6.4 / 36) + 389.5, 6);
     expect(menu.offered.map((o) => o.version)).toEqual(['lite', 'full']);
     expect(menu.offered[0]!.price).toBeCloseTo(170 / 36, 6);
+    // Today: 3 × (4.7222 − 0.17778 − 8.125) + 2 × (200 − 16.5 − 28.75) = (170 − 6.4 − 292.5)/12 + (4800 − 396 − 690)/12.
+    expect(result.today_profit).toBeCloseTo((170 - 6.4 - 292.5) / 12 + (4800 - 396 - 690) / 12, 9);
     expect(menu.choices).toEqual([
       { segment: 'small', version: 'lite' },
       { segment: 'large', version: 'full' },

@@ -76,6 +76,8 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     versions,
     '',
     renderMenu(result.menu, result.problem, result.currency, format, '/mo'),
+    '',
+    `today (everyone on today's price and service): profit ${money(result.today_profit)}/mo before acquisition cost; the best menu ${change(result.menu.profit, result.today_profit)}`,
   ].join('\n');
 }
 
@@ -194,4 +196,11 @@ export function renderAddon(report: AddonReport, format: OutputFormat): string {
     'around the best price:',
     renderTable(columns, report.curve),
   ].join('\n');
+}
+
+/** `+41.1%` / `−3.0%` against a base; words when the base is not positive. */
+function change(value: number, base: number): string {
+  if (base <= 0) return value > base ? 'earns more' : 'earns no more';
+  const share = value / base - 1;
+  return `${share >= 0 ? 'earns' : 'loses'} ${formatPercent(Math.abs(share))} ${share >= 0 ? 'more' : ''}`.trimEnd();
 }
