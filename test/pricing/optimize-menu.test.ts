@@ -91,7 +91,7 @@ describe('optimizeMenu', () => {
     expect(result.profit).toBeCloseTo(950, 9);
   });
 
-  it('matches brute force on 60 random small menus (2–3 segments, 2–3 versions, outside options)', async () => {
+  it('matches brute force on 60 random small menus (2–3 segments, 2–3 versions, outside options, own costs)', async () => {
     const random = seededRandom(20261122);
     const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
     for (let trial = 0; trial < 60; trial++) {
@@ -103,6 +103,8 @@ describe('optimizeMenu', () => {
         size: int(1, 100),
         wtp: Object.fromEntries(versions.map((v) => [v.name, int(0, 120)])),
         outside: random() < 0.3 ? int(0, 30) : 0,
+        // Some segments cost more (or less) to serve than the version's unit cost.
+        ...(random() < 0.3 ? { cost: Object.fromEntries(versions.map((v) => [v.name, int(0, 60)])) } : {}),
       }));
       const problem: MenuProblem = { segments, versions };
       const maxVersions = int(1, nVersions);
