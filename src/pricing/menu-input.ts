@@ -50,7 +50,7 @@ const menuSchema = z
   .object({
     currency: z.string().min(3).max(3).optional(),
     segments: z.array(segmentSchema).min(1, { error: 'must list at least one segment' }).optional(),
-    from_project: z.object({ segmentation: name.optional() }).strict().optional(),
+    from_project: z.object({ segmentation: name.optional() }).strict().nullable().optional(),
     versions: z.array(versionSchema).min(1, { error: 'must list at least one version' }),
   })
   .strict();

@@ -65,6 +65,10 @@ describe('menu files', () => {
     });
   });
 
+  it('takes a bare from_project: as the first segmentation', () => {
+    expect(parseMenuInput('from_project:\nversions:\n  - { name: v, unit_cost: 1 }\n', 'menu.yaml')).toMatchObject({ kind: 'from_project', segmentation: undefined });
+  });
+
   it('wants segments or from_project, not both', () => {
     expect(problemsOf('from_project: {}\nsegments:\n  - { name: a, size: 1, wtp: { v: 5 } }\nversions:\n  - { name: v, unit_cost: 1 }\n')[0]).toMatch(/give either "segments".*or "from_project"/);
   });
