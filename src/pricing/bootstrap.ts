@@ -61,3 +61,10 @@ export function quantile(sorted: readonly number[], q: number): number {
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+
+/** Draw counts of a bootstrap sample of indices 0…n−1, as weights. */
+export function weightsOf(sample: readonly number[], n: number): Float64Array {
+  const w = new Float64Array(n);
+  for (const i of sample) w[i]! += 1;
+  return w;
+}

@@ -11,7 +11,9 @@
 import { describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
 import { parseSurvey } from '../../src/pricing/survey-csv.js';
-import { analyzePsm, analyzePsmSurvey, NMS_CALIBRATION, purchaseProbability, type PsmAnswer } from '../../src/pricing/van-westendorp.js';
+import { NMS_CALIBRATION, purchaseProbability } from '../../src/pricing/newton-miller-smith.js';
+import { analyzePsmSurvey } from '../../src/pricing/psm-survey.js';
+import { analyzePsm, type PsmAnswer } from '../../src/pricing/van-westendorp.js';
 
 function evenAnswers(n: number, likelihood?: { cheap: number; expensive: number }): PsmAnswer[] {
   return Array.from({ length: n }, (_, i) => {

@@ -14,7 +14,7 @@ import { optimizeMenu } from '../../pricing/optimize-menu.js';
 import { priceMenuFromProject } from '../../pricing/project-menu.js';
 import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon.js';
 import { readSurvey } from '../../pricing/survey-csv.js';
-import { analyzePsmSurvey } from '../../pricing/van-westendorp.js';
+import { analyzePsmSurvey } from '../../pricing/psm-survey.js';
 import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/wtp-distribution.js';
 import { findProjectDir } from '../../project.js';
 import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
