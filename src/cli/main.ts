@@ -18,6 +18,7 @@ import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerProspectsCommand } from './commands/prospects-command.js';
 import { registerReportCommand } from './commands/report-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
+import { registerPriceCommand } from './commands/price-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerReportCommand(program, globals);
   registerServeCommand(program, globals);
   registerLifetimeCommand(program, globals);
+  registerPriceCommand(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

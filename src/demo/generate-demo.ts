@@ -14,6 +14,7 @@ import { ACTIVITIES, type ResourceName } from './acme-service.js';
 import { activitiesQuery, minutesByActivityQuery } from './demo-activities.js';
 import { transactionsQuery, usageQuery } from './demo-billing.js';
 import { createCustomerTable, createPlanTable, customersQuery, leadsQuery } from './demo-customers.js';
+import { writeDemoSurveys } from './demo-surveys.js';
 import { monthTableSql } from './demo-sql.js';
 import { spendQuery } from './demo-spend.js';
 import { createRandomMacros } from './random-sql.js';
@@ -44,6 +45,8 @@ export interface DemoSummary {
   seed: number;
   /** The data files written, with their paths relative to `dir` and their row counts. */
   files: { source: DemoSource; path: string; rows: number }[];
+  /** Pricing research and the price menu (surveys/*.csv, menu.yaml), relative to `dir`. */
+  surveys: string[];
 }
 
 export const MAX_DEMO_CUSTOMERS = 10_000_000;
@@ -91,7 +94,8 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     const resources = sizeResources(await minutesByResource(db));
     const model = renderDemoModel({ customers, seed, extension: format, resources });
     await writeFile(joinPath(dir, 'tierwise.yaml'), model, 'utf8');
-    return { dir, customers, seed, files };
+    const surveys = await writeDemoSurveys(dir, seed);
+    return { dir, customers, seed, files, surveys };
   } finally {
     db.close();
     await rm(spill, { recursive: true, force: true });

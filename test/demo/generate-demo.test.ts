@@ -30,7 +30,7 @@ describe('generateDemo', () => {
       const lines = (await readFile(join(dir, file.path), 'utf8')).trimEnd().split('\n');
       expect(lines.length - 1, file.path).toBe(file.rows);
     }
-    expect((await readdir(dir)).sort()).toEqual(['data', 'tierwise.yaml']);
+    expect((await readdir(dir)).sort()).toEqual(['data', 'menu.yaml', 'surveys', 'tierwise.yaml']);
   });
 
   it('gives byte-identical files for the same options', async () => {
