@@ -12,7 +12,9 @@
  *   transactions × (expected spend − its direct-cost share − the customer's cost to serve per
  *   transaction).
  */
+import { buildSegmentBase, compileAssignment, pickSegmentation } from '../analysis/segments.js';
 import { TierwiseError } from '../errors.js';
+import { valueTypeOf } from '../margin/check-equations.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import type { Project } from '../project.js';
@@ -33,6 +35,8 @@ export interface LifetimeMarginOptions {
   readonly horizonMonths?: number;
   /** A customer attribute to sum lifetime margins by (e.g. `plan`). */
   readonly by?: string;
+  /** Or one of the model's segmentations (its rules place each customer), e.g. `size`; not with `by`. */
+  readonly segmentation?: string;
   /** The customers column holding the churn date, empty while active (sbg; default `churned_on`). */
   readonly churnColumn?: string;
   /** The unit the BG/NBD counts time in (default `week`). */
@@ -43,6 +47,8 @@ export interface LifetimeMarginOptions {
    * installation) are not extrapolated as if they recurred every month.
    */
   readonly minMonths?: number;
+  /** Called as each long step starts (the margin, the fit, the projection), for a progress line. */
+  readonly onProgress?: (message: string) => void;
 }
 
 export interface CustomerLifetimeMargin {
@@ -119,17 +125,21 @@ export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model
   if (options.by !== undefined && !attributes.includes(options.by)) {
     throw new TierwiseError({ code: 'usage', message: `--by ${options.by}: customers have no attribute "${options.by}"`, hint: `use one of: ${attributes.filter((a) => !a.startsWith('_tw_')).join(', ')}` });
   }
+  options.onProgress?.('lifetime: margins of the period');
   const margin = await computeMargin(project);
   const byCustomer = new Map((margin.customers ?? []).map((c) => [c.customer_id, c]));
   const base = { name: model.name, currency: model.currency, period: { ...model.period }, discount_rate: discountRate, horizon_months: horizonMonths };
-  const segmentOf = await customerSegments(project, options.by);
+  if (options.by !== undefined && options.segmentation !== undefined) throw new TierwiseError({ code: 'usage', message: 'sum lifetime margins by an attribute or by a segmentation, not both' });
+  const segmentOf = options.segmentation !== undefined ? await segmentationOf(project, options.segmentation) : await customerSegments(project, options.by);
 
   if (kind === 'sbg') {
+    options.onProgress?.('lifetime: fitting the sBG on the tenures');
     const { fit, customers } = await subscriptionLifetimes(project, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, segmentOf });
     for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
     const paid = expectedMonthsPaid(fit.params);
     return { ...base, model: 'sbg', fit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * paid[months]!) };
   }
+  options.onProgress?.('lifetime: fitting the BG/NBD and Gamma-Gamma on the purchases');
   const { fit, spendFit, customers } = await repeatPurchaseLifetimes(project, byCustomer, { discountRate, horizonMonths, timeUnit: options.timeUnit ?? 'week' });
   for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
   // Without churn dates, payback assumes the customer keeps its monthly margin (no retention curve).
@@ -139,6 +149,16 @@ export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model
 async function customerSegments(project: Pick<Project, 'db'>, by: string | undefined): Promise<Map<string, string | number | boolean | null> | undefined> {
   if (by === undefined) return undefined;
   const rows = await project.db.all<{ customer_id: string; segment: string | number | boolean | null }>(sql`SELECT customer_id, ${ident(by)} AS segment FROM customers`);
+  return new Map(rows.map((r) => [r.customer_id, r.segment]));
+}
+
+/** Each customer's segment in one of the model's segmentations, placed by its rules (as `computeSegments` places them). */
+async function segmentationOf(project: Pick<Project, 'db' | 'model'>, name: string): Promise<Map<string, string | number | boolean | null>> {
+  const { db, model } = project;
+  const segmentation = pickSegmentation(model, name);
+  const base = await buildSegmentBase(db, model);
+  const measures = new Map((await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(base)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]));
+  const rows = await db.all<{ customer_id: string; segment: string | null }>(sql`SELECT customer_id, ${compileAssignment(model, segmentation, measures, db)} AS segment FROM ${ident(base)}`);
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 

@@ -30,6 +30,8 @@ export interface MenuResult {
 export interface MenuOptions {
   /** Most versions on the menu (default: all of them). */
   maxVersions?: number;
+  /** Called before each menu size is solved, e.g. `price menu: best of at most 3 versions`, for a progress line. */
+  onProgress?: (message: string) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function optimizeMenu(problem: MenuProblem, options: MenuOptions = 
   // also the best of at most m … k, and those programs need not be solved.
   const bySize = new Map<number, MenuOfSize & { choices: SegmentChoice[] }>();
   for (let k = maxVersions; k >= 1; ) {
+    options.onProgress?.(`price menu: best of at most ${k} version${k === 1 ? '' : 's'}`);
     const menu = await bestMenuOfSize(problem, k);
     const used = Math.max(1, menu.offered.length);
     for (let size = Math.min(k, Math.max(used, 1)); size <= k; size++) bySize.set(size, { ...menu, versions: size });

@@ -81,7 +81,7 @@ export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'
     })),
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
   };
-  const menu = await optimizeMenu(problem, { maxVersions: options.maxVersions });
+  const menu = await optimizeMenu(problem, { maxVersions: options.maxVersions, onProgress: options.onProgress });
   const todayProfit = segments.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
   return { currency: report.currency, period: report.period, segmentation: report.segmentation, months, segments, versions, problem, menu, today_profit: todayProfit };
 }

@@ -6,8 +6,10 @@
 import type { ReportSection } from '../report-section.js';
 import { distributionSection } from './distribution-section.js';
 import { headlineSection } from './headline-section.js';
+import { lifetimeSection } from './lifetime-section.js';
 import { lossMakersSection } from './loss-makers-section.js';
 import { matrixSection } from './matrix-section.js';
+import { priceMenuSection } from './price-menu-section.js';
 import { segmentsSection } from './segments-section.js';
 import { whaleSection } from './whale-section.js';
 
@@ -18,5 +20,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   distributionSection,
   segmentsSection,
   lossMakersSection,
-  // tiers (issue 4), price menu (issue 5) and lifetime margin (issue 6) plug in here.
+  // tiers (issue 4) plugs in here.
+  priceMenuSection,
+  lifetimeSection,
 ];

@@ -1,0 +1,80 @@
+/**
+ * Lifetime margin: what `computeLifetimeMargin` projects (`tierwise lifetime margin`) — the
+ * discounted future revenue less direct costs and cost to serve, in total and per segment of the
+ * model's first segmentation, with the acquisition payback. Left out when the project's data
+ * cannot support a lifetime model (no churn or acquisition dates, too few repeat customers, a fit
+ * that does not converge): those are the data's limits, not errors in the report.
+ */
+import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
+import { renderChartSvg } from '../../charts/render-chart.js';
+import { TierwiseError } from '../../errors.js';
+import { formatNumber } from '../../format.js';
+import { computeLifetimeMargin, type LifetimeMarginReport, type SegmentLifetimeMargin } from '../../lifetime/lifetime-margin.js';
+import { html, trustedHtml, type SafeHtml } from '../html.js';
+import type { ReportContext, ReportSection } from '../report-section.js';
+
+/** Problems that mean "this project cannot have a lifetime margin", as opposed to bugs. */
+const NOT_COMPUTABLE = new Set(['fit_failed', 'data_invalid']);
+
+export const lifetimeSection: ReportSection = {
+  id: 'lifetime',
+  title: 'Lifetime margin',
+  async render(context) {
+    if (context.margin.totals.customers === 0) return undefined;
+    const segmentation = context.project.model.segmentations[0]?.name;
+    try {
+      return renderLifetime(context, await computeLifetimeMargin(context.project, { segmentation }));
+    } catch (error) {
+      if (error instanceof TierwiseError && error.problems.every((p) => NOT_COMPUTABLE.has(p.code))) return undefined;
+      throw error;
+    }
+  },
+};
+
+function renderLifetime(context: ReportContext, report: LifetimeMarginReport): SafeHtml {
+  const { money, chartSize } = context;
+  const { totals } = report;
+  const fit = report.model === 'sbg' ? 'shifted-beta-geometric (sBG) on the tenures' : 'BG/NBD on the purchases, Gamma-Gamma for spend';
+  const segments = report.segments ?? [];
+  const segmentation = context.project.model.segmentations[0]?.name;
+  const chart =
+    segments.length === 0
+      ? ''
+      : html`<figure class="chart">${trustedHtml(
+          renderChartSvg(
+            amountBarsChartOption({
+              title: `Lifetime margin by segment (${segmentation})`,
+              currency: report.currency,
+              axisName: `lifetime margin (${report.currency})`,
+              bars: segments.map((s) => ({ label: String(s.segment ?? '(none)'), amount: s.lifetime_margin })),
+            }),
+            { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) },
+          ),
+        )}</figure>`;
+  return html`
+    <p>Over the next ${report.horizon_months} months from ${report.period.to}, discounted at ${formatNumber(report.discount_rate * 100, 1)}% a year (${fit}):
+      ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are still active, and their lifetime margin is
+      <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
+      ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}</p>
+    ${chart}
+    ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
+}
+
+function segmentTable(context: ReportContext, segmentation: string, segments: readonly SegmentLifetimeMargin[]): SafeHtml {
+  const { money } = context;
+  return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>direct costs</th><th>cost to serve</th><th>lifetime margin</th><th>per active customer</th><th>acquisition cost</th><th>payback</th></tr></thead>
+      <tbody>${segments.map(
+        (s) =>
+          html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
+            s.future_revenue,
+          )}</td><td>${money(s.future_direct_cost)}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
+            s.lifetime_margin_per_active_customer === null ? '' : money(s.lifetime_margin_per_active_customer)
+          }</td><td>${money(s.acquisition_cost)}</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td></tr>`,
+      )}</tbody>
+    </table>`;
+}
+
+function paybackText(months: number | null): string {
+  return months === null ? 'not paid back within 50 years' : `paid back in ${months} month${months === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The price menu: what `tierwise price menu` computes from the project's `menu.yaml` — the
+ * versions offered and their prices, who buys which, the best menu of one, two, three … versions,
+ * and (segments from the project) the profit against today's. Left out without a menu file.
+ */
+import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
+import { renderChartSvg } from '../../charts/render-chart.js';
+import { formatNumber } from '../../format.js';
+import { priceProjectMenu, type ProjectPriceMenu } from '../../pricing/project-price-menu.js';
+import type { OfferedVersion } from '../../pricing/simulate-menu.js';
+import { html, trustedHtml, type SafeHtml } from '../html.js';
+import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+
+export const priceMenuSection: ReportSection = {
+  id: 'price-menu',
+  title: 'Price menu',
+  async render(context) {
+    const result = await priceProjectMenu(context.project);
+    return result === undefined ? undefined : renderPriceMenu(context, result);
+  },
+};
+
+function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): SafeHtml {
+  const { menu, problem } = result;
+  const currency = result.currency ?? context.margin.currency;
+  const money = result.currency === null ? (v: number) => formatNumber(v, 2) : context.money;
+  const unit = result.per === 'month' ? '/mo' : '';
+  const size = new Map(problem.segments.map((s) => [s.name, s.size]));
+  const buyers = (version: string) =>
+    menu.choices
+      .filter((c) => c.version === version)
+      .map((c) => `${c.segment} (${formatNumber(size.get(c.segment) ?? 0)})`)
+      .join(', ');
+  const nobody = menu.choices.filter((c) => c.version === null).map((c) => c.segment);
+  const offeredText = (offered: readonly OfferedVersion[]) => (offered.length === 0 ? '(nothing sells at a profit)' : offered.map((o) => `${o.version} ${money(o.price)}`).join(', '));
+  const bars = [
+    ...(result.today_profit === null ? [] : [{ label: 'today', amount: result.today_profit }]),
+    ...menu.by_versions.map((m) => ({ label: `${m.versions} version${m.versions === 1 ? '' : 's'}`, amount: m.profit })),
+  ];
+  const chart = renderChartSvg(
+    amountBarsChartOption({ title: `Profit${unit} of the best menu of each size`, currency, axisName: `profit${unit} (${currency})`, bars }),
+    { width: context.chartSize.width, height: Math.max(240, 120 + 50 * bars.length) },
+  );
+  const vsToday =
+    result.today_profit === null
+      ? html``
+      : html` against <span data-figure="menu-today-profit">${money(result.today_profit)}</span>${unit} today (everyone on today's price and service, before acquisition cost)${
+          result.today_profit > 0 ? html`: <span data-figure="menu-vs-today">${signedPercent(menu.profit / result.today_profit - 1)}</span>` : ''
+        }`;
+  return html`
+    <p>From <code>${result.file}</code>${result.segmentation === null ? '' : html`, segments of <em>${result.segmentation}</em> per customer and month`}: the best menu of at most ${menu.by_versions.length} version${
+      menu.by_versions.length === 1 ? '' : 's'
+    } earns <span data-figure="menu-profit">${money(menu.profit)}</span>${unit}${vsToday}. Each segment buys the version that leaves it the most surplus (exact, HiGHS).</p>
+    <figure class="chart">${trustedHtml(chart)}</figure>
+    <table class="numbers" data-table="menu-offered">
+      <thead><tr><th>version</th><th>price${unit}</th><th>bought by (customers)</th></tr></thead>
+      <tbody>${menu.offered.map((o) => html`<tr data-version="${o.version}"><th>${o.version}</th><td>${money(o.price)}</td><td class="text">${buyers(o.version)}</td></tr>`)}</tbody>
+    </table>
+    ${nobody.length > 0 ? html`<p>Buy nothing: ${nobody.join(', ')}.</p>` : ''}
+    <h3>One price vs two vs three</h3>
+    <table class="numbers" data-table="menu-sizes">
+      <thead><tr><th>versions</th><th>profit${unit}</th><th>menu</th></tr></thead>
+      <tbody>${menu.by_versions.map((m) => html`<tr data-versions="${m.versions}"><th>${m.versions}</th><td>${money(m.profit)}</td><td class="text">${offeredText(m.offered)}</td></tr>`)}</tbody>
+    </table>
+    ${result.segments === null ? '' : segmentTable(result, money)}`;
+}
+
+function segmentTable(result: ProjectPriceMenu, money: (v: number) => string): SafeHtml {
+  return html`<h3>Segments as the menu sees them (per customer and month)</h3>
+    <table class="numbers" data-table="menu-segments">
+      <thead><tr><th>segment</th><th>customers</th><th>pays today</th><th>direct cost</th><th>cost to serve</th></tr></thead>
+      <tbody>${(result.segments ?? []).map(
+        (s) =>
+          html`<tr><th>${s.segment}</th><td>${formatNumber(s.customers)}</td><td>${money(s.revenue_per_month)}</td><td>${money(s.direct_cost_per_month)}</td><td>${money(s.serve_cost_per_month)}</td></tr>`,
+      )}</tbody>
+    </table>`;
+}
+
+/** `+41.1%` / `−3.0%`: the change against today. */
+function signedPercent(share: number): string {
+  return `${share >= 0 ? '+' : '−'}${percent(Math.abs(share))}`;
+}
