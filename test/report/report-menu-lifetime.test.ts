@@ -1,0 +1,157 @@
+/**
+ * The report's price-menu and lifetime sections show the library's own figures: what
+ * `priceProjectMenu` (= `tierwise price menu`) and `computeLifetimeMargin` return for the same
+ * project, formatted in the model's currency. Two projects: the demo with 300 customers (its
+ * menu.yaml from the project, sBG lifetimes), and the tiny fixture with a menu written out, whose
+ * profit is worked out by hand.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeSegments } from '../../src/analysis/segments.js';
+import { generateDemo } from '../../src/demo/generate-demo.js';
+import { formatMoney } from '../../src/format.js';
+import { computeLifetimeMargin, type LifetimeMarginReport } from '../../src/lifetime/lifetime-margin.js';
+import { priceProjectMenu, type ProjectPriceMenu } from '../../src/pricing/project-price-menu.js';
+import { openProject, type Project } from '../../src/project.js';
+import { renderReport } from '../../src/report/render-report.js';
+import { lifetimeSection } from '../../src/report/sections/lifetime-section.js';
+import { priceMenuSection } from '../../src/report/sections/price-menu-section.js';
+import { tempProject, type TempProject } from '../helpers/temp-project.js';
+
+const usd = (amount: number) => formatMoney(amount, 'USD');
+
+function figure(document: string, name: string): string {
+  return document.match(new RegExp(`data-figure="${name}">([^<]*)<`))?.[1] ?? '';
+}
+
+/** The cells of the table row carrying `attribute="value"`, tags stripped. */
+function rowCells(document: string, attribute: string, value: string): string[] {
+  const start = document.indexOf(`${attribute}="${value}"`);
+  if (start < 0) return [];
+  const row = document.slice(start, document.indexOf('</tr>', start));
+  return [...row.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]!);
+}
+
+describe('the price menu and lifetime sections on the demo (300 customers)', () => {
+  let dir: string;
+  let project: Project;
+  let document: string;
+  let sections: string[];
+  let menu: ProjectPriceMenu;
+  let lifetime: LifetimeMarginReport;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tierwise-report-menu-'));
+    await generateDemo({ dir, customers: 300, seed: 42 });
+    project = await openProject({ dir, inMemory: true });
+    const report = await renderReport(project, { sections: [priceMenuSection, lifetimeSection] });
+    document = report.html;
+    sections = report.sections.map((s) => s.id);
+    menu = (await priceProjectMenu(project))!;
+    lifetime = await computeLifetimeMargin(project, { segmentation: 'size' });
+  }, 120_000);
+  afterAll(async () => {
+    project?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('has both sections', () => {
+    expect(sections).toEqual(['price-menu', 'lifetime']);
+  });
+
+  it('shows the best menu, its prices and buyers as tierwise price menu computes them', () => {
+    expect(figure(document, 'menu-profit')).toBe(usd(menu.menu.profit));
+    expect(menu.menu.offered.length).toBeGreaterThan(1);
+    for (const offered of menu.menu.offered) {
+      const buyers = menu.menu.choices.filter((c) => c.version === offered.version).map((c) => c.segment);
+      const cells = rowCells(document, 'data-version', offered.version);
+      expect(cells.slice(0, 2)).toEqual([offered.version, usd(offered.price)]);
+      for (const segment of buyers) expect(cells[2]).toContain(segment);
+    }
+  });
+
+  it('states a profit that is Σ customers × (price − cost) of what each segment buys', () => {
+    // The menu's profit re-added from its parts: each segment's size × (its version's price − its cost on it).
+    const price = new Map(menu.menu.offered.map((o) => [o.version, o.price]));
+    const added = menu.menu.choices.reduce((sum, choice) => {
+      if (choice.version === null) return sum;
+      const segment = menu.problem.segments.find((s) => s.name === choice.segment)!;
+      return sum + segment.size * (price.get(choice.version)! - segment.cost![choice.version]!);
+    }, 0);
+    expect(added).toBeCloseTo(menu.menu.profit, 6);
+  });
+
+  it('compares one, two, three … versions and today', () => {
+    for (const size of menu.menu.by_versions) expect(rowCells(document, 'data-versions', String(size.versions)).slice(0, 2)).toEqual([String(size.versions), usd(size.profit)]);
+    // Today: Σ customers × (pays today − direct cost − cost to serve), per month.
+    const today = menu.segments!.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
+    expect(figure(document, 'menu-today-profit')).toBe(usd(today));
+    expect(figure(document, 'menu-vs-today')).toBe(`+${((menu.menu.profit / today - 1) * 100).toFixed(1)}%`);
+  });
+
+  it('shows the lifetime margin in total and per segment of the first segmentation', async () => {
+    expect(figure(document, 'lifetime-margin')).toBe(usd(lifetime.totals.lifetime_margin));
+    const segments = lifetime.segments!;
+    // Every customer is in one segment, and the segments add up to the total.
+    const counts = await computeSegments(project, { segmentation: 'size' });
+    for (const s of segments) expect(s.customers).toBe(counts.segments.find((c) => c.segment === s.segment)!.customers);
+    expect(segments.reduce((sum, s) => sum + s.lifetime_margin, 0)).toBeCloseTo(lifetime.totals.lifetime_margin, 4);
+    for (const s of segments) {
+      const cells = rowCells(document, 'data-segment', String(s.segment));
+      expect(cells.slice(0, 3)).toEqual([String(s.segment), String(s.customers), String(s.active_customers)]);
+      expect(cells[6]).toBe(usd(s.lifetime_margin));
+      expect(cells[9]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
+    }
+  });
+
+  it('draws the lifetime margin per segment as a bar chart', () => {
+    const svg = document.slice(document.indexOf('<section id="lifetime">'));
+    expect(svg).toContain('Lifetime margin by segment (size)');
+    expect(svg).toContain(formatMoney(lifetime.segments![0]!.lifetime_margin, 'USD', 0));
+  });
+});
+
+describe('a menu written out in the project folder', () => {
+  let project: TempProject;
+  let opened: Project;
+  let document: string;
+  beforeAll(async () => {
+    project = await tempProject();
+    // docs/cli.md's example, with a hostile version name: small buys basic at 50, large pro at 150:
+    // 600 × (50 − 10) + 150 × (150 − 40) = 24,000 + 16,500 = 40,500.
+    await project.write(
+      'menu.yaml',
+      `currency: USD
+segments:
+  - { name: small, size: 600, wtp: { basic: 50, "pro <b>": 70 } }
+  - { name: large, size: 150, wtp: { basic: 60, "pro <b>": 160 } }
+versions:
+  - { name: basic, unit_cost: 10 }
+  - { name: "pro <b>", unit_cost: 40 }
+`,
+    );
+    opened = await openProject({ dir: project.dir, inMemory: true });
+    document = (await renderReport(opened, { sections: [priceMenuSection] })).html;
+  });
+  afterAll(async () => {
+    opened?.close();
+    await project?.remove();
+  });
+
+  it('shows the hand-worked menu: basic $50, pro $150, profit $40,500', () => {
+    expect(figure(document, 'menu-profit')).toBe('$40,500.00');
+    expect(rowCells(document, 'data-version', 'basic')).toEqual(['basic', '$50.00', 'small (600)']);
+    expect(rowCells(document, 'data-version', 'pro &lt;b&gt;')).toEqual(['pro &lt;b&gt;', '$150.00', 'large (150)']);
+  });
+
+  it('escapes names from the menu file', () => {
+    expect(document).not.toContain('<b>');
+  });
+
+  it('leaves the lifetime section out when five customers cannot identify a lifetime model', async () => {
+    // The tiny project has no churn dates, so BG/NBD on its purchases: too few repeat buyers to fit.
+    await expect(computeLifetimeMargin(opened)).rejects.toThrow();
+    expect((await renderReport(opened, { sections: [lifetimeSection] })).sections).toEqual([]);
+  });
+});
