@@ -32,3 +32,6 @@ export const chartQuery = z.strictObject({
 });
 
 export const reportQuery = z.strictObject({});
+
+/** `max_versions`: the most versions on the menu (default: every version in menu.yaml). */
+export const pricingQuery = z.strictObject({ max_versions: z.coerce.number().int().min(1).max(20).optional() });

@@ -8,11 +8,13 @@ import type { ProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import type { SegmentReport } from '../analysis/segments.js';
 import type { WhaleCurve } from '../analysis/whale-curve.js';
 import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js';
+import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 
 export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from '../margin/explain-customer.js';
 export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
+export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 
 export interface Overview {
   name: string;
@@ -60,6 +62,13 @@ export type MatrixSummary = Omit<ProfitabilityMatrix, 'customers'> & {
 
 export type DistributionResponse = MarginDistribution;
 export type SegmentsResponse = SegmentReport;
+
+/** The project's price menu (`tierwise price menu` on its menu.yaml), or null when it has no menu file. */
+export interface PricingResponse {
+  /** The file looked for, relative to the project folder. */
+  file: string;
+  menu: ProjectPriceMenu | null;
+}
 
 /** Every error the API answers with: a stable code, a message, and where relevant the problems. */
 export interface ApiError {

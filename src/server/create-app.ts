@@ -16,10 +16,11 @@ import { TierwiseError, type ErrorCode } from '../errors.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import type { Project } from '../project.js';
+import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
 import { renderReport } from '../report/render-report.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
-import type { ApiError, MatrixSummary, Overview } from './api-types.js';
+import type { ApiError, MatrixSummary, Overview, PricingResponse } from './api-types.js';
 import { pageCustomers, snapshotMargins } from './customer-page.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
@@ -72,6 +73,8 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   const matrix = once(() => computeProfitabilityMatrix(project));
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
+  // One kept menu per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
+  const menus = new Map<number | undefined, Promise<PricingResponse>>();
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -133,6 +136,16 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
       report.catch(() => segmentReports.delete(name));
     }
     return c.json(await report);
+  });
+  app.get('/api/pricing', async (c) => {
+    const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
+    let menu = menus.get(maxVersions);
+    if (menu === undefined) {
+      menu = queue.run(async () => ({ file: PROJECT_MENU_FILE_NAME, menu: (await priceProjectMenu(project, { maxVersions })) ?? null }));
+      menus.set(maxVersions, menu);
+      menu.catch(() => menus.delete(maxVersions));
+    }
+    return c.json(await menu);
   });
   app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
