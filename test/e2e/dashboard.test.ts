@@ -19,6 +19,7 @@ import { generateDemo } from '../../src/demo/generate-demo.js';
 import { formatMoney } from '../../src/format.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
+import { priceProjectMenu } from '../../src/pricing/project-price-menu.js';
 import { openProject, type Project } from '../../src/project.js';
 import { renderReport } from '../../src/report/render-report.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
@@ -210,6 +211,27 @@ describe('the dashboard over more customers and hostile ids', () => {
     expect(await first.locator('th').textContent()).toBe(ranked[50]!.customer_id);
     expect(await first.locator('td').nth(4).textContent()).toBe(formatMoney(ranked[50]!.margin, 'USD'));
     await shot('customers-page-2');
+  });
+
+  it('shows the price menu the library solves, and a smaller one when asked', async () => {
+    requirePrerequisites();
+    const full = (await priceProjectMenu(demo!.project))!;
+    await page.goto(`${demo!.server.url}#/overview`);
+    await page.click('#nav a[data-page=pricing]');
+    await page.waitForSelector('[data-testid=menu-profit]');
+    expect(await text('[data-testid=menu-profit]')).toBe(`${formatMoney(full.menu.profit, 'USD')}/mo`);
+    expect(await text('[data-testid=today-profit]')).toBe(`${formatMoney(full.today_profit!, 'USD')}/mo`);
+    const rows = page.locator('[data-testid=menu-offered] tbody tr');
+    expect(await rows.count()).toBe(full.menu.offered.length);
+    for (const [i, offered] of full.menu.offered.entries()) {
+      expect(await rows.nth(i).locator('th').textContent()).toBe(offered.version);
+      expect(await rows.nth(i).locator('td').first().textContent()).toBe(formatMoney(offered.price, 'USD'));
+    }
+    await shot('pricing');
+    const two = (await priceProjectMenu(demo!.project, { maxVersions: 2 }))!;
+    await page.selectOption('[data-testid=max-versions]', '2');
+    await page.waitForSelector(`[data-testid=menu-profit]:text-is("${formatMoney(two.menu.profit, 'USD')}/mo")`);
+    expect(await page.locator('[data-testid=menu-offered] tbody tr').count()).toBe(two.menu.offered.length);
   });
 
   it('shows a hostile customer id as text, never as markup', async () => {

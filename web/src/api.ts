@@ -2,9 +2,9 @@
  * The dashboard's client for the tierwise API. Types come from the server (src/server/api-types.ts),
  * so a change in a response shape breaks the build here instead of the page at run time.
  */
-import type { ApiError, CustomerExplanation, CustomerPage, Overview, SegmentReport } from '../../src/server/api-types.js';
+import type { ApiError, CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport } from '../../src/server/api-types.js';
 
-export type { CustomerExplanation, CustomerPage, Overview, SegmentReport };
+export type { CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport };
 
 const TOKEN_KEY = 'tierwise-token';
 
@@ -49,6 +49,7 @@ export const api = {
     json<CustomerPage>(`/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`),
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
   segments: (segmentation: string) => json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
+  pricing: (maxVersions?: number) => json<PricingResponse>(`/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`),
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await request('/api/report.html')).blob(),
   chart: async (kind: string, query: Record<string, string> = {}) => (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),

@@ -1,5 +1,5 @@
 /**
- * The tierwise dashboard: a hash router over four pages. Every number comes from the tierwise API
+ * The tierwise dashboard: a hash router over five pages. Every number comes from the tierwise API
  * and is formatted with the library's own formatters, so the page shows what the CLI prints.
  */
 import './style.css';
@@ -7,6 +7,7 @@ import { ApiFailure, api, takeTokenFromUrl, type Overview } from './api.js';
 import { h, show } from './dom.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderOverview } from './pages/overview-page.js';
+import { renderPricing } from './pages/pricing-page.js';
 import { renderSegments } from './pages/segments-page.js';
 import { renderTiers } from './pages/tiers-page.js';
 import { renderWaterfall } from './pages/waterfall-page.js';
@@ -30,6 +31,7 @@ async function route(): Promise<void> {
     else if (page === 'customers') await renderCustomers(root, o, customersState(params));
     else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
     else if (page === 'tiers') renderTiers(root);
+    else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else await renderOverview(root, o);
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
@@ -39,6 +41,12 @@ async function route(): Promise<void> {
   } finally {
     root.setAttribute('aria-busy', 'false');
   }
+}
+
+/** `max_versions` from the address, when it is a whole number above 0 (the server checks the rest). */
+function maxVersionsParam(params: URLSearchParams): number | null {
+  const value = Number(params.get('max_versions'));
+  return Number.isInteger(value) && value > 0 ? value : null;
 }
 
 /** Saves the HTML report (`tierwise report`) through a blob, so the token header goes with the request. */
