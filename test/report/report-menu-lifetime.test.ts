@@ -105,6 +105,12 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     }
   });
 
+  it('reports its steps to a progress callback', async () => {
+    const steps: string[] = [];
+    await computeLifetimeMargin(project, { onProgress: (message) => steps.push(message) });
+    expect(steps).toEqual(['lifetime: margins of the period', 'lifetime: fitting the sBG on the tenures']);
+  });
+
   it('draws the lifetime margin per segment as a bar chart', () => {
     const svg = document.slice(document.indexOf('<section id="lifetime">'));
     expect(svg).toContain('Lifetime margin by segment (size)');
@@ -143,6 +149,13 @@ versions:
     expect(figure(document, 'menu-profit')).toBe('$40,500.00');
     expect(rowCells(document, 'data-version', 'basic')).toEqual(['basic', '$50.00', 'small (600)']);
     expect(rowCells(document, 'data-version', 'pro &lt;b&gt;')).toEqual(['pro &lt;b&gt;', '$150.00', 'large (150)']);
+  });
+
+  it('reports each menu size it solves to a progress callback', async () => {
+    // Two versions: the best menu of at most 2 uses both, so the program of at most 1 is solved next.
+    const steps: string[] = [];
+    await priceProjectMenu(opened, { onProgress: (message) => steps.push(message) });
+    expect(steps).toEqual(['price menu: best of at most 2 versions', 'price menu: best of at most 1 version']);
   });
 
   it('escapes names from the menu file', () => {

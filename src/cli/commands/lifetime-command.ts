@@ -51,8 +51,9 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { model?: string; by?: string; discountRate: number; horizonMonths: number; churnColumn: string; timeUnit: TimeUnit; top: number; format: OutputFormat }) => {
       if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd') throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
-      await withProject(globals(), async (project) => {
+      await withProject(globals(), async (project, progress) => {
         const report = await computeLifetimeMargin(project, {
+          onProgress: (message) => progress.step(message),
           model: options.model as LifetimeMarginModel | undefined,
           by: options.by,
           discountRate: options.discountRate,
@@ -60,6 +61,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
           churnColumn: options.churnColumn,
           timeUnit: options.timeUnit,
         });
+        progress.done();
         print(renderLifetimeMargin(report, options.format, options.top));
       });
     });

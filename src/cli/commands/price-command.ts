@@ -19,6 +19,7 @@ import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/
 import { findProjectDir } from '../../project.js';
 import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
+import { createProgress } from '../progress.js';
 import { renderAddon, renderGaborGranger, renderMenu, renderProjectMenu, renderPsm } from './price-output.js';
 
 /** The menu file `tierwise price menu` reads from the project folder when --input is not given. */
@@ -135,12 +136,17 @@ function parseNonNegativeInteger(flag: string): (value: string) => number {
 
 async function priceMenu(input: MenuInput, globals: GlobalOptions, options: { maxVersions?: number; format: OutputFormat }): Promise<string> {
   if (input.kind === 'explicit') {
-    const menu = await optimizeMenu(input.problem, { maxVersions: options.maxVersions });
-    return renderMenu(menu, input.problem, input.currency, options.format);
+    const progress = createProgress({ quiet: globals.quiet });
+    try {
+      const menu = await optimizeMenu(input.problem, { maxVersions: options.maxVersions, onProgress: (message) => progress.step(message) });
+      return renderMenu(menu, input.problem, input.currency, options.format);
+    } finally {
+      progress.done();
+    }
   }
   // Segments from the project: the project is the menu file's folder unless --project says otherwise.
-  return withProject({ ...globals, project: globals.project ?? path.dirname(path.resolve(input.file)) }, async (project) => {
-    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions, maxVersions: options.maxVersions });
+  return withProject({ ...globals, project: globals.project ?? path.dirname(path.resolve(input.file)) }, async (project, progress) => {
+    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions, maxVersions: options.maxVersions, onProgress: (message) => progress.step(message) });
     return renderProjectMenu(result, options.format);
   });
 }
