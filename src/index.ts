@@ -126,3 +126,6 @@ export { parseWtpDistribution, buyingShare, wtpFromSurvey } from './pricing/wtp-
 export type { WtpDistribution } from './pricing/wtp-distribution.js';
 export { serviceCostFromProject } from './pricing/addon-cost.js';
 export type { ServiceCost, ServiceCostOptions } from './pricing/addon-cost.js';
+export { priceProjectMenu, PROJECT_MENU_FILE_NAME } from './pricing/project-price-menu.js';
+export type { ProjectPriceMenu } from './pricing/project-price-menu.js';
+export type { PricingResponse } from './server/api-types.js';

@@ -8,7 +8,7 @@ import { print } from '../output.js';
 export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('report')
-    .description('write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers): one file, charts inline, prints well')
+    .description('write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers, price menu, lifetime margin): one file, charts inline, prints well')
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
       const sections = await withProject(globals(), async (project, progress) => {
