@@ -139,7 +139,7 @@ describe('analyses and charts', () => {
   });
 
   it('answers an unknown endpoint with a JSON 404', async () => {
-    const { status, body } = await get<ApiError>('/api/tiers');
+    const { status, body } = await get<ApiError>('/api/no-such-thing');
     expect(status).toBe(404);
     expect(body.error.code).toBe('not_found');
   });
