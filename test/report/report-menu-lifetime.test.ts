@@ -100,8 +100,8 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     for (const s of segments) {
       const cells = rowCells(document, 'data-segment', String(s.segment));
       expect(cells.slice(0, 3)).toEqual([String(s.segment), String(s.customers), String(s.active_customers)]);
-      expect(cells[6]).toBe(usd(s.lifetime_margin));
-      expect(cells[9]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
+      expect(cells.slice(3, 6)).toEqual([usd(s.future_revenue), usd(s.future_serve_cost), usd(s.lifetime_margin)]);
+      expect(cells[7]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
     }
   });
 

@@ -63,14 +63,14 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
 function segmentTable(context: ReportContext, segmentation: string, segments: readonly SegmentLifetimeMargin[]): SafeHtml {
   const { money } = context;
   return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
-      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>direct costs</th><th>cost to serve</th><th>lifetime margin</th><th>per active customer</th><th>acquisition cost</th><th>payback</th></tr></thead>
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>per active customer</th><th>payback</th></tr></thead>
       <tbody>${segments.map(
         (s) =>
           html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
             s.future_revenue,
-          )}</td><td>${money(s.future_direct_cost)}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
+          )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
             s.lifetime_margin_per_active_customer === null ? '' : money(s.lifetime_margin_per_active_customer)
-          }</td><td>${money(s.acquisition_cost)}</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td></tr>`,
+          }</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td></tr>`,
       )}</tbody>
     </table>`;
 }
