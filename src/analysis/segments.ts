@@ -159,7 +159,7 @@ export async function buildSegmentBase(db: Database, model: Model): Promise<stri
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */
-function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, db: Database): Sql {
+export function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, db: Database): Sql {
   const problems: Problem[] = [];
   segmentation.segments.forEach((segment, i) => {
     if (!segment.when) return;

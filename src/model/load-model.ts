@@ -12,6 +12,8 @@ import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
 import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec } from './model-types.js';
 import { YamlPositions } from './yaml-positions.js';
+import { resolveTiers } from './load-tiers.js';
+import { knownTierKeys } from './tiers-schema.js';
 
 export const MODEL_FILE_NAME = 'tierwise.yaml';
 
@@ -138,6 +140,19 @@ export function parseModel(text: string, file: string): Model {
     }),
   }));
 
+  const tiers =
+    raw.tiers &&
+    resolveTiers(raw.tiers, {
+      activities,
+      resources,
+      segmentations,
+      at,
+      atCharacter: (keyPath, offset) => {
+        const position = positions.ofValueCharacter(keyPath, offset);
+        return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+      },
+    }, problems);
+
   throwIfProblems(problems);
 
   const dir = path.dirname(file);
@@ -154,6 +169,7 @@ export function parseModel(text: string, file: string): Model {
     acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
     segmentations,
     matrix: raw.matrix && { volume: raw.matrix.volume, priceThreshold: raw.matrix.price_threshold, costThreshold: raw.matrix.cost_threshold },
+    tiers,
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
@@ -213,7 +229,7 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix'];
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'tiers'];
   }
   if (parent === 'period') return ['from', 'to'];
   if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
@@ -224,5 +240,6 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   if (parent === 'acquisition') return ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
   if (parent === 'segments') return ['name', 'when', 'description'];
+  if (parent === 'tiers') return knownTierKeys(keyPath);
   return [];
 }
