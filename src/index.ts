@@ -54,6 +54,21 @@ export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
 
+export { computeTiers, unbundledCatalog } from './tiers/compute-tiers.js';
+export type { TierReport, TierRecommendation, ShadowPrice, TierOptions } from './tiers/compute-tiers.js';
+export { projectTiers, probabilityOfStaying, expectedMargin } from './tiers/tier-projection.js';
+export type { TierProjection } from './tiers/tier-projection.js';
+export { optimizeTiers } from './tiers/optimize-tiers.js';
+export type { TierAssignment } from './tiers/optimize-tiers.js';
+export { solveAssignment } from './tiers/solve-assignment.js';
+export type { AssignmentSolution, SolveOptions } from './tiers/solve-assignment.js';
+export type { AssignmentProblem, RuleRef } from './tiers/assignment-problem.js';
+export { evaluatePlan } from './tiers/tier-scenarios.js';
+export type { ScenarioResult, ScenarioKind, ScenarioCapacity } from './tiers/tier-scenarios.js';
+export { loadScenarioOverlay, applyScenarioOverlay } from './tiers/scenario-overlay.js';
+export type { ScenarioOverlay } from './tiers/scenario-overlay.js';
+export type { Tier, TierCatalog, ServicePolicy, PriceResponse, WillingnessToPay } from './model/model-types.js';
+
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/generate-demo.js';

@@ -14,6 +14,7 @@ import { registerInitCommand } from './commands/init-command.js';
 import { registerMarginCommand } from './commands/margin-command.js';
 import { registerMatrixCommand } from './commands/matrix-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
+import { registerTiersCommand } from './commands/tiers-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
 /** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerWhaleCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
+  registerTiersCommand(program, globals);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

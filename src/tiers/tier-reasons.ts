@@ -58,10 +58,13 @@ export function explainChoice(
   const changed = costed.find((n) => n.policy.kind !== 'included') ?? costed[0];
   if (changed) {
     const resource = activity.get(changed.activity)?.resource ?? '';
-    const events = Math.round(changed.events * perYear);
+    // Whole-year customers: "a year"; newer ones: over their months, not scaled (an installation is once).
+    const span = months >= 12 ? 'a year' : `in its ${months} months`;
+    const scale = months >= 12 ? perYear : 1;
+    const events = Math.round(changed.events * scale);
     const where = reference && reference.name !== tier.name ? ` under ${reference.label}` : '';
     const here = changed.policy.kind === 'included' ? '' : ` (here: ${describePolicy(changed.policy, currency)})`;
-    parts.push(`its ${events} ${changed.activity} a year cost ${formatMoney(changed.cost * perYear, currency, 0)} of ${resource} time${where}${here}`);
+    parts.push(`its ${events} ${changed.activity} ${span} cost ${formatMoney(changed.cost * scale, currency, 0)} of ${resource} time${where}${here}`);
   }
   if (pStay < 0.999) parts.push(`${Math.round(pStay * 100)}% likely to stay at that price`);
   return parts.join('; ');
