@@ -8,7 +8,7 @@ import { didYouMean, TierwiseError } from '../errors.js';
 import type { Model, TierCatalog } from '../model/model-types.js';
 import type { AssignmentProblem, RuleRef } from './assignment-problem.js';
 import { formatHours } from './assignment-problem.js';
-import { solveAssignment, type AssignmentSolution } from './solve-assignment.js';
+import { solveAssignment, type AssignmentSolution, type SolveOptions } from './solve-assignment.js';
 import { expectedMargin, type TierProjection } from './tier-projection.js';
 
 export interface TierAssignment {
@@ -38,8 +38,12 @@ export function capacityOf(model: Model, catalog: TierCatalog, resources: readon
   return { hours, rules };
 }
 
-/** Assigns every customer of `projection` a tier (or today's terms, with keep_current) to maximise expected margin. */
-export async function optimizeTiers(model: Model, catalog: TierCatalog, projection: TierProjection): Promise<TierAssignment> {
+/**
+ * Assigns every customer of `projection` a tier (or today's terms, with keep_current) to maximise
+ * expected margin. `solveOptions` override the catalog's gap and time limit (e.g. `directLimit` to
+ * hand HiGHS the whole problem).
+ */
+export async function optimizeTiers(model: Model, catalog: TierCatalog, projection: TierProjection, solveOptions: SolveOptions = {}): Promise<TierAssignment> {
   const started = performance.now();
   const file = path.basename(model.file);
   const n = projection.customerIds.length;
@@ -120,7 +124,7 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
         : { label: `eligibility of ${name}: ${tier.eligibleSource} (tiers.plans.${name}.eligible)`, location: at(['tiers', 'plans', name, 'eligible']) };
     }),
   };
-  const solution = await solveAssignment(problem, { mipGap: catalog.mipGap, timeLimitSeconds: catalog.timeLimitSeconds });
+  const solution = await solveAssignment(problem, { mipGap: catalog.mipGap, timeLimitSeconds: catalog.timeLimitSeconds, ...solveOptions });
   const choice = Int32Array.from(solution.choice, (k) => (k >= T ? -1 : k));
   return { projection, solution, choice, capacityHours: capacity.hours, seconds: (performance.now() - started) / 1000 };
 }

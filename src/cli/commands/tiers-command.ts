@@ -41,7 +41,7 @@ const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
   moneyColumn('margin', (s) => s.margin, currency),
   { header: 'leavers', value: (s) => s.expected_leavers, format: (v: number) => formatCount(v, 1), align: 'right' },
   { header: 'customers per tier', value: (s) => Object.entries(s.customers_per_tier).filter(([, c]) => c > 0).map(([t, c]) => `${t} ${formatCount(c)}`).join(', ') },
-  { header: 'hours used (freed)', value: (s) => s.capacity.map((c) => `${c.resource} ${formatCount(c.used_hours)} (${formatCount(c.freed_hours)})`).join(', ') },
+  { header: 'hours used (freed)', value: (s) => s.capacity.map((c) => `${c.resource} ${formatCount(c.used_hours, 1)} (${formatCount(c.freed_hours, 1)})`).join(', ') },
   { header: 'fits', value: (s) => (s.fits_capacity ? 'yes' : 'NO') },
 ];
 
