@@ -32,6 +32,8 @@ export interface ProjectionQuery {
   readonly sql: Sql;
   /** Resources whose minutes are projected (those of serve activities), in column order. */
   readonly resources: readonly string[];
+  /** Every column the query returns, `customer_id` first. */
+  readonly columns: readonly string[];
 }
 
 /** Columns of the projection query, named by position so that no model name becomes a column name. */
@@ -140,8 +142,21 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
   const months = sql`CAST(date_diff('month', greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE)), CAST(${to} AS DATE)) + 1 AS DOUBLE)`;
   const response = responseColumns(db, model, catalog, measures);
 
+  const columns = [
+    'customer_id',
+    projectionColumn.statusQuoRevenue,
+    projectionColumn.months,
+    projectionColumn.uplift,
+    projectionColumn.midpoint,
+    projectionColumn.steepness,
+    projectionColumn.stayIfAbove,
+    projectionColumn.usageDirectCost,
+    ...resources.map((_, r) => projectionColumn.statusQuoMinutes(r)),
+    ...catalog.tiers.flatMap((_, k) => [projectionColumn.revenue(k), projectionColumn.eligible(k), ...resources.map((_, r) => projectionColumn.minutes(k, r))]),
+  ];
   return {
     resources,
+    columns,
     sql: sql`WITH b AS (SELECT base.*, greatest(${months}, 1) AS tw_months, ${response.columns}
                  FROM ${ident(base)} base JOIN (SELECT customer_id, acquired_on AS tw_acquired_on FROM customers) c USING (customer_id))
       SELECT b.customer_id, CAST(b.revenue AS DOUBLE) AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,

@@ -381,9 +381,10 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
   let lpObjective: number;
   const duals = new Float64Array(K);
   try {
-    lp.options.set({ output_flag: false });
+    lp.options.set({ output_flag: false, time_limit: options.timeLimitSeconds ?? 60 });
     lp.run();
     if (lp.getModelStatus() === 8 || lp.getModelStatus() === 9) return { kind: 'infeasible' };
+    if (lp.getModelStatus() === 13) throw timeLimit(options.timeLimitSeconds ?? 60, 'did not solve the linear relaxation');
     if (lp.getModelStatus() !== 7) throw new Error(`HiGHS LP relaxation ended with model status ${lp.getModelStatus()}`);
     lpObjective = lp.getObjectiveValue();
     const rowDual = lp.getSolution().rowDual;
@@ -401,9 +402,8 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
     if (modelStatus === 8 || modelStatus === 9) return { kind: 'infeasible' };
     const x = mip.getSolution().colValue;
     const timeLimited = modelStatus === 13;
-    if (modelStatus !== 7 && !(timeLimited && x.length === columns.length && Number.isFinite(mip.getObjectiveValue()))) {
-      throw new Error(`HiGHS MIP ended with model status ${modelStatus}`);
-    }
+    if (timeLimited && !(x.length === columns.length && Number.isFinite(mip.getObjectiveValue()))) throw timeLimit(options.timeLimitSeconds ?? 60, 'found no assignment');
+    if (modelStatus !== 7 && !timeLimited) throw new Error(`HiGHS MIP ended with model status ${modelStatus}`);
     columns.forEach((j, c) => {
       if (x[c]! > 0.5) choice[Math.floor(j / T)] = j % T;
     });
@@ -443,5 +443,14 @@ function infeasible(p: AssignmentProblem, rows: readonly Coupling[]): TierwiseEr
     message: `rules that cannot all hold: no assignment of tiers meets them together (${rules.map((r) => r.label).join('; ')})`,
     location: rules[0]?.location,
     hint: 'raise a capacity, relax a share rule or unpin customers',
+  });
+}
+
+function timeLimit(seconds: number, what: string): TierwiseError {
+  return new TierwiseError({
+    code: 'model_invalid',
+    message: `the solver ${what} within its time limit of ${seconds} s`,
+    location: { key: 'tiers.time_limit_seconds' },
+    hint: 'raise tiers.time_limit_seconds or loosen tiers.mip_gap',
   });
 }

@@ -15,6 +15,7 @@
  *   expected margin = P(stay) × margin.
  */
 import type { Model, TierCatalog } from '../model/model-types.js';
+import { ident, join, sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
 import { compileTierProjection, projectionColumn as col } from './project-tiers.js';
 
@@ -40,8 +41,10 @@ export interface TierProjection {
 /** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
 export async function projectTiers(db: Database, model: Model, catalog: TierCatalog): Promise<TierProjection> {
   const query = await compileTierProjection(db, model, catalog);
-  const rows = await db.all(query.sql);
-  const n = rows.length;
+  // One row of lists, one list per column: half the time of 100,000 row objects.
+  const lists = await db.one(sql`SELECT ${join(query.columns.map((c) => sql`list(${ident(c)} ORDER BY customer_id) AS ${ident(c)}`))} FROM (${query.sql})`);
+  const column = (name: string) => (lists?.[name] as unknown[] | null | undefined) ?? [];
+  const n = column('customer_id').length;
   const T = catalog.tiers.length;
   const R = query.resources.length;
   const rate = query.resources.map((name) => model.resources.find((r) => r.name === name)!.costPerMinute);
@@ -61,41 +64,54 @@ export async function projectTiers(db: Database, model: Model, catalog: TierCata
     minutes: new Float64Array(n * T * R),
     statusQuo: { revenue: new Float64Array(n), directCost: new Float64Array(n), serveCost: new Float64Array(n), minutes: new Float64Array(n * R) },
   };
-  rows.forEach((row, i) => {
-    const num = (key: string) => Number(row[key] ?? 0);
-    projection.customerIds[i] = String(row['customer_id']);
-    projection.months[i] = num(col.months);
-    const usageDirect = num(col.usageDirectCost);
-    const today = num(col.statusQuoRevenue);
-    const sq = projection.statusQuo;
-    sq.revenue[i] = today;
-    sq.directCost[i] = usageDirect + revenueShare * today;
+  const numbers = (name: string) => column(name).map((v) => Number(v ?? 0));
+  const ids = column('customer_id');
+  const months = numbers(col.months);
+  const usageDirect = numbers(col.usageDirectCost);
+  const today = numbers(col.statusQuoRevenue);
+  const uplift = numbers(col.uplift);
+  const midpoint = numbers(col.midpoint);
+  const steepness = numbers(col.steepness);
+  const stayIfAbove = column(col.stayIfAbove) as (number | null)[];
+  const statusQuoMinutes = query.resources.map((_, r) => numbers(col.statusQuoMinutes(r)));
+  const tierColumns = catalog.tiers.map((_, k) => ({
+    revenue: numbers(col.revenue(k)),
+    eligible: column(col.eligible(k)),
+    minutes: query.resources.map((_, r) => numbers(col.minutes(k, r))),
+  }));
+  const sq = projection.statusQuo;
+  for (let i = 0; i < n; i++) {
+    projection.customerIds[i] = String(ids[i]);
+    projection.months[i] = months[i]!;
+    sq.revenue[i] = today[i]!;
+    sq.directCost[i] = usageDirect[i]! + revenueShare * today[i]!;
     let serveToday = 0;
     for (let r = 0; r < R; r++) {
-      const m = num(col.statusQuoMinutes(r));
+      const m = statusQuoMinutes[r]![i]!;
       sq.minutes[i * R + r] = m;
       serveToday += m * rate[r]!;
     }
     sq.serveCost[i] = serveToday;
-    const response = { uplift: num(col.uplift), midpoint: num(col.midpoint), steepness: num(col.steepness), stayIfAbove: row[col.stayIfAbove] as number | null };
+    const response = { midpoint: midpoint[i]!, steepness: steepness[i]!, stayIfAbove: stayIfAbove[i] ?? null };
     for (let k = 0; k < T; k++) {
       const j = i * T + k;
-      const revenue = num(col.revenue(k));
-      projection.eligible[j] = row[col.eligible(k)] === true ? 1 : 0;
+      const tier = tierColumns[k]!;
+      const revenue = tier.revenue[i]!;
+      projection.eligible[j] = tier.eligible[i] === true ? 1 : 0;
       projection.revenue[j] = revenue;
-      projection.directCost[j] = usageDirect + revenueShare * revenue;
+      projection.directCost[j] = usageDirect[i]! + revenueShare * revenue;
       let serve = 0;
       for (let r = 0; r < R; r++) {
-        const m = num(col.minutes(k, r));
+        const m = tier.minutes[r]![i]!;
         projection.minutes[j * R + r] = m;
         serve += m * rate[r]!;
       }
       projection.serveCost[j] = serve;
-      const wtp = today * catalog.tiers[k]!.valueShare * response.uplift;
+      const wtp = today[i]! * catalog.tiers[k]!.valueShare * uplift[i]!;
       projection.willingnessToPay[j] = wtp;
       projection.pStay[j] = probabilityOfStaying(revenue, wtp, response);
     }
-  });
+  }
   return projection;
 }
 
