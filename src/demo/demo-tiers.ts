@@ -37,7 +37,7 @@ export function tierLines(): string[] {
     '        installation:   { substitute: remote_install }',
     '        monitoring:     { substitute: automated_monitoring }',
     '        dr_meeting:     not_offered',
-    '        support_ticket: { included_per_month: 0.5, fee: 25 }',
+    '        support_ticket: { included_per_month: 0.5, substitute: help_article }',
     '    standard:',
     '      label: Standard',
     '      monthly_fee: 99',
