@@ -90,6 +90,20 @@ export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './lifetime/g
 export { readCohortFile, readTenureFile, readSummaryFile, readTransactionLog, TIME_UNITS } from './lifetime/read-lifetime-files.js';
 export type { TimeUnit, CustomerSummaries, TransactionLogSummaries } from './lifetime/read-lifetime-files.js';
 export { simulateBgNbd } from './lifetime/simulate-bg-nbd.js';
+export { computeTiers, unbundledCatalog } from './tiers/compute-tiers.js';
+export type { TierReport, TierRecommendation, ShadowPrice, TierOptions } from './tiers/compute-tiers.js';
+export { projectTiers, probabilityOfStaying, expectedMargin } from './tiers/tier-projection.js';
+export type { TierProjection } from './tiers/tier-projection.js';
+export { optimizeTiers } from './tiers/optimize-tiers.js';
+export type { TierAssignment } from './tiers/optimize-tiers.js';
+export { solveAssignment } from './tiers/solve-assignment.js';
+export type { AssignmentSolution, SolveOptions } from './tiers/solve-assignment.js';
+export type { AssignmentProblem, RuleRef } from './tiers/assignment-problem.js';
+export { evaluatePlan } from './tiers/tier-scenarios.js';
+export type { ScenarioResult, ScenarioKind, ScenarioCapacity } from './tiers/tier-scenarios.js';
+export { loadScenarioOverlay, applyScenarioOverlay } from './tiers/scenario-overlay.js';
+export type { ScenarioOverlay } from './tiers/scenario-overlay.js';
+export type { Tier, TierCatalog, ServicePolicy, PriceResponse, WillingnessToPay } from './model/model-types.js';
 
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';

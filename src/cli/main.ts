@@ -20,6 +20,7 @@ import { registerReportCommand } from './commands/report-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerPriceCommand } from './commands/price-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
+import { registerTiersCommand } from './commands/tiers-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
 /** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, globals);
   registerLifetimeCommand(program, globals);
   registerPriceCommand(program, globals);
+  registerTiersCommand(program, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -5,6 +5,7 @@
 import { COMPANY, CURRENCY, PAYMENT_FEE_SHARE, PERIOD, PLANS, STORAGE_UNIT_COST } from './acme-backup.js';
 import { ACTIVITIES } from './acme-service.js';
 import type { SizedResource } from './size-resources.js';
+import { substituteActivityLines, tierLines } from './demo-tiers.js';
 
 export interface DemoModelInput {
   readonly customers: number;
@@ -104,6 +105,7 @@ export function renderDemoModel(input: DemoModelInput): string {
     '# `purpose: acquire` makes an activity a cost to acquire; every other activity is a cost to serve.',
     'activities:',
     ...activityLines(),
+    ...substituteActivityLines(),
     '',
     '# Direct costs: usage × unit cost for the metrics that have one (restores has none: it costs nothing',
     '# but stays available to segments and tiers), and shares of net revenue.',
@@ -150,5 +152,6 @@ export function renderDemoModel(input: DemoModelInput): string {
     '  baseline: plan',
     '  payback_months: 12',
     '',
+    ...tierLines(),
   ].join('\n');
 }

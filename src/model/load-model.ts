@@ -12,6 +12,8 @@ import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
 import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec } from './model-types.js';
 import { YamlPositions } from './yaml-positions.js';
+import { resolveTiers } from './load-tiers.js';
+import { knownTierKeys } from './tiers-schema.js';
 
 export const MODEL_FILE_NAME = 'tierwise.yaml';
 
@@ -148,6 +150,18 @@ export function parseModel(text: string, file: string): Model {
       hint: didYouMean(baseline, names) ?? (names.length > 0 ? `use one of: ${names.join(', ')}` : 'define it under segments:, or remove baseline to compare with the overall average'),
     });
   }
+  const tiers =
+    raw.tiers &&
+    resolveTiers(raw.tiers, {
+      activities,
+      resources,
+      segmentations,
+      at,
+      atCharacter: (keyPath, offset) => {
+        const position = positions.ofValueCharacter(keyPath, offset);
+        return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+      },
+    }, problems);
 
   throwIfProblems(problems);
 
@@ -173,6 +187,7 @@ export function parseModel(text: string, file: string): Model {
       interval: raw.prospects.interval ?? 0.8,
       seed: raw.prospects.seed ?? 42,
     },
+    tiers,
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
@@ -232,7 +247,7 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'prospects'];
+    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'prospects', 'tiers'];
   }
   if (parent === 'period') return ['from', 'to'];
   if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
@@ -244,5 +259,6 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
   if (parent === 'prospects') return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
   if (parent === 'segments') return ['name', 'when', 'description'];
+  if (parent === 'tiers') return knownTierKeys(keyPath);
   return [];
 }

@@ -3,6 +3,7 @@
  * `load-model.ts` validates against it and then turns the raw document into the typed `Model`.
  */
 import { z } from 'zod';
+import { tiersSchema } from './tiers-schema.js';
 
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })
@@ -106,6 +107,7 @@ export const modelSchema = z
       })
       .strict()
       .optional(),
+    tiers: tiersSchema.optional(),
   })
   .strict();
 

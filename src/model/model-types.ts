@@ -117,8 +117,75 @@ export interface Model {
   readonly matrix?: MatrixSettings;
   /** How leads are scored (`tierwise prospects`). */
   readonly prospects?: ProspectSettings;
+  /** Service tiers, the willingness-to-pay assumptions and the assignment rules (`tiers:`). */
+  readonly tiers?: TierCatalog;
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */
   locateInValue(keyPath: readonly (string | number)[], characterOffset: number): { line: number; column: number } | undefined;
+}
+
+/**
+ * What a tier does about one activity. `capped`: included up to `perMonth` events a month over the
+ * customer's months in the period, the rest billed or met by a substitute.
+ */
+export type ServicePolicy =
+  | { readonly kind: 'included' }
+  | { readonly kind: 'not_offered'; readonly substitute?: string }
+  | { readonly kind: 'billed'; readonly fee: number }
+  | { readonly kind: 'capped'; readonly perMonth: number; readonly beyond: BeyondCap };
+
+export type BeyondCap = { readonly kind: 'billed'; readonly fee: number } | { readonly kind: 'substitute'; readonly substitute: string };
+
+/** A service tier: a price schedule plus a service policy per activity. */
+export interface Tier {
+  readonly name: string;
+  readonly label: string;
+  /** Fee per month, in the model's currency. */
+  readonly monthlyFee: number;
+  /** Price per unit of a usage metric (e.g. per GB-month). */
+  readonly usagePrices: Readonly<Record<string, number>>;
+  /** What the customer values this tier's service at, relative to the service it gets today. */
+  readonly valueShare: number;
+  readonly eligibleSource?: string;
+  /** Who may be offered the tier (an expression over customer measures); absent: everyone. */
+  readonly eligible?: Expr;
+  /** Policy per serve activity; an activity not listed is included. */
+  readonly services: Readonly<Record<string, ServicePolicy>>;
+}
+
+/** How customers respond to a price above their willingness to pay (see DESIGN.md, Tiers). */
+export interface PriceResponse {
+  /** Multiplies the willingness to pay (a segment that values service more). */
+  readonly uplift: number;
+  /** Price rise above willingness to pay, as a share of it, at which about half the customers leave. */
+  readonly midpoint: number;
+  /** Steepness of the logistic curve. */
+  readonly steepness: number;
+  /** Stated instead of a curve: the probability of staying at any price above willingness to pay. */
+  readonly stayIfAbove?: number;
+}
+
+export interface WillingnessToPay extends PriceResponse {
+  /** A segmentation of the model whose segments override the response. */
+  readonly segmentation?: string;
+  readonly segments: Readonly<Record<string, PriceResponse>>;
+}
+
+export interface TierCatalog {
+  readonly tiers: readonly Tier[];
+  readonly willingnessToPay: WillingnessToPay;
+  /** Customer id → tier name. */
+  readonly pins: Readonly<Record<string, string>>;
+  /** Tier name → minimum and/or maximum share of customers. */
+  readonly shares: Readonly<Record<string, { readonly min?: number; readonly max?: number }>>;
+  /** Resource → hours available to serve over the period, where it differs from capacity_hours. */
+  readonly capacityHours: Readonly<Record<string, number>>;
+  /** Activity → fee per event in the service-unbundled scenario. */
+  readonly serviceFees: Readonly<Record<string, number>>;
+  /** Let a customer keep today's service and price as one of its options. */
+  readonly keepCurrent: boolean;
+  /** Relative optimality gap at which the solver may stop. */
+  readonly mipGap: number;
+  readonly timeLimitSeconds: number;
 }

@@ -1,0 +1,83 @@
+/** `tierwise tiers`: a tier per customer with its reason, the scenarios side by side, and the shadow prices. */
+import type { Command } from 'commander';
+import { loadScenarioOverlay } from '../../tiers/scenario-overlay.js';
+import { computeTiers, type TierRecommendation, type TierReport, type ShadowPrice } from '../../tiers/compute-tiers.js';
+import type { ScenarioResult } from '../../tiers/tier-scenarios.js';
+import { parseFormat, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
+import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+
+export function registerTiersCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('tiers')
+    .description('which service tier each customer should get, within the capacity of each resource; scenarios and shadow prices')
+    .option('--scenario <file>', 'a YAML overlay of the model\'s tiers: (prices, policies, capacity) to compare; repeatable', (file: string, files: string[]) => [...files, file], [] as string[])
+    .option('--top <n>', 'recommendations shown in the table, largest gain first (JSON and CSV have all)', parsePositiveInteger('--top'), 20)
+    .option('--format <format>', 'table, json or csv (csv: the recommendations)', parseFormat, 'table')
+    .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
+      const scenarios = await Promise.all(options.scenario.map((file) => loadScenarioOverlay(file)));
+      await withProject(globals(), async (project) => {
+        print(renderTiers(await computeTiers(project, { scenarios }), options.format, options.top));
+      });
+    });
+}
+
+const recommendationColumns = (currency: string): Column<TierRecommendation>[] => [
+  { header: 'customer_id', value: (r) => r.customer_id },
+  { header: 'tier', value: (r) => r.label },
+  moneyColumn('margin_today', (r) => r.today.margin, currency),
+  moneyColumn('expected_margin', (r) => r.expected_margin, currency),
+  percentColumn('p_stay', (r) => r.p_stay),
+  { header: 'reason', value: (r) => r.reason },
+];
+
+function percentColumn<T>(header: string, value: (row: T) => number): Column<T> {
+  return { header, value, format: formatPercent, align: 'right' };
+}
+
+const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
+  { header: 'scenario', value: (s) => s.name },
+  moneyColumn('revenue', (s) => s.revenue, currency),
+  moneyColumn('serve_cost', (s) => s.serve_cost, currency),
+  moneyColumn('margin', (s) => s.margin, currency),
+  { header: 'leavers', value: (s) => s.expected_leavers, format: (v: number) => formatCount(v, 1), align: 'right' },
+  { header: 'customers per tier', value: (s) => Object.entries(s.customers_per_tier).filter(([, c]) => c > 0).map(([t, c]) => `${t} ${formatCount(c)}`).join(', ') },
+  { header: 'hours used (freed)', value: (s) => s.capacity.map((c) => `${c.resource} ${formatCount(c.used_hours, 1)} (${formatCount(c.freed_hours, 1)})`).join(', ') },
+  { header: 'fits', value: (s) => (s.fits_capacity ? 'yes' : 'NO') },
+];
+
+const shadowColumns = (currency: string): Column<ShadowPrice>[] => [
+  { header: 'resource', value: (s) => s.resource },
+  { header: 'capacity_hours', value: (s) => s.capacity_hours, format: (v: number) => formatCount(v), align: 'right' },
+  { header: 'used_hours', value: (s) => s.used_hours, format: (v: number) => formatCount(v, 1), align: 'right' },
+  moneyColumn('shadow_price_per_hour', (s) => s.per_hour, currency),
+];
+
+export function renderTiers(report: TierReport, format: OutputFormat, top: number): string {
+  if (format === 'json') return renderJson(report);
+  const currency = report.currency;
+  if (format === 'csv') return renderCsv(recommendationColumns(currency), report.recommendations);
+  const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
+  const shown = [...report.recommendations].sort((a, b) => gain(b) - gain(a) || a.customer_id.localeCompare(b.customer_id)).slice(0, top);
+  const o = report.optimizer;
+  const tiers = report.tiers.map((t) => `${t.label} ${formatCount(t.customers)}`).join(', ');
+  return [
+    `service tiers, ${report.period.from} to ${report.period.to}: ${tiers}`,
+    `  optimizer: ${o.status}, expected margin ${formatMoney(o.objective, currency)}, gap ${formatGap(o.gap)} ` +
+      `(bound ${formatMoney(o.bound, currency)}; LP relaxation ${formatMoney(o.lp_objective, currency)}), ${o.seconds.toFixed(2)} s`,
+    '',
+    'scenarios (expected: each customer × its chance of staying; acquisition cost left out, it is sunk)',
+    renderTable(scenarioColumns(currency), report.scenarios),
+    '',
+    'shadow prices: what one more hour of each resource would add to expected margin (0: capacity to spare)',
+    renderTable(shadowColumns(currency), report.shadow_prices),
+    '',
+    `recommendations, largest gain over today first (${shown.length} of ${formatCount(report.recommendations.length)}; --format json or csv for all)`,
+    renderTable(recommendationColumns(currency), shown),
+    ...report.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}
+
+/** A relative gap as a percentage with two significant digits: 0 → `0%`, 2.3e-5 → `0.0023%`. */
+function formatGap(gap: number): string {
+  return gap === 0 ? '0%' : `${Number((gap * 100).toPrecision(2))}%`;
+}

@@ -1,0 +1,195 @@
+/**
+ * `computeTiers`: the tier report. Computes margins, projects every customer under every tier,
+ * assigns tiers to maximise expected margin within capacity, prices an hour of each resource, and
+ * sets the plan beside the status quo, the service-unbundled offer and any user scenarios.
+ */
+import path from 'node:path';
+import { TierwiseError } from '../errors.js';
+import { computeMargin } from '../margin/run-margin.js';
+import type { Model, Tier, TierCatalog } from '../model/model-types.js';
+import type { Project } from '../project.js';
+import { ident, join, sql } from '../sql/fragment.js';
+import { optimizeTiers } from './optimize-tiers.js';
+import { applyScenarioOverlay, type ScenarioOverlay } from './scenario-overlay.js';
+import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
+import { expectedMargin, projectTiers } from './tier-projection.js';
+import { explainChoice, type ActivityNeed } from './tier-reasons.js';
+
+export interface TierRecommendation {
+  customer_id: string;
+  /** The tier given, or `current` (today's terms, with keep_current). */
+  tier: string;
+  label: string;
+  reason: string;
+  /** Projected over the customer's months in the period, if it stays. */
+  revenue: number;
+  serve_cost: number;
+  margin: number;
+  p_stay: number;
+  expected_margin: number;
+  /** Today's service and price: revenue, cost to serve and margin before acquisition. */
+  today: { revenue: number; serve_cost: number; margin: number };
+}
+
+export interface ShadowPrice {
+  resource: string;
+  capacity_hours: number;
+  used_hours: number;
+  /** What one more hour of the resource would add to the expected margin (LP relaxation dual); 0 when slack. */
+  per_hour: number;
+  binding: boolean;
+}
+
+export interface TierReport {
+  currency: string;
+  period: { from: string; to: string };
+  tiers: { name: string; label: string; monthly_fee: number; customers: number; expected_margin: number }[];
+  recommendations: TierRecommendation[];
+  scenarios: ScenarioResult[];
+  shadow_prices: ShadowPrice[];
+  optimizer: {
+    status: 'optimal' | 'time_limit';
+    objective: number;
+    bound: number;
+    /** Relative optimality gap: (bound − objective) ÷ |objective|. */
+    gap: number;
+    lp_objective: number;
+    customers_in_mip: number;
+    seconds: number;
+  };
+  /** Plain-language notes, e.g. when today's plan does not fit capacity. */
+  notes: string[];
+}
+
+export interface TierOptions {
+  /** User scenarios (YAML overlays of the model's tiers: block). */
+  readonly scenarios?: readonly ScenarioOverlay[];
+}
+
+/** Recommends a tier per customer and compares scenarios; the model needs a `tiers:` key. */
+export async function computeTiers(project: Pick<Project, 'db' | 'model'>, options: TierOptions = {}): Promise<TierReport> {
+  const { db, model } = project;
+  const catalog = requireTiers(model);
+  await computeMargin(project, { top: 0 });
+  const projection = await projectTiers(db, model, catalog);
+  const assignment = await optimizeTiers(model, catalog, projection);
+  const { solution, choice } = assignment;
+  const T = projection.tierNames.length;
+  const n = projection.customerIds.length;
+  const labels = catalog.tiers.map((t) => t.label);
+
+  const statusQuo = evaluatePlan('status quo', 'status_quo', projection, new Int32Array(n).fill(-1), assignment.capacityHours, labels);
+  const tiered = evaluatePlan('tiered (optimized)', 'tiered', projection, choice, assignment.capacityHours, labels);
+  const scenarios: ScenarioResult[] = [statusQuo, tiered];
+  const notes: string[] = [];
+  const unbundled = unbundledCatalog(catalog);
+  if (unbundled) {
+    const unbundledProjection = await projectTiers(db, model, unbundled);
+    scenarios.push(evaluatePlan('service unbundled', 'unbundled', unbundledProjection, new Int32Array(n).fill(0), assignment.capacityHours, [unbundled.tiers[0]!.label]));
+  } else {
+    notes.push('no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one');
+  }
+  for (const overlay of options.scenarios ?? []) {
+    const overlayCatalog = await applyScenarioOverlay(model, overlay);
+    const overlayProjection = await projectTiers(db, model, overlayCatalog);
+    const overlayAssignment = await optimizeTiers(model, overlayCatalog, overlayProjection);
+    scenarios.push(evaluatePlan(overlay.name, 'custom', overlayProjection, overlayAssignment.choice, overlayAssignment.capacityHours, overlayCatalog.tiers.map((t) => t.label)));
+  }
+  if (!statusQuo.fits_capacity) {
+    const over = statusQuo.capacity.filter((c) => c.used_hours > c.capacity_hours).map((c) => c.resource);
+    notes.push(`today's plan does not fit the capacity of ${over.join(', ')}: the status quo is shown for reference but is not a feasible plan`);
+  } else if (tiered.margin < statusQuo.margin) {
+    notes.push('the tiered plan earns less than the status quo: no tier catalog beats today\'s terms for enough customers (set tiers.keep_current: true to let customers keep them)');
+  }
+
+  const needs = await customerNeeds(project);
+  const recommendations: TierRecommendation[] = projection.customerIds.map((id, i) => {
+    const k = choice[i]!;
+    const sq = projection.statusQuo;
+    const today = { revenue: sq.revenue[i]!, serve_cost: sq.serveCost[i]!, margin: sq.revenue[i]! - sq.directCost[i]! - sq.serveCost[i]! };
+    const tier: Tier | undefined = catalog.tiers[k];
+    if (k < 0 || !tier) {
+      return { customer_id: id, tier: 'current', label: 'current', reason: explainChoice(model, catalog, undefined, [], 12, 1), ...today, p_stay: 1, expected_margin: today.margin, today };
+    }
+    const j = i * T + k;
+    const margin = projection.revenue[j]! - projection.directCost[j]! - projection.serveCost[j]!;
+    return {
+      customer_id: id,
+      tier: tier.name,
+      label: tier.label,
+      reason: explainChoice(model, catalog, tier, needs.get(id) ?? [], projection.months[i]!, projection.pStay[j]!),
+      revenue: projection.revenue[j]!,
+      serve_cost: projection.serveCost[j]!,
+      margin,
+      p_stay: projection.pStay[j]!,
+      expected_margin: expectedMargin(projection, j),
+      today,
+    };
+  });
+
+  return {
+    currency: model.currency,
+    period: { ...model.period },
+    tiers: catalog.tiers.map((t, k) => {
+      let customers = 0;
+      let margin = 0;
+      for (let i = 0; i < n; i++) {
+        if (choice[i] !== k) continue;
+        customers++;
+        margin += expectedMargin(projection, i * T + k);
+      }
+      return { name: t.name, label: t.label, monthly_fee: t.monthlyFee, customers, expected_margin: margin };
+    }),
+    recommendations,
+    scenarios,
+    shadow_prices: projection.resources.map((resource, r) => ({
+      resource,
+      capacity_hours: assignment.capacityHours[r]!,
+      used_hours: solution.usedHours[r]!,
+      per_hour: solution.shadowPrices[r]!,
+      binding: solution.shadowPrices[r]! > 1e-9,
+    })),
+    optimizer: {
+      status: solution.status,
+      objective: solution.objective,
+      bound: solution.bound,
+      gap: solution.gap,
+      lp_objective: solution.lpObjective,
+      customers_in_mip: solution.customersInMip,
+      seconds: assignment.seconds,
+    },
+    notes,
+  };
+}
+
+function requireTiers(model: Model): TierCatalog {
+  if (model.tiers) return model.tiers;
+  throw new TierwiseError({
+    code: 'model_invalid',
+    message: 'the model defines no tiers',
+    location: { file: path.basename(model.file), key: 'tiers' },
+    hint: 'add tiers: { plans: { standard: { monthly_fee: 49, services: { support_ticket: { included_per_month: 1, fee: 30 } } }, premium: { monthly_fee: 199 } } } (see docs/model.md)',
+  });
+}
+
+/**
+ * The service-unbundled offer: everyone on the cheapest tier's price schedule, with every service
+ * that has a fee in `service_fees` bought per event (the rest included) — the same service as
+ * today, so it is valued as today's (value share 1).
+ */
+export function unbundledCatalog(catalog: TierCatalog): TierCatalog | undefined {
+  if (Object.keys(catalog.serviceFees).length === 0) return undefined;
+  const base = [...catalog.tiers].sort((a, b) => a.monthlyFee - b.monthlyFee)[0]!;
+  const services = Object.fromEntries(Object.entries(catalog.serviceFees).map(([activity, fee]) => [activity, { kind: 'billed' as const, fee }]));
+  const tier: Tier = { name: 'unbundled', label: `${base.label} + service per event`, monthlyFee: base.monthlyFee, usagePrices: base.usagePrices, valueShare: 1, services };
+  return { ...catalog, tiers: [tier], pins: {}, shares: {} };
+}
+
+/** Each customer's events and minutes per serve activity (from the customer measures). */
+async function customerNeeds(project: Pick<Project, 'db' | 'model'>): Promise<Map<string, ActivityNeed[]>> {
+  const serve = project.model.activities.filter((a) => a.purpose === 'serve');
+  if (serve.length === 0) return new Map();
+  const rows = await project.db.all(sql`SELECT customer_id, ${join(serve.flatMap((a, i) => [sql`${ident(`${a.name}_events`)} AS ${ident(`e${i}`)}`, sql`${ident(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`]))} FROM tw_segment_base`);
+  return new Map(rows.map((r) => [String(r['customer_id']), serve.map((a, i) => ({ activity: a.name, events: Number(r[`e${i}`] ?? 0), minutes: Number(r[`m${i}`] ?? 0) }))]));
+}
+

@@ -1,0 +1,135 @@
+/**
+ * Runs the projection query and turns its quantities into money and probabilities, per customer ×
+ * tier, in flat typed arrays (index `i * tiers + k`; resources `(i * tiers + k) * resources + r`)
+ * so that 100,000 customers × 4 tiers stay compact for the optimizer.
+ *
+ * Money, for customer i under tier k (acquisition is sunk, so it is no part of a projected margin):
+ *   revenue      = monthly fee × months active + Σ usage × usage price + Σ billed events × fee
+ *   direct cost  = Σ usage × unit cost + revenue share × revenue
+ *   serve cost   = Σ resources minutes × capacity cost rate
+ *   margin       = revenue − direct cost − serve cost
+ *   WTP          = today's revenue × the tier's value share × the segment's uplift
+ *   P(stay)      = 1 when revenue ≤ WTP; otherwise, with x = (revenue − WTP) ÷ WTP,
+ *                  (1 + e^(−s·m)) ÷ (1 + e^(s·(x − m)))  — a logistic in the price rise, scaled to 1
+ *                  at x = 0, about ½ at the midpoint m, steepness s — or the stated `stay_if_above`.
+ *   expected margin = P(stay) × margin.
+ */
+import type { Model, TierCatalog } from '../model/model-types.js';
+import { ident, join, sql } from '../sql/fragment.js';
+import type { Database } from '../store/database.js';
+import { compileTierProjection, projectionColumn as col } from './project-tiers.js';
+
+export interface TierProjection {
+  readonly customerIds: readonly string[];
+  readonly tierNames: readonly string[];
+  /** Resources whose time the tiers change (those of serve activities). */
+  readonly resources: readonly string[];
+  /** Months each customer was a customer inside the period. */
+  readonly months: Float64Array;
+  readonly eligible: Uint8Array;
+  readonly revenue: Float64Array;
+  readonly directCost: Float64Array;
+  readonly serveCost: Float64Array;
+  readonly willingnessToPay: Float64Array;
+  readonly pStay: Float64Array;
+  /** Minutes of each resource, if the customer stays. */
+  readonly minutes: Float64Array;
+  /** Today: everyone keeps its service and price (P(stay) = 1). */
+  readonly statusQuo: { readonly revenue: Float64Array; readonly directCost: Float64Array; readonly serveCost: Float64Array; readonly minutes: Float64Array };
+}
+
+/** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
+export async function projectTiers(db: Database, model: Model, catalog: TierCatalog): Promise<TierProjection> {
+  const query = await compileTierProjection(db, model, catalog);
+  // One row of lists, one list per column: half the time of 100,000 row objects.
+  const lists = await db.one(sql`SELECT ${join(query.columns.map((c) => sql`list(${ident(c)} ORDER BY customer_id) AS ${ident(c)}`))} FROM (${query.sql})`);
+  const column = (name: string) => (lists?.[name] as unknown[] | null | undefined) ?? [];
+  const n = column('customer_id').length;
+  const T = catalog.tiers.length;
+  const R = query.resources.length;
+  const rate = query.resources.map((name) => model.resources.find((r) => r.name === name)!.costPerMinute);
+  const revenueShare = model.directCosts.reduce((sum, d) => sum + (d.kind === 'revenue_share' ? d.share : 0), 0);
+
+  const projection = {
+    customerIds: new Array<string>(n),
+    tierNames: catalog.tiers.map((t) => t.name),
+    resources: query.resources,
+    months: new Float64Array(n),
+    eligible: new Uint8Array(n * T),
+    revenue: new Float64Array(n * T),
+    directCost: new Float64Array(n * T),
+    serveCost: new Float64Array(n * T),
+    willingnessToPay: new Float64Array(n * T),
+    pStay: new Float64Array(n * T),
+    minutes: new Float64Array(n * T * R),
+    statusQuo: { revenue: new Float64Array(n), directCost: new Float64Array(n), serveCost: new Float64Array(n), minutes: new Float64Array(n * R) },
+  };
+  const numbers = (name: string) => column(name).map((v) => Number(v ?? 0));
+  const ids = column('customer_id');
+  const months = numbers(col.months);
+  const usageDirect = numbers(col.usageDirectCost);
+  const today = numbers(col.statusQuoRevenue);
+  const uplift = numbers(col.uplift);
+  const midpoint = numbers(col.midpoint);
+  const steepness = numbers(col.steepness);
+  const stayIfAbove = column(col.stayIfAbove) as (number | null)[];
+  const statusQuoMinutes = query.resources.map((_, r) => numbers(col.statusQuoMinutes(r)));
+  const tierColumns = catalog.tiers.map((_, k) => ({
+    revenue: numbers(col.revenue(k)),
+    eligible: column(col.eligible(k)),
+    minutes: query.resources.map((_, r) => numbers(col.minutes(k, r))),
+  }));
+  const sq = projection.statusQuo;
+  for (let i = 0; i < n; i++) {
+    projection.customerIds[i] = String(ids[i]);
+    projection.months[i] = months[i]!;
+    sq.revenue[i] = today[i]!;
+    sq.directCost[i] = usageDirect[i]! + revenueShare * today[i]!;
+    let serveToday = 0;
+    for (let r = 0; r < R; r++) {
+      const m = statusQuoMinutes[r]![i]!;
+      sq.minutes[i * R + r] = m;
+      serveToday += m * rate[r]!;
+    }
+    sq.serveCost[i] = serveToday;
+    const response = { midpoint: midpoint[i]!, steepness: steepness[i]!, stayIfAbove: stayIfAbove[i] ?? null };
+    for (let k = 0; k < T; k++) {
+      const j = i * T + k;
+      const tier = tierColumns[k]!;
+      const revenue = tier.revenue[i]!;
+      projection.eligible[j] = tier.eligible[i] === true ? 1 : 0;
+      projection.revenue[j] = revenue;
+      projection.directCost[j] = usageDirect[i]! + revenueShare * revenue;
+      let serve = 0;
+      for (let r = 0; r < R; r++) {
+        const m = tier.minutes[r]![i]!;
+        projection.minutes[j * R + r] = m;
+        serve += m * rate[r]!;
+      }
+      projection.serveCost[j] = serve;
+      const wtp = today[i]! * catalog.tiers[k]!.valueShare * uplift[i]!;
+      projection.willingnessToPay[j] = wtp;
+      projection.pStay[j] = probabilityOfStaying(revenue, wtp, response);
+    }
+  }
+  return projection;
+}
+
+/**
+ * P(stay) at `price` for a customer whose willingness to pay is `wtp` (both over the same months):
+ * 1 up to WTP, then the stated probability or the scaled logistic of the price rise (see above).
+ */
+export function probabilityOfStaying(price: number, wtp: number, response: { midpoint: number; steepness: number; stayIfAbove?: number | null }): number {
+  if (price <= wtp) return 1;
+  if (response.stayIfAbove !== undefined && response.stayIfAbove !== null) return response.stayIfAbove;
+  if (wtp <= 0) return 0;
+  const rise = (price - wtp) / wtp;
+  const { midpoint: m, steepness: s } = response;
+  // Capped exponent: far above WTP the probability is 0 to double precision anyway.
+  return (1 + Math.exp(-s * m)) / (1 + Math.exp(Math.min(s * (rise - m), 700)));
+}
+
+/** Expected margin of customer i under tier k: P(stay) × (revenue − direct cost − serve cost). */
+export function expectedMargin(p: TierProjection, j: number): number {
+  return p.pStay[j]! * (p.revenue[j]! - p.directCost[j]! - p.serveCost[j]!);
+}
