@@ -31,6 +31,16 @@ try {
     await page.goto(`${server.url}#/customers/C00751`);
     await page.waitForSelector('[data-testid=waterfall-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard-waterfall.png') });
+    // A what-if on the Tiers page: Premium from $399 to $499 a month.
+    await page.goto(`${server.url}#/tiers`);
+    await page.waitForSelector('[data-testid=plan-margin]');
+    await page.fill('[data-testid=fee-premium]', '499');
+    await page.click('[data-testid=run-what-if]');
+    await page.waitForSelector('[data-testid=what-if-margin]');
+    await page.screenshot({ path: path.join(out, 'dashboard-tiers.png') });
+    await page.goto(`${server.url}#/pricing`);
+    await page.waitForSelector('[data-testid=menu-profit]');
+    await page.screenshot({ path: path.join(out, 'dashboard-pricing.png') });
 
     const report = await renderReport(project, { generatedAt: new Date('2026-01-01T00:00:00Z') });
     const file = path.join(dir, 'report.html');
@@ -41,7 +51,7 @@ try {
     await server.close();
     project.close();
   }
-  console.log(`wrote ${['dashboard.png', 'dashboard-waterfall.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`);
+  console.log(`wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`);
 } finally {
   await browser.close();
   await rm(dir, { recursive: true, force: true });

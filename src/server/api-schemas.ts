@@ -1,6 +1,7 @@
 /** What the API accepts: every query string and body is parsed by one of these before any work. */
 import { z } from 'zod';
 import { CHART_KINDS } from '../charts/chart-project.js';
+import { servicePolicySchema } from '../model/tiers-schema.js';
 import { CUSTOMER_SORT_FIELDS } from './customer-page.js';
 
 const count = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
@@ -35,3 +36,19 @@ export const reportQuery = z.strictObject({});
 
 /** `max_versions`: the most versions on the menu (default: every version in menu.yaml). */
 export const pricingQuery = z.strictObject({ max_versions: z.coerce.number().int().min(1).max(20).optional() });
+
+/** `top`: how many recommendations (largest gain over today first) come with the plan. */
+export const tiersQuery = z.strictObject({ top: z.coerce.number().int().min(0).max(500).default(20) });
+
+const name = z.string().min(1).max(200);
+const amount = z.number().nonnegative().max(1e12);
+
+/** One what-if change: a tier's monthly fee, a tier's policy for a service activity, or a resource's hours. */
+export const tierChange = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('price'), tier: name, monthly_fee: amount }),
+  z.strictObject({ kind: z.literal('policy'), tier: name, activity: name, policy: servicePolicySchema }),
+  z.strictObject({ kind: z.literal('capacity'), resource: name, hours: amount }),
+]);
+
+/** `POST /api/tiers/what-if`: 1 to 20 changes, laid over the model's tiers: key in order. */
+export const tierWhatIfBody = z.strictObject({ name: z.string().min(1).max(200).optional(), changes: z.array(tierChange).min(1).max(20) });

@@ -9,12 +9,17 @@ import type { SegmentReport } from '../analysis/segments.js';
 import type { WhaleCurve } from '../analysis/whale-curve.js';
 import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js';
 import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
+import type { TierReport } from '../tiers/compute-tiers.js';
+import type { TierWhatIfResult } from './tier-what-if.js';
 
 export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from '../margin/explain-customer.js';
 export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
 export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
+export type { TierReport, TierRecommendation, ShadowPrice } from '../tiers/compute-tiers.js';
+export type { ScenarioResult } from '../tiers/tier-scenarios.js';
+export type { TierWhatIfResult, TierWhatIf, TierChange } from './tier-what-if.js';
 
 export interface Overview {
   name: string;
@@ -68,6 +73,29 @@ export interface PricingResponse {
   /** The file looked for, relative to the project folder. */
   file: string;
   menu: ProjectPriceMenu | null;
+}
+
+/** The tier plan (`tierwise tiers`) with its largest gains only, and what a what-if may change; `plan: null` without a tiers: key. */
+export interface TiersResponse {
+  plan:
+    | (Omit<TierReport, 'recommendations'> & {
+        /** The `top` customers who gain most over today. */
+        recommendations: TierReport['recommendations'];
+        recommendations_total: number;
+        /** The service activities a tier's policy may change. */
+        services: string[];
+      })
+    | null;
+}
+
+/** A what-if's answer: the re-optimized plan under the changes beside the plan without them. */
+export interface TierWhatIfResponse extends TierWhatIfResult {
+  /** The optimized plan without the changes (the `tiered` scenario of GET /api/tiers). */
+  baseline: TierReport['scenarios'][number];
+  /** scenario.margin − baseline.margin. */
+  margin_change: number;
+  /** Server time for this answer, in milliseconds. */
+  milliseconds: number;
 }
 
 /** Every error the API answers with: a stable code, a message, and where relevant the problems. */

@@ -5,6 +5,7 @@
  * project opens) are computed once and kept.
  */
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
@@ -18,12 +19,14 @@ import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import type { Project } from '../project.js';
 import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
 import { renderReport } from '../report/render-report.js';
+import { computeTiers } from '../tiers/compute-tiers.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
-import type { ApiError, MatrixSummary, Overview, PricingResponse } from './api-types.js';
+import type { ApiError, MatrixSummary, Overview, PricingResponse, TiersResponse, TierWhatIfResponse } from './api-types.js';
 import { pageCustomers, snapshotMargins } from './customer-page.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
+import { runTierWhatIf } from './tier-what-if.js';
 
 export interface AppOptions {
   /** Required on every /api call when set. */
@@ -39,6 +42,8 @@ const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not
 
 /** Charts kept, by kind, size and segmentation. */
 const CHART_CACHE_SIZE = 32;
+/** What-if answers kept, by their changes. */
+const WHAT_IF_CACHE_SIZE = 32;
 
 /** Builds the app. Computes the margins once first, so the customers table is ready. */
 export async function createApp(project: Pick<Project, 'db' | 'model'>, options: AppOptions = {}): Promise<Hono> {
@@ -71,6 +76,8 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(project));
+  const tierPlan = once(async () => (project.model.tiers === undefined ? null : computeTiers(project)));
+  const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
   // One kept menu per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
@@ -146,6 +153,38 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
       menu.catch(() => menus.delete(maxVersions));
     }
     return c.json(await menu);
+  });
+  app.get('/api/tiers', async (c) => {
+    const { top } = parse(schema.tiersQuery, c.req.query());
+    const plan = await tierPlan();
+    if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
+    // Largest gain over today first, as `tierwise tiers` lists them.
+    const gains = [...plan.recommendations].sort((a, b) => b.expected_margin - b.today.margin - (a.expected_margin - a.today.margin));
+    const services = project.model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
+    return c.json({ plan: { ...plan, recommendations: gains.slice(0, top), recommendations_total: plan.recommendations.length, services } } satisfies TiersResponse);
+  });
+  // A what-if is a few changes: a body past 64 KB is refused before it is read.
+  const smallBody = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(apiError('body_too_large', 'the request body is over 64 KB: a what-if holds at most 20 changes'), 413) });
+  app.post('/api/tiers/what-if', smallBody, async (c) => {
+    const body = parse(schema.tierWhatIfBody, await c.req.json().catch(() => {
+      throw new TierwiseError({ code: 'usage', message: 'the request body is not JSON', hint: 'send { "changes": [{ "kind": "price", "tier": "premium", "monthly_fee": 499 }] } with Content-Type: application/json' });
+    }));
+    const key = JSON.stringify(body);
+    let answer = whatIfs.get(key);
+    if (answer === undefined) {
+      answer = (async () => {
+        const plan = await tierPlan();
+        const started = performance.now();
+        const result = await queue.run(() => runTierWhatIf(project, body));
+        const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
+        if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
+        return { ...result, baseline, margin_change: result.scenario.margin - baseline.margin, milliseconds: Math.round(performance.now() - started) };
+      })();
+      whatIfs.set(key, answer);
+      if (whatIfs.size > WHAT_IF_CACHE_SIZE) whatIfs.delete(whatIfs.keys().next().value!);
+      answer.catch(() => whatIfs.delete(key));
+    }
+    return c.json(await answer);
   });
   app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });

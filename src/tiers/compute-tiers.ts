@@ -64,14 +64,19 @@ export interface TierReport {
 export interface TierOptions {
   /** User scenarios (YAML overlays of the model's tiers: block). */
   readonly scenarios?: readonly ScenarioOverlay[];
+  /** Called as each long step starts (projection, optimization, each scenario), for a progress line. */
+  readonly onProgress?: (message: string) => void;
 }
 
 /** Recommends a tier per customer and compares scenarios; the model needs a `tiers:` key. */
 export async function computeTiers(project: Pick<Project, 'db' | 'model'>, options: TierOptions = {}): Promise<TierReport> {
   const { db, model } = project;
   const catalog = requireTiers(model);
+  options.onProgress?.('tiers: margins of the period');
   await computeMargin(project, { top: 0 });
+  options.onProgress?.('tiers: projecting every customer under every tier');
   const projection = await projectTiers(db, model, catalog);
+  options.onProgress?.('tiers: optimizing the assignment (HiGHS)');
   const assignment = await optimizeTiers(model, catalog, projection);
   const { solution, choice } = assignment;
   const T = projection.tierNames.length;
@@ -90,6 +95,7 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
     notes.push('no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one');
   }
   for (const overlay of options.scenarios ?? []) {
+    options.onProgress?.(`tiers: scenario ${overlay.name}`);
     const overlayCatalog = await applyScenarioOverlay(model, overlay);
     const overlayProjection = await projectTiers(db, model, overlayCatalog);
     const overlayAssignment = await optimizeTiers(model, overlayCatalog, overlayProjection);

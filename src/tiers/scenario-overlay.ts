@@ -25,6 +25,8 @@ export interface ScenarioOverlay {
   readonly file: string;
   /** The overlay's `tiers:` block as written. */
   readonly tiers: Record<string, unknown>;
+  /** The overlay's YAML when it never was a file (a what-if from the dashboard); `file` then only names it in problems. */
+  readonly text?: string;
 }
 
 const overlaySchema = z
@@ -58,7 +60,7 @@ export async function applyScenarioOverlay(model: Model, overlay: ScenarioOverla
   const merged = mergeDeep(base, overlay.tiers);
   const display = path.basename(overlay.file);
   const lineCounter = new LineCounter();
-  const overlayDocument = parseDocument(await readFile(overlay.file, 'utf8'), { lineCounter });
+  const overlayDocument = parseDocument(overlay.text ?? (await readFile(overlay.file, 'utf8')), { lineCounter });
   const positions = new YamlPositions(overlayDocument, lineCounter);
   const at = (keyPath: readonly PropertyKey[]) => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') });
   const parsed = tiersSchema.safeParse(merged);

@@ -9,7 +9,7 @@
  * message saying so — it never skips.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,8 @@ import { formatMoney } from '../../src/format.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { priceProjectMenu } from '../../src/pricing/project-price-menu.js';
+import { computeTiers } from '../../src/tiers/compute-tiers.js';
+import { loadScenarioOverlay } from '../../src/tiers/scenario-overlay.js';
 import { openProject, type Project } from '../../src/project.js';
 import { renderReport } from '../../src/report/render-report.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
@@ -232,6 +234,34 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.selectOption('[data-testid=max-versions]', '2');
     await page.waitForSelector(`[data-testid=menu-profit]:text-is("${formatMoney(two.menu.profit, 'USD')}/mo")`);
     expect(await page.locator('[data-testid=menu-offered] tbody tr').count()).toBe(two.menu.offered.length);
+  });
+
+  it('goes through a tiers what-if and shows the library’s margin for the same overlay', async () => {
+    requirePrerequisites();
+    const plan = await computeTiers(demo!.project);
+    const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
+    await page.goto(`${demo!.server.url}#/overview`);
+    await page.click('#nav a[data-page=tiers]');
+    await page.waitForSelector('[data-testid=plan-margin]');
+    expect(await text('[data-testid=plan-margin]')).toBe(formatMoney(tiered.margin, 'USD'));
+    // Premium from $399 to $599 a month, and support agents down to 100 hours.
+    await page.fill('[data-testid=fee-premium]', '599');
+    await page.fill('[data-testid=capacity-support_agent]', '100');
+    await page.click('[data-testid=run-what-if]');
+    await page.waitForSelector('[data-testid=what-if-margin]');
+    // The same changes as a `tierwise tiers --scenario` file, through the library.
+    const file = path.join(demoDir!, 'premium-599.yaml');
+    await writeFile(file, 'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 599 } }\n  capacity: { support_agent: 100 }\n');
+    const library = (await computeTiers(demo!.project, { scenarios: [await loadScenarioOverlay(file)] })).scenarios.at(-1)!;
+    expect(await text('[data-testid=what-if-margin]')).toBe(formatMoney(library.margin, 'USD'));
+    const change = library.margin - tiered.margin;
+    expect(await text('[data-testid=what-if-change]')).toBe(`${change >= 0 ? '+' : ''}${formatMoney(change, 'USD')}`);
+    const premium = page.locator('[data-testid=what-if-tiers] tr[data-tier=premium] td');
+    expect(await premium.nth(0).textContent()).toBe('$599.00');
+    expect(await premium.nth(1).textContent()).toBe(String(library.customers_per_tier['Premium'] ?? 0));
+    // The latency is reported (docs, README), not asserted: timings are not test material.
+    console.log(`tiers what-if on ${plan.recommendations.length} customers answered in ${await text('[data-testid=what-if-ms]')}`);
+    await shot('tiers-what-if');
   });
 
   it('shows a hostile customer id as text, never as markup', async () => {

@@ -2,9 +2,9 @@
  * The dashboard's client for the tierwise API. Types come from the server (src/server/api-types.ts),
  * so a change in a response shape breaks the build here instead of the page at run time.
  */
-import type { ApiError, CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport } from '../../src/server/api-types.js';
+import type { ApiError, CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport, TierChange, TiersResponse, TierWhatIf, TierWhatIfResponse } from '../../src/server/api-types.js';
 
-export type { CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport };
+export type { CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport, TierChange, TiersResponse, TierWhatIf, TierWhatIfResponse };
 
 const TOKEN_KEY = 'tierwise-token';
 
@@ -29,9 +29,11 @@ export class ApiFailure extends Error {
   }
 }
 
-async function request(path: string): Promise<Response> {
+async function request(path: string, init: { method?: 'GET' | 'POST'; json?: unknown } = {}): Promise<Response> {
   const token = sessionStorage.getItem(TOKEN_KEY);
-  const response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as ApiError | undefined;
     throw new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `${response.status} ${response.statusText}`);
@@ -50,6 +52,8 @@ export const api = {
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
   segments: (segmentation: string) => json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
   pricing: (maxVersions?: number) => json<PricingResponse>(`/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`),
+  tiers: () => json<TiersResponse>('/api/tiers'),
+  whatIf: async (whatIf: TierWhatIf) => (await (await request('/api/tiers/what-if', { method: 'POST', json: whatIf })).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await request('/api/report.html')).blob(),
   chart: async (kind: string, query: Record<string, string> = {}) => (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),

@@ -30,7 +30,7 @@ async function route(): Promise<void> {
     if (page === 'customers' && parts[1] !== undefined) await renderWaterfall(root, decodeURIComponent(parts[1]));
     else if (page === 'customers') await renderCustomers(root, o, customersState(params));
     else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
-    else if (page === 'tiers') renderTiers(root);
+    else if (page === 'tiers') await renderTiers(root);
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else await renderOverview(root, o);
   } catch (error) {

@@ -15,8 +15,10 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
     .option('--format <format>', 'table, json or csv (csv: the recommendations)', parseFormat, 'table')
     .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
       const scenarios = await Promise.all(options.scenario.map((file) => loadScenarioOverlay(file)));
-      await withProject(globals(), async (project) => {
-        print(renderTiers(await computeTiers(project, { scenarios }), options.format, options.top));
+      await withProject(globals(), async (project, progress) => {
+        const report = await computeTiers(project, { scenarios, onProgress: (message) => progress.step(message) });
+        progress.done();
+        print(renderTiers(report, options.format, options.top));
       });
     });
 }

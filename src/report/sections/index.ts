@@ -11,6 +11,7 @@ import { lossMakersSection } from './loss-makers-section.js';
 import { matrixSection } from './matrix-section.js';
 import { priceMenuSection } from './price-menu-section.js';
 import { segmentsSection } from './segments-section.js';
+import { tiersSection } from './tiers-section.js';
 import { whaleSection } from './whale-section.js';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
@@ -20,7 +21,7 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   distributionSection,
   segmentsSection,
   lossMakersSection,
-  // tiers (issue 4) plugs in here.
+  tiersSection,
   priceMenuSection,
   lifetimeSection,
 ];

@@ -1,0 +1,85 @@
+/**
+ * The report's tiers section shows what `computeTiers` returns for the same project (the
+ * tiers-tiny fixture, whose projection test/tiers/project-tiers.test.ts works out by hand), in
+ * the model's currency; a project without `tiers:` has no such section.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoney, formatNumber } from '../../src/format.js';
+import { openProject, type Project } from '../../src/project.js';
+import { renderReport } from '../../src/report/render-report.js';
+import { tiersSection } from '../../src/report/sections/tiers-section.js';
+import { computeTiers, type TierReport } from '../../src/tiers/compute-tiers.js';
+import { FIXTURES } from '../helpers/temp-project.js';
+
+const usd = (amount: number) => formatMoney(amount, 'USD');
+
+function rowCells(document: string, attribute: string, value: string): string[] {
+  const start = document.indexOf(`${attribute}="${value}"`);
+  if (start < 0) return [];
+  const row = document.slice(start, document.indexOf('</tr>', start));
+  return [...row.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((m) => m[1]!);
+}
+
+describe('the tiers section', () => {
+  let project: Project;
+  let document: string;
+  let sections: string[];
+  let tiers: TierReport;
+  beforeAll(async () => {
+    project = await openProject({ dir: path.join(FIXTURES, 'tiers-tiny'), inMemory: true });
+    const report = await renderReport(project, { sections: [tiersSection] });
+    document = report.html;
+    sections = report.sections.map((s) => s.id);
+    tiers = await computeTiers(project);
+  });
+  afterAll(() => project?.close());
+
+  it('is there when the model has tiers', () => {
+    expect(sections).toEqual(['tiers']);
+  });
+
+  it('states the optimized plan against the status quo', () => {
+    const tiered = tiers.scenarios.find((s) => s.kind === 'tiered')!;
+    const statusQuo = tiers.scenarios.find((s) => s.kind === 'status_quo')!;
+    expect(document).toContain(`data-figure="tiers-margin">${usd(tiered.margin)}<`);
+    expect(document).toContain(`data-figure="tiers-status-quo">${usd(statusQuo.margin)}<`);
+  });
+
+  it('lists each tier with its fee, customers and expected margin', () => {
+    for (const tier of tiers.tiers) {
+      expect(rowCells(document, 'data-tier', tier.name)).toEqual([tier.label, usd(tier.monthly_fee), formatNumber(tier.customers), usd(tier.expected_margin)]);
+    }
+    // Every customer gets one tier (or keeps today's terms).
+    expect(tiers.tiers.reduce((sum, t) => sum + t.customers, 0) + tiers.recommendations.filter((r) => r.tier === 'current').length).toBe(5);
+  });
+
+  it('compares the scenarios: status quo, the optimized plan, service unbundled', () => {
+    expect(tiers.scenarios.map((s) => s.kind)).toEqual(['status_quo', 'tiered', 'unbundled']);
+    for (const s of tiers.scenarios) {
+      const cells = rowCells(document, 'data-scenario', s.kind);
+      expect(cells.slice(0, 5)).toEqual([s.name, usd(s.revenue), usd(s.direct_cost), usd(s.serve_cost), usd(s.margin)]);
+      expect(cells[7]).toBe(s.fits_capacity ? 'yes' : 'no');
+    }
+  });
+
+  it('prices an hour of each resource', () => {
+    expect(tiers.shadow_prices.length).toBeGreaterThan(0);
+    for (const p of tiers.shadow_prices) expect(rowCells(document, 'data-resource', p.resource)).toEqual([p.resource, formatNumber(p.capacity_hours, 1), formatNumber(p.used_hours, 1), usd(p.per_hour)]);
+  });
+
+  it('reports its steps to a progress callback', async () => {
+    const steps: string[] = [];
+    await computeTiers(project, { onProgress: (message) => steps.push(message) });
+    expect(steps).toEqual(['tiers: margins of the period', 'tiers: projecting every customer under every tier', 'tiers: optimizing the assignment (HiGHS)']);
+  });
+
+  it('is left out when the model has no tiers', async () => {
+    const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
+    try {
+      expect((await renderReport(tiny, { sections: [tiersSection] })).sections).toEqual([]);
+    } finally {
+      tiny.close();
+    }
+  });
+});
