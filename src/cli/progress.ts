@@ -1,5 +1,5 @@
 /**
- * Progress on long steps (imports, demo generation, reports; fits and optimisations later): one
+ * Progress on long steps (imports, demo generation, reports, lifetime fits, menu and tier optimizations): one
  * line on stderr, rewritten in place, with the time spent so far. Only on a terminal and never
  * with --quiet, so scripts and pipes see nothing but results.
  *
