@@ -142,4 +142,6 @@ export { serviceCostFromProject } from './pricing/addon-cost.js';
 export type { ServiceCost, ServiceCostOptions } from './pricing/addon-cost.js';
 export { priceProjectMenu, PROJECT_MENU_FILE_NAME } from './pricing/project-price-menu.js';
 export type { ProjectPriceMenu } from './pricing/project-price-menu.js';
-export type { PricingResponse } from './server/api-types.js';
+export type { PricingResponse, TiersResponse, TierWhatIfResponse } from './server/api-types.js';
+export { runTierWhatIf, overlayOfChanges } from './server/tier-what-if.js';
+export type { TierWhatIf, TierChange, TierWhatIfResult } from './server/tier-what-if.js';

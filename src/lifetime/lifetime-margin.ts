@@ -119,6 +119,7 @@ export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model
   const discountRate = options.discountRate ?? 0.1;
   const horizonMonths = options.horizonMonths ?? 36;
   if (!(discountRate >= 0) || !(horizonMonths > 0)) throw new TierwiseError({ code: 'usage', message: 'the discount rate must be 0 or more and the horizon above 0 months' });
+  if (options.by !== undefined && options.segmentation !== undefined) throw new TierwiseError({ code: 'usage', message: 'sum lifetime margins by an attribute or by a segmentation, not both' });
   const attributes = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name);
   const churnColumn = options.churnColumn ?? 'churned_on';
   const kind: LifetimeMarginModel = options.model ?? (attributes.includes(churnColumn) ? 'sbg' : 'bgnbd');
@@ -129,7 +130,6 @@ export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model
   const margin = await computeMargin(project);
   const byCustomer = new Map((margin.customers ?? []).map((c) => [c.customer_id, c]));
   const base = { name: model.name, currency: model.currency, period: { ...model.period }, discount_rate: discountRate, horizon_months: horizonMonths };
-  if (options.by !== undefined && options.segmentation !== undefined) throw new TierwiseError({ code: 'usage', message: 'sum lifetime margins by an attribute or by a segmentation, not both' });
   const segmentOf = options.segmentation !== undefined ? await segmentationOf(project, options.segmentation) : await customerSegments(project, options.by);
 
   if (kind === 'sbg') {
