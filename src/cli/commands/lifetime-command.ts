@@ -8,6 +8,7 @@ import { fitLifetimeModel, LIFETIME_MODELS, predictLifetime, type BgNbdPredictio
 import { computeLifetimeMargin, type CustomerLifetimeMargin, type LifetimeMarginModel, type LifetimeMarginReport, type SegmentLifetimeMargin } from '../../lifetime/lifetime-margin.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
 import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { createProgress, type Progress } from '../progress.js';
 import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 interface SourceOptions {
@@ -27,14 +28,21 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
   const lifetime = program.command('lifetime').description('lifetime models (sBG, BG/NBD, Gamma-Gamma) and the lifetime margin of each customer');
 
   withSourceOptions(lifetime.command('fit').description('fit a lifetime model by maximum likelihood: parameters, standard errors, log-likelihood')).action(async (options: SourceOptions) => {
-    print(renderFit(await withSource(globals(), options, (db, source) => fitLifetimeModel(db, options.model, source)), options.format));
+    const fit = await withSource(globals(), options, (db, source, progress) => {
+      progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]}`);
+      return fitLifetimeModel(db, options.model, source);
+    });
+    print(renderFit(fit, options.format));
   });
 
   withSourceOptions(lifetime.command('predict').description('fit, then predict: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma)'))
     .option('--horizon <n>', 'periods (sbg) or time units (bgnbd) ahead; bgnbd defaults to the holdout in a transaction log', parsePositiveNumber('--horizon'))
     .option('--discount-rate <d>', 'discount rate per period for DERL (sbg)', parseRate('--discount-rate'), 0.1)
     .action(async (options: SourceOptions & { horizon?: number; discountRate: number }) => {
-      const prediction = await withSource(globals(), options, (db, source) => predictLifetime(db, options.model, source, { horizon: options.horizon, discountRate: options.discountRate }));
+      const prediction = await withSource(globals(), options, (db, source, progress) => {
+        progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]} and predicting`);
+        return predictLifetime(db, options.model, source, { horizon: options.horizon, discountRate: options.discountRate });
+      });
       print(renderPrediction(prediction, options.format));
     });
 
@@ -84,7 +92,8 @@ function withSourceOptions(command: Command): Command {
 }
 
 /** Runs on the files given, in an in-memory DuckDB; without files, on the project. */
-async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (db: Database, source: LifetimeSource) => Promise<T>): Promise<T> {
+/** Runs `work` on the data source the options name; the progress line is cleared before it returns. */
+async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (db: Database, source: LifetimeSource, progress: Progress) => Promise<T>): Promise<T> {
   const files = [options.cohort && '--cohort', options.tenures && '--tenures', options.summary && '--summary', options.transactions && '--transactions'].filter(Boolean);
   if (files.length > 1) throw usageError(`${files.join(' and ')}: give one data file`);
   if (options.transactions && !options.calibrationEnd) throw usageError('--transactions needs --calibration-end DATE', 'e.g. --calibration-end 1997-09-30: purchases after it are the holdout');
@@ -93,11 +102,13 @@ async function withSource<T>(globals: GlobalOptions, options: SourceOptions, wor
   else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
   else if (options.summary) source = { kind: 'summary', file: options.summary };
   else if (options.transactions) source = { kind: 'transactions', file: options.transactions, calibrationEnd: options.calibrationEnd!, timeUnit: options.timeUnit };
-  if (!source) return withProject(globals, (project) => work(project.db, { kind: 'project', project, churnColumn: options.churnColumn, timeUnit: options.timeUnit }));
+  if (!source) return withProject(globals, (project, progress) => work(project.db, { kind: 'project', project, churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
   const db = await Database.open(':memory:');
+  const progress = createProgress({ quiet: globals.quiet });
   try {
-    return await work(db, source);
+    return await work(db, source, progress);
   } finally {
+    progress.done();
     db.close();
   }
 }
