@@ -5,13 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
 import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec } from './model-types.js';
-import { YamlPositions } from './yaml-positions.js';
+import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { knownTierKeys } from './tiers-schema.js';
 
@@ -36,23 +35,7 @@ export async function loadModel(file: string): Promise<Model> {
 /** Validates model text; `file` is used for locations and to resolve relative source paths. */
 export function parseModel(text: string, file: string): Model {
   const display = path.basename(file);
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new TierwiseError(
-      document.errors.map((error) => ({
-        code: 'model_syntax' as const,
-        message: `YAML syntax: ${error.message.split('\n')[0]}`,
-        location: { file: display, line: error.linePos?.[0].line, column: error.linePos?.[0].col },
-        hint: 'check the indentation and that strings containing ": " or "#" are quoted',
-      })),
-    );
-  }
-  const positions = new YamlPositions(document, lineCounter);
-  const at = (keyPath: readonly PropertyKey[]) => {
-    const position = positions.of(keyPath);
-    return { file: display, line: position?.line, key: keyPath.join('.') || undefined };
-  };
+  const { document, positions, at } = parseYamlFile(text, display);
 
   const parsed = modelSchema.safeParse(document.toJS());
   if (!parsed.success) {

@@ -12,13 +12,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { TierwiseError, type Problem } from '../errors.js';
 import { resolveTiers } from '../model/load-tiers.js';
 import type { Model, TierCatalog } from '../model/model-types.js';
 import { tiersSchema } from '../model/tiers-schema.js';
-import { YamlPositions } from '../model/yaml-positions.js';
+import { parseYamlFile } from '../model/yaml-document.js';
 
 export interface ScenarioOverlay {
   readonly name: string;
@@ -42,10 +42,7 @@ export async function loadScenarioOverlay(file: string): Promise<ScenarioOverlay
   } catch {
     throw new TierwiseError({ code: 'source_missing', message: `cannot read the scenario file ${file}`, hint: 'pass the path of a YAML file with a tiers: block' });
   }
-  const document = parseDocument(text, { lineCounter: new LineCounter(), uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new TierwiseError(document.errors.map((e) => ({ code: 'model_syntax' as const, message: `YAML syntax: ${e.message.split('\n')[0]}`, location: { file: display, line: e.linePos?.[0].line, column: e.linePos?.[0].col } })));
-  }
+  const { document } = parseYamlFile(text, display);
   const parsed = overlaySchema.safeParse(document.toJS());
   if (!parsed.success) {
     throw new TierwiseError(parsed.error.issues.map((issue) => ({ code: 'model_invalid' as const, message: `${issue.path.join('.') || 'the scenario'}: ${issue.message}`, location: { file: display }, hint: 'a scenario file has name: and tiers: (the keys of the model\'s tiers: you want to change)' })));
@@ -59,10 +56,7 @@ export async function applyScenarioOverlay(model: Model, overlay: ScenarioOverla
   const base = (modelDocument.toJS() as { tiers?: Record<string, unknown> }).tiers ?? {};
   const merged = mergeDeep(base, overlay.tiers);
   const display = path.basename(overlay.file);
-  const lineCounter = new LineCounter();
-  const overlayDocument = parseDocument(overlay.text ?? (await readFile(overlay.file, 'utf8')), { lineCounter });
-  const positions = new YamlPositions(overlayDocument, lineCounter);
-  const at = (keyPath: readonly PropertyKey[]) => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') });
+  const { at } = parseYamlFile(overlay.text ?? (await readFile(overlay.file, 'utf8')), display);
   const parsed = tiersSchema.safeParse(merged);
   if (!parsed.success) {
     throw new TierwiseError(parsed.error.issues.map((issue) => ({ code: 'model_invalid' as const, message: `tiers.${issue.path.join('.')}: ${issue.message}`, location: at(['tiers', ...issue.path]) })));

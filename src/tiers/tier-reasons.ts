@@ -49,7 +49,9 @@ export function explainChoice(
   const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   const activity = new Map(model.activities.map((a) => [a.name, a]));
   const verb = reference && tier.name === reference.name ? `stays on ${tier.label}` : `moves to ${tier.label}`;
-  const parts = [`${verb}: pays ${formatMoney(tier.monthlyFee, currency, 0)}/mo`];
+  // The whole price schedule: a fee alone would understate what a large customer pays.
+  const usage = Object.entries(tier.usagePrices).map(([metric, price]) => ` + ${formatMoney(price, currency)} per ${metric}`);
+  const parts = [`${verb}: pays ${formatMoney(tier.monthlyFee, currency, 0)}/mo${usage.join('')}`];
   // The need that costs the most today among those this tier changes (or overall, for the reference tier).
   const costed = needs
     .filter((n) => n.events > 0)

@@ -125,7 +125,7 @@ describe('computeTiers on the tiny project', () => {
 
   it('gives a reason in the business\'s words', () => {
     const b = report.recommendations.find((r) => r.customer_id === 'B')!;
-    expect(b.reason).toMatch(/^moves to Basic: pays \$10\/mo; its 1 installation in its 11 months cost \$180 of engineer time \(here: met by remote_install instead\)/);
+    expect(b.reason).toMatch(/^moves to Basic: pays \$10\/mo \+ \$0\.50 per storage_gb_month; its 1 installation in its 11 months cost \$180 of engineer time \(here: met by remote_install instead\)/);
   });
 
   it('compares the service-unbundled offer: Basic prices with every service billed per event', () => {

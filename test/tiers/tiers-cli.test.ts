@@ -95,7 +95,7 @@ describe('tierwise tiers', () => {
   it('shows a table with the reason for each recommendation', async () => {
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('moves to Basic: pays $10/mo; its 1 installation in its 11 months cost $180 of engineer time (here: met by remote_install instead)');
+    expect(result.stdout).toContain('moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 installation in its 11 months cost $180 of engineer time (here: met by remote_install instead)');
     expect(result.stdout).toMatch(/status quo\s+\$4,970\.00/);
   });
 });

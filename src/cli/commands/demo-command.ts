@@ -54,9 +54,15 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
             renderMargin(report, 'table').replace(renderHeadline(report), `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`),
             '',
             'next:',
-            `  tierwise margin --project ${dir} --by plan          margin by plan`,
-            `  tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}            why that customer loses money`,
-            `  tierwise margin --project ${dir} --format json      every number, for your own analysis`,
+            ...[
+              [`tierwise margin --project ${dir} --by plan`, 'margin by plan'],
+              [`tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}`, 'why that customer loses money'],
+              [`tierwise whale --project ${dir}`, 'how much of the margin the best customers earn'],
+              [`tierwise segments --project ${dir} size`, 'margin by size band'],
+              [`tierwise tiers --project ${dir}`, 'which service tier each customer should get'],
+              [`tierwise prospects score --project ${dir} ${path.join(dir, 'data', `leads.${options.dataFormat}`)}`, 'which leads to sell to, and how'],
+              [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
+            ].map(([command, what]) => `  ${command!.padEnd(78)} ${what}`),
           ].join('\n'),
         );
       });

@@ -12,7 +12,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
     .command('serve')
     .description('the dashboard (overview, customers, waterfalls, segments) and its JSON API, on 127.0.0.1 by default')
     .option('--host <address>', 'address to listen on; anything but loopback requires a token', '127.0.0.1')
-    .option('--port <n>', 'port (0: any free port)', parseInteger('--port'), 4780)
+    .option('--port <n>', 'port (0 picks a free port)', parseInteger('--port'), 4780)
     .option('--token <token>', 'access token every API call must send (default: $TIERWISE_TOKEN)')
     .action(async (options: { host: string; port: number; token?: string }) => {
       if (options.port < 0 || options.port > 65535) throw usageError(`--port ${options.port}: expected 0 to 65535`);
