@@ -10,7 +10,7 @@ import { print } from '../output.js';
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('serve')
-    .description('the dashboard (overview, customers, waterfalls, segments) and its JSON API, on 127.0.0.1 by default')
+    .description('the dashboard (overview, customers, waterfalls, segments, tiers with what-ifs, pricing) and its JSON API, on 127.0.0.1 by default')
     .option('--host <address>', 'address to listen on; anything but loopback requires a token', '127.0.0.1')
     .option('--port <n>', 'port (0 picks a free port)', parseInteger('--port'), 4780)
     .option('--token <token>', 'access token every API call must send (default: $TIERWISE_TOKEN)')
