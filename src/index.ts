@@ -55,7 +55,7 @@ export { computeAutoSegments } from './analysis/auto-segments.js';
 export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
 
 export { learnProspects, evaluateProspects, describeProspectModel, TARGETS as PROSPECT_TARGETS } from './prospects/learn-prospects.js';
-export type { ProspectModel, ProspectTraining, TargetAccuracy, Accuracy, SalesMotionCosts } from './prospects/learn-prospects.js';
+export type { LearnOptions, ProspectModel, ProspectTraining, TargetAccuracy, Accuracy, SalesMotionCosts } from './prospects/learn-prospects.js';
 export { scoreLeads, salesMotion } from './prospects/score-leads.js';
 export type { ProspectScores, LeadScore, LeadDriver, SalesMotion, ScoreOptions } from './prospects/score-leads.js';
 export { computeMarginDistribution } from './analysis/margin-distribution.js';

@@ -108,10 +108,17 @@ export function prospectSettings(model: Model): ProspectSettings {
   });
 }
 
+export interface LearnOptions {
+  /** Called as each step starts (the CLI shows it on its progress line). */
+  readonly onProgress?: (step: string) => void;
+}
+
 /** Learns the prospect model from the project's customers; leaves the training tables behind. */
-export async function learnProspects(project: Pick<Project, 'db' | 'model'>): Promise<ProspectModel> {
+export async function learnProspects(project: Pick<Project, 'db' | 'model'>, options: LearnOptions = {}): Promise<ProspectModel> {
   const { db, model } = project;
+  const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
+  progress('computing margins');
   await computeMargin(project, { top: 0 });
   const featureTypes = await checkFeatures(db, model, settings);
   const measures = new Map<string, ValueType>(featureTypes.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
@@ -125,12 +132,14 @@ export async function learnProspects(project: Pick<Project, 'db' | 'model'>): Pr
       hint: 'widen the period, or score leads once more customers have a history',
     });
   }
+  progress(`encoding ${settings.features.length} features of ${customers} customers`);
   const features = await learnEncoding(db, TRAIN_TABLE, featureTypes);
   const columns = encodeFeatures(features);
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(DESIGN_TABLE)} AS
     SELECT _tw_fold, _tw_segment, _tw_w, ${join(TARGETS.map((_, t) => target(t)))}${columns.length > 0 ? sql`, ${encodedSelectList(columns)}` : raw('')}
     FROM ${ident(TRAIN_TABLE)}`);
 
+  progress(`fitting and cross-validating (${settings.folds} folds)`);
   const folds = await gramByFold(db, columns.length + 1, settings.folds);
   const total = folds.reduce((sum, g) => combineGram(sum, g, 1), emptyGram(columns.length + 1, TARGETS.length));
   const lambda = chooseLambda(folds, total);
@@ -450,6 +459,6 @@ export function describeProspectModel(model: ProspectModel): ProspectTraining {
 }
 
 /** Learns the prospect model and reports its out-of-fold accuracy against the baseline. */
-export async function evaluateProspects(project: Pick<Project, 'db' | 'model'>): Promise<ProspectTraining> {
-  return describeProspectModel(await learnProspects(project));
+export async function evaluateProspects(project: Pick<Project, 'db' | 'model'>, options: LearnOptions = {}): Promise<ProspectTraining> {
+  return describeProspectModel(await learnProspects(project, options));
 }

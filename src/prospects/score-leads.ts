@@ -61,6 +61,8 @@ export interface ScoreOptions {
   readonly idColumn?: string;
   /** Drivers listed per lead (default 3). */
   readonly drivers?: number;
+  /** Called as each step starts (the CLI shows it on its progress line). */
+  readonly onProgress?: (step: string) => void;
 }
 
 const LEADS_TABLE = 'tw_leads';
@@ -69,7 +71,8 @@ const MAX_PROBLEMS = 20;
 /** Learns from the project's customers and scores the leads in `file`. */
 export async function scoreLeads(project: Pick<Project, 'db' | 'model'>, file: string, options: ScoreOptions = {}): Promise<ProspectScores> {
   const { db } = project;
-  const model = await learnProspects(project);
+  const model = await learnProspects(project, { onProgress: options.onProgress });
+  options.onProgress?.(`scoring ${file}`);
   const source = await leadsFile(file);
   const headers = await leadHeaders(db, source);
   const idColumn = pickIdColumn(headers, options.idColumn, source);

@@ -17,8 +17,9 @@ export function registerProspectsCommand(program: Command, globals: () => Global
     .option('--top <n>', 'only the N leads with the highest expected margin', parsePositiveInteger('--top'))
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (leads: string, options: { id?: string; drivers: number; top?: number; format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
-        const scores = await scoreLeads(project, leads, { idColumn: options.id, drivers: options.drivers });
+      await withProject(globals(), async (project, progress) => {
+        const scores = await scoreLeads(project, leads, { idColumn: options.id, drivers: options.drivers, onProgress: (step) => progress.step(step) });
+        progress.done();
         print(renderProspectScores(scores, options.format, options.top));
       });
     });
@@ -27,8 +28,9 @@ export function registerProspectsCommand(program: Command, globals: () => Global
     .description('out-of-fold accuracy of the prospect model against the segment-average baseline')
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
-        const training = await evaluateProspects(project);
+      await withProject(globals(), async (project, progress) => {
+        const training = await evaluateProspects(project, { onProgress: (step) => progress.step(step) });
+        progress.done();
         if (options.format === 'json') print(renderJson(training));
         else if (options.format === 'csv') print(renderCsv(accuracyColumns, training.accuracy));
         else print(renderTraining(training));
