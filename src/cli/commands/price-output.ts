@@ -64,6 +64,9 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
   ];
   const versions = result.versions
     .map((v) => {
+      if (v.tier !== undefined) {
+        return `  ${v.name}: tier ${v.tier}, worth ${formatNumber(v.valueShare, 2)} × what a segment pays today (× its uplift); costs the projected direct + serve cost under the tier${v.unitCost > 0 ? ` + ${money(v.unitCost)}` : ''}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
+      }
       const cost = [v.unitCost > 0 ? money(v.unitCost) : '', v.costFrom ? `direct + ${formatNumber(v.costShare, 2)} × serve cost` : ''].filter(Boolean).join(' + ');
       return `  ${v.name}: worth ${formatNumber(v.valueShare, 2)} × what a segment pays today; costs ${cost || money(0)}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
     })
@@ -74,6 +77,15 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     '',
     'versions:',
     versions,
+    '',
+    'willingness to pay / cost of each version, per customer and month:',
+    renderTable(
+      [
+        { header: 'segment', value: (s: MenuProblem['segments'][number]) => s.name },
+        ...result.versions.map((v): Column<MenuProblem['segments'][number]> => ({ header: v.name, value: (s) => `${money(s.wtp[v.name] ?? 0)} / ${money(s.cost?.[v.name] ?? 0)}`, align: 'right' })),
+      ],
+      result.problem.segments,
+    ),
     '',
     renderMenu(result.menu, result.problem, result.currency, format, '/mo'),
     '',
