@@ -178,7 +178,8 @@ export function parseMenuInput(text: string, file: string): MenuInput {
       // The tier's value share and projected cost are the model's; a second source here would contradict it.
       for (const key of ['value_share', 'cost_from', 'cost_share'] as const) {
         if (v[key] !== undefined) {
-          invalid(['versions', i, key], `version ${v.name}: ${key} comes from tier ${v.tier} of the model`, `drop ${key} (set the tier's value_share under tiers.plans.${v.tier} in tierwise.yaml), or drop tier:`);
+          const source = key === 'value_share' ? `set it under tiers.plans.${v.tier} in tierwise.yaml` : "the tier's cost is projected from its service policy";
+          invalid(['versions', i, key], `version ${v.name}: ${key} comes from tier ${v.tier} of the model`, `drop ${key} (${source}), or drop tier:`);
         }
       }
     } else if (v.unit_cost === undefined && v.cost_from === undefined) {

@@ -53,7 +53,8 @@ export function renderMenu(menu: MenuResult, problem: MenuProblem, currency: str
 
 /** The project's segments as the menu saw them, then the menu. JSON: exactly the MenuResult. */
 export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): string {
-  if (format === 'json') return renderJson(result.menu);
+  // JSON: the menu result as for a written-out menu, plus today's profit on the same footing.
+  if (format === 'json') return renderJson({ ...result.menu, today_profit: result.today_profit });
   const money = (v: number) => formatMoney(v, result.currency);
   const inputs: Column<ProjectMenu['segments'][number]>[] = [
     { header: 'segment', value: (s) => s.segment },
