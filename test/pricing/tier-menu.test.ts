@@ -31,6 +31,7 @@ import { parseMenuInput } from '../../src/pricing/menu-input.js';
 import { priceMenuFromProject } from '../../src/pricing/project-menu.js';
 import { openProject, type Project } from '../../src/project.js';
 import { FIXTURES, tempProject } from '../helpers/temp-project.js';
+import { runCli } from '../helpers/run-cli.js';
 import { bruteForceMenu } from './brute-force-menu.js';
 
 const SMALL_BASIC = 132 + 4.6 + 7;
@@ -161,5 +162,32 @@ describe('tier versions in menu files', () => {
 
   it('suggests tier for a misspelt key', () => {
     expect(problemsOf('from_project: {}\nversions:\n  - { tire: basic }\n')[0]).toBe('menu.yaml:3 (versions.0.tire): unknown key "tire" — did you mean "tier"?');
+  });
+});
+
+describe('tierwise price menu without a menu file', () => {
+  it('prices the tier catalog of a model with tiers: Premium at $200 to large, $311.50 a month', async () => {
+    const copy = await tempProject('tiers-tiny');
+    try {
+      const result = await runCli(['price', 'menu', '--project', copy.dir, '--format', 'json']);
+      expect(result.code, result.stderr).toBe(0);
+      const menu = JSON.parse(result.stdout) as { profit: number; offered: { version: string; price: number }[] };
+      expect(menu.offered).toEqual([{ version: 'premium', price: 200 }]);
+      expect(menu.profit).toBeCloseTo(2 * (200 - LARGE_PREMIUM / 24), 6);
+    } finally {
+      await copy.remove();
+    }
+  });
+
+  it('exits 1 saying what to write when the model has no tiers either', async () => {
+    const copy = await tempProject('tiny');
+    try {
+      const result = await runCli(['price', 'menu', '--project', copy.dir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('no --input, no menu.yaml in');
+      expect(result.stderr).toContain('and no tiers in its tierwise.yaml');
+    } finally {
+      await copy.remove();
+    }
   });
 });
