@@ -86,7 +86,7 @@ export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'
     segments: segments.map((s) => ({
       name: s.segment,
       size: s.customers,
-      wtp: Object.fromEntries(versions.map((v) => [v.name, !fits(v, s.segment) ? 0 : v.tier !== undefined ? tierSegment(tierFigures, v.tier, s.segment).wtp_per_month : v.valueShare * s.revenue_per_month])),
+      wtp: Object.fromEntries(versions.map((v) => [v.name, fits(v, s.segment) ? versionValue(v, s, tierFigures) : 0])),
       cost: Object.fromEntries(versions.map((v) => [v.name, v.tier !== undefined ? Math.max(0, v.unitCost + tierSegment(tierFigures, v.tier, s.segment).cost_per_month) : versionCost(v, s)])),
     })),
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
@@ -103,6 +103,11 @@ function defaultVersions(model: Model): ProjectVersionSpec[] {
     message: 'the menu lists no versions and the model defines no tiers',
     hint: 'list versions: in the menu file (e.g. { name: pro, value_share: 1.2, cost_from: serve_cost }), or add tiers: to tierwise.yaml (docs/model.md#tiers)',
   });
+}
+
+/** Willingness to pay of one customer-month of `segment` for `version`, where it fits. */
+function versionValue(version: ProjectVersionSpec, segment: ProjectMenuSegment, tierFigures: TierFigures): number {
+  return version.tier !== undefined ? tierSegment(tierFigures, version.tier, segment.segment).wtp_per_month : version.valueShare * segment.revenue_per_month;
 }
 
 function tierSegment(figures: TierFigures, tier: string, segment: string): { wtp_per_month: number; cost_per_month: number } {
