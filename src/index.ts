@@ -124,6 +124,8 @@ export { loadMenuInput, parseMenuInput } from './pricing/menu-input.js';
 export type { MenuInput, ProjectVersionSpec } from './pricing/menu-input.js';
 export { priceMenuFromProject } from './pricing/project-menu.js';
 export type { ProjectMenu, ProjectMenuSegment, ProjectMenuOptions } from './pricing/project-menu.js';
+export { tierFiguresBySegment, versionsFromTiers } from './pricing/tier-versions.js';
+export type { TierFigures, TierSegmentFigures } from './pricing/tier-versions.js';
 export { readSurvey, parseSurvey } from './pricing/survey-csv.js';
 export type { SurveyTable, SurveyRow } from './pricing/survey-csv.js';
 export { analyzePsm } from './pricing/van-westendorp.js';

@@ -89,24 +89,25 @@ function serviceSurvey(random: () => number): string {
   return `${rows.join('\n')}\n`;
 }
 
-const DEMO_MENU = `# A good-better-best menu for Acme Backup, priced by \`tierwise price menu\` (run in this folder).
+const DEMO_MENU = `# A price menu for Acme Backup's service tiers, priced by \`tierwise price menu\` (run in this folder).
 #
 # The segments come from the project: the \`size\` segmentation of tierwise.yaml. For each segment
-# the margin engine gives its customers, what one pays today a month (the floor on what it would
-# pay), its direct cost (storage) and its cost to serve a month.
-#
-# Each version is a storage tier with a service level:
-#   for:          the segments whose storage fits the tier (a 5 TB client cannot use a 100 GB plan)
-#   value_share:  what a segment would pay for it, as a multiple of what it pays today
-#   cost_from:    serve_cost — the version costs the segment's direct cost plus
-#   cost_share:   this share of its cost to serve today (self-serve: no engineer on site)
-#   unit_cost:    a fixed cost per customer-month, if any
-# Ask for at most K versions with --max-versions K; the output compares one price, two and three.
+# the margin engine gives its customers and what one pays today a month (the floor on what it would
+# pay). Each version is a tier of the tiers: block of tierwise.yaml; per segment it takes
+#   willingness to pay:  what the segment pays today × the tier's value_share (× the segment's uplift)
+#   cost:                the segment's average direct cost + cost to serve a month, projected under
+#                        the tier's service policy (remote installs, help articles, ...)
+# A tier's eligible: rule still holds (White-glove: 100 GB and up). Other keys of a version:
+#   for:        the segments whose storage fits the version: a menu price is one flat price a
+#               month, so without a storage limit a 5 TB client would buy the cheapest tier
+#   unit_cost:  a fixed cost per customer-month to add
+# Leave out versions: altogether to price every tier as it is. Ask for at most K versions with
+# --max-versions K; the output compares one price, two and three.
 from_project:
   segmentation: size
 versions:
-  - { name: personal_1gb,  for: [under_1gb],                             value_share: 0.9, cost_from: serve_cost, cost_share: 0.15 }
-  - { name: office_100gb,  for: [under_1gb, 1gb_to_100gb],               value_share: 0.9, cost_from: serve_cost, cost_share: 0.15 }
-  - { name: business_1tb,  for: [under_1gb, 1gb_to_100gb, 100gb_to_1tb], value_share: 1.0, cost_from: serve_cost }
-  - { name: enterprise,    value_share: 1.3, cost_from: serve_cost, cost_share: 1.6 }
+  - { name: self_serve_100gb, tier: self_serve, for: [under_1gb, 1gb_to_100gb] }
+  - { name: standard_100gb,   tier: standard,   for: [under_1gb, 1gb_to_100gb] }
+  - { name: premium_1tb,      tier: premium,    for: [under_1gb, 1gb_to_100gb, 100gb_to_1tb] }
+  - { name: white_glove,      tier: white_glove }
 `;

@@ -36,7 +36,8 @@ const segmentSchema = z
 
 const versionSchema = z
   .object({
-    name,
+    name: name.optional(),
+    tier: name.optional(),
     unit_cost: money.optional(),
     cost_from: z.enum(['serve_cost']).optional(),
     cost_share: money.optional(),
@@ -51,14 +52,14 @@ const menuSchema = z
     currency: z.string().min(3).max(3).optional(),
     segments: z.array(segmentSchema).min(1, { error: 'must list at least one segment' }).optional(),
     from_project: z.object({ segmentation: name.optional() }).strict().nullable().optional(),
-    versions: z.array(versionSchema).min(1, { error: 'must list at least one version' }),
+    versions: z.array(versionSchema).min(1, { error: 'must list at least one version' }).optional(),
   })
   .strict();
 
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['currency', 'segments', 'from_project', 'versions'],
   segments: ['name', 'size', 'wtp', 'outside', 'cost', 'description'],
-  versions: ['name', 'unit_cost', 'cost_from', 'cost_share', 'value_share', 'for', 'description'],
+  versions: ['name', 'tier', 'unit_cost', 'cost_from', 'cost_share', 'value_share', 'for', 'description'],
   from_project: ['segmentation'],
 };
 
@@ -75,13 +76,27 @@ export interface ProjectVersionSpec {
   costShare: number;
   /** The segments this version fits (e.g. its storage fits their need); others value it at 0. Default: all. */
   fits?: string[];
+  /**
+   * A tier of the model's `tiers:` catalog: the version's willingness to pay and cost per segment
+   * come from the tier projection (`tier-versions.ts`); `unitCost` is added to that cost.
+   */
+  tier?: string;
   /** Where the version is written, for problems found once the project's segments are known. */
   location?: SourceLocation;
+  /** Where its `tier:` is written. */
+  tierLocation?: SourceLocation;
 }
 
 export type MenuInput =
   | { kind: 'explicit'; file: string; currency?: string; problem: MenuProblem }
-  | { kind: 'from_project'; file: string; currency?: string; segmentation?: string; versions: ProjectVersionSpec[] };
+  | {
+      kind: 'from_project';
+      file: string;
+      currency?: string;
+      segmentation?: string;
+      /** Empty when the file names none: then one version per tier of the model's `tiers:`. */
+      versions: ProjectVersionSpec[];
+    };
 
 /** Reads and validates a menu file. Throws `TierwiseError` listing every problem with its line. */
 export async function loadMenuInput(file: string): Promise<MenuInput> {
@@ -120,9 +135,12 @@ export function parseMenuInput(text: string, file: string): MenuInput {
   if ((raw.segments === undefined) === (raw.from_project === undefined)) {
     invalid([], 'give either "segments" (written out) or "from_project" (built from the customer project), not both or neither', 'e.g. from_project: { segmentation: size }');
   }
-  const versionNames = raw.versions.map((v) => v.name);
-  raw.versions.forEach((v, i) => {
-    if (versionNames.indexOf(v.name) !== i) invalid(['versions', i, 'name'], `version ${v.name} is listed twice`, 'give each version its own name');
+  // A version naming a tier may leave out its name: it is the tier's.
+  const versions = (raw.versions ?? []).map((v) => ({ ...v, name: v.name ?? v.tier ?? '' }));
+  const versionNames = versions.map((v) => v.name);
+  versions.forEach((v, i) => {
+    if (v.name === '') invalid(['versions', i], 'a version needs a name', 'e.g. { name: pro, unit_cost: 40 }, or { tier: standard } to price a tier of the model');
+    else if (versionNames.indexOf(v.name) !== i) invalid(['versions', i, 'name'], `version ${v.name} is listed twice`, 'give each version its own name');
   });
 
   if (raw.segments !== undefined) {
@@ -136,9 +154,10 @@ export function parseMenuInput(text: string, file: string): MenuInput {
         }
       }
     });
-    raw.versions.forEach((v, i) => {
+    if (raw.versions === undefined) invalid([], 'versions is missing', 'list the versions on offer, e.g. versions: [{ name: basic, unit_cost: 10 }]');
+    versions.forEach((v, i) => {
       if (v.unit_cost === undefined) invalid(['versions', i], `version ${v.name} has no unit_cost`, 'give the cost of one sale, e.g. unit_cost: 10');
-      for (const key of ['cost_from', 'cost_share', 'value_share', 'for'] as const) {
+      for (const key of ['tier', 'cost_from', 'cost_share', 'value_share', 'for'] as const) {
         if (v[key] !== undefined) invalid(['versions', i, key], `version ${v.name}: ${key} needs segments from the project`, 'use from_project: instead of segments:, or drop the key');
       }
     });
@@ -149,14 +168,22 @@ export function parseMenuInput(text: string, file: string): MenuInput {
       currency: raw.currency,
       problem: {
         segments: raw.segments.map((s) => ({ name: s.name, size: s.size, wtp: s.wtp, outside: s.outside, cost: s.cost })),
-        versions: raw.versions.map((v) => ({ name: v.name, unitCost: v.unit_cost! })),
+        versions: versions.map((v) => ({ name: v.name, unitCost: v.unit_cost! })),
       },
     };
   }
 
-  raw.versions.forEach((v, i) => {
-    if (v.unit_cost === undefined && v.cost_from === undefined) {
-      invalid(['versions', i], `version ${v.name} has no cost`, 'give unit_cost: (a fixed cost per customer-month) and/or cost_from: serve_cost');
+  versions.forEach((v, i) => {
+    if (v.tier !== undefined) {
+      // The tier's value share and projected cost are the model's; a second source here would contradict it.
+      for (const key of ['value_share', 'cost_from', 'cost_share'] as const) {
+        if (v[key] !== undefined) {
+          const source = key === 'value_share' ? `set it under tiers.plans.${v.tier} in tierwise.yaml` : "the tier's cost is projected from its service policy";
+          invalid(['versions', i, key], `version ${v.name}: ${key} comes from tier ${v.tier} of the model`, `drop ${key} (${source}), or drop tier:`);
+        }
+      }
+    } else if (v.unit_cost === undefined && v.cost_from === undefined) {
+      invalid(['versions', i], `version ${v.name} has no cost`, 'give unit_cost: (a fixed cost per customer-month) and/or cost_from: serve_cost, or tier: NAME to take it from a tier of the model');
     }
     if (v.cost_share !== undefined && v.cost_from === undefined) invalid(['versions', i, 'cost_share'], `version ${v.name}: cost_share needs cost_from: serve_cost`);
   });
@@ -166,14 +193,15 @@ export function parseMenuInput(text: string, file: string): MenuInput {
     file,
     currency: raw.currency,
     segmentation: raw.from_project?.segmentation,
-    versions: raw.versions.map((v, i) => ({
+    versions: versions.map((v, i) => ({
       name: v.name,
       valueShare: v.value_share ?? 1,
       unitCost: v.unit_cost ?? 0,
       costFrom: v.cost_from,
       costShare: v.cost_share ?? 1,
       fits: v.for,
-      location: at(['versions', i, v.for ? 'for' : 'name']),
+      location: at(['versions', i, v.for ? 'for' : raw.versions?.[i]?.name === undefined ? 'tier' : 'name']),
+      ...(v.tier !== undefined ? { tier: v.tier, tierLocation: at(['versions', i, 'tier']) } : {}),
     })),
   };
 }

@@ -11,6 +11,11 @@
  * Cost of serving s on v = unit_cost_v [+ direct cost_s + cost_share_v × cost to serve_s, per
  * customer-month, with `cost_from: serve_cost`]: a version changes the service, not the storage.
  * Per customer-month = over the period ÷ customers ÷ months in the period.
+ *
+ * A version naming a tier of the model (`tier:`) takes both per segment from the tier projection
+ * instead (`tier-versions.ts`): willingness to pay = today's pay × the tier's value share × the
+ * segment's uplift, cost = the projected direct cost + cost to serve under the tier's policy (+
+ * unit_cost). With no versions listed, the menu is the model's tiers, one version each.
  */
 import { computeSegments } from '../analysis/segments.js';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
@@ -19,6 +24,7 @@ import type { Project } from '../project.js';
 import type { ProjectVersionSpec } from './menu-input.js';
 import type { MenuProblem } from './menu-problem.js';
 import { optimizeMenu, type MenuOptions, type MenuResult } from './optimize-menu.js';
+import { resolveTierVersions, tierFiguresBySegment, versionsFromTiers, type TierFigures } from './tier-versions.js';
 
 /** One segment as the menu sees it, per customer and month. */
 export interface ProjectMenuSegment {
@@ -50,7 +56,10 @@ export interface ProjectMenu {
 export interface ProjectMenuOptions extends MenuOptions {
   /** Which segmentation of the model (default: the first). */
   segmentation?: string;
-  /** The versions on offer, their value and cost (see `ProjectVersionSpec`). */
+  /**
+   * The versions on offer, their value and cost (see `ProjectVersionSpec`). Empty: one version per
+   * tier of the model's `tiers:` (an error when it has none).
+   */
   versions: readonly ProjectVersionSpec[];
 }
 
@@ -58,8 +67,9 @@ export interface ProjectMenuOptions extends MenuOptions {
 export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'>, options: ProjectMenuOptions): Promise<ProjectMenu> {
   const report = await computeSegments(project, { segmentation: options.segmentation });
   const months = periodMonths(project.model);
-  const versions = [...options.versions];
+  const versions = options.versions.length > 0 ? resolveTierVersions(project.model, options.versions) : defaultVersions(project.model);
   checkFits(versions, report.segments.map((s) => s.segment), report.segmentation);
+  const tierFigures: TierFigures = versions.some((v) => v.tier !== undefined) ? await tierFiguresBySegment(project, report.segmentation, months) : new Map();
   const segments = report.segments
     .filter((s) => s.customers > 0)
     .map((s): ProjectMenuSegment => {
@@ -76,14 +86,35 @@ export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'
     segments: segments.map((s) => ({
       name: s.segment,
       size: s.customers,
-      wtp: Object.fromEntries(versions.map((v) => [v.name, fits(v, s.segment) ? v.valueShare * s.revenue_per_month : 0])),
-      cost: Object.fromEntries(versions.map((v) => [v.name, versionCost(v, s)])),
+      wtp: Object.fromEntries(versions.map((v) => [v.name, fits(v, s.segment) ? versionValue(v, s, tierFigures) : 0])),
+      cost: Object.fromEntries(versions.map((v) => [v.name, v.tier !== undefined ? Math.max(0, v.unitCost + tierSegment(tierFigures, v.tier, s.segment).cost_per_month) : versionCost(v, s)])),
     })),
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
   };
   const menu = await optimizeMenu(problem, { maxVersions: options.maxVersions, onProgress: options.onProgress });
   const todayProfit = segments.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
   return { currency: report.currency, period: report.period, segmentation: report.segmentation, months, segments, versions, problem, menu, today_profit: todayProfit };
+}
+
+function defaultVersions(model: Model): ProjectVersionSpec[] {
+  if (model.tiers) return versionsFromTiers(model.tiers);
+  throw new TierwiseError({
+    code: 'model_invalid',
+    message: 'the menu lists no versions and the model defines no tiers',
+    hint: 'list versions: in the menu file (e.g. { name: pro, value_share: 1.2, cost_from: serve_cost }), or add tiers: to tierwise.yaml (docs/model.md#tiers)',
+  });
+}
+
+/** Willingness to pay of one customer-month of `segment` for `version`, where it fits. */
+function versionValue(version: ProjectVersionSpec, segment: ProjectMenuSegment, tierFigures: TierFigures): number {
+  return version.tier !== undefined ? tierSegment(tierFigures, version.tier, segment.segment).wtp_per_month : version.valueShare * segment.revenue_per_month;
+}
+
+function tierSegment(figures: TierFigures, tier: string, segment: string): { wtp_per_month: number; cost_per_month: number } {
+  const found = figures.get(tier)?.get(segment);
+  // Every customer of the segment was projected; a segment missing here is a bug, not bad input.
+  if (!found) throw new Error(`no tier projection for tier ${tier}, segment ${segment}`);
+  return found;
 }
 
 function fits(version: ProjectVersionSpec, segment: string): boolean {

@@ -62,14 +62,30 @@ describe('tierwise price menu', () => {
     expect((await runCli(['price', 'menu', '--input', bad, '--max-versions', '0'])).code).toBe(2);
   });
 
-  it("prices the demo's menu from its segments: two versions earn more than one, one choice per segment", async () => {
+  it("prices the demo's tier catalog from its segments: two versions earn more than one, and the menu beats today", async () => {
     const result = await runCli(['price', 'menu', '--project', demo, '--format', 'json']);
     expect(result.code, result.stderr).toBe(0);
-    const menu = JSON.parse(result.stdout) as { profit: number; by_versions: { versions: number; profit: number }[]; choices: { segment: string; version: string | null }[] };
+    const menu = JSON.parse(result.stdout) as {
+      profit: number;
+      today_profit: number;
+      by_versions: { versions: number; profit: number }[];
+      choices: { segment: string; version: string | null }[];
+    };
     expect(menu.by_versions.map((m) => m.versions)).toEqual([1, 2, 3, 4]);
     expect(menu.by_versions[1]!.profit).toBeGreaterThan(menu.by_versions[0]!.profit);
     expect(menu.profit).toBe(menu.by_versions[3]!.profit);
     expect(menu.choices.map((c) => c.segment)).toEqual(['under_1gb', '1gb_to_100gb', '100gb_to_1tb', 'over_1tb']);
+    // menu.yaml prices the tiers of tierwise.yaml; White-glove is only for 100 GB and up, so the
+    // largest clients, who value it most (uplift 1.2), buy it.
+    expect(menu.choices.find((c) => c.segment === 'over_1tb')!.version).toBe('white_glove');
+    expect(menu.profit).toBeGreaterThan(menu.today_profit);
+  });
+
+  it("prints each tier version's willingness to pay and cost per segment, and today's profit beside the menu's", async () => {
+    const result = await runCli(['price', 'menu', '--project', demo]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('white_glove: tier white_glove, worth 1 × what a segment pays today (× its uplift)');
+    expect(result.stdout).toMatch(/today \(everyone on today's price and service\): profit \$[\d,.]+\/mo before acquisition cost; the best menu earns [\d.]+% more/);
   });
 });
 

@@ -16,6 +16,7 @@ import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon
 import { readSurvey } from '../../pricing/survey-csv.js';
 import { analyzePsmSurvey } from '../../pricing/psm-survey.js';
 import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/wtp-distribution.js';
+import { loadModel, MODEL_FILE_NAME } from '../../model/load-model.js';
 import { findProjectDir } from '../../project.js';
 import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
@@ -31,11 +32,11 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
   price
     .command('menu')
     .description('which versions to offer at what prices, each segment buying what leaves it the most surplus (exact, HiGHS)')
-    .option('--input <file>', `a menu file (default: ${PROJECT_MENU_FILE} in the project folder)`)
+    .option('--input <file>', `a menu file (default: ${PROJECT_MENU_FILE} in the project folder, else the model's tiers)`)
     .option('--max-versions <k>', 'most versions on the menu (default: all)', parsePositiveInteger('--max-versions'))
     .option('--format <format>', 'table or json', parseTableOrJson, 'table')
     .action(async (options: { input?: string; maxVersions?: number; format: OutputFormat }) => {
-      const input = await loadMenuInput(options.input ?? (await projectMenuFile(globals())));
+      const input = options.input !== undefined ? await loadMenuInput(options.input) : await projectMenuInput(globals());
       print(await priceMenu(input, globals(), options));
     });
 
@@ -151,17 +152,20 @@ async function priceMenu(input: MenuInput, globals: GlobalOptions, options: { ma
   });
 }
 
-async function projectMenuFile(globals: GlobalOptions): Promise<string> {
+/**
+ * The project's menu.yaml; without one, a model with tiers is priced as its tier catalog (one
+ * version per tier, the first segmentation), so that the data alone gives a proposed menu.
+ */
+async function projectMenuInput(globals: GlobalOptions): Promise<MenuInput> {
   const dir = await findProjectDir(globals.project ?? process.cwd());
   const file = path.join(dir, PROJECT_MENU_FILE);
-  if (!(await stat(file).catch(() => undefined))?.isFile()) {
-    throw new TierwiseError({
-      code: 'source_missing',
-      message: `no --input and no ${PROJECT_MENU_FILE} in ${dir}`,
-      hint: `write ${PROJECT_MENU_FILE} with from_project: { segmentation: NAME } and versions: [{ name, value_share, cost_from: serve_cost }] (see docs/cli.md), or pass --input FILE`,
-    });
-  }
-  return file;
+  if ((await stat(file).catch(() => undefined))?.isFile()) return loadMenuInput(file);
+  if ((await loadModel(path.join(dir, MODEL_FILE_NAME))).tiers) return { kind: 'from_project', file, versions: [] };
+  throw new TierwiseError({
+    code: 'source_missing',
+    message: `no --input, no ${PROJECT_MENU_FILE} in ${dir} and no tiers in its ${MODEL_FILE_NAME}`,
+    hint: `write ${PROJECT_MENU_FILE} with from_project: { segmentation: NAME } and versions: [{ name, value_share, cost_from: serve_cost }] or [{ tier: NAME }] (see docs/cli.md), add tiers: to the model, or pass --input FILE`,
+  });
 }
 
 function parseTableOrJson(value: string): OutputFormat {

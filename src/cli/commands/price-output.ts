@@ -53,7 +53,8 @@ export function renderMenu(menu: MenuResult, problem: MenuProblem, currency: str
 
 /** The project's segments as the menu saw them, then the menu. JSON: exactly the MenuResult. */
 export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): string {
-  if (format === 'json') return renderJson(result.menu);
+  // JSON: the menu result as for a written-out menu, plus today's profit on the same footing.
+  if (format === 'json') return renderJson({ ...result.menu, today_profit: result.today_profit });
   const money = (v: number) => formatMoney(v, result.currency);
   const inputs: Column<ProjectMenu['segments'][number]>[] = [
     { header: 'segment', value: (s) => s.segment },
@@ -64,6 +65,9 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
   ];
   const versions = result.versions
     .map((v) => {
+      if (v.tier !== undefined) {
+        return `  ${v.name}: tier ${v.tier}, worth ${formatNumber(v.valueShare, 2)} × what a segment pays today (× its uplift); costs the projected direct + serve cost under the tier${v.unitCost > 0 ? ` + ${money(v.unitCost)}` : ''}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
+      }
       const cost = [v.unitCost > 0 ? money(v.unitCost) : '', v.costFrom ? `direct + ${formatNumber(v.costShare, 2)} × serve cost` : ''].filter(Boolean).join(' + ');
       return `  ${v.name}: worth ${formatNumber(v.valueShare, 2)} × what a segment pays today; costs ${cost || money(0)}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
     })
@@ -74,6 +78,15 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     '',
     'versions:',
     versions,
+    '',
+    'willingness to pay / cost of each version, per customer and month:',
+    renderTable(
+      [
+        { header: 'segment', value: (s: MenuProblem['segments'][number]) => s.name },
+        ...result.versions.map((v): Column<MenuProblem['segments'][number]> => ({ header: v.name, value: (s) => `${money(s.wtp[v.name] ?? 0)} / ${money(s.cost?.[v.name] ?? 0)}`, align: 'right' })),
+      ],
+      result.problem.segments,
+    ),
     '',
     renderMenu(result.menu, result.problem, result.currency, format, '/mo'),
     '',
