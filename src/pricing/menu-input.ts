@@ -14,10 +14,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { didYouMean, TierwiseError, type Problem, type SourceLocation } from '../errors.js';
-import { YamlPositions } from '../model/yaml-positions.js';
+import { parseYamlFile } from '../model/yaml-document.js';
 import type { MenuProblem } from './menu-problem.js';
 
 const name = z.string({ error: 'must be a name' }).min(1, { error: 'must not be empty' });
@@ -112,20 +111,7 @@ export async function loadMenuInput(file: string): Promise<MenuInput> {
 /** Validates menu text; `file` names the file in problems. */
 export function parseMenuInput(text: string, file: string): MenuInput {
   const display = path.relative(process.cwd(), file) || file;
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new TierwiseError(
-      document.errors.map((error) => ({
-        code: 'model_syntax' as const,
-        message: `YAML syntax: ${error.message.split('\n')[0]}`,
-        location: { file: display, line: error.linePos?.[0].line, column: error.linePos?.[0].col },
-        hint: 'check the indentation and that strings containing ": " or "#" are quoted',
-      })),
-    );
-  }
-  const positions = new YamlPositions(document, lineCounter);
-  const at = (keyPath: readonly PropertyKey[]): SourceLocation => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') || undefined });
+  const { document, at } = parseYamlFile(text, display);
   const parsed = menuSchema.safeParse(document.toJS());
   if (!parsed.success) throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
   const raw = parsed.data;
