@@ -15,7 +15,7 @@ import { applyScenarioOverlay, type ScenarioOverlay } from '../tiers/scenario-ov
 import { optimizeTiers } from '../tiers/optimize-tiers.js';
 import { evaluatePlan, type ScenarioResult } from '../tiers/tier-scenarios.js';
 import { projectTiers } from '../tiers/tier-projection.js';
-import type { ShadowPrice } from '../tiers/compute-tiers.js';
+import { shadowPrices, type ShadowPrice } from '../tiers/compute-tiers.js';
 import type { tierWhatIfBody } from './api-schemas.js';
 
 export type TierWhatIf = z.infer<typeof tierWhatIfBody>;
@@ -74,13 +74,7 @@ export async function runTierWhatIf(project: Pick<Project, 'db' | 'model'>, what
     overlay: { name: overlay.name, tiers: overlay.tiers },
     scenario,
     tiers: catalog.tiers.map((t) => ({ name: t.name, label: t.label, monthly_fee: t.monthlyFee, customers: scenario.customers_per_tier[t.label] ?? 0 })),
-    shadow_prices: projection.resources.map((resource, r) => ({
-      resource,
-      capacity_hours: assignment.capacityHours[r]!,
-      used_hours: solution.usedHours[r]!,
-      per_hour: solution.shadowPrices[r]!,
-      binding: solution.shadowPrices[r]! > 1e-9,
-    })),
+    shadow_prices: shadowPrices(projection.resources, assignment),
     optimizer: { status: solution.status, gap: solution.gap, seconds: assignment.seconds },
   };
 }

@@ -9,7 +9,7 @@ import { computeMargin } from '../margin/run-margin.js';
 import type { Model, Tier, TierCatalog } from '../model/model-types.js';
 import type { Project } from '../project.js';
 import { ident, join, sql } from '../sql/fragment.js';
-import { optimizeTiers } from './optimize-tiers.js';
+import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import { applyScenarioOverlay, type ScenarioOverlay } from './scenario-overlay.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers } from './tier-projection.js';
@@ -148,13 +148,7 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
     }),
     recommendations,
     scenarios,
-    shadow_prices: projection.resources.map((resource, r) => ({
-      resource,
-      capacity_hours: assignment.capacityHours[r]!,
-      used_hours: solution.usedHours[r]!,
-      per_hour: solution.shadowPrices[r]!,
-      binding: solution.shadowPrices[r]! > 1e-9,
-    })),
+    shadow_prices: shadowPrices(projection.resources, assignment),
     optimizer: {
       status: solution.status,
       objective: solution.objective,
@@ -199,3 +193,14 @@ async function customerNeeds(project: Pick<Project, 'db' | 'model'>): Promise<Ma
   return new Map(rows.map((r) => [String(r['customer_id']), serve.map((a, i) => ({ activity: a.name, events: Number(r[`e${i}`] ?? 0), minutes: Number(r[`m${i}`] ?? 0) }))]));
 }
 
+/** Each resource's capacity, hours used and shadow price per hour in a solved assignment. */
+export function shadowPrices(resources: readonly string[], assignment: Pick<TierAssignment, 'capacityHours' | 'solution'>): ShadowPrice[] {
+  const { solution } = assignment;
+  return resources.map((resource, r) => ({
+    resource,
+    capacity_hours: assignment.capacityHours[r]!,
+    used_hours: solution.usedHours[r]!,
+    per_hour: solution.shadowPrices[r]!,
+    binding: solution.shadowPrices[r]! > 1e-9,
+  }));
+}
