@@ -82,14 +82,3 @@ export const formatCount = formatNumber;
 export function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
-
-/** Progress for long steps: on stderr, only on a terminal, never with --quiet. */
-export function progressReporter(quiet: boolean): ((message: string) => void) | undefined {
-  if (quiet || !process.stderr.isTTY) return undefined;
-  return (message) => process.stderr.write(`\r\x1b[2K… ${message}`);
-}
-
-/** Clears a progress line before results are printed. */
-export function clearProgress(quiet: boolean): void {
-  if (!quiet && process.stderr.isTTY) process.stderr.write('\r\x1b[2K');
-}
