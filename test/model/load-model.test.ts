@@ -5,6 +5,7 @@ import { parseModel } from '../../src/model/load-model.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject } from '../../src/project.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { modelProblems as problemsOf } from '../helpers/problems.js';
 
 const VALID = `name: Test
 currency: USD
@@ -22,16 +23,6 @@ direct_costs:
   storage: { metric: gb, unit_cost: 0.1 }
   fees: { share_of_revenue: 0.03 }
 `;
-
-function problemsOf(text: string) {
-  try {
-    parseModel(text, '/project/tierwise.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(TierwiseError);
-    return (error as TierwiseError).problems;
-  }
-  throw new Error('the model was accepted');
-}
 
 describe('loading the model', () => {
   it('types a valid model and computes capacity cost rates', () => {

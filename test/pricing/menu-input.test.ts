@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TierwiseError } from '../../src/errors.js';
 import { parseMenuInput } from '../../src/pricing/menu-input.js';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseMenuInput(text, 'menu.yaml');
-  } catch (error) {
-    if (error instanceof TierwiseError) return error.message.split('\n');
-    throw error;
-  }
-  return [];
-}
+import { menuProblemLines as problemsOf } from '../helpers/problems.js';
 
 describe('menu files', () => {
   it('reads the issue example', () => {

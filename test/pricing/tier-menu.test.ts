@@ -33,6 +33,7 @@ import { openProject, type Project } from '../../src/project.js';
 import { FIXTURES, tempProject } from '../helpers/temp-project.js';
 import { runCli } from '../helpers/run-cli.js';
 import { bruteForceMenu } from './brute-force-menu.js';
+import { menuProblemLines as problemsOf } from '../helpers/problems.js';
 
 const SMALL_BASIC = 132 + 4.6 + 7;
 const SMALL_PREMIUM = 23.1 + 180 + ((95 * 2.2) / 3 + (15 * 0.8) / 3) * 0.5 + 86.2 + 21;
@@ -134,15 +135,6 @@ describe('a version that is a tier', () => {
 });
 
 describe('tier versions in menu files', () => {
-  function problemsOf(text: string): string[] {
-    try {
-      parseMenuInput(text, 'menu.yaml');
-    } catch (error) {
-      if (error instanceof TierwiseError) return error.message.split('\n');
-      throw error;
-    }
-    return [];
-  }
 
   it("refuses a value share or a cost from today's service on a tier version: the tier gives them", () => {
     expect(problemsOf('from_project: {}\nversions:\n  - tier: basic\n    value_share: 0.9\n    cost_from: serve_cost\n')).toEqual([

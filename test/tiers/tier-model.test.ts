@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TierwiseError } from '../../src/errors.js';
 import { parseModel } from '../../src/model/load-model.js';
 import { FIXTURES } from '../helpers/temp-project.js';
+import { modelProblems as problemsOf } from '../helpers/problems.js';
 
 const FILE = path.join(FIXTURES, 'tiers-tiny', 'tierwise.yaml');
 
@@ -12,16 +12,6 @@ async function withTiers(replace: [string, string]): Promise<string> {
   const text = await readFile(FILE, 'utf8');
   expect(text).toContain(replace[0]);
   return text.replace(replace[0], replace[1]);
-}
-
-function problemsOf(text: string) {
-  try {
-    parseModel(text, '/project/tierwise.yaml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(TierwiseError);
-    return (error as TierwiseError).problems;
-  }
-  throw new Error('the model was accepted');
 }
 
 describe('the tiers: key', () => {
