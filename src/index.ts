@@ -34,7 +34,11 @@ export type {
   ActivityUse,
 } from './margin/margin-report.js';
 export { compileMargin, compileEventMinutes } from './margin/compile-margin.js';
-export { eventColumns, checkEquations, checkEventMinutes } from './margin/check-equations.js';
+export { checkEquations, checkEventMinutes } from './margin/check-equations.js';
+export { buildCustomerBase, releaseCustomerBase, readEventColumns } from './margin/customer-base.js';
+export type { CustomerBase } from './margin/customer-base.js';
+export { compileCostModel } from './margin/cost-model.js';
+export type { CostModel, CostResource, CostActivity, DirectCostRule, AcquisitionRule } from './margin/cost-model.js';
 export type { EventColumns } from './margin/check-equations.js';
 export { explainCustomer } from './margin/explain-customer.js';
 export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from './margin/explain-customer.js';

@@ -6,6 +6,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TierwiseError } from './errors.js';
+import { buildCustomerBase, type CustomerBase } from './margin/customer-base.js';
 import { loadModel, MODEL_FILE_NAME } from './model/load-model.js';
 import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
@@ -19,6 +20,11 @@ export interface Project {
   readonly db: Database;
   /** What the automatic import did when the project was opened. */
   readonly imported: ImportReport;
+  /**
+   * The customer base of the project as opened (margins computed once, on first call); every
+   * caller gets the same base, so analyses called together share it.
+   */
+  customerBase(): Promise<CustomerBase>;
   close(): void;
 }
 
@@ -65,7 +71,13 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
   });
   try {
     const imported = await importSources(db, model, options);
-    return { model, db, imported, close: () => db.close() };
+    let base: Promise<CustomerBase> | undefined;
+    const customerBase = () =>
+      (base ??= buildCustomerBase({ db, model }).catch((error: unknown) => {
+        base = undefined;
+        throw error;
+      }));
+    return { model, db, imported, customerBase, close: () => db.close() };
   } catch (error) {
     db.close();
     throw error;

@@ -5,12 +5,11 @@
  * silhouette wins; every customer then joins its nearest centre, in SQL. Each cluster is described
  * by what sets it apart ("high cost to serve per $, much support_ticket time, negative margin").
  */
-import { computeMargin } from '../margin/run-margin.js';
-import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { usageMetrics } from '../store/usage-metrics.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
-import { buildSegmentBase, profileSegments, type SegmentProfile } from './segments.js';
+import { activitiesFor } from '../margin/cost-model.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { profileSegments, type SegmentProfile } from './segments.js';
 
 export interface AutoSegment extends SegmentProfile {
   /** What sets the cluster apart, in words. */
@@ -38,9 +37,6 @@ export interface AutoSegmentOptions {
   readonly includeCustomers?: boolean;
 }
 
-/** Each customer's cluster, left behind for queries that follow. */
-const MEMBERS_TABLE = 'tw_auto_segment_members';
-
 const FIT_SAMPLE = 20_000;
 const SILHOUETTE_SAMPLE = 1_500;
 
@@ -51,22 +47,22 @@ interface Feature {
   value: Sql;
 }
 
-export async function computeAutoSegments(project: Pick<Project, 'db' | 'model'>, options: AutoSegmentOptions = {}): Promise<AutoSegmentsReport> {
-  const { db, model } = project;
+export async function computeAutoSegments(customerBase: CustomerBase, options: AutoSegmentOptions = {}): Promise<AutoSegmentsReport> {
+  const { db } = customerBase;
   const seed = options.seed ?? 42;
-  const report = await computeMargin(project, { top: 0 });
-  const base = await buildSegmentBase(db, model);
-  const features = await featureList(project);
+  const report = customerBase.summary;
+  const base = customerBase.measures.ref;
+  const features = featureList(customerBase);
   const d = features.length;
 
-  const stats = (await db.one(sql`SELECT ${join(features.flatMap((f, j) => [sql`avg(${f.value}) AS ${ident(`m${j}`)}`, sql`stddev_pop(${f.value}) AS ${ident(`s${j}`)}`]))} FROM ${ident(base)}`)) ?? {};
+  const stats = (await db.one(sql`SELECT ${join(features.flatMap((f, j) => [sql`avg(${f.value}) AS ${ident(`m${j}`)}`, sql`stddev_pop(${f.value}) AS ${ident(`s${j}`)}`]))} FROM ${base}`)) ?? {};
   const means = features.map((_, j) => Number(stats[`m${j}`] ?? 0));
   const sds = features.map((_, j) => Number(stats[`s${j}`] ?? 0) || 1);
   const standardized = features.map((f, j) => sql`((${f.value} - ${means[j]!}) / ${sds[j]!})`);
 
   // A deterministic sample (by a seeded hash of the id) keeps a million customers affordable.
   const sample = await db.all(sql`SELECT ${join(standardized.map((z, j) => sql`${z} AS ${ident(`z${j}`)}`))}
-    FROM ${ident(base)} ORDER BY hash(customer_id, ${seed}), customer_id LIMIT ${FIT_SAMPLE}`);
+    FROM ${base} ORDER BY hash(customer_id, ${seed}), customer_id LIMIT ${FIT_SAMPLE}`);
   const n = sample.length;
   const data = new Float64Array(n * d);
   sample.forEach((row, i) => features.forEach((_, j) => (data[i * d + j] = Number(row[`z${j}`] ?? 0))));
@@ -91,13 +87,18 @@ export async function computeAutoSegments(project: Pick<Project, 'db' | 'model'>
   );
   const names = Array.from({ length: best.k }, (_, c) => `cluster ${c + 1}`);
   const nearest = sql`list_position([${join(distances)}], list_min([${join(distances)}]))`;
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(MEMBERS_TABLE)} AS
-    SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${ident(base)}`);
-  const rows = sql`SELECT b.*, m.segment FROM ${ident(base)} b JOIN ${ident(MEMBERS_TABLE)} m USING (customer_id)`;
-  const profiles = await profileSegments(db, model, rows, names);
-  const customers = options.includeCustomers
-    ? await db.all<{ customer_id: string; segment: string }>(sql`SELECT customer_id, segment FROM ${ident(MEMBERS_TABLE)} ORDER BY customer_id`)
-    : undefined;
+  const members = await db.materialize('auto_segment_members', sql`SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${base}`);
+  let profiles: SegmentProfile[];
+  let customers: { customer_id: string; segment: string }[] | undefined;
+  try {
+    const rows = sql`SELECT b.*, m.segment FROM ${base} b JOIN ${members.ref} m USING (customer_id)`;
+    profiles = await profileSegments(customerBase, rows, names);
+    customers = options.includeCustomers
+      ? await db.all<{ customer_id: string; segment: string }>(sql`SELECT customer_id, segment FROM ${members.ref} ORDER BY customer_id`)
+      : undefined;
+  } finally {
+    await db.drop(members);
+  }
 
   const segments = profiles
     .filter((p) => p.customers > 0)
@@ -119,10 +120,9 @@ export async function computeAutoSegments(project: Pick<Project, 'db' | 'model'>
 }
 
 /** Value and need: revenue, cost to serve per $, usage, and each serve activity's share of time. */
-async function featureList(project: Pick<Project, 'db' | 'model'>): Promise<Feature[]> {
-  const { db, model } = project;
-  const metrics = await usageMetrics(db);
-  const serve = model.activities.filter((a) => a.purpose === 'serve');
+function featureList(base: CustomerBase): Feature[] {
+  const metrics = base.usageMetrics;
+  const serve = activitiesFor(base.costModel, 'serve');
   const serveMinutes = serve.length > 0 ? join(serve.map((a) => ident(`${a.name}_minutes`)), ' + ') : raw('0');
   return [
     { name: 'revenue', words: ['high revenue', 'low revenue'], value: raw('ln(1 + greatest(revenue, 0))') },

@@ -2,10 +2,9 @@
  * The margin distribution: how many customers earn (or lose) how much, as a histogram of customer
  * margins in round-width bins. Bins are counted in DuckDB, so a million customers cost one scan.
  */
-import { niceStep } from '../charts/chart-style.js';
-import type { Project } from '../project.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
-import { ident, sql } from '../sql/fragment.js';
+import { niceStep } from '../format.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { sql } from '../sql/fragment.js';
 
 export interface MarginBin {
   /** Lower edge, inclusive. */
@@ -37,11 +36,11 @@ export interface MarginDistributionOptions {
  * and the first bin starts at a multiple of it: margins −569.5 … 2110 in about 20 bins → width 200,
  * bins from −600.
  */
-export async function computeMarginDistribution(project: Pick<Project, 'db' | 'model'>, options: MarginDistributionOptions = {}): Promise<MarginDistribution> {
-  const report = await computeMargin(project, { top: 0 });
-  const { db } = project;
+export async function computeMarginDistribution(customerBase: CustomerBase, options: MarginDistributionOptions = {}): Promise<MarginDistribution> {
+  const report = customerBase.summary;
+  const { db } = customerBase;
   const range = await db.one<{ low: number | null; high: number | null; median: number | null }>(
-    sql`SELECT min(margin) AS low, max(margin) AS high, median(margin) AS median FROM ${ident(MARGIN_TABLE)}`,
+    sql`SELECT min(margin) AS low, max(margin) AS high, median(margin) AS median FROM ${customerBase.margin.ref}`,
   );
   const base = { currency: report.currency, period: report.period, customers: report.totals.customers, median_margin: range?.median ?? null };
   if (!range || range.low === null || range.high === null) return { ...base, bin_width: 0, bins: [] };
@@ -50,7 +49,7 @@ export async function computeMarginDistribution(project: Pick<Project, 'db' | 'm
   const count = Math.floor((range.high - start) / width) + 1;
   const rows = await db.all<{ bin: number; customers: number; margin: number }>(sql`
     SELECT CAST(floor((margin - ${start}) / ${width}) AS INTEGER) AS bin, count(*) AS customers, sum(margin) AS margin
-    FROM ${ident(MARGIN_TABLE)} GROUP BY bin`);
+    FROM ${customerBase.margin.ref} GROUP BY bin`);
   const found = new Map(rows.map((r) => [r.bin, r]));
   const bins = Array.from({ length: count }, (_, i): MarginBin => ({
     from: start + i * width,

@@ -9,10 +9,8 @@
  * per unit.
  */
 import { didYouMean, TierwiseError } from '../errors.js';
-import type { Project } from '../project.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
-import { ident, sql } from '../sql/fragment.js';
-import { usageMetrics } from '../store/usage-metrics.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { ident, sql, type Sql } from '../sql/fragment.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = ['passive', 'carriage_trade', 'bargain_basement', 'aggressive'];
@@ -53,8 +51,8 @@ export interface ProfitabilityMatrix {
 }
 
 /** Places every customer with volume in the period in one of the four quadrants. */
-export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | 'model'>): Promise<ProfitabilityMatrix> {
-  const { db, model } = project;
+export async function computeProfitabilityMatrix(base: CustomerBase): Promise<ProfitabilityMatrix> {
+  const { db, model } = base;
   const settings = model.matrix;
   if (!settings) {
     throw new TierwiseError({
@@ -64,18 +62,27 @@ export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | '
       hint: 'add e.g. `matrix: { volume: storage_gb_month }` (a usage metric) or `matrix: { volume: transactions }`',
     });
   }
-  const report = await computeMargin(project, { top: 0 });
-  const volume =
-    settings.volume === 'transactions' ? sql`SELECT customer_id, CAST(transactions AS DOUBLE) AS volume FROM ${ident(MARGIN_TABLE)}` : await metricVolume(project, settings.volume);
-
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE tw_matrix AS
-    SELECT m.customer_id, v.volume, CAST(m.revenue AS DOUBLE) AS revenue,
+  const volume = settings.volume === 'transactions' ? sql`SELECT customer_id, CAST(transactions AS DOUBLE) AS volume FROM ${base.margin.ref}` : metricVolume(base, settings.volume);
+  const matrix = await db.materialize(
+    'matrix',
+    sql`SELECT m.customer_id, v.volume, CAST(m.revenue AS DOUBLE) AS revenue,
            m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
            CAST(m.revenue AS DOUBLE) / v.volume AS net_price,
            (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
-    FROM ${ident(MARGIN_TABLE)} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`);
+    FROM ${base.margin.ref} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`,
+  );
+  try {
+    return await placeCustomers(base, settings, matrix.ref);
+  } finally {
+    await db.drop(matrix);
+  }
+}
+
+async function placeCustomers(base: CustomerBase, settings: NonNullable<CustomerBase['model']['matrix']>, matrix: Sql): Promise<ProfitabilityMatrix> {
+  const { db } = base;
+  const report = base.summary;
   const medians = await db.one<{ price: number | null; cost: number | null; n: number }>(
-    sql`SELECT median(net_price) AS price, median(cost_to_serve) AS cost, count(*) AS n FROM tw_matrix`,
+    sql`SELECT median(net_price) AS price, median(cost_to_serve) AS cost, count(*) AS n FROM ${matrix}`,
   );
   const priceThreshold = settings.priceThreshold ?? medians?.price ?? 0;
   const costThreshold = settings.costThreshold ?? medians?.cost ?? 0;
@@ -85,7 +92,7 @@ export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | '
       ELSE (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'aggressive' ELSE 'bargain_basement' END) END`;
   const customers = await db.all<MatrixCustomer & Record<string, unknown>>(sql`
     SELECT customer_id, volume, revenue, cost, margin, net_price, cost_to_serve, ${quadrant} AS quadrant
-    FROM tw_matrix ORDER BY customer_id`);
+    FROM ${matrix} ORDER BY customer_id`);
 
   const quadrants = QUADRANTS.map((q): QuadrantSummary => {
     const members = customers.filter((c) => c.quadrant === q);
@@ -107,18 +114,16 @@ export async function computeProfitabilityMatrix(project: Pick<Project, 'db' | '
   };
 }
 
-/** Σ quantity of a usage metric per customer in the period; an unknown metric is an error. */
-async function metricVolume(project: Pick<Project, 'db' | 'model'>, metric: string) {
-  const { db, model } = project;
-  const known = await usageMetrics(db);
+/** Σ quantity of a usage metric per customer in the period (a measure of the base); an unknown metric is an error. */
+function metricVolume(base: CustomerBase, metric: string): Sql {
+  const known = base.usageMetrics;
   if (!known.includes(metric)) {
     throw new TierwiseError({
       code: 'model_invalid',
       message: `matrix.volume: no usage metric "${metric}" in the data`,
-      location: { file: 'tierwise.yaml', line: model.lineOf(['matrix', 'volume']), key: 'matrix.volume' },
+      location: { file: 'tierwise.yaml', line: base.model.lineOf(['matrix', 'volume']), key: 'matrix.volume' },
       hint: didYouMean(metric, [...known, 'transactions']) ?? `use "transactions" or one of the usage metrics: ${known.join(', ') || '(none imported)'}`,
     });
   }
-  return sql`SELECT customer_id, sum(quantity) AS volume FROM usage
-    WHERE metric = ${metric} AND date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id`;
+  return sql`SELECT customer_id, CAST(${ident(metric)} AS DOUBLE) AS volume FROM ${base.measures.ref}`;
 }

@@ -11,14 +11,12 @@
 import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, compileTimeEquation, type ValueType } from '../expr/index.js';
-import { valueTypeOf } from '../margin/check-equations.js';
-import { eventsColumn, minutesColumn } from '../margin/margin-columns.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
+import { activityCost } from '../margin/cost-kinds.js';
+import { activitiesFor } from '../margin/cost-model.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Segmentation } from '../model/model-types.js';
-import type { Project } from '../project.js';
-import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
-import { usageMetrics } from '../store/usage-metrics.js';
+import type { Dialect } from '../sql/dialect.js';
+import { ident, join, sql, type Sql } from '../sql/fragment.js';
 
 export interface SegmentProfile {
   segment: string;
@@ -46,29 +44,21 @@ export interface SegmentReport {
   measures: Record<string, ValueType>;
 }
 
-const BASE_TABLE = 'tw_segment_base';
 const UNMATCHED = '(none)';
 
 /** Profiles each segment of one of the model's segmentations (the first, if none is named). */
-export async function computeSegments(project: Pick<Project, 'db' | 'model'>, options: { segmentation?: string } = {}): Promise<SegmentReport> {
-  const { db, model } = project;
-  const segmentation = pickSegmentation(model, options.segmentation);
-  const report = await computeMargin(project, { top: 0 });
-  await buildSegmentBase(db, model);
-  const measures = new Map(
-    (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(BASE_TABLE)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]),
-  );
-  const assign = compileAssignment(model, segmentation, measures, db);
-  const segments = await profileSegments(db, model, sql`SELECT *, ${assign} AS segment FROM ${ident(BASE_TABLE)}`, [
+export async function computeSegments(base: CustomerBase, options: { segmentation?: string } = {}): Promise<SegmentReport> {
+  const { segmentation, segment } = compileSegmentOf(base, options.segmentation);
+  const segments = await profileSegments(base, sql`SELECT *, ${segment} AS segment FROM ${base.measures.ref}`, [
     ...segmentation.segments.map((s) => s.name),
   ]);
   return {
-    currency: report.currency,
-    period: report.period,
+    currency: base.summary.currency,
+    period: base.summary.period,
     segmentation: segmentation.name,
     rules: segmentation.segments.map((s) => ({ segment: s.name, when: s.whenSource ?? null })),
     segments,
-    measures: Object.fromEntries(measures),
+    measures: Object.fromEntries(base.measureTypes),
   };
 }
 
@@ -77,10 +67,9 @@ export async function computeSegments(project: Pick<Project, 'db' | 'model'>, op
  * order given; a listed segment with no customer is reported with zeros, customers in no segment
  * as `(none)` at the end.
  */
-export async function profileSegments(db: Database, model: Model, rows: Sql, order: readonly string[]): Promise<SegmentProfile[]> {
-  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
-  const serveActivities = model.activities.filter((a) => a.purpose === 'serve');
-  const found = await db.all(sql`
+export async function profileSegments(base: CustomerBase, rows: Sql, order: readonly string[]): Promise<SegmentProfile[]> {
+  const serveActivities = activitiesFor(base.costModel, 'serve');
+  const found = await base.db.all(sql`
     SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
            sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
            count(*) FILTER (WHERE margin < 0) AS unprofitable
@@ -99,7 +88,7 @@ export async function profileSegments(db: Database, model: Model, rows: Sql, ord
         direct_cost: n('direct_cost'),
         acquisition_cost: n('acquisition_cost'),
         serve_cost: n('serve_cost'),
-        serve_cost_by_activity: Object.fromEntries(serveActivities.map((a, i) => [a.name, n(`m${i}`) * (rate.get(a.resource) ?? 0)])),
+        serve_cost_by_activity: Object.fromEntries(serveActivities.map((a, i) => [a.name, activityCost(a, n(`m${i}`))])),
         margin: n('margin'),
         margin_pct: n('revenue') !== 0 ? n('margin') / n('revenue') : null,
         unprofitable_share: n('customers') > 0 ? n('unprofitable') / n('customers') : 0,
@@ -126,40 +115,18 @@ export function pickSegmentation(model: Model, name: string | undefined): Segmen
   return found;
 }
 
-/** One row per customer with its attributes and measures (`tw_segment_base`), for rules to read. */
-export async function buildSegmentBase(db: Database, model: Model): Promise<string> {
-  const { from, to } = model.period;
-  const metrics = await usageMetrics(db);
-  const measureColumns: [string, Sql][] = [
-    ['revenue', raw('CAST(m.revenue AS DOUBLE)')],
-    ['direct_cost', raw('m.direct_cost')],
-    ['acquisition_cost', raw('m.acquisition_cost')],
-    ['serve_cost', raw('m.serve_cost')],
-    ['margin', raw('m.margin')],
-    ...model.activities.flatMap((a): [string, Sql][] => [
-      [`${a.name}_events`, sql`m.${ident(eventsColumn(a.name))}`],
-      [`${a.name}_minutes`, sql`m.${ident(minutesColumn(a.name))}`],
-    ]),
-    ...metrics.map((metric): [string, Sql] => [metric, sql`COALESCE(u.${ident(metric)}, 0)`]),
-    ['period_months', sql`(date_diff('month', CAST(${from} AS DATE), CAST(${to} AS DATE)) + 1)`],
-    ['tenure_months', sql`date_diff('month', c.acquired_on, CAST(${to} AS DATE))`],
-  ];
-  const attributeNames = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name).filter((c) => c !== '_tw_file');
-  // A measure of the same name as an attribute wins; the attribute stays readable through the data.
-  const attributes = attributeNames.filter((a) => !measureColumns.some(([name]) => name === a));
-  const usagePivot =
-    metrics.length > 0
-      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`sum(quantity) FILTER (WHERE metric = ${metric}) AS ${ident(metric)}`))}
-          FROM usage WHERE date BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) GROUP BY customer_id) u USING (customer_id)`
-      : raw('');
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(BASE_TABLE)} AS
-    SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
-    FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id) ${usagePivot}`);
-  return BASE_TABLE;
+/**
+ * Where each customer of the base falls in one of the model's segmentations (the first if none is
+ * named): a checked SQL expression over the base's `measures` relation. The one way every analysis
+ * places customers in segments.
+ */
+export function compileSegmentOf(base: CustomerBase, segmentationName?: string): { segmentation: Segmentation; segment: Sql } {
+  const segmentation = pickSegmentation(base.model, segmentationName);
+  return { segmentation, segment: compileAssignment(base.model, segmentation, base.measureTypes, base.db.dialect) };
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */
-export function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, db: Database): Sql {
+export function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, dialect: Dialect): Sql {
   const problems: Problem[] = [];
   segmentation.segments.forEach((segment, i) => {
     if (!segment.when) return;
@@ -178,7 +145,7 @@ export function compileAssignment(model: Model, segmentation: Segmentation, meas
   if (problems.length > 0) throw new TierwiseError(problems);
   const branches = segmentation.segments.map((segment) =>
     segment.when
-      ? sql` WHEN (${compileTimeEquation(segment.when, db.dialect, ident, measures)}) <> 0 THEN ${segment.name}`
+      ? sql` WHEN (${compileTimeEquation(segment.when, dialect, ident, measures)}) <> 0 THEN ${segment.name}`
       : sql` WHEN TRUE THEN ${segment.name}`,
   );
   return sql`CASE${join(branches, '')} END`;

@@ -4,9 +4,8 @@
  * at the last profitable one, and falls back to 100% as the loss-makers destroy part of it — the
  * picture of "which customers make money" (Kaplan & Anderson; Cooper & Kaplan, 1991).
  */
-import type { Project } from '../project.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
-import { ident, sql } from '../sql/fragment.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { sql } from '../sql/fragment.js';
 
 export interface WhalePoint {
   /** Customers counted, most profitable first (0 is the origin). */
@@ -37,21 +36,21 @@ export interface WhaleOptions {
 }
 
 /** Computes the whale curve over the model's period from each customer's margin. */
-export async function computeWhaleCurve(project: Pick<Project, 'db' | 'model'>, options: WhaleOptions = {}): Promise<WhaleCurve> {
+export async function computeWhaleCurve(base: CustomerBase, options: WhaleOptions = {}): Promise<WhaleCurve> {
   const maxPoints = Math.max(3, options.maxPoints ?? 1000);
-  const report = await computeMargin(project, { top: 0 });
-  const { db } = project;
+  const report = base.summary;
+  const { db } = base;
   const customers = report.totals.customers;
   const total = report.totals.margin;
   // The peak is the last profitable customer: the running sum grows exactly while margins are > 0.
-  const profitable = customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(project));
+  const profitable = customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(base));
   // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
   const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
   const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
     WITH ranked AS (
       SELECT row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
              sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
-      FROM ${ident(MARGIN_TABLE)})
+      FROM ${base.margin.ref})
     SELECT rank, cumulative_margin FROM ranked
     WHERE rank % ${step} = 0 OR rank = ${profitable} OR rank = ${customers}
     ORDER BY rank`);
@@ -80,7 +79,7 @@ export async function computeWhaleCurve(project: Pick<Project, 'db' | 'model'>, 
   };
 }
 
-async function zeroMarginCustomers(project: Pick<Project, 'db'>): Promise<number> {
-  const row = await project.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${ident(MARGIN_TABLE)} WHERE margin = 0`);
+async function zeroMarginCustomers(base: CustomerBase): Promise<number> {
+  const row = await base.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE margin = 0`);
   return row?.n ?? 0;
 }

@@ -2,7 +2,9 @@
  * How every tierwise chart looks: one font stack, one palette, money on the axes in the model's
  * currency. Charts are read on paper and in the dashboard, so text is large and labels are words.
  */
-import { formatMoney } from '../format.js';
+import { formatMoney, niceStep } from '../format.js';
+
+export { niceStep };
 
 /** DejaVu Sans first: it is the font the PNG renderer is sure to find on Debian (fonts-dejavu-core). */
 export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
@@ -28,18 +30,6 @@ export function formatAxisMoney(amount: number, currency: string): string {
 /** A share as a whole percentage for an axis tick: 0.2 → `20%`. */
 export function formatAxisPercent(share: number): string {
   return `${Math.round(share * 100)}%`;
-}
-
-/**
- * A round axis step (1, 2 or 5 × a power of ten) at least `rough`: 621 → 1000, 134 → 200.
- * Charts fix their own scales with it so a tick's value can be checked from the data by hand.
- */
-export function niceStep(rough: number): number {
-  if (!(rough > 0) || !Number.isFinite(rough)) return 1;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const fraction = rough / power;
-  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-  return nice * power;
 }
 
 /** An axis from `min` to `max` in about `ticks` round steps that contains both values and zero. */

@@ -3,6 +3,7 @@
  * and parsing of common flags. Errors go to `fail` in main.ts, the CLI's one error edge.
  */
 import { TierwiseError } from '../errors.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { openProject, type Project } from '../project.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { createProgress, type Progress } from './progress.js';
@@ -32,6 +33,15 @@ export async function withProject<T>(
     progress.done();
     project.close();
   }
+}
+
+/** Opens the project and hands its customer base (margins computed once) to `work`. */
+export async function withCustomerBase<T>(globals: GlobalOptions, work: (base: CustomerBase, progress: Progress, project: Project) => Promise<T>): Promise<T> {
+  return withProject(globals, async (project, progress) => {
+    progress.step('margins of the period');
+    const base = await project.customerBase();
+    return work(base, progress, project);
+  });
 }
 
 export function parseFormat(value: string): OutputFormat {

@@ -4,7 +4,7 @@
  * `predict` are thin shells over these two functions.
  */
 import { TierwiseError, type SourceLocation } from '../errors.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { Database } from '../store/database.js';
 import { bgNbdExpectedTransactions, bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type BgNbdParams, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
@@ -21,7 +21,7 @@ export type LifetimeSource =
   | { readonly kind: 'tenures'; readonly file: string }
   | { readonly kind: 'summary'; readonly file: string }
   | { readonly kind: 'transactions'; readonly file: string; readonly calibrationEnd: string; readonly timeUnit: TimeUnit }
-  | { readonly kind: 'project'; readonly project: Pick<Project, 'db' | 'model'>; readonly churnColumn?: string; readonly timeUnit?: TimeUnit };
+  | { readonly kind: 'project'; readonly base: CustomerBase; readonly churnColumn?: string; readonly timeUnit?: TimeUnit };
 
 export type LifetimeFit = SbgFit | BgNbdFit | GammaGammaFit;
 
@@ -50,7 +50,7 @@ async function prepare(db: Database, model: LifetimeModelName, source: LifetimeS
       case 'tenures':
         return { sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) } };
       case 'project': {
-        const { tenures } = await projectTenures(source.project, source.churnColumn ?? 'churned_on');
+        const { tenures } = await projectTenures(source.base, source.churnColumn ?? 'churned_on');
         return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
       }
       case 'summary':
@@ -79,7 +79,7 @@ async function prepare(db: Database, model: LifetimeModelName, source: LifetimeS
       };
     }
     case 'project': {
-      const s = await projectPurchaseSummaries(source.project, source.timeUnit ?? 'week');
+      const s = await projectPurchaseSummaries(source.base, source.timeUnit ?? 'week');
       return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar } };
     }
   }

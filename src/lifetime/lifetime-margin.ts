@@ -12,12 +12,11 @@
  *   transactions × (expected spend − its direct-cost share − the customer's cost to serve per
  *   transaction).
  */
-import { buildSegmentBase, compileAssignment, pickSegmentation } from '../analysis/segments.js';
+import { compileSegmentOf } from '../analysis/segments.js';
 import { TierwiseError } from '../errors.js';
-import { valueTypeOf } from '../margin/check-equations.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
-import type { Project } from '../project.js';
 import { ident, sql } from '../sql/fragment.js';
 import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
@@ -111,54 +110,51 @@ const MONTH_DAYS = 365.25 / 12;
 const PAYBACK_LIMIT_MONTHS = 600;
 
 /**
- * Lifetime margin per customer (and per segment with `by`) for an opened project. Runs
+ * Lifetime margin per customer (and per segment with `by`) for an opened customerBase. Runs
  * `computeMargin` for the period's per-customer figures, fits the retention model and projects.
  */
-export async function computeLifetimeMargin(project: Pick<Project, 'db' | 'model'>, options: LifetimeMarginOptions = {}): Promise<LifetimeMarginReport> {
-  const { db, model } = project;
+export async function computeLifetimeMargin(customerBase: CustomerBase, options: LifetimeMarginOptions = {}): Promise<LifetimeMarginReport> {
+  const { model } = customerBase;
   const discountRate = options.discountRate ?? 0.1;
   const horizonMonths = options.horizonMonths ?? 36;
   if (!(discountRate >= 0) || !(horizonMonths > 0)) throw new TierwiseError({ code: 'usage', message: 'the discount rate must be 0 or more and the horizon above 0 months' });
   if (options.by !== undefined && options.segmentation !== undefined) throw new TierwiseError({ code: 'usage', message: 'sum lifetime margins by an attribute or by a segmentation, not both' });
-  const attributes = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name);
+  const attributes = [...customerBase.customerColumns.keys()];
   const churnColumn = options.churnColumn ?? 'churned_on';
   const kind: LifetimeMarginModel = options.model ?? (attributes.includes(churnColumn) ? 'sbg' : 'bgnbd');
   if (options.by !== undefined && !attributes.includes(options.by)) {
-    throw new TierwiseError({ code: 'usage', message: `--by ${options.by}: customers have no attribute "${options.by}"`, hint: `use one of: ${attributes.filter((a) => !a.startsWith('_tw_')).join(', ')}` });
+    throw new TierwiseError({ code: 'usage', message: `--by ${options.by}: customers have no attribute "${options.by}"`, hint: `use one of: ${attributes.join(', ')}` });
   }
   options.onProgress?.('lifetime: margins of the period');
-  const margin = await computeMargin(project);
+  const margin = await computeMargin(customerBase);
   const byCustomer = new Map((margin.customers ?? []).map((c) => [c.customer_id, c]));
   const base = { name: model.name, currency: model.currency, period: { ...model.period }, discount_rate: discountRate, horizon_months: horizonMonths };
-  const segmentOf = options.segmentation !== undefined ? await segmentationOf(project, options.segmentation) : await customerSegments(project, options.by);
+  const segmentOf = options.segmentation !== undefined ? await segmentationOf(customerBase, options.segmentation) : await customerSegments(customerBase, options.by);
 
   if (kind === 'sbg') {
     options.onProgress?.('lifetime: fitting the sBG on the tenures');
-    const { fit, customers } = await subscriptionLifetimes(project, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, segmentOf });
+    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, segmentOf });
     for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
     const paid = expectedMonthsPaid(fit.params);
     return { ...base, model: 'sbg', fit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * paid[months]!) };
   }
   options.onProgress?.('lifetime: fitting the BG/NBD and Gamma-Gamma on the purchases');
-  const { fit, spendFit, customers } = await repeatPurchaseLifetimes(project, byCustomer, { discountRate, horizonMonths, timeUnit: options.timeUnit ?? 'week' });
+  const { fit, spendFit, customers } = await repeatPurchaseLifetimes(customerBase, byCustomer, { discountRate, horizonMonths, timeUnit: options.timeUnit ?? 'week' });
   for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
   // Without churn dates, payback assumes the customer keeps its monthly margin (no retention curve).
   return { ...base, model: 'bgnbd', fit, spend_fit: spendFit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * months) };
 }
 
-async function customerSegments(project: Pick<Project, 'db'>, by: string | undefined): Promise<Map<string, string | number | boolean | null> | undefined> {
+async function customerSegments(customerBase: CustomerBase, by: string | undefined): Promise<Map<string, string | number | boolean | null> | undefined> {
   if (by === undefined) return undefined;
-  const rows = await project.db.all<{ customer_id: string; segment: string | number | boolean | null }>(sql`SELECT customer_id, ${ident(by)} AS segment FROM customers`);
+  const rows = await customerBase.db.all<{ customer_id: string; segment: string | number | boolean | null }>(sql`SELECT customer_id, ${ident(by)} AS segment FROM customers`);
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
 /** Each customer's segment in one of the model's segmentations, placed by its rules (as `computeSegments` places them). */
-async function segmentationOf(project: Pick<Project, 'db' | 'model'>, name: string): Promise<Map<string, string | number | boolean | null>> {
-  const { db, model } = project;
-  const segmentation = pickSegmentation(model, name);
-  const base = await buildSegmentBase(db, model);
-  const measures = new Map((await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(base)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]));
-  const rows = await db.all<{ customer_id: string; segment: string | null }>(sql`SELECT customer_id, ${compileAssignment(model, segmentation, measures, db)} AS segment FROM ${ident(base)}`);
+async function segmentationOf(customerBase: CustomerBase, name: string): Promise<Map<string, string | number | boolean | null>> {
+  const { segment } = compileSegmentOf(customerBase, name);
+  const rows = await customerBase.db.all<{ customer_id: string; segment: string | null }>(sql`SELECT customer_id, ${segment} AS segment FROM ${customerBase.measures.ref}`);
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
@@ -186,11 +182,11 @@ interface Projection extends CustomerLifetimeMargin {
 }
 
 async function subscriptionLifetimes(
-  project: Pick<Project, 'db' | 'model'>,
+  customerBase: CustomerBase,
   byCustomer: ReadonlyMap<string, CustomerMargin>,
   options: { churnColumn: string; discountRate: number; horizonMonths: number; minMonths: number; segmentOf: ReadonlyMap<string, unknown> | undefined },
 ): Promise<{ fit: SbgFit; customers: Projection[] }> {
-  const { rows, tenures } = await projectTenures(project, options.churnColumn);
+  const { rows, tenures } = await projectTenures(customerBase, options.churnColumn);
   const fit = fitSbg(sbgObservationsFromTenures(tenures));
   const monthlyDiscount = Math.pow(1 + options.discountRate, 1 / 12) - 1;
   const paid = expectedMonthsPaid(fit.params);
@@ -244,11 +240,11 @@ async function subscriptionLifetimes(
 }
 
 async function repeatPurchaseLifetimes(
-  project: Pick<Project, 'db' | 'model'>,
+  customerBase: CustomerBase,
   byCustomer: ReadonlyMap<string, CustomerMargin>,
   options: { discountRate: number; horizonMonths: number; timeUnit: TimeUnit },
 ): Promise<{ fit: BgNbdFit; spendFit: GammaGammaFit; customers: Projection[] }> {
-  const { customerIds, rfm, zbar } = await projectPurchaseSummaries(project, options.timeUnit);
+  const { customerIds, rfm, zbar } = await projectPurchaseSummaries(customerBase, options.timeUnit);
   const fit = fitBgNbd(rfm);
   const spendFit = fitGammaGamma({ x: rfm.x, zbar });
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
@@ -343,11 +339,11 @@ function summarize(
  * their tenures are left-truncated at the months they had completed by then.
  */
 export async function projectTenures(
-  project: Pick<Project, 'db' | 'model'>,
+  customerBase: CustomerBase,
   churnColumn: string,
 ): Promise<{ rows: { customer_id: string; active_days: number; churned: boolean }[]; tenures: { tenure: number; churned: boolean; entered: number }[] }> {
-  const { db, model } = project;
-  const attributes = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name);
+  const { db, model } = customerBase;
+  const attributes = [...customerBase.customerColumns.keys()];
   if (!attributes.includes('acquired_on') || !attributes.includes(churnColumn)) {
     throw new TierwiseError({
       code: 'data_invalid',
@@ -388,11 +384,11 @@ export async function projectTenures(
  * report's revenue.
  */
 export async function projectPurchaseSummaries(
-  project: Pick<Project, 'db' | 'model'>,
+  customerBase: CustomerBase,
   timeUnit: TimeUnit,
 ): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
-  const rows = await summarizePurchases(project.db, sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`, {
-    calibrationEnd: project.model.period.to,
+  const rows = await summarizePurchases(customerBase.db, sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`, {
+    calibrationEnd: customerBase.model.period.to,
     timeUnit,
   });
   return {

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, equationColumns, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
-import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { raw, sql, type Sql } from '../sql/fragment.js';
 import { compileEventMinutes } from './compile-margin.js';
+import type { CostModel } from './cost-model.js';
 import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import type { Database } from '../store/database.js';
 
@@ -16,34 +17,6 @@ import type { Database } from '../store/database.js';
 export interface EventColumns {
   readonly types: ReadonlyMap<string, ValueType>;
   readonly reference: (name: string) => Sql;
-}
-
-/**
- * The event columns an equation may use, with their types (bookkeeping columns excluded). A driver
- * column with no values at all has no type to infer from the data (it is stored as text), so it
- * takes the type the equations use it as: a number unless they treat it as a string.
- */
-export async function eventColumns(db: Database, model: Model): Promise<EventColumns> {
-  const rows = (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE activities`)).filter((r) => !r.column_name.startsWith('_tw_'));
-  const types = new Map<string, ValueType>(rows.map((r) => [r.column_name, valueTypeOf(r.column_type)]));
-  const textColumns = rows.filter((r) => r.column_type === 'VARCHAR').map((r) => r.column_name);
-  const empty = new Set<string>();
-  if (textColumns.length > 0) {
-    // EXISTS stops at the first value: no full scan of the events to learn a column is not empty.
-    const counts = await db.one(sql`SELECT ${join(textColumns.map((c, i) => sql`CAST(EXISTS (SELECT 1 FROM activities WHERE ${ident(c)} IS NOT NULL) AS INTEGER) AS ${ident(`n${i}`)}`))}`);
-    textColumns.forEach((c, i) => {
-      if (Number(counts?.[`n${i}`] ?? 0) === 0) empty.add(c);
-    });
-  }
-  for (const column of empty) {
-    types.set(column, 'number');
-    const usedAsText = model.activities.some((a) => checkTimeEquation(a.timeEquation, types).some((p) => p.code === 'equation_type'));
-    if (usedAsText) types.set(column, 'string');
-  }
-  return {
-    types,
-    reference: (name) => (empty.has(name) && types.get(name) === 'number' ? sql`CAST(${ident(name)} AS DOUBLE)` : ident(name)),
-  };
 }
 
 /** The time-equation type of a SQL column type. */
@@ -77,7 +50,7 @@ export function checkEquations(model: Model, columns: EventColumns): void {
  * infinite or negative — a cost that would otherwise silently count as nothing — naming the first
  * file and line of each such activity and the drivers to fill.
  */
-export async function checkEventMinutes(db: Database, model: Model, columns: EventColumns, customerId?: string): Promise<void> {
+export async function checkEventMinutes(db: Database, model: CostModel, columns: EventColumns, customerId?: string): Promise<void> {
   const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('rowid AS _tw_rowid')]);
   const ofCustomer = customerId === undefined ? raw('TRUE') : sql`e.customer_id = ${customerId}`;
   const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`

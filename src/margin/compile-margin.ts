@@ -18,9 +18,10 @@
  */
 import { compileTimeEquation } from '../expr/index.js';
 import type { EventColumns } from './check-equations.js';
-import type { Model } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
-import { ident, join, raw, sql, value, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { activityCostSql, channelCostSql, sumSql, totalDirectCostSql } from './cost-kinds.js';
+import { activitiesFor, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, usageColumn } from './margin-columns.js';
 
 export interface MarginGrain {
@@ -28,10 +29,8 @@ export interface MarginGrain {
   readonly byMonth: boolean;
 }
 
-
-
 /** SQL for the minutes of every activity event in the period (logged minutes win). */
-export function compileEventMinutes(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain, extraColumns: Sql[] = []): Sql {
+export function compileEventMinutes(model: CostModel, dialect: Dialect, columns: EventColumns, grain: MarginGrain, extraColumns: Sql[] = []): Sql {
   const branches = model.activities.map(
     (a) => sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, columns.reference, columns.types))}`,
   );
@@ -43,7 +42,7 @@ export function compileEventMinutes(model: Model, dialect: Dialect, columns: Eve
 }
 
 /** Customers a channel brought in during the period, with the month they were acquired. */
-export function compileNewCustomers(model: Model, dialect: Dialect): Sql {
+export function compileNewCustomers(model: CostModel, dialect: Dialect): Sql {
   const { from, to } = model.period;
   return sql`SELECT customer_id, channel, ${dialect.monthStart(raw('acquired_on'))} AS acquisition_month
     FROM customers WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND channel IS NOT NULL`;
@@ -54,7 +53,7 @@ export function compileNewCustomers(model: Model, dialect: Dialect): Sql {
  * partly covers counts in proportion to its days inside (all of it for whole-month periods), so
  * allocated plus unallocated spend always equals the spend of the period.
  */
-export function compileChannelSpend(model: Model, dialect: Dialect): Sql {
+export function compileChannelSpend(model: CostModel, dialect: Dialect): Sql {
   const from = sql`CAST(${model.period.from} AS DATE)`;
   const to = sql`CAST(${model.period.to} AS DATE)`;
   const monthEnd = dialect.monthEnd(raw('month'));
@@ -65,7 +64,7 @@ export function compileChannelSpend(model: Model, dialect: Dialect): Sql {
 }
 
 /** The margin query; see the module comment for its shape. */
-export function compileMargin(model: Model, dialect: Dialect, columns: EventColumns, grain: MarginGrain): Sql {
+export function compileMargin(model: CostModel, dialect: Dialect, columns: EventColumns, grain: MarginGrain): Sql {
   const { from, to } = model.period;
   const inPeriod = (column: string) => sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
   const keys = grain.byMonth ? raw('customer_id, month') : raw('customer_id');
@@ -75,7 +74,7 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
     sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
     sql`sum(minutes) FILTER (WHERE activity = ${a.name}) AS ${ident(minutesColumn(a.name))}`,
   ]);
-  const metrics = [...new Set(model.directCosts.flatMap((d) => (d.kind === 'usage' ? [d.metric] : [])))];
+  const metrics = model.costedMetrics;
   const usageAggregates = metrics.map((m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`);
 
   const parts: Sql[] = [
@@ -94,7 +93,7 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
     channel_spend AS (${compileChannelSpend(model, dialect)}),
     channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY ALL),
     channel_totals AS (
-      SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${dialect.realDivide(raw('s.spend'), raw('c.acquired'))} AS channel_cost
+      SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${channelCostSql(model, raw('s.spend'), raw('c.acquired'), dialect.realDivide)} AS channel_cost
       FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
     -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
     combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(
@@ -105,22 +104,13 @@ export function compileMargin(model: Model, dialect: Dialect, columns: EventColu
 }
 
 /** Money columns derived from the summed quantities: every cost is a quantity × a model rate. */
-function finalColumns(model: Model, grain: MarginGrain, metrics: readonly string[]): Sql[] {
+function finalColumns(model: CostModel, grain: MarginGrain, metrics: readonly string[]): Sql[] {
   const zero = (column: string) => sql`COALESCE(${ident(column)}, 0)`;
   const revenue = raw('CAST(COALESCE(revenue, 0) AS DOUBLE)');
-  const rateOf = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
-  const activityCost = new Map(model.activities.map((a) => [a.name, sql`(${zero(minutesColumn(a.name))} * ${value(rateOf.get(a.resource) ?? 0)})`]));
-  const directCost = model.directCosts.map((d) =>
-    d.kind === 'usage' ? sql`(${zero(usageColumn(d.metric))} * ${value(d.unitCost)})` : sql`(${revenue} * ${value(d.share)})`,
-  );
-  const sum = (terms: Sql[]) => (terms.length > 0 ? sql`(${join(terms, ' + ')})` : raw('0.0'));
-  const directTotal = sum(directCost);
-  const acquisitionTotal = sum([
-    ...model.activities.filter((a) => a.purpose === 'acquire').map((a) => activityCost.get(a.name)!),
-    raw('COALESCE(channel_cost, 0)'),
-  ]);
-  const serveTotal = sum(model.activities.filter((a) => a.purpose === 'serve').map((a) => activityCost.get(a.name)!));
-
+  const costOf = (purpose: 'serve' | 'acquire') => activitiesFor(model, purpose).map((a) => activityCostSql(a, zero(minutesColumn(a.name))));
+  const directTotal = totalDirectCostSql(model.directCosts, { usage: (metric) => zero(usageColumn(metric)), revenue });
+  const acquisitionTotal = sumSql([...costOf('acquire'), raw('COALESCE(channel_cost, 0)')]);
+  const serveTotal = sumSql(costOf('serve'));
   return [
     raw('customer_id'),
     ...(grain.byMonth ? [raw('month')] : []),

@@ -6,12 +6,13 @@
 import { didYouMean, TierwiseError } from '../errors.js';
 import { formatMoney, formatNumber } from '../format.js';
 import { equationColumns, resolveColumn } from '../expr/index.js';
-import type { Model } from '../model/model-types.js';
-import type { Project } from '../project.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
-import { checkEquations, checkEventMinutes, eventColumns, type EventColumns } from './check-equations.js';
+import type { EventColumns } from './check-equations.js';
 import { compileChannelSpend, compileEventMinutes, compileNewCustomers } from './compile-margin.js';
+import { activityCost, channelCostValue, directCostValue } from './cost-kinds.js';
+import { activityNamed, type CostModel } from './cost-model.js';
+import type { CustomerBase } from './customer-base.js';
 
 /** One line under a waterfall step. Amounts are signed as they move margin (costs negative). */
 export interface WaterfallDriver {
@@ -42,8 +43,9 @@ export interface CustomerExplanation {
   margin: number;
 }
 
-export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, customerId: string): Promise<CustomerExplanation> {
-  const { db, model } = project;
+/** One customer's waterfall from revenue to margin, every line a driver someone can check by hand. */
+export async function explainCustomer(base: CustomerBase, customerId: string): Promise<CustomerExplanation> {
+  const { db, costModel: model } = base;
   const customer = await db.one(sql`SELECT * EXCLUDE (_tw_file) FROM customers WHERE customer_id = ${customerId}`);
   if (!customer) {
     const near = await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM customers ORDER BY jaro_winkler_similarity(customer_id, ${customerId}) DESC LIMIT 5`);
@@ -53,9 +55,8 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
       hint: didYouMean(customerId, near.map((n) => n.customer_id)) ?? 'list customers with `tierwise margin`',
     });
   }
-  const columns = await eventColumns(db, model);
-  checkEquations(model, columns);
-  await checkEventMinutes(db, model, columns, customerId);
+  // The base refused events whose minutes came out empty or negative, so every event here costs.
+  const columns = base.eventColumns;
   const money = moneyFormat(model.currency);
   const { from, to } = model.period;
   const inPeriod = sql`BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
@@ -71,12 +72,13 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
 
   const usage = await db.all<{ metric: string; quantity: number }>(sql`
     SELECT metric, sum(quantity) AS quantity FROM usage WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY metric`);
+  const inputs = { usage: (metric: string) => usage.find((u) => u.metric === metric)?.quantity ?? 0, revenue };
   const directDrivers: WaterfallDriver[] = model.directCosts.map((d) => {
-    if (d.kind === 'usage') {
-      const quantity = usage.find((u) => u.metric === d.metric)?.quantity ?? 0;
-      return { label: `${d.name}: ${formatQuantity(quantity)} ${d.metric} × ${money(d.unitCost, 4)}`, amount: -quantity * d.unitCost };
-    }
-    return { label: `${d.name}: ${formatQuantity(d.share * 100)}% of ${money(revenue)} revenue`, amount: -d.share * revenue };
+    const label =
+      d.kind === 'usage'
+        ? `${d.name}: ${formatQuantity(inputs.usage(d.metric))} ${d.metric} × ${money(d.unitCost, 4)}`
+        : `${d.name}: ${formatQuantity(d.share * 100)}% of ${money(revenue)} revenue`;
+    return { label, amount: -directCostValue(d, inputs) };
   });
 
   const activityDrivers = await activityGroups(db, model, columns, customerId, money);
@@ -101,12 +103,12 @@ export async function explainCustomer(project: Pick<Project, 'db' | 'model'>, cu
   };
 }
 
-function purposeOf(model: Model, activity: string | undefined) {
+function purposeOf(model: CostModel, activity: string | undefined) {
   return model.activities.find((a) => a.name === activity)?.purpose;
 }
 
 /** Events grouped by activity, the driver values their equation reads, and whether minutes were logged. */
-async function activityGroups(db: Database, model: Model, columns: EventColumns, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+async function activityGroups(db: Database, model: CostModel, columns: EventColumns, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
   // Each driver column counts only for the activities whose equation reads it.
   const readers = new Map<string, string[]>();
   for (const a of model.activities) {
@@ -124,10 +126,9 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
   const rows = await db.all(sql`
     SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
     FROM (${events}) WHERE customer_id = ${customerId} GROUP BY ALL ORDER BY sum(minutes) DESC, activity`);
-  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   const drivers = rows.map((row) => {
-    const activity = model.activities.find((a) => a.name === row['activity'])!;
-    const costPerMinute = rate.get(activity.resource) ?? 0;
+    const activity = activityNamed(model, String(row['activity']));
+    const costPerMinute = activity.ratePerMinute;
     const n = Number(row['events']);
     const minutes = Number(row['minutes']);
     const drivers = Object.fromEntries(
@@ -142,7 +143,7 @@ async function activityGroups(db: Database, model: Model, columns: EventColumns,
       : `${what}${logged ? ' with logged minutes' : ''}: ${formatQuantity(minutes)} min in all × ${money(costPerMinute, 4)}/min`;
     return {
       label,
-      amount: -minutes * costPerMinute,
+      amount: -activityCost(activity, minutes),
       activity: activity.name,
       resource: activity.resource,
       events: n,
@@ -184,10 +185,10 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
 }
 
 /** The customer's share of its channel's spend in its acquisition month, by the margin's own rule. */
-async function channelShare(db: Database, model: Model, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+async function channelShare(db: Database, model: CostModel, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
   const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
     WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
-    SELECT n.channel, strftime(n.acquisition_month, '%Y-%m') AS month, CAST(s.spend AS DOUBLE) AS spend,
+    SELECT n.channel, ${db.dialect.formatMonth(raw('n.acquisition_month'))} AS month, CAST(s.spend AS DOUBLE) AS spend,
       (SELECT count(*) FROM new_customers o WHERE o.channel = n.channel AND o.acquisition_month = n.acquisition_month) AS acquired
     FROM new_customers n JOIN channel_spend s USING (channel, acquisition_month)
     WHERE n.customer_id = ${customerId}`);
@@ -195,7 +196,7 @@ async function channelShare(db: Database, model: Model, customerId: string, mone
   return [
     {
       label: `${row.channel} spend in ${row.month}: ${money(row.spend)} ÷ ${row.acquired} ${row.acquired === 1 ? 'customer' : 'customers'} acquired`,
-      amount: -row.spend / row.acquired,
+      amount: -channelCostValue(model, row.spend, row.acquired),
     },
   ];
 }

@@ -1,16 +1,15 @@
 /**
- * Computes the margin report: compiles the model, materialises one row per customer (or customer
- * and month) in DuckDB, and aggregates totals, groups, capacity and unallocated spend from it.
- * Nothing per event comes into JavaScript; only the rows asked for do.
+ * The margin report of a customer base: its totals, and its customers (ranked) or groups (by month
+ * and/or customer attributes). The margin itself was computed once, when the base was built; this
+ * reads it. Nothing per event comes into JavaScript; only the rows asked for do.
  */
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
-import type { Model } from '../model/model-types.js';
-import type { Project } from '../project.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database, Row } from '../store/database.js';
-import { checkEquations, checkEventMinutes, eventColumns } from './check-equations.js';
-import { summarizeMargin } from './summarize-margin.js';
-import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
+import type { Database, Relation, Row } from '../store/database.js';
+import { activityCost, directCostValue } from './cost-kinds.js';
+import type { CostModel } from './cost-model.js';
+import { compileMargin } from './compile-margin.js';
+import type { CustomerBase } from './customer-base.js';
 import { eventsColumn, minutesColumn, MONEY_FIELDS, usageColumn } from './margin-columns.js';
 import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
 
@@ -26,67 +25,43 @@ export interface MarginOptions {
   readonly top?: number;
 }
 
-/** The temp table `computeMargin` leaves behind: one row per customer (or customer and month). */
-export const MARGIN_TABLE = 'tw_margin';
-
 /**
  * Margin per customer over the model's period, by DESIGN.md's definition: revenue − direct cost −
  * acquisition cost − cost to serve, with unused capacity and unallocated channel spend reported
- * apart (they are nobody's cost).
+ * apart (they are nobody's cost). Totals are the base's, whatever the grouping.
  */
-export async function computeMargin(project: Pick<Project, 'db' | 'model'>, options: MarginOptions = {}): Promise<MarginReport> {
-  const { db, model } = project;
+export async function computeMargin(base: CustomerBase, options: MarginOptions = {}): Promise<MarginReport> {
   const by = [...(options.by ?? [])];
   const attributes = by.filter((b) => b !== 'month');
-  await checkAttributes(db, attributes);
-  const columns = await eventColumns(db, model);
-  checkEquations(model, columns);
-
-  const byMonth = by.includes('month');
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(MARGIN_TABLE)} AS ${compileMargin(model, db.dialect, columns, { byMonth })}`);
-  const summary = await summarizeMargin(db, model, MARGIN_TABLE, byMonth);
-  // Events whose minutes came out empty or negative would silently cost nothing: refuse them.
-  if (summary.invalidMinutes > 0) await checkEventMinutes(db, model, columns);
-
+  checkAttributes(base, attributes);
   const sort = options.sort ?? { field: 'margin', descending: true };
-  const report: MarginReport = {
-    name: model.name,
-    currency: model.currency,
-    period: { ...model.period },
-    by,
-    totals: summary.totals,
-    unused_capacity: summary.unused_capacity,
-    unallocated_acquisition_spend: await unallocatedSpend(db, model),
-    activities: summary.activities,
-  };
-  if (by.length === 0) report.customers = await customerRows(db, model, sort, options.top);
-  else report.groups = await groupRows(db, by, options.sort, options.top);
+  const report: MarginReport = { ...base.summary, by };
+  if (by.length === 0) {
+    report.customers = await customerRows(base.db, base.costModel, base.margin, sort, options.top);
+  } else if (!by.includes('month')) {
+    report.groups = await groupRows(base.db, base.margin, by, options.sort, options.top);
+  } else {
+    // A month grain of its own, owned by this call alone and dropped when read.
+    const byMonth = await base.db.materialize('margin_by_month', compileMargin(base.costModel, base.db.dialect, base.eventColumns, { byMonth: true }));
+    try {
+      report.groups = await groupRows(base.db, byMonth, by, options.sort, options.top);
+    } finally {
+      await base.db.drop(byMonth);
+    }
+  }
   return report;
 }
 
-async function checkAttributes(db: Database, attributes: readonly string[]): Promise<void> {
-  if (attributes.length === 0) return;
-  const known = (await db.all<{ column_name: string }>(sql`DESCRIBE customers`)).map((r) => r.column_name).filter((c) => !c.startsWith('_tw_'));
+function checkAttributes(base: CustomerBase, attributes: readonly string[]): void {
+  const known = [...base.customerColumns.keys()];
   const problems: Problem[] = attributes
-    .filter((a) => !known.includes(a))
+    .filter((a) => !base.customerColumns.has(a))
     .map((a) => ({
       code: 'usage' as const,
       message: `--by ${a}: customers have no attribute "${a}"`,
       hint: didYouMean(a, known) ?? `use month or one of: ${known.join(', ')}`,
     }));
   if (problems.length > 0) throw new TierwiseError(problems);
-}
-
-/** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
-async function unallocatedSpend(db: Database, model: Model): Promise<MarginReport['unallocated_acquisition_spend']> {
-  const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
-    WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
-    SELECT s.channel, strftime(s.acquisition_month, '%Y-%m') AS month, CAST(s.spend AS DOUBLE) AS amount
-    FROM channel_spend s
-    WHERE s.spend <> 0 AND NOT EXISTS (
-      SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)
-    ORDER BY month, s.channel`);
-  return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
 }
 
 function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
@@ -96,11 +71,11 @@ function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
 
 const limit = (top: number | undefined) => (top === undefined ? raw('') : sql` LIMIT ${top}`);
 
-async function customerRows(db: Database, model: Model, sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<CustomerMargin[]> {
+async function customerRows(db: Database, model: CostModel, margin: Relation, sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<CustomerMargin[]> {
   const field = sort.field === 'customers' ? { ...sort, field: 'margin' as const } : sort;
   const rows = await db.all(sql`
     SELECT *, CASE WHEN revenue <> 0 THEN margin / revenue END AS margin_pct
-    FROM ${ident(MARGIN_TABLE)} ${orderBy(field, raw('customer_id'))}${limit(top)}`);
+    FROM ${margin.ref} ${orderBy(field, raw('customer_id'))}${limit(top)}`);
   return rows.map((r) => ({
     customer_id: String(r['customer_id']),
     ...moneyOf(r),
@@ -111,30 +86,27 @@ async function customerRows(db: Database, model: Model, sort: NonNullable<Margin
 }
 
 /** A customer's direct costs, activities and resources: its quantities × the model's rates. */
-function customerDetail(model: Model, r: Row): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
-  const revenue = r['revenue'] as number;
-  const rate = new Map(model.resources.map((res) => [res.name, res.costPerMinute]));
+function customerDetail(model: CostModel, r: Row): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
   const activities: CustomerMargin['activities'] = {};
   const resources: CustomerMargin['resources'] = {};
   for (const a of model.activities) {
     const events = r[eventsColumn(a.name)] as number;
     if (events === 0) continue;
     const minutes = r[minutesColumn(a.name)] as number;
-    const cost = minutes * (rate.get(a.resource) ?? 0);
+    const cost = activityCost(a, minutes);
     activities[a.name] = { events, minutes, cost };
     const used = (resources[a.resource] ??= { minutes: 0, cost: 0 });
     used.minutes += minutes;
     used.cost += cost;
   }
-  const directCosts = Object.fromEntries(
-    model.directCosts.map((d) => [d.name, d.kind === 'usage' ? (r[usageColumn(d.metric)] as number) * d.unitCost : revenue * d.share]),
-  );
+  const inputs = { usage: (metric: string) => r[usageColumn(metric)] as number, revenue: r['revenue'] as number };
+  const directCosts = Object.fromEntries(model.directCosts.map((d) => [d.name, directCostValue(d, inputs)]));
   return { direct_costs: directCosts, activities, resources };
 }
 
 /** Groups come in key order (months chronologically) unless a sort is asked for. */
-async function groupRows(db: Database, by: readonly string[], sort: MarginOptions['sort'], top?: number): Promise<GroupMargin[]> {
-  const keys = by.map((b) => (b === 'month' ? sql`strftime(m.month, '%Y-%m') AS month` : sql`c.${ident(b)} AS ${ident(b)}`));
+async function groupRows(db: Database, margin: Relation, by: readonly string[], sort: MarginOptions['sort'], top?: number): Promise<GroupMargin[]> {
+  const keys = by.map((b) => (b === 'month' ? sql`${db.dialect.formatMonth(raw('m.month'))} AS month` : sql`c.${ident(b)} AS ${ident(b)}`));
   const keyNames = join(by.map((b) => ident(b)));
   const order = sort === undefined ? sql`ORDER BY ${keyNames}` : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
   // A customer is unprofitable in a group when its margin within that group is negative.
@@ -143,7 +115,7 @@ async function groupRows(db: Database, by: readonly string[], sort: MarginOption
            ${join(MONEY_FIELDS.map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))},
            CASE WHEN sum(revenue) <> 0 THEN sum(margin) / sum(revenue) END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
-          FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id) GROUP BY ALL)
+          FROM ${margin.ref} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id)
     GROUP BY ${keyNames} ${order}${limit(top)}`);
   return rows.map((r) => ({
     key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),

@@ -3,9 +3,10 @@
  * it: every figure a report needs besides its rows. With a month grain, customers are first
  * summed across months, so "unprofitable" means unprofitable over the period.
  */
-import type { Model } from '../model/model-types.js';
 import { ident, join, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Row } from '../store/database.js';
+import { activityCost } from './cost-kinds.js';
+import type { CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, MONEY_FIELDS } from './margin-columns.js';
 import type { MarginReport } from './margin-report.js';
 
@@ -17,11 +18,11 @@ export interface MarginSummary {
   invalidMinutes: number;
 }
 
-export async function summarizeMargin(db: Database, model: Model, marginTable: string, byMonth: boolean): Promise<MarginSummary> {
+export async function summarizeMargin(db: Database, model: CostModel, marginTable: Sql, byMonth: boolean): Promise<MarginSummary> {
   const summed = [...MONEY_FIELDS, 'channel_cost', 'invalid_minutes', ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)])];
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${ident(marginTable)} GROUP BY customer_id)`
-    : ident(marginTable);
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id)`
+    : marginTable;
   const row: Row =
     (await db.one(sql`
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
@@ -30,7 +31,6 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
       FROM ${perCustomer}`)) ?? {};
   const n = (column: string) => Number(row[column] ?? 0);
 
-  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   // A resource's minutes are its activities' minutes; every cost is minutes × its rate.
   const resourceMinutes = (resource: string) =>
     model.activities.filter((a) => a.resource === resource).reduce((total, a) => total + n(minutesColumn(a.name)), 0);
@@ -49,13 +49,13 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
     },
     unused_capacity: model.resources.map((r) => {
       const usedMinutes = resourceMinutes(r.name);
-      const usedCost = usedMinutes * r.costPerMinute;
-      const capacityMinutes = r.capacityHours * 60;
+      const usedCost = usedMinutes * r.ratePerMinute;
+      const capacityMinutes = r.capacityMinutes;
       return {
         resource: r.name,
         cost: r.cost,
         capacity_minutes: capacityMinutes,
-        cost_per_minute: r.costPerMinute,
+        cost_per_minute: r.ratePerMinute,
         used_minutes: usedMinutes,
         used_cost: usedCost,
         unused_minutes: capacityMinutes - usedMinutes,
@@ -67,10 +67,10 @@ export async function summarizeMargin(db: Database, model: Model, marginTable: s
       activity: a.name,
       resource: a.resource,
       purpose: a.purpose,
-      cost_per_minute: rate.get(a.resource) ?? 0,
+      cost_per_minute: a.ratePerMinute,
       events: n(eventsColumn(a.name)),
       minutes: n(minutesColumn(a.name)),
-      cost: n(minutesColumn(a.name)) * (rate.get(a.resource) ?? 0),
+      cost: activityCost(a, n(minutesColumn(a.name))),
     })),
     invalidMinutes: n('invalid_minutes') + model.activities.filter((a) => !Number.isFinite(n(minutesColumn(a.name)))).length,
   };

@@ -6,8 +6,7 @@
  */
 import { computeSegments } from '../analysis/segments.js';
 import { didYouMean, TierwiseError } from '../errors.js';
-import { computeMargin } from '../margin/run-margin.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { AddonBasis } from './service-addon.js';
 import { periodMonths } from './project-menu.js';
 
@@ -33,8 +32,8 @@ export interface ServiceCostOptions {
   segmentation?: string;
 }
 
-export async function serviceCostFromProject(project: Pick<Project, 'db' | 'model'>, options: ServiceCostOptions): Promise<ServiceCost> {
-  const report = await computeMargin(project, { top: 0 });
+export async function serviceCostFromProject(customerBase: CustomerBase, options: ServiceCostOptions): Promise<ServiceCost> {
+  const report = customerBase.summary;
   const names = report.activities.filter((a) => a.purpose === 'serve').map((a) => a.activity);
   const activity = report.activities.find((a) => a.activity === options.activity && a.purpose === 'serve');
   if (!activity) {
@@ -53,13 +52,13 @@ export async function serviceCostFromProject(project: Pick<Project, 'db' | 'mode
     events: activity.events,
     currency: report.currency,
   };
-  const months = periodMonths(project.model);
+  const months = periodMonths(customerBase.model);
   if (options.segment === undefined) {
     const customers = report.totals.customers;
     const unitCost = options.per === 'event' ? minutesPerEvent * activity.cost_per_minute : customers > 0 ? activity.cost / customers / months : 0;
     return { ...base, unit_cost: unitCost, customers, segment: null };
   }
-  const segments = await computeSegments(project, { segmentation: options.segmentation });
+  const segments = await computeSegments(customerBase, { segmentation: options.segmentation });
   const segment = segments.segments.find((s) => s.segment === options.segment);
   if (!segment) {
     const known = segments.segments.map((s) => s.segment);

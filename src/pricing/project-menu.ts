@@ -20,7 +20,7 @@
 import { computeSegments } from '../analysis/segments.js';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { Model } from '../model/model-types.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { ProjectVersionSpec } from './menu-input.js';
 import type { MenuProblem } from './menu-problem.js';
 import { optimizeMenu, type MenuOptions, type MenuResult } from './optimize-menu.js';
@@ -64,12 +64,12 @@ export interface ProjectMenuOptions extends MenuOptions {
 }
 
 /** Builds the menu problem from the project's segments and solves it. */
-export async function priceMenuFromProject(project: Pick<Project, 'db' | 'model'>, options: ProjectMenuOptions): Promise<ProjectMenu> {
-  const report = await computeSegments(project, { segmentation: options.segmentation });
-  const months = periodMonths(project.model);
-  const versions = options.versions.length > 0 ? resolveTierVersions(project.model, options.versions) : defaultVersions(project.model);
+export async function priceMenuFromProject(base: CustomerBase, options: ProjectMenuOptions): Promise<ProjectMenu> {
+  const report = await computeSegments(base, { segmentation: options.segmentation });
+  const months = periodMonths(base.model);
+  const versions = options.versions.length > 0 ? resolveTierVersions(base.model, options.versions) : defaultVersions(base.model);
   checkFits(versions, report.segments.map((s) => s.segment), report.segmentation);
-  const tierFigures: TierFigures = versions.some((v) => v.tier !== undefined) ? await tierFiguresBySegment(project, report.segmentation, months) : new Map();
+  const tierFigures: TierFigures = versions.some((v) => v.tier !== undefined) ? await tierFiguresBySegment(base, report.segmentation, months) : new Map();
   const segments = report.segments
     .filter((s) => s.customers > 0)
     .map((s): ProjectMenuSegment => {

@@ -14,12 +14,11 @@
  * cost counts any revenue share at the tier's own price schedule, not at the menu's price.
  */
 import path from 'node:path';
-import { buildSegmentBase, compileAssignment, pickSegmentation } from '../analysis/segments.js';
+import { compileSegmentOf } from '../analysis/segments.js';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
-import { valueTypeOf } from '../margin/check-equations.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, TierCatalog } from '../model/model-types.js';
-import type { Project } from '../project.js';
-import { ident, sql } from '../sql/fragment.js';
+import { sql } from '../sql/fragment.js';
 import { projectTiers } from '../tiers/tier-projection.js';
 import type { ProjectVersionSpec } from './menu-input.js';
 
@@ -70,15 +69,14 @@ export function resolveTierVersions(model: Model, versions: readonly ProjectVers
 }
 
 /**
- * Projects every customer under every tier (the margin table must exist) and averages the
+ * Projects every customer of the base under every tier and averages the
  * projection by segment of `segmentationName`, per customer-month over `months`.
  */
-export async function tierFiguresBySegment(project: Pick<Project, 'db' | 'model'>, segmentationName: string, months: number): Promise<TierFigures> {
-  const { db, model } = project;
-  const catalog = model.tiers;
+export async function tierFiguresBySegment(base: CustomerBase, segmentationName: string, months: number): Promise<TierFigures> {
+  const catalog = base.model.tiers;
   if (!catalog) return new Map();
-  const projection = await projectTiers(db, model, catalog);
-  const segmentOf = await customerSegments(project, segmentationName);
+  const projection = await projectTiers(base, catalog);
+  const segmentOf = await customerSegments(base, segmentationName);
   const T = projection.tierNames.length;
   type Sums = { customers: number; cost: number; wtp: number; eligible: number };
   const sums = catalog.tiers.map(() => new Map<string, Sums>());
@@ -109,14 +107,9 @@ export async function tierFiguresBySegment(project: Pick<Project, 'db' | 'model'
   );
 }
 
-/** Customer id → its segment in `segmentationName` (the segment base must have been built). */
-async function customerSegments(project: Pick<Project, 'db' | 'model'>, segmentationName: string): Promise<Map<string, string>> {
-  const { db, model } = project;
-  const base = await buildSegmentBase(db, model);
-  const measures = new Map(
-    (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(base)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]),
-  );
-  const assign = compileAssignment(model, pickSegmentation(model, segmentationName), measures, db);
-  const rows = await db.all(sql`SELECT customer_id, ${assign} AS segment FROM ${ident(base)}`);
+/** Customer id → its segment in `segmentationName`. */
+async function customerSegments(base: CustomerBase, segmentationName: string): Promise<Map<string, string>> {
+  const { segment } = compileSegmentOf(base, segmentationName);
+  const rows = await base.db.all(sql`SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}`);
   return new Map(rows.map((r) => [String(r['customer_id']), r['segment'] === null || r['segment'] === undefined ? UNMATCHED : String(r['segment'])]));
 }

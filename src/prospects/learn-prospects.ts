@@ -17,11 +17,10 @@ import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { ValueType } from '../expr/index.js';
 import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
 import type { Model, ProspectSettings } from '../model/model-types.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
+import type { Database, Relation } from '../store/database.js';
 import { encodedName, encodedSelectList, encodeFeatures, featureTypeOf, learnEncoding, storedType, type EncodedColumn, type FeatureSpec, type FeatureType } from './feature-encoding.js';
 import { combineGram, emptyGram, residualSumOfSquares, solveRidge, type GramSums } from './ridge.js';
 
@@ -114,16 +113,14 @@ export interface LearnOptions {
 }
 
 /** Learns the prospect model from the project's customers; leaves the training tables behind. */
-export async function learnProspects(project: Pick<Project, 'db' | 'model'>, options: LearnOptions = {}): Promise<ProspectModel> {
-  const { db, model } = project;
+export async function learnProspects(base: CustomerBase, options: LearnOptions = {}): Promise<ProspectModel> {
+  const { db, model } = base;
   const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
-  progress('computing margins');
-  await computeMargin(project, { top: 0 });
   const featureTypes = await checkFeatures(db, model, settings);
   const measures = new Map<string, ValueType>(featureTypes.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
-  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db);
-  const { customers, shortExposure } = await buildTrainingTable(db, model, settings, featureTypes, segment);
+  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db.dialect);
+  const { customers, shortExposure } = await buildTrainingTable(db, base.margin, model, settings, featureTypes, segment);
   if (customers < MIN_CUSTOMERS) {
     throw new TierwiseError({
       code: 'data_invalid',
@@ -167,7 +164,7 @@ export async function learnProspects(project: Pick<Project, 'db' | 'model'>, opt
     accuracy,
     interval,
     baseline_segments,
-    sales_motion: await salesMotionCosts(db, model, settings),
+    sales_motion: await salesMotionCosts(db, base.margin, model, settings),
   };
 }
 
@@ -214,6 +211,7 @@ async function checkFeatures(db: Database, model: Model, settings: ProspectSetti
  */
 async function buildTrainingTable(
   db: Database,
+  margin: Relation,
   model: Model,
   settings: ProspectSettings,
   features: readonly { name: string; type: FeatureType }[],
@@ -228,7 +226,7 @@ async function buildTrainingTable(
       SELECT m.customer_id, ${join(typed)},
         CAST(m.revenue AS DOUBLE) AS revenue, m.direct_cost, m.serve_cost,
         CAST(CAST(${to} AS DATE) - ${start} + 1 AS DOUBLE) AS exposure_days
-      FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id)
+      FROM ${margin.ref} m JOIN customers c USING (customer_id)
     )
     SELECT customer_id, ${join(features.map((f) => ident(f.name)))},
       revenue * 365 / exposure_days AS _tw_y0,
@@ -400,13 +398,13 @@ async function baselineSegments(db: Database): Promise<ProspectModel['baseline_s
  * acquire of those won with sales activity time (e.g. sales calls). Low-touch: the average channel
  * spend per new customer — what winning one costs without anyone's time.
  */
-async function salesMotionCosts(db: Database, model: Model, settings: ProspectSettings): Promise<SalesMotionCosts> {
+async function salesMotionCosts(db: Database, margin: Relation, model: Model, settings: ProspectSettings): Promise<SalesMotionCosts> {
   const { from, to } = model.period;
   const row = await db.one(sql`
     SELECT avg(acquisition_cost) FILTER (WHERE acquisition_cost - channel_cost > 0) AS high,
            count(*) FILTER (WHERE acquisition_cost - channel_cost > 0) AS high_n,
            avg(channel_cost) AS low, count(*) AS low_n
-    FROM ${ident(MARGIN_TABLE)} m JOIN customers c USING (customer_id)
+    FROM ${margin.ref} m JOIN customers c USING (customer_id)
     WHERE c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`);
   const value = (k: string) => (row?.[k] === null || row?.[k] === undefined ? null : Number(row[k]));
   return {
@@ -459,6 +457,6 @@ export function describeProspectModel(model: ProspectModel): ProspectTraining {
 }
 
 /** Learns the prospect model and reports its out-of-fold accuracy against the baseline. */
-export async function evaluateProspects(project: Pick<Project, 'db' | 'model'>, options: LearnOptions = {}): Promise<ProspectTraining> {
-  return describeProspectModel(await learnProspects(project, options));
+export async function evaluateProspects(base: CustomerBase, options: LearnOptions = {}): Promise<ProspectTraining> {
+  return describeProspectModel(await learnProspects(base, options));
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { ValueType } from '../expr/index.js';
 import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
 import { textOf } from '../store/convert-value.js';
@@ -69,16 +69,16 @@ const LEADS_TABLE = 'tw_leads';
 const MAX_PROBLEMS = 20;
 
 /** Learns from the project's customers and scores the leads in `file`. */
-export async function scoreLeads(project: Pick<Project, 'db' | 'model'>, file: string, options: ScoreOptions = {}): Promise<ProspectScores> {
-  const { db } = project;
-  const model = await learnProspects(project, { onProgress: options.onProgress });
+export async function scoreLeads(base: CustomerBase, file: string, options: ScoreOptions = {}): Promise<ProspectScores> {
+  const { db } = base;
+  const model = await learnProspects(base, { onProgress: options.onProgress });
   options.onProgress?.(`scoring ${file}`);
   const source = await leadsFile(file);
   const headers = await leadHeaders(db, source);
   const idColumn = pickIdColumn(headers, options.idColumn, source);
   await readLeads(db, source, headers, idColumn, model.features);
   const notes = await leadNotes(db, model.features);
-  const leads = await predictLeads(project, model, options.drivers ?? 3);
+  const leads = await predictLeads(base, model, options.drivers ?? 3);
   return { training: describeProspectModel(model), file: source.display, leads, notes };
 }
 
@@ -177,11 +177,11 @@ async function leadNotes(db: Database, features: readonly FeatureSpec[]): Promis
   return notes;
 }
 
-async function predictLeads(project: Pick<Project, 'db' | 'model'>, model: ProspectModel, driverCount: number): Promise<LeadScore[]> {
-  const { db } = project;
+async function predictLeads(base: CustomerBase, model: ProspectModel, driverCount: number): Promise<LeadScore[]> {
+  const { db } = base;
   const { settings, columns, coefficients, column_means: means, interval, sales_motion: motion } = model;
   const measures = new Map<string, ValueType>(model.features.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
-  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(project.model, pickSegmentation(project.model, settings.baseline), measures, db);
+  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(base.model, pickSegmentation(base.model, settings.baseline), measures, db.dialect);
   const margin = coefficients.annual_margin;
   // Each feature's contribution: Σ over its columns of β·(x − the customers' mean x).
   const contributions = model.features.map((f, i) => {

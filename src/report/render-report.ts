@@ -4,7 +4,7 @@
  */
 import type { ChartSize } from '../charts/render-chart.js';
 import { computeMargin } from '../margin/run-margin.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { html, trustedHtml, type SafeHtml } from './html.js';
 import { reportContext, type ReportSection } from './report-section.js';
 import { REPORT_CSS } from './report-styles.js';
@@ -26,18 +26,18 @@ export interface HtmlReport {
   sections: { id: string; title: string }[];
 }
 
-/** Renders the project's report as one HTML document. */
-export async function renderReport(project: Pick<Project, 'db' | 'model'>, options: ReportOptions = {}): Promise<HtmlReport> {
-  const margin = await computeMargin(project, { top: 0 });
-  const context = reportContext(project, margin, options.chartSize);
+/** Renders the report of a customer base as one HTML document. */
+export async function renderReport(base: CustomerBase, options: ReportOptions = {}): Promise<HtmlReport> {
+  const margin = await computeMargin(base, { top: 0 });
+  const context = reportContext(base, margin, options.chartSize);
   const rendered: { section: ReportSection; body: SafeHtml }[] = [];
-  // One at a time: sections share the project's one database connection and its temp tables.
+  // One at a time, in order, so progress reads as the report is laid out.
   for (const section of options.sections ?? REPORT_SECTIONS) {
     options.onProgress?.(`report: ${section.title.toLowerCase()}`);
     const body = await section.render(context);
     if (body) rendered.push({ section, body });
   }
-  const { model } = project;
+  const { model } = base;
   const generated = (options.generatedAt ?? new Date()).toISOString().slice(0, 16).replace('T', ' ');
   const document = html`<!doctype html>
 <html lang="en">

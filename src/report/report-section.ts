@@ -9,12 +9,12 @@
 import { DEFAULT_CHART_SIZE, type ChartSize } from '../charts/render-chart.js';
 import { formatMoney } from '../format.js';
 import type { MarginReport } from '../margin/margin-report.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { SafeHtml } from './html.js';
 
 /** What every section may read: the project, and the margin report computed once for all of them. */
 export interface ReportContext {
-  readonly project: Pick<Project, 'db' | 'model'>;
+  readonly base: CustomerBase;
   /** The per-customer margin report (totals, capacity; no customer rows). */
   readonly margin: MarginReport;
   readonly chartSize: ChartSize;
@@ -30,8 +30,8 @@ export interface ReportSection {
   render(context: ReportContext): Promise<SafeHtml | undefined>;
 }
 
-export function reportContext(project: Pick<Project, 'db' | 'model'>, margin: MarginReport, chartSize: ChartSize = DEFAULT_CHART_SIZE): ReportContext {
-  return { project, margin, chartSize, money: (amount) => formatMoney(amount, margin.currency) };
+export function reportContext(base: CustomerBase, margin: MarginReport, chartSize: ChartSize = DEFAULT_CHART_SIZE): ReportContext {
+  return { base, margin, chartSize, money: (amount) => formatMoney(amount, margin.currency) };
 }
 
 /** A share as a percentage with one decimal: 0.446 → `44.6%`; empty for none. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CHART_KINDS } from '../charts/chart-project.js';
 import { servicePolicySchema } from '../model/tiers-schema.js';
-import { CUSTOMER_SORT_FIELDS } from './customer-page.js';
+import { CUSTOMER_SORT_FIELDS } from '../margin/page-customers.js';
 
 const count = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 

@@ -37,26 +37,7 @@ export interface Overview {
 }
 
 /** One customer's margin as the customers table shows it. */
-export interface CustomerRow {
-  customer_id: string;
-  revenue: number;
-  direct_cost: number;
-  acquisition_cost: number;
-  serve_cost: number;
-  margin: number;
-  margin_pct: number | null;
-}
-
-export interface CustomerPage {
-  /** Customers matching the search (all pages). */
-  total: number;
-  offset: number;
-  limit: number;
-  sort: string;
-  order: 'asc' | 'desc';
-  search: string;
-  customers: CustomerRow[];
-}
+export type { CustomerRow, CustomerPage } from '../margin/page-customers.js';
 
 /** The matrix without every customer: its summary and an evenly spaced sample of points. */
 export type MatrixSummary = Omit<ProfitabilityMatrix, 'customers'> & {
@@ -70,7 +51,7 @@ export type SegmentsResponse = SegmentReport;
 
 /** The project's price menu (`tierwise price menu` on its menu.yaml), or null when it has no menu file. */
 export interface PricingResponse {
-  /** The file looked for, relative to the project folder. */
+  /** The menu file looked for, relative to the project folder (without it, a model with tiers is priced as its tier catalog). */
   file: string;
   menu: ProjectPriceMenu | null;
 }

@@ -14,16 +14,15 @@ import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
 import { TierwiseError, type ErrorCode } from '../errors.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
-import { computeMargin, MARGIN_TABLE } from '../margin/run-margin.js';
-import type { Project } from '../project.js';
+import { pageCustomers } from '../margin/page-customers.js';
 import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
 import { renderReport } from '../report/render-report.js';
-import { computeTiers } from '../tiers/compute-tiers.js';
+import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type { ApiError, MatrixSummary, Overview, PricingResponse, TiersResponse, TierWhatIfResponse } from './api-types.js';
-import { pageCustomers, snapshotMargins } from './customer-page.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
 import { runTierWhatIf } from './tier-what-if.js';
@@ -45,15 +44,11 @@ const CHART_CACHE_SIZE = 32;
 /** What-if answers kept, by their changes. */
 const WHAT_IF_CACHE_SIZE = 32;
 
-/** Builds the app. Computes the margins once first, so the customers table is ready. */
-export async function createApp(project: Pick<Project, 'db' | 'model'>, options: AppOptions = {}): Promise<Hono> {
+/** Builds the app over one customer base (margins computed once, before the server answers). */
+export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
   const queue = new SerialQueue();
-  const margin = await queue.run(async () => {
-    const report = await computeMargin(project, { top: 0 });
-    await snapshotMargins(project.db, MARGIN_TABLE);
-    return report;
-  });
-  const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
+  const margin = base.summary;
+    const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
     return () => (kept ??= queue.run(compute).catch((error: unknown) => {
       kept = undefined;
@@ -61,9 +56,9 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     }));
   };
   const overview = once(async (): Promise<Overview> => {
-    const curve = await computeWhaleCurve(project, { maxPoints: 3 });
+    const curve = await computeWhaleCurve(base, { maxPoints: 3 });
     return {
-      name: project.model.name,
+      name: base.model.name,
       currency: margin.currency,
       period: margin.period,
       totals: margin.totals,
@@ -71,12 +66,12 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
       unallocated_acquisition_spend: margin.unallocated_acquisition_spend,
       whale_peak: curve.peak,
       unprofitable: curve.unprofitable,
-      segmentations: project.model.segmentations.map((s) => s.name),
-      has_matrix: project.model.matrix !== undefined,
+      segmentations: base.model.segmentations.map((s) => s.name),
+      has_matrix: base.model.matrix !== undefined,
     };
   });
-  const matrix = once(() => computeProfitabilityMatrix(project));
-  const tierPlan = once(async () => (project.model.tiers === undefined ? null : computeTiers(project)));
+  const matrix = once(() => computeProfitabilityMatrix(base));
+  const tierPlan = once(async () => (base.model.tiers === undefined ? null : computeTiers(base)));
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
@@ -112,15 +107,15 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   app.get('/api/overview', async (c) => c.json(await overview()));
   app.get('/api/customers', async (c) => {
     const query = parse(schema.customersQuery, c.req.query());
-    return c.json(await queue.run(() => pageCustomers(project.db, query)));
+    return c.json(await pageCustomers(base, query));
   });
   app.get('/api/customers/:id', async (c) => {
     const { id } = parse(schema.customerParams, c.req.param());
-    return c.json(await queue.run(() => explainCustomer(project, id)));
+    return c.json(await queue.run(() => explainCustomer(base, id)));
   });
   app.get('/api/whale', async (c) => {
     const { points } = parse(schema.whaleQuery, c.req.query());
-    return c.json(await queue.run(() => computeWhaleCurve(project, { maxPoints: points })));
+    return c.json(await queue.run(() => computeWhaleCurve(base, { maxPoints: points })));
   });
   app.get('/api/matrix', async (c) => {
     const { points } = parse(schema.matrixQuery, c.req.query());
@@ -130,16 +125,16 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   app.get('/api/distribution', async (c) => {
     const { bins } = parse(schema.distributionQuery, c.req.query());
-    return c.json(await queue.run(() => computeMarginDistribution(project, { bins })));
+    return c.json(await queue.run(() => computeMarginDistribution(base, { bins })));
   });
   app.get('/api/segments', async (c) => {
     const { segmentation } = parse(schema.segmentsQuery, c.req.query());
     // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
-    const name = segmentation ?? project.model.segmentations[0]?.name ?? '';
+    const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
     if (report === undefined) {
-      report = queue.run(() => computeSegments(project, { segmentation }));
-      if (project.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
+      report = queue.run(() => computeSegments(base, { segmentation }));
+      if (base.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
       report.catch(() => segmentReports.delete(name));
     }
     return c.json(await report);
@@ -148,7 +143,10 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
     let menu = menus.get(maxVersions);
     if (menu === undefined) {
-      menu = queue.run(async () => ({ file: PROJECT_MENU_FILE_NAME, menu: (await priceProjectMenu(project, { maxVersions })) ?? null }));
+      menu = queue.run(async () => {
+        const found = await priceProjectMenu(base, { maxVersions });
+        return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null };
+      });
       menus.set(maxVersions, menu);
       menu.catch(() => menus.delete(maxVersions));
     }
@@ -159,9 +157,8 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     const plan = await tierPlan();
     if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
     // Largest gain over today first, as `tierwise tiers` lists them.
-    const gains = [...plan.recommendations].sort((a, b) => b.expected_margin - b.today.margin - (a.expected_margin - a.today.margin));
-    const services = project.model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
-    return c.json({ plan: { ...plan, recommendations: gains.slice(0, top), recommendations_total: plan.recommendations.length, services } } satisfies TiersResponse);
+    const services = base.model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
+    return c.json({ plan: { ...plan, recommendations: largestGainsFirst(plan.recommendations, top), recommendations_total: plan.recommendations.length, services } } satisfies TiersResponse);
   });
   // A what-if is a few changes: a body past 64 KB is refused before it is read.
   const smallBody = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(apiError('body_too_large', 'the request body is over 64 KB: a what-if holds at most 20 changes'), 413) });
@@ -175,7 +172,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
       answer = (async () => {
         const plan = await tierPlan();
         const started = performance.now();
-        const result = await queue.run(() => runTierWhatIf(project, body));
+        const result = await queue.run(() => runTierWhatIf(base, body));
         const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
         if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
         return { ...result, baseline, margin_change: result.scenario.margin - baseline.margin, milliseconds: Math.round(performance.now() - started) };
@@ -192,7 +189,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
     const key = JSON.stringify([kind, width, height, segmentation]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = queue.run(() => chartProject(project, kind, 'svg', { size: { width, height }, segmentation }));
+      svg = queue.run(() => chartProject(base, kind, 'svg', { size: { width, height }, segmentation }));
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
@@ -202,7 +199,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   app.get('/api/report.html', async (c) => {
     parse(schema.reportQuery, c.req.query());
-    const report = await queue.run(() => renderReport(project));
+    const report = await queue.run(() => renderReport(base));
     return c.body(report.html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': 'attachment; filename="report.html"' });
   });
   app.all('/api/*', (c) => c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404));

@@ -28,11 +28,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(project: Pick<Project, 'db' | 'model'>, options: ServerOptions = {}): Promise<RunningServer> {
+/** Serves the project's API and dashboard; its customer base is built once, before the first request. */
+export async function startServer(project: Pick<Project, 'customerBase'>, options: ServerOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = requiredToken(host, options.token);
   const dashboard = await loadDashboardFiles(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
-  const app = await createApp(project, { token, host, dashboard });
+  const app = await createApp(await project.customerBase(), { token, host, dashboard });
   const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import type { z } from 'zod';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { Model } from '../model/model-types.js';
-import type { Project } from '../project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import { applyScenarioOverlay, type ScenarioOverlay } from '../tiers/scenario-overlay.js';
 import { optimizeTiers } from '../tiers/optimize-tiers.js';
 import { evaluatePlan, type ScenarioResult } from '../tiers/tier-scenarios.js';
@@ -60,12 +60,12 @@ export function overlayOfChanges(whatIf: TierWhatIf): ScenarioOverlay {
  * Checks every change names a tier, service activity and resource of the model (a change to an
  * unknown tier would add a tier, not change one), then re-runs the tiers computation on the overlay.
  */
-export async function runTierWhatIf(project: Pick<Project, 'db' | 'model'>, whatIf: TierWhatIf): Promise<TierWhatIfResult> {
-  const { db, model } = project;
+export async function runTierWhatIf(base: CustomerBase, whatIf: TierWhatIf): Promise<TierWhatIfResult> {
+  const { model } = base;
   checkNames(model, whatIf.changes);
   const overlay = overlayOfChanges(whatIf);
   const catalog = await applyScenarioOverlay(model, overlay);
-  const projection = await projectTiers(db, model, catalog);
+  const projection = await projectTiers(base, catalog);
   const assignment = await optimizeTiers(model, catalog, projection);
   const labels = catalog.tiers.map((t) => t.label);
   const scenario = evaluatePlan(overlay.name, 'custom', projection, assignment.choice, assignment.capacityHours, labels);

@@ -21,6 +21,16 @@ export interface Dialect {
   monthEnd(date: Sql): Sql;
   /** Days from one DATE to another, both counted (a day to itself is 1). */
   daysInclusive(from: Sql, to: Sql): Sql;
+  /** A DATE's month as `YYYY-MM` text. */
+  formatMonth(date: Sql): Sql;
+  /** Calendar-month boundaries crossed from one DATE to another (Jan 31 → Feb 1 is 1). */
+  monthsBetween(from: Sql, to: Sql): Sql;
+  /** A temporary table holding a query's rows. */
+  createTempTable(name: Sql, query: Sql): Sql;
+  /** Drops a temporary table if it exists. */
+  dropTempTable(name: Sql): Sql;
+  /** The columns of a table or a query, as rows of `column_name` and `column_type`. */
+  describe(target: Sql): Sql;
 }
 
 function quoteDoubled(name: string): string {
@@ -39,6 +49,11 @@ export const duckdb: Dialect = {
   toDouble: (x) => sql`CAST(${x} AS DOUBLE)`,
   monthEnd: (date) => sql`last_day(${date})`,
   daysInclusive: (from, to) => sql`(date_diff('day', ${from}, ${to}) + 1)`,
+  formatMonth: (date) => sql`strftime(${date}, '%Y-%m')`,
+  monthsBetween: (from, to) => sql`date_diff('month', ${from}, ${to})`,
+  createTempTable: (name, query) => sql`CREATE TEMP TABLE ${name} AS ${query}`,
+  dropTempTable: (name) => sql`DROP TABLE IF EXISTS ${name}`,
+  describe: (target) => sql`SELECT column_name, column_type FROM (DESCRIBE ${target})`,
 };
 
 export const postgres: Dialect = {
@@ -51,4 +66,12 @@ export const postgres: Dialect = {
   toDouble: (x) => sql`CAST(${x} AS DOUBLE PRECISION)`,
   monthEnd: (date) => sql`CAST(date_trunc('month', ${date}) + INTERVAL '1 month - 1 day' AS DATE)`,
   daysInclusive: (from, to) => sql`((${to}) - (${from}) + 1)`,
+  formatMonth: (date) => sql`to_char(${date}, 'YYYY-MM')`,
+  monthsBetween: (from, to) =>
+    sql`((EXTRACT(YEAR FROM ${to}) * 12 + EXTRACT(MONTH FROM ${to})) - (EXTRACT(YEAR FROM ${from}) * 12 + EXTRACT(MONTH FROM ${from})))`,
+  createTempTable: (name, query) => sql`CREATE TEMPORARY TABLE ${name} AS ${query}`,
+  dropTempTable: (name) => sql`DROP TABLE IF EXISTS ${name}`,
+  // A query (not a table name) is described by the columns of a zero-row temporary view of it.
+  describe: (target) =>
+    sql`SELECT column_name, data_type AS column_type FROM information_schema.columns WHERE table_name = ${target.chunks.length === 1 && target.chunks[0]!.kind === 'ident' ? target.chunks[0]!.name : ''} ORDER BY ordinal_position`,
 };

@@ -4,10 +4,27 @@
  */
 import { DuckDBInstance, structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { duckdb, type Dialect } from '../sql/dialect.js';
-import { StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
+import { ident, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
 
 /** A row as JavaScript values: numbers, strings, booleans, null (dates as `YYYY-MM-DD`). */
 export type Row = Record<string, unknown>;
+
+/**
+ * A table this store made for one owner (a customer base, one analysis call): its name is unique
+ * on the connection, so concurrent callers never read each other's tables, and only the store
+ * creates or drops it.
+ */
+export interface Relation {
+  readonly name: string;
+  /** The relation's quoted name, to splice into queries. */
+  readonly ref: Sql;
+}
+
+/** A column of a table or relation, with its engine type (e.g. `DOUBLE`, `VARCHAR`). */
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: string;
+}
 
 export interface DatabaseOptions {
   /** Worker threads DuckDB may use; defaults to DuckDB's own choice (all cores). */
@@ -18,6 +35,9 @@ export interface DatabaseOptions {
 
 export class Database {
   readonly dialect: Dialect = duckdb;
+
+  /** Serial of the relations this store made, for unique names. */
+  private relationSerial = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -57,6 +77,25 @@ export class Database {
   async one<T extends Row = Row>(query: Sql): Promise<T | undefined> {
     const rows = await this.all<T>(query);
     return rows[0];
+  }
+
+  /** Materialises a query as a temporary relation of a unique name (`tw_<label>_<n>`). */
+  async materialize(label: string, query: Sql): Promise<Relation> {
+    const name = `tw_${label}_${++this.relationSerial}`;
+    await this.run(this.dialect.createTempTable(ident(name), query));
+    return { name, ref: ident(name) };
+  }
+
+  /** Drops a relation this store made; dropping one twice is harmless. */
+  async drop(relation: Relation): Promise<void> {
+    await this.run(this.dialect.dropTempTable(relation.ref));
+  }
+
+  /** The columns of a table, a relation or a query, in order, with their engine types. */
+  async columns(source: Relation | string | Sql): Promise<ColumnInfo[]> {
+    const target = typeof source === 'string' ? ident(source) : 'ref' in source ? source.ref : source;
+    const rows = await this.all<{ column_name: string; column_type: string }>(this.dialect.describe(target));
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
   }
 
   /**

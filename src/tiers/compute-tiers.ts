@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import { TierwiseError } from '../errors.js';
-import { computeMargin } from '../margin/run-margin.js';
+import { activitiesFor } from '../margin/cost-model.js';
+import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Tier, TierCatalog } from '../model/model-types.js';
-import type { Project } from '../project.js';
 import { ident, join, sql } from '../sql/fragment.js';
 import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import { applyScenarioOverlay, type ScenarioOverlay } from './scenario-overlay.js';
@@ -69,13 +69,11 @@ export interface TierOptions {
 }
 
 /** Recommends a tier per customer and compares scenarios; the model needs a `tiers:` key. */
-export async function computeTiers(project: Pick<Project, 'db' | 'model'>, options: TierOptions = {}): Promise<TierReport> {
-  const { db, model } = project;
+export async function computeTiers(base: CustomerBase, options: TierOptions = {}): Promise<TierReport> {
+  const { model, costModel } = base;
   const catalog = requireTiers(model);
-  options.onProgress?.('tiers: margins of the period');
-  await computeMargin(project, { top: 0 });
   options.onProgress?.('tiers: projecting every customer under every tier');
-  const projection = await projectTiers(db, model, catalog);
+  const projection = await projectTiers(base, catalog);
   options.onProgress?.('tiers: optimizing the assignment (HiGHS)');
   const assignment = await optimizeTiers(model, catalog, projection);
   const { solution, choice } = assignment;
@@ -89,7 +87,7 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
   const notes: string[] = [];
   const unbundled = unbundledCatalog(catalog);
   if (unbundled) {
-    const unbundledProjection = await projectTiers(db, model, unbundled);
+    const unbundledProjection = await projectTiers(base, unbundled);
     scenarios.push(evaluatePlan('service unbundled', 'unbundled', unbundledProjection, new Int32Array(n).fill(0), assignment.capacityHours, [unbundled.tiers[0]!.label]));
   } else {
     notes.push('no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one');
@@ -97,7 +95,7 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
   for (const overlay of options.scenarios ?? []) {
     options.onProgress?.(`tiers: scenario ${overlay.name}`);
     const overlayCatalog = await applyScenarioOverlay(model, overlay);
-    const overlayProjection = await projectTiers(db, model, overlayCatalog);
+    const overlayProjection = await projectTiers(base, overlayCatalog);
     const overlayAssignment = await optimizeTiers(model, overlayCatalog, overlayProjection);
     scenarios.push(evaluatePlan(overlay.name, 'custom', overlayProjection, overlayAssignment.choice, overlayAssignment.capacityHours, overlayCatalog.tiers.map((t) => t.label)));
   }
@@ -108,14 +106,14 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
     notes.push('the tiered plan earns less than the status quo: no tier catalog beats today\'s terms for enough customers (set tiers.keep_current: true to let customers keep them)');
   }
 
-  const needs = await customerNeeds(project);
+  const needs = await customerNeeds(base);
   const recommendations: TierRecommendation[] = projection.customerIds.map((id, i) => {
     const k = choice[i]!;
     const sq = projection.statusQuo;
     const today = { revenue: sq.revenue[i]!, serve_cost: sq.serveCost[i]!, margin: sq.revenue[i]! - sq.directCost[i]! - sq.serveCost[i]! };
     const tier: Tier | undefined = catalog.tiers[k];
     if (k < 0 || !tier) {
-      return { customer_id: id, tier: 'current', label: 'current', reason: explainChoice(model, catalog, undefined, [], 12, 1), ...today, p_stay: 1, expected_margin: today.margin, today };
+      return { customer_id: id, tier: 'current', label: 'current', reason: explainChoice(costModel, catalog, undefined, [], 12, 1), ...today, p_stay: 1, expected_margin: today.margin, today };
     }
     const j = i * T + k;
     const margin = projection.revenue[j]! - projection.directCost[j]! - projection.serveCost[j]!;
@@ -123,7 +121,7 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
       customer_id: id,
       tier: tier.name,
       label: tier.label,
-      reason: explainChoice(model, catalog, tier, needs.get(id) ?? [], projection.months[i]!, projection.pStay[j]!),
+      reason: explainChoice(costModel, catalog, tier, needs.get(id) ?? [], projection.months[i]!, projection.pStay[j]!),
       revenue: projection.revenue[j]!,
       serve_cost: projection.serveCost[j]!,
       margin,
@@ -162,6 +160,15 @@ export async function computeTiers(project: Pick<Project, 'db' | 'model'>, optio
   };
 }
 
+/**
+ * Recommendations in the one order every surface lists them: largest expected gain over today
+ * first (expected margin − today's margin), ties by customer id; the first `top` of them.
+ */
+export function largestGainsFirst(recommendations: readonly TierRecommendation[], top = recommendations.length): TierRecommendation[] {
+  const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
+  return [...recommendations].sort((a, b) => gain(b) - gain(a) || (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0)).slice(0, top);
+}
+
 function requireTiers(model: Model): TierCatalog {
   if (model.tiers) return model.tiers;
   throw new TierwiseError({
@@ -186,10 +193,10 @@ export function unbundledCatalog(catalog: TierCatalog): TierCatalog | undefined 
 }
 
 /** Each customer's events and minutes per serve activity (from the customer measures). */
-async function customerNeeds(project: Pick<Project, 'db' | 'model'>): Promise<Map<string, ActivityNeed[]>> {
-  const serve = project.model.activities.filter((a) => a.purpose === 'serve');
+async function customerNeeds(base: CustomerBase): Promise<Map<string, ActivityNeed[]>> {
+  const serve = activitiesFor(base.costModel, 'serve');
   if (serve.length === 0) return new Map();
-  const rows = await project.db.all(sql`SELECT customer_id, ${join(serve.flatMap((a, i) => [sql`${ident(`${a.name}_events`)} AS ${ident(`e${i}`)}`, sql`${ident(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`]))} FROM tw_segment_base`);
+  const rows = await base.db.all(sql`SELECT customer_id, ${join(serve.flatMap((a, i) => [sql`${ident(`${a.name}_events`)} AS ${ident(`e${i}`)}`, sql`${ident(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`]))} FROM ${base.measures.ref}`);
   return new Map(rows.map((r) => [String(r['customer_id']), serve.map((a, i) => ({ activity: a.name, events: Number(r[`e${i}`] ?? 0), minutes: Number(r[`m${i}`] ?? 0) }))]));
 }
 

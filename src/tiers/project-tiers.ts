@@ -21,11 +21,13 @@
 import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, compileTimeEquation, type ValueType } from '../expr/index.js';
-import { compileAssignment, buildSegmentBase } from '../analysis/segments.js';
-import { eventColumns, valueTypeOf } from '../margin/check-equations.js';
-import type { Activity, Model, PriceResponse, TierCatalog } from '../model/model-types.js';
+import { compileAssignment } from '../analysis/segments.js';
+import { directCostSql, sumSql } from '../margin/cost-kinds.js';
+import { activitiesFor, activityNamed, serveResources, type CostActivity } from '../margin/cost-model.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import type { Model, PriceResponse, TierCatalog } from '../model/model-types.js';
+import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, value, type Sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
 
 /** What the projection query returns, per customer; see `TierProjection` for the arrays built from it. */
 export interface ProjectionQuery {
@@ -52,24 +54,22 @@ export const projectionColumn = {
 } as const;
 
 /**
- * Builds the customer measures (needs the margin table `tw_margin` to exist) and compiles the
- * projection query for `catalog`. Checks eligibility rules and usage prices against the measures
- * the data actually has, naming the model key of each problem.
+ * Compiles the projection query for `catalog` over the customer base's measures. Checks
+ * eligibility rules and usage prices against the measures the data actually has, naming the model
+ * key of each problem.
  */
-export async function compileTierProjection(db: Database, model: Model, catalog: TierCatalog): Promise<ProjectionQuery> {
-  const base = await buildSegmentBase(db, model);
-  const measures = new Map(
-    (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE ${ident(base)}`)).map((r) => [r.column_name, valueTypeOf(r.column_type)]),
-  );
+export function compileTierProjection(customerBase: CustomerBase, catalog: TierCatalog): ProjectionQuery {
+  const { model, costModel } = customerBase;
+  const dialect = customerBase.db.dialect;
+  const measures = customerBase.measureTypes;
   checkCatalogAgainstData(model, catalog, measures);
 
-  const serve = model.activities.filter((a) => a.purpose === 'serve');
-  const resources = [...new Set(serve.map((a) => a.resource))];
+  const serve = activitiesFor(costModel, 'serve');
+  const resources = serveResources(costModel);
   const resourceIndex = new Map(resources.map((r, i) => [r, i]));
-  const activityOf = new Map(model.activities.map((a) => [a.name, a]));
   const measure = (name: string) => sql`COALESCE(b.${ident(name)}, 0)`;
-  const events = (a: Activity) => measure(`${a.name}_events`);
-  const minutes = (a: Activity) => measure(`${a.name}_minutes`);
+  const events = (a: CostActivity) => measure(`${a.name}_events`);
+  const minutes = (a: CostActivity) => measure(`${a.name}_minutes`);
 
   // Substitute minutes: the substitute's own equation over the original activity's events.
   const pairs = [...new Set(catalog.tiers.flatMap((t) => Object.entries(t.services).flatMap(([activity, p]) => {
@@ -79,10 +79,10 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
   const pairColumn = (activity: string, substitute: string) => `tw_sub${pairs.findIndex(([a, s]) => a === activity && s === substitute)}`;
   let substitutes = raw('');
   if (pairs.length > 0) {
-    const columns = await eventColumns(db, model);
+    const columns = customerBase.eventColumns;
     const sums = pairs.map(([activity, substitute], i) => {
-      const equation = compileTimeEquation(activityOf.get(substitute)!.timeEquation, db.dialect, columns.reference, columns.types);
-      return sql`sum(${db.dialect.toDouble(equation)}) FILTER (WHERE activity = ${activity}) AS ${ident(`tw_sub${i}`)}`;
+      const equation = compileTimeEquation(activityNamed(costModel, substitute).timeEquation, dialect, columns.reference, columns.types);
+      return sql`sum(${dialect.toDouble(equation)}) FILTER (WHERE activity = ${activity}) AS ${ident(`tw_sub${i}`)}`;
     });
     substitutes = sql`LEFT JOIN (SELECT customer_id, ${join(sums)} FROM activities
       WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id) s USING (customer_id)`;
@@ -104,7 +104,7 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
           fees.push(sql`${events(a)} * ${value(policy.fee)}`);
           break;
         case 'not_offered':
-          if (policy.substitute !== undefined) add(activityOf.get(policy.substitute)!.resource, substituteMinutes(a.name, policy.substitute));
+          if (policy.substitute !== undefined) add(activityNamed(costModel, policy.substitute).resource, substituteMinutes(a.name, policy.substitute));
           break;
         case 'capped': {
           // The allowance is N a month over the customer's months in the period, pooled.
@@ -116,7 +116,7 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
             fees.push(sql`${beyond} * ${value(policy.beyond.fee)}`);
           } else {
             add(a.resource, sql`${minutes(a)} * ${share}`);
-            add(activityOf.get(policy.beyond.substitute)!.resource, sql`${substituteMinutes(a.name, policy.beyond.substitute)} * (1 - ${share})`);
+            add(activityNamed(costModel, policy.beyond.substitute).resource, sql`${substituteMinutes(a.name, policy.beyond.substitute)} * (1 - ${share})`);
           }
           break;
         }
@@ -124,7 +124,7 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
     }
     const usage = Object.entries(tier.usagePrices).map(([metric, price]) => sql`${measure(metric)} * ${value(price)}`);
     const revenue = join([sql`${value(tier.monthlyFee)} * b.tw_months`, ...usage, ...fees], ' + ');
-    const eligible = tier.eligible ? sql`COALESCE((${compileTimeEquation(tier.eligible, db.dialect, (n) => sql`b.${ident(n)}`, measures)}) <> 0, FALSE)` : raw('TRUE');
+    const eligible = tier.eligible ? sql`COALESCE((${compileTimeEquation(tier.eligible, dialect, (n) => sql`b.${ident(n)}`, measures)}) <> 0, FALSE)` : raw('TRUE');
     return [
       sql`CAST(${revenue} AS DOUBLE) AS ${ident(projectionColumn.revenue(k))}`,
       sql`${eligible} AS ${ident(projectionColumn.eligible(k))}`,
@@ -136,11 +136,12 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
     const terms = serve.filter((a) => a.resource === resource).map(minutes);
     return sql`CAST(${join(terms, ' + ')} AS DOUBLE) AS ${ident(projectionColumn.statusQuoMinutes(r))}`;
   });
-  const usageDirect = model.directCosts.flatMap((d) => (d.kind === 'usage' ? [sql`${measure(d.metric)} * ${value(d.unitCost)}`] : []));
+  // The direct costs that follow usage; those that follow revenue are applied to projected revenue.
+  const usageDirect = sumSql(costModel.directCosts.filter((d) => d.kind === 'usage').map((d) => directCostSql(d, { usage: measure, revenue: raw('NULL') })));
 
   const { from, to } = model.period;
-  const months = sql`CAST(date_diff('month', greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE)), CAST(${to} AS DATE)) + 1 AS DOUBLE)`;
-  const response = responseColumns(db, model, catalog, measures);
+  const months = sql`CAST(${dialect.monthsBetween(sql`greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE))`, sql`CAST(${to} AS DATE)`)} + 1 AS DOUBLE)`;
+  const response = responseColumns(dialect, model, catalog, measures);
 
   const columns = [
     'customer_id',
@@ -158,24 +159,24 @@ export async function compileTierProjection(db: Database, model: Model, catalog:
     resources,
     columns,
     sql: sql`WITH b AS (SELECT base.*, greatest(${months}, 1) AS tw_months, ${response.columns}
-                 FROM ${ident(base)} base JOIN (SELECT customer_id, acquired_on AS tw_acquired_on FROM customers) c USING (customer_id))
+                 FROM ${customerBase.measures.ref} base JOIN (SELECT customer_id, acquired_on AS tw_acquired_on FROM customers) c USING (customer_id))
       SELECT b.customer_id, CAST(b.revenue AS DOUBLE) AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,
              b.tw_uplift, b.tw_midpoint, b.tw_steepness, b.tw_stay_if_above,
-             CAST(${usageDirect.length > 0 ? join(usageDirect, ' + ') : raw('0')} AS DOUBLE) AS ${ident(projectionColumn.usageDirectCost)},
+             CAST(${usageDirect} AS DOUBLE) AS ${ident(projectionColumn.usageDirectCost)},
              ${join([...statusQuoMinutes, ...tierColumns])}
       FROM b ${substitutes} ORDER BY b.customer_id`,
   };
 }
 
 /** The price response of each customer's segment (or the default), as four columns. */
-function responseColumns(db: Database, model: Model, catalog: TierCatalog, measures: ReadonlyMap<string, ValueType>): { columns: Sql } {
+function responseColumns(dialect: Dialect, model: Model, catalog: TierCatalog, measures: ReadonlyMap<string, ValueType>): { columns: Sql } {
   const wtp = catalog.willingnessToPay;
   const segmentation = model.segmentations.find((s) => s.name === wtp.segmentation);
   const pick = (field: keyof PriceResponse): Sql => {
     const fallback = value(wtp[field] ?? null);
     const overrides = Object.entries(wtp.segments);
     if (!segmentation || overrides.length === 0) return sql`CAST(${fallback} AS DOUBLE)`;
-    const segment = compileAssignment(model, segmentation, measures, db);
+    const segment = compileAssignment(model, segmentation, measures, dialect);
     const branches = overrides.map(([name, response]) => sql` WHEN ${name} THEN ${value(response[field] ?? null)}`);
     return sql`CAST(CASE ${segment}${join(branches, '')} ELSE ${fallback} END AS DOUBLE)`;
   };

@@ -14,9 +14,10 @@
  *                  at x = 0, about ½ at the midpoint m, steepness s — or the stated `stay_if_above`.
  *   expected margin = P(stay) × margin.
  */
-import type { Model, TierCatalog } from '../model/model-types.js';
+import { revenueShareOf } from '../margin/cost-kinds.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import type { TierCatalog } from '../model/model-types.js';
 import { ident, join, sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
 import { compileTierProjection, projectionColumn as col } from './project-tiers.js';
 
 export interface TierProjection {
@@ -39,16 +40,17 @@ export interface TierProjection {
 }
 
 /** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
-export async function projectTiers(db: Database, model: Model, catalog: TierCatalog): Promise<TierProjection> {
-  const query = await compileTierProjection(db, model, catalog);
+export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Promise<TierProjection> {
+  const { db, costModel } = base;
+  const query = compileTierProjection(base, catalog);
   // One row of lists, one list per column: half the time of 100,000 row objects.
   const lists = await db.one(sql`SELECT ${join(query.columns.map((c) => sql`list(${ident(c)} ORDER BY customer_id) AS ${ident(c)}`))} FROM (${query.sql})`);
   const column = (name: string) => (lists?.[name] as unknown[] | null | undefined) ?? [];
   const n = column('customer_id').length;
   const T = catalog.tiers.length;
   const R = query.resources.length;
-  const rate = query.resources.map((name) => model.resources.find((r) => r.name === name)!.costPerMinute);
-  const revenueShare = model.directCosts.reduce((sum, d) => sum + (d.kind === 'revenue_share' ? d.share : 0), 0);
+  const rate = query.resources.map((name) => costModel.resources.find((r) => r.name === name)!.ratePerMinute);
+  const revenueShare = revenueShareOf(costModel);
 
   const projection = {
     customerIds: new Array<string>(n),

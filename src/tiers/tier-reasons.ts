@@ -5,7 +5,9 @@
  * month included, then $30 each)".
  */
 import { formatMoney } from '../format.js';
-import type { Model, ServicePolicy, Tier, TierCatalog } from '../model/model-types.js';
+import { activityCost } from '../margin/cost-kinds.js';
+import type { CostModel } from '../margin/cost-model.js';
+import type { ServicePolicy, Tier, TierCatalog } from '../model/model-types.js';
 
 /** A customer's observed need for one activity over its months in the period. */
 export interface ActivityNeed {
@@ -35,7 +37,7 @@ export function describePolicy(policy: ServicePolicy, currency: string): string 
 
 /** The reason for giving a customer `tier` (undefined: it keeps today's terms). */
 export function explainChoice(
-  model: Model,
+  model: CostModel,
   catalog: TierCatalog,
   tier: Tier | undefined,
   needs: readonly ActivityNeed[],
@@ -46,7 +48,6 @@ export function explainChoice(
   if (!tier) return 'keeps its current service and price: no tier does better for it within capacity';
   const reference = referenceTier(catalog);
   const perYear = 12 / Math.max(1, months);
-  const rate = new Map(model.resources.map((r) => [r.name, r.costPerMinute]));
   const activity = new Map(model.activities.map((a) => [a.name, a]));
   const verb = reference && tier.name === reference.name ? `stays on ${tier.label}` : `moves to ${tier.label}`;
   // The whole price schedule: a fee alone would understate what a large customer pays.
@@ -55,7 +56,7 @@ export function explainChoice(
   // The need that costs the most today among those this tier changes (or overall, for the reference tier).
   const costed = needs
     .filter((n) => n.events > 0)
-    .map((n) => ({ ...n, cost: n.minutes * (rate.get(activity.get(n.activity)?.resource ?? '') ?? 0), policy: tier.services[n.activity] ?? { kind: 'included' as const } }))
+    .map((n) => ({ ...n, cost: activityCost(activity.get(n.activity) ?? { ratePerMinute: 0 }, n.minutes), policy: tier.services[n.activity] ?? { kind: 'included' as const } }))
     .sort((a, b) => b.cost - a.cost);
   const changed = costed.find((n) => n.policy.kind !== 'included') ?? costed[0];
   if (changed) {

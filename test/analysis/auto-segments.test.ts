@@ -84,7 +84,7 @@ function adjustedRandIndex(a: readonly number[], b: readonly number[]): number {
 
 describe('automatic segments', () => {
   it('recovers three planted groups (adjusted Rand index ≥ 0.9), choosing k by silhouette', async () => {
-    const report = await computeAutoSegments(project, { seed: 1, includeCustomers: true });
+    const report = await computeAutoSegments(await project.customerBase(), { seed: 1, includeCustomers: true });
     expect(report.k).toBe(3);
     const best = Math.max(...report.silhouette_by_k.map((s) => s.silhouette));
     expect(report.silhouette_by_k.find((s) => s.k === 3)!.silhouette).toBe(best);
@@ -96,7 +96,7 @@ describe('automatic segments', () => {
   });
 
   it('describes each cluster by what sets it apart', async () => {
-    const report = await computeAutoSegments(project, { seed: 1 });
+    const report = await computeAutoSegments(await project.customerBase(), { seed: 1 });
     const descriptions = report.segments.map((s) => s.description);
     expect(descriptions.some((d) => d.includes('much ticket time'))).toBe(true);
     expect(descriptions.some((d) => d.includes('much installation time'))).toBe(true);
@@ -104,8 +104,8 @@ describe('automatic segments', () => {
   });
 
   it('gives the same clusters for the same seed', async () => {
-    const a = await computeAutoSegments(project, { seed: 5 });
-    const b = await computeAutoSegments(project, { seed: 5 });
+    const a = await computeAutoSegments(await project.customerBase(), { seed: 5 });
+    const b = await computeAutoSegments(await project.customerBase(), { seed: 5 });
     // DuckDB sums in parallel, so a segment's money may differ in its last bits between two runs
     // on a busy machine (4319510.15 vs 4319510.149999997); the clusters themselves may not.
     const to12Digits = (r: unknown) => JSON.parse(JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));

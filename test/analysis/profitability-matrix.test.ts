@@ -22,7 +22,7 @@ async function matrixOf(volumeYaml?: string) {
   if (volumeYaml !== undefined) await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('  volume: transactions', volumeYaml));
   const project = await openProject({ dir: p.dir, inMemory: true });
   try {
-    return await computeProfitabilityMatrix(project);
+    return await computeProfitabilityMatrix(await project.customerBase());
   } finally {
     project.close();
   }

@@ -21,7 +21,7 @@ async function segmentsOf(edit?: (yaml: string) => string, segmentation?: string
   if (edit) await p.write('tierwise.yaml', edit(await p.read('tierwise.yaml')));
   const project = await openProject({ dir: p.dir, inMemory: true });
   try {
-    return await computeSegments(project, { segmentation });
+    return await computeSegments(await project.customerBase(), { segmentation });
   } finally {
     project.close();
   }

@@ -21,7 +21,7 @@ afterAll(() => tiny.close());
 
 describe('the whale curve', () => {
   it('ranks customers by margin and accumulates their share of total margin', async () => {
-    const curve = await computeWhaleCurve(tiny);
+    const curve = await computeWhaleCurve(await tiny.customerBase());
     expect(curve.points.map((p) => [p.rank, p.cumulative_margin])).toEqual([
       [0, 0],
       [1, 2110],
@@ -34,14 +34,14 @@ describe('the whale curve', () => {
   });
 
   it('finds the peak and the margin the loss-makers destroy', async () => {
-    const curve = await computeWhaleCurve(tiny);
+    const curve = await computeWhaleCurve(await tiny.customerBase());
     expect(curve.peak).toMatchObject({ rank: 4, customers_share: 0.8, cumulative_margin: 3104.6 });
     expect(curve.peak.margin_share).toBeCloseTo(3104.6 / 2535.1, 12);
     expect(curve.unprofitable).toMatchObject({ customers: 1, customers_share: 0.2, margin: -569.5 });
   });
 
   it('downsamples to the points asked for, keeping the origin, the exact peak and the end', async () => {
-    const curve = await computeWhaleCurve(tiny, { maxPoints: 4 });
+    const curve = await computeWhaleCurve(await tiny.customerBase(), { maxPoints: 4 });
     expect(curve.points.map((p) => p.rank)).toEqual([0, 4, 5]);
   });
 
@@ -51,8 +51,8 @@ describe('the whale curve', () => {
       await generateDemo({ dir, customers: 2000, seed: 3 });
       const project = await openProject({ dir, inMemory: true });
       try {
-        const curve = await computeWhaleCurve(project);
-        const margins = (await computeMargin(project)).customers!.map((c) => c.margin).sort((a, b) => b - a);
+        const curve = await computeWhaleCurve(await project.customerBase());
+        const margins = (await computeMargin(await project.customerBase())).customers!.map((c) => c.margin).sort((a, b) => b - a);
         let running = 0;
         const cumulative = margins.map((m) => (running += m));
         const peakRank = cumulative.indexOf(Math.max(...cumulative)) + 1;

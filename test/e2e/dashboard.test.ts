@@ -91,7 +91,7 @@ describe('the dashboard in Chromium', () => {
 
   it('shows the overview, then a loss-maker’s waterfall, with the library’s numbers', async () => {
     requirePrerequisites();
-    const report = await computeMargin(tiny.project);
+    const report = await computeMargin(await tiny.project.customerBase());
     await page.goto(tiny.server.url);
     await page.waitForSelector('[data-testid=total-margin]');
     // Total 2535.1; 1 of 5 customers loses money; the peak is 3104.6 ÷ 2535.1 = 122.5%.
@@ -104,7 +104,7 @@ describe('the dashboard in Chromium', () => {
 
     await page.click('[data-testid=loss-makers] a[data-customer="B"]');
     await page.waitForSelector('[data-testid=waterfall-margin]');
-    const explanation = await explainCustomer(tiny.project, 'B');
+    const explanation = await explainCustomer(await tiny.project.customerBase(), 'B');
     expect(await text('[data-testid=customer-id]')).toBe('B');
     for (const step of explanation.steps) expect(await text(`[data-testid=step-${step.step}]`)).toBe(formatMoney(step.amount, 'USD'));
     // B: 50 − 2 − 390 − 227.5 = −569.5.
@@ -165,7 +165,7 @@ describe('the dashboard in Chromium', () => {
 describe('the HTML report in Chromium', () => {
   it('prints one section per A4 page', async () => {
     requirePrerequisites();
-    const report = await renderReport(tiny.project);
+    const report = await renderReport(await tiny.project.customerBase());
     const printing = await browser.newPage();
     try {
       await printing.setContent(report.html);
@@ -204,7 +204,7 @@ describe('the dashboard over more customers and hostile ids', () => {
 
   it('pages through customers in the order the library ranks them', async () => {
     requirePrerequisites();
-    const ranked = (await computeMargin(demo!.project, { sort: { field: 'margin', descending: false } })).customers!;
+    const ranked = (await computeMargin(await demo!.project.customerBase(), { sort: { field: 'margin', descending: false } })).customers!;
     await page.goto(`${demo!.server.url}#/customers`);
     await page.waitForSelector('[data-testid=page-range]:text-is("1–50 of 120")');
     await page.click('[data-testid=next-page]');
@@ -217,7 +217,7 @@ describe('the dashboard over more customers and hostile ids', () => {
 
   it('shows the price menu the library solves, and a smaller one when asked', async () => {
     requirePrerequisites();
-    const full = (await priceProjectMenu(demo!.project))!;
+    const full = (await priceProjectMenu(await demo!.project.customerBase()))!;
     await page.goto(`${demo!.server.url}#/overview`);
     await page.click('#nav a[data-page=pricing]');
     await page.waitForSelector('[data-testid=menu-profit]');
@@ -230,7 +230,7 @@ describe('the dashboard over more customers and hostile ids', () => {
       expect(await rows.nth(i).locator('td').first().textContent()).toBe(formatMoney(offered.price, 'USD'));
     }
     await shot('pricing');
-    const two = (await priceProjectMenu(demo!.project, { maxVersions: 2 }))!;
+    const two = (await priceProjectMenu(await demo!.project.customerBase(), { maxVersions: 2 }))!;
     await page.selectOption('[data-testid=max-versions]', '2');
     await page.waitForSelector(`[data-testid=menu-profit]:text-is("${formatMoney(two.menu.profit, 'USD')}/mo")`);
     expect(await page.locator('[data-testid=menu-offered] tbody tr').count()).toBe(two.menu.offered.length);
@@ -238,7 +238,7 @@ describe('the dashboard over more customers and hostile ids', () => {
 
   it('goes through a tiers what-if and shows the library’s margin for the same overlay', async () => {
     requirePrerequisites();
-    const plan = await computeTiers(demo!.project);
+    const plan = await computeTiers(await demo!.project.customerBase());
     const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
     await page.goto(`${demo!.server.url}#/overview`);
     await page.click('#nav a[data-page=tiers]');
@@ -252,7 +252,7 @@ describe('the dashboard over more customers and hostile ids', () => {
     // The same changes as a `tierwise tiers --scenario` file, through the library.
     const file = path.join(demoDir!, 'premium-599.yaml');
     await writeFile(file, 'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 599 } }\n  capacity: { support_agent: 100 }\n');
-    const library = (await computeTiers(demo!.project, { scenarios: [await loadScenarioOverlay(file)] })).scenarios.at(-1)!;
+    const library = (await computeTiers(await demo!.project.customerBase(), { scenarios: [await loadScenarioOverlay(file)] })).scenarios.at(-1)!;
     expect(await text('[data-testid=what-if-margin]')).toBe(formatMoney(library.margin, 'USD'));
     const change = library.margin - tiered.margin;
     expect(await text('[data-testid=what-if-change]')).toBe(`${change >= 0 ? '+' : ''}${formatMoney(change, 'USD')}`);

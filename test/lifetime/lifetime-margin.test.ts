@@ -26,7 +26,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tierwise-lifetime-demo-'));
   await generateDemo({ dir, customers: 400, seed: 7 });
   project = await openProject({ dir, inMemory: true });
-  report = await computeLifetimeMargin(project, { by: 'plan', discountRate: 0.1, horizonMonths: 24 });
+  report = await computeLifetimeMargin(await project.customerBase(), { by: 'plan', discountRate: 0.1, horizonMonths: 24 });
   const [header, ...lines] = (await readFile(path.join(dir, 'data', 'customers.csv'), 'utf8')).trim().split('\n');
   const names = header!.split(',');
   customersCsv = new Map(
@@ -52,7 +52,7 @@ describe('computeLifetimeMargin with sBG (a subscription project)', () => {
   });
 
   it('projects an established active customer by hand: monthly net margin × discounted expected months', async () => {
-    const margin = await computeMargin(project);
+    const margin = await computeMargin(await project.customerBase());
     const params = (report.fit as SbgFit).params;
     const monthlyDiscount = Math.pow(1.1, 1 / 12) - 1;
     const established = report.customers.filter((c) => c.active && c.rate_basis === 'own').slice(0, 5);
@@ -135,7 +135,7 @@ describe('computeLifetimeMargin on the tiny fixture, by hand', () => {
       );
       const tiny = await openProject({ dir: t.dir, inMemory: true });
       try {
-        const result = await computeLifetimeMargin(tiny, { discountRate: 0.1, horizonMonths: 36 });
+        const result = await computeLifetimeMargin(await tiny.customerBase(), { discountRate: 0.1, horizonMonths: 36 });
         const byHand = fitSbg(
           sbgObservationsFromTenures([
             { tenure: 10, churned: false },
@@ -178,8 +178,8 @@ describe('computeLifetimeMargin refuses what it cannot do', () => {
   it('asks for a churn-date column for sBG', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      await expect(computeLifetimeMargin(tiny, { model: 'sbg' })).rejects.toThrow(/needs customers.acquired_on and customers.churned_on/);
-      await expect(computeLifetimeMargin(tiny, { by: 'nope' })).rejects.toThrow(TierwiseError);
+      await expect(computeLifetimeMargin(await tiny.customerBase(), { model: 'sbg' })).rejects.toThrow(/needs customers.acquired_on and customers.churned_on/);
+      await expect(computeLifetimeMargin(await tiny.customerBase(), { by: 'nope' })).rejects.toThrow(TierwiseError);
     } finally {
       tiny.close();
     }

@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => project.close());
 
 const byId = async () => {
-  const report = await computeMargin(project);
+  const report = await computeMargin(await project.customerBase());
   return { report, c: Object.fromEntries(report.customers!.map((r) => [r.customer_id, r])) };
 };
 
@@ -109,15 +109,15 @@ describe('margin on the hand-computed tiny project', () => {
   });
 
   it('sorts and cuts the customer rows without changing the totals', async () => {
-    const report = await computeMargin(project, { sort: { field: 'margin', descending: false }, top: 2 });
+    const report = await computeMargin(await project.customerBase(), { sort: { field: 'margin', descending: false }, top: 2 });
     expect(report.customers!.map((r) => r.customer_id)).toEqual(['B', 'E']);
     expect(report.totals.customers).toBe(5);
-    const byRevenue = await computeMargin(project, { sort: { field: 'revenue', descending: true }, top: 1 });
+    const byRevenue = await computeMargin(await project.customerBase(), { sort: { field: 'revenue', descending: true }, top: 1 });
     expect(byRevenue.customers![0]!.customer_id).toBe('D');
   });
 
   it('groups by a customer attribute', async () => {
-    const report = await computeMargin(project, { by: ['plan'], sort: { field: 'margin', descending: true } });
+    const report = await computeMargin(await project.customerBase(), { by: ['plan'], sort: { field: 'margin', descending: true } });
     expect(report.groups!.map((g) => [g.key['plan'], g.customers, g.unprofitable_customers])).toEqual([
       ['pro', 2, 0],
       ['basic', 3, 1],
@@ -127,7 +127,7 @@ describe('margin on the hand-computed tiny project', () => {
   });
 
   it('splits margin by month, each cost in the month it happened, in calendar order', async () => {
-    const report = await computeMargin(project, { by: ['month'] });
+    const report = await computeMargin(await project.customerBase(), { by: ['month'] });
     const months = Object.fromEntries(report.groups!.map((g) => [g.key['month'], g]));
     expect(report.groups!.map((g) => g.key['month'])).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06']);
     // February: A and B acquired — calls 90 + 90, ads 300 + 300, installs 240 + 180.
@@ -139,6 +139,6 @@ describe('margin on the hand-computed tiny project', () => {
   });
 
   it('refuses to group by an attribute customers do not have, suggesting the near one', async () => {
-    await expect(computeMargin(project, { by: ['plna'] })).rejects.toThrow(/no attribute "plna".*did you mean "plan"/);
+    await expect(computeMargin(await project.customerBase(), { by: ['plna'] })).rejects.toThrow(/no attribute "plna".*did you mean "plan"/);
   });
 });

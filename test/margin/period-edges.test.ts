@@ -22,7 +22,7 @@ describe('a period that starts mid-month', () => {
   it('counts only the part of a month of spend inside the period, and reconciles it', async () => {
     const project = await openProject({ dir: p.dir, inMemory: true });
     try {
-      const report = await computeMargin(project);
+      const report = await computeMargin(await project.customerBase());
       const c = Object.fromEntries(report.customers!.map((r) => [r.customer_id, r]));
       expect(c['B']!.channel_cost).toBe(300);
       expect(c['B']!.acquisition_cost).toBe(390);
@@ -37,7 +37,7 @@ describe('a period that starts mid-month', () => {
   it('explains the same acquisition cost the margin charges', async () => {
     const project = await openProject({ dir: p.dir, inMemory: true });
     try {
-      const explanation = await explainCustomer(project, 'B');
+      const explanation = await explainCustomer(await project.customerBase(), 'B');
       const acquisition = explanation.steps.find((s) => s.step === 'acquisition_cost')!;
       expect(acquisition.amount).toBe(-390);
       expect(acquisition.drivers.map((d) => d.label)).toContain('ads spend in 2025-02: $300.00 ÷ 1 customer acquired');
@@ -54,7 +54,7 @@ describe('explain refuses what margin refuses', () => {
       await q.append('data/activities.csv', 'A,2025-06-01,installation,,,');
       const project = await openProject({ dir: q.dir, inMemory: true });
       try {
-        const error = (await explainCustomer(project, 'A').catch((e: unknown) => e)) as TierwiseError;
+        const error = (await project.customerBase().then((base) => explainCustomer(base, 'A')).catch((e: unknown) => e)) as TierwiseError;
         expect(error).toBeInstanceOf(TierwiseError);
         expect(error.message).toMatch(/1 installation event has no minutes/);
       } finally {

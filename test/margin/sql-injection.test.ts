@@ -52,16 +52,16 @@ afterAll(async () => {
 
 it('computes margins over names full of quotes, semicolons and comment markers', async () => {
   // $1/min; one event matches the quoted severity (30 min), one does not (10 min).
-  const report = await computeMargin(project);
+  const report = await computeMargin(await project.customerBase());
   expect(report.customers).toHaveLength(1);
   expect(report.customers![0]).toMatchObject({ customer_id: "O'Brien; --", revenue: 100, serve_cost: 40, margin: 60 });
   expect(report.customers![0]!.activities[EVIL_ACTIVITY]).toEqual({ events: 2, minutes: 40, cost: 40 });
-  const grouped = await computeMargin(project, { by: ["plan'; DROP TABLE usage; --"] });
+  const grouped = await computeMargin(await project.customerBase(), { by: ["plan'; DROP TABLE usage; --"] });
   expect(grouped.groups![0]!.key).toEqual({ "plan'; DROP TABLE usage; --": "pro'--" });
 });
 
 it('explains the customer with the odd driver value verbatim', async () => {
-  const explanation = await explainCustomer(project, "O'Brien; --");
+  const explanation = await explainCustomer(await project.customerBase(), "O'Brien; --");
   expect(explanation.steps[3]!.drivers.map((d) => d.label)).toEqual([
     `1 ${EVIL_ACTIVITY} event (${EVIL_COLUMN} = hi'gh; --) × 30 min × $1.00/min`,
     `1 ${EVIL_ACTIVITY} event (${EVIL_COLUMN} = low) × 10 min × $1.00/min`,

@@ -86,7 +86,7 @@ describe('time equations against the imported columns', () => {
       await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace("(severity = 'high')", "(sevrity = 'high')"));
       const project = await openProject({ dir: p.dir, inMemory: true });
       try {
-        const error = (await computeMargin(project).catch((e: unknown) => e)) as TierwiseError;
+        const error = (await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e)) as TierwiseError;
         expect(error).toBeInstanceOf(TierwiseError);
         expect(error.problems).toEqual([
           {
@@ -110,7 +110,7 @@ describe('time equations against the imported columns', () => {
       await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 + 30 * severity"'));
       const project = await openProject({ dir: p.dir, inMemory: true });
       try {
-        const error = (await computeMargin(project).catch((e: unknown) => e)) as TierwiseError;
+        const error = (await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e)) as TierwiseError;
         expect(error.problems[0]).toMatchObject({ code: 'equation_type', location: { line: 19, key: 'activities.installation.minutes' } });
         expect(error.problems[0]!.message).toMatch(/^activity installation: .*severity/);
       } finally {

@@ -55,7 +55,7 @@ function tierVersions(text: string) {
 describe('a version that is a tier', () => {
   it("costs each segment its average projected direct cost + cost to serve under the tier, and values it at today's pay × the value share", async () => {
     const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { tier: basic }\n  - { name: premium_plan, tier: premium }\n');
-    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions });
+    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
     expect(result.segments.map((s) => s.segment)).toEqual(['small', 'large']);
     const [small, large] = result.problem.segments;
     expect(small!.cost!['basic']).toBeCloseTo(SMALL_BASIC / 36, 9);
@@ -80,7 +80,7 @@ describe('a version that is a tier', () => {
   it('prices one version per tier when the menu lists none', async () => {
     const input = tierVersions('from_project: { segmentation: size }\n');
     expect(input.versions).toEqual([]);
-    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions });
+    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
     expect(result.versions.map((v) => v.tier)).toEqual(['basic', 'premium']);
     expect(result.problem.segments[1]!.cost!['basic']).toBeCloseTo(LARGE_BASIC / 24, 9);
     expect(result.menu.profit).toBeCloseTo(bruteForceMenu(result.problem).profit, 6);
@@ -88,7 +88,7 @@ describe('a version that is a tier', () => {
 
   it('adds unit_cost to the projected cost and keeps for: (a segment outside it values the tier at 0)', async () => {
     const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { tier: basic, unit_cost: 1.5, for: [large] }\n');
-    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions });
+    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
     expect(result.problem.segments[0]!.wtp['basic']).toBe(0);
     expect(result.problem.segments[1]!.cost!['basic']).toBeCloseTo(LARGE_BASIC / 24 + 1.5, 9);
     // Basic alone, at large's $160: 2 × (160 − 25.19 − 1.5).
@@ -107,7 +107,7 @@ describe('a version that is a tier', () => {
       );
       const changed = await openProject({ dir: copy.dir, inMemory: true });
       try {
-        const result = await priceMenuFromProject(changed, { segmentation: 'size', versions: [] });
+        const result = await priceMenuFromProject(await changed.customerBase(), { segmentation: 'size', versions: [] });
         const [small, large] = result.problem.segments;
         // Small is not eligible for Premium: it values it at 0; large: $200 × 1.5.
         expect(small!.wtp['premium']).toBe(0);
@@ -128,7 +128,7 @@ describe('a version that is a tier', () => {
 
   it('names the line of an unknown tier, with a did-you-mean', async () => {
     const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { name: pro, tier: premum }\n');
-    const error = await priceMenuFromProject(project, { versions: input.versions }).catch((e: unknown) => e);
+    const error = await priceMenuFromProject(await project.customerBase(), { versions: input.versions }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
     expect((error as TierwiseError).message).toBe('menu.yaml:3 (versions.0.tier): version pro: tierwise.yaml has no tier "premum" — did you mean "premium"?');
   });

@@ -16,7 +16,7 @@ let scores: ProspectScores;
 beforeAll(async () => {
   demo = await generateInTemp();
   project = await openProject({ dir: demo.dir, inMemory: true });
-  scores = await scoreLeads(project, path.join(demo.dir, 'data/leads.csv'));
+  scores = await scoreLeads(await project.customerBase(), path.join(demo.dir, 'data/leads.csv'));
 });
 
 afterAll(async () => {

@@ -62,7 +62,7 @@ beforeAll(async () => {
   await write('leads.csv', ['lead_id,seats,region,note', 'L1,7,east,', 'L2,45,west,big', 'L3,1,north,', 'L4,0,east,']);
   await writeFile(path.join(dir, 'tierwise.yaml'), MODEL);
   project = await openProject({ dir, inMemory: true });
-  scores = await scoreLeads(project, path.join(dir, 'leads.csv'));
+  scores = await scoreLeads(await project.customerBase(), path.join(dir, 'leads.csv'));
 });
 
 afterAll(async () => {
@@ -134,7 +134,7 @@ describe('scoreLeads on a base with known economics', () => {
   });
 
   it('reports accuracy without leads (evaluateProspects)', async () => {
-    const training = await evaluateProspects(project);
+    const training = await evaluateProspects(await project.customerBase());
     expect(training.accuracy.map((a) => a.target)).toEqual(['annual_revenue', 'annual_direct_cost', 'annual_serve_cost', 'annual_margin']);
     expect(training.coefficients[0]!.column).toBe('(intercept)');
   });
@@ -143,7 +143,7 @@ describe('scoreLeads on a base with known economics', () => {
 describe('bad leads and settings', () => {
   async function scoreError(leads: readonly string[]): Promise<TierwiseError> {
     await write('bad-leads.csv', leads);
-    const error = await scoreLeads(project, path.join(dir, 'bad-leads.csv')).catch((e: unknown) => e);
+    const error = await scoreLeads(await project.customerBase(), path.join(dir, 'bad-leads.csv')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
     return error as TierwiseError;
   }

@@ -43,7 +43,7 @@ describe('axis scales and money ticks', () => {
 
 describe('the whale chart', () => {
   it('labels the axes in percent of customers and dollars, and names the peak', async () => {
-    const texts = svgTexts(await chartProject(tiny, 'whale', 'svg'));
+    const texts = svgTexts(await chartProject(await tiny.customerBase(), 'whale', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['0%', '20%', '40%', '60%', '80%', '100%', '$0', '$1,000', '$2,000', '$3,000', '$4,000']));
     // Peak after 4 of 5 customers: 2110 + 944 + 36 + 14.6 = 3104.6, 3104.6 ÷ 2535.1 = 122.5%.
     expect(texts).toContain('peak: the top 80.0% of customers (4) earn $3,104.60 (122.5% of total margin)');
@@ -51,7 +51,7 @@ describe('the whale chart', () => {
   });
 
   it('draws the line through each customer’s cumulative margin', async () => {
-    const svg = await chartProject(tiny, 'whale', 'svg', { size: { width: 900, height: 520 } });
+    const svg = await chartProject(await tiny.customerBase(), 'whale', 'svg', { size: { width: 900, height: 520 } });
     const line = svg.match(/<path d="(M[^"]+)"[^>]*stroke="#3b6ea8"/)![1]!;
     const drawn = [...line.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     // Plot area: x 100…850 for 0…100% of customers; y 450…80 for $0…$4,000.
@@ -76,7 +76,7 @@ describe('the whale chart', () => {
   });
 
   it('renders a PNG of the requested size', async () => {
-    const png = await chartProject(tiny, 'whale', 'png', { size: { width: 640, height: 400 } });
+    const png = await chartProject(await tiny.customerBase(), 'whale', 'png', { size: { width: 640, height: 400 } });
     expect(pngSize(png)).toEqual({ signature: true, width: 640, height: 400 });
   });
 });
@@ -84,7 +84,7 @@ describe('the whale chart', () => {
 describe('the margin distribution', () => {
   it('counts customers in round bins from below the lowest margin', async () => {
     // Range −569.5 … 2110 = 2679.5; ÷ 30 bins = 89.3 → width 100; first bin starts at −600.
-    const d = await computeMarginDistribution(tiny);
+    const d = await computeMarginDistribution(await tiny.customerBase());
     expect(d.bin_width).toBe(100);
     expect(d.bins).toHaveLength(28);
     const filled = d.bins.filter((b) => b.customers > 0).map((b) => [b.from, b.customers]);
@@ -98,7 +98,7 @@ describe('the margin distribution', () => {
   });
 
   it('labels each bar with its bin in dollars', async () => {
-    const texts = svgTexts(await chartProject(tiny, 'distribution', 'svg'));
+    const texts = svgTexts(await chartProject(await tiny.customerBase(), 'distribution', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['-$600 to -$500', '$0 to $100', '$2,100 to $2,200']));
   });
 });
@@ -107,13 +107,13 @@ describe('the matrix and segment charts', () => {
   it('draws the quadrants and the median thresholds', async () => {
     // Net price per transaction: A 1800/3 = 600, B 50, C 100, D 3000, E 20 → median 100.
     // Cost per transaction: A 856/3 = 285.33, B 619.5, C 64, D 890, E 5.4 → median 285.33.
-    const texts = svgTexts(await chartProject(tiny, 'matrix', 'svg'));
+    const texts = svgTexts(await chartProject(await tiny.customerBase(), 'matrix', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['passive', 'carriage trade', 'bargain basement', 'aggressive', 'price $100.00', 'cost $285.33']));
   });
 
   it('shows each segment’s margin', async () => {
     // small: B, C, E → −569.5 + 36 + 14.6 = −518.9; large: A, D → 3054; other: nobody.
-    const texts = svgTexts(await chartProject(tiny, 'segments', 'svg'));
+    const texts = svgTexts(await chartProject(await tiny.customerBase(), 'segments', 'svg'));
     expect(texts).toEqual(expect.arrayContaining(['small', 'large', 'other', '-$519', '$3,054', '$0']));
   });
 });

@@ -45,11 +45,11 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     dir = await mkdtemp(path.join(tmpdir(), 'tierwise-report-menu-'));
     await generateDemo({ dir, customers: 300, seed: 42 });
     project = await openProject({ dir, inMemory: true });
-    const report = await renderReport(project, { sections: [priceMenuSection, lifetimeSection] });
+    const report = await renderReport(await project.customerBase(), { sections: [priceMenuSection, lifetimeSection] });
     document = report.html;
     sections = report.sections.map((s) => s.id);
-    menu = (await priceProjectMenu(project))!;
-    lifetime = await computeLifetimeMargin(project, { segmentation: 'size' });
+    menu = (await priceProjectMenu(await project.customerBase()))!;
+    lifetime = await computeLifetimeMargin(await project.customerBase(), { segmentation: 'size' });
   }, 120_000);
   afterAll(async () => {
     project?.close();
@@ -94,7 +94,7 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     expect(figure(document, 'lifetime-margin')).toBe(usd(lifetime.totals.lifetime_margin));
     const segments = lifetime.segments!;
     // Every customer is in one segment, and the segments add up to the total.
-    const counts = await computeSegments(project, { segmentation: 'size' });
+    const counts = await computeSegments(await project.customerBase(), { segmentation: 'size' });
     for (const s of segments) expect(s.customers).toBe(counts.segments.find((c) => c.segment === s.segment)!.customers);
     expect(segments.reduce((sum, s) => sum + s.lifetime_margin, 0)).toBeCloseTo(lifetime.totals.lifetime_margin, 4);
     for (const s of segments) {
@@ -107,7 +107,7 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
 
   it('reports its steps to a progress callback', async () => {
     const steps: string[] = [];
-    await computeLifetimeMargin(project, { onProgress: (message) => steps.push(message) });
+    await computeLifetimeMargin(await project.customerBase(), { onProgress: (message) => steps.push(message) });
     expect(steps).toEqual(['lifetime: margins of the period', 'lifetime: fitting the sBG on the tenures']);
   });
 
@@ -138,7 +138,7 @@ versions:
 `,
     );
     opened = await openProject({ dir: project.dir, inMemory: true });
-    document = (await renderReport(opened, { sections: [priceMenuSection] })).html;
+    document = (await renderReport(await opened.customerBase(), { sections: [priceMenuSection] })).html;
   });
   afterAll(async () => {
     opened?.close();
@@ -154,7 +154,7 @@ versions:
   it('reports each menu size it solves to a progress callback', async () => {
     // Two versions: the best menu of at most 2 uses both, so the program of at most 1 is solved next.
     const steps: string[] = [];
-    await priceProjectMenu(opened, { onProgress: (message) => steps.push(message) });
+    await priceProjectMenu(await opened.customerBase(), { onProgress: (message) => steps.push(message) });
     expect(steps).toEqual(['price menu: best of at most 2 versions', 'price menu: best of at most 1 version']);
   });
 
@@ -164,7 +164,7 @@ versions:
 
   it('leaves the lifetime section out when five customers cannot identify a lifetime model', async () => {
     // The tiny project has no churn dates, so BG/NBD on its purchases: too few repeat buyers to fit.
-    await expect(computeLifetimeMargin(opened)).rejects.toThrow();
-    expect((await renderReport(opened, { sections: [lifetimeSection] })).sections).toEqual([]);
+    await expect(computeLifetimeMargin(await opened.customerBase())).rejects.toThrow();
+    expect((await renderReport(await opened.customerBase(), { sections: [lifetimeSection] })).sections).toEqual([]);
   });
 });

@@ -28,10 +28,10 @@ describe('the tiers section', () => {
   let tiers: TierReport;
   beforeAll(async () => {
     project = await openProject({ dir: path.join(FIXTURES, 'tiers-tiny'), inMemory: true });
-    const report = await renderReport(project, { sections: [tiersSection] });
+    const report = await renderReport(await project.customerBase(), { sections: [tiersSection] });
     document = report.html;
     sections = report.sections.map((s) => s.id);
-    tiers = await computeTiers(project);
+    tiers = await computeTiers(await project.customerBase());
   });
   afterAll(() => project?.close());
 
@@ -70,14 +70,14 @@ describe('the tiers section', () => {
 
   it('reports its steps to a progress callback', async () => {
     const steps: string[] = [];
-    await computeTiers(project, { onProgress: (message) => steps.push(message) });
+    await computeTiers(await project.customerBase(), { onProgress: (message) => steps.push(message) });
     expect(steps).toEqual(['tiers: margins of the period', 'tiers: projecting every customer under every tier', 'tiers: optimizing the assignment (HiGHS)']);
   });
 
   it('is left out when the model has no tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      expect((await renderReport(tiny, { sections: [tiersSection] })).sections).toEqual([]);
+      expect((await renderReport(await tiny.customerBase(), { sections: [tiersSection] })).sections).toEqual([]);
     } finally {
       tiny.close();
     }

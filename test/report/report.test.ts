@@ -18,7 +18,7 @@ let tiny: Project;
 let report: Awaited<ReturnType<typeof renderReport>>;
 beforeAll(async () => {
   tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
-  report = await renderReport(tiny, { generatedAt: new Date('2026-01-02T03:04:00Z') });
+  report = await renderReport(await tiny.customerBase(), { generatedAt: new Date('2026-01-02T03:04:00Z') });
 });
 afterAll(() => tiny.close());
 
@@ -73,7 +73,7 @@ describe('the HTML report', () => {
       await project.write('tierwise.yaml', (await project.read('tierwise.yaml')).replace(/matrix:\n {2}volume: transactions\n/, ''));
       const opened = await openProject({ dir: project.dir, inMemory: true });
       try {
-        const without = await renderReport(opened);
+        const without = await renderReport(await opened.customerBase());
         expect(without.sections.map((s) => s.id)).toEqual(['headline', 'whale', 'distribution', 'segments', 'loss-makers']);
         expect(without.html).not.toContain('id="matrix"');
       } finally {
@@ -90,7 +90,7 @@ describe('the HTML report', () => {
       await initProject(dir);
       const opened = await openProject({ dir, inMemory: true });
       try {
-        const empty = await renderReport(opened);
+        const empty = await renderReport(await opened.customerBase());
         expect(empty.sections.map((s) => s.id)).toEqual(['headline']);
         expect(figure(empty.html, 'total-margin')).toBe('$0.00');
       } finally {
@@ -104,7 +104,7 @@ describe('the HTML report', () => {
   it('takes a new section as one module, and skips one that returns nothing', async () => {
     const tiers: ReportSection = { id: 'tiers', title: 'Service tiers', render: async ({ money }) => html`<p>tiered margin ${money(1234.5)}</p>` };
     const absent: ReportSection = { id: 'lifetime', title: 'Lifetime margin', render: async () => undefined };
-    const extended = await renderReport(tiny, { sections: [REPORT_SECTIONS[0]!, tiers, absent] });
+    const extended = await renderReport(await tiny.customerBase(), { sections: [REPORT_SECTIONS[0]!, tiers, absent] });
     expect(extended.sections.map((s) => s.id)).toEqual(['headline', 'tiers']);
     expect(extended.html).toContain('<section id="tiers"><h2>Service tiers</h2><p>tiered margin $1,234.50</p></section>');
   });
@@ -121,7 +121,7 @@ describe('user strings in the report', () => {
       await project.append('data/activities.csv', `${evil},2025-02-01,sales_call,600,,`);
       const opened = await openProject({ dir: project.dir, inMemory: true });
       try {
-        const { html: document } = await renderReport(opened);
+        const { html: document } = await renderReport(await opened.customerBase());
         expect(document).toContain('&lt;img src=x onerror=alert(1)&gt;');
         expect(document).not.toContain(evil);
         expect(document).not.toMatch(/<img/i);

@@ -19,7 +19,7 @@ let tiny: Project;
 let app: Hono;
 beforeAll(async () => {
   tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
-  app = await createApp(tiny);
+  app = await createApp(await tiny.customerBase());
 });
 afterAll(() => tiny.close());
 
@@ -90,7 +90,7 @@ describe('GET /api/customers/:id', () => {
   it("answers with the library's waterfall", async () => {
     const { status, body } = await get<Awaited<ReturnType<typeof explainCustomer>>>('/api/customers/B');
     expect(status).toBe(200);
-    expect(body).toEqual(JSON.parse(JSON.stringify(await explainCustomer(tiny, 'B'))));
+    expect(body).toEqual(JSON.parse(JSON.stringify(await explainCustomer(await tiny.customerBase(), 'B'))));
     // B: revenue 50, direct −2, acquisition −390, serve −227.5.
     expect(body.steps.map((s) => s.amount)).toEqual([50, -2, -390, -227.5]);
     expect(body.margin).toBeCloseTo(-569.5, 9);
@@ -148,7 +148,7 @@ describe('analyses and charts', () => {
 describe('access', () => {
   it('requires the token on every API call when one is set', async () => {
     const token = 'a-long-enough-secret-token';
-    const guarded = await createApp(tiny, { token, host: '0.0.0.0' });
+    const guarded = await createApp(await tiny.customerBase(), { token, host: '0.0.0.0' });
     expect((await guarded.request('/api/overview')).status).toBe(401);
     expect((await guarded.request('/api/customers', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);
     const allowed = await guarded.request('/api/customers', { headers: { authorization: `Bearer ${token}` } });
@@ -182,7 +182,7 @@ describe('dashboard files', () => {
       await mkdir(path.join(dir, 'assets'));
       await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>dashboard</title>');
       await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
-      const withDashboard = await createApp(tiny, { dashboard: await loadDashboardFiles(dir) });
+      const withDashboard = await createApp(await tiny.customerBase(), { dashboard: await loadDashboardFiles(dir) });
       const page = await withDashboard.request('/');
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await page.text()).toContain('<title>dashboard</title>');

@@ -36,7 +36,7 @@ describe('GET /api/pricing', () => {
     folder = await tempProject();
     await folder.write('menu.yaml', MENU);
     project = await openProject({ dir: folder.dir, inMemory: true });
-    app = await createApp(project);
+    app = await createApp(await project.customerBase());
   });
   afterAll(async () => {
     project?.close();
@@ -85,7 +85,7 @@ describe('GET /api/pricing without a menu file, or with a broken one', () => {
     folder = await tempProject();
     const project = await openProject({ dir: folder.dir, inMemory: true });
     try {
-      const { status, body } = await get<PricingResponse>(await createApp(project), '/api/pricing');
+      const { status, body } = await get<PricingResponse>(await createApp(await project.customerBase()), '/api/pricing');
       expect(status).toBe(200);
       expect(body).toEqual({ file: 'menu.yaml', menu: null });
     } finally {
@@ -97,7 +97,7 @@ describe('GET /api/pricing without a menu file, or with a broken one', () => {
     await folder.write('menu.yaml', MENU.replace('unit_cost: 40', 'unit_cost: -40'));
     const project = await openProject({ dir: folder.dir, inMemory: true });
     try {
-      const { status, body } = await get<ApiError>(await createApp(project), '/api/pricing');
+      const { status, body } = await get<ApiError>(await createApp(await project.customerBase()), '/api/pricing');
       expect(status).toBe(422);
       expect(body.error.problems![0]).toMatchObject({ location: { line: 7, key: 'versions.1.unit_cost' } });
     } finally {

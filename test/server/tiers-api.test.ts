@@ -21,8 +21,8 @@ let plan: TierReport;
 let scratch: string;
 beforeAll(async () => {
   project = await openProject({ dir: path.join(FIXTURES, 'tiers-tiny'), inMemory: true });
-  app = await createApp(project);
-  plan = await computeTiers(project);
+  app = await createApp(await project.customerBase());
+  plan = await computeTiers(await project.customerBase());
   scratch = await mkdtemp(path.join(tmpdir(), 'tierwise-what-if-'));
 });
 afterAll(async () => {
@@ -40,7 +40,7 @@ async function call<T>(url: string, body?: unknown): Promise<{ status: number; b
 async function libraryScenario(name: string, yaml: string) {
   const file = path.join(scratch, `${name}.yaml`);
   await writeFile(file, yaml);
-  const report = await computeTiers(project, { scenarios: [await loadScenarioOverlay(file)] });
+  const report = await computeTiers(await project.customerBase(), { scenarios: [await loadScenarioOverlay(file)] });
   return report.scenarios.at(-1)!;
 }
 
@@ -62,7 +62,7 @@ describe('GET /api/tiers', () => {
   it('answers plan: null for a model without tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      const response = await (await createApp(tiny)).request('/api/tiers');
+      const response = await (await createApp(await tiny.customerBase())).request('/api/tiers');
       expect(await response.json()).toEqual({ plan: null });
     } finally {
       tiny.close();

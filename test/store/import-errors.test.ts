@@ -104,7 +104,7 @@ describe('import errors', () => {
     await p.append('data/activities.csv', 'A,2025-06-01,installation,,,');
     const project = await openProject({ dir: p.dir });
     try {
-      const error = await computeMargin(project).catch((e: unknown) => e);
+      const error = await computeMargin(await project.customerBase()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TierwiseError);
       expect((error as TierwiseError).problems[0]).toMatchObject({ location: { file: 'data/activities.csv', line: 17 } });
       expect((error as TierwiseError).message).toMatch(/1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/);
@@ -171,7 +171,7 @@ describe('lines in a source of several files', () => {
     await p.write('data/act-b.csv', 'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,installation,,,\n');
     const project = await openProject({ dir: p.dir });
     try {
-      const error = (await computeMargin(project).catch((x: unknown) => x)) as TierwiseError;
+      const error = (await project.customerBase().then((base) => computeMargin(base)).catch((x: unknown) => x)) as TierwiseError;
       expect(error.problems[0]!.location).toEqual({ file: 'data/act-b.csv', line: 3 });
     } finally {
       project.close();
@@ -184,7 +184,7 @@ describe('minutes the margin refuses', () => {
     await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 - 30 * servers"'));
     const project = await openProject({ dir: p.dir });
     try {
-      const error = (await computeMargin(project).catch((x: unknown) => x)) as TierwiseError;
+      const error = (await project.customerBase().then((base) => computeMargin(base)).catch((x: unknown) => x)) as TierwiseError;
       expect(error).toBeInstanceOf(TierwiseError);
       // B's installation has 1 server (30 min); A's has 2 (0 min); D's has 4 (−60 min, line 15).
       expect(error.message).toMatch(/^data\/activities\.csv:15: 1 installation event has negative minutes/);

@@ -38,7 +38,7 @@ describe('import is idempotent', () => {
 
   it('counts a re-imported file once, even when forced', async () => {
     await withOpen(async () => undefined);
-    const revenue = await withOpen(async (project) => (await computeMargin(project)).totals.revenue, true);
+    const revenue = await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue, true);
     expect(revenue).toBe(4970);
   });
 
@@ -53,7 +53,7 @@ describe('import is idempotent', () => {
   it('re-imports a changed file automatically, so margins reflect data/', async () => {
     await withOpen(async () => undefined);
     await p.append('data/transactions.csv', 'E,2025-07-01,30.00');
-    const { imported, revenue } = await withOpen(async (project) => ({ imported: project.imported, revenue: (await computeMargin(project)).totals.revenue }));
+    const { imported, revenue } = await withOpen(async (project) => ({ imported: project.imported, revenue: (await computeMargin(await project.customerBase())).totals.revenue }));
     expect(imported.sources.find((s) => s.kind === 'transactions')!.status).toBe('imported');
     expect(imported.sources.find((s) => s.kind === 'customers')!.status).toBe('unchanged');
     expect(revenue).toBe(5000);
@@ -63,9 +63,9 @@ describe('import is idempotent', () => {
     await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: data/tx-*.csv'));
     await copyFile(p.file('data/transactions.csv'), p.file('data/tx-2025a.csv'));
     await p.write('data/tx-2025b.csv', 'customer_id,date,amount\nE,2025-08-01,30.00\n');
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(5000);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(5000);
     await rm(p.file('data/tx-2025b.csv'));
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
   });
 });
 
@@ -79,13 +79,13 @@ describe('sources in other shapes', () => {
         'transactions: { path: data/charges.csv, columns: { customer_id: "Customer ID", date: "Created (UTC)", amount: "Amount" } }',
       ),
     );
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.margin)).toBeCloseTo(2535.1, 9);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.margin)).toBeCloseTo(2535.1, 9);
   });
 
   it('reads dates in a stated layout', async () => {
     await p.write('data/transactions.csv', (await p.read('data/transactions.csv')).replace(/(\d{4})-(\d{2})-(\d{2})/g, '$3/$2/$1'));
     await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: { path: data/transactions.csv, date_format: "%d/%m/%Y" }'));
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
   });
 
   it('gives the same margins from TSV, Parquet and JSON lines as from CSV', async () => {
@@ -102,7 +102,7 @@ describe('sources in other shapes', () => {
         .replace('data/activities.csv', 'data/activities.parquet')
         .replace('data/usage.csv', 'data/usage.jsonl'),
     );
-    const report = await withOpen(async (project) => computeMargin(project));
+    const report = await withOpen(async (project) => computeMargin(await project.customerBase()));
     expect(report.totals.margin).toBeCloseTo(2535.1, 9);
     expect(report.totals.serve_cost).toBe(982.5);
   });
@@ -114,7 +114,7 @@ describe('text that is not quite data', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(p.file('data/transactions.csv.gz'), gzipSync(await p.read('data/transactions.csv')));
     await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.csv.gz'));
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
   });
 
   it('reads JSON lines whose amounts are numbers on some lines and strings on others', async () => {
@@ -131,7 +131,7 @@ describe('text that is not quite data', () => {
       ].join('\n'),
     );
     await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.jsonl'));
-    expect(await withOpen(async (project) => (await computeMargin(project)).totals.revenue)).toBe(4970);
+    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
   });
 
   it('rejects quantities and dates that parse but mean nothing: inf, nan, infinity', async () => {

@@ -16,7 +16,7 @@ beforeAll(async () => {
   await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('tiers:\n', 'tiers:\n  keep_current: true\n'));
   const project = await openProject({ dir: p.dir, inMemory: true });
   try {
-    report = await computeTiers(project);
+    report = await computeTiers(await project.customerBase());
   } finally {
     project.close();
   }

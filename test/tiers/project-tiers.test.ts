@@ -10,7 +10,6 @@
  * (5 minutes of agent); value share 1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject, type Project } from '../../src/project.js';
 import { computeTiers, type TierReport } from '../../src/tiers/compute-tiers.js';
 import { expectedMargin, probabilityOfStaying, projectTiers, type TierProjection } from '../../src/tiers/tier-projection.js';
@@ -23,9 +22,8 @@ let report: TierReport;
 
 beforeAll(async () => {
   project = await openProject({ dir: path.join(FIXTURES, 'tiers-tiny'), inMemory: true });
-  await computeMargin(project, { top: 0 });
-  projection = await projectTiers(project.db, project.model, project.model.tiers!);
-  report = await computeTiers(project);
+  projection = await projectTiers(await project.customerBase(), project.model.tiers!);
+  report = await computeTiers(await project.customerBase());
 });
 afterAll(() => project.close());
 

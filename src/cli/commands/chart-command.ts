@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { CHART_KINDS, chartProject, type ChartKind } from '../../charts/chart-project.js';
 import { DEFAULT_CHART_SIZE } from '../../charts/render-chart.js';
-import { parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { parsePositiveInteger, usageError, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
 
 export function registerChartCommand(program: Command, globals: () => GlobalOptions): void {
@@ -21,9 +21,9 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
       const extension = path.extname(options.output).toLowerCase();
       if (extension !== '.svg' && extension !== '.png') throw usageError(`-o ${options.output}: unknown image type`, 'end the file name in .svg or .png');
       const chartOptions = { size: { width: options.width, height: options.height }, segmentation: options.segmentation };
-      await withProject(globals(), async (project) => {
+      await withCustomerBase(globals(), async (base) => {
         const image =
-          extension === '.svg' ? await chartProject(project, kind as ChartKind, 'svg', chartOptions) : await chartProject(project, kind as ChartKind, 'png', chartOptions);
+          extension === '.svg' ? await chartProject(base, kind as ChartKind, 'svg', chartOptions) : await chartProject(base, kind as ChartKind, 'png', chartOptions);
         await writeFile(options.output, image);
       });
       print(`${kind} chart written to ${options.output} (${options.width}×${options.height})`);

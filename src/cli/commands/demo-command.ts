@@ -44,7 +44,7 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
       }).finally(() => progress.done());
       await withProject({ ...globals(), project: dir }, async (project, projectProgress) => {
         projectProgress.step('computing margins');
-        const report = await computeMargin(project, { top: 10, sort: { field: 'margin', descending: false } });
+        const report = await computeMargin(await project.customerBase(), { top: 10, sort: { field: 'margin', descending: false } });
         projectProgress.done();
         const files = summary.files.map((f) => `${f.path} (${formatCount(f.rows)} rows)`).join(', ');
         print(

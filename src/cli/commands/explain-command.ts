@@ -1,7 +1,7 @@
 /** `tierwise explain CUSTOMER`: one customer's waterfall from revenue to margin, driver by driver. */
 import type { Command } from 'commander';
 import { explainCustomer, type CustomerExplanation } from '../../margin/explain-customer.js';
-import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatMoney, print, renderCsv, renderJson, type OutputFormat } from '../output.js';
 
 const STEP_TITLES = {
@@ -18,8 +18,8 @@ export function registerExplainCommand(program: Command, globals: () => GlobalOp
     .description("one customer's margin as a waterfall, naming each cost driver")
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (customer: string, options: { format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
-        print(renderExplanation(await explainCustomer(project, customer), options.format));
+      await withCustomerBase(globals(), async (base) => {
+        print(renderExplanation(await explainCustomer(base, customer), options.format));
       });
     });
 }

@@ -60,7 +60,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     .action(async (options: { model?: string; by?: string; discountRate: number; horizonMonths: number; churnColumn: string; timeUnit: TimeUnit; top: number; format: OutputFormat }) => {
       if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd') throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
       await withProject(globals(), async (project, progress) => {
-        const report = await computeLifetimeMargin(project, {
+        const report = await computeLifetimeMargin(await project.customerBase(), {
           onProgress: (message) => progress.step(message),
           model: options.model as LifetimeMarginModel | undefined,
           by: options.by,
@@ -102,7 +102,7 @@ async function withSource<T>(globals: GlobalOptions, options: SourceOptions, wor
   else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
   else if (options.summary) source = { kind: 'summary', file: options.summary };
   else if (options.transactions) source = { kind: 'transactions', file: options.transactions, calibrationEnd: options.calibrationEnd!, timeUnit: options.timeUnit };
-  if (!source) return withProject(globals, (project, progress) => work(project.db, { kind: 'project', project, churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
+  if (!source) return withProject(globals, async (project, progress) => work(project.db, { kind: 'project', base: await project.customerBase(), churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
   const db = await Database.open(':memory:');
   const progress = createProgress({ quiet: globals.quiet });
   try {

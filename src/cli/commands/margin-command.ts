@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { computeMargin, SORT_FIELDS, type MarginOptions, type SortField } from '../../margin/run-margin.js';
 import type { CustomerMargin, GroupMargin, MarginReport } from '../../margin/margin-report.js';
-import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parsePositiveInteger, usageError, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { renderHeadline } from '../headline.js';
 import { moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
@@ -18,9 +18,9 @@ export function registerMarginCommand(program: Command, globals: () => GlobalOpt
     .option('--top <n>', 'only the first N rows (totals still cover everyone)', parsePositiveInteger('--top'))
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { by: string[]; sort?: MarginOptions['sort']; top?: number; format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
+      await withCustomerBase(globals(), async (base) => {
         const top = options.top ?? (options.format === 'table' ? DEFAULT_TABLE_ROWS : undefined);
-        const report = await computeMargin(project, { by: options.by, sort: options.sort, top });
+        const report = await computeMargin(base, { by: options.by, sort: options.sort, top });
         print(renderMargin(report, options.format));
       });
     });

@@ -1,7 +1,7 @@
 /** `tierwise matrix`: the customer profitability matrix — net price vs cost to serve, per unit of volume. */
 import type { Command } from 'commander';
 import { computeProfitabilityMatrix, type MatrixCustomer, type ProfitabilityMatrix, type QuadrantSummary } from '../../analysis/profitability-matrix.js';
-import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatCount, formatMoney, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 const QUADRANT_NAMES = { passive: 'passive', carriage_trade: 'carriage trade', bargain_basement: 'bargain basement', aggressive: 'aggressive' } as const;
@@ -12,7 +12,7 @@ export function registerMatrixCommand(program: Command, globals: () => GlobalOpt
     .description('the customer profitability matrix: net price realised vs cost to serve, per unit of volume')
     .option('--format <format>', 'table (the quadrants), json or csv (every customer)', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
-      await withProject(globals(), async (project) => print(renderMatrix(await computeProfitabilityMatrix(project), options.format)));
+      await withCustomerBase(globals(), async (base) => print(renderMatrix(await computeProfitabilityMatrix(base), options.format)));
     });
 }
 

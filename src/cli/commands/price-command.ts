@@ -3,7 +3,6 @@
  * prices (self-selection, exact MIP); `psm` and `gabor-granger` read willingness to pay from survey
  * files; `addon` prices service sold on top of a lower tier.
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { TierwiseError } from '../../errors.js';
@@ -16,15 +15,12 @@ import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon
 import { readSurvey } from '../../pricing/survey-csv.js';
 import { analyzePsmSurvey } from '../../pricing/psm-survey.js';
 import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/wtp-distribution.js';
-import { loadModel, MODEL_FILE_NAME } from '../../model/load-model.js';
-import { findProjectDir } from '../../project.js';
-import { parseFormat, parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { PROJECT_MENU_FILE_NAME, solveProjectMenu } from '../../pricing/project-price-menu.js';
+import { parseFormat, parseInteger, parsePositiveInteger, usageError, withCustomerBase, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
 import { createProgress } from '../progress.js';
 import { renderAddon, renderGaborGranger, renderMenu, renderProjectMenu, renderPsm } from './price-output.js';
 
-/** The menu file `tierwise price menu` reads from the project folder when --input is not given. */
-export const PROJECT_MENU_FILE = 'menu.yaml';
 
 export function registerPriceCommand(program: Command, globals: () => GlobalOptions): void {
   const price = program.command('price').description('price the versions: menu optimizer, survey research (Van Westendorp, Gabor-Granger), service add-ons');
@@ -32,12 +28,12 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
   price
     .command('menu')
     .description('which versions to offer at what prices, each segment buying what leaves it the most surplus (exact, HiGHS)')
-    .option('--input <file>', `a menu file (default: ${PROJECT_MENU_FILE} in the project folder, else the model's tiers)`)
+    .option('--input <file>', `a menu file (default: ${PROJECT_MENU_FILE_NAME} in the project folder, else the model's tiers)`)
     .option('--max-versions <k>', 'most versions on the menu (default: all)', parsePositiveInteger('--max-versions'))
     .option('--format <format>', 'table or json', parseTableOrJson, 'table')
     .action(async (options: { input?: string; maxVersions?: number; format: OutputFormat }) => {
-      const input = options.input !== undefined ? await loadMenuInput(options.input) : await projectMenuInput(globals());
-      print(await priceMenu(input, globals(), options));
+      if (options.input !== undefined) print(await priceMenu(await loadMenuInput(options.input), globals(), options));
+      else print(await priceProjectMenu(globals(), options));
     });
 
   price
@@ -106,7 +102,7 @@ async function priceAddon(options: AddonOptions, globals: GlobalOptions): Promis
   let cost: ServiceCost | null = null;
   if (options.activity !== undefined) {
     const { activity, per, segment, segmentation } = options;
-    cost = await withProject(globals, (project) => serviceCostFromProject(project, { activity, per, segment, segmentation }));
+    cost = await withCustomerBase(globals, (base) => serviceCostFromProject(base, { activity, per, segment, segmentation }));
   }
   const unitCost = cost?.unit_cost ?? options.unitCost!;
   const customers = options.customers ?? cost?.customers ?? null;
@@ -147,24 +143,23 @@ async function priceMenu(input: MenuInput, globals: GlobalOptions, options: { ma
   }
   // Segments from the project: the project is the menu file's folder unless --project says otherwise.
   return withProject({ ...globals, project: globals.project ?? path.dirname(path.resolve(input.file)) }, async (project, progress) => {
-    const result = await priceMenuFromProject(project, { segmentation: input.segmentation, versions: input.versions, maxVersions: options.maxVersions, onProgress: (message) => progress.step(message) });
+    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions, maxVersions: options.maxVersions, onProgress: (message) => progress.step(message) });
     return renderProjectMenu(result, options.format);
   });
 }
 
-/**
- * The project's menu.yaml; without one, a model with tiers is priced as its tier catalog (one
- * version per tier, the first segmentation), so that the data alone gives a proposed menu.
- */
-async function projectMenuInput(globals: GlobalOptions): Promise<MenuInput> {
-  const dir = await findProjectDir(globals.project ?? process.cwd());
-  const file = path.join(dir, PROJECT_MENU_FILE);
-  if ((await stat(file).catch(() => undefined))?.isFile()) return loadMenuInput(file);
-  if ((await loadModel(path.join(dir, MODEL_FILE_NAME))).tiers) return { kind: 'from_project', file, versions: [] };
-  throw new TierwiseError({
-    code: 'source_missing',
-    message: `no --input, no ${PROJECT_MENU_FILE} in ${dir} and no tiers in its ${MODEL_FILE_NAME}`,
-    hint: `write ${PROJECT_MENU_FILE} with from_project: { segmentation: NAME } and versions: [{ name, value_share, cost_from: serve_cost }] or [{ tier: NAME }] (see docs/cli.md), add tiers: to the model, or pass --input FILE`,
+/** The project's own menu (its menu file, else its tier catalog), as the library decides. */
+async function priceProjectMenu(globals: GlobalOptions, options: { maxVersions?: number; format: OutputFormat }): Promise<string> {
+  return withProject(globals, async (project, progress) => {
+    const solved = await solveProjectMenu(await project.customerBase(), { maxVersions: options.maxVersions, onProgress: (message) => progress.step(message) });
+    if (solved === undefined) {
+      throw new TierwiseError({
+        code: 'source_missing',
+        message: `no --input, no ${PROJECT_MENU_FILE_NAME} in ${project.model.dir} and no tiers in its model`,
+        hint: `write ${PROJECT_MENU_FILE_NAME} with from_project: { segmentation: NAME } and versions: [{ name, value_share, cost_from: serve_cost }] or [{ tier: NAME }] (see docs/cli.md), add tiers: to the model, or pass --input FILE`,
+      });
+    }
+    return solved.kind === 'explicit' ? renderMenu(solved.menu, solved.problem, solved.currency, options.format) : renderProjectMenu(solved.result, options.format);
   });
 }
 

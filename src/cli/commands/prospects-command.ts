@@ -18,7 +18,7 @@ export function registerProspectsCommand(program: Command, globals: () => Global
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (leads: string, options: { id?: string; drivers: number; top?: number; format: OutputFormat }) => {
       await withProject(globals(), async (project, progress) => {
-        const scores = await scoreLeads(project, leads, { idColumn: options.id, drivers: options.drivers, onProgress: (step) => progress.step(step) });
+        const scores = await scoreLeads(await project.customerBase(), leads, { idColumn: options.id, drivers: options.drivers, onProgress: (step) => progress.step(step) });
         progress.done();
         print(renderProspectScores(scores, options.format, options.top));
       });
@@ -29,7 +29,7 @@ export function registerProspectsCommand(program: Command, globals: () => Global
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
       await withProject(globals(), async (project, progress) => {
-        const training = await evaluateProspects(project, { onProgress: (step) => progress.step(step) });
+        const training = await evaluateProspects(await project.customerBase(), { onProgress: (step) => progress.step(step) });
         progress.done();
         if (options.format === 'json') print(renderJson(training));
         else if (options.format === 'csv') print(renderCsv(accuracyColumns, training.accuracy));

@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { renderReport } from '../../report/render-report.js';
-import { withProject, type GlobalOptions } from '../cli-context.js';
+import { withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
 
 export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
@@ -11,8 +11,8 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     .description('write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers, price menu, lifetime margin): one file, charts inline, prints well')
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
-      const sections = await withProject(globals(), async (project, progress) => {
-        const report = await renderReport(project, { onProgress: (message) => progress.step(message) });
+      const sections = await withCustomerBase(globals(), async (base, progress) => {
+        const report = await renderReport(base, { onProgress: (message) => progress.step(message) });
         await writeFile(options.output, report.html);
         return report.sections;
       });

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { computeAutoSegments, type AutoSegment, type AutoSegmentsReport } from '../../analysis/auto-segments.js';
 import { computeSegments, type SegmentProfile, type SegmentReport } from '../../analysis/segments.js';
-import { parseFormat, parseInteger, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parseInteger, parsePositiveInteger, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatCount, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 export function registerSegmentsCommand(program: Command, globals: () => GlobalOptions): void {
@@ -15,9 +15,9 @@ export function registerSegmentsCommand(program: Command, globals: () => GlobalO
     .option('--max-k <n>', 'most clusters to try', parsePositiveInteger('--max-k'), 8)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (segmentation: string | undefined, options: { auto?: boolean; seed: number; maxK: number; format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
-        if (options.auto) print(renderAutoSegments(await computeAutoSegments(project, { seed: options.seed, maxK: options.maxK }), options.format));
-        else print(renderSegments(await computeSegments(project, { segmentation }), options.format));
+      await withCustomerBase(globals(), async (base) => {
+        if (options.auto) print(renderAutoSegments(await computeAutoSegments(base, { seed: options.seed, maxK: options.maxK }), options.format));
+        else print(renderSegments(await computeSegments(base, { segmentation }), options.format));
       });
     });
 }

@@ -1,9 +1,9 @@
 /** `tierwise tiers`: a tier per customer with its reason, the scenarios side by side, and the shadow prices. */
 import type { Command } from 'commander';
 import { loadScenarioOverlay } from '../../tiers/scenario-overlay.js';
-import { computeTiers, type TierRecommendation, type TierReport, type ShadowPrice } from '../../tiers/compute-tiers.js';
+import { computeTiers, largestGainsFirst, type TierRecommendation, type TierReport, type ShadowPrice } from '../../tiers/compute-tiers.js';
 import type { ScenarioResult } from '../../tiers/tier-scenarios.js';
-import { parseFormat, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parsePositiveInteger, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 export function registerTiersCommand(program: Command, globals: () => GlobalOptions): void {
@@ -15,8 +15,8 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
     .option('--format <format>', 'table, json or csv (csv: the recommendations)', parseFormat, 'table')
     .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
       const scenarios = await Promise.all(options.scenario.map((file) => loadScenarioOverlay(file)));
-      await withProject(globals(), async (project, progress) => {
-        const report = await computeTiers(project, { scenarios, onProgress: (message) => progress.step(message) });
+      await withCustomerBase(globals(), async (base, progress) => {
+        const report = await computeTiers(base, { scenarios, onProgress: (message) => progress.step(message) });
         progress.done();
         print(renderTiers(report, options.format, options.top));
       });
@@ -58,8 +58,7 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
   if (format === 'json') return renderJson(report);
   const currency = report.currency;
   if (format === 'csv') return renderCsv(recommendationColumns(currency), report.recommendations);
-  const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
-  const shown = [...report.recommendations].sort((a, b) => gain(b) - gain(a) || a.customer_id.localeCompare(b.customer_id)).slice(0, top);
+  const shown = largestGainsFirst(report.recommendations, top);
   const o = report.optimizer;
   const tiers = report.tiers.map((t) => `${t.label} ${formatCount(t.customers)}`).join(', ');
   return [

@@ -1,7 +1,7 @@
 /** `tierwise whale`: the whale curve — how much of the margin the best customers earn, and who destroys it. */
 import type { Command } from 'commander';
 import { computeWhaleCurve, type WhaleCurve, type WhalePoint } from '../../analysis/whale-curve.js';
-import { parseFormat, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parsePositiveInteger, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatCount, formatMoney, formatPercent, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
 export function registerWhaleCommand(program: Command, globals: () => GlobalOptions): void {
@@ -11,8 +11,8 @@ export function registerWhaleCommand(program: Command, globals: () => GlobalOpti
     .option('--points <n>', 'most curve points in JSON/CSV (the peak and the end are always exact)', parsePositiveInteger('--points'), 1000)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { points: number; format: OutputFormat }) => {
-      await withProject(globals(), async (project) => {
-        print(renderWhale(await computeWhaleCurve(project, { maxPoints: options.points }), options.format));
+      await withCustomerBase(globals(), async (base) => {
+        print(renderWhale(await computeWhaleCurve(base, { maxPoints: options.points }), options.format));
       });
     });
 }

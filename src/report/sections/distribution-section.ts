@@ -8,8 +8,8 @@ import type { ReportSection } from '../report-section.js';
 export const distributionSection: ReportSection = {
   id: 'distribution',
   title: 'Margin distribution',
-  async render({ project, chartSize, money }) {
-    const distribution = await computeMarginDistribution(project);
+  async render({ base, chartSize, money }) {
+    const distribution = await computeMarginDistribution(base);
     if (distribution.bins.length === 0) return undefined;
     return html`
       <p>Customers by their margin over the period, in bins of ${money(distribution.bin_width)}. The median customer earns

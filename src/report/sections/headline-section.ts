@@ -7,9 +7,9 @@ import { percent, type ReportSection } from '../report-section.js';
 export const headlineSection: ReportSection = {
   id: 'headline',
   title: 'Headline',
-  async render({ project, margin, money }) {
+  async render({ base, margin, money }) {
     const { totals } = margin;
-    const curve = await computeWhaleCurve(project, { maxPoints: 3 });
+    const curve = await computeWhaleCurve(base, { maxPoints: 3 });
     const unprofitableShare = totals.customers > 0 ? totals.unprofitable_customers / totals.customers : 0;
     const idle = margin.unused_capacity.filter((r) => r.unused_cost > 0);
     return html`

@@ -21,9 +21,9 @@ export const lifetimeSection: ReportSection = {
   title: 'Lifetime margin',
   async render(context) {
     if (context.margin.totals.customers === 0) return undefined;
-    const segmentation = context.project.model.segmentations[0]?.name;
+    const segmentation = context.base.model.segmentations[0]?.name;
     try {
-      return renderLifetime(context, await computeLifetimeMargin(context.project, { segmentation }));
+      return renderLifetime(context, await computeLifetimeMargin(context.base, { segmentation }));
     } catch (error) {
       if (error instanceof TierwiseError && error.problems.every((p) => NOT_COMPUTABLE.has(p.code))) return undefined;
       throw error;
@@ -36,7 +36,7 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
   const { totals } = report;
   const fit = report.model === 'sbg' ? 'shifted-beta-geometric (sBG) on the tenures' : 'BG/NBD on the purchases, Gamma-Gamma for spend';
   const segments = report.segments ?? [];
-  const segmentation = context.project.model.segmentations[0]?.name;
+  const segmentation = context.base.model.segmentations[0]?.name;
   const chart =
     segments.length === 0
       ? ''

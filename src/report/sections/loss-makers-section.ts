@@ -11,14 +11,14 @@ const DRIVERS_EACH = 3;
 export const lossMakersSection: ReportSection = {
   id: 'loss-makers',
   title: 'Top loss-makers and their cost drivers',
-  async render({ project, margin, money }) {
+  async render({ base, margin, money }) {
     if (margin.totals.customers === 0) return undefined;
-    const worst = await computeMargin(project, { top: LOSS_MAKERS, sort: { field: 'margin', descending: false } });
+    const worst = await computeMargin(base, { top: LOSS_MAKERS, sort: { field: 'margin', descending: false } });
     const losers = (worst.customers ?? []).filter((c) => c.margin < 0);
     if (losers.length === 0) return html`<p>No customer loses money over the period.</p>`;
     const rows = [];
     for (const customer of losers) {
-      const explanation = await explainCustomer(project, customer.customer_id);
+      const explanation = await explainCustomer(base, customer.customer_id);
       const costs: WaterfallDriver[] = explanation.steps.filter((s) => s.step !== 'revenue').flatMap((s) => s.drivers);
       const drivers = costs.sort((a, b) => a.amount - b.amount).slice(0, DRIVERS_EACH);
       rows.push(html`

@@ -9,9 +9,9 @@ import { percent, type ReportSection } from '../report-section.js';
 export const matrixSection: ReportSection = {
   id: 'matrix',
   title: 'Profitability matrix',
-  async render({ project, chartSize, money }) {
-    if (!project.model.matrix) return undefined;
-    const matrix = await computeProfitabilityMatrix(project);
+  async render({ base, chartSize, money }) {
+    if (!base.model.matrix) return undefined;
+    const matrix = await computeProfitabilityMatrix(base);
     if (matrix.customers.length === 0) return undefined;
     const { thresholds } = matrix;
     return html`

@@ -1,7 +1,7 @@
 /**
- * The price menu: what `tierwise price menu` computes from the project's `menu.yaml` — the
+ * The price menu: what `tierwise price menu` computes for the project (its `menu.yaml`, else its tier catalog) — the
  * versions offered and their prices, who buys which, the best menu of one, two, three … versions,
- * and (segments from the project) the profit against today's. Left out without a menu file.
+ * and (segments from the project) the profit against today's. Left out when the project has no menu.
  */
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
@@ -15,7 +15,7 @@ export const priceMenuSection: ReportSection = {
   id: 'price-menu',
   title: 'Price menu',
   async render(context) {
-    const result = await priceProjectMenu(context.project);
+    const result = await priceProjectMenu(context.base);
     return result === undefined ? undefined : renderPriceMenu(context, result);
   },
 };

@@ -14,16 +14,16 @@ export const segmentsSection: ReportSection = {
   id: 'segments',
   title: 'Segments',
   async render(context) {
-    const { project } = context;
-    if (project.model.segmentations.length === 0) {
+    const { base } = context;
+    if (base.model.segmentations.length === 0) {
       if (context.margin.totals.customers < 3) return undefined;
-      const auto = await computeAutoSegments(project);
+      const auto = await computeAutoSegments(base);
       return html`<p>The model defines no segments, so these are found in the data: ${auto.k} clusters of customers on ${auto.features.join(', ')}.</p>
         ${segmentBlock(context, 'automatic', auto.segments, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;
     }
     const blocks: SafeHtml[] = [];
-    for (const segmentation of project.model.segmentations) {
-      const report = await computeSegments(project, { segmentation: segmentation.name });
+    for (const segmentation of base.model.segmentations) {
+      const report = await computeSegments(base, { segmentation: segmentation.name });
       const rules = new Map(report.rules.map((r) => [r.segment, r.when ?? 'everyone else']));
       blocks.push(segmentBlock(context, report.segmentation, report.segments, (s) => rules.get(s.segment) ?? ''));
     }

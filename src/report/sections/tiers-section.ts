@@ -7,7 +7,7 @@
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
-import { computeTiers, type TierReport } from '../../tiers/compute-tiers.js';
+import { computeTiers, largestGainsFirst, type TierReport } from '../../tiers/compute-tiers.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
 import { percent, type ReportContext, type ReportSection } from '../report-section.js';
 
@@ -18,8 +18,8 @@ export const tiersSection: ReportSection = {
   id: 'tiers',
   title: 'Service tiers',
   async render(context) {
-    if (context.project.model.tiers === undefined || context.margin.totals.customers === 0) return undefined;
-    return renderTiers(context, await computeTiers(context.project));
+    if (context.base.model.tiers === undefined || context.margin.totals.customers === 0) return undefined;
+    return renderTiers(context, await computeTiers(context.base));
   },
 };
 
@@ -36,7 +36,7 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
     }),
     { width: chartSize.width, height: Math.max(240, 120 + 50 * report.scenarios.length) },
   );
-  const gains = [...report.recommendations].sort((a, b) => b.expected_margin - b.today.margin - (a.expected_margin - a.today.margin)).slice(0, TOP_RECOMMENDATIONS);
+  const gains = largestGainsFirst(report.recommendations, TOP_RECOMMENDATIONS);
   const change = tiered && statusQuo && statusQuo.margin > 0 ? tiered.margin / statusQuo.margin - 1 : null;
   return html`
     <p>The optimized plan (${report.optimizer.status === 'optimal' ? 'proven optimal' : 'stopped at the time limit'}, HiGHS) earns an expected margin of

@@ -9,8 +9,8 @@ import { percent, type ReportSection } from '../report-section.js';
 export const whaleSection: ReportSection = {
   id: 'whale',
   title: 'Whale curve',
-  async render({ project, chartSize, money }) {
-    const curve = await computeWhaleCurve(project);
+  async render({ base, chartSize, money }) {
+    const curve = await computeWhaleCurve(base);
     if (curve.customers === 0) return undefined;
     const { peak, unprofitable } = curve;
     return html`

@@ -1,0 +1,172 @@
+/**
+ * The customer base: made once per project state and handed as a value to every analysis. It owns
+ * two relations the store made for it (unique names, so concurrent callers never collide):
+ *
+ * - `margin`: one row per customer — revenue (exact DECIMAL), the four costs, margin, transactions,
+ *   channel cost and the quantities behind the costs (`events:a`, `minutes:a`, `usage:m`);
+ * - `measures`: one row per customer — its attributes and the measures rules may read (revenue,
+ *   costs, margin, `<activity>_events`/`_minutes`, one column per usage metric, `period_months`,
+ *   `tenure_months`), for segments, tier eligibility and the tier projection.
+ *
+ * It also carries the column types captured once (customers, events, measures) and the margin
+ * totals, unused capacity and unallocated spend, so no analysis computes the margin again and none
+ * reads another module's table by name.
+ */
+import { checkTimeEquation, type ValueType } from '../expr/index.js';
+import type { Model } from '../model/model-types.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import type { Database, Relation } from '../store/database.js';
+import { checkEquations, checkEventMinutes, valueTypeOf, type EventColumns } from './check-equations.js';
+import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
+import { compileCostModel, type CostModel } from './cost-model.js';
+import { eventsColumn, minutesColumn } from './margin-columns.js';
+import type { MarginReport } from './margin-report.js';
+import { summarizeMargin } from './summarize-margin.js';
+
+/** Columns of the imported tables that are tierwise's bookkeeping, not the user's data. */
+const BOOKKEEPING = /^_tw_/;
+
+export interface CustomerBase {
+  readonly model: Model;
+  readonly costModel: CostModel;
+  /** The store the relations live in; analyses query them through it. */
+  readonly db: Database;
+  /** One row per customer with its margin and the quantities behind it (see the module comment). */
+  readonly margin: Relation;
+  /** One row per customer with its attributes and measures (see the module comment). */
+  readonly measures: Relation;
+  /** Customer attributes (the customers table's own columns) → engine type. */
+  readonly customerColumns: ReadonlyMap<string, string>;
+  /** The event columns time equations may read, with their types. */
+  readonly eventColumns: EventColumns;
+  /** Every column of `measures` → its time-equation type, for checking rules. */
+  readonly measureTypes: ReadonlyMap<string, ValueType>;
+  /** Usage metrics present in the data, in name order. */
+  readonly usageMetrics: readonly string[];
+  /** The margin over the period: totals, unused capacity, unallocated spend, activity totals. */
+  readonly summary: MarginSummaryReport;
+}
+
+export type MarginSummaryReport = Pick<MarginReport, 'name' | 'currency' | 'period' | 'totals' | 'unused_capacity' | 'unallocated_acquisition_spend' | 'activities'>;
+
+/**
+ * Builds the customer base: checks every time equation against the data, computes every
+ * customer's margin once, and refuses events whose minutes come out empty, infinite or negative.
+ */
+export async function buildCustomerBase(project: { readonly db: Database; readonly model: Model }): Promise<CustomerBase> {
+  const { db, model } = project;
+  const costModel = compileCostModel(model);
+  const eventColumns = await readEventColumns(db, model);
+  checkEquations(model, eventColumns);
+  const customerColumns = new Map((await db.columns('customers')).filter((c) => !BOOKKEEPING.test(c.name)).map((c) => [c.name, c.type]));
+  const usageMetrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+
+  const margin = await db.materialize('margin', compileMargin(costModel, db.dialect, eventColumns, { byMonth: false }));
+  const made: Relation[] = [margin];
+  try {
+    const summary = await summarizeMargin(db, costModel, margin.ref, false);
+    // Events whose minutes came out empty or negative would silently cost nothing: refuse them.
+    if (summary.invalidMinutes > 0) await checkEventMinutes(db, costModel, eventColumns);
+    const measures = await db.materialize('measures', compileMeasures(db, costModel, margin, [...customerColumns.keys()], usageMetrics));
+    made.push(measures);
+    const measureTypes = new Map((await db.columns(measures)).map((c) => [c.name, valueTypeOf(c.type)]));
+    return {
+      model,
+      costModel,
+      db,
+      margin,
+      measures,
+      customerColumns,
+      eventColumns,
+      measureTypes,
+      usageMetrics,
+      summary: {
+        name: model.name,
+        currency: model.currency,
+        period: { ...model.period },
+        totals: summary.totals,
+        unused_capacity: summary.unused_capacity,
+        unallocated_acquisition_spend: await unallocatedSpend(db, costModel),
+        activities: summary.activities,
+      },
+    };
+  } catch (error) {
+    for (const relation of made) await db.drop(relation);
+    throw error;
+  }
+}
+
+/** Drops the base's relations; the base must not be used afterwards. */
+export async function releaseCustomerBase(base: CustomerBase): Promise<void> {
+  await base.db.drop(base.measures);
+  await base.db.drop(base.margin);
+}
+
+/**
+ * The event columns an equation may use, with their types (bookkeeping columns excluded). A driver
+ * column with no values at all has no type to infer from the data (it is stored as text), so it
+ * takes the type the equations use it as: a number unless they treat it as a string.
+ */
+export async function readEventColumns(db: Database, model: Model): Promise<EventColumns> {
+  const columns = (await db.columns('activities')).filter((c) => !BOOKKEEPING.test(c.name));
+  const types = new Map<string, ValueType>(columns.map((c) => [c.name, valueTypeOf(c.type)]));
+  const textColumns = columns.filter((c) => c.type === 'VARCHAR').map((c) => c.name);
+  const empty = new Set<string>();
+  if (textColumns.length > 0) {
+    // EXISTS stops at the first value: no full scan of the events to learn a column is not empty.
+    const counts = await db.one(sql`SELECT ${join(textColumns.map((c, i) => sql`CAST(EXISTS (SELECT 1 FROM activities WHERE ${ident(c)} IS NOT NULL) AS INTEGER) AS ${ident(`n${i}`)}`))}`);
+    textColumns.forEach((c, i) => {
+      if (Number(counts?.[`n${i}`] ?? 0) === 0) empty.add(c);
+    });
+  }
+  for (const column of empty) {
+    types.set(column, 'number');
+    const usedAsText = model.activities.some((a) => checkTimeEquation(a.timeEquation, types).some((p) => p.code === 'equation_type'));
+    if (usedAsText) types.set(column, 'string');
+  }
+  return {
+    types,
+    reference: (name) => (empty.has(name) && types.get(name) === 'number' ? sql`CAST(${ident(name)} AS DOUBLE)` : ident(name)),
+  };
+}
+
+/** The measures relation's query: attributes, then the measures (a measure wins over an attribute of its name). */
+function compileMeasures(db: Database, costModel: CostModel, margin: Relation, attributeNames: readonly string[], metrics: readonly string[]): Sql {
+  const { from, to } = costModel.period;
+  const start = sql`CAST(${from} AS DATE)`;
+  const end = sql`CAST(${to} AS DATE)`;
+  const measureColumns: [string, Sql][] = [
+    ['revenue', raw('CAST(m.revenue AS DOUBLE)')],
+    ['direct_cost', raw('m.direct_cost')],
+    ['acquisition_cost', raw('m.acquisition_cost')],
+    ['serve_cost', raw('m.serve_cost')],
+    ['margin', raw('m.margin')],
+    ...costModel.activities.flatMap((a): [string, Sql][] => [
+      [`${a.name}_events`, sql`m.${ident(eventsColumn(a.name))}`],
+      [`${a.name}_minutes`, sql`m.${ident(minutesColumn(a.name))}`],
+    ]),
+    ...metrics.map((metric): [string, Sql] => [metric, sql`COALESCE(u.${ident(metric)}, 0)`]),
+    ['period_months', sql`(${db.dialect.monthsBetween(start, end)} + 1)`],
+    ['tenure_months', db.dialect.monthsBetween(raw('c.acquired_on'), end)],
+  ];
+  const attributes = attributeNames.filter((a) => !measureColumns.some(([name]) => name === a));
+  const usagePivot =
+    metrics.length > 0
+      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`sum(quantity) FILTER (WHERE metric = ${metric}) AS ${ident(metric)}`))}
+          FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u USING (customer_id)`
+      : raw('');
+  return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
+    FROM ${margin.ref} m JOIN customers c USING (customer_id) ${usagePivot}`;
+}
+
+/** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
+async function unallocatedSpend(db: Database, costModel: CostModel): Promise<MarginReport['unallocated_acquisition_spend']> {
+  const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
+    WITH channel_spend AS (${compileChannelSpend(costModel, db.dialect)}), new_customers AS (${compileNewCustomers(costModel, db.dialect)})
+    SELECT s.channel, ${db.dialect.formatMonth(raw('s.acquisition_month'))} AS month, CAST(s.spend AS DOUBLE) AS amount
+    FROM channel_spend s
+    WHERE s.spend <> 0 AND NOT EXISTS (
+      SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)
+    ORDER BY month, s.channel`);
+  return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
+}
