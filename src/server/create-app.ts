@@ -20,13 +20,13 @@ import type { Project } from '../project.js';
 import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
 import { renderReport } from '../report/render-report.js';
 import { computeTiers } from '../tiers/compute-tiers.js';
+import { tierWorkbench } from '../tiers/tier-workbench.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type { ApiError, MatrixSummary, Overview, PricingResponse, TiersResponse, TierWhatIfResponse } from './api-types.js';
 import { pageCustomers, snapshotMargins } from './customer-page.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
-import { runTierWhatIf } from './tier-what-if.js';
 
 export interface AppOptions {
   /** Required on every /api call when set. */
@@ -77,6 +77,8 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
   });
   const matrix = once(() => computeProfitabilityMatrix(project));
   const tierPlan = once(async () => (project.model.tiers === undefined ? null : computeTiers(project)));
+  // Keeps the model's projection for what-ifs that change only capacity (margins are computed above).
+  const workbench = tierWorkbench(project);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
@@ -175,7 +177,7 @@ export async function createApp(project: Pick<Project, 'db' | 'model'>, options:
       answer = (async () => {
         const plan = await tierPlan();
         const started = performance.now();
-        const result = await queue.run(() => runTierWhatIf(project, body));
+        const result = await queue.run(() => workbench.whatIf(body));
         const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
         if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
         return { ...result, baseline, margin_change: result.scenario.margin - baseline.margin, milliseconds: Math.round(performance.now() - started) };
