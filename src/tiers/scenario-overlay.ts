@@ -38,6 +38,8 @@ export interface ScenarioOverlay {
   readonly tiers: Record<string, unknown>;
   /** Where a key path the overlay wrote (`['tiers', 'capacity', 'engineer']`) is written, for problems. */
   at(keyPath: readonly PropertyKey[]): SourceLocation;
+  /** Where a character of a scalar the overlay wrote is (an eligibility rule); default: `at`. */
+  atCharacter?(keyPath: readonly PropertyKey[], offset: number): SourceLocation;
 }
 
 /** A scenario laid over the model and resolved: the catalog, and where each of its keys comes from. */
@@ -78,6 +80,10 @@ export async function loadScenarioOverlay(file: string): Promise<ScenarioOverlay
     file: path.resolve(file),
     tiers,
     at: (keyPath) => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') }),
+    atCharacter: (keyPath, offset) => {
+      const position = positions.ofValueCharacter(keyPath, offset);
+      return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+    },
   };
 }
 
@@ -97,7 +103,7 @@ export function layScenario(model: Model, overlay: ScenarioOverlay): LaidScenari
   const source: TiersSource = {
     raw: layTiers(base.raw, overlay.tiers),
     at: (keyPath) => (writes(keyPath.join('.')) ? overlay.at(keyPath) : base.at(keyPath)),
-    atCharacter: (keyPath, offset) => (writes(keyPath.join('.')) ? overlay.at(keyPath) : base.atCharacter(keyPath, offset)),
+    atCharacter: (keyPath, offset) => (writes(keyPath.join('.')) ? (overlay.atCharacter ?? overlay.at)(keyPath, offset) : base.atCharacter(keyPath, offset)),
   };
   const relocate = (error: unknown): unknown => {
     if (!(error instanceof TierwiseError)) return error;
