@@ -105,9 +105,11 @@ export type { AssignmentSolution, SolveOptions } from './tiers/solve-assignment.
 export type { AssignmentProblem, RuleRef } from './tiers/assignment-problem.js';
 export { evaluatePlan } from './tiers/tier-scenarios.js';
 export type { ScenarioResult, ScenarioKind, ScenarioCapacity } from './tiers/tier-scenarios.js';
-export { loadScenarioOverlay, applyScenarioOverlay } from './tiers/scenario-overlay.js';
-export type { ScenarioOverlay } from './tiers/scenario-overlay.js';
-export type { Tier, TierCatalog, ServicePolicy, PriceResponse, WillingnessToPay } from './model/model-types.js';
+export { loadScenarioOverlay, applyScenarioOverlay, layScenario, layTiers } from './tiers/scenario-overlay.js';
+export type { ScenarioOverlay, LaidScenario } from './tiers/scenario-overlay.js';
+export { tierWorkbench, runTierWhatIf, ASSIGNMENT_KEYS } from './tiers/tier-workbench.js';
+export type { TierWorkbench, TierWorkbenchOptions, ScenarioRun } from './tiers/tier-workbench.js';
+export type { Tier, TierCatalog, TiersSource, ServicePolicy, PriceResponse, WillingnessToPay } from './model/model-types.js';
 
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';
@@ -149,5 +151,5 @@ export type { ServiceCost, ServiceCostOptions } from './pricing/addon-cost.js';
 export { priceProjectMenu, PROJECT_MENU_FILE_NAME } from './pricing/project-price-menu.js';
 export type { ProjectPriceMenu } from './pricing/project-price-menu.js';
 export type { PricingResponse, TiersResponse, TierWhatIfResponse } from './server/api-types.js';
-export { runTierWhatIf, overlayOfChanges } from './server/tier-what-if.js';
-export type { TierWhatIf, TierChange, TierWhatIfResult } from './server/tier-what-if.js';
+export { overlayOfChanges, checkTierChanges } from './tiers/tier-what-if.js';
+export type { TierWhatIf, TierChange, TierWhatIfResult } from './tiers/tier-what-if.js';

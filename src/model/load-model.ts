@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
-import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec } from './model-types.js';
+import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec, TiersSource } from './model-types.js';
 import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { knownTierKeys } from './tiers-schema.js';
@@ -133,18 +133,15 @@ export function parseModel(text: string, file: string): Model {
       hint: didYouMean(baseline, names) ?? (names.length > 0 ? `use one of: ${names.join(', ')}` : 'define it under segments:, or remove baseline to compare with the overall average'),
     });
   }
-  const tiers =
-    raw.tiers &&
-    resolveTiers(raw.tiers, {
-      activities,
-      resources,
-      segmentations,
-      at,
-      atCharacter: (keyPath, offset) => {
-        const position = positions.ofValueCharacter(keyPath, offset);
-        return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
-      },
-    }, problems);
+  const tiersSource: TiersSource | undefined = raw.tiers && {
+    raw: structuredClone(raw.tiers),
+    at,
+    atCharacter: (keyPath, offset) => {
+      const position = positions.ofValueCharacter(keyPath, offset);
+      return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+    },
+  };
+  const tiers = raw.tiers && tiersSource && resolveTiers(raw.tiers, { activities, resources, segmentations, at, atCharacter: tiersSource.atCharacter }, problems);
 
   throwIfProblems(problems);
 
@@ -171,6 +168,7 @@ export function parseModel(text: string, file: string): Model {
       seed: raw.prospects.seed ?? 42,
     },
     tiers,
+    tiersSource,
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };

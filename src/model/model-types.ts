@@ -2,6 +2,7 @@
  * The typed model that every other domain reads: `tierwise.yaml` validated, resolved and named in
  * the domain's words (camelCase here; the file itself is snake_case).
  */
+import type { SourceLocation } from '../errors.js';
 import type { Expr } from '../expr/index.js';
 
 export type SourceKind = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend';
@@ -119,10 +120,24 @@ export interface Model {
   readonly prospects?: ProspectSettings;
   /** Service tiers, the willingness-to-pay assumptions and the assignment rules (`tiers:`). */
   readonly tiers?: TierCatalog;
+  /** The `tiers:` block as written, with its positions, so scenarios are laid over it in memory. */
+  readonly tiersSource?: TiersSource;
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */
   locateInValue(keyPath: readonly (string | number)[], characterOffset: number): { line: number; column: number } | undefined;
+}
+
+/**
+ * A `tiers:` block as written (plain data, valid against the tiers schema) and where each of its
+ * keys is written. Key paths start at the document root: `['tiers', 'capacity', 'engineer']`.
+ */
+export interface TiersSource {
+  readonly raw: Readonly<Record<string, unknown>>;
+  /** Where the key at `keyPath` is written (file, line, dotted key). */
+  at(keyPath: readonly PropertyKey[]): SourceLocation;
+  /** Where a character of the scalar at `keyPath` is (an eligibility rule). */
+  atCharacter(keyPath: readonly PropertyKey[], offset: number): SourceLocation;
 }
 
 /**

@@ -69,7 +69,7 @@ export const tiersSchema = z
     plans: z.record(z.string().min(1), tierSchema).refine((plans) => Object.keys(plans).length > 0, { error: 'needs at least one tier' }),
     willingness_to_pay: willingnessToPaySchema.optional(),
     rules: tierRulesSchema.optional(),
-    capacity: z.record(z.string().min(1), z.number({ error: 'must be a number of hours' }).nonnegative()).optional(),
+    capacity: z.record(z.string().min(1), z.number({ error: 'must be a number of hours' }).nonnegative({ error: 'must not be negative (hours over the period, 0 or more)' })).optional(),
     service_fees: z.record(z.string().min(1), money).optional(),
     keep_current: z.boolean().optional(),
     mip_gap: z.number().nonnegative().max(1).optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CHART_KINDS } from '../charts/chart-project.js';
 import { servicePolicySchema } from '../model/tiers-schema.js';
 import { CUSTOMER_SORT_FIELDS } from '../margin/page-customers.js';
+import type { TierChange, TierWhatIf } from '../tiers/tier-what-if.js';
 
 const count = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
 
@@ -48,7 +49,7 @@ export const tierChange = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('price'), tier: name, monthly_fee: amount }),
   z.strictObject({ kind: z.literal('policy'), tier: name, activity: name, policy: servicePolicySchema }),
   z.strictObject({ kind: z.literal('capacity'), resource: name, hours: amount }),
-]);
+]) satisfies z.ZodType<TierChange>;
 
 /** `POST /api/tiers/what-if`: 1 to 20 changes, laid over the model's tiers: key in order. */
-export const tierWhatIfBody = z.strictObject({ name: z.string().min(1).max(200).optional(), changes: z.array(tierChange).min(1).max(20) });
+export const tierWhatIfBody = z.strictObject({ name: z.string().min(1).max(200).optional(), changes: z.array(tierChange).min(1).max(20) }) satisfies z.ZodType<TierWhatIf>;

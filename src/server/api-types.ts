@@ -10,7 +10,7 @@ import type { WhaleCurve } from '../analysis/whale-curve.js';
 import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js';
 import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 import type { TierReport } from '../tiers/compute-tiers.js';
-import type { TierWhatIfResult } from './tier-what-if.js';
+import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
 
 export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from '../margin/explain-customer.js';
 export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
@@ -19,7 +19,7 @@ export type { MarginDistribution } from '../analysis/margin-distribution.js';
 export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 export type { TierReport, TierRecommendation, ShadowPrice } from '../tiers/compute-tiers.js';
 export type { ScenarioResult } from '../tiers/tier-scenarios.js';
-export type { TierWhatIfResult, TierWhatIf, TierChange } from './tier-what-if.js';
+export type { TierWhatIfResult, TierWhatIf, TierChange } from '../tiers/tier-what-if.js';
 
 export interface Overview {
   name: string;

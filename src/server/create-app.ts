@@ -20,12 +20,12 @@ import { pageCustomers } from '../margin/page-customers.js';
 import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
 import { renderReport } from '../report/render-report.js';
 import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
+import { tierWorkbench } from '../tiers/tier-workbench.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type { ApiError, MatrixSummary, Overview, PricingResponse, TiersResponse, TierWhatIfResponse } from './api-types.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
-import { runTierWhatIf } from './tier-what-if.js';
 
 export interface AppOptions {
   /** Required on every /api call when set. */
@@ -72,6 +72,8 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
   const tierPlan = once(async () => (base.model.tiers === undefined ? null : computeTiers(base)));
+  // Keeps the model's projection for what-ifs that change only capacity (margins are in the base).
+  const workbench = tierWorkbench(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
@@ -172,7 +174,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       answer = (async () => {
         const plan = await tierPlan();
         const started = performance.now();
-        const result = await queue.run(() => runTierWhatIf(base, body));
+        const result = await queue.run(() => workbench.whatIf(body));
         const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
         if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
         return { ...result, baseline, margin_change: result.scenario.margin - baseline.margin, milliseconds: Math.round(performance.now() - started) };

@@ -10,10 +10,11 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Tier, TierCatalog } from '../model/model-types.js';
 import { ident, join, sql } from '../sql/fragment.js';
 import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
-import { applyScenarioOverlay, type ScenarioOverlay } from './scenario-overlay.js';
+import type { ScenarioOverlay } from './scenario-overlay.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers } from './tier-projection.js';
 import { explainChoice, type ActivityNeed } from './tier-reasons.js';
+import { tierWorkbench } from './tier-workbench.js';
 
 export interface TierRecommendation {
   customer_id: string;
@@ -92,12 +93,11 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
   } else {
     notes.push('no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one');
   }
+  // Scenarios laid over the model in memory; one touching only capacity or rules reuses this projection.
+  const workbench = tierWorkbench(base, { projection });
   for (const overlay of options.scenarios ?? []) {
     options.onProgress?.(`tiers: scenario ${overlay.name}`);
-    const overlayCatalog = await applyScenarioOverlay(model, overlay);
-    const overlayProjection = await projectTiers(base, overlayCatalog);
-    const overlayAssignment = await optimizeTiers(model, overlayCatalog, overlayProjection);
-    scenarios.push(evaluatePlan(overlay.name, 'custom', overlayProjection, overlayAssignment.choice, overlayAssignment.capacityHours, overlayCatalog.tiers.map((t) => t.label)));
+    scenarios.push((await workbench.runScenario(overlay)).scenario);
   }
   if (!statusQuo.fits_capacity) {
     const over = statusQuo.capacity.filter((c) => c.used_hours > c.capacity_hours).map((c) => c.resource);

@@ -114,6 +114,19 @@ describe('POST /api/tiers/what-if', () => {
     });
     expect(status).toBe(422);
     expect(body.error.message).toContain('engineer has 2 h but customers need at least 2.5 h');
+    // Located at the change that set the capacity, not at a line of tierwise.yaml.
+    expect(body.error.problems![0]!.location).toEqual({ file: 'what-if change 1: capacity of engineer', key: 'tiers.capacity.engineer' });
+    expect(body.error.message).toMatch(/^what-if change 1: capacity of engineer \(tiers\.capacity\.engineer\): rules that cannot all hold/);
+  });
+
+  it('replaces a tier\'s policy whole: { fee: 25 } over tickets included up to 0.2 a month, then help articles', async () => {
+    // Only A has a 2025 ticket among Premium's customers: +$25, less 2% payment fees = +$24.50 (tier-workbench.test.ts).
+    const changes = [{ kind: 'policy', tier: 'premium', activity: 'ticket', policy: { fee: 25 } }];
+    const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', { changes });
+    expect(status).toBe(200);
+    const library = await libraryScenario('tickets-billed', 'name: what-if\ntiers:\n  plans: { premium: { services: { ticket: { fee: 25 } } } }\n');
+    expect(body.scenario).toEqual(library);
+    expect(body.margin_change).toBeCloseTo(24.5, 9);
   });
 
   it('refuses a body that is not a what-if with a 400 naming the problem', async () => {

@@ -38,4 +38,19 @@ describe('scenario overlays', () => {
     expect(problem!.hint).toBe('did you mean "ticket"?');
     expect(problem!.location).toMatchObject({ file: 'typo.yaml', line: 6, key: 'tiers.plans.basic.services.tiket' });
   });
+
+  it('points at the character of an eligibility rule the scenario wrote', async () => {
+    await p.write('eligible.yaml', 'tiers:\n  plans:\n    premium:\n      eligible: "storage_gb_month >= "\n');
+    const error = await applyScenarioOverlay(model, await loadScenarioOverlay(p.file('eligible.yaml'))).catch((e: unknown) => e);
+    const [problem] = (error as TierwiseError).problems;
+    expect(problem!.location).toMatchObject({ file: 'eligible.yaml', line: 4, key: 'tiers.plans.premium.eligible' });
+    expect(problem!.location!.column).toBeGreaterThan(16);
+  });
+
+  it('reads nothing but the scenario file: the model file may be gone', async () => {
+    await p.write('cheaper.yaml', 'tiers:\n  plans: { basic: { monthly_fee: 8 } }\n');
+    const overlay = await loadScenarioOverlay(p.file('cheaper.yaml'));
+    const copy = parseModel(await readFile(p.file('tierwise.yaml'), 'utf8'), p.file('gone/tierwise.yaml'));
+    expect((await applyScenarioOverlay(copy, overlay)).tiers.find((t) => t.name === 'basic')!.monthlyFee).toBe(8);
+  });
 });
