@@ -70,7 +70,10 @@ const greedy = await timed('greedy', async () => {
       const j = i * T + k;
       if (!p.eligible[j]) continue;
       const v = expectedMargin(p, j);
-      if (v > best) (best = v), (arg = j);
+      if (v > best) {
+        best = v;
+        arg = j;
+      }
     }
     objective += best;
     for (let r = 0; r < R; r++) used[r] += (p.pStay[arg] * p.minutes[arg * R + r]) / 60;

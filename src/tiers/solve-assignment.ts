@@ -328,7 +328,12 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
   for (let i = 0; i < n; i++) {
     let count = 0;
     let only = -1;
-    for (let k = 0; k < T; k++) if (mask[i * T + k]) (count++, (only = k));
+    for (let k = 0; k < T; k++) {
+      if (mask[i * T + k]) {
+        count++;
+        only = k;
+      }
+    }
     if (count === 1) {
       const j = i * T + only;
       choice[i] = only;
