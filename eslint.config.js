@@ -80,7 +80,8 @@ function webRules(up) {
             "web/ may import src/server/api-types only with `import type`: the dashboard shares the server's response types, not its code.",
         },
         {
-          regex: `${outside}(?!src/server/api-types(\\.js)?$)`,
+          // src/format is pure text formatting, shared so the dashboard prints money as the CLI does.
+          regex: `${outside}(?!src/server/api-types(\\.js)?$|src/format(\\.js)?$)`,
           message:
             'web/ may not import from outside web/ except the types in src/server/api-types: it talks to the library only over the HTTP API.',
         },

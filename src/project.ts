@@ -12,6 +12,9 @@ import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
 import { importSources, type ImportOptions, type ImportReport } from './store/import-sources.js';
 
+export { MODEL_FILE_NAME };
+export type { ImportReport };
+
 export const STATE_DIR = '.tierwise';
 export const DATABASE_FILE = 'tierwise.duckdb';
 

@@ -5,7 +5,7 @@
  */
 import { TierwiseError, type SourceLocation } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import type { Database } from '../store/database.js';
+import { Database } from '../store/database.js';
 import { bgNbdExpectedTransactions, bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type BgNbdParams, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
@@ -102,11 +102,22 @@ function fitPrepared(model: LifetimeModelName, data: PreparedData): LifetimeFit 
 }
 
 /**
- * Fits a lifetime model by maximum likelihood. `db` is any DuckDB (an in-memory one for files;
- * the project's for a project). Throws `TierwiseError` for unreadable data or a failed fit.
+ * Reads a source where it lives: a project's data in the project's store, files in an in-memory
+ * DuckDB of their own that is closed afterwards — the one place the source's store is chosen.
  */
-export async function fitLifetimeModel(db: Database, model: LifetimeModelName, source: LifetimeSource): Promise<LifetimeFit> {
-  return fitPrepared(model, await prepare(db, model, source));
+async function withSourceStore<T>(source: LifetimeSource, work: (db: Database) => Promise<T>): Promise<T> {
+  if (source.kind === 'project') return work(source.base.db);
+  const db = await Database.open(':memory:');
+  try {
+    return await work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Fits a lifetime model by maximum likelihood. Throws `TierwiseError` for unreadable data or a failed fit. */
+export async function fitLifetimeModel(model: LifetimeModelName, source: LifetimeSource): Promise<LifetimeFit> {
+  return withSourceStore(source, async (db) => fitPrepared(model, await prepare(db, model, source)));
 }
 
 export interface PredictOptions {
@@ -151,8 +162,8 @@ export interface GammaGammaPrediction {
 export type LifetimePrediction = SbgPrediction | BgNbdPrediction | GammaGammaPrediction;
 
 /** Fits, then predicts: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma). */
-export async function predictLifetime(db: Database, model: LifetimeModelName, source: LifetimeSource, options: PredictOptions = {}): Promise<LifetimePrediction> {
-  const data = await prepare(db, model, source);
+export async function predictLifetime(model: LifetimeModelName, source: LifetimeSource, options: PredictOptions = {}): Promise<LifetimePrediction> {
+  const data = await withSourceStore(source, (db) => prepare(db, model, source));
   const fit = fitPrepared(model, data);
   switch (fit.model) {
     case 'sbg': {

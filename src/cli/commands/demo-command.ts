@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { generateDemo } from '../../demo/generate-demo.js';
 import { TierwiseError } from '../../errors.js';
-import { MODEL_FILE_NAME } from '../../model/load-model.js';
+import { MODEL_FILE_NAME } from '../../project.js';
 import { computeMargin } from '../../margin/run-margin.js';
 import { parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { renderHeadline } from '../headline.js';

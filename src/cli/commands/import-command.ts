@@ -1,6 +1,6 @@
 /** `tierwise import`: bring the database in line with data/ (other commands do this too). */
 import type { Command } from 'commander';
-import type { ImportReport } from '../../store/import-sources.js';
+import type { ImportReport } from '../../project.js';
 import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
 import { formatCount, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 

@@ -3,11 +3,10 @@
  * files or on the project, and the lifetime margin of the project's customers.
  */
 import type { Command } from 'commander';
-import { Database } from '../../store/database.js';
 import { fitLifetimeModel, LIFETIME_MODELS, predictLifetime, type BgNbdPrediction, type LifetimeFit, type LifetimeModelName, type LifetimePrediction, type LifetimeSource } from '../../lifetime/fit-lifetime-model.js';
 import { computeLifetimeMargin, type CustomerLifetimeMargin, type LifetimeMarginModel, type LifetimeMarginReport, type SegmentLifetimeMargin } from '../../lifetime/lifetime-margin.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
-import { parseFormat, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseFormat, parsePositiveInteger, usageError, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { createProgress, type Progress } from '../progress.js';
 import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
 
@@ -28,9 +27,9 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
   const lifetime = program.command('lifetime').description('lifetime models (sBG, BG/NBD, Gamma-Gamma) and the lifetime margin of each customer');
 
   withSourceOptions(lifetime.command('fit').description('fit a lifetime model by maximum likelihood: parameters, standard errors, log-likelihood')).action(async (options: SourceOptions) => {
-    const fit = await withSource(globals(), options, (db, source, progress) => {
+    const fit = await withSource(globals(), options, (source, progress) => {
       progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]}`);
-      return fitLifetimeModel(db, options.model, source);
+      return fitLifetimeModel(options.model, source);
     });
     print(renderFit(fit, options.format));
   });
@@ -39,9 +38,9 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     .option('--horizon <n>', 'periods (sbg) or time units (bgnbd) ahead; bgnbd defaults to the holdout in a transaction log', parsePositiveNumber('--horizon'))
     .option('--discount-rate <d>', 'discount rate per period for DERL (sbg)', parseRate('--discount-rate'), 0.1)
     .action(async (options: SourceOptions & { horizon?: number; discountRate: number }) => {
-      const prediction = await withSource(globals(), options, (db, source, progress) => {
+      const prediction = await withSource(globals(), options, (source, progress) => {
         progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]} and predicting`);
-        return predictLifetime(db, options.model, source, { horizon: options.horizon, discountRate: options.discountRate });
+        return predictLifetime(options.model, source, { horizon: options.horizon, discountRate: options.discountRate });
       });
       print(renderPrediction(prediction, options.format));
     });
@@ -59,8 +58,8 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { model?: string; by?: string; discountRate: number; horizonMonths: number; churnColumn: string; timeUnit: TimeUnit; top: number; format: OutputFormat }) => {
       if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd') throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
-      await withProject(globals(), async (project, progress) => {
-        const report = await computeLifetimeMargin(await project.customerBase(), {
+      await withCustomerBase(globals(), async (base, progress) => {
+        const report = await computeLifetimeMargin(base, {
           onProgress: (message) => progress.step(message),
           model: options.model as LifetimeMarginModel | undefined,
           by: options.by,
@@ -91,9 +90,8 @@ function withSourceOptions(command: Command): Command {
     .option('--format <format>', 'table, json or csv', parseFormat, 'table');
 }
 
-/** Runs on the files given, in an in-memory DuckDB; without files, on the project. */
-/** Runs `work` on the data source the options name; the progress line is cleared before it returns. */
-async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (db: Database, source: LifetimeSource, progress: Progress) => Promise<T>): Promise<T> {
+/** Runs `work` on the data source the options name (a file, else the project); the progress line is cleared before it returns. */
+async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (source: LifetimeSource, progress: Progress) => Promise<T>): Promise<T> {
   const files = [options.cohort && '--cohort', options.tenures && '--tenures', options.summary && '--summary', options.transactions && '--transactions'].filter(Boolean);
   if (files.length > 1) throw usageError(`${files.join(' and ')}: give one data file`);
   if (options.transactions && !options.calibrationEnd) throw usageError('--transactions needs --calibration-end DATE', 'e.g. --calibration-end 1997-09-30: purchases after it are the holdout');
@@ -102,14 +100,12 @@ async function withSource<T>(globals: GlobalOptions, options: SourceOptions, wor
   else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
   else if (options.summary) source = { kind: 'summary', file: options.summary };
   else if (options.transactions) source = { kind: 'transactions', file: options.transactions, calibrationEnd: options.calibrationEnd!, timeUnit: options.timeUnit };
-  if (!source) return withProject(globals, async (project, progress) => work(project.db, { kind: 'project', base: await project.customerBase(), churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
-  const db = await Database.open(':memory:');
+  if (!source) return withCustomerBase(globals, (base, progress) => work({ kind: 'project', base, churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
   const progress = createProgress({ quiet: globals.quiet });
   try {
-    return await work(db, source, progress);
+    return await work(source, progress);
   } finally {
     progress.done();
-    db.close();
   }
 }
 
