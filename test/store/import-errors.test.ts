@@ -104,7 +104,7 @@ describe('import errors', () => {
     await p.append('data/activities.csv', 'A,2025-06-01,installation,,,');
     const project = await openProject({ dir: p.dir });
     try {
-      const error = await computeMargin(await project.customerBase()).catch((e: unknown) => e);
+      const error = await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TierwiseError);
       expect((error as TierwiseError).problems[0]).toMatchObject({ location: { file: 'data/activities.csv', line: 17 } });
       expect((error as TierwiseError).message).toMatch(/1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/);

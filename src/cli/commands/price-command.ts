@@ -16,6 +16,7 @@ import { readSurvey } from '../../pricing/survey-csv.js';
 import { analyzePsmSurvey } from '../../pricing/psm-survey.js';
 import { describeWtp, parseWtpDistribution, wtpFromSurvey } from '../../pricing/wtp-distribution.js';
 import { PROJECT_MENU_FILE_NAME, solveProjectMenu } from '../../pricing/project-price-menu.js';
+import { MODEL_FILE_NAME } from '../../project.js';
 import { parseFormat, parseInteger, parsePositiveInteger, usageError, withCustomerBase, withProject, type GlobalOptions } from '../cli-context.js';
 import { print, type OutputFormat } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -155,7 +156,7 @@ async function priceProjectMenu(globals: GlobalOptions, options: { maxVersions?:
     if (solved === undefined) {
       throw new TierwiseError({
         code: 'source_missing',
-        message: `no --input, no ${PROJECT_MENU_FILE_NAME} in ${project.model.dir} and no tiers in its model`,
+        message: `no --input, no ${PROJECT_MENU_FILE_NAME} in ${project.model.dir} and no tiers in its ${MODEL_FILE_NAME}`,
         hint: `write ${PROJECT_MENU_FILE_NAME} with from_project: { segmentation: NAME } and versions: [{ name, value_share, cost_from: serve_cost }] or [{ tier: NAME }] (see docs/cli.md), add tiers: to the model, or pass --input FILE`,
       });
     }
