@@ -69,7 +69,7 @@ async function stageFile<K extends string>(
       hint: 'give a CSV or TSV file with a header row, or a Parquet file',
     });
   }
-  const headers = (await db.all<{ column_name: string }>(sql`DESCRIBE ${ident(STAGE)}`)).map((r) => r.column_name);
+  const headers = (await db.columns(STAGE)).map((c) => c.name);
   const found = {} as Record<K, string | undefined>;
   const problems: Problem[] = [];
   for (const [key, spec] of Object.entries(wanted) as [K, { names: readonly string[]; required: boolean }][]) {

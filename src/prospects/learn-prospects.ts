@@ -117,7 +117,7 @@ export async function learnProspects(base: CustomerBase, options: LearnOptions =
   const { db, model } = base;
   const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
-  const featureTypes = await checkFeatures(db, model, settings);
+  const featureTypes = checkFeatures(base.customerColumns, model, settings);
   const measures = new Map<string, ValueType>(featureTypes.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
   const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db.dialect);
   const { customers, shortExposure } = await buildTrainingTable(db, base.margin, model, settings, featureTypes, segment);
@@ -169,12 +169,7 @@ export async function learnProspects(base: CustomerBase, options: LearnOptions =
 }
 
 /** Every feature must be a customer column that is not a date or the id. */
-async function checkFeatures(db: Database, model: Model, settings: ProspectSettings): Promise<{ name: string; type: FeatureType }[]> {
-  const columns = new Map(
-    (await db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE customers`))
-      .filter((r) => !r.column_name.startsWith('_tw_'))
-      .map((r) => [r.column_name, r.column_type]),
-  );
+function checkFeatures(columns: ReadonlyMap<string, string>, model: Model, settings: ProspectSettings): { name: string; type: FeatureType }[] {
   const problems: Problem[] = [];
   const found: { name: string; type: FeatureType }[] = [];
   settings.features.forEach((name, i) => {

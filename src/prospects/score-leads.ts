@@ -93,7 +93,7 @@ async function leadsFile(file: string): Promise<SourceFile> {
 
 async function leadHeaders(db: Database, file: SourceFile): Promise<string[]> {
   if (file.format === 'csv' || file.format === 'tsv') return readTextHeader(file);
-  const rows = await db.all<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${sourceTableFunction(file, [])}`);
+  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({ column_name: c.name }));
   return rows.map((r) => r.column_name);
 }
 

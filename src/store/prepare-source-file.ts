@@ -125,7 +125,7 @@ function mapColumns(headers: readonly string[], spec: SourceSpec, table: Canonic
 }
 
 async function describeColumns(db: Database, file: SourceFile): Promise<string[]> {
-  const rows = await db.all<{ column_name: string }>(sql`DESCRIBE SELECT * FROM ${sourceTableFunction(file, [])}`);
+  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({ column_name: c.name }));
   return rows.map((r) => r.column_name);
 }
 
