@@ -5,11 +5,16 @@
  * write — read every customer into JavaScript once, then filter, sort and slice per request.
  *
  *   npm run build && node bench/customer-page-bench.mjs [--customers 1000000] [--runs 5]
+ *
+ * The customers are synthetic (no demo, no import): a `margin` relation made by the store, handed
+ * to pageCustomers as the only part of a customer base it reads (`db`, `margin`).
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Database, ident, sql } from '../dist/index.js';
-import { pageCustomers, SERVE_MARGIN_TABLE } from '../dist/server/customer-page.js';
+import { pageCustomers } from '../dist/index.js';
+// Internals (not exported by index.js).
+import { Database } from '../dist/store/database.js';
+import { sql } from '../dist/sql/fragment.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } } });
 const customers = Number(values.customers);
@@ -17,13 +22,16 @@ const runs = Number(values.runs);
 
 const db = await Database.open(':memory:');
 // Deterministic synthetic margins: revenue and costs from hashes of the row number.
-await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(SERVE_MARGIN_TABLE)} AS
-  SELECT printf('C%08d', i) AS customer_id, revenue, direct_cost, acquisition_cost, serve_cost,
+const margin = await db.materialize(
+  'margin',
+  sql`SELECT printf('C%08d', i) AS customer_id, revenue, direct_cost, acquisition_cost, serve_cost,
          revenue - direct_cost - acquisition_cost - serve_cost AS margin,
          CASE WHEN revenue <> 0 THEN (revenue - direct_cost - acquisition_cost - serve_cost) / revenue END AS margin_pct
   FROM (SELECT i, (hash(i, 1) % 500000) / 100.0 AS revenue, (hash(i, 2) % 20000) / 100.0 AS direct_cost,
                (hash(i, 3) % 100000) / 100.0 AS acquisition_cost, (hash(i, 4) % 300000) / 100.0 AS serve_cost
-        FROM range(${customers}) t(i))`);
+        FROM range(${customers}) t(i))`,
+);
+const base = { db, margin };
 
 const queries = {
   'first page, margin ascending': { search: '', sort: 'margin', order: 'asc', offset: 0, limit: 50 },
@@ -45,7 +53,7 @@ async function time(work) {
 
 // The alternative: every customer in JavaScript (loaded once, not timed per request).
 const loadStart = performance.now();
-const all = await db.all(sql`SELECT * FROM ${ident(SERVE_MARGIN_TABLE)}`);
+const all = await db.all(sql`SELECT * FROM ${margin.ref}`);
 const loadMs = performance.now() - loadStart;
 function inJs(q) {
   const needle = q.search.toLowerCase();
@@ -59,7 +67,7 @@ console.log(`${customers.toLocaleString('en-US')} customers, median of ${runs} r
 console.log('| query | pageCustomers (DuckDB) | all in JavaScript | JavaScript ÷ DuckDB |');
 console.log('|---|---|---|---|');
 for (const [name, q] of Object.entries(queries)) {
-  const duck = await time(() => pageCustomers(db, q));
+  const duck = await time(() => pageCustomers(base, q));
   const js = await time(async () => inJs(q));
   const same = duck.result.total === js.result.total && duck.result.customers.map((c) => c.customer_id).join() === js.result.customers.map((c) => c.customer_id).join();
   if (!same) throw new Error(`BENCH FAILED: the two disagree on "${name}"`);

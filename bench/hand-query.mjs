@@ -3,8 +3,8 @@
  * Backup demo model as `tierwise demo` writes it (rates, time equations, unit costs, channel
  * allocation as DESIGN.md's "Margin, by definition" defines them), independent of compileMargin.
  */
-// The SQL helpers come from the library build the caller uses (\`lib\`: the module of dist/index.js),
-// so that fragments nest with the caller's own.
+// The SQL helpers (`sql`, `ident`) come from the library build the caller uses (its sql/fragment.js;
+// index.js in builds from before issue 11), so that fragments nest with the caller's own.
 
 /**
  * What the hand-written query assumes about tierwise.yaml, as written by `tierwise demo`. If the
@@ -16,6 +16,12 @@ const EXPECTED_ACTIVITIES = {
   dr_meeting: { resource: 'senior_engineer', purpose: 'serve', minutes: '60 + 120 * onsite' },
   support_ticket: { resource: 'support_agent', purpose: 'serve', minutes: "if(severity = 'high', 90, if(severity = 'medium', 40, 15))" },
   sales_call: { resource: 'account_exec', purpose: 'acquire', minutes: '45' },
+  // The tier catalog's substitutes (demo-tiers.ts): the demo logs no events of them, but the
+  // queries below price them as the model says, so they stay right if it ever does.
+  remote_install: { resource: 'support_agent', purpose: 'serve', minutes: '30 + 5 * servers' },
+  automated_monitoring: { resource: 'support_agent', purpose: 'serve', minutes: '0.05 * days' },
+  remote_dr_review: { resource: 'senior_engineer', purpose: 'serve', minutes: '45' },
+  help_article: { resource: 'support_agent', purpose: 'serve', minutes: '5' },
 };
 const EXPECTED_DIRECT = [
   { kind: 'usage', name: 'storage', metric: 'storage_gb_month', unitCost: 0.02 },
@@ -50,8 +56,9 @@ export function checkModelAssumptions(model, fail = (m) => { throw new Error(m);
  *   direct_cost      = Σ storage_gb_month × 0.02 + 2.9 % of net revenue
  *   acquisition_cost = sales_call minutes × account_exec rate + channel spend of the customer's
  *                      acquisition month ÷ customers that channel acquired that month (in-period only)
- *   serve_cost       = Σ minutes × rate of installation, monitoring, dr_meeting (senior engineer)
- *                      and support_ticket (support agent); a logged minutes value wins
+ *   serve_cost       = Σ minutes × rate of installation, monitoring, dr_meeting, remote_dr_review
+ *                      (senior engineer) and support_ticket, remote_install, automated_monitoring,
+ *                      help_article (support agent); a logged minutes value wins
  *   margin           = revenue − direct_cost − acquisition_cost − serve_cost
  * Customers are those with any in-period row (or a channel share), as in the library's output.
  * The demo's period is whole calendar months, so a month's spend counts whole (no pro rata).
@@ -65,15 +72,19 @@ export function handQuery(model, { sql, ident }) {
   act AS (
     SELECT customer_id,
            sum(minutes) FILTER (WHERE activity = 'sales_call') * ${rate.account_exec} AS acquire_activity_cost,
-           COALESCE(sum(minutes) FILTER (WHERE activity IN ('installation', 'monitoring', 'dr_meeting')), 0) * ${rate.senior_engineer}
-             + COALESCE(sum(minutes) FILTER (WHERE activity = 'support_ticket'), 0) * ${rate.support_agent} AS serve_activity_cost
+           COALESCE(sum(minutes) FILTER (WHERE activity IN ('installation', 'monitoring', 'dr_meeting', 'remote_dr_review')), 0) * ${rate.senior_engineer}
+             + COALESCE(sum(minutes) FILTER (WHERE activity IN ('support_ticket', 'remote_install', 'automated_monitoring', 'help_article')), 0) * ${rate.support_agent} AS serve_activity_cost
     FROM (SELECT customer_id, activity,
                  COALESCE(minutes, CASE activity
                    WHEN 'installation'   THEN 180 + 30 * servers
                    WHEN 'monitoring'     THEN 0.5 * days
                    WHEN 'dr_meeting'     THEN 60 + 120 * onsite
                    WHEN 'support_ticket' THEN CASE severity WHEN 'high' THEN 90 WHEN 'medium' THEN 40 ELSE 15 END
-                   WHEN 'sales_call'     THEN 45 END) AS minutes
+                   WHEN 'sales_call'     THEN 45
+                   WHEN 'remote_install'       THEN 30 + 5 * servers
+                   WHEN 'automated_monitoring' THEN 0.05 * days
+                   WHEN 'remote_dr_review'     THEN 45
+                   WHEN 'help_article'         THEN 5 END) AS minutes
           FROM activities WHERE ${inPeriod('date')})
     GROUP BY customer_id),
   rev AS (SELECT customer_id, sum(amount) AS revenue FROM transactions WHERE ${inPeriod('date')} GROUP BY customer_id),
@@ -119,6 +130,10 @@ export function handDetailedQuery(model, { sql, ident }) {
            count(*) FILTER (WHERE activity = 'dr_meeting') AS e_dr_meeting, sum(minutes) FILTER (WHERE activity = 'dr_meeting') AS m_dr_meeting,
            count(*) FILTER (WHERE activity = 'support_ticket') AS e_support_ticket, sum(minutes) FILTER (WHERE activity = 'support_ticket') AS m_support_ticket,
            count(*) FILTER (WHERE activity = 'sales_call') AS e_sales_call, sum(minutes) FILTER (WHERE activity = 'sales_call') AS m_sales_call,
+           count(*) FILTER (WHERE activity = 'remote_install') AS e_remote_install, sum(minutes) FILTER (WHERE activity = 'remote_install') AS m_remote_install,
+           count(*) FILTER (WHERE activity = 'automated_monitoring') AS e_automated_monitoring, sum(minutes) FILTER (WHERE activity = 'automated_monitoring') AS m_automated_monitoring,
+           count(*) FILTER (WHERE activity = 'remote_dr_review') AS e_remote_dr_review, sum(minutes) FILTER (WHERE activity = 'remote_dr_review') AS m_remote_dr_review,
+           count(*) FILTER (WHERE activity = 'help_article') AS e_help_article, sum(minutes) FILTER (WHERE activity = 'help_article') AS m_help_article,
            count(*) FILTER (WHERE minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) AS invalid_minutes
     FROM (SELECT customer_id, activity,
                  COALESCE(minutes, CASE activity
@@ -126,7 +141,11 @@ export function handDetailedQuery(model, { sql, ident }) {
                    WHEN 'monitoring'     THEN 0.5 * days
                    WHEN 'dr_meeting'     THEN 60 + 120 * onsite
                    WHEN 'support_ticket' THEN CASE severity WHEN 'high' THEN 90 WHEN 'medium' THEN 40 ELSE 15 END
-                   WHEN 'sales_call'     THEN 45 END) AS minutes
+                   WHEN 'sales_call'     THEN 45
+                   WHEN 'remote_install'       THEN 30 + 5 * servers
+                   WHEN 'automated_monitoring' THEN 0.05 * days
+                   WHEN 'remote_dr_review'     THEN 45
+                   WHEN 'help_article'         THEN 5 END) AS minutes
           FROM activities WHERE ${inPeriod('date')})
     GROUP BY customer_id),
   rev AS (SELECT customer_id, sum(amount) AS revenue, count(*) AS transactions FROM transactions WHERE ${inPeriod('date')} GROUP BY customer_id),
@@ -147,15 +166,22 @@ export function handDetailedQuery(model, { sql, ident }) {
            COALESCE(e_monitoring, 0) AS e_monitoring, COALESCE(m_monitoring, 0) AS m_monitoring, COALESCE(m_monitoring, 0) * ${rate.senior_engineer} AS c_monitoring,
            COALESCE(e_dr_meeting, 0) AS e_dr_meeting, COALESCE(m_dr_meeting, 0) AS m_dr_meeting, COALESCE(m_dr_meeting, 0) * ${rate.senior_engineer} AS c_dr_meeting,
            COALESCE(e_support_ticket, 0) AS e_support_ticket, COALESCE(m_support_ticket, 0) AS m_support_ticket, COALESCE(m_support_ticket, 0) * ${rate.support_agent} AS c_support_ticket,
-           COALESCE(e_sales_call, 0) AS e_sales_call, COALESCE(m_sales_call, 0) AS m_sales_call, COALESCE(m_sales_call, 0) * ${rate.account_exec} AS c_sales_call
+           COALESCE(e_sales_call, 0) AS e_sales_call, COALESCE(m_sales_call, 0) AS m_sales_call, COALESCE(m_sales_call, 0) * ${rate.account_exec} AS c_sales_call,
+           COALESCE(e_remote_install, 0) AS e_remote_install, COALESCE(m_remote_install, 0) AS m_remote_install, COALESCE(m_remote_install, 0) * ${rate.support_agent} AS c_remote_install,
+           COALESCE(e_automated_monitoring, 0) AS e_automated_monitoring, COALESCE(m_automated_monitoring, 0) AS m_automated_monitoring, COALESCE(m_automated_monitoring, 0) * ${rate.support_agent} AS c_automated_monitoring,
+           COALESCE(e_remote_dr_review, 0) AS e_remote_dr_review, COALESCE(m_remote_dr_review, 0) AS m_remote_dr_review, COALESCE(m_remote_dr_review, 0) * ${rate.senior_engineer} AS c_remote_dr_review,
+           COALESCE(e_help_article, 0) AS e_help_article, COALESCE(m_help_article, 0) AS m_help_article, COALESCE(m_help_article, 0) * ${rate.support_agent} AS c_help_article
     FROM rev FULL JOIN use USING (customer_id) FULL JOIN act USING (customer_id) FULL JOIN chan USING (customer_id))
 SELECT *,
        direct_storage + direct_payment_fees AS direct_cost,
        c_sales_call + channel_cost AS acquisition_cost,
-       c_installation + c_monitoring + c_dr_meeting + c_support_ticket AS serve_cost,
-       revenue - (direct_storage + direct_payment_fees) - (c_sales_call + channel_cost) - (c_installation + c_monitoring + c_dr_meeting + c_support_ticket) AS margin,
-       m_installation + m_monitoring + m_dr_meeting AS "minutes@senior_engineer", c_installation + c_monitoring + c_dr_meeting AS "cost@senior_engineer",
-       m_support_ticket AS "minutes@support_agent", c_support_ticket AS "cost@support_agent",
+       c_installation + c_monitoring + c_dr_meeting + c_remote_dr_review + c_support_ticket + c_remote_install + c_automated_monitoring + c_help_article AS serve_cost,
+       revenue - (direct_storage + direct_payment_fees) - (c_sales_call + channel_cost)
+         - (c_installation + c_monitoring + c_dr_meeting + c_remote_dr_review + c_support_ticket + c_remote_install + c_automated_monitoring + c_help_article) AS margin,
+       m_installation + m_monitoring + m_dr_meeting + m_remote_dr_review AS "minutes@senior_engineer",
+       c_installation + c_monitoring + c_dr_meeting + c_remote_dr_review AS "cost@senior_engineer",
+       m_support_ticket + m_remote_install + m_automated_monitoring + m_help_article AS "minutes@support_agent",
+       c_support_ticket + c_remote_install + c_automated_monitoring + c_help_article AS "cost@support_agent",
        m_sales_call AS "minutes@account_exec", c_sales_call AS "cost@account_exec"
 FROM detail`;
 }

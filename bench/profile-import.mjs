@@ -10,7 +10,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Database, openProject } from '../dist/index.js';
+import { openProject } from '../dist/index.js';
+import { Database } from '../dist/store/database.js'; // internal: not exported by index.js
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);

@@ -4,33 +4,38 @@
  * query), each materialised into a temp table from the same event_minutes subquery:
  *   node bench/prototype-activity-aggregates.mjs [--customers N] [--runs K] [--all]
  * (--all adds the CASE-inside-aggregate forms, which were slower than FILTER.)
+ * The library's margin query now aggregates as the "(the library's form)" variant does.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import * as lib from '../dist/index.js';
+import { openProject } from '../dist/index.js';
+// Internals (not exported by index.js): the per-event minutes subquery of the margin query.
+import { compileEventMinutes } from '../dist/margin/compile-margin.js';
+import { compileCostModel } from '../dist/margin/cost-model.js';
+import { readEventColumns } from '../dist/margin/customer-base.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const customers = Number(opt('--customers', '1000000'));
 const runs = Number(opt('--runs', '5'));
-const project = await lib.openProject({ dir: path.join(here, 'out', `demo-${customers}-csv`) });
+const project = await openProject({ dir: path.join(here, 'out', `demo-${customers}-csv`) });
 const { db, model } = project;
-const columns = await lib.eventColumns(db, model);
-const { text: events, params } = lib.compileEventMinutes(model, db.dialect, columns, { byMonth: false }).render(db.dialect);
+const columns = await readEventColumns(db, model);
+const { text: events, params } = compileEventMinutes(compileCostModel(model), db.dialect, columns, { byMonth: false }).render(db.dialect);
 const names = model.activities.map((a) => a.name);
 const q = (s) => `'${s}'`;
 const invalid = 'count(*) FILTER (WHERE minutes IS NULL OR NOT isfinite(minutes) OR minutes < 0) AS invalid_minutes';
 const variants = {
-  'FILTER count+sum ×5 + invalid (as is)': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')}, ${invalid} FROM ev GROUP BY customer_id`,
-  'FILTER count+sum ×5, no invalid': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')} FROM ev GROUP BY customer_id`,
-  'FILTER count+sum ×5, invalid as count(*) - count(minutes) and min(minutes)': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')}, count(*) - count(minutes) AS empty_minutes, min(minutes) AS min_minutes FROM ev GROUP BY customer_id`,
-  'FILTER count+sum ×5, invalid minutes made NaN': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')} FROM (SELECT customer_id, activity, CASE WHEN minutes >= 0 AND isfinite(minutes) THEN minutes ELSE CAST('NaN' AS DOUBLE) END AS minutes FROM ev) GROUP BY customer_id`,
-  'FILTER sum ×5 only (no counts, no invalid)': `SELECT customer_id, ${names.map((n) => `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`).join(', ')} FROM ev GROUP BY customer_id`,
-  'x CASE inside count/sum ×5 + invalid': `SELECT customer_id, ${names.flatMap((n) => [`count(CASE WHEN activity = ${q(n)} THEN 1 END) AS "e_${n}"`, `sum(CASE WHEN activity = ${q(n)} THEN minutes END) AS "m_${n}"`]).join(', ')}, ${invalid} FROM ev GROUP BY customer_id`,
+  'FILTER count+sum per activity + invalid (as first shipped)': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')}, ${invalid} FROM ev GROUP BY customer_id`,
+  'FILTER count+sum per activity, no invalid': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')} FROM ev GROUP BY customer_id`,
+  'FILTER count+sum per activity, invalid as count(*) - count(minutes) and min(minutes) (the library\'s form)': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')}, count(*) - count(minutes) AS empty_minutes, min(minutes) AS min_minutes FROM ev GROUP BY customer_id`,
+  'FILTER count+sum per activity, invalid minutes made NaN': `SELECT customer_id, ${names.flatMap((n) => [`count(*) FILTER (WHERE activity = ${q(n)}) AS "e_${n}"`, `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`]).join(', ')} FROM (SELECT customer_id, activity, CASE WHEN minutes >= 0 AND isfinite(minutes) THEN minutes ELSE CAST('NaN' AS DOUBLE) END AS minutes FROM ev) GROUP BY customer_id`,
+  'FILTER sum per activity only (no counts, no invalid)': `SELECT customer_id, ${names.map((n) => `sum(minutes) FILTER (WHERE activity = ${q(n)}) AS "m_${n}"`).join(', ')} FROM ev GROUP BY customer_id`,
+  'x CASE inside count/sum per activity + invalid': `SELECT customer_id, ${names.flatMap((n) => [`count(CASE WHEN activity = ${q(n)} THEN 1 END) AS "e_${n}"`, `sum(CASE WHEN activity = ${q(n)} THEN minutes END) AS "m_${n}"`]).join(', ')}, ${invalid} FROM ev GROUP BY customer_id`,
   'x CASE inside, invalid as count(*) - count(valid)': `SELECT customer_id, ${names.flatMap((n) => [`count(CASE WHEN activity = ${q(n)} THEN 1 END) AS "e_${n}"`, `sum(CASE WHEN activity = ${q(n)} THEN minutes END) AS "m_${n}"`]).join(', ')}, count(*) - count(CASE WHEN minutes >= 0 AND isfinite(minutes) THEN 1 END) AS invalid_minutes FROM ev GROUP BY customer_id`,
-  'hand: 3 FILTER sums': `SELECT customer_id, sum(minutes) FILTER (WHERE activity = 'sales_call') AS a, sum(minutes) FILTER (WHERE activity IN ('installation', 'monitoring', 'dr_meeting')) AS s, sum(minutes) FILTER (WHERE activity = 'support_ticket') AS t FROM ev GROUP BY customer_id`,
+  'hand: 3 FILTER sums (one per resource)': `SELECT customer_id, ${[...new Set(model.activities.map((a) => a.resource))].map((r) => `sum(minutes) FILTER (WHERE activity IN (${model.activities.filter((a) => a.resource === r).map((a) => q(a.name)).join(', ')})) AS "r_${r}"`).join(', ')} FROM ev GROUP BY customer_id`,
 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const times = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));

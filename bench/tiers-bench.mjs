@@ -11,8 +11,8 @@
  * into bench/out/tiers-demo-<N>/ once and reused; results go to bench/out/tiers-results-<N>.json.
  *
  * Phases (wall clock, one run each; the machine is shared, so expect ±15 %):
- *   margin      computeMargin(project, { top: 0 }): the margin table the projection reads
- *   projection  projectTiers(): the projection query in DuckDB + P(stay) and money in typed arrays
+ *   margin      buildCustomerBase({ db, model }): the customer base (margins and measures) the projection reads
+ *   projection  projectTiers(base, catalog): the projection query in DuckDB + P(stay) and money in typed arrays
  *   tiers       optimizeTiers(): exact MIP by Lagrangian reduced-cost fixing + HiGHS (as shipped)
  *   whole MIP   optimizeTiers(..., { directLimit: Infinity }): every customer × tier handed to HiGHS
  *   greedy      each customer's best tier ignoring capacity: the plan without the optimizer
@@ -23,8 +23,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const lib = await import(pathToFileURL(path.join(here, '..', 'dist', 'index.js')).href);
-const { computeMargin, generateDemo, openProject, projectTiers, optimizeTiers, expectedMargin } = lib;
+const dist = (file) => import(pathToFileURL(path.join(here, '..', 'dist', file)).href);
+const { buildCustomerBase, generateDemo, openProject } = await dist('index.js');
+// Internals (not exported by index.js): the projection and the optimizer behind computeTiers.
+const { projectTiers, expectedMargin } = await dist('tiers/tier-projection.js');
+const { optimizeTiers } = await dist('tiers/optimize-tiers.js');
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -52,8 +55,8 @@ const timed = async (label, work) => {
 const project = await openProject({ dir });
 const { model, db } = project;
 const catalog = model.tiers;
-const margin = await timed('margin', () => computeMargin(project, { top: 0 }));
-const projection = await timed('projection', () => projectTiers(db, model, catalog));
+const margin = await timed('margin', () => buildCustomerBase({ db, model }));
+const projection = await timed('projection', () => projectTiers(margin.result, catalog));
 const p = projection.result;
 const n = p.customerIds.length;
 const T = p.tierNames.length;
