@@ -82,10 +82,13 @@ export interface ProspectModel {
   sales_motion: SalesMotionCosts;
 }
 
-const TRAIN_TABLE = 'tw_prospect_train';
-const DESIGN_TABLE = 'tw_prospect_design';
-const OOF_TABLE = 'tw_prospect_oof';
-const PREDICTIONS_TABLE = 'tw_prospect_oof_predictions';
+/** The working tables of one learning call, uniquely named by the store and dropped when it ends. */
+interface ProspectTables {
+  readonly train: Relation;
+  readonly design: Relation;
+  readonly oof: Relation;
+  readonly predictions: Relation;
+}
 const MIN_EXPOSURE_DAYS = 28;
 const MIN_CUSTOMERS = 20;
 /** Penalties tried, on standardized columns; the one with the least out-of-fold margin error wins. */
@@ -112,15 +115,25 @@ export interface LearnOptions {
   readonly onProgress?: (step: string) => void;
 }
 
-/** Learns the prospect model from the project's customers; leaves the training tables behind. */
+/** Learns the prospect model from the customers of the base; its working tables are dropped when it ends. */
 export async function learnProspects(base: CustomerBase, options: LearnOptions = {}): Promise<ProspectModel> {
+  const { db } = base;
+  const tables: ProspectTables = { train: db.reserve('prospect_train'), design: db.reserve('prospect_design'), oof: db.reserve('prospect_oof'), predictions: db.reserve('prospect_oof_predictions') };
+  try {
+    return await learnWith(base, tables, options);
+  } finally {
+    for (const table of Object.values(tables)) await db.drop(table);
+  }
+}
+
+async function learnWith(base: CustomerBase, tables: ProspectTables, options: LearnOptions): Promise<ProspectModel> {
   const { db, model } = base;
   const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
   const featureTypes = checkFeatures(base.customerColumns, model, settings);
   const measures = new Map<string, ValueType>(featureTypes.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
   const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db.dialect);
-  const { customers, shortExposure } = await buildTrainingTable(db, base.margin, model, settings, featureTypes, segment);
+  const { customers, shortExposure } = await buildTrainingTable(db, tables, base.margin, model, settings, featureTypes, segment);
   if (customers < MIN_CUSTOMERS) {
     throw new TierwiseError({
       code: 'data_invalid',
@@ -130,14 +143,14 @@ export async function learnProspects(base: CustomerBase, options: LearnOptions =
     });
   }
   progress(`encoding ${settings.features.length} features of ${customers} customers`);
-  const features = await learnEncoding(db, TRAIN_TABLE, featureTypes);
+  const features = await learnEncoding(db, tables.train.name, featureTypes);
   const columns = encodeFeatures(features);
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(DESIGN_TABLE)} AS
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.design.ref} AS
     SELECT _tw_fold, _tw_segment, _tw_w, ${join(TARGETS.map((_, t) => target(t)))}${columns.length > 0 ? sql`, ${encodedSelectList(columns)}` : raw('')}
-    FROM ${ident(TRAIN_TABLE)}`);
+    FROM ${tables.train.ref}`);
 
   progress(`fitting and cross-validating (${settings.folds} folds)`);
-  const folds = await gramByFold(db, columns.length + 1, settings.folds);
+  const folds = await gramByFold(db, tables, columns.length + 1, settings.folds);
   const total = folds.reduce((sum, g) => combineGram(sum, g, 1), emptyGram(columns.length + 1, TARGETS.length));
   const lambda = chooseLambda(folds, total);
   const betas = solveRidge(total, lambda);
@@ -145,10 +158,10 @@ export async function learnProspects(base: CustomerBase, options: LearnOptions =
   const column_means = total.xtx.slice(0, columns.length + 1).map((v) => v / total.xtx[0]!);
 
   const foldBetas = folds.map((fold) => solveRidge(combineGram(total, fold, -1), lambda));
-  await buildOutOfFold(db, columns.length, foldBetas);
-  const accuracy = await measureAccuracy(db);
-  const interval = await calibrateInterval(db, settings.interval, total, lambda);
-  const baseline_segments = await baselineSegments(db);
+  await buildOutOfFold(db, tables, columns.length, foldBetas);
+  const accuracy = await measureAccuracy(db, tables);
+  const interval = await calibrateInterval(db, tables, settings.interval, total, lambda);
+  const baseline_segments = await baselineSegments(db, tables);
   return {
     currency: model.currency,
     period: { ...model.period },
@@ -206,6 +219,7 @@ function checkFeatures(columns: ReadonlyMap<string, string>, model: Model, setti
  */
 async function buildTrainingTable(
   db: Database,
+  tables: ProspectTables,
   margin: Relation,
   model: Model,
   settings: ProspectSettings,
@@ -216,7 +230,7 @@ async function buildTrainingTable(
   const periodDays = sql`(CAST(${to} AS DATE) - CAST(${from} AS DATE) + 1)`;
   const start = sql`greatest(coalesce(c.acquired_on, CAST(${from} AS DATE)), CAST(${from} AS DATE))`;
   const typed = features.map((f) => sql`CAST(c.${ident(f.name)} AS ${storedType(f.type)}) AS ${ident(f.name)}`);
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(TRAIN_TABLE)} AS
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.train.ref} AS
     WITH exposed AS (
       SELECT m.customer_id, ${join(typed)},
         CAST(m.revenue AS DOUBLE) AS revenue, m.direct_cost, m.serve_cost,
@@ -232,10 +246,10 @@ async function buildTrainingTable(
       CAST(hash(customer_id, ${settings.seed}) % ${settings.folds} AS INTEGER) AS _tw_fold,
       exposure_days
     FROM exposed`);
-  const counts = await db.one(sql`SELECT count(*) FILTER (WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}) AS kept, count(*) FILTER (WHERE exposure_days < ${MIN_EXPOSURE_DAYS}) AS short FROM ${ident(TRAIN_TABLE)}`);
+  const counts = await db.one(sql`SELECT count(*) FILTER (WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}) AS kept, count(*) FILTER (WHERE exposure_days < ${MIN_EXPOSURE_DAYS}) AS short FROM ${tables.train.ref}`);
   // The segment rule reads the feature columns by name, so it is evaluated over this table.
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(TRAIN_TABLE)} AS
-    SELECT *, CAST(${segment} AS VARCHAR) AS _tw_segment FROM ${ident(TRAIN_TABLE)} WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}`);
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.train.ref} AS
+    SELECT *, CAST(${segment} AS VARCHAR) AS _tw_segment FROM ${tables.train.ref} WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}`);
   return { customers: Number(counts?.['kept'] ?? 0), shortExposure: Number(counts?.['short'] ?? 0) };
 }
 
@@ -244,7 +258,7 @@ async function buildTrainingTable(
  * one list per fold: DuckDB's client reads a list of a thousand numbers far faster than a thousand
  * columns.
  */
-async function gramByFold(db: Database, size: number, folds: number): Promise<GramSums[]> {
+async function gramByFold(db: Database, tables: ProspectTables, size: number, folds: number): Promise<GramSums[]> {
   const x = (j: number): Sql => (j === 0 ? raw('1') : ident(encodedName(j - 1)));
   const sums: Sql[] = [];
   for (let i = 0; i < size; i++) for (let j = i; j < size; j++) sums.push(sql`sum(_tw_w * ${x(i)} * ${x(j)})`);
@@ -252,7 +266,7 @@ async function gramByFold(db: Database, size: number, folds: number): Promise<Gr
     for (let j = 0; j < size; j++) sums.push(sql`sum(_tw_w * ${x(j)} * ${target(t)})`);
     sums.push(sql`sum(_tw_w * ${target(t)} * ${target(t)})`);
   });
-  const rows = await db.all<{ _tw_fold: number; sums: number[] }>(sql`SELECT _tw_fold, [${join(sums)}] AS sums FROM ${ident(DESIGN_TABLE)} GROUP BY _tw_fold`);
+  const rows = await db.all<{ _tw_fold: number; sums: number[] }>(sql`SELECT _tw_fold, [${join(sums)}] AS sums FROM ${tables.design.ref} GROUP BY _tw_fold`);
   return Array.from({ length: folds }, (_, fold) => {
     const gram = emptyGram(size, TARGETS.length);
     const values = rows.find((r) => Number(r._tw_fold) === fold)?.sums.map(Number);
@@ -297,7 +311,7 @@ export function linearPrediction(beta: Float64Array): Sql {
  * `tw_prospect_oof`: each customer's targets beside its out-of-fold predictions — the model's
  * (fitted without its fold) and the baseline's (its segment's average without its fold).
  */
-async function buildOutOfFold(db: Database, columnCount: number, foldBetas: readonly Float64Array[][]): Promise<void> {
+async function buildOutOfFold(db: Database, tables: ProspectTables, columnCount: number, foldBetas: readonly Float64Array[][]): Promise<void> {
   const byFold = (t: number) => sql`CASE d._tw_fold ${join(foldBetas.map((betas, fold) => sql`WHEN ${fold} THEN ${linearPrediction(betas[t]!)}`), ' ')} END`;
   const sumsBySegment = join(TARGETS.map((_, t) => sql`sum(_tw_w * ${target(t)}) AS ${ident(`sy${t}`)}`));
   // The segment's average without the held-out fold; the overall one where the segment has no one else.
@@ -308,26 +322,26 @@ async function buildOutOfFold(db: Database, columnCount: number, foldBetas: read
   };
   // The predictions go in a table of their own first: planned beside the joins below, the wide
   // CASE expressions cost DuckDB seconds even on a small base.
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(PREDICTIONS_TABLE)} AS
-    SELECT d.rowid AS _tw_row, ${join(TARGETS.map((_, t) => sql`${byFold(t)} AS ${prediction(t)}`))} FROM ${ident(DESIGN_TABLE)} d`);
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(OOF_TABLE)} AS
-    WITH seg_fold AS (SELECT _tw_segment, _tw_fold, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${ident(DESIGN_TABLE)} GROUP BY ALL),
-    seg_total AS (SELECT _tw_segment, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${ident(DESIGN_TABLE)} GROUP BY ALL),
-    all_fold AS (SELECT _tw_fold, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${ident(DESIGN_TABLE)} GROUP BY ALL),
-    all_total AS (SELECT sum(_tw_w) AS sw, ${sumsBySegment} FROM ${ident(DESIGN_TABLE)})
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.predictions.ref} AS
+    SELECT d.rowid AS _tw_row, ${join(TARGETS.map((_, t) => sql`${byFold(t)} AS ${prediction(t)}`))} FROM ${tables.design.ref} d`);
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.oof.ref} AS
+    WITH seg_fold AS (SELECT _tw_segment, _tw_fold, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${tables.design.ref} GROUP BY ALL),
+    seg_total AS (SELECT _tw_segment, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${tables.design.ref} GROUP BY ALL),
+    all_fold AS (SELECT _tw_fold, sum(_tw_w) AS sw, ${sumsBySegment} FROM ${tables.design.ref} GROUP BY ALL),
+    all_total AS (SELECT sum(_tw_w) AS sw, ${sumsBySegment} FROM ${tables.design.ref})
     SELECT d._tw_fold, d._tw_w, ${join(TARGETS.map((_, t) => sql`d.${target(t)}`))},
       ${join(TARGETS.map((_, t) => sql`p.${prediction(t)}`))},
       ${join(TARGETS.map((_, t) => sql`${trainingMean(t)} AS ${baselinePrediction(t)}`))}
       ${join(Array.from({ length: columnCount }, (_, j) => sql`, d.${ident(encodedName(j))}`), '')}
-    FROM ${ident(DESIGN_TABLE)} d
-    JOIN ${ident(PREDICTIONS_TABLE)} p ON p._tw_row = d.rowid
+    FROM ${tables.design.ref} d
+    JOIN ${tables.predictions.ref} p ON p._tw_row = d.rowid
     JOIN seg_total USING (_tw_segment)
     LEFT JOIN seg_fold ON seg_fold._tw_segment = d._tw_segment AND seg_fold._tw_fold = d._tw_fold
     JOIN all_fold ON all_fold._tw_fold = d._tw_fold
     CROSS JOIN all_total`);
 }
 
-async function measureAccuracy(db: Database): Promise<TargetAccuracy[]> {
+async function measureAccuracy(db: Database, tables: ProspectTables): Promise<TargetAccuracy[]> {
   const metrics = (t: number, predicted: Sql, name: string) => {
     const error = sql`(${target(t)} - ${predicted})`;
     return sql`sum(_tw_w * abs(${error})) / sum(_tw_w) AS ${ident(`${name}_mae`)},
@@ -335,9 +349,9 @@ async function measureAccuracy(db: Database): Promise<TargetAccuracy[]> {
       1 - sum(_tw_w * ${error} * ${error}) / nullif(sum(_tw_w * power(${target(t)} - ${ident(`mean${t}`)}, 2)), 0) AS ${ident(`${name}_r2`)}`;
   };
   const row = await db.one(sql`
-    WITH means AS (SELECT ${join(TARGETS.map((_, t) => sql`sum(_tw_w * ${target(t)}) / sum(_tw_w) AS ${ident(`mean${t}`)}`))} FROM ${ident(OOF_TABLE)})
+    WITH means AS (SELECT ${join(TARGETS.map((_, t) => sql`sum(_tw_w * ${target(t)}) / sum(_tw_w) AS ${ident(`mean${t}`)}`))} FROM ${tables.oof.ref})
     SELECT ${join(TARGETS.flatMap((_, t) => [metrics(t, prediction(t), `m${t}`), metrics(t, baselinePrediction(t), `b${t}`)]))}
-    FROM ${ident(OOF_TABLE)} CROSS JOIN means`);
+    FROM ${tables.oof.ref} CROSS JOIN means`);
   const read = (name: string): Accuracy => ({
     mae: Number(row?.[`${name}_mae`]),
     rmse: Number(row?.[`${name}_rmse`]),
@@ -352,19 +366,19 @@ async function measureAccuracy(db: Database): Promise<TargetAccuracy[]> {
  * features; the interval is the prediction + that scale × the quantiles of errors ÷ scale
  * (normalized split-conformal). Its coverage is checked on each fold with quantiles from the others.
  */
-async function calibrateInterval(db: Database, coverage: number, total: GramSums, lambda: number): Promise<ProspectModel['interval']> {
+async function calibrateInterval(db: Database, tables: ProspectTables, coverage: number, total: GramSums, lambda: number): Promise<ProspectModel['interval']> {
   const [lowQ, highQ] = [(1 - coverage) / 2, (1 + coverage) / 2];
   const size = total.size;
   const x = (j: number): Sql => (j === 0 ? raw('1') : ident(encodedName(j - 1)));
   const error = sql`abs(${target(MARGIN)} - ${prediction(MARGIN)})`;
   const sums = await db.one<{ xty: number[]; mean_error: number }>(sql`
     SELECT [${join(Array.from({ length: size }, (_, j) => sql`sum(_tw_w * ${x(j)} * ${error})`))}] AS xty, sum(_tw_w * ${error}) / sum(_tw_w) AS mean_error
-    FROM ${ident(OOF_TABLE)}`);
+    FROM ${tables.oof.ref}`);
   const xty = Float64Array.from(sums?.xty ?? [], Number);
   const scale = solveRidge({ size, xtx: total.xtx, xty: [xty], yty: new Float64Array(1) }, lambda)[0]!;
   // A floor keeps the ratio finite where the fitted scale comes out near zero or below.
   const scale_floor = Math.max(0.1 * Number(sums?.['mean_error'] ?? 0), 1e-9);
-  const ratios = sql`SELECT _tw_fold, (${target(MARGIN)} - ${prediction(MARGIN)}) / greatest(${linearPrediction(scale)}, ${scale_floor}) AS z FROM ${ident(OOF_TABLE)}`;
+  const ratios = sql`SELECT _tw_fold, (${target(MARGIN)} - ${prediction(MARGIN)}) / greatest(${linearPrediction(scale)}, ${scale_floor}) AS z FROM ${tables.oof.ref}`;
   const quantiles = await db.one(sql`SELECT quantile_cont(z, ${lowQ}) AS low, quantile_cont(z, ${highQ}) AS high FROM (${ratios})`);
   const held = await db.one(sql`
     WITH r AS (${ratios}),
@@ -382,9 +396,9 @@ async function calibrateInterval(db: Database, coverage: number, total: GramSums
   };
 }
 
-async function baselineSegments(db: Database): Promise<ProspectModel['baseline_segments']> {
+async function baselineSegments(db: Database, tables: ProspectTables): Promise<ProspectModel['baseline_segments']> {
   const rows = await db.all(sql`SELECT _tw_segment AS segment, count(*) AS customers, sum(_tw_w * ${target(MARGIN)}) / sum(_tw_w) AS annual_margin
-    FROM ${ident(DESIGN_TABLE)} GROUP BY ALL ORDER BY segment`);
+    FROM ${tables.design.ref} GROUP BY ALL ORDER BY segment`);
   return rows.map((r) => ({ segment: String(r['segment'] ?? '(none)'), customers: Number(r['customers']), annual_margin: Number(r['annual_margin']) }));
 }
 

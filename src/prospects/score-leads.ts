@@ -13,7 +13,7 @@ import type { ValueType } from '../expr/index.js';
 import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
+import type { Database, Relation } from '../store/database.js';
 import { textOf } from '../store/convert-value.js';
 import { formatOf, numberedRows, readTextHeader, sourceTableFunction, type SourceFile } from '../store/read-source-file.js';
 import { encodedName, encodedSelectList, storedType, type FeatureSpec } from './feature-encoding.js';
@@ -65,7 +65,6 @@ export interface ScoreOptions {
   readonly onProgress?: (step: string) => void;
 }
 
-const LEADS_TABLE = 'tw_leads';
 const MAX_PROBLEMS = 20;
 
 /** Learns from the project's customers and scores the leads in `file`. */
@@ -76,10 +75,15 @@ export async function scoreLeads(base: CustomerBase, file: string, options: Scor
   const source = await leadsFile(file);
   const headers = await leadHeaders(db, source);
   const idColumn = pickIdColumn(headers, options.idColumn, source);
-  await readLeads(db, source, headers, idColumn, model.features);
-  const notes = await leadNotes(db, model.features);
-  const leads = await predictLeads(base, model, options.drivers ?? 3);
-  return { training: describeProspectModel(model), file: source.display, leads, notes };
+  const leadsTable = db.reserve('leads');
+  try {
+    await readLeads(db, leadsTable, source, headers, idColumn, model.features);
+    const notes = await leadNotes(db, leadsTable, model.features);
+    const leads = await predictLeads(base, leadsTable, model, options.drivers ?? 3);
+    return { training: describeProspectModel(model), file: source.display, leads, notes };
+  } finally {
+    await db.drop(leadsTable);
+  }
 }
 
 async function leadsFile(file: string): Promise<SourceFile> {
@@ -108,7 +112,7 @@ function pickIdColumn(headers: readonly string[], asked: string | undefined, fil
 }
 
 /** `tw_leads`: line, id and typed features of every lead; every value that does not read is reported. */
-async function readLeads(db: Database, file: SourceFile, headers: readonly string[], idColumn: string, features: readonly FeatureSpec[]): Promise<void> {
+async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, headers: readonly string[], idColumn: string, features: readonly FeatureSpec[]): Promise<void> {
   const missing = features.filter((f) => !headers.includes(f.name));
   if (missing.length > 0) {
     throw new TierwiseError(
@@ -125,7 +129,7 @@ async function readLeads(db: Database, file: SourceFile, headers: readonly strin
     return f.type === 'text' ? text : sql`TRY_CAST(${text} AS ${storedType(f.type)})`;
   };
   // The id goes under a reserved name: a lead file's id column may share a feature's name.
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(LEADS_TABLE)} AS
+  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${leadsTable.ref} AS
     SELECT _tw_line, ${textOf(ident(idColumn))} AS _tw_lead_id,
       ${join(features.map((f) => sql`${typedValue(f)} AS ${ident(f.name)}`))},
       ${join(features.map((f, i) => sql`${textOf(ident(f.name))} AS ${ident(`_tw_text${i}`)}`))}
@@ -134,7 +138,7 @@ async function readLeads(db: Database, file: SourceFile, headers: readonly strin
     [sql`_tw_lead_id IS NULL`, ...features.map((f, i) => (f.type === 'text' ? raw('false') : sql`(${ident(`_tw_text${i}`)} IS NOT NULL AND ${ident(f.name)} IS NULL)`))],
     ' OR ',
   );
-  const rows = await db.all(sql`SELECT * FROM ${ident(LEADS_TABLE)} WHERE ${bad} ORDER BY _tw_line LIMIT ${MAX_PROBLEMS}`);
+  const rows = await db.all(sql`SELECT * FROM ${leadsTable.ref} WHERE ${bad} ORDER BY _tw_line LIMIT ${MAX_PROBLEMS}`);
   const problems: Problem[] = [];
   for (const row of rows) {
     const line = Number(row['_tw_line']);
@@ -156,17 +160,17 @@ async function readLeads(db: Database, file: SourceFile, headers: readonly strin
 }
 
 /** Categories the customers never showed and numbers left empty: scored, but worth saying. */
-async function leadNotes(db: Database, features: readonly FeatureSpec[]): Promise<string[]> {
+async function leadNotes(db: Database, leadsTable: Relation, features: readonly FeatureSpec[]): Promise<string[]> {
   const notes: string[] = [];
   for (const f of features) {
     const column = ident(f.name);
     if (f.type === 'number') {
-      const row = await db.one(sql`SELECT count(*) FILTER (WHERE ${column} IS NULL) AS n FROM ${ident(LEADS_TABLE)}`);
+      const row = await db.one(sql`SELECT count(*) FILTER (WHERE ${column} IS NULL) AS n FROM ${leadsTable.ref}`);
       const n = Number(row?.['n'] ?? 0);
       if (n > 0) notes.push(`${n} lead${n === 1 ? '' : 's'} without ${f.name}: scored as the median customer's (${f.median})`);
     } else {
       const levels = f.levels ?? [];
-      const rows = await db.all<{ level: string; n: number }>(sql`SELECT CAST(${column} AS VARCHAR) AS level, count(*) AS n FROM ${ident(LEADS_TABLE)}
+      const rows = await db.all<{ level: string; n: number }>(sql`SELECT CAST(${column} AS VARCHAR) AS level, count(*) AS n FROM ${leadsTable.ref}
         WHERE ${column} IS NOT NULL GROUP BY ALL ORDER BY level`);
       const unseen = rows.filter((r) => !levels.includes(r.level));
       if (unseen.length > 0) {
@@ -177,7 +181,7 @@ async function leadNotes(db: Database, features: readonly FeatureSpec[]): Promis
   return notes;
 }
 
-async function predictLeads(base: CustomerBase, model: ProspectModel, driverCount: number): Promise<LeadScore[]> {
+async function predictLeads(base: CustomerBase, leadsTable: Relation, model: ProspectModel, driverCount: number): Promise<LeadScore[]> {
   const { db } = base;
   const { settings, columns, coefficients, column_means: means, interval, sales_motion: motion } = model;
   const measures = new Map<string, ValueType>(model.features.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
@@ -190,7 +194,7 @@ async function predictLeads(base: CustomerBase, model: ProspectModel, driverCoun
   });
   const encoded = columns.length > 0 ? sql`, ${encodedSelectList(columns)}` : raw('');
   const rows = await db.all(sql`
-    WITH encoded AS (SELECT *, CAST(${segment} AS VARCHAR) AS _tw_segment${encoded} FROM ${ident(LEADS_TABLE)})
+    WITH encoded AS (SELECT *, CAST(${segment} AS VARCHAR) AS _tw_segment${encoded} FROM ${leadsTable.ref})
     SELECT _tw_line, _tw_lead_id, _tw_segment, ${join(model.features.map((f) => ident(f.name)))},
       ${join(TARGETS.map((name, t) => sql`${linearPrediction(coefficients[name])} AS ${ident(`_tw_p${t}`)}`))},
       greatest(${linearPrediction(interval.scale)}, ${interval.scale_floor}) AS _tw_scale,

@@ -1,6 +1,7 @@
 /**
- * Runs async work one piece at a time. The analyses share the project's one DuckDB connection
- * and rebuild its temp tables (`tw_margin`), so two requests must never interleave their queries.
+ * Runs async work one piece at a time. The library is safe to call concurrently (every relation
+ * has a unique name), so this is not needed for correctness: it keeps long jobs (a report, a tier
+ * plan, a what-if) from competing for the two cores while the same answers are being computed.
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();

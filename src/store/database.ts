@@ -81,8 +81,17 @@ export class Database {
 
   /** Materialises a query as a temporary relation of a unique name (`tw_<label>_<n>`). */
   async materialize(label: string, query: Sql): Promise<Relation> {
+    const relation = this.reserve(label);
+    await this.run(this.dialect.createTempTable(relation.ref, query));
+    return relation;
+  }
+
+  /**
+   * A unique relation name (`tw_<label>_<n>`) for a caller that builds the relation itself in
+   * several statements; it must `drop` it when done.
+   */
+  reserve(label: string): Relation {
     const name = `tw_${label}_${++this.relationSerial}`;
-    await this.run(this.dialect.createTempTable(ident(name), query));
     return { name, ref: ident(name) };
   }
 
