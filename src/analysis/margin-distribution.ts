@@ -4,7 +4,7 @@
  */
 import { niceStep } from '../format.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { sql } from '../sql/fragment.js';
+import { raw, sql } from '../sql/fragment.js';
 
 export interface MarginBin {
   /** Lower edge, inclusive. */
@@ -40,7 +40,7 @@ export async function computeMarginDistribution(customerBase: CustomerBase, opti
   const report = customerBase.summary;
   const { db } = customerBase;
   const range = await db.one<{ low: number | null; high: number | null; median: number | null }>(
-    sql`SELECT min(margin) AS low, max(margin) AS high, median(margin) AS median FROM ${customerBase.margin.ref}`,
+    sql`SELECT min(margin) AS low, max(margin) AS high, ${db.dialect.median(raw('margin'))} AS median FROM ${customerBase.margin.ref}`,
   );
   const base = { currency: report.currency, period: report.period, customers: report.totals.customers, median_margin: range?.median ?? null };
   if (!range || range.low === null || range.high === null) return { ...base, bin_width: 0, bins: [] };

@@ -10,7 +10,7 @@
  */
 import { didYouMean, TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { ident, sql, type Sql } from '../sql/fragment.js';
+import { ident, raw, sql, type Sql } from '../sql/fragment.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = ['passive', 'carriage_trade', 'bargain_basement', 'aggressive'];
@@ -62,12 +62,17 @@ export async function computeProfitabilityMatrix(base: CustomerBase): Promise<Pr
       hint: 'add e.g. `matrix: { volume: storage_gb_month }` (a usage metric) or `matrix: { volume: transactions }`',
     });
   }
-  const volume = settings.volume === 'transactions' ? sql`SELECT customer_id, CAST(transactions AS DOUBLE) AS volume FROM ${base.margin.ref}` : metricVolume(base, settings.volume);
+  const { dialect } = db;
+  const volume =
+    settings.volume === 'transactions'
+      ? sql`SELECT customer_id, ${dialect.toDouble(raw('transactions'))} AS volume FROM ${base.margin.ref}`
+      : metricVolume(base, settings.volume);
+  const revenue = dialect.toDouble(raw('m.revenue'));
   const matrix = await db.materialize(
     'matrix',
-    sql`SELECT m.customer_id, v.volume, CAST(m.revenue AS DOUBLE) AS revenue,
+    sql`SELECT m.customer_id, v.volume, ${revenue} AS revenue,
            m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
-           CAST(m.revenue AS DOUBLE) / v.volume AS net_price,
+           ${revenue} / v.volume AS net_price,
            (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
     FROM ${base.margin.ref} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`,
   );
@@ -82,7 +87,7 @@ async function placeCustomers(base: CustomerBase, settings: NonNullable<Customer
   const { db } = base;
   const report = base.summary;
   const medians = await db.one<{ price: number | null; cost: number | null; n: number }>(
-    sql`SELECT median(net_price) AS price, median(cost_to_serve) AS cost, count(*) AS n FROM ${matrix}`,
+    sql`SELECT ${db.dialect.median(raw('net_price'))} AS price, ${db.dialect.median(raw('cost_to_serve'))} AS cost, count(*) AS n FROM ${matrix}`,
   );
   const priceThreshold = settings.priceThreshold ?? medians?.price ?? 0;
   const costThreshold = settings.costThreshold ?? medians?.cost ?? 0;
@@ -125,5 +130,5 @@ function metricVolume(base: CustomerBase, metric: string): Sql {
       hint: didYouMean(metric, [...known, 'transactions']) ?? `use "transactions" or one of the usage metrics: ${known.join(', ') || '(none imported)'}`,
     });
   }
-  return sql`SELECT customer_id, CAST(${ident(metric)} AS DOUBLE) AS volume FROM ${base.measures.ref}`;
+  return sql`SELECT customer_id, ${base.db.dialect.toDouble(ident(metric))} AS volume FROM ${base.measures.ref}`;
 }

@@ -74,7 +74,7 @@ export async function profileSegments(base: CustomerBase, rows: Sql, order: read
            sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
            count(*) FILTER (WHERE margin < 0) AS unprofitable
            ${join(serveActivities.map((a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`), '')}
-    FROM (${rows}) GROUP BY segment`);
+    FROM (${rows}) AS segmented GROUP BY segment`);
   const present = new Set(found.map((r) => String(r['segment'] ?? UNMATCHED)));
   const empty: Record<string, unknown>[] = order.filter((name) => !present.has(name)).map((name) => ({ segment: name, customers: 0 }));
   const ranks = [...order, UNMATCHED];
@@ -120,9 +120,13 @@ export function pickSegmentation(model: Model, name: string | undefined): Segmen
  * named): a checked SQL expression over the base's `measures` relation. The one way every analysis
  * places customers in segments.
  */
-export function compileSegmentOf(base: CustomerBase, segmentationName?: string): { segmentation: Segmentation; segment: Sql } {
+export function compileSegmentOf(
+  base: Pick<CustomerBase, 'model' | 'measureTypes' | 'db'>,
+  segmentationName?: string,
+  dialect: Dialect = base.db.dialect,
+): { segmentation: Segmentation; segment: Sql } {
   const segmentation = pickSegmentation(base.model, segmentationName);
-  return { segmentation, segment: compileAssignment(base.model, segmentation, base.measureTypes, base.db.dialect) };
+  return { segmentation, segment: compileAssignment(base.model, segmentation, base.measureTypes, dialect) };
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */

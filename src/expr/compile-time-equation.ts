@@ -160,7 +160,7 @@ export function compileTimeEquation(
       case 'round':
         if (args.length > 2) fail('round takes 1 or 2 arguments');
         return {
-          sql: args.length === 2 ? sql`round(${asNumber(arg(0))}, CAST(${asNumber(arg(1))} AS INTEGER))` : sql`round(${asNumber(arg(0))})`,
+          sql: args.length === 2 ? dialect.round(asNumber(arg(0)), asNumber(arg(1))) : dialect.round(asNumber(arg(0))),
           kind: 'number',
         };
       case 'ceil':

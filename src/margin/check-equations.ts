@@ -12,6 +12,7 @@ import { compileEventMinutes } from './compile-margin.js';
 import type { CostModel } from './cost-model.js';
 import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import type { Database } from '../store/database.js';
+import type { Dialect } from '../sql/dialect.js';
 
 /** The event columns equations may read: their types, and how each is referenced in SQL. */
 export interface EventColumns {
@@ -19,12 +20,10 @@ export interface EventColumns {
   readonly reference: (name: string) => Sql;
 }
 
-/** The time-equation type of a SQL column type. */
-export function valueTypeOf(sqlType: string): ValueType {
-  if (sqlType === 'BOOLEAN') return 'boolean';
-  if (sqlType === 'DATE' || sqlType.startsWith('TIMESTAMP')) return 'date';
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(sqlType)) return 'number';
-  return 'string';
+/** The time-equation type of an engine column type (as the dialect's `describe` spells it). */
+export function valueTypeOf(sqlType: string, dialect: Dialect): ValueType {
+  const kind = dialect.columnKind(sqlType);
+  return kind === 'text' || kind === 'other' ? 'string' : kind;
 }
 
 /** Throws every equation problem at once, located in the model file. */
@@ -51,15 +50,16 @@ export function checkEquations(model: Model, columns: EventColumns): void {
  * file and line of each such activity and the drivers to fill.
  */
 export async function checkEventMinutes(db: Database, model: CostModel, columns: EventColumns, customerId?: string): Promise<void> {
-  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('_tw_file'), raw('rowid AS _tw_rowid')]);
+  const { dialect } = db;
+  const events = compileEventMinutes(model, dialect, columns, { byMonth: false }, [raw('_tw_file'), sql`${dialect.rowOrdinal()} AS _tw_rowid`]);
   const ofCustomer = customerId === undefined ? raw('TRUE') : sql`e.customer_id = ${customerId}`;
   const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
-    SELECT e.activity, count(*) AS events, arg_min(${rowLine(sql`e._tw_rowid`, 'b', 'f')}, e._tw_rowid) AS line,
-           arg_min(f.path, e._tw_rowid) AS path,
+    SELECT e.activity, count(*) AS events, ${dialect.argMin(rowLine(sql`e._tw_rowid`, 'b', 'f'), sql`e._tw_rowid`)} AS line,
+           ${dialect.argMin(sql`f.path`, sql`e._tw_rowid`)} AS path,
            count(*) FILTER (WHERE e.minutes < 0) AS negative
     FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
-      CROSS JOIN (${firstRowid('activities')}) b
-    WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT isfinite(e.minutes) OR e.minutes < 0)
+      CROSS JOIN (${firstRowid('activities', dialect)}) b
+    WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT ${dialect.isFinite(sql`e.minutes`)} OR e.minutes < 0)
     GROUP BY e.activity ORDER BY e.activity`);
   if (rows.length === 0) return;
   throw new TierwiseError(

@@ -9,12 +9,14 @@
  *   SELECT customer_id, activity, COALESCE(minutes, CASE activity WHEN ? THEN <equation> … END) AS minutes
  *   FROM activities WHERE date BETWEEN ? AND ?),
  * activity_totals AS (SELECT customer_id, count(*) FILTER (WHERE activity = ?) AS "events:…",
- *                       sum(minutes) FILTER (WHERE activity = ?) AS "minutes:…" … GROUP BY ALL),
+ *                       sum(minutes) FILTER (WHERE activity = ?) AS "minutes:…" … GROUP BY customer_id),
  * revenue_totals, usage_totals, channel_totals AS (… spend of the channel-month ÷ customers it acquired …)
  * SELECT customer_id, revenue, "direct:…" = unit_cost × usage or share × revenue,
  *        "cost:…" = minutes × capacity cost rate, acquisition_cost, serve_cost, margin
  * FROM revenue_totals FULL JOIN activity_totals USING (customer_id) FULL JOIN …
  * ```
+ * Engine-specific pieces (casts, month arithmetic, division) come from the `Dialect`; the rest is
+ * SQL DuckDB and PostgreSQL read alike.
  */
 import { compileTimeEquation } from '../expr/index.js';
 import type { EventColumns } from './check-equations.js';
@@ -78,12 +80,12 @@ export function compileMargin(model: CostModel, dialect: Dialect, columns: Event
   const usageAggregates = metrics.map((m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`);
 
   const parts: Sql[] = [
-    sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ALL`,
+    sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ${keys}`,
     sql`SELECT ${keys}, ${join([...activityAggregates, raw('count(*) - count(minutes) AS missing_minutes'), raw('min(minutes) AS least_minutes')])}
-        FROM event_minutes GROUP BY ALL`,
+        FROM event_minutes GROUP BY ${keys}`,
     sql`SELECT ${keys}, channel_cost FROM channel_totals`,
   ];
-  if (usageAggregates.length > 0) parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ALL`);
+  if (usageAggregates.length > 0) parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ${keys}`);
 
   return sql`WITH
     event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
@@ -91,7 +93,7 @@ export function compileMargin(model: CostModel, dialect: Dialect, columns: Event
     usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}),
     new_customers AS (${compileNewCustomers(model, dialect)}),
     channel_spend AS (${compileChannelSpend(model, dialect)}),
-    channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY ALL),
+    channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY channel, acquisition_month),
     channel_totals AS (
       SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${channelCostSql(model, raw('s.spend'), raw('c.acquired'), dialect.realDivide)} AS channel_cost
       FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
@@ -100,13 +102,13 @@ export function compileMargin(model: CostModel, dialect: Dialect, columns: Event
       parts.slice(1).map((part, i) => sql` FULL JOIN (${part}) AS ${ident(`p${i + 1}`)} USING (${keys})`),
       '',
     )})
-  SELECT ${join(finalColumns(model, grain, metrics))} FROM combined`;
+  SELECT ${join(finalColumns(model, dialect, grain, metrics))} FROM combined`;
 }
 
 /** Money columns derived from the summed quantities: every cost is a quantity × a model rate. */
-function finalColumns(model: CostModel, grain: MarginGrain, metrics: readonly string[]): Sql[] {
+function finalColumns(model: CostModel, dialect: Dialect, grain: MarginGrain, metrics: readonly string[]): Sql[] {
   const zero = (column: string) => sql`COALESCE(${ident(column)}, 0)`;
-  const revenue = raw('CAST(COALESCE(revenue, 0) AS DOUBLE)');
+  const revenue = dialect.toDouble(raw('COALESCE(revenue, 0)'));
   const costOf = (purpose: 'serve' | 'acquire') => activitiesFor(model, purpose).map((a) => activityCostSql(a, zero(minutesColumn(a.name))));
   const directTotal = totalDirectCostSql(model.directCosts, { usage: (metric) => zero(usageColumn(metric)), revenue });
   const acquisitionTotal = sumSql([...costOf('acquire'), raw('COALESCE(channel_cost, 0)')]);
@@ -115,13 +117,13 @@ function finalColumns(model: CostModel, grain: MarginGrain, metrics: readonly st
     raw('customer_id'),
     ...(grain.byMonth ? [raw('month')] : []),
     // Revenue stays an exact decimal so that sums over customers and months are exact to the cent.
-    raw('CAST(COALESCE(revenue, 0) AS DECIMAL(38,6)) AS revenue'),
+    sql`${dialect.toDecimal(raw('COALESCE(revenue, 0)'))} AS revenue`,
     sql`${directTotal} AS direct_cost`,
     sql`${acquisitionTotal} AS acquisition_cost`,
     sql`${serveTotal} AS serve_cost`,
     sql`(${revenue} - ${directTotal} - ${acquisitionTotal} - ${serveTotal}) AS margin`,
     raw('CAST(COALESCE(transactions, 0) AS BIGINT) AS transactions'),
-    raw('CAST(COALESCE(channel_cost, 0) AS DOUBLE) AS channel_cost'),
+    sql`${dialect.toDouble(raw('COALESCE(channel_cost, 0)'))} AS channel_cost`,
     // Events with no minutes, plus one when any were negative; infinite or NaN minutes show as a
     // non-finite minutes total, which the summary checks (cheaper than testing every event).
     raw('CAST(COALESCE(missing_minutes, 0) + CASE WHEN least_minutes < 0 THEN 1 ELSE 0 END AS BIGINT) AS invalid_minutes'),

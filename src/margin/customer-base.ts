@@ -69,7 +69,7 @@ export async function buildCustomerBase(project: { readonly db: Database; readon
     if (summary.invalidMinutes > 0) await checkEventMinutes(db, costModel, eventColumns);
     const measures = await db.materialize('measures', compileMeasures(db, costModel, margin, [...customerColumns.keys()], usageMetrics));
     made.push(measures);
-    const measureTypes = new Map((await db.columns(measures)).map((c) => [c.name, valueTypeOf(c.type)]));
+    const measureTypes = new Map((await db.columns(measures)).map((c) => [c.name, valueTypeOf(c.type, db.dialect)]));
     return {
       model,
       costModel,
@@ -109,8 +109,9 @@ export async function releaseCustomerBase(base: CustomerBase): Promise<void> {
  */
 export async function readEventColumns(db: Database, model: Model): Promise<EventColumns> {
   const columns = (await db.columns('activities')).filter((c) => !BOOKKEEPING.test(c.name));
-  const types = new Map<string, ValueType>(columns.map((c) => [c.name, valueTypeOf(c.type)]));
-  const textColumns = columns.filter((c) => c.type === 'VARCHAR').map((c) => c.name);
+  const { dialect } = db;
+  const types = new Map<string, ValueType>(columns.map((c) => [c.name, valueTypeOf(c.type, dialect)]));
+  const textColumns = columns.filter((c) => dialect.columnKind(c.type) === 'text').map((c) => c.name);
   const empty = new Set<string>();
   if (textColumns.length > 0) {
     // EXISTS stops at the first value: no full scan of the events to learn a column is not empty.
@@ -126,7 +127,7 @@ export async function readEventColumns(db: Database, model: Model): Promise<Even
   }
   return {
     types,
-    reference: (name) => (empty.has(name) && types.get(name) === 'number' ? sql`CAST(${ident(name)} AS DOUBLE)` : ident(name)),
+    reference: (name) => (empty.has(name) && types.get(name) === 'number' ? dialect.toDouble(ident(name)) : ident(name)),
   };
 }
 
@@ -136,7 +137,7 @@ function compileMeasures(db: Database, costModel: CostModel, margin: Relation, a
   const start = sql`CAST(${from} AS DATE)`;
   const end = sql`CAST(${to} AS DATE)`;
   const measureColumns: [string, Sql][] = [
-    ['revenue', raw('CAST(m.revenue AS DOUBLE)')],
+    ['revenue', db.dialect.toDouble(raw('m.revenue'))],
     ['direct_cost', raw('m.direct_cost')],
     ['acquisition_cost', raw('m.acquisition_cost')],
     ['serve_cost', raw('m.serve_cost')],
@@ -163,7 +164,7 @@ function compileMeasures(db: Database, costModel: CostModel, margin: Relation, a
 async function unallocatedSpend(db: Database, costModel: CostModel): Promise<MarginReport['unallocated_acquisition_spend']> {
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
     WITH channel_spend AS (${compileChannelSpend(costModel, db.dialect)}), new_customers AS (${compileNewCustomers(costModel, db.dialect)})
-    SELECT s.channel, ${db.dialect.formatMonth(raw('s.acquisition_month'))} AS month, CAST(s.spend AS DOUBLE) AS amount
+    SELECT s.channel, ${db.dialect.formatMonth(raw('s.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS amount
     FROM channel_spend s
     WHERE s.spend <> 0 AND NOT EXISTS (
       SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)

@@ -46,9 +46,14 @@ export interface CustomerExplanation {
 /** One customer's waterfall from revenue to margin, every line a driver someone can check by hand. */
 export async function explainCustomer(base: CustomerBase, customerId: string): Promise<CustomerExplanation> {
   const { db, costModel: model } = base;
-  const customer = await db.one(sql`SELECT * EXCLUDE (_tw_file) FROM customers WHERE customer_id = ${customerId}`);
+  const { dialect } = db;
+  // The customer's own columns (the base's attributes), not the store's bookkeeping ones.
+  const attributes = join([...base.customerColumns.keys()].map((name) => ident(name)));
+  const customer = await db.one(sql`SELECT ${attributes} FROM customers WHERE customer_id = ${customerId}`);
   if (!customer) {
-    const near = await db.all<{ customer_id: string }>(sql`SELECT customer_id FROM customers ORDER BY jaro_winkler_similarity(customer_id, ${customerId}) DESC LIMIT 5`);
+    const near = await db.all<{ customer_id: string }>(
+      sql`SELECT customer_id FROM customers ORDER BY ${dialect.textSimilarity(raw('customer_id'), sql`${customerId}`)} DESC LIMIT 5`,
+    );
     throw new TierwiseError({
       code: 'customer_not_found',
       message: `no customer "${customerId}"`,
@@ -62,8 +67,8 @@ export async function explainCustomer(base: CustomerBase, customerId: string): P
   const inPeriod = sql`BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
 
   const revenueRows = await db.all<{ refund: boolean; n: number; amount: number }>(sql`
-    SELECT amount < 0 AS refund, count(*) AS n, CAST(sum(amount) AS DOUBLE) AS amount
-    FROM transactions WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY ALL ORDER BY refund`);
+    SELECT amount < 0 AS refund, count(*) AS n, ${dialect.toDouble(raw('sum(amount)'))} AS amount
+    FROM transactions WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY (amount < 0) ORDER BY refund`);
   const revenue = revenueRows.reduce((s, r) => s + r.amount, 0);
   const revenueDrivers = revenueRows.map((r) => ({
     label: `${r.n} ${r.refund ? (r.n === 1 ? 'refund' : 'refunds') : r.n === 1 ? 'payment' : 'payments'}`,
@@ -125,7 +130,7 @@ async function activityGroups(db: Database, model: CostModel, columns: EventColu
   const groupKeys = join([raw('activity'), raw('logged'), ...driverNames.map((_, i) => ident(`d${i}`))]);
   const rows = await db.all(sql`
     SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
-    FROM (${events}) WHERE customer_id = ${customerId} GROUP BY ALL ORDER BY sum(minutes) DESC, activity`);
+    FROM (${events}) AS e WHERE customer_id = ${customerId} GROUP BY ${groupKeys} ORDER BY sum(minutes) DESC, activity`);
   const drivers = rows.map((row) => {
     const activity = activityNamed(model, String(row['activity']));
     const costPerMinute = activity.ratePerMinute;
@@ -188,7 +193,7 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
 async function channelShare(db: Database, model: CostModel, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
   const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
     WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
-    SELECT n.channel, ${db.dialect.formatMonth(raw('n.acquisition_month'))} AS month, CAST(s.spend AS DOUBLE) AS spend,
+    SELECT n.channel, ${db.dialect.formatMonth(raw('n.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS spend,
       (SELECT count(*) FROM new_customers o WHERE o.channel = n.channel AND o.acquisition_month = n.acquisition_month) AS acquired
     FROM new_customers n JOIN channel_spend s USING (channel, acquisition_month)
     WHERE n.customer_id = ${customerId}`);

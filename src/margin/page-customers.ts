@@ -42,15 +42,17 @@ export interface CustomerPage {
 /** One page of customers matching `query.search`, in the order asked (ties by customer id). */
 export async function pageCustomers(base: CustomerBase, query: CustomerPageQuery): Promise<CustomerPage> {
   const { db } = base;
-  // A plain substring test: no wildcards to escape, and much faster in DuckDB than ILIKE … ESCAPE.
-  const where = query.search === '' ? raw('') : sql`WHERE contains(lower(customer_id), ${query.search.toLowerCase()})`;
-  const rows = sql`SELECT customer_id, CAST(revenue AS DOUBLE) AS revenue, direct_cost, acquisition_cost, serve_cost, margin,
-      CASE WHEN revenue <> 0 THEN margin / CAST(revenue AS DOUBLE) END AS margin_pct
+  const { dialect } = db;
+  // A plain substring test: no wildcards to escape (see the dialect's `containsText`).
+  const where = query.search === '' ? raw('') : sql`WHERE ${dialect.containsText(raw('lower(customer_id)'), sql`${query.search.toLowerCase()}`)}`;
+  const revenue = dialect.toDouble(raw('revenue'));
+  const rows = sql`SELECT customer_id, ${revenue} AS revenue, direct_cost, acquisition_cost, serve_cost, margin,
+      CASE WHEN revenue <> 0 THEN margin / ${revenue} END AS margin_pct
     FROM ${base.margin.ref} ${where}`;
   const counted = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${base.margin.ref} ${where}`);
   const direction = raw(query.order === 'desc' ? 'DESC' : 'ASC');
   const customers = await db.all<CustomerRow & Record<string, unknown>>(sql`
-    SELECT * FROM (${rows}) ORDER BY ${ident(query.sort)} ${direction} NULLS LAST, customer_id
+    SELECT * FROM (${rows}) AS page ORDER BY ${ident(query.sort)} ${direction} NULLS LAST, customer_id
     LIMIT ${query.limit} OFFSET ${query.offset}`);
   return { total: counted?.n ?? 0, ...query, customers };
 }

@@ -115,7 +115,7 @@ async function groupRows(db: Database, margin: Relation, by: readonly string[], 
            ${join(MONEY_FIELDS.map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))},
            CASE WHEN sum(revenue) <> 0 THEN sum(margin) / sum(revenue) END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
-          FROM ${margin.ref} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id)
+          FROM ${margin.ref} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
     GROUP BY ${keyNames} ${order}${limit(top)}`);
   return rows.map((r) => ({
     key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),

@@ -21,7 +21,7 @@ export interface MarginSummary {
 export async function summarizeMargin(db: Database, model: CostModel, marginTable: Sql, byMonth: boolean): Promise<MarginSummary> {
   const summed = [...MONEY_FIELDS, 'channel_cost', 'invalid_minutes', ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)])];
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id)`
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
   const row: Row =
     (await db.one(sql`

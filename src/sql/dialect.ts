@@ -2,8 +2,16 @@
  * The dialect seam: everything engine-specific about the SQL we emit. DuckDB is the engine today;
  * PostgreSQL and warehouses come later by adding a dialect here, not by editing the compilers.
  * Compilers take a `Dialect` and call its builders; `Sql.render(dialect)` does the quoting.
+ *
+ * Outside the hooks, compilers write only SQL both engines read the same way: explicit GROUP BY
+ * keys, `count(*) FILTER (WHERE …)`, `greatest`/`least`, `CAST(… AS BIGINT | INTEGER | VARCHAR |
+ * BOOLEAN | DATE)`, window functions, `FULL JOIN … USING`, and an alias on every derived table.
+ * `src/sql/CONTEXT.md` lists the hooks and what each engine does.
  */
-import { sql, type Sql } from './fragment.js';
+import { ident, sql, type Sql } from './fragment.js';
+
+/** What a column's engine type is, for the time-equation checker (`number`, `boolean`, …). */
+export type ColumnKind = 'number' | 'boolean' | 'date' | 'text' | 'other';
 
 export interface Dialect {
   readonly name: 'duckdb' | 'postgres';
@@ -31,6 +39,26 @@ export interface Dialect {
   dropTempTable(name: Sql): Sql;
   /** The columns of a table or a query, as rows of `column_name` and `column_type`. */
   describe(target: Sql): Sql;
+  /** What an engine type from `describe` holds (`DOUBLE` / `double precision` → `number`). */
+  columnKind(columnType: string): ColumnKind;
+  /** An exact decimal with 6 places, wide enough for sums of money (`DECIMAL(38,6)`). */
+  toDecimal(expression: Sql): Sql;
+  /** The median of a numeric aggregate (interpolated between the middle two; NULLs skipped). */
+  median(expression: Sql): Sql;
+  /** An aggregate collecting `expression` into one list (array), in `orderBy` order. */
+  listAgg(expression: Sql, orderBy: Sql): Sql;
+  /** An aggregate: `value` at the row of least `key` (rows where either is NULL are skipped). */
+  argMin(value: Sql, key: Sql): Sql;
+  /** Whether a double is neither infinite nor NaN (NULL stays NULL). */
+  isFinite(expression: Sql): Sql;
+  /** Whether `needle` occurs in `haystack` (plain substring, no wildcards; case-sensitive). */
+  containsText(haystack: Sql, needle: Sql): Sql;
+  /** A text similarity score, higher is closer: used only to pre-select did-you-mean candidates. */
+  textSimilarity(a: Sql, b: Sql): Sql;
+  /** `round(x)` / `round(x, digits)` of a double, half away from zero, as a double. */
+  round(expression: Sql, digits?: Sql): Sql;
+  /** A stored row's ordinal in its table, in insertion order (`alias.` prefix when given). */
+  rowOrdinal(alias?: string): Sql;
 }
 
 function quoteDoubled(name: string): string {
@@ -54,6 +82,24 @@ export const duckdb: Dialect = {
   createTempTable: (name, query) => sql`CREATE TEMP TABLE ${name} AS ${query}`,
   dropTempTable: (name) => sql`DROP TABLE IF EXISTS ${name}`,
   describe: (target) => sql`SELECT column_name, column_type FROM (DESCRIBE ${target})`,
+  columnKind: (type) => {
+    if (type === 'BOOLEAN') return 'boolean';
+    if (type === 'DATE' || type.startsWith('TIMESTAMP')) return 'date';
+    if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(type)) return 'number';
+    if (type === 'VARCHAR') return 'text';
+    return 'other';
+  },
+  toDecimal: (x) => sql`CAST(${x} AS DECIMAL(38,6))`,
+  median: (x) => sql`median(${x})`,
+  listAgg: (x, orderBy) => sql`list(${x} ORDER BY ${orderBy})`,
+  argMin: (v, key) => sql`arg_min(${v}, ${key})`,
+  isFinite: (x) => sql`isfinite(${x})`,
+  // A plain substring test: no wildcards to escape, and much faster than ILIKE … ESCAPE.
+  containsText: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
+  textSimilarity: (a, b) => sql`jaro_winkler_similarity(${a}, ${b})`,
+  // DuckDB's round rounds half away from zero on doubles and takes an INTEGER number of places.
+  round: (x, digits) => (digits === undefined ? sql`round(${x})` : sql`round(${x}, CAST(${digits} AS INTEGER))`),
+  rowOrdinal: (alias) => (alias === undefined ? sql`rowid` : sql`${ident(alias)}.rowid`),
 };
 
 export const postgres: Dialect = {
@@ -74,4 +120,37 @@ export const postgres: Dialect = {
   // A query (not a table name) is described by the columns of a zero-row temporary view of it.
   describe: (target) =>
     sql`SELECT column_name, data_type AS column_type FROM information_schema.columns WHERE table_name = ${target.chunks.length === 1 && target.chunks[0]!.kind === 'ident' ? target.chunks[0]!.name : ''} ORDER BY ordinal_position`,
+  // information_schema.columns.data_type spellings.
+  columnKind: (type) => {
+    const t = type.toLowerCase();
+    if (t === 'boolean') return 'boolean';
+    if (t === 'date' || t.startsWith('timestamp')) return 'date';
+    if (/^(smallint|integer|bigint|real|double precision|numeric|decimal)/.test(t)) return 'number';
+    if (t === 'text' || t.startsWith('character')) return 'text';
+    return 'other';
+  },
+  toDecimal: (x) => sql`CAST(${x} AS NUMERIC(38,6))`,
+  median: (x) => sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
+  listAgg: (x, orderBy) => sql`array_agg(${x} ORDER BY ${orderBy})`,
+  argMin: (v, key) => sql`(array_agg(${v} ORDER BY ${key}) FILTER (WHERE ${v} IS NOT NULL AND ${key} IS NOT NULL))[1]`,
+  // NaN = NaN holds in PostgreSQL, so NOT IN catches it.
+  isFinite: (x) =>
+    sql`(${x} NOT IN (CAST('Infinity' AS DOUBLE PRECISION), CAST('-Infinity' AS DOUBLE PRECISION), CAST('NaN' AS DOUBLE PRECISION)))`,
+  containsText: (haystack, needle) => sql`(strpos(${haystack}, ${needle}) > 0)`,
+  // Core PostgreSQL has no string distance (levenshtein needs fuzzystrmatch, similarity pg_trgm):
+  // a coarse score — equal, then one inside the other, then same first letter, closer lengths
+  // first — picks the candidates, and `didYouMean` ranks them in JavaScript as on DuckDB.
+  textSimilarity: (a, b) =>
+    sql`(CASE WHEN lower(${a}) = lower(${b}) THEN 3 WHEN strpos(lower(${a}), lower(${b})) > 0 OR strpos(lower(${b}), lower(${a})) > 0 THEN 2
+      WHEN left(lower(${a}), 1) = left(lower(${b}), 1) THEN 1 ELSE 0 END
+      - abs(length(${a}) - length(${b})) / (1.0 + greatest(length(${a}), length(${b}))))`,
+  // PostgreSQL has no round(double precision, integer), and round(double) ties to even on most
+  // platforms; NUMERIC rounds half away from zero, as DuckDB does.
+  round: (x, digits) =>
+    digits === undefined
+      ? sql`CAST(round(CAST(${x} AS NUMERIC)) AS DOUBLE PRECISION)`
+      : sql`CAST(round(CAST(${x} AS NUMERIC), CAST(${digits} AS INTEGER)) AS DOUBLE PRECISION)`,
+  // PostgreSQL has no stable row number (ctid moves on update): a PostgreSQL store writes each
+  // row's ordinal in `_tw_row` when it imports (the store's import is outside the seam yet).
+  rowOrdinal: (alias) => (alias === undefined ? sql`_tw_row` : sql`${ident(alias)}._tw_row`),
 };

@@ -4,6 +4,7 @@
  * drivers; the other kinds keep only their canonical columns.
  */
 import type { SourceKind } from '../model/model-types.js';
+import type { Dialect } from '../sql/dialect.js';
 import { ident, sql, type Sql } from '../sql/fragment.js';
 
 /** How a canonical column is read from text. */
@@ -102,9 +103,9 @@ export function rowLine(rowid: Sql, baseAlias: string, fileAlias: string): Sql {
   return sql`(${rowid} - ${ident(baseAlias)}.base - ${ident(fileAlias)}.first_rowid + ${ident(fileAlias)}.first_line)`;
 }
 
-/** `SELECT min(rowid) AS base FROM <table>`: the rowid of a canonical table's first row. */
-export function firstRowid(table: string): Sql {
-  return sql`SELECT min(rowid) AS base FROM ${ident(table)}`;
+/** `SELECT min(rowid) AS base FROM <table>`: the rowid (the dialect's row ordinal) of a canonical table's first row. */
+export function firstRowid(table: string, dialect: Dialect): Sql {
+  return sql`SELECT min(${dialect.rowOrdinal()}) AS base FROM ${ident(table)}`;
 }
 
 /** The line number column of a numbered read of a file (see `numberedRows`). */

@@ -8,6 +8,7 @@ import type { Model } from '../model/model-types.js';
 import { ident, join, sql, value } from '../sql/fragment.js';
 import { CANONICAL_TABLES, firstRowid, rowLine } from './canonical-columns.js';
 import type { Database } from './database.js';
+import { duckdb } from '../sql/dialect.js';
 
 const MAX_SHOWN = 10;
 
@@ -29,10 +30,13 @@ export async function checkReferences(db: Database, model: Model, options: { act
   return problems;
 }
 
-/** `FROM t LEFT JOIN tw_source_files` so each row can be named by its file and line. */
+/**
+ * `FROM t LEFT JOIN tw_source_files` so each row can be named by its file and line. These checks
+ * run while the DuckDB store imports (rowid, arg_min): outside the dialect seam, like the import.
+ */
 function located(kind: string) {
   return sql`${ident(kind)} AS t LEFT JOIN tw_source_files AS f ON f.kind = ${kind} AND f.file_id = t._tw_file
-    CROSS JOIN (${firstRowid(kind)}) AS b`;
+    CROSS JOIN (${firstRowid(kind, duckdb)}) AS b`;
 }
 
 /** The line of a `located` row (see `rowLine`). */

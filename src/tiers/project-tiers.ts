@@ -1,5 +1,5 @@
 /**
- * Projection: every customer under every tier, in one DuckDB query over the customer measures
+ * Projection: every customer under every tier, in one query over the customer measures
  * (`tw_segment_base`, built from the margin table). A customer's need for an activity is what it
  * consumed in the period (events and minutes); under a tier that need is re-priced by the tier's
  * policy — included, capped, billed per event, or met by a substitute at the substitute's own time
@@ -53,14 +53,16 @@ export const projectionColumn = {
   usageDirectCost: 'tw_usage_direct_cost',
 } as const;
 
+/** What the projection is compiled from: plain values of a customer base (no database). */
+export type ProjectionInputs = Pick<CustomerBase, 'model' | 'costModel' | 'measureTypes' | 'eventColumns' | 'measures'>;
+
 /**
- * Compiles the projection query for `catalog` over the customer base's measures. Checks
- * eligibility rules and usage prices against the measures the data actually has, naming the model
- * key of each problem.
+ * Compiles the projection query for `catalog` over the customer base's measures, for `dialect`.
+ * Pure: no database (`projectTiers` runs it). Checks eligibility rules and usage prices against
+ * the measures the data actually has, naming the model key of each problem.
  */
-export function compileTierProjection(customerBase: CustomerBase, catalog: TierCatalog): ProjectionQuery {
+export function compileTierProjection(customerBase: ProjectionInputs, catalog: TierCatalog, dialect: Dialect): ProjectionQuery {
   const { model, costModel } = customerBase;
-  const dialect = customerBase.db.dialect;
   const measures = customerBase.measureTypes;
   checkCatalogAgainstData(model, catalog, measures);
 
@@ -126,21 +128,23 @@ export function compileTierProjection(customerBase: CustomerBase, catalog: TierC
     const revenue = join([sql`${value(tier.monthlyFee)} * b.tw_months`, ...usage, ...fees], ' + ');
     const eligible = tier.eligible ? sql`COALESCE((${compileTimeEquation(tier.eligible, dialect, (n) => sql`b.${ident(n)}`, measures)}) <> 0, FALSE)` : raw('TRUE');
     return [
-      sql`CAST(${revenue} AS DOUBLE) AS ${ident(projectionColumn.revenue(k))}`,
+      sql`${dialect.toDouble(revenue)} AS ${ident(projectionColumn.revenue(k))}`,
       sql`${eligible} AS ${ident(projectionColumn.eligible(k))}`,
-      ...perResource.map((terms, r) => sql`CAST(${terms.length > 0 ? join(terms, ' + ') : raw('0')} AS DOUBLE) AS ${ident(projectionColumn.minutes(k, r))}`),
+      ...perResource.map((terms, r) => sql`${dialect.toDouble(terms.length > 0 ? join(terms, ' + ') : raw('0'))} AS ${ident(projectionColumn.minutes(k, r))}`),
     ];
   });
 
   const statusQuoMinutes = resources.map((resource, r) => {
     const terms = serve.filter((a) => a.resource === resource).map(minutes);
-    return sql`CAST(${join(terms, ' + ')} AS DOUBLE) AS ${ident(projectionColumn.statusQuoMinutes(r))}`;
+    return sql`${dialect.toDouble(join(terms, ' + '))} AS ${ident(projectionColumn.statusQuoMinutes(r))}`;
   });
   // The direct costs that follow usage; those that follow revenue are applied to projected revenue.
   const usageDirect = sumSql(costModel.directCosts.filter((d) => d.kind === 'usage').map((d) => directCostSql(d, { usage: measure, revenue: raw('NULL') })));
 
   const { from, to } = model.period;
-  const months = sql`CAST(${dialect.monthsBetween(sql`greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE))`, sql`CAST(${to} AS DATE)`)} + 1 AS DOUBLE)`;
+  const months = dialect.toDouble(
+    sql`${dialect.monthsBetween(sql`greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE))`, sql`CAST(${to} AS DATE)`)} + 1`,
+  );
   const response = responseColumns(dialect, model, catalog, measures);
 
   const columns = [
@@ -160,9 +164,9 @@ export function compileTierProjection(customerBase: CustomerBase, catalog: TierC
     columns,
     sql: sql`WITH b AS (SELECT base.*, greatest(${months}, 1) AS tw_months, ${response.columns}
                  FROM ${customerBase.measures.ref} base JOIN (SELECT customer_id, acquired_on AS tw_acquired_on FROM customers) c USING (customer_id))
-      SELECT b.customer_id, CAST(b.revenue AS DOUBLE) AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,
+      SELECT b.customer_id, ${dialect.toDouble(raw('b.revenue'))} AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,
              b.tw_uplift, b.tw_midpoint, b.tw_steepness, b.tw_stay_if_above,
-             CAST(${usageDirect} AS DOUBLE) AS ${ident(projectionColumn.usageDirectCost)},
+             ${dialect.toDouble(usageDirect)} AS ${ident(projectionColumn.usageDirectCost)},
              ${join([...statusQuoMinutes, ...tierColumns])}
       FROM b ${substitutes} ORDER BY b.customer_id`,
   };
@@ -175,10 +179,10 @@ function responseColumns(dialect: Dialect, model: Model, catalog: TierCatalog, m
   const pick = (field: keyof PriceResponse): Sql => {
     const fallback = value(wtp[field] ?? null);
     const overrides = Object.entries(wtp.segments);
-    if (!segmentation || overrides.length === 0) return sql`CAST(${fallback} AS DOUBLE)`;
+    if (!segmentation || overrides.length === 0) return dialect.toDouble(fallback);
     const segment = compileAssignment(model, segmentation, measures, dialect);
     const branches = overrides.map(([name, response]) => sql` WHEN ${name} THEN ${value(response[field] ?? null)}`);
-    return sql`CAST(CASE ${segment}${join(branches, '')} ELSE ${fallback} END AS DOUBLE)`;
+    return dialect.toDouble(sql`CASE ${segment}${join(branches, '')} ELSE ${fallback} END`);
   };
   return {
     columns: join([

@@ -17,8 +17,9 @@
 import { revenueShareOf } from '../margin/cost-kinds.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { TierCatalog } from '../model/model-types.js';
-import { ident, join, sql } from '../sql/fragment.js';
-import { compileTierProjection, projectionColumn as col } from './project-tiers.js';
+import type { Dialect } from '../sql/dialect.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { compileTierProjection, projectionColumn as col, type ProjectionQuery } from './project-tiers.js';
 
 export interface TierProjection {
   readonly customerIds: readonly string[];
@@ -39,12 +40,19 @@ export interface TierProjection {
   readonly statusQuo: { readonly revenue: Float64Array; readonly directCost: Float64Array; readonly serveCost: Float64Array; readonly minutes: Float64Array };
 }
 
+/**
+ * The projection query's rows as one row of lists, one list per column, in customer order (half
+ * the time of 100,000 row objects): `SELECT list(customer_id ORDER BY customer_id) AS customer_id, …`.
+ */
+export function compileProjectionLists(query: ProjectionQuery, dialect: Dialect): Sql {
+  return sql`SELECT ${join(query.columns.map((c) => sql`${dialect.listAgg(ident(c), raw('customer_id'))} AS ${ident(c)}`))} FROM (${query.sql}) AS projection`;
+}
+
 /** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
 export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Promise<TierProjection> {
   const { db, costModel } = base;
-  const query = compileTierProjection(base, catalog);
-  // One row of lists, one list per column: half the time of 100,000 row objects.
-  const lists = await db.one(sql`SELECT ${join(query.columns.map((c) => sql`list(${ident(c)} ORDER BY customer_id) AS ${ident(c)}`))} FROM (${query.sql})`);
+  const query = compileTierProjection(base, catalog, db.dialect);
+  const lists = await db.one(compileProjectionLists(query, db.dialect));
   const column = (name: string) => (lists?.[name] as unknown[] | null | undefined) ?? [];
   const n = column('customer_id').length;
   const T = catalog.tiers.length;
