@@ -31,7 +31,10 @@ function analyses(project: Project, options: { lifetime: boolean; segmentation: 
     marginByMonth: async () => computeMargin(await base(), { by: ['month'] }),
     segments: async () => computeSegments(await base(), { segmentation: options.segmentation }),
     tiers: async () => computeTiers(await base()),
-    lifetime: async () => (options.lifetime ? computeLifetimeMargin(await base(), { segmentation: options.segmentation }) : null),
+    lifetime: async () =>
+      options.lifetime
+        ? computeLifetimeMargin(await base(), { segmentation: options.segmentation })
+        : null,
   };
 }
 
@@ -39,7 +42,13 @@ type Analyses = ReturnType<typeof analyses>;
 type Results = { [K in keyof Analyses]: Awaited<ReturnType<Analyses[K]>> };
 
 async function together(run: Analyses): Promise<Results> {
-  const [whale, marginByMonth, segments, tiers, lifetime] = await Promise.all([run.whale(), run.marginByMonth(), run.segments(), run.tiers(), run.lifetime()]);
+  const [whale, marginByMonth, segments, tiers, lifetime] = await Promise.all([
+    run.whale(),
+    run.marginByMonth(),
+    run.segments(),
+    run.tiers(),
+    run.lifetime(),
+  ]);
   return { whale, marginByMonth, segments, tiers, lifetime };
 }
 
@@ -68,14 +77,30 @@ beforeAll(async () => {
 afterAll(async () => demo?.cleanup());
 
 const CASES: readonly Case[] = [
-  { name: 'the demo (2,000 customers)', dir: () => demo!.dir, segmentations: ['size', 'plan'], lifetime: true, customers: 2000 },
-  { name: 'the tiers-tiny fixture', dir: () => path.join(FIXTURES, 'tiers-tiny'), segmentations: ['size'], lifetime: false, customers: 5 },
+  {
+    name: 'the demo (2,000 customers)',
+    dir: () => demo!.dir,
+    segmentations: ['size', 'plan'],
+    lifetime: true,
+    customers: 2000,
+  },
+  {
+    name: 'the tiers-tiny fixture',
+    dir: () => path.join(FIXTURES, 'tiers-tiny'),
+    segmentations: ['size'],
+    lifetime: false,
+    customers: 5,
+  },
 ];
 
 describe('the comparison', () => {
   it('forgives the last bits of a float sum but not the 11th digit, a string or a missing key', () => {
-    expect(differences({ margin: 3220380.46402286, id: 'A' }, { margin: 3220380.464022856, id: 'A' })).toEqual([]);
-    expect(differences([{ margin: 3220380.46402286 }], [{ margin: 3220380.46412286 }])).toEqual(['$[0].margin: 3220380.46402286 ≠ 3220380.46412286']);
+    expect(
+      differences({ margin: 3220380.46402286, id: 'A' }, { margin: 3220380.464022856, id: 'A' }),
+    ).toEqual([]);
+    expect(differences([{ margin: 3220380.46402286 }], [{ margin: 3220380.46412286 }])).toEqual([
+      '$[0].margin: 3220380.46402286 ≠ 3220380.46412286',
+    ]);
     expect(differences({ id: 'A' }, { id: 'B' })).toEqual(['$.id: "A" ≠ "B"']);
     expect(differences({ a: 1 }, { a: 1, b: null })).toEqual(['$.b: missing (expected null)']);
     expect(differences({ seconds: 1 }, { seconds: 2 }, { ignoreKeys: ['seconds'] })).toEqual([]);
@@ -88,7 +113,10 @@ describe.each(CASES)('$name', (c) => {
   let together$: Results;
   let oneByOne$: Results;
   beforeAll(async () => {
-    [concurrent, sequential] = await Promise.all([openProject({ dir: c.dir(), inMemory: true }), openProject({ dir: c.dir(), inMemory: true })]);
+    [concurrent, sequential] = await Promise.all([
+      openProject({ dir: c.dir(), inMemory: true }),
+      openProject({ dir: c.dir(), inMemory: true }),
+    ]);
     const options = { lifetime: c.lifetime, segmentation: c.segmentations[0]! };
     together$ = await together(analyses(concurrent, options));
     oneByOne$ = await oneByOne(analyses(sequential, options));
@@ -103,15 +131,22 @@ describe.each(CASES)('$name', (c) => {
     expect(a).toBe(b);
   });
 
-  it.each(['whale', 'marginByMonth', 'segments', 'tiers', 'lifetime'] as const)('gives the same %s together as one by one on a fresh project', (name) => {
-    expect(differences(together$[name], oneByOne$[name], TIMINGS)).toEqual([]);
-  });
+  it.each(['whale', 'marginByMonth', 'segments', 'tiers', 'lifetime'] as const)(
+    'gives the same %s together as one by one on a fresh project',
+    (name) => {
+      expect(differences(together$[name], oneByOne$[name], TIMINGS)).toEqual([]);
+    },
+  );
 
   it('covers what it claims to: real results, not empty ones', () => {
     expect(together$.whale.customers).toBe(c.customers);
     expect(together$.marginByMonth.groups?.length).toBeGreaterThan(0);
     expect(together$.segments.segments.reduce((sum, s) => sum + s.customers, 0)).toBe(c.customers);
-    expect(together$.tiers.scenarios.map((s) => s.kind)).toEqual(['status_quo', 'tiered', 'unbundled']);
+    expect(together$.tiers.scenarios.map((s) => s.kind)).toEqual([
+      'status_quo',
+      'tiered',
+      'unbundled',
+    ]);
     if (c.lifetime) expect(together$.lifetime?.totals.customers).toBe(c.customers);
     else expect(together$.lifetime).toBeNull();
   });
@@ -151,7 +186,10 @@ describe.each(CASES)('$name', (c) => {
   it('gives the same results when a second round runs together with the first round still kept', async () => {
     // Relations of a finished analysis must not be reused or dropped under a later one.
     const options = { lifetime: c.lifetime, segmentation: c.segmentations.at(-1)! };
-    const [again, segmentsElsewhere] = await Promise.all([together(analyses(concurrent, options)), computeSegments(await sequential.customerBase(), { segmentation: options.segmentation })]);
+    const [again, segmentsElsewhere] = await Promise.all([
+      together(analyses(concurrent, options)),
+      computeSegments(await sequential.customerBase(), { segmentation: options.segmentation }),
+    ]);
     expect(differences(again.whale, oneByOne$.whale)).toEqual([]);
     expect(differences(again.marginByMonth, oneByOne$.marginByMonth)).toEqual([]);
     expect(differences(again.tiers, oneByOne$.tiers, TIMINGS)).toEqual([]);

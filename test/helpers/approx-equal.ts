@@ -10,9 +10,13 @@ export const ABSOLUTE_TOLERANCE = 1e-6;
 
 export function numbersAgree(a: number, b: number): boolean {
   if (Object.is(a, b) || a === b) return true;
-  if (Number.isNaN(a) || Number.isNaN(b) || !Number.isFinite(a) || !Number.isFinite(b)) return false;
+  if (Number.isNaN(a) || Number.isNaN(b) || !Number.isFinite(a) || !Number.isFinite(b))
+    return false;
   const difference = Math.abs(a - b);
-  return difference <= ABSOLUTE_TOLERANCE || difference <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+  return (
+    difference <= ABSOLUTE_TOLERANCE ||
+    difference <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b))
+  );
 }
 
 export interface DifferenceOptions {
@@ -26,9 +30,16 @@ export interface DifferenceOptions {
  * Where `actual` and `expected` differ, one line per difference (`$.tiers[2].customers: 460 ≠ 461`);
  * none when they agree.
  */
-export function differences(actual: unknown, expected: unknown, options: DifferenceOptions = {}): string[] {
+export function differences(
+  actual: unknown,
+  expected: unknown,
+  options: DifferenceOptions = {},
+): string[] {
   const found: string[] = [];
-  walk(actual, expected, '$', found, { ignoreKeys: new Set(options.ignoreKeys ?? []), limit: options.limit ?? 20 });
+  walk(actual, expected, '$', found, {
+    ignoreKeys: new Set(options.ignoreKeys ?? []),
+    limit: options.limit ?? 20,
+  });
   return found;
 }
 
@@ -37,7 +48,13 @@ interface Walk {
   readonly limit: number;
 }
 
-function walk(actual: unknown, expected: unknown, path: string, found: string[], settings: Walk): void {
+function walk(
+  actual: unknown,
+  expected: unknown,
+  path: string,
+  found: string[],
+  settings: Walk,
+): void {
   if (found.length >= settings.limit) return;
   if (typeof actual === 'number' && typeof expected === 'number') {
     if (!numbersAgree(actual, expected)) found.push(`${path}: ${actual} ≠ ${expected}`);
@@ -45,7 +62,8 @@ function walk(actual: unknown, expected: unknown, path: string, found: string[],
   }
   if (actual instanceof Date || expected instanceof Date) {
     const time = (v: unknown) => (v instanceof Date ? v.getTime() : NaN);
-    if (time(actual) !== time(expected)) found.push(`${path}: ${short(actual)} ≠ ${short(expected)}`);
+    if (time(actual) !== time(expected))
+      found.push(`${path}: ${short(actual)} ≠ ${short(expected)}`);
     return;
   }
   if (Array.isArray(actual) && Array.isArray(expected)) {
@@ -56,11 +74,17 @@ function walk(actual: unknown, expected: unknown, path: string, found: string[],
     actual.forEach((item, i) => walk(item, expected[i], `${path}[${i}]`, found, settings));
     return;
   }
-  if (isRecord(actual) && isRecord(expected) && !Array.isArray(actual) && !Array.isArray(expected)) {
+  if (
+    isRecord(actual) &&
+    isRecord(expected) &&
+    !Array.isArray(actual) &&
+    !Array.isArray(expected)
+  ) {
     const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
     for (const key of keys) {
       if (settings.ignoreKeys.has(key)) continue;
-      if (!(key in actual)) found.push(`${path}.${key}: missing (expected ${short(expected[key])})`);
+      if (!(key in actual))
+        found.push(`${path}.${key}: missing (expected ${short(expected[key])})`);
       else if (!(key in expected)) found.push(`${path}.${key}: unexpected ${short(actual[key])}`);
       else walk(actual[key], expected[key], `${path}.${key}`, found, settings);
       if (found.length >= settings.limit) return;
