@@ -3,7 +3,7 @@
  * Report benchmark (not a test), issue 11: `tierwise report` on one customer base against the
  * report before the refactor, which computed the margin again in almost every section.
  *
- *   node bench/report-bench.mjs [--customers N] [--runs K] [--old DIR] [--old-commit REV]
+ *   node bench/report-bench.mjs [--customers N] [--runs K] [--format csv|parquet] [--old DIR] [--old-commit REV]
  *
  * Defaults: the 2,000-customer demo, 5 runs, the old build in /tmp/tw-old at commit fb546fb (the
  * state before issue 11). Needs `npm run build` first (imports ../dist). If DIR/dist/index.js is
@@ -12,7 +12,7 @@
  *   git worktree add --detach DIR REV && ln -s <repo>/node_modules DIR/node_modules
  *   (cd DIR && npx tsc -p tsconfig.build.json)        # the library only, not the web
  *
- * The demo is generated once into bench/out/report-demo-<N>/ (CSV, seed 42) and reused. Every run
+ * The demo is generated once into bench/out/report-demo-<N>[-parquet]/ (seed 42) and reused. Every run
  * opens the project afresh into an in-memory database (the import is not timed), then times:
  *   new   base = await project.customerBase(); await renderReport(base)   (../dist)
  *   old   await renderReport(project)                                     (DIR/dist)
@@ -21,8 +21,9 @@
  * src), how many statements carry the compiled margin query (its `revenue_totals_src AS (` CTE),
  * how many of them create a temp table, and how many statements the report sends in all.
  * It also checks that both builds write the same HTML (a fixed date; zrender's counters in the
- * charts' ids and class names aside) and says so. Results go to bench/out/report-results-<N>.json, the two
- * documents to bench/out/report-{old,new}-<N>.html.
+ * charts' ids and class names aside) and says so. Results go to
+ * bench/out/report-results-<N>[-parquet].json, the two documents to
+ * bench/out/report-{old,new}-<N>[-parquet].html.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -43,6 +44,8 @@ const customers = Number(String(arg('--customers', '2000')).replaceAll('_', ''))
 const runs = Number(arg('--runs', '5'));
 const oldDir = path.resolve(arg('--old', '/tmp/tw-old'));
 const oldCommit = arg('--old-commit', 'fb546fb');
+const format = arg('--format', 'csv');
+if (format !== 'csv' && format !== 'parquet') fail('--format must be csv or parquet');
 if (!Number.isInteger(customers) || customers < 1) fail('--customers must be a positive whole number');
 if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive whole number');
 
@@ -97,12 +100,14 @@ const OLD = await loadBuild(oldDist);
 
 // ---------------------------------------------------------------- the demo
 
-const dir = path.join(here, 'out', `report-demo-${customers}`);
+/** The demo's size and format, as the names of its folder and result files carry them. */
+const tag = `${customers}${format === 'csv' ? '' : `-${format}`}`;
+const dir = path.join(here, 'out', `report-demo-${tag}`);
 mkdirSync(path.join(here, 'out'), { recursive: true });
 if (!existsSync(path.join(dir, 'tierwise.yaml'))) {
   log(`generating ${customers.toLocaleString('en-US')} customers into ${path.relative(process.cwd(), dir)} …`);
   const t = performance.now();
-  await NEW.generateDemo({ dir, customers, seed: 42 });
+  await NEW.generateDemo({ dir, customers, seed: 42, format });
   log(`generated in ${fmt((performance.now() - t) / 1000, 1)} s`);
 } else log(`reusing ${path.relative(process.cwd(), dir)}`);
 
@@ -178,6 +183,7 @@ const oldS = median(times.old);
 const newS = median(times.new);
 const results = {
   customers,
+  format,
   runs,
   machine: { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg_at_end: os.loadavg() },
   builds: {
@@ -191,9 +197,9 @@ const results = {
   statements_per_report: { new: warmNew.counts, old: warmOld.counts },
   sections: { new: sectionsNew, old: sectionsOld, same_html: sameHtml },
 };
-writeFileSync(path.join(here, 'out', `report-results-${customers}.json`), JSON.stringify(results, null, 2));
+writeFileSync(path.join(here, 'out', `report-results-${tag}.json`), JSON.stringify(results, null, 2));
 // The two documents (fixed date), to compare by eye or with diff when they differ.
-for (const [which, warm] of [['new', warmNew], ['old', warmOld]]) writeFileSync(path.join(here, 'out', `report-${which}-${customers}.html`), warm.result.report.html);
+for (const [which, warm] of [['new', warmNew], ['old', warmOld]]) writeFileSync(path.join(here, 'out', `report-${which}-${tag}.html`), warm.result.report.html);
 
 const line = (label, value) => console.log(`  ${label.padEnd(60)} ${value}`);
 console.log(`\ntierwise report bench — ${customers.toLocaleString('en-US')} customers, ${runs} alternated runs after a warm-up`);
@@ -208,4 +214,4 @@ line('margin queries per report, new (tables created)', `${warmNew.counts.margin
 line('statements per report, old / new', `${warmOld.counts.statements} / ${warmNew.counts.statements}`);
 line('sections old / new', `${sectionsOld.length} / ${sectionsNew.length}${sectionsOld.join() === sectionsNew.join() ? ' (the same)' : ' (DIFFERENT)'}`);
 line('same HTML (fixed date, zrender ids aside)', sameHtml ? 'yes' : 'no');
-console.log(`\n  results: ${path.relative(process.cwd(), path.join(here, 'out', `report-results-${customers}.json`))}\n`);
+console.log(`\n  results: ${path.relative(process.cwd(), path.join(here, 'out', `report-results-${tag}.json`))}\n`);

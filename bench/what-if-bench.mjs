@@ -126,9 +126,21 @@ const capacityHours = catalog.capacityHours[resource] ?? model.resources.find((r
 const fee0 = tier.monthlyFee;
 log(`resources ${resourceNames.join(', ')}; tiers ${tierNames.join(', ')}; ${resource} ${capacityHours} h; ${tierName} $${fee0}/month`);
 
-const plan = await timed(() => computeTiers(base.result));
+// The plan's steps, timed between its progress messages (each is sent as a step starts).
+const planSteps = [];
+let step;
+const plan = await timed(() =>
+  computeTiers(base.result, {
+    onProgress: (message) => {
+      const now = performance.now();
+      if (step) planSteps.push({ step: step.message, ms: now - step.start });
+      step = { message, start: now };
+    },
+  }),
+);
+if (step) planSteps.push({ step: `${step.message} … to the end`, ms: performance.now() - step.start });
 const tiered = plan.result.scenarios.find((s) => s.kind === 'tiered');
-log(`plan ${(plan.ms / 1000).toFixed(2)} s (tiered margin ${tiered?.margin.toFixed(2)})`);
+log(`plan ${(plan.ms / 1000).toFixed(2)} s (tiered margin ${tiered?.margin.toFixed(2)}): ${planSteps.map((p) => `${p.step} ${ms(p.ms)}`).join('; ')}; of which HiGHS ${ms(plan.result.optimizer.seconds * 1000)}`);
 const usedHours = plan.result.shadow_prices.find((p) => p.resource === resource)?.used_hours;
 if (!(usedHours > 0)) fail(`the plan uses no ${resource} hours`);
 const hours0 = hoursOf === 'used' ? usedHours : capacityHours;
@@ -200,7 +212,7 @@ const results = {
   machine: { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg_at_end: os.loadavg() },
   model: { resources: resourceNames, tiers: tierNames, resource, capacity_hours: capacityHours, plan_used_hours: usedHours, hours_of: hoursOf, reference_hours: hours0, tier: tierName, monthly_fee: fee0 },
   seconds: { open: open.ms / 1000, imported: project.imported.changed, base: base.ms / 1000, plan: plan.ms / 1000, create_app: appMade.ms / 1000 },
-  plan: { tiered_margin: tiered?.margin, optimizer: plan.result.optimizer ?? null },
+  plan: { tiered_margin: tiered?.margin, optimizer: plan.result.optimizer ?? null, steps: planSteps },
   library: { capacity, price },
   http: {
     capacity_first_ms: httpFirst.ms,
@@ -218,7 +230,7 @@ const line = (label, value) => console.log(`  ${label.padEnd(58)} ${value}`);
 console.log(`\ntierwise what-if bench — ${customers.toLocaleString('en-US')} customers, ${runs} runs; ${results.commit}${results.src_modified ? ' (src/ modified)' : ''}; ${results.machine.nproc} cores`);
 line(`open (${project.imported.changed ? 'import' : 'no import'})`, `${results.seconds.open.toFixed(2)} s`);
 line('customer base (customerBase())', `${results.seconds.base.toFixed(2)} s`);
-line('plan (computeTiers(base))', `${results.seconds.plan.toFixed(2)} s`);
+line('plan (computeTiers(base))', `${results.seconds.plan.toFixed(2)} s  (projection ${ms(planSteps[0]?.ms ?? NaN)}, optimizer ${ms(plan.result.optimizer.seconds * 1000)})`);
 line(`capacity what-if (${resource} × 0.95 of ${hoursOf}), first: projects`, `${ms(capacity.first.ms)}  (${capacity.first.statements} statements)`);
 line('capacity what-if, median of the next K', `${ms(capacity.median_ms)}  (optimizer ${ms(capacity.median_optimizer_ms)}, outside it ${ms(capacity.median_outside_optimizer_ms)}; statements ${capacity.runs.map((r) => r.statements).join(', ')})`);
 line(`price what-if (${tierName} fee), first`, `${ms(price.first.ms)}  (${price.first.statements} statements)`);

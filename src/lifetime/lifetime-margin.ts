@@ -133,7 +133,10 @@ export async function computeLifetimeMargin(customerBase: CustomerBase, options:
 
   if (kind === 'sbg') {
     options.onProgress?.('lifetime: fitting the sBG on the tenures');
-    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, segmentOf });
+    // Short histories are pooled within the model's first segmentation whatever the report groups
+    // by, so the totals do not depend on how they are summed (one definition on every surface).
+    const poolOf = model.segmentations.length > 0 ? await segmentationOf(customerBase, model.segmentations[0]!.name) : undefined;
+    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, poolOf });
     for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
     const paid = expectedMonthsPaid(fit.params);
     return { ...base, model: 'sbg', fit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * paid[months]!) };
@@ -184,15 +187,15 @@ interface Projection extends CustomerLifetimeMargin {
 async function subscriptionLifetimes(
   customerBase: CustomerBase,
   byCustomer: ReadonlyMap<string, CustomerMargin>,
-  options: { churnColumn: string; discountRate: number; horizonMonths: number; minMonths: number; segmentOf: ReadonlyMap<string, unknown> | undefined },
+  options: { churnColumn: string; discountRate: number; horizonMonths: number; minMonths: number; poolOf: ReadonlyMap<string, unknown> | undefined },
 ): Promise<{ fit: SbgFit; customers: Projection[] }> {
   const { rows, tenures } = await projectTenures(customerBase, options.churnColumn);
   const fit = fitSbg(sbgObservationsFromTenures(tenures));
   const monthlyDiscount = Math.pow(1 + options.discountRate, 1 / 12) - 1;
   const paid = expectedMonthsPaid(fit.params);
-  // Pooled monthly rates of the customers with enough history (within the segment, when there
-  // are segments), for those without.
-  const poolOf = (id: string) => JSON.stringify(options.segmentOf?.get(id) ?? null);
+  // Pooled monthly rates of the customers with enough history (within the pooling segment, when
+  // the model has segments), for those without.
+  const poolOf = (id: string) => JSON.stringify(options.poolOf?.get(id) ?? null);
   const pools = new Map<string, { months: number; revenue: number; direct: number; serve: number }>();
   for (const r of rows) {
     const m = byCustomer.get(r.customer_id);
