@@ -51,11 +51,21 @@ let serial = 0;
  * apart so two builds never collide. Returns the report and how to release what it made.
  */
 function marginOf(build) {
-  const own = Object.assign(Object.create(build.Database.prototype), db, { dialect: build.dialect, relationSerial: 1_000_000 * ++serial });
+  const own = Object.assign(Object.create(build.Database.prototype), db, {
+    dialect: build.dialect,
+    relationSerial: 1_000_000 * ++serial,
+  });
   return async () => {
-    if (!build.hasCustomerBase) return { result: await build.lib.computeMargin({ db: own, model }, marginOptions), release: async () => {} };
+    if (!build.hasCustomerBase)
+      return {
+        result: await build.lib.computeMargin({ db: own, model }, marginOptions),
+        release: async () => {},
+      };
     const base = await build.lib.buildCustomerBase({ db: own, model });
-    return { result: await build.lib.computeMargin(base, marginOptions), release: () => build.lib.releaseCustomerBase(base) };
+    return {
+      result: await build.lib.computeMargin(base, marginOptions),
+      release: () => build.lib.releaseCustomerBase(base),
+    };
   };
 }
 const nothing = async () => {};
@@ -63,16 +73,21 @@ const { sql } = A.fragments;
 const hands = by
   ? {}
   : {
-  hand: async () => {
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE hand AS ${handQuery(model, A.fragments)}`);
-    return { result: await db.one(handTotals(A.fragments)), release: nothing };
-  },
-  // The same query with the library's detail (per activity and resource); diagnostic.
-  'hand, with the detail': async () => {
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE hand_detailed AS ${handDetailedQuery(model, A.fragments)}`);
-    return { result: await db.one(sql`SELECT sum(margin) AS margin FROM hand_detailed`), release: nothing };
-  },
-};
+      hand: async () => {
+        await db.run(sql`CREATE OR REPLACE TEMP TABLE hand AS ${handQuery(model, A.fragments)}`);
+        return { result: await db.one(handTotals(A.fragments)), release: nothing };
+      },
+      // The same query with the library's detail (per activity and resource); diagnostic.
+      'hand, with the detail': async () => {
+        await db.run(
+          sql`CREATE OR REPLACE TEMP TABLE hand_detailed AS ${handDetailedQuery(model, A.fragments)}`,
+        );
+        return {
+          result: await db.one(sql`SELECT sum(margin) AS margin FROM hand_detailed`),
+          release: nothing,
+        };
+      },
+    };
 const contenders = {
   [`A ${path.relative(process.cwd(), distA)}`]: marginOf(A),
   [`B ${path.relative(process.cwd(), distB)}`]: marginOf(B),
@@ -91,8 +106,12 @@ for (let k = -1; k < runs; k++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hand = median(times.hand ?? times[Object.keys(times)[0]]);
-console.log(`${customers} customers${by ? `, --by ${by}` : ''}, median of ${runs} alternated runs after one warm-up (s):`);
+console.log(
+  `${customers} customers${by ? `, --by ${by}` : ''}, median of ${runs} alternated runs after one warm-up (s):`,
+);
 for (const [name, t] of Object.entries(times)) {
-  console.log(`  ${name.padEnd(30)} ${median(t).toFixed(3)}  ×${(median(t) / hand).toFixed(2)} of ${times.hand ? 'hand' : 'A'}   [${t.map((x) => x.toFixed(2)).join(', ')}]  total margin ${margins[name].toFixed(2)}`);
+  console.log(
+    `  ${name.padEnd(30)} ${median(t).toFixed(3)}  ×${(median(t) / hand).toFixed(2)} of ${times.hand ? 'hand' : 'A'}   [${t.map((x) => x.toFixed(2)).join(', ')}]  total margin ${margins[name].toFixed(2)}`,
+  );
 }
 project.close();

@@ -16,7 +16,12 @@ import { pageCustomers } from '../dist/index.js';
 import { Database } from '../dist/store/database.js';
 import { sql } from '../dist/sql/fragment.js';
 
-const { values } = parseArgs({ options: { customers: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '5' },
+  },
+});
 const customers = Number(values.customers);
 const runs = Number(values.runs);
 
@@ -34,9 +39,27 @@ const margin = await db.materialize(
 const base = { db, margin };
 
 const queries = {
-  'first page, margin ascending': { search: '', sort: 'margin', order: 'asc', offset: 0, limit: 50 },
-  'page 10,001 (offset 500,000), revenue descending': { search: '', sort: 'revenue', order: 'desc', offset: Math.min(500_000, customers - 50), limit: 50 },
-  'search "C0001234", margin ascending': { search: 'C0001234', sort: 'margin', order: 'asc', offset: 0, limit: 50 },
+  'first page, margin ascending': {
+    search: '',
+    sort: 'margin',
+    order: 'asc',
+    offset: 0,
+    limit: 50,
+  },
+  'page 10,001 (offset 500,000), revenue descending': {
+    search: '',
+    sort: 'revenue',
+    order: 'desc',
+    offset: Math.min(500_000, customers - 50),
+    limit: 50,
+  },
+  'search "C0001234", margin ascending': {
+    search: 'C0001234',
+    sort: 'margin',
+    order: 'asc',
+    offset: 0,
+    limit: 50,
+  },
 };
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,18 +82,29 @@ function inJs(q) {
   const needle = q.search.toLowerCase();
   const found = needle ? all.filter((c) => c.customer_id.toLowerCase().includes(needle)) : all;
   const sign = q.order === 'desc' ? -1 : 1;
-  const sorted = [...found].sort((a, b) => sign * (a[q.sort] < b[q.sort] ? -1 : a[q.sort] > b[q.sort] ? 1 : 0) || (a.customer_id < b.customer_id ? -1 : 1));
+  const sorted = [...found].sort(
+    (a, b) =>
+      sign * (a[q.sort] < b[q.sort] ? -1 : a[q.sort] > b[q.sort] ? 1 : 0) ||
+      (a.customer_id < b.customer_id ? -1 : 1),
+  );
   return { total: found.length, customers: sorted.slice(q.offset, q.offset + q.limit) };
 }
 
-console.log(`${customers.toLocaleString('en-US')} customers, median of ${runs} runs after a warm-up; loading every customer into JavaScript took ${loadMs.toFixed(0)} ms (the alternative pays it once)`);
+console.log(
+  `${customers.toLocaleString('en-US')} customers, median of ${runs} runs after a warm-up; loading every customer into JavaScript took ${loadMs.toFixed(0)} ms (the alternative pays it once)`,
+);
 console.log('| query | pageCustomers (DuckDB) | all in JavaScript | JavaScript ÷ DuckDB |');
 console.log('|---|---|---|---|');
 for (const [name, q] of Object.entries(queries)) {
   const duck = await time(() => pageCustomers(base, q));
   const js = await time(async () => inJs(q));
-  const same = duck.result.total === js.result.total && duck.result.customers.map((c) => c.customer_id).join() === js.result.customers.map((c) => c.customer_id).join();
+  const same =
+    duck.result.total === js.result.total &&
+    duck.result.customers.map((c) => c.customer_id).join() ===
+      js.result.customers.map((c) => c.customer_id).join();
   if (!same) throw new Error(`BENCH FAILED: the two disagree on "${name}"`);
-  console.log(`| ${name} | ${duck.ms.toFixed(1)} ms | ${js.ms.toFixed(1)} ms | ${(js.ms / duck.ms).toFixed(1)}× |`);
+  console.log(
+    `| ${name} | ${duck.ms.toFixed(1)} ms | ${js.ms.toFixed(1)} ms | ${(js.ms / duck.ms).toFixed(1)}× |`,
+  );
 }
 db.close();

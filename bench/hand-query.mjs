@@ -14,7 +14,11 @@ const EXPECTED_ACTIVITIES = {
   installation: { resource: 'senior_engineer', purpose: 'serve', minutes: '180 + 30 * servers' },
   monitoring: { resource: 'senior_engineer', purpose: 'serve', minutes: '0.5 * days' },
   dr_meeting: { resource: 'senior_engineer', purpose: 'serve', minutes: '60 + 120 * onsite' },
-  support_ticket: { resource: 'support_agent', purpose: 'serve', minutes: "if(severity = 'high', 90, if(severity = 'medium', 40, 15))" },
+  support_ticket: {
+    resource: 'support_agent',
+    purpose: 'serve',
+    minutes: "if(severity = 'high', 90, if(severity = 'medium', 40, 15))",
+  },
   sales_call: { resource: 'account_exec', purpose: 'acquire', minutes: '45' },
   // The tier catalog's substitutes (demo-tiers.ts): the demo logs no events of them, but the
   // queries below price them as the model says, so they stay right if it ever does.
@@ -28,26 +32,49 @@ const EXPECTED_DIRECT = [
   { kind: 'revenue_share', name: 'payment_fees', share: 0.029 },
 ];
 
-export function checkModelAssumptions(model, fail = (m) => { throw new Error(m); }) {
+export function checkModelAssumptions(
+  model,
+  fail = (m) => {
+    throw new Error(m);
+  },
+) {
   const problems = [];
-  const activities = Object.fromEntries(model.activities.map((a) => [a.name, { resource: a.resource, purpose: a.purpose, minutes: String(a.minutesSource) }]));
+  const activities = Object.fromEntries(
+    model.activities.map((a) => [
+      a.name,
+      { resource: a.resource, purpose: a.purpose, minutes: String(a.minutesSource) },
+    ]),
+  );
   if (JSON.stringify(activities) !== JSON.stringify(EXPECTED_ACTIVITIES)) {
-    problems.push(`activities differ:\n  model: ${JSON.stringify(activities)}\n  bench: ${JSON.stringify(EXPECTED_ACTIVITIES)}`);
+    problems.push(
+      `activities differ:\n  model: ${JSON.stringify(activities)}\n  bench: ${JSON.stringify(EXPECTED_ACTIVITIES)}`,
+    );
   }
   const direct = model.directCosts.map((d) => ({ ...d }));
   if (JSON.stringify(direct) !== JSON.stringify(EXPECTED_DIRECT)) {
-    problems.push(`direct costs differ:\n  model: ${JSON.stringify(direct)}\n  bench: ${JSON.stringify(EXPECTED_DIRECT)}`);
+    problems.push(
+      `direct costs differ:\n  model: ${JSON.stringify(direct)}\n  bench: ${JSON.stringify(EXPECTED_DIRECT)}`,
+    );
   }
-  const names = model.resources.map((r) => r.name).sort().join(',');
-  if (names !== 'account_exec,senior_engineer,support_agent') problems.push(`resources differ: ${names}`);
-  if (model.acquisition.spend !== 'per_new_customer') problems.push(`acquisition.spend is ${model.acquisition.spend}`);
+  const names = model.resources
+    .map((r) => r.name)
+    .sort()
+    .join(',');
+  if (names !== 'account_exec,senior_engineer,support_agent')
+    problems.push(`resources differ: ${names}`);
+  if (model.acquisition.spend !== 'per_new_customer')
+    problems.push(`acquisition.spend is ${model.acquisition.spend}`);
   // Spend of a month the period only partly covers counts pro rata; the hand-written query takes
   // whole months only, which is exact when the period starts on a 1st and ends on a month's last day.
   const from = new Date(`${model.period.from}T00:00:00Z`);
   const dayAfter = new Date(`${model.period.to}T00:00:00Z`);
   dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
-  if (from.getUTCDate() !== 1 || dayAfter.getUTCDate() !== 1) problems.push(`the period ${model.period.from}..${model.period.to} is not whole months`);
-  if (problems.length > 0) fail(`the demo model is not the one the hand-written query was written for; update bench/hand-query.mjs:\n${problems.join('\n')}`);
+  if (from.getUTCDate() !== 1 || dayAfter.getUTCDate() !== 1)
+    problems.push(`the period ${model.period.from}..${model.period.to} is not whole months`);
+  if (problems.length > 0)
+    fail(
+      `the demo model is not the one the hand-written query was written for; update bench/hand-query.mjs:\n${problems.join('\n')}`,
+    );
 }
 
 /**
@@ -65,9 +92,12 @@ export function checkModelAssumptions(model, fail = (m) => { throw new Error(m);
  * Rates are the yaml's cost ÷ (capacity_hours × 60); they scale with the demo's size.
  */
 export function handQuery(model, { sql, ident }) {
-  const rate = Object.fromEntries(model.resources.map((r) => [r.name, r.cost / (r.capacityHours * 60)]));
+  const rate = Object.fromEntries(
+    model.resources.map((r) => [r.name, r.cost / (r.capacityHours * 60)]),
+  );
   const { from, to } = model.period;
-  const inPeriod = (column) => sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+  const inPeriod = (column) =>
+    sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
   return sql`WITH
   act AS (
     SELECT customer_id,
@@ -107,10 +137,11 @@ export function handQuery(model, { sql, ident }) {
 SELECT *, revenue - direct_cost - acquisition_cost - serve_cost AS margin FROM money`;
 }
 
-export const handTotals = ({ sql }) => sql`SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
+export const handTotals = ({
+  sql,
+}) => sql`SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
   sum(revenue) AS revenue, sum(direct_cost) AS direct_cost, sum(acquisition_cost) AS acquisition_cost,
   sum(serve_cost) AS serve_cost, sum(margin) AS margin FROM hand`;
-
 
 /**
  * Diagnostic (bench/ab-margin.mjs): the hand-written query extended to the detail the library's
@@ -119,9 +150,12 @@ export const handTotals = ({ sql }) => sql`SELECT count(*) AS customers, count(*
  * the price of that detail from the price of the compiled SQL's shape.
  */
 export function handDetailedQuery(model, { sql, ident }) {
-  const rate = Object.fromEntries(model.resources.map((r) => [r.name, r.cost / (r.capacityHours * 60)]));
+  const rate = Object.fromEntries(
+    model.resources.map((r) => [r.name, r.cost / (r.capacityHours * 60)]),
+  );
   const { from, to } = model.period;
-  const inPeriod = (column) => sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+  const inPeriod = (column) =>
+    sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
   return sql`WITH
   act AS (
     SELECT customer_id,

@@ -43,9 +43,19 @@ function time(work) {
 }
 
 // CDNOW, the papers' data (2,357 customers).
-const cdnowRows = readFileSync(path.join(here, '..', 'test', 'fixtures', 'datasets', 'cdnow', 'cdnow_customers_summary.csv'), 'utf8')
-  .trim().split(/\r?\n/).slice(1).map((l) => l.split(',').map(Number));
-const cdnow = { x: Float64Array.from(cdnowRows, (r) => r[1]), tx: Float64Array.from(cdnowRows, (r) => r[2]), T: Float64Array.from(cdnowRows, (r) => r[3]) };
+const cdnowRows = readFileSync(
+  path.join(here, '..', 'test', 'fixtures', 'datasets', 'cdnow', 'cdnow_customers_summary.csv'),
+  'utf8',
+)
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)
+  .map((l) => l.split(',').map(Number));
+const cdnow = {
+  x: Float64Array.from(cdnowRows, (r) => r[1]),
+  tx: Float64Array.from(cdnowRows, (r) => r[2]),
+  T: Float64Array.from(cdnowRows, (r) => r[3]),
+};
 const cdnowFit = time(() => fitBgNbd(cdnow));
 
 const simStart = performance.now();
@@ -62,7 +72,10 @@ const objectLogLikelihood = ([r, alpha, a, b]) => {
     const a1 = logGamma(r + c.x) - logGamma(r) + r * Math.log(alpha);
     const a2 = logGamma(a + b) + logGamma(b + c.x) - logGamma(b) - logGamma(a + b + c.x);
     const a3 = -(r + c.x) * Math.log(alpha + c.T);
-    const a4 = c.x > 0 ? Math.log(a) - Math.log(b + c.x - 1) - (r + c.x) * Math.log(alpha + c.tx) : -Infinity;
+    const a4 =
+      c.x > 0
+        ? Math.log(a) - Math.log(b + c.x - 1) - (r + c.x) * Math.log(alpha + c.tx)
+        : -Infinity;
     const m = Math.max(a3, a4);
     ll += a1 + a2 + m + Math.log(Math.exp(a3 - m) + Math.exp(a4 - m));
   }
@@ -70,14 +83,25 @@ const objectLogLikelihood = ([r, alpha, a, b]) => {
 };
 const meanT = objects.reduce((s, c) => s + c.T, 0) / objects.length;
 const meanX = objects.reduce((s, c) => s + c.x, 0) / objects.length;
-const baseline = time(() => maximizeLikelihood({ names: ['r', 'alpha', 'a', 'b'], value: objectLogLikelihood }, { model: 'baseline', start: [1, meanT / meanX, 1, 1] }));
+const baseline = time(() =>
+  maximizeLikelihood(
+    { names: ['r', 'alpha', 'a', 'b'], value: objectLogLikelihood },
+    { model: 'baseline', start: [1, meanT / meanX, 1, 1] },
+  ),
+);
 const ours = time(() => fitBgNbd(sample));
 
 const perCustomer = (ms, n) => (ms * 1e6) / n; // nanoseconds per customer
 const report = {
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   runs,
-  cdnow: { customers: 2357, ms: cdnowFit.ms, ns_per_customer: perCustomer(cdnowFit.ms, 2357), iterations: cdnowFit.result.iterations, params: cdnowFit.result.params },
+  cdnow: {
+    customers: 2357,
+    ms: cdnowFit.ms,
+    ns_per_customer: perCustomer(cdnowFit.ms, 2357),
+    iterations: cdnowFit.result.iterations,
+    params: cdnowFit.result.params,
+  },
   simulated: {
     customers,
     simulate_ms: simMs,
@@ -87,14 +111,18 @@ const report = {
     truth,
     params: big.result.params,
     standard_errors: big.result.standard_errors,
-    recovered_within_3_se: Object.keys(truth).every((k) => Math.abs(big.result.params[k] - truth[k]) < 3 * big.result.standard_errors[k]),
+    recovered_within_3_se: Object.keys(truth).every(
+      (k) => Math.abs(big.result.params[k] - truth[k]) < 3 * big.result.standard_errors[k],
+    ),
   },
   baseline: {
     customers: baselineCustomers,
     objects_numerical_gradient_ms: baseline.ms,
     typed_arrays_analytic_gradient_ms: ours.ms,
     ratio: baseline.ms / ours.ms,
-    same_optimum: Math.abs(baseline.result.logLikelihood - ours.result.log_likelihood) < 1e-6 * Math.abs(ours.result.log_likelihood),
+    same_optimum:
+      Math.abs(baseline.result.logLikelihood - ours.result.log_likelihood) <
+      1e-6 * Math.abs(ours.result.log_likelihood),
   },
 };
 console.log(JSON.stringify(report, null, 2));

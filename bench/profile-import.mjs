@@ -39,18 +39,25 @@ for (const method of ['run', 'all']) {
   };
 }
 const start = performance.now();
-const project = await openProject({ dir, onProgress: (m) => log.push({ progress: m, at: performance.now() - start }) });
+const project = await openProject({
+  dir,
+  onProgress: (m) => log.push({ progress: m, at: performance.now() - start }),
+});
 const total = performance.now() - start;
 project.close();
 
 const statements = log.filter((e) => e.text);
 const inDuck = statements.reduce((s, e) => s + e.ms, 0);
 const between = statements.reduce((s, e) => s + e.gapBefore, 0);
-console.log(`import of ${customers} customers (${format}): ${(total / 1000).toFixed(2)} s; in DuckDB statements ${(inDuck / 1000).toFixed(2)} s; between statements (JS) ${(between / 1000).toFixed(2)} s`);
+console.log(
+  `import of ${customers} customers (${format}): ${(total / 1000).toFixed(2)} s; in DuckDB statements ${(inDuck / 1000).toFixed(2)} s; between statements (JS) ${(between / 1000).toFixed(2)} s`,
+);
 console.log(`slowest ${top} statements (s):`);
-for (const e of [...statements].sort((a, b) => b.ms - a.ms).slice(0, top)) console.log(`${(e.ms / 1000).toFixed(2).padStart(7)}  ${e.text.slice(0, 150)}`);
+for (const e of [...statements].sort((a, b) => b.ms - a.ms).slice(0, top))
+  console.log(`${(e.ms / 1000).toFixed(2).padStart(7)}  ${e.text.slice(0, 150)}`);
 console.log('largest gaps before a statement (JS work) (s):');
-for (const e of [...statements].sort((a, b) => b.gapBefore - a.gapBefore).slice(0, 5)) console.log(`${(e.gapBefore / 1000).toFixed(2).padStart(7)}  before: ${e.text.slice(0, 100)}`);
+for (const e of [...statements].sort((a, b) => b.gapBefore - a.gapBefore).slice(0, 5))
+  console.log(`${(e.gapBefore / 1000).toFixed(2).padStart(7)}  before: ${e.text.slice(0, 100)}`);
 const out = path.join(here, 'out', `import-profile-${customers}-${format}.json`);
 writeFileSync(out, JSON.stringify({ customers, format, total_s: total / 1000, log }, null, 2));
 console.log(`full log: ${path.relative(process.cwd(), out)}`);

@@ -17,7 +17,9 @@ import { pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const distAt = process.argv.indexOf('--dist');
-const distDir = path.resolve(distAt >= 0 ? process.argv.splice(distAt, 2)[1] : path.join(here, '..', 'dist'));
+const distDir = path.resolve(
+  distAt >= 0 ? process.argv.splice(distAt, 2)[1] : path.join(here, '..', 'dist'),
+);
 const load = (file) => import(pathToFileURL(path.join(distDir, file)).href);
 const lib = await load('index.js');
 const { computeMargin, openProject } = lib;
@@ -25,9 +27,18 @@ const { computeMargin, openProject } = lib;
 const hasCustomerBase = typeof lib.buildCustomerBase === 'function';
 /** The compiled margin query, by the build's own internals (index.js exported them before issue 11). */
 async function compiledMargin(db, model) {
-  if (!hasCustomerBase) return lib.compileMargin(model, db.dialect, await lib.eventColumns(db, model), { byMonth: false });
-  const [{ compileMargin }, { compileCostModel }, { readEventColumns }] = await Promise.all([load('margin/compile-margin.js'), load('margin/cost-model.js'), load('margin/customer-base.js')]);
-  return compileMargin(compileCostModel(model), db.dialect, await readEventColumns(db, model), { byMonth: false });
+  if (!hasCustomerBase)
+    return lib.compileMargin(model, db.dialect, await lib.eventColumns(db, model), {
+      byMonth: false,
+    });
+  const [{ compileMargin }, { compileCostModel }, { readEventColumns }] = await Promise.all([
+    load('margin/compile-margin.js'),
+    load('margin/cost-model.js'),
+    load('margin/customer-base.js'),
+  ]);
+  return compileMargin(compileCostModel(model), db.dialect, await readEventColumns(db, model), {
+    byMonth: false,
+  });
 }
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -78,16 +89,30 @@ for (let k = 0; k < runs; k++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`${label}, ${customers} customers, per statement (median of ${runs} runs, ms):`);
-for (const [key, times] of byStatement) console.log(`${median(times).toFixed(0).padStart(7)}  ${key}`);
+for (const [key, times] of byStatement)
+  console.log(`${median(times).toFixed(0).padStart(7)}  ${key}`);
 
 if (args.includes('--explain')) {
   const query = await compiledMargin(db, model);
   const { text, params } = query.render(db.dialect);
   const conn = db.connection;
-  const reader = await conn.runAndReadAll(`EXPLAIN ANALYZE CREATE OR REPLACE TEMP TABLE tw_margin_profile AS ${text}`, params);
-  const plan = reader.getRowObjectsJS().map((r) => r.explain_value).join('\n');
-  const out = path.join(here, 'out', `explain-margin-${customers}-${format}-${path.basename(distDir)}.txt`);
-  writeFileSync(out, `-- compiled margin query\n${text}\n-- params ${JSON.stringify(params)}\n\n${plan}\n`);
+  const reader = await conn.runAndReadAll(
+    `EXPLAIN ANALYZE CREATE OR REPLACE TEMP TABLE tw_margin_profile AS ${text}`,
+    params,
+  );
+  const plan = reader
+    .getRowObjectsJS()
+    .map((r) => r.explain_value)
+    .join('\n');
+  const out = path.join(
+    here,
+    'out',
+    `explain-margin-${customers}-${format}-${path.basename(distDir)}.txt`,
+  );
+  writeFileSync(
+    out,
+    `-- compiled margin query\n${text}\n-- params ${JSON.stringify(params)}\n\n${plan}\n`,
+  );
   console.log(`EXPLAIN ANALYZE written to ${path.relative(process.cwd(), out)}`);
 }
 project.close();

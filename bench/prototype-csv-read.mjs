@@ -17,13 +17,23 @@ const source = opt('--source', 'activities');
 const file = path.join(here, 'out', `demo-${customers}-csv`, 'data', `${source}.csv`);
 const instance = await DuckDBInstance.create(':memory:');
 const c = await instance.connect();
-const header = (await c.runAndReadAll(`SELECT * FROM read_csv('${file}', header = true, all_varchar = true) LIMIT 0`)).columnNames();
+const header = (
+  await c.runAndReadAll(
+    `SELECT * FROM read_csv('${file}', header = true, all_varchar = true) LIMIT 0`,
+  )
+).columnNames();
 const columns = `{${header.map((h) => `'${h}': 'VARCHAR'`).join(', ')}}`;
 const reader = `read_csv('${file}', header = false, skip = 1, auto_detect = false, columns = ${columns}, delim = ',', quote = '"', escape = '"')`;
 const readerRejects = `read_csv('${file}', header = false, skip = 1, auto_detect = false, columns = ${columns}, delim = ',', quote = '"', escape = '"', store_rejects = true, rejects_table = 'rj', rejects_scan = 'rjs')`;
 const text = (h) => `NULLIF(trim(CAST("${h}" AS VARCHAR)), '')`;
 const convert = header
-  .map((h) => (['customer_id', 'activity', 'severity', 'metric', 'kind', 'channel'].includes(h) ? `${text(h)} AS "${h}"` : h === 'date' ? `TRY_CAST(${text(h)} AS DATE) AS "${h}"` : `TRY_CAST(${text(h)} AS DOUBLE) AS "${h}"`))
+  .map((h) =>
+    ['customer_id', 'activity', 'severity', 'metric', 'kind', 'channel'].includes(h)
+      ? `${text(h)} AS "${h}"`
+      : h === 'date'
+        ? `TRY_CAST(${text(h)} AS DATE) AS "${h}"`
+        : `TRY_CAST(${text(h)} AS DOUBLE) AS "${h}"`,
+  )
   .join(', ');
 const steps = {
   'count(*) (parse only)': `SELECT count(*) FROM ${reader}`,

@@ -18,7 +18,11 @@ import { createApp, generateDemo, openProject } from '../dist/index.js';
 
 const { values } = parseArgs({ options: { customers: { type: 'string', default: '100000' } } });
 const customers = Number(values.customers);
-const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'out', `serve-demo-${customers}`);
+const dir = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'out',
+  `serve-demo-${customers}`,
+);
 if (!existsSync(path.join(dir, 'tierwise.yaml'))) await generateDemo({ dir, customers, seed: 42 });
 
 const ms = (start) => `${(performance.now() - start).toFixed(0)} ms`;
@@ -51,7 +55,8 @@ for (const url of urls) {
     const t = performance.now();
     const response = await app.request(url);
     await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`BENCH FAILED: ${url} answered ${response.status}`);
+    if (response.status !== 200)
+      throw new Error(`BENCH FAILED: ${url} answered ${response.status}`);
     times.push(ms(t));
   }
   console.log(`| \`${url}\` | ${times[0]} | ${times[1]} |`);

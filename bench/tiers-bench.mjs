@@ -42,7 +42,9 @@ mkdirSync(path.join(here, 'out'), { recursive: true });
 if (!existsSync(path.join(dir, 'tierwise.yaml'))) {
   const t = performance.now();
   await generateDemo({ dir, customers, seed: 42, format: 'parquet' });
-  console.log(`generated ${customers} customers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${customers} customers in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 const timed = async (label, work) => {
   const t = performance.now();
@@ -85,27 +87,53 @@ const greedy = await timed('greedy', async () => {
 });
 const engineer = p.resources.indexOf('senior_engineer');
 const capacity = Math.round(greedy.result.used[engineer] * engineerShare);
-const tight = { ...catalog, capacityHours: { ...catalog.capacityHours, senior_engineer: capacity } };
-console.log(`greedy plan uses ${Math.round(greedy.result.used[engineer])} engineer hours; capacity set to ${capacity}`);
+const tight = {
+  ...catalog,
+  capacityHours: { ...catalog.capacityHours, senior_engineer: capacity },
+};
+console.log(
+  `greedy plan uses ${Math.round(greedy.result.used[engineer])} engineer hours; capacity set to ${capacity}`,
+);
 
 const ours = await timed('tiers', () => optimizeTiers(model, tight, p));
 // The natural alternative: the same MIP handed whole to HiGHS (its LP relaxation first, for the
 // shadow prices, then the MIP), each under the time limit; a limit reached is reported as such.
 const whole = await timed('whole MIP', () =>
-  optimizeTiers(model, tight, p, { directLimit: Infinity, timeLimitSeconds: directTimeLimit }).catch((error) => ({ failed: String(error.message ?? error) })),
+  optimizeTiers(model, tight, p, {
+    directLimit: Infinity,
+    timeLimitSeconds: directTimeLimit,
+  }).catch((error) => ({ failed: String(error.message ?? error) })),
 );
 project.close();
 
-const summary = (s) => ({ status: s.status, objective: s.objective, bound: s.bound, gap: s.gap, lp_objective: s.lpObjective, shadow_prices: Object.fromEntries(p.resources.map((r, i) => [r, s.shadowPrices[i]])), customers_in_mip: s.customersInMip, rounds: s.rounds });
+const summary = (s) => ({
+  status: s.status,
+  objective: s.objective,
+  bound: s.bound,
+  gap: s.gap,
+  lp_objective: s.lpObjective,
+  shadow_prices: Object.fromEntries(p.resources.map((r, i) => [r, s.shadowPrices[i]])),
+  customers_in_mip: s.customersInMip,
+  rounds: s.rounds,
+});
 const results = {
   customers: n,
   tier_count: T,
   engineer_capacity_hours: capacity,
-  seconds: { margin: margin.seconds, projection: projection.seconds, tiers: ours.seconds, whole_mip: whole.seconds, greedy: greedy.seconds },
+  seconds: {
+    margin: margin.seconds,
+    projection: projection.seconds,
+    tiers: ours.seconds,
+    whole_mip: whole.seconds,
+    greedy: greedy.seconds,
+  },
   tiers: summary(ours.result.solution),
   whole_mip: whole.result.failed ? { failed: whole.result.failed } : summary(whole.result.solution),
   greedy: { objective: greedy.result.objective, engineer_hours: greedy.result.used[engineer] },
   ratio_whole_over_tiers: whole.seconds / ours.seconds,
 };
 console.log(JSON.stringify(results, null, 2));
-writeFileSync(path.join(here, 'out', `tiers-results-${customers}.json`), JSON.stringify(results, null, 2));
+writeFileSync(
+  path.join(here, 'out', `tiers-results-${customers}.json`),
+  JSON.stringify(results, null, 2),
+);

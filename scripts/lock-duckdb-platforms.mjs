@@ -21,11 +21,18 @@ let added = 0;
 for (const [platform, constraints] of Object.entries(platforms)) {
   const key = `node_modules/@duckdb/node-bindings-${platform}`;
   if (lock.packages[key] || !bindings) continue;
-  lock.packages[key] = { version: bindings.version, license: 'MIT', optional: true, ...constraints };
+  lock.packages[key] = {
+    version: bindings.version,
+    license: 'MIT',
+    optional: true,
+    ...constraints,
+  };
   added++;
 }
 const root = lock.packages[''];
-const rest = Object.keys(lock.packages).filter((k) => k !== '').sort();
+const rest = Object.keys(lock.packages)
+  .filter((k) => k !== '')
+  .sort();
 lock.packages = Object.fromEntries([['', root], ...rest.map((k) => [k, lock.packages[k]])]);
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`added ${added} platform entries`);

@@ -24,7 +24,10 @@ try {
   const project = await openProject({ dir, inMemory: true });
   const server = await startServer(project);
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+    });
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=total-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard.png') });
@@ -51,7 +54,9 @@ try {
     await server.close();
     project.close();
   }
-  console.log(`wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`);
+  console.log(
+    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
+  );
 } finally {
   await browser.close();
   await rm(dir, { recursive: true, force: true });

@@ -47,7 +47,8 @@ export function formatLocation(location: SourceLocation | undefined): string {
   if (location.file) {
     let where = location.file;
     if (location.line !== undefined) where += `:${location.line}`;
-    if (location.line !== undefined && typeof location.column === 'number') where += `:${location.column}`;
+    if (location.line !== undefined && typeof location.column === 'number')
+      where += `:${location.column}`;
     if (typeof location.column === 'string') where += ` (column ${location.column})`;
     parts.push(where);
   }
@@ -107,12 +108,15 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
 
 /** Edit distance counting an adjacent transposition as one edit ("plna" is one edit from "plan"). */
 function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
     }
   }

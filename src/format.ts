@@ -30,4 +30,3 @@ export function niceStep(rough: number): number {
   const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
   return nice * power;
 }
-

@@ -14,7 +14,13 @@
  */
 
 // Projects: open one, start one, make a demo.
-export { openProject, findProjectDir, MODEL_FILE_NAME, STATE_DIR, DATABASE_FILE } from './project.js';
+export {
+  openProject,
+  findProjectDir,
+  MODEL_FILE_NAME,
+  STATE_DIR,
+  DATABASE_FILE,
+} from './project.js';
 export type { Project, OpenProjectOptions, ImportReport } from './project.js';
 export type { ImportOptions, SourceImport } from './store/import-sources.js';
 export { initProject } from './init-project.js';
@@ -40,7 +46,13 @@ export type {
   WillingnessToPay,
 } from './model/model-types.js';
 export { compileCostModel } from './margin/cost-model.js';
-export type { CostModel, CostResource, CostActivity, DirectCostRule, AcquisitionRule } from './margin/cost-model.js';
+export type {
+  CostModel,
+  CostResource,
+  CostActivity,
+  DirectCostRule,
+  AcquisitionRule,
+} from './margin/cost-model.js';
 export { parseTimeEquation, checkTimeEquation } from './expr/index.js';
 export type { Expr, EquationProblem, ValueType } from './expr/index.js';
 
@@ -49,33 +61,87 @@ export { buildCustomerBase, releaseCustomerBase } from './margin/customer-base.j
 export type { CustomerBase, MarginSummaryReport } from './margin/customer-base.js';
 export { computeMargin, SORT_FIELDS } from './margin/run-margin.js';
 export type { MarginOptions, SortField } from './margin/run-margin.js';
-export type { MarginReport, CustomerMargin, GroupMargin, MoneyTotals, ResourceCapacity, UnallocatedSpend, ActivityTotal, ActivityUse } from './margin/margin-report.js';
+export type {
+  MarginReport,
+  CustomerMargin,
+  GroupMargin,
+  MoneyTotals,
+  ResourceCapacity,
+  UnallocatedSpend,
+  ActivityTotal,
+  ActivityUse,
+} from './margin/margin-report.js';
 export { explainCustomer } from './margin/explain-customer.js';
-export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from './margin/explain-customer.js';
+export type {
+  CustomerExplanation,
+  WaterfallStep,
+  WaterfallDriver,
+} from './margin/explain-customer.js';
 export { pageCustomers, CUSTOMER_SORT_FIELDS } from './margin/page-customers.js';
-export type { CustomerPage, CustomerPageQuery, CustomerRow, CustomerSortField } from './margin/page-customers.js';
+export type {
+  CustomerPage,
+  CustomerPageQuery,
+  CustomerRow,
+  CustomerSortField,
+} from './margin/page-customers.js';
 
 // Where the money is.
 export { computeWhaleCurve } from './analysis/whale-curve.js';
 export type { WhaleCurve, WhalePoint, WhaleOptions } from './analysis/whale-curve.js';
 export { computeProfitabilityMatrix, QUADRANTS } from './analysis/profitability-matrix.js';
-export type { ProfitabilityMatrix, MatrixCustomer, QuadrantSummary, Quadrant } from './analysis/profitability-matrix.js';
+export type {
+  ProfitabilityMatrix,
+  MatrixCustomer,
+  QuadrantSummary,
+  Quadrant,
+} from './analysis/profitability-matrix.js';
 export { computeMarginDistribution } from './analysis/margin-distribution.js';
-export type { MarginDistribution, MarginBin, MarginDistributionOptions } from './analysis/margin-distribution.js';
+export type {
+  MarginDistribution,
+  MarginBin,
+  MarginDistributionOptions,
+} from './analysis/margin-distribution.js';
 export { computeSegments } from './analysis/segments.js';
 export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
-export type { AutoSegmentsReport, AutoSegment, AutoSegmentOptions } from './analysis/auto-segments.js';
+export type {
+  AutoSegmentsReport,
+  AutoSegment,
+  AutoSegmentOptions,
+} from './analysis/auto-segments.js';
 
 // Prospects.
-export { learnProspects, evaluateProspects, describeProspectModel, TARGETS as PROSPECT_TARGETS } from './prospects/learn-prospects.js';
-export type { LearnOptions, ProspectModel, ProspectTraining, TargetAccuracy, Accuracy, SalesMotionCosts } from './prospects/learn-prospects.js';
+export {
+  learnProspects,
+  evaluateProspects,
+  describeProspectModel,
+  TARGETS as PROSPECT_TARGETS,
+} from './prospects/learn-prospects.js';
+export type {
+  LearnOptions,
+  ProspectModel,
+  ProspectTraining,
+  TargetAccuracy,
+  Accuracy,
+  SalesMotionCosts,
+} from './prospects/learn-prospects.js';
 export { scoreLeads, salesMotion } from './prospects/score-leads.js';
-export type { ProspectScores, LeadScore, LeadDriver, SalesMotion, ScoreOptions } from './prospects/score-leads.js';
+export type {
+  ProspectScores,
+  LeadScore,
+  LeadDriver,
+  SalesMotion,
+  ScoreOptions,
+} from './prospects/score-leads.js';
 
 // Service tiers: the plan, its scenarios, and what-ifs.
 export { computeTiers, largestGainsFirst } from './tiers/compute-tiers.js';
-export type { TierReport, TierRecommendation, ShadowPrice, TierOptions } from './tiers/compute-tiers.js';
+export type {
+  TierReport,
+  TierRecommendation,
+  ShadowPrice,
+  TierOptions,
+} from './tiers/compute-tiers.js';
 export type { ScenarioResult, ScenarioKind, ScenarioCapacity } from './tiers/tier-scenarios.js';
 export { loadScenarioOverlay, applyScenarioOverlay } from './tiers/scenario-overlay.js';
 export type { ScenarioOverlay } from './tiers/scenario-overlay.js';
@@ -85,7 +151,11 @@ export { overlayOfChanges } from './tiers/tier-what-if.js';
 export type { TierWhatIf, TierChange, TierWhatIfResult } from './tiers/tier-what-if.js';
 
 // Lifetime.
-export { fitLifetimeModel, predictLifetime, LIFETIME_MODELS } from './lifetime/fit-lifetime-model.js';
+export {
+  fitLifetimeModel,
+  predictLifetime,
+  LIFETIME_MODELS,
+} from './lifetime/fit-lifetime-model.js';
 export type {
   LifetimeModelName,
   LifetimeSource,
@@ -97,10 +167,28 @@ export type {
   GammaGammaPrediction,
 } from './lifetime/fit-lifetime-model.js';
 export { computeLifetimeMargin } from './lifetime/lifetime-margin.js';
-export type { LifetimeMarginOptions, LifetimeMarginReport, LifetimeMarginModel, CustomerLifetimeMargin, SegmentLifetimeMargin } from './lifetime/lifetime-margin.js';
-export { fitSbg, sbgSurvival, sbgRetention, sbgDiscountedResidualLifetime, sbgObservationsFromCohort, sbgObservationsFromTenures } from './lifetime/sbg.js';
+export type {
+  LifetimeMarginOptions,
+  LifetimeMarginReport,
+  LifetimeMarginModel,
+  CustomerLifetimeMargin,
+  SegmentLifetimeMargin,
+} from './lifetime/lifetime-margin.js';
+export {
+  fitSbg,
+  sbgSurvival,
+  sbgRetention,
+  sbgDiscountedResidualLifetime,
+  sbgObservationsFromCohort,
+  sbgObservationsFromTenures,
+} from './lifetime/sbg.js';
 export type { SbgParams, SbgObservations, SbgFit } from './lifetime/sbg.js';
-export { fitBgNbd, bgNbdExpectedTransactions, bgNbdProbabilityAlive, bgNbdConditionalExpectedTransactions } from './lifetime/bg-nbd.js';
+export {
+  fitBgNbd,
+  bgNbdExpectedTransactions,
+  bgNbdProbabilityAlive,
+  bgNbdConditionalExpectedTransactions,
+} from './lifetime/bg-nbd.js';
 export type { BgNbdParams, BgNbdFit, RfmSummary } from './lifetime/bg-nbd.js';
 export { fitGammaGamma, gammaGammaExpectedSpend } from './lifetime/gamma-gamma.js';
 export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './lifetime/gamma-gamma.js';
@@ -115,8 +203,16 @@ export type { MenuProblem, MenuSegment, MenuVersion } from './pricing/menu-probl
 export { loadMenuInput, parseMenuInput } from './pricing/menu-input.js';
 export type { MenuInput, ProjectVersionSpec } from './pricing/menu-input.js';
 export { priceMenuFromProject } from './pricing/project-menu.js';
-export type { ProjectMenu, ProjectMenuSegment, ProjectMenuOptions } from './pricing/project-menu.js';
-export { priceProjectMenu, solveProjectMenu, PROJECT_MENU_FILE_NAME } from './pricing/project-price-menu.js';
+export type {
+  ProjectMenu,
+  ProjectMenuSegment,
+  ProjectMenuOptions,
+} from './pricing/project-menu.js';
+export {
+  priceProjectMenu,
+  solveProjectMenu,
+  PROJECT_MENU_FILE_NAME,
+} from './pricing/project-price-menu.js';
 export type { ProjectPriceMenu, SolvedProjectMenu } from './pricing/project-price-menu.js';
 export { readSurvey } from './pricing/survey-csv.js';
 export type { SurveyTable, SurveyRow } from './pricing/survey-csv.js';
@@ -124,7 +220,12 @@ export { analyzePsm } from './pricing/van-westendorp.js';
 export type { PsmAnswer, PsmResult, PsmOptions, PsmCurvePoint } from './pricing/van-westendorp.js';
 export { analyzePsmSurvey } from './pricing/psm-survey.js';
 export { analyzeGaborGranger, gaborGrangerAnswersFromSurvey } from './pricing/gabor-granger.js';
-export type { GaborGrangerAnswers, GaborGrangerResult, GaborGrangerOptions, DemandPoint } from './pricing/gabor-granger.js';
+export type {
+  GaborGrangerAnswers,
+  GaborGrangerResult,
+  GaborGrangerOptions,
+  DemandPoint,
+} from './pricing/gabor-granger.js';
 export type { Interval, BootstrapOptions } from './pricing/bootstrap.js';
 export { optimizeAddonPrice } from './pricing/service-addon.js';
 export type { AddonResult, AddonPrice, AddonBasis } from './pricing/service-addon.js';
@@ -143,7 +244,14 @@ export { startServer } from './server/start-server.js';
 export type { ServerOptions, RunningServer } from './server/start-server.js';
 export { createApp } from './server/create-app.js';
 export type { AppOptions } from './server/create-app.js';
-export type { Overview, MatrixSummary, PricingResponse, TiersResponse, TierWhatIfResponse, ApiError } from './server/api-types.js';
+export type {
+  Overview,
+  MatrixSummary,
+  PricingResponse,
+  TiersResponse,
+  TierWhatIfResponse,
+  ApiError,
+} from './server/api-types.js';
 
 // Errors users can act on.
 export { TierwiseError, formatProblem } from './errors.js';

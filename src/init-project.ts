@@ -13,10 +13,17 @@ export interface InitResult {
 }
 
 /** Writes a new project into `dir`; refuses to overwrite an existing model unless `force`. */
-export async function initProject(dir: string, options: { force?: boolean } = {}): Promise<InitResult> {
+export async function initProject(
+  dir: string,
+  options: { force?: boolean } = {},
+): Promise<InitResult> {
   const modelPath = path.join(dir, MODEL_FILE_NAME);
   if (!options.force && (await stat(modelPath).catch(() => undefined))) {
-    throw new TierwiseError({ code: 'project_exists', message: `${modelPath} already exists`, hint: 'pass --force to overwrite it, or choose another folder' });
+    throw new TierwiseError({
+      code: 'project_exists',
+      message: `${modelPath} already exists`,
+      hint: 'pass --force to overwrite it, or choose another folder',
+    });
   }
   await mkdir(path.join(dir, 'data'), { recursive: true });
   await writeFile(modelPath, MODEL_TEMPLATE);

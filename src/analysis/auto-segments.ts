@@ -47,7 +47,10 @@ interface Feature {
   value: Sql;
 }
 
-export async function computeAutoSegments(customerBase: CustomerBase, options: AutoSegmentOptions = {}): Promise<AutoSegmentsReport> {
+export async function computeAutoSegments(
+  customerBase: CustomerBase,
+  options: AutoSegmentOptions = {},
+): Promise<AutoSegmentsReport> {
   const { db } = customerBase;
   const seed = options.seed ?? 42;
   const report = customerBase.summary;
@@ -55,17 +58,23 @@ export async function computeAutoSegments(customerBase: CustomerBase, options: A
   const features = featureList(customerBase);
   const d = features.length;
 
-  const stats = (await db.one(sql`SELECT ${join(features.flatMap((f, j) => [sql`avg(${f.value}) AS ${ident(`m${j}`)}`, sql`stddev_pop(${f.value}) AS ${ident(`s${j}`)}`]))} FROM ${base}`)) ?? {};
+  const stats =
+    (await db.one(
+      sql`SELECT ${join(features.flatMap((f, j) => [sql`avg(${f.value}) AS ${ident(`m${j}`)}`, sql`stddev_pop(${f.value}) AS ${ident(`s${j}`)}`]))} FROM ${base}`,
+    )) ?? {};
   const means = features.map((_, j) => Number(stats[`m${j}`] ?? 0));
   const sds = features.map((_, j) => Number(stats[`s${j}`] ?? 0) || 1);
   const standardized = features.map((f, j) => sql`((${f.value} - ${means[j]!}) / ${sds[j]!})`);
 
   // A deterministic sample (by a seeded hash of the id) keeps a million customers affordable.
-  const sample = await db.all(sql`SELECT ${join(standardized.map((z, j) => sql`${z} AS ${ident(`z${j}`)}`))}
+  const sample =
+    await db.all(sql`SELECT ${join(standardized.map((z, j) => sql`${z} AS ${ident(`z${j}`)}`))}
     FROM ${base} ORDER BY hash(customer_id, ${seed}), customer_id LIMIT ${FIT_SAMPLE}`);
   const n = sample.length;
   const data = new Float64Array(n * d);
-  sample.forEach((row, i) => features.forEach((_, j) => (data[i * d + j] = Number(row[`z${j}`] ?? 0))));
+  sample.forEach((row, i) =>
+    features.forEach((_, j) => (data[i * d + j] = Number(row[`z${j}`] ?? 0))),
+  );
 
   const random = seededRandom(seed);
   const silhouetteRows = Array.from({ length: n }, (_, i) => i)
@@ -77,24 +86,38 @@ export async function computeAutoSegments(customerBase: CustomerBase, options: A
   const tried: { k: number; silhouette: number; centroids: Float64Array }[] = [];
   for (let k = 2; k <= maxK; k++) {
     const fit = kMeans(data, d, k, seed + k);
-    tried.push({ k, silhouette: meanSilhouette(data, d, fit.labels, k, silhouetteRows), centroids: fit.centroids });
+    tried.push({
+      k,
+      silhouette: meanSilhouette(data, d, fit.labels, k, silhouetteRows),
+      centroids: fit.centroids,
+    });
   }
   const best = tried.reduce((a, b) => (b.silhouette > a.silhouette ? b : a));
 
   // Every customer joins its nearest centre, computed in SQL from the fitted centres.
-  const distances = Array.from({ length: best.k }, (_, c) =>
-    sql`(${join(standardized.map((z, j) => sql`power(${z} - ${best.centroids[c * d + j]!}, 2)`), ' + ')})`,
+  const distances = Array.from(
+    { length: best.k },
+    (_, c) =>
+      sql`(${join(
+        standardized.map((z, j) => sql`power(${z} - ${best.centroids[c * d + j]!}, 2)`),
+        ' + ',
+      )})`,
   );
   const names = Array.from({ length: best.k }, (_, c) => `cluster ${c + 1}`);
   const nearest = sql`list_position([${join(distances)}], list_min([${join(distances)}]))`;
-  const members = await db.materialize('auto_segment_members', sql`SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${base}`);
+  const members = await db.materialize(
+    'auto_segment_members',
+    sql`SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${base}`,
+  );
   let profiles: SegmentProfile[];
   let customers: { customer_id: string; segment: string }[] | undefined;
   try {
     const rows = sql`SELECT b.*, m.segment FROM ${base} b JOIN ${members.ref} m USING (customer_id)`;
     profiles = await profileSegments(customerBase, rows, names);
     customers = options.includeCustomers
-      ? await db.all<{ customer_id: string; segment: string }>(sql`SELECT customer_id, segment FROM ${members.ref} ORDER BY customer_id`)
+      ? await db.all<{ customer_id: string; segment: string }>(
+          sql`SELECT customer_id, segment FROM ${members.ref} ORDER BY customer_id`,
+        )
       : undefined;
   } finally {
     await db.drop(members);
@@ -104,7 +127,10 @@ export async function computeAutoSegments(customerBase: CustomerBase, options: A
     .filter((p) => p.customers > 0)
     .map((p): AutoSegment => {
       const c = names.indexOf(p.segment);
-      return { ...p, description: describe(features, best.centroids.subarray(c * d, c * d + d), p.margin) };
+      return {
+        ...p,
+        description: describe(features, best.centroids.subarray(c * d, c * d + d), p.margin),
+      };
     })
     .sort((a, b) => b.margin / b.customers - a.margin / a.customers);
   return {
@@ -123,18 +149,34 @@ export async function computeAutoSegments(customerBase: CustomerBase, options: A
 function featureList(base: CustomerBase): Feature[] {
   const metrics = base.usageMetrics;
   const serve = activitiesFor(base.costModel, 'serve');
-  const serveMinutes = serve.length > 0 ? join(serve.map((a) => ident(`${a.name}_minutes`)), ' + ') : raw('0');
+  const serveMinutes =
+    serve.length > 0
+      ? join(
+          serve.map((a) => ident(`${a.name}_minutes`)),
+          ' + ',
+        )
+      : raw('0');
   return [
-    { name: 'revenue', words: ['high revenue', 'low revenue'], value: raw('ln(1 + greatest(revenue, 0))') },
-    { name: 'cost to serve per $', words: ['high cost to serve per $', 'low cost to serve per $'], value: raw('ln(1 + serve_cost / greatest(revenue, 1))') },
-    ...metrics.map((m): Feature => ({ name: m, words: [`large ${m}`, `small ${m}`], value: sql`ln(1 + greatest(${ident(m)}, 0))` })),
-    ...serve.map(
-      (a): Feature => ({
-        name: `${a.name} share`,
-        words: [`much ${a.name} time`, `little ${a.name} time`],
-        value: sql`COALESCE(${ident(`${a.name}_minutes`)} / NULLIF(${serveMinutes}, 0), 0)`,
-      }),
-    ),
+    {
+      name: 'revenue',
+      words: ['high revenue', 'low revenue'],
+      value: raw('ln(1 + greatest(revenue, 0))'),
+    },
+    {
+      name: 'cost to serve per $',
+      words: ['high cost to serve per $', 'low cost to serve per $'],
+      value: raw('ln(1 + serve_cost / greatest(revenue, 1))'),
+    },
+    ...metrics.map((m): Feature => ({
+      name: m,
+      words: [`large ${m}`, `small ${m}`],
+      value: sql`ln(1 + greatest(${ident(m)}, 0))`,
+    })),
+    ...serve.map((a): Feature => ({
+      name: `${a.name} share`,
+      words: [`much ${a.name} time`, `little ${a.name} time`],
+      value: sql`COALESCE(${ident(`${a.name}_minutes`)} / NULLIF(${serveMinutes}, 0), 0)`,
+    })),
   ];
 }
 
@@ -146,6 +188,8 @@ function describe(features: readonly Feature[], centre: Float64Array, margin: nu
     .sort((a, b) => Math.abs(b.z) - Math.abs(a.z))
     .slice(0, 3)
     .map((x) => (x.z > 0 ? x.f.words[0] : x.f.words[1]));
-  return [...(standout.length > 0 ? standout : ['close to average']), margin < 0 ? 'negative margin' : 'positive margin'].join(', ');
+  return [
+    ...(standout.length > 0 ? standout : ['close to average']),
+    margin < 0 ? 'negative margin' : 'positive margin',
+  ].join(', ');
 }
-

@@ -24,7 +24,13 @@ export interface Clustering {
   centroids: Float64Array;
 }
 
-function squaredDistance(data: Float64Array, row: number, centroids: Float64Array, cluster: number, d: number): number {
+function squaredDistance(
+  data: Float64Array,
+  row: number,
+  centroids: Float64Array,
+  cluster: number,
+  d: number,
+): number {
   let sum = 0;
   for (let j = 0; j < d; j++) {
     const diff = data[row * d + j]! - centroids[cluster * d + j]!;
@@ -34,7 +40,13 @@ function squaredDistance(data: Float64Array, row: number, centroids: Float64Arra
 }
 
 /** Each row's nearest centroid. */
-export function assign(data: Float64Array, d: number, centroids: Float64Array, k: number, labels = new Int32Array(data.length / d)): Int32Array {
+export function assign(
+  data: Float64Array,
+  d: number,
+  centroids: Float64Array,
+  k: number,
+  labels = new Int32Array(data.length / d),
+): Int32Array {
   const n = data.length / d;
   for (let i = 0; i < n; i++) {
     let best = 0;
@@ -52,7 +64,13 @@ export function assign(data: Float64Array, d: number, centroids: Float64Array, k
 }
 
 /** Clusters the rows into k groups (k-means++ seeding, at most `iterations` Lloyd steps). */
-export function kMeans(data: Float64Array, d: number, k: number, seed: number, iterations = 100): Clustering {
+export function kMeans(
+  data: Float64Array,
+  d: number,
+  k: number,
+  seed: number,
+  iterations = 100,
+): Clustering {
   const n = data.length / d;
   const random = seededRandom(seed);
   const centroids = new Float64Array(k * d);
@@ -98,7 +116,13 @@ export function kMeans(data: Float64Array, d: number, k: number, seed: number, i
 }
 
 /** Mean silhouette over the given rows (all pairwise distances among them: keep the sample small). */
-export function meanSilhouette(data: Float64Array, d: number, labels: Int32Array, k: number, rows: readonly number[]): number {
+export function meanSilhouette(
+  data: Float64Array,
+  d: number,
+  labels: Int32Array,
+  k: number,
+  rows: readonly number[],
+): number {
   let total = 0;
   for (const i of rows) {
     const sums = new Float64Array(k);
@@ -113,7 +137,8 @@ export function meanSilhouette(data: Float64Array, d: number, labels: Int32Array
     const own = labels[i]!;
     const a = counts[own]! > 0 ? sums[own]! / counts[own]! : 0;
     let b = Infinity;
-    for (let c = 0; c < k; c++) if (c !== own && counts[c]! > 0) b = Math.min(b, sums[c]! / counts[c]!);
+    for (let c = 0; c < k; c++)
+      if (c !== own && counts[c]! > 0) b = Math.min(b, sums[c]! / counts[c]!);
     total += counts[own]! === 0 || !Number.isFinite(b) ? 0 : (b - a) / Math.max(a, b);
   }
   return rows.length > 0 ? total / rows.length : 0;

@@ -36,14 +36,23 @@ export interface MarginDistributionOptions {
  * and the first bin starts at a multiple of it: margins −569.5 … 2110 in about 20 bins → width 200,
  * bins from −600.
  */
-export async function computeMarginDistribution(customerBase: CustomerBase, options: MarginDistributionOptions = {}): Promise<MarginDistribution> {
+export async function computeMarginDistribution(
+  customerBase: CustomerBase,
+  options: MarginDistributionOptions = {},
+): Promise<MarginDistribution> {
   const report = customerBase.summary;
   const { db } = customerBase;
   const range = await db.one<{ low: number | null; high: number | null; median: number | null }>(
     sql`SELECT min(margin) AS low, max(margin) AS high, ${db.dialect.median(raw('margin'))} AS median FROM ${customerBase.margin.ref}`,
   );
-  const base = { currency: report.currency, period: report.period, customers: report.totals.customers, median_margin: range?.median ?? null };
-  if (!range || range.low === null || range.high === null) return { ...base, bin_width: 0, bins: [] };
+  const base = {
+    currency: report.currency,
+    period: report.period,
+    customers: report.totals.customers,
+    median_margin: range?.median ?? null,
+  };
+  if (!range || range.low === null || range.high === null)
+    return { ...base, bin_width: 0, bins: [] };
   const width = niceStep((range.high - range.low) / Math.max(1, options.bins ?? 30));
   const start = Math.floor(range.low / width) * width;
   const count = Math.floor((range.high - start) / width) + 1;

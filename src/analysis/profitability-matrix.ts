@@ -13,7 +13,12 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
-export const QUADRANTS: readonly Quadrant[] = ['passive', 'carriage_trade', 'bargain_basement', 'aggressive'];
+export const QUADRANTS: readonly Quadrant[] = [
+  'passive',
+  'carriage_trade',
+  'bargain_basement',
+  'aggressive',
+];
 
 export interface MatrixCustomer {
   customer_id: string;
@@ -43,7 +48,11 @@ export interface ProfitabilityMatrix {
   /** The volume measure prices and costs are per. */
   volume: string;
   /** The lines between high and low, and whether each came from the model or is the median. */
-  thresholds: { net_price: number; cost_to_serve: number; source: { net_price: 'model' | 'median'; cost_to_serve: 'model' | 'median' } };
+  thresholds: {
+    net_price: number;
+    cost_to_serve: number;
+    source: { net_price: 'model' | 'median'; cost_to_serve: 'model' | 'median' };
+  };
   quadrants: QuadrantSummary[];
   /** Customers with no volume in the period: no price per unit, so no place in the matrix. */
   excluded_customers: number;
@@ -83,7 +92,11 @@ export async function computeProfitabilityMatrix(base: CustomerBase): Promise<Pr
   }
 }
 
-async function placeCustomers(base: CustomerBase, settings: NonNullable<CustomerBase['model']['matrix']>, matrix: Sql): Promise<ProfitabilityMatrix> {
+async function placeCustomers(
+  base: CustomerBase,
+  settings: NonNullable<CustomerBase['model']['matrix']>,
+  matrix: Sql,
+): Promise<ProfitabilityMatrix> {
   const { db } = base;
   const report = base.summary;
   const medians = await db.one<{ price: number | null; cost: number | null; n: number }>(
@@ -102,7 +115,14 @@ async function placeCustomers(base: CustomerBase, settings: NonNullable<Customer
   const quadrants = QUADRANTS.map((q): QuadrantSummary => {
     const members = customers.filter((c) => c.quadrant === q);
     const sum = (f: 'revenue' | 'cost' | 'margin') => members.reduce((s, c) => s + c[f], 0);
-    return { quadrant: q, customers: members.length, revenue: sum('revenue'), cost: sum('cost'), margin: sum('margin'), margin_pct: sum('revenue') !== 0 ? sum('margin') / sum('revenue') : null };
+    return {
+      quadrant: q,
+      customers: members.length,
+      revenue: sum('revenue'),
+      cost: sum('cost'),
+      margin: sum('margin'),
+      margin_pct: sum('revenue') !== 0 ? sum('margin') / sum('revenue') : null,
+    };
   });
   return {
     currency: report.currency,
@@ -111,7 +131,10 @@ async function placeCustomers(base: CustomerBase, settings: NonNullable<Customer
     thresholds: {
       net_price: priceThreshold,
       cost_to_serve: costThreshold,
-      source: { net_price: settings.priceThreshold === undefined ? 'median' : 'model', cost_to_serve: settings.costThreshold === undefined ? 'median' : 'model' },
+      source: {
+        net_price: settings.priceThreshold === undefined ? 'median' : 'model',
+        cost_to_serve: settings.costThreshold === undefined ? 'median' : 'model',
+      },
     },
     quadrants,
     excluded_customers: report.totals.customers - customers.length,
@@ -126,8 +149,14 @@ function metricVolume(base: CustomerBase, metric: string): Sql {
     throw new TierwiseError({
       code: 'model_invalid',
       message: `matrix.volume: no usage metric "${metric}" in the data`,
-      location: { file: 'tierwise.yaml', line: base.model.lineOf(['matrix', 'volume']), key: 'matrix.volume' },
-      hint: didYouMean(metric, [...known, 'transactions']) ?? `use "transactions" or one of the usage metrics: ${known.join(', ') || '(none imported)'}`,
+      location: {
+        file: 'tierwise.yaml',
+        line: base.model.lineOf(['matrix', 'volume']),
+        key: 'matrix.volume',
+      },
+      hint:
+        didYouMean(metric, [...known, 'transactions']) ??
+        `use "transactions" or one of the usage metrics: ${known.join(', ') || '(none imported)'}`,
     });
   }
   return sql`SELECT customer_id, ${base.db.dialect.toDouble(ident(metric))} AS volume FROM ${base.measures.ref}`;

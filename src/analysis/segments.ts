@@ -47,11 +47,16 @@ export interface SegmentReport {
 const UNMATCHED = '(none)';
 
 /** Profiles each segment of one of the model's segmentations (the first, if none is named). */
-export async function computeSegments(base: CustomerBase, options: { segmentation?: string } = {}): Promise<SegmentReport> {
+export async function computeSegments(
+  base: CustomerBase,
+  options: { segmentation?: string } = {},
+): Promise<SegmentReport> {
   const { segmentation, segment } = compileSegmentOf(base, options.segmentation);
-  const segments = await profileSegments(base, sql`SELECT *, ${segment} AS segment FROM ${base.measures.ref}`, [
-    ...segmentation.segments.map((s) => s.name),
-  ]);
+  const segments = await profileSegments(
+    base,
+    sql`SELECT *, ${segment} AS segment FROM ${base.measures.ref}`,
+    [...segmentation.segments.map((s) => s.name)],
+  );
   return {
     currency: base.summary.currency,
     period: base.summary.period,
@@ -67,16 +72,27 @@ export async function computeSegments(base: CustomerBase, options: { segmentatio
  * order given; a listed segment with no customer is reported with zeros, customers in no segment
  * as `(none)` at the end.
  */
-export async function profileSegments(base: CustomerBase, rows: Sql, order: readonly string[]): Promise<SegmentProfile[]> {
+export async function profileSegments(
+  base: CustomerBase,
+  rows: Sql,
+  order: readonly string[],
+): Promise<SegmentProfile[]> {
   const serveActivities = activitiesFor(base.costModel, 'serve');
   const found = await base.db.all(sql`
     SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
            sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
            count(*) FILTER (WHERE margin < 0) AS unprofitable
-           ${join(serveActivities.map((a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`), '')}
+           ${join(
+             serveActivities.map(
+               (a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`,
+             ),
+             '',
+           )}
     FROM (${rows}) AS segmented GROUP BY segment`);
   const present = new Set(found.map((r) => String(r['segment'] ?? UNMATCHED)));
-  const empty: Record<string, unknown>[] = order.filter((name) => !present.has(name)).map((name) => ({ segment: name, customers: 0 }));
+  const empty: Record<string, unknown>[] = order
+    .filter((name) => !present.has(name))
+    .map((name) => ({ segment: name, customers: 0 }));
   const ranks = [...order, UNMATCHED];
   return [...found, ...empty]
     .map((r): SegmentProfile => {
@@ -88,7 +104,9 @@ export async function profileSegments(base: CustomerBase, rows: Sql, order: read
         direct_cost: n('direct_cost'),
         acquisition_cost: n('acquisition_cost'),
         serve_cost: n('serve_cost'),
-        serve_cost_by_activity: Object.fromEntries(serveActivities.map((a, i) => [a.name, activityCost(a, n(`m${i}`))])),
+        serve_cost_by_activity: Object.fromEntries(
+          serveActivities.map((a, i) => [a.name, activityCost(a, n(`m${i}`))]),
+        ),
         margin: n('margin'),
         margin_pct: n('revenue') !== 0 ? n('margin') / n('revenue') : null,
         unprofitable_share: n('customers') > 0 ? n('unprofitable') / n('customers') : 0,
@@ -108,9 +126,14 @@ export function pickSegmentation(model: Model, name: string | undefined): Segmen
       hint: 'add e.g. segments: { size: [ { name: small, when: "storage_gb_month / 12 < 100" }, { name: large } ] }',
     });
   }
-  const found = name === undefined ? model.segmentations[0] : model.segmentations.find((s) => s.name === name);
+  const found =
+    name === undefined ? model.segmentations[0] : model.segmentations.find((s) => s.name === name);
   if (!found) {
-    throw new TierwiseError({ code: 'usage', message: `no segmentation "${name}" in the model`, hint: didYouMean(name!, names) ?? `the model has: ${names.join(', ')}` });
+    throw new TierwiseError({
+      code: 'usage',
+      message: `no segmentation "${name}" in the model`,
+      hint: didYouMean(name!, names) ?? `the model has: ${names.join(', ')}`,
+    });
   }
   return found;
 }
@@ -126,11 +149,19 @@ export function compileSegmentOf(
   dialect: Dialect = base.db.dialect,
 ): { segmentation: Segmentation; segment: Sql } {
   const segmentation = pickSegmentation(base.model, segmentationName);
-  return { segmentation, segment: compileAssignment(base.model, segmentation, base.measureTypes, dialect) };
+  return {
+    segmentation,
+    segment: compileAssignment(base.model, segmentation, base.measureTypes, dialect),
+  };
 }
 
 /** `CASE WHEN rule1 THEN 'a' … END`, each rule checked against the measures first. */
-export function compileAssignment(model: Model, segmentation: Segmentation, measures: ReadonlyMap<string, ValueType>, dialect: Dialect): Sql {
+export function compileAssignment(
+  model: Model,
+  segmentation: Segmentation,
+  measures: ReadonlyMap<string, ValueType>,
+  dialect: Dialect,
+): Sql {
   const problems: Problem[] = [];
   segmentation.segments.forEach((segment, i) => {
     if (!segment.when) return;
@@ -140,7 +171,12 @@ export function compileAssignment(model: Model, segmentation: Segmentation, meas
       problems.push({
         code: p.code,
         message: `segment ${segmentation.name}.${segment.name}: ${p.message}`,
-        location: { file: path.basename(model.file), line: position?.line, column: position?.column, key: keyPath.join('.') },
+        location: {
+          file: path.basename(model.file),
+          line: position?.line,
+          column: position?.column,
+          key: keyPath.join('.'),
+        },
         hint: p.hint,
       });
     }

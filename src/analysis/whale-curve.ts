@@ -25,7 +25,12 @@ export interface WhaleCurve {
   /** The top of the curve: the most profitable customers and what they earn together. */
   peak: WhalePoint;
   /** Customers with negative margin: how many, and the margin they destroy (a negative number). */
-  unprofitable: { customers: number; customers_share: number; margin: number; margin_share: number | null };
+  unprofitable: {
+    customers: number;
+    customers_share: number;
+    margin: number;
+    margin_share: number | null;
+  };
   /** The curve, downsampled to at most `maxPoints` points that always include the origin, the exact peak and the end. */
   points: WhalePoint[];
 }
@@ -36,14 +41,18 @@ export interface WhaleOptions {
 }
 
 /** Computes the whale curve over the model's period from each customer's margin. */
-export async function computeWhaleCurve(base: CustomerBase, options: WhaleOptions = {}): Promise<WhaleCurve> {
+export async function computeWhaleCurve(
+  base: CustomerBase,
+  options: WhaleOptions = {},
+): Promise<WhaleCurve> {
   const maxPoints = Math.max(3, options.maxPoints ?? 1000);
   const report = base.summary;
   const { db } = base;
   const customers = report.totals.customers;
   const total = report.totals.margin;
   // The peak is the last profitable customer: the running sum grows exactly while margins are > 0.
-  const profitable = customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(base));
+  const profitable =
+    customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(base));
   // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
   const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
   const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
@@ -80,6 +89,8 @@ export async function computeWhaleCurve(base: CustomerBase, options: WhaleOption
 }
 
 async function zeroMarginCustomers(base: CustomerBase): Promise<number> {
-  const row = await base.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE margin = 0`);
+  const row = await base.db.one<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE margin = 0`,
+  );
   return row?.n ?? 0;
 }

@@ -22,13 +22,32 @@ export function amountBarsChartOption(input: AmountBarsInput): EChartsOption {
   return {
     title: { text: input.title, left: 'center', textStyle: { fontSize: 16 } },
     grid: { left: 160, right: 120, top: 70, bottom: 60 },
-    xAxis: { type: 'value', ...x, name: input.axisName, nameLocation: 'middle', nameGap: 35, axisLabel: { formatter: (v: number) => formatAxisMoney(v, currency) } },
-    yAxis: { type: 'category', inverse: true, data: input.bars.map((b) => b.label), axisLabel: { fontSize: 14 } },
+    xAxis: {
+      type: 'value',
+      ...x,
+      name: input.axisName,
+      nameLocation: 'middle',
+      nameGap: 35,
+      axisLabel: { formatter: (v: number) => formatAxisMoney(v, currency) },
+    },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: input.bars.map((b) => b.label),
+      axisLabel: { fontSize: 14 },
+    },
     series: [
       {
         type: 'bar',
-        data: input.bars.map((b) => ({ value: b.amount, itemStyle: { color: b.amount < 0 ? COLORS.loss : COLORS.profit } })),
-        label: { show: true, position: 'right', formatter: (p: { value: unknown }) => formatMoney(Number(p.value), currency, 0) },
+        data: input.bars.map((b) => ({
+          value: b.amount,
+          itemStyle: { color: b.amount < 0 ? COLORS.loss : COLORS.profit },
+        })),
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { value: unknown }) => formatMoney(Number(p.value), currency, 0),
+        },
       },
     ],
   };

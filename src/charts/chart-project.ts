@@ -11,7 +11,12 @@ import { assertNever } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { distributionChartOption } from './distribution-chart.js';
 import { matrixChartOption } from './matrix-chart.js';
-import { DEFAULT_CHART_SIZE, renderChartPng, renderChartSvg, type ChartSize } from './render-chart.js';
+import {
+  DEFAULT_CHART_SIZE,
+  renderChartPng,
+  renderChartSvg,
+  type ChartSize,
+} from './render-chart.js';
 import { segmentsChartOption } from './segments-chart.js';
 import { whaleChartOption } from './whale-chart.js';
 
@@ -28,7 +33,11 @@ export interface ChartOptions {
 }
 
 /** The ECharts option of one chart of the project. */
-export async function chartOption(base: CustomerBase, kind: ChartKind, options: ChartOptions = {}): Promise<EChartsOption> {
+export async function chartOption(
+  base: CustomerBase,
+  kind: ChartKind,
+  options: ChartOptions = {},
+): Promise<EChartsOption> {
   switch (kind) {
     case 'whale':
       return whaleChartOption(await computeWhaleCurve(base));
@@ -37,17 +46,36 @@ export async function chartOption(base: CustomerBase, kind: ChartKind, options: 
     case 'distribution':
       return distributionChartOption(await computeMarginDistribution(base));
     case 'segments':
-      return segmentsChartOption(await computeSegments(base, { segmentation: options.segmentation }));
+      return segmentsChartOption(
+        await computeSegments(base, { segmentation: options.segmentation }),
+      );
     default:
       return assertNever(kind);
   }
 }
 
 /** Draws one chart of the project as an SVG document (a string) or a PNG image (bytes). */
-export async function chartProject(base: CustomerBase, kind: ChartKind, format: 'svg', options?: ChartOptions): Promise<string>;
-export async function chartProject(base: CustomerBase, kind: ChartKind, format: 'png', options?: ChartOptions): Promise<Buffer>;
-export async function chartProject(base: CustomerBase, kind: ChartKind, format: ChartFormat, options: ChartOptions = {}): Promise<string | Buffer> {
-  const svg = renderChartSvg(await chartOption(base, kind, options), options.size ?? DEFAULT_CHART_SIZE);
+export async function chartProject(
+  base: CustomerBase,
+  kind: ChartKind,
+  format: 'svg',
+  options?: ChartOptions,
+): Promise<string>;
+export async function chartProject(
+  base: CustomerBase,
+  kind: ChartKind,
+  format: 'png',
+  options?: ChartOptions,
+): Promise<Buffer>;
+export async function chartProject(
+  base: CustomerBase,
+  kind: ChartKind,
+  format: ChartFormat,
+  options: ChartOptions = {},
+): Promise<string | Buffer> {
+  const svg = renderChartSvg(
+    await chartOption(base, kind, options),
+    options.size ?? DEFAULT_CHART_SIZE,
+  );
   return format === 'svg' ? svg : renderChartPng(svg);
 }
-

@@ -24,7 +24,13 @@ export const COLORS = {
  */
 export function formatAxisMoney(amount: number, currency: string): string {
   if (Math.abs(amount) < 10_000) return formatMoney(amount, currency, 0);
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency, notation: 'compact', minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(amount);
+  return new Intl.NumberFormat('en-US', {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 1,
+  }).format(amount);
 }
 
 /** A share as a whole percentage for an axis tick: 0.2 → `20%`. */
@@ -33,11 +39,19 @@ export function formatAxisPercent(share: number): string {
 }
 
 /** An axis from `min` to `max` in about `ticks` round steps that contains both values and zero. */
-export function niceScale(min: number, max: number, ticks = 5): { min: number; max: number; interval: number } {
+export function niceScale(
+  min: number,
+  max: number,
+  ticks = 5,
+): { min: number; max: number; interval: number } {
   const low = Math.min(0, min);
   const high = Math.max(0, max);
   const interval = niceStep((high - low) / ticks || 1);
-  return { min: Math.floor(low / interval) * interval, max: Math.ceil(high / interval) * interval || interval, interval };
+  return {
+    min: Math.floor(low / interval) * interval,
+    max: Math.ceil(high / interval) * interval || interval,
+    interval,
+  };
 }
 
 /** The text style every chart shares. */

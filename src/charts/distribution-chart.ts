@@ -11,7 +11,11 @@ export function binLabel(bin: MarginBin, currency: string): string {
 export function distributionChartOption(distribution: MarginDistribution): EChartsOption {
   const { currency } = distribution;
   return {
-    title: { text: 'Margin distribution: customers by margin over the period', left: 'center', textStyle: { fontSize: 16 } },
+    title: {
+      text: 'Margin distribution: customers by margin over the period',
+      left: 'center',
+      textStyle: { fontSize: 16 },
+    },
     grid: { left: 90, right: 40, top: 70, bottom: 110 },
     xAxis: {
       type: 'category',
@@ -21,13 +25,24 @@ export function distributionChartOption(distribution: MarginDistribution): EChar
       nameGap: 90,
       axisLabel: { rotate: 40, fontSize: 12 },
     },
-    yAxis: { type: 'value', minInterval: 1, name: 'customers', nameLocation: 'middle', nameGap: 60 },
+    yAxis: {
+      type: 'value',
+      minInterval: 1,
+      name: 'customers',
+      nameLocation: 'middle',
+      nameGap: 60,
+    },
     series: [
       {
         type: 'bar',
         name: 'customers',
         barCategoryGap: '8%',
-        data: distribution.bins.map((b) => ({ value: b.customers, itemStyle: { color: b.to <= 0 ? COLORS.loss : b.from >= 0 ? COLORS.profit : COLORS.muted } })),
+        data: distribution.bins.map((b) => ({
+          value: b.customers,
+          itemStyle: {
+            color: b.to <= 0 ? COLORS.loss : b.from >= 0 ? COLORS.profit : COLORS.muted,
+          },
+        })),
       },
     ],
   };

@@ -4,7 +4,11 @@
  * corners. Profitable customers are green, loss-makers red.
  */
 import type { EChartsOption } from 'echarts';
-import type { MatrixCustomer, ProfitabilityMatrix, Quadrant } from '../analysis/profitability-matrix.js';
+import type {
+  MatrixCustomer,
+  ProfitabilityMatrix,
+  Quadrant,
+} from '../analysis/profitability-matrix.js';
 import { formatMoney } from '../format.js';
 import { COLORS, formatAxisMoney } from './chart-style.js';
 
@@ -35,13 +39,25 @@ export function matrixChartOption(matrix: ProfitabilityMatrix): EChartsOption {
     type: 'text' as const,
     ...(side === 'left' ? { left: 110 } : { right: 60 }),
     ...(edge === 'top' ? { top: 80 } : { bottom: 80 }),
-    style: { text: QUADRANT_LABELS[quadrant], fill: COLORS.muted, fontSize: 15, fontWeight: 'bold' as const },
+    style: {
+      text: QUADRANT_LABELS[quadrant],
+      fill: COLORS.muted,
+      fontSize: 15,
+      fontWeight: 'bold' as const,
+    },
   });
   // "per transaction", "per storage_gb_month": the unit prices and costs are divided by.
   const unit = matrix.volume === 'transactions' ? 'transaction' : matrix.volume;
-  const sampled = shown.length < matrix.customers.length ? ` (${shown.length} of ${matrix.customers.length} customers shown)` : '';
+  const sampled =
+    shown.length < matrix.customers.length
+      ? ` (${shown.length} of ${matrix.customers.length} customers shown)`
+      : '';
   return {
-    title: { text: `Profitability matrix: net price vs cost to serve, per ${unit}${sampled}`, left: 'center', textStyle: { fontSize: 16 } },
+    title: {
+      text: `Profitability matrix: net price vs cost to serve, per ${unit}${sampled}`,
+      left: 'center',
+      textStyle: { fontSize: 16 },
+    },
     grid: { left: 100, right: 50, top: 70, bottom: 70 },
     xAxis: {
       type: 'value',
@@ -59,7 +75,12 @@ export function matrixChartOption(matrix: ProfitabilityMatrix): EChartsOption {
       nameGap: 75,
       axisLabel: { formatter: money },
     },
-    graphic: [corner('passive', 'left', 'top'), corner('carriage_trade', 'right', 'top'), corner('bargain_basement', 'left', 'bottom'), corner('aggressive', 'right', 'bottom')],
+    graphic: [
+      corner('passive', 'left', 'top'),
+      corner('carriage_trade', 'right', 'top'),
+      corner('bargain_basement', 'left', 'bottom'),
+      corner('aggressive', 'right', 'bottom'),
+    ],
     series: [
       {
         type: 'scatter',

@@ -18,11 +18,24 @@ export interface ChartSize {
 export const DEFAULT_CHART_SIZE: ChartSize = { width: 900, height: 520 };
 
 /** Renders a chart as a standalone SVG document of exactly `size` pixels. */
-export function renderChartSvg(option: EChartsOption, size: ChartSize = DEFAULT_CHART_SIZE): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
+export function renderChartSvg(
+  option: EChartsOption,
+  size: ChartSize = DEFAULT_CHART_SIZE,
+): string {
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: size.width,
+    height: size.height,
+  });
   try {
     // No animation: a server render is one frame, and the final frame is the one we want.
-    chart.setOption({ animation: false, textStyle: TEXT_STYLE, backgroundColor: '#ffffff', ...option });
+    chart.setOption({
+      animation: false,
+      textStyle: TEXT_STYLE,
+      backgroundColor: '#ffffff',
+      ...option,
+    });
     return chart.renderToSVGString();
   } finally {
     chart.dispose();
@@ -38,7 +51,10 @@ export function renderChartPng(svg: string, scale = 1): Buffer {
 }
 
 /** The chart's pixels (RGBA, row by row), as the PNG holds them. */
-export function rasterizeChart(svg: string, scale = 1): { pixels: Buffer; width: number; height: number; asPng(): Buffer } {
+export function rasterizeChart(
+  svg: string,
+  scale = 1,
+): { pixels: Buffer; width: number; height: number; asPng(): Buffer } {
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     fitTo: scale === 1 ? { mode: 'original' } : { mode: 'zoom', value: scale },

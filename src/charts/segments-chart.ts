@@ -16,17 +16,40 @@ export function segmentsChartOption(input: SegmentsChartInput): EChartsOption {
   const margins = input.segments.map((s) => s.margin);
   const x = niceScale(Math.min(0, ...margins), Math.max(0, ...margins));
   return {
-    title: { text: `Margin by segment (${input.segmentation})`, left: 'center', textStyle: { fontSize: 16 } },
+    title: {
+      text: `Margin by segment (${input.segmentation})`,
+      left: 'center',
+      textStyle: { fontSize: 16 },
+    },
     grid: { left: 160, right: 120, top: 70, bottom: 60 },
-    xAxis: { type: 'value', ...x, name: `margin (${currency})`, nameLocation: 'middle', nameGap: 35, axisLabel: { formatter: (v: number) => formatAxisMoney(v, currency) } },
+    xAxis: {
+      type: 'value',
+      ...x,
+      name: `margin (${currency})`,
+      nameLocation: 'middle',
+      nameGap: 35,
+      axisLabel: { formatter: (v: number) => formatAxisMoney(v, currency) },
+    },
     // First segment on top, as in the segment table.
-    yAxis: { type: 'category', inverse: true, data: input.segments.map((s) => s.segment), axisLabel: { fontSize: 14 } },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: input.segments.map((s) => s.segment),
+      axisLabel: { fontSize: 14 },
+    },
     series: [
       {
         type: 'bar',
         name: 'margin',
-        data: input.segments.map((s) => ({ value: s.margin, itemStyle: { color: s.margin < 0 ? COLORS.loss : COLORS.profit } })),
-        label: { show: true, position: 'right', formatter: (p: { value: unknown }) => formatMoney(Number(p.value), currency, 0) },
+        data: input.segments.map((s) => ({
+          value: s.margin,
+          itemStyle: { color: s.margin < 0 ? COLORS.loss : COLORS.profit },
+        })),
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { value: unknown }) => formatMoney(Number(p.value), currency, 0),
+        },
       },
     ],
   };

@@ -15,7 +15,8 @@ export function whaleChartOption(curve: WhaleCurve): EChartsOption {
   const values = curve.points.map((p) => p.cumulative_margin);
   const y = niceScale(Math.min(0, ...values), Math.max(0, ...values));
   const { peak } = curve;
-  const share = peak.margin_share === null ? '' : ` (${(peak.margin_share * 100).toFixed(1)}% of total margin)`;
+  const share =
+    peak.margin_share === null ? '' : ` (${(peak.margin_share * 100).toFixed(1)}% of total margin)`;
   return {
     title: {
       text: 'Whale curve: cumulative margin by customers ranked from most to least profitable',
@@ -65,7 +66,11 @@ export function whaleChartOption(curve: WhaleCurve): EChartsOption {
           symbol: 'none',
           silent: true,
           lineStyle: { color: COLORS.muted, type: 'dashed' },
-          label: { formatter: `total margin ${formatMoney(curve.total_margin, curve.currency)}`, position: 'insideEndTop', color: COLORS.text },
+          label: {
+            formatter: `total margin ${formatMoney(curve.total_margin, curve.currency)}`,
+            position: 'insideEndTop',
+            color: COLORS.text,
+          },
           data: [{ yAxis: curve.total_margin }],
         },
       },

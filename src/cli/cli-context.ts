@@ -22,7 +22,11 @@ export async function withProject<T>(
   const progress = createProgress({ quiet: globals.quiet });
   let project: Project;
   try {
-    project = await openProject({ dir: globals.project, onProgress: (message) => progress.step(message), force: options.force });
+    project = await openProject({
+      dir: globals.project,
+      onProgress: (message) => progress.step(message),
+      force: options.force,
+    });
   } finally {
     progress.done();
   }
@@ -36,7 +40,10 @@ export async function withProject<T>(
 }
 
 /** Opens the project and hands its customer base (margins computed once) to `work`. */
-export async function withCustomerBase<T>(globals: GlobalOptions, work: (base: CustomerBase, progress: Progress, project: Project) => Promise<T>): Promise<T> {
+export async function withCustomerBase<T>(
+  globals: GlobalOptions,
+  work: (base: CustomerBase, progress: Progress, project: Project) => Promise<T>,
+): Promise<T> {
   return withProject(globals, async (project, progress) => {
     progress.step('margins of the period');
     const base = await project.customerBase();
@@ -52,7 +59,8 @@ export function parseFormat(value: string): OutputFormat {
 export function parsePositiveInteger(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${value}: expected a whole number above 0`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw usageError(`${flag} ${value}: expected a whole number above 0`);
     return n;
   };
 }

@@ -28,9 +28,14 @@ export const EXIT = { dataError: 1, usage: 2, internal: 70 } as const;
 
 export function buildProgram(): Command {
   const program = new Command('tierwise')
-    .description('which customers make money, and why: customer margin by time-driven activity-based costing')
+    .description(
+      'which customers make money, and why: customer margin by time-driven activity-based costing',
+    )
     .version('0.1.0')
-    .option('--project <dir>', 'the project folder (default: the nearest folder holding tierwise.yaml)')
+    .option(
+      '--project <dir>',
+      'the project folder (default: the nearest folder holding tierwise.yaml)',
+    )
     .option('-q, --quiet', 'no progress messages')
     .showHelpAfterError('(run `tierwise --help` for usage)')
     .exitOverride();
@@ -64,10 +69,13 @@ export function fail(error: unknown): number {
     return error.exitCode === 0 ? 0 : EXIT.usage;
   }
   if (error instanceof TierwiseError) {
-    for (const problem of error.problems) process.stderr.write(`error: ${formatProblem(problem)}\n`);
+    for (const problem of error.problems)
+      process.stderr.write(`error: ${formatProblem(problem)}\n`);
     return error.problems.every((p) => p.code === 'usage') ? EXIT.usage : EXIT.dataError;
   }
-  process.stderr.write(`internal error (a bug in tierwise — please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `internal error (a bug in tierwise — please report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT.internal;
 }
 

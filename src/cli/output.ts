@@ -19,7 +19,11 @@ export interface Column<T> {
 }
 
 /** A right-aligned money column: full precision in CSV, the currency's format in a table. */
-export function moneyColumn<T>(header: string, value: (row: T) => number, currency: string): Column<T> {
+export function moneyColumn<T>(
+  header: string,
+  value: (row: T) => number,
+  currency: string,
+): Column<T> {
   return { header, value, format: (v: number) => formatMoney(v, currency), align: 'right' };
 }
 
@@ -29,7 +33,11 @@ export function percentColumn<T>(header: string, value: (row: T) => number | nul
 }
 
 /** Renders rows as a plain-text table with a rule under the header. */
-export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[], footer?: T): string {
+export function renderTable<T>(
+  columns: readonly Column<T>[],
+  rows: readonly T[],
+  footer?: T,
+): string {
   const cells = (row: T) =>
     columns.map((c) => {
       const v = c.value(row);
@@ -38,11 +46,25 @@ export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]
     });
   const body = rows.map(cells);
   const foot = footer ? [cells(footer)] : [];
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...[...body, ...foot].map((r) => r[i]!.length)));
+  const widths = columns.map((c, i) =>
+    Math.max(c.header.length, ...[...body, ...foot].map((r) => r[i]!.length)),
+  );
   const line = (r: string[]) =>
-    r.map((cell, i) => ((columns[i]!.align ?? 'left') === 'right' ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    r
+      .map((cell, i) =>
+        (columns[i]!.align ?? 'left') === 'right'
+          ? cell.padStart(widths[i]!)
+          : cell.padEnd(widths[i]!),
+      )
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
-  return [line(columns.map((c) => c.header)), rule, ...body.map(line), ...(footer ? [rule, ...foot.map(line)] : [])].join('\n');
+  return [
+    line(columns.map((c) => c.header)),
+    rule,
+    ...body.map(line),
+    ...(footer ? [rule, ...foot.map(line)] : []),
+  ].join('\n');
 }
 
 /** RFC 4180 CSV with a header row; numbers at full precision. */
@@ -52,7 +74,10 @@ export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]):
     const s = typeof v === 'number' ? String(trimFloatNoise(v)) : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [columns.map((c) => quote(c.header)).join(','), ...rows.map((r) => columns.map((c) => quote(c.value(r))).join(','))].join('\n');
+  return [
+    columns.map((c) => quote(c.header)).join(','),
+    ...rows.map((r) => columns.map((c) => quote(c.value(r))).join(',')),
+  ].join('\n');
 }
 
 /**

@@ -19,12 +19,31 @@ export interface DemoResource {
 }
 
 export const RESOURCES: readonly DemoResource[] = [
-  { name: 'senior_engineer', role: 'senior engineers', salary: 180_000, hoursPerFte: 1500, targetUse: 0.9 },
-  { name: 'support_agent', role: 'support agents', salary: 60_000, hoursPerFte: 1600, targetUse: 0.82 },
-  { name: 'account_exec', role: 'account executives', salary: 150_000, hoursPerFte: 1400, targetUse: 0.78 },
+  {
+    name: 'senior_engineer',
+    role: 'senior engineers',
+    salary: 180_000,
+    hoursPerFte: 1500,
+    targetUse: 0.9,
+  },
+  {
+    name: 'support_agent',
+    role: 'support agents',
+    salary: 60_000,
+    hoursPerFte: 1600,
+    targetUse: 0.82,
+  },
+  {
+    name: 'account_exec',
+    role: 'account executives',
+    salary: 150_000,
+    hoursPerFte: 1400,
+    targetUse: 0.78,
+  },
 ];
 
-export type ActivityName = 'installation' | 'monitoring' | 'dr_meeting' | 'support_ticket' | 'sales_call';
+export type ActivityName =
+  'installation' | 'monitoring' | 'dr_meeting' | 'support_ticket' | 'sales_call';
 
 export interface DemoActivity {
   readonly name: ActivityName;
@@ -40,24 +59,39 @@ export interface DemoActivity {
 
 export const ACTIVITIES: readonly DemoActivity[] = [
   {
-    name: 'installation', resource: 'senior_engineer', minutes: '180 + 30 * servers', loggedShare: 0.05,
+    name: 'installation',
+    resource: 'senior_engineer',
+    minutes: '180 + 30 * servers',
+    loggedShare: 0.05,
     note: 'at signing: three hours on site plus half an hour per server',
   },
   {
-    name: 'monitoring', resource: 'senior_engineer', minutes: '0.5 * days', loggedShare: 0,
+    name: 'monitoring',
+    resource: 'senior_engineer',
+    minutes: '0.5 * days',
+    loggedShare: 0,
     note: "half a minute a day checking each client's backups, whatever its size; one event per client-month",
   },
   {
-    name: 'dr_meeting', resource: 'senior_engineer', minutes: '60 + 120 * onsite', loggedShare: 0.1,
+    name: 'dr_meeting',
+    resource: 'senior_engineer',
+    minutes: '60 + 120 * onsite',
+    loggedShare: 0.1,
     note: 'disaster-recovery planning with the client; meeting on site (onsite = 1) adds two hours of travel',
   },
   {
-    name: 'support_ticket', resource: 'support_agent', loggedShare: 0.05,
+    name: 'support_ticket',
+    resource: 'support_agent',
+    loggedShare: 0.05,
     minutes: "if(severity = 'high', 90, if(severity = 'medium', 40, 15))",
     note: 'help-desk tickets by severity: low, medium, high',
   },
   {
-    name: 'sales_call', resource: 'account_exec', minutes: '45', purpose: 'acquire', loggedShare: 0.1,
+    name: 'sales_call',
+    resource: 'account_exec',
+    minutes: '45',
+    purpose: 'acquire',
+    loggedShare: 0.1,
     note: 'calls up to signing; purpose acquire makes them a cost to acquire, not to serve',
   },
 ];

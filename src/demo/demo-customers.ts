@@ -6,8 +6,15 @@ import type { Database } from '../store/database.js';
 import { join, raw, sql, type Sql } from '../sql/fragment.js';
 import { customerId, date } from './demo-sql.js';
 import {
-  EXPORT_FROM, HISTORY_FROM, INDUSTRIES, PERIOD, PLANS, REGIONS, STORAGE_LOG_SIGMA,
-  STORAGE_MEDIAN_GB, EVENTS_DEPOSIT,
+  EXPORT_FROM,
+  HISTORY_FROM,
+  INDUSTRIES,
+  PERIOD,
+  PLANS,
+  REGIONS,
+  STORAGE_LOG_SIGMA,
+  STORAGE_MEDIAN_GB,
+  EVENTS_DEPOSIT,
 } from './acme-backup.js';
 
 /** Acquisitions grow ~e^1.75 ≈ 5.8× from 2019 to 2025, so about a quarter fall inside 2025. */
@@ -27,7 +34,9 @@ export function weightedChoice(u: Sql, choices: readonly (readonly [string, numb
 /** `demo_plan`: one row of plan parameters per plan, joined by the generators. */
 export async function createPlanTable(db: Database): Promise<void> {
   const rows = PLANS.map(
-    (p) => sql`(${p.name}, ${p.fromGb}, ${p.monthlyFee}, ${p.perGb}, ${p.maxDiscount}, ${p.setupFee},
+    (
+      p,
+    ) => sql`(${p.name}, ${p.fromGb}, ${p.monthlyFee}, ${p.perGb}, ${p.maxDiscount}, ${p.setupFee},
       ${p.ticketsPerYear}, ${p.highShare}, ${p.mediumShare}, ${p.drMeetingsPerYear}, ${p.churnRate},
       ${p.salesCalls.min}, ${p.salesCalls.max}, ${p.salesCalls.leadDays})`,
   );
@@ -54,7 +63,12 @@ function channelOf(u: Sql): Sql {
  * argument of the random macros) 1–20 are the customer's own draws. Numbers past the customer
  * base draw the leads: the next clients the same business would meet.
  */
-export async function createCustomerTable(db: Database, count: number, seed: number, first = 1): Promise<void> {
+export async function createCustomerTable(
+  db: Database,
+  count: number,
+  seed: number,
+  first = 1,
+): Promise<void> {
   const historyDays = sql`(${date(PERIOD.to)} - ${date(HISTORY_FROM)} + 1)`;
   await db.run(sql`CREATE OR REPLACE TEMP TABLE demo_customer AS
   WITH base AS (

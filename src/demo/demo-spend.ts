@@ -4,7 +4,11 @@
  */
 import { join, sql, type Sql } from '../sql/fragment.js';
 import {
-  CHANNEL_SPEND, EVENTS_DEPOSIT, PERIOD, REFERENCE_CUSTOMERS, SPEND_MONTHS_BEFORE,
+  CHANNEL_SPEND,
+  EVENTS_DEPOSIT,
+  PERIOD,
+  REFERENCE_CUSTOMERS,
+  SPEND_MONTHS_BEFORE,
 } from './acme-backup.js';
 
 interface SpendLine {
@@ -16,7 +20,10 @@ interface SpendLine {
 /** The channel-months with spend, before randomness: every month for always-on channels. */
 export function spendLines(): SpendLine[] {
   const year = PERIOD.from.slice(0, 4);
-  const periodMonths = Array.from({ length: 12 }, (_, k) => `${year}-${String(k + 1).padStart(2, '0')}`);
+  const periodMonths = Array.from(
+    { length: 12 },
+    (_, k) => `${year}-${String(k + 1).padStart(2, '0')}`,
+  );
   const lines: SpendLine[] = [];
   for (const [channel, plan] of Object.entries(CHANNEL_SPEND)) {
     const months =

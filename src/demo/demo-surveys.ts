@@ -17,7 +17,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seededRandom } from '../analysis/k-means.js';
 
-export const DEMO_SURVEY_FILES = ['surveys/psm.csv', 'surveys/gabor-granger.csv', 'surveys/service-wtp.csv'] as const;
+export const DEMO_SURVEY_FILES = [
+  'surveys/psm.csv',
+  'surveys/gabor-granger.csv',
+  'surveys/service-wtp.csv',
+] as const;
 export const DEMO_MENU_FILE = 'menu.yaml';
 
 const PSM_RESPONDENTS = 300;
@@ -54,7 +58,9 @@ function pick<T>(random: () => number, weighted: readonly (readonly [T, number])
 }
 
 function psmSurvey(random: () => number): string {
-  const rows = ['respondent_id,too_cheap,cheap,expensive,too_expensive,buy_at_cheap,buy_at_expensive'];
+  const rows = [
+    'respondent_id,too_cheap,cheap,expensive,too_expensive,buy_at_cheap,buy_at_expensive',
+  ];
   for (let i = 1; i <= PSM_RESPONDENTS; i++) {
     // What the plan is worth to this office: lognormal around $45 a month.
     const value = 45 * Math.exp(0.35 * normal(random));
@@ -63,9 +69,21 @@ function psmSurvey(random: () => number): string {
     let expensive = between(1.1, 1.35);
     // A few respondents swap the two middle questions, as in every real survey.
     if (random() < 0.03) [cheap, expensive] = [expensive, cheap];
-    const atCheap = pick(random, [[5, 0.45], [4, 0.35], [3, 0.15], [2, 0.05]] as const);
-    const atExpensive = pick(random, [[4, 0.1], [3, 0.3], [2, 0.4], [1, 0.2]] as const);
-    rows.push(`R${String(i).padStart(3, '0')},${between(0.3, 0.55)},${cheap},${expensive},${between(1.45, 1.9)},${atCheap},${atExpensive}`);
+    const atCheap = pick(random, [
+      [5, 0.45],
+      [4, 0.35],
+      [3, 0.15],
+      [2, 0.05],
+    ] as const);
+    const atExpensive = pick(random, [
+      [4, 0.1],
+      [3, 0.3],
+      [2, 0.4],
+      [1, 0.2],
+    ] as const);
+    rows.push(
+      `R${String(i).padStart(3, '0')},${between(0.3, 0.55)},${cheap},${expensive},${between(1.45, 1.9)},${atCheap},${atExpensive}`,
+    );
   }
   return `${rows.join('\n')}\n`;
 }
@@ -74,7 +92,12 @@ function gaborGrangerSurvey(random: () => number): string {
   const rows = [['respondent_id', ...GABOR_GRANGER_PRICES.map((p) => `price_${p}`)].join(',')];
   for (let i = 1; i <= GABOR_GRANGER_RESPONDENTS; i++) {
     const wtp = 50 * Math.exp(0.4 * normal(random));
-    rows.push([`G${String(i).padStart(3, '0')}`, ...GABOR_GRANGER_PRICES.map((p) => (wtp >= p ? 'yes' : 'no'))].join(','));
+    rows.push(
+      [
+        `G${String(i).padStart(3, '0')}`,
+        ...GABOR_GRANGER_PRICES.map((p) => (wtp >= p ? 'yes' : 'no')),
+      ].join(','),
+    );
   }
   return `${rows.join('\n')}\n`;
 }

@@ -13,7 +13,12 @@ import { Database } from '../store/database.js';
 import { ACTIVITIES, type ResourceName } from './acme-service.js';
 import { activitiesQuery, minutesByActivityQuery } from './demo-activities.js';
 import { transactionsQuery, usageQuery } from './demo-billing.js';
-import { createCustomerTable, createPlanTable, customersQuery, leadsQuery } from './demo-customers.js';
+import {
+  createCustomerTable,
+  createPlanTable,
+  customersQuery,
+  leadsQuery,
+} from './demo-customers.js';
 import { writeDemoSurveys } from './demo-surveys.js';
 import { monthTableSql } from './demo-sql.js';
 import { spendQuery } from './demo-spend.js';
@@ -83,7 +88,10 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
       usage: usageQuery(idWidth),
       spend: spendQuery(customers, seed),
     };
-    for (const [source, query] of Object.entries(queries) as [Exclude<DemoSource, 'leads'>, Sql][]) {
+    for (const [source, query] of Object.entries(queries) as [
+      Exclude<DemoSource, 'leads'>,
+      Sql,
+    ][]) {
       const path = `data/${source}.${format}`;
       options.onProgress?.(`writing ${path}`);
       const rows = await copyTo(db, query, joinPath(dir, path), format);
@@ -102,8 +110,14 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
   }
 }
 
-async function copyTo(db: Database, query: Sql, path: string, format: 'csv' | 'parquet'): Promise<number> {
-  const options = format === 'csv' ? sql`(FORMAT csv, HEADER)` : sql`(FORMAT parquet, COMPRESSION zstd)`;
+async function copyTo(
+  db: Database,
+  query: Sql,
+  path: string,
+  format: 'csv' | 'parquet',
+): Promise<number> {
+  const options =
+    format === 'csv' ? sql`(FORMAT csv, HEADER)` : sql`(FORMAT parquet, COMPRESSION zstd)`;
   const result = await db.one<{ Count: number }>(sql`COPY (${query}) TO ${path} ${options}`);
   return Number(result?.Count ?? 0);
 }
@@ -131,10 +145,17 @@ function validateOptions(options: DemoOptions): Required<Omit<DemoOptions, 'dir'
     });
   }
   if (!Number.isSafeInteger(seed)) {
-    problems.push({ code: 'usage', message: `seed must be a whole number, got ${seed}`, hint: 'e.g. --seed 42' });
+    problems.push({
+      code: 'usage',
+      message: `seed must be a whole number, got ${seed}`,
+      hint: 'e.g. --seed 42',
+    });
   }
   if (format !== 'csv' && format !== 'parquet') {
-    problems.push({ code: 'usage', message: `format must be csv or parquet, got ${String(format)}` });
+    problems.push({
+      code: 'usage',
+      message: `format must be csv or parquet, got ${String(format)}`,
+    });
   }
   throwIfProblems(problems);
   return { customers, seed, format };

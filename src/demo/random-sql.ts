@@ -43,7 +43,9 @@ export async function createRandomMacros(db: Database): Promise<void> {
          exp(sigma * demo_normal(key, j, k) - sigma * sigma / 2)`,
     ),
   );
-  await db.run(raw(`CREATE OR REPLACE TEMP MACRO demo_pick(u, n) AS CAST(floor(u * n) AS INTEGER)`));
+  await db.run(
+    raw(`CREATE OR REPLACE TEMP MACRO demo_pick(u, n) AS CAST(floor(u * n) AS INTEGER)`),
+  );
   await db.run(
     raw(`CREATE OR REPLACE TEMP MACRO demo_count(rate, u) AS CAST(floor(rate + u) AS INTEGER)`),
   );

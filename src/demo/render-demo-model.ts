@@ -2,7 +2,14 @@
  * Writes the demo's tierwise.yaml: the model in DESIGN.md's shape, commented so that reading it
  * teaches the method (capacity cost rates, time equations, direct costs, acquisition spend).
  */
-import { COMPANY, CURRENCY, PAYMENT_FEE_SHARE, PERIOD, PLANS, STORAGE_UNIT_COST } from './acme-backup.js';
+import {
+  COMPANY,
+  CURRENCY,
+  PAYMENT_FEE_SHARE,
+  PERIOD,
+  PLANS,
+  STORAGE_UNIT_COST,
+} from './acme-backup.js';
 import { ACTIVITIES } from './acme-service.js';
 import type { SizedResource } from './size-resources.js';
 import { substituteActivityLines, tierLines } from './demo-tiers.js';
@@ -16,7 +23,10 @@ export interface DemoModelInput {
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const cents = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const cents = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 /** Pads each `[text, comment]` pair so the comments line up. */
 function aligned(lines: readonly (readonly [string, string])[]): string[] {
@@ -55,8 +65,9 @@ function activityLines(): string[] {
 
 /** `starter $39 + $1.00/GB, business …`: today's price list, for the header comment. */
 function planPrices(): string {
-  return PLANS.map((p) => `${p.name} $${whole.format(p.monthlyFee)} + $${cents.format(p.perGb)}/GB`)
-    .join(', ');
+  return PLANS.map(
+    (p) => `${p.name} $${whole.format(p.monthlyFee)} + $${cents.format(p.perGb)}/GB`,
+  ).join(', ');
 }
 
 /** What each data file holds, written next to its path. */

@@ -25,10 +25,15 @@ const MIN_FTE = 0.001;
  * `fte = used hours ÷ (hours per FTE × target use)`, rounded up, so used ÷ capacity lands a little
  * under the target (e.g. 13,900 h used by engineers at 1,500 h each and 90% → 10.3 → 11 FTE).
  */
-export function sizeResources(minutesByResource: ReadonlyMap<ResourceName, number>): SizedResource[] {
+export function sizeResources(
+  minutesByResource: ReadonlyMap<ResourceName, number>,
+): SizedResource[] {
   return RESOURCES.map((resource) => {
     const usedHours = (minutesByResource.get(resource.name) ?? 0) / 60;
-    const fte = Math.max(MIN_FTE, roundUpFte(usedHours / (resource.hoursPerFte * resource.targetUse)));
+    const fte = Math.max(
+      MIN_FTE,
+      roundUpFte(usedHours / (resource.hoursPerFte * resource.targetUse)),
+    );
     return {
       resource,
       fte,

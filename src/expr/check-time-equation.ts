@@ -4,9 +4,19 @@
  * mistake found by the database would be a binder error naming SQL the user never wrote.
  */
 import { assertNever, didYouMean } from '../errors.js';
-import { availableColumns, describeOperand, numericHint, quoteColumnName } from './describe-operand.js';
+import {
+  availableColumns,
+  describeOperand,
+  numericHint,
+  quoteColumnName,
+} from './describe-operand.js';
 import { resolveColumn } from './resolve-column.js';
-import { sortProblems, type EquationProblem, type Expr, type ValueType } from './time-equation-ast.js';
+import {
+  sortProblems,
+  type EquationProblem,
+  type Expr,
+  type ValueType,
+} from './time-equation-ast.js';
 
 /** A sub-expression's type; `literal` marks a string literal, which may stand in for a date. */
 interface Typed {
@@ -23,19 +33,37 @@ interface Typed {
  * @example checkTimeEquation(parse("15 + 45 * (sevrity = 'high')"), new Map([['severity', 'string']]))
  * // [{ code: 'equation_unknown_column', message: 'unknown column "sevrity"', offset: 11, hint: 'did you mean "severity"?' }]
  */
-export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, ValueType>): EquationProblem[] {
+export function checkTimeEquation(
+  expr: Expr,
+  columns: ReadonlyMap<string, ValueType>,
+): EquationProblem[] {
   const problems: EquationProblem[] = [];
-  const report = (code: EquationProblem['code'], at: Expr, message: string, hint?: string): undefined => {
+  const report = (
+    code: EquationProblem['code'],
+    at: Expr,
+    message: string,
+    hint?: string,
+  ): undefined => {
     const problem: EquationProblem = { code, message, offset: at.span.start };
     if (hint !== undefined) problem.hint = hint;
     problems.push(problem);
     return undefined;
   };
-  const typeError = (at: Expr, message: string, hint?: string) => report('equation_type', at, message, hint);
+  const typeError = (at: Expr, message: string, hint?: string) =>
+    report('equation_type', at, message, hint);
 
   /** Reports `operand` unless it is a number or a boolean; `message` words the complaint. */
-  const needNumeric = (operand: Expr, typed: Typed | undefined, message: (described: string) => string): void => {
-    if (typed !== undefined && !isNumeric(typed.type)) typeError(operand, message(describeOperand(operand, typed.type)), numericHint(operand, typed.type));
+  const needNumeric = (
+    operand: Expr,
+    typed: Typed | undefined,
+    message: (described: string) => string,
+  ): void => {
+    if (typed !== undefined && !isNumeric(typed.type))
+      typeError(
+        operand,
+        message(describeOperand(operand, typed.type)),
+        numericHint(operand, typed.type),
+      );
   };
 
   const infer = (e: Expr): Typed | undefined => {
@@ -51,10 +79,20 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
         if (found.kind === 'found') return { type: found.type, literal: false };
         if (found.kind === 'ambiguous') {
           const names = found.candidates.map(quoteColumnName).join(' and ');
-          return report('equation_unknown_column', e, `column ${quoteColumnName(e.name)} is ambiguous: it matches ${names}`, 'write the exact name');
+          return report(
+            'equation_unknown_column',
+            e,
+            `column ${quoteColumnName(e.name)} is ambiguous: it matches ${names}`,
+            'write the exact name',
+          );
         }
         const hint = didYouMean(e.name, columns.keys()) ?? availableColumns(columns);
-        return report('equation_unknown_column', e, `unknown column ${quoteColumnName(e.name)}`, hint);
+        return report(
+          'equation_unknown_column',
+          e,
+          `unknown column ${quoteColumnName(e.name)}`,
+          hint,
+        );
       }
       case 'unary': {
         const operand = infer(e.operand);
@@ -80,11 +118,19 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
       case '*':
       case '/': {
         // Complain once per operator, at the first operand that is not a number.
-        const [bad, typed] = left && !isNumeric(left.type) ? [e.left, left] : right && !isNumeric(right.type) ? [e.right, right] : [];
+        const [bad, typed] =
+          left && !isNumeric(left.type)
+            ? [e.left, left]
+            : right && !isNumeric(right.type)
+              ? [e.right, right]
+              : [];
         if (bad !== undefined && typed !== undefined) {
           const message =
             left && right
-              ? ARITHMETIC[e.op](describeOperand(e.left, left.type), describeOperand(e.right, right.type))
+              ? ARITHMETIC[e.op](
+                  describeOperand(e.left, left.type),
+                  describeOperand(e.right, right.type),
+                )
               : `arithmetic needs numbers, not ${describeOperand(bad, typed.type)}`;
           typeError(bad, message, numericHint(bad, typed.type));
         }
@@ -97,10 +143,15 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
         return { type: 'boolean', literal: false };
       default:
         if (left && right && unify(left, right) === undefined) {
-          const hint = left.type === 'date' || right.type === 'date'
-            ? "compare a date with a date, or with a string such as '2025-06-01'"
-            : 'compare numbers with numbers and strings with strings';
-          typeError(e, `cannot compare ${describeOperand(e.left, left.type)} with ${describeOperand(e.right, right.type)}`, hint);
+          const hint =
+            left.type === 'date' || right.type === 'date'
+              ? "compare a date with a date, or with a string such as '2025-06-01'"
+              : 'compare numbers with numbers and strings with strings';
+          typeError(
+            e,
+            `cannot compare ${describeOperand(e.left, left.type)} with ${describeOperand(e.right, right.type)}`,
+            hint,
+          );
         }
         return { type: 'boolean', literal: false };
     }
@@ -111,15 +162,32 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
     switch (e.name) {
       case 'if': {
         const [condition, whenTrue, whenFalse] = e.args;
-        if (condition === undefined || whenTrue === undefined || whenFalse === undefined) return undefined;
-        needNumeric(condition, typed[0], (d) => `the condition of if needs a number or a boolean, not ${d}`);
-        return sameType([whenTrue, whenFalse], [typed[1], typed[2]], (a, b) => `the two results of if must have the same type, not ${a} and ${b}`);
+        if (condition === undefined || whenTrue === undefined || whenFalse === undefined)
+          return undefined;
+        needNumeric(
+          condition,
+          typed[0],
+          (d) => `the condition of if needs a number or a boolean, not ${d}`,
+        );
+        return sameType(
+          [whenTrue, whenFalse],
+          [typed[1], typed[2]],
+          (a, b) => `the two results of if must have the same type, not ${a} and ${b}`,
+        );
       }
       case 'coalesce':
-        return sameType(e.args, typed, (a, b) => `the arguments of coalesce must have the same type, not ${a} and ${b}`);
+        return sameType(
+          e.args,
+          typed,
+          (a, b) => `the arguments of coalesce must have the same type, not ${a} and ${b}`,
+        );
       case 'round':
         e.args.forEach((arg, i) =>
-          needNumeric(arg, typed[i], (d) => (i === 0 ? `round needs a number, not ${d}` : `the digits of round must be a number, not ${d}`)),
+          needNumeric(arg, typed[i], (d) =>
+            i === 0
+              ? `round needs a number, not ${d}`
+              : `the digits of round must be a number, not ${d}`,
+          ),
         );
         return { type: 'number', literal: false };
       case 'min':
@@ -127,7 +195,9 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
       case 'ceil':
       case 'floor':
       case 'ln':
-        e.args.forEach((arg, i) => needNumeric(arg, typed[i], (d) => `${e.name} needs numbers, not ${d}`));
+        e.args.forEach((arg, i) =>
+          needNumeric(arg, typed[i], (d) => `${e.name} needs numbers, not ${d}`),
+        );
         return { type: 'number', literal: false };
       default:
         return assertNever(e.name);
@@ -135,7 +205,11 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
   };
 
   /** The common type of `args` (if's results, coalesce's arguments), reporting each that differs. */
-  const sameType = (args: readonly Expr[], typed: readonly (Typed | undefined)[], message: (a: string, b: string) => string): Typed | undefined => {
+  const sameType = (
+    args: readonly Expr[],
+    typed: readonly (Typed | undefined)[],
+    message: (a: string, b: string) => string,
+  ): Typed | undefined => {
     let common: { expr: Expr; typed: Typed } | undefined;
     let consistent = true;
     args.forEach((arg, i) => {
@@ -148,7 +222,10 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
       const unified = unify(common.typed, t);
       if (unified === undefined) {
         consistent = false;
-        typeError(arg, message(describeOperand(common.expr, common.typed.type), describeOperand(arg, t.type)));
+        typeError(
+          arg,
+          message(describeOperand(common.expr, common.typed.type), describeOperand(arg, t.type)),
+        );
       } else common.typed = { type: unified, literal: common.typed.literal && t.literal };
     });
     return consistent ? common?.typed : undefined;
@@ -156,7 +233,11 @@ export function checkTimeEquation(expr: Expr, columns: ReadonlyMap<string, Value
 
   const result = infer(expr);
   if (result !== undefined && !isNumeric(result.type)) {
-    typeError(expr, `the equation gives ${describeOperand(expr, result.type)}, but minutes must be a number`, numericHint(expr, result.type));
+    typeError(
+      expr,
+      `the equation gives ${describeOperand(expr, result.type)}, but minutes must be a number`,
+      numericHint(expr, result.type),
+    );
   }
   return sortProblems(problems);
 }
@@ -176,12 +257,13 @@ export function equationColumns(expr: Expr): string[] {
   return [...names];
 }
 
-const ARITHMETIC: Readonly<Record<'+' | '-' | '*' | '/', (left: string, right: string) => string>> = {
-  '+': (l, r) => `cannot add ${l} and ${r}`,
-  '-': (l, r) => `cannot subtract ${r} from ${l}`,
-  '*': (l, r) => `cannot multiply ${l} by ${r}`,
-  '/': (l, r) => `cannot divide ${l} by ${r}`,
-};
+const ARITHMETIC: Readonly<Record<'+' | '-' | '*' | '/', (left: string, right: string) => string>> =
+  {
+    '+': (l, r) => `cannot add ${l} and ${r}`,
+    '-': (l, r) => `cannot subtract ${r} from ${l}`,
+    '*': (l, r) => `cannot multiply ${l} by ${r}`,
+    '/': (l, r) => `cannot divide ${l} by ${r}`,
+  };
 
 function isNumeric(type: ValueType): boolean {
   return type === 'number' || type === 'boolean';

@@ -17,7 +17,14 @@ interface Compiled {
   kind: SqlKind;
 }
 
-const COMPARISON_SQL: Partial<Record<BinaryOperator, string>> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+const COMPARISON_SQL: Partial<Record<BinaryOperator, string>> = {
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+};
 
 /**
  * Compiles a checked equation to an SQL expression giving minutes per event (run
@@ -54,7 +61,9 @@ export function compileTimeEquation(
         return dialect.toDouble(c.sql);
       case 'string':
       case 'date':
-        throw new Error(`compileTimeEquation: a ${c.kind} used as a number; run checkTimeEquation first`);
+        throw new Error(
+          `compileTimeEquation: a ${c.kind} used as a number; run checkTimeEquation first`,
+        );
       default:
         return assertNever(c.kind);
     }
@@ -70,7 +79,9 @@ export function compileTimeEquation(
         return sql`CAST(${c.sql} AS BOOLEAN)`;
       case 'string':
       case 'date':
-        throw new Error(`compileTimeEquation: a ${c.kind} used as a condition; run checkTimeEquation first`);
+        throw new Error(
+          `compileTimeEquation: a ${c.kind} used as a condition; run checkTimeEquation first`,
+        );
       default:
         return assertNever(c.kind);
     }
@@ -83,8 +94,10 @@ export function compileTimeEquation(
   const unite = (parts: readonly Compiled[]): { sqls: Sql[]; kind: SqlKind } => {
     const kinds = new Set(parts.map((p) => p.kind));
     const first = parts[0]?.kind ?? 'unknown';
-    if (kinds.has('string') || kinds.has('date')) return { sqls: parts.map((p) => p.sql), kind: kinds.has('date') ? 'date' : 'string' };
-    if (kinds.size === 1 && (first === 'boolean' || first === 'unknown')) return { sqls: parts.map((p) => p.sql), kind: first };
+    if (kinds.has('string') || kinds.has('date'))
+      return { sqls: parts.map((p) => p.sql), kind: kinds.has('date') ? 'date' : 'string' };
+    if (kinds.size === 1 && (first === 'boolean' || first === 'unknown'))
+      return { sqls: parts.map((p) => p.sql), kind: first };
     return { sqls: parts.map(asNumber), kind: 'number' };
   };
 
@@ -99,13 +112,18 @@ export function compileTimeEquation(
       case 'column': {
         if (columns === undefined) return { sql: column(e.name), kind: 'unknown' };
         const found = resolveColumn(e.name, columns);
-        if (found.kind !== 'found') throw new Error(`compileTimeEquation: column "${e.name}" is ${found.kind}; run checkTimeEquation first`);
+        if (found.kind !== 'found')
+          throw new Error(
+            `compileTimeEquation: column "${e.name}" is ${found.kind}; run checkTimeEquation first`,
+          );
         return { sql: column(found.name), kind: found.type };
       }
       case 'unary': {
         const operand = compile(e.operand);
         // `(- x)` with a space: `-` next to a negative operand must never become the comment `--`.
-        return e.op === '-' ? { sql: sql`(- ${asNumber(operand)})`, kind: 'number' } : { sql: sql`(NOT ${asBoolean(operand)})`, kind: 'boolean' };
+        return e.op === '-'
+          ? { sql: sql`(- ${asNumber(operand)})`, kind: 'number' }
+          : { sql: sql`(NOT ${asBoolean(operand)})`, kind: 'boolean' };
       }
       case 'binary':
         return compileBinary(e);
@@ -126,10 +144,16 @@ export function compileTimeEquation(
         return { sql: sql`(${asNumber(left)} ${raw(e.op)} ${asNumber(right)})`, kind: 'number' };
       case '/':
         // NULLIF: DuckDB gives Infinity for x / 0, and an infinite cost would swamp every total.
-        return { sql: dialect.realDivide(asNumber(left), sql`NULLIF(${asNumber(right)}, 0)`), kind: 'number' };
+        return {
+          sql: dialect.realDivide(asNumber(left), sql`NULLIF(${asNumber(right)}, 0)`),
+          kind: 'number',
+        };
       case 'and':
       case 'or':
-        return { sql: sql`(${asBoolean(left)} ${raw(e.op.toUpperCase())} ${asBoolean(right)})`, kind: 'boolean' };
+        return {
+          sql: sql`(${asBoolean(left)} ${raw(e.op.toUpperCase())} ${asBoolean(right)})`,
+          kind: 'boolean',
+        };
       default: {
         const [l, r] = unite([left, right]).sqls as [Sql, Sql];
         return { sql: sql`(${l} ${raw(COMPARISON_SQL[e.op]!)} ${r})`, kind: 'boolean' };
@@ -146,7 +170,10 @@ export function compileTimeEquation(
         const { sqls, kind } = unite([arg(1), arg(2)]);
         // A simple CASE matches neither TRUE nor FALSE on NULL, so a missing condition gives NULL
         // minutes (reported by the margin step) instead of silently taking the else branch.
-        return { sql: sql`(CASE ${asBoolean(arg(0))} WHEN TRUE THEN ${sqls[0]!} WHEN FALSE THEN ${sqls[1]!} END)`, kind };
+        return {
+          sql: sql`(CASE ${asBoolean(arg(0))} WHEN TRUE THEN ${sqls[0]!} WHEN FALSE THEN ${sqls[1]!} END)`,
+          kind,
+        };
       }
       case 'coalesce': {
         const { sqls, kind } = unite(args);
@@ -156,11 +183,17 @@ export function compileTimeEquation(
       case 'min':
       case 'max':
         if (args.length === 0) fail(`${e.name} needs an argument`);
-        return { sql: sql`${raw(e.name === 'min' ? 'least' : 'greatest')}(${join(args.map(asNumber))})`, kind: 'number' };
+        return {
+          sql: sql`${raw(e.name === 'min' ? 'least' : 'greatest')}(${join(args.map(asNumber))})`,
+          kind: 'number',
+        };
       case 'round':
         if (args.length > 2) fail('round takes 1 or 2 arguments');
         return {
-          sql: args.length === 2 ? dialect.round(asNumber(arg(0)), asNumber(arg(1))) : dialect.round(asNumber(arg(0))),
+          sql:
+            args.length === 2
+              ? dialect.round(asNumber(arg(0)), asNumber(arg(1)))
+              : dialect.round(asNumber(arg(0))),
           kind: 'number',
         };
       case 'ceil':

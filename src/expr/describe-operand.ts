@@ -39,7 +39,9 @@ export function numericHint(operand: Expr, type: ValueType): string | undefined 
 
 /** A column name as an equation would write it: bare when it can be, quoted otherwise. */
 export function columnAsWritten(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name.toLowerCase()) ? name : quoteColumnName(name);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name.toLowerCase())
+    ? name
+    : quoteColumnName(name);
 }
 
 /** The hint for an unknown column with no near miss. */

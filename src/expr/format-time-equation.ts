@@ -23,7 +23,9 @@ export function formatTimeEquation(expr: Expr): string {
     case 'column':
       return columnAsWritten(expr.name);
     case 'unary':
-      return expr.op === '-' ? `(-${formatTimeEquation(expr.operand)})` : `(not ${formatTimeEquation(expr.operand)})`;
+      return expr.op === '-'
+        ? `(-${formatTimeEquation(expr.operand)})`
+        : `(not ${formatTimeEquation(expr.operand)})`;
     case 'binary':
       return `(${formatTimeEquation(expr.left)} ${expr.op} ${formatTimeEquation(expr.right)})`;
     case 'call':

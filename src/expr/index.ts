@@ -1,5 +1,12 @@
 /** The time-equation language: parse, check and compile an activity's minutes per event. */
-export type { BinaryOperator, EquationProblem, Expr, FunctionName, Span, ValueType } from './time-equation-ast.js';
+export type {
+  BinaryOperator,
+  EquationProblem,
+  Expr,
+  FunctionName,
+  Span,
+  ValueType,
+} from './time-equation-ast.js';
 export { FUNCTION_NAMES } from './time-equation-ast.js';
 export { parseTimeEquation } from './parse-time-equation.js';
 export { checkTimeEquation, equationColumns } from './check-time-equation.js';

@@ -3,9 +3,23 @@
  * level, loosest first: or < and < not < comparison < + - < * / < unary minus.
  */
 import { didYouMean } from '../errors.js';
-import { FUNCTION_NAMES, sortProblems, type BinaryOperator, type EquationProblem, type Expr } from './time-equation-ast.js';
+import {
+  FUNCTION_NAMES,
+  sortProblems,
+  type BinaryOperator,
+  type EquationProblem,
+  type Expr,
+} from './time-equation-ast.js';
 import { FUNCTION_SIGNATURES, describeArity } from './time-equation-functions.js';
-import { KEYWORDS, isKeyword, isSymbol, showToken, tokenizeTimeEquation, type SymbolText, type Token } from './tokenize-time-equation.js';
+import {
+  KEYWORDS,
+  isKeyword,
+  isSymbol,
+  showToken,
+  tokenizeTimeEquation,
+  type SymbolText,
+  type Token,
+} from './tokenize-time-equation.js';
 
 /**
  * Parses a time equation such as `120 + 30 * servers` or `if(onsite, 240, 60)`; a plain number
@@ -15,13 +29,25 @@ import { KEYWORDS, isKeyword, isSymbol, showToken, tokenizeTimeEquation, type Sy
  * @example parseTimeEquation("15 + 45 * (severity = 'high')")
  * // { ok: true, expr: { kind: 'binary', op: '+', left: { kind: 'number', value: 15, … }, … } }
  */
-export function parseTimeEquation(source: string): { ok: true; expr: Expr } | { ok: false; problems: EquationProblem[] } {
+export function parseTimeEquation(
+  source: string,
+): { ok: true; expr: Expr } | { ok: false; problems: EquationProblem[] } {
   const lexed = tokenizeTimeEquation(source);
   if (!lexed.ok) return { ok: false, problems: [lexed.problem] };
   const beyond = lexed.tokens[MAX_TOKENS];
   if (beyond !== undefined && beyond.kind !== 'end') {
     const message = `the time equation is too long: more than ${MAX_TOKENS} tokens`;
-    return { ok: false, problems: [{ code: 'equation_syntax', message, offset: beyond.start, hint: 'compute the value into a column of the activities export' }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          code: 'equation_syntax',
+          message,
+          offset: beyond.start,
+          hint: 'compute the value into a column of the activities export',
+        },
+      ],
+    };
   }
   const parser = new Parser(source, lexed.tokens);
   try {
@@ -47,7 +73,14 @@ const MAX_TOKENS = 1000;
 const MAX_NESTING = 100;
 
 const COMPARISONS: Partial<Record<SymbolText, BinaryOperator>> = {
-  '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '=': '=',
+  '==': '=',
+  '!=': '!=',
+  '<>': '!=',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
 };
 
 class Parser {
@@ -62,11 +95,22 @@ class Parser {
   ) {}
 
   parseEquation(): Expr {
-    if (this.peek().kind === 'end') fail(0, 'the time equation is empty', 'give minutes per event, e.g. 30 or 120 + 30 * servers');
+    if (this.peek().kind === 'end')
+      fail(
+        0,
+        'the time equation is empty',
+        'give minutes per event, e.g. 30 or 120 + 30 * servers',
+      );
     const expr = this.parseOr();
     const next = this.peek();
-    if (isSymbol(next, ')')) fail(next.start, 'unmatched ")"', 'remove it, or add the "(" it closes');
-    if (next.kind !== 'end') fail(next.start, `unexpected ${showToken(next)}: expected an operator or the end of the equation`, 'put an operator such as + or * between two values');
+    if (isSymbol(next, ')'))
+      fail(next.start, 'unmatched ")"', 'remove it, or add the "(" it closes');
+    if (next.kind !== 'end')
+      fail(
+        next.start,
+        `unexpected ${showToken(next)}: expected an operator or the end of the equation`,
+        'put an operator such as + or * between two values',
+      );
     return expr;
   }
 
@@ -97,7 +141,12 @@ class Parser {
     this.enter();
     const operand = this.parseNot();
     this.depth--;
-    return { kind: 'unary', op: 'not', operand, span: { start: token.start, end: operand.span.end } };
+    return {
+      kind: 'unary',
+      op: 'not',
+      operand,
+      span: { start: token.start, end: operand.span.end },
+    };
   }
 
   private parseComparison(): Expr {
@@ -108,13 +157,18 @@ class Parser {
     const expr = binary(op, left, this.parseAdditive());
     const next = this.peek();
     // `a < b < c` means something different in every language; make the user say which.
-    if (comparisonAt(next) !== undefined) fail(next.start, 'comparisons cannot be chained', 'join them with and, e.g. a < b and b < c');
+    if (comparisonAt(next) !== undefined)
+      fail(next.start, 'comparisons cannot be chained', 'join them with and, e.g. a < b and b < c');
     return expr;
   }
 
   private parseAdditive(): Expr {
     let left = this.parseMultiplicative();
-    for (let token = this.peek(); isSymbol(token, '+') || isSymbol(token, '-'); token = this.peek()) {
+    for (
+      let token = this.peek();
+      isSymbol(token, '+') || isSymbol(token, '-');
+      token = this.peek()
+    ) {
       this.position++;
       left = binary(token.text as '+' | '-', left, this.parseMultiplicative());
     }
@@ -123,7 +177,11 @@ class Parser {
 
   private parseMultiplicative(): Expr {
     let left = this.parseUnary();
-    for (let token = this.peek(); isSymbol(token, '*') || isSymbol(token, '/'); token = this.peek()) {
+    for (
+      let token = this.peek();
+      isSymbol(token, '*') || isSymbol(token, '/');
+      token = this.peek()
+    ) {
       this.position++;
       left = binary(token.text as '*' | '/', left, this.parseUnary());
     }
@@ -151,9 +209,13 @@ class Parser {
       case 'identifier': {
         if (token.quoted) return { kind: 'column', name: token.name, span };
         const word = token.name.toLowerCase();
-        if (word === 'true' || word === 'false') return { kind: 'boolean', value: word === 'true', span };
+        if (word === 'true' || word === 'false')
+          return { kind: 'boolean', value: word === 'true', span };
         if (KEYWORDS.has(word)) {
-          const hint = word === 'not' ? 'put it in parentheses, e.g. 1 + (not onsite)' : `write "${token.name}" in double quotes if it is a column name`;
+          const hint =
+            word === 'not'
+              ? 'put it in parentheses, e.g. 1 + (not onsite)'
+              : `write "${token.name}" in double quotes if it is a column name`;
           fail(token.start, `expected a value but found "${token.name}"`, hint);
         }
         if (isSymbol(this.peek(), '(')) return this.parseCall(token);
@@ -165,15 +227,24 @@ class Parser {
       case 'end':
         break;
     }
-    return fail(token.start, `expected a number, a column, a string or "(" but found ${showToken(token)}`);
+    return fail(
+      token.start,
+      `expected a number, a column, a string or "(" but found ${showToken(token)}`,
+    );
   }
 
   private parseParenthesised(open: Token): Expr {
     const inner = this.parseOr();
     const close = this.next();
     if (!isSymbol(close, ')')) {
-      const opened = this.source.slice(open.start, Math.min(close.start, open.start + 24)).trimEnd();
-      fail(close.start, `expected ")" but found ${showToken(close)}`, `close the "(" that opens ${JSON.stringify(opened)}`);
+      const opened = this.source
+        .slice(open.start, Math.min(close.start, open.start + 24))
+        .trimEnd();
+      fail(
+        close.start,
+        `expected ")" but found ${showToken(close)}`,
+        `close the "(" that opens ${JSON.stringify(opened)}`,
+      );
     }
     // The span covers the parentheses, so a message can quote exactly what the user wrote.
     return { ...inner, span: { start: open.start, end: close.end } };
@@ -192,14 +263,23 @@ class Parser {
         if (isSymbol(close, ')')) break;
         if (isSymbol(close, ',')) continue;
         if (close.kind === 'end') fail(close.start, `expected ")" after the arguments of ${name}`);
-        fail(close.start, `expected "," or ")" after an argument of ${name}, but found ${showToken(close)}`);
+        fail(
+          close.start,
+          `expected "," or ")" after an argument of ${name}, but found ${showToken(close)}`,
+        );
       }
     }
     const span = { start: nameToken.start, end: close.end };
     const fn = FUNCTION_NAMES.find((candidate) => candidate === name.toLowerCase());
     if (fn === undefined) {
-      const hint = didYouMean(name, FUNCTION_NAMES) ?? `the functions are ${FUNCTION_NAMES.join(', ')}`;
-      this.problems.push({ code: 'equation_unknown_function', message: `unknown function "${name}"`, offset: nameToken.start, hint });
+      const hint =
+        didYouMean(name, FUNCTION_NAMES) ?? `the functions are ${FUNCTION_NAMES.join(', ')}`;
+      this.problems.push({
+        code: 'equation_unknown_function',
+        message: `unknown function "${name}"`,
+        offset: nameToken.start,
+        hint,
+      });
       // A stand-in keeps the parse going so later mistakes are reported too; the result is discarded.
       return { kind: 'number', value: 0, span };
     }
@@ -216,7 +296,8 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_NESTING) fail(this.peek().start, `the equation nests deeper than ${MAX_NESTING} levels`);
+    if (++this.depth > MAX_NESTING)
+      fail(this.peek().start, `the equation nests deeper than ${MAX_NESTING} levels`);
   }
 
   private peek(): Token {

@@ -14,12 +14,17 @@ export type ColumnResolution =
  * Finds `name` among `columns` (exact, then case-insensitive). Pass the found `name` on to SQL:
  * it is the column's real spelling, which matters on engines where quoted names are case-sensitive.
  */
-export function resolveColumn(name: string, columns: ReadonlyMap<string, ValueType>): ColumnResolution {
+export function resolveColumn(
+  name: string,
+  columns: ReadonlyMap<string, ValueType>,
+): ColumnResolution {
   const exact = columns.get(name);
   if (exact !== undefined) return { kind: 'found', name, type: exact };
   const lower = name.toLowerCase();
   const candidates = [...columns.keys()].filter((candidate) => candidate.toLowerCase() === lower);
   if (candidates.length > 1) return { kind: 'ambiguous', candidates };
   const only = candidates[0];
-  return only === undefined ? { kind: 'missing' } : { kind: 'found', name: only, type: columns.get(only)! };
+  return only === undefined
+    ? { kind: 'missing' }
+    : { kind: 'found', name: only, type: columns.get(only)! };
 }

@@ -14,13 +14,23 @@ export interface Span {
  * Binary operators after normalisation: the parser turns `==` into `=` and `<>` into `!=`, so
  * every later stage has one spelling per meaning.
  */
-export type BinaryOperator = '+' | '-' | '*' | '/' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+export type BinaryOperator =
+  '+' | '-' | '*' | '/' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
 
 /** The functions a time equation may call (the parser lower-cases names). */
 export type FunctionName = 'if' | 'min' | 'max' | 'round' | 'ceil' | 'floor' | 'ln' | 'coalesce';
 
 /** The same names as a list, for lookups and "did you mean" hints. */
-export const FUNCTION_NAMES: readonly FunctionName[] = ['if', 'min', 'max', 'round', 'ceil', 'floor', 'ln', 'coalesce'];
+export const FUNCTION_NAMES: readonly FunctionName[] = [
+  'if',
+  'min',
+  'max',
+  'round',
+  'ceil',
+  'floor',
+  'ln',
+  'coalesce',
+];
 
 /** A parsed time equation. Parentheses leave no node behind: the tree's shape is the grouping. */
 export type Expr =
@@ -40,7 +50,8 @@ export type ValueType = 'number' | 'string' | 'boolean' | 'date';
  * model file and wraps the problem in a `TierwiseError`.
  */
 export interface EquationProblem {
-  code: 'equation_syntax' | 'equation_unknown_column' | 'equation_unknown_function' | 'equation_type';
+  code:
+    'equation_syntax' | 'equation_unknown_column' | 'equation_unknown_function' | 'equation_type';
   /** What is wrong, e.g. `unknown column "sevrity"`. */
   message: string;
   /** 0-based offset into the source where the problem starts. */

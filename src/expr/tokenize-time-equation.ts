@@ -13,10 +13,27 @@ export type Token =
   | { kind: 'symbol'; text: SymbolText; start: number; end: number }
   | { kind: 'end'; text: ''; start: number; end: number };
 
-export type SymbolText = '+' | '-' | '*' | '/' | '=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>=' | '(' | ')' | ',';
+export type SymbolText =
+  '+' | '-' | '*' | '/' | '=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>=' | '(' | ')' | ',';
 
 // Longest first, so `<=` is not read as `<` followed by `=`.
-const SYMBOLS: readonly SymbolText[] = ['<=', '>=', '<>', '!=', '==', '+', '-', '*', '/', '=', '<', '>', '(', ')', ','];
+const SYMBOLS: readonly SymbolText[] = [
+  '<=',
+  '>=',
+  '<>',
+  '!=',
+  '==',
+  '+',
+  '-',
+  '*',
+  '/',
+  '=',
+  '<',
+  '>',
+  '(',
+  ')',
+  ',',
+];
 
 /** Bare words that are operators or literals, never column names (a column called `and` is written "and"). */
 export const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'true', 'false']);
@@ -34,7 +51,9 @@ const FOREIGN_OPERATORS: Readonly<Record<string, string>> = {
   '%': 'there is no remainder operator',
 };
 
-export function tokenizeTimeEquation(source: string): { ok: true; tokens: Token[] } | { ok: false; problem: EquationProblem } {
+export function tokenizeTimeEquation(
+  source: string,
+): { ok: true; tokens: Token[] } | { ok: false; problem: EquationProblem } {
   const tokens: Token[] = [];
   let i = 0;
   while (i < source.length) {
@@ -51,7 +70,11 @@ export function tokenizeTimeEquation(source: string): { ok: true; tokens: Token[
       const value = Number(number);
       if (tail.length > 0 || !Number.isFinite(value)) {
         const text = number + tail;
-        return failure(start, `malformed number "${text}"`, 'write numbers like 30, 2.5 or 1e3, and put an operator between a number and a column (2 * servers)');
+        return failure(
+          start,
+          `malformed number "${text}"`,
+          'write numbers like 30, 2.5 or 1e3, and put an operator between a number and a column (2 * servers)',
+        );
       }
       i += number.length;
       tokens.push({ kind: 'number', value, text: number, start, end: i });
@@ -67,14 +90,23 @@ export function tokenizeTimeEquation(source: string): { ok: true; tokens: Token[
       const quoted = readQuoted(source, i, ch);
       if (quoted === undefined) {
         return ch === '"'
-          ? failure(start, 'unterminated column name: missing closing "', 'write column names with spaces as "num servers", and "" for a double quote inside')
-          : failure(start, "unterminated string: missing closing '", "write strings as 'high', and '' for a quote inside ('it''s')");
+          ? failure(
+              start,
+              'unterminated column name: missing closing "',
+              'write column names with spaces as "num servers", and "" for a double quote inside',
+            )
+          : failure(
+              start,
+              "unterminated string: missing closing '",
+              "write strings as 'high', and '' for a quote inside ('it''s')",
+            );
       }
       i = quoted.end;
       const text = source.slice(start, i);
       if (ch === "'") tokens.push({ kind: 'string', value: quoted.value, text, start, end: i });
       else if (quoted.value.length === 0) return failure(start, 'empty column name ""');
-      else tokens.push({ kind: 'identifier', name: quoted.value, quoted: true, text, start, end: i });
+      else
+        tokens.push({ kind: 'identifier', name: quoted.value, quoted: true, text, start, end: i });
       continue;
     }
     const symbol = SYMBOLS.find((s) => source.startsWith(s, i));
@@ -102,7 +134,9 @@ export function isKeyword(token: Token, word: string): boolean {
 /** A token as a message shows it: quoted text as written, anything else in double quotes. */
 export function showToken(token: Token): string {
   if (token.kind === 'end') return 'the end of the equation';
-  return token.kind === 'string' || (token.kind === 'identifier' && token.quoted) ? token.text : `"${token.text}"`;
+  return token.kind === 'string' || (token.kind === 'identifier' && token.quoted)
+    ? token.text
+    : `"${token.text}"`;
 }
 
 function matchAt(pattern: RegExp, source: string, at: number): string | undefined {
@@ -112,7 +146,11 @@ function matchAt(pattern: RegExp, source: string, at: number): string | undefine
 }
 
 /** Reads `'...'` or `"..."` starting at the opening quote; a doubled quote stands for one. */
-function readQuoted(source: string, at: number, quote: string): { value: string; end: number } | undefined {
+function readQuoted(
+  source: string,
+  at: number,
+  quote: string,
+): { value: string; end: number } | undefined {
   let value = '';
   let i = at + 1;
   while (i < source.length) {
@@ -129,7 +167,11 @@ function readQuoted(source: string, at: number, quote: string): { value: string;
   return undefined;
 }
 
-function failure(offset: number, message: string, hint?: string): { ok: false; problem: EquationProblem } {
+function failure(
+  offset: number,
+  message: string,
+  hint?: string,
+): { ok: false; problem: EquationProblem } {
   const problem: EquationProblem = { code: 'equation_syntax', message, offset };
   if (hint !== undefined) problem.hint = hint;
   return { ok: false, problem };

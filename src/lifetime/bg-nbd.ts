@@ -39,20 +39,31 @@ export interface BgNbdFit {
 }
 
 /** Checks every row (x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0); reports up to 20. */
-export function checkRfmSummary(data: RfmSummary, describeRow: (i: number) => Problem['location'] = () => undefined): void {
+export function checkRfmSummary(
+  data: RfmSummary,
+  describeRow: (i: number) => Problem['location'] = () => undefined,
+): void {
   const problems: Problem[] = [];
   const n = data.x.length;
-  if (data.tx.length !== n || data.T.length !== n || (data.weight && data.weight.length !== n)) throw new Error('RfmSummary columns differ in length');
+  if (data.tx.length !== n || data.T.length !== n || (data.weight && data.weight.length !== n))
+    throw new Error('RfmSummary columns differ in length');
   for (let i = 0; i < n && problems.length < 20; i++) {
     const x = data.x[i]!;
     const tx = data.tx[i]!;
     const T = data.T[i]!;
     let message: string | undefined;
-    if (!(Number.isInteger(x) && x >= 0)) message = `frequency ${x} is not a whole number of repeat purchases`;
+    if (!(Number.isInteger(x) && x >= 0))
+      message = `frequency ${x} is not a whole number of repeat purchases`;
     else if (!(T >= 0)) message = `T ${T} must be 0 or more (the time since the first purchase)`;
     else if (!(tx >= 0 && tx <= T)) message = `recency ${tx} must lie between 0 and T (${T})`;
     else if (x === 0 && tx !== 0) message = `recency ${tx} must be 0 when frequency is 0`;
-    if (message) problems.push({ code: 'data_invalid', message, location: describeRow(i), hint: 'recency is the time of the last repeat purchase counted from the first purchase' });
+    if (message)
+      problems.push({
+        code: 'data_invalid',
+        message,
+        location: describeRow(i),
+        hint: 'recency is the time of the last repeat purchase counted from the first purchase',
+      });
   }
   if (problems.length > 0) throw new TierwiseError(problems);
 }
@@ -81,7 +92,8 @@ export class BgNbdLikelihood {
     }
     this.distinctX = [...slots.keys()];
     this.weightOfX = new Float64Array(this.distinctX.length);
-    for (let i = 0; i < data.x.length; i++) this.weightOfX[this.slot[i]!]! += data.weight ? data.weight[i]! : 1;
+    for (let i = 0; i < data.x.length; i++)
+      this.weightOfX[this.slot[i]!]! += data.weight ? data.weight[i]! : 1;
   }
 
   value(theta: readonly number[]): number {
@@ -96,7 +108,10 @@ export class BgNbdLikelihood {
     return this.evaluate(theta, true);
   }
 
-  private evaluate(theta: readonly number[], withGradient: boolean): { value: number; gradient: number[] } {
+  private evaluate(
+    theta: readonly number[],
+    withGradient: boolean,
+  ): { value: number; gradient: number[] } {
     const [r, alpha, a, b] = theta as [number, number, number, number];
     const { x, tx, T, weight } = this.data;
     const k = this.distinctX.length;
@@ -118,7 +133,15 @@ export class BgNbdLikelihood {
     for (let s = 0; s < k; s++) {
       const xs = this.distinctX[s]!;
       const w = this.weightOfX[s]!;
-      value += w * (logGamma(r + xs) - lgR + r * logAlpha + lgAB + logGamma(b + xs) - lgB - logGamma(a + b + xs));
+      value +=
+        w *
+        (logGamma(r + xs) -
+          lgR +
+          r * logAlpha +
+          lgAB +
+          logGamma(b + xs) -
+          lgB -
+          logGamma(a + b + xs));
       if (xs > 0) {
         logA4[s] = Math.log(a) - Math.log(b + xs - 1);
         invBx1[s] = 1 / (b + xs - 1);
@@ -193,14 +216,28 @@ export function fitBgNbd(data: RfmSummary): BgNbdFit {
     repeats += w * data.x[i]!;
     observed += w * data.T[i]!;
   }
-  if (customers === 0) throw new TierwiseError({ code: 'data_invalid', message: 'BG/NBD: no customers to fit', hint: 'the summary has no rows' });
+  if (customers === 0)
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: 'BG/NBD: no customers to fit',
+      hint: 'the summary has no rows',
+    });
   if (repeats === 0) {
-    throw new TierwiseError({ code: 'fit_failed', message: 'BG/NBD: no customer made a repeat purchase, so the data cannot identify the model', hint: 'use a longer calibration period' });
+    throw new TierwiseError({
+      code: 'fit_failed',
+      message: 'BG/NBD: no customer made a repeat purchase, so the data cannot identify the model',
+      hint: 'use a longer calibration period',
+    });
   }
   const likelihood = new BgNbdLikelihood(data);
   const startAlpha = observed / repeats; // r/α = 1/α ≈ repeat purchases per unit of time
   const result = maximizeLikelihood(
-    { names: likelihood.names, value: (t) => likelihood.value(t), gradient: (t) => likelihood.gradient(t), valueAndGradient: (t) => likelihood.valueAndGradient(t) },
+    {
+      names: likelihood.names,
+      value: (t) => likelihood.value(t),
+      gradient: (t) => likelihood.gradient(t),
+      valueAndGradient: (t) => likelihood.valueAndGradient(t),
+    },
     { model: 'BG/NBD', start: [1, startAlpha, 1, 1] },
   );
   const p = result.params;
@@ -225,14 +262,23 @@ export function bgNbdExpectedTransactions(params: BgNbdParams, t: number): numbe
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const z = t / (alpha + t);
-  return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+  return (
+    ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z))
+  );
 }
 
 /** P(alive at T | x, t_x, T) = 1 / (1 + δ_{x>0} · a/(b + x − 1) · ((α + T)/(α + t_x))^{r+x}) (Fader, Hardie & Lee 2008 note). */
-export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
+export function bgNbdProbabilityAlive(
+  params: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (x === 0) return 1;
   const { r, alpha, a, b } = params;
-  return 1 / (1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))));
+  return (
+    1 / (1 + (a / (b + x - 1)) * Math.exp((r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))))
+  );
 }
 
 /**
@@ -240,17 +286,29 @@ export function bgNbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
  * (x, t_x, T) (eq. 10):
  * (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; t/(α + T + t))] · P(alive).
  */
-export function bgNbdConditionalExpectedTransactions(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+export function bgNbdConditionalExpectedTransactions(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   const { r, alpha, a, b } = params;
   if (t <= 0) return 0;
   const z = t / (alpha + T + t);
-  const bracket = 1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z);
+  const bracket =
+    1 - Math.pow((alpha + T) / (alpha + T + t), r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z);
   return ((a + b + x - 1) / (a - 1)) * bracket * bgNbdProbabilityAlive(params, x, tx, T);
 }
 
 /** Conditional expectations for every customer of a summary, as a Float64Array. */
-export function predictBgNbdTransactions(params: BgNbdParams, data: RfmSummary, t: number): Float64Array {
+export function predictBgNbdTransactions(
+  params: BgNbdParams,
+  data: RfmSummary,
+  t: number,
+): Float64Array {
   const out = new Float64Array(data.x.length);
-  for (let i = 0; i < out.length; i++) out[i] = bgNbdConditionalExpectedTransactions(params, t, data.x[i]!, data.tx[i]!, data.T[i]!);
+  for (let i = 0; i < out.length; i++)
+    out[i] = bgNbdConditionalExpectedTransactions(params, t, data.x[i]!, data.tx[i]!, data.T[i]!);
   return out;
 }

@@ -6,22 +6,61 @@
 import { TierwiseError, type SourceLocation } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { Database } from '../store/database.js';
-import { bgNbdExpectedTransactions, bgNbdProbabilityAlive, checkRfmSummary, fitBgNbd, predictBgNbdTransactions, type BgNbdFit, type BgNbdParams, type RfmSummary } from './bg-nbd.js';
+import {
+  bgNbdExpectedTransactions,
+  bgNbdProbabilityAlive,
+  checkRfmSummary,
+  fitBgNbd,
+  predictBgNbdTransactions,
+  type BgNbdFit,
+  type BgNbdParams,
+  type RfmSummary,
+} from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
-import { readCohortFile, readSummaryFile, readTenureFile, readTransactionLog, summaryLine, type TimeUnit } from './read-lifetime-files.js';
-import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromCohort, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgObservations } from './sbg.js';
+import {
+  readCohortFile,
+  readSummaryFile,
+  readTenureFile,
+  readTransactionLog,
+  summaryLine,
+  type TimeUnit,
+} from './read-lifetime-files.js';
+import {
+  fitSbg,
+  sbgDiscountedResidualLifetime,
+  sbgObservationsFromCohort,
+  sbgObservationsFromTenures,
+  sbgRetention,
+  sbgSurvival,
+  type SbgFit,
+  type SbgObservations,
+} from './sbg.js';
 
 export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
 export const LIFETIME_MODELS: readonly LifetimeModelName[] = ['sbg', 'bgnbd', 'gamma-gamma'];
 
 /** Where the data comes from. */
 export type LifetimeSource =
-  | { readonly kind: 'cohort'; readonly file: string; /** Fit on periods 0…n only; later rows are the holdout. */ readonly calibrationPeriods?: number }
+  | {
+      readonly kind: 'cohort';
+      readonly file: string;
+      /** Fit on periods 0…n only; later rows are the holdout. */ readonly calibrationPeriods?: number;
+    }
   | { readonly kind: 'tenures'; readonly file: string }
   | { readonly kind: 'summary'; readonly file: string }
-  | { readonly kind: 'transactions'; readonly file: string; readonly calibrationEnd: string; readonly timeUnit: TimeUnit }
-  | { readonly kind: 'project'; readonly base: CustomerBase; readonly churnColumn?: string; readonly timeUnit?: TimeUnit };
+  | {
+      readonly kind: 'transactions';
+      readonly file: string;
+      readonly calibrationEnd: string;
+      readonly timeUnit: TimeUnit;
+    }
+  | {
+      readonly kind: 'project';
+      readonly base: CustomerBase;
+      readonly churnColumn?: string;
+      readonly timeUnit?: TimeUnit;
+    };
 
 export type LifetimeFit = SbgFit | BgNbdFit | GammaGammaFit;
 
@@ -34,46 +73,94 @@ interface PreparedData {
     zbar?: Float64Array;
     holdout?: { length: number; transactions: Float64Array };
     /** From a transaction log: repeat transactions per time unit, and the calibration end on that clock. */
-    tracking?: { repeats: number[]; calibrationLength: number }; /** Where row i of a summary file is, for errors. */ rowLocation?: (i: number) => SourceLocation | undefined };
+    tracking?: { repeats: number[]; calibrationLength: number };
+    /** Where row i of a summary file is, for errors. */ rowLocation?: (
+      i: number,
+    ) => SourceLocation | undefined;
+  };
 }
 
-async function prepare(db: Database, model: LifetimeModelName, source: LifetimeSource): Promise<PreparedData> {
-  const wrongSource = (what: string, hint: string) => new TierwiseError({ code: 'usage', message: `--model ${model} cannot be fitted from ${what}`, hint });
+async function prepare(
+  db: Database,
+  model: LifetimeModelName,
+  source: LifetimeSource,
+): Promise<PreparedData> {
+  const wrongSource = (what: string, hint: string) =>
+    new TierwiseError({
+      code: 'usage',
+      message: `--model ${model} cannot be fitted from ${what}`,
+      hint,
+    });
   if (model === 'sbg') {
     switch (source.kind) {
       case 'cohort': {
         const alive = await readCohortFile(db, source.file);
         const n = source.calibrationPeriods ?? alive.length - 1;
-        if (!(n >= 1 && n < alive.length)) throw new TierwiseError({ code: 'usage', message: `--calibration-periods ${n}: the cohort has periods 0 to ${alive.length - 1}`, hint: `use 1 to ${alive.length - 1}` });
-        return { sbg: { observations: sbgObservationsFromCohort(alive.slice(0, n + 1)), cohort: alive, calibrationPeriods: n } };
+        if (!(n >= 1 && n < alive.length))
+          throw new TierwiseError({
+            code: 'usage',
+            message: `--calibration-periods ${n}: the cohort has periods 0 to ${alive.length - 1}`,
+            hint: `use 1 to ${alive.length - 1}`,
+          });
+        return {
+          sbg: {
+            observations: sbgObservationsFromCohort(alive.slice(0, n + 1)),
+            cohort: alive,
+            calibrationPeriods: n,
+          },
+        };
       }
       case 'tenures':
-        return { sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) } };
+        return {
+          sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) },
+        };
       case 'project': {
         const { tenures } = await projectTenures(source.base, source.churnColumn ?? 'churned_on');
         return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
       }
       case 'summary':
       case 'transactions':
-        throw wrongSource(`a ${source.kind === 'summary' ? 'summary file' : 'transaction log'}`, 'give --cohort FILE (columns period,alive) or --tenures FILE (tenure,churned), or run it in a project whose customers have acquired_on and churned_on');
+        throw wrongSource(
+          `a ${source.kind === 'summary' ? 'summary file' : 'transaction log'}`,
+          'give --cohort FILE (columns period,alive) or --tenures FILE (tenure,churned), or run it in a project whose customers have acquired_on and churned_on',
+        );
     }
   }
   switch (source.kind) {
     case 'cohort':
     case 'tenures':
-      throw wrongSource(`a ${source.kind} file`, 'give --summary FILE or --transactions FILE with --calibration-end');
+      throw wrongSource(
+        `a ${source.kind} file`,
+        'give --summary FILE or --transactions FILE with --calibration-end',
+      );
     case 'summary': {
-      const s = await readSummaryFile(db, source.file, { needRfm: model === 'bgnbd', needSpend: model === 'gamma-gamma' });
-      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar, rowLocation: summaryLine(source.file) } };
-    }
-    case 'transactions': {
-      const s = await readTransactionLog(db, source.file, { calibrationEnd: source.calibrationEnd, timeUnit: source.timeUnit });
+      const s = await readSummaryFile(db, source.file, {
+        needRfm: model === 'bgnbd',
+        needSpend: model === 'gamma-gamma',
+      });
       return {
         customers: {
           ids: s.customerIds,
           rfm: s.rfm,
           zbar: s.zbar,
-          holdout: s.holdoutLength > 0 ? { length: s.holdoutLength, transactions: s.holdoutTransactions } : undefined,
+          rowLocation: summaryLine(source.file),
+        },
+      };
+    }
+    case 'transactions': {
+      const s = await readTransactionLog(db, source.file, {
+        calibrationEnd: source.calibrationEnd,
+        timeUnit: source.timeUnit,
+      });
+      return {
+        customers: {
+          ids: s.customerIds,
+          rfm: s.rfm,
+          zbar: s.zbar,
+          holdout:
+            s.holdoutLength > 0
+              ? { length: s.holdoutLength, transactions: s.holdoutTransactions }
+              : undefined,
           tracking: { repeats: s.repeatsByPeriod, calibrationLength: s.calibrationLength },
         },
       };
@@ -105,7 +192,10 @@ function fitPrepared(model: LifetimeModelName, data: PreparedData): LifetimeFit 
  * Reads a source where it lives: a project's data in the project's store, files in an in-memory
  * DuckDB of their own that is closed afterwards — the one place the source's store is chosen.
  */
-async function withSourceStore<T>(source: LifetimeSource, work: (db: Database) => Promise<T>): Promise<T> {
+async function withSourceStore<T>(
+  source: LifetimeSource,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
   if (source.kind === 'project') return work(source.base.db);
   const db = await Database.open(':memory:');
   try {
@@ -116,8 +206,13 @@ async function withSourceStore<T>(source: LifetimeSource, work: (db: Database) =
 }
 
 /** Fits a lifetime model by maximum likelihood. Throws `TierwiseError` for unreadable data or a failed fit. */
-export async function fitLifetimeModel(model: LifetimeModelName, source: LifetimeSource): Promise<LifetimeFit> {
-  return withSourceStore(source, async (db) => fitPrepared(model, await prepare(db, model, source)));
+export async function fitLifetimeModel(
+  model: LifetimeModelName,
+  source: LifetimeSource,
+): Promise<LifetimeFit> {
+  return withSourceStore(source, async (db) =>
+    fitPrepared(model, await prepare(db, model, source)),
+  );
 }
 
 export interface PredictOptions {
@@ -133,7 +228,14 @@ export interface SbgPrediction {
   discount_rate: number;
   /** Discounted expected residual lifetime of a new customer (about to make its first renewal), in periods. */
   derl: number;
-  periods: { period: number; survival: number; retention: number | null; expected_alive: number | null; actual_alive: number | null; holdout: boolean }[];
+  periods: {
+    period: number;
+    survival: number;
+    retention: number | null;
+    expected_alive: number | null;
+    actual_alive: number | null;
+    holdout: boolean;
+  }[];
 }
 
 export interface BgNbdPrediction {
@@ -143,26 +245,53 @@ export interface BgNbdPrediction {
   horizon: number;
   totals: { customers: number; expected_transactions: number; actual_transactions: number | null };
   /** The papers' holdout check: mean expected vs actual transactions by calibration frequency (7+ pooled). */
-  by_frequency: { frequency: string; customers: number; expected_mean: number; actual_mean: number | null }[];
-  customers: { customer_id: string; frequency: number; recency: number; T: number; p_alive: number; expected_transactions: number; actual_transactions: number | null }[];
+  by_frequency: {
+    frequency: string;
+    customers: number;
+    expected_mean: number;
+    actual_mean: number | null;
+  }[];
+  customers: {
+    customer_id: string;
+    frequency: number;
+    recency: number;
+    T: number;
+    p_alive: number;
+    expected_transactions: number;
+    actual_transactions: number | null;
+  }[];
   /**
    * From a transaction log, the papers' tracking of cumulative repeat transactions per time unit
    * from the earliest first purchase, calibration and holdout: expected Σ_i E[X(t − s_i)] (s_i the
    * customer's first purchase on that clock) against actual.
    */
-  tracking?: { period: number; expected_cumulative: number; actual_cumulative: number; holdout: boolean }[];
+  tracking?: {
+    period: number;
+    expected_cumulative: number;
+    actual_cumulative: number;
+    holdout: boolean;
+  }[];
 }
 
 export interface GammaGammaPrediction {
   model: 'gamma-gamma';
   fit: GammaGammaFit;
-  customers: { customer_id: string; frequency: number; monetary_value: number; expected_spend: number }[];
+  customers: {
+    customer_id: string;
+    frequency: number;
+    monetary_value: number;
+    expected_spend: number;
+  }[];
 }
 
 export type LifetimePrediction = SbgPrediction | BgNbdPrediction | GammaGammaPrediction;
 
 /** Fits, then predicts: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma). */
-export async function predictLifetime(model: LifetimeModelName, source: LifetimeSource, options: PredictOptions = {}): Promise<LifetimePrediction> {
+export async function predictLifetime(
+  model: LifetimeModelName,
+  source: LifetimeSource,
+  options: PredictOptions = {},
+): Promise<LifetimePrediction> {
   const data = await withSourceStore(source, (db) => prepare(db, model, source));
   const fit = fitPrepared(model, data);
   switch (fit.model) {
@@ -179,14 +308,23 @@ export async function predictLifetime(model: LifetimeModelName, source: Lifetime
         actual_alive: cohort?.[t] ?? null,
         holdout: calibrationPeriods !== undefined && t > calibrationPeriods,
       }));
-      return { model: 'sbg', fit, discount_rate: discountRate, derl: sbgDiscountedResidualLifetime(fit.params, { discountRate }), periods };
+      return {
+        model: 'sbg',
+        fit,
+        discount_rate: discountRate,
+        derl: sbgDiscountedResidualLifetime(fit.params, { discountRate }),
+        periods,
+      };
     }
     case 'bgnbd': {
       const c = data.customers!;
       const horizon = options.horizon ?? c.holdout?.length ?? 52;
       const expected = predictBgNbdTransactions(fit.params, c.rfm, horizon);
       // Actuals only mean something when the holdout in the data is the horizon asked for.
-      const actual = c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9 ? c.holdout.transactions : undefined;
+      const actual =
+        c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9
+          ? c.holdout.transactions
+          : undefined;
       const classes = new Map<number, { customers: number; expected: number; actual: number }>();
       for (let i = 0; i < expected.length; i++) {
         const key = Math.min(c.rfm.x[i]!, 7);
@@ -200,10 +338,19 @@ export async function predictLifetime(model: LifetimeModelName, source: Lifetime
         model: 'bgnbd',
         fit,
         horizon,
-        totals: { customers: expected.length, expected_transactions: expected.reduce((s, v) => s + v, 0), actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null },
+        totals: {
+          customers: expected.length,
+          expected_transactions: expected.reduce((s, v) => s + v, 0),
+          actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null,
+        },
         by_frequency: [...classes.entries()]
           .sort((a, b) => a[0] - b[0])
-          .map(([x, e]) => ({ frequency: x === 7 ? '7+' : String(x), customers: e.customers, expected_mean: e.expected / e.customers, actual_mean: actual ? e.actual / e.customers : null })),
+          .map(([x, e]) => ({
+            frequency: x === 7 ? '7+' : String(x),
+            customers: e.customers,
+            expected_mean: e.expected / e.customers,
+            actual_mean: actual ? e.actual / e.customers : null,
+          })),
         ...(c.tracking ? { tracking: trackRepeats(fit.params, c.rfm, c.tracking) } : {}),
         customers: c.ids.map((id, i) => ({
           customer_id: id,
@@ -221,7 +368,12 @@ export async function predictLifetime(model: LifetimeModelName, source: Lifetime
       return {
         model: 'gamma-gamma',
         fit,
-        customers: c.ids.map((id, i) => ({ customer_id: id, frequency: c.rfm.x[i]!, monetary_value: c.zbar![i]!, expected_spend: gammaGammaExpectedSpend(fit.params, c.rfm.x[i]!, c.zbar![i]!) })),
+        customers: c.ids.map((id, i) => ({
+          customer_id: id,
+          frequency: c.rfm.x[i]!,
+          monetary_value: c.zbar![i]!,
+          expected_spend: gammaGammaExpectedSpend(fit.params, c.rfm.x[i]!, c.zbar![i]!),
+        })),
       };
     }
   }
@@ -232,7 +384,11 @@ export async function predictLifetime(model: LifetimeModelName, source: Lifetime
  * grouped by first-purchase time (few distinct values: a day each), so each E[X(t)] is computed
  * once per group and unit.
  */
-function trackRepeats(params: BgNbdParams, rfm: RfmSummary, tracking: { repeats: number[]; calibrationLength: number }): NonNullable<BgNbdPrediction['tracking']> {
+function trackRepeats(
+  params: BgNbdParams,
+  rfm: RfmSummary,
+  tracking: { repeats: number[]; calibrationLength: number },
+): NonNullable<BgNbdPrediction['tracking']> {
   const starts = new Map<number, number>();
   for (let i = 0; i < rfm.T.length; i++) {
     // s_i = calibration length − T_i, rounded to the millionth so customers of one day share a group.
@@ -244,8 +400,14 @@ function trackRepeats(params: BgNbdParams, rfm: RfmSummary, tracking: { repeats:
     actual += repeats;
     const t = k + 1;
     let expected = 0;
-    for (const [s, count] of starts) if (t > s) expected += count * bgNbdExpectedTransactions(params, t - s);
+    for (const [s, count] of starts)
+      if (t > s) expected += count * bgNbdExpectedTransactions(params, t - s);
     // The unit that holds the calibration's last day still counts as calibration.
-    return { period: t, expected_cumulative: expected, actual_cumulative: actual, holdout: t > Math.ceil(tracking.calibrationLength - 1e-9) };
+    return {
+      period: t,
+      expected_cumulative: expected,
+      actual_cumulative: actual,
+      holdout: t > Math.ceil(tracking.calibrationLength - 1e-9),
+    };
   });
 }

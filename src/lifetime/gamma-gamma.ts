@@ -61,30 +61,51 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendSum
     const x = data.x[i]!;
     const z = data.zbar[i]!;
     const px = p * x;
-    ll += logGamma(px + q) - logGamma(px) + constant + (px - 1) * Math.log(z) + px * Math.log(x) - (px + q) * Math.log(gamma + x * z);
+    ll +=
+      logGamma(px + q) -
+      logGamma(px) +
+      constant +
+      (px - 1) * Math.log(z) +
+      px * Math.log(x) -
+      (px + q) * Math.log(gamma + x * z);
   }
   return ll;
 }
 
 /** Maximum-likelihood Gamma-Gamma fit on the repeat customers. Throws `data_invalid` or `fit_failed`. */
-export function fitGammaGamma(all: SpendSummary, describeRow: (i: number) => Problem['location'] = () => undefined): GammaGammaFit {
+export function fitGammaGamma(
+  all: SpendSummary,
+  describeRow: (i: number) => Problem['location'] = () => undefined,
+): GammaGammaFit {
   const problems: Problem[] = [];
   for (let i = 0; i < all.x.length && problems.length < 20; i++) {
     if (all.x[i]! > 0 && !(all.zbar[i]! > 0)) {
-      problems.push({ code: 'data_invalid', message: `monetary value ${all.zbar[i]} must be above 0 for a customer with ${all.x[i]} repeat purchases`, location: describeRow(i), hint: 'the Gamma-Gamma model needs positive average spend' });
+      problems.push({
+        code: 'data_invalid',
+        message: `monetary value ${all.zbar[i]} must be above 0 for a customer with ${all.x[i]} repeat purchases`,
+        location: describeRow(i),
+        hint: 'the Gamma-Gamma model needs positive average spend',
+      });
     }
   }
   if (problems.length > 0) throw new TierwiseError(problems);
   const data = repeatCustomers(all);
   if (data.x.length < 2) {
-    throw new TierwiseError({ code: 'fit_failed', message: `Gamma-Gamma: ${data.x.length} customer(s) with repeat purchases; the model needs several`, hint: 'use a longer calibration period or more customers' });
+    throw new TierwiseError({
+      code: 'fit_failed',
+      message: `Gamma-Gamma: ${data.x.length} customer(s) with repeat purchases; the model needs several`,
+      hint: 'use a longer calibration period or more customers',
+    });
   }
   let mean = 0;
   for (let i = 0; i < data.zbar.length; i++) mean += data.zbar[i]!;
   mean /= data.zbar.length;
   // Start at p = 1, q = 2, γ = mean z̄, whose population mean pγ/(q − 1) is the sample mean.
   const result = maximizeLikelihood(
-    { names: ['p', 'q', 'gamma'], value: ([p, q, gamma]) => gammaGammaLogLikelihood({ p: p!, q: q!, gamma: gamma! }, data) },
+    {
+      names: ['p', 'q', 'gamma'],
+      value: ([p, q, gamma]) => gammaGammaLogLikelihood({ p: p!, q: q!, gamma: gamma! }, data),
+    },
     { model: 'Gamma-Gamma', start: [1, 2, mean] },
   );
   const params = { p: result.params['p']!, q: result.params['q']!, gamma: result.params['gamma']! };
@@ -92,7 +113,11 @@ export function fitGammaGamma(all: SpendSummary, describeRow: (i: number) => Pro
     model: 'gamma-gamma',
     params,
     log_likelihood: result.logLikelihood,
-    standard_errors: { p: result.standardErrors['p']!, q: result.standardErrors['q']!, gamma: result.standardErrors['gamma']! },
+    standard_errors: {
+      p: result.standardErrors['p']!,
+      q: result.standardErrors['q']!,
+      gamma: result.standardErrors['gamma']!,
+    },
     customers: data.x.length,
     mean_spend: params.q > 1 ? (params.p * params.gamma) / (params.q - 1) : null,
     iterations: result.iterations,

@@ -18,10 +18,24 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import { ident, sql } from '../sql/fragment.js';
-import { bgNbdConditionalExpectedTransactions, bgNbdProbabilityAlive, fitBgNbd, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
+import {
+  bgNbdConditionalExpectedTransactions,
+  bgNbdProbabilityAlive,
+  fitBgNbd,
+  type BgNbdFit,
+  type RfmSummary,
+} from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { DAYS_PER_UNIT, summarizePurchases, type TimeUnit } from './read-lifetime-files.js';
-import { fitSbg, sbgDiscountedResidualLifetime, sbgObservationsFromTenures, sbgRetention, sbgSurvival, type SbgFit, type SbgParams } from './sbg.js';
+import {
+  fitSbg,
+  sbgDiscountedResidualLifetime,
+  sbgObservationsFromTenures,
+  sbgRetention,
+  sbgSurvival,
+  type SbgFit,
+  type SbgParams,
+} from './sbg.js';
 
 export type LifetimeMarginModel = 'sbg' | 'bgnbd';
 
@@ -113,58 +127,123 @@ const PAYBACK_LIMIT_MONTHS = 600;
  * Lifetime margin per customer (and per segment with `by`) for an opened customerBase. Runs
  * `computeMargin` for the period's per-customer figures, fits the retention model and projects.
  */
-export async function computeLifetimeMargin(customerBase: CustomerBase, options: LifetimeMarginOptions = {}): Promise<LifetimeMarginReport> {
+export async function computeLifetimeMargin(
+  customerBase: CustomerBase,
+  options: LifetimeMarginOptions = {},
+): Promise<LifetimeMarginReport> {
   const { model } = customerBase;
   const discountRate = options.discountRate ?? 0.1;
   const horizonMonths = options.horizonMonths ?? 36;
-  if (!(discountRate >= 0) || !(horizonMonths > 0)) throw new TierwiseError({ code: 'usage', message: 'the discount rate must be 0 or more and the horizon above 0 months' });
-  if (options.by !== undefined && options.segmentation !== undefined) throw new TierwiseError({ code: 'usage', message: 'sum lifetime margins by an attribute or by a segmentation, not both' });
+  if (!(discountRate >= 0) || !(horizonMonths > 0))
+    throw new TierwiseError({
+      code: 'usage',
+      message: 'the discount rate must be 0 or more and the horizon above 0 months',
+    });
+  if (options.by !== undefined && options.segmentation !== undefined)
+    throw new TierwiseError({
+      code: 'usage',
+      message: 'sum lifetime margins by an attribute or by a segmentation, not both',
+    });
   const attributes = [...customerBase.customerColumns.keys()];
   const churnColumn = options.churnColumn ?? 'churned_on';
-  const kind: LifetimeMarginModel = options.model ?? (attributes.includes(churnColumn) ? 'sbg' : 'bgnbd');
+  const kind: LifetimeMarginModel =
+    options.model ?? (attributes.includes(churnColumn) ? 'sbg' : 'bgnbd');
   if (options.by !== undefined && !attributes.includes(options.by)) {
-    throw new TierwiseError({ code: 'usage', message: `--by ${options.by}: customers have no attribute "${options.by}"`, hint: `use one of: ${attributes.join(', ')}` });
+    throw new TierwiseError({
+      code: 'usage',
+      message: `--by ${options.by}: customers have no attribute "${options.by}"`,
+      hint: `use one of: ${attributes.join(', ')}`,
+    });
   }
   options.onProgress?.('lifetime: margins of the period');
   const margin = await computeMargin(customerBase);
   const byCustomer = new Map((margin.customers ?? []).map((c) => [c.customer_id, c]));
-  const base = { name: model.name, currency: model.currency, period: { ...model.period }, discount_rate: discountRate, horizon_months: horizonMonths };
-  const segmentOf = options.segmentation !== undefined ? await segmentationOf(customerBase, options.segmentation) : await customerSegments(customerBase, options.by);
+  const base = {
+    name: model.name,
+    currency: model.currency,
+    period: { ...model.period },
+    discount_rate: discountRate,
+    horizon_months: horizonMonths,
+  };
+  const segmentOf =
+    options.segmentation !== undefined
+      ? await segmentationOf(customerBase, options.segmentation)
+      : await customerSegments(customerBase, options.by);
 
   if (kind === 'sbg') {
     options.onProgress?.('lifetime: fitting the sBG on the tenures');
     // Short histories are pooled within the model's first segmentation whatever the report groups
     // by, so the totals do not depend on how they are summed (one definition on every surface).
-    const poolOf = model.segmentations.length > 0 ? await segmentationOf(customerBase, model.segmentations[0]!.name) : undefined;
-    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, { churnColumn, discountRate, horizonMonths, minMonths: options.minMonths ?? 6, poolOf });
+    const poolOf =
+      model.segmentations.length > 0
+        ? await segmentationOf(customerBase, model.segmentations[0]!.name)
+        : undefined;
+    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, {
+      churnColumn,
+      discountRate,
+      horizonMonths,
+      minMonths: options.minMonths ?? 6,
+      poolOf,
+    });
     for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
     const paid = expectedMonthsPaid(fit.params);
-    return { ...base, model: 'sbg', fit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * paid[months]!) };
+    return {
+      ...base,
+      model: 'sbg',
+      fit,
+      ...summarize(
+        customers,
+        segmentOf !== undefined,
+        (monthly, months) => monthly * paid[months]!,
+      ),
+    };
   }
   options.onProgress?.('lifetime: fitting the BG/NBD and Gamma-Gamma on the purchases');
-  const { fit, spendFit, customers } = await repeatPurchaseLifetimes(customerBase, byCustomer, { discountRate, horizonMonths, timeUnit: options.timeUnit ?? 'week' });
+  const { fit, spendFit, customers } = await repeatPurchaseLifetimes(customerBase, byCustomer, {
+    discountRate,
+    horizonMonths,
+    timeUnit: options.timeUnit ?? 'week',
+  });
   for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
   // Without churn dates, payback assumes the customer keeps its monthly margin (no retention curve).
-  return { ...base, model: 'bgnbd', fit, spend_fit: spendFit, ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * months) };
+  return {
+    ...base,
+    model: 'bgnbd',
+    fit,
+    spend_fit: spendFit,
+    ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * months),
+  };
 }
 
-async function customerSegments(customerBase: CustomerBase, by: string | undefined): Promise<Map<string, string | number | boolean | null> | undefined> {
+async function customerSegments(
+  customerBase: CustomerBase,
+  by: string | undefined,
+): Promise<Map<string, string | number | boolean | null> | undefined> {
   if (by === undefined) return undefined;
-  const rows = await customerBase.db.all<{ customer_id: string; segment: string | number | boolean | null }>(sql`SELECT customer_id, ${ident(by)} AS segment FROM customers`);
+  const rows = await customerBase.db.all<{
+    customer_id: string;
+    segment: string | number | boolean | null;
+  }>(sql`SELECT customer_id, ${ident(by)} AS segment FROM customers`);
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
 /** Each customer's segment in one of the model's segmentations, placed by its rules (as `computeSegments` places them). */
-async function segmentationOf(customerBase: CustomerBase, name: string): Promise<Map<string, string | number | boolean | null>> {
+async function segmentationOf(
+  customerBase: CustomerBase,
+  name: string,
+): Promise<Map<string, string | number | boolean | null>> {
   const { segment } = compileSegmentOf(customerBase, name);
-  const rows = await customerBase.db.all<{ customer_id: string; segment: string | null }>(sql`SELECT customer_id, ${segment} AS segment FROM ${customerBase.measures.ref}`);
+  const rows = await customerBase.db.all<{ customer_id: string; segment: string | null }>(
+    sql`SELECT customer_id, ${segment} AS segment FROM ${customerBase.measures.ref}`,
+  );
   return new Map(rows.map((r) => [r.customer_id, r.segment]));
 }
 
 /** [m] = Σ_{k<m} S(k): expected months paid in the first m months of a new customer (it pays at each month's start). */
 function expectedMonthsPaid(params: SbgParams): Float64Array {
   const paid = new Float64Array(PAYBACK_LIMIT_MONTHS + 1);
-  for (let m = 1; m <= PAYBACK_LIMIT_MONTHS; m++) paid[m] = paid[m - 1]! + sbgSurvival(params, m - 1);
+  for (let m = 1; m <= PAYBACK_LIMIT_MONTHS; m++)
+    paid[m] = paid[m - 1]! + sbgSurvival(params, m - 1);
   return paid;
 }
 
@@ -172,7 +251,11 @@ function expectedMonthsPaid(params: SbgParams): Float64Array {
  * The first m with earned(monthly, m) ≥ cost; null without an acquisition cost in the period, when
  * the margin is not positive, or when it takes over 50 years.
  */
-function paybackMonths(cost: number, monthlyMargin: number, earned: (monthly: number, months: number) => number): number | null {
+function paybackMonths(
+  cost: number,
+  monthlyMargin: number,
+  earned: (monthly: number, months: number) => number,
+): number | null {
   if (cost <= 0) return null;
   if (!(monthlyMargin > 0)) return null;
   for (let m = 1; m <= PAYBACK_LIMIT_MONTHS; m++) if (earned(monthlyMargin, m) >= cost) return m;
@@ -187,7 +270,13 @@ interface Projection extends CustomerLifetimeMargin {
 async function subscriptionLifetimes(
   customerBase: CustomerBase,
   byCustomer: ReadonlyMap<string, CustomerMargin>,
-  options: { churnColumn: string; discountRate: number; horizonMonths: number; minMonths: number; poolOf: ReadonlyMap<string, unknown> | undefined },
+  options: {
+    churnColumn: string;
+    discountRate: number;
+    horizonMonths: number;
+    minMonths: number;
+    poolOf: ReadonlyMap<string, unknown> | undefined;
+  },
 ): Promise<{ fit: SbgFit; customers: Projection[] }> {
   const { rows, tenures } = await projectTenures(customerBase, options.churnColumn);
   const fit = fitSbg(sbgObservationsFromTenures(tenures));
@@ -196,12 +285,20 @@ async function subscriptionLifetimes(
   // Pooled monthly rates of the customers with enough history (within the pooling segment, when
   // the model has segments), for those without.
   const poolOf = (id: string) => JSON.stringify(options.poolOf?.get(id) ?? null);
-  const pools = new Map<string, { months: number; revenue: number; direct: number; serve: number }>();
+  const pools = new Map<
+    string,
+    { months: number; revenue: number; direct: number; serve: number }
+  >();
   for (const r of rows) {
     const m = byCustomer.get(r.customer_id);
     const months = r.active_days / MONTH_DAYS;
     if (m && months >= options.minMonths) {
-      const pool = pools.get(poolOf(r.customer_id)) ?? { months: 0, revenue: 0, direct: 0, serve: 0 };
+      const pool = pools.get(poolOf(r.customer_id)) ?? {
+        months: 0,
+        revenue: 0,
+        direct: 0,
+        serve: 0,
+      };
       pool.months += months;
       pool.revenue += m.revenue;
       pool.direct += m.direct_cost;
@@ -212,14 +309,26 @@ async function subscriptionLifetimes(
   const customers = rows.map((r, i): Projection => {
     const m = byCustomer.get(r.customer_id);
     const months = r.active_days / MONTH_DAYS;
-    const pooled = pools.get(poolOf(r.customer_id)) ?? { months: 0, revenue: 0, direct: 0, serve: 0 };
+    const pooled = pools.get(poolOf(r.customer_id)) ?? {
+      months: 0,
+      revenue: 0,
+      direct: 0,
+      serve: 0,
+    };
     const own = months >= options.minMonths || pooled.months === 0;
-    const rate = (value: number, pooledValue: number) => (own ? (months > 0 ? value / months : 0) : pooledValue / pooled.months);
+    const rate = (value: number, pooledValue: number) =>
+      own ? (months > 0 ? value / months : 0) : pooledValue / pooled.months;
     const revenue = rate(m?.revenue ?? 0, pooled.revenue);
     const direct = rate(m?.direct_cost ?? 0, pooled.direct);
     const serve = rate(m?.serve_cost ?? 0, pooled.serve);
     const tenure = tenures[i]!.tenure;
-    const expected = r.churned ? 0 : sbgDiscountedResidualLifetime(fit.params, { discountRate: monthlyDiscount, renewals: tenure, horizon: options.horizonMonths });
+    const expected = r.churned
+      ? 0
+      : sbgDiscountedResidualLifetime(fit.params, {
+          discountRate: monthlyDiscount,
+          renewals: tenure,
+          horizon: options.horizonMonths,
+        });
     const projection: Projection = {
       customer_id: r.customer_id,
       active: !r.churned,
@@ -236,7 +345,11 @@ async function subscriptionLifetimes(
       payback_months: null,
       monthly_margin: revenue - direct - serve,
     };
-    projection.payback_months = paybackMonths(projection.acquisition_cost, projection.monthly_margin, (monthly, n) => monthly * paid[n]!);
+    projection.payback_months = paybackMonths(
+      projection.acquisition_cost,
+      projection.monthly_margin,
+      (monthly, n) => monthly * paid[n]!,
+    );
     return projection;
   });
   return { fit, customers };
@@ -259,7 +372,13 @@ async function repeatPurchaseLifetimes(
     let expected = 0;
     let previous = 0;
     for (let k = 1; k <= steps; k++) {
-      const cumulative = bgNbdConditionalExpectedTransactions(fit.params, k, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
+      const cumulative = bgNbdConditionalExpectedTransactions(
+        fit.params,
+        k,
+        rfm.x[i]!,
+        rfm.tx[i]!,
+        rfm.T[i]!,
+      );
       expected += (cumulative - previous) / Math.pow(1 + unitDiscount, k);
       previous = cumulative;
     }
@@ -268,8 +387,17 @@ async function repeatPurchaseLifetimes(
     const directShare = revenue > 0 ? (m?.direct_cost ?? 0) / revenue : 0;
     const servePerTransaction = m && m.transactions > 0 ? m.serve_cost / m.transactions : 0;
     const pAlive = bgNbdProbabilityAlive(fit.params, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
-    const perUnitTransactions = bgNbdConditionalExpectedTransactions(fit.params, 1, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
-    const perMonthNet = perUnitTransactions * (MONTH_DAYS / unitDays) * (spend * (1 - directShare) - servePerTransaction);
+    const perUnitTransactions = bgNbdConditionalExpectedTransactions(
+      fit.params,
+      1,
+      rfm.x[i]!,
+      rfm.tx[i]!,
+      rfm.T[i]!,
+    );
+    const perMonthNet =
+      perUnitTransactions *
+      (MONTH_DAYS / unitDays) *
+      (spend * (1 - directShare) - servePerTransaction);
     const projection: Projection = {
       customer_id: id,
       active: pAlive >= 0.5,
@@ -285,7 +413,11 @@ async function repeatPurchaseLifetimes(
       payback_months: null,
       monthly_margin: perMonthNet,
     };
-    projection.payback_months = paybackMonths(projection.acquisition_cost, perMonthNet, (monthly, n) => monthly * n);
+    projection.payback_months = paybackMonths(
+      projection.acquisition_cost,
+      perMonthNet,
+      (monthly, n) => monthly * n,
+    );
     return projection;
   });
   return { fit, spendFit, customers };
@@ -320,8 +452,13 @@ function summarize(
             ),
     };
   };
-  const customers = projections.map(({ monthly_margin: _monthly, ...rest }) => rest).sort((a, b) => b.lifetime_margin - a.lifetime_margin);
-  const result: Pick<LifetimeMarginReport, 'totals' | 'segments' | 'customers'> = { totals: total(projections), customers };
+  const customers = projections
+    .map(({ monthly_margin: _monthly, ...rest }) => rest)
+    .sort((a, b) => b.lifetime_margin - a.lifetime_margin);
+  const result: Pick<LifetimeMarginReport, 'totals' | 'segments' | 'customers'> = {
+    totals: total(projections),
+    customers,
+  };
   if (bySegment) {
     const groups = new Map<string, Projection[]>();
     for (const p of projections) {
@@ -330,7 +467,9 @@ function summarize(
       if (group) group.push(p);
       else groups.set(key, [p]);
     }
-    result.segments = [...groups.values()].map((group) => ({ segment: group[0]!.segment ?? null, ...total(group) })).sort((a, b) => b.lifetime_margin - a.lifetime_margin);
+    result.segments = [...groups.values()]
+      .map((group) => ({ segment: group[0]!.segment ?? null, ...total(group) }))
+      .sort((a, b) => b.lifetime_margin - a.lifetime_margin);
   }
   return result;
 }
@@ -344,7 +483,10 @@ function summarize(
 export async function projectTenures(
   customerBase: CustomerBase,
   churnColumn: string,
-): Promise<{ rows: { customer_id: string; active_days: number; churned: boolean }[]; tenures: { tenure: number; churned: boolean; entered: number }[] }> {
+): Promise<{
+  rows: { customer_id: string; active_days: number; churned: boolean }[];
+  tenures: { tenure: number; churned: boolean; entered: number }[];
+}> {
   const { db, model } = customerBase;
   const attributes = [...customerBase.customerColumns.keys()];
   if (!attributes.includes('acquired_on') || !attributes.includes(churnColumn)) {
@@ -352,13 +494,22 @@ export async function projectTenures(
       code: 'data_invalid',
       message: `the sBG model needs customers.acquired_on and customers.${churnColumn} (empty while the customer is active)`,
       location: { key: 'sources.customers' },
-      hint: attributes.includes('acquired_on') ? 'name the churn-date column with --churn-column, or use --model bgnbd' : 'add acquired_on to the customers file, or use --model bgnbd',
+      hint: attributes.includes('acquired_on')
+        ? 'name the churn-date column with --churn-column, or use --model bgnbd'
+        : 'add acquired_on to the customers file, or use --model bgnbd',
     });
   }
   const from = sql`CAST(${model.period.from} AS DATE)`;
   const to = sql`CAST(${model.period.to} AS DATE)`;
   const churn = sql`TRY_CAST(c.${ident(churnColumn)} AS DATE)`;
-  const rows = await db.all<{ customer_id: string; to_end: number | null; to_start: number | null; active_days: number; churned: boolean; before_start: boolean }>(sql`
+  const rows = await db.all<{
+    customer_id: string;
+    to_end: number | null;
+    to_start: number | null;
+    active_days: number;
+    churned: boolean;
+    before_start: boolean;
+  }>(sql`
     WITH start AS (SELECT min(date) AS day FROM transactions)
     SELECT c.customer_id,
       date_diff('day', c.acquired_on, least(coalesce(${churn}, ${to}), ${to})) AS to_end,
@@ -369,13 +520,21 @@ export async function projectTenures(
     FROM customers c, start ORDER BY c.customer_id`);
   const missing = rows.filter((r) => r.to_end === null).length;
   if (missing > 0) {
-    throw new TierwiseError({ code: 'data_invalid', message: `${missing} customer(s) have no acquired_on date`, location: { key: 'sources.customers' }, hint: 'the sBG model counts tenure from acquired_on; fill it in for every customer' });
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `${missing} customer(s) have no acquired_on date`,
+      location: { key: 'sources.customers' },
+      hint: 'the sBG model counts tenure from acquired_on; fill it in for every customer',
+    });
   }
   const truncated = !rows.some((r) => r.before_start);
   const tenures = rows.map((r) => {
-    const entered = truncated && r.to_start !== null && r.to_start > 0 ? Math.floor(r.to_start / MONTH_DAYS) : 0;
+    const entered =
+      truncated && r.to_start !== null && r.to_start > 0 ? Math.floor(r.to_start / MONTH_DAYS) : 0;
     // Churned during month t counts as churn at the end of period t; the active count completed months.
-    const tenure = r.churned ? Math.max(1, Math.ceil(r.to_end! / MONTH_DAYS), entered + 1) : Math.max(entered, Math.floor(r.to_end! / MONTH_DAYS));
+    const tenure = r.churned
+      ? Math.max(1, Math.ceil(r.to_end! / MONTH_DAYS), entered + 1)
+      : Math.max(entered, Math.floor(r.to_end! / MONTH_DAYS));
     return { tenure, churned: r.churned, entered };
   });
   return { rows, tenures };
@@ -390,13 +549,21 @@ export async function projectPurchaseSummaries(
   customerBase: CustomerBase,
   timeUnit: TimeUnit,
 ): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
-  const rows = await summarizePurchases(customerBase.db, sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`, {
-    calibrationEnd: customerBase.model.period.to,
-    timeUnit,
-  });
+  const rows = await summarizePurchases(
+    customerBase.db,
+    sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`,
+    {
+      calibrationEnd: customerBase.model.period.to,
+      timeUnit,
+    },
+  );
   return {
     customerIds: rows.map((r) => r.id),
-    rfm: { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) },
+    rfm: {
+      x: Float64Array.from(rows, (r) => r.x),
+      tx: Float64Array.from(rows, (r) => r.tx),
+      T: Float64Array.from(rows, (r) => r.T),
+    },
     zbar: Float64Array.from(rows, (r) => r.zbar),
   };
 }

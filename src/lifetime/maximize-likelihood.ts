@@ -45,7 +45,10 @@ const LOG_BOUND = 25;
  * parameters of very different sizes (α ≈ 4 weeks, a ≈ 0.8) are equally well conditioned.
  * Throws `fit_failed` when the search does not converge or the maximum is not a proper one.
  */
-export function maximizeLikelihood(likelihood: LogLikelihood, options: MaximizeOptions): MaximumLikelihood {
+export function maximizeLikelihood(
+  likelihood: LogLikelihood,
+  options: MaximizeOptions,
+): MaximumLikelihood {
   const n = likelihood.names.length;
   // The last point evaluated with its gradient (on the log scale), when the model gives both at once.
   let cached: { u: readonly number[]; gradient: number[] } | undefined;
@@ -70,7 +73,8 @@ export function maximizeLikelihood(likelihood: LogLikelihood, options: MaximizeO
 
   let u = options.start.map(Math.log);
   let f = objective(u);
-  if (!Number.isFinite(f)) throw new Error(`${options.model}: the log-likelihood is not finite at the starting values`);
+  if (!Number.isFinite(f))
+    throw new Error(`${options.model}: the log-likelihood is not finite at the starting values`);
   let g = gradient(u);
   let inverseHessian = identity(n);
   const maxIterations = options.maxIterations ?? 500;
@@ -109,7 +113,13 @@ export function maximizeLikelihood(likelihood: LogLikelihood, options: MaximizeO
   }
   const atBound = likelihood.names.filter((_, i) => Math.abs(u[i]!) > LOG_BOUND);
   if (atBound.length > 0) {
-    throw notIdentified(options.model, `${atBound.join(', ')} ran off to ${u.map(Math.exp).map((v) => v.toExponential(2)).join(', ')}`);
+    throw notIdentified(
+      options.model,
+      `${atBound.join(', ')} ran off to ${u
+        .map(Math.exp)
+        .map((v) => v.toExponential(2))
+        .join(', ')}`,
+    );
   }
   if (!converged) {
     throw new TierwiseError({
@@ -120,8 +130,14 @@ export function maximizeLikelihood(likelihood: LogLikelihood, options: MaximizeO
   }
 
   const theta = u.map(Math.exp);
-  const covarianceU = invertPositiveDefinite(observedInformation(objective, gradient, u, likelihood.gradient !== undefined));
-  if (!covarianceU) throw notIdentified(options.model, 'the log-likelihood is flat in some direction at the maximum');
+  const covarianceU = invertPositiveDefinite(
+    observedInformation(objective, gradient, u, likelihood.gradient !== undefined),
+  );
+  if (!covarianceU)
+    throw notIdentified(
+      options.model,
+      'the log-likelihood is flat in some direction at the maximum',
+    );
   // Delta method from u = ln θ to θ: Cov(θ) = D Cov(u) D with D = diag(θ).
   const covariance = covarianceU.map((row, i) => row.map((v, j) => v * theta[i]! * theta[j]!));
   const params: Record<string, number> = {};
@@ -147,7 +163,13 @@ function isStationary(g: readonly number[], f: number, slack = 1): boolean {
 }
 
 /** Armijo backtracking: the first step length (1, ½, ¼, …) that decreases f enough. */
-function backtrack(objective: (u: readonly number[]) => number, u: readonly number[], f: number, g: readonly number[], direction: number[]): { u: number[]; f: number } | undefined {
+function backtrack(
+  objective: (u: readonly number[]) => number,
+  u: readonly number[],
+  f: number,
+  g: readonly number[],
+  direction: number[],
+): { u: number[]; f: number } | undefined {
   // Never move a log-parameter by more than 5 in one step (a factor of e^5 ≈ 150).
   const longest = Math.max(...direction.map(Math.abs));
   let t = longest > 5 ? 5 / longest : 1;
@@ -155,7 +177,8 @@ function backtrack(objective: (u: readonly number[]) => number, u: readonly numb
   for (let i = 0; i < 60; i++) {
     const candidate = u.map((v, k) => v + t * direction[k]!);
     const fc = objective(candidate);
-    if (fc <= f + 1e-4 * t * slope) return fc < f || t * longest > 1e-14 ? { u: candidate, f: fc } : undefined;
+    if (fc <= f + 1e-4 * t * slope)
+      return fc < f || t * longest > 1e-14 ? { u: candidate, f: fc } : undefined;
     t /= 2;
   }
   return undefined;
@@ -168,7 +191,10 @@ function bfgsUpdate(h: number[][], s: number[], y: number[], sy: number): number
   const out = h.map((row) => [...row]);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      out[i]![j] = h[i]![j]! + ((sy + yhy) * s[i]! * s[j]!) / (sy * sy) - (hy[i]! * s[j]! + s[i]! * hy[j]!) / sy;
+      out[i]![j] =
+        h[i]![j]! +
+        ((sy + yhy) * s[i]! * s[j]!) / (sy * sy) -
+        (hy[i]! * s[j]! + s[i]! * hy[j]!) / sy;
     }
   }
   return out;
@@ -186,7 +212,12 @@ function centralGradient(f: (u: readonly number[]) => number, u: readonly number
  * analytic (accurate to ~1e-10), of the function itself otherwise (accurate to ~1e-7, plenty for
  * standard errors). Symmetrised.
  */
-function observedInformation(f: (u: readonly number[]) => number, gradient: (u: readonly number[]) => number[], u: readonly number[], analytic: boolean): number[][] {
+function observedInformation(
+  f: (u: readonly number[]) => number,
+  gradient: (u: readonly number[]) => number[],
+  u: readonly number[],
+  analytic: boolean,
+): number[][] {
   const n = u.length;
   const h = u.map((v) => 1e-4 * (1 + Math.abs(v)));
   const hessian: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
@@ -258,7 +289,9 @@ export function invertPositiveDefinite(m: readonly (readonly number[])[]): numbe
 }
 
 function identity(n: number): number[][] {
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  );
 }
 
 function scaled(m: number[][], factor: number): number[][] {

@@ -13,7 +13,11 @@ import type { RfmSummary } from './bg-nbd.js';
 /** The unit that recency and T are counted in. A month is 365.25 / 12 days. */
 export type TimeUnit = 'day' | 'week' | 'month';
 export const TIME_UNITS: readonly TimeUnit[] = ['day', 'week', 'month'];
-export const DAYS_PER_UNIT: Readonly<Record<TimeUnit, number>> = { day: 1, week: 7, month: 365.25 / 12 };
+export const DAYS_PER_UNIT: Readonly<Record<TimeUnit, number>> = {
+  day: 1,
+  week: 7,
+  month: 365.25 / 12,
+};
 
 /** Customers as columns, in file order (summaries) or by customer id (transaction logs). */
 export interface CustomerSummaries {
@@ -72,7 +76,10 @@ async function stageFile<K extends string>(
   const headers = (await db.columns(STAGE)).map((c) => c.name);
   const found = {} as Record<K, string | undefined>;
   const problems: Problem[] = [];
-  for (const [key, spec] of Object.entries(wanted) as [K, { names: readonly string[]; required: boolean }][]) {
+  for (const [key, spec] of Object.entries(wanted) as [
+    K,
+    { names: readonly string[]; required: boolean },
+  ][]) {
     found[key] = headers.find((h) => spec.names.includes(h.toLowerCase()));
     if (found[key] === undefined && spec.required) {
       problems.push({
@@ -88,7 +95,11 @@ async function stageFile<K extends string>(
 }
 
 /** Reports the first 20 rows where a column's text does not convert; line numbers count the header. */
-async function checkValues(db: Database, file: string, checks: readonly { column: string; valid: Sql; expected: string }[]): Promise<void> {
+async function checkValues(
+  db: Database,
+  file: string,
+  checks: readonly { column: string; valid: Sql; expected: string }[],
+): Promise<void> {
   const display = path.relative(process.cwd(), file) || file;
   const problems: Problem[] = [];
   for (const { column, valid, expected } of checks) {
@@ -98,7 +109,10 @@ async function checkValues(db: Database, file: string, checks: readonly { column
     for (const row of bad) {
       problems.push({
         code: 'data_invalid',
-        message: row.value === null || row.value.trim() === '' ? `${column} is empty` : `${column} "${row.value}" is not ${expected}`,
+        message:
+          row.value === null || row.value.trim() === ''
+            ? `${column} is empty`
+            : `${column} "${row.value}" is not ${expected}`,
         location: { file: display, line: row.line, column },
       });
     }
@@ -113,12 +127,23 @@ const number = (column: string): Sql => convertValue(ident(column), 'number');
  * 0, 1, …, n (period 0 is the cohort size). Periods must be 0…n in order; counts must not rise.
  */
 export async function readCohortFile(db: Database, file: string): Promise<number[]> {
-  const columns = await stageFile(db, file, { period: { names: ['period', 'year', 'month', 't'], required: true }, alive: { names: ['alive', 'active', 'customers'], required: true } });
+  const columns = await stageFile(db, file, {
+    period: { names: ['period', 'year', 'month', 't'], required: true },
+    alive: { names: ['alive', 'active', 'customers'], required: true },
+  });
   const period = columns.period!;
   const alive = columns.alive!;
   await checkValues(db, file, [
-    { column: period, valid: sql`${number(period)} = floor(${number(period)}) AND ${number(period)} >= 0`, expected: 'a whole number of periods (0, 1, 2, …)' },
-    { column: alive, valid: sql`${number(alive)} >= 0`, expected: 'a count of customers (0 or more)' },
+    {
+      column: period,
+      valid: sql`${number(period)} = floor(${number(period)}) AND ${number(period)} >= 0`,
+      expected: 'a whole number of periods (0, 1, 2, …)',
+    },
+    {
+      column: alive,
+      valid: sql`${number(alive)} >= 0`,
+      expected: 'a count of customers (0 or more)',
+    },
   ]);
   const rows = await db.all<{ line: number; period: number; alive: number }>(
     sql`SELECT rowid + 2 AS line, ${number(period)} AS period, ${number(alive)} AS alive FROM ${ident(STAGE)} ORDER BY rowid`,
@@ -126,10 +151,27 @@ export async function readCohortFile(db: Database, file: string): Promise<number
   const display = path.relative(process.cwd(), file) || file;
   const problems: Problem[] = [];
   rows.forEach((row, i) => {
-    if (row.period !== i) problems.push({ code: 'data_invalid', message: `period ${row.period} is out of order (expected ${i})`, location: { file: display, line: row.line, column: period }, hint: 'list periods 0, 1, 2, … one per line, starting with the cohort size at period 0' });
-    else if (i > 0 && row.alive > rows[i - 1]!.alive) problems.push({ code: 'data_invalid', message: `${alive} ${row.alive} is above the ${rows[i - 1]!.alive} of period ${i - 1}`, location: { file: display, line: row.line, column: alive }, hint: 'a cohort can only shrink: count the customers still active from the original cohort' });
+    if (row.period !== i)
+      problems.push({
+        code: 'data_invalid',
+        message: `period ${row.period} is out of order (expected ${i})`,
+        location: { file: display, line: row.line, column: period },
+        hint: 'list periods 0, 1, 2, … one per line, starting with the cohort size at period 0',
+      });
+    else if (i > 0 && row.alive > rows[i - 1]!.alive)
+      problems.push({
+        code: 'data_invalid',
+        message: `${alive} ${row.alive} is above the ${rows[i - 1]!.alive} of period ${i - 1}`,
+        location: { file: display, line: row.line, column: alive },
+        hint: 'a cohort can only shrink: count the customers still active from the original cohort',
+      });
   });
-  if (rows.length < 2) problems.push({ code: 'data_invalid', message: 'a cohort needs at least periods 0 and 1', location: { file: display } });
+  if (rows.length < 2)
+    problems.push({
+      code: 'data_invalid',
+      message: 'a cohort needs at least periods 0 and 1',
+      location: { file: display },
+    });
   if (problems.length > 0) throw new TierwiseError(problems.slice(0, 20));
   return rows.map((r) => r.alive);
 }
@@ -139,7 +181,10 @@ export async function readCohortFile(db: Database, file: string): Promise<number
  * true/false, yes/no: left at the end of that period, or still active and censored there) and
  * optionally `entered` (periods already completed when the customer was first observed).
  */
-export async function readTenureFile(db: Database, file: string): Promise<{ tenure: number; churned: boolean; entered: number }[]> {
+export async function readTenureFile(
+  db: Database,
+  file: string,
+): Promise<{ tenure: number; churned: boolean; entered: number }[]> {
   const columns = await stageFile(db, file, {
     tenure: { names: ['tenure', 'periods', 'tenure_months'], required: true },
     churned: { names: ['churned', 'lost', 'cancelled'], required: true },
@@ -151,8 +196,20 @@ export async function readTenureFile(db: Database, file: string): Promise<{ tenu
   const whole = (c: string) => sql`${number(c)} >= 0 AND ${number(c)} = floor(${number(c)})`;
   await checkValues(db, file, [
     { column: tenure, valid: whole(tenure), expected: 'a whole number of periods (0 or more)' },
-    { column: churned, valid: sql`${flag} IS NOT NULL`, expected: 'churned or not (1/0, true/false, yes/no)' },
-    ...(columns.entered ? [{ column: columns.entered, valid: sql`${whole(columns.entered)} AND ${number(columns.entered)} <= ${number(tenure)}`, expected: 'a whole number of periods, at most the tenure' }] : []),
+    {
+      column: churned,
+      valid: sql`${flag} IS NOT NULL`,
+      expected: 'churned or not (1/0, true/false, yes/no)',
+    },
+    ...(columns.entered
+      ? [
+          {
+            column: columns.entered,
+            valid: sql`${whole(columns.entered)} AND ${number(columns.entered)} <= ${number(tenure)}`,
+            expected: 'a whole number of periods, at most the tenure',
+          },
+        ]
+      : []),
   ]);
   const rows = await db.all<{ tenure: number; churned: boolean; entered: number }>(
     sql`SELECT ${number(tenure)} AS tenure, ${flag} AS churned, ${columns.entered ? number(columns.entered) : sql`0`} AS entered FROM ${ident(STAGE)} ORDER BY rowid`,
@@ -161,7 +218,11 @@ export async function readTenureFile(db: Database, file: string): Promise<{ tenu
   const problems: Problem[] = [];
   rows.forEach((r, i) => {
     if (r.churned && r.tenure <= r.entered) {
-      problems.push({ code: 'data_invalid', message: `a customer who churned must have a tenure above 0 and above entered (${r.tenure} ≤ ${r.entered})`, location: { file: display, line: i + 2, column: tenure } });
+      problems.push({
+        code: 'data_invalid',
+        message: `a customer who churned must have a tenure above 0 and above entered (${r.tenure} ≤ ${r.entered})`,
+        location: { file: display, line: i + 2, column: tenure },
+      });
     }
   });
   if (problems.length > 0) throw new TierwiseError(problems.slice(0, 20));
@@ -172,7 +233,11 @@ export async function readTenureFile(db: Database, file: string): Promise<{ tenu
  * A customer summary file: `frequency,recency,T` (the lifetimes names) or `x,t_x,T` (the papers'),
  * optionally `monetary_value` / `zbar` and a `customer_id` / `id` column.
  */
-export async function readSummaryFile(db: Database, file: string, options: { needRfm: boolean; needSpend: boolean }): Promise<CustomerSummaries> {
+export async function readSummaryFile(
+  db: Database,
+  file: string,
+  options: { needRfm: boolean; needSpend: boolean },
+): Promise<CustomerSummaries> {
   const columns = await stageFile(db, file, {
     id: { names: ['customer_id', 'id', 'customer'], required: false },
     x: { names: ['frequency', 'x'], required: true },
@@ -180,10 +245,19 @@ export async function readSummaryFile(db: Database, file: string, options: { nee
     T: { names: ['t', 't_cal'], required: options.needRfm },
     zbar: { names: ['monetary_value', 'zbar', 'm_x'], required: options.needSpend },
   });
-  const checks = [{ column: columns.x!, valid: sql`${number(columns.x!)} >= 0 AND ${number(columns.x!)} = floor(${number(columns.x!)})`, expected: 'a whole number of repeat purchases' }];
-  for (const c of [columns.tx, columns.T, columns.zbar]) if (c) checks.push({ column: c, valid: sql`${number(c)} >= 0`, expected: 'a number (0 or more)' });
+  const checks = [
+    {
+      column: columns.x!,
+      valid: sql`${number(columns.x!)} >= 0 AND ${number(columns.x!)} = floor(${number(columns.x!)})`,
+      expected: 'a whole number of repeat purchases',
+    },
+  ];
+  for (const c of [columns.tx, columns.T, columns.zbar])
+    if (c)
+      checks.push({ column: c, valid: sql`${number(c)} >= 0`, expected: 'a number (0 or more)' });
   await checkValues(db, file, checks);
-  const pick = (c: string | undefined, as: string): Sql => (c ? sql`${number(c)} AS ${ident(as)}` : sql`0 AS ${ident(as)}`);
+  const pick = (c: string | undefined, as: string): Sql =>
+    c ? sql`${number(c)} AS ${ident(as)}` : sql`0 AS ${ident(as)}`;
   const rows = await db.all<{ id: string; x: number; tx: number; T: number; zbar: number }>(
     sql`SELECT ${columns.id ? sql`CAST(${ident(columns.id)} AS VARCHAR)` : sql`CAST(rowid + 1 AS VARCHAR)`} AS id,
       ${join([pick(columns.x, 'x'), pick(columns.tx, 'tx'), pick(columns.T, 'T'), pick(columns.zbar, 'zbar')])}
@@ -191,7 +265,11 @@ export async function readSummaryFile(db: Database, file: string, options: { nee
   );
   const summaries: CustomerSummaries = {
     customerIds: rows.map((r) => r.id),
-    rfm: { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) },
+    rfm: {
+      x: Float64Array.from(rows, (r) => r.x),
+      tx: Float64Array.from(rows, (r) => r.tx),
+      T: Float64Array.from(rows, (r) => r.T),
+    },
     ...(columns.zbar ? { zbar: Float64Array.from(rows, (r) => r.zbar) } : {}),
   };
   return summaries;
@@ -210,7 +288,11 @@ export function summaryLine(file: string): (i: number) => Problem['location'] {
  * customers whose first purchase is on or before `calibrationEnd` are kept. Transactions after
  * the calibration end are counted per customer as the holdout.
  */
-export async function readTransactionLog(db: Database, file: string, options: { calibrationEnd: string; timeUnit: TimeUnit }): Promise<TransactionLogSummaries> {
+export async function readTransactionLog(
+  db: Database,
+  file: string,
+  options: { calibrationEnd: string; timeUnit: TimeUnit },
+): Promise<TransactionLogSummaries> {
   const columns = await stageFile(db, file, {
     id: { names: ['customer_id', 'customer', 'id'], required: true },
     date: { names: ['date', 'day', 'order_date'], required: true },
@@ -219,24 +301,50 @@ export async function readTransactionLog(db: Database, file: string, options: { 
   const id = columns.id!;
   const date = convertValue(ident(columns.date!), 'date');
   await checkValues(db, file, [
-    { column: id, valid: sql`${convertValue(ident(id), 'id')} IS NOT NULL`, expected: 'a customer id' },
+    {
+      column: id,
+      valid: sql`${convertValue(ident(id), 'id')} IS NOT NULL`,
+      expected: 'a customer id',
+    },
     { column: columns.date!, valid: sql`${date} IS NOT NULL`, expected: 'a date (YYYY-MM-DD)' },
-    ...(columns.amount ? [{ column: columns.amount, valid: sql`${number(columns.amount)} IS NOT NULL`, expected: 'an amount (e.g. 12.30)' }] : []),
+    ...(columns.amount
+      ? [
+          {
+            column: columns.amount,
+            valid: sql`${number(columns.amount)} IS NOT NULL`,
+            expected: 'an amount (e.g. 12.30)',
+          },
+        ]
+      : []),
   ]);
   const amount = columns.amount ? number(columns.amount) : sql`0`;
   const purchases = sql`SELECT ${convertValue(ident(id), 'id')} AS id, ${date} AS day, ${amount} AS amount FROM ${ident(STAGE)}`;
   const rows = await summarizePurchases(db, purchases, options);
   const tracking = await repeatsByPeriod(db, purchases, options);
-  const last = await db.one<{ last_date: string | null }>(sql`SELECT CAST(max(${date}) AS VARCHAR) AS last_date FROM ${ident(STAGE)}`);
+  const last = await db.one<{ last_date: string | null }>(
+    sql`SELECT CAST(max(${date}) AS VARCHAR) AS last_date FROM ${ident(STAGE)}`,
+  );
   const display = path.relative(process.cwd(), file) || file;
   if (rows.length === 0) {
-    throw new TierwiseError({ code: 'data_invalid', message: `no customer made a first purchase on or before the calibration end ${options.calibrationEnd}`, location: { file: display }, hint: 'choose a later --calibration-end' });
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `no customer made a first purchase on or before the calibration end ${options.calibrationEnd}`,
+      location: { file: display },
+      hint: 'choose a later --calibration-end',
+    });
   }
   const lastDate = last?.last_date ?? options.calibrationEnd;
-  const holdoutDays = Math.max(0, (Date.parse(lastDate) - Date.parse(options.calibrationEnd)) / 86_400_000);
+  const holdoutDays = Math.max(
+    0,
+    (Date.parse(lastDate) - Date.parse(options.calibrationEnd)) / 86_400_000,
+  );
   return {
     customerIds: rows.map((r) => r.id),
-    rfm: { x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx), T: Float64Array.from(rows, (r) => r.T) },
+    rfm: {
+      x: Float64Array.from(rows, (r) => r.x),
+      tx: Float64Array.from(rows, (r) => r.tx),
+      T: Float64Array.from(rows, (r) => r.T),
+    },
     zbar: Float64Array.from(rows, (r) => r.zbar),
     calibrationEnd: options.calibrationEnd,
     timeUnit: options.timeUnit,

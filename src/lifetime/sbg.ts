@@ -56,7 +56,9 @@ export function sbgObservationsFromCohort(alive: readonly number[]): SbgObservat
  * Observations from customer tenures: `tenure` whole periods completed, `churned` whether the
  * customer has left (at the end of period `tenure`) or is still active (censored at `tenure`).
  */
-export function sbgObservationsFromTenures(tenures: readonly { tenure: number; churned: boolean; entered?: number }[]): SbgObservations {
+export function sbgObservationsFromTenures(
+  tenures: readonly { tenure: number; churned: boolean; entered?: number }[],
+): SbgObservations {
   const longest = tenures.reduce((m, c) => Math.max(m, c.tenure), 0);
   const lost = new Array<number>(longest + 1).fill(0);
   const active = new Array<number>(longest + 1).fill(0);
@@ -85,10 +87,13 @@ function logSurvival(alpha: number, beta: number, t: number): number {
  */
 export function sbgLogLikelihood(params: SbgParams, data: SbgObservations): number {
   let ll = 0;
-  for (let t = 1; t < data.lost.length; t++) if (data.lost[t]! > 0) ll += data.lost[t]! * logChurnAt(params.alpha, params.beta, t);
-  for (let t = 0; t < data.active.length; t++) if (data.active[t]! > 0) ll += data.active[t]! * logSurvival(params.alpha, params.beta, t);
+  for (let t = 1; t < data.lost.length; t++)
+    if (data.lost[t]! > 0) ll += data.lost[t]! * logChurnAt(params.alpha, params.beta, t);
+  for (let t = 0; t < data.active.length; t++)
+    if (data.active[t]! > 0) ll += data.active[t]! * logSurvival(params.alpha, params.beta, t);
   const entered = data.entered ?? [];
-  for (let t = 1; t < entered.length; t++) if (entered[t]! > 0) ll -= entered[t]! * logSurvival(params.alpha, params.beta, t);
+  for (let t = 1; t < entered.length; t++)
+    if (entered[t]! > 0) ll -= entered[t]! * logSurvival(params.alpha, params.beta, t);
   return ll;
 }
 
@@ -98,21 +103,35 @@ export function fitSbg(data: SbgObservations): SbgFit {
   const activeTotal = data.active.reduce((s, v) => s + v, 0);
   const negative = [...data.lost, ...data.active].some((v) => v < 0 || !Number.isFinite(v));
   if (negative) {
-    throw new TierwiseError({ code: 'data_invalid', message: 'sBG: a count of lost or active customers is negative', hint: 'alive counts must not rise from one period to the next' });
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: 'sBG: a count of lost or active customers is negative',
+      hint: 'alive counts must not rise from one period to the next',
+    });
   }
   if (lostTotal === 0) {
-    throw new TierwiseError({ code: 'fit_failed', message: 'sBG: no customer churned, so the data cannot identify the model', hint: 'fit on a longer history, or on a cohort where some customers have left' });
+    throw new TierwiseError({
+      code: 'fit_failed',
+      message: 'sBG: no customer churned, so the data cannot identify the model',
+      hint: 'fit on a longer history, or on a cohort where some customers have left',
+    });
   }
   const periods = Math.max(data.lost.length, data.active.length) - 1;
   const result = maximizeLikelihood(
-    { names: ['alpha', 'beta'], value: ([alpha, beta]) => sbgLogLikelihood({ alpha: alpha!, beta: beta! }, data) },
+    {
+      names: ['alpha', 'beta'],
+      value: ([alpha, beta]) => sbgLogLikelihood({ alpha: alpha!, beta: beta! }, data),
+    },
     { model: 'sBG', start: [1, 1] },
   );
   return {
     model: 'sbg',
     params: { alpha: result.params['alpha']!, beta: result.params['beta']! },
     log_likelihood: result.logLikelihood,
-    standard_errors: { alpha: result.standardErrors['alpha']!, beta: result.standardErrors['beta']! },
+    standard_errors: {
+      alpha: result.standardErrors['alpha']!,
+      beta: result.standardErrors['beta']!,
+    },
     customers: lostTotal + activeTotal,
     periods,
     iterations: result.iterations,
@@ -137,7 +156,10 @@ export function sbgSurvival(params: SbgParams, t: number): number {
  * first term (the coming renewal) is not discounted. With `horizon` H, only the next H periods
  * count (then d = 0 is allowed); without it d must be above 0.
  */
-export function sbgDiscountedResidualLifetime(params: SbgParams, options: { discountRate: number; renewals?: number; horizon?: number }): number {
+export function sbgDiscountedResidualLifetime(
+  params: SbgParams,
+  options: { discountRate: number; renewals?: number; horizon?: number },
+): number {
   const n = options.renewals ?? 0;
   const d = options.discountRate;
   const { alpha, beta } = params;
@@ -151,6 +173,9 @@ export function sbgDiscountedResidualLifetime(params: SbgParams, options: { disc
     }
     return sum;
   }
-  if (!(d > 0)) throw new RangeError('DERL over an unlimited horizon needs a discount rate above 0');
-  return ((beta + n) / (alpha + beta + n)) * hyp2f1(1, beta + n + 1, alpha + beta + n + 1, 1 / (1 + d));
+  if (!(d > 0))
+    throw new RangeError('DERL over an unlimited horizon needs a discount rate above 0');
+  return (
+    ((beta + n) / (alpha + beta + n)) * hyp2f1(1, beta + n + 1, alpha + beta + n + 1, 1 / (1 + d))
+  );
 }

@@ -14,7 +14,10 @@ export interface SimulateOptions {
 }
 
 /** Simulates (x, t_x, T) for `customers` customers into typed arrays. */
-export function simulateBgNbd(params: BgNbdParams, options: SimulateOptions): Required<Pick<RfmSummary, 'x' | 'tx' | 'T'>> {
+export function simulateBgNbd(
+  params: BgNbdParams,
+  options: SimulateOptions,
+): Required<Pick<RfmSummary, 'x' | 'tx' | 'T'>> {
   const n = options.customers;
   const minT = options.minT ?? 27;
   const maxT = options.maxT ?? 39;

@@ -6,8 +6,9 @@
 // Lanczos approximation, g = 7, nine coefficients: relative error below 1e-15 for x > 0.
 const LANCZOS_G = 7;
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+  1.5056327351493116e-7,
 ];
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -38,7 +39,8 @@ export function digamma(x: number): number {
   }
   const inv2 = 1 / (x * x);
   // ln x − 1/(2x) − Σ B_2k / (2k x^2k), Bernoulli numbers B2..B10.
-  const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
+  const series =
+    inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 * (1 / 132)))));
   return result + Math.log(x) - 0.5 / x - series;
 }
 
@@ -56,7 +58,8 @@ export function logSumExp(a: number, b: number): number {
  * z = 1 the terms decay like z^k, so up to a million terms are allowed before giving up.
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (!(a > 0 && b > 0 && c > 0)) throw new RangeError(`hyp2f1 needs positive a, b, c (got ${a}, ${b}, ${c})`);
+  if (!(a > 0 && b > 0 && c > 0))
+    throw new RangeError(`hyp2f1 needs positive a, b, c (got ${a}, ${b}, ${c})`);
   if (!(z >= 0 && z < 1)) throw new RangeError(`hyp2f1 needs 0 ≤ z < 1 (got ${z})`);
   let term = 1;
   let sum = 1;

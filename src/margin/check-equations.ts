@@ -36,7 +36,12 @@ export function checkEquations(model: Model, columns: EventColumns): void {
       problems.push({
         code: p.code,
         message: `activity ${activity.name}: ${p.message}`,
-        location: { file: path.basename(model.file), line: position?.line, column: position?.column, key: keyPath.join('.') },
+        location: {
+          file: path.basename(model.file),
+          line: position?.line,
+          column: position?.column,
+          key: keyPath.join('.'),
+        },
         hint: p.hint,
       });
     }
@@ -49,11 +54,25 @@ export function checkEquations(model: Model, columns: EventColumns): void {
  * infinite or negative — a cost that would otherwise silently count as nothing — naming the first
  * file and line of each such activity and the drivers to fill.
  */
-export async function checkEventMinutes(db: Database, model: CostModel, columns: EventColumns, customerId?: string): Promise<void> {
+export async function checkEventMinutes(
+  db: Database,
+  model: CostModel,
+  columns: EventColumns,
+  customerId?: string,
+): Promise<void> {
   const { dialect } = db;
-  const events = compileEventMinutes(model, dialect, columns, { byMonth: false }, [raw('_tw_file'), sql`${dialect.rowOrdinal()} AS _tw_rowid`]);
+  const events = compileEventMinutes(model, dialect, columns, { byMonth: false }, [
+    raw('_tw_file'),
+    sql`${dialect.rowOrdinal()} AS _tw_rowid`,
+  ]);
   const ofCustomer = customerId === undefined ? raw('TRUE') : sql`e.customer_id = ${customerId}`;
-  const rows = await db.all<{ activity: string; events: number; line: number; path: string | null; negative: number }>(sql`
+  const rows = await db.all<{
+    activity: string;
+    events: number;
+    line: number;
+    path: string | null;
+    negative: number;
+  }>(sql`
     SELECT e.activity, count(*) AS events, ${dialect.argMin(rowLine(sql`e._tw_rowid`, 'b', 'f'), sql`e._tw_rowid`)} AS line,
            ${dialect.argMin(sql`f.path`, sql`e._tw_rowid`)} AS path,
            count(*) FILTER (WHERE e.minutes < 0) AS negative

@@ -32,9 +32,16 @@ export interface MarginGrain {
 }
 
 /** SQL for the minutes of every activity event in the period (logged minutes win). */
-export function compileEventMinutes(model: CostModel, dialect: Dialect, columns: EventColumns, grain: MarginGrain, extraColumns: Sql[] = []): Sql {
+export function compileEventMinutes(
+  model: CostModel,
+  dialect: Dialect,
+  columns: EventColumns,
+  grain: MarginGrain,
+  extraColumns: Sql[] = [],
+): Sql {
   const branches = model.activities.map(
-    (a) => sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, columns.reference, columns.types))}`,
+    (a) =>
+      sql` WHEN ${a.name} THEN ${dialect.toDouble(compileTimeEquation(a.timeEquation, dialect, columns.reference, columns.types))}`,
   );
   const equation = branches.length > 0 ? sql`CASE activity${join(branches, '')} END` : raw('NULL');
   const month = grain.byMonth ? sql`${dialect.monthStart(raw('date'))} AS month, ` : raw('');
@@ -59,25 +66,37 @@ export function compileChannelSpend(model: CostModel, dialect: Dialect): Sql {
   const from = sql`CAST(${model.period.from} AS DATE)`;
   const to = sql`CAST(${model.period.to} AS DATE)`;
   const monthEnd = dialect.monthEnd(raw('month'));
-  const daysInside = dialect.daysInclusive(sql`greatest(month, ${from})`, sql`least(${monthEnd}, ${to})`);
+  const daysInside = dialect.daysInclusive(
+    sql`greatest(month, ${from})`,
+    sql`least(${monthEnd}, ${to})`,
+  );
   const daysInMonth = dialect.daysInclusive(raw('month'), monthEnd);
   return sql`SELECT channel, month AS acquisition_month, sum(amount) * ${dialect.realDivide(daysInside, daysInMonth)} AS spend
     FROM spend WHERE month <= ${to} AND ${monthEnd} >= ${from} GROUP BY channel, month`;
 }
 
 /** The margin query; see the module comment for its shape. */
-export function compileMargin(model: CostModel, dialect: Dialect, columns: EventColumns, grain: MarginGrain): Sql {
+export function compileMargin(
+  model: CostModel,
+  dialect: Dialect,
+  columns: EventColumns,
+  grain: MarginGrain,
+): Sql {
   const { from, to } = model.period;
-  const inPeriod = (column: string) => sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
+  const inPeriod = (column: string) =>
+    sql`${ident(column)} BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`;
   const keys = grain.byMonth ? raw('customer_id, month') : raw('customer_id');
-  const monthOf = (column: string) => (grain.byMonth ? sql`${dialect.monthStart(ident(column))} AS month, ` : raw(''));
+  const monthOf = (column: string) =>
+    grain.byMonth ? sql`${dialect.monthStart(ident(column))} AS month, ` : raw('');
 
   const activityAggregates = model.activities.flatMap((a) => [
     sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
     sql`sum(minutes) FILTER (WHERE activity = ${a.name}) AS ${ident(minutesColumn(a.name))}`,
   ]);
   const metrics = model.costedMetrics;
-  const usageAggregates = metrics.map((m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`);
+  const usageAggregates = metrics.map(
+    (m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`,
+  );
 
   const parts: Sql[] = [
     sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ${keys}`,
@@ -85,7 +104,8 @@ export function compileMargin(model: CostModel, dialect: Dialect, columns: Event
         FROM event_minutes GROUP BY ${keys}`,
     sql`SELECT ${keys}, channel_cost FROM channel_totals`,
   ];
-  if (usageAggregates.length > 0) parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ${keys}`);
+  if (usageAggregates.length > 0)
+    parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ${keys}`);
 
   return sql`WITH
     event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
@@ -99,18 +119,29 @@ export function compileMargin(model: CostModel, dialect: Dialect, columns: Event
       FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
     -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
     combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(
-      parts.slice(1).map((part, i) => sql` FULL JOIN (${part}) AS ${ident(`p${i + 1}`)} USING (${keys})`),
+      parts
+        .slice(1)
+        .map((part, i) => sql` FULL JOIN (${part}) AS ${ident(`p${i + 1}`)} USING (${keys})`),
       '',
     )})
   SELECT ${join(finalColumns(model, dialect, grain, metrics))} FROM combined`;
 }
 
 /** Money columns derived from the summed quantities: every cost is a quantity × a model rate. */
-function finalColumns(model: CostModel, dialect: Dialect, grain: MarginGrain, metrics: readonly string[]): Sql[] {
+function finalColumns(
+  model: CostModel,
+  dialect: Dialect,
+  grain: MarginGrain,
+  metrics: readonly string[],
+): Sql[] {
   const zero = (column: string) => sql`COALESCE(${ident(column)}, 0)`;
   const revenue = dialect.toDouble(raw('COALESCE(revenue, 0)'));
-  const costOf = (purpose: 'serve' | 'acquire') => activitiesFor(model, purpose).map((a) => activityCostSql(a, zero(minutesColumn(a.name))));
-  const directTotal = totalDirectCostSql(model.directCosts, { usage: (metric) => zero(usageColumn(metric)), revenue });
+  const costOf = (purpose: 'serve' | 'acquire') =>
+    activitiesFor(model, purpose).map((a) => activityCostSql(a, zero(minutesColumn(a.name))));
+  const directTotal = totalDirectCostSql(model.directCosts, {
+    usage: (metric) => zero(usageColumn(metric)),
+    revenue,
+  });
   const acquisitionTotal = sumSql([...costOf('acquire'), raw('COALESCE(channel_cost, 0)')]);
   const serveTotal = sumSql(costOf('serve'));
   return [
@@ -126,7 +157,9 @@ function finalColumns(model: CostModel, dialect: Dialect, grain: MarginGrain, me
     sql`${dialect.toDouble(raw('COALESCE(channel_cost, 0)'))} AS channel_cost`,
     // Events with no minutes, plus one when any were negative; infinite or NaN minutes show as a
     // non-finite minutes total, which the summary checks (cheaper than testing every event).
-    raw('CAST(COALESCE(missing_minutes, 0) + CASE WHEN least_minutes < 0 THEN 1 ELSE 0 END AS BIGINT) AS invalid_minutes'),
+    raw(
+      'CAST(COALESCE(missing_minutes, 0) + CASE WHEN least_minutes < 0 THEN 1 ELSE 0 END AS BIGINT) AS invalid_minutes',
+    ),
     // Quantities only: each cost of the detail is one of them × a model rate, computed where shown.
     ...metrics.map((m) => sql`${zero(usageColumn(m))} AS ${ident(usageColumn(m))}`),
     ...model.activities.flatMap((a) => [

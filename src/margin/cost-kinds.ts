@@ -34,7 +34,10 @@ export function activityCostSql(activity: CostActivity, minutes: Sql): Sql {
 }
 
 /** The cost of `minutes` of an activity. */
-export function activityCost(activity: Pick<CostActivity, 'ratePerMinute'>, minutes: number): number {
+export function activityCost(
+  activity: Pick<CostActivity, 'ratePerMinute'>,
+  minutes: number,
+): number {
   return minutes * activity.ratePerMinute;
 }
 
@@ -64,11 +67,17 @@ export function directCostValue(rule: DirectCostRule, inputs: DirectCostInputs):
 
 /** The direct cost rules that scale with revenue, as one share (e.g. 0.03 for 3% payment fees). */
 export function revenueShareOf(costModel: CostModel): number {
-  return costModel.directCosts.reduce((total, rule) => total + (rule.kind === 'revenue_share' ? rule.share : 0), 0);
+  return costModel.directCosts.reduce(
+    (total, rule) => total + (rule.kind === 'revenue_share' ? rule.share : 0),
+    0,
+  );
 }
 
 /** SQL: the sum of some rules' direct costs; `0.0` for none. */
-export function totalDirectCostSql(rules: readonly DirectCostRule[], inputs: DirectCostInputsSql): Sql {
+export function totalDirectCostSql(
+  rules: readonly DirectCostRule[],
+  inputs: DirectCostInputsSql,
+): Sql {
   return sumSql(rules.map((rule) => directCostSql(rule, inputs)));
 }
 
@@ -82,7 +91,12 @@ export function sumSql(terms: readonly Sql[]): Sql {
  * SQL: a customer's share of channel spend under the acquisition rule, given the spend of its
  * channel in its acquisition month and how many customers that channel acquired that month.
  */
-export function channelCostSql(costModel: CostModel, channelSpend: Sql, acquired: Sql, divide: (n: Sql, d: Sql) => Sql): Sql {
+export function channelCostSql(
+  costModel: CostModel,
+  channelSpend: Sql,
+  acquired: Sql,
+  divide: (n: Sql, d: Sql) => Sql,
+): Sql {
   const rule = costModel.acquisition;
   switch (rule.kind) {
     case 'per_new_customer':
@@ -93,7 +107,11 @@ export function channelCostSql(costModel: CostModel, channelSpend: Sql, acquired
 }
 
 /** A customer's share of channel spend under the acquisition rule (see `channelCostSql`). */
-export function channelCostValue(costModel: CostModel, channelSpend: number, acquired: number): number {
+export function channelCostValue(
+  costModel: CostModel,
+  channelSpend: number,
+  acquired: number,
+): number {
   const rule = costModel.acquisition;
   switch (rule.kind) {
     case 'per_new_customer':

@@ -39,7 +39,12 @@ export interface CostActivity {
 
 /** A direct cost rule, one kind per way a direct cost is incurred. */
 export type DirectCostRule =
-  | { readonly kind: 'usage'; readonly name: string; readonly metric: string; readonly unitCost: number }
+  | {
+      readonly kind: 'usage';
+      readonly name: string;
+      readonly metric: string;
+      readonly unitCost: number;
+    }
   | { readonly kind: 'revenue_share'; readonly name: string; readonly share: number };
 
 /** How channel spend becomes a customer's cost to acquire. */
@@ -76,7 +81,9 @@ export function compileCostModel(model: Model): CostModel {
     timeEquation: a.timeEquation,
   }));
   const directCosts: DirectCostRule[] = model.directCosts.map((d) => ({ ...d }));
-  const costedMetrics = [...new Set(directCosts.flatMap((d) => (d.kind === 'usage' ? [d.metric] : [])))];
+  const costedMetrics = [
+    ...new Set(directCosts.flatMap((d) => (d.kind === 'usage' ? [d.metric] : []))),
+  ];
   return {
     name: model.name,
     currency: model.currency,
@@ -90,14 +97,18 @@ export function compileCostModel(model: Model): CostModel {
 }
 
 /** The activities of one purpose (`serve` or `acquire`), in model order. */
-export function activitiesFor(costModel: CostModel, purpose: ActivityPurpose): readonly CostActivity[] {
+export function activitiesFor(
+  costModel: CostModel,
+  purpose: ActivityPurpose,
+): readonly CostActivity[] {
   return costModel.activities.filter((a) => a.purpose === purpose);
 }
 
 /** The activity of a name; throws on a name the cost model lacks (callers pass model names). */
 export function activityNamed(costModel: CostModel, name: string): CostActivity {
   const found = costModel.activities.find((a) => a.name === name);
-  if (!found) throw new Error(`no activity "${name}" in the cost model (a bug: names come from the model)`);
+  if (!found)
+    throw new Error(`no activity "${name}" in the cost model (a bug: names come from the model)`);
   return found;
 }
 

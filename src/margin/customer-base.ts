@@ -16,7 +16,12 @@ import { checkTimeEquation, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Relation } from '../store/database.js';
-import { checkEquations, checkEventMinutes, valueTypeOf, type EventColumns } from './check-equations.js';
+import {
+  checkEquations,
+  checkEventMinutes,
+  valueTypeOf,
+  type EventColumns,
+} from './check-equations.js';
 import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
 import { compileCostModel, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn } from './margin-columns.js';
@@ -47,29 +52,55 @@ export interface CustomerBase {
   readonly summary: MarginSummaryReport;
 }
 
-export type MarginSummaryReport = Pick<MarginReport, 'name' | 'currency' | 'period' | 'totals' | 'unused_capacity' | 'unallocated_acquisition_spend' | 'activities'>;
+export type MarginSummaryReport = Pick<
+  MarginReport,
+  | 'name'
+  | 'currency'
+  | 'period'
+  | 'totals'
+  | 'unused_capacity'
+  | 'unallocated_acquisition_spend'
+  | 'activities'
+>;
 
 /**
  * Builds the customer base: checks every time equation against the data, computes every
  * customer's margin once, and refuses events whose minutes come out empty, infinite or negative.
  */
-export async function buildCustomerBase(project: { readonly db: Database; readonly model: Model }): Promise<CustomerBase> {
+export async function buildCustomerBase(project: {
+  readonly db: Database;
+  readonly model: Model;
+}): Promise<CustomerBase> {
   const { db, model } = project;
   const costModel = compileCostModel(model);
   const eventColumns = await readEventColumns(db, model);
   checkEquations(model, eventColumns);
-  const customerColumns = new Map((await db.columns('customers')).filter((c) => !BOOKKEEPING.test(c.name)).map((c) => [c.name, c.type]));
-  const usageMetrics = (await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)).map((r) => r.metric);
+  const customerColumns = new Map(
+    (await db.columns('customers'))
+      .filter((c) => !BOOKKEEPING.test(c.name))
+      .map((c) => [c.name, c.type]),
+  );
+  const usageMetrics = (
+    await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)
+  ).map((r) => r.metric);
 
-  const margin = await db.materialize('margin', compileMargin(costModel, db.dialect, eventColumns, { byMonth: false }));
+  const margin = await db.materialize(
+    'margin',
+    compileMargin(costModel, db.dialect, eventColumns, { byMonth: false }),
+  );
   const made: Relation[] = [margin];
   try {
     const summary = await summarizeMargin(db, costModel, margin.ref, false);
     // Events whose minutes came out empty or negative would silently cost nothing: refuse them.
     if (summary.invalidMinutes > 0) await checkEventMinutes(db, costModel, eventColumns);
-    const measures = await db.materialize('measures', compileMeasures(db, costModel, margin, [...customerColumns.keys()], usageMetrics));
+    const measures = await db.materialize(
+      'measures',
+      compileMeasures(db, costModel, margin, [...customerColumns.keys()], usageMetrics),
+    );
     made.push(measures);
-    const measureTypes = new Map((await db.columns(measures)).map((c) => [c.name, valueTypeOf(c.type, db.dialect)]));
+    const measureTypes = new Map(
+      (await db.columns(measures)).map((c) => [c.name, valueTypeOf(c.type, db.dialect)]),
+    );
     return {
       model,
       costModel,
@@ -110,29 +141,44 @@ export async function releaseCustomerBase(base: CustomerBase): Promise<void> {
 export async function readEventColumns(db: Database, model: Model): Promise<EventColumns> {
   const columns = (await db.columns('activities')).filter((c) => !BOOKKEEPING.test(c.name));
   const { dialect } = db;
-  const types = new Map<string, ValueType>(columns.map((c) => [c.name, valueTypeOf(c.type, dialect)]));
-  const textColumns = columns.filter((c) => dialect.columnKind(c.type) === 'text').map((c) => c.name);
+  const types = new Map<string, ValueType>(
+    columns.map((c) => [c.name, valueTypeOf(c.type, dialect)]),
+  );
+  const textColumns = columns
+    .filter((c) => dialect.columnKind(c.type) === 'text')
+    .map((c) => c.name);
   const empty = new Set<string>();
   if (textColumns.length > 0) {
     // EXISTS stops at the first value: no full scan of the events to learn a column is not empty.
-    const counts = await db.one(sql`SELECT ${join(textColumns.map((c, i) => sql`CAST(EXISTS (SELECT 1 FROM activities WHERE ${ident(c)} IS NOT NULL) AS INTEGER) AS ${ident(`n${i}`)}`))}`);
+    const counts = await db.one(
+      sql`SELECT ${join(textColumns.map((c, i) => sql`CAST(EXISTS (SELECT 1 FROM activities WHERE ${ident(c)} IS NOT NULL) AS INTEGER) AS ${ident(`n${i}`)}`))}`,
+    );
     textColumns.forEach((c, i) => {
       if (Number(counts?.[`n${i}`] ?? 0) === 0) empty.add(c);
     });
   }
   for (const column of empty) {
     types.set(column, 'number');
-    const usedAsText = model.activities.some((a) => checkTimeEquation(a.timeEquation, types).some((p) => p.code === 'equation_type'));
+    const usedAsText = model.activities.some((a) =>
+      checkTimeEquation(a.timeEquation, types).some((p) => p.code === 'equation_type'),
+    );
     if (usedAsText) types.set(column, 'string');
   }
   return {
     types,
-    reference: (name) => (empty.has(name) && types.get(name) === 'number' ? dialect.toDouble(ident(name)) : ident(name)),
+    reference: (name) =>
+      empty.has(name) && types.get(name) === 'number' ? dialect.toDouble(ident(name)) : ident(name),
   };
 }
 
 /** The measures relation's query: attributes, then the measures (a measure wins over an attribute of its name). */
-function compileMeasures(db: Database, costModel: CostModel, margin: Relation, attributeNames: readonly string[], metrics: readonly string[]): Sql {
+function compileMeasures(
+  db: Database,
+  costModel: CostModel,
+  margin: Relation,
+  attributeNames: readonly string[],
+  metrics: readonly string[],
+): Sql {
   const { from, to } = costModel.period;
   const start = sql`CAST(${from} AS DATE)`;
   const end = sql`CAST(${to} AS DATE)`;
@@ -161,7 +207,10 @@ function compileMeasures(db: Database, costModel: CostModel, margin: Relation, a
 }
 
 /** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
-async function unallocatedSpend(db: Database, costModel: CostModel): Promise<MarginReport['unallocated_acquisition_spend']> {
+async function unallocatedSpend(
+  db: Database,
+  costModel: CostModel,
+): Promise<MarginReport['unallocated_acquisition_spend']> {
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
     WITH channel_spend AS (${compileChannelSpend(costModel, db.dialect)}), new_customers AS (${compileNewCustomers(costModel, db.dialect)})
     SELECT s.channel, ${db.dialect.formatMonth(raw('s.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS amount

@@ -44,12 +44,17 @@ export interface CustomerExplanation {
 }
 
 /** One customer's waterfall from revenue to margin, every line a driver someone can check by hand. */
-export async function explainCustomer(base: CustomerBase, customerId: string): Promise<CustomerExplanation> {
+export async function explainCustomer(
+  base: CustomerBase,
+  customerId: string,
+): Promise<CustomerExplanation> {
   const { db, costModel: model } = base;
   const { dialect } = db;
   // The customer's own columns (the base's attributes), not the store's bookkeeping ones.
   const attributes = join([...base.customerColumns.keys()].map((name) => ident(name)));
-  const customer = await db.one(sql`SELECT ${attributes} FROM customers WHERE customer_id = ${customerId}`);
+  const customer = await db.one(
+    sql`SELECT ${attributes} FROM customers WHERE customer_id = ${customerId}`,
+  );
   if (!customer) {
     const near = await db.all<{ customer_id: string }>(
       sql`SELECT customer_id FROM customers ORDER BY ${dialect.textSimilarity(raw('customer_id'), sql`${customerId}`)} DESC LIMIT 5`,
@@ -57,7 +62,11 @@ export async function explainCustomer(base: CustomerBase, customerId: string): P
     throw new TierwiseError({
       code: 'customer_not_found',
       message: `no customer "${customerId}"`,
-      hint: didYouMean(customerId, near.map((n) => n.customer_id)) ?? 'list customers with `tierwise margin`',
+      hint:
+        didYouMean(
+          customerId,
+          near.map((n) => n.customer_id),
+        ) ?? 'list customers with `tierwise margin`',
     });
   }
   // The base refused events whose minutes came out empty or negative, so every event here costs.
@@ -77,7 +86,10 @@ export async function explainCustomer(base: CustomerBase, customerId: string): P
 
   const usage = await db.all<{ metric: string; quantity: number }>(sql`
     SELECT metric, sum(quantity) AS quantity FROM usage WHERE customer_id = ${customerId} AND date ${inPeriod} GROUP BY metric`);
-  const inputs = { usage: (metric: string) => usage.find((u) => u.metric === metric)?.quantity ?? 0, revenue };
+  const inputs = {
+    usage: (metric: string) => usage.find((u) => u.metric === metric)?.quantity ?? 0,
+    revenue,
+  };
   const directDrivers: WaterfallDriver[] = model.directCosts.map((d) => {
     const label =
       d.kind === 'usage'
@@ -88,7 +100,10 @@ export async function explainCustomer(base: CustomerBase, customerId: string): P
 
   const activityDrivers = await activityGroups(db, model, columns, customerId, money);
   const channel = await channelShare(db, model, customerId, money);
-  const acquisitionDrivers = [...activityDrivers.filter((d) => purposeOf(model, d.activity) === 'acquire'), ...channel];
+  const acquisitionDrivers = [
+    ...activityDrivers.filter((d) => purposeOf(model, d.activity) === 'acquire'),
+    ...channel,
+  ];
   const serveDrivers = activityDrivers.filter((d) => purposeOf(model, d.activity) === 'serve');
 
   const total = (drivers: WaterfallDriver[]) => drivers.reduce((s, d) => s + d.amount, 0);
@@ -113,21 +128,36 @@ function purposeOf(model: CostModel, activity: string | undefined) {
 }
 
 /** Events grouped by activity, the driver values their equation reads, and whether minutes were logged. */
-async function activityGroups(db: Database, model: CostModel, columns: EventColumns, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+async function activityGroups(
+  db: Database,
+  model: CostModel,
+  columns: EventColumns,
+  customerId: string,
+  money: MoneyFormat,
+): Promise<WaterfallDriver[]> {
   // Each driver column counts only for the activities whose equation reads it.
   const readers = new Map<string, string[]>();
   for (const a of model.activities) {
     for (const name of equationColumns(a.timeEquation)) {
       const found = resolveColumn(name, columns.types);
-      if (found.kind === 'found') readers.set(found.name, [...(readers.get(found.name) ?? []), a.name]);
+      if (found.kind === 'found')
+        readers.set(found.name, [...(readers.get(found.name) ?? []), a.name]);
     }
   }
   const driverNames = [...readers.keys()];
   const driverSelect = driverNames.map(
-    (name, i) => sql`CASE WHEN activity IN (${join(readers.get(name)!.map((a) => sql`${a}`))}) THEN CAST(${ident(name)} AS VARCHAR) END AS ${ident(`d${i}`)}`,
+    (name, i) =>
+      sql`CASE WHEN activity IN (${join(readers.get(name)!.map((a) => sql`${a}`))}) THEN CAST(${ident(name)} AS VARCHAR) END AS ${ident(`d${i}`)}`,
   );
-  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [raw('minutes IS NOT NULL AS logged'), ...driverSelect]);
-  const groupKeys = join([raw('activity'), raw('logged'), ...driverNames.map((_, i) => ident(`d${i}`))]);
+  const events = compileEventMinutes(model, db.dialect, columns, { byMonth: false }, [
+    raw('minutes IS NOT NULL AS logged'),
+    ...driverSelect,
+  ]);
+  const groupKeys = join([
+    raw('activity'),
+    raw('logged'),
+    ...driverNames.map((_, i) => ident(`d${i}`)),
+  ]);
   const rows = await db.all(sql`
     SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
     FROM (${events}) AS e WHERE customer_id = ${customerId} GROUP BY ${groupKeys} ORDER BY sum(minutes) DESC, activity`);
@@ -137,9 +167,13 @@ async function activityGroups(db: Database, model: CostModel, columns: EventColu
     const n = Number(row['events']);
     const minutes = Number(row['minutes']);
     const drivers = Object.fromEntries(
-      driverNames.flatMap((name, i) => (row[`d${i}`] === null || row[`d${i}`] === undefined ? [] : [[name, String(row[`d${i}`])]])),
+      driverNames.flatMap((name, i) =>
+        row[`d${i}`] === null || row[`d${i}`] === undefined ? [] : [[name, String(row[`d${i}`])]],
+      ),
     );
-    const described = Object.entries(drivers).map(([k, v]) => `${k} = ${v}`).join(', ');
+    const described = Object.entries(drivers)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join(', ');
     const what = `${n} ${activity.name} ${n === 1 ? 'event' : 'events'}${described ? ` (${described})` : ''}`;
     const uniform = row['min_minutes'] === row['max_minutes'];
     const logged = row['logged'] === true;
@@ -190,7 +224,12 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
 }
 
 /** The customer's share of its channel's spend in its acquisition month, by the margin's own rule. */
-async function channelShare(db: Database, model: CostModel, customerId: string, money: MoneyFormat): Promise<WaterfallDriver[]> {
+async function channelShare(
+  db: Database,
+  model: CostModel,
+  customerId: string,
+  money: MoneyFormat,
+): Promise<WaterfallDriver[]> {
   const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
     WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
     SELECT n.channel, ${db.dialect.formatMonth(raw('n.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS spend,

@@ -8,5 +8,11 @@ export const minutesColumn = (activity: string) => `minutes:${activity}`;
 export const usageColumn = (metric: string) => `usage:${metric}`;
 
 /** The five money fields of DESIGN.md's margin, in waterfall order. */
-export const MONEY_FIELDS = ['revenue', 'direct_cost', 'acquisition_cost', 'serve_cost', 'margin'] as const;
+export const MONEY_FIELDS = [
+  'revenue',
+  'direct_cost',
+  'acquisition_cost',
+  'serve_cost',
+  'margin',
+] as const;
 export type MoneyField = (typeof MONEY_FIELDS)[number];

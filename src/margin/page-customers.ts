@@ -6,7 +6,15 @@
 import { ident, raw, sql } from '../sql/fragment.js';
 import type { CustomerBase } from './customer-base.js';
 
-export const CUSTOMER_SORT_FIELDS = ['customer_id', 'revenue', 'direct_cost', 'acquisition_cost', 'serve_cost', 'margin', 'margin_pct'] as const;
+export const CUSTOMER_SORT_FIELDS = [
+  'customer_id',
+  'revenue',
+  'direct_cost',
+  'acquisition_cost',
+  'serve_cost',
+  'margin',
+  'margin_pct',
+] as const;
 export type CustomerSortField = (typeof CUSTOMER_SORT_FIELDS)[number];
 
 export interface CustomerPageQuery {
@@ -40,16 +48,24 @@ export interface CustomerPage {
 }
 
 /** One page of customers matching `query.search`, in the order asked (ties by customer id). */
-export async function pageCustomers(base: CustomerBase, query: CustomerPageQuery): Promise<CustomerPage> {
+export async function pageCustomers(
+  base: CustomerBase,
+  query: CustomerPageQuery,
+): Promise<CustomerPage> {
   const { db } = base;
   const { dialect } = db;
   // A plain substring test: no wildcards to escape (see the dialect's `containsText`).
-  const where = query.search === '' ? raw('') : sql`WHERE ${dialect.containsText(raw('lower(customer_id)'), sql`${query.search.toLowerCase()}`)}`;
+  const where =
+    query.search === ''
+      ? raw('')
+      : sql`WHERE ${dialect.containsText(raw('lower(customer_id)'), sql`${query.search.toLowerCase()}`)}`;
   const revenue = dialect.toDouble(raw('revenue'));
   const rows = sql`SELECT customer_id, ${revenue} AS revenue, direct_cost, acquisition_cost, serve_cost, margin,
       CASE WHEN revenue <> 0 THEN margin / ${revenue} END AS margin_pct
     FROM ${base.margin.ref} ${where}`;
-  const counted = await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${base.margin.ref} ${where}`);
+  const counted = await db.one<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${base.margin.ref} ${where}`,
+  );
   const direction = raw(query.order === 'desc' ? 'DESC' : 'ASC');
   const customers = await db.all<CustomerRow & Record<string, unknown>>(sql`
     SELECT * FROM (${rows}) AS page ORDER BY ${ident(query.sort)} ${direction} NULLS LAST, customer_id

@@ -30,7 +30,10 @@ export interface MarginOptions {
  * acquisition cost − cost to serve, with unused capacity and unallocated channel spend reported
  * apart (they are nobody's cost). Totals are the base's, whatever the grouping.
  */
-export async function computeMargin(base: CustomerBase, options: MarginOptions = {}): Promise<MarginReport> {
+export async function computeMargin(
+  base: CustomerBase,
+  options: MarginOptions = {},
+): Promise<MarginReport> {
   const by = [...(options.by ?? [])];
   const attributes = by.filter((b) => b !== 'month');
   checkAttributes(base, attributes);
@@ -42,7 +45,10 @@ export async function computeMargin(base: CustomerBase, options: MarginOptions =
     report.groups = await groupRows(base.db, base.margin, by, options.sort, options.top);
   } else {
     // A month grain of its own, owned by this call alone and dropped when read.
-    const byMonth = await base.db.materialize('margin_by_month', compileMargin(base.costModel, base.db.dialect, base.eventColumns, { byMonth: true }));
+    const byMonth = await base.db.materialize(
+      'margin_by_month',
+      compileMargin(base.costModel, base.db.dialect, base.eventColumns, { byMonth: true }),
+    );
     try {
       report.groups = await groupRows(base.db, byMonth, by, options.sort, options.top);
     } finally {
@@ -71,7 +77,13 @@ function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
 
 const limit = (top: number | undefined) => (top === undefined ? raw('') : sql` LIMIT ${top}`);
 
-async function customerRows(db: Database, model: CostModel, margin: Relation, sort: NonNullable<MarginOptions['sort']>, top?: number): Promise<CustomerMargin[]> {
+async function customerRows(
+  db: Database,
+  model: CostModel,
+  margin: Relation,
+  sort: NonNullable<MarginOptions['sort']>,
+  top?: number,
+): Promise<CustomerMargin[]> {
   const field = sort.field === 'customers' ? { ...sort, field: 'margin' as const } : sort;
   const rows = await db.all(sql`
     SELECT *, CASE WHEN revenue <> 0 THEN margin / revenue END AS margin_pct
@@ -86,7 +98,10 @@ async function customerRows(db: Database, model: CostModel, margin: Relation, so
 }
 
 /** A customer's direct costs, activities and resources: its quantities × the model's rates. */
-function customerDetail(model: CostModel, r: Row): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
+function customerDetail(
+  model: CostModel,
+  r: Row,
+): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
   const activities: CustomerMargin['activities'] = {};
   const resources: CustomerMargin['resources'] = {};
   for (const a of model.activities) {
@@ -99,16 +114,34 @@ function customerDetail(model: CostModel, r: Row): Pick<CustomerMargin, 'direct_
     used.minutes += minutes;
     used.cost += cost;
   }
-  const inputs = { usage: (metric: string) => r[usageColumn(metric)] as number, revenue: r['revenue'] as number };
-  const directCosts = Object.fromEntries(model.directCosts.map((d) => [d.name, directCostValue(d, inputs)]));
+  const inputs = {
+    usage: (metric: string) => r[usageColumn(metric)] as number,
+    revenue: r['revenue'] as number,
+  };
+  const directCosts = Object.fromEntries(
+    model.directCosts.map((d) => [d.name, directCostValue(d, inputs)]),
+  );
   return { direct_costs: directCosts, activities, resources };
 }
 
 /** Groups come in key order (months chronologically) unless a sort is asked for. */
-async function groupRows(db: Database, margin: Relation, by: readonly string[], sort: MarginOptions['sort'], top?: number): Promise<GroupMargin[]> {
-  const keys = by.map((b) => (b === 'month' ? sql`${db.dialect.formatMonth(raw('m.month'))} AS month` : sql`c.${ident(b)} AS ${ident(b)}`));
+async function groupRows(
+  db: Database,
+  margin: Relation,
+  by: readonly string[],
+  sort: MarginOptions['sort'],
+  top?: number,
+): Promise<GroupMargin[]> {
+  const keys = by.map((b) =>
+    b === 'month'
+      ? sql`${db.dialect.formatMonth(raw('m.month'))} AS month`
+      : sql`c.${ident(b)} AS ${ident(b)}`,
+  );
   const keyNames = join(by.map((b) => ident(b)));
-  const order = sort === undefined ? sql`ORDER BY ${keyNames}` : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
+  const order =
+    sort === undefined
+      ? sql`ORDER BY ${keyNames}`
+      : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
   // A customer is unprofitable in a group when its margin within that group is negative.
   const rows = await db.all(sql`
     SELECT ${keyNames}, count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,

@@ -18,8 +18,18 @@ export interface MarginSummary {
   invalidMinutes: number;
 }
 
-export async function summarizeMargin(db: Database, model: CostModel, marginTable: Sql, byMonth: boolean): Promise<MarginSummary> {
-  const summed = [...MONEY_FIELDS, 'channel_cost', 'invalid_minutes', ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)])];
+export async function summarizeMargin(
+  db: Database,
+  model: CostModel,
+  marginTable: Sql,
+  byMonth: boolean,
+): Promise<MarginSummary> {
+  const summed = [
+    ...MONEY_FIELDS,
+    'channel_cost',
+    'invalid_minutes',
+    ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+  ];
   const perCustomer: Sql = byMonth
     ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
@@ -33,7 +43,9 @@ export async function summarizeMargin(db: Database, model: CostModel, marginTabl
 
   // A resource's minutes are its activities' minutes; every cost is minutes × its rate.
   const resourceMinutes = (resource: string) =>
-    model.activities.filter((a) => a.resource === resource).reduce((total, a) => total + n(minutesColumn(a.name)), 0);
+    model.activities
+      .filter((a) => a.resource === resource)
+      .reduce((total, a) => total + n(minutesColumn(a.name)), 0);
   return {
     totals: {
       customers: n('customers'),
@@ -72,6 +84,8 @@ export async function summarizeMargin(db: Database, model: CostModel, marginTabl
       minutes: n(minutesColumn(a.name)),
       cost: activityCost(a, n(minutesColumn(a.name))),
     })),
-    invalidMinutes: n('invalid_minutes') + model.activities.filter((a) => !Number.isFinite(n(minutesColumn(a.name)))).length,
+    invalidMinutes:
+      n('invalid_minutes') +
+      model.activities.filter((a) => !Number.isFinite(n(minutesColumn(a.name)))).length,
   };
 }

@@ -9,7 +9,16 @@ import type { z } from 'zod';
 import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
-import type { Activity, DirectCost, Model, Resource, Segmentation, SourceKind, SourceSpec, TiersSource } from './model-types.js';
+import type {
+  Activity,
+  DirectCost,
+  Model,
+  Resource,
+  Segmentation,
+  SourceKind,
+  SourceSpec,
+  TiersSource,
+} from './model-types.js';
 import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { knownTierKeys } from './tiers-schema.js';
@@ -68,7 +77,9 @@ export function parseModel(text: string, file: string): Model {
         code: 'model_invalid',
         message: `activity ${name}: unknown resource "${a.resource}"`,
         location: at(['activities', name, 'resource']),
-        hint: didYouMean(a.resource, resourceNames) ?? `define it under resources: (${resourceNames.join(', ') || 'none yet'})`,
+        hint:
+          didYouMean(a.resource, resourceNames) ??
+          `define it under resources: (${resourceNames.join(', ') || 'none yet'})`,
       });
     }
     const minutesSource = String(a.minutes);
@@ -80,7 +91,12 @@ export function parseModel(text: string, file: string): Model {
         problems.push({
           code: p.code,
           message: `activity ${name}: ${p.message}`,
-          location: { file: display, line: position?.line, column: position?.column, key: minutesPath.join('.') },
+          location: {
+            file: display,
+            line: position?.line,
+            column: position?.column,
+            key: minutesPath.join('.'),
+          },
           hint: p.hint,
         });
       }
@@ -113,7 +129,12 @@ export function parseModel(text: string, file: string): Model {
           problems.push({
             code: p.code,
             message: `segment ${name}.${rule.name}: ${p.message}`,
-            location: { file: display, line: position?.line, column: position?.column, key: whenPath.join('.') },
+            location: {
+              file: display,
+              line: position?.line,
+              column: position?.column,
+              key: whenPath.join('.'),
+            },
             hint: p.hint,
           });
         }
@@ -129,8 +150,16 @@ export function parseModel(text: string, file: string): Model {
     problems.push({
       code: 'model_invalid',
       message: `prospects.baseline: no segmentation "${baseline}" under segments`,
-      location: { file: display, line: positions.of(['prospects', 'baseline'])?.line, key: 'prospects.baseline' },
-      hint: didYouMean(baseline, names) ?? (names.length > 0 ? `use one of: ${names.join(', ')}` : 'define it under segments:, or remove baseline to compare with the overall average'),
+      location: {
+        file: display,
+        line: positions.of(['prospects', 'baseline'])?.line,
+        key: 'prospects.baseline',
+      },
+      hint:
+        didYouMean(baseline, names) ??
+        (names.length > 0
+          ? `use one of: ${names.join(', ')}`
+          : 'define it under segments:, or remove baseline to compare with the overall average'),
     });
   }
   const tiersSource: TiersSource | undefined = raw.tiers && {
@@ -138,10 +167,22 @@ export function parseModel(text: string, file: string): Model {
     at,
     atCharacter: (keyPath, offset) => {
       const position = positions.ofValueCharacter(keyPath, offset);
-      return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+      return {
+        file: display,
+        line: position?.line,
+        column: position?.column,
+        key: keyPath.join('.'),
+      };
     },
   };
-  const tiers = raw.tiers && tiersSource && resolveTiers(raw.tiers, { activities, resources, segmentations, at, atCharacter: tiersSource.atCharacter }, problems);
+  const tiers =
+    raw.tiers &&
+    tiersSource &&
+    resolveTiers(
+      raw.tiers,
+      { activities, resources, segmentations, at, atCharacter: tiersSource.atCharacter },
+      problems,
+    );
 
   throwIfProblems(problems);
 
@@ -158,7 +199,11 @@ export function parseModel(text: string, file: string): Model {
     directCosts,
     acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
     segmentations,
-    matrix: raw.matrix && { volume: raw.matrix.volume, priceThreshold: raw.matrix.price_threshold, costThreshold: raw.matrix.cost_threshold },
+    matrix: raw.matrix && {
+      volume: raw.matrix.volume,
+      priceThreshold: raw.matrix.price_threshold,
+      costThreshold: raw.matrix.cost_threshold,
+    },
     prospects: raw.prospects && {
       features: raw.prospects.features,
       baseline: raw.prospects.baseline,
@@ -208,15 +253,19 @@ function schemaProblems(issue: z.core.$ZodIssue, at: Locate): Problem[] {
       code: 'model_invalid' as const,
       message: `unknown key "${key}"`,
       location: at([...keyPath, key]),
-      hint: didYouMean(key, knownKeys(keyPath)) ?? `remove it; known keys here: ${knownKeys(keyPath).join(', ')}`,
+      hint:
+        didYouMean(key, knownKeys(keyPath)) ??
+        `remove it; known keys here: ${knownKeys(keyPath).join(', ')}`,
     }));
   }
   const name = keyPath.length > 0 ? keyPath.join('.') : 'the model';
   let message = `${name} ${issue.message}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) message = `${name} is missing`;
   else if (issue.code === 'invalid_type') message = `${name} must be ${article(issue.expected)}`;
-  else if (issue.code === 'too_small' || issue.code === 'too_big') message = `${name}: ${issue.message.replace(/^Too (small|big): /, '')}`;
-  else if (issue.code === 'invalid_value') message = `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (issue.code === 'too_small' || issue.code === 'too_big')
+    message = `${name}: ${issue.message.replace(/^Too (small|big): /, '')}`;
+  else if (issue.code === 'invalid_value')
+    message = `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return [{ code: 'model_invalid', message, location: at(keyPath) }];
 }
 
@@ -228,17 +277,33 @@ function article(type: string): string {
 function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   const parent = keyPath[0];
   if (keyPath.length === 0) {
-    return ['name', 'currency', 'period', 'sources', 'resources', 'activities', 'direct_costs', 'acquisition', 'segments', 'matrix', 'prospects', 'tiers'];
+    return [
+      'name',
+      'currency',
+      'period',
+      'sources',
+      'resources',
+      'activities',
+      'direct_costs',
+      'acquisition',
+      'segments',
+      'matrix',
+      'prospects',
+      'tiers',
+    ];
   }
   if (parent === 'period') return ['from', 'to'];
-  if (parent === 'sources' && keyPath.length === 1) return ['customers', 'transactions', 'activities', 'usage', 'spend'];
-  if (parent === 'sources') return ['path', 'paths', 'columns', 'format', 'delimiter', 'date_format'];
+  if (parent === 'sources' && keyPath.length === 1)
+    return ['customers', 'transactions', 'activities', 'usage', 'spend'];
+  if (parent === 'sources')
+    return ['path', 'paths', 'columns', 'format', 'delimiter', 'date_format'];
   if (parent === 'resources') return ['cost', 'capacity_hours', 'description'];
   if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
   if (parent === 'acquisition') return ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
-  if (parent === 'prospects') return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
+  if (parent === 'prospects')
+    return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
   if (parent === 'segments') return ['name', 'when', 'description'];
   if (parent === 'tiers') return knownTierKeys(keyPath);
   return [];

@@ -6,7 +6,15 @@
  */
 import { didYouMean, type Problem } from '../errors.js';
 import { parseTimeEquation } from '../expr/index.js';
-import type { Activity, PriceResponse, Resource, Segmentation, ServicePolicy, Tier, TierCatalog } from './model-types.js';
+import type {
+  Activity,
+  PriceResponse,
+  Resource,
+  Segmentation,
+  ServicePolicy,
+  Tier,
+  TierCatalog,
+} from './model-types.js';
 import type { RawServicePolicy, RawTiers } from './tiers-schema.js';
 
 /** Defaults a user can read and override: see docs/model.md. */
@@ -24,10 +32,16 @@ export interface TierContext {
   readonly atCharacter: (keyPath: readonly PropertyKey[], offset: number) => Problem['location'];
 }
 
-export function resolveTiers(raw: RawTiers, context: TierContext, problems: Problem[]): TierCatalog {
+export function resolveTiers(
+  raw: RawTiers,
+  context: TierContext,
+  problems: Problem[],
+): TierCatalog {
   const { at } = context;
   const activityNames = context.activities.map((a) => a.name);
-  const serveActivities = context.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
+  const serveActivities = context.activities
+    .filter((a) => a.purpose === 'serve')
+    .map((a) => a.name);
   const tierNames = Object.keys(raw.plans);
 
   const checkActivity = (name: string, keyPath: PropertyKey[], what: string) => {
@@ -58,12 +72,23 @@ export function resolveTiers(raw: RawTiers, context: TierContext, problems: Prob
       const keyPath = ['tiers', 'plans', name, 'services', activity];
       if (!checkActivity(activity, keyPath, `tier ${name}`)) continue;
       const resolved = servicePolicy(policy);
-      const substitute = resolved.kind === 'not_offered' ? resolved.substitute : resolved.kind === 'capped' && resolved.beyond.kind === 'substitute' ? resolved.beyond.substitute : undefined;
+      const substitute =
+        resolved.kind === 'not_offered'
+          ? resolved.substitute
+          : resolved.kind === 'capped' && resolved.beyond.kind === 'substitute'
+            ? resolved.beyond.substitute
+            : undefined;
       if (substitute !== undefined) {
         const substitutePath = [...keyPath, 'substitute'];
-        if (!checkActivity(substitute, substitutePath, `tier ${name}, substitute for ${activity}`)) continue;
+        if (!checkActivity(substitute, substitutePath, `tier ${name}, substitute for ${activity}`))
+          continue;
         if (substitute === activity) {
-          problems.push({ code: 'model_invalid', message: `tier ${name}: ${activity} cannot be its own substitute`, location: at(substitutePath), hint: 'define a low-touch activity (e.g. help_article) under activities: and name it here' });
+          problems.push({
+            code: 'model_invalid',
+            message: `tier ${name}: ${activity} cannot be its own substitute`,
+            location: at(substitutePath),
+            hint: 'define a low-touch activity (e.g. help_article) under activities: and name it here',
+          });
           continue;
         }
       }
@@ -74,7 +99,14 @@ export function resolveTiers(raw: RawTiers, context: TierContext, problems: Prob
       const parsed = parseTimeEquation(t.eligible);
       const keyPath = ['tiers', 'plans', name, 'eligible'];
       if (parsed.ok) eligible = parsed.expr;
-      else for (const p of parsed.problems) problems.push({ code: p.code, message: `tier ${name}: ${p.message}`, location: context.atCharacter(keyPath, p.offset), hint: p.hint });
+      else
+        for (const p of parsed.problems)
+          problems.push({
+            code: p.code,
+            message: `tier ${name}: ${p.message}`,
+            location: context.atCharacter(keyPath, p.offset),
+            hint: p.hint,
+          });
     }
     return {
       name,
@@ -90,22 +122,39 @@ export function resolveTiers(raw: RawTiers, context: TierContext, problems: Prob
 
   const checkTier = (name: string, keyPath: PropertyKey[], what: string) => {
     if (tierNames.includes(name)) return;
-    problems.push({ code: 'model_invalid', message: `${what}: unknown tier "${name}"`, location: at(keyPath), hint: didYouMean(name, tierNames) ?? `tiers are: ${tierNames.join(', ')}` });
+    problems.push({
+      code: 'model_invalid',
+      message: `${what}: unknown tier "${name}"`,
+      location: at(keyPath),
+      hint: didYouMean(name, tierNames) ?? `tiers are: ${tierNames.join(', ')}`,
+    });
   };
-  for (const [customer, tier] of Object.entries(raw.rules?.pin ?? {})) checkTier(tier, ['tiers', 'rules', 'pin', customer], `pin of customer ${customer}`);
+  for (const [customer, tier] of Object.entries(raw.rules?.pin ?? {}))
+    checkTier(tier, ['tiers', 'rules', 'pin', customer], `pin of customer ${customer}`);
   for (const [tier, bounds] of Object.entries(raw.rules?.share ?? {})) {
     checkTier(tier, ['tiers', 'rules', 'share', tier], 'share rule');
     if (bounds.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max) {
-      problems.push({ code: 'model_invalid', message: `share rule for ${tier}: min ${bounds.min} is above max ${bounds.max}`, location: at(['tiers', 'rules', 'share', tier]), hint: 'swap them or drop one' });
+      problems.push({
+        code: 'model_invalid',
+        message: `share rule for ${tier}: min ${bounds.min} is above max ${bounds.max}`,
+        location: at(['tiers', 'rules', 'share', tier]),
+        hint: 'swap them or drop one',
+      });
     }
   }
   const resourceNames = context.resources.map((r) => r.name);
   for (const resource of Object.keys(raw.capacity ?? {})) {
     if (!resourceNames.includes(resource)) {
-      problems.push({ code: 'model_invalid', message: `tiers capacity: unknown resource "${resource}"`, location: at(['tiers', 'capacity', resource]), hint: didYouMean(resource, resourceNames) ?? `resources are: ${resourceNames.join(', ')}` });
+      problems.push({
+        code: 'model_invalid',
+        message: `tiers capacity: unknown resource "${resource}"`,
+        location: at(['tiers', 'capacity', resource]),
+        hint: didYouMean(resource, resourceNames) ?? `resources are: ${resourceNames.join(', ')}`,
+      });
     }
   }
-  for (const activity of Object.keys(raw.service_fees ?? {})) checkActivity(activity, ['tiers', 'service_fees', activity], 'service_fees');
+  for (const activity of Object.keys(raw.service_fees ?? {}))
+    checkActivity(activity, ['tiers', 'service_fees', activity], 'service_fees');
 
   const wtp = raw.willingness_to_pay ?? {};
   const base = priceResponse(wtp, DEFAULT_PRICE_RESPONSE);
@@ -114,17 +163,34 @@ export function resolveTiers(raw: RawTiers, context: TierContext, problems: Prob
     const names = context.segmentations.map((s) => s.name);
     const segmentation = context.segmentations.find((s) => s.name === wtp.segmentation);
     if (!segmentation) {
-      problems.push({ code: 'model_invalid', message: `willingness_to_pay: unknown segmentation "${wtp.segmentation}"`, location: at(['tiers', 'willingness_to_pay', 'segmentation']), hint: didYouMean(wtp.segmentation, names) ?? `define it under segments: (${names.join(', ') || 'none yet'})` });
+      problems.push({
+        code: 'model_invalid',
+        message: `willingness_to_pay: unknown segmentation "${wtp.segmentation}"`,
+        location: at(['tiers', 'willingness_to_pay', 'segmentation']),
+        hint:
+          didYouMean(wtp.segmentation, names) ??
+          `define it under segments: (${names.join(', ') || 'none yet'})`,
+      });
     }
     const segmentNames = segmentation?.segments.map((s) => s.name) ?? [];
     for (const [segment, response] of Object.entries(wtp.segments ?? {})) {
       if (segmentation && !segmentNames.includes(segment)) {
-        problems.push({ code: 'model_invalid', message: `willingness_to_pay: segmentation ${wtp.segmentation} has no segment "${segment}"`, location: at(['tiers', 'willingness_to_pay', 'segments', segment]), hint: didYouMean(segment, segmentNames) ?? `its segments are: ${segmentNames.join(', ')}` });
+        problems.push({
+          code: 'model_invalid',
+          message: `willingness_to_pay: segmentation ${wtp.segmentation} has no segment "${segment}"`,
+          location: at(['tiers', 'willingness_to_pay', 'segments', segment]),
+          hint: didYouMean(segment, segmentNames) ?? `its segments are: ${segmentNames.join(', ')}`,
+        });
       }
       segments[segment] = priceResponse(response, base);
     }
   } else if (wtp.segments !== undefined) {
-    problems.push({ code: 'model_invalid', message: 'willingness_to_pay: segments given without a segmentation', location: at(['tiers', 'willingness_to_pay', 'segments']), hint: 'add segmentation: <one of the segmentations under segments:>' });
+    problems.push({
+      code: 'model_invalid',
+      message: 'willingness_to_pay: segments given without a segmentation',
+      location: at(['tiers', 'willingness_to_pay', 'segments']),
+      hint: 'add segmentation: <one of the segmentations under segments:>',
+    });
   }
 
   return {
@@ -140,7 +206,10 @@ export function resolveTiers(raw: RawTiers, context: TierContext, problems: Prob
   };
 }
 
-function priceResponse(raw: { uplift?: number; midpoint?: number; steepness?: number; stay_if_above?: number }, fallback: PriceResponse): PriceResponse {
+function priceResponse(
+  raw: { uplift?: number; midpoint?: number; steepness?: number; stay_if_above?: number },
+  fallback: PriceResponse,
+): PriceResponse {
   return {
     uplift: raw.uplift ?? fallback.uplift,
     midpoint: raw.midpoint ?? fallback.midpoint,
@@ -153,7 +222,16 @@ function servicePolicy(raw: RawServicePolicy): ServicePolicy {
   if (raw === 'included') return { kind: 'included' };
   if (raw === 'not_offered') return { kind: 'not_offered' };
   if (raw.included_per_month !== undefined) {
-    return { kind: 'capped', perMonth: raw.included_per_month, beyond: raw.fee !== undefined ? { kind: 'billed', fee: raw.fee } : { kind: 'substitute', substitute: raw.substitute! } };
+    return {
+      kind: 'capped',
+      perMonth: raw.included_per_month,
+      beyond:
+        raw.fee !== undefined
+          ? { kind: 'billed', fee: raw.fee }
+          : { kind: 'substitute', substitute: raw.substitute! },
+    };
   }
-  return raw.fee !== undefined ? { kind: 'billed', fee: raw.fee } : { kind: 'not_offered', substitute: raw.substitute! };
+  return raw.fee !== undefined
+    ? { kind: 'billed', fee: raw.fee }
+    : { kind: 'not_offered', substitute: raw.substitute! };
 }

@@ -8,9 +8,14 @@ import { tiersSchema } from './tiers-schema.js';
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' })
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    error: 'is not a real calendar date',
-  });
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      error: 'is not a real calendar date',
+    },
+  );
 
 const identifierLike = z.string().min(1, { error: 'must not be empty' });
 
@@ -31,12 +36,18 @@ const sourceObjectSchema = z
   });
 
 /** A source: a path (glob allowed), a list of paths, or an object with a column mapping. */
-export const sourceSchema = z.union([z.string().min(1), z.array(z.string().min(1)).min(1), sourceObjectSchema]);
+export const sourceSchema = z.union([
+  z.string().min(1),
+  z.array(z.string().min(1)).min(1),
+  sourceObjectSchema,
+]);
 
 export const resourceSchema = z
   .object({
     cost: z.number({ error: 'must be a number (the cost over the period)' }).nonnegative(),
-    capacity_hours: z.number({ error: 'must be a number of hours' }).positive({ error: 'must be more than 0' }),
+    capacity_hours: z
+      .number({ error: 'must be a number of hours' })
+      .positive({ error: 'must be more than 0' }),
     description: z.string().optional(),
   })
   .strict();
@@ -45,7 +56,8 @@ export const activitySchema = z
   .object({
     resource: identifierLike,
     minutes: z.union([z.number().nonnegative(), z.string().min(1)], {
-      error: 'must be a number of minutes or a time equation such as "15 + 45 * (severity = \'high\')"',
+      error:
+        'must be a number of minutes or a time equation such as "15 + 45 * (severity = \'high\')"',
     }),
     purpose: z.enum(['serve', 'acquire']).optional(),
     description: z.string().optional(),
@@ -53,9 +65,18 @@ export const activitySchema = z
   .strict();
 
 export const directCostSchema = z.union([
-  z.object({ metric: identifierLike, unit_cost: z.number().nonnegative(), description: z.string().optional() }).strict(),
   z
-    .object({ share_of_revenue: z.number().min(0).max(1, { error: 'is a share: 0.03 means 3%' }), description: z.string().optional() })
+    .object({
+      metric: identifierLike,
+      unit_cost: z.number().nonnegative(),
+      description: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      share_of_revenue: z.number().min(0).max(1, { error: 'is a share: 0.03 means 3%' }),
+      description: z.string().optional(),
+    })
     .strict(),
 ]);
 
@@ -79,12 +100,23 @@ export const modelSchema = z
     resources: z.record(identifierLike, resourceSchema),
     activities: z.record(identifierLike, activitySchema),
     direct_costs: z.record(identifierLike, directCostSchema).optional(),
-    acquisition: z.object({ spend: z.enum(['per_new_customer']) }).strict().optional(),
+    acquisition: z
+      .object({ spend: z.enum(['per_new_customer']) })
+      .strict()
+      .optional(),
     segments: z
       .record(
         identifierLike,
         z
-          .array(z.object({ name: identifierLike, when: z.string().min(1).optional(), description: z.string().optional() }).strict())
+          .array(
+            z
+              .object({
+                name: identifierLike,
+                when: z.string().min(1).optional(),
+                description: z.string().optional(),
+              })
+              .strict(),
+          )
           .min(1, { error: 'needs at least one segment' }),
       )
       .optional(),
@@ -98,7 +130,9 @@ export const modelSchema = z
       .optional(),
     prospects: z
       .object({
-        features: z.array(identifierLike).min(1, { error: 'name at least one customer column known before a sale' }),
+        features: z
+          .array(identifierLike)
+          .min(1, { error: 'name at least one customer column known before a sale' }),
         baseline: identifierLike.optional(),
         payback_months: z.number().positive().optional(),
         folds: z.number().int().min(2).max(20).optional(),

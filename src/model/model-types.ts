@@ -6,7 +6,13 @@ import type { SourceLocation } from '../errors.js';
 import type { Expr } from '../expr/index.js';
 
 export type SourceKind = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend';
-export const SOURCE_KINDS: readonly SourceKind[] = ['customers', 'transactions', 'activities', 'usage', 'spend'];
+export const SOURCE_KINDS: readonly SourceKind[] = [
+  'customers',
+  'transactions',
+  'activities',
+  'usage',
+  'spend',
+];
 
 export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
 
@@ -50,7 +56,12 @@ export interface Activity {
 }
 
 export type DirectCost =
-  | { readonly kind: 'usage'; readonly name: string; readonly metric: string; readonly unitCost: number }
+  | {
+      readonly kind: 'usage';
+      readonly name: string;
+      readonly metric: string;
+      readonly unitCost: number;
+    }
   | { readonly kind: 'revenue_share'; readonly name: string; readonly share: number };
 
 export interface Period {
@@ -125,7 +136,10 @@ export interface Model {
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */
-  locateInValue(keyPath: readonly (string | number)[], characterOffset: number): { line: number; column: number } | undefined;
+  locateInValue(
+    keyPath: readonly (string | number)[],
+    characterOffset: number,
+  ): { line: number; column: number } | undefined;
 }
 
 /**
@@ -150,7 +164,9 @@ export type ServicePolicy =
   | { readonly kind: 'billed'; readonly fee: number }
   | { readonly kind: 'capped'; readonly perMonth: number; readonly beyond: BeyondCap };
 
-export type BeyondCap = { readonly kind: 'billed'; readonly fee: number } | { readonly kind: 'substitute'; readonly substitute: string };
+export type BeyondCap =
+  | { readonly kind: 'billed'; readonly fee: number }
+  | { readonly kind: 'substitute'; readonly substitute: string };
 
 /** A service tier: a price schedule plus a service policy per activity. */
 export interface Tier {

@@ -5,8 +5,13 @@
  */
 import { z } from 'zod';
 
-const money = z.number({ error: 'must be an amount of money' }).nonnegative({ error: 'must not be negative' });
-const share = z.number({ error: 'must be a share between 0 and 1' }).min(0).max(1, { error: 'is a share: 0.1 means 10%' });
+const money = z
+  .number({ error: 'must be an amount of money' })
+  .nonnegative({ error: 'must not be negative' });
+const share = z
+  .number({ error: 'must be a share between 0 and 1' })
+  .min(0)
+  .max(1, { error: 'is a share: 0.1 means 10%' });
 
 /**
  * What a tier does about one activity: `included`; `not_offered` (the need goes unmet);
@@ -14,17 +19,25 @@ const share = z.number({ error: 'must be a share between 0 and 1' }).min(0).max(
  * `{ included_per_month, fee | substitute }` included up to N a month, then billed or substituted.
  */
 export const servicePolicySchema = z.union([
-  z.enum(['included', 'not_offered'], { error: 'must be included, not_offered or an object such as { fee: 25 }' }),
+  z.enum(['included', 'not_offered'], {
+    error: 'must be included, not_offered or an object such as { fee: 25 }',
+  }),
   z
     .object({
-      included_per_month: z.number().nonnegative({ error: 'must be a number of events, 0 or more' }).optional(),
+      included_per_month: z
+        .number()
+        .nonnegative({ error: 'must be a number of events, 0 or more' })
+        .optional(),
       fee: money.optional(),
       substitute: z.string().min(1).optional(),
     })
     .strict()
-    .refine((p) => p.fee === undefined || p.substitute === undefined, { error: 'give either "fee" or "substitute", not both' })
+    .refine((p) => p.fee === undefined || p.substitute === undefined, {
+      error: 'give either "fee" or "substitute", not both',
+    })
     .refine((p) => p.fee !== undefined || p.substitute !== undefined, {
-      error: 'say what happens to the events: { fee: 25 } bills them, { substitute: help_article } meets them another way',
+      error:
+        'say what happens to the events: { fee: 25 } bills them, { substitute: help_article } meets them another way',
     }),
 ]);
 
@@ -33,7 +46,10 @@ export const tierSchema = z
     label: z.string().min(1).optional(),
     monthly_fee: money,
     usage_prices: z.record(z.string().min(1), money).optional(),
-    value_share: z.number({ error: 'must be a number such as 0.6 (the tier is worth 60% of today\'s service)' }).positive().optional(),
+    value_share: z
+      .number({ error: "must be a number such as 0.6 (the tier is worth 60% of today's service)" })
+      .positive()
+      .optional(),
     eligible: z.string().min(1).optional(),
     services: z.record(z.string().min(1), servicePolicySchema).optional(),
     description: z.string().optional(),
@@ -44,7 +60,10 @@ export const tierSchema = z
 const priceResponseSchema = z
   .object({
     uplift: z.number().positive().optional(),
-    midpoint: z.number({ error: 'must be a price rise as a share, e.g. 0.5 for 50% above' }).positive().optional(),
+    midpoint: z
+      .number({ error: 'must be a price rise as a share, e.g. 0.5 for 50% above' })
+      .positive()
+      .optional(),
     steepness: z.number().positive().optional(),
     stay_if_above: share.optional(),
   })
@@ -60,16 +79,30 @@ export const willingnessToPaySchema = priceResponseSchema
 export const tierRulesSchema = z
   .object({
     pin: z.record(z.string().min(1), z.string().min(1)).optional(),
-    share: z.record(z.string().min(1), z.object({ min: share.optional(), max: share.optional() }).strict()).optional(),
+    share: z
+      .record(
+        z.string().min(1),
+        z.object({ min: share.optional(), max: share.optional() }).strict(),
+      )
+      .optional(),
   })
   .strict();
 
 export const tiersSchema = z
   .object({
-    plans: z.record(z.string().min(1), tierSchema).refine((plans) => Object.keys(plans).length > 0, { error: 'needs at least one tier' }),
+    plans: z
+      .record(z.string().min(1), tierSchema)
+      .refine((plans) => Object.keys(plans).length > 0, { error: 'needs at least one tier' }),
     willingness_to_pay: willingnessToPaySchema.optional(),
     rules: tierRulesSchema.optional(),
-    capacity: z.record(z.string().min(1), z.number({ error: 'must be a number of hours' }).nonnegative({ error: 'must not be negative (hours over the period, 0 or more)' })).optional(),
+    capacity: z
+      .record(
+        z.string().min(1),
+        z
+          .number({ error: 'must be a number of hours' })
+          .nonnegative({ error: 'must not be negative (hours over the period, 0 or more)' }),
+      )
+      .optional(),
     service_fees: z.record(z.string().min(1), money).optional(),
     keep_current: z.boolean().optional(),
     mip_gap: z.number().nonnegative().max(1).optional(),
@@ -84,10 +117,31 @@ export type RawTier = z.infer<typeof tierSchema>;
 /** Known keys under `tiers:`, for did-you-mean hints on unknown ones. */
 export function knownTierKeys(keyPath: readonly PropertyKey[]): string[] {
   const [, section, , field] = keyPath;
-  if (keyPath.length === 1) return ['plans', 'willingness_to_pay', 'rules', 'capacity', 'service_fees', 'keep_current', 'mip_gap', 'time_limit_seconds'];
-  if (section === 'plans' && field === 'services') return ['included_per_month', 'fee', 'substitute'];
-  if (section === 'plans') return ['label', 'monthly_fee', 'usage_prices', 'value_share', 'eligible', 'services', 'description'];
-  if (section === 'willingness_to_pay') return ['uplift', 'midpoint', 'steepness', 'stay_if_above', 'segmentation', 'segments'];
+  if (keyPath.length === 1)
+    return [
+      'plans',
+      'willingness_to_pay',
+      'rules',
+      'capacity',
+      'service_fees',
+      'keep_current',
+      'mip_gap',
+      'time_limit_seconds',
+    ];
+  if (section === 'plans' && field === 'services')
+    return ['included_per_month', 'fee', 'substitute'];
+  if (section === 'plans')
+    return [
+      'label',
+      'monthly_fee',
+      'usage_prices',
+      'value_share',
+      'eligible',
+      'services',
+      'description',
+    ];
+  if (section === 'willingness_to_pay')
+    return ['uplift', 'midpoint', 'steepness', 'stay_if_above', 'segmentation', 'segments'];
   if (section === 'rules' && keyPath.length === 2) return ['pin', 'share'];
   if (section === 'rules') return ['min', 'max'];
   return [];

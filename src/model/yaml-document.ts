@@ -29,5 +29,13 @@ export function parseYamlFile(text: string, display: string): YamlFile {
     );
   }
   const positions = new YamlPositions(document, lineCounter);
-  return { document, positions, at: (keyPath) => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') || undefined }) };
+  return {
+    document,
+    positions,
+    at: (keyPath) => ({
+      file: display,
+      line: positions.of(keyPath)?.line,
+      key: keyPath.join('.') || undefined,
+    }),
+  };
 }

@@ -21,7 +21,10 @@ export class YamlPositions {
     let offset = rangeStart(node);
     for (const segment of path) {
       if (isMap(node)) {
-        const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+        const pair = node.items.find(
+          (item) =>
+            isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+        );
         if (!pair) break;
         offset = rangeStart(pair.key) ?? offset;
         node = pair.value;
@@ -41,7 +44,10 @@ export class YamlPositions {
    * Position of a character inside the scalar value at `path` (e.g. a time equation), accounting
    * for an opening quote. Block scalars fall back to the value's first line.
    */
-  ofValueCharacter(path: readonly PropertyKey[], characterOffset: number): YamlPosition | undefined {
+  ofValueCharacter(
+    path: readonly PropertyKey[],
+    characterOffset: number,
+  ): YamlPosition | undefined {
     const node = this.document.getIn(path as unknown[], true);
     if (!isScalar(node) || !node.range) return this.of(path);
     const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';

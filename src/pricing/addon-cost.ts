@@ -32,15 +32,22 @@ export interface ServiceCostOptions {
   segmentation?: string;
 }
 
-export async function serviceCostFromProject(customerBase: CustomerBase, options: ServiceCostOptions): Promise<ServiceCost> {
+export async function serviceCostFromProject(
+  customerBase: CustomerBase,
+  options: ServiceCostOptions,
+): Promise<ServiceCost> {
   const report = customerBase.summary;
   const names = report.activities.filter((a) => a.purpose === 'serve').map((a) => a.activity);
-  const activity = report.activities.find((a) => a.activity === options.activity && a.purpose === 'serve');
+  const activity = report.activities.find(
+    (a) => a.activity === options.activity && a.purpose === 'serve',
+  );
   if (!activity) {
     throw new TierwiseError({
       code: 'usage',
       message: `--activity ${options.activity}: no service activity of that name`,
-      hint: didYouMean(options.activity, names) ?? `the model's service activities: ${names.join(', ')}`,
+      hint:
+        didYouMean(options.activity, names) ??
+        `the model's service activities: ${names.join(', ')}`,
     });
   }
   const minutesPerEvent = activity.events > 0 ? activity.minutes / activity.events : 0;
@@ -55,15 +62,32 @@ export async function serviceCostFromProject(customerBase: CustomerBase, options
   const months = periodMonths(customerBase.model);
   if (options.segment === undefined) {
     const customers = report.totals.customers;
-    const unitCost = options.per === 'event' ? minutesPerEvent * activity.cost_per_minute : customers > 0 ? activity.cost / customers / months : 0;
+    const unitCost =
+      options.per === 'event'
+        ? minutesPerEvent * activity.cost_per_minute
+        : customers > 0
+          ? activity.cost / customers / months
+          : 0;
     return { ...base, unit_cost: unitCost, customers, segment: null };
   }
   const segments = await computeSegments(customerBase, { segmentation: options.segmentation });
   const segment = segments.segments.find((s) => s.segment === options.segment);
   if (!segment) {
     const known = segments.segments.map((s) => s.segment);
-    throw new TierwiseError({ code: 'usage', message: `--segment ${options.segment}: segmentation ${segments.segmentation} has no such segment`, hint: didYouMean(options.segment, known) ?? `its segments: ${known.join(', ')}` });
+    throw new TierwiseError({
+      code: 'usage',
+      message: `--segment ${options.segment}: segmentation ${segments.segmentation} has no such segment`,
+      hint: didYouMean(options.segment, known) ?? `its segments: ${known.join(', ')}`,
+    });
   }
-  const perMonth = segment.customers > 0 ? (segment.serve_cost_by_activity[activity.activity] ?? 0) / segment.customers / months : 0;
-  return { ...base, unit_cost: options.per === 'event' ? minutesPerEvent * activity.cost_per_minute : perMonth, customers: segment.customers, segment: segment.segment };
+  const perMonth =
+    segment.customers > 0
+      ? (segment.serve_cost_by_activity[activity.activity] ?? 0) / segment.customers / months
+      : 0;
+  return {
+    ...base,
+    unit_cost: options.per === 'event' ? minutesPerEvent * activity.cost_per_minute : perMonth,
+    customers: segment.customers,
+    segment: segment.segment,
+  };
 }

@@ -48,7 +48,10 @@ export function bootstrapIntervals<T, K extends string>(
   const result = {} as Record<K, Interval | null>;
   for (const k of keys) {
     const values = draws.get(k)!.sort((a, b) => a - b);
-    result[k] = resamples === 0 || values.length < resamples / 2 ? null : { low: quantile(values, (1 - level) / 2), high: quantile(values, 1 - (1 - level) / 2) };
+    result[k] =
+      resamples === 0 || values.length < resamples / 2
+        ? null
+        : { low: quantile(values, (1 - level) / 2), high: quantile(values, 1 - (1 - level) / 2) };
   }
   return result;
 }

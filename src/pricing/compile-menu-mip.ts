@@ -44,7 +44,9 @@ export interface MenuMip {
 export function compileMenuMip(problem: MenuProblem, maxVersions: number): MenuMip {
   const { segments, versions } = problem;
   const { buys, offered, price, surplus } = menuColumn;
-  const topPrice = versions.map((version) => Math.max(0, ...segments.map((segment) => wtpOf(segment, version))));
+  const topPrice = versions.map((version) =>
+    Math.max(0, ...segments.map((segment) => wtpOf(segment, version))),
+  );
   const objective: string[] = [];
   const rows: string[] = [];
   const bounds: string[] = [];
@@ -61,12 +63,16 @@ export function compileMenuMip(problem: MenuProblem, maxVersions: number): MenuM
       objective.push(term(segment.size * (w - o - costOf(segment, version)), buys(s, v)));
       rows.push(`ic_${s}_${v}: ${surplus(s)} + ${price(v)} >= ${num(w)}`);
       const M = top - w + topPrice[v]!;
-      rows.push(`gets_${s}_${v}: ${surplus(s)} + ${price(v)}${term(M, buys(s, v))} <= ${num(w + M)}`);
+      rows.push(
+        `gets_${s}_${v}: ${surplus(s)} + ${price(v)}${term(M, buys(s, v))} <= ${num(w + M)}`,
+      );
       rows.push(`offer_${s}_${v}: ${buys(s, v)} - ${offered(v)} <= 0`);
       binaries.push(buys(s, v));
     });
     rows.push(`one_${s}: ${versions.map((_, v) => buys(s, v)).join(' + ')} <= 1`);
-    rows.push(`none_${s}: ${surplus(s)}${versions.map((_, v) => term(-(top - o), buys(s, v))).join('')} <= ${num(o)}`);
+    rows.push(
+      `none_${s}: ${surplus(s)}${versions.map((_, v) => term(-(top - o), buys(s, v))).join('')} <= ${num(o)}`,
+    );
     bounds.push(`${num(o)} <= ${surplus(s)} <= ${num(top)}`);
   });
   versions.forEach((_, v) => {

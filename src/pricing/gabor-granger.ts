@@ -50,7 +50,10 @@ export interface GaborGrangerOptions extends BootstrapOptions {
 /** Below this many respondents a price point's demand is too noisy to trust: say so. */
 export const MIN_GABOR_GRANGER_RESPONDENTS = 100;
 
-export function analyzeGaborGranger(respondents: readonly GaborGrangerAnswers[], options: GaborGrangerOptions = {}): GaborGrangerResult {
+export function analyzeGaborGranger(
+  respondents: readonly GaborGrangerAnswers[],
+  options: GaborGrangerOptions = {},
+): GaborGrangerResult {
   const unitCost = options.unitCost ?? 0;
   const resamples = options.resamples ?? 1000;
   const seed = options.seed ?? 42;
@@ -77,29 +80,49 @@ export function analyzeGaborGranger(respondents: readonly GaborGrangerAnswers[],
     respondents,
     (sample) => {
       const c = curve(sample);
-      return { revenue_price: c.revenuePrice, profit_price: c.profitPrice, ...Object.fromEntries(c.demand.map((d, i) => [`d${i}`, d.asked > 0 ? d.demand : null])) };
+      return {
+        revenue_price: c.revenuePrice,
+        profit_price: c.profitPrice,
+        ...Object.fromEntries(c.demand.map((d, i) => [`d${i}`, d.asked > 0 ? d.demand : null])),
+      };
     },
     ['revenue_price', 'profit_price', ...demandKeys],
     { resamples, seed, level: options.level },
   );
   const demand = prices.map((price, i): DemandPoint => {
     const d = estimate.demand[i]!;
-    return { price, asked: d.asked, demand: d.demand, revenue: price * d.demand, profit: (price - unitCost) * d.demand, demand_interval: intervals[`d${i}`] ?? null };
+    return {
+      price,
+      asked: d.asked,
+      demand: d.demand,
+      revenue: price * d.demand,
+      profit: (price - unitCost) * d.demand,
+      demand_interval: intervals[`d${i}`] ?? null,
+    };
   });
   const nonMonotone = demand.some((d, i) => i > 0 && d.demand > demand[i - 1]!.demand + 1e-12);
   const warnings: string[] = [];
   if (respondents.length < MIN_GABOR_GRANGER_RESPONDENTS) {
-    warnings.push(`only ${respondents.length} respondents (fewer than ${MIN_GABOR_GRANGER_RESPONDENTS}): demand at each price is too noisy to trust; read the intervals`);
+    warnings.push(
+      `only ${respondents.length} respondents (fewer than ${MIN_GABOR_GRANGER_RESPONDENTS}): demand at each price is too noisy to trust; read the intervals`,
+    );
   }
-  if (nonMonotone) warnings.push('demand rises with price somewhere: check the survey logic or collect more answers');
-  if (prices.length > 0 && estimate.profitPrice === prices[prices.length - 1]) warnings.push('the best price is the highest price tested: test higher prices');
+  if (nonMonotone)
+    warnings.push(
+      'demand rises with price somewhere: check the survey logic or collect more answers',
+    );
+  if (prices.length > 0 && estimate.profitPrice === prices[prices.length - 1])
+    warnings.push('the best price is the highest price tested: test higher prices');
   return {
     respondents: respondents.length,
     unit_cost: unitCost,
     demand,
     revenue_price: estimate.revenuePrice,
     profit_price: estimate.profitPrice,
-    intervals: { revenue_price: intervals.revenue_price ?? null, profit_price: intervals.profit_price ?? null },
+    intervals: {
+      revenue_price: intervals.revenue_price ?? null,
+      profit_price: intervals.profit_price ?? null,
+    },
     bootstrap: { resamples, seed },
     non_monotone: nonMonotone,
     warnings,
@@ -111,14 +134,18 @@ const NO = new Set(['0', 'no', 'n', 'false', 'no_buy']);
 
 /** The price a column header names (`49`, `$49`, `price_49`, `at_49.90`), or null for other columns. */
 export function priceOfHeader(header: string): number | null {
-  const match = /^(?:price_|at_|p_)?\$?(\d+(?:\.\d+)?)$/.exec(normalizeHeader(header).replace(/_\$/, '_'));
+  const match = /^(?:price_|at_|p_)?\$?(\d+(?:\.\d+)?)$/.exec(
+    normalizeHeader(header).replace(/_\$/, '_'),
+  );
   return match ? Number(match[1]) : null;
 }
 
 /** Reads Gabor-Granger answers: every column headed by a price is a price point. */
 export function gaborGrangerAnswersFromSurvey(table: SurveyTable): GaborGrangerAnswers[] {
   const problems: Problem[] = [];
-  const priceColumns = table.header.map((h, i) => ({ i, price: priceOfHeader(h) })).filter((c): c is { i: number; price: number } => c.price !== null);
+  const priceColumns = table.header
+    .map((h, i) => ({ i, price: priceOfHeader(h) }))
+    .filter((c): c is { i: number; price: number } => c.price !== null);
   if (priceColumns.length === 0) {
     throwSurveyProblems([
       {
@@ -148,6 +175,14 @@ export function gaborGrangerAnswersFromSurvey(table: SurveyTable): GaborGrangerA
     return answer;
   });
   throwSurveyProblems(problems);
-  if (!answers.some((a) => a.size > 0)) throwSurveyProblems([{ code: 'data_invalid', message: 'no answers', location: { file: table.file }, hint: 'one row per respondent, yes or no under each price asked' }]);
+  if (!answers.some((a) => a.size > 0))
+    throwSurveyProblems([
+      {
+        code: 'data_invalid',
+        message: 'no answers',
+        location: { file: table.file },
+        hint: 'one row per respondent, yes or no under each price asked',
+      },
+    ]);
   return answers;
 }

@@ -25,8 +25,12 @@ const money = z.number({ error: 'must be a number' }).nonnegative({ error: 'must
 const segmentSchema = z
   .object({
     name,
-    size: z.number({ error: 'must be a number of customers' }).nonnegative({ error: 'must be 0 or more' }),
-    wtp: z.record(z.string(), money, { error: 'must map each version to a willingness to pay, e.g. { basic: 50, pro: 70 }' }),
+    size: z
+      .number({ error: 'must be a number of customers' })
+      .nonnegative({ error: 'must be 0 or more' }),
+    wtp: z.record(z.string(), money, {
+      error: 'must map each version to a willingness to pay, e.g. { basic: 50, pro: 70 }',
+    }),
     outside: money.optional(),
     cost: z.record(z.string(), money).optional(),
     description: z.string().optional(),
@@ -40,7 +44,10 @@ const versionSchema = z
     unit_cost: money.optional(),
     cost_from: z.enum(['serve_cost']).optional(),
     cost_share: money.optional(),
-    value_share: z.number({ error: 'must be a number' }).positive({ error: 'must be more than 0' }).optional(),
+    value_share: z
+      .number({ error: 'must be a number' })
+      .positive({ error: 'must be more than 0' })
+      .optional(),
     for: z.array(name).min(1).optional(),
     description: z.string().optional(),
   })
@@ -58,7 +65,16 @@ const menuSchema = z
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['currency', 'segments', 'from_project', 'versions'],
   segments: ['name', 'size', 'wtp', 'outside', 'cost', 'description'],
-  versions: ['name', 'tier', 'unit_cost', 'cost_from', 'cost_share', 'value_share', 'for', 'description'],
+  versions: [
+    'name',
+    'tier',
+    'unit_cost',
+    'cost_from',
+    'cost_share',
+    'value_share',
+    'for',
+    'description',
+  ],
   from_project: ['segmentation'],
 };
 
@@ -103,7 +119,11 @@ export async function loadMenuInput(file: string): Promise<MenuInput> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new TierwiseError({ code: 'source_missing', message: `cannot read the menu file ${file}`, hint: 'check the path given to --input' });
+    throw new TierwiseError({
+      code: 'source_missing',
+      message: `cannot read the menu file ${file}`,
+      hint: 'check the path given to --input',
+    });
   }
   return parseMenuInput(text, file);
 }
@@ -113,38 +133,74 @@ export function parseMenuInput(text: string, file: string): MenuInput {
   const display = path.relative(process.cwd(), file) || file;
   const { document, at } = parseYamlFile(text, display);
   const parsed = menuSchema.safeParse(document.toJS());
-  if (!parsed.success) throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
+  if (!parsed.success)
+    throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
   const raw = parsed.data;
   const problems: Problem[] = [];
-  const invalid = (keyPath: readonly PropertyKey[], message: string, hint?: string) => problems.push({ code: 'model_invalid', message, location: at(keyPath), hint });
+  const invalid = (keyPath: readonly PropertyKey[], message: string, hint?: string) =>
+    problems.push({ code: 'model_invalid', message, location: at(keyPath), hint });
 
   if ((raw.segments === undefined) === (raw.from_project === undefined)) {
-    invalid([], 'give either "segments" (written out) or "from_project" (built from the customer project), not both or neither', 'e.g. from_project: { segmentation: size }');
+    invalid(
+      [],
+      'give either "segments" (written out) or "from_project" (built from the customer project), not both or neither',
+      'e.g. from_project: { segmentation: size }',
+    );
   }
   // A version naming a tier may leave out its name: it is the tier's.
   const versions = (raw.versions ?? []).map((v) => ({ ...v, name: v.name ?? v.tier ?? '' }));
   const versionNames = versions.map((v) => v.name);
   versions.forEach((v, i) => {
-    if (v.name === '') invalid(['versions', i], 'a version needs a name', 'e.g. { name: pro, unit_cost: 40 }, or { tier: standard } to price a tier of the model');
-    else if (versionNames.indexOf(v.name) !== i) invalid(['versions', i, 'name'], `version ${v.name} is listed twice`, 'give each version its own name');
+    if (v.name === '')
+      invalid(
+        ['versions', i],
+        'a version needs a name',
+        'e.g. { name: pro, unit_cost: 40 }, or { tier: standard } to price a tier of the model',
+      );
+    else if (versionNames.indexOf(v.name) !== i)
+      invalid(
+        ['versions', i, 'name'],
+        `version ${v.name} is listed twice`,
+        'give each version its own name',
+      );
   });
 
   if (raw.segments !== undefined) {
     raw.segments.forEach((segment, i) => {
-      if (raw.segments!.findIndex((s) => s.name === segment.name) !== i) invalid(['segments', i, 'name'], `segment ${segment.name} is listed twice`);
+      if (raw.segments!.findIndex((s) => s.name === segment.name) !== i)
+        invalid(['segments', i, 'name'], `segment ${segment.name} is listed twice`);
       for (const key of ['wtp', 'cost'] as const) {
         for (const version of Object.keys(segment[key] ?? {})) {
           if (!versionNames.includes(version)) {
-            invalid(['segments', i, key, version], `segment ${segment.name}: unknown version "${version}"`, didYouMean(version, versionNames) ?? `versions are: ${versionNames.join(', ')}`);
+            invalid(
+              ['segments', i, key, version],
+              `segment ${segment.name}: unknown version "${version}"`,
+              didYouMean(version, versionNames) ?? `versions are: ${versionNames.join(', ')}`,
+            );
           }
         }
       }
     });
-    if (raw.versions === undefined) invalid([], 'versions is missing', 'list the versions on offer, e.g. versions: [{ name: basic, unit_cost: 10 }]');
+    if (raw.versions === undefined)
+      invalid(
+        [],
+        'versions is missing',
+        'list the versions on offer, e.g. versions: [{ name: basic, unit_cost: 10 }]',
+      );
     versions.forEach((v, i) => {
-      if (v.unit_cost === undefined) invalid(['versions', i], `version ${v.name} has no unit_cost`, 'give the cost of one sale, e.g. unit_cost: 10');
+      if (v.unit_cost === undefined)
+        invalid(
+          ['versions', i],
+          `version ${v.name} has no unit_cost`,
+          'give the cost of one sale, e.g. unit_cost: 10',
+        );
       for (const key of ['tier', 'cost_from', 'cost_share', 'value_share', 'for'] as const) {
-        if (v[key] !== undefined) invalid(['versions', i, key], `version ${v.name}: ${key} needs segments from the project`, 'use from_project: instead of segments:, or drop the key');
+        if (v[key] !== undefined)
+          invalid(
+            ['versions', i, key],
+            `version ${v.name}: ${key} needs segments from the project`,
+            'use from_project: instead of segments:, or drop the key',
+          );
       }
     });
     throwProblems(problems);
@@ -153,7 +209,13 @@ export function parseMenuInput(text: string, file: string): MenuInput {
       file,
       currency: raw.currency,
       problem: {
-        segments: raw.segments.map((s) => ({ name: s.name, size: s.size, wtp: s.wtp, outside: s.outside, cost: s.cost })),
+        segments: raw.segments.map((s) => ({
+          name: s.name,
+          size: s.size,
+          wtp: s.wtp,
+          outside: s.outside,
+          cost: s.cost,
+        })),
         versions: versions.map((v) => ({ name: v.name, unitCost: v.unit_cost! })),
       },
     };
@@ -164,14 +226,29 @@ export function parseMenuInput(text: string, file: string): MenuInput {
       // The tier's value share and projected cost are the model's; a second source here would contradict it.
       for (const key of ['value_share', 'cost_from', 'cost_share'] as const) {
         if (v[key] !== undefined) {
-          const source = key === 'value_share' ? `set it under tiers.plans.${v.tier} in tierwise.yaml` : "the tier's cost is projected from its service policy";
-          invalid(['versions', i, key], `version ${v.name}: ${key} comes from tier ${v.tier} of the model`, `drop ${key} (${source}), or drop tier:`);
+          const source =
+            key === 'value_share'
+              ? `set it under tiers.plans.${v.tier} in tierwise.yaml`
+              : "the tier's cost is projected from its service policy";
+          invalid(
+            ['versions', i, key],
+            `version ${v.name}: ${key} comes from tier ${v.tier} of the model`,
+            `drop ${key} (${source}), or drop tier:`,
+          );
         }
       }
     } else if (v.unit_cost === undefined && v.cost_from === undefined) {
-      invalid(['versions', i], `version ${v.name} has no cost`, 'give unit_cost: (a fixed cost per customer-month) and/or cost_from: serve_cost, or tier: NAME to take it from a tier of the model');
+      invalid(
+        ['versions', i],
+        `version ${v.name} has no cost`,
+        'give unit_cost: (a fixed cost per customer-month) and/or cost_from: serve_cost, or tier: NAME to take it from a tier of the model',
+      );
     }
-    if (v.cost_share !== undefined && v.cost_from === undefined) invalid(['versions', i, 'cost_share'], `version ${v.name}: cost_share needs cost_from: serve_cost`);
+    if (v.cost_share !== undefined && v.cost_from === undefined)
+      invalid(
+        ['versions', i, 'cost_share'],
+        `version ${v.name}: cost_share needs cost_from: serve_cost`,
+      );
   });
   throwProblems(problems);
   return {
@@ -186,7 +263,11 @@ export function parseMenuInput(text: string, file: string): MenuInput {
       costFrom: v.cost_from,
       costShare: v.cost_share ?? 1,
       fits: v.for,
-      location: at(['versions', i, v.for ? 'for' : raw.versions?.[i]?.name === undefined ? 'tier' : 'name']),
+      location: at([
+        'versions',
+        i,
+        v.for ? 'for' : raw.versions?.[i]?.name === undefined ? 'tier' : 'name',
+      ]),
       ...(v.tier !== undefined ? { tier: v.tier, tierLocation: at(['versions', i, 'tier']) } : {}),
     })),
   };
@@ -197,7 +278,10 @@ function throwProblems(problems: readonly Problem[]): void {
 }
 
 /** One schema issue as problems a user can act on (one per unknown key). */
-function schemaProblems(issue: z.core.$ZodIssue, at: (keyPath: readonly PropertyKey[]) => SourceLocation): Problem[] {
+function schemaProblems(
+  issue: z.core.$ZodIssue,
+  at: (keyPath: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
   const keyPath = issue.path;
   const section = String(keyPath.find((k) => typeof k === 'string') ?? '');
   if (issue.code === 'unrecognized_keys') {
@@ -212,6 +296,7 @@ function schemaProblems(issue: z.core.$ZodIssue, at: (keyPath: readonly Property
   const where = keyPath.length > 0 ? keyPath.join('.') : 'the menu';
   let message = `${where} ${issue.message}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) message = `${where} is missing`;
-  else if (issue.code === 'invalid_value') message = `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  else if (issue.code === 'invalid_value')
+    message = `${where} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   return [{ code: 'model_invalid', message, location: at(keyPath) }];
 }

@@ -45,22 +45,41 @@ export function outsideOf(segment: MenuSegment): number {
 /** Checks a problem built in code (the YAML loader reports the same mistakes with line numbers). */
 export function checkMenuProblem(problem: MenuProblem): void {
   const problems: Problem[] = [];
-  const bad = (message: string, hint?: string) => problems.push({ code: 'model_invalid', message, hint });
+  const bad = (message: string, hint?: string) =>
+    problems.push({ code: 'model_invalid', message, hint });
   const versionNames = problem.versions.map((v) => v.name);
-  if (problem.segments.length === 0) bad('the menu has no segments', 'give at least one segment with a size and a willingness to pay');
-  if (problem.versions.length === 0) bad('the menu has no versions', 'give at least one version with a unit cost');
-  if (new Set(versionNames).size !== versionNames.length) bad('two versions share a name', 'give each version its own name');
+  if (problem.segments.length === 0)
+    bad(
+      'the menu has no segments',
+      'give at least one segment with a size and a willingness to pay',
+    );
+  if (problem.versions.length === 0)
+    bad('the menu has no versions', 'give at least one version with a unit cost');
+  if (new Set(versionNames).size !== versionNames.length)
+    bad('two versions share a name', 'give each version its own name');
   const segmentNames = problem.segments.map((s) => s.name);
-  if (new Set(segmentNames).size !== segmentNames.length) bad('two segments share a name', 'give each segment its own name');
+  if (new Set(segmentNames).size !== segmentNames.length)
+    bad('two segments share a name', 'give each segment its own name');
   for (const version of problem.versions) {
-    if (!Number.isFinite(version.unitCost) || version.unitCost < 0) bad(`version ${version.name}: unit cost ${version.unitCost} must be a number ≥ 0`);
+    if (!Number.isFinite(version.unitCost) || version.unitCost < 0)
+      bad(`version ${version.name}: unit cost ${version.unitCost} must be a number ≥ 0`);
   }
   for (const segment of problem.segments) {
-    if (!Number.isFinite(segment.size) || segment.size < 0) bad(`segment ${segment.name}: size ${segment.size} must be a number ≥ 0`);
-    if (!Number.isFinite(outsideOf(segment)) || outsideOf(segment) < 0) bad(`segment ${segment.name}: outside ${segment.outside} must be a number ≥ 0`);
-    for (const [version, value] of [...Object.entries(segment.wtp), ...Object.entries(segment.cost ?? {})]) {
-      if (!versionNames.includes(version)) bad(`segment ${segment.name}: unknown version "${version}"`, `versions are: ${versionNames.join(', ')}`);
-      if (!Number.isFinite(value) || value < 0) bad(`segment ${segment.name}: ${version} ${value} must be a number ≥ 0`);
+    if (!Number.isFinite(segment.size) || segment.size < 0)
+      bad(`segment ${segment.name}: size ${segment.size} must be a number ≥ 0`);
+    if (!Number.isFinite(outsideOf(segment)) || outsideOf(segment) < 0)
+      bad(`segment ${segment.name}: outside ${segment.outside} must be a number ≥ 0`);
+    for (const [version, value] of [
+      ...Object.entries(segment.wtp),
+      ...Object.entries(segment.cost ?? {}),
+    ]) {
+      if (!versionNames.includes(version))
+        bad(
+          `segment ${segment.name}: unknown version "${version}"`,
+          `versions are: ${versionNames.join(', ')}`,
+        );
+      if (!Number.isFinite(value) || value < 0)
+        bad(`segment ${segment.name}: ${version} ${value} must be a number ≥ 0`);
     }
   }
   if (problems.length > 0) throw new TierwiseError(problems);

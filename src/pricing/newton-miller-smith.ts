@@ -5,7 +5,12 @@
  * buying is 0 at the too-cheap price, the calibrated value at cheap and at expensive, 0 at too
  * expensive (and outside), linear in between. Trial = the mean; revenue = price × trial.
  */
-import { bootstrapIntervals, weightsOf, type BootstrapOptions, type Interval } from './bootstrap.js';
+import {
+  bootstrapIntervals,
+  weightsOf,
+  type BootstrapOptions,
+  type Interval,
+} from './bootstrap.js';
 import { argMax, priceGrid } from './price-curves.js';
 import type { PsmAnswer } from './van-westendorp.js';
 
@@ -31,8 +36,14 @@ export const NMS_CALIBRATION = [0.7, 0.5, 0.3, 0.1, 0] as const;
  * prices, so the mean is too, and revenue p·(α + βp) on each stretch peaks at −α/2β when that
  * lies inside: the revenue-maximising price is found exactly, not only at the named prices.
  */
-export function analyzeNms(answers: readonly PsmAnswer[], calibration: readonly number[], options: BootstrapOptions): NmsResult {
-  const grid = priceGrid(answers.flatMap((a) => [a.tooCheap, a.cheap, a.expensive, a.tooExpensive]));
+export function analyzeNms(
+  answers: readonly PsmAnswer[],
+  calibration: readonly number[],
+  options: BootstrapOptions,
+): NmsResult {
+  const grid = priceGrid(
+    answers.flatMap((a) => [a.tooCheap, a.cheap, a.expensive, a.tooExpensive]),
+  );
   const index = new Map(grid.map((p, g) => [p, g]));
   // Each respondent as line pieces (intercept + slope · p between two of its prices) and point values
   // at its own prices; summing them with difference arrays costs O(respondents + grid) per resample.
@@ -51,7 +62,10 @@ export function analyzeNms(answers: readonly PsmAnswer[], calibration: readonly 
       const slope = (y1 - y0) / (x1 - x0);
       return [{ from: index.get(x0)!, to: index.get(x1)!, intercept: y0 - slope * x0, slope }];
     });
-    const points = [...new Set(knots.map(([x]) => x))].map((x) => ({ at: index.get(x)!, value: purchaseProbability(a, x, calibration) }));
+    const points = [...new Set(knots.map(([x]) => x))].map((x) => ({
+      at: index.get(x)!,
+      value: purchaseProbability(a, x, calibration),
+    }));
     return { pieces, points };
   });
   const evaluate = (weights: Float64Array | null) => {
@@ -90,17 +104,25 @@ export function analyzeNms(answers: readonly PsmAnswer[], calibration: readonly 
       a += pointA[g]!;
       b += pointB[g]!;
       trial[g] = pointValue[g]! + a + b * grid[g]!;
-      if (grid[g]! * trial[g]! > best.revenue) best = { price: grid[g]!, revenue: grid[g]! * trial[g]! };
+      if (grid[g]! * trial[g]! > best.revenue)
+        best = { price: grid[g]!, revenue: grid[g]! * trial[g]! };
       sa += stretchA[g]!;
       sb += stretchB[g]!;
       if (g + 1 < G && sb < 0) {
         const vertex = -sa / (2 * sb);
         const revenue = vertex * (sa + sb * vertex);
-        if (vertex > grid[g]! && vertex < grid[g + 1]! && revenue > best.revenue) best = { price: vertex, revenue };
+        if (vertex > grid[g]! && vertex < grid[g + 1]! && revenue > best.revenue)
+          best = { price: vertex, revenue };
       }
     }
     const trialIndex = argMax(trial);
-    return { trial, trialPrice: grid[trialIndex]!, maxTrial: trial[trialIndex]!, revenuePrice: best.price, revenue: best.revenue };
+    return {
+      trial,
+      trialPrice: grid[trialIndex]!,
+      maxTrial: trial[trialIndex]!,
+      revenuePrice: best.price,
+      revenue: best.revenue,
+    };
   };
   const estimate = evaluate(null);
   const intervals = bootstrapIntervals(
@@ -120,12 +142,20 @@ export function analyzeNms(answers: readonly PsmAnswer[], calibration: readonly 
     revenue_price: estimate.revenuePrice,
     revenue_per_respondent: estimate.revenue,
     intervals,
-    curve: grid.map((price, g) => ({ price, trial: estimate.trial[g]!, revenue: price * estimate.trial[g]! })),
+    curve: grid.map((price, g) => ({
+      price,
+      trial: estimate.trial[g]!,
+      revenue: price * estimate.trial[g]!,
+    })),
   };
 }
 
 /** A respondent's calibrated probability of buying at price p (see the file comment). */
-export function purchaseProbability(a: PsmAnswer, p: number, calibration: readonly number[]): number {
+export function purchaseProbability(
+  a: PsmAnswer,
+  p: number,
+  calibration: readonly number[],
+): number {
   const atCheap = calibrated(a.buyAtCheap!, calibration);
   const atExpensive = calibrated(a.buyAtExpensive!, calibration);
   // Where two named prices coincide, the later question's value holds (expensive over cheap over the bounds).
@@ -133,7 +163,8 @@ export function purchaseProbability(a: PsmAnswer, p: number, calibration: readon
   if (p === a.cheap) return atCheap;
   if (p <= a.tooCheap || p >= a.tooExpensive) return 0;
   if (p < a.cheap) return (atCheap * (p - a.tooCheap)) / (a.cheap - a.tooCheap);
-  if (p < a.expensive) return atCheap + ((atExpensive - atCheap) * (p - a.cheap)) / (a.expensive - a.cheap);
+  if (p < a.expensive)
+    return atCheap + ((atExpensive - atCheap) * (p - a.cheap)) / (a.expensive - a.cheap);
   return (atExpensive * (a.tooExpensive - p)) / (a.tooExpensive - a.expensive);
 }
 
@@ -141,4 +172,3 @@ function calibrated(answer: number, calibration: readonly number[]): number {
   // calibration[0] is for the top answer (5), calibration[4] for the bottom (1).
   return calibration[calibration.length - answer] ?? 0;
 }
-

@@ -6,7 +6,12 @@
  */
 import { compileMenuMip, menuColumn } from './compile-menu-mip.js';
 import { checkMenuProblem, type MenuProblem } from './menu-problem.js';
-import { moneyTolerance, simulateMenu, type OfferedVersion, type SegmentChoice } from './simulate-menu.js';
+import {
+  moneyTolerance,
+  simulateMenu,
+  type OfferedVersion,
+  type SegmentChoice,
+} from './simulate-menu.js';
 import { solveMip } from './solve-mip.js';
 
 export interface MenuOfSize {
@@ -43,18 +48,28 @@ export interface MenuOptions {
  *   versions: [{ name: 'basic', unitCost: 10 }, { name: 'pro', unitCost: 40 }],
  * }) // basic at 50 and pro at 150: profit 600·(50 − 10) + 150·(150 − 40) = 40,500
  */
-export async function optimizeMenu(problem: MenuProblem, options: MenuOptions = {}): Promise<MenuResult> {
+export async function optimizeMenu(
+  problem: MenuProblem,
+  options: MenuOptions = {},
+): Promise<MenuResult> {
   checkMenuProblem(problem);
-  const maxVersions = Math.min(options.maxVersions ?? problem.versions.length, problem.versions.length);
-  if (!Number.isInteger(maxVersions) || maxVersions < 1) throw new Error(`optimizeMenu: maxVersions must be a whole number ≥ 1, got ${options.maxVersions}`);
+  const maxVersions = Math.min(
+    options.maxVersions ?? problem.versions.length,
+    problem.versions.length,
+  );
+  if (!Number.isInteger(maxVersions) || maxVersions < 1)
+    throw new Error(
+      `optimizeMenu: maxVersions must be a whole number ≥ 1, got ${options.maxVersions}`,
+    );
   // From the largest menu down: when the best menu of at most k versions uses only m < k, it is
   // also the best of at most m … k, and those programs need not be solved.
   const bySize = new Map<number, MenuOfSize & { choices: SegmentChoice[] }>();
-  for (let k = maxVersions; k >= 1; ) {
+  for (let k = maxVersions; k >= 1;) {
     options.onProgress?.(`price menu: best of at most ${k} version${k === 1 ? '' : 's'}`);
     const menu = await bestMenuOfSize(problem, k);
     const used = Math.max(1, menu.offered.length);
-    for (let size = Math.min(k, Math.max(used, 1)); size <= k; size++) bySize.set(size, { ...menu, versions: size });
+    for (let size = Math.min(k, Math.max(used, 1)); size <= k; size++)
+      bySize.set(size, { ...menu, versions: size });
     k = Math.min(k, used) - 1;
   }
   const byVersions = [...bySize.values()].sort((a, b) => a.versions - b.versions);
@@ -67,21 +82,34 @@ export async function optimizeMenu(problem: MenuProblem, options: MenuOptions = 
   };
 }
 
-async function bestMenuOfSize(problem: MenuProblem, k: number): Promise<MenuOfSize & { choices: SegmentChoice[] }> {
+async function bestMenuOfSize(
+  problem: MenuProblem,
+  k: number,
+): Promise<MenuOfSize & { choices: SegmentChoice[] }> {
   const mip = compileMenuMip(problem, k);
   const solution = await solveMip(mip.lp);
   const programProfit = solution.objective + mip.objectiveOffset;
   // The menu is the versions someone buys (see compile-menu-mip.ts); the choices are re-derived
   // from the prices with the tie rule.
-  const bought = new Set(problem.versions.flatMap((_, v) => (problem.segments.some((_, s) => solution.value(menuColumn.buys(s, v)) > 0.5) ? [v] : [])));
+  const bought = new Set(
+    problem.versions.flatMap((_, v) =>
+      problem.segments.some((_, s) => solution.value(menuColumn.buys(s, v)) > 0.5) ? [v] : [],
+    ),
+  );
   const offered = problem.versions
-    .map((version, v) => ({ version: version.name, v, price: Number(solution.value(menuColumn.price(v)).toPrecision(10)) }))
+    .map((version, v) => ({
+      version: version.name,
+      v,
+      price: Number(solution.value(menuColumn.price(v)).toPrecision(10)),
+    }))
     .filter(({ v }) => bought.has(v))
     .map(({ version, price }) => ({ version, price }));
   const outcome = simulateMenu(problem, offered);
   const sizes = problem.segments.reduce((sum, s) => sum + s.size, 0);
   if (outcome.profit < programProfit - 10 * moneyTolerance(problem) * Math.max(1, sizes)) {
-    throw new Error(`optimizeMenu: simulated profit ${outcome.profit} falls short of the program's ${programProfit} (a bug)`);
+    throw new Error(
+      `optimizeMenu: simulated profit ${outcome.profit} falls short of the program's ${programProfit} (a bug)`,
+    );
   }
   return { versions: k, profit: outcome.profit, offered, choices: outcome.choices };
 }

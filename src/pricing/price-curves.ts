@@ -13,7 +13,13 @@ export function priceGrid(values: Iterable<number>): number[] {
  * For each grid price, the weighted share of `answers` at or below it. `order` lists the answer
  * indices sorted by answer; `weights` (per respondent) sum to `total`.
  */
-export function shareAtOrBelow(grid: readonly number[], answers: readonly number[], order: readonly number[], weights: ArrayLike<number>, total: number): Float64Array {
+export function shareAtOrBelow(
+  grid: readonly number[],
+  answers: readonly number[],
+  order: readonly number[],
+  weights: ArrayLike<number>,
+  total: number,
+): Float64Array {
   const shares = new Float64Array(grid.length);
   let k = 0;
   let cumulative = 0;
@@ -34,7 +40,11 @@ export function sortedOrder(values: readonly number[]): number[] {
  * the grid prices: the first sign change of f − g, interpolated; where they coincide over a run of
  * grid prices, the middle of that run. Null when they never meet.
  */
-export function crossing(grid: readonly number[], f: ArrayLike<number>, g: ArrayLike<number>): number | null {
+export function crossing(
+  grid: readonly number[],
+  f: ArrayLike<number>,
+  g: ArrayLike<number>,
+): number | null {
   const EPS = 1e-12;
   const d = (i: number) => f[i]! - g[i]!;
   for (let i = 0; i < grid.length; i++) {
@@ -44,7 +54,11 @@ export function crossing(grid: readonly number[], f: ArrayLike<number>, g: Array
       while (j + 1 < grid.length && Math.abs(d(j + 1)) <= EPS) j++;
       return (grid[i]! + grid[j]!) / 2;
     }
-    if (i + 1 < grid.length && Math.abs(d(i + 1)) > EPS && Math.sign(d(i)) !== Math.sign(d(i + 1))) {
+    if (
+      i + 1 < grid.length &&
+      Math.abs(d(i + 1)) > EPS &&
+      Math.sign(d(i)) !== Math.sign(d(i + 1))
+    ) {
       return grid[i]! + ((grid[i + 1]! - grid[i]!) * d(i)) / (d(i) - d(i + 1));
     }
   }

@@ -24,7 +24,12 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import type { ProjectVersionSpec } from './menu-input.js';
 import type { MenuProblem } from './menu-problem.js';
 import { optimizeMenu, type MenuOptions, type MenuResult } from './optimize-menu.js';
-import { resolveTierVersions, tierFiguresBySegment, versionsFromTiers, type TierFigures } from './tier-versions.js';
+import {
+  resolveTierVersions,
+  tierFiguresBySegment,
+  versionsFromTiers,
+  type TierFigures,
+} from './tier-versions.js';
 
 /** One segment as the menu sees it, per customer and month. */
 export interface ProjectMenuSegment {
@@ -64,12 +69,24 @@ export interface ProjectMenuOptions extends MenuOptions {
 }
 
 /** Builds the menu problem from the project's segments and solves it. */
-export async function priceMenuFromProject(base: CustomerBase, options: ProjectMenuOptions): Promise<ProjectMenu> {
+export async function priceMenuFromProject(
+  base: CustomerBase,
+  options: ProjectMenuOptions,
+): Promise<ProjectMenu> {
   const report = await computeSegments(base, { segmentation: options.segmentation });
   const months = periodMonths(base.model);
-  const versions = options.versions.length > 0 ? resolveTierVersions(base.model, options.versions) : defaultVersions(base.model);
-  checkFits(versions, report.segments.map((s) => s.segment), report.segmentation);
-  const tierFigures: TierFigures = versions.some((v) => v.tier !== undefined) ? await tierFiguresBySegment(base, report.segmentation, months) : new Map();
+  const versions =
+    options.versions.length > 0
+      ? resolveTierVersions(base.model, options.versions)
+      : defaultVersions(base.model);
+  checkFits(
+    versions,
+    report.segments.map((s) => s.segment),
+    report.segmentation,
+  );
+  const tierFigures: TierFigures = versions.some((v) => v.tier !== undefined)
+    ? await tierFiguresBySegment(base, report.segmentation, months)
+    : new Map();
   const segments = report.segments
     .filter((s) => s.customers > 0)
     .map((s): ProjectMenuSegment => {
@@ -86,14 +103,40 @@ export async function priceMenuFromProject(base: CustomerBase, options: ProjectM
     segments: segments.map((s) => ({
       name: s.segment,
       size: s.customers,
-      wtp: Object.fromEntries(versions.map((v) => [v.name, fits(v, s.segment) ? versionValue(v, s, tierFigures) : 0])),
-      cost: Object.fromEntries(versions.map((v) => [v.name, v.tier !== undefined ? Math.max(0, v.unitCost + tierSegment(tierFigures, v.tier, s.segment).cost_per_month) : versionCost(v, s)])),
+      wtp: Object.fromEntries(
+        versions.map((v) => [v.name, fits(v, s.segment) ? versionValue(v, s, tierFigures) : 0]),
+      ),
+      cost: Object.fromEntries(
+        versions.map((v) => [
+          v.name,
+          v.tier !== undefined
+            ? Math.max(0, v.unitCost + tierSegment(tierFigures, v.tier, s.segment).cost_per_month)
+            : versionCost(v, s),
+        ]),
+      ),
     })),
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
   };
-  const menu = await optimizeMenu(problem, { maxVersions: options.maxVersions, onProgress: options.onProgress });
-  const todayProfit = segments.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
-  return { currency: report.currency, period: report.period, segmentation: report.segmentation, months, segments, versions, problem, menu, today_profit: todayProfit };
+  const menu = await optimizeMenu(problem, {
+    maxVersions: options.maxVersions,
+    onProgress: options.onProgress,
+  });
+  const todayProfit = segments.reduce(
+    (sum, s) =>
+      sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month),
+    0,
+  );
+  return {
+    currency: report.currency,
+    period: report.period,
+    segmentation: report.segmentation,
+    months,
+    segments,
+    versions,
+    problem,
+    menu,
+    today_profit: todayProfit,
+  };
 }
 
 function defaultVersions(model: Model): ProjectVersionSpec[] {
@@ -106,11 +149,21 @@ function defaultVersions(model: Model): ProjectVersionSpec[] {
 }
 
 /** Willingness to pay of one customer-month of `segment` for `version`, where it fits. */
-function versionValue(version: ProjectVersionSpec, segment: ProjectMenuSegment, tierFigures: TierFigures): number {
-  return version.tier !== undefined ? tierSegment(tierFigures, version.tier, segment.segment).wtp_per_month : version.valueShare * segment.revenue_per_month;
+function versionValue(
+  version: ProjectVersionSpec,
+  segment: ProjectMenuSegment,
+  tierFigures: TierFigures,
+): number {
+  return version.tier !== undefined
+    ? tierSegment(tierFigures, version.tier, segment.segment).wtp_per_month
+    : version.valueShare * segment.revenue_per_month;
 }
 
-function tierSegment(figures: TierFigures, tier: string, segment: string): { wtp_per_month: number; cost_per_month: number } {
+function tierSegment(
+  figures: TierFigures,
+  tier: string,
+  segment: string,
+): { wtp_per_month: number; cost_per_month: number } {
   const found = figures.get(tier)?.get(segment);
   // Every customer of the segment was projected; a segment missing here is a bug, not bad input.
   if (!found) throw new Error(`no tier projection for tier ${tier}, segment ${segment}`);
@@ -121,7 +174,11 @@ function fits(version: ProjectVersionSpec, segment: string): boolean {
   return version.fits === undefined || version.fits.includes(segment);
 }
 
-function checkFits(versions: readonly ProjectVersionSpec[], segments: readonly string[], segmentation: string): void {
+function checkFits(
+  versions: readonly ProjectVersionSpec[],
+  segments: readonly string[],
+  segmentation: string,
+): void {
   const problems: Problem[] = versions.flatMap((v) =>
     (v.fits ?? [])
       .filter((name) => !segments.includes(name))
@@ -137,7 +194,10 @@ function checkFits(versions: readonly ProjectVersionSpec[], segments: readonly s
 
 /** Cost of one customer-month of `segment` on `version` (never below 0). */
 export function versionCost(version: ProjectVersionSpec, segment: ProjectMenuSegment): number {
-  const fromProject = version.costFrom === 'serve_cost' ? segment.direct_cost_per_month + version.costShare * segment.serve_cost_per_month : 0;
+  const fromProject =
+    version.costFrom === 'serve_cost'
+      ? segment.direct_cost_per_month + version.costShare * segment.serve_cost_per_month
+      : 0;
   return Math.max(0, version.unitCost + fromProject);
 }
 

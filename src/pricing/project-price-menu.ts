@@ -38,25 +38,69 @@ export interface ProjectPriceMenu {
 
 /** The project's menu solved, in the shape of its source: a menu file's own problem, or segments of the project. */
 export type SolvedProjectMenu =
-  | { readonly kind: 'explicit'; readonly file: string; readonly currency?: string; readonly problem: MenuProblem; readonly menu: MenuResult }
-  | { readonly kind: 'from_project'; readonly source: ProjectPriceMenu['source']; readonly currency?: string; readonly result: ProjectMenu };
+  | {
+      readonly kind: 'explicit';
+      readonly file: string;
+      readonly currency?: string;
+      readonly problem: MenuProblem;
+      readonly menu: MenuResult;
+    }
+  | {
+      readonly kind: 'from_project';
+      readonly source: ProjectPriceMenu['source'];
+      readonly currency?: string;
+      readonly result: ProjectMenu;
+    };
 
 /** Solves the project's menu (see the module comment for which); `undefined` when it has none. */
-export async function solveProjectMenu(base: CustomerBase, options: MenuOptions = {}): Promise<SolvedProjectMenu | undefined> {
+export async function solveProjectMenu(
+  base: CustomerBase,
+  options: MenuOptions = {},
+): Promise<SolvedProjectMenu | undefined> {
   const input = await projectMenuInput(base.model);
   if (input === undefined) return undefined;
-  if (input.kind === 'explicit') return { kind: 'explicit', file: input.file, currency: input.currency, problem: input.problem, menu: await optimizeMenu(input.problem, options) };
-  if (input.kind === 'tier_catalog') return { kind: 'from_project', source: 'tier_catalog', result: await priceMenuFromProject(base, { ...options, versions: [] }) };
-  const result = await priceMenuFromProject(base, { ...options, segmentation: input.segmentation, versions: input.versions });
+  if (input.kind === 'explicit')
+    return {
+      kind: 'explicit',
+      file: input.file,
+      currency: input.currency,
+      problem: input.problem,
+      menu: await optimizeMenu(input.problem, options),
+    };
+  if (input.kind === 'tier_catalog')
+    return {
+      kind: 'from_project',
+      source: 'tier_catalog',
+      result: await priceMenuFromProject(base, { ...options, versions: [] }),
+    };
+  const result = await priceMenuFromProject(base, {
+    ...options,
+    segmentation: input.segmentation,
+    versions: input.versions,
+  });
   return { kind: 'from_project', source: 'menu_file', currency: input.currency, result };
 }
 
 /** The project's menu in the one flat shape the report and the dashboard show; `undefined` when it has none. */
-export async function priceProjectMenu(base: CustomerBase, options: MenuOptions = {}): Promise<ProjectPriceMenu | undefined> {
+export async function priceProjectMenu(
+  base: CustomerBase,
+  options: MenuOptions = {},
+): Promise<ProjectPriceMenu | undefined> {
   const solved = await solveProjectMenu(base, options);
   if (solved === undefined) return undefined;
   if (solved.kind === 'explicit') {
-    return { file: PROJECT_MENU_FILE_NAME, source: 'menu_file', currency: solved.currency ?? null, per: null, segmentation: null, segments: null, versions: null, problem: solved.problem, menu: solved.menu, today_profit: null };
+    return {
+      file: PROJECT_MENU_FILE_NAME,
+      source: 'menu_file',
+      currency: solved.currency ?? null,
+      per: null,
+      segmentation: null,
+      segments: null,
+      versions: null,
+      problem: solved.problem,
+      menu: solved.menu,
+      today_profit: null,
+    };
   }
   const { result } = solved;
   return {
@@ -74,7 +118,9 @@ export async function priceProjectMenu(base: CustomerBase, options: MenuOptions 
 }
 
 /** Which menu the project has: its menu file, else its tier catalog, else none. */
-async function projectMenuInput(model: Model): Promise<MenuInput | { kind: 'tier_catalog' } | undefined> {
+async function projectMenuInput(
+  model: Model,
+): Promise<MenuInput | { kind: 'tier_catalog' } | undefined> {
   const file = path.join(model.dir, PROJECT_MENU_FILE_NAME);
   if ((await stat(file).catch(() => undefined))?.isFile()) return loadMenuInput(file);
   return model.tiers ? { kind: 'tier_catalog' } : undefined;

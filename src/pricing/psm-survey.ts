@@ -9,7 +9,12 @@ const COLUMN_NAMES = {
   expensive: ['expensive', 'getting_expensive'],
   tooExpensive: ['too_expensive', 'tooexpensive'],
   buyAtCheap: ['buy_at_cheap', 'pi_cheap', 'likelihood_cheap', 'purchase_cheap'],
-  buyAtExpensive: ['buy_at_expensive', 'pi_expensive', 'likelihood_expensive', 'purchase_expensive'],
+  buyAtExpensive: [
+    'buy_at_expensive',
+    'pi_expensive',
+    'likelihood_expensive',
+    'purchase_expensive',
+  ],
 } as const;
 
 /** The PSM of a survey file's answers (rows with a blank price are counted and left out). */
@@ -28,9 +33,14 @@ export function analyzePsmSurvey(table: SurveyTable, options: PsmOptions = {}): 
 }
 
 /** Reads PSM answers from a survey table: too_cheap, cheap (or bargain), expensive, too_expensive [, buy_at_cheap, buy_at_expensive]. */
-export function psmAnswersFromSurvey(table: SurveyTable): { answers: PsmAnswer[]; incomplete: number } {
+export function psmAnswersFromSurvey(table: SurveyTable): {
+  answers: PsmAnswer[];
+  incomplete: number;
+} {
   const problems: Problem[] = [];
-  const columns = Object.fromEntries(Object.entries(COLUMN_NAMES).map(([key, names]) => [key, findColumn(table, names)])) as Record<keyof typeof COLUMN_NAMES, number>;
+  const columns = Object.fromEntries(
+    Object.entries(COLUMN_NAMES).map(([key, names]) => [key, findColumn(table, names)]),
+  ) as Record<keyof typeof COLUMN_NAMES, number>;
   for (const key of ['tooCheap', 'cheap', 'expensive', 'tooExpensive'] as const) {
     if (columns[key] < 0) {
       problems.push({
@@ -46,7 +56,9 @@ export function psmAnswersFromSurvey(table: SurveyTable): { answers: PsmAnswer[]
   const answers: PsmAnswer[] = [];
   let incomplete = 0;
   for (const row of table.rows) {
-    const [tooCheap, cheap, expensive, tooExpensive] = (['tooCheap', 'cheap', 'expensive', 'tooExpensive'] as const).map((k) => numberCell(table, row, columns[k], problems)) as [
+    const [tooCheap, cheap, expensive, tooExpensive] = (
+      ['tooCheap', 'cheap', 'expensive', 'tooExpensive'] as const
+    ).map((k) => numberCell(table, row, columns[k], problems)) as [
       number | null,
       number | null,
       number | null,
@@ -56,7 +68,12 @@ export function psmAnswersFromSurvey(table: SurveyTable): { answers: PsmAnswer[]
       if (!nms) return null;
       const v = numberCell(table, row, columns[k], problems);
       if (v !== null && !(Number.isInteger(v) && v >= 1 && v <= 5)) {
-        problems.push({ code: 'data_invalid', message: `${table.header[columns[k]]} ${v} is not a likelihood from 1 to 5`, location: { file: table.file, line: row.line, column: table.header[columns[k]] }, hint: '5 = definitely would buy … 1 = definitely would not' });
+        problems.push({
+          code: 'data_invalid',
+          message: `${table.header[columns[k]]} ${v} is not a likelihood from 1 to 5`,
+          location: { file: table.file, line: row.line, column: table.header[columns[k]] },
+          hint: '5 = definitely would buy … 1 = definitely would not',
+        });
         return null;
       }
       return v;

@@ -34,15 +34,27 @@ export interface AddonResult extends AddonPrice {
 }
 
 /** The profit-maximising add-on price for willingness to pay `wtp` and unit cost `unitCost`. */
-export function optimizeAddonPrice(wtp: WtpDistribution, unitCost: number, per: AddonBasis = 'event'): AddonResult {
+export function optimizeAddonPrice(
+  wtp: WtpDistribution,
+  unitCost: number,
+  per: AddonBasis = 'event',
+): AddonResult {
   const at = (price: number): AddonPrice => {
     const takeUp = buyingShare(wtp, price);
-    return { price, take_up: takeUp, profit_per_customer: (price - unitCost) * takeUp, revenue_per_customer: price * takeUp };
+    return {
+      price,
+      take_up: takeUp,
+      profit_per_customer: (price - unitCost) * takeUp,
+      revenue_per_customer: price * takeUp,
+    };
   };
   const top = Math.max(unitCost, upperPrice(wtp));
   let best: AddonPrice;
   if (wtp.kind === 'empirical') {
-    best = [...new Set(wtp.values)].filter((v) => v >= unitCost).map(at).reduce((a, b) => (b.profit_per_customer > a.profit_per_customer ? b : a), at(top));
+    best = [...new Set(wtp.values)]
+      .filter((v) => v >= unitCost)
+      .map(at)
+      .reduce((a, b) => (b.profit_per_customer > a.profit_per_customer ? b : a), at(top));
   } else {
     const steps = 4000;
     let bestIndex = 0;

@@ -37,7 +37,10 @@ export function moneyTolerance(problem: MenuProblem): number {
 }
 
 /** Which version each segment buys from `offered`, and the seller's profit (Σ size × (price − cost)). */
-export function simulateMenu(problem: MenuProblem, offered: readonly OfferedVersion[]): MenuOutcome {
+export function simulateMenu(
+  problem: MenuProblem,
+  offered: readonly OfferedVersion[],
+): MenuOutcome {
   const versions = new Map(problem.versions.map((v) => [v.name, v]));
   const tolerance = moneyTolerance(problem);
   let profit = 0;
@@ -45,7 +48,11 @@ export function simulateMenu(problem: MenuProblem, offered: readonly OfferedVers
     const options = offered.map(({ version: name, price }) => {
       const version = versions.get(name);
       if (!version) throw new Error(`simulateMenu: unknown version ${name}`);
-      return { version: name as string | null, surplus: wtpOf(segment, version) - price, margin: price - costOf(segment, version) };
+      return {
+        version: name as string | null,
+        surplus: wtpOf(segment, version) - price,
+        margin: price - costOf(segment, version),
+      };
     });
     // The outside option last, so that buying wins a tie in the seller's margin as well.
     options.push({ version: null, surplus: outsideOf(segment), margin: 0 });

@@ -18,8 +18,17 @@ export interface MipSolution {
 export async function solveMip(lp: string): Promise<MipSolution> {
   loading ??= import('highs').then((module) => (module.default as unknown as HighsLoader)());
   const highs = await loading;
-  const result = highs.solve(lp, { mip_rel_gap: 0, mip_abs_gap: 1e-9, mip_feasibility_tolerance: 1e-9, primal_feasibility_tolerance: 1e-9, output_flag: false });
-  if (result.Status !== 'Optimal') throw new Error(`HiGHS did not prove an optimum: ${result.Status} (a bug in the program tierwise built)`);
+  const result = highs.solve(lp, {
+    mip_rel_gap: 0,
+    mip_abs_gap: 1e-9,
+    mip_feasibility_tolerance: 1e-9,
+    primal_feasibility_tolerance: 1e-9,
+    output_flag: false,
+  });
+  if (result.Status !== 'Optimal')
+    throw new Error(
+      `HiGHS did not prove an optimum: ${result.Status} (a bug in the program tierwise built)`,
+    );
   const columns = result.Columns;
   return {
     objective: result.ObjectiveValue,

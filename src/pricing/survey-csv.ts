@@ -26,7 +26,11 @@ export async function readSurvey(file: string): Promise<SurveyTable> {
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new TierwiseError({ code: 'source_missing', message: `cannot read the survey file ${file}`, hint: 'check the path' });
+    throw new TierwiseError({
+      code: 'source_missing',
+      message: `cannot read the survey file ${file}`,
+      hint: 'check the path',
+    });
   }
   return parseSurvey(text, path.relative(process.cwd(), file) || file);
 }
@@ -67,11 +71,23 @@ export function parseSurvey(text: string, file: string): SurveyTable {
       start = line;
     } else cell += c;
   }
-  if (quoted) throw new TierwiseError({ code: 'source_format', message: 'a quoted field is never closed', location: { file, line: start }, hint: 'close the quote with "' });
+  if (quoted)
+    throw new TierwiseError({
+      code: 'source_format',
+      message: 'a quoted field is never closed',
+      location: { file, line: start },
+      hint: 'close the quote with "',
+    });
   cells.push(cell);
   if (cells.some((v) => v.trim() !== '')) records.push({ line: start, cells });
   const [header, ...rows] = records;
-  if (!header) throw new TierwiseError({ code: 'source_format', message: 'the survey file is empty', location: { file }, hint: 'the first row names the columns' });
+  if (!header)
+    throw new TierwiseError({
+      code: 'source_format',
+      message: 'the survey file is empty',
+      location: { file },
+      hint: 'the first row names the columns',
+    });
   return { file, header: header.cells.map((h) => h.trim()), rows };
 }
 
@@ -97,7 +113,12 @@ export function findColumn(table: SurveyTable, names: readonly string[]): number
  * A cell as a number: `$1,250.00`, `1250`, ` 12.5 ` read; blank → null; anything else is a
  * problem pushed onto `problems` (and null returned) so that all bad cells are reported together.
  */
-export function numberCell(table: SurveyTable, row: SurveyRow, column: number, problems: Problem[]): number | null {
+export function numberCell(
+  table: SurveyTable,
+  row: SurveyRow,
+  column: number,
+  problems: Problem[],
+): number | null {
   const text = (row.cells[column] ?? '').trim();
   if (text === '') return null;
   const value = Number(text.replace(/^\$/, '').replaceAll(',', ''));
@@ -119,6 +140,7 @@ export const MAX_LISTED_PROBLEMS = 20;
 export function throwSurveyProblems(problems: readonly Problem[]): void {
   if (problems.length === 0) return;
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
-  if (problems.length > listed.length) listed.push({ code: 'data_invalid', message: `… and ${problems.length - listed.length} more` });
+  if (problems.length > listed.length)
+    listed.push({ code: 'data_invalid', message: `… and ${problems.length - listed.length} more` });
   throw new TierwiseError(listed);
 }

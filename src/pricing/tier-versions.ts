@@ -43,14 +43,23 @@ const UNMATCHED = '(none)';
  * menu names no versions).
  */
 export function versionsFromTiers(catalog: TierCatalog): ProjectVersionSpec[] {
-  return catalog.tiers.map((t) => ({ name: t.name, tier: t.name, valueShare: t.valueShare, unitCost: 0, costShare: 1 }));
+  return catalog.tiers.map((t) => ({
+    name: t.name,
+    tier: t.name,
+    valueShare: t.valueShare,
+    unitCost: 0,
+    costShare: 1,
+  }));
 }
 
 /**
  * Checks that each version's `tier:` names a tier of the model, and gives tier versions the tier's
  * value share (so that what is reported is what is used).
  */
-export function resolveTierVersions(model: Model, versions: readonly ProjectVersionSpec[]): ProjectVersionSpec[] {
+export function resolveTierVersions(
+  model: Model,
+  versions: readonly ProjectVersionSpec[],
+): ProjectVersionSpec[] {
   const problems: Problem[] = [];
   const tierNames = model.tiers?.tiers.map((t) => t.name) ?? [];
   const resolved = versions.map((v) => {
@@ -59,8 +68,18 @@ export function resolveTierVersions(model: Model, versions: readonly ProjectVers
     if (tier) return { ...v, valueShare: tier.valueShare };
     problems.push(
       model.tiers
-        ? { code: 'model_invalid', message: `version ${v.name}: ${path.basename(model.file)} has no tier "${v.tier}"`, location: v.tierLocation, hint: didYouMean(v.tier, tierNames) ?? `its tiers are: ${tierNames.join(', ')}` }
-        : { code: 'model_invalid', message: `version ${v.name}: ${path.basename(model.file)} defines no tiers`, location: v.tierLocation, hint: 'add a tiers: block to the model (docs/model.md#tiers), or give the version value_share and cost_from: serve_cost instead' },
+        ? {
+            code: 'model_invalid',
+            message: `version ${v.name}: ${path.basename(model.file)} has no tier "${v.tier}"`,
+            location: v.tierLocation,
+            hint: didYouMean(v.tier, tierNames) ?? `its tiers are: ${tierNames.join(', ')}`,
+          }
+        : {
+            code: 'model_invalid',
+            message: `version ${v.name}: ${path.basename(model.file)} defines no tiers`,
+            location: v.tierLocation,
+            hint: 'add a tiers: block to the model (docs/model.md#tiers), or give the version value_share and cost_from: serve_cost instead',
+          },
     );
     return v;
   });
@@ -72,7 +91,11 @@ export function resolveTierVersions(model: Model, versions: readonly ProjectVers
  * Projects every customer of the base under every tier and averages the
  * projection by segment of `segmentationName`, per customer-month over `months`.
  */
-export async function tierFiguresBySegment(base: CustomerBase, segmentationName: string, months: number): Promise<TierFigures> {
+export async function tierFiguresBySegment(
+  base: CustomerBase,
+  segmentationName: string,
+  months: number,
+): Promise<TierFigures> {
   const catalog = base.model.tiers;
   if (!catalog) return new Map();
   const projection = await projectTiers(base, catalog);
@@ -100,7 +123,11 @@ export async function tierFiguresBySegment(base: CustomerBase, segmentationName:
       new Map(
         [...sums[k]!].map(([segment, s]) => [
           segment,
-          { cost_per_month: s.cost / s.customers / months, wtp_per_month: Math.max(0, s.wtp / s.customers / months), eligible_customers: s.eligible },
+          {
+            cost_per_month: s.cost / s.customers / months,
+            wtp_per_month: Math.max(0, s.wtp / s.customers / months),
+            eligible_customers: s.eligible,
+          },
         ]),
       ),
     ]),
@@ -108,8 +135,18 @@ export async function tierFiguresBySegment(base: CustomerBase, segmentationName:
 }
 
 /** Customer id → its segment in `segmentationName`. */
-async function customerSegments(base: CustomerBase, segmentationName: string): Promise<Map<string, string>> {
+async function customerSegments(
+  base: CustomerBase,
+  segmentationName: string,
+): Promise<Map<string, string>> {
   const { segment } = compileSegmentOf(base, segmentationName);
-  const rows = await base.db.all(sql`SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}`);
-  return new Map(rows.map((r) => [String(r['customer_id']), r['segment'] === null || r['segment'] === undefined ? UNMATCHED : String(r['segment'])]));
+  const rows = await base.db.all(
+    sql`SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}`,
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r['customer_id']),
+      r['segment'] === null || r['segment'] === undefined ? UNMATCHED : String(r['segment']),
+    ]),
+  );
 }

@@ -19,7 +19,12 @@
  *
  * The Newton-Miller-Smith extension is in newton-miller-smith.ts, survey files in psm-survey.ts.
  */
-import { bootstrapIntervals, weightsOf, type BootstrapOptions, type Interval } from './bootstrap.js';
+import {
+  bootstrapIntervals,
+  weightsOf,
+  type BootstrapOptions,
+  type Interval,
+} from './bootstrap.js';
 import { analyzeNms, NMS_CALIBRATION, type NmsResult } from './newton-miller-smith.js';
 import { crossing, priceGrid, shareAtOrBelow, sortedOrder } from './price-curves.js';
 
@@ -43,8 +48,14 @@ export interface PsmCurvePoint {
   not_expensive: number;
 }
 
-export type PsmPointName = 'optimal_price' | 'indifference_price' | 'marginal_cheapness' | 'marginal_expensiveness';
-const POINT_NAMES: readonly PsmPointName[] = ['optimal_price', 'indifference_price', 'marginal_cheapness', 'marginal_expensiveness'];
+export type PsmPointName =
+  'optimal_price' | 'indifference_price' | 'marginal_cheapness' | 'marginal_expensiveness';
+const POINT_NAMES: readonly PsmPointName[] = [
+  'optimal_price',
+  'indifference_price',
+  'marginal_cheapness',
+  'marginal_expensiveness',
+];
 
 export interface PsmResult {
   /** Respondents analysed (complete and consistent answers). */
@@ -75,12 +86,19 @@ export function analyzePsm(answers: readonly PsmAnswer[], options: PsmOptions = 
   const resamples = options.resamples ?? 1000;
   const seed = options.seed ?? 42;
   const calibration = [...(options.calibration ?? NMS_CALIBRATION)];
-  const consistent = answers.filter((a) => a.tooCheap <= a.cheap && a.cheap <= a.expensive && a.expensive <= a.tooExpensive);
+  const consistent = answers.filter(
+    (a) => a.tooCheap <= a.cheap && a.cheap <= a.expensive && a.expensive <= a.tooExpensive,
+  );
   const inconsistent = answers.length - consistent.length;
   const warnings: string[] = [];
   const model = new PsmModel(consistent);
   const points = model.points(null);
-  const intervals = bootstrapIntervals(consistent.map((_, i) => i), (sample) => model.points(weightsOf(sample, consistent.length)), POINT_NAMES, { resamples, seed, level: options.level });
+  const intervals = bootstrapIntervals(
+    consistent.map((_, i) => i),
+    (sample) => model.points(weightsOf(sample, consistent.length)),
+    POINT_NAMES,
+    { resamples, seed, level: options.level },
+  );
   const c = model.curves(null);
   const curves = model.grid.map((price, g): PsmCurvePoint => {
     return {
@@ -94,22 +112,36 @@ export function analyzePsm(answers: readonly PsmAnswer[], options: PsmOptions = 
     };
   });
   if (consistent.length < MIN_PSM_RESPONDENTS) {
-    warnings.push(`only ${consistent.length} usable respondents (fewer than ${MIN_PSM_RESPONDENTS}): the price points are not stable enough to trust; read the intervals`);
+    warnings.push(
+      `only ${consistent.length} usable respondents (fewer than ${MIN_PSM_RESPONDENTS}): the price points are not stable enough to trust; read the intervals`,
+    );
   }
   if (inconsistent > 0.2 * answers.length) {
-    warnings.push(`${inconsistent} of ${answers.length} respondents gave prices out of order (too cheap ≤ cheap ≤ expensive ≤ too expensive) and were left out: check the question wording`);
+    warnings.push(
+      `${inconsistent} of ${answers.length} respondents gave prices out of order (too cheap ≤ cheap ≤ expensive ≤ too expensive) and were left out: check the question wording`,
+    );
   }
-  for (const name of POINT_NAMES) if (points[name] === null) warnings.push(`the curves for ${name.replaceAll('_', ' ')} never cross`);
-  const withLikelihood = consistent.filter((a) => isLikelihood(a.buyAtCheap) && isLikelihood(a.buyAtExpensive));
+  for (const name of POINT_NAMES)
+    if (points[name] === null)
+      warnings.push(`the curves for ${name.replaceAll('_', ' ')} never cross`);
+  const withLikelihood = consistent.filter(
+    (a) => isLikelihood(a.buyAtCheap) && isLikelihood(a.buyAtExpensive),
+  );
   return {
     respondents: consistent.length,
     excluded: { incomplete: 0, inconsistent },
     points,
-    acceptable_range: points.marginal_cheapness !== null && points.marginal_expensiveness !== null ? { low: points.marginal_cheapness, high: points.marginal_expensiveness } : null,
+    acceptable_range:
+      points.marginal_cheapness !== null && points.marginal_expensiveness !== null
+        ? { low: points.marginal_cheapness, high: points.marginal_expensiveness }
+        : null,
     intervals,
     bootstrap: { resamples, seed },
     curves,
-    nms: withLikelihood.length > 0 ? analyzeNms(withLikelihood, calibration, { resamples, seed, level: options.level }) : null,
+    nms:
+      withLikelihood.length > 0
+        ? analyzeNms(withLikelihood, calibration, { resamples, seed, level: options.level })
+        : null,
     warnings,
   };
 }
@@ -125,7 +157,12 @@ class PsmModel {
   private readonly ones: Float64Array;
 
   constructor(private readonly answers: readonly PsmAnswer[]) {
-    const pick = [(a: PsmAnswer) => a.tooCheap, (a: PsmAnswer) => a.cheap, (a: PsmAnswer) => a.expensive, (a: PsmAnswer) => a.tooExpensive];
+    const pick = [
+      (a: PsmAnswer) => a.tooCheap,
+      (a: PsmAnswer) => a.cheap,
+      (a: PsmAnswer) => a.expensive,
+      (a: PsmAnswer) => a.tooExpensive,
+    ];
     this.columns = pick.map((get) => {
       const values = answers.map(get);
       return { values, order: sortedOrder(values) };
@@ -137,7 +174,9 @@ class PsmModel {
   curves(weights: Float64Array | null) {
     const w = weights ?? this.ones;
     const total = weights ? w.reduce((a, b) => a + b, 0) : this.answers.length;
-    const [tooCheap, cheap, expensive, tooExpensive] = this.columns.map((c) => shareAtOrBelow(this.grid, c.values, c.order, w, total)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    const [tooCheap, cheap, expensive, tooExpensive] = this.columns.map((c) =>
+      shareAtOrBelow(this.grid, c.values, c.order, w, total),
+    ) as [Float64Array, Float64Array, Float64Array, Float64Array];
     // "too cheap" and "cheap" count answers above the price: 1 − the share at or below.
     for (let g = 0; g < this.grid.length; g++) {
       tooCheap[g] = 1 - tooCheap[g]!;
@@ -147,7 +186,13 @@ class PsmModel {
   }
 
   points(weights: Float64Array | null): Record<PsmPointName, number | null> {
-    if (this.answers.length === 0) return { optimal_price: null, indifference_price: null, marginal_cheapness: null, marginal_expensiveness: null };
+    if (this.answers.length === 0)
+      return {
+        optimal_price: null,
+        indifference_price: null,
+        marginal_cheapness: null,
+        marginal_expensiveness: null,
+      };
     const c = this.curves(weights);
     const notCheap = c.cheap.map((v) => 1 - v);
     const notExpensive = c.expensive.map((v) => 1 - v);

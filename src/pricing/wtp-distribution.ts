@@ -4,7 +4,13 @@
  * willingness to pay is at least a price — the share that buys at that price.
  */
 import { assertNever, TierwiseError, type Problem } from '../errors.js';
-import { findColumn, normalizeHeader, numberCell, throwSurveyProblems, type SurveyTable } from './survey-csv.js';
+import {
+  findColumn,
+  normalizeHeader,
+  numberCell,
+  throwSurveyProblems,
+  type SurveyTable,
+} from './survey-csv.js';
 
 export type WtpDistribution =
   | { kind: 'uniform'; low: number; high: number }
@@ -59,18 +65,24 @@ export function parseWtpDistribution(text: string): WtpDistribution {
   const [kind, ...rest] = text.split(':');
   const args = rest.map(Number);
   const bad = (expected: string) =>
-    new TierwiseError({ code: 'usage', message: `--wtp ${text}: expected ${expected}`, hint: 'e.g. uniform:0:200, normal:80:25, lognormal:60:0.5 (median, log-scale spread) or exponential:50' });
+    new TierwiseError({
+      code: 'usage',
+      message: `--wtp ${text}: expected ${expected}`,
+      hint: 'e.g. uniform:0:200, normal:80:25, lognormal:60:0.5 (median, log-scale spread) or exponential:50',
+    });
   if (args.some((a) => !Number.isFinite(a))) throw bad('numbers after the kind');
   const [a, b] = args;
   switch (kind) {
     case 'uniform':
-      if (args.length !== 2 || !(a! >= 0 && b! > a!)) throw bad('uniform:LOW:HIGH with 0 ≤ LOW < HIGH');
+      if (args.length !== 2 || !(a! >= 0 && b! > a!))
+        throw bad('uniform:LOW:HIGH with 0 ≤ LOW < HIGH');
       return { kind, low: a!, high: b! };
     case 'normal':
       if (args.length !== 2 || !(b! > 0)) throw bad('normal:MEAN:SD with SD > 0');
       return { kind, mean: a!, sd: b! };
     case 'lognormal':
-      if (args.length !== 2 || !(a! > 0 && b! > 0)) throw bad('lognormal:MEDIAN:SIGMA with both > 0');
+      if (args.length !== 2 || !(a! > 0 && b! > 0))
+        throw bad('lognormal:MEDIAN:SIGMA with both > 0');
       return { kind, median: a!, sigma: b! };
     case 'exponential':
       if (args.length !== 1 || !(a! > 0)) throw bad('exponential:MEAN with MEAN > 0');
@@ -104,11 +116,21 @@ export function wtpFromSurvey(table: SurveyTable, column?: string): WtpDistribut
     const value = numberCell(table, row, index, problems);
     if (value === null) continue;
     if (value < 0) {
-      problems.push({ code: 'data_invalid', message: `${table.header[index]} ${value} is negative`, location: { file: table.file, line: row.line, column: table.header[index] }, hint: 'a willingness to pay is 0 or more' });
+      problems.push({
+        code: 'data_invalid',
+        message: `${table.header[index]} ${value} is negative`,
+        location: { file: table.file, line: row.line, column: table.header[index] },
+        hint: 'a willingness to pay is 0 or more',
+      });
     } else values.push(value);
   }
   throwSurveyProblems(problems);
-  if (values.length === 0) throw new TierwiseError({ code: 'data_invalid', message: `${table.file}: no answers in column ${table.header[index]}`, location: { file: table.file } });
+  if (values.length === 0)
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `${table.file}: no answers in column ${table.header[index]}`,
+      location: { file: table.file },
+    });
   return { kind: 'empirical', values };
 }
 
@@ -142,7 +164,19 @@ export function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t *
+                              (-1.13520398 +
+                                t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -42,7 +42,13 @@ const STEP_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 export function featureTypeOf(columnType: string): FeatureType | 'date' {
   const t = columnType.toUpperCase();
   if (t === 'BOOLEAN') return 'boolean';
-  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return 'number';
+  if (
+    /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|REAL)$/.test(
+      t,
+    ) ||
+    t.startsWith('DECIMAL')
+  )
+    return 'number';
   if (t === 'DATE' || t.startsWith('TIMESTAMP')) return 'date';
   return 'text';
 }
@@ -53,23 +59,43 @@ export function storedType(type: FeatureType): Sql {
 }
 
 /** Learns each feature's encoding from the rows of `table` (one row per customer, typed columns). */
-export async function learnEncoding(db: Database, table: string, features: readonly { name: string; type: FeatureType }[]): Promise<FeatureSpec[]> {
+export async function learnEncoding(
+  db: Database,
+  table: string,
+  features: readonly { name: string; type: FeatureType }[],
+): Promise<FeatureSpec[]> {
   const specs: FeatureSpec[] = [];
   for (const feature of features) {
     const column = ident(feature.name);
     if (feature.type === 'number') {
-      const row = await db.one(sql`SELECT count(${column}) AS present, count(*) - count(${column}) AS missing,
+      const row =
+        await db.one(sql`SELECT count(${column}) AS present, count(*) - count(${column}) AS missing,
           median(${column}) AS median, min(${column}) AS minimum,
           ${join(STEP_QUANTILES.map((q, i) => sql`quantile_cont(${column}, ${q}) AS ${ident(`q${i}`)}`))}
         FROM ${ident(table)}`);
       if (!row || Number(row['present']) === 0) {
-        throw new TierwiseError({ code: 'data_invalid', message: `prospects: no customer has a value of ${feature.name}`, location: { key: 'prospects.features' }, hint: 'remove it from prospects.features, or fill it in the customers file' });
+        throw new TierwiseError({
+          code: 'data_invalid',
+          message: `prospects: no customer has a value of ${feature.name}`,
+          location: { key: 'prospects.features' },
+          hint: 'remove it from prospects.features, or fill it in the customers file',
+        });
       }
       const minimum = Number(row['minimum']);
-      const steps = [...new Set(STEP_QUANTILES.map((_, i) => Number(row[`q${i}`])))].filter((q) => q > minimum).sort((a, b) => a - b);
-      specs.push({ name: feature.name, type: 'number', median: Number(row['median']), steps, hasMissing: Number(row['missing']) > 0 });
+      const steps = [...new Set(STEP_QUANTILES.map((_, i) => Number(row[`q${i}`])))]
+        .filter((q) => q > minimum)
+        .sort((a, b) => a - b);
+      specs.push({
+        name: feature.name,
+        type: 'number',
+        median: Number(row['median']),
+        steps,
+        hasMissing: Number(row['missing']) > 0,
+      });
     } else {
-      const rows = await db.all<{ level: string }>(sql`SELECT CAST(${column} AS VARCHAR) AS level FROM ${ident(table)}
+      const rows = await db.all<{
+        level: string;
+      }>(sql`SELECT CAST(${column} AS VARCHAR) AS level FROM ${ident(table)}
         WHERE ${column} IS NOT NULL GROUP BY ALL HAVING count(*) >= ${MIN_LEVEL_CUSTOMERS}
         ORDER BY count(*) DESC, level LIMIT ${MAX_LEVELS}`);
       specs.push({ name: feature.name, type: feature.type, levels: rows.map((r) => r.level) });
@@ -93,8 +119,20 @@ export function encodeFeatures(specs: readonly FeatureSpec[]): EncodedColumn[] {
     return [
       { feature: spec.name, label: spec.name, value: x },
       { feature: spec.name, label: `log ${spec.name}`, value: sql`sign(${x}) * ln(1 + abs(${x}))` },
-      ...(spec.hasMissing ? [{ feature: spec.name, label: `${spec.name} missing`, value: sql`CAST(${column} IS NULL AS DOUBLE)` }] : []),
-      ...(spec.steps ?? []).map((q) => ({ feature: spec.name, label: `${spec.name} ≥ ${q}`, value: sql`CAST(${x} >= ${q} AS DOUBLE)` })),
+      ...(spec.hasMissing
+        ? [
+            {
+              feature: spec.name,
+              label: `${spec.name} missing`,
+              value: sql`CAST(${column} IS NULL AS DOUBLE)`,
+            },
+          ]
+        : []),
+      ...(spec.steps ?? []).map((q) => ({
+        feature: spec.name,
+        label: `${spec.name} ≥ ${q}`,
+        value: sql`CAST(${x} >= ${q} AS DOUBLE)`,
+      })),
     ];
   });
 }

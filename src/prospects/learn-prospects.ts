@@ -21,10 +21,31 @@ import type { Model, ProspectSettings } from '../model/model-types.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Relation } from '../store/database.js';
-import { encodedName, encodedSelectList, encodeFeatures, featureTypeOf, learnEncoding, storedType, type EncodedColumn, type FeatureSpec, type FeatureType } from './feature-encoding.js';
-import { combineGram, emptyGram, residualSumOfSquares, solveRidge, type GramSums } from './ridge.js';
+import {
+  encodedName,
+  encodedSelectList,
+  encodeFeatures,
+  featureTypeOf,
+  learnEncoding,
+  storedType,
+  type EncodedColumn,
+  type FeatureSpec,
+  type FeatureType,
+} from './feature-encoding.js';
+import {
+  combineGram,
+  emptyGram,
+  residualSumOfSquares,
+  solveRidge,
+  type GramSums,
+} from './ridge.js';
 
-export const TARGETS = ['annual_revenue', 'annual_direct_cost', 'annual_serve_cost', 'annual_margin'] as const;
+export const TARGETS = [
+  'annual_revenue',
+  'annual_direct_cost',
+  'annual_serve_cost',
+  'annual_margin',
+] as const;
 export type Target = (typeof TARGETS)[number];
 const MARGIN = TARGETS.indexOf('annual_margin');
 
@@ -76,7 +97,14 @@ export interface ProspectModel {
    * The interval: expected margin + scale(x) × [low, high], where scale(x) = max(floor, γ·x) is the
    * typical size of the error for a lead like x, and low/high are quantiles of errors ÷ scale.
    */
-  interval: { coverage: number; held_out_coverage: number; scale: Float64Array; scale_floor: number; low: number; high: number };
+  interval: {
+    coverage: number;
+    held_out_coverage: number;
+    scale: Float64Array;
+    scale_floor: number;
+    low: number;
+    high: number;
+  };
   /** Baseline average annual margin per segment of the baseline segmentation. */
   baseline_segments: { segment: string; customers: number; annual_margin: number }[];
   sales_motion: SalesMotionCosts;
@@ -116,9 +144,17 @@ export interface LearnOptions {
 }
 
 /** Learns the prospect model from the customers of the base; its working tables are dropped when it ends. */
-export async function learnProspects(base: CustomerBase, options: LearnOptions = {}): Promise<ProspectModel> {
+export async function learnProspects(
+  base: CustomerBase,
+  options: LearnOptions = {},
+): Promise<ProspectModel> {
   const { db } = base;
-  const tables: ProspectTables = { train: db.reserve('prospect_train'), design: db.reserve('prospect_design'), oof: db.reserve('prospect_oof'), predictions: db.reserve('prospect_oof_predictions') };
+  const tables: ProspectTables = {
+    train: db.reserve('prospect_train'),
+    design: db.reserve('prospect_design'),
+    oof: db.reserve('prospect_oof'),
+    predictions: db.reserve('prospect_oof_predictions'),
+  };
   try {
     return await learnWith(base, tables, options);
   } finally {
@@ -126,14 +162,34 @@ export async function learnProspects(base: CustomerBase, options: LearnOptions =
   }
 }
 
-async function learnWith(base: CustomerBase, tables: ProspectTables, options: LearnOptions): Promise<ProspectModel> {
+async function learnWith(
+  base: CustomerBase,
+  tables: ProspectTables,
+  options: LearnOptions,
+): Promise<ProspectModel> {
   const { db, model } = base;
   const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
   const featureTypes = checkFeatures(base.customerColumns, model, settings);
-  const measures = new Map<string, ValueType>(featureTypes.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
-  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db.dialect);
-  const { customers, shortExposure } = await buildTrainingTable(db, tables, base.margin, model, settings, featureTypes, segment);
+  const measures = new Map<string, ValueType>(
+    featureTypes.map((f) => [
+      f.name,
+      f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string',
+    ]),
+  );
+  const segment =
+    settings.baseline === undefined
+      ? sql`${ALL_CUSTOMERS_SEGMENT}`
+      : compileAssignment(model, pickSegmentation(model, settings.baseline), measures, db.dialect);
+  const { customers, shortExposure } = await buildTrainingTable(
+    db,
+    tables,
+    base.margin,
+    model,
+    settings,
+    featureTypes,
+    segment,
+  );
   if (customers < MIN_CUSTOMERS) {
     throw new TierwiseError({
       code: 'data_invalid',
@@ -151,10 +207,16 @@ async function learnWith(base: CustomerBase, tables: ProspectTables, options: Le
 
   progress(`fitting and cross-validating (${settings.folds} folds)`);
   const folds = await gramByFold(db, tables, columns.length + 1, settings.folds);
-  const total = folds.reduce((sum, g) => combineGram(sum, g, 1), emptyGram(columns.length + 1, TARGETS.length));
+  const total = folds.reduce(
+    (sum, g) => combineGram(sum, g, 1),
+    emptyGram(columns.length + 1, TARGETS.length),
+  );
   const lambda = chooseLambda(folds, total);
   const betas = solveRidge(total, lambda);
-  const coefficients = Object.fromEntries(TARGETS.map((name, t) => [name, betas[t]!])) as Record<Target, Float64Array>;
+  const coefficients = Object.fromEntries(TARGETS.map((name, t) => [name, betas[t]!])) as Record<
+    Target,
+    Float64Array
+  >;
   const column_means = total.xtx.slice(0, columns.length + 1).map((v) => v / total.xtx[0]!);
 
   const foldBetas = folds.map((fold) => solveRidge(combineGram(total, fold, -1), lambda));
@@ -182,15 +244,28 @@ async function learnWith(base: CustomerBase, tables: ProspectTables, options: Le
 }
 
 /** Every feature must be a customer column that is not a date or the id. */
-function checkFeatures(columns: ReadonlyMap<string, string>, model: Model, settings: ProspectSettings): { name: string; type: FeatureType }[] {
+function checkFeatures(
+  columns: ReadonlyMap<string, string>,
+  model: Model,
+  settings: ProspectSettings,
+): { name: string; type: FeatureType }[] {
   const problems: Problem[] = [];
   const found: { name: string; type: FeatureType }[] = [];
   settings.features.forEach((name, i) => {
-    const location = { file: path.basename(model.file), line: model.lineOf(['prospects', 'features', i]), key: `prospects.features.${i}` };
+    const location = {
+      file: path.basename(model.file),
+      line: model.lineOf(['prospects', 'features', i]),
+      key: `prospects.features.${i}`,
+    };
     const columnType = columns.get(name);
     if (columnType === undefined) {
       const known = [...columns.keys()];
-      problems.push({ code: 'model_invalid', message: `customers have no column "${name}"`, location, hint: didYouMean(name, known) ?? `the customers file has: ${known.join(', ')}` });
+      problems.push({
+        code: 'model_invalid',
+        message: `customers have no column "${name}"`,
+        location,
+        hint: didYouMean(name, known) ?? `the customers file has: ${known.join(', ')}`,
+      });
       return;
     }
     const type = featureTypeOf(columnType);
@@ -204,7 +279,12 @@ function checkFeatures(columns: ReadonlyMap<string, string>, model: Model, setti
       return;
     }
     if (found.some((f) => f.name === name)) {
-      problems.push({ code: 'model_invalid', message: `${name} is listed twice`, location, hint: 'list each column once' });
+      problems.push({
+        code: 'model_invalid',
+        message: `${name} is listed twice`,
+        location,
+        hint: 'list each column once',
+      });
       return;
     }
     found.push({ name, type });
@@ -229,7 +309,9 @@ async function buildTrainingTable(
   const { from, to } = model.period;
   const periodDays = sql`(CAST(${to} AS DATE) - CAST(${from} AS DATE) + 1)`;
   const start = sql`greatest(coalesce(c.acquired_on, CAST(${from} AS DATE)), CAST(${from} AS DATE))`;
-  const typed = features.map((f) => sql`CAST(c.${ident(f.name)} AS ${storedType(f.type)}) AS ${ident(f.name)}`);
+  const typed = features.map(
+    (f) => sql`CAST(c.${ident(f.name)} AS ${storedType(f.type)}) AS ${ident(f.name)}`,
+  );
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.train.ref} AS
     WITH exposed AS (
       SELECT m.customer_id, ${join(typed)},
@@ -246,11 +328,16 @@ async function buildTrainingTable(
       CAST(hash(customer_id, ${settings.seed}) % ${settings.folds} AS INTEGER) AS _tw_fold,
       exposure_days
     FROM exposed`);
-  const counts = await db.one(sql`SELECT count(*) FILTER (WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}) AS kept, count(*) FILTER (WHERE exposure_days < ${MIN_EXPOSURE_DAYS}) AS short FROM ${tables.train.ref}`);
+  const counts = await db.one(
+    sql`SELECT count(*) FILTER (WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}) AS kept, count(*) FILTER (WHERE exposure_days < ${MIN_EXPOSURE_DAYS}) AS short FROM ${tables.train.ref}`,
+  );
   // The segment rule reads the feature columns by name, so it is evaluated over this table.
   await db.run(sql`CREATE OR REPLACE TEMP TABLE ${tables.train.ref} AS
     SELECT *, CAST(${segment} AS VARCHAR) AS _tw_segment FROM ${tables.train.ref} WHERE exposure_days >= ${MIN_EXPOSURE_DAYS}`);
-  return { customers: Number(counts?.['kept'] ?? 0), shortExposure: Number(counts?.['short'] ?? 0) };
+  return {
+    customers: Number(counts?.['kept'] ?? 0),
+    shortExposure: Number(counts?.['short'] ?? 0),
+  };
 }
 
 /**
@@ -258,15 +345,23 @@ async function buildTrainingTable(
  * one list per fold: DuckDB's client reads a list of a thousand numbers far faster than a thousand
  * columns.
  */
-async function gramByFold(db: Database, tables: ProspectTables, size: number, folds: number): Promise<GramSums[]> {
+async function gramByFold(
+  db: Database,
+  tables: ProspectTables,
+  size: number,
+  folds: number,
+): Promise<GramSums[]> {
   const x = (j: number): Sql => (j === 0 ? raw('1') : ident(encodedName(j - 1)));
   const sums: Sql[] = [];
-  for (let i = 0; i < size; i++) for (let j = i; j < size; j++) sums.push(sql`sum(_tw_w * ${x(i)} * ${x(j)})`);
+  for (let i = 0; i < size; i++)
+    for (let j = i; j < size; j++) sums.push(sql`sum(_tw_w * ${x(i)} * ${x(j)})`);
   TARGETS.forEach((_, t) => {
     for (let j = 0; j < size; j++) sums.push(sql`sum(_tw_w * ${x(j)} * ${target(t)})`);
     sums.push(sql`sum(_tw_w * ${target(t)} * ${target(t)})`);
   });
-  const rows = await db.all<{ _tw_fold: number; sums: number[] }>(sql`SELECT _tw_fold, [${join(sums)}] AS sums FROM ${tables.design.ref} GROUP BY _tw_fold`);
+  const rows = await db.all<{ _tw_fold: number; sums: number[] }>(
+    sql`SELECT _tw_fold, [${join(sums)}] AS sums FROM ${tables.design.ref} GROUP BY _tw_fold`,
+  );
   return Array.from({ length: folds }, (_, fold) => {
     const gram = emptyGram(size, TARGETS.length);
     const values = rows.find((r) => Number(r._tw_fold) === fold)?.sums.map(Number);
@@ -304,16 +399,33 @@ function chooseLambda(folds: readonly GramSums[], total: GramSums): number {
 
 /** `b0 + b1·e1 + …` for a coefficient vector. */
 export function linearPrediction(beta: Float64Array): Sql {
-  return join([sql`${beta[0]!}`, ...Array.from(beta.slice(1), (b, j) => sql`${b} * ${ident(encodedName(j))}`)], ' + ');
+  return join(
+    [
+      sql`${beta[0]!}`,
+      ...Array.from(beta.slice(1), (b, j) => sql`${b} * ${ident(encodedName(j))}`),
+    ],
+    ' + ',
+  );
 }
 
 /**
  * `tw_prospect_oof`: each customer's targets beside its out-of-fold predictions — the model's
  * (fitted without its fold) and the baseline's (its segment's average without its fold).
  */
-async function buildOutOfFold(db: Database, tables: ProspectTables, columnCount: number, foldBetas: readonly Float64Array[][]): Promise<void> {
-  const byFold = (t: number) => sql`CASE d._tw_fold ${join(foldBetas.map((betas, fold) => sql`WHEN ${fold} THEN ${linearPrediction(betas[t]!)}`), ' ')} END`;
-  const sumsBySegment = join(TARGETS.map((_, t) => sql`sum(_tw_w * ${target(t)}) AS ${ident(`sy${t}`)}`));
+async function buildOutOfFold(
+  db: Database,
+  tables: ProspectTables,
+  columnCount: number,
+  foldBetas: readonly Float64Array[][],
+): Promise<void> {
+  const byFold = (t: number) =>
+    sql`CASE d._tw_fold ${join(
+      foldBetas.map((betas, fold) => sql`WHEN ${fold} THEN ${linearPrediction(betas[t]!)}`),
+      ' ',
+    )} END`;
+  const sumsBySegment = join(
+    TARGETS.map((_, t) => sql`sum(_tw_w * ${target(t)}) AS ${ident(`sy${t}`)}`),
+  );
   // The segment's average without the held-out fold; the overall one where the segment has no one else.
   const trainingMean = (t: number) => {
     const y = ident(`sy${t}`);
@@ -332,7 +444,10 @@ async function buildOutOfFold(db: Database, tables: ProspectTables, columnCount:
     SELECT d._tw_fold, d._tw_w, ${join(TARGETS.map((_, t) => sql`d.${target(t)}`))},
       ${join(TARGETS.map((_, t) => sql`p.${prediction(t)}`))},
       ${join(TARGETS.map((_, t) => sql`${trainingMean(t)} AS ${baselinePrediction(t)}`))}
-      ${join(Array.from({ length: columnCount }, (_, j) => sql`, d.${ident(encodedName(j))}`), '')}
+      ${join(
+        Array.from({ length: columnCount }, (_, j) => sql`, d.${ident(encodedName(j))}`),
+        '',
+      )}
     FROM ${tables.design.ref} d
     JOIN ${tables.predictions.ref} p ON p._tw_row = d.rowid
     JOIN seg_total USING (_tw_segment)
@@ -357,7 +472,11 @@ async function measureAccuracy(db: Database, tables: ProspectTables): Promise<Ta
     rmse: Number(row?.[`${name}_rmse`]),
     r2: row?.[`${name}_r2`] === null ? null : Number(row?.[`${name}_r2`]),
   });
-  return TARGETS.map((name, t) => ({ target: name, model: read(`m${t}`), baseline: read(`b${t}`) }));
+  return TARGETS.map((name, t) => ({
+    target: name,
+    model: read(`m${t}`),
+    baseline: read(`b${t}`),
+  }));
 }
 
 /**
@@ -366,7 +485,13 @@ async function measureAccuracy(db: Database, tables: ProspectTables): Promise<Ta
  * features; the interval is the prediction + that scale × the quantiles of errors ÷ scale
  * (normalized split-conformal). Its coverage is checked on each fold with quantiles from the others.
  */
-async function calibrateInterval(db: Database, tables: ProspectTables, coverage: number, total: GramSums, lambda: number): Promise<ProspectModel['interval']> {
+async function calibrateInterval(
+  db: Database,
+  tables: ProspectTables,
+  coverage: number,
+  total: GramSums,
+  lambda: number,
+): Promise<ProspectModel['interval']> {
   const [lowQ, highQ] = [(1 - coverage) / 2, (1 + coverage) / 2];
   const size = total.size;
   const x = (j: number): Sql => (j === 0 ? raw('1') : ident(encodedName(j - 1)));
@@ -375,11 +500,16 @@ async function calibrateInterval(db: Database, tables: ProspectTables, coverage:
     SELECT [${join(Array.from({ length: size }, (_, j) => sql`sum(_tw_w * ${x(j)} * ${error})`))}] AS xty, sum(_tw_w * ${error}) / sum(_tw_w) AS mean_error
     FROM ${tables.oof.ref}`);
   const xty = Float64Array.from(sums?.xty ?? [], Number);
-  const scale = solveRidge({ size, xtx: total.xtx, xty: [xty], yty: new Float64Array(1) }, lambda)[0]!;
+  const scale = solveRidge(
+    { size, xtx: total.xtx, xty: [xty], yty: new Float64Array(1) },
+    lambda,
+  )[0]!;
   // A floor keeps the ratio finite where the fitted scale comes out near zero or below.
   const scale_floor = Math.max(0.1 * Number(sums?.['mean_error'] ?? 0), 1e-9);
   const ratios = sql`SELECT _tw_fold, (${target(MARGIN)} - ${prediction(MARGIN)}) / greatest(${linearPrediction(scale)}, ${scale_floor}) AS z FROM ${tables.oof.ref}`;
-  const quantiles = await db.one(sql`SELECT quantile_cont(z, ${lowQ}) AS low, quantile_cont(z, ${highQ}) AS high FROM (${ratios})`);
+  const quantiles = await db.one(
+    sql`SELECT quantile_cont(z, ${lowQ}) AS low, quantile_cont(z, ${highQ}) AS high FROM (${ratios})`,
+  );
   const held = await db.one(sql`
     WITH r AS (${ratios}),
     q AS (SELECT f._tw_fold AS held, quantile_cont(r.z, ${lowQ}) AS low, quantile_cont(r.z, ${highQ}) AS high
@@ -396,10 +526,18 @@ async function calibrateInterval(db: Database, tables: ProspectTables, coverage:
   };
 }
 
-async function baselineSegments(db: Database, tables: ProspectTables): Promise<ProspectModel['baseline_segments']> {
-  const rows = await db.all(sql`SELECT _tw_segment AS segment, count(*) AS customers, sum(_tw_w * ${target(MARGIN)}) / sum(_tw_w) AS annual_margin
+async function baselineSegments(
+  db: Database,
+  tables: ProspectTables,
+): Promise<ProspectModel['baseline_segments']> {
+  const rows =
+    await db.all(sql`SELECT _tw_segment AS segment, count(*) AS customers, sum(_tw_w * ${target(MARGIN)}) / sum(_tw_w) AS annual_margin
     FROM ${tables.design.ref} GROUP BY ALL ORDER BY segment`);
-  return rows.map((r) => ({ segment: String(r['segment'] ?? '(none)'), customers: Number(r['customers']), annual_margin: Number(r['annual_margin']) }));
+  return rows.map((r) => ({
+    segment: String(r['segment'] ?? '(none)'),
+    customers: Number(r['customers']),
+    annual_margin: Number(r['annual_margin']),
+  }));
 }
 
 /**
@@ -407,7 +545,12 @@ async function baselineSegments(db: Database, tables: ProspectTables): Promise<P
  * acquire of those won with sales activity time (e.g. sales calls). Low-touch: the average channel
  * spend per new customer — what winning one costs without anyone's time.
  */
-async function salesMotionCosts(db: Database, margin: Relation, model: Model, settings: ProspectSettings): Promise<SalesMotionCosts> {
+async function salesMotionCosts(
+  db: Database,
+  margin: Relation,
+  model: Model,
+  settings: ProspectSettings,
+): Promise<SalesMotionCosts> {
   const { from, to } = model.period;
   const row = await db.one(sql`
     SELECT avg(acquisition_cost) FILTER (WHERE acquisition_cost - channel_cost > 0) AS high,
@@ -415,7 +558,8 @@ async function salesMotionCosts(db: Database, margin: Relation, model: Model, se
            avg(channel_cost) AS low, count(*) AS low_n
     FROM ${margin.ref} m JOIN customers c USING (customer_id)
     WHERE c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`);
-  const value = (k: string) => (row?.[k] === null || row?.[k] === undefined ? null : Number(row[k]));
+  const value = (k: string) =>
+    row?.[k] === null || row?.[k] === undefined ? null : Number(row[k]);
   return {
     high_touch_cost: value('high'),
     high_touch_customers: Number(row?.['high_n'] ?? 0),
@@ -455,17 +599,27 @@ export function describeProspectModel(model: ProspectModel): ProspectTraining {
     lambda: model.lambda,
     average_annual_margin: model.average_annual_margin,
     accuracy: model.accuracy,
-    interval: { coverage: model.interval.coverage, held_out_coverage: model.interval.held_out_coverage },
+    interval: {
+      coverage: model.interval.coverage,
+      held_out_coverage: model.interval.held_out_coverage,
+    },
     baseline: { segmentation: model.settings.baseline ?? null, segments: model.baseline_segments },
     sales_motion: model.sales_motion,
     coefficients: [
       { column: '(intercept)', feature: '', annual_margin: margin[0]! },
-      ...model.columns.map((c, j) => ({ column: c.label, feature: c.feature, annual_margin: margin[j + 1]! })),
+      ...model.columns.map((c, j) => ({
+        column: c.label,
+        feature: c.feature,
+        annual_margin: margin[j + 1]!,
+      })),
     ],
   };
 }
 
 /** Learns the prospect model and reports its out-of-fold accuracy against the baseline. */
-export async function evaluateProspects(base: CustomerBase, options: LearnOptions = {}): Promise<ProspectTraining> {
+export async function evaluateProspects(
+  base: CustomerBase,
+  options: LearnOptions = {},
+): Promise<ProspectTraining> {
   return describeProspectModel(await learnProspects(base, options));
 }

@@ -27,7 +27,12 @@ export function emptyGram(size: number, targets: number): GramSums {
 /** a + sign·b, element by element. */
 export function combineGram(a: GramSums, b: GramSums, sign: 1 | -1): GramSums {
   const add = (x: Float64Array, y: Float64Array) => x.map((v, i) => v + sign * y[i]!);
-  return { size: a.size, xtx: add(a.xtx, b.xtx), xty: a.xty.map((v, t) => add(v, b.xty[t]!)), yty: add(a.yty, b.yty) };
+  return {
+    size: a.size,
+    xtx: add(a.xtx, b.xtx),
+    xty: a.xty.map((v, t) => add(v, b.xty[t]!)),
+    yty: add(a.yty, b.yty),
+  };
 }
 
 /**

@@ -15,9 +15,28 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Relation } from '../store/database.js';
 import { textOf } from '../store/convert-value.js';
-import { formatOf, numberedRows, readTextHeader, sourceTableFunction, type SourceFile } from '../store/read-source-file.js';
-import { encodedName, encodedSelectList, storedType, type FeatureSpec } from './feature-encoding.js';
-import { ALL_CUSTOMERS_SEGMENT, describeProspectModel, learnProspects, linearPrediction, TARGETS, type ProspectModel, type ProspectTraining } from './learn-prospects.js';
+import {
+  formatOf,
+  numberedRows,
+  readTextHeader,
+  sourceTableFunction,
+  type SourceFile,
+} from '../store/read-source-file.js';
+import {
+  encodedName,
+  encodedSelectList,
+  storedType,
+  type FeatureSpec,
+} from './feature-encoding.js';
+import {
+  ALL_CUSTOMERS_SEGMENT,
+  describeProspectModel,
+  learnProspects,
+  linearPrediction,
+  TARGETS,
+  type ProspectModel,
+  type ProspectTraining,
+} from './learn-prospects.js';
 
 export type SalesMotion = 'high-touch' | 'low-touch' | 'self-serve';
 
@@ -68,7 +87,11 @@ export interface ScoreOptions {
 const MAX_PROBLEMS = 20;
 
 /** Learns from the project's customers and scores the leads in `file`. */
-export async function scoreLeads(base: CustomerBase, file: string, options: ScoreOptions = {}): Promise<ProspectScores> {
+export async function scoreLeads(
+  base: CustomerBase,
+  file: string,
+  options: ScoreOptions = {},
+): Promise<ProspectScores> {
   const { db } = base;
   const model = await learnProspects(base, { onProgress: options.onProgress });
   options.onProgress?.(`scoring ${file}`);
@@ -90,29 +113,58 @@ async function leadsFile(file: string): Promise<SourceFile> {
   const absolute = path.resolve(file);
   const info = await stat(absolute).catch(() => undefined);
   if (!info?.isFile()) {
-    throw new TierwiseError({ code: 'source_missing', message: `leads file ${file} does not exist`, location: { file }, hint: 'give the path of a CSV, TSV, Parquet or JSON-lines file with one lead per row' });
+    throw new TierwiseError({
+      code: 'source_missing',
+      message: `leads file ${file} does not exist`,
+      location: { file },
+      hint: 'give the path of a CSV, TSV, Parquet or JSON-lines file with one lead per row',
+    });
   }
   return { path: absolute, display: file, format: formatOf(file) };
 }
 
 async function leadHeaders(db: Database, file: SourceFile): Promise<string[]> {
   if (file.format === 'csv' || file.format === 'tsv') return readTextHeader(file);
-  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({ column_name: c.name }));
+  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({
+    column_name: c.name,
+  }));
   return rows.map((r) => r.column_name);
 }
 
-function pickIdColumn(headers: readonly string[], asked: string | undefined, file: SourceFile): string {
+function pickIdColumn(
+  headers: readonly string[],
+  asked: string | undefined,
+  file: SourceFile,
+): string {
   if (asked !== undefined) {
     if (headers.includes(asked)) return asked;
-    throw new TierwiseError({ code: 'usage', message: `--id ${asked}: the leads file has no such column`, location: { file: file.display }, hint: didYouMean(asked, headers) ?? `its columns: ${headers.join(', ')}` });
+    throw new TierwiseError({
+      code: 'usage',
+      message: `--id ${asked}: the leads file has no such column`,
+      location: { file: file.display },
+      hint: didYouMean(asked, headers) ?? `its columns: ${headers.join(', ')}`,
+    });
   }
   const id = ['lead_id', 'id', 'customer_id'].find((name) => headers.includes(name)) ?? headers[0];
-  if (id === undefined) throw new TierwiseError({ code: 'data_invalid', message: 'the leads file is empty', location: { file: file.display }, hint: 'a header line and one lead per line' });
+  if (id === undefined)
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: 'the leads file is empty',
+      location: { file: file.display },
+      hint: 'a header line and one lead per line',
+    });
   return id;
 }
 
 /** `tw_leads`: line, id and typed features of every lead; every value that does not read is reported. */
-async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, headers: readonly string[], idColumn: string, features: readonly FeatureSpec[]): Promise<void> {
+async function readLeads(
+  db: Database,
+  leadsTable: Relation,
+  file: SourceFile,
+  headers: readonly string[],
+  idColumn: string,
+  features: readonly FeatureSpec[],
+): Promise<void> {
   const missing = features.filter((f) => !headers.includes(f.name));
   if (missing.length > 0) {
     throw new TierwiseError(
@@ -120,7 +172,9 @@ async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, h
         code: 'data_invalid' as const,
         message: `the leads file has no column ${f.name}, which the model learns from`,
         location: { file: file.display, line: 1 },
-        hint: didYouMean(f.name, headers) ?? `add the column (it may be empty for some leads), or remove ${f.name} from prospects.features`,
+        hint:
+          didYouMean(f.name, headers) ??
+          `add the column (it may be empty for some leads), or remove ${f.name} from prospects.features`,
       })),
     );
   }
@@ -135,15 +189,29 @@ async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, h
       ${join(features.map((f, i) => sql`${textOf(ident(f.name))} AS ${ident(`_tw_text${i}`)}`))}
     FROM ${numberedRows(file, headers, 'fail')}`);
   const bad = join(
-    [sql`_tw_lead_id IS NULL`, ...features.map((f, i) => (f.type === 'text' ? raw('false') : sql`(${ident(`_tw_text${i}`)} IS NOT NULL AND ${ident(f.name)} IS NULL)`))],
+    [
+      sql`_tw_lead_id IS NULL`,
+      ...features.map((f, i) =>
+        f.type === 'text'
+          ? raw('false')
+          : sql`(${ident(`_tw_text${i}`)} IS NOT NULL AND ${ident(f.name)} IS NULL)`,
+      ),
+    ],
     ' OR ',
   );
-  const rows = await db.all(sql`SELECT * FROM ${leadsTable.ref} WHERE ${bad} ORDER BY _tw_line LIMIT ${MAX_PROBLEMS}`);
+  const rows = await db.all(
+    sql`SELECT * FROM ${leadsTable.ref} WHERE ${bad} ORDER BY _tw_line LIMIT ${MAX_PROBLEMS}`,
+  );
   const problems: Problem[] = [];
   for (const row of rows) {
     const line = Number(row['_tw_line']);
     if (row['_tw_lead_id'] === null) {
-      problems.push({ code: 'data_invalid', message: `${idColumn} is empty`, location: { file: file.display, line, column: headers.indexOf(idColumn) + 1 }, hint: 'every lead needs an id' });
+      problems.push({
+        code: 'data_invalid',
+        message: `${idColumn} is empty`,
+        location: { file: file.display, line, column: headers.indexOf(idColumn) + 1 },
+        hint: 'every lead needs an id',
+      });
     }
     features.forEach((f, i) => {
       const text = row[`_tw_text${i}`];
@@ -152,7 +220,10 @@ async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, h
         code: 'data_invalid',
         message: `${f.name} ${JSON.stringify(text)} is not ${f.type === 'number' ? 'a number' : 'true or false'}`,
         location: { file: file.display, line, column: headers.indexOf(f.name) + 1 },
-        hint: f.type === 'number' ? 'write a plain number such as 250 or 12.5, or leave it empty' : 'write true or false, or leave it empty',
+        hint:
+          f.type === 'number'
+            ? 'write a plain number such as 250 or 12.5, or leave it empty'
+            : 'write true or false, or leave it empty',
       });
     });
   }
@@ -160,36 +231,79 @@ async function readLeads(db: Database, leadsTable: Relation, file: SourceFile, h
 }
 
 /** Categories the customers never showed and numbers left empty: scored, but worth saying. */
-async function leadNotes(db: Database, leadsTable: Relation, features: readonly FeatureSpec[]): Promise<string[]> {
+async function leadNotes(
+  db: Database,
+  leadsTable: Relation,
+  features: readonly FeatureSpec[],
+): Promise<string[]> {
   const notes: string[] = [];
   for (const f of features) {
     const column = ident(f.name);
     if (f.type === 'number') {
-      const row = await db.one(sql`SELECT count(*) FILTER (WHERE ${column} IS NULL) AS n FROM ${leadsTable.ref}`);
+      const row = await db.one(
+        sql`SELECT count(*) FILTER (WHERE ${column} IS NULL) AS n FROM ${leadsTable.ref}`,
+      );
       const n = Number(row?.['n'] ?? 0);
-      if (n > 0) notes.push(`${n} lead${n === 1 ? '' : 's'} without ${f.name}: scored as the median customer's (${f.median})`);
+      if (n > 0)
+        notes.push(
+          `${n} lead${n === 1 ? '' : 's'} without ${f.name}: scored as the median customer's (${f.median})`,
+        );
     } else {
       const levels = f.levels ?? [];
-      const rows = await db.all<{ level: string; n: number }>(sql`SELECT CAST(${column} AS VARCHAR) AS level, count(*) AS n FROM ${leadsTable.ref}
+      const rows = await db.all<{
+        level: string;
+        n: number;
+      }>(sql`SELECT CAST(${column} AS VARCHAR) AS level, count(*) AS n FROM ${leadsTable.ref}
         WHERE ${column} IS NOT NULL GROUP BY ALL ORDER BY level`);
       const unseen = rows.filter((r) => !levels.includes(r.level));
       if (unseen.length > 0) {
-        notes.push(`${f.name} = ${unseen.map((r) => r.level).join(', ')}: too rare or unseen among customers; scored like the average of the rest`);
+        notes.push(
+          `${f.name} = ${unseen.map((r) => r.level).join(', ')}: too rare or unseen among customers; scored like the average of the rest`,
+        );
       }
     }
   }
   return notes;
 }
 
-async function predictLeads(base: CustomerBase, leadsTable: Relation, model: ProspectModel, driverCount: number): Promise<LeadScore[]> {
+async function predictLeads(
+  base: CustomerBase,
+  leadsTable: Relation,
+  model: ProspectModel,
+  driverCount: number,
+): Promise<LeadScore[]> {
   const { db } = base;
-  const { settings, columns, coefficients, column_means: means, interval, sales_motion: motion } = model;
-  const measures = new Map<string, ValueType>(model.features.map((f) => [f.name, f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string']));
-  const segment = settings.baseline === undefined ? sql`${ALL_CUSTOMERS_SEGMENT}` : compileAssignment(base.model, pickSegmentation(base.model, settings.baseline), measures, db.dialect);
+  const {
+    settings,
+    columns,
+    coefficients,
+    column_means: means,
+    interval,
+    sales_motion: motion,
+  } = model;
+  const measures = new Map<string, ValueType>(
+    model.features.map((f) => [
+      f.name,
+      f.type === 'number' ? 'number' : f.type === 'boolean' ? 'boolean' : 'string',
+    ]),
+  );
+  const segment =
+    settings.baseline === undefined
+      ? sql`${ALL_CUSTOMERS_SEGMENT}`
+      : compileAssignment(
+          base.model,
+          pickSegmentation(base.model, settings.baseline),
+          measures,
+          db.dialect,
+        );
   const margin = coefficients.annual_margin;
   // Each feature's contribution: Σ over its columns of β·(x − the customers' mean x).
   const contributions = model.features.map((f, i) => {
-    const terms = columns.flatMap((c, j) => (c.feature === f.name ? [sql`${margin[j + 1]!} * (${ident(encodedName(j))} - ${means[j + 1]!})`] : []));
+    const terms = columns.flatMap((c, j) =>
+      c.feature === f.name
+        ? [sql`${margin[j + 1]!} * (${ident(encodedName(j))} - ${means[j + 1]!})`]
+        : [],
+    );
     return sql`${terms.length > 0 ? join(terms, ' + ') : raw('0')} AS ${ident(`_tw_c${i}`)}`;
   });
   const encoded = columns.length > 0 ? sql`, ${encodedSelectList(columns)}` : raw('');
@@ -207,8 +321,15 @@ async function predictLeads(base: CustomerBase, leadsTable: Relation, model: Pro
     const scale = Number(row['_tw_scale']);
     const ceiling = Math.max(0, (expected * settings.paybackMonths) / 12);
     const drivers = model.features
-      .map((f, i) => ({ feature: f.name, value: leadValue(row[f.name]), contribution: Number(row[`_tw_c${i}`]) }))
-      .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature))
+      .map((f, i) => ({
+        feature: f.name,
+        value: leadValue(row[f.name]),
+        contribution: Number(row[`_tw_c${i}`]),
+      }))
+      .sort(
+        (a, b) =>
+          Math.abs(b.contribution) - Math.abs(a.contribution) || a.feature.localeCompare(b.feature),
+      )
       .slice(0, driverCount);
     const segmentName = String(row['_tw_segment'] ?? '(none)');
     return {
@@ -218,7 +339,10 @@ async function predictLeads(base: CustomerBase, leadsTable: Relation, model: Pro
       expected_annual_direct_cost: predicted(1),
       expected_annual_serve_cost: predicted(2),
       expected_annual_margin: expected,
-      margin_interval: { low: expected + scale * interval.low, high: expected + scale * interval.high },
+      margin_interval: {
+        low: expected + scale * interval.low,
+        high: expected + scale * interval.high,
+      },
       segment: segmentName,
       segment_annual_margin: segmentMargin.get(segmentName) ?? model.average_annual_margin,
       sales_motion: salesMotion(ceiling, motion.high_touch_cost, motion.low_touch_cost),
@@ -232,7 +356,11 @@ async function predictLeads(base: CustomerBase, leadsTable: Relation, model: Pro
  * High-touch when the margin over the payback horizon pays for what a sale with sales time costs;
  * low-touch when it pays for what a sale through channels alone costs; otherwise self-serve.
  */
-export function salesMotion(ceiling: number, highTouchCost: number | null, lowTouchCost: number | null): SalesMotion {
+export function salesMotion(
+  ceiling: number,
+  highTouchCost: number | null,
+  lowTouchCost: number | null,
+): SalesMotion {
   if (highTouchCost !== null && ceiling >= highTouchCost && ceiling > 0) return 'high-touch';
   if (ceiling > 0 && ceiling >= (lowTouchCost ?? 0)) return 'low-touch';
   return 'self-serve';

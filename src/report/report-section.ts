@@ -30,11 +30,17 @@ export interface ReportSection {
   render(context: ReportContext): Promise<SafeHtml | undefined>;
 }
 
-export function reportContext(base: CustomerBase, margin: MarginReport, chartSize: ChartSize = DEFAULT_CHART_SIZE): ReportContext {
+export function reportContext(
+  base: CustomerBase,
+  margin: MarginReport,
+  chartSize: ChartSize = DEFAULT_CHART_SIZE,
+): ReportContext {
   return { base, margin, chartSize, money: (amount) => formatMoney(amount, margin.currency) };
 }
 
 /** A share as a percentage with one decimal: 0.446 → `44.6%`; empty for none. */
 export function percent(share: number | null | undefined): string {
-  return share === null || share === undefined || !Number.isFinite(share) ? '' : `${(share * 100).toFixed(1)}%`;
+  return share === null || share === undefined || !Number.isFinite(share)
+    ? ''
+    : `${(share * 100).toFixed(1)}%`;
 }

@@ -16,7 +16,11 @@ export function isLoopback(host: string): boolean {
 /** The token a server on `host` must require, or `undefined` when it needs none; throws when one is missing. */
 export function requiredToken(host: string, token: string | undefined): string | undefined {
   if (token !== undefined && token.length < 16) {
-    throw new TierwiseError({ code: 'usage', message: 'the access token is too short', hint: 'use at least 16 characters, e.g. the output of `openssl rand -hex 16`' });
+    throw new TierwiseError({
+      code: 'usage',
+      message: 'the access token is too short',
+      hint: 'use at least 16 characters, e.g. the output of `openssl rand -hex 16`',
+    });
   }
   if (token === undefined && !isLoopback(host)) {
     throw new TierwiseError({

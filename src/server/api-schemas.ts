@@ -5,7 +5,8 @@ import { servicePolicySchema } from '../model/tiers-schema.js';
 import { CUSTOMER_SORT_FIELDS } from '../margin/page-customers.js';
 import type { TierChange, TierWhatIf } from '../tiers/tier-what-if.js';
 
-const count = (max: number, fallback: number) => z.coerce.number().int().min(0).max(max).default(fallback);
+const count = (max: number, fallback: number) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
 
 export const customersQuery = z.strictObject({
   search: z.string().max(200).default(''),
@@ -17,13 +18,19 @@ export const customersQuery = z.strictObject({
 
 export const customerParams = z.strictObject({ id: z.string().min(1).max(500) });
 
-export const whaleQuery = z.strictObject({ points: z.coerce.number().int().min(3).max(5000).default(500) });
+export const whaleQuery = z.strictObject({
+  points: z.coerce.number().int().min(3).max(5000).default(500),
+});
 
-export const matrixQuery = z.strictObject({ points: z.coerce.number().int().min(1).max(5000).default(1000) });
+export const matrixQuery = z.strictObject({
+  points: z.coerce.number().int().min(1).max(5000).default(1000),
+});
 
 export const segmentsQuery = z.strictObject({ segmentation: z.string().max(200).optional() });
 
-export const distributionQuery = z.strictObject({ bins: z.coerce.number().int().min(1).max(200).default(30) });
+export const distributionQuery = z.strictObject({
+  bins: z.coerce.number().int().min(1).max(200).default(30),
+});
 
 export const chartParams = z.strictObject({ kind: z.enum(CHART_KINDS) });
 
@@ -36,10 +43,14 @@ export const chartQuery = z.strictObject({
 export const reportQuery = z.strictObject({});
 
 /** `max_versions`: the most versions on the menu (default: every version in menu.yaml). */
-export const pricingQuery = z.strictObject({ max_versions: z.coerce.number().int().min(1).max(20).optional() });
+export const pricingQuery = z.strictObject({
+  max_versions: z.coerce.number().int().min(1).max(20).optional(),
+});
 
 /** `top`: how many recommendations (largest gain over today first) come with the plan. */
-export const tiersQuery = z.strictObject({ top: z.coerce.number().int().min(0).max(500).default(20) });
+export const tiersQuery = z.strictObject({
+  top: z.coerce.number().int().min(0).max(500).default(20),
+});
 
 const name = z.string().min(1).max(200);
 const amount = z.number().nonnegative().max(1e12);
@@ -47,9 +58,17 @@ const amount = z.number().nonnegative().max(1e12);
 /** One what-if change: a tier's monthly fee, a tier's policy for a service activity, or a resource's hours. */
 export const tierChange = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('price'), tier: name, monthly_fee: amount }),
-  z.strictObject({ kind: z.literal('policy'), tier: name, activity: name, policy: servicePolicySchema }),
+  z.strictObject({
+    kind: z.literal('policy'),
+    tier: name,
+    activity: name,
+    policy: servicePolicySchema,
+  }),
   z.strictObject({ kind: z.literal('capacity'), resource: name, hours: amount }),
 ]) satisfies z.ZodType<TierChange>;
 
 /** `POST /api/tiers/what-if`: 1 to 20 changes, laid over the model's tiers: key in order. */
-export const tierWhatIfBody = z.strictObject({ name: z.string().min(1).max(200).optional(), changes: z.array(tierChange).min(1).max(20) }) satisfies z.ZodType<TierWhatIf>;
+export const tierWhatIfBody = z.strictObject({
+  name: z.string().min(1).max(200).optional(),
+  changes: z.array(tierChange).min(1).max(20),
+}) satisfies z.ZodType<TierWhatIf>;

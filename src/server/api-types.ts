@@ -12,7 +12,11 @@ import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 import type { TierReport } from '../tiers/compute-tiers.js';
 import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
 
-export type { CustomerExplanation, WaterfallStep, WaterfallDriver } from '../margin/explain-customer.js';
+export type {
+  CustomerExplanation,
+  WaterfallStep,
+  WaterfallDriver,
+} from '../margin/explain-customer.js';
 export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
@@ -84,6 +88,12 @@ export interface ApiError {
   error: {
     code: string;
     message: string;
-    problems?: { code?: string; message: string; path?: string; location?: unknown; hint?: string }[];
+    problems?: {
+      code?: string;
+      message: string;
+      path?: string;
+      location?: unknown;
+      hint?: string;
+    }[];
   };
 }

@@ -23,7 +23,14 @@ import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
 import { tierWorkbench } from '../tiers/tier-workbench.js';
 import { bearerToken, isLoopback, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
-import type { ApiError, MatrixSummary, Overview, PricingResponse, TiersResponse, TierWhatIfResponse } from './api-types.js';
+import type {
+  ApiError,
+  MatrixSummary,
+  Overview,
+  PricingResponse,
+  TiersResponse,
+  TierWhatIfResponse,
+} from './api-types.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -48,12 +55,13 @@ const WHAT_IF_CACHE_SIZE = 32;
 export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
   const queue = new SerialQueue();
   const margin = base.summary;
-    const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
+  const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
-    return () => (kept ??= queue.run(compute).catch((error: unknown) => {
-      kept = undefined;
-      throw error;
-    }));
+    return () =>
+      (kept ??= queue.run(compute).catch((error: unknown) => {
+        kept = undefined;
+        throw error;
+      }));
   };
   const overview = once(async (): Promise<Overview> => {
     const curve = await computeWhaleCurve(base, { maxPoints: 3 });
@@ -85,12 +93,19 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
-    c.header('Content-Security-Policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'");
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+    );
   });
   // DNS rebinding: a loopback server answers only requests addressed to a loopback name.
   if (options.host === undefined || isLoopback(options.host)) {
     app.use('*', async (c, next) => {
-      if (!isLoopback(new URL(c.req.url).hostname)) return c.json(apiError('forbidden_host', 'this server answers only requests to 127.0.0.1 or localhost'), 403);
+      if (!isLoopback(new URL(c.req.url).hostname))
+        return c.json(
+          apiError('forbidden_host', 'this server answers only requests to 127.0.0.1 or localhost'),
+          403,
+        );
       return next();
     });
   }
@@ -100,7 +115,13 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       const given = bearerToken(c.req.header('authorization'));
       if (given === undefined || !tokensEqual(given, expected)) {
         c.header('WWW-Authenticate', 'Bearer');
-        return c.json(apiError('unauthorized', 'missing or wrong access token: send Authorization: Bearer TOKEN'), 401);
+        return c.json(
+          apiError(
+            'unauthorized',
+            'missing or wrong access token: send Authorization: Bearer TOKEN',
+          ),
+          401,
+        );
       }
       return next();
     });
@@ -122,7 +143,11 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/matrix', async (c) => {
     const { points } = parse(schema.matrixQuery, c.req.query());
     const full = await matrix();
-    const summary: MatrixSummary = { ...full, customers: samplePoints(full.customers, points), customers_total: full.customers.length };
+    const summary: MatrixSummary = {
+      ...full,
+      customers: samplePoints(full.customers, points),
+      customers_total: full.customers.length,
+    };
     return c.json(summary);
   });
   app.get('/api/distribution', async (c) => {
@@ -160,14 +185,38 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
     // Largest gain over today first, as `tierwise tiers` lists them.
     const services = base.model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
-    return c.json({ plan: { ...plan, recommendations: largestGainsFirst(plan.recommendations, top), recommendations_total: plan.recommendations.length, services } } satisfies TiersResponse);
+    return c.json({
+      plan: {
+        ...plan,
+        recommendations: largestGainsFirst(plan.recommendations, top),
+        recommendations_total: plan.recommendations.length,
+        services,
+      },
+    } satisfies TiersResponse);
   });
   // A what-if is a few changes: a body past 64 KB is refused before it is read.
-  const smallBody = bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(apiError('body_too_large', 'the request body is over 64 KB: a what-if holds at most 20 changes'), 413) });
+  const smallBody = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) =>
+      c.json(
+        apiError(
+          'body_too_large',
+          'the request body is over 64 KB: a what-if holds at most 20 changes',
+        ),
+        413,
+      ),
+  });
   app.post('/api/tiers/what-if', smallBody, async (c) => {
-    const body = parse(schema.tierWhatIfBody, await c.req.json().catch(() => {
-      throw new TierwiseError({ code: 'usage', message: 'the request body is not JSON', hint: 'send { "changes": [{ "kind": "price", "tier": "premium", "monthly_fee": 499 }] } with Content-Type: application/json' });
-    }));
+    const body = parse(
+      schema.tierWhatIfBody,
+      await c.req.json().catch(() => {
+        throw new TierwiseError({
+          code: 'usage',
+          message: 'the request body is not JSON',
+          hint: 'send { "changes": [{ "kind": "price", "tier": "premium", "monthly_fee": 499 }] } with Content-Type: application/json',
+        });
+      }),
+    );
     const key = JSON.stringify(body);
     let answer = whatIfs.get(key);
     if (answer === undefined) {
@@ -177,7 +226,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
         const result = await queue.run(() => workbench.whatIf(body));
         const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
         if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
-        return { ...result, baseline, margin_change: result.scenario.margin - baseline.margin, milliseconds: Math.round(performance.now() - started) };
+        return {
+          ...result,
+          baseline,
+          margin_change: result.scenario.margin - baseline.margin,
+          milliseconds: Math.round(performance.now() - started),
+        };
       })();
       whatIfs.set(key, answer);
       if (whatIfs.size > WHAT_IF_CACHE_SIZE) whatIfs.delete(whatIfs.keys().next().value!);
@@ -191,7 +245,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const key = JSON.stringify([kind, width, height, segmentation]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = queue.run(() => chartProject(base, kind, 'svg', { size: { width, height }, segmentation }));
+      svg = queue.run(() =>
+        chartProject(base, kind, 'svg', { size: { width, height }, segmentation }),
+      );
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
@@ -202,9 +258,14 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/report.html', async (c) => {
     parse(schema.reportQuery, c.req.query());
     const report = await queue.run(() => renderReport(base));
-    return c.body(report.html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Disposition': 'attachment; filename="report.html"' });
+    return c.body(report.html, 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="report.html"',
+    });
   });
-  app.all('/api/*', (c) => c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404));
+  app.all('/api/*', (c) =>
+    c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404),
+  );
 
   const dashboard = options.dashboard ?? new Map<string, DashboardFile>();
   app.get('*', (c) => serveDashboard(c, dashboard));
@@ -225,12 +286,21 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     if (error instanceof TierwiseError) {
       const status = error.problems.map((p) => STATUS[p.code]).find((s) => s !== undefined) ?? 422;
       return c.json(
-        { error: { code: error.problems[0]!.code, message: error.message, problems: error.problems.map((p) => ({ ...p })) } } satisfies ApiError,
+        {
+          error: {
+            code: error.problems[0]!.code,
+            message: error.message,
+            problems: error.problems.map((p) => ({ ...p })),
+          },
+        } satisfies ApiError,
         status,
       );
     }
     console.error(error);
-    return c.json(apiError('internal', 'internal error (a bug in tierwise — please report it)'), 500);
+    return c.json(
+      apiError('internal', 'internal error (a bug in tierwise — please report it)'),
+      500,
+    );
   });
   return app;
 }
@@ -246,11 +316,15 @@ function apiError(code: string, message: string): ApiError {
 /** A dashboard file by its path; any other path that is not a file gets the dashboard's page (client-side routes). */
 function serveDashboard(c: Context, files: ReadonlyMap<string, DashboardFile>): Response {
   const requested = c.req.path === '/' ? '/index.html' : c.req.path;
-  const file = files.get(requested) ?? (requested.includes('.') ? undefined : files.get('/index.html'));
+  const file =
+    files.get(requested) ?? (requested.includes('.') ? undefined : files.get('/index.html'));
   if (!file) {
     return files.size === 0
       ? c.text('the dashboard is not built: run `npm run build` in the tierwise folder', 404)
       : c.text('not found', 404);
   }
-  return c.body(file.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': file.type, 'Cache-Control': requested.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache' });
+  return c.body(file.body as Uint8Array<ArrayBuffer>, 200, {
+    'Content-Type': file.type,
+    'Cache-Control': requested.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache',
+  });
 }

@@ -32,7 +32,10 @@ export async function loadDashboardFiles(dir: string): Promise<Map<string, Dashb
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
     const urlPath = `/${path.relative(dir, full).split(path.sep).join('/')}`;
-    files.set(urlPath, { body: await readFile(full), type: TYPES[path.extname(entry.name)] ?? 'application/octet-stream' });
+    files.set(urlPath, {
+      body: await readFile(full),
+      type: TYPES[path.extname(entry.name)] ?? 'application/octet-stream',
+    });
   }
   return files;
 }

@@ -29,7 +29,10 @@ export interface RunningServer {
 }
 
 /** Serves the project's API and dashboard; its customer base is built once, before the first request. */
-export async function startServer(project: Pick<Project, 'customerBase'>, options: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  project: Pick<Project, 'customerBase'>,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = requiredToken(host, options.token);
   const dashboard = await loadDashboardFiles(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);

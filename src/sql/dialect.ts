@@ -85,7 +85,12 @@ export const duckdb: Dialect = {
   columnKind: (type) => {
     if (type === 'BOOLEAN') return 'boolean';
     if (type === 'DATE' || type.startsWith('TIMESTAMP')) return 'date';
-    if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(type)) return 'number';
+    if (
+      /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/.test(
+        type,
+      )
+    )
+      return 'number';
     if (type === 'VARCHAR') return 'text';
     return 'other';
   },
@@ -98,7 +103,8 @@ export const duckdb: Dialect = {
   containsText: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   textSimilarity: (a, b) => sql`jaro_winkler_similarity(${a}, ${b})`,
   // DuckDB's round rounds half away from zero on doubles and takes an INTEGER number of places.
-  round: (x, digits) => (digits === undefined ? sql`round(${x})` : sql`round(${x}, CAST(${digits} AS INTEGER))`),
+  round: (x, digits) =>
+    digits === undefined ? sql`round(${x})` : sql`round(${x}, CAST(${digits} AS INTEGER))`,
   rowOrdinal: (alias) => (alias === undefined ? sql`rowid` : sql`${ident(alias)}.rowid`),
 };
 
@@ -132,7 +138,8 @@ export const postgres: Dialect = {
   toDecimal: (x) => sql`CAST(${x} AS NUMERIC(38,6))`,
   median: (x) => sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
   listAgg: (x, orderBy) => sql`array_agg(${x} ORDER BY ${orderBy})`,
-  argMin: (v, key) => sql`(array_agg(${v} ORDER BY ${key}) FILTER (WHERE ${v} IS NOT NULL AND ${key} IS NOT NULL))[1]`,
+  argMin: (v, key) =>
+    sql`(array_agg(${v} ORDER BY ${key}) FILTER (WHERE ${v} IS NOT NULL AND ${key} IS NOT NULL))[1]`,
   // NaN = NaN holds in PostgreSQL, so NOT IN catches it.
   isFinite: (x) =>
     sql`(${x} NOT IN (CAST('Infinity' AS DOUBLE PRECISION), CAST('-Infinity' AS DOUBLE PRECISION), CAST('NaN' AS DOUBLE PRECISION)))`,

@@ -25,12 +25,20 @@ export interface CanonicalTable {
   readonly referencesCustomers: boolean;
 }
 
-const column = (name: string, type: CanonicalType, required = true): CanonicalColumn => ({ name, type, required });
+const column = (name: string, type: CanonicalType, required = true): CanonicalColumn => ({
+  name,
+  type,
+  required,
+});
 
 export const CANONICAL_TABLES: Readonly<Record<SourceKind, CanonicalTable>> = {
   customers: {
     kind: 'customers',
-    columns: [column('customer_id', 'id'), column('acquired_on', 'date', false), column('channel', 'text', false)],
+    columns: [
+      column('customer_id', 'id'),
+      column('acquired_on', 'date', false),
+      column('channel', 'text', false),
+    ],
     keepExtraColumns: true,
     referencesCustomers: false,
   },
@@ -42,13 +50,23 @@ export const CANONICAL_TABLES: Readonly<Record<SourceKind, CanonicalTable>> = {
   },
   activities: {
     kind: 'activities',
-    columns: [column('customer_id', 'id'), column('date', 'date'), column('activity', 'text'), column('minutes', 'number', false)],
+    columns: [
+      column('customer_id', 'id'),
+      column('date', 'date'),
+      column('activity', 'text'),
+      column('minutes', 'number', false),
+    ],
     keepExtraColumns: true,
     referencesCustomers: true,
   },
   usage: {
     kind: 'usage',
-    columns: [column('customer_id', 'id'), column('date', 'date'), column('metric', 'text'), column('quantity', 'number')],
+    columns: [
+      column('customer_id', 'id'),
+      column('date', 'date'),
+      column('metric', 'text'),
+      column('quantity', 'number'),
+    ],
     keepExtraColumns: false,
     referencesCustomers: true,
   },

@@ -18,7 +18,11 @@ interface LocatedRow extends Record<string, unknown> {
   total: number;
 }
 
-export async function checkReferences(db: Database, model: Model, options: { activitiesOnly: boolean }): Promise<Problem[]> {
+export async function checkReferences(
+  db: Database,
+  model: Model,
+  options: { activitiesOnly: boolean },
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   if (!options.activitiesOnly) {
     problems.push(...(await duplicateCustomers(db)));
@@ -71,13 +75,19 @@ async function unknownCustomers(db: Database, kind: string): Promise<Problem[]> 
     hint: 'add the customer to the customers file, or correct the id',
   }));
   const total = rows[0]?.total ?? 0;
-  if (total > rows.length) problems.push({ code: 'data_invalid', message: `… and ${total - rows.length} more ${kind} rows for unknown customers`, location: { file: rows[0]?.path ?? kind } });
+  if (total > rows.length)
+    problems.push({
+      code: 'data_invalid',
+      message: `… and ${total - rows.length} more ${kind} rows for unknown customers`,
+      location: { file: rows[0]?.path ?? kind },
+    });
   return problems;
 }
 
 async function undefinedActivities(db: Database, model: Model): Promise<Problem[]> {
   const defined = model.activities.map((a) => a.name);
-  const notDefined = defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
+  const notDefined =
+    defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
   const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
     SELECT activity, arg_min(f.path, t.rowid) AS path, arg_min(${LINE}, t.rowid) AS line, count(*) AS events, 0 AS total
     FROM ${located('activities')} WHERE ${notDefined}
@@ -86,6 +96,8 @@ async function undefinedActivities(db: Database, model: Model): Promise<Problem[
     code: 'data_invalid' as const,
     message: `activity ${JSON.stringify(r.activity)} is not defined in the model (${r.events} events, first here)`,
     location: { file: r.path ?? 'activities', line: r.line, column: 'activity' },
-    hint: didYouMean(r.activity, defined) ?? `define it under activities: in tierwise.yaml with a resource and minutes`,
+    hint:
+      didYouMean(r.activity, defined) ??
+      `define it under activities: in tierwise.yaml with a resource and minutes`,
   }));
 }

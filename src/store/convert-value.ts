@@ -25,7 +25,10 @@ export function convertValue(column: Sql, type: CanonicalType, dateFormat?: stri
       return sql`TRY_CAST(${text} AS DECIMAL(18,6))`;
     case 'date': {
       // DuckDB's DATE cast reads ISO dates and ISO timestamps (billing exports often carry a time).
-      const parsed = dateFormat !== undefined ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)` : sql`TRY_CAST(${text} AS DATE)`;
+      const parsed =
+        dateFormat !== undefined
+          ? sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`
+          : sql`TRY_CAST(${text} AS DATE)`;
       // 'infinity' is a valid DuckDB date but no day anything happened on.
       return sql`NULLIF(NULLIF(${parsed}, DATE 'infinity'), DATE '-infinity')`;
     }
@@ -39,7 +42,13 @@ export function convertValue(column: Sql, type: CanonicalType, dateFormat?: stri
 export type InferredType = 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'DATE' | 'VARCHAR';
 
 /** Candidate types, narrowest first; the first that reads every non-empty value wins. */
-export const INFERENCE_ORDER: readonly InferredType[] = ['BIGINT', 'DOUBLE', 'BOOLEAN', 'DATE', 'VARCHAR'];
+export const INFERENCE_ORDER: readonly InferredType[] = [
+  'BIGINT',
+  'DOUBLE',
+  'BOOLEAN',
+  'DATE',
+  'VARCHAR',
+];
 
 export function castTo(column: Sql, type: InferredType): Sql {
   const text = textOf(column);

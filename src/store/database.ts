@@ -2,7 +2,12 @@
  * The one place that talks to DuckDB. A `Database` runs `Sql` fragments (rendered with the DuckDB
  * dialect, values bound) and returns rows as plain JSON-friendly objects.
  */
-import { DuckDBInstance, structValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  structValue,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import { duckdb, type Dialect } from '../sql/dialect.js';
 import { ident, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
 
@@ -69,7 +74,9 @@ export class Database {
       params.length === 0
         ? await this.connection.runAndReadAll(text)
         : await this.connection.runAndReadAll(text, params.map(toDuckDBValue));
-    const dateColumns = new Set(reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'));
+    const dateColumns = new Set(
+      reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'),
+    );
     return reader.getRowObjectsJS().map((row) => normalizeRow(row, dateColumns)) as T[];
   }
 
@@ -102,8 +109,11 @@ export class Database {
 
   /** The columns of a table, a relation or a query, in order, with their engine types. */
   async columns(source: Relation | string | Sql): Promise<ColumnInfo[]> {
-    const target = typeof source === 'string' ? ident(source) : 'ref' in source ? source.ref : source;
-    const rows = await this.all<{ column_name: string; column_type: string }>(this.dialect.describe(target));
+    const target =
+      typeof source === 'string' ? ident(source) : 'ref' in source ? source.ref : source;
+    const rows = await this.all<{ column_name: string; column_type: string }>(
+      this.dialect.describe(target),
+    );
     return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
   }
 

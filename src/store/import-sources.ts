@@ -5,14 +5,30 @@
  * rolls everything back, so a failed import leaves the database exactly as it was.
  */
 import { throwIfProblems, type Problem } from '../errors.js';
-import { SOURCE_KINDS, type Model, type SourceKind, type SourceSpec } from '../model/model-types.js';
+import {
+  SOURCE_KINDS,
+  type Model,
+  type SourceKind,
+  type SourceSpec,
+} from '../model/model-types.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
 import { checkReferences } from './check-references.js';
 import type { Database } from './database.js';
-import { resolveSourceFiles, sourceFingerprint, type FingerprintedFile, type KnownFile } from './resolve-source-files.js';
+import {
+  resolveSourceFiles,
+  sourceFingerprint,
+  type FingerprintedFile,
+  type KnownFile,
+} from './resolve-source-files.js';
 import { malformedLines, verifyConversion } from './check-source-file.js';
-import { canonicalRows, firstLine, prepareSourceFile, unifyExtraTypes, type PreparedFile } from './prepare-source-file.js';
+import {
+  canonicalRows,
+  firstLine,
+  prepareSourceFile,
+  unifyExtraTypes,
+  type PreparedFile,
+} from './prepare-source-file.js';
 import { firstDataLine } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
@@ -48,9 +64,19 @@ interface StateRow {
  * Imports whatever changed in the model's sources. Idempotent: the same files imported twice
  * count once. Throws `TierwiseError` with every problem found (file:line:column) and rolls back.
  */
-export async function importSources(db: Database, model: Model, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importSources(
+  db: Database,
+  model: Model,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   await ensureTables(db);
-  const state = new Map((await db.all<StateRow & Record<string, unknown>>(sql`SELECT kind, fingerprint, files, rows FROM tw_import_state`)).map((r) => [r.kind, r]));
+  const state = new Map(
+    (
+      await db.all<StateRow & Record<string, unknown>>(
+        sql`SELECT kind, fingerprint, files, rows FROM tw_import_state`,
+      )
+    ).map((r) => [r.kind, r]),
+  );
 
   const problems: Problem[] = [];
   const plans: { kind: SourceKind; files: FingerprintedFile[]; fingerprint: string }[] = [];
@@ -67,8 +93,15 @@ export async function importSources(db: Database, model: Model, options: ImportO
     const resolved = await resolveSourceFiles(db, model, spec, known);
     problems.push(...resolved.problems);
     const fingerprint = sourceFingerprint(spec, resolved.files, SCHEMA_VERSION);
-    if (options.force || previous?.fingerprint !== fingerprint) plans.push({ kind, files: resolved.files, fingerprint });
-    else reports.set(kind, { kind, status: 'unchanged', files: known.map((f) => ({ path: f.display, rows: f.rows })), rows: previous.rows });
+    if (options.force || previous?.fingerprint !== fingerprint)
+      plans.push({ kind, files: resolved.files, fingerprint });
+    else
+      reports.set(kind, {
+        kind,
+        status: 'unchanged',
+        files: known.map((f) => ({ path: f.display, rows: f.rows })),
+        rows: previous.rows,
+      });
   }
   throwIfProblems(problems);
 
@@ -100,7 +133,14 @@ export async function importSources(db: Database, model: Model, options: ImportO
         const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
         problems.push(...built.problems);
         if (problems.length > 0) continue;
-        await recordState(db, plan.kind, plan.fingerprint, plan.files, built.rows, built.firstRowids);
+        await recordState(
+          db,
+          plan.kind,
+          plan.fingerprint,
+          plan.files,
+          built.rows,
+          built.firstRowids,
+        );
         reports.set(plan.kind, {
           kind: plan.kind,
           status: spec ? 'imported' : 'absent',
@@ -143,12 +183,26 @@ async function buildCanonicalTable(
           : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
       );
       for (const [i, p] of prepared.entries()) {
-        firstRowids.push(Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0));
-        await db.run(sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable })}`);
+        firstRowids.push(
+          Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
+        );
+        await db.run(
+          sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable })}`,
+        );
       }
     } catch (error) {
       const files = prepared.map((p) => p.file.display).join(', ');
-      return { problems: [{ code: 'source_format', message: `cannot read ${files}: ${firstLine(error)}`, location: { file: prepared[0]?.file.display } }], rows: [], firstRowids: [] };
+      return {
+        problems: [
+          {
+            code: 'source_format',
+            message: `cannot read ${files}: ${firstLine(error)}`,
+            location: { file: prepared[0]?.file.display },
+          },
+        ],
+        rows: [],
+        firstRowids: [],
+      };
     }
     const problems: Problem[] = [];
     for (const p of prepared) problems.push(...(await malformedLines(db, p)));
@@ -183,26 +237,43 @@ async function recordState(
   firstRowids: readonly number[],
 ) {
   const rowsOf = new Map(files.map((f, i) => [f.path, rowsPerFile[i] ?? 0]));
-  const known: KnownFile[] = files.map((f) => ({ path: f.path, display: f.display, size: f.size, mtimeMs: f.mtimeMs, sha256: f.sha256, rows: rowsOf.get(f.path) ?? 0 }));
+  const known: KnownFile[] = files.map((f) => ({
+    path: f.path,
+    display: f.display,
+    size: f.size,
+    mtimeMs: f.mtimeMs,
+    sha256: f.sha256,
+    rows: rowsOf.get(f.path) ?? 0,
+  }));
   const rows = rowsPerFile.reduce((sum, n) => sum + n, 0);
   await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);
-  await db.run(sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`);
+  await db.run(
+    sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`,
+  );
   await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
   for (const [i, f] of files.entries()) {
-    await db.run(sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`);
+    await db.run(
+      sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`,
+    );
   }
 }
 
 /** Bookkeeping tables, and every canonical table (empty until its source is imported). */
 async function ensureTables(db: Database): Promise<void> {
-  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_import_state (kind VARCHAR PRIMARY KEY, fingerprint VARCHAR, files VARCHAR, rows BIGINT, imported_at TIMESTAMP)`);
-  await db.run(sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`);
+  await db.run(
+    sql`CREATE TABLE IF NOT EXISTS tw_import_state (kind VARCHAR PRIMARY KEY, fingerprint VARCHAR, files VARCHAR, rows BIGINT, imported_at TIMESTAMP)`,
+  );
+  await db.run(
+    sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`,
+  );
   // Databases from before line numbers were derived from rowids lack these columns.
   await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_rowid BIGINT`);
   await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_line INTEGER`);
   for (const table of Object.values(CANONICAL_TABLES)) {
     // Column types come from our own constant table, never from user input.
     const columns = table.columns.map((c) => sql`${ident(c.name)} ${raw(STORED_TYPE[c.type])}`);
-    await db.run(sql`CREATE TABLE IF NOT EXISTS ${ident(table.kind)} (${join(columns)}, "_tw_file" INTEGER)`);
+    await db.run(
+      sql`CREATE TABLE IF NOT EXISTS ${ident(table.kind)} (${join(columns)}, "_tw_file" INTEGER)`,
+    );
   }
 }

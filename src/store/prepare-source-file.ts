@@ -8,9 +8,20 @@ import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { SourceSpec } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { FILE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-columns.js';
-import { castTo, convertValue, INFERENCE_ORDER, textOf, type InferredType } from './convert-value.js';
+import {
+  castTo,
+  convertValue,
+  INFERENCE_ORDER,
+  textOf,
+  type InferredType,
+} from './convert-value.js';
 import type { Database } from './database.js';
-import { readTextHeader, sourceTableFunction, type MalformedLines, type SourceFile } from './read-source-file.js';
+import {
+  readTextHeader,
+  sourceTableFunction,
+  type MalformedLines,
+  type SourceFile,
+} from './read-source-file.js';
 
 /** Rows read to infer the type of an extra column. */
 const INFERENCE_SAMPLE_ROWS = 100_000;
@@ -43,29 +54,82 @@ export async function prepareSourceFile(
     headers = text ? await readTextHeader(file) : await describeColumns(db, file);
   } catch (error) {
     if (error instanceof TierwiseError) return { problems: [...error.problems] };
-    return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format === 'jsonl' ? 'JSON lines' : file.format.toUpperCase()}?` }] };
+    return {
+      problems: [
+        {
+          code: 'source_format',
+          message: `cannot read the file: ${firstLine(error)}`,
+          location: at(),
+          hint: `is it really ${file.format === 'jsonl' ? 'JSON lines' : file.format.toUpperCase()}?`,
+        },
+      ],
+    };
   }
   if (headers.length === 0) {
-    const expected = table.columns.filter((c) => c.required).map((c) => c.name).join(', ');
-    return { problems: [{ code: 'data_invalid', message: 'the file is empty', location: at(1), hint: `expected a header row with ${expected}` }] };
+    const expected = table.columns
+      .filter((c) => c.required)
+      .map((c) => c.name)
+      .join(', ');
+    return {
+      problems: [
+        {
+          code: 'data_invalid',
+          message: 'the file is empty',
+          location: at(1),
+          hint: `expected a header row with ${expected}`,
+        },
+      ],
+    };
   }
   const duplicate = headers.find((h, i) => headers.indexOf(h) !== i);
   if (duplicate !== undefined) {
-    return { problems: [{ code: 'data_invalid', message: `the header names column "${duplicate}" twice`, location: at(1, headers.lastIndexOf(duplicate) + 1), hint: 'rename one of them' }] };
+    return {
+      problems: [
+        {
+          code: 'data_invalid',
+          message: `the header names column "${duplicate}" twice`,
+          location: at(1, headers.lastIndexOf(duplicate) + 1),
+          hint: 'rename one of them',
+        },
+      ],
+    };
   }
   const { mapping, problems } = mapColumns(headers, spec, table, file);
   if (problems.length > 0) return { problems };
 
   const mappedHeaders = new Set(mapping.values());
   const canonicalNames = new Set(table.columns.map((c) => c.name));
-  const extraNames = table.keepExtraColumns ? headers.filter((h) => !mappedHeaders.has(h) && !canonicalNames.has(h) && !h.startsWith('_tw_')) : [];
+  const extraNames = table.keepExtraColumns
+    ? headers.filter(
+        (h) => !mappedHeaders.has(h) && !canonicalNames.has(h) && !h.startsWith('_tw_'),
+      )
+    : [];
   let inferred: Awaited<ReturnType<typeof inferTypes>>;
   try {
     inferred = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
   } catch (error) {
-    return { problems: [{ code: 'source_format', message: `cannot read the file: ${firstLine(error)}`, location: at(), hint: `is it really ${file.format.toUpperCase()}?` }] };
+    return {
+      problems: [
+        {
+          code: 'source_format',
+          message: `cannot read the file: ${firstLine(error)}`,
+          location: at(),
+          hint: `is it really ${file.format.toUpperCase()}?`,
+        },
+      ],
+    };
   }
-  return { prepared: { file, headers, canonicalHeader: mapping, extras: inferred.types, emptyExtras: inferred.empty, rejectsTable }, problems: [] };
+  return {
+    prepared: {
+      file,
+      headers,
+      canonicalHeader: mapping,
+      extras: inferred.types,
+      emptyExtras: inferred.empty,
+      rejectsTable,
+    },
+    problems: [],
+  };
 }
 
 /**
@@ -74,19 +138,39 @@ export async function prepareSourceFile(
  * row's line is its position after its file's first row (`tw_source_files.first_rowid`): no
  * line-numbering window over the whole file, which would double the cost of reading it.
  */
-export function canonicalRows(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec, fileId: number, malformed: MalformedLines): Sql {
+export function canonicalRows(
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+  fileId: number,
+  malformed: MalformedLines,
+): Sql {
   const columns = table.columns.map((column) => {
     const header = prepared.canonicalHeader.get(column.name);
     // An absent optional column is still typed, so later queries compare it like any other.
-    const value = header === undefined ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`) : convertValue(ident(header), column.type, spec.dateFormat);
+    const value =
+      header === undefined
+        ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`)
+        : convertValue(ident(header), column.type, spec.dateFormat);
     return sql`${value} AS ${ident(column.name)}`;
   });
-  const extras = [...prepared.extras].map(([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`);
-  const select = join([...columns, ...extras, sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`]);
+  const extras = [...prepared.extras].map(
+    ([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`,
+  );
+  const select = join([
+    ...columns,
+    ...extras,
+    sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`,
+  ]);
   return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed)}`;
 }
 
-function mapColumns(headers: readonly string[], spec: SourceSpec, table: CanonicalTable, file: SourceFile) {
+function mapColumns(
+  headers: readonly string[],
+  spec: SourceSpec,
+  table: CanonicalTable,
+  file: SourceFile,
+) {
   const mapping = new Map<string, string>();
   const problems: Problem[] = [];
   const canonicalNames = table.columns.map((c) => c.name);
@@ -109,7 +193,9 @@ function mapColumns(headers: readonly string[], spec: SourceSpec, table: Canonic
   }
   for (const column of table.columns) {
     if (mapping.has(column.name) || column.name in spec.columns) continue;
-    const header = headers.find((h) => h === column.name) ?? headers.find((h) => h.toLowerCase() === column.name);
+    const header =
+      headers.find((h) => h === column.name) ??
+      headers.find((h) => h.toLowerCase() === column.name);
     if (header !== undefined) mapping.set(column.name, header);
     else if (column.required) {
       const guess = didYouMean(column.name, headers);
@@ -125,25 +211,39 @@ function mapColumns(headers: readonly string[], spec: SourceSpec, table: Canonic
 }
 
 async function describeColumns(db: Database, file: SourceFile): Promise<string[]> {
-  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({ column_name: c.name }));
+  const rows = (await db.columns(sql`SELECT * FROM ${sourceTableFunction(file, [])}`)).map((c) => ({
+    column_name: c.name,
+  }));
   return rows.map((r) => r.column_name);
 }
 
 /** The narrowest type that reads every non-empty sampled value of each column. */
-async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Promise<{ types: Map<string, InferredType>; empty: Set<string> }> {
+async function inferTypes(
+  db: Database,
+  rows: Sql,
+  names: readonly string[],
+): Promise<{ types: Map<string, InferredType>; empty: Set<string> }> {
   const types = new Map<string, InferredType>();
   const empty = new Set<string>();
   if (names.length === 0) return { types, empty };
   const counts = names.flatMap((name, i) => [
     sql`count(${textOf(ident(name))}) AS ${ident(`n${i}`)}`,
-    ...INFERENCE_ORDER.map((type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`),
+    ...INFERENCE_ORDER.map(
+      (type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`,
+    ),
   ]);
   // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
-  const row = (await db.one(sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`)) ?? {};
+  const row =
+    (await db.one(
+      sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`,
+    )) ?? {};
   names.forEach((name, i) => {
     const present = Number(row[`n${i}`] ?? 0);
     if (present === 0) empty.add(name);
-    const type = present === 0 ? 'VARCHAR' : INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR';
+    const type =
+      present === 0
+        ? 'VARCHAR'
+        : (INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR');
     types.set(name, type);
   });
   return { types, empty };
@@ -157,7 +257,11 @@ async function inferTypes(db: Database, rows: Sql, names: readonly string[]): Pr
 export function unifyExtraTypes(files: readonly PreparedFile[]): void {
   const names = new Set(files.flatMap((f) => [...f.extras.keys()]));
   for (const name of names) {
-    const votes = new Set(files.filter((f) => f.extras.has(name) && !f.emptyExtras.has(name)).map((f) => f.extras.get(name)!));
+    const votes = new Set(
+      files
+        .filter((f) => f.extras.has(name) && !f.emptyExtras.has(name))
+        .map((f) => f.extras.get(name)!),
+    );
     let type: InferredType = 'VARCHAR';
     if (votes.size === 1) type = [...votes][0]!;
     else if (votes.size === 2 && votes.has('BIGINT') && votes.has('DOUBLE')) type = 'DOUBLE';

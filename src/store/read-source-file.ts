@@ -50,7 +50,11 @@ export type MalformedLines = { readonly rejectsTable: string } | 'skip' | 'fail'
  * A `FROM`-able table function reading the file. Text formats come with an explicit column list
  * (all VARCHAR, so tierwise checks every value itself) and no sniffing.
  */
-export function sourceTableFunction(file: SourceFile, headers: readonly string[], malformed: MalformedLines = 'fail'): Sql {
+export function sourceTableFunction(
+  file: SourceFile,
+  headers: readonly string[],
+  malformed: MalformedLines = 'fail',
+): Sql {
   switch (file.format) {
     case 'csv':
     case 'tsv': {
@@ -81,7 +85,11 @@ export function firstDataLine(file: SourceFile): number {
 }
 
 /** The file's rows with their line numbers in `_tw_line`; for finding bad lines, not for bulk reads. */
-export function numberedRows(file: SourceFile, headers: readonly string[], malformed: MalformedLines): Sql {
+export function numberedRows(
+  file: SourceFile,
+  headers: readonly string[],
+  malformed: MalformedLines,
+): Sql {
   return sql`(SELECT row_number() OVER () + ${firstDataLine(file) - 1} AS "_tw_line", * FROM ${sourceTableFunction(file, headers, malformed)})`;
 }
 
@@ -91,7 +99,12 @@ export function numberedRows(file: SourceFile, headers: readonly string[], malfo
  */
 export async function readTextHeader(file: SourceFile): Promise<string[]> {
   if (/\.zst$/i.test(file.path)) {
-    throw new TierwiseError({ code: 'source_format', message: 'zstd-compressed text files are not supported', location: { file: file.display }, hint: 'decompress it, gzip it, or convert it to Parquet' });
+    throw new TierwiseError({
+      code: 'source_format',
+      message: 'zstd-compressed text files are not supported',
+      location: { file: file.display },
+      hint: 'decompress it, gzip it, or convert it to Parquet',
+    });
   }
   const stream = createReadStream(file.path, { start: 0, end: (1 << 16) - 1 });
   const source = /\.gz$/i.test(file.path) ? stream.pipe(createGunzip()) : stream;
@@ -104,7 +117,11 @@ export async function readTextHeader(file: SourceFile): Promise<string[]> {
   } catch (error) {
     // A gzip stream cut at 64 KiB ends early; that is fine once the first line is in.
     if (!/[\r\n]/.test(text)) {
-      throw new TierwiseError({ code: 'source_format', message: `cannot read the header: ${(error as Error).message}`, location: { file: file.display } });
+      throw new TierwiseError({
+        code: 'source_format',
+        message: `cannot read the header: ${(error as Error).message}`,
+        location: { file: file.display },
+      });
     }
   } finally {
     stream.destroy();

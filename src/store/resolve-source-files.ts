@@ -38,30 +38,62 @@ export async function resolveSourceFiles(
   const paths: string[] = [];
   for (const pattern of spec.patterns) {
     const absolute = path.resolve(model.dir, pattern);
-    const location = { file: path.basename(model.file), line: model.lineOf(['sources', spec.kind]), key: `sources.${spec.kind}` };
+    const location = {
+      file: path.basename(model.file),
+      line: model.lineOf(['sources', spec.kind]),
+      key: `sources.${spec.kind}`,
+    };
     if (/[*?[]/.test(pattern)) {
-      const matches = await db.all<{ file: string }>(sql`SELECT file FROM glob(${absolute}) ORDER BY file`);
-      if (matches.length === 0) problems.push({ code: 'source_missing', message: `no file matches ${pattern}`, location, hint: 'check the pattern, or put the export under data/' });
+      const matches = await db.all<{ file: string }>(
+        sql`SELECT file FROM glob(${absolute}) ORDER BY file`,
+      );
+      if (matches.length === 0)
+        problems.push({
+          code: 'source_missing',
+          message: `no file matches ${pattern}`,
+          location,
+          hint: 'check the pattern, or put the export under data/',
+        });
       paths.push(...matches.map((m) => m.file));
     } else {
       const info = await stat(absolute).catch(() => undefined);
-      if (!info?.isFile()) problems.push({ code: 'source_missing', message: `${spec.kind} file ${pattern} does not exist`, location, hint: `put your ${spec.kind} export there, or change the path in tierwise.yaml` });
+      if (!info?.isFile())
+        problems.push({
+          code: 'source_missing',
+          message: `${spec.kind} file ${pattern} does not exist`,
+          location,
+          hint: `put your ${spec.kind} export there, or change the path in tierwise.yaml`,
+        });
       else paths.push(absolute);
     }
   }
   const files: FingerprintedFile[] = [];
   for (const file of [...new Set(paths)]) {
     const info = await stat(file);
-    const previous = known.find((k) => k.path === file && k.size === info.size && k.mtimeMs === info.mtimeMs);
+    const previous = known.find(
+      (k) => k.path === file && k.size === info.size && k.mtimeMs === info.mtimeMs,
+    );
     const sha256 = previous?.sha256 ?? (await hashFile(file));
     let format;
     try {
       format = formatOf(file, spec.format);
     } catch (error) {
-      problems.push({ code: 'source_format', message: (error as Error).message, location: { file: displayPath(model.dir, file) } });
+      problems.push({
+        code: 'source_format',
+        message: (error as Error).message,
+        location: { file: displayPath(model.dir, file) },
+      });
       continue;
     }
-    files.push({ path: file, display: displayPath(model.dir, file), format, delimiter: spec.delimiter, size: info.size, mtimeMs: info.mtimeMs, sha256 });
+    files.push({
+      path: file,
+      display: displayPath(model.dir, file),
+      format,
+      delimiter: spec.delimiter,
+      size: info.size,
+      mtimeMs: info.mtimeMs,
+      sha256,
+    });
   }
   return { files, problems };
 }
@@ -73,9 +105,21 @@ async function hashFile(file: string): Promise<string> {
 }
 
 /** One fingerprint for a whole source: its files' contents and how the model says to read them. */
-export function sourceFingerprint(spec: SourceSpec, files: readonly FingerprintedFile[], schemaVersion: number): string {
+export function sourceFingerprint(
+  spec: SourceSpec,
+  files: readonly FingerprintedFile[],
+  schemaVersion: number,
+): string {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ schemaVersion, columns: spec.columns, format: spec.format, delimiter: spec.delimiter, dateFormat: spec.dateFormat }));
+  hash.update(
+    JSON.stringify({
+      schemaVersion,
+      columns: spec.columns,
+      format: spec.format,
+      delimiter: spec.delimiter,
+      dateFormat: spec.dateFormat,
+    }),
+  );
   for (const file of files) hash.update(`\n${file.path}\0${file.sha256}`);
   return hash.digest('hex');
 }

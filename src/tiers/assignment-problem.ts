@@ -21,14 +21,23 @@ export interface AssignmentProblem {
   readonly value: Float64Array;
   /** 1 where the customer may be given the option. */
   readonly allowed: Uint8Array;
-  readonly resources: readonly { readonly name: string; readonly capacityHours: number; readonly rule: RuleRef }[];
+  readonly resources: readonly {
+    readonly name: string;
+    readonly capacityHours: number;
+    readonly rule: RuleRef;
+  }[];
   /** Hours of resource r used by customer i under option k: index (i * options + k) * resources + r. */
   readonly hours: Float64Array;
   /** Option a customer is pinned to, or -1. */
   readonly pinned: Int32Array;
   /** The pin rule of each pinned customer, by customer index. */
   readonly pinRules: ReadonlyMap<number, RuleRef>;
-  readonly shares: readonly { readonly option: number; readonly min?: number; readonly max?: number; readonly rule: RuleRef }[];
+  readonly shares: readonly {
+    readonly option: number;
+    readonly min?: number;
+    readonly max?: number;
+    readonly rule: RuleRef;
+  }[];
   /** Why a customer may not take an option (its eligibility rule), per option. */
   readonly eligibilityRules: readonly (RuleRef | undefined)[];
 }
@@ -46,7 +55,8 @@ export function checkAssignmentRules(p: AssignmentProblem): void {
       hint,
     });
   };
-  const examples = (ids: readonly string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`;
+  const examples = (ids: readonly string[]) =>
+    `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}`;
 
   const noOption: string[] = [];
   const pinnedIneligible = new Map<number, string[]>();
@@ -55,7 +65,8 @@ export function checkAssignmentRules(p: AssignmentProblem): void {
     const pin = p.pinned[i]!;
     if (pin >= 0) {
       pinnedTo[pin]!++;
-      if (!p.allowed[i * T + pin]) pinnedIneligible.set(pin, [...(pinnedIneligible.get(pin) ?? []), p.customerIds[i]!]);
+      if (!p.allowed[i * T + pin])
+        pinnedIneligible.set(pin, [...(pinnedIneligible.get(pin) ?? []), p.customerIds[i]!]);
       continue;
     }
     let any = false;
@@ -63,21 +74,37 @@ export function checkAssignmentRules(p: AssignmentProblem): void {
     if (!any) noOption.push(p.customerIds[i]!);
   }
   if (noOption.length > 0) {
-    conflict(`${noOption.length} customers are eligible for no tier: ${examples(noOption)}`, p.eligibilityRules, 'relax an eligibility rule or add a tier without one');
+    conflict(
+      `${noOption.length} customers are eligible for no tier: ${examples(noOption)}`,
+      p.eligibilityRules,
+      'relax an eligibility rule or add a tier without one',
+    );
   }
   for (const [k, ids] of pinnedIneligible) {
-    conflict(`customers pinned to ${p.optionNames[k]} are not eligible for it: ${examples(ids)}`, [...pinRulesOf(p, ids), p.eligibilityRules[k]], 'drop the pin or relax the eligibility rule');
+    conflict(
+      `customers pinned to ${p.optionNames[k]} are not eligible for it: ${examples(ids)}`,
+      [...pinRulesOf(p, ids), p.eligibilityRules[k]],
+      'drop the pin or relax the eligibility rule',
+    );
   }
 
   const minTotal = p.shares.reduce((sum, s) => sum + (s.min ?? 0), 0);
   if (minTotal > 1 + 1e-12) {
-    conflict(`minimum shares add up to ${(minTotal * 100).toFixed(1)}%, above 100%`, p.shares.filter((s) => s.min !== undefined).map((s) => s.rule), 'lower the minimum shares');
+    conflict(
+      `minimum shares add up to ${(minTotal * 100).toFixed(1)}%, above 100%`,
+      p.shares.filter((s) => s.min !== undefined).map((s) => s.rule),
+      'lower the minimum shares',
+    );
   }
   for (const s of p.shares) {
     const pinnedHere = pinnedTo[s.option]!;
     if (s.max !== undefined && pinnedHere > Math.floor(s.max * n + 1e-9)) {
       const ids = p.customerIds.filter((_, i) => p.pinned[i] === s.option);
-      conflict(`${pinnedHere} customers are pinned to ${p.optionNames[s.option]} but its maximum share allows ${Math.floor(s.max * n + 1e-9)} of ${n}`, [s.rule, ...pinRulesOf(p, ids)], 'raise the maximum share or unpin customers');
+      conflict(
+        `${pinnedHere} customers are pinned to ${p.optionNames[s.option]} but its maximum share allows ${Math.floor(s.max * n + 1e-9)} of ${n}`,
+        [s.rule, ...pinRulesOf(p, ids)],
+        'raise the maximum share or unpin customers',
+      );
     }
     if (s.min !== undefined) {
       let possible = 0;
@@ -86,7 +113,15 @@ export function checkAssignmentRules(p: AssignmentProblem): void {
         if (pin === s.option || (pin < 0 && p.allowed[i * T + s.option])) possible++;
       }
       if (possible < Math.ceil(s.min * n - 1e-9)) {
-        conflict(`${p.optionNames[s.option]} must hold ${Math.ceil(s.min * n - 1e-9)} customers but only ${possible} can take it`, [s.rule, p.eligibilityRules[s.option], ...(pinnedTo.some((c, k) => c > 0 && k !== s.option) ? [...p.pinRules.values()] : [])], 'lower the minimum share or relax the rules that keep customers out');
+        conflict(
+          `${p.optionNames[s.option]} must hold ${Math.ceil(s.min * n - 1e-9)} customers but only ${possible} can take it`,
+          [
+            s.rule,
+            p.eligibilityRules[s.option],
+            ...(pinnedTo.some((c, k) => c > 0 && k !== s.option) ? [...p.pinRules.values()] : []),
+          ],
+          'lower the minimum share or relax the rules that keep customers out',
+        );
       }
     }
   }

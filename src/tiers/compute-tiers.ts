@@ -44,7 +44,13 @@ export interface ShadowPrice {
 export interface TierReport {
   currency: string;
   period: { from: string; to: string };
-  tiers: { name: string; label: string; monthly_fee: number; customers: number; expected_margin: number }[];
+  tiers: {
+    name: string;
+    label: string;
+    monthly_fee: number;
+    customers: number;
+    expected_margin: number;
+  }[];
   recommendations: TierRecommendation[];
   scenarios: ScenarioResult[];
   shadow_prices: ShadowPrice[];
@@ -70,7 +76,10 @@ export interface TierOptions {
 }
 
 /** Recommends a tier per customer and compares scenarios; the model needs a `tiers:` key. */
-export async function computeTiers(base: CustomerBase, options: TierOptions = {}): Promise<TierReport> {
+export async function computeTiers(
+  base: CustomerBase,
+  options: TierOptions = {},
+): Promise<TierReport> {
   const { model, costModel } = base;
   const catalog = requireTiers(model);
   options.onProgress?.('tiers: projecting every customer under every tier');
@@ -82,16 +91,41 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
   const n = projection.customerIds.length;
   const labels = catalog.tiers.map((t) => t.label);
 
-  const statusQuo = evaluatePlan('status quo', 'status_quo', projection, new Int32Array(n).fill(-1), assignment.capacityHours, labels);
-  const tiered = evaluatePlan('tiered (optimized)', 'tiered', projection, choice, assignment.capacityHours, labels);
+  const statusQuo = evaluatePlan(
+    'status quo',
+    'status_quo',
+    projection,
+    new Int32Array(n).fill(-1),
+    assignment.capacityHours,
+    labels,
+  );
+  const tiered = evaluatePlan(
+    'tiered (optimized)',
+    'tiered',
+    projection,
+    choice,
+    assignment.capacityHours,
+    labels,
+  );
   const scenarios: ScenarioResult[] = [statusQuo, tiered];
   const notes: string[] = [];
   const unbundled = unbundledCatalog(catalog);
   if (unbundled) {
     const unbundledProjection = await projectTiers(base, unbundled);
-    scenarios.push(evaluatePlan('service unbundled', 'unbundled', unbundledProjection, new Int32Array(n).fill(0), assignment.capacityHours, [unbundled.tiers[0]!.label]));
+    scenarios.push(
+      evaluatePlan(
+        'service unbundled',
+        'unbundled',
+        unbundledProjection,
+        new Int32Array(n).fill(0),
+        assignment.capacityHours,
+        [unbundled.tiers[0]!.label],
+      ),
+    );
   } else {
-    notes.push('no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one');
+    notes.push(
+      'no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one',
+    );
   }
   // Scenarios laid over the model in memory; one touching only capacity or rules reuses this projection.
   const workbench = tierWorkbench(base, { projection });
@@ -100,20 +134,39 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
     scenarios.push((await workbench.runScenario(overlay)).scenario);
   }
   if (!statusQuo.fits_capacity) {
-    const over = statusQuo.capacity.filter((c) => c.used_hours > c.capacity_hours).map((c) => c.resource);
-    notes.push(`today's plan does not fit the capacity of ${over.join(', ')}: the status quo is shown for reference but is not a feasible plan`);
+    const over = statusQuo.capacity
+      .filter((c) => c.used_hours > c.capacity_hours)
+      .map((c) => c.resource);
+    notes.push(
+      `today's plan does not fit the capacity of ${over.join(', ')}: the status quo is shown for reference but is not a feasible plan`,
+    );
   } else if (tiered.margin < statusQuo.margin) {
-    notes.push('the tiered plan earns less than the status quo: no tier catalog beats today\'s terms for enough customers (set tiers.keep_current: true to let customers keep them)');
+    notes.push(
+      "the tiered plan earns less than the status quo: no tier catalog beats today's terms for enough customers (set tiers.keep_current: true to let customers keep them)",
+    );
   }
 
   const needs = await customerNeeds(base);
   const recommendations: TierRecommendation[] = projection.customerIds.map((id, i) => {
     const k = choice[i]!;
     const sq = projection.statusQuo;
-    const today = { revenue: sq.revenue[i]!, serve_cost: sq.serveCost[i]!, margin: sq.revenue[i]! - sq.directCost[i]! - sq.serveCost[i]! };
+    const today = {
+      revenue: sq.revenue[i]!,
+      serve_cost: sq.serveCost[i]!,
+      margin: sq.revenue[i]! - sq.directCost[i]! - sq.serveCost[i]!,
+    };
     const tier: Tier | undefined = catalog.tiers[k];
     if (k < 0 || !tier) {
-      return { customer_id: id, tier: 'current', label: 'current', reason: explainChoice(costModel, catalog, undefined, [], 12, 1), ...today, p_stay: 1, expected_margin: today.margin, today };
+      return {
+        customer_id: id,
+        tier: 'current',
+        label: 'current',
+        reason: explainChoice(costModel, catalog, undefined, [], 12, 1),
+        ...today,
+        p_stay: 1,
+        expected_margin: today.margin,
+        today,
+      };
     }
     const j = i * T + k;
     const margin = projection.revenue[j]! - projection.directCost[j]! - projection.serveCost[j]!;
@@ -121,7 +174,14 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
       customer_id: id,
       tier: tier.name,
       label: tier.label,
-      reason: explainChoice(costModel, catalog, tier, needs.get(id) ?? [], projection.months[i]!, projection.pStay[j]!),
+      reason: explainChoice(
+        costModel,
+        catalog,
+        tier,
+        needs.get(id) ?? [],
+        projection.months[i]!,
+        projection.pStay[j]!,
+      ),
       revenue: projection.revenue[j]!,
       serve_cost: projection.serveCost[j]!,
       margin,
@@ -142,7 +202,13 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
         customers++;
         margin += expectedMargin(projection, i * T + k);
       }
-      return { name: t.name, label: t.label, monthly_fee: t.monthlyFee, customers, expected_margin: margin };
+      return {
+        name: t.name,
+        label: t.label,
+        monthly_fee: t.monthlyFee,
+        customers,
+        expected_margin: margin,
+      };
     }),
     recommendations,
     scenarios,
@@ -164,9 +230,18 @@ export async function computeTiers(base: CustomerBase, options: TierOptions = {}
  * Recommendations in the one order every surface lists them: largest expected gain over today
  * first (expected margin − today's margin), ties by customer id; the first `top` of them.
  */
-export function largestGainsFirst(recommendations: readonly TierRecommendation[], top = recommendations.length): TierRecommendation[] {
+export function largestGainsFirst(
+  recommendations: readonly TierRecommendation[],
+  top = recommendations.length,
+): TierRecommendation[] {
   const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
-  return [...recommendations].sort((a, b) => gain(b) - gain(a) || (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0)).slice(0, top);
+  return [...recommendations]
+    .sort(
+      (a, b) =>
+        gain(b) - gain(a) ||
+        (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
+    )
+    .slice(0, top);
 }
 
 function requireTiers(model: Model): TierCatalog {
@@ -187,8 +262,20 @@ function requireTiers(model: Model): TierCatalog {
 export function unbundledCatalog(catalog: TierCatalog): TierCatalog | undefined {
   if (Object.keys(catalog.serviceFees).length === 0) return undefined;
   const base = [...catalog.tiers].sort((a, b) => a.monthlyFee - b.monthlyFee)[0]!;
-  const services = Object.fromEntries(Object.entries(catalog.serviceFees).map(([activity, fee]) => [activity, { kind: 'billed' as const, fee }]));
-  const tier: Tier = { name: 'unbundled', label: `${base.label} + service per event`, monthlyFee: base.monthlyFee, usagePrices: base.usagePrices, valueShare: 1, services };
+  const services = Object.fromEntries(
+    Object.entries(catalog.serviceFees).map(([activity, fee]) => [
+      activity,
+      { kind: 'billed' as const, fee },
+    ]),
+  );
+  const tier: Tier = {
+    name: 'unbundled',
+    label: `${base.label} + service per event`,
+    monthlyFee: base.monthlyFee,
+    usagePrices: base.usagePrices,
+    valueShare: 1,
+    services,
+  };
   return { ...catalog, tiers: [tier], pins: {}, shares: {} };
 }
 
@@ -196,12 +283,26 @@ export function unbundledCatalog(catalog: TierCatalog): TierCatalog | undefined 
 async function customerNeeds(base: CustomerBase): Promise<Map<string, ActivityNeed[]>> {
   const serve = activitiesFor(base.costModel, 'serve');
   if (serve.length === 0) return new Map();
-  const rows = await base.db.all(sql`SELECT customer_id, ${join(serve.flatMap((a, i) => [sql`${ident(`${a.name}_events`)} AS ${ident(`e${i}`)}`, sql`${ident(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`]))} FROM ${base.measures.ref}`);
-  return new Map(rows.map((r) => [String(r['customer_id']), serve.map((a, i) => ({ activity: a.name, events: Number(r[`e${i}`] ?? 0), minutes: Number(r[`m${i}`] ?? 0) }))]));
+  const rows = await base.db.all(
+    sql`SELECT customer_id, ${join(serve.flatMap((a, i) => [sql`${ident(`${a.name}_events`)} AS ${ident(`e${i}`)}`, sql`${ident(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`]))} FROM ${base.measures.ref}`,
+  );
+  return new Map(
+    rows.map((r) => [
+      String(r['customer_id']),
+      serve.map((a, i) => ({
+        activity: a.name,
+        events: Number(r[`e${i}`] ?? 0),
+        minutes: Number(r[`m${i}`] ?? 0),
+      })),
+    ]),
+  );
 }
 
 /** Each resource's capacity, hours used and shadow price per hour in a solved assignment. */
-export function shadowPrices(resources: readonly string[], assignment: Pick<TierAssignment, 'capacityHours' | 'solution'>): ShadowPrice[] {
+export function shadowPrices(
+  resources: readonly string[],
+  assignment: Pick<TierAssignment, 'capacityHours' | 'solution'>,
+): ShadowPrice[] {
   const { solution } = assignment;
   return resources.map((resource, r) => ({
     resource,

@@ -23,7 +23,11 @@ export interface TierAssignment {
 }
 
 /** Hours each projected resource has over the period: `tiers.capacity` where given, else capacity_hours. */
-export function capacityOf(model: Model, catalog: TierCatalog, resources: readonly string[]): { hours: number[]; rules: RuleRef[] } {
+export function capacityOf(
+  model: Model,
+  catalog: TierCatalog,
+  resources: readonly string[],
+): { hours: number[]; rules: RuleRef[] } {
   const file = path.basename(model.file);
   const hours: number[] = [];
   const rules: RuleRef[] = [];
@@ -31,9 +35,13 @@ export function capacityOf(model: Model, catalog: TierCatalog, resources: readon
     const override = catalog.capacityHours[name];
     const resource = model.resources.find((r) => r.name === name)!;
     const h = override ?? resource.capacityHours;
-    const key = override !== undefined ? ['tiers', 'capacity', name] : ['resources', name, 'capacity_hours'];
+    const key =
+      override !== undefined ? ['tiers', 'capacity', name] : ['resources', name, 'capacity_hours'];
     hours.push(h);
-    rules.push({ label: `capacity of ${name}: ${formatHours(h)} (${key.join('.')})`, location: { file, line: model.lineOf(key), key: key.join('.') } });
+    rules.push({
+      label: `capacity of ${name}: ${formatHours(h)} (${key.join('.')})`,
+      location: { file, line: model.lineOf(key), key: key.join('.') },
+    });
   }
   return { hours, rules };
 }
@@ -43,7 +51,12 @@ export function capacityOf(model: Model, catalog: TierCatalog, resources: readon
  * expected margin. `solveOptions` override the catalog's gap and time limit (e.g. `directLimit` to
  * hand HiGHS the whole problem).
  */
-export async function optimizeTiers(model: Model, catalog: TierCatalog, projection: TierProjection, solveOptions: SolveOptions = {}): Promise<TierAssignment> {
+export async function optimizeTiers(
+  model: Model,
+  catalog: TierCatalog,
+  projection: TierProjection,
+  solveOptions: SolveOptions = {},
+): Promise<TierAssignment> {
   const started = performance.now();
   const file = path.basename(model.file);
   const n = projection.customerIds.length;
@@ -62,7 +75,8 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
       const o = i * options + k;
       value[o] = expectedMargin(projection, j);
       allowed[o] = projection.eligible[j]!;
-      for (let r = 0; r < R; r++) hours[o * R + r] = (projection.pStay[j]! * projection.minutes[j * R + r]!) / 60;
+      for (let r = 0; r < R; r++)
+        hours[o * R + r] = (projection.pStay[j]! * projection.minutes[j * R + r]!) / 60;
     }
     if (keep) {
       const o = i * options + T;
@@ -85,7 +99,10 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
       continue;
     }
     pinned[i] = tierNames.indexOf(tier);
-    pinRules.set(i, { label: `pin of customer ${customer} to ${tier} (tiers.rules.pin.${customer})`, location: at(['tiers', 'rules', 'pin', customer]) });
+    pinRules.set(i, {
+      label: `pin of customer ${customer} to ${tier} (tiers.rules.pin.${customer})`,
+      location: at(['tiers', 'rules', 'pin', customer]),
+    });
   }
   if (unknown.length > 0) {
     throw new TierwiseError(
@@ -93,7 +110,9 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
         code: 'model_invalid' as const,
         message: `tiers.rules.pin: no customer "${customer}" in the data`,
         location: at(['tiers', 'rules', 'pin', customer]),
-        hint: didYouMean(customer, projection.customerIds.slice(0, 10_000)) ?? 'pin a customer_id from the customers file',
+        hint:
+          didYouMean(customer, projection.customerIds.slice(0, 10_000)) ??
+          'pin a customer_id from the customers file',
       })),
     );
   }
@@ -105,7 +124,11 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
     customerIds: projection.customerIds,
     value,
     allowed,
-    resources: projection.resources.map((name, r) => ({ name, capacityHours: capacity.hours[r]!, rule: capacity.rules[r]! })),
+    resources: projection.resources.map((name, r) => ({
+      name,
+      capacityHours: capacity.hours[r]!,
+      rule: capacity.rules[r]!,
+    })),
     hours,
     pinned,
     pinRules,
@@ -121,10 +144,23 @@ export async function optimizeTiers(model: Model, catalog: TierCatalog, projecti
       const tier = catalog.tiers.find((t) => t.name === name);
       return tier?.eligibleSource === undefined
         ? undefined
-        : { label: `eligibility of ${name}: ${tier.eligibleSource} (tiers.plans.${name}.eligible)`, location: at(['tiers', 'plans', name, 'eligible']) };
+        : {
+            label: `eligibility of ${name}: ${tier.eligibleSource} (tiers.plans.${name}.eligible)`,
+            location: at(['tiers', 'plans', name, 'eligible']),
+          };
     }),
   };
-  const solution = await solveAssignment(problem, { mipGap: catalog.mipGap, timeLimitSeconds: catalog.timeLimitSeconds, ...solveOptions });
+  const solution = await solveAssignment(problem, {
+    mipGap: catalog.mipGap,
+    timeLimitSeconds: catalog.timeLimitSeconds,
+    ...solveOptions,
+  });
   const choice = Int32Array.from(solution.choice, (k) => (k >= T ? -1 : k));
-  return { projection, solution, choice, capacityHours: capacity.hours, seconds: (performance.now() - started) / 1000 };
+  return {
+    projection,
+    solution,
+    choice,
+    capacityHours: capacity.hours,
+    seconds: (performance.now() - started) / 1000,
+  };
 }

@@ -23,7 +23,12 @@ import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, compileTimeEquation, type ValueType } from '../expr/index.js';
 import { compileAssignment } from '../analysis/segments.js';
 import { directCostSql, sumSql } from '../margin/cost-kinds.js';
-import { activitiesFor, activityNamed, serveResources, type CostActivity } from '../margin/cost-model.js';
+import {
+  activitiesFor,
+  activityNamed,
+  serveResources,
+  type CostActivity,
+} from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, PriceResponse, TierCatalog } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -54,14 +59,21 @@ export const projectionColumn = {
 } as const;
 
 /** What the projection is compiled from: plain values of a customer base (no database). */
-export type ProjectionInputs = Pick<CustomerBase, 'model' | 'costModel' | 'measureTypes' | 'eventColumns' | 'measures'>;
+export type ProjectionInputs = Pick<
+  CustomerBase,
+  'model' | 'costModel' | 'measureTypes' | 'eventColumns' | 'measures'
+>;
 
 /**
  * Compiles the projection query for `catalog` over the customer base's measures, for `dialect`.
  * Pure: no database (`projectTiers` runs it). Checks eligibility rules and usage prices against
  * the measures the data actually has, naming the model key of each problem.
  */
-export function compileTierProjection(customerBase: ProjectionInputs, catalog: TierCatalog, dialect: Dialect): ProjectionQuery {
+export function compileTierProjection(
+  customerBase: ProjectionInputs,
+  catalog: TierCatalog,
+  dialect: Dialect,
+): ProjectionQuery {
   const { model, costModel } = customerBase;
   const measures = customerBase.measureTypes;
   checkCatalogAgainstData(model, catalog, measures);
@@ -74,27 +86,46 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
   const minutes = (a: CostActivity) => measure(`${a.name}_minutes`);
 
   // Substitute minutes: the substitute's own equation over the original activity's events.
-  const pairs = [...new Set(catalog.tiers.flatMap((t) => Object.entries(t.services).flatMap(([activity, p]) => {
-    const s = p.kind === 'not_offered' ? p.substitute : p.kind === 'capped' && p.beyond.kind === 'substitute' ? p.beyond.substitute : undefined;
-    return s === undefined ? [] : [`${activity}\u0000${s}`];
-  })))].map((key) => key.split('\u0000') as [string, string]);
-  const pairColumn = (activity: string, substitute: string) => `tw_sub${pairs.findIndex(([a, s]) => a === activity && s === substitute)}`;
+  const pairs = [
+    ...new Set(
+      catalog.tiers.flatMap((t) =>
+        Object.entries(t.services).flatMap(([activity, p]) => {
+          const s =
+            p.kind === 'not_offered'
+              ? p.substitute
+              : p.kind === 'capped' && p.beyond.kind === 'substitute'
+                ? p.beyond.substitute
+                : undefined;
+          return s === undefined ? [] : [`${activity}\u0000${s}`];
+        }),
+      ),
+    ),
+  ].map((key) => key.split('\u0000') as [string, string]);
+  const pairColumn = (activity: string, substitute: string) =>
+    `tw_sub${pairs.findIndex(([a, s]) => a === activity && s === substitute)}`;
   let substitutes = raw('');
   if (pairs.length > 0) {
     const columns = customerBase.eventColumns;
     const sums = pairs.map(([activity, substitute], i) => {
-      const equation = compileTimeEquation(activityNamed(costModel, substitute).timeEquation, dialect, columns.reference, columns.types);
+      const equation = compileTimeEquation(
+        activityNamed(costModel, substitute).timeEquation,
+        dialect,
+        columns.reference,
+        columns.types,
+      );
       return sql`sum(${dialect.toDouble(equation)}) FILTER (WHERE activity = ${activity}) AS ${ident(`tw_sub${i}`)}`;
     });
     substitutes = sql`LEFT JOIN (SELECT customer_id, ${join(sums)} FROM activities
       WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id) s USING (customer_id)`;
   }
-  const substituteMinutes = (activity: string, substitute: string) => sql`COALESCE(s.${ident(pairColumn(activity, substitute))}, 0)`;
+  const substituteMinutes = (activity: string, substitute: string) =>
+    sql`COALESCE(s.${ident(pairColumn(activity, substitute))}, 0)`;
 
   const tierColumns = catalog.tiers.flatMap((tier, k) => {
     const perResource: Sql[][] = resources.map(() => []);
     const fees: Sql[] = [];
-    const add = (resource: string, term: Sql) => perResource[resourceIndex.get(resource)!]!.push(term);
+    const add = (resource: string, term: Sql) =>
+      perResource[resourceIndex.get(resource)!]!.push(term);
     for (const a of serve) {
       const policy = tier.services[a.name] ?? { kind: 'included' };
       switch (policy.kind) {
@@ -106,7 +137,11 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
           fees.push(sql`${events(a)} * ${value(policy.fee)}`);
           break;
         case 'not_offered':
-          if (policy.substitute !== undefined) add(activityNamed(costModel, policy.substitute).resource, substituteMinutes(a.name, policy.substitute));
+          if (policy.substitute !== undefined)
+            add(
+              activityNamed(costModel, policy.substitute).resource,
+              substituteMinutes(a.name, policy.substitute),
+            );
           break;
         case 'capped': {
           // The allowance is N a month over the customer's months in the period, pooled.
@@ -118,19 +153,29 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
             fees.push(sql`${beyond} * ${value(policy.beyond.fee)}`);
           } else {
             add(a.resource, sql`${minutes(a)} * ${share}`);
-            add(activityNamed(costModel, policy.beyond.substitute).resource, sql`${substituteMinutes(a.name, policy.beyond.substitute)} * (1 - ${share})`);
+            add(
+              activityNamed(costModel, policy.beyond.substitute).resource,
+              sql`${substituteMinutes(a.name, policy.beyond.substitute)} * (1 - ${share})`,
+            );
           }
           break;
         }
       }
     }
-    const usage = Object.entries(tier.usagePrices).map(([metric, price]) => sql`${measure(metric)} * ${value(price)}`);
+    const usage = Object.entries(tier.usagePrices).map(
+      ([metric, price]) => sql`${measure(metric)} * ${value(price)}`,
+    );
     const revenue = join([sql`${value(tier.monthlyFee)} * b.tw_months`, ...usage, ...fees], ' + ');
-    const eligible = tier.eligible ? sql`COALESCE((${compileTimeEquation(tier.eligible, dialect, (n) => sql`b.${ident(n)}`, measures)}) <> 0, FALSE)` : raw('TRUE');
+    const eligible = tier.eligible
+      ? sql`COALESCE((${compileTimeEquation(tier.eligible, dialect, (n) => sql`b.${ident(n)}`, measures)}) <> 0, FALSE)`
+      : raw('TRUE');
     return [
       sql`${dialect.toDouble(revenue)} AS ${ident(projectionColumn.revenue(k))}`,
       sql`${eligible} AS ${ident(projectionColumn.eligible(k))}`,
-      ...perResource.map((terms, r) => sql`${dialect.toDouble(terms.length > 0 ? join(terms, ' + ') : raw('0'))} AS ${ident(projectionColumn.minutes(k, r))}`),
+      ...perResource.map(
+        (terms, r) =>
+          sql`${dialect.toDouble(terms.length > 0 ? join(terms, ' + ') : raw('0'))} AS ${ident(projectionColumn.minutes(k, r))}`,
+      ),
     ];
   });
 
@@ -139,7 +184,11 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
     return sql`${dialect.toDouble(join(terms, ' + '))} AS ${ident(projectionColumn.statusQuoMinutes(r))}`;
   });
   // The direct costs that follow usage; those that follow revenue are applied to projected revenue.
-  const usageDirect = sumSql(costModel.directCosts.filter((d) => d.kind === 'usage').map((d) => directCostSql(d, { usage: measure, revenue: raw('NULL') })));
+  const usageDirect = sumSql(
+    costModel.directCosts
+      .filter((d) => d.kind === 'usage')
+      .map((d) => directCostSql(d, { usage: measure, revenue: raw('NULL') })),
+  );
 
   const { from, to } = model.period;
   const months = dialect.toDouble(
@@ -157,7 +206,11 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
     projectionColumn.stayIfAbove,
     projectionColumn.usageDirectCost,
     ...resources.map((_, r) => projectionColumn.statusQuoMinutes(r)),
-    ...catalog.tiers.flatMap((_, k) => [projectionColumn.revenue(k), projectionColumn.eligible(k), ...resources.map((_, r) => projectionColumn.minutes(k, r))]),
+    ...catalog.tiers.flatMap((_, k) => [
+      projectionColumn.revenue(k),
+      projectionColumn.eligible(k),
+      ...resources.map((_, r) => projectionColumn.minutes(k, r)),
+    ]),
   ];
   return {
     resources,
@@ -173,7 +226,12 @@ export function compileTierProjection(customerBase: ProjectionInputs, catalog: T
 }
 
 /** The price response of each customer's segment (or the default), as four columns. */
-function responseColumns(dialect: Dialect, model: Model, catalog: TierCatalog, measures: ReadonlyMap<string, ValueType>): { columns: Sql } {
+function responseColumns(
+  dialect: Dialect,
+  model: Model,
+  catalog: TierCatalog,
+  measures: ReadonlyMap<string, ValueType>,
+): { columns: Sql } {
   const wtp = catalog.willingnessToPay;
   const segmentation = model.segmentations.find((s) => s.name === wtp.segmentation);
   const pick = (field: keyof PriceResponse): Sql => {
@@ -181,7 +239,9 @@ function responseColumns(dialect: Dialect, model: Model, catalog: TierCatalog, m
     const overrides = Object.entries(wtp.segments);
     if (!segmentation || overrides.length === 0) return dialect.toDouble(fallback);
     const segment = compileAssignment(model, segmentation, measures, dialect);
-    const branches = overrides.map(([name, response]) => sql` WHEN ${name} THEN ${value(response[field] ?? null)}`);
+    const branches = overrides.map(
+      ([name, response]) => sql` WHEN ${name} THEN ${value(response[field] ?? null)}`,
+    );
     return dialect.toDouble(sql`CASE ${segment}${join(branches, '')} ELSE ${fallback} END`);
   };
   return {
@@ -195,7 +255,11 @@ function responseColumns(dialect: Dialect, model: Model, catalog: TierCatalog, m
 }
 
 /** Eligibility rules must type-check and usage prices must name metrics the data has. */
-function checkCatalogAgainstData(model: Model, catalog: TierCatalog, measures: ReadonlyMap<string, ValueType>): void {
+function checkCatalogAgainstData(
+  model: Model,
+  catalog: TierCatalog,
+  measures: ReadonlyMap<string, ValueType>,
+): void {
   const problems: Problem[] = [];
   const file = path.basename(model.file);
   const metrics = [...measures.keys()];
@@ -204,7 +268,17 @@ function checkCatalogAgainstData(model: Model, catalog: TierCatalog, measures: R
       const keyPath = ['tiers', 'plans', tier.name, 'eligible'];
       for (const p of checkTimeEquation(tier.eligible, measures)) {
         const position = model.locateInValue(keyPath, p.offset);
-        problems.push({ code: p.code, message: `tier ${tier.name} eligible: ${p.message}`, location: { file, line: position?.line, column: position?.column, key: keyPath.join('.') }, hint: p.hint });
+        problems.push({
+          code: p.code,
+          message: `tier ${tier.name} eligible: ${p.message}`,
+          location: {
+            file,
+            line: position?.line,
+            column: position?.column,
+            key: keyPath.join('.'),
+          },
+          hint: p.hint,
+        });
       }
     }
     for (const metric of Object.keys(tier.usagePrices)) {
@@ -214,10 +288,11 @@ function checkCatalogAgainstData(model: Model, catalog: TierCatalog, measures: R
         code: 'model_invalid',
         message: `tier ${tier.name}: no usage metric "${metric}" in the data`,
         location: { file, line: model.lineOf(keyPath), key: keyPath.join('.') },
-        hint: didYouMean(metric, metrics) ?? 'usage prices apply to the metric column of the usage file',
+        hint:
+          didYouMean(metric, metrics) ??
+          'usage prices apply to the metric column of the usage file',
       });
     }
   }
   if (problems.length > 0) throw new TierwiseError(problems);
 }
-

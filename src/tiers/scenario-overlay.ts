@@ -61,19 +61,47 @@ export async function loadScenarioOverlay(file: string): Promise<ScenarioOverlay
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new TierwiseError({ code: 'source_missing', message: `cannot read the scenario file ${file}`, hint: 'pass the path of a YAML file with a tiers: block' });
+    throw new TierwiseError({
+      code: 'source_missing',
+      message: `cannot read the scenario file ${file}`,
+      hint: 'pass the path of a YAML file with a tiers: block',
+    });
   }
   const { document, positions, at } = parseYamlFile(text, display);
   const value: unknown = document.toJS();
   const problems: Problem[] = [];
-  const hint = "a scenario file has name: and tiers: (the keys of the model's tiers: you want to change)";
-  if (!isPlainObject(value)) throw new TierwiseError({ code: 'model_invalid', message: 'the scenario is not a map of keys', location: { file: display }, hint });
+  const hint =
+    "a scenario file has name: and tiers: (the keys of the model's tiers: you want to change)";
+  if (!isPlainObject(value))
+    throw new TierwiseError({
+      code: 'model_invalid',
+      message: 'the scenario is not a map of keys',
+      location: { file: display },
+      hint,
+    });
   for (const key of Object.keys(value).filter((k) => !SCENARIO_KEYS.includes(k))) {
-    problems.push({ code: 'model_invalid', message: `unknown key "${key}"`, location: at([key]), hint: didYouMean(key, SCENARIO_KEYS) ?? hint });
+    problems.push({
+      code: 'model_invalid',
+      message: `unknown key "${key}"`,
+      location: at([key]),
+      hint: didYouMean(key, SCENARIO_KEYS) ?? hint,
+    });
   }
   const { name, tiers } = value;
-  if (name !== undefined && (typeof name !== 'string' || name === '')) problems.push({ code: 'model_invalid', message: 'name must be a non-empty string', location: at(['name']), hint });
-  if (!isPlainObject(tiers)) problems.push({ code: 'model_invalid', message: tiers === undefined ? 'tiers is missing' : 'tiers must be a map of keys', location: at(['tiers']), hint });
+  if (name !== undefined && (typeof name !== 'string' || name === ''))
+    problems.push({
+      code: 'model_invalid',
+      message: 'name must be a non-empty string',
+      location: at(['name']),
+      hint,
+    });
+  if (!isPlainObject(tiers))
+    problems.push({
+      code: 'model_invalid',
+      message: tiers === undefined ? 'tiers is missing' : 'tiers must be a map of keys',
+      location: at(['tiers']),
+      hint,
+    });
   if (problems.length > 0 || !isPlainObject(tiers)) throw new TierwiseError(problems);
   return {
     name: typeof name === 'string' ? name : path.basename(file, path.extname(file)),
@@ -82,13 +110,21 @@ export async function loadScenarioOverlay(file: string): Promise<ScenarioOverlay
     at: (keyPath) => ({ file: display, line: positions.of(keyPath)?.line, key: keyPath.join('.') }),
     atCharacter: (keyPath, offset) => {
       const position = positions.ofValueCharacter(keyPath, offset);
-      return { file: display, line: position?.line, column: position?.column, key: keyPath.join('.') };
+      return {
+        file: display,
+        line: position?.line,
+        column: position?.column,
+        key: keyPath.join('.'),
+      };
     },
   };
 }
 
 /** The model's `tiers:` with the overlay laid over it, resolved into a catalog (nothing is read from disk). */
-export async function applyScenarioOverlay(model: Model, overlay: ScenarioOverlay): Promise<TierCatalog> {
+export async function applyScenarioOverlay(
+  model: Model,
+  overlay: ScenarioOverlay,
+): Promise<TierCatalog> {
   return layScenario(model, overlay).catalog;
 }
 
@@ -99,21 +135,36 @@ export async function applyScenarioOverlay(model: Model, overlay: ScenarioOverla
  */
 export function layScenario(model: Model, overlay: ScenarioOverlay): LaidScenario {
   const base = model.tiersSource ?? withoutTiers(model);
-  const writes = (key: string | undefined) => key !== undefined && writtenPath(overlay.tiers, key) !== undefined;
+  const writes = (key: string | undefined) =>
+    key !== undefined && writtenPath(overlay.tiers, key) !== undefined;
   const source: TiersSource = {
     raw: layTiers(base.raw, overlay.tiers),
     at: (keyPath) => (writes(keyPath.join('.')) ? overlay.at(keyPath) : base.at(keyPath)),
-    atCharacter: (keyPath, offset) => (writes(keyPath.join('.')) ? (overlay.atCharacter ?? overlay.at)(keyPath, offset) : base.atCharacter(keyPath, offset)),
+    atCharacter: (keyPath, offset) =>
+      writes(keyPath.join('.'))
+        ? (overlay.atCharacter ?? overlay.at)(keyPath, offset)
+        : base.atCharacter(keyPath, offset),
   };
   const relocate = (error: unknown): unknown => {
     if (!(error instanceof TierwiseError)) return error;
-    const moved = error.problems.map((p): Problem => (writes(p.location?.key) ? { ...p, location: overlay.at(p.location!.key!.split('.')) } : p));
+    const moved = error.problems.map((p): Problem =>
+      writes(p.location?.key) ? { ...p, location: overlay.at(p.location!.key!.split('.')) } : p,
+    );
     return moved.some((p, i) => p !== error.problems[i]) ? new TierwiseError(moved) : error;
   };
   const parsed = tiersSchema.safeParse(source.raw);
-  if (!parsed.success) throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, source.at)));
+  if (!parsed.success)
+    throw new TierwiseError(
+      parsed.error.issues.flatMap((issue) => schemaProblems(issue, source.at)),
+    );
   const problems: Problem[] = [];
-  const context = { activities: model.activities, resources: model.resources, segmentations: model.segmentations, at: source.at, atCharacter: source.atCharacter };
+  const context = {
+    activities: model.activities,
+    resources: model.resources,
+    segmentations: model.segmentations,
+    at: source.at,
+    atCharacter: source.atCharacter,
+  };
   const catalog = resolveTiers(parsed.data, context, problems);
   if (problems.length > 0) throw new TierwiseError(problems);
   return { catalog, source, touched: Object.keys(overlay.tiers), relocate };
@@ -123,12 +174,19 @@ export function layScenario(model: Model, overlay: ScenarioOverlay): LaidScenari
  * `over` laid over `base`: maps merge key by key, a service policy and a share rule are replaced
  * whole, anything else replaces. Neither argument is changed.
  */
-export function layTiers(base: Readonly<Record<string, unknown>>, over: Readonly<Record<string, unknown>>, at: readonly string[] = []): Record<string, unknown> {
+export function layTiers(
+  base: Readonly<Record<string, unknown>>,
+  over: Readonly<Record<string, unknown>>,
+  at: readonly string[] = [],
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const keyPath = [...at, key];
     const current = out[key];
-    out[key] = isPlainObject(current) && isPlainObject(value) && !replacedWhole(keyPath) ? layTiers(current, value, keyPath) : value;
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) && !replacedWhole(keyPath)
+        ? layTiers(current, value, keyPath)
+        : value;
   }
   return out;
 }
@@ -136,7 +194,10 @@ export function layTiers(base: Readonly<Record<string, unknown>>, over: Readonly
 /** Values that are one rule each (key paths under `tiers:`): a tier's service policy, a tier's share rule. */
 function replacedWhole(keyPath: readonly string[]): boolean {
   const [section, , field] = keyPath;
-  return (section === 'plans' && field === 'services' && keyPath.length === 4) || (section === 'rules' && field !== undefined && keyPath[1] === 'share' && keyPath.length === 3);
+  return (
+    (section === 'plans' && field === 'services' && keyPath.length === 4) ||
+    (section === 'rules' && field !== undefined && keyPath[1] === 'share' && keyPath.length === 3)
+  );
 }
 
 /**
@@ -164,18 +225,36 @@ function writtenPath(tiers: Readonly<Record<string, unknown>>, key: string): str
 
 function withoutTiers(model: Model): TiersSource {
   const file = path.basename(model.file);
-  const at = (keyPath: readonly PropertyKey[]) => ({ file, line: model.lineOf(keyPath.map(String)), key: keyPath.join('.') });
+  const at = (keyPath: readonly PropertyKey[]) => ({
+    file,
+    line: model.lineOf(keyPath.map(String)),
+    key: keyPath.join('.'),
+  });
   return { raw: {}, at, atCharacter: at };
 }
 
 /** One schema issue of the laid `tiers:` as problems (one per unknown key, with a did-you-mean). */
-function schemaProblems(issue: z.core.$ZodIssue, at: (keyPath: readonly PropertyKey[]) => SourceLocation): Problem[] {
+function schemaProblems(
+  issue: z.core.$ZodIssue,
+  at: (keyPath: readonly PropertyKey[]) => SourceLocation,
+): Problem[] {
   const keyPath = ['tiers', ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     const known = knownTierKeys(keyPath);
-    return issue.keys.map((key) => ({ code: 'model_invalid' as const, message: `unknown key "${key}"`, location: at([...keyPath, key]), hint: didYouMean(key, known) ?? `remove it; known keys here: ${known.join(', ')}` }));
+    return issue.keys.map((key) => ({
+      code: 'model_invalid' as const,
+      message: `unknown key "${key}"`,
+      location: at([...keyPath, key]),
+      hint: didYouMean(key, known) ?? `remove it; known keys here: ${known.join(', ')}`,
+    }));
   }
-  return [{ code: 'model_invalid', message: `${keyPath.join('.')}: ${issue.message}`, location: at(keyPath) }];
+  return [
+    {
+      code: 'model_invalid',
+      message: `${keyPath.join('.')}: ${issue.message}`,
+      location: at(keyPath),
+    },
+  ];
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -16,7 +16,11 @@
  */
 import type { Highs } from 'highs';
 import { TierwiseError } from '../errors.js';
-import { checkAssignmentRules, type AssignmentProblem, type RuleRef } from './assignment-problem.js';
+import {
+  checkAssignmentRules,
+  type AssignmentProblem,
+  type RuleRef,
+} from './assignment-problem.js';
 
 export interface AssignmentSolution {
   /** The option given to each customer. */
@@ -63,12 +67,17 @@ let runtime: Promise<HighsRuntime> | undefined;
 /** HiGHS, loaded once per process (compiling the WebAssembly is the slow part). */
 function loadHighs(): Promise<HighsRuntime> {
   // highs ships CommonJS typings for an ES module: its default export is the loader at runtime.
-  runtime ??= import('highs').then((module) => (module as unknown as { default: () => Promise<Highs> }).default());
+  runtime ??= import('highs').then((module) =>
+    (module as unknown as { default: () => Promise<Highs> }).default(),
+  );
   return runtime;
 }
 
 /** Assigns every customer one option, maximising Σ value under the rules; throws on rules that cannot hold. */
-export async function solveAssignment(problem: AssignmentProblem, options: SolveOptions = {}): Promise<AssignmentSolution> {
+export async function solveAssignment(
+  problem: AssignmentProblem,
+  options: SolveOptions = {},
+): Promise<AssignmentSolution> {
   checkAssignmentRules(problem);
   const highs = await loadHighs();
   const { customers: n, options: T } = problem;
@@ -81,7 +90,9 @@ export async function solveAssignment(problem: AssignmentProblem, options: Solve
   if (!direct) lambda = kelley(highs, problem, rows, candidate).lambda;
   // Start with the options tied for best (the LP's fractional customers) and widen only when the
   // solution cannot be certified: most customers' choice is settled by λ alone.
-  let delta = direct ? Infinity : Math.max(1e-6, 1e-9 * Math.abs(lagrangian(problem, rows, candidate, lambda).value));
+  let delta = direct
+    ? Infinity
+    : Math.max(1e-6, 1e-9 * Math.abs(lagrangian(problem, rows, candidate, lambda).value));
 
   for (let round = 1; ; round++) {
     const keep = keepWithin(problem, rows, candidate, lambda, delta);
@@ -95,12 +106,20 @@ export async function solveAssignment(problem: AssignmentProblem, options: Solve
     // Certify: the reduced LP's duals must bound the full LP (no removed option prices in), and no
     // removed option may beat the MIP's objective.
     const dual = lagrangian(problem, rows, candidate, reduced.duals);
-    const lpExact = everything || dual.value <= reduced.lpObjective + 1e-7 * Math.max(1, Math.abs(reduced.lpObjective));
-    const best = dual.value <= lagrangian(problem, rows, candidate, lambda).value ? reduced.duals : lambda;
-    const removedBound = everything ? -Infinity : lagrangian(problem, rows, candidate, best).value + maxRemovedShortfall(problem, rows, candidate, keep.mask, best);
+    const lpExact =
+      everything ||
+      dual.value <= reduced.lpObjective + 1e-7 * Math.max(1, Math.abs(reduced.lpObjective));
+    const best =
+      dual.value <= lagrangian(problem, rows, candidate, lambda).value ? reduced.duals : lambda;
+    const removedBound = everything
+      ? -Infinity
+      : lagrangian(problem, rows, candidate, best).value +
+        maxRemovedShortfall(problem, rows, candidate, keep.mask, best);
     // Certified when nothing removed can beat the solution by more than the gap asked for.
     const bound = Math.max(reduced.bound, removedBound);
-    const tolerance = (options.mipGap ?? DEFAULT_GAP) * Math.max(1, Math.abs(reduced.objective)) + 1e-9 * Math.max(1, Math.abs(reduced.objective));
+    const tolerance =
+      (options.mipGap ?? DEFAULT_GAP) * Math.max(1, Math.abs(reduced.objective)) +
+      1e-9 * Math.max(1, Math.abs(reduced.objective));
     const certified = bound - reduced.objective <= tolerance;
     if ((lpExact && certified) || everything) {
       const shadowPrices = new Float64Array(problem.resources.length);
@@ -140,8 +159,20 @@ function couplingRows(p: AssignmentProblem): Coupling[] {
   };
   for (const s of p.shares) {
     // Shares of whole customers: at most ⌊max·n⌋, at least ⌈min·n⌉.
-    if (s.max !== undefined) rows.push({ coefficients: indicator(s.option, 1), rhs: Math.floor(s.max * n + 1e-9), resource: -1, rule: s.rule });
-    if (s.min !== undefined) rows.push({ coefficients: indicator(s.option, -1), rhs: -Math.ceil(s.min * n - 1e-9), resource: -1, rule: s.rule });
+    if (s.max !== undefined)
+      rows.push({
+        coefficients: indicator(s.option, 1),
+        rhs: Math.floor(s.max * n + 1e-9),
+        resource: -1,
+        rule: s.rule,
+      });
+    if (s.min !== undefined)
+      rows.push({
+        coefficients: indicator(s.option, -1),
+        rhs: -Math.ceil(s.min * n - 1e-9),
+        resource: -1,
+        rule: s.rule,
+      });
   }
   return rows;
 }
@@ -152,7 +183,8 @@ function candidateMask(p: AssignmentProblem): Uint8Array {
   const mask = new Uint8Array(n * T);
   for (let i = 0; i < n; i++) {
     const pin = p.pinned[i]!;
-    for (let k = 0; k < T; k++) mask[i * T + k] = pin >= 0 ? (k === pin ? 1 : 0) : p.allowed[i * T + k]!;
+    for (let k = 0; k < T; k++)
+      mask[i * T + k] = pin >= 0 ? (k === pin ? 1 : 0) : p.allowed[i * T + k]!;
   }
   return mask;
 }
@@ -161,7 +193,12 @@ function candidateMask(p: AssignmentProblem): Uint8Array {
  * Each option's objective less its priced use of the coupling rows, v − λ·a (−∞ where the customer
  * may not take it); one pass per row over a flat array, which is what keeps 400,000 options fast.
  */
-function pricedScores(p: AssignmentProblem, rows: readonly Coupling[], candidate: Uint8Array, lambda: Float64Array): Float64Array {
+function pricedScores(
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  candidate: Uint8Array,
+  lambda: Float64Array,
+): Float64Array {
   const scores = Float64Array.from(p.value);
   rows.forEach((row, k) => {
     const l = lambda[k]!;
@@ -174,7 +211,12 @@ function pricedScores(p: AssignmentProblem, rows: readonly Coupling[], candidate
 }
 
 /** L(λ), each customer's best option under λ and the subgradient b − Σ a(best). */
-function lagrangian(p: AssignmentProblem, rows: readonly Coupling[], candidate: Uint8Array, lambda: Float64Array) {
+function lagrangian(
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  candidate: Uint8Array,
+  lambda: Float64Array,
+) {
   const { customers: n, options: T } = p;
   const scores = pricedScores(p, rows, candidate, lambda);
   const arg = new Int32Array(n);
@@ -203,7 +245,12 @@ function lagrangian(p: AssignmentProblem, rows: readonly Coupling[], candidate: 
  * Kelley's cutting-plane method for min over λ ≥ 0 of L(λ): each evaluation adds the cut
  * θ ≥ L(λⱼ) + gⱼ·(λ − λⱼ) to a small LP whose optimum proposes the next λ.
  */
-function kelley(highs: HighsRuntime, p: AssignmentProblem, rows: readonly Coupling[], candidate: Uint8Array): { lambda: Float64Array; value: number } {
+function kelley(
+  highs: HighsRuntime,
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  candidate: Uint8Array,
+): { lambda: Float64Array; value: number } {
   const K = rows.length;
   let maxValue = 1;
   for (let j = 0; j < p.value.length; j++) maxValue = Math.max(maxValue, Math.abs(p.value[j]!));
@@ -264,7 +311,13 @@ function kelley(highs: HighsRuntime, p: AssignmentProblem, rows: readonly Coupli
 }
 
 /** Options within δ of their customer's best under λ. */
-function keepWithin(p: AssignmentProblem, rows: readonly Coupling[], candidate: Uint8Array, lambda: Float64Array, delta: number) {
+function keepWithin(
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  candidate: Uint8Array,
+  lambda: Float64Array,
+  delta: number,
+) {
   const { customers: n, options: T } = p;
   const scores = pricedScores(p, rows, candidate, lambda);
   const mask = new Uint8Array(n * T);
@@ -283,7 +336,13 @@ function keepWithin(p: AssignmentProblem, rows: readonly Coupling[], candidate: 
 }
 
 /** The largest dᵢₖ (option's priced value less the customer's best) among removed options. */
-function maxRemovedShortfall(p: AssignmentProblem, rows: readonly Coupling[], candidate: Uint8Array, mask: Uint8Array, lambda: Float64Array): number {
+function maxRemovedShortfall(
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  candidate: Uint8Array,
+  mask: Uint8Array,
+  lambda: Float64Array,
+): number {
   const { customers: n, options: T } = p;
   const scores = pricedScores(p, rows, candidate, lambda);
   let worst = -Infinity;
@@ -318,7 +377,13 @@ type ReducedResult =
  * Solves the problem restricted to `mask` with HiGHS, first as an LP (for the duals of the
  * coupling rows), then as a MIP. Customers with one option left are fixed and only shift the rows.
  */
-function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly Coupling[], mask: Uint8Array, options: SolveOptions): ReducedResult {
+function solveReduced(
+  highs: HighsRuntime,
+  p: AssignmentProblem,
+  rows: readonly Coupling[],
+  mask: Uint8Array,
+  options: SolveOptions,
+): ReducedResult {
   const { customers: n, options: T } = p;
   const K = rows.length;
   const choice = new Int32Array(n).fill(-1);
@@ -368,7 +433,16 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
   if (columns.length === 0) {
     // Everyone fixed: feasible when the fixed choices fit every row.
     if (rhs.some((b) => b < -1e-9)) return { kind: 'infeasible' };
-    return { kind: 'solved', choice, objective: constant, bound: constant, lpObjective: constant, duals: new Float64Array(K), timeLimited: false, customersInMip: 0 };
+    return {
+      kind: 'solved',
+      choice,
+      objective: constant,
+      bound: constant,
+      lpObjective: constant,
+      duals: new Float64Array(K),
+      timeLimited: false,
+      customersInMip: 0,
+    };
   }
   const data = {
     numCols: columns.length,
@@ -378,9 +452,20 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
     colCost: Float64Array.from(columns, (j) => p.value[j]!),
     colLower: new Float64Array(columns.length),
     colUpper: new Float64Array(columns.length).fill(1),
-    rowLower: Float64Array.from({ length: m }, (_, row) => (row < free.length ? 1 : -highs.infinity)),
-    rowUpper: Float64Array.from({ length: m }, (_, row) => (row < free.length ? 1 : rhs[row - free.length]!)),
-    matrix: { format: 'csc' as const, numRows: m, numCols: columns.length, starts, indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    rowLower: Float64Array.from({ length: m }, (_, row) =>
+      row < free.length ? 1 : -highs.infinity,
+    ),
+    rowUpper: Float64Array.from({ length: m }, (_, row) =>
+      row < free.length ? 1 : rhs[row - free.length]!,
+    ),
+    matrix: {
+      format: 'csc' as const,
+      numRows: m,
+      numCols: columns.length,
+      starts,
+      indices: Int32Array.from(indices),
+      values: Float64Array.from(values),
+    },
   };
   const lp = highs.createModel(data);
   let lpObjective: number;
@@ -389,8 +474,10 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
     lp.options.set({ output_flag: false, time_limit: options.timeLimitSeconds ?? 60 });
     lp.run();
     if (lp.getModelStatus() === 8 || lp.getModelStatus() === 9) return { kind: 'infeasible' };
-    if (lp.getModelStatus() === 13) throw timeLimit(options.timeLimitSeconds ?? 60, 'did not solve the linear relaxation');
-    if (lp.getModelStatus() !== 7) throw new Error(`HiGHS LP relaxation ended with model status ${lp.getModelStatus()}`);
+    if (lp.getModelStatus() === 13)
+      throw timeLimit(options.timeLimitSeconds ?? 60, 'did not solve the linear relaxation');
+    if (lp.getModelStatus() !== 7)
+      throw new Error(`HiGHS LP relaxation ended with model status ${lp.getModelStatus()}`);
     lpObjective = lp.getObjectiveValue();
     const rowDual = lp.getSolution().rowDual;
     // Maximising with ≤ rows, HiGHS reports each binding row's dual as the objective's gain per unit.
@@ -399,16 +486,25 @@ function solveReduced(highs: HighsRuntime, p: AssignmentProblem, rows: readonly 
     lp.dispose();
   }
 
-  const mip = highs.createModel({ ...data, integrality: new Int32Array(columns.length).fill(highs.constants.variableType.integer) });
+  const mip = highs.createModel({
+    ...data,
+    integrality: new Int32Array(columns.length).fill(highs.constants.variableType.integer),
+  });
   try {
-    mip.options.set({ output_flag: false, mip_rel_gap: options.mipGap ?? DEFAULT_GAP, time_limit: options.timeLimitSeconds ?? 60 });
+    mip.options.set({
+      output_flag: false,
+      mip_rel_gap: options.mipGap ?? DEFAULT_GAP,
+      time_limit: options.timeLimitSeconds ?? 60,
+    });
     mip.run();
     const modelStatus = mip.getModelStatus();
     if (modelStatus === 8 || modelStatus === 9) return { kind: 'infeasible' };
     const x = mip.getSolution().colValue;
     const timeLimited = modelStatus === 13;
-    if (timeLimited && !(x.length === columns.length && Number.isFinite(mip.getObjectiveValue()))) throw timeLimit(options.timeLimitSeconds ?? 60, 'found no assignment');
-    if (modelStatus !== 7 && !timeLimited) throw new Error(`HiGHS MIP ended with model status ${modelStatus}`);
+    if (timeLimited && !(x.length === columns.length && Number.isFinite(mip.getObjectiveValue())))
+      throw timeLimit(options.timeLimitSeconds ?? 60, 'found no assignment');
+    if (modelStatus !== 7 && !timeLimited)
+      throw new Error(`HiGHS MIP ended with model status ${modelStatus}`);
     columns.forEach((j, c) => {
       if (x[c]! > 0.5) choice[Math.floor(j / T)] = j % T;
     });
@@ -442,7 +538,13 @@ function usedHours(p: AssignmentProblem, choice: Int32Array): Float64Array {
 
 /** HiGHS proved the rules cannot all hold: name every rule that constrains the assignment. */
 function infeasible(p: AssignmentProblem, rows: readonly Coupling[]): TierwiseError {
-  const rules = [...new Set([...rows.map((r) => r.rule), ...p.pinRules.values(), ...p.eligibilityRules.filter((r): r is RuleRef => r !== undefined)])];
+  const rules = [
+    ...new Set([
+      ...rows.map((r) => r.rule),
+      ...p.pinRules.values(),
+      ...p.eligibilityRules.filter((r): r is RuleRef => r !== undefined),
+    ]),
+  ];
   return new TierwiseError({
     code: 'model_invalid',
     message: `rules that cannot all hold: no assignment of tiers meets them together (${rules.map((r) => r.label).join('; ')})`,

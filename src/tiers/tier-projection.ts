@@ -19,7 +19,11 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import type { TierCatalog } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { compileTierProjection, projectionColumn as col, type ProjectionQuery } from './project-tiers.js';
+import {
+  compileTierProjection,
+  projectionColumn as col,
+  type ProjectionQuery,
+} from './project-tiers.js';
 
 export interface TierProjection {
   readonly customerIds: readonly string[];
@@ -37,7 +41,12 @@ export interface TierProjection {
   /** Minutes of each resource, if the customer stays. */
   readonly minutes: Float64Array;
   /** Today: everyone keeps its service and price (P(stay) = 1). */
-  readonly statusQuo: { readonly revenue: Float64Array; readonly directCost: Float64Array; readonly serveCost: Float64Array; readonly minutes: Float64Array };
+  readonly statusQuo: {
+    readonly revenue: Float64Array;
+    readonly directCost: Float64Array;
+    readonly serveCost: Float64Array;
+    readonly minutes: Float64Array;
+  };
 }
 
 /**
@@ -49,7 +58,10 @@ export function compileProjectionLists(query: ProjectionQuery, dialect: Dialect)
 }
 
 /** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
-export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Promise<TierProjection> {
+export async function projectTiers(
+  base: CustomerBase,
+  catalog: TierCatalog,
+): Promise<TierProjection> {
   const { db, costModel } = base;
   const query = compileTierProjection(base, catalog, db.dialect);
   const lists = await db.one(compileProjectionLists(query, db.dialect));
@@ -57,7 +69,9 @@ export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Pr
   const n = column('customer_id').length;
   const T = catalog.tiers.length;
   const R = query.resources.length;
-  const rate = query.resources.map((name) => costModel.resources.find((r) => r.name === name)!.ratePerMinute);
+  const rate = query.resources.map(
+    (name) => costModel.resources.find((r) => r.name === name)!.ratePerMinute,
+  );
   const revenueShare = revenueShareOf(costModel);
 
   const projection = {
@@ -72,7 +86,12 @@ export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Pr
     willingnessToPay: new Float64Array(n * T),
     pStay: new Float64Array(n * T),
     minutes: new Float64Array(n * T * R),
-    statusQuo: { revenue: new Float64Array(n), directCost: new Float64Array(n), serveCost: new Float64Array(n), minutes: new Float64Array(n * R) },
+    statusQuo: {
+      revenue: new Float64Array(n),
+      directCost: new Float64Array(n),
+      serveCost: new Float64Array(n),
+      minutes: new Float64Array(n * R),
+    },
   };
   const numbers = (name: string) => column(name).map((v) => Number(v ?? 0));
   const ids = column('customer_id');
@@ -102,7 +121,11 @@ export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Pr
       serveToday += m * rate[r]!;
     }
     sq.serveCost[i] = serveToday;
-    const response = { midpoint: midpoint[i]!, steepness: steepness[i]!, stayIfAbove: stayIfAbove[i] ?? null };
+    const response = {
+      midpoint: midpoint[i]!,
+      steepness: steepness[i]!,
+      stayIfAbove: stayIfAbove[i] ?? null,
+    };
     for (let k = 0; k < T; k++) {
       const j = i * T + k;
       const tier = tierColumns[k]!;
@@ -129,9 +152,14 @@ export async function projectTiers(base: CustomerBase, catalog: TierCatalog): Pr
  * P(stay) at `price` for a customer whose willingness to pay is `wtp` (both over the same months):
  * 1 up to WTP, then the stated probability or the scaled logistic of the price rise (see above).
  */
-export function probabilityOfStaying(price: number, wtp: number, response: { midpoint: number; steepness: number; stayIfAbove?: number | null }): number {
+export function probabilityOfStaying(
+  price: number,
+  wtp: number,
+  response: { midpoint: number; steepness: number; stayIfAbove?: number | null },
+): number {
   if (price <= wtp) return 1;
-  if (response.stayIfAbove !== undefined && response.stayIfAbove !== null) return response.stayIfAbove;
+  if (response.stayIfAbove !== undefined && response.stayIfAbove !== null)
+    return response.stayIfAbove;
   if (wtp <= 0) return 0;
   const rise = (price - wtp) / wtp;
   const { midpoint: m, steepness: s } = response;

@@ -18,7 +18,9 @@ export interface ActivityNeed {
 
 /** The tier that includes every service at the highest fee: the reference a reason compares against. */
 export function referenceTier(catalog: TierCatalog): Tier | undefined {
-  const full = catalog.tiers.filter((t) => Object.values(t.services).every((p) => p.kind === 'included'));
+  const full = catalog.tiers.filter((t) =>
+    Object.values(t.services).every((p) => p.kind === 'included'),
+  );
   return full.sort((a, b) => b.monthlyFee - a.monthlyFee)[0];
 }
 
@@ -45,18 +47,26 @@ export function explainChoice(
   pStay: number,
 ): string {
   const currency = model.currency;
-  if (!tier) return 'keeps its current service and price: no tier does better for it within capacity';
+  if (!tier)
+    return 'keeps its current service and price: no tier does better for it within capacity';
   const reference = referenceTier(catalog);
   const perYear = 12 / Math.max(1, months);
   const activity = new Map(model.activities.map((a) => [a.name, a]));
-  const verb = reference && tier.name === reference.name ? `stays on ${tier.label}` : `moves to ${tier.label}`;
+  const verb =
+    reference && tier.name === reference.name ? `stays on ${tier.label}` : `moves to ${tier.label}`;
   // The whole price schedule: a fee alone would understate what a large customer pays.
-  const usage = Object.entries(tier.usagePrices).map(([metric, price]) => ` + ${formatMoney(price, currency)} per ${metric}`);
+  const usage = Object.entries(tier.usagePrices).map(
+    ([metric, price]) => ` + ${formatMoney(price, currency)} per ${metric}`,
+  );
   const parts = [`${verb}: pays ${formatMoney(tier.monthlyFee, currency, 0)}/mo${usage.join('')}`];
   // The need that costs the most today among those this tier changes (or overall, for the reference tier).
   const costed = needs
     .filter((n) => n.events > 0)
-    .map((n) => ({ ...n, cost: activityCost(activity.get(n.activity) ?? { ratePerMinute: 0 }, n.minutes), policy: tier.services[n.activity] ?? { kind: 'included' as const } }))
+    .map((n) => ({
+      ...n,
+      cost: activityCost(activity.get(n.activity) ?? { ratePerMinute: 0 }, n.minutes),
+      policy: tier.services[n.activity] ?? { kind: 'included' as const },
+    }))
     .sort((a, b) => b.cost - a.cost);
   const changed = costed.find((n) => n.policy.kind !== 'included') ?? costed[0];
   if (changed) {
@@ -66,8 +76,13 @@ export function explainChoice(
     const scale = months >= 12 ? perYear : 1;
     const events = Math.round(changed.events * scale);
     const where = reference && reference.name !== tier.name ? ` under ${reference.label}` : '';
-    const here = changed.policy.kind === 'included' ? '' : ` (here: ${describePolicy(changed.policy, currency)})`;
-    parts.push(`its ${events} ${changed.activity} ${span} cost ${formatMoney(changed.cost * scale, currency, 0)} of ${resource} time${where}${here}`);
+    const here =
+      changed.policy.kind === 'included'
+        ? ''
+        : ` (here: ${describePolicy(changed.policy, currency)})`;
+    parts.push(
+      `its ${events} ${changed.activity} ${span} cost ${formatMoney(changed.cost * scale, currency, 0)} of ${resource} time${where}${here}`,
+    );
   }
   if (pStay < 0.999) parts.push(`${Math.round(pStay * 100)}% likely to stay at that price`);
   return parts.join('; ');

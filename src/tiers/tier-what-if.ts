@@ -15,7 +15,12 @@ import type { ScenarioResult } from './tier-scenarios.js';
 /** One change: `price` sets a tier's monthly fee, `policy` replaces a tier's policy for a service, `capacity` sets a resource's hours. */
 export type TierChange =
   | { readonly kind: 'price'; readonly tier: string; readonly monthly_fee: number }
-  | { readonly kind: 'policy'; readonly tier: string; readonly activity: string; readonly policy: RawServicePolicy }
+  | {
+      readonly kind: 'policy';
+      readonly tier: string;
+      readonly activity: string;
+      readonly policy: RawServicePolicy;
+    }
   | { readonly kind: 'capacity'; readonly resource: string; readonly hours: number };
 
 /** Changes laid over the model's `tiers:` in order (a later change to the same key wins). */
@@ -39,9 +44,15 @@ export interface TierWhatIfResult {
 function written(change: TierChange): { key: string; what: string } {
   switch (change.kind) {
     case 'price':
-      return { key: `tiers.plans.${change.tier}.monthly_fee`, what: `monthly fee of ${change.tier}` };
+      return {
+        key: `tiers.plans.${change.tier}.monthly_fee`,
+        what: `monthly fee of ${change.tier}`,
+      };
     case 'policy':
-      return { key: `tiers.plans.${change.tier}.services.${change.activity}`, what: `policy of ${change.tier} for ${change.activity}` };
+      return {
+        key: `tiers.plans.${change.tier}.services.${change.activity}`,
+        what: `policy of ${change.tier} for ${change.activity}`,
+      };
     case 'capacity':
       return { key: `tiers.capacity.${change.resource}`, what: `capacity of ${change.resource}` };
     default:
@@ -57,7 +68,10 @@ export function locateChange(change: TierChange, index: number): SourceLocation 
 
 /** The `tiers:` overlay the changes describe; its `at` names the (last) change that wrote a key. */
 export function overlayOfChanges(whatIf: TierWhatIf): ScenarioOverlay {
-  const plans: Record<string, { monthly_fee?: number; services?: Record<string, RawServicePolicy> }> = {};
+  const plans: Record<
+    string,
+    { monthly_fee?: number; services?: Record<string, RawServicePolicy> }
+  > = {};
   const capacity: Record<string, number> = {};
   for (const change of whatIf.changes) {
     switch (change.kind) {
@@ -74,12 +88,19 @@ export function overlayOfChanges(whatIf: TierWhatIf): ScenarioOverlay {
         change satisfies never;
     }
   }
-  const tiers = { ...(Object.keys(plans).length > 0 ? { plans } : {}), ...(Object.keys(capacity).length > 0 ? { capacity } : {}) };
-  const keys = whatIf.changes.map((change, i) => ({ key: written(change).key, location: locateChange(change, i) })).reverse();
+  const tiers = {
+    ...(Object.keys(plans).length > 0 ? { plans } : {}),
+    ...(Object.keys(capacity).length > 0 ? { capacity } : {}),
+  };
+  const keys = whatIf.changes
+    .map((change, i) => ({ key: written(change).key, location: locateChange(change, i) }))
+    .reverse();
   const at = (keyPath: readonly PropertyKey[]): SourceLocation => {
     const key = keyPath.join('.');
     // The change that wrote the key or a value holding it; else one that wrote inside it.
-    const found = keys.find((k) => key === k.key || key.startsWith(`${k.key}.`)) ?? keys.find((k) => k.key.startsWith(`${key}.`));
+    const found =
+      keys.find((k) => key === k.key || key.startsWith(`${k.key}.`)) ??
+      keys.find((k) => k.key.startsWith(`${key}.`));
     return found?.location ?? { file: 'what-if', key };
   };
   return { name: whatIf.name ?? 'what-if', file: 'what-if', tiers, at };
@@ -91,7 +112,12 @@ export function overlayOfChanges(whatIf: TierWhatIf): ScenarioOverlay {
  */
 export function checkTierChanges(model: Model, changes: readonly TierChange[]): void {
   if (model.tiers === undefined) {
-    throw new TierwiseError({ code: 'usage', message: 'the model defines no tiers, so there is nothing to change', location: { key: 'tiers' }, hint: 'add a tiers: key to tierwise.yaml (see docs/model.md)' });
+    throw new TierwiseError({
+      code: 'usage',
+      message: 'the model defines no tiers, so there is nothing to change',
+      location: { key: 'tiers' },
+      hint: 'add a tiers: key to tierwise.yaml (see docs/model.md)',
+    });
   }
   const tiers = model.tiers.tiers.map((t) => t.name);
   const activities = model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
@@ -106,11 +132,13 @@ export function checkTierChanges(model: Model, changes: readonly TierChange[]): 
         hint: didYouMean(name, known) ?? `its ${what}s: ${known.join(', ') || '(none)'}`,
       });
     if (change.kind === 'capacity') {
-      if (!resources.includes(change.resource)) unknown('resource', change.resource, resources, 'resource');
+      if (!resources.includes(change.resource))
+        unknown('resource', change.resource, resources, 'resource');
       return;
     }
     if (!tiers.includes(change.tier)) unknown('tier', change.tier, tiers, 'tier');
-    if (change.kind === 'policy' && !activities.includes(change.activity)) unknown('service activity', change.activity, activities, 'activity');
+    if (change.kind === 'policy' && !activities.includes(change.activity))
+      unknown('service activity', change.activity, activities, 'activity');
   });
   if (problems.length > 0) throw new TierwiseError(problems);
 }

@@ -20,10 +20,22 @@ import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import { layScenario, type ScenarioOverlay } from './scenario-overlay.js';
 import { projectTiers, type TierProjection } from './tier-projection.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
-import { checkTierChanges, overlayOfChanges, type TierWhatIf, type TierWhatIfResult } from './tier-what-if.js';
+import {
+  checkTierChanges,
+  overlayOfChanges,
+  type TierWhatIf,
+  type TierWhatIfResult,
+} from './tier-what-if.js';
 
 /** Top-level `tiers:` keys a projection does not read: changing only these re-solves without re-projecting. */
-export const ASSIGNMENT_KEYS: readonly string[] = ['capacity', 'rules', 'keep_current', 'mip_gap', 'time_limit_seconds', 'service_fees'];
+export const ASSIGNMENT_KEYS: readonly string[] = [
+  'capacity',
+  'rules',
+  'keep_current',
+  'mip_gap',
+  'time_limit_seconds',
+  'service_fees',
+];
 
 export interface TierWorkbenchOptions {
   /** The model catalog's projection, when the caller already has it (computeTiers does). */
@@ -51,15 +63,22 @@ export interface TierWorkbench {
 }
 
 /** Runs a what-if once, for a caller without a workbench (the answer is `tierWorkbench(base).whatIf(whatIf)`). */
-export async function runTierWhatIf(base: CustomerBase, whatIf: TierWhatIf): Promise<TierWhatIfResult> {
+export async function runTierWhatIf(
+  base: CustomerBase,
+  whatIf: TierWhatIf,
+): Promise<TierWhatIfResult> {
   return tierWorkbench(base).whatIf(whatIf);
 }
 
 /** A workbench over the tiers of a customer base's model. */
-export function tierWorkbench(base: CustomerBase, options: TierWorkbenchOptions = {}): TierWorkbench {
+export function tierWorkbench(
+  base: CustomerBase,
+  options: TierWorkbenchOptions = {},
+): TierWorkbench {
   const { model } = base;
   const progress = options.onProgress ?? (() => {});
-  let modelProjection: Promise<TierProjection> | undefined = options.projection && Promise.resolve(options.projection);
+  let modelProjection: Promise<TierProjection> | undefined =
+    options.projection && Promise.resolve(options.projection);
 
   const reproject = (catalog: TierCatalog): Promise<TierProjection> => {
     progress('tiers: projecting every customer under every tier');
@@ -68,7 +87,8 @@ export function tierWorkbench(base: CustomerBase, options: TierWorkbenchOptions 
   const projectionOfModel = (): Promise<TierProjection> => {
     if (modelProjection === undefined) {
       const catalog = model.tiers;
-      if (catalog === undefined) throw new Error('projectionOfModel without tiers (a bug: layScenario checks the model)');
+      if (catalog === undefined)
+        throw new Error('projectionOfModel without tiers (a bug: layScenario checks the model)');
       modelProjection = reproject(catalog);
       modelProjection.catch(() => (modelProjection = undefined));
     }
@@ -78,13 +98,21 @@ export function tierWorkbench(base: CustomerBase, options: TierWorkbenchOptions 
   const runScenario = async (overlay: ScenarioOverlay): Promise<ScenarioRun> => {
     const laid = layScenario(model, overlay);
     const { catalog } = laid;
-    const reuse = model.tiers !== undefined && laid.touched.every((key) => ASSIGNMENT_KEYS.includes(key));
+    const reuse =
+      model.tiers !== undefined && laid.touched.every((key) => ASSIGNMENT_KEYS.includes(key));
     try {
       const projection = reuse ? await projectionOfModel() : await reproject(catalog);
       progress('tiers: optimizing the assignment (HiGHS)');
       const assignment = await optimizeTiers(model, catalog, projection);
       const labels = catalog.tiers.map((t) => t.label);
-      const scenario = evaluatePlan(overlay.name, 'custom', projection, assignment.choice, assignment.capacityHours, labels);
+      const scenario = evaluatePlan(
+        overlay.name,
+        'custom',
+        projection,
+        assignment.choice,
+        assignment.capacityHours,
+        labels,
+      );
       return { catalog, projection, assignment, scenario, projected: !reuse };
     } catch (error) {
       throw laid.relocate(error);
@@ -101,7 +129,12 @@ export function tierWorkbench(base: CustomerBase, options: TierWorkbenchOptions 
       return {
         overlay: { name: overlay.name, tiers: overlay.tiers },
         scenario,
-        tiers: catalog.tiers.map((t) => ({ name: t.name, label: t.label, monthly_fee: t.monthlyFee, customers: scenario.customers_per_tier[t.label] ?? 0 })),
+        tiers: catalog.tiers.map((t) => ({
+          name: t.name,
+          label: t.label,
+          monthly_fee: t.monthlyFee,
+          customers: scenario.customers_per_tier[t.label] ?? 0,
+        })),
         shadow_prices: shadowPrices(projection.resources, assignment),
         optimizer: { status: solution.status, gap: solution.gap, seconds: assignment.seconds },
       };

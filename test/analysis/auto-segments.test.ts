@@ -31,12 +31,20 @@ beforeAll(async () => {
       const id = `G${g}-${i}`;
       planted.set(id, g);
       customers.push(`${id},p${g}`);
-      const [revenue, storage] = [[36000, 5000], [300, 10], [2400, 500]][g]!;
+      const [revenue, storage] = [
+        [36000, 5000],
+        [300, 10],
+        [2400, 500],
+      ][g]!;
       transactions.push(`${id},2025-06-01,${around(revenue!, 0.15).toFixed(2)}`);
       usage.push(`${id},2025-06-30,storage_gb_month,${around(storage!, 0.15).toFixed(1)}`);
       activities.push(`${id},2025-06-02,monitoring,,`);
-      if (g === 1) for (let t = 0; t < 8 + Math.floor(random() * 5); t++) activities.push(`${id},2025-06-${10 + t},ticket,,`);
-      if (g === 2) for (let t = 0; t < 3; t++) activities.push(`${id},2025-07-0${1 + t},installation,,${4 + Math.floor(random() * 3)}`);
+      if (g === 1)
+        for (let t = 0; t < 8 + Math.floor(random() * 5); t++)
+          activities.push(`${id},2025-06-${10 + t},ticket,,`);
+      if (g === 2)
+        for (let t = 0; t < 3; t++)
+          activities.push(`${id},2025-07-0${1 + t},installation,,${4 + Math.floor(random() * 3)}`);
     }
   }
   await writeFile(path.join(dir, 'data/customers.csv'), `${customers.join('\n')}\n`);
@@ -84,14 +92,22 @@ function adjustedRandIndex(a: readonly number[], b: readonly number[]): number {
 
 describe('automatic segments', () => {
   it('recovers three planted groups (adjusted Rand index ≥ 0.9), choosing k by silhouette', async () => {
-    const report = await computeAutoSegments(await project.customerBase(), { seed: 1, includeCustomers: true });
+    const report = await computeAutoSegments(await project.customerBase(), {
+      seed: 1,
+      includeCustomers: true,
+    });
     expect(report.k).toBe(3);
     const best = Math.max(...report.silhouette_by_k.map((s) => s.silhouette));
     expect(report.silhouette_by_k.find((s) => s.k === 3)!.silhouette).toBe(best);
     const members = new Map(report.customers!.map((c) => [c.customer_id, c.segment]));
     const ids = [...planted.keys()];
     const found = ids.map((id) => Number(members.get(id)!.replace('cluster ', '')));
-    expect(adjustedRandIndex(ids.map((id) => planted.get(id)!), found)).toBeGreaterThanOrEqual(0.9);
+    expect(
+      adjustedRandIndex(
+        ids.map((id) => planted.get(id)!),
+        found,
+      ),
+    ).toBeGreaterThanOrEqual(0.9);
     expect(report.segments.map((s) => s.customers).sort()).toEqual([120, 120, 120]);
   });
 
@@ -108,7 +124,12 @@ describe('automatic segments', () => {
     const b = await computeAutoSegments(await project.customerBase(), { seed: 5 });
     // DuckDB sums in parallel, so a segment's money may differ in its last bits between two runs
     // on a busy machine (4319510.15 vs 4319510.149999997); the clusters themselves may not.
-    const to12Digits = (r: unknown) => JSON.parse(JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(12)) : v)));
+    const to12Digits = (r: unknown) =>
+      JSON.parse(
+        JSON.stringify(r, (_, v: unknown) =>
+          typeof v === 'number' ? Number(v.toPrecision(12)) : v,
+        ),
+      );
     expect(to12Digits(b)).toEqual(to12Digits(a));
   });
 });

@@ -19,7 +19,11 @@ beforeEach(async () => {
 afterEach(async () => p.remove());
 
 async function matrixOf(volumeYaml?: string) {
-  if (volumeYaml !== undefined) await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('  volume: transactions', volumeYaml));
+  if (volumeYaml !== undefined)
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('  volume: transactions', volumeYaml),
+    );
   const project = await openProject({ dir: p.dir, inMemory: true });
   try {
     return await computeProfitabilityMatrix(await project.customerBase());
@@ -48,7 +52,12 @@ describe('the customer profitability matrix', () => {
   it('sums customers, revenue, cost and margin per quadrant', async () => {
     const m = await matrixOf();
     const q = Object.fromEntries(m.quadrants.map((x) => [x.quadrant, x]));
-    expect(q['carriage_trade']).toMatchObject({ customers: 2, revenue: 4800, cost: 1746, margin: 3054 });
+    expect(q['carriage_trade']).toMatchObject({
+      customers: 2,
+      revenue: 4800,
+      cost: 1746,
+      margin: 3054,
+    });
     expect(q['aggressive']).toMatchObject({ customers: 1, revenue: 50, margin: -569.5 });
     expect(m.quadrants.reduce((s, x) => s + x.margin, 0)).toBeCloseTo(2535.1, 9);
   });
@@ -67,15 +76,22 @@ describe('the customer profitability matrix', () => {
   });
 
   it('takes thresholds from the model when given', async () => {
-    const m = await matrixOf('  volume: transactions\n  price_threshold: 1000\n  cost_threshold: 50');
+    const m = await matrixOf(
+      '  volume: transactions\n  price_threshold: 1000\n  cost_threshold: 50',
+    );
     expect(m.thresholds.source).toEqual({ net_price: 'model', cost_to_serve: 'model' });
     expect(m.customers.find((c) => c.customer_id === 'D')!.quadrant).toBe('carriage_trade');
     expect(m.customers.find((c) => c.customer_id === 'A')!.quadrant).toBe('aggressive');
   });
 
   it('names an unknown volume metric with a did-you-mean', async () => {
-    const error = (await matrixOf('  volume: storage_gb_mnth').catch((e: unknown) => e)) as TierwiseError;
+    const error = (await matrixOf('  volume: storage_gb_mnth').catch(
+      (e: unknown) => e,
+    )) as TierwiseError;
     expect(error).toBeInstanceOf(TierwiseError);
-    expect(error.problems[0]).toMatchObject({ message: 'matrix.volume: no usage metric "storage_gb_mnth" in the data', hint: 'did you mean "storage_gb_month"?' });
+    expect(error.problems[0]).toMatchObject({
+      message: 'matrix.volume: no usage metric "storage_gb_mnth" in the data',
+      hint: 'did you mean "storage_gb_month"?',
+    });
   });
 });

@@ -47,7 +47,10 @@ describe('rule-based segments', () => {
 
   it('reads attributes and activity measures, and puts customers no rule catches in (none)', async () => {
     const report = await segmentsOf((y) =>
-      y.replace(/segments:[\s\S]*$/, `segments:\n  needy:\n    - { name: ticket_heavy, when: "ticket_events >= 2 and plan = 'basic'" }\n    - { name: pro, when: "plan = 'pro'" }\n`),
+      y.replace(
+        /segments:[\s\S]*$/,
+        `segments:\n  needy:\n    - { name: ticket_heavy, when: "ticket_events >= 2 and plan = 'basic'" }\n    - { name: pro, when: "plan = 'pro'" }\n`,
+      ),
     );
     expect(report.segments.map((s) => [s.segment, s.customers])).toEqual([
       ['ticket_heavy', 1],
@@ -57,7 +60,9 @@ describe('rule-based segments', () => {
   });
 
   it('names an unknown measure in a rule with its model line and a did-you-mean', async () => {
-    const error = (await segmentsOf((y) => y.replace('storage_gb_month < 100', 'storage_gb_mnth < 100')).catch((e: unknown) => e)) as TierwiseError;
+    const error = (await segmentsOf((y) =>
+      y.replace('storage_gb_month < 100', 'storage_gb_mnth < 100'),
+    ).catch((e: unknown) => e)) as TierwiseError;
     expect(error).toBeInstanceOf(TierwiseError);
     expect(error.problems[0]).toMatchObject({
       code: 'equation_unknown_column',
@@ -69,6 +74,8 @@ describe('rule-based segments', () => {
   });
 
   it('refuses a segmentation the model does not have', async () => {
-    await expect(segmentsOf(undefined, 'sise')).rejects.toThrow(/no segmentation "sise" in the model — did you mean "size"\?/);
+    await expect(segmentsOf(undefined, 'sise')).rejects.toThrow(
+      /no segmentation "sise" in the model — did you mean "size"\?/,
+    );
   });
 });

@@ -37,7 +37,11 @@ describe('the whale curve', () => {
     const curve = await computeWhaleCurve(await tiny.customerBase());
     expect(curve.peak).toMatchObject({ rank: 4, customers_share: 0.8, cumulative_margin: 3104.6 });
     expect(curve.peak.margin_share).toBeCloseTo(3104.6 / 2535.1, 12);
-    expect(curve.unprofitable).toMatchObject({ customers: 1, customers_share: 0.2, margin: -569.5 });
+    expect(curve.unprofitable).toMatchObject({
+      customers: 1,
+      customers_share: 0.2,
+      margin: -569.5,
+    });
   });
 
   it('downsamples to the points asked for, keeping the origin, the exact peak and the end', async () => {
@@ -52,14 +56,17 @@ describe('the whale curve', () => {
       const project = await openProject({ dir, inMemory: true });
       try {
         const curve = await computeWhaleCurve(await project.customerBase());
-        const margins = (await computeMargin(await project.customerBase())).customers!.map((c) => c.margin).sort((a, b) => b - a);
+        const margins = (await computeMargin(await project.customerBase()))
+          .customers!.map((c) => c.margin)
+          .sort((a, b) => b - a);
         let running = 0;
         const cumulative = margins.map((m) => (running += m));
         const peakRank = cumulative.indexOf(Math.max(...cumulative)) + 1;
         expect(curve.points.length).toBeLessThanOrEqual(1000);
         expect(curve.peak.rank).toBe(peakRank);
         expect(curve.peak.cumulative_margin).toBeCloseTo(cumulative[peakRank - 1]!, 6);
-        for (const p of curve.points.slice(1)) expect(p.cumulative_margin).toBeCloseTo(cumulative[p.rank - 1]!, 6);
+        for (const p of curve.points.slice(1))
+          expect(p.cumulative_margin).toBeCloseTo(cumulative[p.rank - 1]!, 6);
         expect(curve.points.at(-1)!.rank).toBe(2000);
         expect(curve.unprofitable.customers).toBe(margins.filter((m) => m < 0).length);
       } finally {

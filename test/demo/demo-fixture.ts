@@ -18,7 +18,9 @@ export interface GeneratedDemo {
 }
 
 /** Runs `generateDemo` into a fresh temporary folder. */
-export async function generateInTemp(options: Omit<DemoOptions, 'dir'> = {}): Promise<GeneratedDemo> {
+export async function generateInTemp(
+  options: Omit<DemoOptions, 'dir'> = {},
+): Promise<GeneratedDemo> {
   const dir = await mkdtemp(join(tmpdir(), 'tierwise-demo-test-'));
   const summary = await generateDemo({ ...options, dir });
   return { dir, summary, cleanup: () => rm(dir, { recursive: true, force: true }) };
@@ -26,7 +28,9 @@ export async function generateInTemp(options: Omit<DemoOptions, 'dir'> = {}): Pr
 
 /** SHA-256 of a file's bytes, hex. */
 export async function sha256(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 }
 
 /** Hashes of every file a demo wrote (model and data), keyed by path relative to the folder. */
@@ -49,6 +53,8 @@ export async function loadCsvDemo(dir: string): Promise<Database> {
   await db.run(sql`CREATE TABLE activities AS SELECT * FROM read_csv(${file('activities')},
     types = {'minutes': 'INTEGER', 'servers': 'INTEGER', 'days': 'INTEGER', 'severity': 'VARCHAR', 'onsite': 'INTEGER'})`);
   await db.run(sql`CREATE TABLE usage AS SELECT * FROM read_csv(${file('usage')})`);
-  await db.run(sql`CREATE TABLE spend AS SELECT * FROM read_csv(${file('spend')}, types = {'month': 'VARCHAR'})`);
+  await db.run(
+    sql`CREATE TABLE spend AS SELECT * FROM read_csv(${file('spend')}, types = {'month': 'VARCHAR'})`,
+  );
   return db;
 }

@@ -29,7 +29,9 @@ const EQUATIONS: Record<string, { text: string; sql: Sql }> = {
   sales_call: { text: '45', sql: sql`45` },
 };
 
-async function loadDemo(customers?: number): Promise<{ demo: GeneratedDemo; db: Database; model: DemoModel }> {
+async function loadDemo(
+  customers?: number,
+): Promise<{ demo: GeneratedDemo; db: Database; model: DemoModel }> {
   const demo = await generateInTemp(customers === undefined ? {} : { customers });
   const db = await loadCsvDemo(demo.dir);
   const model = parse(await readFile(join(demo.dir, 'tierwise.yaml'), 'utf8')) as DemoModel;
@@ -40,7 +42,9 @@ async function loadDemo(customers?: number): Promise<{ demo: GeneratedDemo; db: 
     ([name, a]) => sql`(${name}, ${a.resource}, ${a.purpose ?? 'serve'})`,
   );
   const equation = Object.entries(EQUATIONS).map(([name, e]) => sql`WHEN ${name} THEN ${e.sql}`);
-  await db.run(sql`CREATE TABLE rate AS SELECT * FROM (VALUES ${joinSql(resources)}) r(resource, per_minute, capacity_minutes)`);
+  await db.run(
+    sql`CREATE TABLE rate AS SELECT * FROM (VALUES ${joinSql(resources)}) r(resource, per_minute, capacity_minutes)`,
+  );
   await db.run(sql`CREATE TABLE minutes AS
     SELECT a.customer_id, m.resource, m.purpose,
       coalesce(a.minutes, CASE a.activity ${joinSql(equation, ' ')} END) AS minutes
@@ -71,7 +75,13 @@ function marginSql(model: DemoModel): Sql {
     LEFT JOIN work USING (customer_id) LEFT JOIN spend_share USING (customer_id)`;
 }
 
-type PlanMargin = { plan: string; customers: number; avg_margin: number; losing: number; total: number };
+type PlanMargin = {
+  plan: string;
+  customers: number;
+  avg_margin: number;
+  losing: number;
+  total: number;
+};
 
 describe('the default demo, costed by hand', () => {
   let demo: GeneratedDemo;
@@ -81,7 +91,8 @@ describe('the default demo, costed by hand', () => {
 
   beforeAll(async () => {
     ({ demo, db, model } = await loadDemo());
-    const rows = await db.all<PlanMargin>(sql`SELECT plan, count(*) AS customers, avg(margin) AS avg_margin,
+    const rows =
+      await db.all<PlanMargin>(sql`SELECT plan, count(*) AS customers, avg(margin) AS avg_margin,
       avg(CAST(margin < 0 AS INTEGER)) AS losing, sum(margin) AS total FROM (${marginSql(model)}) GROUP BY plan`);
     byPlan = new Map(rows.map((r) => [r.plan, r]));
   });
@@ -92,11 +103,14 @@ describe('the default demo, costed by hand', () => {
   });
 
   it('costs the time equations this test evaluates', () => {
-    for (const [name, e] of Object.entries(EQUATIONS)) expect(String(model.activities[name]?.minutes)).toBe(e.text);
+    for (const [name, e] of Object.entries(EQUATIONS))
+      expect(String(model.activities[name]?.minutes)).toBe(e.text);
   });
 
   it('spends most senior-engineer time on starter clients', async () => {
-    const row = await db.one<{ share: number }>(sql`SELECT sum(minutes) FILTER (WHERE c.plan = 'starter')
+    const row = await db.one<{
+      share: number;
+    }>(sql`SELECT sum(minutes) FILTER (WHERE c.plan = 'starter')
       / sum(minutes) AS share FROM minutes m JOIN customers c USING (customer_id) WHERE m.resource = 'senior_engineer'`);
     expect(row!.share).toBeGreaterThan(0.5);
   });
@@ -116,19 +130,22 @@ describe('the default demo, costed by hand', () => {
 });
 
 describe('the demo team', () => {
-  it.each([60, 2000, 20_000])('is sized so each resource is 70 to 95 percent used, with %i customers', async (customers) => {
-    const { demo, db } = await loadDemo(customers);
-    try {
-      const rows = await db.all<{ resource: string; used: number }>(sql`SELECT resource,
+  it.each([60, 2000, 20_000])(
+    'is sized so each resource is 70 to 95 percent used, with %i customers',
+    async (customers) => {
+      const { demo, db } = await loadDemo(customers);
+      try {
+        const rows = await db.all<{ resource: string; used: number }>(sql`SELECT resource,
         sum(minutes) / any_value(capacity_minutes) AS used FROM minutes JOIN rate USING (resource) GROUP BY 1`);
-      expect(rows).toHaveLength(3);
-      for (const { resource, used } of rows) {
-        expect(used, resource).toBeGreaterThan(0.7);
-        expect(used, resource).toBeLessThan(0.95);
+        expect(rows).toHaveLength(3);
+        for (const { resource, used } of rows) {
+          expect(used, resource).toBeGreaterThan(0.7);
+          expect(used, resource).toBeLessThan(0.95);
+        }
+      } finally {
+        db.close();
+        await demo.cleanup();
       }
-    } finally {
-      db.close();
-      await demo.cleanup();
-    }
-  });
+    },
+  );
 });

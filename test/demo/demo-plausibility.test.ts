@@ -45,31 +45,52 @@ describe('the demo figures', () => {
   it('bills small clients tens of dollars a month and large ones $2,500 and more', async () => {
     expect(await value(fullMonthInvoices('starter', sql`min(amount)`))).toBeGreaterThanOrEqual(39);
     expect(await value(fullMonthInvoices('starter', sql`median(amount)`))).toBeLessThan(100);
-    expect(await value(fullMonthInvoices('enterprise', sql`min(amount)`))).toBeGreaterThanOrEqual(2500);
+    expect(await value(fullMonthInvoices('enterprise', sql`min(amount)`))).toBeGreaterThanOrEqual(
+      2500,
+    );
     expect(await value(fullMonthInvoices('enterprise', sql`max(amount)`))).toBeGreaterThan(5000);
   });
 
   it('refunds a few invoices as negative amounts and exports some 2024 rows', async () => {
-    const refunds = await value(sql`SELECT avg(CAST(kind = 'refund' AS INTEGER)) FROM transactions`);
+    const refunds = await value(
+      sql`SELECT avg(CAST(kind = 'refund' AS INTEGER)) FROM transactions`,
+    );
     expect(refunds).toBeGreaterThan(0.005);
     expect(refunds).toBeLessThan(0.05);
-    expect(await value(sql`SELECT max(amount) FROM transactions WHERE kind = 'refund'`)).toBeLessThan(0);
-    expect(await value(sql`SELECT count(*) FROM transactions WHERE date < DATE '2025-01-01'`)).toBeGreaterThan(0);
-    expect(await value(sql`SELECT count(*) FROM activities WHERE date < DATE '2025-01-01'`)).toBeGreaterThan(0);
-    expect(await value(sql`SELECT count(*) FROM usage WHERE date < DATE '2025-01-01'`)).toBeGreaterThan(0);
+    expect(
+      await value(sql`SELECT max(amount) FROM transactions WHERE kind = 'refund'`),
+    ).toBeLessThan(0);
+    expect(
+      await value(sql`SELECT count(*) FROM transactions WHERE date < DATE '2025-01-01'`),
+    ).toBeGreaterThan(0);
+    expect(
+      await value(sql`SELECT count(*) FROM activities WHERE date < DATE '2025-01-01'`),
+    ).toBeGreaterThan(0);
+    expect(
+      await value(sql`SELECT count(*) FROM usage WHERE date < DATE '2025-01-01'`),
+    ).toBeGreaterThan(0);
   });
 
   it('acquires customers from 2019 on, a good share of them inside 2025', async () => {
     expect(await value(sql`SELECT min(year(acquired_on)) FROM customers`)).toBe(2019);
     expect(await value(sql`SELECT max(acquired_on) <= DATE '2025-12-31' FROM customers`)).toBe(1);
-    const share2025 = await value(sql`SELECT avg(CAST(year(acquired_on) = 2025 AS INTEGER)) FROM customers`);
+    const share2025 = await value(
+      sql`SELECT avg(CAST(year(acquired_on) = 2025 AS INTEGER)) FROM customers`,
+    );
     expect(share2025).toBeGreaterThan(0.15);
     expect(share2025).toBeLessThan(0.45);
   });
 
   it('spends on paid channels only, with a 2025 channel-month that acquired nobody', async () => {
-    const channels = await db.all<{ channel: string }>(sql`SELECT DISTINCT channel FROM customers ORDER BY 1`);
-    expect(channels.map((c) => c.channel)).toEqual(['events', 'paid_search', 'partner', 'referral']);
+    const channels = await db.all<{ channel: string }>(
+      sql`SELECT DISTINCT channel FROM customers ORDER BY 1`,
+    );
+    expect(channels.map((c) => c.channel)).toEqual([
+      'events',
+      'paid_search',
+      'partner',
+      'referral',
+    ]);
     expect(await value(sql`SELECT count(*) FROM spend WHERE channel = 'referral'`)).toBe(0);
     expect(await value(sql`SELECT count(*) FROM spend WHERE month < '2025-01'`)).toBeGreaterThan(0);
     const unallocated = await value(sql`SELECT count(*) FROM spend s WHERE s.month LIKE '2025-%'
@@ -89,6 +110,8 @@ describe('the demo figures', () => {
       (SELECT count(*) FROM activities a JOIN customers c USING (customer_id)
         WHERE a.activity = 'support_ticket' AND c.plan = ${plan})
       / (SELECT sum(amount) FROM transactions t JOIN customers c USING (customer_id) WHERE c.plan = ${plan})`;
-    expect(await value(perDollar('starter'))).toBeGreaterThan(10 * (await value(perDollar('enterprise'))));
+    expect(await value(perDollar('starter'))).toBeGreaterThan(
+      10 * (await value(perDollar('enterprise'))),
+    );
   });
 });

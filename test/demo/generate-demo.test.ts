@@ -23,7 +23,12 @@ describe('generateDemo', () => {
     const { dir, summary } = await demo({ customers: 300 });
     expect(summary).toMatchObject({ dir, customers: 300, seed: 42 });
     expect(summary.files.map((f) => f.path)).toEqual([
-      'data/customers.csv', 'data/transactions.csv', 'data/activities.csv', 'data/usage.csv', 'data/spend.csv', 'data/leads.csv',
+      'data/customers.csv',
+      'data/transactions.csv',
+      'data/activities.csv',
+      'data/usage.csv',
+      'data/spend.csv',
+      'data/leads.csv',
     ]);
     expect(summary.files[0]!.rows).toBe(300);
     for (const file of summary.files) {
@@ -44,7 +49,9 @@ describe('generateDemo', () => {
     const second = await demo({ customers: 400, format: 'parquet' });
     expect(first.summary.files.every((f) => f.path.endsWith('.parquet'))).toBe(true);
     expect(await demoHashes(second)).toEqual(await demoHashes(first));
-    expect(await readFile(join(first.dir, 'tierwise.yaml'), 'utf8')).toContain('data/usage.parquet');
+    expect(await readFile(join(first.dir, 'tierwise.yaml'), 'utf8')).toContain(
+      'data/usage.parquet',
+    );
   });
 
   it('draws different data for a different seed', async () => {
@@ -62,7 +69,13 @@ describe('generateDemo', () => {
     await generateDemo({ dir, customers: 20 });
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await readdir(join(dir, 'data'))).sort()).toEqual([
-      'activities.csv', 'customers.csv', 'extra.csv', 'leads.csv', 'spend.csv', 'transactions.csv', 'usage.csv',
+      'activities.csv',
+      'customers.csv',
+      'extra.csv',
+      'leads.csv',
+      'spend.csv',
+      'transactions.csv',
+      'usage.csv',
     ]);
   });
 

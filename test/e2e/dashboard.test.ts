@@ -52,17 +52,28 @@ async function stop(served: Served | undefined): Promise<void> {
   served?.project.close();
 }
 
-const text = async (selector: string) => (await page.locator(selector).first().textContent())?.trim();
-const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const text = async (selector: string) =>
+  (await page.locator(selector).first().textContent())?.trim();
+const shot = (name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** What the suite needs and does not have; each test fails with these messages rather than skip. */
 const missing = [
-  ...(existsSync(CHROMIUM) ? [] : [`Chromium not found at ${CHROMIUM}: install it (as root: apt-get install -y chromium) or set TIERWISE_CHROMIUM`]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html')) ? [] : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
+  ...(existsSync(CHROMIUM)
+    ? []
+    : [
+        `Chromium not found at ${CHROMIUM}: install it (as root: apt-get install -y chromium) or set TIERWISE_CHROMIUM`,
+      ]),
+  ...(existsSync(path.join(DASHBOARD, 'index.html'))
+    ? []
+    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
 ];
 
 function requirePrerequisites(): void {
-  if (missing.length > 0) throw new Error(`the dashboard tests need a real browser and the built dashboard: ${missing.join('; ')}`);
+  if (missing.length > 0)
+    throw new Error(
+      `the dashboard tests need a real browser and the built dashboard: ${missing.join('; ')}`,
+    );
 }
 
 beforeAll(async () => {
@@ -106,10 +117,13 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector('[data-testid=waterfall-margin]');
     const explanation = await explainCustomer(await tiny.project.customerBase(), 'B');
     expect(await text('[data-testid=customer-id]')).toBe('B');
-    for (const step of explanation.steps) expect(await text(`[data-testid=step-${step.step}]`)).toBe(formatMoney(step.amount, 'USD'));
+    for (const step of explanation.steps)
+      expect(await text(`[data-testid=step-${step.step}]`)).toBe(formatMoney(step.amount, 'USD'));
     // B: 50 − 2 − 390 − 227.5 = −569.5.
     expect(await text('[data-testid=waterfall-margin]')).toBe('-$569.50');
-    expect(await page.locator('[data-testid=waterfall]').textContent()).toContain('ads spend in 2025-02: $600.00 ÷ 2 customers acquired');
+    expect(await page.locator('[data-testid=waterfall]').textContent()).toContain(
+      'ads spend in 2025-02: $600.00 ÷ 2 customers acquired',
+    );
     await shot('waterfall');
   });
 
@@ -141,7 +155,10 @@ describe('the dashboard in Chromium', () => {
     requirePrerequisites();
     await page.goto(`${tiny.server.url}#/overview`);
     await page.waitForSelector('[data-testid=total-margin]');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-report')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#download-report'),
+    ]);
     expect(download.suggestedFilename()).toBe('report.html');
     const saved = await readFile(await download.path(), 'utf8');
     expect(saved).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
@@ -151,7 +168,11 @@ describe('the dashboard in Chromium', () => {
     requirePrerequisites();
     await page.goto(`${tiny.server.url}#/segments`);
     await page.waitForSelector('[data-testid=segments] tbody tr');
-    const rows = await page.locator('[data-testid=segments] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(0, 5).map((c) => c.textContent)));
+    const rows = await page
+      .locator('[data-testid=segments] tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].slice(0, 5).map((c) => c.textContent)),
+      );
     // small: B, C, E → 50 + 100 + 20 revenue, −569.5 + 36 + 14.6 = −518.9; large: A, D → 4800, 3054.
     expect(rows).toEqual([
       ['small', '3', '$170.00', '$292.50', '-$518.90'],
@@ -191,8 +212,14 @@ describe('the dashboard over more customers and hostile ids', () => {
     await generateDemo({ dir: demoDir, customers: 120, seed: 7 });
     demo = await serve(demoDir);
     hostile = await tempProject();
-    await hostile.append('data/customers.csv', '<img src=x onerror=window.__pwned=1>,2025-02-10,referral,basic,1');
-    await hostile.append('data/transactions.csv', '<img src=x onerror=window.__pwned=1>,2025-03-01,10.00');
+    await hostile.append(
+      'data/customers.csv',
+      '<img src=x onerror=window.__pwned=1>,2025-02-10,referral,basic,1',
+    );
+    await hostile.append(
+      'data/transactions.csv',
+      '<img src=x onerror=window.__pwned=1>,2025-03-01,10.00',
+    );
     hostileServed = await serve(hostile.dir);
   });
   afterAll(async () => {
@@ -204,14 +231,20 @@ describe('the dashboard over more customers and hostile ids', () => {
 
   it('pages through customers in the order the library ranks them', async () => {
     requirePrerequisites();
-    const ranked = (await computeMargin(await demo!.project.customerBase(), { sort: { field: 'margin', descending: false } })).customers!;
+    const ranked = (
+      await computeMargin(await demo!.project.customerBase(), {
+        sort: { field: 'margin', descending: false },
+      })
+    ).customers!;
     await page.goto(`${demo!.server.url}#/customers`);
     await page.waitForSelector('[data-testid=page-range]:text-is("1–50 of 120")');
     await page.click('[data-testid=next-page]');
     await page.waitForSelector('[data-testid=page-range]:text-is("51–100 of 120")');
     const first = page.locator('[data-testid=customers] tbody tr').first();
     expect(await first.locator('th').textContent()).toBe(ranked[50]!.customer_id);
-    expect(await first.locator('td').nth(4).textContent()).toBe(formatMoney(ranked[50]!.margin, 'USD'));
+    expect(await first.locator('td').nth(4).textContent()).toBe(
+      formatMoney(ranked[50]!.margin, 'USD'),
+    );
     await shot('customers-page-2');
   });
 
@@ -221,19 +254,29 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.goto(`${demo!.server.url}#/overview`);
     await page.click('#nav a[data-page=pricing]');
     await page.waitForSelector('[data-testid=menu-profit]');
-    expect(await text('[data-testid=menu-profit]')).toBe(`${formatMoney(full.menu.profit, 'USD')}/mo`);
-    expect(await text('[data-testid=today-profit]')).toBe(`${formatMoney(full.today_profit!, 'USD')}/mo`);
+    expect(await text('[data-testid=menu-profit]')).toBe(
+      `${formatMoney(full.menu.profit, 'USD')}/mo`,
+    );
+    expect(await text('[data-testid=today-profit]')).toBe(
+      `${formatMoney(full.today_profit!, 'USD')}/mo`,
+    );
     const rows = page.locator('[data-testid=menu-offered] tbody tr');
     expect(await rows.count()).toBe(full.menu.offered.length);
     for (const [i, offered] of full.menu.offered.entries()) {
       expect(await rows.nth(i).locator('th').textContent()).toBe(offered.version);
-      expect(await rows.nth(i).locator('td').first().textContent()).toBe(formatMoney(offered.price, 'USD'));
+      expect(await rows.nth(i).locator('td').first().textContent()).toBe(
+        formatMoney(offered.price, 'USD'),
+      );
     }
     await shot('pricing');
     const two = (await priceProjectMenu(await demo!.project.customerBase(), { maxVersions: 2 }))!;
     await page.selectOption('[data-testid=max-versions]', '2');
-    await page.waitForSelector(`[data-testid=menu-profit]:text-is("${formatMoney(two.menu.profit, 'USD')}/mo")`);
-    expect(await page.locator('[data-testid=menu-offered] tbody tr').count()).toBe(two.menu.offered.length);
+    await page.waitForSelector(
+      `[data-testid=menu-profit]:text-is("${formatMoney(two.menu.profit, 'USD')}/mo")`,
+    );
+    expect(await page.locator('[data-testid=menu-offered] tbody tr').count()).toBe(
+      two.menu.offered.length,
+    );
   });
 
   it('goes through a tiers what-if and shows the library’s margin for the same overlay', async () => {
@@ -251,16 +294,29 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.waitForSelector('[data-testid=what-if-margin]');
     // The same changes as a `tierwise tiers --scenario` file, through the library.
     const file = path.join(demoDir!, 'premium-599.yaml');
-    await writeFile(file, 'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 599 } }\n  capacity: { support_agent: 100 }\n');
-    const library = (await computeTiers(await demo!.project.customerBase(), { scenarios: [await loadScenarioOverlay(file)] })).scenarios.at(-1)!;
+    await writeFile(
+      file,
+      'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 599 } }\n  capacity: { support_agent: 100 }\n',
+    );
+    const library = (
+      await computeTiers(await demo!.project.customerBase(), {
+        scenarios: [await loadScenarioOverlay(file)],
+      })
+    ).scenarios.at(-1)!;
     expect(await text('[data-testid=what-if-margin]')).toBe(formatMoney(library.margin, 'USD'));
     const change = library.margin - tiered.margin;
-    expect(await text('[data-testid=what-if-change]')).toBe(`${change >= 0 ? '+' : ''}${formatMoney(change, 'USD')}`);
+    expect(await text('[data-testid=what-if-change]')).toBe(
+      `${change >= 0 ? '+' : ''}${formatMoney(change, 'USD')}`,
+    );
     const premium = page.locator('[data-testid=what-if-tiers] tr[data-tier=premium] td');
     expect(await premium.nth(0).textContent()).toBe('$599.00');
-    expect(await premium.nth(1).textContent()).toBe(String(library.customers_per_tier['Premium'] ?? 0));
+    expect(await premium.nth(1).textContent()).toBe(
+      String(library.customers_per_tier['Premium'] ?? 0),
+    );
     // The latency is reported (docs, README), not asserted: timings are not test material.
-    console.log(`tiers what-if on ${plan.recommendations.length} customers answered in ${await text('[data-testid=what-if-ms]')}`);
+    console.log(
+      `tiers what-if on ${plan.recommendations.length} customers answered in ${await text('[data-testid=what-if-ms]')}`,
+    );
     await shot('tiers-what-if');
   });
 
@@ -268,7 +324,9 @@ describe('the dashboard over more customers and hostile ids', () => {
     requirePrerequisites();
     await page.goto(`${hostileServed!.server.url}#/customers?search=img`);
     await page.waitForSelector('[data-testid=page-range]:text-is("1–1 of 1")');
-    expect(await page.locator('[data-testid=customers] tbody th').textContent()).toBe('<img src=x onerror=window.__pwned=1>');
+    expect(await page.locator('[data-testid=customers] tbody th').textContent()).toBe(
+      '<img src=x onerror=window.__pwned=1>',
+    );
     expect(await page.locator('main img').count()).toBe(0);
     await page.click('[data-testid=customers] tbody tr >> nth=0');
     await page.waitForSelector('[data-testid=waterfall-margin]');

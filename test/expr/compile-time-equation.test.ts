@@ -33,7 +33,10 @@ async function minutes(source: string): Promise<unknown[]> {
 
 describe('compileTimeEquation', () => {
   it('compiles arithmetic with quoted columns and parentheses around every operation', async () => {
-    expect(compiled('120 + 30 * servers')).toEqual({ text: '(120 + (30 * "servers"))', params: [] });
+    expect(compiled('120 + 30 * servers')).toEqual({
+      text: '(120 + (30 * "servers"))',
+      params: [],
+    });
     // servers 2 → 120 + 60 = 180; NULL → NULL; 0 → 120
     expect(await minutes('120 + 30 * servers')).toEqual([180, null, 120]);
   });
@@ -72,7 +75,9 @@ describe('compileTimeEquation', () => {
   });
 
   it('casts a column of unknown type to a double wherever a number is needed', () => {
-    expect(compileTimeEquation(parse('30 * onsite'), duckdb).render(duckdb).text).toBe('(30 * CAST("onsite" AS DOUBLE))');
+    expect(compileTimeEquation(parse('30 * onsite'), duckdb).render(duckdb).text).toBe(
+      '(30 * CAST("onsite" AS DOUBLE))',
+    );
     expect(compileTimeEquation(parse('if(onsite, 1, 2)'), duckdb).render(duckdb).text).toBe(
       '(CASE CAST("onsite" AS BOOLEAN) WHEN TRUE THEN 1 WHEN FALSE THEN 2 END)',
     );
@@ -142,18 +147,26 @@ describe('compileTimeEquation', () => {
 
   it('refers to columns through the given callback', () => {
     const column = (name: string) => qualified('e', name);
-    expect(compileTimeEquation(parse('30 * servers'), duckdb, column, EVENT_COLUMNS).render(duckdb).text).toBe('(30 * "e"."servers")');
+    expect(
+      compileTimeEquation(parse('30 * servers'), duckdb, column, EVENT_COLUMNS).render(duckdb).text,
+    ).toBe('(30 * "e"."servers")');
   });
 
   it('emits division through the dialect', () => {
-    expect(compileTimeEquation(parse('a / b'), postgres, ident, EVENT_COLUMNS).render(postgres).text).toBe(
-      '(CAST("a" AS DOUBLE PRECISION) / NULLIF("b", 0))',
-    );
+    expect(
+      compileTimeEquation(parse('a / b'), postgres, ident, EVENT_COLUMNS).render(postgres).text,
+    ).toBe('(CAST("a" AS DOUBLE PRECISION) / NULLIF("b", 0))');
   });
 
   it('throws on an equation that was not checked, rather than emit SQL that cannot run', () => {
-    expect(() => compileTimeEquation(parse('severity * 2'), duckdb, ident, EVENT_COLUMNS)).toThrow(/checkTimeEquation/);
-    expect(() => compileTimeEquation(parse('nope * 2'), duckdb, ident, EVENT_COLUMNS)).toThrow(/checkTimeEquation/);
-    expect(() => compileTimeEquation({ kind: 'number', value: Infinity, span: { start: 0, end: 1 } }, duckdb)).toThrow(/finite/);
+    expect(() => compileTimeEquation(parse('severity * 2'), duckdb, ident, EVENT_COLUMNS)).toThrow(
+      /checkTimeEquation/,
+    );
+    expect(() => compileTimeEquation(parse('nope * 2'), duckdb, ident, EVENT_COLUMNS)).toThrow(
+      /checkTimeEquation/,
+    );
+    expect(() =>
+      compileTimeEquation({ kind: 'number', value: Infinity, span: { start: 0, end: 1 } }, duckdb),
+    ).toThrow(/finite/);
   });
 });

@@ -33,7 +33,9 @@ export const EVENT_COLUMNS: ReadonlyMap<string, ValueType> = new Map<string, Val
  */
 export async function openEvents(): Promise<Database> {
   const db = await Database.open(':memory:');
-  await db.run(sql`CREATE TABLE t (id INTEGER, servers INTEGER, severity VARCHAR, onsite BOOLEAN, a DOUBLE, b DOUBLE, signed_on DATE)`);
+  await db.run(
+    sql`CREATE TABLE t (id INTEGER, servers INTEGER, severity VARCHAR, onsite BOOLEAN, a DOUBLE, b DOUBLE, signed_on DATE)`,
+  );
   await db.run(sql`INSERT INTO t VALUES
     (1, 2, 'high', true, 3, 5, DATE '2025-07-01'),
     (2, NULL, 'low', false, 0, 1.5, DATE '2025-03-15'),

@@ -3,14 +3,22 @@
  * as a quoted identifier and a bound value, never as SQL text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTimeEquation, compileTimeEquation, parseTimeEquation, type ValueType } from '../../src/expr/index.js';
+import {
+  checkTimeEquation,
+  compileTimeEquation,
+  parseTimeEquation,
+  type ValueType,
+} from '../../src/expr/index.js';
 import { duckdb } from '../../src/sql/dialect.js';
 import { ident, sql } from '../../src/sql/fragment.js';
 import { Database } from '../../src/store/database.js';
 import { parse } from './equation-fixtures.js';
 
 const HOSTILE = 'x";DROP TABLE t;--';
-const COLUMNS = new Map<string, ValueType>([[HOSTILE, 'number'], ['label', 'string']]);
+const COLUMNS = new Map<string, ValueType>([
+  [HOSTILE, 'number'],
+  ['label', 'string'],
+]);
 
 let db: Database;
 beforeAll(async () => {
@@ -35,7 +43,9 @@ describe('time equations and SQL injection', () => {
   it('quotes a column name holding a quote, a semicolon and a comment', async () => {
     const source = '"x"";DROP TABLE t;--" * 2';
     expect(parse(source)).toMatchObject({ left: { kind: 'column', name: HOSTILE } });
-    expect(compileTimeEquation(parse(source), duckdb, ident, COLUMNS).render(duckdb).text).toBe('("x"";DROP TABLE t;--" * 2)');
+    expect(compileTimeEquation(parse(source), duckdb, ident, COLUMNS).render(duckdb).text).toBe(
+      '("x"";DROP TABLE t;--" * 2)',
+    );
     expect(await run(source)).toEqual([6, 8]);
     expect(await tableStillThere()).toBe(2);
   });
@@ -52,8 +62,14 @@ describe('time equations and SQL injection', () => {
   });
 
   it('has no way to write a statement separator or an unknown function', () => {
-    expect(parseTimeEquation('1; DROP TABLE t')).toMatchObject({ ok: false, problems: [{ message: 'unexpected character ";"' }] });
-    expect(parseTimeEquation('drop(t)')).toMatchObject({ ok: false, problems: [{ code: 'equation_unknown_function' }] });
+    expect(parseTimeEquation('1; DROP TABLE t')).toMatchObject({
+      ok: false,
+      problems: [{ message: 'unexpected character ";"' }],
+    });
+    expect(parseTimeEquation('drop(t)')).toMatchObject({
+      ok: false,
+      problems: [{ code: 'equation_unknown_function' }],
+    });
   });
 
   it('reads -- as two minus signs, not as the start of a comment', async () => {

@@ -18,14 +18,18 @@ export interface TempProject {
 
 export async function tempProject(fixture = 'tiny'): Promise<TempProject> {
   const dir = await mkdtemp(path.join(tmpdir(), `tierwise-${fixture}-`));
-  await cp(path.join(FIXTURES, fixture), dir, { recursive: true, filter: (source) => !source.includes('.tierwise') });
+  await cp(path.join(FIXTURES, fixture), dir, {
+    recursive: true,
+    filter: (source) => !source.includes('.tierwise'),
+  });
   const file = (relative: string) => path.join(dir, relative);
   return {
     dir,
     file,
     read: (relative) => readFile(file(relative), 'utf8'),
     write: (relative, text) => writeFile(file(relative), text),
-    append: async (relative, line) => writeFile(file(relative), `${await readFile(file(relative), 'utf8')}${line}\n`),
+    append: async (relative, line) =>
+      writeFile(file(relative), `${await readFile(file(relative), 'utf8')}${line}\n`),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -44,9 +44,15 @@ describe('fitBgNbd on CDNOW', () => {
     const likelihood = new BgNbdLikelihood(cdnow);
     const p = fit.params;
     let best = -Infinity;
-    for (const f of [-0.01, 0, 0.01]) for (const g of [-0.01, 0, 0.01]) for (const h of [-0.01, 0, 0.01]) for (const k of [-0.01, 0, 0.01]) {
-      best = Math.max(best, likelihood.value([p.r * (1 + f), p.alpha * (1 + g), p.a * (1 + h), p.b * (1 + k)]));
-    }
+    for (const f of [-0.01, 0, 0.01])
+      for (const g of [-0.01, 0, 0.01])
+        for (const h of [-0.01, 0, 0.01])
+          for (const k of [-0.01, 0, 0.01]) {
+            best = Math.max(
+              best,
+              likelihood.value([p.r * (1 + f), p.alpha * (1 + g), p.a * (1 + h), p.b * (1 + k)]),
+            );
+          }
     expect(fit.log_likelihood).toBeGreaterThanOrEqual(best - 1e-9);
   });
 
@@ -54,17 +60,27 @@ describe('fitBgNbd on CDNOW', () => {
     const truth = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
     const simulated = fitBgNbd(simulateBgNbd(truth, { customers: 100_000, seed: 5 }));
     for (const name of ['r', 'alpha', 'a', 'b'] as const) {
-      expect(Math.abs(simulated.params[name] - truth[name])).toBeLessThan(3 * simulated.standard_errors[name]);
+      expect(Math.abs(simulated.params[name] - truth[name])).toBeLessThan(
+        3 * simulated.standard_errors[name],
+      );
     }
   });
 
   it('refuses data with no repeat purchase', () => {
-    const none = { x: new Float64Array(3), tx: new Float64Array(3), T: Float64Array.of(10, 20, 30) };
+    const none = {
+      x: new Float64Array(3),
+      tx: new Float64Array(3),
+      T: Float64Array.of(10, 20, 30),
+    };
     expect(() => fitBgNbd(none)).toThrow(TierwiseError);
   });
 
   it('names the row of an impossible summary (recency above T)', () => {
-    const bad = { x: Float64Array.of(1, 2), tx: Float64Array.of(5, 40), T: Float64Array.of(30, 30) };
+    const bad = {
+      x: Float64Array.of(1, 2),
+      tx: Float64Array.of(5, 40),
+      T: Float64Array.of(30, 30),
+    };
     expect(() => fitBgNbd(bad)).toThrow(/recency 40 must lie between 0 and T \(30\)/);
   });
 });
@@ -85,11 +101,26 @@ describe('the BG/NBD likelihood', () => {
   });
 
   it('gives the same value when identical customers are merged into weighted rows', () => {
-    const rows = { x: Float64Array.of(0, 0, 0, 2, 2, 5), tx: Float64Array.of(0, 0, 0, 10, 10, 20), T: Float64Array.of(30, 30, 30, 30, 30, 25) };
-    const merged = { x: Float64Array.of(0, 2, 5), tx: Float64Array.of(0, 10, 20), T: Float64Array.of(30, 30, 25), weight: Float64Array.of(3, 2, 1) };
+    const rows = {
+      x: Float64Array.of(0, 0, 0, 2, 2, 5),
+      tx: Float64Array.of(0, 0, 0, 10, 10, 20),
+      T: Float64Array.of(30, 30, 30, 30, 30, 25),
+    };
+    const merged = {
+      x: Float64Array.of(0, 2, 5),
+      tx: Float64Array.of(0, 10, 20),
+      T: Float64Array.of(30, 30, 25),
+      weight: Float64Array.of(3, 2, 1),
+    };
     const theta = [0.5, 6, 0.8, 2.5];
-    expect(new BgNbdLikelihood(merged).value(theta)).toBeCloseTo(new BgNbdLikelihood(rows).value(theta), 10);
-    expect(new BgNbdLikelihood(merged).gradient(theta)[3]).toBeCloseTo(new BgNbdLikelihood(rows).gradient(theta)[3]!, 10);
+    expect(new BgNbdLikelihood(merged).value(theta)).toBeCloseTo(
+      new BgNbdLikelihood(rows).value(theta),
+      10,
+    );
+    expect(new BgNbdLikelihood(merged).gradient(theta)[3]).toBeCloseTo(
+      new BgNbdLikelihood(rows).gradient(theta)[3]!,
+      10,
+    );
   });
 });
 
@@ -105,7 +136,10 @@ describe('BG/NBD predictions', () => {
 
   it('the conditional expectation of a just-acquired customer is the unconditional E[X(t)]', () => {
     for (const t of [1, 10, 39, 78]) {
-      expect(bgNbdConditionalExpectedTransactions(published, t, 0, 0, 0)).toBeCloseTo(bgNbdExpectedTransactions(published, t), 10);
+      expect(bgNbdConditionalExpectedTransactions(published, t, 0, 0, 0)).toBeCloseTo(
+        bgNbdExpectedTransactions(published, t),
+        10,
+      );
     }
   });
 

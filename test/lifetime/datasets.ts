@@ -7,21 +7,41 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RfmSummary } from '../../src/lifetime/bg-nbd.js';
 
-export const DATASETS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'datasets');
+export const DATASETS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'datasets',
+);
 export const CDNOW_SUMMARY = path.join(DATASETS, 'cdnow', 'cdnow_customers_summary.csv');
-export const CDNOW_SPEND = path.join(DATASETS, 'cdnow', 'cdnow_customers_summary_with_transactions.csv');
+export const CDNOW_SPEND = path.join(
+  DATASETS,
+  'cdnow',
+  'cdnow_customers_summary_with_transactions.csv',
+);
 export const CDNOW_SAMPLE = path.join(DATASETS, 'cdnow', 'CDNOW_sample.txt');
 export const RETENTION = path.join(DATASETS, 'retention', 'cohort_survival.csv');
 
 /** The 2007 paper's two cohorts as counts of 1,000 still active at the start of years 0–12. */
 export function retentionCohorts(): { regular: number[]; highEnd: number[] } {
-  const rows = readFileSync(RETENTION, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
-  return { regular: rows.map((r) => Math.round(r[1]! * 10)), highEnd: rows.map((r) => Math.round(r[2]! * 10)) };
+  const rows = readFileSync(RETENTION, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
+  return {
+    regular: rows.map((r) => Math.round(r[1]! * 10)),
+    highEnd: rows.map((r) => Math.round(r[2]! * 10)),
+  };
 }
 
 /** CDNOW (x, t_x, T, z̄) as typed arrays, from the summary file with spend. */
 export function cdnowSummary(): RfmSummary & { zbar: Float64Array } {
-  const rows = readFileSync(CDNOW_SPEND, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',').map(Number));
+  const rows = readFileSync(CDNOW_SPEND, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(',').map(Number));
   return {
     x: Float64Array.from(rows, (r) => r[1]!),
     tx: Float64Array.from(rows, (r) => r[2]!),
@@ -35,7 +55,12 @@ export function cdnowSummary(): RfmSummary & { zbar: Float64Array } {
  * (`customer_id,date,amount`, ISO dates); every record kept, same-day records not merged.
  */
 export function writeCdnowTransactionLog(file: string): void {
-  const records = readFileSync(CDNOW_SAMPLE, 'utf8').trim().split(/\r?\n/).map((l) => l.trim().split(/\s+/));
-  const lines = records.map(([, id, d, , value]) => `${id},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${value}`);
+  const records = readFileSync(CDNOW_SAMPLE, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim().split(/\s+/));
+  const lines = records.map(
+    ([, id, d, , value]) => `${id},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${value}`,
+  );
   writeFileSync(file, `customer_id,date,amount\n${lines.join('\n')}\n`);
 }

@@ -4,7 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
-import { fitGammaGamma, gammaGammaExpectedSpend, gammaGammaLogLikelihood, repeatCustomers } from '../../src/lifetime/gamma-gamma.js';
+import {
+  fitGammaGamma,
+  gammaGammaExpectedSpend,
+  gammaGammaLogLikelihood,
+  repeatCustomers,
+} from '../../src/lifetime/gamma-gamma.js';
 import { cdnowSummary } from './datasets.js';
 
 const threeFigures = (v: number) => Number(v.toPrecision(3));
@@ -40,7 +45,10 @@ describe('gammaGammaExpectedSpend', () => {
   it('is the weighted mean of the population mean and the customer’s own average', () => {
     // x = 2, z̄ = 30: weight on z̄ = px/(px + q − 1) = 12.5/15.24; population mean 6.25·15.44/2.74.
     const w = 12.5 / 15.24;
-    expect(gammaGammaExpectedSpend(params, 2, 30)).toBeCloseTo((1 - w) * ((6.25 * 15.44) / 2.74) + w * 30, 10);
+    expect(gammaGammaExpectedSpend(params, 2, 30)).toBeCloseTo(
+      (1 - w) * ((6.25 * 15.44) / 2.74) + w * 30,
+      10,
+    );
   });
 
   it('is the population mean for a customer without repeat purchases', () => {
@@ -50,9 +58,13 @@ describe('gammaGammaExpectedSpend', () => {
 
 describe('fitGammaGamma refuses what it cannot fit', () => {
   it('names a repeat customer with no positive spend', () => {
-    expect(() => fitGammaGamma({ x: Float64Array.of(2, 1), zbar: Float64Array.of(10, 0) })).toThrow(/monetary value 0 must be above 0/);
+    expect(() => fitGammaGamma({ x: Float64Array.of(2, 1), zbar: Float64Array.of(10, 0) })).toThrow(
+      /monetary value 0 must be above 0/,
+    );
   });
   it('needs several repeat customers', () => {
-    expect(() => fitGammaGamma({ x: Float64Array.of(0, 1), zbar: Float64Array.of(0, 12) })).toThrow(TierwiseError);
+    expect(() => fitGammaGamma({ x: Float64Array.of(0, 1), zbar: Float64Array.of(0, 12) })).toThrow(
+      TierwiseError,
+    );
   });
 });

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { bgNbdExpectedTransactions } from '../../src/lifetime/bg-nbd.js';
 import { runCli } from '../helpers/run-cli.js';
-import { CDNOW_SPEND, CDNOW_SUMMARY, retentionCohorts, writeCdnowTransactionLog } from './datasets.js';
+import {
+  CDNOW_SPEND,
+  CDNOW_SUMMARY,
+  retentionCohorts,
+  writeCdnowTransactionLog,
+} from './datasets.js';
 
 const threeFigures = (v: number) => Number(v.toPrecision(3));
 let dir: string;
@@ -14,16 +19,30 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tierwise-lifetime-cli-'));
   writeCdnowTransactionLog(path.join(dir, 'cdnow.csv'));
   const { highEnd } = retentionCohorts();
-  await writeFile(path.join(dir, 'high-end.csv'), `period,alive\n${highEnd.map((n, t) => `${t},${n}`).join('\n')}\n`);
+  await writeFile(
+    path.join(dir, 'high-end.csv'),
+    `period,alive\n${highEnd.map((n, t) => `${t},${n}`).join('\n')}\n`,
+  );
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('tierwise lifetime fit', () => {
   it('fits BG/NBD on a summary file and prints the JSON contract', async () => {
-    const result = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--summary', CDNOW_SUMMARY, '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'bgnbd',
+      '--summary',
+      CDNOW_SUMMARY,
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const fit = JSON.parse(result.stdout);
-    expect(Object.keys(fit)).toEqual(expect.arrayContaining(['model', 'params', 'log_likelihood', 'standard_errors']));
+    expect(Object.keys(fit)).toEqual(
+      expect.arrayContaining(['model', 'params', 'log_likelihood', 'standard_errors']),
+    );
     expect(fit.model).toBe('bgnbd');
     expect(threeFigures(fit.params.r)).toBe(0.243);
     expect(threeFigures(fit.params.alpha)).toBe(4.41);
@@ -34,7 +53,18 @@ describe('tierwise lifetime fit', () => {
   });
 
   it('fits Gamma-Gamma from a raw transaction log', async () => {
-    const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--transactions', path.join(dir, 'cdnow.csv'), '--calibration-end', '1997-09-30', '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'gamma-gamma',
+      '--transactions',
+      path.join(dir, 'cdnow.csv'),
+      '--calibration-end',
+      '1997-09-30',
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const fit = JSON.parse(result.stdout);
     expect(fit.customers).toBe(946);
@@ -49,11 +79,21 @@ describe('tierwise lifetime fit', () => {
     const alive = retentionCohorts().regular.slice(0, 8);
     const lines = ['customer_id,tenure,churned'];
     let id = 0;
-    for (let t = 1; t < alive.length; t++) for (let k = 0; k < alive[t - 1]! - alive[t]!; k++) lines.push(`c${++id},${t},1`);
+    for (let t = 1; t < alive.length; t++)
+      for (let k = 0; k < alive[t - 1]! - alive[t]!; k++) lines.push(`c${++id},${t},1`);
     for (let k = 0; k < alive[7]!; k++) lines.push(`c${++id},7,0`);
     const file = path.join(dir, 'tenures.csv');
     await writeFile(file, `${lines.join('\n')}\n`);
-    const result = await runCli(['lifetime', 'fit', '--model', 'sbg', '--tenures', file, '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'sbg',
+      '--tenures',
+      file,
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const fit = JSON.parse(result.stdout);
     expect(fit.customers).toBe(1000);
@@ -63,11 +103,20 @@ describe('tierwise lifetime fit', () => {
     await writeFile(bad, 'tenure,churned\n3,1\n2,maybe\n');
     const error = await runCli(['lifetime', 'fit', '--model', 'sbg', '--tenures', bad]);
     expect(error.code).toBe(1);
-    expect(error.stderr).toMatch(/bad-tenures\.csv:3 \(column churned\): churned "maybe" is not churned or not/);
+    expect(error.stderr).toMatch(
+      /bad-tenures\.csv:3 \(column churned\): churned "maybe" is not churned or not/,
+    );
   });
 
   it('prints a table with the standard errors', async () => {
-    const result = await runCli(['lifetime', 'fit', '--model', 'gamma-gamma', '--summary', CDNOW_SPEND]);
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'gamma-gamma',
+      '--summary',
+      CDNOW_SPEND,
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Gamma-Gamma fit on 946 customers with repeat purchases/);
     // p, q and γ are strongly correlated, hence the wide standard error of p.
@@ -77,7 +126,18 @@ describe('tierwise lifetime fit', () => {
 
 describe('tierwise lifetime predict', () => {
   it('projects the high-end cohort from its first 7 years, with the rest as holdout', async () => {
-    const result = await runCli(['lifetime', 'predict', '--model', 'sbg', '--cohort', path.join(dir, 'high-end.csv'), '--calibration-periods', '7', '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'sbg',
+      '--cohort',
+      path.join(dir, 'high-end.csv'),
+      '--calibration-periods',
+      '7',
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const prediction = JSON.parse(result.stdout);
     expect(threeFigures(prediction.params.alpha)).toBe(0.668);
@@ -86,11 +146,25 @@ describe('tierwise lifetime predict', () => {
     expect(prediction.periods).toHaveLength(13);
     expect(prediction.periods[8].holdout).toBe(true);
     expect(prediction.periods[12].actual_alive).toBe(394);
-    expect(prediction.periods[12].expected_alive).toBeCloseTo(1000 * prediction.periods[12].survival, 9);
+    expect(prediction.periods[12].expected_alive).toBeCloseTo(
+      1000 * prediction.periods[12].survival,
+      9,
+    );
   });
 
   it('checks BG/NBD against the 39-week holdout of a transaction log', async () => {
-    const result = await runCli(['lifetime', 'predict', '--model', 'bgnbd', '--transactions', path.join(dir, 'cdnow.csv'), '--calibration-end', '1997-09-30', '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'bgnbd',
+      '--transactions',
+      path.join(dir, 'cdnow.csv'),
+      '--calibration-end',
+      '1997-09-30',
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const prediction = JSON.parse(result.stdout);
     expect(prediction.horizon).toBe(39);
@@ -101,12 +175,17 @@ describe('tierwise lifetime predict', () => {
     // The papers' tracking of cumulative repeat transactions, week by week from 1997-01-01: 78
     // weeks; all 2,457 calibration repeats by week 39, all 4,339 (2,457 + 1,882) by week 78.
     expect(prediction.tracking).toHaveLength(78);
-    expect(prediction.tracking[38]).toMatchObject({ period: 39, actual_cumulative: 2457, holdout: false });
+    expect(prediction.tracking[38]).toMatchObject({
+      period: 39,
+      actual_cumulative: 2457,
+      holdout: false,
+    });
     expect(prediction.tracking[39].holdout).toBe(true);
     expect(prediction.tracking[77].actual_cumulative).toBe(4339);
     // Expected at week 78: Σ_i E[X(78 − s_i)], customer i's first purchase s_i = 272/7 − T_i weeks in.
     let expected = 0;
-    for (const c of prediction.customers) expected += bgNbdExpectedTransactions(prediction.params, 78 - (272 / 7 - c.T));
+    for (const c of prediction.customers)
+      expected += bgNbdExpectedTransactions(prediction.params, 78 - (272 / 7 - c.T));
     expect(prediction.tracking[77].expected_cumulative).toBeCloseTo(expected, 4);
     // The model tracks the 78 weeks within 5% (4,166 expected against 4,339).
     expect(Math.abs(expected - 4339) / 4339).toBeLessThan(0.05);
@@ -120,9 +199,23 @@ describe('tierwise lifetime in a transactional project', () => {
     await mkdir(path.join(project, 'data'), { recursive: true });
     const log = await readFile(path.join(dir, 'cdnow.csv'), 'utf8');
     await writeFile(path.join(project, 'data', 'transactions.csv'), log);
-    const ids = [...new Set(log.trim().split('\n').slice(1).map((l) => l.split(',')[0]))];
-    await writeFile(path.join(project, 'data', 'customers.csv'), `customer_id\n${ids.join('\n')}\n`);
-    await writeFile(path.join(project, 'data', 'activities.csv'), 'customer_id,date,activity\n0001,1997-01-05,order_help\n');
+    const ids = [
+      ...new Set(
+        log
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',')[0]),
+      ),
+    ];
+    await writeFile(
+      path.join(project, 'data', 'customers.csv'),
+      `customer_id\n${ids.join('\n')}\n`,
+    );
+    await writeFile(
+      path.join(project, 'data', 'activities.csv'),
+      'customer_id,date,activity\n0001,1997-01-05,order_help\n',
+    );
     await writeFile(
       path.join(project, 'tierwise.yaml'),
       [
@@ -135,7 +228,16 @@ describe('tierwise lifetime in a transactional project', () => {
         '',
       ].join('\n'),
     );
-    const result = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--project', project, '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'bgnbd',
+      '--project',
+      project,
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const fit = JSON.parse(result.stdout);
     expect(fit.customers).toBe(2357);
@@ -160,8 +262,17 @@ describe('tierwise lifetime errors', () => {
   });
 
   it('exits 2 for a bad command line', async () => {
-    expect((await runCli(['lifetime', 'fit', '--model', 'pareto', '--summary', CDNOW_SUMMARY])).code).toBe(2);
-    const noEnd = await runCli(['lifetime', 'fit', '--model', 'bgnbd', '--transactions', path.join(dir, 'cdnow.csv')]);
+    expect(
+      (await runCli(['lifetime', 'fit', '--model', 'pareto', '--summary', CDNOW_SUMMARY])).code,
+    ).toBe(2);
+    const noEnd = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'bgnbd',
+      '--transactions',
+      path.join(dir, 'cdnow.csv'),
+    ]);
     expect(noEnd.code).toBe(2);
     expect(noEnd.stderr).toMatch(/--calibration-end/);
   });
@@ -171,15 +282,32 @@ describe('tierwise lifetime margin', () => {
   it('sums each segment of a demo project to the totals', async () => {
     const project = path.join(dir, 'demo');
     await generateDemo({ dir: project, customers: 200, seed: 3 });
-    const result = await runCli(['lifetime', 'margin', '--project', project, '--by', 'plan', '--horizon-months', '12', '--format', 'json']);
+    const result = await runCli([
+      'lifetime',
+      'margin',
+      '--project',
+      project,
+      '--by',
+      'plan',
+      '--horizon-months',
+      '12',
+      '--format',
+      'json',
+    ]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.model).toBe('sbg');
     expect(report.horizon_months).toBe(12);
     expect(report.customers).toHaveLength(200);
-    const sum = report.segments.reduce((s: number, g: { lifetime_margin: number }) => s + g.lifetime_margin, 0);
+    const sum = report.segments.reduce(
+      (s: number, g: { lifetime_margin: number }) => s + g.lifetime_margin,
+      0,
+    );
     expect(sum).toBeCloseTo(report.totals.lifetime_margin, 4);
     const first = report.customers[0];
-    expect(first.lifetime_margin).toBeCloseTo(first.future_revenue - first.future_direct_cost - first.future_serve_cost, 6);
+    expect(first.lifetime_margin).toBeCloseTo(
+      first.future_revenue - first.future_direct_cost - first.future_serve_cost,
+      6,
+    );
   });
 });

@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitBgNbd, predictBgNbdTransactions } from '../../src/lifetime/bg-nbd.js';
-import { readCohortFile, readSummaryFile, readTransactionLog, type TransactionLogSummaries } from '../../src/lifetime/read-lifetime-files.js';
+import {
+  readCohortFile,
+  readSummaryFile,
+  readTransactionLog,
+  type TransactionLogSummaries,
+} from '../../src/lifetime/read-lifetime-files.js';
 import { Database } from '../../src/store/database.js';
 import { CDNOW_SPEND, CDNOW_SUMMARY, cdnowSummary, writeCdnowTransactionLog } from './datasets.js';
 
@@ -19,7 +24,10 @@ beforeAll(async () => {
   db = await Database.open(':memory:');
   dir = await mkdtemp(path.join(tmpdir(), 'tierwise-lifetime-'));
   writeCdnowTransactionLog(path.join(dir, 'cdnow.csv'));
-  log = await readTransactionLog(db, path.join(dir, 'cdnow.csv'), { calibrationEnd: '1997-09-30', timeUnit: 'week' });
+  log = await readTransactionLog(db, path.join(dir, 'cdnow.csv'), {
+    calibrationEnd: '1997-09-30',
+    timeUnit: 'week',
+  });
 });
 afterAll(async () => {
   db.close();
@@ -53,8 +61,15 @@ describe('readTransactionLog on the raw CDNOW sample', () => {
     // predicts 0.225 holdout purchases per zero-class customer (actual 0.237, 334 / 1,411) and
     // about 6.2 for the 64 customers with 7 or more (actual 6.4).
     const byClass = (keep: (x: number) => boolean) => {
-      let n = 0, p = 0, a = 0;
-      for (let i = 0; i < predicted.length; i++) if (keep(log.rfm.x[i]!)) { n++; p += predicted[i]!; a += log.holdoutTransactions[i]!; }
+      let n = 0,
+        p = 0,
+        a = 0;
+      for (let i = 0; i < predicted.length; i++)
+        if (keep(log.rfm.x[i]!)) {
+          n++;
+          p += predicted[i]!;
+          a += log.holdoutTransactions[i]!;
+        }
       return { n, predicted: p / n, actual: a / n };
     };
     const zero = byClass((x) => x === 0);
@@ -84,10 +99,14 @@ describe('readSummaryFile', () => {
   it('names the file, line and column of a bad value, and a missing column', async () => {
     const file = path.join(dir, 'bad-summary.csv');
     await writeFile(file, 'frequency,recency,T\n1,2,30\n2,x,30\n');
-    await expect(readSummaryFile(db, file, { needRfm: true, needSpend: false })).rejects.toThrow(/bad-summary\.csv:3 \(column recency\): recency "x" is not a number/);
+    await expect(readSummaryFile(db, file, { needRfm: true, needSpend: false })).rejects.toThrow(
+      /bad-summary\.csv:3 \(column recency\): recency "x" is not a number/,
+    );
     const noT = path.join(dir, 'no-t.csv');
     await writeFile(noT, 'frequency,recency\n1,2\n');
-    await expect(readSummaryFile(db, noT, { needRfm: true, needSpend: false })).rejects.toThrow(/no-t\.csv:1: no column "t" or "t_cal"/);
+    await expect(readSummaryFile(db, noT, { needRfm: true, needSpend: false })).rejects.toThrow(
+      /no-t\.csv:1: no column "t" or "t_cal"/,
+    );
   });
 });
 
@@ -111,6 +130,8 @@ describe('readCohortFile', () => {
   it('refuses a cohort that grows, naming the line', async () => {
     const file = path.join(dir, 'growing.csv');
     await writeFile(file, 'period,alive\n0,1000\n1,631\n2,700\n');
-    await expect(readCohortFile(db, file)).rejects.toThrow(/growing\.csv:4 \(column alive\): alive 700 is above the 631 of period 1/);
+    await expect(readCohortFile(db, file)).rejects.toThrow(
+      /growing\.csv:4 \(column alive\): alive 700 is above the 631 of period 1/,
+    );
   });
 });

@@ -40,7 +40,10 @@ describe('fitSbg on the paper’s cohorts', () => {
   it('projects years 8–12 close to what the cohorts did (the paper’s holdout)', () => {
     // Regular: projected 22.0, 20.4, 19.1, 18.0, 17.0 against 22.3 … 17.3 actual; high end
     // 46.0 … 37.8 against 46.8 … 39.4 (the paper notes the slight under-projection).
-    for (const [cohort, tolerance] of [[regular, 0.5], [highEnd, 2]] as const) {
+    for (const [cohort, tolerance] of [
+      [regular, 0.5],
+      [highEnd, 2],
+    ] as const) {
       const fit = fitSbg(sbgObservationsFromCohort(cohort.slice(0, 8)));
       for (let year = 8; year <= 12; year++) {
         const projected = 100 * sbgSurvival(fit.params, year);
@@ -55,7 +58,13 @@ describe('fitSbg on the paper’s cohorts', () => {
     let best = -Infinity;
     for (let i = -20; i <= 20; i++) {
       for (let j = -20; j <= 20; j++) {
-        best = Math.max(best, sbgLogLikelihood({ alpha: fit.params.alpha * (1 + i / 200), beta: fit.params.beta * (1 + j / 200) }, data));
+        best = Math.max(
+          best,
+          sbgLogLikelihood(
+            { alpha: fit.params.alpha * (1 + i / 200), beta: fit.params.beta * (1 + j / 200) },
+            data,
+          ),
+        );
       }
     }
     expect(fit.log_likelihood).toBeGreaterThanOrEqual(best - 1e-9);
@@ -68,7 +77,12 @@ describe('fitSbg on the paper’s cohorts', () => {
     const fit = fitSbg(data);
     expect(fit.standard_errors.alpha).toBeGreaterThan(0.01);
     expect(fit.standard_errors.alpha).toBeLessThan(0.1);
-    const drop = fit.log_likelihood - sbgLogLikelihood({ alpha: fit.params.alpha + fit.standard_errors.alpha, beta: fit.params.beta }, data);
+    const drop =
+      fit.log_likelihood -
+      sbgLogLikelihood(
+        { alpha: fit.params.alpha + fit.standard_errors.alpha, beta: fit.params.beta },
+        data,
+      );
     expect(drop).toBeGreaterThan(0.5);
   });
 
@@ -81,7 +95,12 @@ describe('fitSbg on the paper’s cohorts', () => {
     const h = 1e-4;
     const haa = (ll(alpha + h, beta) - 2 * ll(alpha, beta) + ll(alpha - h, beta)) / (h * h);
     const hbb = (ll(alpha, beta + h) - 2 * ll(alpha, beta) + ll(alpha, beta - h)) / (h * h);
-    const hab = (ll(alpha + h, beta + h) - ll(alpha + h, beta - h) - ll(alpha - h, beta + h) + ll(alpha - h, beta - h)) / (4 * h * h);
+    const hab =
+      (ll(alpha + h, beta + h) -
+        ll(alpha + h, beta - h) -
+        ll(alpha - h, beta + h) +
+        ll(alpha - h, beta - h)) /
+      (4 * h * h);
     const det = haa * hbb - hab * hab;
     expect(fit.standard_errors.alpha / Math.sqrt(-hbb / det)).toBeCloseTo(1, 3);
     expect(fit.standard_errors.beta / Math.sqrt(-haa / det)).toBeCloseTo(1, 3);
@@ -90,7 +109,9 @@ describe('fitSbg on the paper’s cohorts', () => {
   it('fits the same from tenures as from the cohort counts (censoring at the last year)', () => {
     const alive = regular.slice(0, 8);
     const tenures: { tenure: number; churned: boolean }[] = [];
-    for (let t = 1; t < alive.length; t++) for (let k = 0; k < alive[t - 1]! - alive[t]!; k++) tenures.push({ tenure: t, churned: true });
+    for (let t = 1; t < alive.length; t++)
+      for (let k = 0; k < alive[t - 1]! - alive[t]!; k++)
+        tenures.push({ tenure: t, churned: true });
     for (let k = 0; k < alive[7]!; k++) tenures.push({ tenure: 7, churned: false });
     const fromTenures = fitSbg(sbgObservationsFromTenures(tenures));
     const fromCohort = fitSbg(sbgObservationsFromCohort(alive));
@@ -112,14 +133,22 @@ describe('fitSbg on the paper’s cohorts', () => {
       const entered = Math.max(0, 40 - acquired);
       if (lifetime <= entered) continue;
       const observable = 60 - acquired;
-      seen.push(lifetime <= observable ? { tenure: lifetime, churned: true, entered } : { tenure: observable, churned: false, entered });
+      seen.push(
+        lifetime <= observable
+          ? { tenure: lifetime, churned: true, entered }
+          : { tenure: observable, churned: false, entered },
+      );
     }
     const fit = fitSbg(sbgObservationsFromTenures(seen));
     expect(Math.abs(fit.params.alpha - truth.alpha)).toBeLessThan(3 * fit.standard_errors.alpha);
     expect(Math.abs(fit.params.beta - truth.beta)).toBeLessThan(3 * fit.standard_errors.beta);
     // Ignoring the truncation overstates loyalty: the survivors of old cohorts look like the norm.
-    const naive = fitSbg(sbgObservationsFromTenures(seen.map(({ tenure, churned }) => ({ tenure, churned }))));
-    expect(naive.params.alpha / (naive.params.alpha + naive.params.beta)).toBeLessThan(0.8 * (truth.alpha / (truth.alpha + truth.beta)));
+    const naive = fitSbg(
+      sbgObservationsFromTenures(seen.map(({ tenure, churned }) => ({ tenure, churned }))),
+    );
+    expect(naive.params.alpha / (naive.params.alpha + naive.params.beta)).toBeLessThan(
+      0.8 * (truth.alpha / (truth.alpha + truth.beta)),
+    );
   });
 
   it('refuses a cohort where nobody churned', () => {
@@ -143,16 +172,27 @@ describe('sBG predictions', () => {
     const d = 0.1;
     for (const renewals of [0, 3]) {
       let sum = 0;
-      for (let k = 0; k < 3000; k++) sum += (sbgSurvival(params, renewals + 1 + k) / sbgSurvival(params, renewals)) * Math.pow(1 + d, -k);
-      expect(sbgDiscountedResidualLifetime(params, { discountRate: d, renewals })).toBeCloseTo(sum, 8);
+      for (let k = 0; k < 3000; k++)
+        sum +=
+          (sbgSurvival(params, renewals + 1 + k) / sbgSurvival(params, renewals)) *
+          Math.pow(1 + d, -k);
+      expect(sbgDiscountedResidualLifetime(params, { discountRate: d, renewals })).toBeCloseTo(
+        sum,
+        8,
+      );
     }
   });
 
   it('DERL within a horizon, by hand: α = β = 1 gives S(t) = 1/(1 + t)', () => {
     // Next two periods from a new customer at d = 10%: S(1) + S(2)/1.1 = 1/2 + (1/3)/1.1.
-    expect(sbgDiscountedResidualLifetime({ alpha: 1, beta: 1 }, { discountRate: 0.1, horizon: 2 })).toBeCloseTo(0.5 + 1 / 3 / 1.1, 12);
+    expect(
+      sbgDiscountedResidualLifetime({ alpha: 1, beta: 1 }, { discountRate: 0.1, horizon: 2 }),
+    ).toBeCloseTo(0.5 + 1 / 3 / 1.1, 12);
     // A long horizon converges to the closed form.
-    expect(sbgDiscountedResidualLifetime(params, { discountRate: 0.1, horizon: 2000 })).toBeCloseTo(sbgDiscountedResidualLifetime(params, { discountRate: 0.1 }), 9);
+    expect(sbgDiscountedResidualLifetime(params, { discountRate: 0.1, horizon: 2000 })).toBeCloseTo(
+      sbgDiscountedResidualLifetime(params, { discountRate: 0.1 }),
+      9,
+    );
   });
 
   it('DERL of a homogeneous cohort is the geometric closed form (1 − c)(1 + d)/(d + c)', () => {
@@ -160,6 +200,8 @@ describe('sBG predictions', () => {
     const c = 0.2;
     const d = 0.1;
     const k = 1e7;
-    expect(sbgDiscountedResidualLifetime({ alpha: c * k, beta: (1 - c) * k }, { discountRate: d })).toBeCloseTo(((1 - c) * (1 + d)) / (d + c), 4);
+    expect(
+      sbgDiscountedResidualLifetime({ alpha: c * k, beta: (1 - c) * k }, { discountRate: d }),
+    ).toBeCloseTo(((1 - c) * (1 + d)) / (d + c), 4);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { digamma, hyp2f1, logBeta, logGamma, logSumExp } from '../../src/lifetime/special-functions.js';
+import {
+  digamma,
+  hyp2f1,
+  logBeta,
+  logGamma,
+  logSumExp,
+} from '../../src/lifetime/special-functions.js';
 
 describe('logGamma', () => {
   it('matches factorials and Γ(½) = √π', () => {
@@ -24,7 +30,8 @@ describe('digamma', () => {
     expect(digamma(0.5)).toBeCloseTo(-eulerGamma - 2 * Math.LN2, 13);
   });
   it('is the derivative of logGamma', () => {
-    for (const x of [0.3, 2.7, 45]) expect(digamma(x)).toBeCloseTo((logGamma(x + 1e-6) - logGamma(x - 1e-6)) / 2e-6, 6);
+    for (const x of [0.3, 2.7, 45])
+      expect(digamma(x)).toBeCloseTo((logGamma(x + 1e-6) - logGamma(x - 1e-6)) / 2e-6, 6);
   });
 });
 

@@ -73,8 +73,18 @@ describe('margin on the hand-computed tiny project', () => {
 
   it('adds customers up to the totals', async () => {
     const { report } = await byId();
-    expect(report.totals).toMatchObject({ customers: 5, unprofitable_customers: 1, margin_of_unprofitable: -569.5 });
-    for (const field of ['revenue', 'direct_cost', 'acquisition_cost', 'serve_cost', 'margin'] as const) {
+    expect(report.totals).toMatchObject({
+      customers: 5,
+      unprofitable_customers: 1,
+      margin_of_unprofitable: -569.5,
+    });
+    for (const field of [
+      'revenue',
+      'direct_cost',
+      'acquisition_cost',
+      'serve_cost',
+      'margin',
+    ] as const) {
       const sum = report.customers!.reduce((s, r) => s + r[field], 0);
       expect(report.totals[field]).toBeCloseTo(sum, 9);
     }
@@ -88,12 +98,29 @@ describe('margin on the hand-computed tiny project', () => {
   it('charges unused capacity to nobody: used plus unused is the resource cost', async () => {
     const { report } = await byId();
     const unused = Object.fromEntries(report.unused_capacity.map((r) => [r.resource, r]));
-    expect(unused['engineer']).toMatchObject({ used_minutes: 450, used_cost: 900, unused_cost: 119100 });
-    expect(unused['agent']).toMatchObject({ used_minutes: 165, used_cost: 82.5, unused_cost: 29917.5 });
-    expect(unused['sales']).toMatchObject({ used_minutes: 225, used_cost: 450, unused_cost: 59550 });
-    const activityCost = report.totals.serve_cost + report.totals.acquisition_cost - report.totals.channel_cost;
-    expect(report.unused_capacity.reduce((s, r) => s + r.used_cost, 0)).toBeCloseTo(activityCost, 9);
-    for (const r of report.unused_capacity) expect(r.used_cost + r.unused_cost).toBeCloseTo(r.cost, 9);
+    expect(unused['engineer']).toMatchObject({
+      used_minutes: 450,
+      used_cost: 900,
+      unused_cost: 119100,
+    });
+    expect(unused['agent']).toMatchObject({
+      used_minutes: 165,
+      used_cost: 82.5,
+      unused_cost: 29917.5,
+    });
+    expect(unused['sales']).toMatchObject({
+      used_minutes: 225,
+      used_cost: 450,
+      unused_cost: 59550,
+    });
+    const activityCost =
+      report.totals.serve_cost + report.totals.acquisition_cost - report.totals.channel_cost;
+    expect(report.unused_capacity.reduce((s, r) => s + r.used_cost, 0)).toBeCloseTo(
+      activityCost,
+      9,
+    );
+    for (const r of report.unused_capacity)
+      expect(r.used_cost + r.unused_cost).toBeCloseTo(r.cost, 9);
   });
 
   it('reports channel spend in a month that acquired nobody as unallocated, never dropping it', async () => {
@@ -109,16 +136,27 @@ describe('margin on the hand-computed tiny project', () => {
   });
 
   it('sorts and cuts the customer rows without changing the totals', async () => {
-    const report = await computeMargin(await project.customerBase(), { sort: { field: 'margin', descending: false }, top: 2 });
+    const report = await computeMargin(await project.customerBase(), {
+      sort: { field: 'margin', descending: false },
+      top: 2,
+    });
     expect(report.customers!.map((r) => r.customer_id)).toEqual(['B', 'E']);
     expect(report.totals.customers).toBe(5);
-    const byRevenue = await computeMargin(await project.customerBase(), { sort: { field: 'revenue', descending: true }, top: 1 });
+    const byRevenue = await computeMargin(await project.customerBase(), {
+      sort: { field: 'revenue', descending: true },
+      top: 1,
+    });
     expect(byRevenue.customers![0]!.customer_id).toBe('D');
   });
 
   it('groups by a customer attribute', async () => {
-    const report = await computeMargin(await project.customerBase(), { by: ['plan'], sort: { field: 'margin', descending: true } });
-    expect(report.groups!.map((g) => [g.key['plan'], g.customers, g.unprofitable_customers])).toEqual([
+    const report = await computeMargin(await project.customerBase(), {
+      by: ['plan'],
+      sort: { field: 'margin', descending: true },
+    });
+    expect(
+      report.groups!.map((g) => [g.key['plan'], g.customers, g.unprofitable_customers]),
+    ).toEqual([
       ['pro', 2, 0],
       ['basic', 3, 1],
     ]);
@@ -129,16 +167,35 @@ describe('margin on the hand-computed tiny project', () => {
   it('splits margin by month, each cost in the month it happened, in calendar order', async () => {
     const report = await computeMargin(await project.customerBase(), { by: ['month'] });
     const months = Object.fromEntries(report.groups!.map((g) => [g.key['month'], g]));
-    expect(report.groups!.map((g) => g.key['month'])).toEqual(['2025-01', '2025-02', '2025-03', '2025-04', '2025-05', '2025-06']);
+    expect(report.groups!.map((g) => g.key['month'])).toEqual([
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+    ]);
     // February: A and B acquired — calls 90 + 90, ads 300 + 300, installs 240 + 180.
-    expect(months['2025-02']).toMatchObject({ revenue: 0, acquisition_cost: 780, serve_cost: 420, margin: -1200 });
+    expect(months['2025-02']).toMatchObject({
+      revenue: 0,
+      acquisition_cost: 780,
+      serve_cost: 420,
+      margin: -1200,
+    });
     // April: A's 1000 invoice less its 200 refund, 500 GB-mo storage (50) + 2% of 800 (16), review 60.
-    expect(months['2025-04']).toMatchObject({ revenue: 800, direct_cost: 66, serve_cost: 60, margin: 674 });
+    expect(months['2025-04']).toMatchObject({
+      revenue: 800,
+      direct_cost: 66,
+      serve_cost: 60,
+      margin: 674,
+    });
     const total = report.groups!.reduce((s, g) => s + g.margin, 0);
     expect(total).toBeCloseTo(2535.1, 9);
   });
 
   it('refuses to group by an attribute customers do not have, suggesting the near one', async () => {
-    await expect(computeMargin(await project.customerBase(), { by: ['plna'] })).rejects.toThrow(/no attribute "plna".*did you mean "plan"/);
+    await expect(computeMargin(await project.customerBase(), { by: ['plna'] })).rejects.toThrow(
+      /no attribute "plna".*did you mean "plan"/,
+    );
   });
 });

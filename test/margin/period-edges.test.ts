@@ -14,7 +14,10 @@ import { tempProject, type TempProject } from '../helpers/temp-project.js';
 let p: TempProject;
 beforeAll(async () => {
   p = await tempProject();
-  await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('from: 2025-01-01', 'from: 2025-02-15'));
+  await p.write(
+    'tierwise.yaml',
+    (await p.read('tierwise.yaml')).replace('from: 2025-01-01', 'from: 2025-02-15'),
+  );
 });
 afterAll(async () => p.remove());
 
@@ -40,7 +43,9 @@ describe('a period that starts mid-month', () => {
       const explanation = await explainCustomer(await project.customerBase(), 'B');
       const acquisition = explanation.steps.find((s) => s.step === 'acquisition_cost')!;
       expect(acquisition.amount).toBe(-390);
-      expect(acquisition.drivers.map((d) => d.label)).toContain('ads spend in 2025-02: $300.00 ÷ 1 customer acquired');
+      expect(acquisition.drivers.map((d) => d.label)).toContain(
+        'ads spend in 2025-02: $300.00 ÷ 1 customer acquired',
+      );
     } finally {
       project.close();
     }
@@ -54,7 +59,10 @@ describe('explain refuses what margin refuses', () => {
       await q.append('data/activities.csv', 'A,2025-06-01,installation,,,');
       const project = await openProject({ dir: q.dir, inMemory: true });
       try {
-        const error = (await project.customerBase().then((base) => explainCustomer(base, 'A')).catch((e: unknown) => e)) as TierwiseError;
+        const error = (await project
+          .customerBase()
+          .then((base) => explainCustomer(base, 'A'))
+          .catch((e: unknown) => e)) as TierwiseError;
         expect(error).toBeInstanceOf(TierwiseError);
         expect(error.message).toMatch(/1 installation event has no minutes/);
       } finally {

@@ -37,8 +37,14 @@ activities:
 `,
   );
   const csv = (s: string) => `"${s.replaceAll('"', '""')}"`;
-  await writeFile(path.join(dir, 'data/customers.csv'), `customer_id,${csv("plan'; DROP TABLE usage; --")}\n${csv("O'Brien; --")},${csv("pro'--")}\n`);
-  await writeFile(path.join(dir, 'data/transactions.csv'), `customer_id,date,amount\n${csv("O'Brien; --")},2025-02-01,100\n`);
+  await writeFile(
+    path.join(dir, 'data/customers.csv'),
+    `customer_id,${csv("plan'; DROP TABLE usage; --")}\n${csv("O'Brien; --")},${csv("pro'--")}\n`,
+  );
+  await writeFile(
+    path.join(dir, 'data/transactions.csv'),
+    `customer_id,date,amount\n${csv("O'Brien; --")},2025-02-01,100\n`,
+  );
   await writeFile(
     path.join(dir, 'data/activities.csv'),
     `customer_id,date,activity,${csv(EVIL_COLUMN)}\n${csv("O'Brien; --")},2025-02-02,${csv(EVIL_ACTIVITY)},${csv("hi'gh; --")}\n${csv("O'Brien; --")},2025-02-03,${csv(EVIL_ACTIVITY)},low\n`,
@@ -54,9 +60,20 @@ it('computes margins over names full of quotes, semicolons and comment markers',
   // $1/min; one event matches the quoted severity (30 min), one does not (10 min).
   const report = await computeMargin(await project.customerBase());
   expect(report.customers).toHaveLength(1);
-  expect(report.customers![0]).toMatchObject({ customer_id: "O'Brien; --", revenue: 100, serve_cost: 40, margin: 60 });
-  expect(report.customers![0]!.activities[EVIL_ACTIVITY]).toEqual({ events: 2, minutes: 40, cost: 40 });
-  const grouped = await computeMargin(await project.customerBase(), { by: ["plan'; DROP TABLE usage; --"] });
+  expect(report.customers![0]).toMatchObject({
+    customer_id: "O'Brien; --",
+    revenue: 100,
+    serve_cost: 40,
+    margin: 60,
+  });
+  expect(report.customers![0]!.activities[EVIL_ACTIVITY]).toEqual({
+    events: 2,
+    minutes: 40,
+    cost: 40,
+  });
+  const grouped = await computeMargin(await project.customerBase(), {
+    by: ["plan'; DROP TABLE usage; --"],
+  });
   expect(grouped.groups![0]!.key).toEqual({ "plan'; DROP TABLE usage; --": "pro'--" });
 });
 
@@ -69,6 +86,16 @@ it('explains the customer with the odd driver value verbatim', async () => {
 });
 
 it('leaves every table in place', async () => {
-  const tables = await project.db.all<{ table_name: string }>(sql`SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`);
-  expect(tables.map((t) => t.table_name)).toEqual(['activities', 'customers', 'spend', 'transactions', 'tw_import_state', 'tw_source_files', 'usage']);
+  const tables = await project.db.all<{ table_name: string }>(
+    sql`SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY table_name`,
+  );
+  expect(tables.map((t) => t.table_name)).toEqual([
+    'activities',
+    'customers',
+    'spend',
+    'transactions',
+    'tw_import_state',
+    'tw_source_files',
+    'usage',
+  ]);
 });

@@ -27,7 +27,9 @@ direct_costs:
 describe('loading the model', () => {
   it('types a valid model and computes capacity cost rates', () => {
     const model = parseModel(VALID, '/project/tierwise.yaml');
-    expect(model.resources).toEqual([{ name: 'engineer', cost: 120000, capacityHours: 1000, costPerMinute: 2 }]);
+    expect(model.resources).toEqual([
+      { name: 'engineer', cost: 120000, capacityHours: 1000, costPerMinute: 2 },
+    ]);
     expect(model.activities.map((a) => [a.name, a.purpose, a.minutesSource])).toEqual([
       ['install', 'serve', '60 + 30 * servers'],
       ['call', 'acquire', '45'],
@@ -36,46 +38,88 @@ describe('loading the model', () => {
       { kind: 'usage', name: 'storage', metric: 'gb', unitCost: 0.1 },
       { kind: 'revenue_share', name: 'fees', share: 0.03 },
     ]);
-    expect(model.sources.customers).toEqual({ kind: 'customers', patterns: ['data/customers.csv'], columns: {} });
+    expect(model.sources.customers).toEqual({
+      kind: 'customers',
+      patterns: ['data/customers.csv'],
+      columns: {},
+    });
   });
 
   it('points at the line of a YAML syntax error', () => {
-    const problems = problemsOf(VALID.replace('  engineer: { cost: 120000, capacity_hours: 1000 }', '  engineer: { cost: 120000, capacity_hours: 1000'));
-    expect(problems[0]).toMatchObject({ code: 'model_syntax', location: { file: 'tierwise.yaml' } });
+    const problems = problemsOf(
+      VALID.replace(
+        '  engineer: { cost: 120000, capacity_hours: 1000 }',
+        '  engineer: { cost: 120000, capacity_hours: 1000',
+      ),
+    );
+    expect(problems[0]).toMatchObject({
+      code: 'model_syntax',
+      location: { file: 'tierwise.yaml' },
+    });
     expect(problems[0]!.location?.line).toBeGreaterThanOrEqual(9);
   });
 
   it('reports every schema problem at once, each with its line and key', () => {
     const problems = problemsOf(
-      VALID.replace('capacity_hours: 1000', 'capacity_hour: 1000').replace('currency: USD', 'currency: dollars').replace('share_of_revenue: 0.03', 'share_of_revenue: 3'),
+      VALID.replace('capacity_hours: 1000', 'capacity_hour: 1000')
+        .replace('currency: USD', 'currency: dollars')
+        .replace('share_of_revenue: 0.03', 'share_of_revenue: 3'),
     );
     const summary = problems.map((p) => [p.location?.line, p.location?.key, p.message, p.hint]);
-    expect(summary).toContainEqual([2, 'currency', 'currency: must be an ISO 4217 code such as USD or EUR', undefined].map((v, i) => (i === 2 ? expect.stringMatching(/currency.*ISO 4217/) : v)));
-    expect(summary).toContainEqual([9, 'resources.engineer.capacity_hour', 'unknown key "capacity_hour"', 'did you mean "capacity_hours"?']);
-    expect(summary).toContainEqual([9, 'resources.engineer.capacity_hours', 'resources.engineer.capacity_hours is missing', undefined]);
+    expect(summary).toContainEqual(
+      [2, 'currency', 'currency: must be an ISO 4217 code such as USD or EUR', undefined].map(
+        (v, i) => (i === 2 ? expect.stringMatching(/currency.*ISO 4217/) : v),
+      ),
+    );
+    expect(summary).toContainEqual([
+      9,
+      'resources.engineer.capacity_hour',
+      'unknown key "capacity_hour"',
+      'did you mean "capacity_hours"?',
+    ]);
+    expect(summary).toContainEqual([
+      9,
+      'resources.engineer.capacity_hours',
+      'resources.engineer.capacity_hours is missing',
+      undefined,
+    ]);
     expect(problems.length).toBeGreaterThanOrEqual(4);
   });
 
   it('names an unknown resource with a did-you-mean', () => {
-    const problems = problemsOf(VALID.replace('install: { resource: engineer', 'install: { resource: enginer'));
+    const problems = problemsOf(
+      VALID.replace('install: { resource: engineer', 'install: { resource: enginer'),
+    );
     expect(problems).toEqual([
-      { code: 'model_invalid', message: 'activity install: unknown resource "enginer"', location: { file: 'tierwise.yaml', line: 11, key: 'activities.install.resource' }, hint: 'did you mean "engineer"?' },
+      {
+        code: 'model_invalid',
+        message: 'activity install: unknown resource "enginer"',
+        location: { file: 'tierwise.yaml', line: 11, key: 'activities.install.resource' },
+        hint: 'did you mean "engineer"?',
+      },
     ]);
   });
 
   it('places a time-equation syntax error at its line and column', () => {
     const problems = problemsOf(VALID.replace('"60 + 30 * servers"', '"60 + 30 * (servers"'));
-    expect(problems[0]).toMatchObject({ code: 'equation_syntax', location: { file: 'tierwise.yaml', line: 11, key: 'activities.install.minutes' } });
+    expect(problems[0]).toMatchObject({
+      code: 'equation_syntax',
+      location: { file: 'tierwise.yaml', line: 11, key: 'activities.install.minutes' },
+    });
     // The equation starts after the opening quote in column 43; the error is at its end or the "(".
     expect(problems[0]!.location!.column).toBeGreaterThanOrEqual(53);
   });
 
   it('refuses a period that ends before it starts', () => {
-    expect(problemsOf(VALID.replace('to: 2025-12-31', 'to: 2024-12-31'))[0]!.message).toBe('the period ends (2024-12-31) before it starts (2025-01-01)');
+    expect(problemsOf(VALID.replace('to: 2025-12-31', 'to: 2024-12-31'))[0]!.message).toBe(
+      'the period ends (2024-12-31) before it starts (2025-01-01)',
+    );
   });
 
   it('refuses a date that is not on the calendar', () => {
-    expect(problemsOf(VALID.replace('from: 2025-01-01', 'from: 2025-02-30'))[0]).toMatchObject({ location: { key: 'period.from', line: 3 } });
+    expect(problemsOf(VALID.replace('from: 2025-01-01', 'from: 2025-02-30'))[0]).toMatchObject({
+      location: { key: 'period.from', line: 3 },
+    });
   });
 });
 
@@ -83,16 +127,27 @@ describe('time equations against the imported columns', () => {
   it('names an unknown column, the activity and the model line, with a did-you-mean', async () => {
     const p = await tempProject();
     try {
-      await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace("(severity = 'high')", "(sevrity = 'high')"));
+      await p.write(
+        'tierwise.yaml',
+        (await p.read('tierwise.yaml')).replace("(severity = 'high')", "(sevrity = 'high')"),
+      );
       const project = await openProject({ dir: p.dir, inMemory: true });
       try {
-        const error = (await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e)) as TierwiseError;
+        const error = (await project
+          .customerBase()
+          .then((base) => computeMargin(base))
+          .catch((e: unknown) => e)) as TierwiseError;
         expect(error).toBeInstanceOf(TierwiseError);
         expect(error.problems).toEqual([
           {
             code: 'equation_unknown_column',
             message: 'activity ticket: unknown column "sevrity"',
-            location: { file: 'tierwise.yaml', line: 20, column: 60, key: 'activities.ticket.minutes' },
+            location: {
+              file: 'tierwise.yaml',
+              line: 20,
+              column: 60,
+              key: 'activities.ticket.minutes',
+            },
             hint: 'did you mean "severity"?',
           },
         ]);
@@ -107,11 +162,20 @@ describe('time equations against the imported columns', () => {
   it('catches a type mismatch before the query runs', async () => {
     const p = await tempProject();
     try {
-      await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 + 30 * severity"'));
+      await p.write(
+        'tierwise.yaml',
+        (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 + 30 * severity"'),
+      );
       const project = await openProject({ dir: p.dir, inMemory: true });
       try {
-        const error = (await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e)) as TierwiseError;
-        expect(error.problems[0]).toMatchObject({ code: 'equation_type', location: { line: 19, key: 'activities.installation.minutes' } });
+        const error = (await project
+          .customerBase()
+          .then((base) => computeMargin(base))
+          .catch((e: unknown) => e)) as TierwiseError;
+        expect(error.problems[0]).toMatchObject({
+          code: 'equation_type',
+          location: { line: 19, key: 'activities.installation.minutes' },
+        });
         expect(error.problems[0]!.message).toMatch(/^activity installation: .*severity/);
       } finally {
         project.close();

@@ -15,7 +15,11 @@ export function candidatePrices(problem: MenuProblem): number[][] {
   const top = versions.map((_, v) => Math.max(0, ...segments.map((_, s) => w(s, v))));
   const key = (n: number) => Math.round(n * 1e6);
   let sets = versions.map((_, v) => {
-    const base = [0, top[v]!, ...segments.flatMap((seg, s) => [w(s, v), w(s, v) - (seg.outside ?? 0)])];
+    const base = [
+      0,
+      top[v]!,
+      ...segments.flatMap((seg, s) => [w(s, v), w(s, v) - (seg.outside ?? 0)]),
+    ];
     return new Map(base.filter((p) => p >= 0 && p <= top[v]!).map((p) => [key(p), p]));
   });
   for (let depth = 1; depth < versions.length; depth++) {
@@ -37,7 +41,10 @@ export function candidatePrices(problem: MenuProblem): number[][] {
 }
 
 /** The best profit over every menu of at most `maxVersions` versions at candidate prices. */
-export function bruteForceMenu(problem: MenuProblem, maxVersions = problem.versions.length): { profit: number; offered: OfferedVersion[] } {
+export function bruteForceMenu(
+  problem: MenuProblem,
+  maxVersions = problem.versions.length,
+): { profit: number; offered: OfferedVersion[] } {
   const candidates = candidatePrices(problem);
   let best = { profit: 0, offered: [] as OfferedVersion[] };
   const menu: OfferedVersion[] = [];

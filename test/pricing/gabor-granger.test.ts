@@ -6,11 +6,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
-import { analyzeGaborGranger, gaborGrangerAnswersFromSurvey, priceOfHeader } from '../../src/pricing/gabor-granger.js';
+import {
+  analyzeGaborGranger,
+  gaborGrangerAnswersFromSurvey,
+  priceOfHeader,
+} from '../../src/pricing/gabor-granger.js';
 import { parseSurvey } from '../../src/pricing/survey-csv.js';
 
 const PRICES = [10, 20, 30, 40, 50, 60, 70, 80, 90];
-const evenRespondents = Array.from({ length: 1000 }, (_, i) => new Map(PRICES.map((p) => [p, (i + 0.5) / 10 >= p])));
+const evenRespondents = Array.from(
+  { length: 1000 },
+  (_, i) => new Map(PRICES.map((p) => [p, (i + 0.5) / 10 >= p])),
+);
 
 describe('Gabor-Granger', () => {
   it('measures demand 1 − p/100 and finds the revenue price 50 and the profit price 60 at unit cost 20', () => {
@@ -40,21 +47,46 @@ describe('Gabor-Granger', () => {
   });
 
   it('counts only respondents asked at a price, warns on a small sample and on demand that rises', () => {
-    const answers = [new Map([[10, false], [20, true]]), new Map([[10, true]]), new Map([[20, false]])];
+    const answers = [
+      new Map([
+        [10, false],
+        [20, true],
+      ]),
+      new Map([[10, true]]),
+      new Map([[20, false]]),
+    ];
     const result = analyzeGaborGranger(answers, { resamples: 0 });
     expect(result.demand.map((d) => [d.price, d.asked, d.demand])).toEqual([
       [10, 2, 0.5],
       [20, 2, 0.5],
     ]);
     expect(result.warnings.join('\n')).toMatch(/only 3 respondents/);
-    const rising = analyzeGaborGranger([new Map([[10, false], [20, true]])], { resamples: 0 });
+    const rising = analyzeGaborGranger(
+      [
+        new Map([
+          [10, false],
+          [20, true],
+        ]),
+      ],
+      { resamples: 0 },
+    );
     expect(rising.non_monotone).toBe(true);
   });
 
   it('reads price columns from their headers and yes/no answers, blank = not asked', () => {
-    expect([priceOfHeader('49'), priceOfHeader('$49'), priceOfHeader('price_49.90'), priceOfHeader('At 29'), priceOfHeader('respondent')]).toEqual([49, 49, 49.9, 29, null]);
+    expect([
+      priceOfHeader('49'),
+      priceOfHeader('$49'),
+      priceOfHeader('price_49.90'),
+      priceOfHeader('At 29'),
+      priceOfHeader('respondent'),
+    ]).toEqual([49, 49, 49.9, 29, null]);
     const table = parseSurvey('id,price_29,price_39\na,yes,no\nb,1,\nc,Y,TRUE\n', 'gg.csv');
-    expect(gaborGrangerAnswersFromSurvey(table).map((m) => Object.fromEntries(m))).toEqual([{ 29: true, 39: false }, { 29: true }, { 29: true, 39: true }]);
+    expect(gaborGrangerAnswersFromSurvey(table).map((m) => Object.fromEntries(m))).toEqual([
+      { 29: true, 39: false },
+      { 29: true },
+      { 29: true, 39: true },
+    ]);
   });
 
   it('names the line and column of an answer that is not a yes or a no', () => {
@@ -66,6 +98,10 @@ describe('Gabor-Granger', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TierwiseError);
-    expect((error as TierwiseError).problems[0]!.location).toEqual({ file: 'gg.csv', line: 3, column: 'price_29' });
+    expect((error as TierwiseError).problems[0]!.location).toEqual({
+      file: 'gg.csv',
+      line: 3,
+      column: 'price_29',
+    });
   });
 });

@@ -48,7 +48,10 @@ describe('optimizeMenu', () => {
   });
 
   it('reports every menu size, repeating the best menu when a larger one adds nothing', async () => {
-    const withJunk: MenuProblem = { ...issueExample, versions: [...issueExample.versions, { name: 'junk', unitCost: 1000 }] };
+    const withJunk: MenuProblem = {
+      ...issueExample,
+      versions: [...issueExample.versions, { name: 'junk', unitCost: 1000 }],
+    };
     const result = await optimizeMenu(withJunk);
     expect(result.by_versions.map((m) => [m.versions, m.profit])).toEqual([
       [1, 30_000],
@@ -66,14 +69,20 @@ describe('optimizeMenu', () => {
 
   it('lets a segment walk away when its outside option beats every price worth charging', async () => {
     // One segment, wtp 100, outside surplus 30, cost 80: the most it pays is 70 < 80, so no sale.
-    const result = await optimizeMenu({ segments: [{ name: 'a', size: 10, wtp: { v: 100 }, outside: 30 }], versions: [{ name: 'v', unitCost: 80 }] });
+    const result = await optimizeMenu({
+      segments: [{ name: 'a', size: 10, wtp: { v: 100 }, outside: 30 }],
+      versions: [{ name: 'v', unitCost: 80 }],
+    });
     expect(result.profit).toBe(0);
     expect(result.choices).toEqual([{ segment: 'a', version: null }]);
     expect(result.offered).toEqual([]);
   });
 
   it('sells at willingness to pay minus the outside surplus', async () => {
-    const result = await optimizeMenu({ segments: [{ name: 'a', size: 10, wtp: { v: 100 }, outside: 30 }], versions: [{ name: 'v', unitCost: 20 }] });
+    const result = await optimizeMenu({
+      segments: [{ name: 'a', size: 10, wtp: { v: 100 }, outside: 30 }],
+      versions: [{ name: 'v', unitCost: 20 }],
+    });
     expect(result.offered).toEqual([{ version: 'v', price: 70 }]);
     expect(result.profit).toBeCloseTo(500, 9);
   });
@@ -97,14 +106,19 @@ describe('optimizeMenu', () => {
     for (let trial = 0; trial < 60; trial++) {
       const nVersions = int(2, 3);
       const nSegments = int(2, 3);
-      const versions = Array.from({ length: nVersions }, (_, v) => ({ name: `v${v}`, unitCost: int(0, 40) }));
+      const versions = Array.from({ length: nVersions }, (_, v) => ({
+        name: `v${v}`,
+        unitCost: int(0, 40),
+      }));
       const segments = Array.from({ length: nSegments }, (_, s) => ({
         name: `s${s}`,
         size: int(1, 100),
         wtp: Object.fromEntries(versions.map((v) => [v.name, int(0, 120)])),
         outside: random() < 0.3 ? int(0, 30) : 0,
         // Some segments cost more (or less) to serve than the version's unit cost.
-        ...(random() < 0.3 ? { cost: Object.fromEntries(versions.map((v) => [v.name, int(0, 60)])) } : {}),
+        ...(random() < 0.3
+          ? { cost: Object.fromEntries(versions.map((v) => [v.name, int(0, 60)])) }
+          : {}),
       }));
       const problem: MenuProblem = { segments, versions };
       const maxVersions = int(1, nVersions);
@@ -123,7 +137,14 @@ describe('optimizeMenu', () => {
     // One price: the standard entry at 475 to all 2,043 athletes, 2,043 × 315 = 643,545. Two: the
     // executives keep 900 − 475 = 425 on a standard entry, so the package costs 16,200 − 425 =
     // 15,775: 2,025 × 315 + 18 × (15,775 − 3,100) = 866,025.
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'examples', 'race-menu.yaml');
+    const file = path.join(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '..',
+      '..',
+      'docs',
+      'examples',
+      'race-menu.yaml',
+    );
     const input = await loadMenuInput(file);
     if (input.kind !== 'explicit') throw new Error('the race menu writes its segments out');
     const result = await optimizeMenu(input.problem);

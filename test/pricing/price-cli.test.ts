@@ -21,7 +21,14 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('tierwise price menu', () => {
   it('prints exactly the JSON the issue specifies for its example', async () => {
-    const result = await runCli(['price', 'menu', '--input', path.join(dir, 'menu.yaml'), '--format', 'json']);
+    const result = await runCli([
+      'price',
+      'menu',
+      '--input',
+      path.join(dir, 'menu.yaml'),
+      '--format',
+      'json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       profit: 40_500,
@@ -55,10 +62,15 @@ describe('tierwise price menu', () => {
 
   it('exits 1 naming the line of a bad menu file, 2 on a bad flag', async () => {
     const bad = path.join(dir, 'bad.yaml');
-    await writeFile(bad, 'segments:\n  - { name: a, size: 1, wtp: { v: 5 } }\nversions:\n  - { name: v, unit_cost: -1 }\n');
+    await writeFile(
+      bad,
+      'segments:\n  - { name: a, size: 1, wtp: { v: 5 } }\nversions:\n  - { name: v, unit_cost: -1 }\n',
+    );
     const result = await runCli(['price', 'menu', '--input', bad]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/bad\.yaml:4 \(versions\.0\.unit_cost\): versions\.0\.unit_cost must be 0 or more/);
+    expect(result.stderr).toMatch(
+      /bad\.yaml:4 \(versions\.0\.unit_cost\): versions\.0\.unit_cost must be 0 or more/,
+    );
     expect((await runCli(['price', 'menu', '--input', bad, '--max-versions', '0'])).code).toBe(2);
   });
 
@@ -74,7 +86,12 @@ describe('tierwise price menu', () => {
     expect(menu.by_versions.map((m) => m.versions)).toEqual([1, 2, 3, 4]);
     expect(menu.by_versions[1]!.profit).toBeGreaterThan(menu.by_versions[0]!.profit);
     expect(menu.profit).toBe(menu.by_versions[3]!.profit);
-    expect(menu.choices.map((c) => c.segment)).toEqual(['under_1gb', '1gb_to_100gb', '100gb_to_1tb', 'over_1tb']);
+    expect(menu.choices.map((c) => c.segment)).toEqual([
+      'under_1gb',
+      '1gb_to_100gb',
+      '100gb_to_1tb',
+      'over_1tb',
+    ]);
     // menu.yaml prices the tiers of tierwise.yaml; White-glove is only for 100 GB and up, so the
     // largest clients, who value it most (uplift 1.2), buy it.
     expect(menu.choices.find((c) => c.segment === 'over_1tb')!.version).toBe('white_glove');
@@ -84,17 +101,38 @@ describe('tierwise price menu', () => {
   it("prints each tier version's willingness to pay and cost per segment, and today's profit beside the menu's", async () => {
     const result = await runCli(['price', 'menu', '--project', demo]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('white_glove: tier white_glove, worth 1 × what a segment pays today (× its uplift)');
-    expect(result.stdout).toMatch(/today \(everyone on today's price and service\): profit \$[\d,.]+\/mo before acquisition cost; the best menu earns [\d.]+% more/);
+    expect(result.stdout).toContain(
+      'white_glove: tier white_glove, worth 1 × what a segment pays today (× its uplift)',
+    );
+    expect(result.stdout).toMatch(
+      /today \(everyone on today's price and service\): profit \$[\d,.]+\/mo before acquisition cost; the best menu earns [\d.]+% more/,
+    );
   });
 });
 
 describe('tierwise price psm | gabor-granger | addon on the demo', () => {
   it('finds the PSM points in order inside the range the survey was drawn from', async () => {
-    const result = await runCli(['price', 'psm', path.join(demo, 'surveys/psm.csv'), '--format', 'json', '--resamples', '200']);
+    const result = await runCli([
+      'price',
+      'psm',
+      path.join(demo, 'surveys/psm.csv'),
+      '--format',
+      'json',
+      '--resamples',
+      '200',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const psm = JSON.parse(result.stdout) as { points: Record<string, number>; nms: { revenue_price: number } | null; respondents: number };
-    const { marginal_cheapness: pmc, optimal_price: opp, indifference_price: ipp, marginal_expensiveness: pme } = psm.points;
+    const psm = JSON.parse(result.stdout) as {
+      points: Record<string, number>;
+      nms: { revenue_price: number } | null;
+      respondents: number;
+    };
+    const {
+      marginal_cheapness: pmc,
+      optimal_price: opp,
+      indifference_price: ipp,
+      marginal_expensiveness: pme,
+    } = psm.points;
     // Values around $45: cheap at 62–85% of it, expensive at 110–135%.
     expect(pmc).toBeGreaterThan(15);
     expect(pmc).toBeLessThan(opp!);
@@ -107,9 +145,22 @@ describe('tierwise price psm | gabor-granger | addon on the demo', () => {
   });
 
   it('measures Gabor-Granger demand within four standard errors of the lognormal it was drawn from', async () => {
-    const result = await runCli(['price', 'gabor-granger', path.join(demo, 'surveys/gabor-granger.csv'), '--unit-cost', '11', '--format', 'json', '--resamples', '100']);
+    const result = await runCli([
+      'price',
+      'gabor-granger',
+      path.join(demo, 'surveys/gabor-granger.csv'),
+      '--unit-cost',
+      '11',
+      '--format',
+      'json',
+      '--resamples',
+      '100',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const gg = JSON.parse(result.stdout) as { demand: { price: number; demand: number; asked: number }[]; profit_price: number };
+    const gg = JSON.parse(result.stdout) as {
+      demand: { price: number; demand: number; asked: number }[];
+      profit_price: number;
+    };
     // Willingness to pay ~ lognormal(median 50, sigma 0.4): P(WTP ≥ p) = ½·erfc(ln(p/50)/(0.4·√2)).
     const { erfc } = await import('../../src/pricing/wtp-distribution.js');
     for (const d of gg.demand) {
@@ -121,16 +172,44 @@ describe('tierwise price psm | gabor-granger | addon on the demo', () => {
   });
 
   it('prices a disaster-recovery meeting above what it costs the engineer', async () => {
-    const result = await runCli(['price', 'addon', '--project', demo, '--wtp-file', path.join(demo, 'surveys/service-wtp.csv'), '--activity', 'dr_meeting', '--format', 'json']);
+    const result = await runCli([
+      'price',
+      'addon',
+      '--project',
+      demo,
+      '--wtp-file',
+      path.join(demo, 'surveys/service-wtp.csv'),
+      '--activity',
+      'dr_meeting',
+      '--format',
+      'json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const addon = JSON.parse(result.stdout) as { price: number; unit_cost: number; take_up: number; cost: { minutes_per_event: number; cost_per_minute: number } };
-    expect(addon.unit_cost).toBeCloseTo(addon.cost.minutes_per_event * addon.cost.cost_per_minute, 9);
+    const addon = JSON.parse(result.stdout) as {
+      price: number;
+      unit_cost: number;
+      take_up: number;
+      cost: { minutes_per_event: number; cost_per_minute: number };
+    };
+    expect(addon.unit_cost).toBeCloseTo(
+      addon.cost.minutes_per_event * addon.cost.cost_per_minute,
+      9,
+    );
     expect(addon.price).toBeGreaterThan(addon.unit_cost);
     expect(addon.take_up).toBeGreaterThan(0);
   });
 
   it('prices a stated distribution without a project: uniform on [0, 200] at cost 40 → 120', async () => {
-    const result = await runCli(['price', 'addon', '--wtp', 'uniform:0:200', '--unit-cost', '40', '--format', 'json']);
+    const result = await runCli([
+      'price',
+      'addon',
+      '--wtp',
+      'uniform:0:200',
+      '--unit-cost',
+      '40',
+      '--format',
+      'json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as { price: number }).price).toBeCloseTo(120, 6);
     expect((await runCli(['price', 'addon', '--wtp', 'uniform:0:200'])).code).toBe(2);

@@ -32,13 +32,23 @@ afterEach(async () => {
 });
 
 const versions: ProjectVersionSpec[] = [
-  { name: 'lite', valueShare: 1, unitCost: 0, costFrom: 'serve_cost', costShare: 0, fits: ['small'] },
+  {
+    name: 'lite',
+    valueShare: 1,
+    unitCost: 0,
+    costFrom: 'serve_cost',
+    costShare: 0,
+    fits: ['small'],
+  },
   { name: 'full', valueShare: 1.2, unitCost: 0, costFrom: 'serve_cost', costShare: 1 },
 ];
 
 describe('price menu from the project', () => {
   it('builds segments from what customers pay and cost today, and prices the menu by hand', async () => {
-    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: 'size', versions });
+    const result = await priceMenuFromProject(await project.customerBase(), {
+      segmentation: 'size',
+      versions,
+    });
     expect(result.months).toBe(12);
     expect(result.segments.map((s) => s.segment)).toEqual(['small', 'large']);
     const [small, large] = result.segments;
@@ -65,28 +75,66 @@ describe('price menu from the project', () => {
   });
 
   it('names a version fitting a segment the segmentation does not have', async () => {
-    const error = await priceMenuFromProject(await project.customerBase(), { versions: [{ ...versions[0]!, fits: ['smal'], location: { file: 'menu.yaml', line: 3, key: 'versions.0.for' } }] }).catch((e: unknown) => e);
+    const error = await priceMenuFromProject(await project.customerBase(), {
+      versions: [
+        {
+          ...versions[0]!,
+          fits: ['smal'],
+          location: { file: 'menu.yaml', line: 3, key: 'versions.0.for' },
+        },
+      ],
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
-    expect((error as TierwiseError).message).toBe('menu.yaml:3 (versions.0.for): version lite: segmentation size has no segment "smal" — did you mean "small"?');
+    expect((error as TierwiseError).message).toBe(
+      'menu.yaml:3 (versions.0.for): version lite: segmentation size has no segment "smal" — did you mean "small"?',
+    );
   });
 });
 
 describe('service cost from the cost model', () => {
   it('costs one review (30 minutes of an engineer at $2.00) at $60 an event', async () => {
-    const cost = await serviceCostFromProject(await project.customerBase(), { activity: 'review', per: 'event' });
-    expect(cost).toMatchObject({ activity: 'review', minutes_per_event: 30, cost_per_minute: 2, unit_cost: 60, customers: 5, segment: null });
+    const cost = await serviceCostFromProject(await project.customerBase(), {
+      activity: 'review',
+      per: 'event',
+    });
+    expect(cost).toMatchObject({
+      activity: 'review',
+      minutes_per_event: 30,
+      cost_per_minute: 2,
+      unit_cost: 60,
+      customers: 5,
+      segment: null,
+    });
   });
 
   it("costs a month of reviews per customer: all customers' review cost ÷ customers ÷ 12, or one segment's", async () => {
     // Reviews cost 60 for small and 60 for large (test/analysis/segments.test.ts): 120 / 5 / 12 = 2.
-    expect((await serviceCostFromProject(await project.customerBase(), { activity: 'review', per: 'month' })).unit_cost).toBeCloseTo(2, 12);
-    const small = await serviceCostFromProject(await project.customerBase(), { activity: 'review', per: 'month', segment: 'small' });
+    expect(
+      (
+        await serviceCostFromProject(await project.customerBase(), {
+          activity: 'review',
+          per: 'month',
+        })
+      ).unit_cost,
+    ).toBeCloseTo(2, 12);
+    const small = await serviceCostFromProject(await project.customerBase(), {
+      activity: 'review',
+      per: 'month',
+      segment: 'small',
+    });
     expect(small.unit_cost).toBeCloseTo(60 / 3 / 12, 12);
     expect(small.customers).toBe(3);
   });
 
   it('refuses an activity that is not a service, with a did-you-mean', async () => {
-    await expect(serviceCostFromProject(await project.customerBase(), { activity: 'reveiw', per: 'event' })).rejects.toThrow(/no service activity of that name — did you mean "review"\?/);
-    await expect(serviceCostFromProject(await project.customerBase(), { activity: 'sales_call', per: 'event' })).rejects.toThrow(TierwiseError);
+    await expect(
+      serviceCostFromProject(await project.customerBase(), { activity: 'reveiw', per: 'event' }),
+    ).rejects.toThrow(/no service activity of that name — did you mean "review"\?/);
+    await expect(
+      serviceCostFromProject(await project.customerBase(), {
+        activity: 'sales_call',
+        per: 'event',
+      }),
+    ).rejects.toThrow(TierwiseError);
   });
 });

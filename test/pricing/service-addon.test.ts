@@ -28,8 +28,12 @@ describe('optimizeAddonPrice', () => {
   });
 
   it('meets the first-order condition for normal and lognormal willingness to pay', () => {
-    const density = (share: (p: number) => number, p: number) => (share(p - 1e-4) - share(p + 1e-4)) / 2e-4;
-    for (const wtp of [{ kind: 'normal', mean: 100, sd: 30 } as const, { kind: 'lognormal', median: 80, sigma: 0.6 } as const]) {
+    const density = (share: (p: number) => number, p: number) =>
+      (share(p - 1e-4) - share(p + 1e-4)) / 2e-4;
+    for (const wtp of [
+      { kind: 'normal', mean: 100, sd: 30 } as const,
+      { kind: 'lognormal', median: 80, sigma: 0.6 } as const,
+    ]) {
       const c = 25;
       const { price } = optimizeAddonPrice(wtp, c);
       const share = (p: number) => buyingShare(wtp, p);
@@ -40,7 +44,12 @@ describe('optimizeAddonPrice', () => {
   it('prices survey answers at the best answer', () => {
     // Answers 10, 20, 30, 40 and cost 5: profits 5·1, 15·¾, 25·½, 35·¼ → 30 wins with 12.5.
     const result = optimizeAddonPrice({ kind: 'empirical', values: [10, 20, 30, 40] }, 5, 'month');
-    expect(result).toMatchObject({ price: 30, take_up: 0.5, profit_per_customer: 12.5, per: 'month' });
+    expect(result).toMatchObject({
+      price: 30,
+      take_up: 0.5,
+      profit_per_customer: 12.5,
+      per: 'month',
+    });
   });
 
   it('says when no price covers the cost', () => {
@@ -58,7 +67,11 @@ describe('willingness-to-pay distributions', () => {
 
   it('parses stated distributions and refuses malformed ones with a usage error', () => {
     expect(parseWtpDistribution('uniform:0:200')).toEqual({ kind: 'uniform', low: 0, high: 200 });
-    expect(parseWtpDistribution('lognormal:60:0.5')).toEqual({ kind: 'lognormal', median: 60, sigma: 0.5 });
+    expect(parseWtpDistribution('lognormal:60:0.5')).toEqual({
+      kind: 'lognormal',
+      median: 60,
+      sigma: 0.5,
+    });
     for (const bad of ['uniform:200:0', 'normal:1', 'gamma:2:3', 'exponential:x']) {
       expect(() => parseWtpDistribution(bad), bad).toThrow(TierwiseError);
     }
@@ -69,9 +82,19 @@ describe('willingness to pay from a survey', () => {
   it('reads the wtp column, skipping blanks, and names the line of a bad answer', async () => {
     const { parseSurvey } = await import('../../src/pricing/survey-csv.js');
     const { wtpFromSurvey } = await import('../../src/pricing/wtp-distribution.js');
-    expect(wtpFromSurvey(parseSurvey('id,WTP\na,10\nb,\nc,$30\n', 'w.csv'))).toEqual({ kind: 'empirical', values: [10, 30] });
-    expect(wtpFromSurvey(parseSurvey('id,meeting\na,10\n', 'w.csv'), 'Meeting')).toEqual({ kind: 'empirical', values: [10] });
-    expect(() => wtpFromSurvey(parseSurvey('id,wtp\na,10\nb,-5\n', 'w.csv'))).toThrow('w.csv:3 (column wtp): wtp -5 is negative — a willingness to pay is 0 or more');
-    expect(() => wtpFromSurvey(parseSurvey('id,price\na,10\n', 'w.csv'))).toThrow(/no column wtp or service_wtp or willingness_to_pay/);
+    expect(wtpFromSurvey(parseSurvey('id,WTP\na,10\nb,\nc,$30\n', 'w.csv'))).toEqual({
+      kind: 'empirical',
+      values: [10, 30],
+    });
+    expect(wtpFromSurvey(parseSurvey('id,meeting\na,10\n', 'w.csv'), 'Meeting')).toEqual({
+      kind: 'empirical',
+      values: [10],
+    });
+    expect(() => wtpFromSurvey(parseSurvey('id,wtp\na,10\nb,-5\n', 'w.csv'))).toThrow(
+      'w.csv:3 (column wtp): wtp -5 is negative — a willingness to pay is 0 or more',
+    );
+    expect(() => wtpFromSurvey(parseSurvey('id,price\na,10\n', 'w.csv'))).toThrow(
+      /no column wtp or service_wtp or willingness_to_pay/,
+    );
   });
 });

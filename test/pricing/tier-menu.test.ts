@@ -54,8 +54,13 @@ function tierVersions(text: string) {
 
 describe('a version that is a tier', () => {
   it("costs each segment its average projected direct cost + cost to serve under the tier, and values it at today's pay × the value share", async () => {
-    const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { tier: basic }\n  - { name: premium_plan, tier: premium }\n');
-    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
+    const input = tierVersions(
+      'from_project: { segmentation: size }\nversions:\n  - { tier: basic }\n  - { name: premium_plan, tier: premium }\n',
+    );
+    const result = await priceMenuFromProject(await project.customerBase(), {
+      segmentation: input.segmentation,
+      versions: input.versions,
+    });
     expect(result.segments.map((s) => s.segment)).toEqual(['small', 'large']);
     const [small, large] = result.problem.segments;
     expect(small!.cost!['basic']).toBeCloseTo(SMALL_BASIC / 36, 9);
@@ -66,7 +71,10 @@ describe('a version that is a tier', () => {
     expect(small!.wtp['premium_plan']).toBeCloseTo(170 / 36, 9);
     expect(large!.wtp['basic']).toBeCloseTo(160, 9);
     expect(large!.wtp['premium_plan']).toBeCloseTo(200, 9);
-    expect(result.versions.map((v) => [v.name, v.valueShare])).toEqual([['basic', 0.8], ['premium_plan', 1]]);
+    expect(result.versions.map((v) => [v.name, v.valueShare])).toEqual([
+      ['basic', 0.8],
+      ['premium_plan', 1],
+    ]);
 
     expect(result.menu.offered).toEqual([{ version: 'premium_plan', price: 200 }]);
     expect(result.menu.profit).toBeCloseTo(2 * (200 - LARGE_PREMIUM / 24), 6);
@@ -80,15 +88,23 @@ describe('a version that is a tier', () => {
   it('prices one version per tier when the menu lists none', async () => {
     const input = tierVersions('from_project: { segmentation: size }\n');
     expect(input.versions).toEqual([]);
-    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
+    const result = await priceMenuFromProject(await project.customerBase(), {
+      segmentation: input.segmentation,
+      versions: input.versions,
+    });
     expect(result.versions.map((v) => v.tier)).toEqual(['basic', 'premium']);
     expect(result.problem.segments[1]!.cost!['basic']).toBeCloseTo(LARGE_BASIC / 24, 9);
     expect(result.menu.profit).toBeCloseTo(bruteForceMenu(result.problem).profit, 6);
   });
 
   it('adds unit_cost to the projected cost and keeps for: (a segment outside it values the tier at 0)', async () => {
-    const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { tier: basic, unit_cost: 1.5, for: [large] }\n');
-    const result = await priceMenuFromProject(await project.customerBase(), { segmentation: input.segmentation, versions: input.versions });
+    const input = tierVersions(
+      'from_project: { segmentation: size }\nversions:\n  - { tier: basic, unit_cost: 1.5, for: [large] }\n',
+    );
+    const result = await priceMenuFromProject(await project.customerBase(), {
+      segmentation: input.segmentation,
+      versions: input.versions,
+    });
     expect(result.problem.segments[0]!.wtp['basic']).toBe(0);
     expect(result.problem.segments[1]!.cost!['basic']).toBeCloseTo(LARGE_BASIC / 24 + 1.5, 9);
     // Basic alone, at large's $160: 2 × (160 − 25.19 − 1.5).
@@ -102,12 +118,21 @@ describe('a version that is a tier', () => {
       await copy.write(
         'tierwise.yaml',
         model
-          .replace('willingness_to_pay: { midpoint: 0.5, steepness: 6 }', 'willingness_to_pay: { midpoint: 0.5, steepness: 6, segmentation: size, segments: { large: { uplift: 1.5 } } }')
-          .replace('      label: Premium\n', '      label: Premium\n      eligible: "storage_gb_month >= 1000"\n'),
+          .replace(
+            'willingness_to_pay: { midpoint: 0.5, steepness: 6 }',
+            'willingness_to_pay: { midpoint: 0.5, steepness: 6, segmentation: size, segments: { large: { uplift: 1.5 } } }',
+          )
+          .replace(
+            '      label: Premium\n',
+            '      label: Premium\n      eligible: "storage_gb_month >= 1000"\n',
+          ),
       );
       const changed = await openProject({ dir: copy.dir, inMemory: true });
       try {
-        const result = await priceMenuFromProject(await changed.customerBase(), { segmentation: 'size', versions: [] });
+        const result = await priceMenuFromProject(await changed.customerBase(), {
+          segmentation: 'size',
+          versions: [],
+        });
         const [small, large] = result.problem.segments;
         // Small is not eligible for Premium: it values it at 0; large: $200 × 1.5.
         expect(small!.wtp['premium']).toBe(0);
@@ -127,24 +152,37 @@ describe('a version that is a tier', () => {
   });
 
   it('names the line of an unknown tier, with a did-you-mean', async () => {
-    const input = tierVersions('from_project: { segmentation: size }\nversions:\n  - { name: pro, tier: premum }\n');
-    const error = await priceMenuFromProject(await project.customerBase(), { versions: input.versions }).catch((e: unknown) => e);
+    const input = tierVersions(
+      'from_project: { segmentation: size }\nversions:\n  - { name: pro, tier: premum }\n',
+    );
+    const error = await priceMenuFromProject(await project.customerBase(), {
+      versions: input.versions,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
-    expect((error as TierwiseError).message).toBe('menu.yaml:3 (versions.0.tier): version pro: tierwise.yaml has no tier "premum" — did you mean "premium"?');
+    expect((error as TierwiseError).message).toBe(
+      'menu.yaml:3 (versions.0.tier): version pro: tierwise.yaml has no tier "premum" — did you mean "premium"?',
+    );
   });
 });
 
 describe('tier versions in menu files', () => {
-
   it("refuses a value share or a cost from today's service on a tier version: the tier gives them", () => {
-    expect(problemsOf('from_project: {}\nversions:\n  - tier: basic\n    value_share: 0.9\n    cost_from: serve_cost\n')).toEqual([
+    expect(
+      problemsOf(
+        'from_project: {}\nversions:\n  - tier: basic\n    value_share: 0.9\n    cost_from: serve_cost\n',
+      ),
+    ).toEqual([
       'menu.yaml:4 (versions.0.value_share): version basic: value_share comes from tier basic of the model — drop value_share (set it under tiers.plans.basic in tierwise.yaml), or drop tier:',
       "menu.yaml:5 (versions.0.cost_from): version basic: cost_from comes from tier basic of the model — drop cost_from (the tier's cost is projected from its service policy), or drop tier:",
     ]);
   });
 
   it('refuses tier: with written-out segments, and a version with neither name nor tier', () => {
-    expect(problemsOf('segments:\n  - { name: s, size: 1, wtp: { basic: 5 } }\nversions:\n  - { name: basic, unit_cost: 1, tier: basic }\n')).toEqual([
+    expect(
+      problemsOf(
+        'segments:\n  - { name: s, size: 1, wtp: { basic: 5 } }\nversions:\n  - { name: basic, unit_cost: 1, tier: basic }\n',
+      ),
+    ).toEqual([
       'menu.yaml:4 (versions.0.tier): version basic: tier needs segments from the project — use from_project: instead of segments:, or drop the key',
     ]);
     expect(problemsOf('from_project: {}\nversions:\n  - { unit_cost: 1 }\n')).toEqual([
@@ -153,7 +191,9 @@ describe('tier versions in menu files', () => {
   });
 
   it('suggests tier for a misspelt key', () => {
-    expect(problemsOf('from_project: {}\nversions:\n  - { tire: basic }\n')[0]).toBe('menu.yaml:3 (versions.0.tire): unknown key "tire" — did you mean "tier"?');
+    expect(problemsOf('from_project: {}\nversions:\n  - { tire: basic }\n')[0]).toBe(
+      'menu.yaml:3 (versions.0.tire): unknown key "tire" — did you mean "tier"?',
+    );
   });
 });
 
@@ -163,7 +203,10 @@ describe('tierwise price menu without a menu file', () => {
     try {
       const result = await runCli(['price', 'menu', '--project', copy.dir, '--format', 'json']);
       expect(result.code, result.stderr).toBe(0);
-      const menu = JSON.parse(result.stdout) as { profit: number; offered: { version: string; price: number }[] };
+      const menu = JSON.parse(result.stdout) as {
+        profit: number;
+        offered: { version: string; price: number }[];
+      };
       expect(menu.offered).toEqual([{ version: 'premium', price: 200 }]);
       expect(menu.profit).toBeCloseTo(2 * (200 - LARGE_PREMIUM / 24), 6);
     } finally {

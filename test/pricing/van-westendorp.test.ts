@@ -18,7 +18,14 @@ import { analyzePsm, type PsmAnswer } from '../../src/pricing/van-westendorp.js'
 function evenAnswers(n: number, likelihood?: { cheap: number; expensive: number }): PsmAnswer[] {
   return Array.from({ length: n }, (_, i) => {
     const u = (i + 0.5) / n;
-    return { tooCheap: 40 * u, cheap: 10 + 40 * u, expensive: 20 + 40 * u, tooExpensive: 30 + 60 * u, buyAtCheap: likelihood?.cheap, buyAtExpensive: likelihood?.expensive };
+    return {
+      tooCheap: 40 * u,
+      cheap: 10 + 40 * u,
+      expensive: 20 + 40 * u,
+      tooExpensive: 30 + 60 * u,
+      buyAtCheap: likelihood?.cheap,
+      buyAtExpensive: likelihood?.expensive,
+    };
   });
 }
 
@@ -29,7 +36,10 @@ describe('Van Westendorp price sensitivity meter', () => {
     expect(result.points.optimal_price).toBeCloseTo(36, 1);
     expect(result.points.indifference_price).toBeCloseTo(35, 1);
     expect(result.points.marginal_expensiveness).toBeCloseTo(48, 1);
-    expect(result.acceptable_range).toEqual({ low: result.points.marginal_cheapness, high: result.points.marginal_expensiveness });
+    expect(result.acceptable_range).toEqual({
+      low: result.points.marginal_cheapness,
+      high: result.points.marginal_expensiveness,
+    });
     expect(result.nms).toBeNull();
     expect(result.warnings).toEqual([]);
     expect(result.intervals.optimal_price).toBeNull();
@@ -46,13 +56,24 @@ describe('Van Westendorp price sensitivity meter', () => {
       { resamples: 0 },
     );
     expect(result.curves.map((c) => c.price)).toEqual([10, 20, 30, 40, 50]);
-    expect(result.curves[1]).toEqual({ price: 20, too_cheap: 0, cheap: 0.5, expensive: 0, too_expensive: 0, not_cheap: 0.5, not_expensive: 1 });
+    expect(result.curves[1]).toEqual({
+      price: 20,
+      too_cheap: 0,
+      cheap: 0.5,
+      expensive: 0,
+      too_expensive: 0,
+      not_cheap: 0.5,
+      not_expensive: 1,
+    });
     expect(result.curves[3]).toMatchObject({ price: 40, expensive: 1, too_expensive: 0.5 });
     expect(result.warnings[0]).toMatch(/only 2 usable respondents/);
   });
 
   it('leaves out respondents whose prices are out of order and says how many', () => {
-    const answers = [...evenAnswers(200), { tooCheap: 50, cheap: 20, expensive: 30, tooExpensive: 40 }];
+    const answers = [
+      ...evenAnswers(200),
+      { tooCheap: 50, cheap: 20, expensive: 30, tooExpensive: 40 },
+    ];
     const result = analyzePsm(answers, { resamples: 0 });
     expect(result.respondents).toBe(200);
     expect(result.excluded.inconsistent).toBe(1);
@@ -76,13 +97,22 @@ describe('Van Westendorp price sensitivity meter', () => {
   });
 
   it('warns when the sample is too small to trust', () => {
-    expect(analyzePsm(evenAnswers(40), { resamples: 0 }).warnings.join('\n')).toMatch(/only 40 usable respondents \(fewer than 100\)/);
+    expect(analyzePsm(evenAnswers(40), { resamples: 0 }).warnings.join('\n')).toMatch(
+      /only 40 usable respondents \(fewer than 100\)/,
+    );
   });
 });
 
 describe('Newton-Miller-Smith extension', () => {
   it('calibrates likelihoods 5…1 to 0.7, 0.5, 0.3, 0.1, 0 and joins them with straight lines', () => {
-    const a: PsmAnswer = { tooCheap: 10, cheap: 20, expensive: 40, tooExpensive: 50, buyAtCheap: 5, buyAtExpensive: 2 };
+    const a: PsmAnswer = {
+      tooCheap: 10,
+      cheap: 20,
+      expensive: 40,
+      tooExpensive: 50,
+      buyAtCheap: 5,
+      buyAtExpensive: 2,
+    };
     expect(NMS_CALIBRATION).toEqual([0.7, 0.5, 0.3, 0.1, 0]);
     expect(purchaseProbability(a, 5, NMS_CALIBRATION)).toBe(0);
     expect(purchaseProbability(a, 15, NMS_CALIBRATION)).toBeCloseTo(0.35, 12);
@@ -96,7 +126,19 @@ describe('Newton-Miller-Smith extension', () => {
   it('finds a revenue peak between named prices exactly', () => {
     // One respondent: 0.7 at 10 falling to 0 at 100 → trial(p) = 0.7·(100 − p)/90 on [10, 100];
     // revenue p·trial peaks at p = 50 with 0.7·50·50/90 = 19.444…; trial peaks at 10 (0.7).
-    const result = analyzePsm([{ tooCheap: 0, cheap: 10, expensive: 100, tooExpensive: 110, buyAtCheap: 5, buyAtExpensive: 1 }], { resamples: 0 });
+    const result = analyzePsm(
+      [
+        {
+          tooCheap: 0,
+          cheap: 10,
+          expensive: 100,
+          tooExpensive: 110,
+          buyAtCheap: 5,
+          buyAtExpensive: 1,
+        },
+      ],
+      { resamples: 0 },
+    );
     expect(result.nms!.trial_price).toBe(10);
     expect(result.nms!.trial).toBeCloseTo(0.7, 12);
     expect(result.nms!.revenue_price).toBeCloseTo(50, 9);
@@ -106,8 +148,10 @@ describe('Newton-Miller-Smith extension', () => {
   it('averages respondents: its trial curve is the mean purchase probability, and no price earns more revenue', () => {
     const answers = evenAnswers(400, { cheap: 5, expensive: 3 });
     const nms = analyzePsm(answers, { resamples: 0 }).nms!;
-    const mean = (p: number) => answers.reduce((s, a) => s + purchaseProbability(a, p, NMS_CALIBRATION), 0) / answers.length;
-    for (const point of nms.curve.filter((_, i) => i % 97 === 0)) expect(point.trial, `at ${point.price}`).toBeCloseTo(mean(point.price), 12);
+    const mean = (p: number) =>
+      answers.reduce((s, a) => s + purchaseProbability(a, p, NMS_CALIBRATION), 0) / answers.length;
+    for (const point of nms.curve.filter((_, i) => i % 97 === 0))
+      expect(point.trial, `at ${point.price}`).toBeCloseTo(mean(point.price), 12);
     let bestDense = 0;
     for (let p = 0; p <= 90; p += 0.01) bestDense = Math.max(bestDense, p * mean(p));
     expect(nms.revenue_per_respondent).toBeGreaterThanOrEqual(bestDense - 1e-9);
@@ -118,7 +162,10 @@ describe('Newton-Miller-Smith extension', () => {
 
 describe('PSM survey files', () => {
   it('reads headers loosely and the likelihood columns, counting blank rows as incomplete', () => {
-    const table = parseSurvey('Respondent,Too Cheap,Bargain,Expensive,Too Expensive,Buy at cheap,Buy at expensive\nr1,10,20,30,40,5,3\nr2,$12,22,,42,4,2\nr3,"1,000",2000,3000,4000,5,1\n', 'psm.csv');
+    const table = parseSurvey(
+      'Respondent,Too Cheap,Bargain,Expensive,Too Expensive,Buy at cheap,Buy at expensive\nr1,10,20,30,40,5,3\nr2,$12,22,,42,4,2\nr3,"1,000",2000,3000,4000,5,1\n',
+      'psm.csv',
+    );
     const result = analyzePsmSurvey(table, { resamples: 0 });
     expect(result.respondents).toBe(2);
     expect(result.excluded).toEqual({ incomplete: 1, inconsistent: 0 });
@@ -126,7 +173,10 @@ describe('PSM survey files', () => {
   });
 
   it('names the file, line and column of an answer that is not a price', () => {
-    const table = parseSurvey('too_cheap,cheap,expensive,too_expensive\n10,20,30,40\n10,twenty,30,40\n', 'survey.csv');
+    const table = parseSurvey(
+      'too_cheap,cheap,expensive,too_expensive\n10,20,30,40\n10,twenty,30,40\n',
+      'survey.csv',
+    );
     const error = (() => {
       try {
         analyzePsmSurvey(table);
@@ -135,15 +185,21 @@ describe('PSM survey files', () => {
       }
     })() as TierwiseError;
     expect(error).toBeInstanceOf(TierwiseError);
-    expect(error.message).toBe('survey.csv:3 (column cheap): cheap "twenty" is not a number — write a price such as 49 or 49.90');
+    expect(error.message).toBe(
+      'survey.csv:3 (column cheap): cheap "twenty" is not a number — write a price such as 49 or 49.90',
+    );
   });
 
   it('refuses a survey with no usable answers', () => {
-    expect(() => analyzePsmSurvey(parseSurvey('too_cheap,cheap,expensive,too_expensive\n5,4,3,2\n', 'x.csv'))).toThrow('x.csv: no usable answers (0 incomplete, 1 out of order)');
+    expect(() =>
+      analyzePsmSurvey(parseSurvey('too_cheap,cheap,expensive,too_expensive\n5,4,3,2\n', 'x.csv')),
+    ).toThrow('x.csv: no usable answers (0 incomplete, 1 out of order)');
   });
 
   it('names a missing question column', () => {
-    expect(() => analyzePsmSurvey(parseSurvey('too_cheap,cheap,expensive\n1,2,3\n', 's.csv'))).toThrow(/no column too_expensive/);
+    expect(() =>
+      analyzePsmSurvey(parseSurvey('too_cheap,cheap,expensive\n1,2,3\n', 's.csv')),
+    ).toThrow(/no column too_expensive/);
   });
 
   it('keeps the lines of rows after a quoted field that spans lines', () => {

@@ -30,12 +30,15 @@ describe('prospects on the demo', () => {
     expect(scores.leads[0]!.lead_id).toBe('L0001');
   });
 
-  it.each(['annual_revenue', 'annual_margin'] as const)('beats the plan-average baseline on %s (lower MAE and RMSE, higher R²)', (target) => {
-    const { model, baseline } = scores.training.accuracy.find((a) => a.target === target)!;
-    expect(model.mae).toBeLessThan(0.8 * baseline.mae);
-    expect(model.rmse).toBeLessThan(baseline.rmse);
-    expect(model.r2!).toBeGreaterThan(baseline.r2! + 0.05);
-  });
+  it.each(['annual_revenue', 'annual_margin'] as const)(
+    'beats the plan-average baseline on %s (lower MAE and RMSE, higher R²)',
+    (target) => {
+      const { model, baseline } = scores.training.accuracy.find((a) => a.target === target)!;
+      expect(model.mae).toBeLessThan(0.8 * baseline.mae);
+      expect(model.rmse).toBeLessThan(baseline.rmse);
+      expect(model.r2!).toBeGreaterThan(baseline.r2! + 0.05);
+    },
+  );
 
   it('holds 75–85% of held-out customers in its 80% intervals', () => {
     expect(scores.training.interval.coverage).toBe(0.8);
@@ -52,6 +55,8 @@ describe('prospects on the demo', () => {
     expect(byPlan('enterprise').length).toBeGreaterThan(0);
     expect(byPlan('enterprise').every((l) => l.sales_motion === 'high-touch')).toBe(true);
     const starters = byPlan('starter');
-    expect(starters.filter((l) => l.sales_motion === 'self-serve').length).toBeGreaterThan(starters.length / 2);
+    expect(starters.filter((l) => l.sales_motion === 'self-serve').length).toBeGreaterThan(
+      starters.length / 2,
+    );
   });
 });

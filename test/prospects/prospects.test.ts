@@ -50,16 +50,26 @@ beforeAll(async () => {
   for (let s = 1; s <= CUSTOMERS; s++) {
     const id = `C${String(s).padStart(2, '0')}`;
     const isNew = s % 6 === 0; // ten customers: 6, 12, …, 60
-    customers.push(`${id},${isNew ? '2025-01-01' : '2024-03-01'},${isNew ? 'paid_search' : ''},${s},${s % 2 === 0 ? 'east' : 'west'}`);
-    for (let m = 1; m <= 12; m++) transactions.push(`${id},2025-${String(m).padStart(2, '0')}-01,${10 * s}`);
-    for (let t = 0; t < 2 * s; t++) activities.push(`${id},2025-${String(1 + (t % 12)).padStart(2, '0')}-15,ticket`);
+    customers.push(
+      `${id},${isNew ? '2025-01-01' : '2024-03-01'},${isNew ? 'paid_search' : ''},${s},${s % 2 === 0 ? 'east' : 'west'}`,
+    );
+    for (let m = 1; m <= 12; m++)
+      transactions.push(`${id},2025-${String(m).padStart(2, '0')}-01,${10 * s}`);
+    for (let t = 0; t < 2 * s; t++)
+      activities.push(`${id},2025-${String(1 + (t % 12)).padStart(2, '0')}-15,ticket`);
     if (isNew) activities.push(`${id},2024-12-20,sales_call`, `${id},2025-01-01,sales_call`);
   }
   await write('data/customers.csv', customers);
   await write('data/transactions.csv', transactions);
   await write('data/activities.csv', activities);
   await write('data/spend.csv', ['channel,month,amount', 'paid_search,2025-01,500']);
-  await write('leads.csv', ['lead_id,seats,region,note', 'L1,7,east,', 'L2,45,west,big', 'L3,1,north,', 'L4,0,east,']);
+  await write('leads.csv', [
+    'lead_id,seats,region,note',
+    'L1,7,east,',
+    'L2,45,west,big',
+    'L3,1,north,',
+    'L4,0,east,',
+  ]);
   await writeFile(path.join(dir, 'tierwise.yaml'), MODEL);
   project = await openProject({ dir, inMemory: true });
   scores = await scoreLeads(await project.customerBase(), path.join(dir, 'leads.csv'));
@@ -87,7 +97,10 @@ describe('scoreLeads on a base with known economics', () => {
     expect(lead('L2').expected_annual_margin).toBeCloseTo(4500, 0);
     // Margin is revenue less costs for every lead, since the three fits share design and penalty.
     for (const l of scores.leads) {
-      expect(l.expected_annual_margin).toBeCloseTo(l.expected_annual_revenue - l.expected_annual_direct_cost - l.expected_annual_serve_cost, 4);
+      expect(l.expected_annual_margin).toBeCloseTo(
+        l.expected_annual_revenue - l.expected_annual_direct_cost - l.expected_annual_serve_cost,
+        4,
+      );
     }
   });
 
@@ -135,7 +148,12 @@ describe('scoreLeads on a base with known economics', () => {
 
   it('reports accuracy without leads (evaluateProspects)', async () => {
     const training = await evaluateProspects(await project.customerBase());
-    expect(training.accuracy.map((a) => a.target)).toEqual(['annual_revenue', 'annual_direct_cost', 'annual_serve_cost', 'annual_margin']);
+    expect(training.accuracy.map((a) => a.target)).toEqual([
+      'annual_revenue',
+      'annual_direct_cost',
+      'annual_serve_cost',
+      'annual_margin',
+    ]);
     expect(training.coefficients[0]!.column).toBe('(intercept)');
   });
 });
@@ -143,7 +161,10 @@ describe('scoreLeads on a base with known economics', () => {
 describe('bad leads and settings', () => {
   async function scoreError(leads: readonly string[]): Promise<TierwiseError> {
     await write('bad-leads.csv', leads);
-    const error = await scoreLeads(await project.customerBase(), path.join(dir, 'bad-leads.csv')).catch((e: unknown) => e);
+    const error = await scoreLeads(
+      await project.customerBase(),
+      path.join(dir, 'bad-leads.csv'),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
     return error as TierwiseError;
   }
@@ -151,14 +172,20 @@ describe('bad leads and settings', () => {
   it('names a missing feature column with a did-you-mean', async () => {
     const error = await scoreError(['lead_id,seat,region', 'L1,7,east']);
     expect(error.problems).toEqual([
-      expect.objectContaining({ message: 'the leads file has no column seats, which the model learns from', hint: 'did you mean "seat"?' }),
+      expect.objectContaining({
+        message: 'the leads file has no column seats, which the model learns from',
+        hint: 'did you mean "seat"?',
+      }),
     ]);
   });
 
   it('names the line and column of a value that is not a number', async () => {
     const error = await scoreError(['lead_id,region,seats', 'L1,east,7', 'L2,west,twelve']);
     expect(error.problems).toEqual([
-      expect.objectContaining({ message: 'seats "twelve" is not a number', location: expect.objectContaining({ line: 3, column: 3 }) }),
+      expect.objectContaining({
+        message: 'seats "twelve" is not a number',
+        location: expect.objectContaining({ line: 3, column: 3 }),
+      }),
     ]);
   });
 
@@ -172,19 +199,28 @@ describe('bad leads and settings', () => {
       }
     })() as TierwiseError;
     expect(error.problems).toEqual([
-      expect.objectContaining({ message: 'prospects.baseline: no segmentation "sizes" under segments', location: expect.objectContaining({ line: 14 }), hint: 'did you mean "size"?' }),
+      expect.objectContaining({
+        message: 'prospects.baseline: no segmentation "sizes" under segments',
+        location: expect.objectContaining({ line: 14 }),
+        hint: 'did you mean "size"?',
+      }),
     ]);
   });
 
   it('refuses a lead without an id', async () => {
     const error = await scoreError(['lead_id,region,seats', ',east,7']);
-    expect(error.problems[0]).toMatchObject({ message: 'lead_id is empty', location: { line: 2, column: 1 } });
+    expect(error.problems[0]).toMatchObject({
+      message: 'lead_id is empty',
+      location: { line: 2, column: 1 },
+    });
   });
 });
 
 describe('tierwise prospects (CLI)', () => {
   it('scores leads as JSON, best first', async () => {
-    const result = await runCli(['prospects', 'score', 'leads.csv', '--format', 'json'], { cwd: dir });
+    const result = await runCli(['prospects', 'score', 'leads.csv', '--format', 'json'], {
+      cwd: dir,
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as ProspectScores;
@@ -196,7 +232,9 @@ describe('tierwise prospects (CLI)', () => {
     const result = await runCli(['prospects', 'score', 'leads.csv', '--top', '2'], { cwd: dir });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('prospects: learned from 60 customers on seats, region');
-    expect(result.stdout).toContain('4 leads in leads.csv: 2 high-touch, 1 low-touch, 1 self-serve (the top 2 shown)');
+    expect(result.stdout).toContain(
+      '4 leads in leads.csv: 2 high-touch, 1 low-touch, 1 self-serve (the top 2 shown)',
+    );
     expect(result.stdout).toMatch(/^L2 +\$4,500\.00/m);
     expect(result.stdout).not.toMatch(/^L3 /m);
   });
@@ -206,13 +244,25 @@ describe('tierwise prospects (CLI)', () => {
     try {
       await mkdir(path.join(other, 'data'));
       for (const f of ['customers', 'transactions', 'activities', 'spend']) {
-        await writeFile(path.join(other, `data/${f}.csv`), await import('node:fs/promises').then((fs) => fs.readFile(path.join(dir, `data/${f}.csv`), 'utf8')));
+        await writeFile(
+          path.join(other, `data/${f}.csv`),
+          await import('node:fs/promises').then((fs) =>
+            fs.readFile(path.join(dir, `data/${f}.csv`), 'utf8'),
+          ),
+        );
       }
-      await writeFile(path.join(other, 'tierwise.yaml'), MODEL.replace('features: [seats, region]', 'features: [seat, acquired_on]'));
+      await writeFile(
+        path.join(other, 'tierwise.yaml'),
+        MODEL.replace('features: [seats, region]', 'features: [seat, acquired_on]'),
+      );
       const result = await runCli(['prospects', 'evaluate'], { cwd: other });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('tierwise.yaml:13 (prospects.features.0): customers have no column "seat" — did you mean "seats"?');
-      expect(result.stderr).toContain('tierwise.yaml:13 (prospects.features.1): acquired_on cannot be a feature (a date predicts nothing about a new lead)');
+      expect(result.stderr).toContain(
+        'tierwise.yaml:13 (prospects.features.0): customers have no column "seat" — did you mean "seats"?',
+      );
+      expect(result.stderr).toContain(
+        'tierwise.yaml:13 (prospects.features.1): acquired_on cannot be a feature (a date predicts nothing about a new lead)',
+      );
     } finally {
       await rm(other, { recursive: true, force: true });
     }

@@ -1,6 +1,14 @@
 /** The ridge solver on cases worked by hand. */
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve, combineGram, emptyGram, residualSumOfSquares, solveRidge, type GramSums } from '../../src/prospects/ridge.js';
+import {
+  cholesky,
+  choleskySolve,
+  combineGram,
+  emptyGram,
+  residualSumOfSquares,
+  solveRidge,
+  type GramSums,
+} from '../../src/prospects/ridge.js';
 
 /** Sufficient statistics of rows (x without the intercept, y, weight). */
 function gramOf(rows: readonly { x: number[]; y: number; w?: number }[]): GramSums {
@@ -20,7 +28,9 @@ function gramOf(rows: readonly { x: number[]; y: number; w?: number }[]): GramSu
 describe('cholesky', () => {
   it('factors [[4, 2], [2, 3]] as [[2, 0], [1, √2]] and solves it', () => {
     const l = cholesky(Float64Array.from([4, 2, 2, 3]), 2);
-    expect(Array.from(l)).toEqual([2, 0, 1, Math.SQRT2].map((v, i) => (i === 3 ? expect.closeTo(v, 12) : v)));
+    expect(Array.from(l)).toEqual(
+      [2, 0, 1, Math.SQRT2].map((v, i) => (i === 3 ? expect.closeTo(v, 12) : v)),
+    );
     // 4a + 2b = 10, 2a + 3b = 11 → a = 1, b = 3
     const x = choleskySolve(l, 2, Float64Array.from([10, 11]));
     expect(x[0]).toBeCloseTo(1, 12);
@@ -50,7 +60,11 @@ describe('solveRidge', () => {
   });
 
   it('computes the residual sum of squares from the sums alone', () => {
-    const rows = [{ x: [0], y: 1 }, { x: [1], y: 1 }, { x: [2], y: 4, w: 2 }];
+    const rows = [
+      { x: [0], y: 1 },
+      { x: [1], y: 1 },
+      { x: [2], y: 4, w: 2 },
+    ];
     const beta = Float64Array.from([0.5, 1]); // predictions 0.5, 1.5, 2.5 → 0.25 + 0.25 + 2 × 2.25
     expect(residualSumOfSquares(gramOf(rows), beta, 0)).toBeCloseTo(5, 10);
   });

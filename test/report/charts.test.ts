@@ -22,18 +22,20 @@ afterAll(() => tiny.close());
 
 describe('axis scales and money ticks', () => {
   it('rounds steps up to 1, 2 or 5 × a power of ten', () => {
-    expect([niceStep(621), niceStep(134), niceStep(89.3), niceStep(0.3), niceStep(1000)]).toEqual([1000, 200, 100, 0.5, 1000]);
+    expect([niceStep(621), niceStep(134), niceStep(89.3), niceStep(0.3), niceStep(1000)]).toEqual([
+      1000, 200, 100, 0.5, 1000,
+    ]);
     expect(niceScale(0, 3104.6)).toEqual({ min: 0, max: 4000, interval: 1000 });
     expect(niceScale(-518.9, 3054)).toEqual({ min: -1000, max: 4000, interval: 1000 });
   });
 
   it('writes money ticks in the currency, compact from ten thousand', () => {
-    expect([formatAxisMoney(3500, 'USD'), formatAxisMoney(-600, 'USD'), formatAxisMoney(12_000, 'USD'), formatAxisMoney(3_200_000, 'EUR')]).toEqual([
-      '$3,500',
-      '-$600',
-      '$12K',
-      '€3.2M',
-    ]);
+    expect([
+      formatAxisMoney(3500, 'USD'),
+      formatAxisMoney(-600, 'USD'),
+      formatAxisMoney(12_000, 'USD'),
+      formatAxisMoney(3_200_000, 'EUR'),
+    ]).toEqual(['$3,500', '-$600', '$12K', '€3.2M']);
   });
 
   it('samples every k-th point deterministically', () => {
@@ -44,20 +46,44 @@ describe('axis scales and money ticks', () => {
 describe('the whale chart', () => {
   it('labels the axes in percent of customers and dollars, and names the peak', async () => {
     const texts = svgTexts(await chartProject(await tiny.customerBase(), 'whale', 'svg'));
-    expect(texts).toEqual(expect.arrayContaining(['0%', '20%', '40%', '60%', '80%', '100%', '$0', '$1,000', '$2,000', '$3,000', '$4,000']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        '0%',
+        '20%',
+        '40%',
+        '60%',
+        '80%',
+        '100%',
+        '$0',
+        '$1,000',
+        '$2,000',
+        '$3,000',
+        '$4,000',
+      ]),
+    );
     // Peak after 4 of 5 customers: 2110 + 944 + 36 + 14.6 = 3104.6, 3104.6 ÷ 2535.1 = 122.5%.
-    expect(texts).toContain('peak: the top 80.0% of customers (4) earn $3,104.60 (122.5% of total margin)');
+    expect(texts).toContain(
+      'peak: the top 80.0% of customers (4) earn $3,104.60 (122.5% of total margin)',
+    );
     expect(texts).toContain('total margin $2,535.10');
   });
 
   it('draws the line through each customer’s cumulative margin', async () => {
-    const svg = await chartProject(await tiny.customerBase(), 'whale', 'svg', { size: { width: 900, height: 520 } });
+    const svg = await chartProject(await tiny.customerBase(), 'whale', 'svg', {
+      size: { width: 900, height: 520 },
+    });
     const line = svg.match(/<path d="(M[^"]+)"[^>]*stroke="#3b6ea8"/)![1]!;
-    const drawn = [...line.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const drawn = [...line.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [
+      Number(m[1]),
+      Number(m[2]),
+    ]);
     // Plot area: x 100…850 for 0…100% of customers; y 450…80 for $0…$4,000.
     const plotWidth = 900 - WHALE_GRID.left - WHALE_GRID.right;
     const plotHeight = 520 - WHALE_GRID.top - WHALE_GRID.bottom;
-    const expected = [0, 2110, 3054, 3090, 3104.6, 2535.1].map((margin, rank) => [WHALE_GRID.left + (rank / 5) * plotWidth, WHALE_GRID.top + (1 - margin / 4000) * plotHeight]);
+    const expected = [0, 2110, 3054, 3090, 3104.6, 2535.1].map((margin, rank) => [
+      WHALE_GRID.left + (rank / 5) * plotWidth,
+      WHALE_GRID.top + (1 - margin / 4000) * plotHeight,
+    ]);
     expect(drawn).toHaveLength(6);
     drawn.forEach(([x, y], i) => {
       expect(x).toBeCloseTo(expected[i]![0]!, 0);
@@ -68,15 +94,28 @@ describe('the whale chart', () => {
   it('draws text in the PNG (a font was found)', () => {
     // A chart with nothing but a title: every dark pixel is a glyph. Without a font resvg draws
     // no text at all and the image stays white.
-    const svg = renderChartSvg({ title: { text: 'Whale curve', left: 'center', top: 10, textStyle: { fontSize: 24, color: '#000000' } } }, { width: 300, height: 60 });
+    const svg = renderChartSvg(
+      {
+        title: {
+          text: 'Whale curve',
+          left: 'center',
+          top: 10,
+          textStyle: { fontSize: 24, color: '#000000' },
+        },
+      },
+      { width: 300, height: 60 },
+    );
     const { pixels, width, height } = rasterizeChart(svg);
     let dark = 0;
-    for (let i = 0; i < width * height; i++) if (pixels[i * 4]! < 128 && pixels[i * 4 + 3]! > 0) dark++;
+    for (let i = 0; i < width * height; i++)
+      if (pixels[i * 4]! < 128 && pixels[i * 4 + 3]! > 0) dark++;
     expect(dark).toBeGreaterThan(100);
   });
 
   it('renders a PNG of the requested size', async () => {
-    const png = await chartProject(await tiny.customerBase(), 'whale', 'png', { size: { width: 640, height: 400 } });
+    const png = await chartProject(await tiny.customerBase(), 'whale', 'png', {
+      size: { width: 640, height: 400 },
+    });
     expect(pngSize(png)).toEqual({ signature: true, width: 640, height: 400 });
   });
 });
@@ -99,7 +138,9 @@ describe('the margin distribution', () => {
 
   it('labels each bar with its bin in dollars', async () => {
     const texts = svgTexts(await chartProject(await tiny.customerBase(), 'distribution', 'svg'));
-    expect(texts).toEqual(expect.arrayContaining(['-$600 to -$500', '$0 to $100', '$2,100 to $2,200']));
+    expect(texts).toEqual(
+      expect.arrayContaining(['-$600 to -$500', '$0 to $100', '$2,100 to $2,200']),
+    );
   });
 });
 
@@ -108,12 +149,23 @@ describe('the matrix and segment charts', () => {
     // Net price per transaction: A 1800/3 = 600, B 50, C 100, D 3000, E 20 → median 100.
     // Cost per transaction: A 856/3 = 285.33, B 619.5, C 64, D 890, E 5.4 → median 285.33.
     const texts = svgTexts(await chartProject(await tiny.customerBase(), 'matrix', 'svg'));
-    expect(texts).toEqual(expect.arrayContaining(['passive', 'carriage trade', 'bargain basement', 'aggressive', 'price $100.00', 'cost $285.33']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'passive',
+        'carriage trade',
+        'bargain basement',
+        'aggressive',
+        'price $100.00',
+        'cost $285.33',
+      ]),
+    );
   });
 
   it('shows each segment’s margin', async () => {
     // small: B, C, E → −569.5 + 36 + 14.6 = −518.9; large: A, D → 3054; other: nobody.
     const texts = svgTexts(await chartProject(await tiny.customerBase(), 'segments', 'svg'));
-    expect(texts).toEqual(expect.arrayContaining(['small', 'large', 'other', '-$519', '$3,054', '$0']));
+    expect(texts).toEqual(
+      expect.arrayContaining(['small', 'large', 'other', '-$519', '$3,054', '$0']),
+    );
   });
 });

@@ -7,7 +7,10 @@ import { tempProject } from '../helpers/temp-project.js';
 /** A stream that records what is written; `isTTY` says whether it poses as a terminal. */
 function recorder(isTTY: boolean) {
   const written: string[] = [];
-  return { written, stream: { isTTY, write: (chunk: string | Uint8Array) => (written.push(String(chunk)), true) } };
+  return {
+    written,
+    stream: { isTTY, write: (chunk: string | Uint8Array) => (written.push(String(chunk)), true) },
+  };
 }
 
 describe('progress', () => {
@@ -19,7 +22,11 @@ describe('progress', () => {
     clock = 2100;
     progress.advance(3, 10);
     progress.done();
-    expect(written).toEqual(['\r\x1b[2K… reading data/activities.csv (0.0 s)', '\r\x1b[2K… reading data/activities.csv 30% (2.1 s)', '\r\x1b[2K']);
+    expect(written).toEqual([
+      '\r\x1b[2K… reading data/activities.csv (0.0 s)',
+      '\r\x1b[2K… reading data/activities.csv 30% (2.1 s)',
+      '\r\x1b[2K',
+    ]);
   });
 
   it('redraws a step of known size at most every 100 ms, but always at 100%', () => {
@@ -50,7 +57,13 @@ describe('progress', () => {
   it('keeps stderr empty when the CLI writes to a pipe', async () => {
     const project = await tempProject();
     try {
-      const result = await runCli(['report', '-o', project.file('r.html'), '--project', project.dir]);
+      const result = await runCli([
+        'report',
+        '-o',
+        project.file('r.html'),
+        '--project',
+        project.dir,
+      ]);
       expect(result.code).toBe(0);
       expect(result.stderr).toBe('');
     } finally {

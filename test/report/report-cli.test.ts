@@ -13,14 +13,36 @@ afterAll(() => project.remove());
 
 describe('tierwise chart', () => {
   it('writes a PNG of the size asked for', async () => {
-    const result = await runCli(['chart', 'whale', '-o', project.file('whale.png'), '--width', '640', '--height', '400', '--project', project.dir]);
+    const result = await runCli([
+      'chart',
+      'whale',
+      '-o',
+      project.file('whale.png'),
+      '--width',
+      '640',
+      '--height',
+      '400',
+      '--project',
+      project.dir,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(pngSize(await readFile(project.file('whale.png')))).toEqual({ signature: true, width: 640, height: 400 });
+    expect(pngSize(await readFile(project.file('whale.png')))).toEqual({
+      signature: true,
+      width: 640,
+      height: 400,
+    });
   });
 
   it('writes an SVG with currency axes', async () => {
-    const result = await runCli(['chart', 'segments', '-o', project.file('segments.svg'), '--project', project.dir]);
+    const result = await runCli([
+      'chart',
+      'segments',
+      '-o',
+      project.file('segments.svg'),
+      '--project',
+      project.dir,
+    ]);
     expect(result.code).toBe(0);
     const svg = await readFile(project.file('segments.svg'), 'utf8');
     expect(svg).toMatch(/^<svg width="900" height="\d+"/);
@@ -28,10 +50,26 @@ describe('tierwise chart', () => {
   });
 
   it('refuses an unknown chart or image type with a usage error', async () => {
-    const kind = await runCli(['chart', 'pie', '-o', project.file('x.png'), '--project', project.dir]);
+    const kind = await runCli([
+      'chart',
+      'pie',
+      '-o',
+      project.file('x.png'),
+      '--project',
+      project.dir,
+    ]);
     expect(kind.code).toBe(2);
-    expect(kind.stderr).toContain('chart pie: unknown chart — use one of whale, matrix, distribution, segments');
-    const type = await runCli(['chart', 'whale', '-o', project.file('x.gif'), '--project', project.dir]);
+    expect(kind.stderr).toContain(
+      'chart pie: unknown chart — use one of whale, matrix, distribution, segments',
+    );
+    const type = await runCli([
+      'chart',
+      'whale',
+      '-o',
+      project.file('x.gif'),
+      '--project',
+      project.dir,
+    ]);
     expect(type.code).toBe(2);
     expect(type.stderr).toContain('end the file name in .svg or .png');
   });
@@ -39,9 +77,17 @@ describe('tierwise chart', () => {
 
 describe('tierwise report', () => {
   it('writes the HTML report and names its sections', async () => {
-    const result = await runCli(['report', '-o', project.file('report.html'), '--project', project.dir]);
+    const result = await runCli([
+      'report',
+      '-o',
+      project.file('report.html'),
+      '--project',
+      project.dir,
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('headline, whale curve, profitability matrix, margin distribution, segments, top loss-makers');
+    expect(result.stdout).toContain(
+      'headline, whale curve, profitability matrix, margin distribution, segments, top loss-makers',
+    );
     const document = await readFile(project.file('report.html'), 'utf8');
     expect(document).toMatch(/^<!doctype html>/);
     expect(document).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');

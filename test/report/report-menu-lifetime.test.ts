@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeSegments } from '../../src/analysis/segments.js';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { formatMoney } from '../../src/format.js';
-import { computeLifetimeMargin, type LifetimeMarginReport } from '../../src/lifetime/lifetime-margin.js';
+import {
+  computeLifetimeMargin,
+  type LifetimeMarginReport,
+} from '../../src/lifetime/lifetime-margin.js';
 import { priceProjectMenu, type ProjectPriceMenu } from '../../src/pricing/project-price-menu.js';
 import { openProject, type Project } from '../../src/project.js';
 import { renderReport } from '../../src/report/render-report.js';
@@ -45,7 +48,9 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     dir = await mkdtemp(path.join(tmpdir(), 'tierwise-report-menu-'));
     await generateDemo({ dir, customers: 300, seed: 42 });
     project = await openProject({ dir, inMemory: true });
-    const report = await renderReport(await project.customerBase(), { sections: [priceMenuSection, lifetimeSection] });
+    const report = await renderReport(await project.customerBase(), {
+      sections: [priceMenuSection, lifetimeSection],
+    });
     document = report.html;
     sections = report.sections.map((s) => s.id);
     menu = (await priceProjectMenu(await project.customerBase()))!;
@@ -64,7 +69,9 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     expect(figure(document, 'menu-profit')).toBe(usd(menu.menu.profit));
     expect(menu.menu.offered.length).toBeGreaterThan(1);
     for (const offered of menu.menu.offered) {
-      const buyers = menu.menu.choices.filter((c) => c.version === offered.version).map((c) => c.segment);
+      const buyers = menu.menu.choices
+        .filter((c) => c.version === offered.version)
+        .map((c) => c.segment);
       const cells = rowCells(document, 'data-version', offered.version);
       expect(cells.slice(0, 2)).toEqual([offered.version, usd(offered.price)]);
       for (const segment of buyers) expect(cells[2]).toContain(segment);
@@ -83,11 +90,22 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
   });
 
   it('compares one, two, three … versions and today', () => {
-    for (const size of menu.menu.by_versions) expect(rowCells(document, 'data-versions', String(size.versions)).slice(0, 2)).toEqual([String(size.versions), usd(size.profit)]);
+    for (const size of menu.menu.by_versions)
+      expect(rowCells(document, 'data-versions', String(size.versions)).slice(0, 2)).toEqual([
+        String(size.versions),
+        usd(size.profit),
+      ]);
     // Today: Σ customers × (pays today − direct cost − cost to serve), per month.
-    const today = menu.segments!.reduce((sum, s) => sum + s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month), 0);
+    const today = menu.segments!.reduce(
+      (sum, s) =>
+        sum +
+        s.customers * (s.revenue_per_month - s.direct_cost_per_month - s.serve_cost_per_month),
+      0,
+    );
     expect(figure(document, 'menu-today-profit')).toBe(usd(today));
-    expect(figure(document, 'menu-vs-today')).toBe(`+${((menu.menu.profit / today - 1) * 100).toFixed(1)}%`);
+    expect(figure(document, 'menu-vs-today')).toBe(
+      `+${((menu.menu.profit / today - 1) * 100).toFixed(1)}%`,
+    );
   });
 
   it('shows the lifetime margin in total and per segment of the first segmentation', async () => {
@@ -95,20 +113,37 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     const segments = lifetime.segments!;
     // Every customer is in one segment, and the segments add up to the total.
     const counts = await computeSegments(await project.customerBase(), { segmentation: 'size' });
-    for (const s of segments) expect(s.customers).toBe(counts.segments.find((c) => c.segment === s.segment)!.customers);
-    expect(segments.reduce((sum, s) => sum + s.lifetime_margin, 0)).toBeCloseTo(lifetime.totals.lifetime_margin, 4);
+    for (const s of segments)
+      expect(s.customers).toBe(counts.segments.find((c) => c.segment === s.segment)!.customers);
+    expect(segments.reduce((sum, s) => sum + s.lifetime_margin, 0)).toBeCloseTo(
+      lifetime.totals.lifetime_margin,
+      4,
+    );
     for (const s of segments) {
       const cells = rowCells(document, 'data-segment', String(s.segment));
-      expect(cells.slice(0, 3)).toEqual([String(s.segment), String(s.customers), String(s.active_customers)]);
-      expect(cells.slice(3, 6)).toEqual([usd(s.future_revenue), usd(s.future_serve_cost), usd(s.lifetime_margin)]);
+      expect(cells.slice(0, 3)).toEqual([
+        String(s.segment),
+        String(s.customers),
+        String(s.active_customers),
+      ]);
+      expect(cells.slice(3, 6)).toEqual([
+        usd(s.future_revenue),
+        usd(s.future_serve_cost),
+        usd(s.lifetime_margin),
+      ]);
       expect(cells[7]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
     }
   });
 
   it('reports its steps to a progress callback', async () => {
     const steps: string[] = [];
-    await computeLifetimeMargin(await project.customerBase(), { onProgress: (message) => steps.push(message) });
-    expect(steps).toEqual(['lifetime: margins of the period', 'lifetime: fitting the sBG on the tenures']);
+    await computeLifetimeMargin(await project.customerBase(), {
+      onProgress: (message) => steps.push(message),
+    });
+    expect(steps).toEqual([
+      'lifetime: margins of the period',
+      'lifetime: fitting the sBG on the tenures',
+    ]);
   });
 
   it('draws the lifetime margin per segment as a bar chart', () => {
@@ -138,7 +173,8 @@ versions:
 `,
     );
     opened = await openProject({ dir: project.dir, inMemory: true });
-    document = (await renderReport(await opened.customerBase(), { sections: [priceMenuSection] })).html;
+    document = (await renderReport(await opened.customerBase(), { sections: [priceMenuSection] }))
+      .html;
   });
   afterAll(async () => {
     opened?.close();
@@ -148,14 +184,23 @@ versions:
   it('shows the hand-worked menu: basic $50, pro $150, profit $40,500', () => {
     expect(figure(document, 'menu-profit')).toBe('$40,500.00');
     expect(rowCells(document, 'data-version', 'basic')).toEqual(['basic', '$50.00', 'small (600)']);
-    expect(rowCells(document, 'data-version', 'pro &lt;b&gt;')).toEqual(['pro &lt;b&gt;', '$150.00', 'large (150)']);
+    expect(rowCells(document, 'data-version', 'pro &lt;b&gt;')).toEqual([
+      'pro &lt;b&gt;',
+      '$150.00',
+      'large (150)',
+    ]);
   });
 
   it('reports each menu size it solves to a progress callback', async () => {
     // Two versions: the best menu of at most 2 uses both, so the program of at most 1 is solved next.
     const steps: string[] = [];
-    await priceProjectMenu(await opened.customerBase(), { onProgress: (message) => steps.push(message) });
-    expect(steps).toEqual(['price menu: best of at most 2 versions', 'price menu: best of at most 1 version']);
+    await priceProjectMenu(await opened.customerBase(), {
+      onProgress: (message) => steps.push(message),
+    });
+    expect(steps).toEqual([
+      'price menu: best of at most 2 versions',
+      'price menu: best of at most 1 version',
+    ]);
   });
 
   it('escapes names from the menu file', () => {
@@ -165,6 +210,8 @@ versions:
   it('leaves the lifetime section out when five customers cannot identify a lifetime model', async () => {
     // The tiny project has no churn dates, so BG/NBD on its purchases: too few repeat buyers to fit.
     await expect(computeLifetimeMargin(await opened.customerBase())).rejects.toThrow();
-    expect((await renderReport(await opened.customerBase(), { sections: [lifetimeSection] })).sections).toEqual([]);
+    expect(
+      (await renderReport(await opened.customerBase(), { sections: [lifetimeSection] })).sections,
+    ).toEqual([]);
   });
 });

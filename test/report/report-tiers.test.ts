@@ -48,36 +48,63 @@ describe('the tiers section', () => {
 
   it('lists each tier with its fee, customers and expected margin', () => {
     for (const tier of tiers.tiers) {
-      expect(rowCells(document, 'data-tier', tier.name)).toEqual([tier.label, usd(tier.monthly_fee), formatNumber(tier.customers), usd(tier.expected_margin)]);
+      expect(rowCells(document, 'data-tier', tier.name)).toEqual([
+        tier.label,
+        usd(tier.monthly_fee),
+        formatNumber(tier.customers),
+        usd(tier.expected_margin),
+      ]);
     }
     // Every customer gets one tier (or keeps today's terms).
-    expect(tiers.tiers.reduce((sum, t) => sum + t.customers, 0) + tiers.recommendations.filter((r) => r.tier === 'current').length).toBe(5);
+    expect(
+      tiers.tiers.reduce((sum, t) => sum + t.customers, 0) +
+        tiers.recommendations.filter((r) => r.tier === 'current').length,
+    ).toBe(5);
   });
 
   it('compares the scenarios: status quo, the optimized plan, service unbundled', () => {
     expect(tiers.scenarios.map((s) => s.kind)).toEqual(['status_quo', 'tiered', 'unbundled']);
     for (const s of tiers.scenarios) {
       const cells = rowCells(document, 'data-scenario', s.kind);
-      expect(cells.slice(0, 5)).toEqual([s.name, usd(s.revenue), usd(s.direct_cost), usd(s.serve_cost), usd(s.margin)]);
+      expect(cells.slice(0, 5)).toEqual([
+        s.name,
+        usd(s.revenue),
+        usd(s.direct_cost),
+        usd(s.serve_cost),
+        usd(s.margin),
+      ]);
       expect(cells[7]).toBe(s.fits_capacity ? 'yes' : 'no');
     }
   });
 
   it('prices an hour of each resource', () => {
     expect(tiers.shadow_prices.length).toBeGreaterThan(0);
-    for (const p of tiers.shadow_prices) expect(rowCells(document, 'data-resource', p.resource)).toEqual([p.resource, formatNumber(p.capacity_hours, 1), formatNumber(p.used_hours, 1), usd(p.per_hour)]);
+    for (const p of tiers.shadow_prices)
+      expect(rowCells(document, 'data-resource', p.resource)).toEqual([
+        p.resource,
+        formatNumber(p.capacity_hours, 1),
+        formatNumber(p.used_hours, 1),
+        usd(p.per_hour),
+      ]);
   });
 
   it('reports its steps to a progress callback (the margins come with the customer base, not as a tiers step)', async () => {
     const steps: string[] = [];
-    await computeTiers(await project.customerBase(), { onProgress: (message) => steps.push(message) });
-    expect(steps).toEqual(['tiers: projecting every customer under every tier', 'tiers: optimizing the assignment (HiGHS)']);
+    await computeTiers(await project.customerBase(), {
+      onProgress: (message) => steps.push(message),
+    });
+    expect(steps).toEqual([
+      'tiers: projecting every customer under every tier',
+      'tiers: optimizing the assignment (HiGHS)',
+    ]);
   });
 
   it('is left out when the model has no tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      expect((await renderReport(await tiny.customerBase(), { sections: [tiersSection] })).sections).toEqual([]);
+      expect(
+        (await renderReport(await tiny.customerBase(), { sections: [tiersSection] })).sections,
+      ).toEqual([]);
     } finally {
       tiny.close();
     }

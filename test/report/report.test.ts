@@ -18,19 +18,30 @@ let tiny: Project;
 let report: Awaited<ReturnType<typeof renderReport>>;
 beforeAll(async () => {
   tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
-  report = await renderReport(await tiny.customerBase(), { generatedAt: new Date('2026-01-02T03:04:00Z') });
+  report = await renderReport(await tiny.customerBase(), {
+    generatedAt: new Date('2026-01-02T03:04:00Z'),
+  });
 });
 afterAll(() => tiny.close());
 
 /** The text of the element carrying `data-figure="name"`, tags stripped. */
 function figure(document: string, name: string): string {
-  const found = document.match(new RegExp(`data-figure="${name}"><span class="value">([^<]*)</span>`));
+  const found = document.match(
+    new RegExp(`data-figure="${name}"><span class="value">([^<]*)</span>`),
+  );
   return found?.[1] ?? '';
 }
 
 describe('the HTML report', () => {
   it('has every section the tiny project supports, in order', () => {
-    expect(report.sections.map((s) => s.id)).toEqual(['headline', 'whale', 'matrix', 'distribution', 'segments', 'loss-makers']);
+    expect(report.sections.map((s) => s.id)).toEqual([
+      'headline',
+      'whale',
+      'matrix',
+      'distribution',
+      'segments',
+      'loss-makers',
+    ]);
     const positions = report.sections.map((s) => report.html.indexOf(`<section id="${s.id}">`));
     expect(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
   });
@@ -43,7 +54,10 @@ describe('the HTML report', () => {
 
   it('lists the loss-maker with the costs that sink it', () => {
     // B: acquisition 390 = sales call 90 + ads 600 ÷ 2 = 300; serve: installation 90 min × $2 = 180.
-    const row = report.html.slice(report.html.indexOf('data-customer="B"'), report.html.indexOf('</tr>', report.html.indexOf('data-customer="B"')));
+    const row = report.html.slice(
+      report.html.indexOf('data-customer="B"'),
+      report.html.indexOf('</tr>', report.html.indexOf('data-customer="B"')),
+    );
     expect(row).toContain('-$569.50');
     expect(row).toContain('ads spend in 2025-02: $600.00 ÷ 2 customers acquired: -$300.00');
     expect(row).toContain('1 installation event (servers = 1) × 90 min × $2.00/min: -$180.00');
@@ -54,7 +68,9 @@ describe('the HTML report', () => {
     expect(document.match(/<svg /g)?.length).toBe(4); // whale, matrix, distribution, segments (size)
     expect(document).not.toMatch(/<(script|link|img|iframe|object|embed)\b/i);
     // Every src/href is an anchor inside the document; no url() in the styles.
-    const references = [...document.matchAll(/\s(?:src|href|xlink:href)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]!);
+    const references = [...document.matchAll(/\s(?:src|href|xlink:href)\s*=\s*"([^"]*)"/gi)].map(
+      (m) => m[1]!,
+    );
     expect(references.length).toBeGreaterThan(0);
     expect(references.filter((r) => !r.startsWith('#'))).toEqual([]);
     expect(document).not.toMatch(/url\(\s*['"]?(https?:)?\/\//i);
@@ -70,11 +86,20 @@ describe('the HTML report', () => {
   it('leaves out a section the project does not have', async () => {
     const project = await tempProject();
     try {
-      await project.write('tierwise.yaml', (await project.read('tierwise.yaml')).replace(/matrix:\n {2}volume: transactions\n/, ''));
+      await project.write(
+        'tierwise.yaml',
+        (await project.read('tierwise.yaml')).replace(/matrix:\n {2}volume: transactions\n/, ''),
+      );
       const opened = await openProject({ dir: project.dir, inMemory: true });
       try {
         const without = await renderReport(await opened.customerBase());
-        expect(without.sections.map((s) => s.id)).toEqual(['headline', 'whale', 'distribution', 'segments', 'loss-makers']);
+        expect(without.sections.map((s) => s.id)).toEqual([
+          'headline',
+          'whale',
+          'distribution',
+          'segments',
+          'loss-makers',
+        ]);
         expect(without.html).not.toContain('id="matrix"');
       } finally {
         opened.close();
@@ -102,11 +127,23 @@ describe('the HTML report', () => {
   });
 
   it('takes a new section as one module, and skips one that returns nothing', async () => {
-    const tiers: ReportSection = { id: 'tiers', title: 'Service tiers', render: async ({ money }) => html`<p>tiered margin ${money(1234.5)}</p>` };
-    const absent: ReportSection = { id: 'lifetime', title: 'Lifetime margin', render: async () => undefined };
-    const extended = await renderReport(await tiny.customerBase(), { sections: [REPORT_SECTIONS[0]!, tiers, absent] });
+    const tiers: ReportSection = {
+      id: 'tiers',
+      title: 'Service tiers',
+      render: async ({ money }) => html`<p>tiered margin ${money(1234.5)}</p>`,
+    };
+    const absent: ReportSection = {
+      id: 'lifetime',
+      title: 'Lifetime margin',
+      render: async () => undefined,
+    };
+    const extended = await renderReport(await tiny.customerBase(), {
+      sections: [REPORT_SECTIONS[0]!, tiers, absent],
+    });
     expect(extended.sections.map((s) => s.id)).toEqual(['headline', 'tiers']);
-    expect(extended.html).toContain('<section id="tiers"><h2>Service tiers</h2><p>tiered margin $1,234.50</p></section>');
+    expect(extended.html).toContain(
+      '<section id="tiers"><h2>Service tiers</h2><p>tiered margin $1,234.50</p></section>',
+    );
   });
 });
 
@@ -142,6 +179,8 @@ describe('user strings in the report', () => {
 
   it('escapes the five HTML metacharacters in text and attributes', () => {
     const value = `"'<&>`;
-    expect(html`<td title="${value}">${value}</td>`.text).toBe('<td title="&quot;&#39;&lt;&amp;&gt;">&quot;&#39;&lt;&amp;&gt;</td>');
+    expect(html`<td title="${value}">${value}</td>`.text).toBe(
+      '<td title="&quot;&#39;&lt;&amp;&gt;">&quot;&#39;&lt;&amp;&gt;</td>',
+    );
   });
 });

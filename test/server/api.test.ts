@@ -37,7 +37,12 @@ describe('GET /api/overview', () => {
     expect(body.totals.margin).toBeCloseTo(2535.1, 9);
     expect(body.totals).toMatchObject({ customers: 5, unprofitable_customers: 1, revenue: 4970 });
     expect(body.whale_peak).toMatchObject({ rank: 4, cumulative_margin: 3104.6 });
-    expect(body).toMatchObject({ name: 'Tiny Backup', currency: 'USD', segmentations: ['size'], has_matrix: true });
+    expect(body).toMatchObject({
+      name: 'Tiny Backup',
+      currency: 'USD',
+      segmentations: ['size'],
+      has_matrix: true,
+    });
   });
 });
 
@@ -53,8 +58,16 @@ describe('GET /api/customers', () => {
   });
 
   it('sorts by any money column in either direction', async () => {
-    expect(ids((await get<CustomerPage>('/api/customers?sort=revenue&order=desc')).body)).toEqual(['D', 'A', 'C', 'B', 'E']);
-    expect(ids((await get<CustomerPage>('/api/customers?sort=serve_cost&order=desc&limit=1')).body)).toEqual(['D']);
+    expect(ids((await get<CustomerPage>('/api/customers?sort=revenue&order=desc')).body)).toEqual([
+      'D',
+      'A',
+      'C',
+      'B',
+      'E',
+    ]);
+    expect(
+      ids((await get<CustomerPage>('/api/customers?sort=serve_cost&order=desc&limit=1')).body),
+    ).toEqual(['D']);
   });
 
   it('searches customer ids case-insensitively, with % and _ taken literally', async () => {
@@ -66,7 +79,9 @@ describe('GET /api/customers', () => {
   });
 
   it('treats SQL in a search as text', async () => {
-    const injected = await get<CustomerPage>(`/api/customers?search=${encodeURIComponent("' OR 1=1; DROP TABLE customers; --")}`);
+    const injected = await get<CustomerPage>(
+      `/api/customers?search=${encodeURIComponent("' OR 1=1; DROP TABLE customers; --")}`,
+    );
     expect(injected.status).toBe(200);
     expect(injected.body.total).toBe(0);
     expect((await get<CustomerPage>('/api/customers')).body.total).toBe(5);
@@ -88,9 +103,12 @@ describe('GET /api/customers', () => {
 
 describe('GET /api/customers/:id', () => {
   it("answers with the library's waterfall", async () => {
-    const { status, body } = await get<Awaited<ReturnType<typeof explainCustomer>>>('/api/customers/B');
+    const { status, body } =
+      await get<Awaited<ReturnType<typeof explainCustomer>>>('/api/customers/B');
     expect(status).toBe(200);
-    expect(body).toEqual(JSON.parse(JSON.stringify(await explainCustomer(await tiny.customerBase(), 'B'))));
+    expect(body).toEqual(
+      JSON.parse(JSON.stringify(await explainCustomer(await tiny.customerBase(), 'B'))),
+    );
     // B: revenue 50, direct −2, acquisition −390, serve −227.5.
     expect(body.steps.map((s) => s.amount)).toEqual([50, -2, -390, -227.5]);
     expect(body.margin).toBeCloseTo(-569.5, 9);
@@ -106,11 +124,19 @@ describe('GET /api/customers/:id', () => {
 
 describe('analyses and charts', () => {
   it('serves the whale curve, the matrix, the distribution and the segments', async () => {
-    const whale = await get<{ points: { rank: number; cumulative_margin: number }[] }>('/api/whale');
-    expect(whale.body.points.map((p) => p.cumulative_margin)).toEqual([0, 2110, 3054, 3090, 3104.6, 2535.1]);
-    const matrix = await get<{ customers_total: number; thresholds: { net_price: number } }>('/api/matrix');
+    const whale = await get<{ points: { rank: number; cumulative_margin: number }[] }>(
+      '/api/whale',
+    );
+    expect(whale.body.points.map((p) => p.cumulative_margin)).toEqual([
+      0, 2110, 3054, 3090, 3104.6, 2535.1,
+    ]);
+    const matrix = await get<{ customers_total: number; thresholds: { net_price: number } }>(
+      '/api/matrix',
+    );
     expect(matrix.body).toMatchObject({ customers_total: 5, thresholds: { net_price: 100 } });
-    const segments = await get<{ segments: { segment: string; customers: number }[] }>('/api/segments');
+    const segments = await get<{ segments: { segment: string; customers: number }[] }>(
+      '/api/segments',
+    );
     expect(segments.body.segments.map((s) => [s.segment, s.customers])).toEqual([
       ['small', 3],
       ['large', 2],
@@ -135,7 +161,9 @@ describe('analyses and charts', () => {
     const response = await app.request('/api/report.html');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="report.html"');
-    expect(await response.text()).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
+    expect(await response.text()).toContain(
+      'data-figure="total-margin"><span class="value">$2,535.10</span>',
+    );
   });
 
   it('answers an unknown endpoint with a JSON 404', async () => {
@@ -150,8 +178,16 @@ describe('access', () => {
     const token = 'a-long-enough-secret-token';
     const guarded = await createApp(await tiny.customerBase(), { token, host: '0.0.0.0' });
     expect((await guarded.request('/api/overview')).status).toBe(401);
-    expect((await guarded.request('/api/customers', { headers: { authorization: 'Bearer wrong-token-of-some-length' } })).status).toBe(401);
-    const allowed = await guarded.request('/api/customers', { headers: { authorization: `Bearer ${token}` } });
+    expect(
+      (
+        await guarded.request('/api/customers', {
+          headers: { authorization: 'Bearer wrong-token-of-some-length' },
+        })
+      ).status,
+    ).toBe(401);
+    const allowed = await guarded.request('/api/customers', {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(allowed.status).toBe(200);
     expect(((await allowed.json()) as CustomerPage).total).toBe(5);
   });
@@ -182,12 +218,16 @@ describe('dashboard files', () => {
       await mkdir(path.join(dir, 'assets'));
       await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>dashboard</title>');
       await writeFile(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
-      const withDashboard = await createApp(await tiny.customerBase(), { dashboard: await loadDashboardFiles(dir) });
+      const withDashboard = await createApp(await tiny.customerBase(), {
+        dashboard: await loadDashboardFiles(dir),
+      });
       const page = await withDashboard.request('/');
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await page.text()).toContain('<title>dashboard</title>');
       expect(await (await withDashboard.request('/assets/app.js')).text()).toBe('console.log(1)');
-      expect(await (await withDashboard.request('/customers')).text()).toContain('<title>dashboard</title>');
+      expect(await (await withDashboard.request('/customers')).text()).toContain(
+        '<title>dashboard</title>',
+      );
       expect((await withDashboard.request('/assets/missing.js')).status).toBe(404);
       expect((await withDashboard.request('/%2e%2e/%2e%2e/etc/passwd.txt')).status).toBe(404);
     } finally {

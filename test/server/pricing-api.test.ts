@@ -47,7 +47,12 @@ describe('GET /api/pricing', () => {
     const { status, body } = await get<PricingResponse>(app, '/api/pricing');
     expect(status).toBe(200);
     expect(body.file).toBe('menu.yaml');
-    expect(body.menu).toMatchObject({ currency: 'USD', per: null, today_profit: null, segments: null });
+    expect(body.menu).toMatchObject({
+      currency: 'USD',
+      per: null,
+      today_profit: null,
+      segments: null,
+    });
     expect(body.menu!.menu.profit).toBeCloseTo(40_500, 6);
     expect(body.menu!.menu.offered).toEqual([
       { version: 'basic', price: 50 },
@@ -69,7 +74,11 @@ describe('GET /api/pricing', () => {
   });
 
   it('refuses bad parameters with a 400 naming them', async () => {
-    for (const url of ['/api/pricing?max_versions=0', '/api/pricing?max_versions=two', '/api/pricing?file=../../etc/passwd']) {
+    for (const url of [
+      '/api/pricing?max_versions=0',
+      '/api/pricing?max_versions=two',
+      '/api/pricing?file=../../etc/passwd',
+    ]) {
       const { status, body } = await get<ApiError>(app, url);
       expect(status, url).toBe(400);
       expect(body.error.code).toBe('invalid_request');
@@ -85,7 +94,10 @@ describe('GET /api/pricing without a menu file, or with a broken one', () => {
     folder = await tempProject();
     const project = await openProject({ dir: folder.dir, inMemory: true });
     try {
-      const { status, body } = await get<PricingResponse>(await createApp(await project.customerBase()), '/api/pricing');
+      const { status, body } = await get<PricingResponse>(
+        await createApp(await project.customerBase()),
+        '/api/pricing',
+      );
       expect(status).toBe(200);
       expect(body).toEqual({ file: 'menu.yaml', menu: null });
     } finally {
@@ -97,9 +109,14 @@ describe('GET /api/pricing without a menu file, or with a broken one', () => {
     await folder.write('menu.yaml', MENU.replace('unit_cost: 40', 'unit_cost: -40'));
     const project = await openProject({ dir: folder.dir, inMemory: true });
     try {
-      const { status, body } = await get<ApiError>(await createApp(await project.customerBase()), '/api/pricing');
+      const { status, body } = await get<ApiError>(
+        await createApp(await project.customerBase()),
+        '/api/pricing',
+      );
       expect(status).toBe(422);
-      expect(body.error.problems![0]).toMatchObject({ location: { line: 7, key: 'versions.1.unit_cost' } });
+      expect(body.error.problems![0]).toMatchObject({
+        location: { line: 7, key: 'versions.1.unit_cost' },
+      });
     } finally {
       project.close();
     }

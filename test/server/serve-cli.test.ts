@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
-const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli', 'main.js');
+const CLI = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'dist',
+  'cli',
+  'main.js',
+);
 
 let project: TempProject;
 beforeAll(async () => {
@@ -16,7 +23,10 @@ afterAll(() => project.remove());
 
 describe('tierwise serve', () => {
   it('serves the API and the dashboard on 127.0.0.1 and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--project', project.dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' } });
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--project', project.dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TZ: 'UTC' },
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -27,10 +37,14 @@ describe('tierwise serve', () => {
         const found = stdout.match(/tierwise dashboard on (http:\/\/127\.0\.0\.1:\d+\/)/);
         if (found) resolve(found[1]!);
       });
-      child.on('close', () => reject(new Error(`serve exited before listening: ${stdout}${stderr}`)));
+      child.on('close', () =>
+        reject(new Error(`serve exited before listening: ${stdout}${stderr}`)),
+      );
     });
     try {
-      const overview = (await (await fetch(`${url}api/overview`)).json()) as { totals: { margin: number } };
+      const overview = (await (await fetch(`${url}api/overview`)).json()) as {
+        totals: { margin: number };
+      };
       expect(overview.totals.margin).toBeCloseTo(2535.1, 9);
       const page = await fetch(url);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -45,6 +59,8 @@ describe('tierwise serve', () => {
   it('refuses a non-loopback address without a token', async () => {
     const result = await runCli(['serve', '--host', '0.0.0.0', '--project', project.dir]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--host 0.0.0.0: serving beyond this machine needs an access token');
+    expect(result.stderr).toContain(
+      '--host 0.0.0.0: serving beyond this machine needs an access token',
+    );
   });
 });

@@ -31,7 +31,14 @@ afterAll(async () => {
 });
 
 async function call<T>(url: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init = body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+  const init =
+    body === undefined
+      ? undefined
+      : {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        };
   const response = await app.request(url, init);
   return { status: response.status, body: (await response.json()) as T };
 }
@@ -40,7 +47,9 @@ async function call<T>(url: string, body?: unknown): Promise<{ status: number; b
 async function libraryScenario(name: string, yaml: string) {
   const file = path.join(scratch, `${name}.yaml`);
   await writeFile(file, yaml);
-  const report = await computeTiers(await project.customerBase(), { scenarios: [await loadScenarioOverlay(file)] });
+  const report = await computeTiers(await project.customerBase(), {
+    scenarios: [await loadScenarioOverlay(file)],
+  });
   return report.scenarios.at(-1)!;
 }
 
@@ -54,9 +63,17 @@ describe('GET /api/tiers', () => {
     expect(body.plan!.recommendations_total).toBe(5);
     const gain = (r: TierReport['recommendations'][number]) => r.expected_margin - r.today.margin;
     const best = [...plan.recommendations].sort((a, b) => gain(b) - gain(a)).slice(0, 2);
-    expect(body.plan!.recommendations.map((r) => r.customer_id)).toEqual(best.map((r) => r.customer_id));
+    expect(body.plan!.recommendations.map((r) => r.customer_id)).toEqual(
+      best.map((r) => r.customer_id),
+    );
     // The serve activities, low-touch substitutes included (a policy may name any of them).
-    expect(body.plan!.services).toEqual(['installation', 'ticket', 'review', 'remote_install', 'help_article']);
+    expect(body.plan!.services).toEqual([
+      'installation',
+      'ticket',
+      'review',
+      'remote_install',
+      'help_article',
+    ]);
   });
 
   it('answers plan: null for a model without tiers', async () => {
@@ -72,9 +89,14 @@ describe('GET /api/tiers', () => {
 
 describe('POST /api/tiers/what-if', () => {
   it('re-optimizes with a new price exactly as a scenario file does', async () => {
-    const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', { changes: [{ kind: 'price', tier: 'premium', monthly_fee: 60 }] });
+    const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', {
+      changes: [{ kind: 'price', tier: 'premium', monthly_fee: 60 }],
+    });
     expect(status).toBe(200);
-    const library = await libraryScenario('premium-60', 'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 60 } }\n');
+    const library = await libraryScenario(
+      'premium-60',
+      'name: what-if\ntiers:\n  plans: { premium: { monthly_fee: 60 } }\n',
+    );
     expect(body.scenario).toEqual(library);
     const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
     expect(body.baseline).toEqual(tiered);
@@ -83,7 +105,9 @@ describe('POST /api/tiers/what-if', () => {
   });
 
   it('moves nothing when the change restates the model (premium stays at $100)', async () => {
-    const { body } = await call<TierWhatIfResponse>('/api/tiers/what-if', { changes: [{ kind: 'price', tier: 'premium', monthly_fee: 100 }] });
+    const { body } = await call<TierWhatIfResponse>('/api/tiers/what-if', {
+      changes: [{ kind: 'price', tier: 'premium', monthly_fee: 100 }],
+    });
     expect(body.margin_change).toBe(0);
   });
 
@@ -93,12 +117,21 @@ describe('POST /api/tiers/what-if', () => {
       { kind: 'capacity', resource: 'engineer', hours: 5 },
       { kind: 'policy', tier: 'basic', activity: 'review', policy: { fee: 80 } },
     ];
-    const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', { name: 'tight engineers', changes });
+    const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', {
+      name: 'tight engineers',
+      changes,
+    });
     expect(status).toBe(200);
-    const library = await libraryScenario('tight', 'name: tight engineers\ntiers:\n  plans: { basic: { services: { review: { fee: 80 } } } }\n  capacity: { engineer: 5 }\n');
+    const library = await libraryScenario(
+      'tight',
+      'name: tight engineers\ntiers:\n  plans: { basic: { services: { review: { fee: 80 } } } }\n  capacity: { engineer: 5 }\n',
+    );
     expect(body.scenario).toEqual(library);
     const engineer = body.shadow_prices.find((p) => p.resource === 'engineer')!;
-    expect(plan.shadow_prices.find((p) => p.resource === 'engineer')!.used_hours).toBeCloseTo(5.5, 6);
+    expect(plan.shadow_prices.find((p) => p.resource === 'engineer')!.used_hours).toBeCloseTo(
+      5.5,
+      6,
+    );
     expect(engineer.capacity_hours).toBe(5);
     expect(engineer.used_hours).toBeLessThanOrEqual(5 + 1e-6);
     expect(body.margin_change).toBeLessThan(0);
@@ -115,16 +148,24 @@ describe('POST /api/tiers/what-if', () => {
     expect(status).toBe(422);
     expect(body.error.message).toContain('engineer has 2 h but customers need at least 2.5 h');
     // Located at the change that set the capacity, not at a line of tierwise.yaml.
-    expect(body.error.problems![0]!.location).toEqual({ file: 'what-if change 1: capacity of engineer', key: 'tiers.capacity.engineer' });
-    expect(body.error.message).toMatch(/^what-if change 1: capacity of engineer \(tiers\.capacity\.engineer\): rules that cannot all hold/);
+    expect(body.error.problems![0]!.location).toEqual({
+      file: 'what-if change 1: capacity of engineer',
+      key: 'tiers.capacity.engineer',
+    });
+    expect(body.error.message).toMatch(
+      /^what-if change 1: capacity of engineer \(tiers\.capacity\.engineer\): rules that cannot all hold/,
+    );
   });
 
-  it('replaces a tier\'s policy whole: { fee: 25 } over tickets included up to 0.2 a month, then help articles', async () => {
+  it("replaces a tier's policy whole: { fee: 25 } over tickets included up to 0.2 a month, then help articles", async () => {
     // Only A has a 2025 ticket among Premium's customers: +$25, less 2% payment fees = +$24.50 (tier-workbench.test.ts).
     const changes = [{ kind: 'policy', tier: 'premium', activity: 'ticket', policy: { fee: 25 } }];
     const { status, body } = await call<TierWhatIfResponse>('/api/tiers/what-if', { changes });
     expect(status).toBe(200);
-    const library = await libraryScenario('tickets-billed', 'name: what-if\ntiers:\n  plans: { premium: { services: { ticket: { fee: 25 } } } }\n');
+    const library = await libraryScenario(
+      'tickets-billed',
+      'name: what-if\ntiers:\n  plans: { premium: { services: { ticket: { fee: 25 } } } }\n',
+    );
     expect(body.scenario).toEqual(library);
     expect(body.margin_change).toBeCloseTo(24.5, 9);
   });
@@ -135,7 +176,19 @@ describe('POST /api/tiers/what-if', () => {
       [{ changes: [{ kind: 'price', tier: 'premium', monthly_fee: -5 }] }, 'changes.0.monthly_fee'],
       [{ changes: [{ kind: 'discount', tier: 'premium' }] }, 'changes.0.kind'],
       [{ changes: [{ kind: 'capacity', resource: 'engineer', hours: 5, extra: 1 }] }, 'changes.0'],
-      [{ changes: [{ kind: 'policy', tier: 'basic', activity: 'ticket', policy: { fee: 5, substitute: 'help_article' } }] }, 'changes.0.policy'],
+      [
+        {
+          changes: [
+            {
+              kind: 'policy',
+              tier: 'basic',
+              activity: 'ticket',
+              policy: { fee: 5, substitute: 'help_article' },
+            },
+          ],
+        },
+        'changes.0.policy',
+      ],
     ];
     for (const [body, path] of bad) {
       const answer = await call<ApiError>('/api/tiers/what-if', body);
@@ -161,7 +214,11 @@ describe('POST /api/tiers/what-if', () => {
 
   it('refuses a body that is not JSON (400) or is too large (413)', async () => {
     expect((await call<ApiError>('/api/tiers/what-if', '{"changes": [')).status).toBe(400);
-    const huge = await app.request('/api/tiers/what-if', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(100_000) }, body: 'x'.repeat(100_000) });
+    const huge = await app.request('/api/tiers/what-if', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(100_000) },
+      body: 'x'.repeat(100_000),
+    });
     expect(huge.status).toBe(413);
   });
 });

@@ -13,7 +13,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAssignment, pickSegmentation } from '../../src/analysis/segments.js';
 import { compileTimeEquation, parseTimeEquation } from '../../src/expr/index.js';
-import { compileChannelSpend, compileEventMinutes, compileMargin, compileNewCustomers } from '../../src/margin/compile-margin.js';
+import {
+  compileChannelSpend,
+  compileEventMinutes,
+  compileMargin,
+  compileNewCustomers,
+} from '../../src/margin/compile-margin.js';
 import { compileCostModel, type CostModel } from '../../src/margin/cost-model.js';
 import type { CustomerBase } from '../../src/margin/customer-base.js';
 import { openProject, type Project } from '../../src/project.js';
@@ -97,8 +102,12 @@ describe('the PostgreSQL dialect', () => {
       expect({ name, found: duckdbOnlyIn(text) }).toEqual({ name, found: [] });
     }
     // Sanity: the list catches what the same query compiled for DuckDB does emit.
-    expect(duckdbOnlyIn(compiledQueries(duckdb).margin!.render(duckdb).text)).toEqual(expect.arrayContaining(['AS DOUBLE)', 'DECIMAL(38']));
-    expect(duckdbOnlyIn(compiledQueries(duckdb).tierProjectionLists!.render(duckdb).text)).toContain('list(');
+    expect(duckdbOnlyIn(compiledQueries(duckdb).margin!.render(duckdb).text)).toEqual(
+      expect.arrayContaining(['AS DOUBLE)', 'DECIMAL(38']),
+    );
+    expect(
+      duckdbOnlyIn(compiledQueries(duckdb).tierProjectionLists!.render(duckdb).text),
+    ).toContain('list(');
   });
 
   it('writes each hook in PostgreSQL 15 terms', () => {
@@ -108,7 +117,9 @@ describe('the PostgreSQL dialect', () => {
     expect(render(postgres.listAgg(x, ident('id')))).toBe('array_agg("x" ORDER BY "id")');
     expect(render(postgres.containsText(x, sql`${'a'}`))).toBe('(strpos("x", $1) > 0)');
     expect(render(postgres.toDecimal(x))).toBe('CAST("x" AS NUMERIC(38,6))');
-    expect(render(postgres.round(x, sql`2`))).toBe('CAST(round(CAST("x" AS NUMERIC), CAST(2 AS INTEGER)) AS DOUBLE PRECISION)');
+    expect(render(postgres.round(x, sql`2`))).toBe(
+      'CAST(round(CAST("x" AS NUMERIC), CAST(2 AS INTEGER)) AS DOUBLE PRECISION)',
+    );
     expect(postgres.columnKind('double precision')).toBe('number');
     expect(postgres.columnKind('character varying')).toBe('text');
     expect(duckdb.columnKind('VARCHAR')).toBe('text');
@@ -116,7 +127,9 @@ describe('the PostgreSQL dialect', () => {
   });
 
   it('compiles time equations (round, ln, if, boolean arithmetic, division) without DuckDB-only SQL', () => {
-    const parsed = parseTimeEquation("round(ln(servers + 1) * 10, 1) + if(severity = 'high', 45, 5) / servers + round(servers)");
+    const parsed = parseTimeEquation(
+      "round(ln(servers + 1) * 10, 1) + if(severity = 'high', 45, 5) / servers + round(servers)",
+    );
     if (!parsed.ok) throw new Error('fixture equation does not parse');
     const types = new Map([
       ['servers', 'number' as const],
@@ -134,7 +147,9 @@ describe('the DuckDB dialect, running the same compiled queries', () => {
 
   it('gives the hand-checked margins', async () => {
     const rows = await run(tiny, compiledQueries(duckdb).margin!);
-    const margin = Object.fromEntries(rows.map((r) => [String(r['customer_id']), Number(r['margin'])]));
+    const margin = Object.fromEntries(
+      rows.map((r) => [String(r['customer_id']), Number(r['margin'])]),
+    );
     expect(margin['A']).toBeCloseTo(944, 9);
     expect(margin['B']).toBeCloseTo(-569.5, 9);
     expect(margin['C']).toBeCloseTo(36, 9);
@@ -144,8 +159,13 @@ describe('the DuckDB dialect, running the same compiled queries', () => {
   });
 
   it('splits the margin by month and adds it back up to the same customer margins', async () => {
-    const rows = await run(tiny, sql`SELECT customer_id, sum(margin) AS margin FROM (${compiledQueries(duckdb).marginByMonth!}) AS m GROUP BY customer_id`);
-    const margin = Object.fromEntries(rows.map((r) => [String(r['customer_id']), Number(r['margin'])]));
+    const rows = await run(
+      tiny,
+      sql`SELECT customer_id, sum(margin) AS margin FROM (${compiledQueries(duckdb).marginByMonth!}) AS m GROUP BY customer_id`,
+    );
+    const margin = Object.fromEntries(
+      rows.map((r) => [String(r['customer_id']), Number(r['margin'])]),
+    );
     expect(margin['A']).toBeCloseTo(944, 9);
     expect(margin['B']).toBeCloseTo(-569.5, 9);
     expect(rows.reduce((s, r) => s + Number(r['margin']), 0)).toBeCloseTo(2535.1, 9);
@@ -160,7 +180,10 @@ describe('the DuckDB dialect, running the same compiled queries', () => {
   });
 
   it('gives the channel spend inside the period', async () => {
-    const rows = await run(tiny, sql`SELECT channel, sum(spend) AS spend FROM (${compiledQueries(duckdb).channelSpend!}) AS s GROUP BY channel ORDER BY channel`);
+    const rows = await run(
+      tiny,
+      sql`SELECT channel, sum(spend) AS spend FROM (${compiledQueries(duckdb).channelSpend!}) AS s GROUP BY channel ORDER BY channel`,
+    );
     expect(rows.map((r) => [r['channel'], Number(r['spend'])])).toEqual([
       ['ads', 850],
       ['partner', 100],
@@ -168,7 +191,10 @@ describe('the DuckDB dialect, running the same compiled queries', () => {
   });
 
   it('places customers in the storage segments', async () => {
-    const rows = await run(tiny, sql`SELECT * FROM (${compiledQueries(duckdb).segments!}) AS s ORDER BY customer_id`);
+    const rows = await run(
+      tiny,
+      sql`SELECT * FROM (${compiledQueries(duckdb).segments!}) AS s ORDER BY customer_id`,
+    );
     expect(rows.map((r) => r['segment'])).toEqual(['large', 'small', 'small', 'large', 'small']);
   });
 

@@ -54,14 +54,19 @@ describe('import errors', () => {
   it('rejects a row for a customer that is not in the customers file', async () => {
     await p.append('data/usage.csv', 'Z,2025-03-31,storage_gb_month,5');
     const e = await importError();
-    expect(messages(e)).toEqual(['data/usage.csv:8 (column customer_id): unknown customer "Z" — add the customer to the customers file, or correct the id']);
+    expect(messages(e)).toEqual([
+      'data/usage.csv:8 (column customer_id): unknown customer "Z" — add the customer to the customers file, or correct the id',
+    ]);
   });
 
   it('rejects an activity the model does not define, with a did-you-mean', async () => {
     await p.append('data/activities.csv', 'A,2025-06-01,tickt,,,low');
     const e = await importError();
     expect(e.problems).toHaveLength(1);
-    expect(e.problems[0]).toMatchObject({ location: { file: 'data/activities.csv', line: 17 }, hint: 'did you mean "ticket"?' });
+    expect(e.problems[0]).toMatchObject({
+      location: { file: 'data/activities.csv', line: 17 },
+      hint: 'did you mean "ticket"?',
+    });
     expect(e.problems[0]!.message).toMatch(/activity "tickt" is not defined in the model/);
   });
 
@@ -76,7 +81,10 @@ describe('import errors', () => {
   it('names a missing column and suggests the header that is close', async () => {
     await p.write('data/transactions.csv', 'customer_id,day,amount\nA,2025-03-01,10\n');
     const e = await importError();
-    expect(e.problems[0]).toMatchObject({ message: 'missing column "date"', location: { file: 'data/transactions.csv', line: 1 } });
+    expect(e.problems[0]).toMatchObject({
+      message: 'missing column "date"',
+      location: { file: 'data/transactions.csv', line: 1 },
+    });
     expect(e.problems[0]!.hint).toMatch(/columns: \{ date: "Your header" \}/);
   });
 
@@ -91,23 +99,38 @@ describe('import errors', () => {
   it('rejects negative logged minutes', async () => {
     await p.append('data/activities.csv', 'A,2025-06-01,ticket,-5,,low');
     const e = await importError();
-    expect(messages(e)).toEqual(['data/activities.csv:17:4: minutes "-5" is negative — expected a number such as 42 or 1.5']);
+    expect(messages(e)).toEqual([
+      'data/activities.csv:17:4: minutes "-5" is negative — expected a number such as 42 or 1.5',
+    ]);
   });
 
   it('says which source file is missing and which model key names it', async () => {
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/spend.csv', 'data/spending.csv'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('data/spend.csv', 'data/spending.csv'),
+    );
     const e = await importError();
-    expect(e.problems[0]).toMatchObject({ code: 'source_missing', location: { file: 'tierwise.yaml', line: 11, key: 'sources.spend' } });
+    expect(e.problems[0]).toMatchObject({
+      code: 'source_missing',
+      location: { file: 'tierwise.yaml', line: 11, key: 'sources.spend' },
+    });
   });
 
   it('refuses events whose time equation gives no minutes, naming the driver to fill', async () => {
     await p.append('data/activities.csv', 'A,2025-06-01,installation,,,');
     const project = await openProject({ dir: p.dir });
     try {
-      const error = await project.customerBase().then((base) => computeMargin(base)).catch((e: unknown) => e);
+      const error = await project
+        .customerBase()
+        .then((base) => computeMargin(base))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TierwiseError);
-      expect((error as TierwiseError).problems[0]).toMatchObject({ location: { file: 'data/activities.csv', line: 17 } });
-      expect((error as TierwiseError).message).toMatch(/1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/);
+      expect((error as TierwiseError).problems[0]).toMatchObject({
+        location: { file: 'data/activities.csv', line: 17 },
+      });
+      expect((error as TierwiseError).message).toMatch(
+        /1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/,
+      );
     } finally {
       project.close();
     }
@@ -130,10 +153,15 @@ describe('a failed import loses nothing', () => {
     const again = await openProject({ dir: p.dir }).catch((e: unknown) => e);
     expect(again).toBeInstanceOf(TierwiseError);
 
-    await p.write('data/transactions.csv', (await p.read('data/transactions.csv')).replace('F,2025-07-02,abc', 'F,2025-07-02,15.00'));
+    await p.write(
+      'data/transactions.csv',
+      (await p.read('data/transactions.csv')).replace('F,2025-07-02,abc', 'F,2025-07-02,15.00'),
+    );
     const fixed = await openProject({ dir: p.dir });
     try {
-      const after = await fixed.db.all(sql`SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM transactions) AS t, (SELECT count(*) FROM usage) AS u`);
+      const after = await fixed.db.all(
+        sql`SELECT (SELECT count(*) FROM customers) AS c, (SELECT count(*) FROM transactions) AS t, (SELECT count(*) FROM usage) AS u`,
+      );
       expect(before).toEqual([{ c: 5, t: 9, u: 6 }]);
       expect(after).toEqual([{ c: 6, t: 10, u: 6 }]);
     } finally {
@@ -149,7 +177,11 @@ describe('a failed import loses nothing', () => {
     // Read the database directly, without importing, to see what is stored.
     const db = await Database.open(p.file('.tierwise/tierwise.duckdb'));
     try {
-      expect(await db.all(sql`SELECT CAST(sum(amount) AS DOUBLE) AS total, count(*) AS n FROM transactions`)).toEqual([{ total: 5120, n: 9 }]);
+      expect(
+        await db.all(
+          sql`SELECT CAST(sum(amount) AS DOUBLE) AS total, count(*) AS n FROM transactions`,
+        ),
+      ).toEqual([{ total: 5120, n: 9 }]);
     } finally {
       db.close();
     }
@@ -158,20 +190,43 @@ describe('a failed import loses nothing', () => {
 
 describe('lines in a source of several files', () => {
   it('names the file and line of a bad row in the second file of a glob', async () => {
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: data/tx-*.csv'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'transactions: data/transactions.csv',
+        'transactions: data/tx-*.csv',
+      ),
+    );
     await p.write('data/tx-a.csv', await p.read('data/transactions.csv'));
-    await p.write('data/tx-b.csv', 'customer_id,date,amount\nE,2025-08-01,30.00\nZZ,2025-08-02,5.00\n');
+    await p.write(
+      'data/tx-b.csv',
+      'customer_id,date,amount\nE,2025-08-01,30.00\nZZ,2025-08-02,5.00\n',
+    );
     const e = await importError();
-    expect(messages(e)).toEqual(['data/tx-b.csv:3 (column customer_id): unknown customer "ZZ" — add the customer to the customers file, or correct the id']);
+    expect(messages(e)).toEqual([
+      'data/tx-b.csv:3 (column customer_id): unknown customer "ZZ" — add the customer to the customers file, or correct the id',
+    ]);
   });
 
   it('still names the right line after the import committed', async () => {
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('activities: data/activities.csv', 'activities: data/act-*.csv'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'activities: data/activities.csv',
+        'activities: data/act-*.csv',
+      ),
+    );
     await p.write('data/act-a.csv', await p.read('data/activities.csv'));
-    await p.write('data/act-b.csv', 'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,installation,,,\n');
+    await p.write(
+      'data/act-b.csv',
+      'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,installation,,,\n',
+    );
     const project = await openProject({ dir: p.dir });
     try {
-      const error = (await project.customerBase().then((base) => computeMargin(base)).catch((x: unknown) => x)) as TierwiseError;
+      const error = (await project
+        .customerBase()
+        .then((base) => computeMargin(base))
+        .catch((x: unknown) => x)) as TierwiseError;
       expect(error.problems[0]!.location).toEqual({ file: 'data/act-b.csv', line: 3 });
     } finally {
       project.close();
@@ -181,13 +236,21 @@ describe('lines in a source of several files', () => {
 
 describe('minutes the margin refuses', () => {
   it('refuses an equation that gives negative minutes, naming the event', async () => {
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 - 30 * servers"'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 - 30 * servers"'),
+    );
     const project = await openProject({ dir: p.dir });
     try {
-      const error = (await project.customerBase().then((base) => computeMargin(base)).catch((x: unknown) => x)) as TierwiseError;
+      const error = (await project
+        .customerBase()
+        .then((base) => computeMargin(base))
+        .catch((x: unknown) => x)) as TierwiseError;
       expect(error).toBeInstanceOf(TierwiseError);
       // B's installation has 1 server (30 min); A's has 2 (0 min); D's has 4 (−60 min, line 15).
-      expect(error.message).toMatch(/^data\/activities\.csv:15: 1 installation event has negative minutes/);
+      expect(error.message).toMatch(
+        /^data\/activities\.csv:15: 1 installation event has negative minutes/,
+      );
     } finally {
       project.close();
     }

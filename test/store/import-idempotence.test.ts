@@ -12,7 +12,10 @@ beforeEach(async () => {
 });
 afterEach(async () => p.remove());
 
-async function withOpen<T>(work: (project: Awaited<ReturnType<typeof openProject>>) => Promise<T>, force = false): Promise<T> {
+async function withOpen<T>(
+  work: (project: Awaited<ReturnType<typeof openProject>>) => Promise<T>,
+  force = false,
+): Promise<T> {
   const project = await openProject({ dir: p.dir, force });
   try {
     return await work(project);
@@ -38,7 +41,10 @@ describe('import is idempotent', () => {
 
   it('counts a re-imported file once, even when forced', async () => {
     await withOpen(async () => undefined);
-    const revenue = await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue, true);
+    const revenue = await withOpen(
+      async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      true,
+    );
     expect(revenue).toBe(4970);
   });
 
@@ -53,25 +59,45 @@ describe('import is idempotent', () => {
   it('re-imports a changed file automatically, so margins reflect data/', async () => {
     await withOpen(async () => undefined);
     await p.append('data/transactions.csv', 'E,2025-07-01,30.00');
-    const { imported, revenue } = await withOpen(async (project) => ({ imported: project.imported, revenue: (await computeMargin(await project.customerBase())).totals.revenue }));
+    const { imported, revenue } = await withOpen(async (project) => ({
+      imported: project.imported,
+      revenue: (await computeMargin(await project.customerBase())).totals.revenue,
+    }));
     expect(imported.sources.find((s) => s.kind === 'transactions')!.status).toBe('imported');
     expect(imported.sources.find((s) => s.kind === 'customers')!.status).toBe('unchanged');
     expect(revenue).toBe(5000);
   });
 
   it('reads every file a glob matches and notices when one goes away', async () => {
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: data/tx-*.csv'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'transactions: data/transactions.csv',
+        'transactions: data/tx-*.csv',
+      ),
+    );
     await copyFile(p.file('data/transactions.csv'), p.file('data/tx-2025a.csv'));
     await p.write('data/tx-2025b.csv', 'customer_id,date,amount\nE,2025-08-01,30.00\n');
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(5000);
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      ),
+    ).toBe(5000);
     await rm(p.file('data/tx-2025b.csv'));
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      ),
+    ).toBe(4970);
   });
 });
 
 describe('sources in other shapes', () => {
   it('maps the headers of a billing export onto the canonical columns', async () => {
-    await p.write('data/charges.csv', 'Customer ID,Created (UTC),Amount,Status\nA,2025-03-01 10:15:00,1000.00,paid\nA,2025-04-01 09:00:00,1000.00,paid\nA,2025-04-15 12:00:00,-200.00,refunded\nB,2025-03-01 08:00:00,50.00,paid\nC,2025-01-10 08:00:00,100.00,paid\nD,2025-03-10 08:00:00,3000.00,paid\nE,2025-06-01 08:00:00,20.00,paid\n');
+    await p.write(
+      'data/charges.csv',
+      'Customer ID,Created (UTC),Amount,Status\nA,2025-03-01 10:15:00,1000.00,paid\nA,2025-04-01 09:00:00,1000.00,paid\nA,2025-04-15 12:00:00,-200.00,refunded\nB,2025-03-01 08:00:00,50.00,paid\nC,2025-01-10 08:00:00,100.00,paid\nD,2025-03-10 08:00:00,3000.00,paid\nE,2025-06-01 08:00:00,20.00,paid\n',
+    );
     await p.write(
       'tierwise.yaml',
       (await p.read('tierwise.yaml')).replace(
@@ -79,21 +105,44 @@ describe('sources in other shapes', () => {
         'transactions: { path: data/charges.csv, columns: { customer_id: "Customer ID", date: "Created (UTC)", amount: "Amount" } }',
       ),
     );
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.margin)).toBeCloseTo(2535.1, 9);
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.margin,
+      ),
+    ).toBeCloseTo(2535.1, 9);
   });
 
   it('reads dates in a stated layout', async () => {
-    await p.write('data/transactions.csv', (await p.read('data/transactions.csv')).replace(/(\d{4})-(\d{2})-(\d{2})/g, '$3/$2/$1'));
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('transactions: data/transactions.csv', 'transactions: { path: data/transactions.csv, date_format: "%d/%m/%Y" }'));
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
+    await p.write(
+      'data/transactions.csv',
+      (await p.read('data/transactions.csv')).replace(/(\d{4})-(\d{2})-(\d{2})/g, '$3/$2/$1'),
+    );
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'transactions: data/transactions.csv',
+        'transactions: { path: data/transactions.csv, date_format: "%d/%m/%Y" }',
+      ),
+    );
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      ),
+    ).toBe(4970);
   });
 
   it('gives the same margins from TSV, Parquet and JSON lines as from CSV', async () => {
     // Convert with DuckDB itself; the tiny project's numbers must not move.
     await withOpen(async (project) => {
-      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/transactions.csv')}, all_varchar = true)) TO ${p.file('data/transactions.tsv')} (HEADER, DELIMITER '\t')`);
-      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/activities.csv')})) TO ${p.file('data/activities.parquet')} (FORMAT parquet)`);
-      await project.db.run(sql`COPY (SELECT * FROM read_csv(${p.file('data/usage.csv')})) TO ${p.file('data/usage.jsonl')} (FORMAT json)`);
+      await project.db.run(
+        sql`COPY (SELECT * FROM read_csv(${p.file('data/transactions.csv')}, all_varchar = true)) TO ${p.file('data/transactions.tsv')} (HEADER, DELIMITER '\t')`,
+      );
+      await project.db.run(
+        sql`COPY (SELECT * FROM read_csv(${p.file('data/activities.csv')})) TO ${p.file('data/activities.parquet')} (FORMAT parquet)`,
+      );
+      await project.db.run(
+        sql`COPY (SELECT * FROM read_csv(${p.file('data/usage.csv')})) TO ${p.file('data/usage.jsonl')} (FORMAT json)`,
+      );
     });
     await p.write(
       'tierwise.yaml',
@@ -112,9 +161,19 @@ describe('text that is not quite data', () => {
   it('imports a gzipped CSV', async () => {
     const { gzipSync } = await import('node:zlib');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(p.file('data/transactions.csv.gz'), gzipSync(await p.read('data/transactions.csv')));
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.csv.gz'));
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
+    await writeFile(
+      p.file('data/transactions.csv.gz'),
+      gzipSync(await p.read('data/transactions.csv')),
+    );
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.csv.gz'),
+    );
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      ),
+    ).toBe(4970);
   });
 
   it('reads JSON lines whose amounts are numbers on some lines and strings on others', async () => {
@@ -130,8 +189,15 @@ describe('text that is not quite data', () => {
         '{"customer_id":"E","date":"2025-06-01","amount":20.0}',
       ].join('\n'),
     );
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.jsonl'));
-    expect(await withOpen(async (project) => (await computeMargin(await project.customerBase())).totals.revenue)).toBe(4970);
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('data/transactions.csv', 'data/transactions.jsonl'),
+    );
+    expect(
+      await withOpen(
+        async (project) => (await computeMargin(await project.customerBase())).totals.revenue,
+      ),
+    ).toBe(4970);
   });
 
   it('rejects quantities and dates that parse but mean nothing: inf, nan, infinity', async () => {
@@ -154,11 +220,20 @@ describe('inferring the types of extra columns', () => {
         UNION ALL SELECT 'X' || i, '2024-01-01', 'ads', 'basic', CAST(i AS VARCHAR) FROM range(100000) t(i)
         UNION ALL SELECT 'Y', '2024-01-01', 'ads', 'basic', 'many') TO ${p.file('data/customers-big.csv')} (HEADER)`);
     });
-    await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('data/customers.csv', 'data/customers-big.csv'));
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('data/customers.csv', 'data/customers-big.csv'),
+    );
     await withOpen(async (project) => {
-      const types = await project.db.all<{ column_name: string; column_type: string }>(sql`DESCRIBE customers`);
+      const types = await project.db.all<{ column_name: string; column_type: string }>(
+        sql`DESCRIBE customers`,
+      );
       expect(types.find((t) => t.column_name === 'employees')!.column_type).toBe('VARCHAR');
-      expect(await project.db.all(sql`SELECT employees FROM customers WHERE customer_id IN ('A', 'Y') ORDER BY customer_id`)).toEqual([{ employees: '50' }, { employees: 'many' }]);
+      expect(
+        await project.db.all(
+          sql`SELECT employees FROM customers WHERE customer_id IN ('A', 'Y') ORDER BY customer_id`,
+        ),
+      ).toEqual([{ employees: '50' }, { employees: 'many' }]);
     });
   });
 });

@@ -13,7 +13,10 @@ let p: TempProject;
 let report: TierReport;
 beforeAll(async () => {
   p = await tempProject('tiers-tiny');
-  await p.write('tierwise.yaml', (await p.read('tierwise.yaml')).replace('tiers:\n', 'tiers:\n  keep_current: true\n'));
+  await p.write(
+    'tierwise.yaml',
+    (await p.read('tierwise.yaml')).replace('tiers:\n', 'tiers:\n  keep_current: true\n'),
+  );
   const project = await openProject({ dir: p.dir, inMemory: true });
   try {
     report = await computeTiers(await project.customerBase());
@@ -23,12 +26,15 @@ beforeAll(async () => {
 });
 afterAll(async () => p.remove());
 
-it('lets customers keep today\'s terms when no tier does better for them', () => {
+it("lets customers keep today's terms when no tier does better for them", () => {
   const tiers = Object.fromEntries(report.recommendations.map((r) => [r.customer_id, r.tier]));
   expect(tiers).toEqual({ A: 'current', B: 'basic', C: 'basic', D: 'current', E: 'current' });
   const c = report.recommendations.find((r) => r.customer_id === 'C')!;
   const b = report.recommendations.find((r) => r.customer_id === 'B')!;
-  expect(report.optimizer.objective).toBeCloseTo(1334 + 2380 + 14.6 + c.expected_margin + b.expected_margin, 9);
+  expect(report.optimizer.objective).toBeCloseTo(
+    1334 + 2380 + 14.6 + c.expected_margin + b.expected_margin,
+    9,
+  );
   const statusQuo = report.scenarios.find((s) => s.kind === 'status_quo')!;
   expect(report.optimizer.objective).toBeGreaterThan(statusQuo.margin);
   expect(report.notes).toEqual([]);

@@ -12,7 +12,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openProject, type Project } from '../../src/project.js';
 import { computeTiers, type TierReport } from '../../src/tiers/compute-tiers.js';
-import { expectedMargin, probabilityOfStaying, projectTiers, type TierProjection } from '../../src/tiers/tier-projection.js';
+import {
+  expectedMargin,
+  probabilityOfStaying,
+  projectTiers,
+  type TierProjection,
+} from '../../src/tiers/tier-projection.js';
 import { FIXTURES } from '../helpers/temp-project.js';
 import path from 'node:path';
 
@@ -53,7 +58,10 @@ describe('projectTiers on the tiny project', () => {
     // Agent: 95 min × 2.2/3 of the tickets + 3 × 5 min of help articles × 0.8/3 = 69.667 + 4 = 73.667 min.
     const agentMinutes = (95 * 2.2) / 3 + (15 * 0.8) / 3;
     const agent = projection.resources.indexOf('agent');
-    expect(projection.minutes[j * projection.resources.length + agent]).toBeCloseTo(agentMinutes, 9);
+    expect(projection.minutes[j * projection.resources.length + agent]).toBeCloseTo(
+      agentMinutes,
+      9,
+    );
     // Engineer: the installation as today, 90 min × $2 = $180.
     expect(projection.serveCost[j]).toBeCloseTo(180 + agentMinutes * 0.5, 9);
     expect(projection.directCost[j]).toBeCloseTo(1 + 0.02 * 1105, 9);
@@ -78,7 +86,7 @@ describe('projectTiers on the tiny project', () => {
     expect(expectedMargin(projection, j)).toBeCloseTo(1600 - (100 + 32) - 330, 9);
   });
 
-  it('takes the status quo from the margin: today\'s revenue, cost to serve and minutes', () => {
+  it("takes the status quo from the margin: today's revenue, cost to serve and minutes", () => {
     const i = projection.customerIds.indexOf('B');
     expect(projection.statusQuo.revenue[i]).toBe(50);
     expect(projection.statusQuo.serveCost[i]).toBeCloseTo(180 + 47.5, 9);
@@ -88,8 +96,13 @@ describe('projectTiers on the tiny project', () => {
 describe('probabilityOfStaying', () => {
   it('is 1 up to the willingness to pay, about one half at the midpoint, and the stated value when given', () => {
     expect(probabilityOfStaying(100, 100, { midpoint: 0.5, steepness: 6 })).toBe(1);
-    expect(probabilityOfStaying(150, 100, { midpoint: 0.5, steepness: 6 })).toBeCloseTo((1 + Math.exp(-3)) / 2, 12);
-    expect(probabilityOfStaying(150, 100, { midpoint: 0.5, steepness: 6, stayIfAbove: 0.7 })).toBe(0.7);
+    expect(probabilityOfStaying(150, 100, { midpoint: 0.5, steepness: 6 })).toBeCloseTo(
+      (1 + Math.exp(-3)) / 2,
+      12,
+    );
+    expect(probabilityOfStaying(150, 100, { midpoint: 0.5, steepness: 6, stayIfAbove: 0.7 })).toBe(
+      0.7,
+    );
     expect(probabilityOfStaying(10, 0, { midpoint: 0.5, steepness: 6 })).toBe(0);
   });
 });
@@ -104,7 +117,9 @@ describe('computeTiers on the tiny project', () => {
     }
     expect(report.optimizer.objective).toBeCloseTo(best, 9);
     expect(report.optimizer.gap).toBeLessThanOrEqual(1e-4);
-    const byCustomer = Object.fromEntries(report.recommendations.map((r) => [r.customer_id, r.tier]));
+    const byCustomer = Object.fromEntries(
+      report.recommendations.map((r) => [r.customer_id, r.tier]),
+    );
     expect(byCustomer).toEqual({ A: 'premium', B: 'basic', C: 'basic', D: 'premium', E: 'basic' });
   });
 
@@ -121,9 +136,11 @@ describe('computeTiers on the tiny project', () => {
     expect(engineer.freed_hours).toBeCloseTo((50 + 30) / 60 + engineerMinutesOfLeavers(), 6);
   });
 
-  it('gives a reason in the business\'s words', () => {
+  it("gives a reason in the business's words", () => {
     const b = report.recommendations.find((r) => r.customer_id === 'B')!;
-    expect(b.reason).toMatch(/^moves to Basic: pays \$10\/mo \+ \$0\.50 per storage_gb_month; its 1 installation in its 11 months cost \$180 of engineer time \(here: met by remote_install instead\)/);
+    expect(b.reason).toMatch(
+      /^moves to Basic: pays \$10\/mo \+ \$0\.50 per storage_gb_month; its 1 installation in its 11 months cost \$180 of engineer time \(here: met by remote_install instead\)/,
+    );
   });
 
   it('compares the service-unbundled offer: Basic prices with every service billed per event', () => {
@@ -135,7 +152,10 @@ describe('computeTiers on the tiny project', () => {
     expect(unbundled.customers_per_tier).toEqual({ 'Basic + service per event': 5 });
     const expected = 835 + 1250 + 310 * logistic(5.2) + 190 * logistic(0.9) + 95 * logistic(3.75);
     expect(unbundled.revenue).toBeCloseTo(expected, 9);
-    expect(unbundled.expected_leavers).toBeCloseTo(3 - logistic(5.2) - logistic(0.9) - logistic(3.75), 12);
+    expect(unbundled.expected_leavers).toBeCloseTo(
+      3 - logistic(5.2) - logistic(0.9) - logistic(3.75),
+      12,
+    );
   });
 });
 
@@ -144,7 +164,10 @@ function engineerMinutesOfLeavers(): number {
   const r = projection.resources.indexOf('engineer');
   const R = projection.resources.length;
   let hours = 0;
-  for (const [customer, tier] of [['B', BASIC], ['C', BASIC]] as const) {
+  for (const [customer, tier] of [
+    ['B', BASIC],
+    ['C', BASIC],
+  ] as const) {
     const j = at(customer, tier);
     hours += ((1 - projection.pStay[j]!) * projection.minutes[j * R + r]!) / 60;
   }

@@ -17,7 +17,10 @@ afterAll(async () => p.remove());
 
 describe('scenario overlays', () => {
   it('changes only the keys it names', async () => {
-    await p.write('pricier.yaml', 'tiers:\n  plans:\n    premium: { monthly_fee: 150 }\n  capacity: { engineer: 4 }\n');
+    await p.write(
+      'pricier.yaml',
+      'tiers:\n  plans:\n    premium: { monthly_fee: 150 }\n  capacity: { engineer: 4 }\n',
+    );
     const overlay = await loadScenarioOverlay(p.file('pricier.yaml'));
     expect(overlay.name).toBe('pricier');
     const catalog = await applyScenarioOverlay(model, overlay);
@@ -30,27 +33,52 @@ describe('scenario overlays', () => {
   });
 
   it('names a mistake with the scenario file, its line and a did-you-mean', async () => {
-    await p.write('typo.yaml', 'name: typo\ntiers:\n  plans:\n    basic:\n      services:\n        tiket: { fee: 5 }\n');
-    const error = await applyScenarioOverlay(model, await loadScenarioOverlay(p.file('typo.yaml'))).catch((e: unknown) => e);
+    await p.write(
+      'typo.yaml',
+      'name: typo\ntiers:\n  plans:\n    basic:\n      services:\n        tiket: { fee: 5 }\n',
+    );
+    const error = await applyScenarioOverlay(
+      model,
+      await loadScenarioOverlay(p.file('typo.yaml')),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TierwiseError);
     const [problem] = (error as TierwiseError).problems;
     expect(problem!.message).toBe('tier basic: unknown activity "tiket"');
     expect(problem!.hint).toBe('did you mean "ticket"?');
-    expect(problem!.location).toMatchObject({ file: 'typo.yaml', line: 6, key: 'tiers.plans.basic.services.tiket' });
+    expect(problem!.location).toMatchObject({
+      file: 'typo.yaml',
+      line: 6,
+      key: 'tiers.plans.basic.services.tiket',
+    });
   });
 
   it('points at the character of an eligibility rule the scenario wrote', async () => {
-    await p.write('eligible.yaml', 'tiers:\n  plans:\n    premium:\n      eligible: "storage_gb_month >= "\n');
-    const error = await applyScenarioOverlay(model, await loadScenarioOverlay(p.file('eligible.yaml'))).catch((e: unknown) => e);
+    await p.write(
+      'eligible.yaml',
+      'tiers:\n  plans:\n    premium:\n      eligible: "storage_gb_month >= "\n',
+    );
+    const error = await applyScenarioOverlay(
+      model,
+      await loadScenarioOverlay(p.file('eligible.yaml')),
+    ).catch((e: unknown) => e);
     const [problem] = (error as TierwiseError).problems;
-    expect(problem!.location).toMatchObject({ file: 'eligible.yaml', line: 4, key: 'tiers.plans.premium.eligible' });
+    expect(problem!.location).toMatchObject({
+      file: 'eligible.yaml',
+      line: 4,
+      key: 'tiers.plans.premium.eligible',
+    });
     expect(problem!.location!.column).toBeGreaterThan(16);
   });
 
   it('reads nothing but the scenario file: the model file may be gone', async () => {
     await p.write('cheaper.yaml', 'tiers:\n  plans: { basic: { monthly_fee: 8 } }\n');
     const overlay = await loadScenarioOverlay(p.file('cheaper.yaml'));
-    const copy = parseModel(await readFile(p.file('tierwise.yaml'), 'utf8'), p.file('gone/tierwise.yaml'));
-    expect((await applyScenarioOverlay(copy, overlay)).tiers.find((t) => t.name === 'basic')!.monthlyFee).toBe(8);
+    const copy = parseModel(
+      await readFile(p.file('tierwise.yaml'), 'utf8'),
+      p.file('gone/tierwise.yaml'),
+    );
+    expect(
+      (await applyScenarioOverlay(copy, overlay)).tiers.find((t) => t.name === 'basic')!.monthlyFee,
+    ).toBe(8);
   });
 });

@@ -29,11 +29,22 @@ function problem(spec: Spec): AssignmentProblem {
     customerIds: Array.from({ length: n }, (_, i) => `C${i}`),
     value: Float64Array.from(spec.value.flat()),
     allowed: Uint8Array.from((spec.allowed ?? spec.value.map((row) => row.map(() => 1))).flat()),
-    resources: spec.capacity.map((capacityHours, r) => ({ name: `r${r}`, capacityHours, rule: { label: `capacity of r${r}` } })),
+    resources: spec.capacity.map((capacityHours, r) => ({
+      name: `r${r}`,
+      capacityHours,
+      rule: { label: `capacity of r${r}` },
+    })),
     hours: Float64Array.from(spec.hours.flat(2)),
     pinned,
-    pinRules: new Map([...pinned].flatMap((k, i) => (k >= 0 ? [[i, { label: `pin of customer C${i} to tier${k}` }] as const] : []))),
-    shares: (spec.shares ?? []).map((s) => ({ ...s, rule: { label: `share rule for tier${s.option}` } })),
+    pinRules: new Map(
+      [...pinned].flatMap((k, i) =>
+        k >= 0 ? [[i, { label: `pin of customer C${i} to tier${k}` }] as const] : [],
+      ),
+    ),
+    shares: (spec.shares ?? []).map((s) => ({
+      ...s,
+      rule: { label: `share rule for tier${s.option}` },
+    })),
     eligibilityRules: new Array(T).fill(undefined),
   };
 }
@@ -50,11 +61,23 @@ function bruteForce(spec: Spec): number | undefined {
       choice[i] = c % T;
       c = Math.floor(c / T);
     }
-    if (choice.some((k, i) => (spec.allowed?.[i]?.[k] ?? 1) === 0 || (spec.pinned?.[i] ?? -1) >= 0 && spec.pinned![i] !== k)) continue;
-    const fits = spec.capacity.every((cap, r) => choice.reduce((sum, k, i) => sum + spec.hours[i]![k]![r]!, 0) <= cap + 1e-9);
+    if (
+      choice.some(
+        (k, i) =>
+          (spec.allowed?.[i]?.[k] ?? 1) === 0 ||
+          ((spec.pinned?.[i] ?? -1) >= 0 && spec.pinned![i] !== k),
+      )
+    )
+      continue;
+    const fits = spec.capacity.every(
+      (cap, r) => choice.reduce((sum, k, i) => sum + spec.hours[i]![k]![r]!, 0) <= cap + 1e-9,
+    );
     const shares = (spec.shares ?? []).every((s) => {
       const count = choice.filter((k) => k === s.option).length;
-      return (s.min === undefined || count >= Math.ceil(s.min * n - 1e-9)) && (s.max === undefined || count <= Math.floor(s.max * n + 1e-9));
+      return (
+        (s.min === undefined || count >= Math.ceil(s.min * n - 1e-9)) &&
+        (s.max === undefined || count <= Math.floor(s.max * n + 1e-9))
+      );
     });
     if (!fits || !shares) continue;
     const total = choice.reduce((sum, k, i) => sum + spec.value[i]![k]!, 0);
@@ -65,11 +88,25 @@ function bruteForce(spec: Spec): number | undefined {
 
 function randomSpec(seed: number, n: number, T: number, R: number): Spec {
   const rnd = random(seed);
-  const value = Array.from({ length: n }, () => Array.from({ length: T }, () => Math.round(rnd() * 1000 - 100)));
+  const value = Array.from({ length: n }, () =>
+    Array.from({ length: T }, () => Math.round(rnd() * 1000 - 100)),
+  );
   // Higher options use more hours, as higher-touch tiers do.
-  const hours = Array.from({ length: n }, () => Array.from({ length: T }, (_, k) => Array.from({ length: R }, () => Math.round(rnd() * 10 * k))));
-  const capacity = Array.from({ length: R }, () => Math.round(n * 10 * (T - 1) * 0.25 * (0.5 + rnd())));
-  const shares = rnd() < 0.5 ? [{ option: 0, min: 0.2 }, { option: T - 1, max: 0.5 }] : [];
+  const hours = Array.from({ length: n }, () =>
+    Array.from({ length: T }, (_, k) =>
+      Array.from({ length: R }, () => Math.round(rnd() * 10 * k)),
+    ),
+  );
+  const capacity = Array.from({ length: R }, () =>
+    Math.round(n * 10 * (T - 1) * 0.25 * (0.5 + rnd())),
+  );
+  const shares =
+    rnd() < 0.5
+      ? [
+          { option: 0, min: 0.2 },
+          { option: T - 1, max: 0.5 },
+        ]
+      : [];
   return { value, hours, capacity, shares };
 }
 
@@ -104,8 +141,14 @@ describe('solveAssignment', () => {
     // With 5 h, B takes Premium (400 more for 1 h) and A is the marginal customer: each extra hour
     // moves 1/8 of A from Basic to Premium for (1000 − 600) / (10 − 2) = $50 an hour.
     const spec: Spec = {
-      value: [[600, 1000], [100, 500]],
-      hours: [[[2], [10]], [[0], [1]]],
+      value: [
+        [600, 1000],
+        [100, 500],
+      ],
+      hours: [
+        [[2], [10]],
+        [[0], [1]],
+      ],
       capacity: [5],
     };
     const binding = await solveAssignment(problem(spec));
@@ -120,23 +163,80 @@ describe('solveAssignment', () => {
   });
 
   it('names the share rules when the minimum shares add up to more than everyone', async () => {
-    const spec: Spec = { value: [[1, 2], [3, 4]], hours: [[[0], [0]], [[0], [0]]], capacity: [1], shares: [{ option: 0, min: 0.6 }, { option: 1, min: 0.5 }] };
-    await expect(solveAssignment(problem(spec))).rejects.toThrow(/minimum shares add up to 110\.0%.*share rule for tier0; share rule for tier1/);
+    const spec: Spec = {
+      value: [
+        [1, 2],
+        [3, 4],
+      ],
+      hours: [
+        [[0], [0]],
+        [[0], [0]],
+      ],
+      capacity: [1],
+      shares: [
+        { option: 0, min: 0.6 },
+        { option: 1, min: 0.5 },
+      ],
+    };
+    await expect(solveAssignment(problem(spec))).rejects.toThrow(
+      /minimum shares add up to 110\.0%.*share rule for tier0; share rule for tier1/,
+    );
   });
 
   it('names the pin and the maximum share when pinned customers exceed it', async () => {
-    const spec: Spec = { value: [[1, 2], [3, 4], [5, 6]], hours: [[[0], [0]], [[0], [0]], [[0], [0]]], capacity: [1], pinned: [1, 1, -1], shares: [{ option: 1, max: 0.34 }] };
-    await expect(solveAssignment(problem(spec))).rejects.toThrow(/2 customers are pinned to tier1 but its maximum share allows 1 of 3 \(share rule for tier1; pin of customer C0 to tier1; pin of customer C1 to tier1\)/);
+    const spec: Spec = {
+      value: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      hours: [
+        [[0], [0]],
+        [[0], [0]],
+        [[0], [0]],
+      ],
+      capacity: [1],
+      pinned: [1, 1, -1],
+      shares: [{ option: 1, max: 0.34 }],
+    };
+    await expect(solveAssignment(problem(spec))).rejects.toThrow(
+      /2 customers are pinned to tier1 but its maximum share allows 1 of 3 \(share rule for tier1; pin of customer C0 to tier1; pin of customer C1 to tier1\)/,
+    );
   });
 
   it('names the capacity when even the lowest-touch tiers need more hours than there are', async () => {
-    const spec: Spec = { value: [[1, 2], [3, 4]], hours: [[[3], [5]], [[4], [6]]], capacity: [6] };
-    await expect(solveAssignment(problem(spec))).rejects.toThrow(/r0 has 6 h but customers need at least 7 h.*capacity of r0/);
+    const spec: Spec = {
+      value: [
+        [1, 2],
+        [3, 4],
+      ],
+      hours: [
+        [[3], [5]],
+        [[4], [6]],
+      ],
+      capacity: [6],
+    };
+    await expect(solveAssignment(problem(spec))).rejects.toThrow(
+      /r0 has 6 h but customers need at least 7 h.*capacity of r0/,
+    );
   });
 
   it('reports infeasibility found by HiGHS in terms of the rules', async () => {
     // Each rule alone can hold; together they cannot: tier1 must hold both customers but capacity fits one.
-    const spec: Spec = { value: [[1, 2], [3, 4]], hours: [[[0], [5]], [[0], [5]]], capacity: [6], shares: [{ option: 1, min: 1 }] };
-    await expect(solveAssignment(problem(spec))).rejects.toThrow(/no assignment of tiers meets them together \(capacity of r0; share rule for tier1\)/);
+    const spec: Spec = {
+      value: [
+        [1, 2],
+        [3, 4],
+      ],
+      hours: [
+        [[0], [5]],
+        [[0], [5]],
+      ],
+      capacity: [6],
+      shares: [{ option: 1, min: 1 }],
+    };
+    await expect(solveAssignment(problem(spec))).rejects.toThrow(
+      /no assignment of tiers meets them together \(capacity of r0; share rule for tier1\)/,
+    );
   });
 });

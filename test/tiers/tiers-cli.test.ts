@@ -14,7 +14,12 @@ afterEach(async () => p.remove());
 
 interface TiersJson {
   recommendations: { customer_id: string; tier: string; reason: string }[];
-  scenarios: { name: string; kind: string; margin: number; capacity: { resource: string; used_hours: number }[] }[];
+  scenarios: {
+    name: string;
+    kind: string;
+    margin: number;
+    capacity: { resource: string; used_hours: number }[];
+  }[];
   shadow_prices: { resource: string; per_hour: number; binding: boolean; used_hours: number }[];
   optimizer: { objective: number; gap: number; status: string };
 }
@@ -35,7 +40,13 @@ async function addToTiers(block: string): Promise<void> {
 describe('tierwise tiers', () => {
   it('prints recommendations, scenarios and shadow prices of 0 when capacity is slack', async () => {
     const doc = await tiersJson();
-    expect(doc.recommendations.map((r) => `${r.customer_id}:${r.tier}`)).toEqual(['A:premium', 'B:basic', 'C:basic', 'D:premium', 'E:basic']);
+    expect(doc.recommendations.map((r) => `${r.customer_id}:${r.tier}`)).toEqual([
+      'A:premium',
+      'B:basic',
+      'C:basic',
+      'D:premium',
+      'E:basic',
+    ]);
     expect(doc.scenarios.map((s) => s.kind)).toEqual(['status_quo', 'tiered', 'unbundled']);
     expect(doc.shadow_prices).toEqual([
       expect.objectContaining({ resource: 'engineer', per_hour: 0, binding: false }),
@@ -59,27 +70,40 @@ describe('tierwise tiers', () => {
   });
 
   it('adds a scenario from a YAML overlay of the tiers: block', async () => {
-    await p.write('fewer-engineers.yaml', 'name: fewer engineers\ntiers:\n  capacity: { engineer: 4 }\n  plans: { premium: { monthly_fee: 100 } }\n');
+    await p.write(
+      'fewer-engineers.yaml',
+      'name: fewer engineers\ntiers:\n  capacity: { engineer: 4 }\n  plans: { premium: { monthly_fee: 100 } }\n',
+    );
     const doc = await tiersJson('--scenario', p.file('fewer-engineers.yaml'));
     const tiered = doc.scenarios.find((s) => s.kind === 'tiered')!;
     const custom = doc.scenarios.find((s) => s.name === 'fewer engineers')!;
     expect(custom.kind).toBe('custom');
     expect(custom.margin).toBeCloseTo(tiered.margin - 662, 3);
-    expect(custom.capacity.find((c) => c.resource === 'engineer')!.used_hours).toBeLessThanOrEqual(4 + 1e-9);
+    expect(custom.capacity.find((c) => c.resource === 'engineer')!.used_hours).toBeLessThanOrEqual(
+      4 + 1e-9,
+    );
   });
 
   it('names the share rules and their lines when the minimum shares add up to more than everyone', async () => {
-    await addToTiers('  rules:\n    share:\n      basic: { min: 0.7 }\n      premium: { min: 0.5 }');
+    await addToTiers(
+      '  rules:\n    share:\n      basic: { min: 0.7 }\n      premium: { min: 0.5 }',
+    );
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/tierwise\.yaml:\d+ \(tiers\.rules\.share\.basic\): rules that cannot all hold: minimum shares add up to 120\.0%, above 100% \(share of basic at least 70% \(tiers\.rules\.share\.basic\); share of premium at least 50% \(tiers\.rules\.share\.premium\)\)/);
+    expect(result.stderr).toMatch(
+      /tierwise\.yaml:\d+ \(tiers\.rules\.share\.basic\): rules that cannot all hold: minimum shares add up to 120\.0%, above 100% \(share of basic at least 70% \(tiers\.rules\.share\.basic\); share of premium at least 50% \(tiers\.rules\.share\.premium\)\)/,
+    );
   });
 
   it('names the pins and the maximum share they break', async () => {
-    await addToTiers('  rules:\n    pin: { A: premium, D: premium }\n    share: { premium: { max: 0.2 } }');
+    await addToTiers(
+      '  rules:\n    pin: { A: premium, D: premium }\n    share: { premium: { max: 0.2 } }',
+    );
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('2 customers are pinned to premium but its maximum share allows 1 of 5');
+    expect(result.stderr).toContain(
+      '2 customers are pinned to premium but its maximum share allows 1 of 5',
+    );
     expect(result.stderr).toContain('pin of customer A to premium (tiers.rules.pin.A)');
     expect(result.stderr).toContain('pin of customer D to premium (tiers.rules.pin.D)');
   });
@@ -89,13 +113,17 @@ describe('tierwise tiers', () => {
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(1);
     // D on Premium alone takes 180 minutes (3 h); A needs at least 50 (Basic): 3.8 h against 2.
-    expect(result.stderr).toMatch(/engineer has 2 h but customers need at least 3\.8 h .*capacity of engineer: 2 h \(tiers\.capacity\.engineer\); pin of customer D to premium/);
+    expect(result.stderr).toMatch(
+      /engineer has 2 h but customers need at least 3\.8 h .*capacity of engineer: 2 h \(tiers\.capacity\.engineer\); pin of customer D to premium/,
+    );
   });
 
   it('shows a table with the reason for each recommendation', async () => {
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 installation in its 11 months cost $180 of engineer time (here: met by remote_install instead)');
+    expect(result.stdout).toContain(
+      'moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 installation in its 11 months cost $180 of engineer time (here: met by remote_install instead)',
+    );
     expect(result.stdout).toMatch(/status quo\s+\$4,970\.00/);
   });
 });

@@ -2,9 +2,32 @@
  * The dashboard's client for the tierwise API. Types come from the server (src/server/api-types.ts),
  * so a change in a response shape breaks the build here instead of the page at run time.
  */
-import type { ApiError, CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport, TierChange, TiersResponse, TierWhatIf, TierWhatIfResponse } from '../../src/server/api-types.js';
+import type {
+  ApiError,
+  CustomerExplanation,
+  CustomerPage,
+  Overview,
+  PricingResponse,
+  ProjectPriceMenu,
+  SegmentReport,
+  TierChange,
+  TiersResponse,
+  TierWhatIf,
+  TierWhatIfResponse,
+} from '../../src/server/api-types.js';
 
-export type { CustomerExplanation, CustomerPage, Overview, PricingResponse, ProjectPriceMenu, SegmentReport, TierChange, TiersResponse, TierWhatIf, TierWhatIfResponse };
+export type {
+  CustomerExplanation,
+  CustomerPage,
+  Overview,
+  PricingResponse,
+  ProjectPriceMenu,
+  SegmentReport,
+  TierChange,
+  TiersResponse,
+  TierWhatIf,
+  TierWhatIfResponse,
+};
 
 const TOKEN_KEY = 'tierwise-token';
 
@@ -29,14 +52,25 @@ export class ApiFailure extends Error {
   }
 }
 
-async function request(path: string, init: { method?: 'GET' | 'POST'; json?: unknown } = {}): Promise<Response> {
+async function request(
+  path: string,
+  init: { method?: 'GET' | 'POST'; json?: unknown } = {},
+): Promise<Response> {
   const token = sessionStorage.getItem(TOKEN_KEY);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (init.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
+  const response = await fetch(path, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as ApiError | undefined;
-    throw new ApiFailure(response.status, body?.error.code ?? 'http_error', body?.error.message ?? `${response.status} ${response.statusText}`);
+    throw new ApiFailure(
+      response.status,
+      body?.error.code ?? 'http_error',
+      body?.error.message ?? `${response.status} ${response.statusText}`,
+    );
   }
   return response;
 }
@@ -47,14 +81,30 @@ async function json<T>(path: string): Promise<T> {
 
 export const api = {
   overview: () => json<Overview>('/api/overview'),
-  customers: (query: { search: string; sort: string; order: 'asc' | 'desc'; offset: number; limit: number }) =>
-    json<CustomerPage>(`/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`),
+  customers: (query: {
+    search: string;
+    sort: string;
+    order: 'asc' | 'desc';
+    offset: number;
+    limit: number;
+  }) =>
+    json<CustomerPage>(
+      `/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`,
+    ),
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
-  segments: (segmentation: string) => json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
-  pricing: (maxVersions?: number) => json<PricingResponse>(`/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`),
+  segments: (segmentation: string) =>
+    json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
+  pricing: (maxVersions?: number) =>
+    json<PricingResponse>(
+      `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
+    ),
   tiers: () => json<TiersResponse>('/api/tiers'),
-  whatIf: async (whatIf: TierWhatIf) => (await (await request('/api/tiers/what-if', { method: 'POST', json: whatIf })).json()) as TierWhatIfResponse,
+  whatIf: async (whatIf: TierWhatIf) =>
+    (await (
+      await request('/api/tiers/what-if', { method: 'POST', json: whatIf })
+    ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await request('/api/report.html')).blob(),
-  chart: async (kind: string, query: Record<string, string> = {}) => (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
+  chart: async (kind: string, query: Record<string, string> = {}) =>
+    (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
 };

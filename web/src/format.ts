@@ -2,5 +2,7 @@
 export { formatMoney, formatNumber } from '../../src/format.js';
 
 export function formatPercent(share: number | null | undefined): string {
-  return share === null || share === undefined || !Number.isFinite(share) ? '' : `${(share * 100).toFixed(1)}%`;
+  return share === null || share === undefined || !Number.isFinite(share)
+    ? ''
+    : `${(share * 100).toFixed(1)}%`;
 }

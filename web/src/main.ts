@@ -20,14 +20,17 @@ async function route(): Promise<void> {
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean);
   const page = parts[0] ?? 'overview';
-  for (const link of document.querySelectorAll<HTMLAnchorElement>('#nav a')) link.classList.toggle('active', link.dataset['page'] === page);
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('#nav a'))
+    link.classList.toggle('active', link.dataset['page'] === page);
   root.setAttribute('aria-busy', 'true');
   try {
     overview ??= api.overview();
     const o = await overview;
-    document.getElementById('project-name')!.textContent = `${o.name} · ${o.period.from} to ${o.period.to}`;
+    document.getElementById('project-name')!.textContent =
+      `${o.name} · ${o.period.from} to ${o.period.to}`;
     document.title = `${o.name} — tierwise`;
-    if (page === 'customers' && parts[1] !== undefined) await renderWaterfall(root, decodeURIComponent(parts[1]));
+    if (page === 'customers' && parts[1] !== undefined)
+      await renderWaterfall(root, decodeURIComponent(parts[1]));
     else if (page === 'customers') await renderCustomers(root, o, customersState(params));
     else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
     else if (page === 'tiers') await renderTiers(root);
@@ -36,8 +39,20 @@ async function route(): Promise<void> {
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
     const message = error instanceof ApiFailure ? error.message : String(error);
-    const hint = error instanceof ApiFailure && error.status === 401 ? 'Open the address tierwise serve printed, ending in #token=YOUR_TOKEN.' : '';
-    show(root, h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'Could not load this page. '), message, hint ? h('p', {}, hint) : null));
+    const hint =
+      error instanceof ApiFailure && error.status === 401
+        ? 'Open the address tierwise serve printed, ending in #token=YOUR_TOKEN.'
+        : '';
+    show(
+      root,
+      h(
+        'div',
+        { class: 'error', role: 'alert' },
+        h('strong', {}, 'Could not load this page. '),
+        message,
+        hint ? h('p', {}, hint) : null,
+      ),
+    );
   } finally {
     root.setAttribute('aria-busy', 'false');
   }
@@ -58,7 +73,15 @@ async function downloadReport(button: HTMLButtonElement): Promise<void> {
     link.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   } catch (error) {
-    show(root, h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'Could not make the report. '), error instanceof Error ? error.message : String(error)));
+    show(
+      root,
+      h(
+        'div',
+        { class: 'error', role: 'alert' },
+        h('strong', {}, 'Could not make the report. '),
+        error instanceof Error ? error.message : String(error),
+      ),
+    );
   } finally {
     button.disabled = false;
   }

@@ -9,7 +9,13 @@ import { generateDemo } from '../../demo/generate-demo.js';
 import { TierwiseError } from '../../errors.js';
 import { MODEL_FILE_NAME } from '../../project.js';
 import { computeMargin } from '../../margin/run-margin.js';
-import { parseInteger, parsePositiveInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import {
+  parseInteger,
+  parsePositiveInteger,
+  usageError,
+  withProject,
+  type GlobalOptions,
+} from '../cli-context.js';
 import { renderHeadline } from '../headline.js';
 import { formatCount, print } from '../output.js';
 import { createProgress } from '../progress.js';
@@ -24,47 +30,75 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
     .option('--seed <n>', 'random seed (same seed, same data)', parseInteger('--seed'), 42)
     .option('--data-format <format>', 'csv or parquet', 'csv')
     .option('--force', 'overwrite the demo files if DIR already holds a project')
-    .action(async (dir: string, options: { customers: number; seed: number; dataFormat: string; force?: boolean }) => {
-      if (options.dataFormat !== 'csv' && options.dataFormat !== 'parquet') throw usageError(`--data-format ${options.dataFormat}: use csv or parquet`);
-      if (!options.force && (await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined))) {
-        throw new TierwiseError({
-          code: 'project_exists',
-          message: `${path.join(dir, MODEL_FILE_NAME)} already exists`,
-          hint: 'pass --force to regenerate the demo there, or choose another folder',
-        });
-      }
-      const progress = createProgress({ quiet: globals().quiet });
-      progress.step(`generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}`);
-      const summary = await generateDemo({
-        dir,
-        customers: options.customers,
-        seed: options.seed,
-        format: options.dataFormat,
-        onProgress: (message) => progress.step(message),
-      }).finally(() => progress.done());
-      await withProject({ ...globals(), project: dir }, async (project, projectProgress) => {
-        projectProgress.step('computing margins');
-        const report = await computeMargin(await project.customerBase(), { top: 10, sort: { field: 'margin', descending: false } });
-        projectProgress.done();
-        const files = summary.files.map((f) => `${f.path} (${formatCount(f.rows)} rows)`).join(', ');
-        print(
-          [
-            `demo project written to ${path.resolve(dir)}: tierwise.yaml, ${files}`,
-            '',
-            renderMargin(report, 'table').replace(renderHeadline(report), `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`),
-            '',
-            'next:',
-            ...[
-              [`tierwise margin --project ${dir} --by plan`, 'margin by plan'],
-              [`tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}`, 'why that customer loses money'],
-              [`tierwise whale --project ${dir}`, 'how much of the margin the best customers earn'],
-              [`tierwise segments --project ${dir} size`, 'margin by size band'],
-              [`tierwise tiers --project ${dir}`, 'which service tier each customer should get'],
-              [`tierwise prospects score --project ${dir} ${path.join(dir, 'data', `leads.${options.dataFormat}`)}`, 'which leads to sell to, and how'],
-              [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
-            ].map(([command, what]) => `  ${command!.padEnd(78)} ${what}`),
-          ].join('\n'),
+    .action(
+      async (
+        dir: string,
+        options: { customers: number; seed: number; dataFormat: string; force?: boolean },
+      ) => {
+        if (options.dataFormat !== 'csv' && options.dataFormat !== 'parquet')
+          throw usageError(`--data-format ${options.dataFormat}: use csv or parquet`);
+        if (
+          !options.force &&
+          (await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined))
+        ) {
+          throw new TierwiseError({
+            code: 'project_exists',
+            message: `${path.join(dir, MODEL_FILE_NAME)} already exists`,
+            hint: 'pass --force to regenerate the demo there, or choose another folder',
+          });
+        }
+        const progress = createProgress({ quiet: globals().quiet });
+        progress.step(
+          `generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}`,
         );
-      });
-    });
+        const summary = await generateDemo({
+          dir,
+          customers: options.customers,
+          seed: options.seed,
+          format: options.dataFormat,
+          onProgress: (message) => progress.step(message),
+        }).finally(() => progress.done());
+        await withProject({ ...globals(), project: dir }, async (project, projectProgress) => {
+          projectProgress.step('computing margins');
+          const report = await computeMargin(await project.customerBase(), {
+            top: 10,
+            sort: { field: 'margin', descending: false },
+          });
+          projectProgress.done();
+          const files = summary.files
+            .map((f) => `${f.path} (${formatCount(f.rows)} rows)`)
+            .join(', ');
+          print(
+            [
+              `demo project written to ${path.resolve(dir)}: tierwise.yaml, ${files}`,
+              '',
+              renderMargin(report, 'table').replace(
+                renderHeadline(report),
+                `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`,
+              ),
+              '',
+              'next:',
+              ...[
+                [`tierwise margin --project ${dir} --by plan`, 'margin by plan'],
+                [
+                  `tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}`,
+                  'why that customer loses money',
+                ],
+                [
+                  `tierwise whale --project ${dir}`,
+                  'how much of the margin the best customers earn',
+                ],
+                [`tierwise segments --project ${dir} size`, 'margin by size band'],
+                [`tierwise tiers --project ${dir}`, 'which service tier each customer should get'],
+                [
+                  `tierwise prospects score --project ${dir} ${path.join(dir, 'data', `leads.${options.dataFormat}`)}`,
+                  'which leads to sell to, and how',
+                ],
+                [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
+              ].map(([command, what]) => `  ${command!.padEnd(78)} ${what}`),
+            ].join('\n'),
+          );
+        });
+      },
+    );
 }

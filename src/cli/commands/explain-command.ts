@@ -40,12 +40,17 @@ export function renderExplanation(e: CustomerExplanation, format: OutputFormat):
   const money = (v: number) => formatMoney(v, e.currency);
   const width = Math.max(40, ...rows.map((r) => r.label.length + 4));
   const amountWidth = Math.max(14, ...e.steps.map((s) => money(s.amount).length + 2));
-  const line = (label: string, amount: string) => `${label.padEnd(width)}${amount.padStart(amountWidth)}`;
+  const line = (label: string, amount: string) =>
+    `${label.padEnd(width)}${amount.padStart(amountWidth)}`;
   const attributes = Object.entries(e.attributes)
     .filter(([k]) => k !== 'customer_id')
     .map(([k, v]) => `${k}=${v ?? ''}`)
     .join(' ');
-  const out = [`customer ${e.customer_id}  ${attributes}`, `period ${e.period.from} to ${e.period.to}`, ''];
+  const out = [
+    `customer ${e.customer_id}  ${attributes}`,
+    `period ${e.period.from} to ${e.period.to}`,
+    '',
+  ];
   let running = 0;
   for (const step of e.steps) {
     running += step.amount;

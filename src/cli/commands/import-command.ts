@@ -2,7 +2,15 @@
 import type { Command } from 'commander';
 import type { ImportReport } from '../../project.js';
 import { parseFormat, withProject, type GlobalOptions } from '../cli-context.js';
-import { formatCount, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  formatCount,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 export function registerImportCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -11,7 +19,11 @@ export function registerImportCommand(program: Command, globals: () => GlobalOpt
     .option('--force', 're-import every source even if unchanged')
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { force?: boolean; format: OutputFormat }) => {
-      await withProject(globals(), async (project) => print(renderImport(project.imported, options.format)), { force: options.force });
+      await withProject(
+        globals(),
+        async (project) => print(renderImport(project.imported, options.format)),
+        { force: options.force },
+      );
     });
 }
 
@@ -25,5 +37,7 @@ export function renderImport(report: ImportReport, format: OutputFormat): string
     { header: 'rows', value: (s) => s.rows, format: (n: number) => formatCount(n), align: 'right' },
     { header: 'files', value: (s) => s.files.map((f) => f.path).join(' ') },
   ];
-  return format === 'csv' ? renderCsv(columns, report.sources) : renderTable(columns, report.sources);
+  return format === 'csv'
+    ? renderCsv(columns, report.sources)
+    : renderTable(columns, report.sources);
 }

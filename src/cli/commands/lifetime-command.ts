@@ -3,12 +3,44 @@
  * files or on the project, and the lifetime margin of the project's customers.
  */
 import type { Command } from 'commander';
-import { fitLifetimeModel, LIFETIME_MODELS, predictLifetime, type BgNbdPrediction, type LifetimeFit, type LifetimeModelName, type LifetimePrediction, type LifetimeSource } from '../../lifetime/fit-lifetime-model.js';
-import { computeLifetimeMargin, type CustomerLifetimeMargin, type LifetimeMarginModel, type LifetimeMarginReport, type SegmentLifetimeMargin } from '../../lifetime/lifetime-margin.js';
+import {
+  fitLifetimeModel,
+  LIFETIME_MODELS,
+  predictLifetime,
+  type BgNbdPrediction,
+  type LifetimeFit,
+  type LifetimeModelName,
+  type LifetimePrediction,
+  type LifetimeSource,
+} from '../../lifetime/fit-lifetime-model.js';
+import {
+  computeLifetimeMargin,
+  type CustomerLifetimeMargin,
+  type LifetimeMarginModel,
+  type LifetimeMarginReport,
+  type SegmentLifetimeMargin,
+} from '../../lifetime/lifetime-margin.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
-import { parseFormat, parsePositiveInteger, usageError, withCustomerBase, type GlobalOptions } from '../cli-context.js';
+import {
+  parseFormat,
+  parsePositiveInteger,
+  usageError,
+  withCustomerBase,
+  type GlobalOptions,
+} from '../cli-context.js';
 import { createProgress, type Progress } from '../progress.js';
-import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  moneyColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 interface SourceOptions {
   model: LifetimeModelName;
@@ -24,9 +56,19 @@ interface SourceOptions {
 }
 
 export function registerLifetimeCommand(program: Command, globals: () => GlobalOptions): void {
-  const lifetime = program.command('lifetime').description('lifetime models (sBG, BG/NBD, Gamma-Gamma) and the lifetime margin of each customer');
+  const lifetime = program
+    .command('lifetime')
+    .description(
+      'lifetime models (sBG, BG/NBD, Gamma-Gamma) and the lifetime margin of each customer',
+    );
 
-  withSourceOptions(lifetime.command('fit').description('fit a lifetime model by maximum likelihood: parameters, standard errors, log-likelihood')).action(async (options: SourceOptions) => {
+  withSourceOptions(
+    lifetime
+      .command('fit')
+      .description(
+        'fit a lifetime model by maximum likelihood: parameters, standard errors, log-likelihood',
+      ),
+  ).action(async (options: SourceOptions) => {
     const fit = await withSource(globals(), options, (source, progress) => {
       progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]}`);
       return fitLifetimeModel(options.model, source);
@@ -34,44 +76,89 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     print(renderFit(fit, options.format));
   });
 
-  withSourceOptions(lifetime.command('predict').description('fit, then predict: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma)'))
-    .option('--horizon <n>', 'periods (sbg) or time units (bgnbd) ahead; bgnbd defaults to the holdout in a transaction log', parsePositiveNumber('--horizon'))
-    .option('--discount-rate <d>', 'discount rate per period for DERL (sbg)', parseRate('--discount-rate'), 0.1)
+  withSourceOptions(
+    lifetime
+      .command('predict')
+      .description(
+        'fit, then predict: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma)',
+      ),
+  )
+    .option(
+      '--horizon <n>',
+      'periods (sbg) or time units (bgnbd) ahead; bgnbd defaults to the holdout in a transaction log',
+      parsePositiveNumber('--horizon'),
+    )
+    .option(
+      '--discount-rate <d>',
+      'discount rate per period for DERL (sbg)',
+      parseRate('--discount-rate'),
+      0.1,
+    )
     .action(async (options: SourceOptions & { horizon?: number; discountRate: number }) => {
       const prediction = await withSource(globals(), options, (source, progress) => {
         progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]} and predicting`);
-        return predictLifetime(options.model, source, { horizon: options.horizon, discountRate: options.discountRate });
+        return predictLifetime(options.model, source, {
+          horizon: options.horizon,
+          discountRate: options.discountRate,
+        });
       });
       print(renderPrediction(prediction, options.format));
     });
 
   lifetime
     .command('margin')
-    .description("each customer's lifetime margin: discounted future revenue less direct costs and its own cost to serve; acquisition payback")
-    .option('--model <model>', 'sbg (subscriptions: needs acquired_on and a churn date) or bgnbd (repeat purchases); default: sbg when customers have the churn column')
+    .description(
+      "each customer's lifetime margin: discounted future revenue less direct costs and its own cost to serve; acquisition payback",
+    )
+    .option(
+      '--model <model>',
+      'sbg (subscriptions: needs acquired_on and a churn date) or bgnbd (repeat purchases); default: sbg when customers have the churn column',
+    )
     .option('--by <attribute>', 'sum by a customer attribute (e.g. plan)')
     .option('--discount-rate <d>', 'yearly discount rate', parseRate('--discount-rate'), 0.1)
-    .option('--horizon-months <n>', 'months ahead to count', parsePositiveInteger('--horizon-months'), 36)
+    .option(
+      '--horizon-months <n>',
+      'months ahead to count',
+      parsePositiveInteger('--horizon-months'),
+      36,
+    )
     .option('--churn-column <name>', 'the customers column with the churn date (sbg)', 'churned_on')
-    .option('--time-unit <unit>', 'time unit of the BG/NBD: day, week or month', parseTimeUnit, 'week')
+    .option(
+      '--time-unit <unit>',
+      'time unit of the BG/NBD: day, week or month',
+      parseTimeUnit,
+      'week',
+    )
     .option('--top <n>', 'customers shown in the table', parsePositiveInteger('--top'), 10)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
-    .action(async (options: { model?: string; by?: string; discountRate: number; horizonMonths: number; churnColumn: string; timeUnit: TimeUnit; top: number; format: OutputFormat }) => {
-      if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd') throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
-      await withCustomerBase(globals(), async (base, progress) => {
-        const report = await computeLifetimeMargin(base, {
-          onProgress: (message) => progress.step(message),
-          model: options.model as LifetimeMarginModel | undefined,
-          by: options.by,
-          discountRate: options.discountRate,
-          horizonMonths: options.horizonMonths,
-          churnColumn: options.churnColumn,
-          timeUnit: options.timeUnit,
+    .action(
+      async (options: {
+        model?: string;
+        by?: string;
+        discountRate: number;
+        horizonMonths: number;
+        churnColumn: string;
+        timeUnit: TimeUnit;
+        top: number;
+        format: OutputFormat;
+      }) => {
+        if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd')
+          throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
+        await withCustomerBase(globals(), async (base, progress) => {
+          const report = await computeLifetimeMargin(base, {
+            onProgress: (message) => progress.step(message),
+            model: options.model as LifetimeMarginModel | undefined,
+            by: options.by,
+            discountRate: options.discountRate,
+            horizonMonths: options.horizonMonths,
+            churnColumn: options.churnColumn,
+            timeUnit: options.timeUnit,
+          });
+          progress.done();
+          print(renderLifetimeMargin(report, options.format, options.top));
         });
-        progress.done();
-        print(renderLifetimeMargin(report, options.format, options.top));
-      });
-    });
+      },
+    );
 
   for (const command of lifetime.commands) command.exitOverride();
 }
@@ -79,28 +166,87 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
 function withSourceOptions(command: Command): Command {
   return command
     .requiredOption('--model <model>', `${LIFETIME_MODELS.join(', ')}`, parseModel)
-    .option('--cohort <file>', 'sbg: a cohort file with columns period,alive (period 0 = cohort size)')
-    .option('--calibration-periods <n>', 'sbg with --cohort: fit on periods 0…n, keep the rest as a holdout', parsePositiveInteger('--calibration-periods'))
-    .option('--tenures <file>', 'sbg: one row per customer with tenure,churned[,entered] (whole periods; churned 1/0)')
-    .option('--summary <file>', 'bgnbd / gamma-gamma: frequency,recency,T[,monetary_value] or x,t_x,T[,zbar] per customer')
-    .option('--transactions <file>', 'bgnbd / gamma-gamma: a transaction log with customer_id,date,amount')
-    .option('--calibration-end <date>', 'with --transactions: the last day of the calibration period (YYYY-MM-DD)', parseDate)
-    .option('--time-unit <unit>', 'day, week or month: the unit recency and T are counted in', parseTimeUnit, 'week')
-    .option('--churn-column <name>', 'sbg in a project: the customers column with the churn date', 'churned_on')
+    .option(
+      '--cohort <file>',
+      'sbg: a cohort file with columns period,alive (period 0 = cohort size)',
+    )
+    .option(
+      '--calibration-periods <n>',
+      'sbg with --cohort: fit on periods 0…n, keep the rest as a holdout',
+      parsePositiveInteger('--calibration-periods'),
+    )
+    .option(
+      '--tenures <file>',
+      'sbg: one row per customer with tenure,churned[,entered] (whole periods; churned 1/0)',
+    )
+    .option(
+      '--summary <file>',
+      'bgnbd / gamma-gamma: frequency,recency,T[,monetary_value] or x,t_x,T[,zbar] per customer',
+    )
+    .option(
+      '--transactions <file>',
+      'bgnbd / gamma-gamma: a transaction log with customer_id,date,amount',
+    )
+    .option(
+      '--calibration-end <date>',
+      'with --transactions: the last day of the calibration period (YYYY-MM-DD)',
+      parseDate,
+    )
+    .option(
+      '--time-unit <unit>',
+      'day, week or month: the unit recency and T are counted in',
+      parseTimeUnit,
+      'week',
+    )
+    .option(
+      '--churn-column <name>',
+      'sbg in a project: the customers column with the churn date',
+      'churned_on',
+    )
     .option('--format <format>', 'table, json or csv', parseFormat, 'table');
 }
 
 /** Runs `work` on the data source the options name (a file, else the project); the progress line is cleared before it returns. */
-async function withSource<T>(globals: GlobalOptions, options: SourceOptions, work: (source: LifetimeSource, progress: Progress) => Promise<T>): Promise<T> {
-  const files = [options.cohort && '--cohort', options.tenures && '--tenures', options.summary && '--summary', options.transactions && '--transactions'].filter(Boolean);
+async function withSource<T>(
+  globals: GlobalOptions,
+  options: SourceOptions,
+  work: (source: LifetimeSource, progress: Progress) => Promise<T>,
+): Promise<T> {
+  const files = [
+    options.cohort && '--cohort',
+    options.tenures && '--tenures',
+    options.summary && '--summary',
+    options.transactions && '--transactions',
+  ].filter(Boolean);
   if (files.length > 1) throw usageError(`${files.join(' and ')}: give one data file`);
-  if (options.transactions && !options.calibrationEnd) throw usageError('--transactions needs --calibration-end DATE', 'e.g. --calibration-end 1997-09-30: purchases after it are the holdout');
+  if (options.transactions && !options.calibrationEnd)
+    throw usageError(
+      '--transactions needs --calibration-end DATE',
+      'e.g. --calibration-end 1997-09-30: purchases after it are the holdout',
+    );
   let source: LifetimeSource | undefined;
-  if (options.cohort) source = { kind: 'cohort', file: options.cohort, calibrationPeriods: options.calibrationPeriods };
+  if (options.cohort)
+    source = {
+      kind: 'cohort',
+      file: options.cohort,
+      calibrationPeriods: options.calibrationPeriods,
+    };
   else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
   else if (options.summary) source = { kind: 'summary', file: options.summary };
-  else if (options.transactions) source = { kind: 'transactions', file: options.transactions, calibrationEnd: options.calibrationEnd!, timeUnit: options.timeUnit };
-  if (!source) return withCustomerBase(globals, (base, progress) => work({ kind: 'project', base, churnColumn: options.churnColumn, timeUnit: options.timeUnit }, progress));
+  else if (options.transactions)
+    source = {
+      kind: 'transactions',
+      file: options.transactions,
+      calibrationEnd: options.calibrationEnd!,
+      timeUnit: options.timeUnit,
+    };
+  if (!source)
+    return withCustomerBase(globals, (base, progress) =>
+      work(
+        { kind: 'project', base, churnColumn: options.churnColumn, timeUnit: options.timeUnit },
+        progress,
+      ),
+    );
   const progress = createProgress({ quiet: globals.quiet });
   try {
     return await work(source, progress);
@@ -109,15 +255,33 @@ async function withSource<T>(globals: GlobalOptions, options: SourceOptions, wor
   }
 }
 
-const MODEL_TITLE: Record<LifetimeModelName, string> = { sbg: 'sBG', bgnbd: 'BG/NBD', 'gamma-gamma': 'Gamma-Gamma' };
+const MODEL_TITLE: Record<LifetimeModelName, string> = {
+  sbg: 'sBG',
+  bgnbd: 'BG/NBD',
+  'gamma-gamma': 'Gamma-Gamma',
+};
 
 export function renderFit(fit: LifetimeFit, format: OutputFormat): string {
   if (format === 'json') return renderJson(fit);
-  const rows = Object.entries(fit.params).map(([name, estimate]) => ({ name, estimate, se: (fit.standard_errors as unknown as Record<string, number>)[name]! }));
+  const rows = Object.entries(fit.params).map(([name, estimate]) => ({
+    name,
+    estimate,
+    se: (fit.standard_errors as unknown as Record<string, number>)[name]!,
+  }));
   const columns: Column<(typeof rows)[number]>[] = [
     { header: 'parameter', value: (r) => r.name },
-    { header: 'estimate', value: (r) => r.estimate, format: (v: number) => v.toPrecision(4), align: 'right' },
-    { header: 'std_error', value: (r) => r.se, format: (v: number) => v.toPrecision(3), align: 'right' },
+    {
+      header: 'estimate',
+      value: (r) => r.estimate,
+      format: (v: number) => v.toPrecision(4),
+      align: 'right',
+    },
+    {
+      header: 'std_error',
+      value: (r) => r.se,
+      format: (v: number) => v.toPrecision(3),
+      align: 'right',
+    },
   ];
   if (format === 'csv') return renderCsv(columns, rows);
   return `${fitHeadline(fit)}\n\n${renderTable(columns, rows)}`;
@@ -143,7 +307,12 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
         { header: 'period', value: (r) => r.period, align: 'right' },
         { header: 'survival', value: (r) => r.survival, format: formatPercent, align: 'right' },
         { header: 'retention', value: (r) => r.retention, format: formatPercent, align: 'right' },
-        { header: 'expected_alive', value: (r) => r.expected_alive, format: (v: number) => v.toFixed(1), align: 'right' },
+        {
+          header: 'expected_alive',
+          value: (r) => r.expected_alive,
+          format: (v: number) => v.toFixed(1),
+          align: 'right',
+        },
         { header: 'actual_alive', value: (r) => r.actual_alive, align: 'right' },
         { header: 'holdout', value: (r) => (r.holdout ? 'holdout' : '') },
       ];
@@ -166,15 +335,26 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
       const classColumns: Column<Class>[] = [
         { header: 'frequency', value: (r) => r.frequency, align: 'right' },
         { header: 'customers', value: (r) => r.customers, align: 'right' },
-        { header: 'expected_mean', value: (r) => r.expected_mean, format: (v: number) => v.toFixed(3), align: 'right' },
-        { header: 'actual_mean', value: (r) => r.actual_mean, format: (v: number) => v.toFixed(3), align: 'right' },
+        {
+          header: 'expected_mean',
+          value: (r) => r.expected_mean,
+          format: (v: number) => v.toFixed(3),
+          align: 'right',
+        },
+        {
+          header: 'actual_mean',
+          value: (r) => r.actual_mean,
+          format: (v: number) => v.toFixed(3),
+          align: 'right',
+        },
       ];
       const t = prediction.totals;
       const p = prediction.fit.params;
       return [
         fitHeadline(prediction.fit),
         `r ${p.r.toFixed(3)}, alpha ${p.alpha.toFixed(3)}, a ${p.a.toFixed(3)}, b ${p.b.toFixed(3)}`,
-        `expected repeat transactions in the next ${prediction.horizon} time units: ${t.expected_transactions.toFixed(1)}` + (t.actual_transactions === null ? '' : ` (actual ${formatCount(t.actual_transactions)})`),
+        `expected repeat transactions in the next ${prediction.horizon} time units: ${t.expected_transactions.toFixed(1)}` +
+          (t.actual_transactions === null ? '' : ` (actual ${formatCount(t.actual_transactions)})`),
         ...trackingLines(prediction.tracking),
         '',
         renderTable(classColumns, prediction.by_frequency),
@@ -186,7 +366,12 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
         { header: 'customer_id', value: (c) => c.customer_id },
         { header: 'frequency', value: (c) => c.frequency, align: 'right' },
         { header: 'monetary_value', value: (c) => c.monetary_value, align: 'right' },
-        { header: 'expected_spend', value: (c) => c.expected_spend, format: (v: number) => v.toFixed(2), align: 'right' },
+        {
+          header: 'expected_spend',
+          value: (c) => c.expected_spend,
+          format: (v: number) => v.toFixed(2),
+          align: 'right',
+        },
       ];
       if (format === 'csv') return renderCsv(columns, prediction.customers);
       const p = prediction.fit.params;
@@ -195,13 +380,30 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
   }
 }
 
-export function renderLifetimeMargin(report: LifetimeMarginReport, format: OutputFormat, top: number): string {
+export function renderLifetimeMargin(
+  report: LifetimeMarginReport,
+  format: OutputFormat,
+  top: number,
+): string {
   if (format === 'json') return renderJson(report);
-  const money = <T>(header: string, value: (row: T) => number) => moneyColumn<T>(header, value, report.currency);
-  const payback = <T extends { payback_months: number | null }>(): Column<T> => ({ header: 'payback_months', value: (r) => r.payback_months, align: 'right' });
+  const money = <T>(header: string, value: (row: T) => number) =>
+    moneyColumn<T>(header, value, report.currency);
+  const payback = <T extends { payback_months: number | null }>(): Column<T> => ({
+    header: 'payback_months',
+    value: (r) => r.payback_months,
+    align: 'right',
+  });
   const customerColumns: Column<CustomerLifetimeMargin>[] = [
     { header: 'customer_id', value: (c) => c.customer_id },
-    ...(report.segments ? [{ header: 'segment', value: (c: CustomerLifetimeMargin) => (c.segment === undefined || c.segment === null ? '' : String(c.segment)) }] : []),
+    ...(report.segments
+      ? [
+          {
+            header: 'segment',
+            value: (c: CustomerLifetimeMargin) =>
+              c.segment === undefined || c.segment === null ? '' : String(c.segment),
+          },
+        ]
+      : []),
     { header: 'p_alive', value: (c) => c.p_alive, format: formatPercent, align: 'right' },
     money('future_revenue', (c) => c.future_revenue),
     money('future_direct_cost', (c) => c.future_direct_cost),
@@ -213,7 +415,9 @@ export function renderLifetimeMargin(report: LifetimeMarginReport, format: Outpu
   if (format === 'csv') return renderCsv(customerColumns, report.customers);
   const t = report.totals;
   const fit = report.fit;
-  const params = Object.entries(fit.params).map(([k, v]) => `${k} ${(v as number).toPrecision(4)}`).join(', ');
+  const params = Object.entries(fit.params)
+    .map(([k, v]) => `${k} ${(v as number).toPrecision(4)}`)
+    .join(', ');
   const lines = [
     `lifetime margin, ${MODEL_TITLE[report.model]} (${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
     `  ${formatCount(t.active_customers)} of ${formatCount(t.customers)} customers active; lifetime margin ${moneyText(t.lifetime_margin, report.currency)} = revenue ${moneyText(t.future_revenue, report.currency)} − direct ${moneyText(t.future_direct_cost, report.currency)} − cost to serve ${moneyText(t.future_serve_cost, report.currency)}`,
@@ -230,14 +434,26 @@ export function renderLifetimeMargin(report: LifetimeMarginReport, format: Outpu
       money('future_revenue', (s) => s.future_revenue),
       money('future_serve_cost', (s) => s.future_serve_cost),
       money('lifetime_margin', (s) => s.lifetime_margin),
-      { header: 'per_active', value: (s) => s.lifetime_margin_per_active_customer, format: (v: number) => moneyText(v, report.currency), align: 'right' },
+      {
+        header: 'per_active',
+        value: (s) => s.lifetime_margin_per_active_customer,
+        format: (v: number) => moneyText(v, report.currency),
+        align: 'right',
+      },
       payback<SegmentLifetimeMargin>(),
     ];
     lines.push(renderTable(segmentColumns, report.segments), '');
   }
   const all = report.customers.length <= 2 * top;
-  const shown = all ? report.customers : [...report.customers.slice(0, top), ...report.customers.slice(-top)];
-  lines.push(all ? 'every customer, by lifetime margin:' : `the ${top} highest and the ${top} lowest lifetime margins:`, renderTable(customerColumns, shown));
+  const shown = all
+    ? report.customers
+    : [...report.customers.slice(0, top), ...report.customers.slice(-top)];
+  lines.push(
+    all
+      ? 'every customer, by lifetime margin:'
+      : `the ${top} highest and the ${top} lowest lifetime margins:`,
+    renderTable(customerColumns, shown),
+  );
   return lines.join('\n');
 }
 
@@ -248,8 +464,13 @@ function trackingLines(tracking: BgNbdPrediction['tracking']): string[] {
   if (!tracking || tracking.length === 0) return [];
   const calibrationEnd = [...tracking].reverse().find((p) => !p.holdout);
   const last = tracking[tracking.length - 1]!;
-  const line = (label: string, p: (typeof tracking)[number]) => `  ${label} (unit ${p.period}): expected ${p.expected_cumulative.toFixed(1)}, actual ${formatCount(p.actual_cumulative)}`;
-  return ['cumulative repeat transactions since the first customer’s first purchase:', ...(calibrationEnd ? [line('at the calibration end', calibrationEnd)] : []), line('at the end of the data', last)];
+  const line = (label: string, p: (typeof tracking)[number]) =>
+    `  ${label} (unit ${p.period}): expected ${p.expected_cumulative.toFixed(1)}, actual ${formatCount(p.actual_cumulative)}`;
+  return [
+    'cumulative repeat transactions since the first customer’s first purchase:',
+    ...(calibrationEnd ? [line('at the calibration end', calibrationEnd)] : []),
+    line('at the end of the data', last),
+  ];
 }
 
 function parseModel(value: string): LifetimeModelName {
@@ -263,14 +484,16 @@ function parseTimeUnit(value: string): TimeUnit {
 }
 
 function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw usageError(`--calibration-end ${value}: expected a date YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw usageError(`--calibration-end ${value}: expected a date YYYY-MM-DD`);
   return value;
 }
 
 function parseRate(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0 || n >= 10) throw usageError(`${flag} ${value}: expected a rate such as 0.1 for 10%`);
+    if (!Number.isFinite(n) || n < 0 || n >= 10)
+      throw usageError(`${flag} ${value}: expected a rate such as 0.1 for 10%`);
     return n;
   };
 }
@@ -278,7 +501,8 @@ function parseRate(flag: string): (value: string) => number {
 function parsePositiveNumber(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag} ${value}: expected a number above 0`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw usageError(`${flag} ${value}: expected a number above 0`);
     return n;
   };
 }

@@ -1,18 +1,48 @@
 /** `tierwise matrix`: the customer profitability matrix — net price vs cost to serve, per unit of volume. */
 import type { Command } from 'commander';
-import { computeProfitabilityMatrix, type MatrixCustomer, type ProfitabilityMatrix, type QuadrantSummary } from '../../analysis/profitability-matrix.js';
+import {
+  computeProfitabilityMatrix,
+  type MatrixCustomer,
+  type ProfitabilityMatrix,
+  type QuadrantSummary,
+} from '../../analysis/profitability-matrix.js';
 import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
-import { formatCount, formatMoney, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  formatCount,
+  formatMoney,
+  moneyColumn,
+  percentColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
-const QUADRANT_NAMES = { passive: 'passive', carriage_trade: 'carriage trade', bargain_basement: 'bargain basement', aggressive: 'aggressive' } as const;
+const QUADRANT_NAMES = {
+  passive: 'passive',
+  carriage_trade: 'carriage trade',
+  bargain_basement: 'bargain basement',
+  aggressive: 'aggressive',
+} as const;
 
 export function registerMatrixCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('matrix')
-    .description('the customer profitability matrix: net price realised vs cost to serve, per unit of volume')
-    .option('--format <format>', 'table (the quadrants), json or csv (every customer)', parseFormat, 'table')
+    .description(
+      'the customer profitability matrix: net price realised vs cost to serve, per unit of volume',
+    )
+    .option(
+      '--format <format>',
+      'table (the quadrants), json or csv (every customer)',
+      parseFormat,
+      'table',
+    )
     .action(async (options: { format: OutputFormat }) => {
-      await withCustomerBase(globals(), async (base) => print(renderMatrix(await computeProfitabilityMatrix(base), options.format)));
+      await withCustomerBase(globals(), async (base) =>
+        print(renderMatrix(await computeProfitabilityMatrix(base), options.format)),
+      );
     });
 }
 
@@ -44,6 +74,9 @@ export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat):
     `customer profitability matrix, ${matrix.period.from} to ${matrix.period.to}, per unit of ${matrix.volume}`,
     `  high net price: ${perUnit(t.net_price)} or more per unit (${t.source.net_price}); high cost to serve: ${perUnit(t.cost_to_serve)} or more per unit (${t.source.cost_to_serve})`,
   ];
-  if (matrix.excluded_customers > 0) lines.push(`  ${formatCount(matrix.excluded_customers)} customers had no ${matrix.volume} in the period and are not placed`);
+  if (matrix.excluded_customers > 0)
+    lines.push(
+      `  ${formatCount(matrix.excluded_customers)} customers had no ${matrix.volume} in the period and are not placed`,
+    );
   return [...lines, '', renderTable(columns, matrix.quadrants)].join('\n');
 }

@@ -9,7 +9,16 @@ import type { MenuResult } from '../../pricing/optimize-menu.js';
 import type { ProjectMenu } from '../../pricing/project-menu.js';
 import type { OfferedVersion } from '../../pricing/simulate-menu.js';
 import { formatNumber } from '../../format.js';
-import { formatCount, formatMoney, formatPercent, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 /** Money in the menu's currency, or a plain number with cents when the menu names none. */
 function moneyIn(currency: string | undefined): (v: number) => string {
@@ -17,17 +26,30 @@ function moneyIn(currency: string | undefined): (v: number) => string {
 }
 
 function offeredText(offered: readonly OfferedVersion[], money: (v: number) => string): string {
-  return offered.length === 0 ? '(nothing sells at a profit)' : offered.map((o) => `${o.version} ${money(o.price)}`).join(', ');
+  return offered.length === 0
+    ? '(nothing sells at a profit)'
+    : offered.map((o) => `${o.version} ${money(o.price)}`).join(', ');
 }
 
 /** The best menu, who buys what, and the best menu of each size. JSON: exactly the MenuResult. */
-export function renderMenu(menu: MenuResult, problem: MenuProblem, currency: string | undefined, format: OutputFormat, unit = ''): string {
+export function renderMenu(
+  menu: MenuResult,
+  problem: MenuProblem,
+  currency: string | undefined,
+  format: OutputFormat,
+  unit = '',
+): string {
   if (format === 'json') return renderJson(menu);
   const money = moneyIn(currency);
   const size = new Map(problem.segments.map((s) => [s.name, s.size]));
   const rows = menu.offered.map((o) => {
     const buyers = menu.choices.filter((c) => c.version === o.version);
-    return { ...o, buyers: buyers.map((c) => `${c.segment} (${formatCount(size.get(c.segment) ?? 0)})`).join(', ') };
+    return {
+      ...o,
+      buyers: buyers
+        .map((c) => `${c.segment} (${formatCount(size.get(c.segment) ?? 0)})`)
+        .join(', '),
+    };
   });
   const columns: Column<(typeof rows)[number]>[] = [
     { header: 'version', value: (r) => r.version },
@@ -68,7 +90,12 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
       if (v.tier !== undefined) {
         return `  ${v.name}: tier ${v.tier}, worth ${formatNumber(v.valueShare, 2)} × what a segment pays today (× its uplift); costs the projected direct + serve cost under the tier${v.unitCost > 0 ? ` + ${money(v.unitCost)}` : ''}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
       }
-      const cost = [v.unitCost > 0 ? money(v.unitCost) : '', v.costFrom ? `direct + ${formatNumber(v.costShare, 2)} × serve cost` : ''].filter(Boolean).join(' + ');
+      const cost = [
+        v.unitCost > 0 ? money(v.unitCost) : '',
+        v.costFrom ? `direct + ${formatNumber(v.costShare, 2)} × serve cost` : '',
+      ]
+        .filter(Boolean)
+        .join(' + ');
       return `  ${v.name}: worth ${formatNumber(v.valueShare, 2)} × what a segment pays today; costs ${cost || money(0)}${v.fits ? `; fits ${v.fits.join(', ')}` : ''}`;
     })
     .join('\n');
@@ -83,7 +110,11 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     renderTable(
       [
         { header: 'segment', value: (s: MenuProblem['segments'][number]) => s.name },
-        ...result.versions.map((v): Column<MenuProblem['segments'][number]> => ({ header: v.name, value: (s) => `${money(s.wtp[v.name] ?? 0)} / ${money(s.cost?.[v.name] ?? 0)}`, align: 'right' })),
+        ...result.versions.map((v): Column<MenuProblem['segments'][number]> => ({
+          header: v.name,
+          value: (s) => `${money(s.wtp[v.name] ?? 0)} / ${money(s.cost?.[v.name] ?? 0)}`,
+          align: 'right',
+        })),
       ],
       result.problem.segments,
     ),
@@ -114,24 +145,49 @@ const PSM_LABELS = {
 /** The price points with their intervals, the acceptable range, NMS; CSV: the four curves. */
 export function renderPsm(result: PsmResult, format: OutputFormat): string {
   if (format === 'json') return renderJson(result);
-  const curveColumns: Column<PsmCurvePoint>[] = (['price', 'too_cheap', 'cheap', 'expensive', 'too_expensive', 'not_cheap', 'not_expensive'] as const).map((k) => ({ header: k, value: (p) => p[k] }));
+  const curveColumns: Column<PsmCurvePoint>[] = (
+    [
+      'price',
+      'too_cheap',
+      'cheap',
+      'expensive',
+      'too_expensive',
+      'not_cheap',
+      'not_expensive',
+    ] as const
+  ).map((k) => ({ header: k, value: (p) => p[k] }));
   if (format === 'csv') return renderCsv(curveColumns, result.curves);
-  const rows = (Object.keys(PSM_LABELS) as (keyof typeof PSM_LABELS)[]).map((k) => ({ label: PSM_LABELS[k], value: result.points[k], interval: result.intervals[k] }));
-  const bootstrap = result.bootstrap.resamples > 0 ? `95% interval (${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed})` : 'interval';
+  const rows = (Object.keys(PSM_LABELS) as (keyof typeof PSM_LABELS)[]).map((k) => ({
+    label: PSM_LABELS[k],
+    value: result.points[k],
+    interval: result.intervals[k],
+  }));
+  const bootstrap =
+    result.bootstrap.resamples > 0
+      ? `95% interval (${result.bootstrap.resamples} resamples, seed ${result.bootstrap.seed})`
+      : 'interval';
   const lines = [
     `Van Westendorp price sensitivity meter: ${formatCount(result.respondents)} respondents` +
-      (result.excluded.incomplete + result.excluded.inconsistent > 0 ? ` (left out: ${result.excluded.incomplete} incomplete, ${result.excluded.inconsistent} out of order)` : ''),
+      (result.excluded.incomplete + result.excluded.inconsistent > 0
+        ? ` (left out: ${result.excluded.incomplete} incomplete, ${result.excluded.inconsistent} out of order)`
+        : ''),
     '',
     renderTable(
       [
         { header: 'price point', value: (r: (typeof rows)[number]) => r.label },
-        { header: 'price', value: (r) => (r.value === null ? 'no crossing' : price2(r.value)), align: 'right' },
+        {
+          header: 'price',
+          value: (r) => (r.value === null ? 'no crossing' : price2(r.value)),
+          align: 'right',
+        },
         { header: bootstrap, value: (r) => intervalText(r.interval) },
       ],
       rows,
     ),
     '',
-    result.acceptable_range ? `acceptable range: ${price2(result.acceptable_range.low)} to ${price2(result.acceptable_range.high)} (PMC to PME)` : 'acceptable range: undefined (a crossing is missing)',
+    result.acceptable_range
+      ? `acceptable range: ${price2(result.acceptable_range.low)} to ${price2(result.acceptable_range.high)} (PMC to PME)`
+      : 'acceptable range: undefined (a crossing is missing)',
   ];
   if (result.nms) {
     const n = result.nms;
@@ -152,13 +208,26 @@ export function renderGaborGranger(result: GaborGrangerResult, format: OutputFor
     { header: 'price', value: (d) => d.price, format: price2, align: 'right' },
     { header: 'asked', value: (d) => d.asked, align: 'right' },
     { header: 'demand', value: (d) => d.demand, format: formatPercent, align: 'right' },
-    { header: 'demand_95%', value: (d) => intervalText(d.demand_interval && { low: d.demand_interval.low * 100, high: d.demand_interval.high * 100 }) + (d.demand_interval ? '%' : '') },
+    {
+      header: 'demand_95%',
+      value: (d) =>
+        intervalText(
+          d.demand_interval && {
+            low: d.demand_interval.low * 100,
+            high: d.demand_interval.high * 100,
+          },
+        ) + (d.demand_interval ? '%' : ''),
+    },
     { header: 'revenue', value: (d) => d.revenue, format: price2, align: 'right' },
     { header: 'profit', value: (d) => d.profit, format: price2, align: 'right' },
   ];
   if (format === 'csv') {
     return renderCsv(
-      [...columns.filter((c) => c.header !== 'demand_95%'), { header: 'demand_low', value: (d) => d.demand_interval?.low }, { header: 'demand_high', value: (d) => d.demand_interval?.high }],
+      [
+        ...columns.filter((c) => c.header !== 'demand_95%'),
+        { header: 'demand_low', value: (d) => d.demand_interval?.low },
+        { header: 'demand_high', value: (d) => d.demand_interval?.high },
+      ],
       result.demand,
     );
   }
@@ -190,20 +259,34 @@ export function renderAddon(report: AddonReport, format: OutputFormat): string {
   const per = `/${report.per}`;
   const source = report.cost
     ? `${report.cost.activity}: ${formatNumber(report.cost.minutes_per_event, 1)} min an event × ${money(report.cost.cost_per_minute)}/min` +
-      (report.per === 'month' ? `, used ${report.cost.segment ? `by ${report.cost.segment}` : 'by all customers'} for ${money(report.unit_cost)} a customer-month` : '')
+      (report.per === 'month'
+        ? `, used ${report.cost.segment ? `by ${report.cost.segment}` : 'by all customers'} for ${money(report.unit_cost)} a customer-month`
+        : '')
     : 'given';
   const columns: Column<AddonPrice>[] = [
     { header: `price${per}`, value: (p) => p.price, format: money, align: 'right' },
     { header: 'take_up', value: (p) => p.take_up, format: formatPercent, align: 'right' },
-    { header: 'revenue/customer', value: (p) => p.revenue_per_customer, format: money, align: 'right' },
-    { header: 'profit/customer', value: (p) => p.profit_per_customer, format: money, align: 'right' },
+    {
+      header: 'revenue/customer',
+      value: (p) => p.revenue_per_customer,
+      format: money,
+      align: 'right',
+    },
+    {
+      header: 'profit/customer',
+      value: (p) => p.profit_per_customer,
+      format: money,
+      align: 'right',
+    },
   ];
   return [
     `service add-on, sold per ${report.per}: willingness to pay ${report.wtp}; cost ${money(report.unit_cost)}${per} (${source})`,
     '',
     report.profitable
       ? `best price ${money(report.price)}${per}: ${formatPercent(report.take_up)} take it, profit ${money(report.profit_per_customer)} per customer offered` +
-        (report.profit_total !== null && report.customers !== null ? ` (${money(report.profit_total)} over ${formatCount(report.customers)} customers)` : '')
+        (report.profit_total !== null && report.customers !== null
+          ? ` (${money(report.profit_total)} over ${formatCount(report.customers)} customers)`
+          : '')
       : 'not worth offering: nobody would pay what the service costs',
     '',
     'around the best price:',

@@ -3,33 +3,74 @@ import type { Command } from 'commander';
 import type { ProspectTraining, TargetAccuracy } from '../../prospects/learn-prospects.js';
 import { evaluateProspects } from '../../prospects/learn-prospects.js';
 import { scoreLeads, type LeadScore, type ProspectScores } from '../../prospects/score-leads.js';
-import { parseFormat, parsePositiveInteger, withProject, type GlobalOptions } from '../cli-context.js';
-import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  parseFormat,
+  parsePositiveInteger,
+  withProject,
+  type GlobalOptions,
+} from '../cli-context.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  moneyColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 export function registerProspectsCommand(program: Command, globals: () => GlobalOptions): void {
-  const prospects = program.command('prospects').description('learn from current customers what a lead is worth, and score leads');
+  const prospects = program
+    .command('prospects')
+    .description('learn from current customers what a lead is worth, and score leads');
   prospects
     .command('score')
-    .argument('<leads>', 'leads file (CSV, TSV, Parquet or JSON lines) with the columns named in prospects.features')
-    .description("each lead's expected annual margin with an interval, sales motion, spend ceiling and main drivers")
-    .option('--id <column>', 'the leads id column (default: lead_id, id, customer_id or the first column)')
+    .argument(
+      '<leads>',
+      'leads file (CSV, TSV, Parquet or JSON lines) with the columns named in prospects.features',
+    )
+    .description(
+      "each lead's expected annual margin with an interval, sales motion, spend ceiling and main drivers",
+    )
+    .option(
+      '--id <column>',
+      'the leads id column (default: lead_id, id, customer_id or the first column)',
+    )
     .option('--drivers <n>', 'drivers listed per lead', parsePositiveInteger('--drivers'), 3)
-    .option('--top <n>', 'only the N leads with the highest expected margin', parsePositiveInteger('--top'))
+    .option(
+      '--top <n>',
+      'only the N leads with the highest expected margin',
+      parsePositiveInteger('--top'),
+    )
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
-    .action(async (leads: string, options: { id?: string; drivers: number; top?: number; format: OutputFormat }) => {
-      await withProject(globals(), async (project, progress) => {
-        const scores = await scoreLeads(await project.customerBase(), leads, { idColumn: options.id, drivers: options.drivers, onProgress: (step) => progress.step(step) });
-        progress.done();
-        print(renderProspectScores(scores, options.format, options.top));
-      });
-    });
+    .action(
+      async (
+        leads: string,
+        options: { id?: string; drivers: number; top?: number; format: OutputFormat },
+      ) => {
+        await withProject(globals(), async (project, progress) => {
+          const scores = await scoreLeads(await project.customerBase(), leads, {
+            idColumn: options.id,
+            drivers: options.drivers,
+            onProgress: (step) => progress.step(step),
+          });
+          progress.done();
+          print(renderProspectScores(scores, options.format, options.top));
+        });
+      },
+    );
   prospects
     .command('evaluate')
     .description('out-of-fold accuracy of the prospect model against the segment-average baseline')
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
       await withProject(globals(), async (project, progress) => {
-        const training = await evaluateProspects(await project.customerBase(), { onProgress: (step) => progress.step(step) });
+        const training = await evaluateProspects(await project.customerBase(), {
+          onProgress: (step) => progress.step(step),
+        });
         progress.done();
         if (options.format === 'json') print(renderJson(training));
         else if (options.format === 'csv') print(renderCsv(accuracyColumns, training.accuracy));
@@ -69,12 +110,17 @@ export function renderTraining(training: ProspectTraining): string {
     ],
     training.accuracy,
   );
-  const baseline = training.baseline.segmentation === null ? 'the average customer' : `the average of its "${training.baseline.segmentation}" segment`;
+  const baseline =
+    training.baseline.segmentation === null
+      ? 'the average customer'
+      : `the average of its "${training.baseline.segmentation}" segment`;
   const { sales_motion: motion } = training;
   const months = `${motion.payback_months} month${motion.payback_months === 1 ? '' : 's'}`;
   return [
     `prospects: learned from ${formatCount(training.customers)} customers on ${training.features.join(', ')}` +
-      (training.short_exposure > 0 ? ` (${formatCount(training.short_exposure)} with under 28 days left out)` : ''),
+      (training.short_exposure > 0
+        ? ` (${formatCount(training.short_exposure)} with under 28 days left out)`
+        : ''),
     `  out of fold (${training.folds}-fold cross-validation) against the baseline, ${baseline}; margin is before the cost to acquire:`,
     accuracy.replace(/^/gm, '  '),
     `  the ${formatPercent(training.interval.coverage)} interval held ${formatPercent(training.interval.held_out_coverage)} of held-out customers`,
@@ -85,12 +131,21 @@ export function renderTraining(training: ProspectTraining): string {
 
 function driverText(lead: LeadScore, currency: string): string {
   return lead.drivers
-    .map((d) => `${d.feature} ${d.value === null ? '(empty)' : typeof d.value === 'number' ? formatCount(d.value) : d.value} ${d.contribution >= 0 ? '+' : '−'}${formatMoney(Math.abs(d.contribution), currency)}`)
+    .map(
+      (d) =>
+        `${d.feature} ${d.value === null ? '(empty)' : typeof d.value === 'number' ? formatCount(d.value) : d.value} ${d.contribution >= 0 ? '+' : '−'}${formatMoney(Math.abs(d.contribution), currency)}`,
+    )
     .join('; ');
 }
 
-export function renderProspectScores(scores: ProspectScores, format: OutputFormat, top?: number): string {
-  const ranked = [...scores.leads].sort((a, b) => b.expected_annual_margin - a.expected_annual_margin || a.line - b.line);
+export function renderProspectScores(
+  scores: ProspectScores,
+  format: OutputFormat,
+  top?: number,
+): string {
+  const ranked = [...scores.leads].sort(
+    (a, b) => b.expected_annual_margin - a.expected_annual_margin || a.line - b.line,
+  );
   const leads = top === undefined ? ranked : ranked.slice(0, top);
   if (format === 'json') return renderJson({ ...scores, leads });
   const currency = scores.training.currency;
@@ -105,14 +160,27 @@ export function renderProspectScores(scores: ProspectScores, format: OutputForma
     moneyColumn('annual_revenue', (l) => l.expected_annual_revenue, currency),
     moneyColumn('serve_cost', (l) => l.expected_annual_serve_cost, currency),
   ];
-  if (format === 'csv') return renderCsv([...columns, { header: 'drivers', value: (l) => driverText(l, currency) }], leads);
-  const motions = (['high-touch', 'low-touch', 'self-serve'] as const).map((m) => `${formatCount(scores.leads.filter((l) => l.sales_motion === m).length)} ${m}`).join(', ');
+  if (format === 'csv')
+    return renderCsv(
+      [...columns, { header: 'drivers', value: (l) => driverText(l, currency) }],
+      leads,
+    );
+  const motions = (['high-touch', 'low-touch', 'self-serve'] as const)
+    .map((m) => `${formatCount(scores.leads.filter((l) => l.sales_motion === m).length)} ${m}`)
+    .join(', ');
   return [
     renderTraining(scores.training),
     '',
-    `${formatCount(scores.leads.length)} leads in ${scores.file}: ${motions}` + (top !== undefined && top < scores.leads.length ? ` (the top ${top} shown)` : ''),
+    `${formatCount(scores.leads.length)} leads in ${scores.file}: ${motions}` +
+      (top !== undefined && top < scores.leads.length ? ` (the top ${top} shown)` : ''),
     ...scores.notes.map((n) => `  note: ${n}`),
     '',
-    renderTable([...columns, { header: 'main drivers (vs the average customer)', value: (l) => driverText(l, currency) }], leads),
+    renderTable(
+      [
+        ...columns,
+        { header: 'main drivers (vs the average customer)', value: (l) => driverText(l, currency) },
+      ],
+      leads,
+    ),
   ].join('\n');
 }

@@ -8,14 +8,20 @@ import { print } from '../output.js';
 export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('report')
-    .description('write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers, price menu, lifetime margin): one file, charts inline, prints well')
+    .description(
+      'write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers, price menu, lifetime margin): one file, charts inline, prints well',
+    )
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
       const sections = await withCustomerBase(globals(), async (base, progress) => {
-        const report = await renderReport(base, { onProgress: (message) => progress.step(message) });
+        const report = await renderReport(base, {
+          onProgress: (message) => progress.step(message),
+        });
         await writeFile(options.output, report.html);
         return report.sections;
       });
-      print(`report written to ${options.output}: ${sections.map((s) => s.title.toLowerCase()).join(', ')}`);
+      print(
+        `report written to ${options.output}: ${sections.map((s) => s.title.toLowerCase()).join(', ')}`,
+      );
     });
 }

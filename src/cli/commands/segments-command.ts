@@ -1,32 +1,82 @@
 /** `tierwise segments`: the margin profile of each segment of a segmentation the model defines. */
 import type { Command } from 'commander';
-import { computeAutoSegments, type AutoSegment, type AutoSegmentsReport } from '../../analysis/auto-segments.js';
-import { computeSegments, type SegmentProfile, type SegmentReport } from '../../analysis/segments.js';
-import { parseFormat, parseInteger, parsePositiveInteger, withCustomerBase, type GlobalOptions } from '../cli-context.js';
-import { formatCount, moneyColumn, percentColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  computeAutoSegments,
+  type AutoSegment,
+  type AutoSegmentsReport,
+} from '../../analysis/auto-segments.js';
+import {
+  computeSegments,
+  type SegmentProfile,
+  type SegmentReport,
+} from '../../analysis/segments.js';
+import {
+  parseFormat,
+  parseInteger,
+  parsePositiveInteger,
+  withCustomerBase,
+  type GlobalOptions,
+} from '../cli-context.js';
+import {
+  formatCount,
+  moneyColumn,
+  percentColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 export function registerSegmentsCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('segments')
     .argument('[segmentation]', 'which segmentation of the model (default: the first)')
-    .description('margin profile per segment: customers, revenue, costs, margin, share unprofitable, cost to serve per $')
-    .option('--auto', 'find segments by clustering customers on value and need (k chosen by silhouette)')
-    .option('--seed <n>', 'random seed of the clustering (same seed, same segments)', parseInteger('--seed'), 42)
+    .description(
+      'margin profile per segment: customers, revenue, costs, margin, share unprofitable, cost to serve per $',
+    )
+    .option(
+      '--auto',
+      'find segments by clustering customers on value and need (k chosen by silhouette)',
+    )
+    .option(
+      '--seed <n>',
+      'random seed of the clustering (same seed, same segments)',
+      parseInteger('--seed'),
+      42,
+    )
     .option('--max-k <n>', 'most clusters to try', parsePositiveInteger('--max-k'), 8)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
-    .action(async (segmentation: string | undefined, options: { auto?: boolean; seed: number; maxK: number; format: OutputFormat }) => {
-      await withCustomerBase(globals(), async (base) => {
-        if (options.auto) print(renderAutoSegments(await computeAutoSegments(base, { seed: options.seed, maxK: options.maxK }), options.format));
-        else print(renderSegments(await computeSegments(base, { segmentation }), options.format));
-      });
-    });
+    .action(
+      async (
+        segmentation: string | undefined,
+        options: { auto?: boolean; seed: number; maxK: number; format: OutputFormat },
+      ) => {
+        await withCustomerBase(globals(), async (base) => {
+          if (options.auto)
+            print(
+              renderAutoSegments(
+                await computeAutoSegments(base, { seed: options.seed, maxK: options.maxK }),
+                options.format,
+              ),
+            );
+          else print(renderSegments(await computeSegments(base, { segmentation }), options.format));
+        });
+      },
+    );
 }
 
 export function renderAutoSegments(report: AutoSegmentsReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const columns: Column<AutoSegment>[] = [...profileColumns<AutoSegment>(report.currency), { header: 'description', value: (s) => s.description }];
+  const columns: Column<AutoSegment>[] = [
+    ...profileColumns<AutoSegment>(report.currency),
+    { header: 'description', value: (s) => s.description },
+  ];
   if (format === 'csv') return renderCsv(columns, report.segments);
-  const silhouettes = report.silhouette_by_k.map((s) => `k=${s.k}: ${s.silhouette.toFixed(3)}`).join(', ');
+  const silhouettes = report.silhouette_by_k
+    .map((s) => `k=${s.k}: ${s.silhouette.toFixed(3)}`)
+    .join(', ');
   return [
     `automatic segments, ${report.period.from} to ${report.period.to}: ${report.k} clusters on ${report.features.join(', ')}`,
     `  k chosen by mean silhouette (${silhouettes}); fitted on ${formatCount(report.sample_size)} customers`,
@@ -45,7 +95,12 @@ function profileColumns<T extends SegmentProfile>(currency: string): Column<T>[]
     moneyColumn('margin', (s) => s.margin, currency),
     percentColumn('margin_pct', (s) => s.margin_pct),
     percentColumn('unprofitable', (s) => s.unprofitable_share),
-    { header: 'serve_per_$', value: (s) => s.serve_cost_per_revenue, format: (v: number) => v.toFixed(2), align: 'right' },
+    {
+      header: 'serve_per_$',
+      value: (s) => s.serve_cost_per_revenue,
+      format: (v: number) => v.toFixed(2),
+      align: 'right',
+    },
   ];
 }
 
@@ -53,6 +108,8 @@ export function renderSegments(report: SegmentReport, format: OutputFormat): str
   if (format === 'json') return renderJson(report);
   const columns = profileColumns<SegmentProfile>(report.currency);
   if (format === 'csv') return renderCsv(columns, report.segments);
-  const rules = report.rules.map((r) => `  ${r.segment}: ${r.when ?? '(everyone else)'}`).join('\n');
+  const rules = report.rules
+    .map((r) => `  ${r.segment}: ${r.when ?? '(everyone else)'}`)
+    .join('\n');
   return `segments "${report.segmentation}", ${report.period.from} to ${report.period.to} (first rule that holds wins)\n${rules}\n\n${renderTable(columns, report.segments)}`;
 }

@@ -10,18 +10,30 @@ import { print } from '../output.js';
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('serve')
-    .description('the dashboard (overview, customers, waterfalls, segments, tiers with what-ifs, pricing) and its JSON API, on 127.0.0.1 by default')
-    .option('--host <address>', 'address to listen on; anything but loopback requires a token', '127.0.0.1')
+    .description(
+      'the dashboard (overview, customers, waterfalls, segments, tiers with what-ifs, pricing) and its JSON API, on 127.0.0.1 by default',
+    )
+    .option(
+      '--host <address>',
+      'address to listen on; anything but loopback requires a token',
+      '127.0.0.1',
+    )
     .option('--port <n>', 'port (0 picks a free port)', parseInteger('--port'), 4780)
     .option('--token <token>', 'access token every API call must send (default: $TIERWISE_TOKEN)')
     .action(async (options: { host: string; port: number; token?: string }) => {
-      if (options.port < 0 || options.port > 65535) throw usageError(`--port ${options.port}: expected 0 to 65535`);
+      if (options.port < 0 || options.port > 65535)
+        throw usageError(`--port ${options.port}: expected 0 to 65535`);
       const token = options.token ?? (process.env['TIERWISE_TOKEN'] || undefined);
       await withProject(globals(), async (project) => {
-        const server = await startServer(project, { host: options.host, port: options.port, token });
+        const server = await startServer(project, {
+          host: options.host,
+          port: options.port,
+          token,
+        });
         // The token travels in the fragment, which browsers never send to a server or a log.
         print(`tierwise dashboard on ${server.url}${token ? '#token=…' : ''} (Ctrl-C to stop)`);
-        if (!server.dashboard) print('the dashboard is not built (run `npm run build`); the API answers under /api/');
+        if (!server.dashboard)
+          print('the dashboard is not built (run `npm run build`); the API answers under /api/');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

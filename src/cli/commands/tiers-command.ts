@@ -1,22 +1,66 @@
 /** `tierwise tiers`: a tier per customer with its reason, the scenarios side by side, and the shadow prices. */
 import type { Command } from 'commander';
 import { loadScenarioOverlay } from '../../tiers/scenario-overlay.js';
-import { computeTiers, largestGainsFirst, type TierRecommendation, type TierReport, type ShadowPrice } from '../../tiers/compute-tiers.js';
+import {
+  computeTiers,
+  largestGainsFirst,
+  type TierRecommendation,
+  type TierReport,
+  type ShadowPrice,
+} from '../../tiers/compute-tiers.js';
 import type { ScenarioResult } from '../../tiers/tier-scenarios.js';
-import { parseFormat, parsePositiveInteger, withCustomerBase, type GlobalOptions } from '../cli-context.js';
-import { formatCount, formatMoney, formatPercent, moneyColumn, print, renderCsv, renderJson, renderTable, type Column, type OutputFormat } from '../output.js';
+import {
+  parseFormat,
+  parsePositiveInteger,
+  withCustomerBase,
+  type GlobalOptions,
+} from '../cli-context.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  moneyColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
 
 export function registerTiersCommand(program: Command, globals: () => GlobalOptions): void {
   program
     .command('tiers')
-    .description('which service tier each customer should get, within the capacity of each resource; scenarios and shadow prices')
-    .option('--scenario <file>', 'a YAML overlay of the model\'s tiers: (prices, policies, capacity) to compare; repeatable', (file: string, files: string[]) => [...files, file], [] as string[])
-    .option('--top <n>', 'recommendations shown in the table, largest gain first (JSON and CSV have all)', parsePositiveInteger('--top'), 20)
-    .option('--format <format>', 'table, json or csv (csv: the recommendations)', parseFormat, 'table')
+    .description(
+      'which service tier each customer should get, within the capacity of each resource; scenarios and shadow prices',
+    )
+    .option(
+      '--scenario <file>',
+      "a YAML overlay of the model's tiers: (prices, policies, capacity) to compare; repeatable",
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
+    .option(
+      '--top <n>',
+      'recommendations shown in the table, largest gain first (JSON and CSV have all)',
+      parsePositiveInteger('--top'),
+      20,
+    )
+    .option(
+      '--format <format>',
+      'table, json or csv (csv: the recommendations)',
+      parseFormat,
+      'table',
+    )
     .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
-      const scenarios = await Promise.all(options.scenario.map((file) => loadScenarioOverlay(file)));
+      const scenarios = await Promise.all(
+        options.scenario.map((file) => loadScenarioOverlay(file)),
+      );
       await withCustomerBase(globals(), async (base, progress) => {
-        const report = await computeTiers(base, { scenarios, onProgress: (message) => progress.step(message) });
+        const report = await computeTiers(base, {
+          scenarios,
+          onProgress: (message) => progress.step(message),
+        });
         progress.done();
         print(renderTiers(report, options.format, options.top));
       });
@@ -41,16 +85,46 @@ const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
   moneyColumn('revenue', (s) => s.revenue, currency),
   moneyColumn('serve_cost', (s) => s.serve_cost, currency),
   moneyColumn('margin', (s) => s.margin, currency),
-  { header: 'leavers', value: (s) => s.expected_leavers, format: (v: number) => formatCount(v, 1), align: 'right' },
-  { header: 'customers per tier', value: (s) => Object.entries(s.customers_per_tier).filter(([, c]) => c > 0).map(([t, c]) => `${t} ${formatCount(c)}`).join(', ') },
-  { header: 'hours used (freed)', value: (s) => s.capacity.map((c) => `${c.resource} ${formatCount(c.used_hours, 1)} (${formatCount(c.freed_hours, 1)})`).join(', ') },
+  {
+    header: 'leavers',
+    value: (s) => s.expected_leavers,
+    format: (v: number) => formatCount(v, 1),
+    align: 'right',
+  },
+  {
+    header: 'customers per tier',
+    value: (s) =>
+      Object.entries(s.customers_per_tier)
+        .filter(([, c]) => c > 0)
+        .map(([t, c]) => `${t} ${formatCount(c)}`)
+        .join(', '),
+  },
+  {
+    header: 'hours used (freed)',
+    value: (s) =>
+      s.capacity
+        .map(
+          (c) => `${c.resource} ${formatCount(c.used_hours, 1)} (${formatCount(c.freed_hours, 1)})`,
+        )
+        .join(', '),
+  },
   { header: 'fits', value: (s) => (s.fits_capacity ? 'yes' : 'NO') },
 ];
 
 const shadowColumns = (currency: string): Column<ShadowPrice>[] => [
   { header: 'resource', value: (s) => s.resource },
-  { header: 'capacity_hours', value: (s) => s.capacity_hours, format: (v: number) => formatCount(v), align: 'right' },
-  { header: 'used_hours', value: (s) => s.used_hours, format: (v: number) => formatCount(v, 1), align: 'right' },
+  {
+    header: 'capacity_hours',
+    value: (s) => s.capacity_hours,
+    format: (v: number) => formatCount(v),
+    align: 'right',
+  },
+  {
+    header: 'used_hours',
+    value: (s) => s.used_hours,
+    format: (v: number) => formatCount(v, 1),
+    align: 'right',
+  },
   moneyColumn('shadow_price_per_hour', (s) => s.per_hour, currency),
 ];
 

@@ -44,12 +44,23 @@ export function customerLink(id: string): HTMLAnchorElement {
   return h('a', { href: `#/customers/${encodeURIComponent(id)}`, 'data-customer': id }, id);
 }
 
-export async function renderCustomers(root: HTMLElement, overview: Overview, state: CustomersState): Promise<void> {
+export async function renderCustomers(
+  root: HTMLElement,
+  overview: Overview,
+  state: CustomersState,
+): Promise<void> {
   const page = await api.customers({ ...state, limit: PAGE_SIZE });
   const money = (n: number) => formatMoney(n, overview.currency);
-  const go = (next: Partial<CustomersState>) => (location.hash = customersHash({ ...state, ...next }));
+  const go = (next: Partial<CustomersState>) =>
+    (location.hash = customersHash({ ...state, ...next }));
 
-  const search = h('input', { type: 'search', placeholder: 'search customer ids', value: state.search, 'aria-label': 'search customer ids', 'data-testid': 'customer-search' });
+  const search = h('input', {
+    type: 'search',
+    placeholder: 'search customer ids',
+    value: state.search,
+    'aria-label': 'search customer ids',
+    'data-testid': 'customer-search',
+  });
   let typing: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener('input', () => {
     clearTimeout(typing);
@@ -59,9 +70,19 @@ export async function renderCustomers(root: HTMLElement, overview: Overview, sta
   const header = COLUMNS.map(({ field, label }) => {
     const active = state.sort === field;
     const arrow = active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '';
-    const button = h('button', { type: 'button', class: 'sort', 'data-sort': field }, label + arrow);
-    button.addEventListener('click', () => go({ sort: field, order: active && state.order === 'asc' ? 'desc' : 'asc', offset: 0 }));
-    return h('th', { 'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : undefined }, button);
+    const button = h(
+      'button',
+      { type: 'button', class: 'sort', 'data-sort': field },
+      label + arrow,
+    );
+    button.addEventListener('click', () =>
+      go({ sort: field, order: active && state.order === 'asc' ? 'desc' : 'asc', offset: 0 }),
+    );
+    return h(
+      'th',
+      { 'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : undefined },
+      button,
+    );
   });
   const rows = page.customers.map((c) => {
     const row = h(
@@ -75,16 +96,31 @@ export async function renderCustomers(root: HTMLElement, overview: Overview, sta
       h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
       h('td', {}, formatPercent(c.margin_pct)),
     );
-    row.addEventListener('click', () => (location.hash = `#/customers/${encodeURIComponent(c.customer_id)}`));
+    row.addEventListener(
+      'click',
+      () => (location.hash = `#/customers/${encodeURIComponent(c.customer_id)}`),
+    );
     return row;
   });
 
   show(
     root,
     h('h1', {}, 'Customers'),
-    h('div', { class: 'toolbar' }, search, pager(page, (offset) => go({ offset }))),
-    h('table', { class: 'numbers', 'data-testid': 'customers' }, h('thead', {}, h('tr', {}, header)), h('tbody', {}, rows)),
-    page.total === 0 ? h('p', { class: 'muted' }, `No customer id contains “${state.search}”.`) : null,
+    h(
+      'div',
+      { class: 'toolbar' },
+      search,
+      pager(page, (offset) => go({ offset })),
+    ),
+    h(
+      'table',
+      { class: 'numbers', 'data-testid': 'customers' },
+      h('thead', {}, h('tr', {}, header)),
+      h('tbody', {}, rows),
+    ),
+    page.total === 0
+      ? h('p', { class: 'muted' }, `No customer id contains “${state.search}”.`)
+      : null,
   );
   if (state.search !== '') {
     search.focus();
@@ -96,8 +132,22 @@ function pager(page: CustomerPage, to: (offset: number) => void): HTMLElement {
   const first = page.total === 0 ? 0 : page.offset + 1;
   const last = Math.min(page.offset + page.limit, page.total);
   const previous = h('button', { type: 'button', disabled: page.offset === 0 }, '‹ previous');
-  const next = h('button', { type: 'button', disabled: last >= page.total, 'data-testid': 'next-page' }, 'next ›');
+  const next = h(
+    'button',
+    { type: 'button', disabled: last >= page.total, 'data-testid': 'next-page' },
+    'next ›',
+  );
   previous.addEventListener('click', () => to(Math.max(0, page.offset - page.limit)));
   next.addEventListener('click', () => to(page.offset + page.limit));
-  return h('div', { class: 'pager' }, previous, h('span', { 'data-testid': 'page-range' }, `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(page.total)}`), next);
+  return h(
+    'div',
+    { class: 'pager' },
+    previous,
+    h(
+      'span',
+      { 'data-testid': 'page-range' },
+      `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(page.total)}`,
+    ),
+    next,
+  );
 }

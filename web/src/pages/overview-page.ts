@@ -14,28 +14,69 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
     api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }),
   ]);
   const figure = (id: string, value: string, label: string) =>
-    h('div', { class: 'figure' }, h('span', { class: 'value', 'data-testid': id }, value), h('span', { class: 'label' }, label));
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'value', 'data-testid': id }, value),
+      h('span', { class: 'label' }, label),
+    );
   show(
     root,
     h('h1', {}, 'Overview'),
-    h('p', { class: 'muted' }, `${overview.period.from} to ${overview.period.to} · ${formatNumber(totals.customers)} customers · ${overview.currency}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `${overview.period.from} to ${overview.period.to} · ${formatNumber(totals.customers)} customers · ${overview.currency}`,
+    ),
     h(
       'div',
       { class: 'figures' },
-      figure('total-margin', money(totals.margin), `total margin, ${formatPercent(totals.margin_pct)} of revenue ${money(totals.revenue)}`),
-      figure('unprofitable-share', formatPercent(overview.unprofitable.customers_share), `of customers lose money (${formatNumber(totals.unprofitable_customers)}), ${money(totals.margin_of_unprofitable)} in all`),
-      figure('whale-peak', formatPercent(peak.margin_share), `of total margin earned by the top ${formatPercent(peak.customers_share)} of customers (${money(peak.cumulative_margin)})`),
+      figure(
+        'total-margin',
+        money(totals.margin),
+        `total margin, ${formatPercent(totals.margin_pct)} of revenue ${money(totals.revenue)}`,
+      ),
+      figure(
+        'unprofitable-share',
+        formatPercent(overview.unprofitable.customers_share),
+        `of customers lose money (${formatNumber(totals.unprofitable_customers)}), ${money(totals.margin_of_unprofitable)} in all`,
+      ),
+      figure(
+        'whale-peak',
+        formatPercent(peak.margin_share),
+        `of total margin earned by the top ${formatPercent(peak.customers_share)} of customers (${money(peak.cumulative_margin)})`,
+      ),
     ),
     svgFigure(whale, 'whale curve'),
     h('h2', {}, 'The customers who lose the most'),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'loss-makers' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'customer'), h('th', {}, 'revenue'), h('th', {}, 'cost to serve'), h('th', {}, 'margin'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'customer'),
+          h('th', {}, 'revenue'),
+          h('th', {}, 'cost to serve'),
+          h('th', {}, 'margin'),
+        ),
+      ),
       h(
         'tbody',
         {},
-        losers.customers.map((c) => h('tr', {}, h('th', {}, customerLink(c.customer_id)), h('td', {}, money(c.revenue)), h('td', {}, money(c.serve_cost)), h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)))),
+        losers.customers.map((c) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, customerLink(c.customer_id)),
+            h('td', {}, money(c.revenue)),
+            h('td', {}, money(c.serve_cost)),
+            h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
+          ),
+        ),
       ),
     ),
     svgFigure(distribution, 'margin distribution'),

@@ -7,47 +7,98 @@ import { api, type Overview, type ProjectPriceMenu } from '../api.js';
 import { h, show } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
-export async function renderPricing(root: HTMLElement, overview: Overview, maxVersions: number | null): Promise<void> {
+export async function renderPricing(
+  root: HTMLElement,
+  overview: Overview,
+  maxVersions: number | null,
+): Promise<void> {
   const { file, menu: result } = await api.pricing(maxVersions ?? undefined);
   if (result === null) {
     show(
       root,
       h('h1', {}, 'Pricing'),
-      h('p', {}, `The project has no ${file}. Write one in the project folder (from_project: and the versions on offer, see docs/cli.md, tierwise price menu) and restart tierwise serve.`),
+      h(
+        'p',
+        {},
+        `The project has no ${file}. Write one in the project folder (from_project: and the versions on offer, see docs/cli.md, tierwise price menu) and restart tierwise serve.`,
+      ),
     );
     return;
   }
   const { menu, problem } = result;
-  const money = result.currency === null ? (n: number) => formatNumber(n, 2) : (n: number) => formatMoney(n, result.currency ?? overview.currency);
+  const money =
+    result.currency === null
+      ? (n: number) => formatNumber(n, 2)
+      : (n: number) => formatMoney(n, result.currency ?? overview.currency);
   const unit = result.per === 'month' ? '/mo' : '';
   const size = new Map(problem.segments.map((s) => [s.name, s.size]));
   const allVersions = problem.versions.length;
   const picker = h(
     'select',
     { 'aria-label': 'most versions', 'data-testid': 'max-versions' },
-    Array.from({ length: allVersions }, (_, i) => i + 1).map((k) => h('option', { value: k, selected: k === (maxVersions ?? allVersions) }, `at most ${k}`)),
+    Array.from({ length: allVersions }, (_, i) => i + 1).map((k) =>
+      h('option', { value: k, selected: k === (maxVersions ?? allVersions) }, `at most ${k}`),
+    ),
   );
-  picker.addEventListener('change', () => (location.hash = `#/pricing?${new URLSearchParams({ max_versions: picker.value })}`));
+  picker.addEventListener(
+    'change',
+    () => (location.hash = `#/pricing?${new URLSearchParams({ max_versions: picker.value })}`),
+  );
   const figure = (id: string, value: string, label: string) =>
-    h('div', { class: 'figure' }, h('span', { class: 'value', 'data-testid': id }, value), h('span', { class: 'label' }, label));
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'value', 'data-testid': id }, value),
+      h('span', { class: 'label' }, label),
+    );
   const today = result.today_profit;
   show(
     root,
     h('h1', {}, 'Pricing'),
-    h('p', { class: 'muted' }, `${file}${result.segmentation ? ` · segments of ${result.segmentation}, per customer and month` : ''} · each segment buys the version that leaves it the most surplus`),
+    h(
+      'p',
+      { class: 'muted' },
+      `${file}${result.segmentation ? ` · segments of ${result.segmentation}, per customer and month` : ''} · each segment buys the version that leaves it the most surplus`,
+    ),
     h('div', { class: 'toolbar' }, h('label', {}, 'versions on the menu ', picker)),
     h(
       'div',
       { class: 'figures' },
-      figure('menu-profit', `${money(menu.profit)}${unit}`, `profit of the best menu of at most ${menu.by_versions.length} version${menu.by_versions.length === 1 ? '' : 's'}`),
-      today === null ? null : figure('today-profit', `${money(today)}${unit}`, "today: everyone on today's price and service, before acquisition cost"),
-      today === null || today <= 0 ? null : figure('vs-today', `${menu.profit >= today ? '+' : '−'}${formatPercent(Math.abs(menu.profit / today - 1))}`, 'the best menu against today'),
+      figure(
+        'menu-profit',
+        `${money(menu.profit)}${unit}`,
+        `profit of the best menu of at most ${menu.by_versions.length} version${menu.by_versions.length === 1 ? '' : 's'}`,
+      ),
+      today === null
+        ? null
+        : figure(
+            'today-profit',
+            `${money(today)}${unit}`,
+            "today: everyone on today's price and service, before acquisition cost",
+          ),
+      today === null || today <= 0
+        ? null
+        : figure(
+            'vs-today',
+            `${menu.profit >= today ? '+' : '−'}${formatPercent(Math.abs(menu.profit / today - 1))}`,
+            'the best menu against today',
+          ),
     ),
     h('h2', {}, 'The menu'),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'menu-offered' },
-      h('thead', {}, h('tr', {}, ['version', `price${unit}`, 'bought by (customers)'].map((t, i) => h('th', { class: i === 2 ? 'text' : undefined }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['version', `price${unit}`, 'bought by (customers)'].map((t, i) =>
+            h('th', { class: i === 2 ? 'text' : undefined }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -57,7 +108,14 @@ export async function renderPricing(root: HTMLElement, overview: Overview, maxVe
             { 'data-version': o.version },
             h('th', {}, o.version),
             h('td', {}, money(o.price)),
-            h('td', { class: 'text' }, menu.choices.filter((c) => c.version === o.version).map((c) => `${c.segment} (${formatNumber(size.get(c.segment) ?? 0)})`).join(', ')),
+            h(
+              'td',
+              { class: 'text' },
+              menu.choices
+                .filter((c) => c.version === o.version)
+                .map((c) => `${c.segment} (${formatNumber(size.get(c.segment) ?? 0)})`)
+                .join(', '),
+            ),
           ),
         ),
       ),
@@ -66,12 +124,33 @@ export async function renderPricing(root: HTMLElement, overview: Overview, maxVe
     h(
       'table',
       { class: 'numbers', 'data-testid': 'menu-sizes' },
-      h('thead', {}, h('tr', {}, ['versions', `profit${unit}`, 'menu'].map((t, i) => h('th', { class: i === 2 ? 'text' : undefined }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['versions', `profit${unit}`, 'menu'].map((t, i) =>
+            h('th', { class: i === 2 ? 'text' : undefined }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
         menu.by_versions.map((m) =>
-          h('tr', {}, h('th', {}, String(m.versions)), h('td', {}, money(m.profit)), h('td', { class: 'text' }, m.offered.map((o) => `${o.version} ${money(o.price)}`).join(', ') || '(nothing sells at a profit)')),
+          h(
+            'tr',
+            {},
+            h('th', {}, String(m.versions)),
+            h('td', {}, money(m.profit)),
+            h(
+              'td',
+              { class: 'text' },
+              m.offered.map((o) => `${o.version} ${money(o.price)}`).join(', ') ||
+                '(nothing sells at a profit)',
+            ),
+          ),
         ),
       ),
     ),
@@ -87,12 +166,30 @@ function segmentTable(result: ProjectPriceMenu, money: (n: number) => string): H
     h(
       'table',
       { class: 'numbers', 'data-testid': 'menu-segments' },
-      h('thead', {}, h('tr', {}, ['segment', 'customers', 'pays today', 'direct cost', 'cost to serve'].map((t) => h('th', {}, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['segment', 'customers', 'pays today', 'direct cost', 'cost to serve'].map((t) =>
+            h('th', {}, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
         (result.segments ?? []).map((s) =>
-          h('tr', {}, h('th', {}, s.segment), h('td', {}, formatNumber(s.customers)), h('td', {}, money(s.revenue_per_month)), h('td', {}, money(s.direct_cost_per_month)), h('td', {}, money(s.serve_cost_per_month))),
+          h(
+            'tr',
+            {},
+            h('th', {}, s.segment),
+            h('td', {}, formatNumber(s.customers)),
+            h('td', {}, money(s.revenue_per_month)),
+            h('td', {}, money(s.direct_cost_per_month)),
+            h('td', {}, money(s.serve_cost_per_month)),
+          ),
         ),
       ),
     ),

@@ -3,16 +3,41 @@ import { api, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
-export async function renderSegments(root: HTMLElement, overview: Overview, chosen: string | null): Promise<void> {
+export async function renderSegments(
+  root: HTMLElement,
+  overview: Overview,
+  chosen: string | null,
+): Promise<void> {
   if (overview.segmentations.length === 0) {
-    show(root, h('h1', {}, 'Segments'), h('p', {}, 'The model defines no segments. Add a segments: key to tierwise.yaml (see docs/model.md), or run `tierwise segments --auto`.'));
+    show(
+      root,
+      h('h1', {}, 'Segments'),
+      h(
+        'p',
+        {},
+        'The model defines no segments. Add a segments: key to tierwise.yaml (see docs/model.md), or run `tierwise segments --auto`.',
+      ),
+    );
     return;
   }
-  const segmentation = chosen && overview.segmentations.includes(chosen) ? chosen : overview.segmentations[0]!;
-  const [report, chart] = await Promise.all([api.segments(segmentation), api.chart('segments', { segmentation })]);
+  const segmentation =
+    chosen && overview.segmentations.includes(chosen) ? chosen : overview.segmentations[0]!;
+  const [report, chart] = await Promise.all([
+    api.segments(segmentation),
+    api.chart('segments', { segmentation }),
+  ]);
   const money = (n: number) => formatMoney(n, overview.currency);
-  const picker = h('select', { 'aria-label': 'segmentation' }, overview.segmentations.map((name) => h('option', { value: name, selected: name === segmentation }, name)));
-  picker.addEventListener('change', () => (location.hash = `#/segments?${new URLSearchParams({ segmentation: picker.value })}`));
+  const picker = h(
+    'select',
+    { 'aria-label': 'segmentation' },
+    overview.segmentations.map((name) =>
+      h('option', { value: name, selected: name === segmentation }, name),
+    ),
+  );
+  picker.addEventListener(
+    'change',
+    () => (location.hash = `#/segments?${new URLSearchParams({ segmentation: picker.value })}`),
+  );
   const rules = new Map(report.rules.map((r) => [r.segment, r.when ?? 'everyone else']));
   show(
     root,
@@ -25,7 +50,20 @@ export async function renderSegments(root: HTMLElement, overview: Overview, chos
       h(
         'thead',
         {},
-        h('tr', {}, ['segment', 'customers', 'revenue', 'cost to serve', 'margin', 'margin %', 'lose money', 'rule'].map((t) => h('th', {}, t))),
+        h(
+          'tr',
+          {},
+          [
+            'segment',
+            'customers',
+            'revenue',
+            'cost to serve',
+            'margin',
+            'margin %',
+            'lose money',
+            'rule',
+          ].map((t) => h('th', {}, t)),
+        ),
       ),
       h(
         'tbody',

@@ -4,7 +4,13 @@
  * capacity or a tier's policy for a service, and the server re-runs the tiers computation with that
  * overlay (`POST /api/tiers/what-if`) and the page shows the margin move.
  */
-import { ApiFailure, api, type TierChange, type TiersResponse, type TierWhatIfResponse } from '../api.js';
+import {
+  ApiFailure,
+  api,
+  type TierChange,
+  type TiersResponse,
+  type TierWhatIfResponse,
+} from '../api.js';
 import { h, show } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
@@ -13,14 +19,27 @@ type Plan = NonNullable<TiersResponse['plan']>;
 export async function renderTiers(root: HTMLElement): Promise<void> {
   const { plan } = await api.tiers();
   if (plan === null) {
-    show(root, h('h1', {}, 'Tiers'), h('p', {}, 'The model defines no service tiers. Add a tiers: key to tierwise.yaml (see docs/model.md) and restart tierwise serve.'));
+    show(
+      root,
+      h('h1', {}, 'Tiers'),
+      h(
+        'p',
+        {},
+        'The model defines no service tiers. Add a tiers: key to tierwise.yaml (see docs/model.md) and restart tierwise serve.',
+      ),
+    );
     return;
   }
   const money = (n: number) => formatMoney(n, plan.currency);
   const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
   const statusQuo = plan.scenarios.find((s) => s.kind === 'status_quo');
   const figure = (id: string, value: string, label: string) =>
-    h('div', { class: 'figure' }, h('span', { class: 'value', 'data-testid': id }, value), h('span', { class: 'label' }, label));
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'value', 'data-testid': id }, value),
+      h('span', { class: 'label' }, label),
+    );
   const result = h('div', { 'data-testid': 'what-if-result', 'aria-live': 'polite' });
   show(
     root,
@@ -28,9 +47,25 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
     h(
       'div',
       { class: 'figures' },
-      figure('plan-margin', money(tiered.margin), `expected margin of the optimized plan (${plan.optimizer.status})`),
-      statusQuo ? figure('status-quo-margin', money(statusQuo.margin), "today: everyone on today's service and price") : null,
-      statusQuo && statusQuo.margin > 0 ? figure('plan-change', signedPercent(tiered.margin / statusQuo.margin - 1), 'the plan against today') : null,
+      figure(
+        'plan-margin',
+        money(tiered.margin),
+        `expected margin of the optimized plan (${plan.optimizer.status})`,
+      ),
+      statusQuo
+        ? figure(
+            'status-quo-margin',
+            money(statusQuo.margin),
+            "today: everyone on today's service and price",
+          )
+        : null,
+      statusQuo && statusQuo.margin > 0
+        ? figure(
+            'plan-change',
+            signedPercent(tiered.margin / statusQuo.margin - 1),
+            'the plan against today',
+          )
+        : null,
     ),
     h('h2', {}, 'What if'),
     whatIfForm(plan, result, money),
@@ -38,18 +73,57 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
     h('h2', {}, 'Scenarios'),
     scenarioTable(plan, money),
     h('h2', {}, 'Shadow prices'),
-    h('p', { class: 'muted' }, 'What one more hour of each resource would add to the expected margin (0: capacity to spare).'),
+    h(
+      'p',
+      { class: 'muted' },
+      'What one more hour of each resource would add to the expected margin (0: capacity to spare).',
+    ),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'shadow-prices' },
-      h('thead', {}, h('tr', {}, ['resource', 'capacity (hours)', 'used (hours)', 'per hour'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, plan.shadow_prices.map((p) => h('tr', {}, h('th', {}, p.resource), h('td', {}, formatNumber(p.capacity_hours, 1)), h('td', {}, formatNumber(p.used_hours, 1)), h('td', {}, money(p.per_hour))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['resource', 'capacity (hours)', 'used (hours)', 'per hour'].map((t) => h('th', {}, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        plan.shadow_prices.map((p) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, p.resource),
+            h('td', {}, formatNumber(p.capacity_hours, 1)),
+            h('td', {}, formatNumber(p.used_hours, 1)),
+            h('td', {}, money(p.per_hour)),
+          ),
+        ),
+      ),
     ),
-    h('h2', {}, `Largest gains over today (${formatNumber(plan.recommendations.length)} of ${formatNumber(plan.recommendations_total)})`),
+    h(
+      'h2',
+      {},
+      `Largest gains over today (${formatNumber(plan.recommendations.length)} of ${formatNumber(plan.recommendations_total)})`,
+    ),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'tier-recommendations' },
-      h('thead', {}, h('tr', {}, ['customer', 'tier', 'margin today', 'expected margin', 'chance of staying', 'why'].map((t, i) => h('th', { class: i === 1 || i === 5 ? 'text' : undefined }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['customer', 'tier', 'margin today', 'expected margin', 'chance of staying', 'why'].map(
+            (t, i) => h('th', { class: i === 1 || i === 5 ? 'text' : undefined }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -57,7 +131,11 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
           h(
             'tr',
             {},
-            h('th', {}, h('a', { href: `#/customers/${encodeURIComponent(r.customer_id)}` }, r.customer_id)),
+            h(
+              'th',
+              {},
+              h('a', { href: `#/customers/${encodeURIComponent(r.customer_id)}` }, r.customer_id),
+            ),
             h('td', { class: 'text' }, r.label),
             h('td', {}, money(r.today.margin)),
             h('td', {}, money(r.expected_margin)),
@@ -71,14 +149,39 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
 }
 
 function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => string): HTMLElement {
-  const fees = plan.tiers.map((t) => ({ tier: t, input: h('input', { type: 'number', min: 0, step: 'any', value: t.monthly_fee, 'data-testid': `fee-${t.name}`, 'aria-label': `${t.label} monthly fee` }) }));
+  const fees = plan.tiers.map((t) => ({
+    tier: t,
+    input: h('input', {
+      type: 'number',
+      min: 0,
+      step: 'any',
+      value: t.monthly_fee,
+      'data-testid': `fee-${t.name}`,
+      'aria-label': `${t.label} monthly fee`,
+    }),
+  }));
   const capacities = plan.shadow_prices.map((p) => ({
     resource: p.resource,
     hours: p.capacity_hours,
-    input: h('input', { type: 'number', min: 0, step: 'any', value: p.capacity_hours, 'data-testid': `capacity-${p.resource}`, 'aria-label': `${p.resource} capacity in hours` }),
+    input: h('input', {
+      type: 'number',
+      min: 0,
+      step: 'any',
+      value: p.capacity_hours,
+      'data-testid': `capacity-${p.resource}`,
+      'aria-label': `${p.resource} capacity in hours`,
+    }),
   }));
-  const policyTier = h('select', { 'data-testid': 'policy-tier', 'aria-label': 'tier' }, plan.tiers.map((t) => h('option', { value: t.name }, t.label)));
-  const policyActivity = h('select', { 'data-testid': 'policy-activity', 'aria-label': 'service' }, plan.services.map((s) => h('option', { value: s }, s)));
+  const policyTier = h(
+    'select',
+    { 'data-testid': 'policy-tier', 'aria-label': 'tier' },
+    plan.tiers.map((t) => h('option', { value: t.name }, t.label)),
+  );
+  const policyActivity = h(
+    'select',
+    { 'data-testid': 'policy-activity', 'aria-label': 'service' },
+    plan.services.map((s) => h('option', { value: s }, s)),
+  );
   const policyKind = h(
     'select',
     { 'data-testid': 'policy-kind', 'aria-label': 'policy' },
@@ -87,7 +190,14 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
     h('option', { value: 'not_offered' }, 'not offered'),
     h('option', { value: 'fee' }, 'billed per event at'),
   );
-  const policyFee = h('input', { type: 'number', min: 0, step: 'any', value: 0, 'data-testid': 'policy-fee', 'aria-label': 'fee per event' });
+  const policyFee = h('input', {
+    type: 'number',
+    min: 0,
+    step: 'any',
+    value: 0,
+    'data-testid': 'policy-fee',
+    'aria-label': 'fee per event',
+  });
   const run = h('button', { type: 'submit', 'data-testid': 'run-what-if' }, 'Run what-if');
   const form = h(
     'form',
@@ -95,27 +205,85 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
     h(
       'table',
       { class: 'numbers' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'tier'), h('th', {}, 'monthly fee'), h('th', {}, 'customers in the plan'))),
-      h('tbody', {}, fees.map(({ tier, input }) => h('tr', {}, h('th', {}, tier.label), h('td', {}, input), h('td', {}, formatNumber(tier.customers))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, 'tier'),
+          h('th', {}, 'monthly fee'),
+          h('th', {}, 'customers in the plan'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        fees.map(({ tier, input }) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, tier.label),
+            h('td', {}, input),
+            h('td', {}, formatNumber(tier.customers)),
+          ),
+        ),
+      ),
     ),
     h(
       'table',
       { class: 'numbers' },
       h('thead', {}, h('tr', {}, h('th', {}, 'resource'), h('th', {}, 'capacity (hours)'))),
-      h('tbody', {}, capacities.map(({ resource, input }) => h('tr', {}, h('th', {}, resource), h('td', {}, input)))),
+      h(
+        'tbody',
+        {},
+        capacities.map(({ resource, input }) =>
+          h('tr', {}, h('th', {}, resource), h('td', {}, input)),
+        ),
+      ),
     ),
     h('p', {}, 'Policy: ', policyTier, ' ', policyActivity, ' ', policyKind, ' ', policyFee),
-    h('p', {}, run, ' ', h('span', { class: 'muted' }, 'the server re-optimizes the plan with these changes')),
+    h(
+      'p',
+      {},
+      run,
+      ' ',
+      h('span', { class: 'muted' }, 'the server re-optimizes the plan with these changes'),
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const changes: TierChange[] = [
-      ...fees.filter(({ tier, input }) => Number(input.value) !== tier.monthly_fee).map(({ tier, input }): TierChange => ({ kind: 'price', tier: tier.name, monthly_fee: Number(input.value) })),
-      ...capacities.filter(({ hours, input }) => Number(input.value) !== hours).map(({ resource, input }): TierChange => ({ kind: 'capacity', resource, hours: Number(input.value) })),
+      ...fees
+        .filter(({ tier, input }) => Number(input.value) !== tier.monthly_fee)
+        .map(({ tier, input }): TierChange => ({
+          kind: 'price',
+          tier: tier.name,
+          monthly_fee: Number(input.value),
+        })),
+      ...capacities
+        .filter(({ hours, input }) => Number(input.value) !== hours)
+        .map(({ resource, input }): TierChange => ({
+          kind: 'capacity',
+          resource,
+          hours: Number(input.value),
+        })),
     ];
     const kind = policyKind.value;
-    if (kind === 'included' || kind === 'not_offered') changes.push({ kind: 'policy', tier: policyTier.value, activity: policyActivity.value, policy: kind });
-    else if (kind === 'fee') changes.push({ kind: 'policy', tier: policyTier.value, activity: policyActivity.value, policy: { fee: Number(policyFee.value) } });
+    if (kind === 'included' || kind === 'not_offered')
+      changes.push({
+        kind: 'policy',
+        tier: policyTier.value,
+        activity: policyActivity.value,
+        policy: kind,
+      });
+    else if (kind === 'fee')
+      changes.push({
+        kind: 'policy',
+        tier: policyTier.value,
+        activity: policyActivity.value,
+        policy: { fee: Number(policyFee.value) },
+      });
     if (changes.length === 0) {
       show(result, h('p', { class: 'muted' }, 'Change a fee, a capacity or a policy first.'));
       return;
@@ -125,7 +293,12 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
   return form;
 }
 
-async function runWhatIf(changes: TierChange[], button: HTMLButtonElement, result: HTMLElement, money: (n: number) => string): Promise<void> {
+async function runWhatIf(
+  changes: TierChange[],
+  button: HTMLButtonElement,
+  result: HTMLElement,
+  money: (n: number) => string,
+): Promise<void> {
   button.disabled = true;
   result.setAttribute('aria-busy', 'true');
   const started = performance.now();
@@ -133,46 +306,127 @@ async function runWhatIf(changes: TierChange[], button: HTMLButtonElement, resul
     const answer = await api.whatIf({ changes });
     showWhatIf(result, answer, Math.round(performance.now() - started), money);
   } catch (error) {
-    show(result, h('div', { class: 'error', role: 'alert' }, h('strong', {}, 'The what-if failed. '), error instanceof ApiFailure || error instanceof Error ? error.message : String(error)));
+    show(
+      result,
+      h(
+        'div',
+        { class: 'error', role: 'alert' },
+        h('strong', {}, 'The what-if failed. '),
+        error instanceof ApiFailure || error instanceof Error ? error.message : String(error),
+      ),
+    );
   } finally {
     button.disabled = false;
     result.setAttribute('aria-busy', 'false');
   }
 }
 
-function showWhatIf(result: HTMLElement, answer: TierWhatIfResponse, roundTripMs: number, money: (n: number) => string): void {
+function showWhatIf(
+  result: HTMLElement,
+  answer: TierWhatIfResponse,
+  roundTripMs: number,
+  money: (n: number) => string,
+): void {
   const { scenario } = answer;
   show(
     result,
     h(
       'div',
       { class: 'figures' },
-      h('div', { class: 'figure' }, h('span', { class: 'value', 'data-testid': 'what-if-margin' }, money(scenario.margin)), h('span', { class: 'label' }, 'expected margin with the changes')),
       h(
         'div',
         { class: 'figure' },
-        h('span', { class: `value ${answer.margin_change < 0 ? 'loss' : ''}`, 'data-testid': 'what-if-change' }, `${answer.margin_change >= 0 ? '+' : ''}${money(answer.margin_change)}`),
+        h('span', { class: 'value', 'data-testid': 'what-if-margin' }, money(scenario.margin)),
+        h('span', { class: 'label' }, 'expected margin with the changes'),
+      ),
+      h(
+        'div',
+        { class: 'figure' },
+        h(
+          'span',
+          {
+            class: `value ${answer.margin_change < 0 ? 'loss' : ''}`,
+            'data-testid': 'what-if-change',
+          },
+          `${answer.margin_change >= 0 ? '+' : ''}${money(answer.margin_change)}`,
+        ),
         h('span', { class: 'label' }, `against the plan's ${money(answer.baseline.margin)}`),
       ),
-      h('div', { class: 'figure' }, h('span', { class: 'value', 'data-testid': 'what-if-ms' }, `${formatNumber(roundTripMs)} ms`), h('span', { class: 'label' }, `answered in (server: ${formatNumber(answer.milliseconds)} ms)`)),
+      h(
+        'div',
+        { class: 'figure' },
+        h(
+          'span',
+          { class: 'value', 'data-testid': 'what-if-ms' },
+          `${formatNumber(roundTripMs)} ms`,
+        ),
+        h(
+          'span',
+          { class: 'label' },
+          `answered in (server: ${formatNumber(answer.milliseconds)} ms)`,
+        ),
+      ),
     ),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'what-if-tiers' },
-      h('thead', {}, h('tr', {}, ['tier', 'monthly fee', 'customers'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, answer.tiers.map((t) => h('tr', { 'data-tier': t.name }, h('th', {}, t.label), h('td', {}, money(t.monthly_fee)), h('td', {}, formatNumber(t.customers))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['tier', 'monthly fee', 'customers'].map((t) => h('th', {}, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        answer.tiers.map((t) =>
+          h(
+            'tr',
+            { 'data-tier': t.name },
+            h('th', {}, t.label),
+            h('td', {}, money(t.monthly_fee)),
+            h('td', {}, formatNumber(t.customers)),
+          ),
+        ),
+      ),
     ),
     h(
       'table',
       { class: 'numbers', 'data-testid': 'what-if-capacity' },
-      h('thead', {}, h('tr', {}, ['resource', 'capacity (hours)', 'used (hours)', 'shadow price per hour'].map((t) => h('th', {}, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['resource', 'capacity (hours)', 'used (hours)', 'shadow price per hour'].map((t) =>
+            h('th', {}, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
-        answer.shadow_prices.map((p) => h('tr', {}, h('th', {}, p.resource), h('td', {}, formatNumber(p.capacity_hours, 1)), h('td', {}, formatNumber(p.used_hours, 1)), h('td', {}, money(p.per_hour)))),
+        answer.shadow_prices.map((p) =>
+          h(
+            'tr',
+            {},
+            h('th', {}, p.resource),
+            h('td', {}, formatNumber(p.capacity_hours, 1)),
+            h('td', {}, formatNumber(p.used_hours, 1)),
+            h('td', {}, money(p.per_hour)),
+          ),
+        ),
       ),
     ),
-    h('p', { class: 'muted' }, `expected leavers ${formatNumber(scenario.expected_leavers, 1)} · revenue ${money(scenario.revenue)} · cost to serve ${money(scenario.serve_cost)} · ${scenario.fits_capacity ? 'fits capacity' : 'does not fit capacity'}`),
+    h(
+      'p',
+      { class: 'muted' },
+      `expected leavers ${formatNumber(scenario.expected_leavers, 1)} · revenue ${money(scenario.revenue)} · cost to serve ${money(scenario.serve_cost)} · ${scenario.fits_capacity ? 'fits capacity' : 'does not fit capacity'}`,
+    ),
   );
 }
 
@@ -180,7 +434,23 @@ function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
   return h(
     'table',
     { class: 'numbers', 'data-testid': 'tier-scenarios' },
-    h('thead', {}, h('tr', {}, ['scenario', 'revenue', 'cost to serve', 'margin', 'expected leavers', 'customers per tier', 'fits capacity'].map((t, i) => h('th', { class: i === 5 ? 'text' : undefined }, t)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          'scenario',
+          'revenue',
+          'cost to serve',
+          'margin',
+          'expected leavers',
+          'customers per tier',
+          'fits capacity',
+        ].map((t, i) => h('th', { class: i === 5 ? 'text' : undefined }, t)),
+      ),
+    ),
     h(
       'tbody',
       {},

@@ -16,23 +16,64 @@ const STEP_TITLES: Record<CustomerExplanation['steps'][number]['step'], string> 
 export async function renderWaterfall(root: HTMLElement, customerId: string): Promise<void> {
   const e = await api.customer(customerId);
   const money = (n: number) => formatMoney(n, e.currency);
-  const attributes = Object.entries(e.attributes).filter(([key, value]) => key !== 'customer_id' && value !== null && value !== '');
+  const attributes = Object.entries(e.attributes).filter(
+    ([key, value]) => key !== 'customer_id' && value !== null && value !== '',
+  );
 
   const rows: HTMLElement[] = [];
   let running = 0;
   for (const step of e.steps) {
     running += step.amount;
-    rows.push(h('tr', { class: 'step', 'data-step': step.step }, h('th', {}, STEP_TITLES[step.step]), h('td', { 'data-testid': `step-${step.step}` }, money(step.amount))));
-    for (const driver of step.drivers) rows.push(h('tr', { class: 'driver' }, h('td', { class: 'text' }, driver.label), h('td', {}, money(driver.amount))));
-    if (step.step !== 'revenue') rows.push(h('tr', { class: 'running' }, h('td', { class: 'text' }, '= running margin'), h('td', {}, money(running))));
+    rows.push(
+      h(
+        'tr',
+        { class: 'step', 'data-step': step.step },
+        h('th', {}, STEP_TITLES[step.step]),
+        h('td', { 'data-testid': `step-${step.step}` }, money(step.amount)),
+      ),
+    );
+    for (const driver of step.drivers)
+      rows.push(
+        h(
+          'tr',
+          { class: 'driver' },
+          h('td', { class: 'text' }, driver.label),
+          h('td', {}, money(driver.amount)),
+        ),
+      );
+    if (step.step !== 'revenue')
+      rows.push(
+        h(
+          'tr',
+          { class: 'running' },
+          h('td', { class: 'text' }, '= running margin'),
+          h('td', {}, money(running)),
+        ),
+      );
   }
-  rows.push(h('tr', { class: 'total' }, h('th', {}, 'margin'), h('td', { 'data-testid': 'waterfall-margin', class: e.margin < 0 ? 'loss' : '' }, money(e.margin))));
+  rows.push(
+    h(
+      'tr',
+      { class: 'total' },
+      h('th', {}, 'margin'),
+      h(
+        'td',
+        { 'data-testid': 'waterfall-margin', class: e.margin < 0 ? 'loss' : '' },
+        money(e.margin),
+      ),
+    ),
+  );
 
   show(
     root,
     h('p', {}, h('a', { href: '#/customers' }, '‹ all customers')),
     h('h1', {}, 'Customer ', h('span', { 'data-testid': 'customer-id' }, e.customer_id)),
-    h('p', { class: 'muted' }, `${e.period.from} to ${e.period.to}`, attributes.length ? ` · ${attributes.map(([k, v]) => `${k} ${String(v)}`).join(' · ')}` : ''),
+    h(
+      'p',
+      { class: 'muted' },
+      `${e.period.from} to ${e.period.to}`,
+      attributes.length ? ` · ${attributes.map(([k, v]) => `${k} ${String(v)}`).join(' · ')}` : '',
+    ),
     waterfallBars(e, money),
     h('table', { class: 'numbers waterfall', 'data-testid': 'waterfall' }, h('tbody', {}, rows)),
   );
@@ -43,7 +84,12 @@ function waterfallBars(e: CustomerExplanation, money: (n: number) => string): HT
   const bars: { label: string; from: number; to: number; kind: string }[] = [];
   let running = 0;
   for (const step of e.steps) {
-    bars.push({ label: STEP_TITLES[step.step], from: running, to: running + step.amount, kind: step.amount >= 0 ? 'up' : 'down' });
+    bars.push({
+      label: STEP_TITLES[step.step],
+      from: running,
+      to: running + step.amount,
+      kind: step.amount >= 0 ? 'up' : 'down',
+    });
     running += step.amount;
   }
   bars.push({ label: 'margin', from: 0, to: running, kind: running >= 0 ? 'total' : 'total loss' });
@@ -63,7 +109,10 @@ function waterfallBars(e: CustomerExplanation, money: (n: number) => string): HT
           'span',
           { class: 'bar-track' },
           h('span', { class: 'zero', style: `left:${at(0)}` }),
-          h('span', { class: `bar ${b.kind}`, style: `left:${at(Math.min(b.from, b.to))};width:${at(low + Math.abs(b.to - b.from))}` }),
+          h('span', {
+            class: `bar ${b.kind}`,
+            style: `left:${at(Math.min(b.from, b.to))};width:${at(low + Math.abs(b.to - b.from))}`,
+          }),
         ),
         h('span', { class: 'bar-value' }, money(b.to - b.from)),
       ),
