@@ -11,7 +11,7 @@
  * ```
  */
 import type { Expr } from '../expr/index.js';
-import type { ActivityPurpose, Model, Period } from '../model/model-types.js';
+import type { ActivityPurpose, Model, Period, ResourceBehaviour } from '../model/model-types.js';
 
 /** A resource as the cost model prices it (Kaplan & Anderson's capacity cost rate). */
 export interface CostResource {
@@ -22,6 +22,15 @@ export interface CostResource {
   readonly capacityMinutes: number;
   /** cost ÷ practical capacity, per minute. */
   readonly ratePerMinute: number;
+  /** Committed: carried whether used or not, in whole units; flexible: paid per hour used. */
+  readonly behaviour: ResourceBehaviour;
+  /** Hours of one whole unit, and what one unit costs over the period (committed resources). */
+  readonly unitHours: number;
+  readonly unitCost: number;
+  /** Units carried today: capacity ÷ unit hours (may be fractional, e.g. 8.4 engineers). */
+  readonly units: number;
+  /** Whole units the optimizer may choose between; absent: fixed at `units`. */
+  readonly adjust?: { readonly minUnits: number; readonly maxUnits: number };
 }
 
 /** An activity with everything needed to cost one of its events. */
@@ -69,6 +78,11 @@ export function compileCostModel(model: Model): CostModel {
     cost: r.cost,
     capacityMinutes: r.capacityHours * 60,
     ratePerMinute: r.costPerMinute,
+    behaviour: r.behaviour,
+    unitHours: r.unitHours,
+    unitCost: (r.cost * r.unitHours) / r.capacityHours,
+    units: r.capacityHours / r.unitHours,
+    ...(r.adjust ? { adjust: r.adjust } : {}),
   }));
   const rate = new Map(resources.map((r) => [r.name, r.ratePerMinute]));
   const activities: CostActivity[] = model.activities.map((a) => ({

@@ -41,12 +41,15 @@ export interface GroupMargin extends MoneyTotals {
 
 export interface ResourceCapacity {
   resource: string;
+  /** Committed (carried whether used or not) or flexible (paid per hour used). */
+  behaviour: 'committed' | 'flexible';
+  /** What the resource costs the firm over the period: all of it if committed, the hours used if flexible. */
   cost: number;
   capacity_minutes: number;
   cost_per_minute: number;
   used_minutes: number;
   used_cost: number;
-  /** Cost of capacity nobody used; negative when the resource was used beyond its stated capacity. */
+  /** Cost of capacity nobody used (0 for a flexible resource); negative when a committed one was used beyond its stated capacity. */
   unused_cost: number;
   unused_minutes: number;
   utilization: number;

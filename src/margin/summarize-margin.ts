@@ -63,15 +63,18 @@ export async function summarizeMargin(
       const usedMinutes = resourceMinutes(r.name);
       const usedCost = usedMinutes * r.ratePerMinute;
       const capacityMinutes = r.capacityMinutes;
+      // A flexible resource is paid per hour used: its idle hours cost nobody anything.
+      const carried = r.behaviour === 'flexible' ? usedCost : r.cost;
       return {
         resource: r.name,
-        cost: r.cost,
+        behaviour: r.behaviour,
+        cost: carried,
         capacity_minutes: capacityMinutes,
         cost_per_minute: r.ratePerMinute,
         used_minutes: usedMinutes,
         used_cost: usedCost,
         unused_minutes: capacityMinutes - usedMinutes,
-        unused_cost: r.cost - usedCost,
+        unused_cost: carried - usedCost,
         utilization: usedMinutes / capacityMinutes,
       };
     }),

@@ -62,12 +62,41 @@ export function parseModel(text: string, file: string): Model {
     });
   }
 
-  const resources: Resource[] = Object.entries(raw.resources).map(([name, r]) => ({
-    name,
-    cost: r.cost,
-    capacityHours: r.capacity_hours,
-    costPerMinute: r.cost / (r.capacity_hours * 60),
-  }));
+  const resources: Resource[] = Object.entries(raw.resources).map(([name, r]) => {
+    const behaviour = r.behaviour ?? 'committed';
+    const unitHours = r.unit_hours ?? r.capacity_hours;
+    const units = r.capacity_hours / unitHours;
+    let adjust: Resource['adjust'];
+    if (r.adjust !== undefined) {
+      const minUnits = r.adjust.min_units ?? 0;
+      const maxUnits = r.adjust.max_units ?? Math.ceil(units - 1e-9);
+      if (behaviour === 'flexible') {
+        problems.push({
+          code: 'model_invalid',
+          message: `resource ${name}: adjust applies to committed resources (a flexible one is paid per hour used already)`,
+          location: at(['resources', name, 'adjust']),
+          hint: 'remove adjust:, or make the resource behaviour: committed',
+        });
+      } else if (minUnits > maxUnits) {
+        problems.push({
+          code: 'model_invalid',
+          message: `resource ${name}: adjust.min_units ${minUnits} is above max_units ${maxUnits}`,
+          location: at(['resources', name, 'adjust']),
+          hint: 'swap them, or widen the range',
+        });
+      }
+      adjust = { minUnits, maxUnits };
+    }
+    return {
+      name,
+      cost: r.cost,
+      capacityHours: r.capacity_hours,
+      costPerMinute: r.cost / (r.capacity_hours * 60),
+      behaviour,
+      unitHours,
+      ...(adjust ? { adjust } : {}),
+    };
+  });
   const resourceNames = resources.map((r) => r.name);
 
   const activities: Activity[] = [];
@@ -297,7 +326,10 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
     return ['customers', 'transactions', 'activities', 'usage', 'spend'];
   if (parent === 'sources')
     return ['path', 'paths', 'columns', 'format', 'delimiter', 'date_format'];
-  if (parent === 'resources') return ['cost', 'capacity_hours', 'description'];
+  if (parent === 'resources') {
+    if (keyPath[2] === 'adjust') return ['min_units', 'max_units'];
+    return ['cost', 'capacity_hours', 'behaviour', 'unit_hours', 'adjust', 'description'];
+  }
   if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
   if (parent === 'acquisition') return ['spend'];

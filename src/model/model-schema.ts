@@ -48,6 +48,32 @@ export const resourceSchema = z
     capacity_hours: z
       .number({ error: 'must be a number of hours' })
       .positive({ error: 'must be more than 0' }),
+    behaviour: z
+      .enum(['committed', 'flexible'], {
+        error: 'must be committed (carried whether used or not) or flexible (paid per hour used)',
+      })
+      .optional(),
+    unit_hours: z
+      .number({
+        error: 'must be a number of hours (the hours of one whole unit, e.g. one engineer)',
+      })
+      .positive({ error: 'must be more than 0' })
+      .optional(),
+    adjust: z
+      .object({
+        min_units: z
+          .number()
+          .int({ error: 'must be a whole number of units' })
+          .nonnegative()
+          .optional(),
+        max_units: z
+          .number()
+          .int({ error: 'must be a whole number of units' })
+          .nonnegative()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     description: z.string().optional(),
   })
   .strict();

@@ -30,6 +30,13 @@ export interface SourceSpec {
   readonly dateFormat?: string;
 }
 
+/**
+ * How a resource's cost behaves. `committed` (the default, as in time-driven ABC): salaried or
+ * contracted, carried whether its hours are used or not, changing only in whole units.
+ * `flexible`: paid per hour used, at the capacity cost rate.
+ */
+export type ResourceBehaviour = 'committed' | 'flexible';
+
 /** A resource whose time is consumed by activities (an engineer, a support agent). */
 export interface Resource {
   readonly name: string;
@@ -39,6 +46,11 @@ export interface Resource {
   readonly capacityHours: number;
   /** Kaplan & Anderson's capacity cost rate: cost ÷ practical capacity, per minute. */
   readonly costPerMinute: number;
+  readonly behaviour: ResourceBehaviour;
+  /** Hours of one whole unit (one engineer); default: the whole capacity is one unit. */
+  readonly unitHours: number;
+  /** Units the optimizer may choose between (committed resources only); absent: units are fixed. */
+  readonly adjust?: { readonly minUnits: number; readonly maxUnits: number };
 }
 
 export type ActivityPurpose = 'serve' | 'acquire';

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
 import { parseModel } from '../../src/model/load-model.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
+import { compileCostModel } from '../../src/margin/cost-model.js';
 import { openProject } from '../../src/project.js';
 import { tempProject } from '../helpers/temp-project.js';
 import { modelProblems as problemsOf } from '../helpers/problems.js';
@@ -25,10 +26,56 @@ direct_costs:
 `;
 
 describe('loading the model', () => {
+  it("reads how a resource's cost behaves: committed in whole units by default, or flexible", () => {
+    const model = parseModel(
+      VALID.replace(
+        'capacity_hours: 1000',
+        'capacity_hours: 12600, unit_hours: 1500, adjust: { min_units: 5, max_units: 9 }',
+      ),
+      '/project/tierwise.yaml',
+    );
+    // 12,600 h of which one engineer is 1,500 h: 8.4 engineers at $120,000 × 1,500 ÷ 12,600 each.
+    const costModel = compileCostModel(model);
+    expect(costModel.resources[0]).toMatchObject({
+      behaviour: 'committed',
+      unitHours: 1500,
+      units: 8.4,
+      adjust: { minUnits: 5, maxUnits: 9 },
+    });
+    expect(costModel.resources[0]!.unitCost).toBeCloseTo((120000 * 1500) / 12600, 9);
+    const flexible = parseModel(
+      VALID.replace('capacity_hours: 1000', 'capacity_hours: 1000, behaviour: flexible'),
+      '/project/tierwise.yaml',
+    );
+    expect(flexible.resources[0]!.behaviour).toBe('flexible');
+    expect(() =>
+      parseModel(
+        VALID.replace(
+          'capacity_hours: 1000',
+          'capacity_hours: 1000, behaviour: flexible, adjust: { max_units: 2 }',
+        ),
+        '/project/tierwise.yaml',
+      ),
+    ).toThrow(/adjust applies to committed resources/);
+    expect(() =>
+      parseModel(
+        VALID.replace('capacity_hours: 1000', 'capacity_hours: 1000, behavior: flexible'),
+        '/project/tierwise.yaml',
+      ),
+    ).toThrow(/behaviour/);
+  });
+
   it('types a valid model and computes capacity cost rates', () => {
     const model = parseModel(VALID, '/project/tierwise.yaml');
     expect(model.resources).toEqual([
-      { name: 'engineer', cost: 120000, capacityHours: 1000, costPerMinute: 2 },
+      {
+        name: 'engineer',
+        cost: 120000,
+        capacityHours: 1000,
+        costPerMinute: 2,
+        behaviour: 'committed',
+        unitHours: 1000,
+      },
     ]);
     expect(model.activities.map((a) => [a.name, a.purpose, a.minutesSource])).toEqual([
       ['install', 'serve', '60 + 30 * servers'],

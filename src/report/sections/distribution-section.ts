@@ -11,13 +11,9 @@ export const distributionSection: ReportSection = {
   async render({ base, chartSize, money }) {
     const distribution = await computeMarginDistribution(base);
     if (distribution.bins.length === 0) return undefined;
-    return html` <p>
-        Customers by their margin over the period, in bins of ${money(distribution.bin_width)}. The
-        median customer earns
-        ${distribution.median_margin === null ? '' : money(distribution.median_margin)}.
-      </p>
-      <figure class="chart">
-        ${trustedHtml(renderChartSvg(distributionChartOption(distribution), chartSize))}
-      </figure>`;
+    return html`
+      <p>Customers by their margin over the period, in bins of ${money(distribution.bin_width)}. The median customer earns
+        ${distribution.median_margin === null ? '' : money(distribution.median_margin)}.</p>
+      <figure class="chart">${trustedHtml(renderChartSvg(distributionChartOption(distribution), chartSize))}</figure>`;
   },
 };

@@ -48,33 +48,27 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
   const chart =
     segments.length === 0
       ? ''
-      : html`<figure class="chart">
-          ${trustedHtml(
-            renderChartSvg(
-              amountBarsChartOption({
-                title: `Lifetime margin by segment (${segmentation})`,
-                currency: report.currency,
-                axisName: `lifetime margin (${report.currency})`,
-                bars: segments.map((s) => ({
-                  label: String(s.segment ?? '(none)'),
-                  amount: s.lifetime_margin,
-                })),
-              }),
-              { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) },
-            ),
-          )}
-        </figure>`;
-  return html` <p>
-      Over the next ${report.horizon_months} months from ${report.period.to}, discounted at
-      ${formatNumber(report.discount_rate * 100, 1)}% a year (${fit}):
-      ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are
-      still active, and their lifetime margin is
-      <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue
-      ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to
-      serve ${money(totals.future_serve_cost)}.
-      ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}
-    </p>
-    ${chart} ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
+      : html`<figure class="chart">${trustedHtml(
+          renderChartSvg(
+            amountBarsChartOption({
+              title: `Lifetime margin by segment (${segmentation})`,
+              currency: report.currency,
+              axisName: `lifetime margin (${report.currency})`,
+              bars: segments.map((s) => ({
+                label: String(s.segment ?? '(none)'),
+                amount: s.lifetime_margin,
+              })),
+            }),
+            { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) },
+          ),
+        )}</figure>`;
+  return html`
+    <p>Over the next ${report.horizon_months} months from ${report.period.to}, discounted at ${formatNumber(report.discount_rate * 100, 1)}% a year (${fit}):
+      ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are still active, and their lifetime margin is
+      <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
+      ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}</p>
+    ${chart}
+    ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
 }
 
 function segmentTable(
@@ -83,45 +77,19 @@ function segmentTable(
   segments: readonly SegmentLifetimeMargin[],
 ): SafeHtml {
   const { money } = context;
-  return html`<table
-    class="numbers"
-    data-table="lifetime-segments"
-    data-segmentation="${segmentation}"
-  >
-    <thead>
-      <tr>
-        <th>${segmentation}</th>
-        <th>customers</th>
-        <th>active</th>
-        <th>future revenue</th>
-        <th>cost to serve</th>
-        <th>lifetime margin</th>
-        <th>per active customer</th>
-        <th>payback</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${segments.map(
+  return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>per active customer</th><th>payback</th></tr></thead>
+      <tbody>${segments.map(
         (s) =>
-          html`<tr data-segment="${String(s.segment ?? '(none)')}">
-            <th>${String(s.segment ?? '(none)')}</th>
-            <td>${formatNumber(s.customers)}</td>
-            <td>${formatNumber(s.active_customers)}</td>
-            <td>${money(s.future_revenue)}</td>
-            <td>${money(s.future_serve_cost)}</td>
-            <td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td>
-            <td>
-              ${
-                s.lifetime_margin_per_active_customer === null
-                  ? ''
-                  : money(s.lifetime_margin_per_active_customer)
-              }
-            </td>
-            <td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+          html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
+            s.future_revenue,
+          )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
+            s.lifetime_margin_per_active_customer === null
+              ? ''
+              : money(s.lifetime_margin_per_active_customer)
+          }</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td></tr>`,
+      )}</tbody>
+    </table>`;
 }
 
 function paybackText(months: number | null): string {

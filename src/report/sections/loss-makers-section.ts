@@ -26,41 +26,18 @@ export const lossMakersSection: ReportSection = {
         .filter((s) => s.step !== 'revenue')
         .flatMap((s) => s.drivers);
       const drivers = costs.sort((a, b) => a.amount - b.amount).slice(0, DRIVERS_EACH);
-      rows.push(
-        html` <tr data-customer="${customer.customer_id}">
-          <th>${customer.customer_id}</th>
-          <td>${money(customer.revenue)}</td>
-          <td>${money(-customer.direct_cost)}</td>
-          <td>${money(-customer.acquisition_cost)}</td>
-          <td>${money(-customer.serve_cost)}</td>
-          <td class="loss">${money(customer.margin)}</td>
-          <td class="text">
-            <ul>
-              ${drivers.map((d) => html`<li>${d.label}: ${money(d.amount)}</li>`)}
-            </ul>
-          </td>
-        </tr>`,
-      );
+      rows.push(html`
+        <tr data-customer="${customer.customer_id}">
+          <th>${customer.customer_id}</th><td>${money(customer.revenue)}</td><td>${money(-customer.direct_cost)}</td><td>${money(-customer.acquisition_cost)}</td>
+          <td>${money(-customer.serve_cost)}</td><td class="loss">${money(customer.margin)}</td>
+          <td class="text"><ul>${drivers.map((d) => html`<li>${d.label}: ${money(d.amount)}</li>`)}</ul></td>
+        </tr>`);
     }
-    return html` <p>
-        The ${losers.length} customers with the lowest margin, and the costs that weigh most on each
-        (see <code>tierwise explain CUSTOMER</code> for the whole waterfall).
-      </p>
+    return html`
+      <p>The ${losers.length} customers with the lowest margin, and the costs that weigh most on each (see <code>tierwise explain CUSTOMER</code> for the whole waterfall).</p>
       <table class="numbers">
-        <thead>
-          <tr>
-            <th>customer</th>
-            <th>revenue</th>
-            <th>direct</th>
-            <th>acquire</th>
-            <th>serve</th>
-            <th>margin</th>
-            <th>largest costs</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
+        <thead><tr><th>customer</th><th>revenue</th><th>direct</th><th>acquire</th><th>serve</th><th>margin</th><th>largest costs</th></tr></thead>
+        <tbody>${rows}</tbody>
       </table>`;
   },
 };

@@ -14,44 +14,21 @@ export const matrixSection: ReportSection = {
     const matrix = await computeProfitabilityMatrix(base);
     if (matrix.customers.length === 0) return undefined;
     const { thresholds } = matrix;
-    return html` <p>
-        Each customer placed by the net price it realises and what it costs, per ${matrix.volume}.
-        High price means at least ${money(thresholds.net_price)}
-        (${thresholds.source.net_price === 'median' ? 'the median' : 'set in the model'}); high cost
-        at least ${money(thresholds.cost_to_serve)}
-        (${thresholds.source.cost_to_serve === 'median' ? 'the median' : 'set in the model'}).${
+    return html`
+      <p>Each customer placed by the net price it realises and what it costs, per ${matrix.volume}. High price means at least
+        ${money(thresholds.net_price)} (${thresholds.source.net_price === 'median' ? 'the median' : 'set in the model'}); high cost at least
+        ${money(thresholds.cost_to_serve)} (${thresholds.source.cost_to_serve === 'median' ? 'the median' : 'set in the model'}).${
           matrix.excluded_customers > 0
             ? ` ${formatNumber(matrix.excluded_customers)} customers with no ${matrix.volume} are left out.`
             : ''
-        }
-      </p>
-      <figure class="chart">
-        ${trustedHtml(renderChartSvg(matrixChartOption(matrix), chartSize))}
-      </figure>
+        }</p>
+      <figure class="chart">${trustedHtml(renderChartSvg(matrixChartOption(matrix), chartSize))}</figure>
       <table class="numbers">
-        <thead>
-          <tr>
-            <th>quadrant</th>
-            <th>customers</th>
-            <th>revenue</th>
-            <th>cost</th>
-            <th>margin</th>
-            <th>margin %</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${matrix.quadrants.map(
-            (q) =>
-              html`<tr>
-                <th>${QUADRANT_LABELS[q.quadrant]}</th>
-                <td>${formatNumber(q.customers)}</td>
-                <td>${money(q.revenue)}</td>
-                <td>${money(q.cost)}</td>
-                <td>${money(q.margin)}</td>
-                <td>${percent(q.margin_pct)}</td>
-              </tr>`,
-          )}
-        </tbody>
+        <thead><tr><th>quadrant</th><th>customers</th><th>revenue</th><th>cost</th><th>margin</th><th>margin %</th></tr></thead>
+        <tbody>${matrix.quadrants.map(
+          (q) =>
+            html`<tr><th>${QUADRANT_LABELS[q.quadrant]}</th><td>${formatNumber(q.customers)}</td><td>${money(q.revenue)}</td><td>${money(q.cost)}</td><td>${money(q.margin)}</td><td>${percent(q.margin_pct)}</td></tr>`,
+        )}</tbody>
       </table>`;
   },
 };

@@ -55,66 +55,25 @@ function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): Safe
   const vsToday =
     result.today_profit === null
       ? html``
-      : html` against
-          <span data-figure="menu-today-profit">${money(result.today_profit)}</span>${unit} today
-          (everyone on today's price and service, before acquisition
-          cost)${
-            result.today_profit > 0
-              ? html`:
-                  <span data-figure="menu-vs-today"
-                    >${signedPercent(menu.profit / result.today_profit - 1)}</span
-                  >`
-              : ''
-          }`;
-  return html` <p>
-      From
-      <code>${result.file}</code
-      >${result.segmentation === null ? '' : html`, segments of <em>${result.segmentation}</em> per customer and month`}:
-      the best menu of at most ${menu.by_versions.length}
-      version${menu.by_versions.length === 1 ? '' : 's'} earns
-      <span data-figure="menu-profit">${money(menu.profit)}</span>${unit}${vsToday}. Each segment
-      buys the version that leaves it the most surplus (exact, HiGHS).
-    </p>
+      : html` against <span data-figure="menu-today-profit">${money(result.today_profit)}</span>${unit} today (everyone on today's price and service, before acquisition cost)${
+          result.today_profit > 0
+            ? html`: <span data-figure="menu-vs-today">${signedPercent(menu.profit / result.today_profit - 1)}</span>`
+            : ''
+        }`;
+  return html`
+    <p>From <code>${result.file}</code>${result.segmentation === null ? '' : html`, segments of <em>${result.segmentation}</em> per customer and month`}: the best menu of at most ${menu.by_versions.length} version${
+      menu.by_versions.length === 1 ? '' : 's'
+    } earns <span data-figure="menu-profit">${money(menu.profit)}</span>${unit}${vsToday}. Each segment buys the version that leaves it the most surplus (exact, HiGHS).</p>
     <figure class="chart">${trustedHtml(chart)}</figure>
     <table class="numbers" data-table="menu-offered">
-      <thead>
-        <tr>
-          <th>version</th>
-          <th>price${unit}</th>
-          <th>bought by (customers)</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${menu.offered.map(
-          (o) =>
-            html`<tr data-version="${o.version}">
-              <th>${o.version}</th>
-              <td>${money(o.price)}</td>
-              <td class="text">${buyers(o.version)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>version</th><th>price${unit}</th><th>bought by (customers)</th></tr></thead>
+      <tbody>${menu.offered.map((o) => html`<tr data-version="${o.version}"><th>${o.version}</th><td>${money(o.price)}</td><td class="text">${buyers(o.version)}</td></tr>`)}</tbody>
     </table>
     ${nobody.length > 0 ? html`<p>Buy nothing: ${nobody.join(', ')}.</p>` : ''}
     <h3>One price vs two vs three</h3>
     <table class="numbers" data-table="menu-sizes">
-      <thead>
-        <tr>
-          <th>versions</th>
-          <th>profit${unit}</th>
-          <th>menu</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${menu.by_versions.map(
-          (m) =>
-            html`<tr data-versions="${m.versions}">
-              <th>${m.versions}</th>
-              <td>${money(m.profit)}</td>
-              <td class="text">${offeredText(m.offered)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>versions</th><th>profit${unit}</th><th>menu</th></tr></thead>
+      <tbody>${menu.by_versions.map((m) => html`<tr data-versions="${m.versions}"><th>${m.versions}</th><td>${money(m.profit)}</td><td class="text">${offeredText(m.offered)}</td></tr>`)}</tbody>
     </table>
     ${result.segments === null ? '' : segmentTable(result, money)}`;
 }
@@ -122,27 +81,11 @@ function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): Safe
 function segmentTable(result: ProjectPriceMenu, money: (v: number) => string): SafeHtml {
   return html`<h3>Segments as the menu sees them (per customer and month)</h3>
     <table class="numbers" data-table="menu-segments">
-      <thead>
-        <tr>
-          <th>segment</th>
-          <th>customers</th>
-          <th>pays today</th>
-          <th>direct cost</th>
-          <th>cost to serve</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${(result.segments ?? []).map(
-          (s) =>
-            html`<tr>
-              <th>${s.segment}</th>
-              <td>${formatNumber(s.customers)}</td>
-              <td>${money(s.revenue_per_month)}</td>
-              <td>${money(s.direct_cost_per_month)}</td>
-              <td>${money(s.serve_cost_per_month)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>segment</th><th>customers</th><th>pays today</th><th>direct cost</th><th>cost to serve</th></tr></thead>
+      <tbody>${(result.segments ?? []).map(
+        (s) =>
+          html`<tr><th>${s.segment}</th><td>${formatNumber(s.customers)}</td><td>${money(s.revenue_per_month)}</td><td>${money(s.direct_cost_per_month)}</td><td>${money(s.serve_cost_per_month)}</td></tr>`,
+      )}</tbody>
     </table>`;
 }
 

@@ -18,10 +18,7 @@ export const segmentsSection: ReportSection = {
     if (base.model.segmentations.length === 0) {
       if (context.margin.totals.customers < 3) return undefined;
       const auto = await computeAutoSegments(base);
-      return html`<p>
-          The model defines no segments, so these are found in the data: ${auto.k} clusters of
-          customers on ${auto.features.join(', ')}.
-        </p>
+      return html`<p>The model defines no segments, so these are found in the data: ${auto.k} clusters of customers on ${auto.features.join(', ')}.</p>
         ${segmentBlock(context, 'automatic', auto.segments, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;
     }
     const blocks: SafeHtml[] = [];
@@ -48,39 +45,16 @@ function segmentBlock(
   describe: (s: SegmentProfile) => string,
 ): SafeHtml {
   const { money, margin, chartSize } = context;
-  return html` <h3>${name}</h3>
-    <figure class="chart">
-      ${trustedHtml(renderChartSvg(segmentsChartOption({ currency: margin.currency, segmentation: name, segments }), { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) }))}
-    </figure>
+  return html`
+    <h3>${name}</h3>
+    <figure class="chart">${trustedHtml(renderChartSvg(segmentsChartOption({ currency: margin.currency, segmentation: name, segments }), { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) }))}</figure>
     <table class="numbers" data-segmentation="${name}">
-      <thead>
-        <tr>
-          <th>segment</th>
-          <th>customers</th>
-          <th>revenue</th>
-          <th>cost to serve</th>
-          <th>margin</th>
-          <th>margin %</th>
-          <th>lose money</th>
-          <th>serve cost per $</th>
-          <th>who</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${segments.map(
-          (s) =>
-            html`<tr>
-              <th>${s.segment}</th>
-              <td>${formatNumber(s.customers)}</td>
-              <td>${money(s.revenue)}</td>
-              <td>${money(s.serve_cost)}</td>
-              <td class="${s.margin < 0 ? 'loss' : ''}">${money(s.margin)}</td>
-              <td>${percent(s.margin_pct)}</td>
-              <td>${percent(s.unprofitable_share)}</td>
-              <td>${s.serve_cost_per_revenue === null ? '' : money(s.serve_cost_per_revenue)}</td>
-              <td class="text">${describe(s)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>segment</th><th>customers</th><th>revenue</th><th>cost to serve</th><th>margin</th><th>margin %</th><th>lose money</th><th>serve cost per $</th><th>who</th></tr></thead>
+      <tbody>${segments.map(
+        (s) =>
+          html`<tr><th>${s.segment}</th><td>${formatNumber(s.customers)}</td><td>${money(s.revenue)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(
+            s.margin,
+          )}</td><td>${percent(s.margin_pct)}</td><td>${percent(s.unprofitable_share)}</td><td>${s.serve_cost_per_revenue === null ? '' : money(s.serve_cost_per_revenue)}</td><td class="text">${describe(s)}</td></tr>`,
+      )}</tbody>
     </table>`;
 }

@@ -40,128 +40,51 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
   const gains = largestGainsFirst(report.recommendations, TOP_RECOMMENDATIONS);
   const change =
     tiered && statusQuo && statusQuo.margin > 0 ? tiered.margin / statusQuo.margin - 1 : null;
-  return html` <p>
-      The optimized plan
-      (${report.optimizer.status === 'optimal' ? 'proven optimal' : 'stopped at the time limit'},
-      HiGHS) earns an expected margin of
-      <span data-figure="tiers-margin">${money(tiered?.margin ?? report.optimizer.objective)}</span
-      >${
+  return html`
+    <p>The optimized plan (${report.optimizer.status === 'optimal' ? 'proven optimal' : 'stopped at the time limit'}, HiGHS) earns an expected margin of
+      <span data-figure="tiers-margin">${money(tiered?.margin ?? report.optimizer.objective)}</span>${
         statusQuo
-          ? html` against
-              <span data-figure="tiers-status-quo">${money(statusQuo.margin)}</span> today`
+          ? html` against <span data-figure="tiers-status-quo">${money(statusQuo.margin)}</span> today`
           : ''
-      }${change === null ? '' : html` (<span data-figure="tiers-change">${change >= 0 ? '+' : '−'}${percent(Math.abs(change))}</span>)`}.
-      Expected figures: each customer's × its chance of staying at the tier's price; acquisition
-      cost is sunk and left out.
-    </p>
+      }${change === null ? '' : html` (<span data-figure="tiers-change">${change >= 0 ? '+' : '−'}${percent(Math.abs(change))}</span>)`}. Expected figures: each customer's × its chance of staying at the tier's price; acquisition cost is sunk and left out.</p>
     <table class="numbers" data-table="tiers">
-      <thead>
-        <tr>
-          <th>tier</th>
-          <th>monthly fee</th>
-          <th>customers</th>
-          <th>expected margin</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${report.tiers.map(
-          (t) =>
-            html`<tr data-tier="${t.name}">
-              <th>${t.label}</th>
-              <td>${money(t.monthly_fee)}</td>
-              <td>${formatNumber(t.customers)}</td>
-              <td class="${t.expected_margin < 0 ? 'loss' : ''}">${money(t.expected_margin)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>tier</th><th>monthly fee</th><th>customers</th><th>expected margin</th></tr></thead>
+      <tbody>${report.tiers.map(
+        (t) =>
+          html`<tr data-tier="${t.name}"><th>${t.label}</th><td>${money(t.monthly_fee)}</td><td>${formatNumber(t.customers)}</td><td class="${t.expected_margin < 0 ? 'loss' : ''}">${money(t.expected_margin)}</td></tr>`,
+      )}</tbody>
     </table>
     <h3>Scenarios</h3>
     <figure class="chart">${trustedHtml(chart)}</figure>
     <table class="numbers" data-table="tier-scenarios">
-      <thead>
-        <tr>
-          <th>scenario</th>
-          <th>revenue</th>
-          <th>direct costs</th>
-          <th>cost to serve</th>
-          <th>margin</th>
-          <th>expected leavers</th>
-          <th>customers per tier</th>
-          <th>fits capacity</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${report.scenarios.map(
-          (s) =>
-            html`<tr data-scenario="${s.kind}">
-              <th>${s.name}</th>
-              <td>${money(s.revenue)}</td>
-              <td>${money(s.direct_cost)}</td>
-              <td>${money(s.serve_cost)}</td>
-              <td class="${s.margin < 0 ? 'loss' : ''}">${money(s.margin)}</td>
-              <td>${formatNumber(s.expected_leavers, 1)}</td>
-              <td class="text">
-                ${Object.entries(s.customers_per_tier)
-                  .filter(([, n]) => n > 0)
-                  .map(([label, n]) => `${label} ${formatNumber(n)}`)
-                  .join(', ')}
-              </td>
-              <td>${s.fits_capacity ? 'yes' : 'no'}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>scenario</th><th>revenue</th><th>direct costs</th><th>cost to serve</th><th>margin</th><th>expected leavers</th><th>customers per tier</th><th>fits capacity</th></tr></thead>
+      <tbody>${report.scenarios.map(
+        (s) =>
+          html`<tr data-scenario="${s.kind}"><th>${s.name}</th><td>${money(s.revenue)}</td><td>${money(s.direct_cost)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(s.margin)}</td><td>${formatNumber(
+            s.expected_leavers,
+            1,
+          )}</td><td class="text">${Object.entries(s.customers_per_tier)
+            .filter(([, n]) => n > 0)
+            .map(([label, n]) => `${label} ${formatNumber(n)}`)
+            .join(', ')}</td><td>${s.fits_capacity ? 'yes' : 'no'}</td></tr>`,
+      )}</tbody>
     </table>
     <h3>Shadow prices</h3>
-    <p>
-      What one more hour of each resource would add to the expected margin of the optimized plan (0:
-      capacity to spare).
-    </p>
+    <p>What one more hour of each resource would add to the expected margin of the optimized plan (0: capacity to spare).</p>
     <table class="numbers" data-table="shadow-prices">
-      <thead>
-        <tr>
-          <th>resource</th>
-          <th>capacity (hours)</th>
-          <th>used (hours)</th>
-          <th>per hour</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${report.shadow_prices.map(
-          (p) =>
-            html`<tr data-resource="${p.resource}">
-              <th>${p.resource}</th>
-              <td>${formatNumber(p.capacity_hours, 1)}</td>
-              <td>${formatNumber(p.used_hours, 1)}</td>
-              <td>${money(p.per_hour)}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>resource</th><th>capacity (hours)</th><th>used (hours)</th><th>per hour</th></tr></thead>
+      <tbody>${report.shadow_prices.map(
+        (p) =>
+          html`<tr data-resource="${p.resource}"><th>${p.resource}</th><td>${formatNumber(p.capacity_hours, 1)}</td><td>${formatNumber(p.used_hours, 1)}</td><td>${money(p.per_hour)}</td></tr>`,
+      )}</tbody>
     </table>
     <h3>Largest gains over today</h3>
     <table class="numbers" data-table="tier-recommendations">
-      <thead>
-        <tr>
-          <th>customer</th>
-          <th>tier</th>
-          <th>margin today</th>
-          <th>expected margin</th>
-          <th>chance of staying</th>
-          <th>why</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${gains.map(
-          (r) =>
-            html`<tr data-customer="${r.customer_id}">
-              <th>${r.customer_id}</th>
-              <td class="text">${r.label}</td>
-              <td>${money(r.today.margin)}</td>
-              <td>${money(r.expected_margin)}</td>
-              <td>${percent(r.p_stay)}</td>
-              <td class="text">${r.reason}</td>
-            </tr>`,
-        )}
-      </tbody>
+      <thead><tr><th>customer</th><th>tier</th><th>margin today</th><th>expected margin</th><th>chance of staying</th><th>why</th></tr></thead>
+      <tbody>${gains.map(
+        (r) =>
+          html`<tr data-customer="${r.customer_id}"><th>${r.customer_id}</th><td class="text">${r.label}</td><td>${money(r.today.margin)}</td><td>${money(r.expected_margin)}</td><td>${percent(r.p_stay)}</td><td class="text">${r.reason}</td></tr>`,
+      )}</tbody>
     </table>
     ${report.notes.map((note) => html`<p class="note">${note}</p>`)}`;
 }

@@ -13,19 +13,10 @@ export const whaleSection: ReportSection = {
     const curve = await computeWhaleCurve(base);
     if (curve.customers === 0) return undefined;
     const { peak, unprofitable } = curve;
-    return html` <p>
-        The most profitable ${percent(peak.customers_share)} of customers
-        (${formatNumber(peak.rank)}) earn
-        ${money(peak.cumulative_margin)}${
-          peak.margin_share === null
-            ? ''
-            : html`, ${percent(peak.margin_share)} of the total margin`
-        };
-        the other ${formatNumber(unprofitable.customers)} customers who lose money destroy
-        ${money(-unprofitable.margin)} of it.
-      </p>
-      <figure class="chart">
-        ${trustedHtml(renderChartSvg(whaleChartOption(curve), chartSize))}
-      </figure>`;
+    return html`
+      <p>The most profitable ${percent(peak.customers_share)} of customers (${formatNumber(peak.rank)}) earn ${money(peak.cumulative_margin)}${
+        peak.margin_share === null ? '' : html`, ${percent(peak.margin_share)} of the total margin`
+      }; the other ${formatNumber(unprofitable.customers)} customers who lose money destroy ${money(-unprofitable.margin)} of it.</p>
+      <figure class="chart">${trustedHtml(renderChartSvg(whaleChartOption(curve), chartSize))}</figure>`;
   },
 };
