@@ -27,7 +27,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -46,14 +53,16 @@ const oldDir = path.resolve(arg('--old', '/tmp/tw-old'));
 const oldCommit = arg('--old-commit', 'fb546fb');
 const format = arg('--format', 'csv');
 if (format !== 'csv' && format !== 'parquet') fail('--format must be csv or parquet');
-if (!Number.isInteger(customers) || customers < 1) fail('--customers must be a positive whole number');
+if (!Number.isInteger(customers) || customers < 1)
+  fail('--customers must be a positive whole number');
 if (!Number.isInteger(runs) || runs < 1) fail('--runs must be a positive whole number');
 
 function fail(message) {
   console.error(`\nBENCH FAILED: ${message}\n`);
   process.exit(1);
 }
-const log = (message) => console.error(`[report-bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = (message) =>
+  console.error(`[report-bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -65,10 +74,13 @@ const fmt = (x, digits = 3) => Number(x).toFixed(digits);
 function fingerprint(dist) {
   const hash = createHash('sha256');
   const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.js')) hash.update(`${path.relative(dist, full)}\0`).update(readFileSync(full));
+      else if (entry.name.endsWith('.js'))
+        hash.update(`${path.relative(dist, full)}\0`).update(readFileSync(full));
     }
   };
   walk(dist);
@@ -80,11 +92,16 @@ const git = (...args) => execFileSync('git', args, { cwd: repo, encoding: 'utf8'
 
 if (!existsSync(path.join(oldDir, 'dist', 'index.js'))) {
   log(`building the old library (${oldCommit}) in ${oldDir} …`);
-  if (!existsSync(path.join(oldDir, 'package.json'))) git('worktree', 'add', '--detach', oldDir, oldCommit);
-  if (!existsSync(path.join(oldDir, 'node_modules'))) symlinkSync(path.join(repo, 'node_modules'), path.join(oldDir, 'node_modules'));
+  if (!existsSync(path.join(oldDir, 'package.json')))
+    git('worktree', 'add', '--detach', oldDir, oldCommit);
+  if (!existsSync(path.join(oldDir, 'node_modules')))
+    symlinkSync(path.join(repo, 'node_modules'), path.join(oldDir, 'node_modules'));
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: oldDir, stdio: 'inherit' });
 }
-const oldHead = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: oldDir, encoding: 'utf8' }).trim();
+const oldHead = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+  cwd: oldDir,
+  encoding: 'utf8',
+}).trim();
 const newDist = path.join(repo, 'dist');
 const oldDist = path.join(oldDir, 'dist');
 const printsAtStart = { new: fingerprint(newDist), old: fingerprint(oldDist) };
@@ -105,7 +122,9 @@ const tag = `${customers}${format === 'csv' ? '' : `-${format}`}`;
 const dir = path.join(here, 'out', `report-demo-${tag}`);
 mkdirSync(path.join(here, 'out'), { recursive: true });
 if (!existsSync(path.join(dir, 'tierwise.yaml'))) {
-  log(`generating ${customers.toLocaleString('en-US')} customers into ${path.relative(process.cwd(), dir)} …`);
+  log(
+    `generating ${customers.toLocaleString('en-US')} customers into ${path.relative(process.cwd(), dir)} …`,
+  );
   const t = performance.now();
   await NEW.generateDemo({ dir, customers, seed: 42, format });
   log(`generated in ${fmt((performance.now() - t) / 1000, 1)} s`);
@@ -118,9 +137,26 @@ async function reportOnce(which) {
   const lib = which === 'new' ? NEW : OLD;
   const project = await lib.openProject({ dir, inMemory: true });
   try {
-    const start = performance.now();
-    const report = which === 'new' ? await lib.renderReport(await project.customerBase(), { generatedAt: FIXED_DATE }) : await lib.renderReport(project, { generatedAt: FIXED_DATE });
-    return { s: (performance.now() - start) / 1000, report };
+    // Each section's time, from the progress message sent as it starts to the next one (or the end);
+    // 'base + margin' is what comes before the first section.
+    const steps = {};
+    let current = 'base + margin';
+    let since = performance.now();
+    const onProgress = (message) => {
+      const now = performance.now();
+      steps[current] = (now - since) / 1000;
+      current = message.replace(/^report: /, '');
+      since = now;
+    };
+    const start = since;
+    const options = { generatedAt: FIXED_DATE, onProgress };
+    const report =
+      which === 'new'
+        ? await lib.renderReport(await project.customerBase(), options)
+        : await lib.renderReport(project, options);
+    const end = performance.now();
+    steps[current] = (end - since) / 1000;
+    return { s: (end - start) / 1000, report, steps };
   } finally {
     project.close();
   }
@@ -136,7 +172,8 @@ async function counting(lib, work) {
     const { text } = statement.render(db.dialect);
     if (text.includes('revenue_totals_src AS (')) {
       counts.margin_queries++;
-      if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?TEMP(ORARY)?\s+TABLE\b/i.test(text)) counts.margin_tables_created++;
+      if (/^\s*CREATE\s+(OR\s+REPLACE\s+)?TEMP(ORARY)?\s+TABLE\b/i.test(text))
+        counts.margin_tables_created++;
     }
   };
   proto.run = function (statement, ...rest) {
@@ -160,8 +197,12 @@ async function counting(lib, work) {
 log('warm-up: one report with each build, counting statements …');
 const warmNew = await counting(NEW, () => reportOnce('new'));
 const warmOld = await counting(OLD, () => reportOnce('old'));
-log(`  new ${fmt(warmNew.result.s)} s: ${warmNew.counts.margin_queries} margin queries (${warmNew.counts.margin_tables_created} tables), ${warmNew.counts.statements} statements`);
-log(`  old ${fmt(warmOld.result.s)} s: ${warmOld.counts.margin_queries} margin queries (${warmOld.counts.margin_tables_created} tables), ${warmOld.counts.statements} statements`);
+log(
+  `  new ${fmt(warmNew.result.s)} s: ${warmNew.counts.margin_queries} margin queries (${warmNew.counts.margin_tables_created} tables), ${warmNew.counts.statements} statements`,
+);
+log(
+  `  old ${fmt(warmOld.result.s)} s: ${warmOld.counts.margin_queries} margin queries (${warmOld.counts.margin_tables_created} tables), ${warmOld.counts.statements} statements`,
+);
 const sectionsNew = warmNew.result.report.sections.map((s) => s.id);
 const sectionsOld = warmOld.result.report.sections.map((s) => s.id);
 // The charts' ids and class names carry zrender's process-wide counters (zr0-c0, zr8-cls-24): the
@@ -170,48 +211,115 @@ const normalized = (doc) => doc.replace(/\bzr\d+-cls-\d+/g, 'zr-cls').replace(/\
 const sameHtml = normalized(warmNew.result.report.html) === normalized(warmOld.result.report.html);
 
 const times = { new: [], old: [] };
+const steps = { new: [], old: [] };
 for (let k = 0; k < runs; k++) {
   const order = k % 2 === 0 ? ['old', 'new'] : ['new', 'old'];
-  for (const which of order) times[which].push((await reportOnce(which)).s);
+  for (const which of order) {
+    const run = await reportOnce(which);
+    times[which].push(run.s);
+    steps[which].push(run.steps);
+  }
   log(`  run ${k + 1}/${runs}: old ${fmt(times.old[k])} s, new ${fmt(times.new[k])} s`);
 }
 const printsAtEnd = { new: fingerprint(newDist), old: fingerprint(oldDist) };
 const rebuilt = printsAtEnd.new !== printsAtStart.new || printsAtEnd.old !== printsAtStart.old;
-if (rebuilt) console.error('\nWARNING: a build was rebuilt while the bench ran; the figures may mix two builds. Run it again.\n');
+if (rebuilt)
+  console.error(
+    '\nWARNING: a build was rebuilt while the bench ran; the figures may mix two builds. Run it again.\n',
+  );
 
+/** Median seconds per step over the timed runs, in the order the steps came. */
+const stepMedians = (runsOf) =>
+  Object.fromEntries(
+    Object.keys(runsOf[0]).map((name) => [name, median(runsOf.map((r) => r[name] ?? 0))]),
+  );
+const sectionSeconds = { old: stepMedians(steps.old), new: stepMedians(steps.new) };
 const oldS = median(times.old);
 const newS = median(times.new);
 const results = {
   customers,
   format,
   runs,
-  machine: { nproc: os.availableParallelism?.() ?? os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, loadavg_at_end: os.loadavg() },
+  machine: {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    node: process.version,
+    loadavg_at_end: os.loadavg(),
+  },
   builds: {
-    new: { dist: path.relative(process.cwd(), newDist), commit: git('rev-parse', '--short', 'HEAD'), src_modified: git('status', '--porcelain', '--', 'src') !== '', fingerprint: printsAtStart.new },
+    new: {
+      dist: path.relative(process.cwd(), newDist),
+      commit: git('rev-parse', '--short', 'HEAD'),
+      src_modified: git('status', '--porcelain', '--', 'src') !== '',
+      fingerprint: printsAtStart.new,
+    },
     old: { dist: oldDist, commit: oldHead, fingerprint: printsAtStart.old },
     rebuilt_during_run: rebuilt,
   },
   demo: path.relative(process.cwd(), dir),
-  seconds: { old_runs: times.old, new_runs: times.new, old_median: oldS, new_median: newS, old_warmup: warmOld.result.s, new_warmup: warmNew.result.s },
+  seconds: {
+    old_runs: times.old,
+    new_runs: times.new,
+    old_median: oldS,
+    new_median: newS,
+    old_warmup: warmOld.result.s,
+    new_warmup: warmNew.result.s,
+  },
   ratio_old_over_new: oldS / newS,
   statements_per_report: { new: warmNew.counts, old: warmOld.counts },
   sections: { new: sectionsNew, old: sectionsOld, same_html: sameHtml },
+  section_seconds_median: sectionSeconds,
 };
-writeFileSync(path.join(here, 'out', `report-results-${tag}.json`), JSON.stringify(results, null, 2));
+writeFileSync(
+  path.join(here, 'out', `report-results-${tag}.json`),
+  JSON.stringify(results, null, 2),
+);
 // The two documents (fixed date), to compare by eye or with diff when they differ.
-for (const [which, warm] of [['new', warmNew], ['old', warmOld]]) writeFileSync(path.join(here, 'out', `report-${which}-${tag}.html`), warm.result.report.html);
+for (const [which, warm] of [
+  ['new', warmNew],
+  ['old', warmOld],
+])
+  writeFileSync(path.join(here, 'out', `report-${which}-${tag}.html`), warm.result.report.html);
 
 const line = (label, value) => console.log(`  ${label.padEnd(60)} ${value}`);
-console.log(`\ntierwise report bench — ${customers.toLocaleString('en-US')} customers, ${runs} alternated runs after a warm-up`);
-console.log(`  new: ${results.builds.new.commit}${results.builds.new.src_modified ? ' (src/ modified)' : ''}; old: ${oldHead}; ${results.machine.nproc} cores, node ${process.version}`);
+console.log(
+  `\ntierwise report bench — ${customers.toLocaleString('en-US')} customers, ${runs} alternated runs after a warm-up`,
+);
+console.log(
+  `  new: ${results.builds.new.commit}${results.builds.new.src_modified ? ' (src/ modified)' : ''}; old: ${oldHead}; ${results.machine.nproc} cores, node ${process.version}`,
+);
 line('report, old (renderReport(project)), median s', fmt(oldS));
 line('report, new (customerBase() + renderReport(base)), median s', fmt(newS));
 line('ratio old ÷ new', `${fmt(oldS / newS, 2)}×`);
 line('runs old', times.old.map((s) => fmt(s)).join(', ') + `  (warm-up ${fmt(warmOld.result.s)})`);
 line('runs new', times.new.map((s) => fmt(s)).join(', ') + `  (warm-up ${fmt(warmNew.result.s)})`);
-line('margin queries per report, old (tables created)', `${warmOld.counts.margin_queries} (${warmOld.counts.margin_tables_created})`);
-line('margin queries per report, new (tables created)', `${warmNew.counts.margin_queries} (${warmNew.counts.margin_tables_created})`);
-line('statements per report, old / new', `${warmOld.counts.statements} / ${warmNew.counts.statements}`);
-line('sections old / new', `${sectionsOld.length} / ${sectionsNew.length}${sectionsOld.join() === sectionsNew.join() ? ' (the same)' : ' (DIFFERENT)'}`);
+line(
+  'margin queries per report, old (tables created)',
+  `${warmOld.counts.margin_queries} (${warmOld.counts.margin_tables_created})`,
+);
+line(
+  'margin queries per report, new (tables created)',
+  `${warmNew.counts.margin_queries} (${warmNew.counts.margin_tables_created})`,
+);
+line(
+  'statements per report, old / new',
+  `${warmOld.counts.statements} / ${warmNew.counts.statements}`,
+);
+line(
+  'sections old / new',
+  `${sectionsOld.length} / ${sectionsNew.length}${sectionsOld.join() === sectionsNew.join() ? ' (the same)' : ' (DIFFERENT)'}`,
+);
 line('same HTML (fixed date, zrender ids aside)', sameHtml ? 'yes' : 'no');
-console.log(`\n  results: ${path.relative(process.cwd(), path.join(here, 'out', `report-results-${tag}.json`))}\n`);
+console.log('');
+line(
+  'median s per step (from its progress message to the next)',
+  `${'old'.padStart(8)} ${'new'.padStart(8)}`,
+);
+for (const name of Object.keys(sectionSeconds.new))
+  line(
+    `    ${name}`,
+    `${fmt(sectionSeconds.old[name] ?? NaN).padStart(8)} ${fmt(sectionSeconds.new[name]).padStart(8)}`,
+  );
+console.log(
+  `\n  results: ${path.relative(process.cwd(), path.join(here, 'out', `report-results-${tag}.json`))}\n`,
+);
