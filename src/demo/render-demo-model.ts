@@ -40,8 +40,13 @@ function resourceLines(resources: readonly SizedResource[]): string[] {
     resources.map(({ resource, fte, cost, capacityHours, usedHours }) => {
       const perMinute = cost / (capacityHours * 60);
       const used = Math.round((100 * usedHours) / capacityHours);
+      // Serve resources may be resized by the tier optimizer, one whole person at a time.
+      const adjust =
+        resource.name === 'account_exec'
+          ? ''
+          : `, adjust: { min_units: 1, max_units: ${Math.max(1, Math.ceil(fte - 1e-9))} }`;
       return [
-        `  ${`${resource.name}:`.padEnd(nameWidth)} { cost: ${cost}, capacity_hours: ${capacityHours} }`,
+        `  ${`${resource.name}:`.padEnd(nameWidth)} { cost: ${cost}, capacity_hours: ${capacityHours}, unit_hours: ${resource.hoursPerFte}${adjust} }`,
         `${whole.format(fte)} ${resource.role} × $${whole.format(resource.salary)}, ` +
           `${whole.format(resource.hoursPerFte)} h each → $${cents.format(perMinute)}/min; ${used}% used`,
       ];
@@ -107,7 +112,9 @@ export function renderDemoModel(input: DemoModelInput): string {
     '# Resources: cost and practical capacity over the period (practical = paid hours less breaks, training',
     '# and admin). Capacity cost rate = cost ÷ capacity in minutes. Every minute an activity uses is charged',
     "# at that rate; what is left over is unused capacity, reported and charged to nobody. The team's size",
-    '# follows the size of the customer base.',
+    '# follows the size of the customer base. People are salaried (committed, the default): their cost is',
+    '# carried whether their hours are used or not, one person (unit_hours) at a time; `adjust` lets the',
+    '# tier optimizer choose how many engineers and agents to keep (tierwise tiers shows it apart).',
     'resources:',
     ...resourceLines(input.resources),
     '',

@@ -12,6 +12,24 @@ export interface RuleRef {
   readonly location?: SourceLocation;
 }
 
+/** A coupling resource: its hours available, or (with `units`) hours bought in whole units. */
+export interface AssignmentResource {
+  readonly name: string;
+  /** Hours available; with `units`, the most the largest choice of units gives (for the checks). */
+  readonly capacityHours: number;
+  readonly rule: RuleRef;
+  /**
+   * Capacity as a decision: a whole number of units between `min` and `max`, each giving
+   * `hoursPerUnit` hours and costing `costPerUnit` (subtracted from the objective).
+   */
+  readonly units?: {
+    readonly min: number;
+    readonly max: number;
+    readonly hoursPerUnit: number;
+    readonly costPerUnit: number;
+  };
+}
+
 export interface AssignmentProblem {
   readonly customers: number;
   readonly options: number;
@@ -21,11 +39,7 @@ export interface AssignmentProblem {
   readonly value: Float64Array;
   /** 1 where the customer may be given the option. */
   readonly allowed: Uint8Array;
-  readonly resources: readonly {
-    readonly name: string;
-    readonly capacityHours: number;
-    readonly rule: RuleRef;
-  }[];
+  readonly resources: readonly AssignmentResource[];
   /** Hours of resource r used by customer i under option k: index (i * options + k) * resources + r. */
   readonly hours: Float64Array;
   /** Option a customer is pinned to, or -1. */

@@ -5,11 +5,13 @@
  */
 import path from 'node:path';
 import { TierwiseError } from '../errors.js';
+import { formatMoney, formatNumber } from '../format.js';
 import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Tier, TierCatalog } from '../model/model-types.js';
 import { ident, join, sql } from '../sql/fragment.js';
-import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
+import { firmContext } from './firm-pnl.js';
+import { hasCapacityDecision, optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import type { ScenarioOverlay } from './scenario-overlay.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers } from './tier-projection.js';
@@ -64,7 +66,12 @@ export interface TierReport {
     customers_in_mip: number;
     seconds: number;
   };
-  /** Plain-language notes, e.g. when today's plan does not fit capacity. */
+  /**
+   * The plan against today as the firm sees it (firm margins): at today's capacity, and apart, with
+   * the units the optimizer chooses for resources that have `adjust:`.
+   */
+  gains: PlanGains;
+  /** Plain-language notes, e.g. when today's plan does not fit capacity, and what a gain rests on. */
   notes: string[];
 }
 
@@ -91,6 +98,7 @@ export async function computeTiers(
   const n = projection.customerIds.length;
   const labels = catalog.tiers.map((t) => t.label);
 
+  const firm = { context: firmContext(base) };
   const statusQuo = evaluatePlan(
     'status quo',
     'status_quo',
@@ -98,6 +106,7 @@ export async function computeTiers(
     new Int32Array(n).fill(-1),
     assignment.capacityHours,
     labels,
+    firm,
   );
   const tiered = evaluatePlan(
     'tiered (optimized)',
@@ -106,8 +115,28 @@ export async function computeTiers(
     choice,
     assignment.capacityHours,
     labels,
+    firm,
   );
   const scenarios: ScenarioResult[] = [statusQuo, tiered];
+  // Capacity as a decision: the same plan with the units of adjustable resources chosen too.
+  let capacityPlan: ScenarioResult | undefined;
+  if (hasCapacityDecision(model, projection)) {
+    options.onProgress?.('tiers: optimizing the assignment and the units of each resource (HiGHS)');
+    const decided = await optimizeTiers(model, catalog, projection, { decideCapacity: true });
+    capacityPlan = evaluatePlan(
+      'tiered, capacity chosen',
+      'tiered_capacity',
+      projection,
+      decided.choice,
+      decided.capacityHours,
+      labels,
+      {
+        ...firm,
+        units: decided.units,
+      },
+    );
+    scenarios.push(capacityPlan);
+  }
   const notes: string[] = [];
   const unbundled = unbundledCatalog(catalog);
   if (unbundled) {
@@ -120,6 +149,7 @@ export async function computeTiers(
         new Int32Array(n).fill(0),
         assignment.capacityHours,
         [unbundled.tiers[0]!.label],
+        firm,
       ),
     );
   } else {
@@ -140,11 +170,13 @@ export async function computeTiers(
     notes.push(
       `today's plan does not fit the capacity of ${over.join(', ')}: the status quo is shown for reference but is not a feasible plan`,
     );
-  } else if (tiered.margin < statusQuo.margin) {
+  } else if (tiered.firm_pnl!.margin < statusQuo.firm_pnl!.margin - 1e-6) {
     notes.push(
-      "the tiered plan earns less than the status quo: no tier catalog beats today's terms for enough customers (set tiers.keep_current: true to let customers keep them)",
+      "the tiered plan earns the firm less than the status quo: no tier catalog beats today's terms for enough customers (set tiers.keep_current: true to let customers keep them)",
     );
   }
+  const gains = planGains(statusQuo, tiered, capacityPlan, model.currency);
+  notes.push(...gains.notes);
 
   const needs = await customerNeeds(base);
   const recommendations: TierRecommendation[] = projection.customerIds.map((id, i) => {
@@ -222,6 +254,10 @@ export async function computeTiers(
       customers_in_mip: solution.customersInMip,
       seconds: assignment.seconds,
     },
+    gains: {
+      at_today_capacity: gains.at_today_capacity,
+      with_capacity_change: gains.with_capacity_change,
+    },
     notes,
   };
 }
@@ -242,6 +278,94 @@ export function largestGainsFirst(
         (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
     )
     .slice(0, top);
+}
+
+export interface PlanGains {
+  at_today_capacity: {
+    status_quo_margin: number;
+    plan_margin: number;
+    gain: number;
+    /** Hours of committed resources the plan leaves idle: paid for, not saved. */
+    idle_hours: { resource: string; hours: number }[];
+  };
+  with_capacity_change: {
+    plan_margin: number;
+    gain: number;
+    units: {
+      resource: string;
+      today: number;
+      chosen: number;
+      change: number;
+      cost_change: number;
+    }[];
+  } | null;
+}
+
+/** The plan's gains in firm margin, and the notes a reader needs to trust them. */
+function planGains(
+  statusQuo: ScenarioResult,
+  tiered: ScenarioResult,
+  capacityPlan: ScenarioResult | undefined,
+  currency: string,
+): PlanGains & { notes: string[] } {
+  const money = (amount: number) => formatMoney(amount, currency, 0);
+  const notes: string[] = [];
+  const today = statusQuo.firm_pnl!.margin;
+  const idle = tiered.resources!.flatMap((r) => {
+    const before = statusQuo.resources!.find((s) => s.resource === r.resource)!;
+    const freed = before.used_hours - r.used_hours;
+    return r.behaviour === 'committed' && freed > 0.5
+      ? [{ resource: r.resource, hours: freed }]
+      : [];
+  });
+  const gain = tiered.firm_pnl!.margin - today;
+  notes.push(
+    `at today's capacity the plan changes the firm's margin by ${money(gain)} (${money(today)} → ${money(tiered.firm_pnl!.margin)})` +
+      (idle.length > 0
+        ? `; the ${idle.map((i) => `${Math.round(i.hours).toLocaleString('en-US')} h of ${i.resource}`).join(' and ')} it frees stay paid for (committed) — a saving only if units are released`
+        : ''),
+  );
+  let withCapacity: PlanGains['with_capacity_change'] = null;
+  if (capacityPlan) {
+    const units = capacityPlan.resources!.flatMap((r) => {
+      const before = statusQuo.resources!.find((s) => s.resource === r.resource)!;
+      const change = r.units - before.units;
+      return Math.abs(change) > 1e-9
+        ? [
+            {
+              resource: r.resource,
+              today: before.units,
+              chosen: r.units,
+              change,
+              cost_change: r.cost - before.cost,
+            },
+          ]
+        : [];
+    });
+    const capacityGain = capacityPlan.firm_pnl!.margin - today;
+    withCapacity = { plan_margin: capacityPlan.firm_pnl!.margin, gain: capacityGain, units };
+    const released = units.filter((u) => u.change < 0);
+    const added = units.filter((u) => u.change > 0);
+    notes.push(
+      `with the capacity the optimizer chooses the firm's margin changes by ${money(capacityGain)}` +
+        (released.length > 0
+          ? `; it needs ${released.map((u) => `${formatNumber(-u.change, 1)} ${u.resource} unit(s) released (${money(-u.cost_change)} a period)`).join(' and ')} — people leaving or redeployed`
+          : '') +
+        (added.length > 0
+          ? `; it adds ${added.map((u) => `${formatNumber(u.change, 1)} ${u.resource} unit(s) (${money(u.cost_change)})`).join(' and ')}`
+          : ''),
+    );
+  }
+  return {
+    at_today_capacity: {
+      status_quo_margin: today,
+      plan_margin: tiered.firm_pnl!.margin,
+      gain,
+      idle_hours: idle,
+    },
+    with_capacity_change: withCapacity,
+    notes,
+  };
 }
 
 function requireTiers(model: Model): TierCatalog {

@@ -1,6 +1,8 @@
 /**
  * Solves the tier assignment exactly with HiGHS: binary x[i,k] (customer i takes option k), one
  * option per customer, a row per resource (hours used ≤ hours available), a row per share rule.
+ * A resource whose capacity is a decision gets an integer column u (whole units, between its
+ * bounds): its row reads hours used − hours per unit × u ≤ 0 and the objective pays cost per unit × u.
  *
  * Large problems are made small without giving up exactness, by Lagrangian reduced-cost fixing
  * (e.g. Wolsey, *Integer Programming*, §10): with multipliers λ ≥ 0 on the few coupling rows,
@@ -25,6 +27,8 @@ import {
 export interface AssignmentSolution {
   /** The option given to each customer. */
   readonly choice: Int32Array;
+  /** Per resource: the whole units chosen where capacity is a decision, NaN where it is fixed. */
+  readonly units: Float64Array;
   /** Σ value of the chosen options. */
   readonly objective: number;
   /** A proven upper bound on the best possible objective. */
@@ -53,13 +57,20 @@ export interface SolveOptions {
   readonly directLimit?: number;
 }
 
-/** One coupling row in ≤ form over all customer × option pairs. */
+/** One coupling row in ≤ form over all customer × option pairs (and, for units, − hoursPerUnit × u). */
 interface Coupling {
   readonly coefficients: Float64Array;
   readonly rhs: number;
   /** The resource it bounds, or -1 for a share row. */
   readonly resource: number;
   readonly rule: RuleRef;
+  /** Capacity bought in whole units: the row's right-hand side is hoursPerUnit × u, u in [min, max]. */
+  readonly units?: {
+    readonly min: number;
+    readonly max: number;
+    readonly hoursPerUnit: number;
+    readonly costPerUnit: number;
+  };
 }
 
 type HighsRuntime = Highs;
@@ -128,6 +139,7 @@ export async function solveAssignment(
       });
       return {
         choice: reduced.choice,
+        units: reduced.units,
         objective: reduced.objective,
         bound,
         gap: Math.max(0, bound - reduced.objective) / Math.max(1, Math.abs(reduced.objective)),
@@ -150,6 +162,8 @@ function couplingRows(p: AssignmentProblem): Coupling[] {
   const rows: Coupling[] = p.resources.map((resource, r) => {
     const coefficients = new Float64Array(n * T);
     for (let j = 0; j < n * T; j++) coefficients[j] = p.hours[j * R + r]!;
+    if (resource.units)
+      return { coefficients, rhs: 0, resource: r, rule: resource.rule, units: resource.units };
     return { coefficients, rhs: resource.capacityHours, resource: r, rule: resource.rule };
   });
   const indicator = (option: number, sign: number) => {
@@ -236,7 +250,12 @@ function lagrangian(
     value += lambda[k]! * row.rhs;
     let used = 0;
     for (let i = 0; i < n; i++) used += row.coefficients[arg[i]!]!;
-    return row.rhs - used;
+    if (!row.units) return row.rhs - used;
+    // max over whole units u in [min, max] of (λ·hours per unit − cost per unit)·u: at a bound.
+    const { min, max, hoursPerUnit, costPerUnit } = row.units;
+    const u = lambda[k]! * hoursPerUnit - costPerUnit > 0 ? max : min;
+    value += (lambda[k]! * hoursPerUnit - costPerUnit) * u;
+    return row.rhs + hoursPerUnit * u - used;
   });
   return { value, subgradient };
 }
@@ -260,7 +279,8 @@ function kelley(
     let least = Infinity;
     const a = row.coefficients;
     for (let j = 0; j < a.length; j++) if (a[j] !== 0) least = Math.min(least, Math.abs(a[j]!));
-    return Number.isFinite(least) ? Math.min(1e9, (4 * maxValue) / least) : 0;
+    const box = Number.isFinite(least) ? Math.min(1e9, (4 * maxValue) / least) : 0;
+    return row.units ? Math.max(box, (4 * row.units.costPerUnit) / row.units.hoursPerUnit) : box;
   });
   const cuts: { g: Float64Array; at: Float64Array; value: number }[] = [];
   let lambda = new Float64Array(K);
@@ -365,6 +385,8 @@ type ReducedResult =
   | {
       kind: 'solved';
       choice: Int32Array;
+      /** Units per resource where capacity is a decision (NaN elsewhere). */
+      units: Float64Array;
       objective: number;
       bound: number;
       lpObjective: number;
@@ -412,7 +434,7 @@ function solveReduced(
   const columns: number[] = [];
   for (const i of free) for (let k = 0; k < T; k++) if (mask[i * T + k]) columns.push(i * T + k);
   const m = free.length + K;
-  const starts = new Int32Array(columns.length + 1);
+  const starts = new Int32Array(columns.length + rows.filter((row) => row.units).length + 1);
   const indices: number[] = [];
   const values: number[] = [];
   const freeRow = new Map(free.map((i, row) => [i, row]));
@@ -428,14 +450,32 @@ function solveReduced(
       }
     }
   });
-  starts[columns.length] = indices.length;
+  // Unit columns: one per resource whose capacity is a decision, −hours per unit in its row.
+  const unitRows = rows.flatMap((row, r) => (row.units ? [r] : []));
+  const unitStart = columns.length;
+  unitRows.forEach((r, u) => {
+    starts[unitStart + u] = indices.length;
+    indices.push(free.length + r);
+    values.push(-rows[r]!.units!.hoursPerUnit);
+  });
+  starts[unitStart + unitRows.length] = indices.length;
+  const numCols = unitStart + unitRows.length;
+  const unitsOf = (x: ArrayLike<number> | undefined) => {
+    const units = new Float64Array(p.resources.length).fill(Number.NaN);
+    unitRows.forEach(
+      (r, u) =>
+        (units[rows[r]!.resource] = x === undefined ? Number.NaN : Math.round(x[unitStart + u]!)),
+    );
+    return units;
+  };
 
-  if (columns.length === 0) {
+  if (numCols === 0) {
     // Everyone fixed: feasible when the fixed choices fit every row.
     if (rhs.some((b) => b < -1e-9)) return { kind: 'infeasible' };
     return {
       kind: 'solved',
       choice,
+      units: unitsOf(undefined),
       objective: constant,
       bound: constant,
       lpObjective: constant,
@@ -445,13 +485,19 @@ function solveReduced(
     };
   }
   const data = {
-    numCols: columns.length,
+    numCols,
     numRows: m,
     sense: highs.constants.objectiveSense.maximize,
     offset: constant,
-    colCost: Float64Array.from(columns, (j) => p.value[j]!),
-    colLower: new Float64Array(columns.length),
-    colUpper: new Float64Array(columns.length).fill(1),
+    colCost: Float64Array.from({ length: numCols }, (_, c) =>
+      c < unitStart ? p.value[columns[c]!]! : -rows[unitRows[c - unitStart]!]!.units!.costPerUnit,
+    ),
+    colLower: Float64Array.from({ length: numCols }, (_, c) =>
+      c < unitStart ? 0 : rows[unitRows[c - unitStart]!]!.units!.min,
+    ),
+    colUpper: Float64Array.from({ length: numCols }, (_, c) =>
+      c < unitStart ? 1 : rows[unitRows[c - unitStart]!]!.units!.max,
+    ),
     rowLower: Float64Array.from({ length: m }, (_, row) =>
       row < free.length ? 1 : -highs.infinity,
     ),
@@ -461,7 +507,7 @@ function solveReduced(
     matrix: {
       format: 'csc' as const,
       numRows: m,
-      numCols: columns.length,
+      numCols,
       starts,
       indices: Int32Array.from(indices),
       values: Float64Array.from(values),
@@ -488,7 +534,7 @@ function solveReduced(
 
   const mip = highs.createModel({
     ...data,
-    integrality: new Int32Array(columns.length).fill(highs.constants.variableType.integer),
+    integrality: new Int32Array(numCols).fill(highs.constants.variableType.integer),
   });
   try {
     mip.options.set({
@@ -501,19 +547,23 @@ function solveReduced(
     if (modelStatus === 8 || modelStatus === 9) return { kind: 'infeasible' };
     const x = mip.getSolution().colValue;
     const timeLimited = modelStatus === 13;
-    if (timeLimited && !(x.length === columns.length && Number.isFinite(mip.getObjectiveValue())))
+    if (timeLimited && !(x.length === numCols && Number.isFinite(mip.getObjectiveValue())))
       throw timeLimit(options.timeLimitSeconds ?? 60, 'found no assignment');
     if (modelStatus !== 7 && !timeLimited)
       throw new Error(`HiGHS MIP ended with model status ${modelStatus}`);
     columns.forEach((j, c) => {
       if (x[c]! > 0.5) choice[Math.floor(j / T)] = j % T;
     });
+    const units = unitsOf(x);
     let objective = 0;
     for (let i = 0; i < n; i++) objective += p.value[i * T + choice[i]!]!;
+    for (const row of rows)
+      if (row.units) objective -= row.units.costPerUnit * units[row.resource]!;
     const dualBound = Number(mip.info.get('mip_dual_bound'));
     return {
       kind: 'solved',
       choice,
+      units,
       objective,
       bound: Number.isFinite(dualBound) ? Math.max(dualBound, objective) : objective,
       lpObjective,

@@ -3,9 +3,10 @@
  * costs, margin, customers per tier, expected leavers and the hours of each resource, measured
  * against the same customers' status quo (today's service and price, everyone staying).
  */
+import { firmPnl, type FirmContext, type FirmPnl, type FirmResource } from './firm-pnl.js';
 import type { TierProjection } from './tier-projection.js';
 
-export type ScenarioKind = 'status_quo' | 'tiered' | 'unbundled' | 'custom';
+export type ScenarioKind = 'status_quo' | 'tiered' | 'tiered_capacity' | 'unbundled' | 'custom';
 
 export interface ScenarioCapacity {
   resource: string;
@@ -29,6 +30,20 @@ export interface ScenarioResult {
   capacity: ScenarioCapacity[];
   /** Whether the plan's hours fit every resource's capacity. */
   fits_capacity: boolean;
+  /**
+   * The scenario as the firm sees it (see `firm-pnl.ts`): committed resources cost their units
+   * whether used or not, flexible ones the hours used; channel spend is the period's.
+   */
+  firm_pnl?: FirmPnl;
+  /** Per resource of the model: units, capacity, hours used and idle, and what it costs the firm. */
+  resources?: FirmResource[];
+}
+
+/** What a scenario needs to be judged as the firm sees it: the firm context, and the units the plan keeps. */
+export interface FirmView {
+  readonly context: FirmContext;
+  /** Units per projected resource (in `projection.resources` order) where the plan changes them. */
+  readonly units?: readonly number[];
 }
 
 /** `choice[i]` is a tier index of `projection`, or -1 for the status quo. */
@@ -39,6 +54,7 @@ export function evaluatePlan(
   choice: Int32Array,
   capacityHours: readonly number[],
   labels: readonly string[] = projection.tierNames,
+  firm?: FirmView,
 ): ScenarioResult {
   const n = projection.customerIds.length;
   const T = projection.tierNames.length;
@@ -77,7 +93,7 @@ export function evaluatePlan(
     used_hours: used[r]!,
     freed_hours: today[r]! - used[r]!,
   }));
-  return {
+  const result: ScenarioResult = {
     name,
     kind,
     revenue,
@@ -89,4 +105,12 @@ export function evaluatePlan(
     capacity,
     fits_capacity: capacity.every((c) => c.used_hours <= c.capacity_hours * (1 + 1e-9) + 1e-9),
   };
+  if (!firm) return result;
+  const served = new Map(projection.resources.map((resource, r) => [resource, used[r]!]));
+  const units = new Map(
+    firm.units === undefined
+      ? []
+      : projection.resources.map((resource, r) => [resource, firm.units![r]!]),
+  );
+  return { ...result, ...firmPnl(firm.context, result, served, units) };
 }

@@ -19,6 +19,7 @@ import { shadowPrices } from './compute-tiers.js';
 import { optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import { layScenario, type ScenarioOverlay } from './scenario-overlay.js';
 import { projectTiers, type TierProjection } from './tier-projection.js';
+import { firmContext } from './firm-pnl.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import {
   checkTierChanges,
@@ -105,6 +106,8 @@ export function tierWorkbench(
       progress('tiers: optimizing the assignment (HiGHS)');
       const assignment = await optimizeTiers(model, catalog, projection);
       const labels = catalog.tiers.map((t) => t.label);
+      // A capacity the scenario sets is bought or released in units (hours ÷ unit hours) at the unit cost.
+      const capacitySet = laid.touched.includes('capacity');
       const scenario = evaluatePlan(
         overlay.name,
         'custom',
@@ -112,6 +115,7 @@ export function tierWorkbench(
         assignment.choice,
         assignment.capacityHours,
         labels,
+        { context: firmContext(base), ...(capacitySet ? { units: assignment.units } : {}) },
       );
       return { catalog, projection, assignment, scenario, projected: !reuse };
     } catch (error) {

@@ -37,5 +37,13 @@ it("lets customers keep today's terms when no tier does better for them", () => 
   );
   const statusQuo = report.scenarios.find((s) => s.kind === 'status_quo')!;
   expect(report.optimizer.objective).toBeGreaterThan(statusQuo.margin);
-  expect(report.notes).toEqual([]);
+  // Both served resources are flexible here, so the firm's gain is the objective's gain over today.
+  expect(report.gains.at_today_capacity.gain).toBeCloseTo(
+    report.optimizer.objective - statusQuo.margin,
+    6,
+  );
+  expect(report.gains.at_today_capacity.idle_hours).toEqual([]);
+  expect(report.notes).toEqual([
+    expect.stringMatching(/^at today's capacity the plan changes the firm's margin by \$/),
+  ]);
 });

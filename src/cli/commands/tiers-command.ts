@@ -85,6 +85,8 @@ const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
   moneyColumn('revenue', (s) => s.revenue, currency),
   moneyColumn('serve_cost', (s) => s.serve_cost, currency),
   moneyColumn('margin', (s) => s.margin, currency),
+  moneyColumn('resource_cost', (s) => s.firm_pnl?.resource_cost ?? Number.NaN, currency),
+  moneyColumn('firm_margin', (s) => s.firm_pnl?.margin ?? Number.NaN, currency),
   {
     header: 'leavers',
     value: (s) => s.expected_leavers,
@@ -135,12 +137,21 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
   const shown = largestGainsFirst(report.recommendations, top);
   const o = report.optimizer;
   const tiers = report.tiers.map((t) => `${t.label} ${formatCount(t.customers)}`).join(', ');
+  const { at_today_capacity: today, with_capacity_change: change } = report.gains;
+  const money = (amount: number) => formatMoney(amount, currency);
   return [
     `service tiers, ${report.period.from} to ${report.period.to}: ${tiers}`,
-    `  optimizer: ${o.status}, expected margin ${formatMoney(o.objective, currency)}, gap ${formatGap(o.gap)} ` +
+    `  plan against today, firm margin at today's capacity: ${money(today.plan_margin)} vs ${money(today.status_quo_margin)} (${signed(today.gain, currency)})`,
+    ...(change
+      ? [
+          `  with the capacity the optimizer chooses: ${money(change.plan_margin)} (${signed(change.gain, currency)}); units ${change.units.map((u) => `${u.resource} ${formatCount(u.today, 1)} → ${formatCount(u.chosen, 1)}`).join(', ')}`,
+        ]
+      : []),
+    `  optimizer: ${o.status}, objective ${formatMoney(o.objective, currency)}, gap ${formatGap(o.gap)} ` +
       `(bound ${formatMoney(o.bound, currency)}; LP relaxation ${formatMoney(o.lp_objective, currency)}), ${o.seconds.toFixed(2)} s`,
     '',
-    'scenarios (expected: each customer × its chance of staying; acquisition cost left out, it is sunk)',
+    'scenarios (expected: each customer × its chance of staying). margin: before acquisition, every hour at its capacity cost rate;',
+    'firm_margin: revenue − direct cost − the resources carried (committed: all of them; flexible: hours used) − all channel spend',
     renderTable(scenarioColumns(currency), report.scenarios),
     '',
     'shadow prices: what one more hour of each resource would add to expected margin (0: capacity to spare)',
@@ -150,6 +161,10 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
     renderTable(recommendationColumns(currency), shown),
     ...report.notes.map((n) => `note: ${n}`),
   ].join('\n');
+}
+
+function signed(amount: number, currency: string): string {
+  return `${amount >= 0 ? '+' : '−'}${formatMoney(Math.abs(amount), currency)}`;
 }
 
 /** A relative gap as a percentage with two significant digits: 0 → `0%`, 2.3e-5 → `0.0023%`. */
