@@ -200,6 +200,12 @@ export type { TimeUnit } from './lifetime/read-lifetime-files.js';
 export { optimizeMenu } from './pricing/optimize-menu.js';
 export type { MenuResult, MenuOfSize, MenuOptions } from './pricing/optimize-menu.js';
 export type { MenuProblem, MenuSegment, MenuVersion } from './pricing/menu-problem.js';
+export type { PriceGrid } from './pricing/price-grid.js';
+export type {
+  CatalogComparison,
+  CatalogPriceComparison,
+  CatalogSegmentPrice,
+} from './pricing/catalog-prices.js';
 export { loadMenuInput, parseMenuInput } from './pricing/menu-input.js';
 export type { MenuInput, ProjectVersionSpec } from './pricing/menu-input.js';
 export { priceMenuFromProject } from './pricing/project-menu.js';

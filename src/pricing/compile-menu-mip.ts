@@ -22,14 +22,26 @@
  * off the menu and pricing it out are the same menu. The menu reported is the versions bought.
  * Which of several equally good choices a segment makes is left to the objective, so ties go the
  * seller's way.
+ *
+ * On a price grid (`problem.priceGrid`, price-grid.ts) each price is a grid point:
+ *
+ *   p[v] = e + d·k[v],  k[v] ∈ {0, 1, …, K_v}                e the grid's ending, d its step
+ *
+ * with K_v the first grid point at or above the highest willingness to pay for v, which then plays
+ * the part of P_v (a version nobody buys is priced there). Incentive compatibility is still written
+ * against the grid prices themselves, so the optimum is exact on the grid — not a continuous
+ * optimum rounded afterwards, which could tip a segment into another version or out of the market.
  */
 import { costOf, outsideOf, wtpOf, type MenuProblem } from './menu-problem.js';
+import { gridIndexAtOrAbove, gridPrice } from './price-grid.js';
 
 /** Column names of the program, by segment index `s` and version index `v`. */
 export const menuColumn = {
   buys: (s: number, v: number) => `x_${s}_${v}`,
   offered: (v: number) => `y_${v}`,
   price: (v: number) => `p_${v}`,
+  /** The price's index on the grid (only with a price grid). */
+  gridIndex: (v: number) => `k_${v}`,
   surplus: (s: number) => `u_${s}`,
 };
 
@@ -43,14 +55,18 @@ export interface MenuMip {
 /** The menu program offering at most `maxVersions` versions. */
 export function compileMenuMip(problem: MenuProblem, maxVersions: number): MenuMip {
   const { segments, versions } = problem;
-  const { buys, offered, price, surplus } = menuColumn;
-  const topPrice = versions.map((version) =>
+  const { buys, offered, price, surplus, gridIndex } = menuColumn;
+  const grid = problem.priceGrid;
+  const topWtp = versions.map((version) =>
     Math.max(0, ...segments.map((segment) => wtpOf(segment, version))),
   );
+  const topIndex = topWtp.map((top) => (grid ? gridIndexAtOrAbove(grid, top) : 0));
+  const topPrice = topWtp.map((top, v) => (grid ? gridPrice(grid, topIndex[v]!) : top));
   const objective: string[] = [];
   const rows: string[] = [];
   const bounds: string[] = [];
   const binaries: string[] = [];
+  const integers: string[] = [];
   let objectiveOffset = 0;
 
   segments.forEach((segment, s) => {
@@ -77,7 +93,12 @@ export function compileMenuMip(problem: MenuProblem, maxVersions: number): MenuM
   });
   versions.forEach((_, v) => {
     binaries.push(offered(v));
-    bounds.push(`0 <= ${price(v)} <= ${num(topPrice[v]!)}`);
+    bounds.push(`${num(grid?.ending ?? 0)} <= ${price(v)} <= ${num(topPrice[v]!)}`);
+    if (grid) {
+      rows.push(`grid_${v}: ${price(v)}${term(-grid.step, gridIndex(v))} = ${num(grid.ending)}`);
+      bounds.push(`0 <= ${gridIndex(v)} <= ${topIndex[v]!}`);
+      integers.push(gridIndex(v));
+    }
   });
   rows.push(`versions: ${versions.map((_, v) => offered(v)).join(' + ')} <= ${maxVersions}`);
 
@@ -90,6 +111,7 @@ export function compileMenuMip(problem: MenuProblem, maxVersions: number): MenuM
     ...bounds.map((b) => ` ${b}`),
     'Binary',
     ` ${binaries.join(' ')}`,
+    ...(integers.length > 0 ? ['General', ` ${integers.join(' ')}`] : []),
     'End',
   ].join('\n');
   return { lp, objectiveOffset };

@@ -10,6 +10,7 @@
  * versions:
  *   - { name: basic, unit_cost: 10 }
  *   - { name: pro,   unit_cost: 40 }
+ * price_grid: { step: 10, ending: 9 }   # prices 9, 19, …, 49, 59; default { step: 1 }
  * ```
  */
 import { readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { z } from 'zod';
 import { didYouMean, TierwiseError, type Problem, type SourceLocation } from '../errors.js';
 import { parseYamlFile } from '../model/yaml-document.js';
 import type { MenuProblem } from './menu-problem.js';
+import { priceGridProblems, WHOLE_UNITS, type PriceGrid } from './price-grid.js';
 
 const name = z.string({ error: 'must be a name' }).min(1, { error: 'must not be empty' });
 const money = z.number({ error: 'must be a number' }).nonnegative({ error: 'must be 0 or more' });
@@ -53,9 +55,17 @@ const versionSchema = z
   })
   .strict();
 
+const priceGridSchema = z
+  .object({
+    step: z.number({ error: 'must be a number, e.g. 1 (whole units) or 0.01 (cents)' }),
+    ending: z.number({ error: 'must be a number, e.g. 9' }).optional(),
+  })
+  .strict();
+
 const menuSchema = z
   .object({
     currency: z.string().min(3).max(3).optional(),
+    price_grid: priceGridSchema.optional(),
     segments: z.array(segmentSchema).min(1, { error: 'must list at least one segment' }).optional(),
     from_project: z.object({ segmentation: name.optional() }).strict().nullable().optional(),
     versions: z.array(versionSchema).min(1, { error: 'must list at least one version' }).optional(),
@@ -63,7 +73,8 @@ const menuSchema = z
   .strict();
 
 const KNOWN_KEYS: Record<string, string[]> = {
-  '': ['currency', 'segments', 'from_project', 'versions'],
+  '': ['currency', 'price_grid', 'segments', 'from_project', 'versions'],
+  price_grid: ['step', 'ending'],
   segments: ['name', 'size', 'wtp', 'outside', 'cost', 'description'],
   versions: [
     'name',
@@ -108,6 +119,8 @@ export type MenuInput =
       kind: 'from_project';
       file: string;
       currency?: string;
+      /** The file's `price_grid`, else whole units. */
+      priceGrid: PriceGrid;
       segmentation?: string;
       /** Empty when the file names none: then one version per tier of the model's `tiers:`. */
       versions: ProjectVersionSpec[];
@@ -139,6 +152,17 @@ export function parseMenuInput(text: string, file: string): MenuInput {
   const problems: Problem[] = [];
   const invalid = (keyPath: readonly PropertyKey[], message: string, hint?: string) =>
     problems.push({ code: 'model_invalid', message, location: at(keyPath), hint });
+
+  // Whole currency units unless the file says otherwise: a menu price is a price someone prints.
+  const priceGrid: PriceGrid = raw.price_grid
+    ? { step: raw.price_grid.step, ending: raw.price_grid.ending ?? 0 }
+    : WHOLE_UNITS;
+  for (const p of priceGridProblems(priceGrid))
+    invalid(
+      ['price_grid', raw.price_grid?.[p.key] === undefined ? 'step' : p.key],
+      p.message,
+      p.hint,
+    );
 
   if ((raw.segments === undefined) === (raw.from_project === undefined)) {
     invalid(
@@ -217,6 +241,7 @@ export function parseMenuInput(text: string, file: string): MenuInput {
           cost: s.cost,
         })),
         versions: versions.map((v) => ({ name: v.name, unitCost: v.unit_cost! })),
+        priceGrid,
       },
     };
   }
@@ -255,6 +280,7 @@ export function parseMenuInput(text: string, file: string): MenuInput {
     kind: 'from_project',
     file,
     currency: raw.currency,
+    priceGrid,
     segmentation: raw.from_project?.segmentation,
     versions: versions.map((v, i) => ({
       name: v.name,

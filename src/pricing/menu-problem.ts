@@ -4,6 +4,7 @@
  * buying nothing from us — zero, or what a competitor leaves it). Plain data, checked once.
  */
 import { TierwiseError, type Problem } from '../errors.js';
+import { priceGridProblems, type PriceGrid } from './price-grid.js';
 
 export interface MenuSegment {
   readonly name: string;
@@ -26,6 +27,8 @@ export interface MenuVersion {
 export interface MenuProblem {
   readonly segments: readonly MenuSegment[];
   readonly versions: readonly MenuVersion[];
+  /** The prices the menu may charge (see price-grid.ts); absent: any price (exact to 10 significant digits). */
+  readonly priceGrid?: PriceGrid;
 }
 
 /** Willingness to pay of segment `s` for version `v` (a version the segment does not value: 0). */
@@ -60,6 +63,8 @@ export function checkMenuProblem(problem: MenuProblem): void {
   const segmentNames = problem.segments.map((s) => s.name);
   if (new Set(segmentNames).size !== segmentNames.length)
     bad('two segments share a name', 'give each segment its own name');
+  if (problem.priceGrid)
+    for (const p of priceGridProblems(problem.priceGrid)) bad(p.message, p.hint);
   for (const version of problem.versions) {
     if (!Number.isFinite(version.unitCost) || version.unitCost < 0)
       bad(`version ${version.name}: unit cost ${version.unitCost} must be a number ≥ 0`);

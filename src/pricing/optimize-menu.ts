@@ -12,6 +12,7 @@ import {
   type OfferedVersion,
   type SegmentChoice,
 } from './simulate-menu.js';
+import { gridPrice, type PriceGrid } from './price-grid.js';
 import { solveMip } from './solve-mip.js';
 
 export interface MenuOfSize {
@@ -30,6 +31,8 @@ export interface MenuResult {
   choices: SegmentChoice[];
   /** The best menu of at most 1, 2, … versions. */
   by_versions: MenuOfSize[];
+  /** The grid every price is on (`problem.priceGrid`); null: any price. */
+  price_grid: PriceGrid | null;
 }
 
 export interface MenuOptions {
@@ -79,6 +82,7 @@ export async function optimizeMenu(
     offered: best.offered,
     choices: best.choices,
     by_versions: byVersions.map(({ versions, profit, offered }) => ({ versions, profit, offered })),
+    price_grid: problem.priceGrid ?? null,
   };
 }
 
@@ -96,12 +100,14 @@ async function bestMenuOfSize(
       problem.segments.some((_, s) => solution.value(menuColumn.buys(s, v)) > 0.5) ? [v] : [],
     ),
   );
+  const grid = problem.priceGrid;
+  // On a grid the price is read back from its integer index, so it is exactly a grid point.
+  const priceOf = (v: number) =>
+    grid
+      ? gridPrice(grid, Math.round(solution.value(menuColumn.gridIndex(v))))
+      : Number(solution.value(menuColumn.price(v)).toPrecision(10));
   const offered = problem.versions
-    .map((version, v) => ({
-      version: version.name,
-      v,
-      price: Number(solution.value(menuColumn.price(v)).toPrecision(10)),
-    }))
+    .map((version, v) => ({ version: version.name, v, price: priceOf(v) }))
     .filter(({ v }) => bought.has(v))
     .map(({ version, price }) => ({ version, price }));
   const outcome = simulateMenu(problem, offered);

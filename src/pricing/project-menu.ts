@@ -15,15 +15,19 @@
  * A version naming a tier of the model (`tier:`) takes both per segment from the tier projection
  * instead (`tier-versions.ts`): willingness to pay = today's pay × the tier's value share × the
  * segment's uplift, cost = the projected direct cost + cost to serve under the tier's policy (+
- * unit_cost). With no versions listed, the menu is the model's tiers, one version each.
+ * unit_cost). With no versions listed, the menu is the model's tiers, one version each. Beside
+ * the menu's price of each tier version stands the catalog's, and why they differ
+ * (catalog-prices.ts). Prices are on the menu file's grid, whole currency units by default.
  */
 import { computeSegments } from '../analysis/segments.js';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import type { Model } from '../model/model-types.js';
 import type { CustomerBase } from '../margin/customer-base.js';
+import { compareWithCatalog, type CatalogComparison } from './catalog-prices.js';
 import type { ProjectVersionSpec } from './menu-input.js';
 import type { MenuProblem } from './menu-problem.js';
 import { optimizeMenu, type MenuOptions, type MenuResult } from './optimize-menu.js';
+import { WHOLE_UNITS, type PriceGrid } from './price-grid.js';
 import {
   resolveTierVersions,
   tierFiguresBySegment,
@@ -56,9 +60,13 @@ export interface ProjectMenu {
    * both sides.
    */
   today_profit: number;
+  /** Each tier version's menu price beside the catalog's, and why they differ; null: no version is a tier. */
+  catalog: CatalogComparison | null;
 }
 
 export interface ProjectMenuOptions extends MenuOptions {
+  /** The prices the menu may charge (default: whole currency units). */
+  priceGrid?: PriceGrid;
   /** Which segmentation of the model (default: the first). */
   segmentation?: string;
   /**
@@ -116,6 +124,7 @@ export async function priceMenuFromProject(
       ),
     })),
     versions: versions.map((v) => ({ name: v.name, unitCost: v.unitCost })),
+    priceGrid: options.priceGrid ?? WHOLE_UNITS,
   };
   const menu = await optimizeMenu(problem, {
     maxVersions: options.maxVersions,
@@ -136,6 +145,15 @@ export async function priceMenuFromProject(
     problem,
     menu,
     today_profit: todayProfit,
+    catalog: compareWithCatalog({
+      problem,
+      menu,
+      versions,
+      tierFigures,
+      catalog: base.model.tiers,
+      segmentation: report.segmentation,
+      currency: report.currency,
+    }),
   };
 }
 

@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomerBase } from '../margin/customer-base.js';
+import type { CatalogComparison } from './catalog-prices.js';
 import type { Model } from '../model/model-types.js';
 import { loadMenuInput, type MenuInput, type ProjectVersionSpec } from './menu-input.js';
 import type { MenuProblem } from './menu-problem.js';
@@ -34,6 +35,8 @@ export interface ProjectPriceMenu {
   menu: MenuResult;
   /** From the project: today's profit on the same footing (see `ProjectMenu.today_profit`); null otherwise. */
   today_profit: number | null;
+  /** Tier versions: the menu's price beside the catalog's and why they differ (see `ProjectMenu.catalog`); null otherwise. */
+  catalog: CatalogComparison | null;
 }
 
 /** The project's menu solved, in the shape of its source: a menu file's own problem, or segments of the project. */
@@ -77,6 +80,7 @@ export async function solveProjectMenu(
     ...options,
     segmentation: input.segmentation,
     versions: input.versions,
+    priceGrid: input.priceGrid,
   });
   return { kind: 'from_project', source: 'menu_file', currency: input.currency, result };
 }
@@ -100,6 +104,7 @@ export async function priceProjectMenu(
       problem: solved.problem,
       menu: solved.menu,
       today_profit: null,
+      catalog: null,
     };
   }
   const { result } = solved;
@@ -114,6 +119,7 @@ export async function priceProjectMenu(
     problem: result.problem,
     menu: result.menu,
     today_profit: result.today_profit,
+    catalog: result.catalog,
   };
 }
 

@@ -12,6 +12,13 @@
  * customer the tier's `eligible:` rule leaves out values the tier at 0 (as a segment a version
  * is not `for:` does), so a segment with no eligible customer does not buy it. The projected direct
  * cost counts any revenue share at the tier's own price schedule, not at the menu's price.
+ *
+ * For the comparison with the catalog (catalog-prices.ts), per segment and tier, over the customers
+ * the tier admits:
+ *
+ *   catalog price of s on k = Σ_{i∈s, eligible} projected revenue_ik ÷ eligible_s ÷ months
+ *                             (the tier's fee + usage prices + billed service, as the tiers charge it)
+ *   share that stays        = Σ_{i∈s, eligible} P(stay)_ik ÷ eligible_s   (the tiers' logistic)
  */
 import path from 'node:path';
 import { compileSegmentOf } from '../analysis/segments.js';
@@ -30,6 +37,10 @@ export interface TierSegmentFigures {
   wtp_per_month: number;
   /** Customers of the segment the tier's `eligible:` rule admits. */
   eligible_customers: number;
+  /** What the catalog charges one of them a month under the tier (projected revenue); null: none eligible. */
+  catalog_price_per_month: number | null;
+  /** Average probability that one of them stays at the catalog's price (the tiers' demand model); null: none eligible. */
+  stay_share: number | null;
 }
 
 /** Tier name → segment name → its figures. */
@@ -101,18 +112,34 @@ export async function tierFiguresBySegment(
   const projection = await projectTiers(base, catalog);
   const segmentOf = await customerSegments(base, segmentationName);
   const T = projection.tierNames.length;
-  type Sums = { customers: number; cost: number; wtp: number; eligible: number };
+  type Sums = {
+    customers: number;
+    cost: number;
+    wtp: number;
+    eligible: number;
+    revenue: number;
+    stay: number;
+  };
   const sums = catalog.tiers.map(() => new Map<string, Sums>());
   projection.customerIds.forEach((id, i) => {
     const segment = segmentOf.get(id) ?? UNMATCHED;
     for (let k = 0; k < T; k++) {
       const j = i * T + k;
-      const s = sums[k]!.get(segment) ?? { customers: 0, cost: 0, wtp: 0, eligible: 0 };
+      const s = sums[k]!.get(segment) ?? {
+        customers: 0,
+        cost: 0,
+        wtp: 0,
+        eligible: 0,
+        revenue: 0,
+        stay: 0,
+      };
       s.customers += 1;
       s.cost += projection.directCost[j]! + projection.serveCost[j]!;
       if (projection.eligible[j] === 1) {
         s.wtp += projection.willingnessToPay[j]!;
         s.eligible += 1;
+        s.revenue += projection.revenue[j]!;
+        s.stay += projection.pStay[j]!;
       }
       sums[k]!.set(segment, s);
     }
@@ -127,6 +154,8 @@ export async function tierFiguresBySegment(
             cost_per_month: s.cost / s.customers / months,
             wtp_per_month: Math.max(0, s.wtp / s.customers / months),
             eligible_customers: s.eligible,
+            catalog_price_per_month: s.eligible > 0 ? s.revenue / s.eligible / months : null,
+            stay_share: s.eligible > 0 ? s.stay / s.eligible : null,
           },
         ]),
       ),

@@ -54,8 +54,8 @@ import { differences } from '../helpers/approx-equal.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
 
-/** `tierwise price menu --format json`: the menu and today's profit beside it. */
-type CliMenu = MenuResult & { today_profit: number | null };
+/** `tierwise price menu --format json`: the menu, today's profit and the tier catalog's prices beside it. */
+type CliMenu = MenuResult & { today_profit: number | null; catalog: unknown };
 
 /** One project seen through its three surfaces. */
 class Surfaces {
@@ -364,9 +364,10 @@ async function priceMenu(s: Surfaces): Promise<void> {
   const cli = await s.cli<CliMenu>('price', 'menu');
   const { menu } = await s.api<PricingResponse>('/api/pricing');
   expect(menu).not.toBeNull();
-  const { today_profit: cliToday, ...cliMenu } = cli;
+  const { today_profit: cliToday, catalog: cliCatalog, ...cliMenu } = cli;
   expectSame(menu!.menu, cliMenu);
   expectSame(menu!.today_profit, cliToday);
+  expectSame(menu!.catalog, cliCatalog ?? null);
   expect(cli.offered.length).toBeGreaterThan(0);
 
   const section = s.section('price-menu');

@@ -7,6 +7,7 @@
  * versions × every vector of candidate prices is simulated with the tie rule.
  */
 import type { MenuProblem } from '../../src/pricing/menu-problem.js';
+import { gridPricesUpTo, type PriceGrid } from '../../src/pricing/price-grid.js';
 import { simulateMenu, type OfferedVersion } from '../../src/pricing/simulate-menu.js';
 
 export function candidatePrices(problem: MenuProblem): number[][] {
@@ -59,6 +60,40 @@ export function bruteForceMenu(
     if (menu.length >= maxVersions) return;
     for (const price of candidates[v]!) {
       menu.push({ version: problem.versions[v]!.name, price });
+      visit(v + 1);
+      menu.pop();
+    }
+  };
+  visit(0);
+  return best;
+}
+
+/**
+ * The best menu on a price grid by exhaustion: every subset of versions × every grid price from
+ * the grid's first up to the first at or above the version's highest willingness to pay (a higher
+ * price sells nothing). Small grids only: points^versions menus.
+ */
+export function bruteForceMenuOnGrid(
+  problem: MenuProblem & { priceGrid: PriceGrid },
+  maxVersions = problem.versions.length,
+): { profit: number; offered: OfferedVersion[] } {
+  const { segments, versions, priceGrid } = problem;
+  const candidates = versions.map((version) =>
+    gridPricesUpTo(priceGrid, Math.max(0, ...segments.map((s) => s.wtp[version.name] ?? 0))),
+  );
+  let best = { profit: 0, offered: [] as OfferedVersion[] };
+  const menu: OfferedVersion[] = [];
+  const visit = (v: number) => {
+    if (v === versions.length) {
+      if (menu.length === 0) return;
+      const { profit } = simulateMenu(problem, menu);
+      if (profit > best.profit + 1e-9) best = { profit, offered: [...menu] };
+      return;
+    }
+    visit(v + 1);
+    if (menu.length >= maxVersions) return;
+    for (const price of candidates[v]!) {
+      menu.push({ version: versions[v]!.name, price });
       visit(v + 1);
       menu.pop();
     }

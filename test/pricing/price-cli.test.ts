@@ -51,6 +51,8 @@ describe('tierwise price menu', () => {
           ],
         },
       ],
+      // A menu file's prices are in whole units unless it states a price_grid.
+      price_grid: { step: 1, ending: 0 },
     });
   });
 

@@ -9,8 +9,9 @@
  *   willingness to pay: small lite 4.7222, full 5.6667; large lite 0 (does not fit), full 240
  *   cost: small lite 0.17778, full 8.3028; large full 45.25
  * One version: full at 240 to large only, 2 × (240 − 45.25) = 389.5 (selling full to small loses).
- * Two: lite at 4.7222 to small (3 × 4.5444 = 13.633) and full at 240 to large: 403.133; small
- * stays on lite, since full leaves it 5.6667 − 240 < 0.
+ * Two: lite to small and full at 240 to large; small stays on lite, since full leaves it
+ * 5.6667 − 240 < 0. Prices are in whole units (the default grid), so lite is 4, not small's 4.7222:
+ * 3 × (4 − 0.17778) = 11.467, + 389.5 = 400.967 (at any price, 4.7222 would earn 403.133).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
@@ -63,9 +64,12 @@ describe('price menu from the project', () => {
     const { menu } = result;
     expect(menu.by_versions[0]!.profit).toBeCloseTo(389.5, 6);
     expect(menu.by_versions[0]!.offered).toEqual([{ version: 'full', price: 240 }]);
-    expect(menu.profit).toBeCloseTo(3 * (170 / 36 - 6.4 / 36) + 389.5, 6);
-    expect(menu.offered.map((o) => o.version)).toEqual(['lite', 'full']);
-    expect(menu.offered[0]!.price).toBeCloseTo(170 / 36, 6);
+    expect(menu.profit).toBeCloseTo(3 * (4 - 6.4 / 36) + 389.5, 6);
+    expect(menu.offered).toEqual([
+      { version: 'lite', price: 4 },
+      { version: 'full', price: 240 },
+    ]);
+    expect(menu.price_grid).toEqual({ step: 1, ending: 0 });
     // Today: 3 × (4.7222 − 0.17778 − 8.125) + 2 × (200 − 16.5 − 28.75) = (170 − 6.4 − 292.5)/12 + (4800 − 396 − 690)/12.
     expect(result.today_profit).toBeCloseTo((170 - 6.4 - 292.5) / 12 + (4800 - 396 - 690) / 12, 9);
     expect(menu.choices).toEqual([

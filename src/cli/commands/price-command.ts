@@ -290,6 +290,7 @@ async function priceMenu(
       const result = await priceMenuFromProject(await project.customerBase(), {
         segmentation: input.segmentation,
         versions: input.versions,
+        priceGrid: input.priceGrid,
         maxVersions: options.maxVersions,
         onProgress: (message) => progress.step(message),
       });

@@ -6,6 +6,8 @@ import type { MenuProblem } from '../../pricing/menu-problem.js';
 import type { AddonPrice, AddonResult } from '../../pricing/service-addon.js';
 import type { PsmCurvePoint, PsmResult } from '../../pricing/van-westendorp.js';
 import type { MenuResult } from '../../pricing/optimize-menu.js';
+import type { CatalogComparison } from '../../pricing/catalog-prices.js';
+import { describePriceGrid } from '../../pricing/price-grid.js';
 import type { ProjectMenu } from '../../pricing/project-menu.js';
 import type { OfferedVersion } from '../../pricing/simulate-menu.js';
 import { formatNumber } from '../../format.js';
@@ -63,7 +65,7 @@ export function renderMenu(
     { header: 'menu', value: (m) => offeredText(m.offered, money) },
   ];
   return [
-    `best menu of at most ${menu.by_versions.length} version${menu.by_versions.length === 1 ? '' : 's'}: profit ${money(menu.profit)}${unit}`,
+    `best menu of at most ${menu.by_versions.length} version${menu.by_versions.length === 1 ? '' : 's'}: profit ${money(menu.profit)}${unit}${menu.price_grid ? ` (prices in ${describePriceGrid(menu.price_grid)})` : ''}`,
     '',
     renderTable(columns, rows),
     ...(nobody.length > 0 ? ['', `buy nothing: ${nobody.join(', ')}`] : []),
@@ -75,8 +77,14 @@ export function renderMenu(
 
 /** The project's segments as the menu saw them, then the menu. JSON: exactly the MenuResult. */
 export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): string {
-  // JSON: the menu result as for a written-out menu, plus today's profit on the same footing.
-  if (format === 'json') return renderJson({ ...result.menu, today_profit: result.today_profit });
+  // JSON: the menu result as for a written-out menu, plus today's profit on the same footing and
+  // the comparison with the tier catalog.
+  if (format === 'json')
+    return renderJson({
+      ...result.menu,
+      today_profit: result.today_profit,
+      catalog: result.catalog,
+    });
   const money = (v: number) => formatMoney(v, result.currency);
   const inputs: Column<ProjectMenu['segments'][number]>[] = [
     { header: 'segment', value: (s) => s.segment },
@@ -122,6 +130,47 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
     renderMenu(result.menu, result.problem, result.currency, format, '/mo'),
     '',
     `today (everyone on today's price and service): profit ${money(result.today_profit)}/mo before acquisition cost; the best menu ${change(result.menu.profit, result.today_profit)}`,
+    ...(result.catalog ? ['', renderCatalogComparison(result.catalog, result.menu, money)] : []),
+  ].join('\n');
+}
+
+/** Each tier version's menu price beside the catalog's, the reason they differ, and the menu at catalog prices. */
+function renderCatalogComparison(
+  catalog: CatalogComparison,
+  menu: MenuResult,
+  money: (v: number) => string,
+): string {
+  const columns: Column<CatalogComparison['versions'][number]>[] = [
+    { header: 'version', value: (v) => v.version },
+    { header: 'tier', value: (v) => v.tier },
+    {
+      header: 'menu_price/mo',
+      value: (v) => (v.menu_price === null ? 'not offered' : money(v.menu_price)),
+      align: 'right',
+    },
+    {
+      header: 'catalog',
+      value: (v) =>
+        [
+          `${money(v.monthly_fee)}/mo`,
+          ...Object.entries(v.usage_prices).map(([m, p]) => `${money(p)}/${m}`),
+        ].join(' + '),
+    },
+    {
+      header: 'catalog_price/mo',
+      value: (v) => (v.catalog_price === null ? '' : money(v.catalog_price)),
+      align: 'right',
+    },
+  ];
+  const atCatalog = catalog.at_catalog_prices;
+  const buys = atCatalog.choices.map((c) => `${c.segment} ${c.version ?? 'nothing'}`).join(', ');
+  return [
+    'the menu and the tier catalog (catalog_price: what the catalog charges the buying segments a customer-month, fee + usage):',
+    renderTable(columns, catalog.versions),
+    '',
+    ...catalog.versions.map((v) => `  ${v.version}: ${v.demand_model}`),
+    '',
+    `the tier versions at the catalog's prices, segments choosing as on the menu (all or nothing at their average willingness to pay): profit ${money(atCatalog.profit)}/mo (${buys}); the best menu ${change(menu.profit, atCatalog.profit)}`,
   ].join('\n');
 }
 

@@ -6,6 +6,8 @@
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
+import type { CatalogComparison } from '../../pricing/catalog-prices.js';
+import { describePriceGrid } from '../../pricing/price-grid.js';
 import { priceProjectMenu, type ProjectPriceMenu } from '../../pricing/project-price-menu.js';
 import type { OfferedVersion } from '../../pricing/simulate-menu.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
@@ -63,7 +65,7 @@ function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): Safe
   return html`
     <p>From <code>${result.file}</code>${result.segmentation === null ? '' : html`, segments of <em>${result.segmentation}</em> per customer and month`}: the best menu of at most ${menu.by_versions.length} version${
       menu.by_versions.length === 1 ? '' : 's'
-    } earns <span data-figure="menu-profit">${money(menu.profit)}</span>${unit}${vsToday}. Each segment buys the version that leaves it the most surplus (exact, HiGHS).</p>
+    } earns <span data-figure="menu-profit">${money(menu.profit)}</span>${unit}${vsToday}. Each segment buys the version that leaves it the most surplus (exact, HiGHS)${menu.price_grid ? `; prices in ${describePriceGrid(menu.price_grid)}` : ''}.</p>
     <figure class="chart">${trustedHtml(chart)}</figure>
     <table class="numbers" data-table="menu-offered">
       <thead><tr><th>version</th><th>price${unit}</th><th>bought by (customers)</th></tr></thead>
@@ -75,7 +77,36 @@ function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): Safe
       <thead><tr><th>versions</th><th>profit${unit}</th><th>menu</th></tr></thead>
       <tbody>${menu.by_versions.map((m) => html`<tr data-versions="${m.versions}"><th>${m.versions}</th><td>${money(m.profit)}</td><td class="text">${offeredText(m.offered)}</td></tr>`)}</tbody>
     </table>
+    ${result.catalog === null ? '' : catalogTable(result.catalog, menu.profit, money)}
     ${result.segments === null ? '' : segmentTable(result, money)}`;
+}
+
+/** Each tier version's menu price beside the tier catalog's, and why they differ. */
+function catalogTable(
+  catalog: CatalogComparison,
+  menuProfit: number,
+  money: (v: number) => string,
+): SafeHtml {
+  const schedule = (v: CatalogComparison['versions'][number]) =>
+    [
+      `${money(v.monthly_fee)}/mo`,
+      ...Object.entries(v.usage_prices).map(([metric, p]) => `${money(p)} per ${metric}`),
+    ].join(' + ');
+  const atCatalog = catalog.at_catalog_prices;
+  return html`<h3>The menu and the tier catalog</h3>
+    <p>Both read willingness to pay the same way (today's pay × the tier's value share × the segment's uplift). The menu chooses one flat price a whole segment buys at, all or nothing, at its average willingness to pay; the catalog states its prices, and the tiers lose customers smoothly above each one's own willingness to pay. Catalog price: what the catalog charges a customer of the buying segments a month (fee + usage).</p>
+    <table class="numbers" data-table="menu-catalog">
+      <thead><tr><th>version</th><th>tier</th><th>menu price/mo</th><th>catalog</th><th>catalog price/mo</th><th>why they differ</th></tr></thead>
+      <tbody>${catalog.versions.map(
+        (v) =>
+          html`<tr data-version="${v.version}"><th>${v.version}</th><td class="text">${v.tier}</td><td data-figure="menu-price">${v.menu_price === null ? 'not offered' : money(v.menu_price)}</td><td class="text">${schedule(v)}</td><td data-figure="catalog-price">${v.catalog_price === null ? '' : money(v.catalog_price)}</td><td class="text">${v.demand_model}</td></tr>`,
+      )}</tbody>
+    </table>
+    <p>The tier versions at the catalog's prices, each segment choosing as on the menu, earn <span data-figure="menu-at-catalog-profit">${money(atCatalog.profit)}</span>/mo (${atCatalog.choices.map((c) => `${c.segment}: ${c.version ?? 'nothing'}`).join(', ')})${
+      atCatalog.profit > 0
+        ? html`; the best menu: <span data-figure="menu-vs-catalog">${signedPercent(menuProfit / atCatalog.profit - 1)}</span>`
+        : ''
+    }.</p>`;
 }
 
 function segmentTable(result: ProjectPriceMenu, money: (v: number) => string): SafeHtml {

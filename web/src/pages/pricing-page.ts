@@ -154,7 +154,77 @@ export async function renderPricing(
         ),
       ),
     ),
+    result.catalog === null ? null : catalogTable(result.catalog, menu.profit, money),
     result.segments === null ? null : segmentTable(result, money),
+  );
+}
+
+/** Each tier version's menu price beside the tier catalog's, and why they differ (as the report shows it). */
+function catalogTable(
+  catalog: NonNullable<ProjectPriceMenu['catalog']>,
+  menuProfit: number,
+  money: (n: number) => string,
+): HTMLElement {
+  const atCatalog = catalog.at_catalog_prices;
+  return h(
+    'div',
+    {},
+    h('h2', {}, 'The menu and the tier catalog'),
+    h(
+      'p',
+      { class: 'muted' },
+      "Same willingness to pay, two demand models: the menu chooses one flat price a whole segment buys at (all or nothing at its average willingness to pay); the catalog states its prices and the tiers lose customers smoothly above each one's own willingness to pay.",
+    ),
+    h(
+      'table',
+      { class: 'numbers', 'data-testid': 'menu-catalog' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [
+            'version',
+            'tier',
+            'menu price/mo',
+            'catalog',
+            'catalog price/mo',
+            'why they differ',
+          ].map((t, i) =>
+            h('th', { class: i === 1 || i === 3 || i === 5 ? 'text' : undefined }, t),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        catalog.versions.map((v) =>
+          h(
+            'tr',
+            { 'data-version': v.version },
+            h('th', {}, v.version),
+            h('td', { class: 'text' }, v.tier),
+            h('td', {}, v.menu_price === null ? 'not offered' : money(v.menu_price)),
+            h(
+              'td',
+              { class: 'text' },
+              [
+                `${money(v.monthly_fee)}/mo`,
+                ...Object.entries(v.usage_prices).map(([m, p]) => `${money(p)} per ${m}`),
+              ].join(' + '),
+            ),
+            h('td', {}, v.catalog_price === null ? '' : money(v.catalog_price)),
+            h('td', { class: 'text' }, v.demand_model),
+          ),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      {},
+      `The tier versions at the catalog's prices, each segment choosing as on the menu, earn ${money(atCatalog.profit)}/mo (${atCatalog.choices.map((c) => `${c.segment}: ${c.version ?? 'nothing'}`).join(', ')})${atCatalog.profit > 0 ? `; the best menu ${menuProfit >= atCatalog.profit ? '+' : '−'}${formatPercent(Math.abs(menuProfit / atCatalog.profit - 1))}` : ''}.`,
+    ),
   );
 }
 
