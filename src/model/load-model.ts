@@ -392,7 +392,7 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   }
   if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
-  if (parent === 'acquisition') return keyPath.length > 2 ? ['rule', 'months'] : ['spend'];
+  if (parent === 'acquisition') return keyPath.length >= 2 ? ['rule', 'months'] : ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
   if (parent === 'prospects')
     return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
