@@ -18,7 +18,7 @@
  *
  * ```ts
  * const { channels } = await computeChannels(base);
- * channels[0]; // { channel: 'ads', spend: 850, customers: 2, cost_to_acquire: 515, payback_months: 9.53, … }
+ * channels[0]; // { channel: 'ads', spend: 850, customers: 2, cost_to_acquire: 515, payback_months: 9.81, … }
  * ```
  */
 import { compileChannelSpend, compileNewCustomers } from '../margin/compile-channel-allocation.js';

@@ -59,7 +59,7 @@ describe('allocation artefacts in tierwise margin', () => {
     expect(csv.stdout).toMatch(/^B,.*,300,true$/m);
 
     const table = await runCli(['margin', '--project', p.dir]);
-    expect(table.stdout).toContain('1 of them lose mostly their share of channel spend');
+    expect(table.stdout).toContain('1 of them loses mostly its share of channel spend');
     expect(table.stdout).toMatch(/^B .*-\$569\.50 .* \* allocation artefact$/m);
   });
 });
