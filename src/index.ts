@@ -95,6 +95,8 @@ export type {
   QuadrantSummary,
   Quadrant,
 } from './analysis/profitability-matrix.js';
+export { computeChannels } from './analysis/channels.js';
+export type { ChannelReport, ChannelEconomics } from './analysis/channels.js';
 export { computeMarginDistribution } from './analysis/margin-distribution.js';
 export type {
   MarginDistribution,

@@ -10,6 +10,10 @@ export function renderHeadline(report: MarginReport): string {
     `  ${formatCount(t.customers)} customers · revenue ${money(t.revenue)} · margin ${money(t.margin)} (${formatPercent(t.margin_pct)})`,
     `  ${formatCount(t.unprofitable_customers)} ${t.unprofitable_customers === 1 ? 'customer' : 'customers'} (${formatPercent(t.customers ? t.unprofitable_customers / t.customers : null)}) lose money: ${money(t.margin_of_unprofitable)} in all`,
   ];
+  if (t.allocation_artefacts > 0)
+    lines.push(
+      `  ${formatCount(t.allocation_artefacts)} of them ${t.allocation_artefacts === 1 ? 'loses mostly its' : 'lose mostly their'} share of channel spend (allocation ${t.allocation_artefacts === 1 ? 'artefact' : 'artefacts'}, marked * where listed)`,
+    );
   const unused = report.unused_capacity.map(
     (r) => `${r.resource} ${money(r.unused_cost)} (${formatPercent(1 - r.utilization)} idle)`,
   );
@@ -24,7 +28,7 @@ export function renderHeadline(report: MarginReport): string {
     const shown = spend.items.slice(0, 4).map((i) => `${i.channel} ${i.month} ${money(i.amount)}`);
     if (spend.items.length > shown.length) shown.push(`${spend.items.length - shown.length} more`);
     lines.push(
-      `  unallocated acquisition spend: ${money(spend.total)} (${shown.join(', ')}) — those channels acquired nobody that month`,
+      `  unallocated acquisition spend: ${money(spend.total)} (${shown.join(', ')}) — those channels acquired nobody to share it`,
     );
   }
   return lines.join('\n');

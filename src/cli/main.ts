@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatProblem, TierwiseError } from '../errors.js';
 import type { GlobalOptions } from './cli-context.js';
+import { registerChannelsCommand } from './commands/channels-command.js';
 import { registerChartCommand } from './commands/chart-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerExplainCommand } from './commands/explain-command.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
   registerMarginCommand(program, globals);
   registerExplainCommand(program, globals);
   registerWhaleCommand(program, globals);
+  registerChannelsCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
   registerProspectsCommand(program, globals);

@@ -10,9 +10,12 @@
  *   FROM activities WHERE date BETWEEN ? AND ?),
  * activity_totals AS (SELECT customer_id, count(*) FILTER (WHERE activity = ?) AS "events:…",
  *                       sum(minutes) FILTER (WHERE activity = ?) AS "minutes:…" … GROUP BY customer_id),
- * revenue_totals, usage_totals, channel_totals AS (… spend of the channel-month ÷ customers it acquired …)
+ * revenue_totals, usage_totals,
+ * channel_allocation AS (… compile-channel-allocation.ts: each month of spend shared by the rule …),
+ * channel_totals AS (SELECT customer_id, sum(channel_cost) … GROUP BY customer_id)
  * SELECT customer_id, revenue, "direct:…" = unit_cost × usage or share × revenue,
- *        "cost:…" = minutes × capacity cost rate, acquisition_cost, serve_cost, margin
+ *        "cost:…" = minutes × capacity cost rate, acquisition_cost, serve_cost, margin,
+ *        allocation_artefact = margin < 0 AND 2 × channel_cost > −margin
  * FROM revenue_totals FULL JOIN activity_totals USING (customer_id) FULL JOIN …
  * ```
  * Engine-specific pieces (casts, month arithmetic, division) come from the `Dialect`; the rest is
@@ -22,7 +25,8 @@ import { compileTimeEquation } from '../expr/index.js';
 import type { EventColumns } from './check-equations.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { activityCostSql, channelCostSql, sumSql, totalDirectCostSql } from './cost-kinds.js';
+import { compileChannelAllocation } from './compile-channel-allocation.js';
+import { activityCostSql, sumSql, totalDirectCostSql } from './cost-kinds.js';
 import { activitiesFor, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, usageColumn } from './margin-columns.js';
 
@@ -50,29 +54,13 @@ export function compileEventMinutes(
     FROM activities WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE)`;
 }
 
-/** Customers a channel brought in during the period, with the month they were acquired. */
-export function compileNewCustomers(model: CostModel, dialect: Dialect): Sql {
-  const { from, to } = model.period;
-  return sql`SELECT customer_id, channel, ${dialect.monthStart(raw('acquired_on'))} AS acquisition_month
-    FROM customers WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND channel IS NOT NULL`;
-}
-
 /**
- * Channel spend per month, the part of it that falls inside the period: a month the period only
- * partly covers counts in proportion to its days inside (all of it for whole-month periods), so
- * allocated plus unallocated spend always equals the spend of the period.
+ * SQL: whether a customer's loss is an allocation artefact — it loses money (margin < 0) and more
+ * than half of the loss is its share of channel spend (channel cost > −margin ÷ 2). Every customer
+ * that would be profitable without its share is one; so is one whose small loss a large share swells.
  */
-export function compileChannelSpend(model: CostModel, dialect: Dialect): Sql {
-  const from = sql`CAST(${model.period.from} AS DATE)`;
-  const to = sql`CAST(${model.period.to} AS DATE)`;
-  const monthEnd = dialect.monthEnd(raw('month'));
-  const daysInside = dialect.daysInclusive(
-    sql`greatest(month, ${from})`,
-    sql`least(${monthEnd}, ${to})`,
-  );
-  const daysInMonth = dialect.daysInclusive(raw('month'), monthEnd);
-  return sql`SELECT channel, month AS acquisition_month, sum(amount) * ${dialect.realDivide(daysInside, daysInMonth)} AS spend
-    FROM spend WHERE month <= ${to} AND ${monthEnd} >= ${from} GROUP BY channel, month`;
+export function allocationArtefactSql(margin: Sql, channelCost: Sql): Sql {
+  return sql`(${margin} < 0 AND 2 * ${channelCost} > -(${margin}))`;
 }
 
 /** The margin query; see the module comment for its shape. */
@@ -111,12 +99,11 @@ export function compileMargin(
     event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
     revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}),
     usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}),
-    new_customers AS (${compileNewCustomers(model, dialect)}),
-    channel_spend AS (${compileChannelSpend(model, dialect)}),
-    channel_counts AS (SELECT channel, acquisition_month, count(*) AS acquired FROM new_customers GROUP BY channel, acquisition_month),
+    channel_allocation AS (${compileChannelAllocation(model, dialect)}),
+    -- A customer's channel cost sits in the month of the spend it shares (its acquisition month or later).
     channel_totals AS (
-      SELECT n.customer_id, ${grain.byMonth ? raw('n.acquisition_month AS month, ') : raw('')}${channelCostSql(model, raw('s.spend'), raw('c.acquired'), dialect.realDivide)} AS channel_cost
-      FROM new_customers n JOIN channel_counts c USING (channel, acquisition_month) JOIN channel_spend s USING (channel, acquisition_month)),
+      SELECT customer_id, ${grain.byMonth ? raw('spend_month AS month, ') : raw('')}sum(channel_cost) AS channel_cost
+      FROM channel_allocation WHERE customer_id IS NOT NULL GROUP BY ${grain.byMonth ? raw('customer_id, spend_month') : raw('customer_id')}),
     -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
     combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(
       parts
@@ -144,6 +131,7 @@ function finalColumns(
   });
   const acquisitionTotal = sumSql([...costOf('acquire'), raw('COALESCE(channel_cost, 0)')]);
   const serveTotal = sumSql(costOf('serve'));
+  const marginSql = sql`(${revenue} - ${directTotal} - ${acquisitionTotal} - ${serveTotal})`;
   return [
     raw('customer_id'),
     ...(grain.byMonth ? [raw('month')] : []),
@@ -152,9 +140,11 @@ function finalColumns(
     sql`${directTotal} AS direct_cost`,
     sql`${acquisitionTotal} AS acquisition_cost`,
     sql`${serveTotal} AS serve_cost`,
-    sql`(${revenue} - ${directTotal} - ${acquisitionTotal} - ${serveTotal}) AS margin`,
+    sql`${marginSql} AS margin`,
     raw('CAST(COALESCE(transactions, 0) AS BIGINT) AS transactions'),
     sql`${dialect.toDouble(raw('COALESCE(channel_cost, 0)'))} AS channel_cost`,
+    // A loss that is mostly the customer's share of channel spend: the allocation's, more than the customer's.
+    sql`${allocationArtefactSql(marginSql, raw('COALESCE(channel_cost, 0)'))} AS allocation_artefact`,
     // Events with no minutes, plus one when any were negative; infinite or NaN minutes show as a
     // non-finite minutes total, which the summary checks (cheaper than testing every event).
     raw(

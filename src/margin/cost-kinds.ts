@@ -8,11 +8,15 @@
  *   activity cost = minutes × the resource's capacity cost rate
  *   usage cost    = Σ usage quantity of the metric × unit cost
  *   revenue share = net revenue × share
- *   channel cost  = a channel's spend in a month ÷ the customers it acquired that month
+ *   channel cost  = Σ over the months of spend whose window holds the customer's acquisition month
+ *                   of its share of that month's spend: spend ÷ the customers acquired in the
+ *                   window (`per_new_customer`: the month itself; `trailing_months: N`: the N
+ *                   months ending with it), or spend × its first-year revenue ÷ theirs
+ *                   (`first_year_revenue`, the month itself)
  */
 import { assertNever } from '../errors.js';
 import { raw, sql, value, type Sql } from '../sql/fragment.js';
-import type { CostActivity, CostModel, DirectCostRule } from './cost-model.js';
+import type { AcquisitionRule, CostActivity, CostModel, DirectCostRule } from './cost-model.js';
 
 /** What a direct cost is computed from, as SQL expressions. */
 export interface DirectCostInputsSql {
@@ -88,35 +92,91 @@ export function sumSql(terms: readonly Sql[]): Sql {
 }
 
 /**
- * SQL: a customer's share of channel spend under the acquisition rule, given the spend of its
- * channel in its acquisition month and how many customers that channel acquired that month.
+ * What one customer's share of one month of its channel's spend is computed from: the spend of
+ * the month (the part inside the period), how many customers share it (those the channel acquired
+ * in the month's window, inside the period), and the customer's weight among them with the
+ * weights' total (first-year revenue under `first_year_revenue`, 1 each otherwise).
  */
-export function channelCostSql(
-  costModel: CostModel,
-  channelSpend: Sql,
-  acquired: Sql,
-  divide: (n: Sql, d: Sql) => Sql,
-): Sql {
-  const rule = costModel.acquisition;
+export interface ChannelShareInputs<T> {
+  readonly spend: T;
+  readonly acquired: T;
+  readonly weight: T;
+  readonly totalWeight: T;
+}
+
+/**
+ * How many months of acquisitions one month of spend is shared over, the month itself included:
+ * `months` under `trailing_months` (spend of month m → customers acquired in m−N+1 … m), else 1.
+ */
+export function channelWindowMonths(rule: AcquisitionRule): number {
   switch (rule.kind) {
     case 'per_new_customer':
-      return divide(channelSpend, acquired);
+    case 'first_year_revenue':
+      return 1;
+    case 'trailing_months':
+      return rule.months;
     default:
-      return assertNever(rule.kind);
+      return assertNever(rule);
   }
 }
 
-/** A customer's share of channel spend under the acquisition rule (see `channelCostSql`). */
-export function channelCostValue(
-  costModel: CostModel,
-  channelSpend: number,
-  acquired: number,
-): number {
-  const rule = costModel.acquisition;
+/**
+ * SQL: a customer's weight in its share of a month of spend, given its first-year revenue (NULL
+ * when it has none): that revenue, never below 0, under `first_year_revenue`; 1 otherwise.
+ */
+export function channelWeightSql(rule: AcquisitionRule, firstYearRevenue: Sql): Sql {
   switch (rule.kind) {
     case 'per_new_customer':
-      return acquired > 0 ? channelSpend / acquired : 0;
+    case 'trailing_months':
+      return raw('1.0');
+    case 'first_year_revenue':
+      return sql`greatest(COALESCE(${firstYearRevenue}, 0), 0)`;
     default:
-      return assertNever(rule.kind);
+      return assertNever(rule);
+  }
+}
+
+/** Whether the rule weighs customers by their first-year revenue (so it must be computed). */
+export function needsFirstYearRevenue(rule: AcquisitionRule): boolean {
+  return rule.kind === 'first_year_revenue';
+}
+
+/**
+ * SQL: a customer's share of one month of its channel's spend under the acquisition rule:
+ * spend ÷ acquired (`per_new_customer`, `trailing_months`), or spend × weight ÷ total weight
+ * (`first_year_revenue`; spend ÷ acquired when none of them has first-year revenue).
+ */
+export function channelCostSql(
+  rule: AcquisitionRule,
+  inputs: ChannelShareInputs<Sql>,
+  divide: (n: Sql, d: Sql) => Sql,
+): Sql {
+  const { spend, acquired, weight, totalWeight } = inputs;
+  switch (rule.kind) {
+    case 'per_new_customer':
+    case 'trailing_months':
+      return divide(spend, acquired);
+    case 'first_year_revenue':
+      return sql`CASE WHEN ${totalWeight} > 0 THEN ${divide(sql`${spend} * ${weight}`, totalWeight)} ELSE ${divide(spend, acquired)} END`;
+    default:
+      return assertNever(rule);
+  }
+}
+
+/** A customer's share of one month of its channel's spend (see `channelCostSql`). */
+export function channelCostValue(
+  rule: AcquisitionRule,
+  inputs: ChannelShareInputs<number>,
+): number {
+  const { spend, acquired, weight, totalWeight } = inputs;
+  if (acquired <= 0) return 0;
+  switch (rule.kind) {
+    case 'per_new_customer':
+    case 'trailing_months':
+      return spend / acquired;
+    case 'first_year_revenue':
+      return totalWeight > 0 ? (spend * weight) / totalWeight : spend / acquired;
+    default:
+      return assertNever(rule);
   }
 }

@@ -56,8 +56,15 @@ export type DirectCostRule =
     }
   | { readonly kind: 'revenue_share'; readonly name: string; readonly share: number };
 
-/** How channel spend becomes a customer's cost to acquire. */
-export type AcquisitionRule = { readonly kind: 'per_new_customer' };
+/**
+ * How channel spend becomes a customer's cost to acquire (the formulas are in `cost-kinds.ts`):
+ * a month's spend shared equally by the customers acquired that month (`per_new_customer`), or in
+ * the `months` months ending with it (`trailing_months`), or by their first-year revenue.
+ */
+export type AcquisitionRule =
+  | { readonly kind: 'per_new_customer' }
+  | { readonly kind: 'trailing_months'; readonly months: number }
+  | { readonly kind: 'first_year_revenue' };
 
 export interface CostModel {
   readonly name: string;
@@ -106,7 +113,7 @@ export function compileCostModel(model: Model): CostModel {
     activities,
     directCosts,
     costedMetrics,
-    acquisition: { kind: model.acquisition.spend },
+    acquisition: { ...model.acquisition.spend },
   };
 }
 

@@ -22,7 +22,8 @@ import {
   valueTypeOf,
   type EventColumns,
 } from './check-equations.js';
-import { compileChannelSpend, compileMargin, compileNewCustomers } from './compile-margin.js';
+import { compileChannelAllocation } from './compile-channel-allocation.js';
+import { compileMargin } from './compile-margin.js';
 import { compileCostModel, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn } from './margin-columns.js';
 import type { MarginReport } from './margin-report.js';
@@ -206,17 +207,18 @@ function compileMeasures(
     FROM ${margin.ref} m JOIN customers c USING (customer_id) ${usagePivot}`;
 }
 
-/** Channel spend in a month when that channel acquired nobody in the period: reported, never dropped. */
+/**
+ * Channel spend of a month that no customer acquired in the period shares under the acquisition
+ * rule (its window acquired nobody): reported, never dropped.
+ */
 async function unallocatedSpend(
   db: Database,
   costModel: CostModel,
 ): Promise<MarginReport['unallocated_acquisition_spend']> {
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`
-    WITH channel_spend AS (${compileChannelSpend(costModel, db.dialect)}), new_customers AS (${compileNewCustomers(costModel, db.dialect)})
-    SELECT s.channel, ${db.dialect.formatMonth(raw('s.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS amount
-    FROM channel_spend s
-    WHERE s.spend <> 0 AND NOT EXISTS (
-      SELECT 1 FROM new_customers n WHERE n.channel = s.channel AND n.acquisition_month = s.acquisition_month)
-    ORDER BY month, s.channel`);
+    SELECT channel, ${db.dialect.formatMonth(raw('spend_month'))} AS month, ${db.dialect.toDouble(raw('spend'))} AS amount
+    FROM (${compileChannelAllocation(costModel, db.dialect)}) AS a
+    WHERE customer_id IS NULL AND spend <> 0
+    ORDER BY month, channel`);
   return { total: rows.reduce((sum, r) => sum + r.amount, 0), items: rows };
 }

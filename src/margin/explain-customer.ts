@@ -3,15 +3,16 @@
  * "37 support_ticket events (severity = high) × 60 min × $0.50/min". Events are grouped by the
  * driver values their time equation reads, so each line is a cost someone can check by hand.
  */
-import { didYouMean, TierwiseError } from '../errors.js';
+import { assertNever, didYouMean, TierwiseError } from '../errors.js';
 import { formatMoney, formatNumber } from '../format.js';
 import { equationColumns, resolveColumn } from '../expr/index.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
 import type { EventColumns } from './check-equations.js';
-import { compileChannelSpend, compileEventMinutes, compileNewCustomers } from './compile-margin.js';
+import { compileChannelAllocation } from './compile-channel-allocation.js';
+import { compileEventMinutes } from './compile-margin.js';
 import { activityCost, channelCostValue, directCostValue } from './cost-kinds.js';
-import { activityNamed, type CostModel } from './cost-model.js';
+import { activityNamed, type AcquisitionRule, type CostModel } from './cost-model.js';
 import type { CustomerBase } from './customer-base.js';
 
 /** One line under a waterfall step. Amounts are signed as they move margin (costs negative). */
@@ -223,26 +224,69 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
   return out;
 }
 
-/** The customer's share of its channel's spend in its acquisition month, by the margin's own rule. */
+/**
+ * The customer's shares of its channel's spend, one line per month of spend it shares, by the
+ * margin's own allocation and rule (so the lines add up to the margin's channel cost).
+ */
 async function channelShare(
   db: Database,
   model: CostModel,
   customerId: string,
   money: MoneyFormat,
 ): Promise<WaterfallDriver[]> {
-  const row = await db.one<{ channel: string; month: string; spend: number; acquired: number }>(sql`
-    WITH channel_spend AS (${compileChannelSpend(model, db.dialect)}), new_customers AS (${compileNewCustomers(model, db.dialect)})
-    SELECT n.channel, ${db.dialect.formatMonth(raw('n.acquisition_month'))} AS month, ${db.dialect.toDouble(raw('s.spend'))} AS spend,
-      (SELECT count(*) FROM new_customers o WHERE o.channel = n.channel AND o.acquisition_month = n.acquisition_month) AS acquired
-    FROM new_customers n JOIN channel_spend s USING (channel, acquisition_month)
-    WHERE n.customer_id = ${customerId}`);
-  if (!row) return [];
-  return [
-    {
-      label: `${row.channel} spend in ${row.month}: ${money(row.spend)} ÷ ${row.acquired} ${row.acquired === 1 ? 'customer' : 'customers'} acquired`,
-      amount: -channelCostValue(model, row.spend, row.acquired),
-    },
-  ];
+  const { dialect } = db;
+  const rows = await db.all<{
+    channel: string;
+    month: string;
+    acquired_in: string;
+    spend: number;
+    acquired: number;
+    weight: number;
+    total_weight: number;
+  }>(sql`
+    SELECT channel, ${dialect.formatMonth(raw('spend_month'))} AS month, ${dialect.formatMonth(raw('acquisition_month'))} AS acquired_in,
+      ${dialect.toDouble(raw('spend'))} AS spend, CAST(acquired AS INTEGER) AS acquired,
+      ${dialect.toDouble(raw('weight'))} AS weight, ${dialect.toDouble(raw('total_weight'))} AS total_weight
+    FROM (${compileChannelAllocation(model, dialect)}) AS a
+    WHERE customer_id = ${customerId} ORDER BY spend_month`);
+  return rows.map((row) => ({
+    label: channelShareLabel(model.acquisition, row, money),
+    amount: -channelCostValue(model.acquisition, {
+      spend: row.spend,
+      acquired: row.acquired,
+      weight: row.weight,
+      totalWeight: row.total_weight,
+    }),
+  }));
+}
+
+/** How one month's share was worked out, in the rule's own terms. */
+function channelShareLabel(
+  rule: AcquisitionRule,
+  row: {
+    channel: string;
+    month: string;
+    spend: number;
+    acquired: number;
+    weight: number;
+    total_weight: number;
+  },
+  money: MoneyFormat,
+): string {
+  const spent = `${row.channel} spend in ${row.month}: ${money(row.spend)}`;
+  const customers = `${row.acquired} ${row.acquired === 1 ? 'customer' : 'customers'}`;
+  switch (rule.kind) {
+    case 'per_new_customer':
+      return `${spent} ÷ ${customers} acquired`;
+    case 'trailing_months':
+      return `${spent} ÷ ${customers} acquired in the ${rule.months} months to ${row.month}`;
+    case 'first_year_revenue':
+      return row.total_weight > 0
+        ? `${spent} × ${money(row.weight)} first-year revenue ÷ ${money(row.total_weight)} of the ${customers} acquired`
+        : `${spent} ÷ ${customers} acquired (none has first-year revenue)`;
+    default:
+      return assertNever(rule);
+  }
 }
 
 type MoneyFormat = (amount: number, maxDigits?: number) => string;

@@ -24,8 +24,14 @@ export interface CustomerMargin extends MoneyTotals {
   /** margin ÷ revenue; null when revenue is zero. */
   margin_pct: number | null;
   transactions: number;
-  /** The customer's share of its channel's spend in its acquisition month (part of acquisition_cost). */
+  /** The customer's share of its channel's spend under the acquisition rule (part of acquisition_cost). */
   channel_cost: number;
+  /**
+   * The loss is an allocation artefact: margin < 0 and more than half of the loss is the
+   * customer's share of channel spend (channel_cost > −margin ÷ 2) — how the channel's spend was
+   * divided, more than how the customer pays or is served.
+   */
+  allocation_artefact: boolean;
   direct_costs: Record<string, number>;
   activities: Record<string, ActivityUse>;
   resources: Record<string, { minutes: number; cost: number }>;
@@ -78,6 +84,8 @@ export interface MarginReport {
     unprofitable_customers: number;
     /** Margin lost by the customers with negative margin (a negative number). */
     margin_of_unprofitable: number;
+    /** Unprofitable customers whose loss is an allocation artefact (margin < 0, channel_cost > −margin ÷ 2). */
+    allocation_artefacts: number;
     margin_pct: number | null;
     channel_cost: number;
   };

@@ -34,6 +34,10 @@ export interface CustomerRow {
   serve_cost: number;
   margin: number;
   margin_pct: number | null;
+  /** Its share of channel spend (part of acquisition_cost). */
+  channel_cost: number;
+  /** Its loss is mostly its share of channel spend (margin < 0, channel_cost > half the loss). */
+  allocation_artefact: boolean;
 }
 
 export interface CustomerPage {
@@ -61,7 +65,7 @@ export async function pageCustomers(
       : sql`WHERE ${dialect.containsText(raw('lower(customer_id)'), sql`${query.search.toLowerCase()}`)}`;
   const revenue = dialect.toDouble(raw('revenue'));
   const rows = sql`SELECT customer_id, ${revenue} AS revenue, direct_cost, acquisition_cost, serve_cost, margin,
-      CASE WHEN revenue <> 0 THEN margin / ${revenue} END AS margin_pct
+      CASE WHEN revenue <> 0 THEN margin / ${revenue} END AS margin_pct, channel_cost, allocation_artefact
     FROM ${base.margin.ref} ${where}`;
   const counted = await db.one<{ n: number }>(
     sql`SELECT count(*) AS n FROM ${base.margin.ref} ${where}`,

@@ -93,6 +93,7 @@ async function customerRows(
     ...moneyOf(r),
     transactions: r['transactions'] as number,
     channel_cost: r['channel_cost'] as number,
+    allocation_artefact: r['allocation_artefact'] === true,
     ...customerDetail(model, r),
   }));
 }

@@ -3,7 +3,8 @@
  * it: every figure a report needs besides its rows. With a month grain, customers are first
  * summed across months, so "unprofitable" means unprofitable over the period.
  */
-import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { allocationArtefactSql } from './compile-margin.js';
 import type { Database, Row } from '../store/database.js';
 import { activityCost } from './cost-kinds.js';
 import type { CostModel } from './cost-model.js';
@@ -37,6 +38,7 @@ export async function summarizeMargin(
     (await db.one(sql`
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
              COALESCE(sum(margin) FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
+             count(*) FILTER (WHERE ${allocationArtefactSql(raw('margin'), raw('channel_cost'))}) AS allocation_artefacts,
              ${join(summed.map((c) => sql`COALESCE(sum(${ident(c)}), 0) AS ${ident(c)}`))}
       FROM ${perCustomer}`)) ?? {};
   const n = (column: string) => Number(row[column] ?? 0);
@@ -51,6 +53,7 @@ export async function summarizeMargin(
       customers: n('customers'),
       unprofitable_customers: n('unprofitable_customers'),
       margin_of_unprofitable: n('margin_of_unprofitable'),
+      allocation_artefacts: n('allocation_artefacts'),
       revenue: n('revenue'),
       direct_cost: n('direct_cost'),
       acquisition_cost: n('acquisition_cost'),

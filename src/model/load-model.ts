@@ -10,6 +10,7 @@ import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../err
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
 import type {
+  AcquisitionSpendRule,
   Activity,
   DirectCost,
   Model,
@@ -146,6 +147,8 @@ export function parseModel(text: string, file: string): Model {
       : { kind: 'revenue_share', name, share: c.share_of_revenue },
   );
 
+  const acquisitionRule = parseAcquisitionSpend(raw.acquisition?.spend, at, problems);
+
   const segmentations: Segmentation[] = Object.entries(raw.segments ?? {}).map(([name, rules]) => ({
     name,
     segments: rules.map((rule, i) => {
@@ -226,7 +229,7 @@ export function parseModel(text: string, file: string): Model {
     resources,
     activities,
     directCosts,
-    acquisition: raw.acquisition ?? { spend: 'per_new_customer' },
+    acquisition: { spend: acquisitionRule },
     segmentations,
     matrix: raw.matrix && {
       volume: raw.matrix.volume,
@@ -246,6 +249,63 @@ export function parseModel(text: string, file: string): Model {
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
+}
+
+/** The acquisition rules' names, as `acquisition.spend` (or its `rule:`) spells them. */
+const ACQUISITION_SPEND_RULES = ['per_new_customer', 'trailing_months', 'first_year_revenue'];
+
+/**
+ * `acquisition.spend`: a rule's name (`per_new_customer`, the default, or `first_year_revenue`)
+ * or `{ rule: trailing_months, months: N }`. Problems are located at the offending key.
+ */
+function parseAcquisitionSpend(
+  spend: NonNullable<RawModel['acquisition']>['spend'] | undefined,
+  at: Locate,
+  problems: Problem[],
+): AcquisitionSpendRule {
+  if (spend === undefined) return { kind: 'per_new_customer' };
+  const written = typeof spend === 'string' ? { rule: spend, months: undefined } : spend;
+  const rulePath =
+    typeof spend === 'string' ? ['acquisition', 'spend'] : ['acquisition', 'spend', 'rule'];
+  const monthsPath = ['acquisition', 'spend', 'months'];
+  switch (written.rule) {
+    case 'per_new_customer':
+    case 'first_year_revenue':
+      if (written.months !== undefined)
+        problems.push({
+          code: 'model_invalid',
+          message: `acquisition.spend: months applies to trailing_months, not to ${written.rule}`,
+          location: at(monthsPath),
+          hint: `remove months:, or use { rule: trailing_months, months: ${String(written.months)} }`,
+        });
+      return { kind: written.rule };
+    case 'trailing_months': {
+      const months = written.months;
+      if (typeof months !== 'number' || !Number.isInteger(months) || months < 1) {
+        problems.push({
+          code: 'model_invalid',
+          message:
+            months === undefined
+              ? 'acquisition.spend: trailing_months needs months (how many months a window spans)'
+              : `acquisition.spend.months ${JSON.stringify(months)} is not a whole number of months of at least 1`,
+          location: at(months === undefined ? ['acquisition', 'spend'] : monthsPath),
+          hint: 'e.g. acquisition: { spend: { rule: trailing_months, months: 3 } }',
+        });
+        return { kind: 'trailing_months', months: 1 };
+      }
+      return { kind: 'trailing_months', months };
+    }
+    default:
+      problems.push({
+        code: 'model_invalid',
+        message: `acquisition.spend: unknown rule "${written.rule}"`,
+        location: at(rulePath),
+        hint:
+          didYouMean(written.rule, ACQUISITION_SPEND_RULES) ??
+          `use one of: ${ACQUISITION_SPEND_RULES.join(', ')}`,
+      });
+      return { kind: 'per_new_customer' };
+  }
 }
 
 // Never compiled: the model only reaches callers when every equation parsed.
@@ -332,7 +392,7 @@ function knownKeys(keyPath: readonly PropertyKey[]): string[] {
   }
   if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
   if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
-  if (parent === 'acquisition') return ['spend'];
+  if (parent === 'acquisition') return keyPath.length >= 2 ? ['rule', 'months'] : ['spend'];
   if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
   if (parent === 'prospects')
     return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];

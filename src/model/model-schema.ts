@@ -127,7 +127,24 @@ export const modelSchema = z
     activities: z.record(identifierLike, activitySchema),
     direct_costs: z.record(identifierLike, directCostSchema).optional(),
     acquisition: z
-      .object({ spend: z.enum(['per_new_customer']) })
+      .object({
+        // The rule's name and months are checked in load-model.ts, where problems get hints.
+        spend: z.union(
+          [
+            z.string(),
+            z
+              .object({
+                rule: z.string({ error: 'must name a rule, e.g. trailing_months' }),
+                months: z.unknown().optional(),
+              })
+              .strict(),
+          ],
+          {
+            error:
+              'must be per_new_customer, first_year_revenue or { rule: trailing_months, months: N }',
+          },
+        ),
+      })
       .strict()
       .optional(),
     segments: z

@@ -39,6 +39,8 @@ direct_costs:
 
 acquisition:
   spend: per_new_customer   # a channel's spend in a month ÷ the customers it acquired that month
+  # or { rule: trailing_months, months: 3 } (÷ those acquired in the 3 months to it),
+  # or first_year_revenue (split by the customers' revenue in their first 365 days)
 
 # The customer profitability matrix (tierwise matrix): price and cost per unit of a volume measure,
 # a usage metric or transactions; thresholds default to the median customer.

@@ -122,6 +122,17 @@ export interface ProspectSettings {
   readonly seed: number;
 }
 
+/**
+ * How a channel's spend is shared among the customers it acquired (see docs/model.md):
+ * `per_new_customer` — a month's spend ÷ the customers acquired that month;
+ * `trailing_months` — a month's spend ÷ the customers acquired in the `months` months ending with it;
+ * `first_year_revenue` — a month's spend over that month's customers by their first-year revenue.
+ */
+export type AcquisitionSpendRule =
+  | { readonly kind: 'per_new_customer' }
+  | { readonly kind: 'trailing_months'; readonly months: number }
+  | { readonly kind: 'first_year_revenue' };
+
 export interface Model {
   /** Absolute path of `tierwise.yaml`. */
   readonly file: string;
@@ -134,7 +145,8 @@ export interface Model {
   readonly resources: readonly Resource[];
   readonly activities: readonly Activity[];
   readonly directCosts: readonly DirectCost[];
-  readonly acquisition: { readonly spend: 'per_new_customer' };
+  /** How channel spend becomes customers' cost to acquire (`acquisition.spend`). */
+  readonly acquisition: { readonly spend: AcquisitionSpendRule };
   /** Rule-based segmentations: each an ordered list of segments, the first whose rule holds wins. */
   readonly segmentations: readonly Segmentation[];
   /** The customer profitability matrix's volume measure and optional thresholds. */

@@ -27,6 +27,7 @@ table.numbers tr.total th, table.numbers tr.total td { font-weight: bold; }
 table.numbers ul { margin: 0; padding-left: 18px; }
 .loss { color: var(--loss); }
 .note { color: var(--muted); font-size: 14px; }
+.tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--muted); border-radius: 8px; color: var(--muted); font-size: 12px; font-weight: normal; }
 footer { color: var(--muted); font-size: 13px; padding: 16px 24px 32px; }
 @media print {
   @page { size: A4; margin: 14mm; }

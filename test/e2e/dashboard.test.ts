@@ -112,6 +112,10 @@ describe('the dashboard in Chromium', () => {
     expect(await text('[data-testid=whale-peak]')).toBe('122.5%');
     expect(await page.locator('figure.chart svg').count()).toBe(3); // whale, distribution, matrix
     await shot('overview');
+    // B loses $569.50, $300 of it its share of ads spend: flagged as an allocation artefact.
+    expect(
+      await page.locator('[data-testid=loss-makers] [data-testid=allocation-artefact]').count(),
+    ).toBe(1);
 
     await page.click('[data-testid=loss-makers] a[data-customer="B"]');
     await page.waitForSelector('[data-testid=waterfall-margin]');

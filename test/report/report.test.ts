@@ -61,6 +61,9 @@ describe('the HTML report', () => {
     expect(row).toContain('-$569.50');
     expect(row).toContain('ads spend in 2025-02: $600.00 ÷ 2 customers acquired: -$300.00');
     expect(row).toContain('1 installation event (servers = 1) × 90 min × $2.00/min: -$180.00');
+    // $300 of its $569.50 loss is its share of ads spend: more than half, an allocation artefact.
+    expect(row).toContain('allocation artefact</span>');
+    expect(report.html).toContain('One of them is marked <em>allocation artefact</em>');
   });
 
   it('is one self-contained file: inline SVG charts, inline styles, nothing fetched', () => {

@@ -14,11 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAssignment, pickSegmentation } from '../../src/analysis/segments.js';
 import { compileTimeEquation, parseTimeEquation } from '../../src/expr/index.js';
 import {
+  compileChannelAllocation,
   compileChannelSpend,
-  compileEventMinutes,
-  compileMargin,
   compileNewCustomers,
-} from '../../src/margin/compile-margin.js';
+} from '../../src/margin/compile-channel-allocation.js';
+import { compileEventMinutes, compileMargin } from '../../src/margin/compile-margin.js';
 import { compileCostModel, type CostModel } from '../../src/margin/cost-model.js';
 import type { CustomerBase } from '../../src/margin/customer-base.js';
 import { openProject, type Project } from '../../src/project.js';
@@ -87,6 +87,14 @@ function compiledQueries(dialect: Dialect): Record<string, Sql> {
     eventMinutes: compileEventMinutes(costModel, dialect, columns, { byMonth: true }),
     newCustomers: compileNewCustomers(costModel, dialect),
     channelSpend: compileChannelSpend(costModel, dialect),
+    channelAllocationTrailing: compileChannelAllocation(
+      { ...costModel, acquisition: { kind: 'trailing_months', months: 3 } },
+      dialect,
+    ),
+    channelAllocationFirstYear: compileChannelAllocation(
+      { ...costModel, acquisition: { kind: 'first_year_revenue' } },
+      dialect,
+    ),
     segments: sql`SELECT customer_id, ${compileAssignment(tiny.model, size, tinyBase.measureTypes, dialect)} AS segment FROM ${tinyBase.measures.ref}`,
     tierProjection: projection.sql,
     tierProjectionLists: compileProjectionLists(projection, dialect),
@@ -96,7 +104,7 @@ function compiledQueries(dialect: Dialect): Record<string, Sql> {
 describe('the PostgreSQL dialect', () => {
   it('renders every compiled query of the margin, segments and tier projection without DuckDB-only SQL', () => {
     const queries = compiledQueries(postgres);
-    expect(Object.keys(queries)).toHaveLength(8);
+    expect(Object.keys(queries)).toHaveLength(10);
     for (const [name, query] of Object.entries(queries)) {
       const { text } = query.render(postgres);
       expect({ name, found: duckdbOnlyIn(text) }).toEqual({ name, found: [] });

@@ -102,7 +102,21 @@ export function renderMargin(report: MarginReport, format: OutputFormat): string
       { header: 'customer_id', value: (r) => r.customer_id },
       ...moneyColumns<CustomerMargin>(),
     ];
-    if (format === 'csv') return renderCsv(columns, report.customers);
+    if (format === 'csv')
+      return renderCsv(
+        [
+          ...columns,
+          { header: 'channel_cost', value: (r) => r.channel_cost },
+          { header: 'allocation_artefact', value: (r) => r.allocation_artefact },
+        ],
+        report.customers,
+      );
+    // A loss that is only the customer's share of channel spend is marked where it is listed.
+    if (report.customers.some((r) => r.allocation_artefact))
+      columns.push({
+        header: 'note',
+        value: (r) => (r.allocation_artefact ? '* allocation artefact' : ''),
+      });
     const totals = {
       ...report.totals,
       customer_id: `all ${report.totals.customers}`,

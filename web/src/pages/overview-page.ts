@@ -60,6 +60,7 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
           {},
           h('th', {}, 'customer'),
           h('th', {}, 'revenue'),
+          h('th', {}, 'acquisition cost'),
           h('th', {}, 'cost to serve'),
           h('th', {}, 'margin'),
         ),
@@ -71,8 +72,25 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
           h(
             'tr',
             {},
-            h('th', {}, customerLink(c.customer_id)),
+            h(
+              'th',
+              {},
+              customerLink(c.customer_id),
+              // Most of this customer's loss is its share of channel spend: say so.
+              c.allocation_artefact
+                ? h(
+                    'span',
+                    {
+                      class: 'tag',
+                      'data-testid': 'allocation-artefact',
+                      title: `${money(c.channel_cost)} of its ${money(-c.margin)} loss is its share of channel spend`,
+                    },
+                    'allocation artefact',
+                  )
+                : null,
+            ),
             h('td', {}, money(c.revenue)),
+            h('td', {}, money(c.acquisition_cost)),
             h('td', {}, money(c.serve_cost)),
             h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
           ),
