@@ -97,7 +97,7 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
               '',
               renderMargin(report, 'table').replace(
                 renderHeadline(report),
-                `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`,
+                `${renderHeadline(report)}\n\n${options.example === 'race' ? 'the 10 athletes with the lowest margins:' : 'the 10 customers that lose the most:'}`,
               ),
               '',
               'next:',
