@@ -22,6 +22,7 @@ import {
 import { writeDemoSurveys } from './demo-surveys.js';
 import { monthTableSql } from './demo-sql.js';
 import { spendQuery } from './demo-spend.js';
+import { generateRaceDemo } from './race/generate-race.js';
 import { createRandomMacros } from './random-sql.js';
 import { renderDemoModel } from './render-demo-model.js';
 import { sizeResources } from './size-resources.js';
@@ -35,9 +36,16 @@ export interface DemoOptions {
   seed?: number;
   /** Data file format (default `csv`). */
   format?: 'csv' | 'parquet';
+  /**
+   * Which business (default `acme`): `acme`, the data-backup company, or `race`, the triathlon with
+   * its XC athletes (`customers` then counts the standard athletes; 10–25 XC athletes come on top).
+   */
+  example?: DemoExample;
   /** Called with each step as it starts (e.g. `writing data/activities.csv`), for a progress line. */
   onProgress?: (message: string) => void;
 }
+
+export type DemoExample = 'acme' | 'race';
 
 export type DemoSource = 'customers' | 'transactions' | 'activities' | 'usage' | 'spend' | 'leads';
 
@@ -46,6 +54,8 @@ export const DEMO_LEADS = 200;
 
 export interface DemoSummary {
   dir: string;
+  example: DemoExample;
+  /** Customers written (the race: standard and XC athletes). */
   customers: number;
   seed: number;
   /** The data files written, with their paths relative to `dir` and their row counts. */
@@ -63,7 +73,7 @@ export const MAX_DEMO_CUSTOMERS = 10_000_000;
  * @example await generateDemo({ dir: 'demo-acme', customers: 2000, seed: 42 })
  */
 export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
-  const { customers, seed, format } = validateOptions(options);
+  const { customers, seed, format, example } = validateOptions(options);
   const dir = resolve(options.dir);
   await mkdir(joinPath(dir, 'data'), { recursive: true });
   const spill = await mkdtemp(joinPath(tmpdir(), 'tierwise-demo-'));
@@ -71,6 +81,25 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
   try {
     await db.run(sql`SET temp_directory = ${spill}`);
     await createRandomMacros(db);
+    if (example === 'race') {
+      const race = await generateRaceDemo({
+        db,
+        dir,
+        standard: customers,
+        seed,
+        format,
+        copyTo: (query, path) => copyTo(db, query, path, format),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      return {
+        dir,
+        example,
+        customers: race.customers,
+        seed,
+        files: race.files,
+        surveys: race.extra,
+      };
+    }
     await createPlanTable(db);
     await db.run(monthTableSql());
     // The leads are drawn first, as the clients after the last customer: the table is then redrawn.
@@ -103,7 +132,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
     const model = renderDemoModel({ customers, seed, extension: format, resources });
     await writeFile(joinPath(dir, 'tierwise.yaml'), model, 'utf8');
     const surveys = await writeDemoSurveys(dir, seed);
-    return { dir, customers, seed, files, surveys };
+    return { dir, example, customers, seed, files, surveys };
   } finally {
     db.close();
     await rm(spill, { recursive: true, force: true });
@@ -136,6 +165,7 @@ function validateOptions(options: DemoOptions): Required<Omit<DemoOptions, 'dir'
   const customers = options.customers ?? 2000;
   const seed = options.seed ?? 42;
   const format = options.format ?? 'csv';
+  const example = options.example ?? 'acme';
   const problems: Problem[] = [];
   if (!Number.isInteger(customers) || customers < 1 || customers > MAX_DEMO_CUSTOMERS) {
     problems.push({
@@ -157,6 +187,12 @@ function validateOptions(options: DemoOptions): Required<Omit<DemoOptions, 'dir'
       message: `format must be csv or parquet, got ${String(format)}`,
     });
   }
+  if (example !== 'acme' && example !== 'race') {
+    problems.push({
+      code: 'usage',
+      message: `example must be acme or race, got ${String(example)}`,
+    });
+  }
   throwIfProblems(problems);
-  return { customers, seed, format };
+  return { customers, seed, format, example };
 }

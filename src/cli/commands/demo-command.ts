@@ -25,16 +25,36 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
   program
     .command('demo')
     .argument('[dir]', 'folder to create the demo project in', 'tierwise-demo')
-    .description('create a demo project (a data-backup company), import it and show its margins')
-    .option('--customers <n>', 'number of customers', parsePositiveInteger('--customers'), 2000)
+    .description(
+      'create a demo project (a data-backup company, or --example race), import it and show its margins',
+    )
+    .option(
+      '--example <name>',
+      'acme (a data-backup company) or race (a triathlon with XC athletes)',
+      'acme',
+    )
+    .option(
+      '--customers <n>',
+      'number of customers (race: standard athletes)',
+      parsePositiveInteger('--customers'),
+      2000,
+    )
     .option('--seed <n>', 'random seed (same seed, same data)', parseInteger('--seed'), 42)
     .option('--data-format <format>', 'csv or parquet', 'csv')
     .option('--force', 'overwrite the demo files if DIR already holds a project')
     .action(
       async (
         dir: string,
-        options: { customers: number; seed: number; dataFormat: string; force?: boolean },
+        options: {
+          example: string;
+          customers: number;
+          seed: number;
+          dataFormat: string;
+          force?: boolean;
+        },
       ) => {
+        if (options.example !== 'acme' && options.example !== 'race')
+          throw usageError(`--example ${options.example}: use acme or race`);
         if (options.dataFormat !== 'csv' && options.dataFormat !== 'parquet')
           throw usageError(`--data-format ${options.dataFormat}: use csv or parquet`);
         if (
@@ -49,13 +69,16 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
         }
         const progress = createProgress({ quiet: globals().quiet });
         progress.step(
-          `generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}`,
+          options.example === 'race'
+            ? `generating the race: ${formatCount(options.customers)} standard athletes and 10–25 XC athletes (seed ${options.seed}) in ${dir}`
+            : `generating ${formatCount(options.customers)} customers (seed ${options.seed}) in ${dir}`,
         );
         const summary = await generateDemo({
           dir,
           customers: options.customers,
           seed: options.seed,
           format: options.dataFormat,
+          example: options.example,
           onProgress: (message) => progress.step(message),
         }).finally(() => progress.done());
         await withProject({ ...globals(), project: dir }, async (project, projectProgress) => {
@@ -74,31 +97,53 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
               '',
               renderMargin(report, 'table').replace(
                 renderHeadline(report),
-                `${renderHeadline(report)}\n\nthe 10 customers that lose the most:`,
+                `${renderHeadline(report)}\n\n${options.example === 'race' ? 'the 10 athletes with the lowest margins:' : 'the 10 customers that lose the most:'}`,
               ),
               '',
               'next:',
-              ...[
-                [`tierwise margin --project ${dir} --by plan`, 'margin by plan'],
-                [
-                  `tierwise explain --project ${dir} ${report.customers?.[0]?.customer_id ?? 'CUSTOMER'}`,
-                  'why that customer loses money',
-                ],
-                [
-                  `tierwise whale --project ${dir}`,
-                  'how much of the margin the best customers earn',
-                ],
-                [`tierwise segments --project ${dir} size`, 'margin by size band'],
-                [`tierwise tiers --project ${dir}`, 'which service tier each customer should get'],
-                [
-                  `tierwise prospects score --project ${dir} ${path.join(dir, 'data', `leads.${options.dataFormat}`)}`,
-                  'which leads to sell to, and how',
-                ],
-                [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
-              ].map(([command, what]) => `  ${command!.padEnd(78)} ${what}`),
+              ...(options.example === 'race'
+                ? raceNextSteps(dir)
+                : acmeNextSteps(dir, report.customers?.[0]?.customer_id, options.dataFormat)
+              ).map(([command, what]) => `  ${command.padEnd(78)} ${what}`),
             ].join('\n'),
           );
         });
       },
     );
+}
+
+/** What to run next on Acme Backup: margins by plan, the worst customer, whale curve, tiers, leads. */
+function acmeNextSteps(
+  dir: string,
+  worst: string | undefined,
+  dataFormat: string,
+): [string, string][] {
+  return [
+    [`tierwise margin --project ${dir} --by plan`, 'margin by plan'],
+    [`tierwise explain --project ${dir} ${worst ?? 'CUSTOMER'}`, 'why that customer loses money'],
+    [`tierwise whale --project ${dir}`, 'how much of the margin the best customers earn'],
+    [`tierwise segments --project ${dir} size`, 'margin by size band'],
+    [`tierwise tiers --project ${dir}`, 'which service tier each customer should get'],
+    [
+      `tierwise prospects score --project ${dir} ${path.join(dir, 'data', `leads.${dataFormat}`)}`,
+      'which leads to sell to, and how',
+    ],
+    [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
+  ];
+}
+
+/** What to run next on the race: margins by athlete, tiers and the handler hour, the menu, the report. */
+function raceNextSteps(dir: string): [string, string][] {
+  return [
+    [
+      `tierwise segments --project ${dir} athlete`,
+      'margin by athlete segment: XC, waitlist, waves',
+    ],
+    [
+      `tierwise tiers --project ${dir}`,
+      'which tier each athlete should get; what a handler hour is worth',
+    ],
+    [`tierwise price menu --project ${dir}`, 'one price against two'],
+    [`tierwise report --project ${dir} -o report.html`, 'all of it as one HTML page'],
+  ];
 }
