@@ -13,6 +13,7 @@ import {
 import { ACTIVITIES } from './acme-service.js';
 import type { SizedResource } from './size-resources.js';
 import { substituteActivityLines, tierLines } from './demo-tiers.js';
+import { aligned, cents } from './model-text.js';
 
 export interface DemoModelInput {
   readonly customers: number;
@@ -23,16 +24,6 @@ export interface DemoModelInput {
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
-const cents = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-
-/** Pads each `[text, comment]` pair so the comments line up. */
-function aligned(lines: readonly (readonly [string, string])[]): string[] {
-  const width = Math.max(...lines.map(([text]) => text.length)) + 3;
-  return lines.map(([text, comment]) => `${text.padEnd(width)}# ${comment}`);
-}
 
 function resourceLines(resources: readonly SizedResource[]): string[] {
   const nameWidth = Math.max(...resources.map((r) => r.resource.name.length)) + 1;

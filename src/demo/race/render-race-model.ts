@@ -15,6 +15,7 @@ import {
 } from './race-figures.js';
 import { RACE_ACTIVITIES } from './race-service.js';
 import type { SizedCrew } from './size-race-crews.js';
+import { aligned, cents } from '../model-text.js';
 
 export interface RaceModelInput {
   readonly athletes: number;
@@ -26,16 +27,6 @@ export interface RaceModelInput {
 }
 
 const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
-const cents = new Intl.NumberFormat('en-US', {
-  minimumFractionDigits: 2,
-  maximumFractionDigits: 2,
-});
-
-/** Pads each `[text, comment]` pair so the comments line up. */
-function aligned(lines: readonly (readonly [string, string])[]): string[] {
-  const width = Math.max(...lines.map(([text]) => text.length)) + 3;
-  return lines.map(([text, comment]) => `${text.padEnd(width)}# ${comment}`);
-}
 
 function crewLines(crews: readonly SizedCrew[]): string[] {
   return crews.flatMap(({ resource, units, cost, capacityHours, usedHours }) => {
