@@ -374,7 +374,7 @@ export function unbundledCatalog(
   }
   const tier: Tier = {
     name: 'unbundled',
-    label: "today's price + service per event",
+    label: 'price today + service per event',
     monthlyFee: 0,
     usagePrices: {},
     valueShare: 1,

@@ -173,7 +173,7 @@ describe('computeTiers on the tiny project', () => {
     // A: 1,800 + 150 + 15 + 60 = 2,025 vs 1,800 (12.5% above).  D: 3,000 + 150 = 3,150 vs 3,000 (5%).
     // B: 50 + 150 + 3 × 15 = 245 vs 50 (390% above).  C: 100 + 60 = 160 vs 100 (60% above).
     // E: 20 + 15 = 35 vs 20 (75% above).
-    expect(unbundled.customers_per_tier).toEqual({ "today's price + service per event": 5 });
+    expect(unbundled.customers_per_tier).toEqual({ 'price today + service per event': 5 });
     const expected =
       2025 * logistic(0.125) +
       3150 * logistic(0.05) +
