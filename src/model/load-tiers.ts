@@ -8,6 +8,7 @@ import { didYouMean, type Problem } from '../errors.js';
 import { parseTimeEquation } from '../expr/index.js';
 import type {
   Activity,
+  CurrentTier,
   PriceResponse,
   Resource,
   Segmentation,
@@ -21,6 +22,8 @@ import type { RawServicePolicy, RawTiers } from './tiers-schema.js';
 export const DEFAULT_PRICE_RESPONSE: PriceResponse = { uplift: 1, midpoint: 0.5, steepness: 6 };
 export const DEFAULT_MIP_GAP = 1e-4;
 export const DEFAULT_TIME_LIMIT_SECONDS = 60;
+/** A plan's option that keeps a customer with a lower probability than this lets it go (an exit). */
+export const DEFAULT_EXIT_BELOW = 0.05;
 
 export interface TierContext {
   readonly activities: readonly Activity[];
@@ -142,6 +145,7 @@ export function resolveTiers(
       });
     }
   }
+  const current = currentTier(raw.current, context, checkTier, problems);
   const resourceNames = context.resources.map((r) => r.name);
   for (const resource of Object.keys(raw.capacity ?? {})) {
     if (!resourceNames.includes(resource)) {
@@ -201,9 +205,64 @@ export function resolveTiers(
     capacityHours: raw.capacity ?? {},
     serviceFees: raw.service_fees ?? {},
     keepCurrent: raw.keep_current ?? false,
+    current,
+    exitBelow: raw.exit_below ?? DEFAULT_EXIT_BELOW,
     mipGap: raw.mip_gap ?? DEFAULT_MIP_GAP,
     timeLimitSeconds: raw.time_limit_seconds ?? DEFAULT_TIME_LIMIT_SECONDS,
   };
+}
+
+/**
+ * `tiers.current` resolved: tier names checked (a map's targets, a rule's tier, the single tier),
+ * rules parsed, and a rule after a catch-all (which never applies) reported. Whether the column
+ * exists and every value maps to a tier is checked against the data (`src/tiers/current-tier.ts`).
+ */
+function currentTier(
+  raw: RawTiers['current'],
+  context: TierContext,
+  checkTier: (name: string, keyPath: PropertyKey[], what: string) => void,
+  problems: Problem[],
+): CurrentTier | undefined {
+  if (raw === undefined) return undefined;
+  const key = ['tiers', 'current'];
+  if (Array.isArray(raw)) {
+    const catchAll = raw.findIndex((rule) => rule.when === undefined);
+    if (catchAll >= 0 && catchAll < raw.length - 1)
+      problems.push({
+        code: 'model_invalid',
+        message: `tiers.current: rule ${catchAll + 2} never applies, rule ${catchAll + 1} (no "when") already holds for everyone`,
+        location: context.at([...key, catchAll + 1]),
+        hint: 'put the catch-all rule last',
+      });
+    return {
+      kind: 'rules',
+      rules: raw.map((rule, i) => {
+        checkTier(rule.tier, [...key, i, 'tier'], `tiers.current rule ${i + 1}`);
+        if (rule.when === undefined) return { tier: rule.tier };
+        const parsed = parseTimeEquation(rule.when);
+        if (!parsed.ok)
+          for (const p of parsed.problems)
+            problems.push({
+              code: p.code,
+              message: `tiers.current rule ${i + 1}: ${p.message}`,
+              location: context.atCharacter([...key, i, 'when'], p.offset),
+              hint: p.hint,
+            });
+        return {
+          tier: rule.tier,
+          whenSource: rule.when,
+          when: parsed.ok ? parsed.expr : undefined,
+        };
+      }),
+    };
+  }
+  if ('tier' in raw) {
+    checkTier(raw.tier, [...key, 'tier'], 'tiers.current');
+    return { kind: 'single', tier: raw.tier };
+  }
+  for (const [value, tier] of Object.entries(raw.map ?? {}))
+    checkTier(tier, [...key, 'map', value], `tiers.current map of ${raw.column} "${value}"`);
+  return { kind: 'column', column: raw.column, map: raw.map ?? {} };
 }
 
 function priceResponse(

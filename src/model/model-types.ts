@@ -240,7 +240,34 @@ export interface TierCatalog {
   readonly serviceFees: Readonly<Record<string, number>>;
   /** Let a customer keep today's service and price as one of its options. */
   readonly keepCurrent: boolean;
+  /** Which tier each customer is on today (`tiers.current`); absent: unknown, today's service is the reference. */
+  readonly current?: CurrentTier;
+  /** P(stay) under which the plan's option for a customer reports it as an exit (`tiers.exit_below`). */
+  readonly exitBelow: number;
   /** Relative optimality gap at which the solver may stop. */
   readonly mipGap: number;
   readonly timeLimitSeconds: number;
+}
+
+/**
+ * Which tier each customer is on today. `column`: a customer column whose values are tier names,
+ * or are mapped to them by `map`; `rules`: the first rule (the time-equation language over the
+ * customer measures) that holds, a rule without `when` holding for everyone; `single`: one tier
+ * for every customer.
+ */
+export type CurrentTier =
+  | {
+      readonly kind: 'column';
+      readonly column: string;
+      /** Column value → tier name; a value not listed names its tier itself. */
+      readonly map: Readonly<Record<string, string>>;
+    }
+  | { readonly kind: 'rules'; readonly rules: readonly CurrentTierRule[] }
+  | { readonly kind: 'single'; readonly tier: string };
+
+export interface CurrentTierRule {
+  readonly tier: string;
+  /** The rule as written; absent for a catch-all. */
+  readonly whenSource?: string;
+  readonly when?: Expr;
 }

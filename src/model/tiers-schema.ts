@@ -88,6 +88,29 @@ export const tierRulesSchema = z
   })
   .strict();
 
+/**
+ * Which tier each customer is on today: `{ column: plan, map: { starter: basic } }`,
+ * `[ { tier: premium, when: "storage_gb_month > 1000" }, { tier: basic } ]` or `{ tier: standard }`.
+ */
+export const currentTierSchema = z.union(
+  [
+    z
+      .object({
+        column: z.string().min(1),
+        map: z.record(z.string().min(1), z.string().min(1)).optional(),
+      })
+      .strict(),
+    z.object({ tier: z.string().min(1) }).strict(),
+    z
+      .array(z.object({ tier: z.string().min(1), when: z.string().min(1).optional() }).strict())
+      .min(1, { error: 'needs at least one rule' }),
+  ],
+  {
+    error:
+      'must be { column: plan } (a customer column naming the tier), { tier: standard } or rules such as [ { tier: premium, when: "storage_gb_month > 1000" }, { tier: basic } ]',
+  },
+);
+
 export const tiersSchema = z
   .object({
     plans: z
@@ -105,6 +128,8 @@ export const tiersSchema = z
       .optional(),
     service_fees: z.record(z.string().min(1), money).optional(),
     keep_current: z.boolean().optional(),
+    current: currentTierSchema.optional(),
+    exit_below: share.optional(),
     mip_gap: z.number().nonnegative().max(1).optional(),
     time_limit_seconds: z.number().positive().optional(),
   })
@@ -125,6 +150,8 @@ export function knownTierKeys(keyPath: readonly PropertyKey[]): string[] {
       'capacity',
       'service_fees',
       'keep_current',
+      'current',
+      'exit_below',
       'mip_gap',
       'time_limit_seconds',
     ];
@@ -143,6 +170,7 @@ export function knownTierKeys(keyPath: readonly PropertyKey[]): string[] {
   if (section === 'willingness_to_pay')
     return ['uplift', 'midpoint', 'steepness', 'stay_if_above', 'segmentation', 'segments'];
   if (section === 'rules' && keyPath.length === 2) return ['pin', 'share'];
+  if (section === 'current') return ['column', 'map', 'tier', 'when'];
   if (section === 'rules') return ['min', 'max'];
   return [];
 }

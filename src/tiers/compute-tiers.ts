@@ -1,7 +1,9 @@
 /**
  * `computeTiers`: the tier report. Computes margins, projects every customer under every tier,
  * assigns tiers to maximise expected margin within capacity, prices an hour of each resource, and
- * sets the plan beside the status quo, the service-unbundled offer and any user scenarios.
+ * sets the plan beside the status quo, the service-unbundled offer and any user scenarios. Each
+ * customer's current tier (`tiers.current`) is the tier its reason moves from; a customer whose
+ * option in the plan keeps it with a chance under `tiers.exit_below` is an exit, listed apart.
  */
 import path from 'node:path';
 import { TierwiseError } from '../errors.js';
@@ -14,15 +16,22 @@ import { firmContext } from './firm-pnl.js';
 import { hasCapacityDecision, optimizeTiers, type TierAssignment } from './optimize-tiers.js';
 import type { ScenarioOverlay } from './scenario-overlay.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
-import { expectedMargin, projectTiers } from './tier-projection.js';
-import { explainChoice, type ActivityNeed } from './tier-reasons.js';
+import { expectedMargin, projectTiers, type TierProjection } from './tier-projection.js';
+import { explainChoice, explainExit, type ActivityNeed } from './tier-reasons.js';
 import { tierWorkbench } from './tier-workbench.js';
 
 export interface TierRecommendation {
   customer_id: string;
-  /** The tier given, or `current` (today's terms, with keep_current). */
+  /** The tier the customer is on today (`tiers.current`); null where the model does not say. */
+  current_tier: string | null;
+  /**
+   * The tier given, or `current` (today's terms, with keep_current). For an exit, the tier the plan
+   * offers it, at which it is expected to leave.
+   */
   tier: string;
   label: string;
+  /** The plan lets the customer go: its option keeps it with a chance under `tiers.exit_below`. */
+  exit: boolean;
   reason: string;
   /** Projected over the customer's months in the period, if it stays. */
   revenue: number;
@@ -43,6 +52,23 @@ export interface ShadowPrice {
   binding: boolean;
 }
 
+/** A scenario's figures, with the customers it lets go where the scenario is one of `computeTiers`'s own. */
+export type TierScenario = ScenarioResult & {
+  /** Customers whose option keeps them with a chance under `tiers.exit_below` (status quo: 0). */
+  exits?: number;
+};
+
+/** The customers the optimized plan lets go, apart from its recommendations. */
+export interface TierExits {
+  /** The threshold: an option keeping a customer with a lower chance than this is an exit. */
+  below: number;
+  count: number;
+  /** What they earn today (margin before acquisition), summed. */
+  today_margin: number;
+  /** Each of them (as in `recommendations`, `exit: true`), highest margin today first. */
+  customers: TierRecommendation[];
+}
+
 export interface TierReport {
   currency: string;
   period: { from: string; to: string };
@@ -53,8 +79,10 @@ export interface TierReport {
     customers: number;
     expected_margin: number;
   }[];
+  /** One per customer, exits included (`exit: true`); surfaces list the exits apart. */
   recommendations: TierRecommendation[];
-  scenarios: ScenarioResult[];
+  exits: TierExits;
+  scenarios: TierScenario[];
   shadow_prices: ShadowPrice[];
   optimizer: {
     status: 'optimal' | 'time_limit';
@@ -98,60 +126,76 @@ export async function computeTiers(
   const n = projection.customerIds.length;
   const labels = catalog.tiers.map((t) => t.label);
 
+  const exitBelow = catalog.exitBelow;
   const firm = { context: firmContext(base) };
-  const statusQuo = evaluatePlan(
-    'status quo',
-    'status_quo',
-    projection,
-    new Int32Array(n).fill(-1),
-    assignment.capacityHours,
-    labels,
-    firm,
-  );
-  const tiered = evaluatePlan(
-    'tiered (optimized)',
-    'tiered',
-    projection,
-    choice,
-    assignment.capacityHours,
-    labels,
-    firm,
-  );
-  const scenarios: ScenarioResult[] = [statusQuo, tiered];
+  const statusQuo: TierScenario = {
+    ...evaluatePlan(
+      'status quo',
+      'status_quo',
+      projection,
+      new Int32Array(n).fill(-1),
+      assignment.capacityHours,
+      labels,
+      firm,
+    ),
+    exits: 0,
+  };
+  const tiered: TierScenario = {
+    ...evaluatePlan(
+      'tiered (optimized)',
+      'tiered',
+      projection,
+      choice,
+      assignment.capacityHours,
+      labels,
+      firm,
+    ),
+    exits: countExits(projection, choice, exitBelow),
+  };
+  const scenarios: TierScenario[] = [statusQuo, tiered];
   // Capacity as a decision: the same plan with the units of adjustable resources chosen too.
-  let capacityPlan: ScenarioResult | undefined;
+  let capacityPlan: TierScenario | undefined;
   if (hasCapacityDecision(model, projection)) {
     options.onProgress?.('tiers: optimizing the assignment and the units of each resource (HiGHS)');
     const decided = await optimizeTiers(model, catalog, projection, { decideCapacity: true });
-    capacityPlan = evaluatePlan(
-      'tiered, capacity chosen',
-      'tiered_capacity',
-      projection,
-      decided.choice,
-      decided.capacityHours,
-      labels,
-      {
-        ...firm,
-        units: decided.units,
-      },
-    );
+    capacityPlan = {
+      ...evaluatePlan(
+        'tiered, capacity chosen',
+        'tiered_capacity',
+        projection,
+        decided.choice,
+        decided.capacityHours,
+        labels,
+        { ...firm, units: decided.units },
+      ),
+      exits: countExits(projection, decided.choice, exitBelow),
+    };
     scenarios.push(capacityPlan);
   }
   const notes: string[] = [];
+  if (catalog.current === undefined)
+    notes.push(
+      "no tiers.current: which tier each customer is on today is unknown, so today's service and price are the status quo, value shares are relative to today's service and reasons do not say which tier a customer moves from (add e.g. tiers.current: { column: plan })",
+    );
   const unbundled = unbundledCatalog(catalog);
   if (unbundled) {
-    const unbundledProjection = await projectTiers(base, unbundled);
-    scenarios.push(
-      evaluatePlan(
+    const unbundledProjection = await projectTiers(base, unbundled.catalog, {
+      onTopOfToday: unbundled.onTopOfToday,
+    });
+    // Everyone keeps its price schedule: its current tier's (or today's), plus fees per event.
+    const kept = Int32Array.from(unbundledProjection.current, (c) => Math.max(c, 0));
+    scenarios.push({
+      ...evaluatePlan(
         'service unbundled',
         'unbundled',
         unbundledProjection,
-        new Int32Array(n).fill(0),
+        kept,
         assignment.capacityHours,
-        [unbundled.tiers[0]!.label],
+        unbundled.catalog.tiers.map((t) => t.label),
         firm,
       ),
-    );
+      exits: countExits(unbundledProjection, kept, exitBelow),
+    });
   } else {
     notes.push(
       'no service-unbundled scenario: give tiers.service_fees (a fee per event for each service) to compare one',
@@ -188,12 +232,16 @@ export async function computeTiers(
       margin: sq.revenue[i]! - sq.directCost[i]! - sq.serveCost[i]!,
     };
     const tier: Tier | undefined = catalog.tiers[k];
+    const current: Tier | undefined = catalog.tiers[projection.current[i]!];
+    const current_tier = current?.name ?? null;
     if (k < 0 || !tier) {
       return {
         customer_id: id,
+        current_tier,
         tier: 'current',
         label: 'current',
-        reason: explainChoice(costModel, catalog, undefined, [], 12, 1),
+        exit: false,
+        reason: explainChoice(costModel, catalog, undefined, [], 12, 1, current),
         ...today,
         p_stay: 1,
         expected_margin: today.margin,
@@ -202,18 +250,25 @@ export async function computeTiers(
     }
     const j = i * T + k;
     const margin = projection.revenue[j]! - projection.directCost[j]! - projection.serveCost[j]!;
+    const pStay = projection.pStay[j]!;
+    const exit = pStay < exitBelow;
     return {
       customer_id: id,
+      current_tier,
       tier: tier.name,
       label: tier.label,
-      reason: explainChoice(
-        costModel,
-        catalog,
-        tier,
-        needs.get(id) ?? [],
-        projection.months[i]!,
-        projection.pStay[j]!,
-      ),
+      exit,
+      reason: exit
+        ? explainExit(model.currency, tier, pStay, exitBelow, today.margin, current)
+        : explainChoice(
+            costModel,
+            catalog,
+            tier,
+            needs.get(id) ?? [],
+            projection.months[i]!,
+            pStay,
+            current,
+          ),
       revenue: projection.revenue[j]!,
       serve_cost: projection.serveCost[j]!,
       margin,
@@ -243,6 +298,7 @@ export async function computeTiers(
       };
     }),
     recommendations,
+    exits: exitsOf(recommendations, exitBelow),
     scenarios,
     shadow_prices: shadowPrices(projection.resources, assignment),
     optimizer: {
@@ -264,14 +320,16 @@ export async function computeTiers(
 
 /**
  * Recommendations in the one order every surface lists them: largest expected gain over today
- * first (expected margin − today's margin), ties by customer id; the first `top` of them.
+ * first (expected margin − today's margin), ties by customer id; the first `top` of them. Exits
+ * are no recommendation and are left out (they are listed apart: `TierReport.exits`).
  */
 export function largestGainsFirst(
   recommendations: readonly TierRecommendation[],
   top = recommendations.length,
 ): TierRecommendation[] {
   const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
-  return [...recommendations]
+  return recommendations
+    .filter((r) => !r.exit)
     .sort(
       (a, b) =>
         gain(b) - gain(a) ||
@@ -368,6 +426,33 @@ function planGains(
   };
 }
 
+/** The exits among `recommendations`, highest margin today first (ties by customer id). */
+function exitsOf(recommendations: readonly TierRecommendation[], below: number): TierExits {
+  const customers = recommendations
+    .filter((r) => r.exit)
+    .sort(
+      (a, b) =>
+        b.today.margin - a.today.margin ||
+        (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
+    );
+  return {
+    below,
+    count: customers.length,
+    today_margin: customers.reduce((sum, r) => sum + r.today.margin, 0),
+    customers,
+  };
+}
+
+/** Customers whose option in `choice` (a tier index; -1 keeps today's terms) keeps them with a chance under `below`. */
+function countExits(projection: TierProjection, choice: Int32Array, below: number): number {
+  const T = projection.tierNames.length;
+  let exits = 0;
+  choice.forEach((k, i) => {
+    if (k >= 0 && projection.pStay[i * T + k]! < below) exits++;
+  });
+  return exits;
+}
+
 function requireTiers(model: Model): TierCatalog {
   if (model.tiers) return model.tiers;
   throw new TierwiseError({
@@ -379,28 +464,47 @@ function requireTiers(model: Model): TierCatalog {
 }
 
 /**
- * The service-unbundled offer: everyone on the cheapest tier's price schedule, with every service
- * that has a fee in `service_fees` bought per event (the rest included) — the same service as
- * today, so it is valued as today's (value share 1).
+ * The service-unbundled offer: every customer keeps its price schedule and buys per event each
+ * service that has a fee in `service_fees` (the rest included) — the same service as today, so it
+ * is valued as today's. With `tiers.current`, one copy of each tier with those services (a customer
+ * keeps its current tier's schedule and value share); without, one tier priced at the fees alone,
+ * projected `onTopOfToday` (what the customer pays today plus the fees).
  */
-export function unbundledCatalog(catalog: TierCatalog): TierCatalog | undefined {
+export function unbundledCatalog(
+  catalog: TierCatalog,
+): { catalog: TierCatalog; onTopOfToday: boolean } | undefined {
   if (Object.keys(catalog.serviceFees).length === 0) return undefined;
-  const base = [...catalog.tiers].sort((a, b) => a.monthlyFee - b.monthlyFee)[0]!;
   const services = Object.fromEntries(
     Object.entries(catalog.serviceFees).map(([activity, fee]) => [
       activity,
       { kind: 'billed' as const, fee },
     ]),
   );
+  const unbundled = (tiers: Tier[]): TierCatalog => ({ ...catalog, tiers, pins: {}, shares: {} });
+  if (catalog.current !== undefined) {
+    return {
+      catalog: unbundled(
+        catalog.tiers.map((t) => ({
+          name: t.name,
+          label: `${t.label} + service per event`,
+          monthlyFee: t.monthlyFee,
+          usagePrices: t.usagePrices,
+          valueShare: t.valueShare,
+          services,
+        })),
+      ),
+      onTopOfToday: false,
+    };
+  }
   const tier: Tier = {
     name: 'unbundled',
-    label: `${base.label} + service per event`,
-    monthlyFee: base.monthlyFee,
-    usagePrices: base.usagePrices,
+    label: 'price today + service per event',
+    monthlyFee: 0,
+    usagePrices: {},
     valueShare: 1,
     services,
   };
-  return { ...catalog, tiers: [tier], pins: {}, shares: {} };
+  return { catalog: unbundled([tier]), onTopOfToday: true };
 }
 
 /** Each customer's events and minutes per serve activity (from the customer measures). */

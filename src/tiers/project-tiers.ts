@@ -11,7 +11,8 @@
  * WITH substitutes AS (SELECT customer_id, sum(<substitute equation>) FILTER (WHERE activity = ?) AS s0 …
  *                      FROM activities WHERE date BETWEEN ? AND ? GROUP BY customer_id),
  *      b AS (SELECT base.*, s0 …, <months active in the period> AS tw_months, <segment> … FROM tw_segment_base …)
- * SELECT customer_id, revenue AS sq_revenue, <minutes of r today> AS sq_m0 …,
+ * SELECT customer_id, revenue AS sq_revenue, <current tier's position> AS tw_current,
+ *        <minutes of r today> AS sq_m0 …,
  *        <fee × months + usage × prices + billed events × fees> AS t0_revenue,
  *        <re-priced minutes of r> AS t0_m0 …, <eligible> AS t0_eligible, <willingness to pay> AS t0_wtp …
  * FROM b ORDER BY customer_id
@@ -22,6 +23,7 @@ import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, compileTimeEquation, type ValueType } from '../expr/index.js';
 import { compileAssignment } from '../analysis/segments.js';
+import { compileCurrentTier } from './current-tier.js';
 import { directCostSql, sumSql } from '../margin/cost-kinds.js';
 import {
   activitiesFor,
@@ -56,6 +58,8 @@ export const projectionColumn = {
   steepness: 'tw_steepness',
   stayIfAbove: 'tw_stay_if_above',
   usageDirectCost: 'tw_usage_direct_cost',
+  /** Position of the customer's current tier (`tiers.current`); -1 without one, NULL when unmapped. */
+  current: 'tw_current',
 } as const;
 
 /** What the projection is compiled from: plain values of a customer base (no database). */
@@ -195,6 +199,7 @@ export function compileTierProjection(
     sql`${dialect.monthsBetween(sql`greatest(COALESCE(CAST(c.tw_acquired_on AS DATE), CAST(${from} AS DATE)), CAST(${from} AS DATE))`, sql`CAST(${to} AS DATE)`)} + 1`,
   );
   const response = responseColumns(dialect, model, catalog, measures);
+  const current = compileCurrentTier(model, catalog, measures, dialect);
 
   const columns = [
     'customer_id',
@@ -205,6 +210,7 @@ export function compileTierProjection(
     projectionColumn.steepness,
     projectionColumn.stayIfAbove,
     projectionColumn.usageDirectCost,
+    projectionColumn.current,
     ...resources.map((_, r) => projectionColumn.statusQuoMinutes(r)),
     ...catalog.tiers.flatMap((_, k) => [
       projectionColumn.revenue(k),
@@ -220,6 +226,7 @@ export function compileTierProjection(
       SELECT b.customer_id, ${dialect.toDouble(raw('b.revenue'))} AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,
              b.tw_uplift, b.tw_midpoint, b.tw_steepness, b.tw_stay_if_above,
              ${dialect.toDouble(usageDirect)} AS ${ident(projectionColumn.usageDirectCost)},
+             ${current} AS ${ident(projectionColumn.current)},
              ${join([...statusQuoMinutes, ...tierColumns])}
       FROM b ${substitutes} ORDER BY b.customer_id`,
   };

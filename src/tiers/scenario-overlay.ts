@@ -15,7 +15,8 @@
  * values that are one rule each and are replaced whole: a tier's policy for a service
  * (`plans.<tier>.services.<activity>`: `{ fee: 25 }` over `{ included_per_month: 2, substitute: x }`
  * is billed per event, nothing of the old policy is left) and a tier's share rule
- * (`rules.share.<tier>`: `{ max: 0.5 }` drops the model's `min`). Scalars and lists replace.
+ * (`rules.share.<tier>`: `{ max: 0.5 }` drops the model's `min`), and `current` as a whole.
+ * Scalars and lists replace.
  *
  * Where problems are: a problem about a key the overlay wrote (or inside a value it replaced) is
  * located in the overlay — `scenario.yaml:7`, or `what-if change 2: capacity of engineer` — and
@@ -191,10 +192,15 @@ export function layTiers(
   return out;
 }
 
-/** Values that are one rule each (key paths under `tiers:`): a tier's service policy, a tier's share rule. */
+/**
+ * Values that are one rule each (key paths under `tiers:`): a tier's service policy, a tier's
+ * share rule, and `current` (a column, rules or one tier: `{ tier: basic }` over `{ column: plan }`
+ * leaves nothing of the column).
+ */
 function replacedWhole(keyPath: readonly string[]): boolean {
   const [section, , field] = keyPath;
   return (
+    (section === 'current' && keyPath.length === 1) ||
     (section === 'plans' && field === 'services' && keyPath.length === 4) ||
     (section === 'rules' && field !== undefined && keyPath[1] === 'share' && keyPath.length === 3)
   );

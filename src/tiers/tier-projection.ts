@@ -8,15 +8,19 @@
  *   direct cost  = Σ usage × unit cost + revenue share × revenue
  *   serve cost   = Σ resources minutes × capacity cost rate
  *   margin       = revenue − direct cost − serve cost
- *   WTP          = today's revenue × the tier's value share × the segment's uplift
+ *   WTP          = today's revenue × the tier's value share ÷ the current tier's value share
+ *                  × the segment's uplift (without `tiers.current`, the current tier's share is 1:
+ *                  value shares are relative to the service the customer gets today)
  *   P(stay)      = 1 when revenue ≤ WTP; otherwise, with x = (revenue − WTP) ÷ WTP,
  *                  (1 + e^(−s·m)) ÷ (1 + e^(s·(x − m)))  — a logistic in the price rise, scaled to 1
  *                  at x = 0, about ½ at the midpoint m, steepness s — or the stated `stay_if_above`.
  *   expected margin = P(stay) × margin.
+ * A customer may always stay on its current tier, whatever the tier's eligibility rule says.
  */
 import { revenueShareOf } from '../margin/cost-kinds.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { TierCatalog } from '../model/model-types.js';
+import { checkCurrentTiers } from './current-tier.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import {
@@ -32,6 +36,8 @@ export interface TierProjection {
   readonly resources: readonly string[];
   /** Months each customer was a customer inside the period. */
   readonly months: Float64Array;
+  /** Index of each customer's current tier (`tiers.current`); -1 where the model does not say. */
+  readonly current: Int32Array;
   readonly eligible: Uint8Array;
   readonly revenue: Float64Array;
   readonly directCost: Float64Array;
@@ -57,10 +63,19 @@ export function compileProjectionLists(query: ProjectionQuery, dialect: Dialect)
   return sql`SELECT ${join(query.columns.map((c) => sql`${dialect.listAgg(ident(c), raw('customer_id'))} AS ${ident(c)}`))} FROM (${query.sql}) AS projection`;
 }
 
+export interface ProjectOptions {
+  /**
+   * Charge each tier's price on top of what the customer pays today (the service-unbundled offer
+   * when the model does not say which tier a customer is on: today's price plus fees per event).
+   */
+  readonly onTopOfToday?: boolean;
+}
+
 /** Projects every customer under every tier of `catalog`; the margin table must have been computed. */
 export async function projectTiers(
   base: CustomerBase,
   catalog: TierCatalog,
+  options: ProjectOptions = {},
 ): Promise<TierProjection> {
   const { db, costModel } = base;
   const query = compileTierProjection(base, catalog, db.dialect);
@@ -79,6 +94,7 @@ export async function projectTiers(
     tierNames: catalog.tiers.map((t) => t.name),
     resources: query.resources,
     months: new Float64Array(n),
+    current: new Int32Array(n).fill(-1),
     eligible: new Uint8Array(n * T),
     revenue: new Float64Array(n * T),
     directCost: new Float64Array(n * T),
@@ -98,6 +114,11 @@ export async function projectTiers(
   const months = numbers(col.months);
   const usageDirect = numbers(col.usageDirectCost);
   const today = numbers(col.statusQuoRevenue);
+  // NULL (a value or customer no rule places) stays -1 here; checkCurrentTiers reports it below.
+  const currentTier = column(col.current).map((v) =>
+    v === null || v === undefined ? -1 : Number(v),
+  );
+  const onTop = options.onTopOfToday === true;
   const uplift = numbers(col.uplift);
   const midpoint = numbers(col.midpoint);
   const steepness = numbers(col.steepness);
@@ -112,6 +133,10 @@ export async function projectTiers(
   for (let i = 0; i < n; i++) {
     projection.customerIds[i] = String(ids[i]);
     projection.months[i] = months[i]!;
+    const c = currentTier[i]!;
+    projection.current[i] = c;
+    // Value shares are relative to the service the customer gets today: its current tier's.
+    const todayShare = c >= 0 ? catalog.tiers[c]!.valueShare : 1;
     sq.revenue[i] = today[i]!;
     sq.directCost[i] = usageDirect[i]! + revenueShare * today[i]!;
     let serveToday = 0;
@@ -129,8 +154,8 @@ export async function projectTiers(
     for (let k = 0; k < T; k++) {
       const j = i * T + k;
       const tier = tierColumns[k]!;
-      const revenue = tier.revenue[i]!;
-      projection.eligible[j] = tier.eligible[i] === true ? 1 : 0;
+      const revenue = tier.revenue[i]! + (onTop ? today[i]! : 0);
+      projection.eligible[j] = tier.eligible[i] === true || k === c ? 1 : 0;
       projection.revenue[j] = revenue;
       projection.directCost[j] = usageDirect[i]! + revenueShare * revenue;
       let serve = 0;
@@ -140,11 +165,13 @@ export async function projectTiers(
         serve += m * rate[r]!;
       }
       projection.serveCost[j] = serve;
-      const wtp = today[i]! * catalog.tiers[k]!.valueShare * uplift[i]!;
+      const wtp = ((today[i]! * catalog.tiers[k]!.valueShare) / todayShare) * uplift[i]!;
       projection.willingnessToPay[j] = wtp;
       projection.pStay[j] = probabilityOfStaying(revenue, wtp, response);
     }
   }
+  if (catalog.current !== undefined)
+    await checkCurrentTiers(base, catalog, projection.customerIds, projection.current);
   return projection;
 }
 

@@ -300,18 +300,21 @@ async function tierPlan(s: Surfaces): Promise<void> {
   expectSame(plan!.scenarios, cli.scenarios);
   expectSame(plan!.shadow_prices, cli.shadow_prices);
   expectSame(plan!.optimizer, cli.optimizer);
+  expectSame(plan!.exits, cli.exits);
   expect(plan!.recommendations_total).toBe(cli.recommendations.length);
   // The API's top 20 are the CLI's largest gains: each the CLI's figures for that customer, none
   // left out that gains more (gains compared with the tolerance: ties may order either way).
   const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
   const byCustomer = new Map(cli.recommendations.map((r) => [r.customer_id, r]));
-  expect(plan!.recommendations.length).toBe(Math.min(20, cli.recommendations.length));
+  // Exits are listed apart (plan.exits), never among the gains.
+  const kept = cli.recommendations.filter((r) => !r.exit);
+  expect(plan!.recommendations.length).toBe(Math.min(20, kept.length));
   for (const r of plan!.recommendations) expectSame(r, byCustomer.get(r.customer_id));
   const listed = new Set(plan!.recommendations.map((r) => r.customer_id));
   const smallestListed = Math.min(...plan!.recommendations.map(gain));
   const largestLeftOut = Math.max(
     -Infinity,
-    ...cli.recommendations.filter((r) => !listed.has(r.customer_id)).map(gain),
+    ...kept.filter((r) => !listed.has(r.customer_id)).map(gain),
   );
   expect(largestLeftOut).toBeLessThanOrEqual(smallestListed + 1e-6);
   expect(largestGainsFirst(plan!.recommendations).map(gain)).toEqual(
@@ -328,6 +331,8 @@ async function tierPlan(s: Surfaces): Promise<void> {
   const statusQuo = cli.scenarios.find((x) => x.kind === 'status_quo')!;
   expect(figure(section, 'tiers-margin')).toBe(s.money(tiered.margin));
   expect(figure(section, 'tiers-status-quo')).toBe(s.money(statusQuo.margin));
+  expect(figure(section, 'tiers-exits')).toBe(formatNumber(cli.exits.count));
+  expect(figure(section, 'tiers-exits-margin')).toBe(s.money(cli.exits.today_margin));
   for (const t of cli.tiers)
     expect(rowCells(section, 'data-tier', t.name)).toEqual([
       t.label,
@@ -347,6 +352,7 @@ async function tierPlan(s: Surfaces): Promise<void> {
       s.money(x.serve_cost),
       s.money(x.margin),
       formatNumber(x.expected_leavers, 1),
+      x.exits === undefined ? '–' : formatNumber(x.exits),
       perTier,
       x.fits_capacity ? 'yes' : 'no',
     ]);

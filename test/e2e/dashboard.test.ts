@@ -291,6 +291,13 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.click('#nav a[data-page=tiers]');
     await page.waitForSelector('[data-testid=plan-margin]');
     expect(await text('[data-testid=plan-margin]')).toBe(formatMoney(tiered.margin, 'USD'));
+    // The customers the plan lets go, apart from the gains, as many as the library counts.
+    expect(await text('[data-testid=tier-exits] h2')).toBe(
+      `Exits: customers the plan lets go (${plan.exits.count})`,
+    );
+    expect(await page.locator('[data-testid=tier-exit-list] tbody tr').count()).toBe(
+      Math.min(20, plan.exits.count),
+    );
     // Premium from $399 to $599 a month, and support agents down to 100 hours.
     await page.fill('[data-testid=fee-premium]', '599');
     await page.fill('[data-testid=capacity-support_agent]', '100');

@@ -73,8 +73,27 @@ describe('the tiers section', () => {
         usd(s.serve_cost),
         usd(s.margin),
       ]);
-      expect(cells[7]).toBe(s.fits_capacity ? 'yes' : 'no');
+      // A column of exits (customers a scenario lets go) sits before customers per tier.
+      expect(cells[6]).toBe(String(s.exits));
+      expect(cells[8]).toBe(s.fits_capacity ? 'yes' : 'no');
     }
+  });
+
+  it('lists the customers the plan lets go apart from the recommendations, with their margin today', () => {
+    // tiers-tiny: E ($14.60 today) and B (−$179.50) keep a chance under 5% on the plan's Basic.
+    expect(tiers.exits.customers.map((r) => r.customer_id)).toEqual(['E', 'B']);
+    expect(document).toContain('<span data-figure="tiers-exits">2</span>');
+    const section = (table: string) =>
+      document.slice(
+        document.indexOf(`data-table="${table}"`),
+        document.indexOf('</table>', document.indexOf(`data-table="${table}"`)),
+      );
+    const customers = (html: string) =>
+      [...html.matchAll(/data-customer="([^"]+)"/g)].map((m) => m[1]);
+    expect(customers(section('tier-exits'))).toEqual(['E', 'B']);
+    const gains = customers(section('tier-recommendations'));
+    expect(gains).not.toContain('B');
+    expect(gains).not.toContain('E');
   });
 
   it('prices an hour of each resource', () => {

@@ -62,7 +62,12 @@ describe('GET /api/tiers', () => {
     expect(body.plan!.tiers).toEqual(plan.tiers);
     expect(body.plan!.recommendations_total).toBe(5);
     const gain = (r: TierReport['recommendations'][number]) => r.expected_margin - r.today.margin;
-    const best = [...plan.recommendations].sort((a, b) => gain(b) - gain(a)).slice(0, 2);
+    // Exits are no recommendation: they come apart, in plan.exits.
+    const best = plan.recommendations
+      .filter((r) => !r.exit)
+      .sort((a, b) => gain(b) - gain(a))
+      .slice(0, 2);
+    expect(body.plan!.exits).toEqual(plan.exits);
     expect(body.plan!.recommendations.map((r) => r.customer_id)).toEqual(
       best.map((r) => r.customer_id),
     );

@@ -43,7 +43,9 @@ it("lets customers keep today's terms when no tier does better for them", () => 
     6,
   );
   expect(report.gains.at_today_capacity.idle_hours).toEqual([]);
+  // The notes: the model does not say which tier each customer is on today; the plan's gain.
   expect(report.notes).toEqual([
+    expect.stringMatching(/^no tiers\.current: /),
     expect.stringMatching(/^at today's capacity the plan changes the firm's margin by \$/),
   ]);
 });

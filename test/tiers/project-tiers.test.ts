@@ -137,23 +137,53 @@ describe('computeTiers on the tiny project', () => {
   });
 
   it("gives a reason in the business's words", () => {
-    const b = report.recommendations.find((r) => r.customer_id === 'B')!;
-    expect(b.reason).toMatch(
-      /^moves to Basic: pays \$10\/mo \+ \$0\.50 per storage_gb_month; its 1 installation in its 11 months cost \$180 of engineer time \(here: met by remote_install instead\)/,
+    // C: Basic keeps it with probability logistic(0.625) ≈ 34%, above tiers.exit_below (5%).
+    const c = report.recommendations.find((r) => r.customer_id === 'C')!;
+    expect(c.exit).toBe(false);
+    expect(c.current_tier).toBeNull();
+    expect(c.reason).toBe(
+      'moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 review a year cost $60 of engineer time (here: not offered); 34% likely to stay at that price',
     );
   });
 
-  it('compares the service-unbundled offer: Basic prices with every service billed per event', () => {
+  it('reports a customer whose option keeps it with a chance under 5% as an exit, with its margin today', () => {
+    // B on Basic: logistic(3.375) ≈ 3e-8, so the plan lets it go; B earns −$179.50 today.
+    // E too: 80 + 15 on Basic against a WTP of 20 × 0.8 = 16 (494% above); E earns $14.60 today.
+    // (Before exits were reported, B read "moves to Basic: … 0% likely to stay".)
+    const b = report.recommendations.find((r) => r.customer_id === 'B')!;
+    expect(b.exit).toBe(true);
+    expect(b.tier).toBe('basic');
+    expect(b.reason).toBe(
+      "exits: the plan's offer, Basic at $10/mo + $0.50 per storage_gb_month, keeps it with probability under 1% (under 5%); it earns -$180 today",
+    );
+    expect(report.exits.below).toBe(0.05);
+    // Highest margin today first.
+    expect(report.exits.customers.map((r) => r.customer_id)).toEqual(['E', 'B']);
+    expect(report.exits.count).toBe(2);
+    expect(report.exits.today_margin).toBeCloseTo(14.6 - 179.5, 9);
+    expect(report.scenarios.find((s) => s.kind === 'tiered')!.exits).toBe(2);
+    expect(report.scenarios.find((s) => s.kind === 'status_quo')!.exits).toBe(0);
+  });
+
+  it("compares the service-unbundled offer: today's price with every service billed per event", () => {
     const unbundled = report.scenarios.find((s) => s.kind === 'unbundled')!;
-    // Fees: installation $150, ticket $15, review $60; value share 1 (today's service), so WTP = today's revenue.
-    // A: 110 + 500 + 150 + 15 + 60 = 835 ≤ 1,800, stays.   D: 100 + 1,000 + 150 = 1,250 ≤ 3,000, stays.
-    // B: 110 + 5 + 150 + 3 × 15 = 310 vs 50 (520% above).  C: 120 + 10 + 60 = 190 vs 100 (90% above).
-    // E: 80 + 15 = 95 vs 20 (375% above).
-    expect(unbundled.customers_per_tier).toEqual({ 'Basic + service per event': 5 });
-    const expected = 835 + 1250 + 310 * logistic(5.2) + 190 * logistic(0.9) + 95 * logistic(3.75);
+    // No tiers.current, so each customer keeps what it pays today and buys service per event at
+    // the fees (installation $150, ticket $15, review $60); value share 1 (today's service), so
+    // WTP = today's revenue. (It used to reprice everyone to the cheapest tier, Basic.)
+    // A: 1,800 + 150 + 15 + 60 = 2,025 vs 1,800 (12.5% above).  D: 3,000 + 150 = 3,150 vs 3,000 (5%).
+    // B: 50 + 150 + 3 × 15 = 245 vs 50 (390% above).  C: 100 + 60 = 160 vs 100 (60% above).
+    // E: 20 + 15 = 35 vs 20 (75% above).
+    expect(unbundled.customers_per_tier).toEqual({ 'price today + service per event': 5 });
+    const expected =
+      2025 * logistic(0.125) +
+      3150 * logistic(0.05) +
+      245 * logistic(3.9) +
+      160 * logistic(0.6) +
+      35 * logistic(0.75);
     expect(unbundled.revenue).toBeCloseTo(expected, 9);
+    expect(unbundled.revenue).toBeCloseTo(5087.93, 2);
     expect(unbundled.expected_leavers).toBeCloseTo(
-      3 - logistic(5.2) - logistic(0.9) - logistic(3.75),
+      5 - logistic(0.125) - logistic(0.05) - logistic(3.9) - logistic(0.6) - logistic(0.75),
       12,
     );
   });

@@ -122,7 +122,11 @@ describe('tierwise tiers', () => {
     const result = await runCli(['tiers', '--project', p.dir]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 installation in its 11 months cost $180 of engineer time (here: met by remote_install instead)',
+      'moves to Basic: pays $10/mo + $0.50 per storage_gb_month; its 1 review a year cost $60 of engineer time (here: not offered)',
+    );
+    // B is let go (its option keeps it with a chance under 5%): listed apart, not as a recommendation.
+    expect(result.stdout).toMatch(
+      /exits: customers the plan lets go \(their option keeps them with a chance under 5\.0%\): 2, earning -\$164\.90 today\n.*\n.*\nE +\$14\.60 .*\nB +-\$179\.50/,
     );
     expect(result.stdout).toMatch(/status quo\s+\$4,970\.00/);
   });

@@ -1,4 +1,7 @@
-/** `tierwise tiers`: a tier per customer with its reason, the scenarios side by side, and the shadow prices. */
+/**
+ * `tierwise tiers`: a tier per customer with its reason, the customers the plan lets go (exits)
+ * apart, the scenarios side by side, and the shadow prices.
+ */
 import type { Command } from 'commander';
 import { loadScenarioOverlay } from '../../tiers/scenario-overlay.js';
 import {
@@ -8,7 +11,7 @@ import {
   type TierReport,
   type ShadowPrice,
 } from '../../tiers/compute-tiers.js';
-import type { ScenarioResult } from '../../tiers/tier-scenarios.js';
+import type { TierScenario } from '../../tiers/compute-tiers.js';
 import {
   parseFormat,
   parsePositiveInteger,
@@ -69,9 +72,19 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
 
 const recommendationColumns = (currency: string): Column<TierRecommendation>[] => [
   { header: 'customer_id', value: (r) => r.customer_id },
+  { header: 'current_tier', value: (r) => r.current_tier ?? '' },
   { header: 'tier', value: (r) => r.label },
+  { header: 'exit', value: (r) => (r.exit ? 'yes' : '') },
   moneyColumn('margin_today', (r) => r.today.margin, currency),
   moneyColumn('expected_margin', (r) => r.expected_margin, currency),
+  percentColumn('p_stay', (r) => r.p_stay),
+  { header: 'reason', value: (r) => r.reason },
+];
+
+const exitColumns = (currency: string): Column<TierRecommendation>[] => [
+  { header: 'customer_id', value: (r) => r.customer_id },
+  { header: 'current_tier', value: (r) => r.current_tier ?? '' },
+  moneyColumn('margin_today', (r) => r.today.margin, currency),
   percentColumn('p_stay', (r) => r.p_stay),
   { header: 'reason', value: (r) => r.reason },
 ];
@@ -80,7 +93,7 @@ function percentColumn<T>(header: string, value: (row: T) => number): Column<T> 
   return { header, value, format: formatPercent, align: 'right' };
 }
 
-const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
+const scenarioColumns = (currency: string): Column<TierScenario>[] => [
   { header: 'scenario', value: (s) => s.name },
   moneyColumn('revenue', (s) => s.revenue, currency),
   moneyColumn('serve_cost', (s) => s.serve_cost, currency),
@@ -91,6 +104,11 @@ const scenarioColumns = (currency: string): Column<ScenarioResult>[] => [
     header: 'leavers',
     value: (s) => s.expected_leavers,
     format: (v: number) => formatCount(v, 1),
+    align: 'right',
+  },
+  {
+    header: 'exits',
+    value: (s) => (s.exits === undefined ? '' : formatCount(s.exits)),
     align: 'right',
   },
   {
@@ -157,14 +175,29 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
     'shadow prices: what one more hour of each resource would add to expected margin (0: capacity to spare)',
     renderTable(shadowColumns(currency), report.shadow_prices),
     '',
-    `recommendations, largest gain over today first (${shown.length} of ${formatCount(report.recommendations.length)}; --format json or csv for all)`,
+    `recommendations, largest gain over today first (${shown.length} of ${formatCount(report.recommendations.length - report.exits.count)}; --format json or csv for all)`,
     renderTable(recommendationColumns(currency), shown),
+    '',
+    ...renderExits(report, top),
     ...report.notes.map((n) => `note: ${n}`),
   ].join('\n');
 }
 
 function signed(amount: number, currency: string): string {
   return `${amount >= 0 ? '+' : '−'}${formatMoney(Math.abs(amount), currency)}`;
+}
+
+/** The customers the plan lets go, apart from the recommendations, highest margin today first. */
+function renderExits(report: TierReport, top: number): string[] {
+  const { exits, currency } = report;
+  const heading = `exits: customers the plan lets go (their option keeps them with a chance under ${formatPercent(exits.below)})`;
+  if (exits.count === 0) return [`${heading}: none`];
+  const shown = exits.customers.slice(0, top);
+  return [
+    `${heading}: ${formatCount(exits.count)}, earning ${formatMoney(exits.today_margin, currency)} today` +
+      (shown.length < exits.count ? ` (${shown.length} earning most today shown)` : ''),
+    renderTable(exitColumns(currency), shown),
+  ];
 }
 
 /** A relative gap as a percentage with two significant digits: 0 → `0%`, 2.3e-5 → `0.0023%`. */

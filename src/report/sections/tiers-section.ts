@@ -1,7 +1,8 @@
 /**
  * Service tiers: what `computeTiers` (`tierwise tiers`) recommends — customers and expected margin
  * per tier, the scenario comparison (status quo, the optimized plan, service unbundled), the shadow
- * price of each resource's hour, and the customers who gain the most with the reasons. Left out
+ * price of each resource's hour, the customers who gain the most with the reasons, and apart, the
+ * customers the plan lets go (exits) with what they earn today. Left out
  * when the model has no `tiers:` key.
  */
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
@@ -13,6 +14,8 @@ import { percent, type ReportContext, type ReportSection } from '../report-secti
 
 /** Recommendations listed: the largest gains over today. */
 const TOP_RECOMMENDATIONS = 10;
+/** Exits listed: those earning most today (the count covers them all). */
+const TOP_EXITS = 10;
 
 export const tiersSection: ReportSection = {
   id: 'tiers',
@@ -38,6 +41,10 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
     { width: chartSize.width, height: Math.max(240, 120 + 50 * report.scenarios.length) },
   );
   const gains = largestGainsFirst(report.recommendations, TOP_RECOMMENDATIONS);
+  const exits = report.exits;
+  const exitsShown = exits.customers.slice(0, TOP_EXITS);
+  const labelOf = (tier: string | null) =>
+    report.tiers.find((t) => t.name === tier)?.label ?? tier ?? '–';
   const change =
     tiered && statusQuo && statusQuo.margin > 0 ? tiered.margin / statusQuo.margin - 1 : null;
   return html`
@@ -57,13 +64,15 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
     <h3>Scenarios</h3>
     <figure class="chart">${trustedHtml(chart)}</figure>
     <table class="numbers" data-table="tier-scenarios">
-      <thead><tr><th>scenario</th><th>revenue</th><th>direct costs</th><th>cost to serve</th><th>margin</th><th>expected leavers</th><th>customers per tier</th><th>fits capacity</th></tr></thead>
+      <thead><tr><th>scenario</th><th>revenue</th><th>direct costs</th><th>cost to serve</th><th>margin</th><th>expected leavers</th><th>exits</th><th>customers per tier</th><th>fits capacity</th></tr></thead>
       <tbody>${report.scenarios.map(
         (s) =>
           html`<tr data-scenario="${s.kind}"><th>${s.name}</th><td>${money(s.revenue)}</td><td>${money(s.direct_cost)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(s.margin)}</td><td>${formatNumber(
             s.expected_leavers,
             1,
-          )}</td><td class="text">${Object.entries(s.customers_per_tier)
+          )}</td><td>${s.exits === undefined ? '–' : formatNumber(s.exits)}</td><td class="text">${Object.entries(
+            s.customers_per_tier,
+          )
             .filter(([, n]) => n > 0)
             .map(([label, n]) => `${label} ${formatNumber(n)}`)
             .join(', ')}</td><td>${s.fits_capacity ? 'yes' : 'no'}</td></tr>`,
@@ -80,11 +89,26 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
     </table>
     <h3>Largest gains over today</h3>
     <table class="numbers" data-table="tier-recommendations">
-      <thead><tr><th>customer</th><th>tier</th><th>margin today</th><th>expected margin</th><th>chance of staying</th><th>why</th></tr></thead>
+      <thead><tr><th>customer</th><th>today on</th><th>tier</th><th>margin today</th><th>expected margin</th><th>chance of staying</th><th>why</th></tr></thead>
       <tbody>${gains.map(
         (r) =>
-          html`<tr data-customer="${r.customer_id}"><th>${r.customer_id}</th><td class="text">${r.label}</td><td>${money(r.today.margin)}</td><td>${money(r.expected_margin)}</td><td>${percent(r.p_stay)}</td><td class="text">${r.reason}</td></tr>`,
+          html`<tr data-customer="${r.customer_id}"><th>${r.customer_id}</th><td class="text">${labelOf(r.current_tier)}</td><td class="text">${r.label}</td><td>${money(r.today.margin)}</td><td>${money(r.expected_margin)}</td><td>${percent(r.p_stay)}</td><td class="text">${r.reason}</td></tr>`,
       )}</tbody>
     </table>
+    <h3>Exits</h3>
+    <p>Customers the plan lets go: their option keeps them with a chance under ${percent(exits.below)} (<code>tiers.exit_below</code>).
+      <span data-figure="tiers-exits">${formatNumber(exits.count)}</span> customers, earning
+      <span data-figure="tiers-exits-margin">${money(exits.today_margin)}</span> today${exitsShown.length < exits.count ? html`; the ${formatNumber(exitsShown.length)} earning most today are listed` : ''}.</p>
+    ${
+      exitsShown.length === 0
+        ? ''
+        : html`<table class="numbers" data-table="tier-exits">
+      <thead><tr><th>customer</th><th>today on</th><th>margin today</th><th>chance of staying</th><th>why</th></tr></thead>
+      <tbody>${exitsShown.map(
+        (r) =>
+          html`<tr data-customer="${r.customer_id}"><th>${r.customer_id}</th><td class="text">${labelOf(r.current_tier)}</td><td class="${r.today.margin < 0 ? 'loss' : ''}">${money(r.today.margin)}</td><td>${percent(r.p_stay)}</td><td class="text">${r.reason}</td></tr>`,
+      )}</tbody>
+    </table>`
+    }
     ${report.notes.map((note) => html`<p class="note">${note}</p>`)}`;
 }

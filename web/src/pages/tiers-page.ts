@@ -1,6 +1,6 @@
 /**
  * Tiers: the optimized tier plan (`tierwise tiers`) — margin against today, scenarios, shadow
- * prices, the largest gains — and what-if controls: change a tier's monthly fee, a resource's
+ * prices, the largest gains, the customers the plan lets go (exits) — and what-if controls: change a tier's monthly fee, a resource's
  * capacity or a tier's policy for a service, and the server re-runs the tiers computation with that
  * overlay (`POST /api/tiers/what-if`) and the page shows the margin move.
  */
@@ -15,6 +15,9 @@ import { h, show } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
 type Plan = NonNullable<TiersResponse['plan']>;
+
+/** Exits listed on the page (highest margin today first); the count covers them all. */
+const EXITS_SHOWN = 20;
 
 export async function renderTiers(root: HTMLElement): Promise<void> {
   const { plan } = await api.tiers();
@@ -119,8 +122,16 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
         h(
           'tr',
           {},
-          ['customer', 'tier', 'margin today', 'expected margin', 'chance of staying', 'why'].map(
-            (t, i) => h('th', { class: i === 1 || i === 5 ? 'text' : undefined }, t),
+          [
+            'customer',
+            'today on',
+            'tier',
+            'margin today',
+            'expected margin',
+            'chance of staying',
+            'why',
+          ].map((t, i) =>
+            h('th', { class: i === 1 || i === 2 || i === 6 ? 'text' : undefined }, t),
           ),
         ),
       ),
@@ -136,6 +147,7 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
               {},
               h('a', { href: `#/customers/${encodeURIComponent(r.customer_id)}` }, r.customer_id),
             ),
+            h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
             h('td', { class: 'text' }, r.label),
             h('td', {}, money(r.today.margin)),
             h('td', {}, money(r.expected_margin)),
@@ -145,6 +157,70 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
         ),
       ),
     ),
+    exitsBlock(plan, money),
+  );
+}
+
+/** The label of a customer's tier today, or – where the model does not say. */
+function currentLabel(plan: Plan, tier: string | null): string {
+  return plan.tiers.find((t) => t.name === tier)?.label ?? tier ?? '–';
+}
+
+/** The customers the plan lets go, apart from the recommendations: what they earn today. */
+function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
+  const { exits } = plan;
+  const shown = exits.customers.slice(0, EXITS_SHOWN);
+  return h(
+    'section',
+    { 'data-testid': 'tier-exits' },
+    h('h2', {}, `Exits: customers the plan lets go (${formatNumber(exits.count)})`),
+    h(
+      'p',
+      {},
+      exits.count === 0
+        ? `None: every customer's option keeps it with a chance of ${formatPercent(exits.below)} or more.`
+        : `Their option in the plan keeps them with a chance under ${formatPercent(exits.below)}; today they earn ${money(exits.today_margin)} in all${shown.length < exits.count ? ` (the ${shown.length} earning most today are listed)` : ''}.`,
+    ),
+    shown.length === 0
+      ? null
+      : h(
+          'table',
+          { class: 'numbers', 'data-testid': 'tier-exit-list' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ['customer', 'today on', 'margin today', 'chance of staying', 'why'].map((t, i) =>
+                h('th', { class: i === 1 || i === 4 ? 'text' : undefined }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            shown.map((r) =>
+              h(
+                'tr',
+                {},
+                h(
+                  'th',
+                  {},
+                  h(
+                    'a',
+                    { href: `#/customers/${encodeURIComponent(r.customer_id)}` },
+                    r.customer_id,
+                  ),
+                ),
+                h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
+                h('td', {}, money(r.today.margin)),
+                h('td', {}, formatPercent(r.p_stay)),
+                h('td', { class: 'text' }, r.reason),
+              ),
+            ),
+          ),
+        ),
   );
 }
 
