@@ -98,7 +98,8 @@ describe('a plan-based SaaS project with tiers.current: { column: plan }', () =>
       E2: 'enterprise',
       E3: 'enterprise',
     });
-    expect(report.notes).toEqual([]);
+    // No note about tiers.current (the model states it), only the plan's gain in firm margin.
+    expect(report.notes).toEqual([expect.stringMatching(/^at today's capacity the plan changes/)]);
   });
 
   it('values each tier relative to the current one', () => {
