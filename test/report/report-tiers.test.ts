@@ -39,6 +39,31 @@ describe('the tiers section', () => {
     expect(sections).toEqual(['tiers']);
   });
 
+  it("states the plan against today in the firm's margin, with every scenario's firm P&L", () => {
+    const { at_today_capacity: today } = tiers.gains;
+    expect(document).toContain(`data-figure="tiers-firm-plan">${usd(today.plan_margin)}<`);
+    expect(document).toContain(
+      `data-figure="tiers-firm-status-quo">${usd(today.status_quo_margin)}<`,
+    );
+    const sign = today.gain >= 0 ? '+' : '−';
+    expect(document).toContain(
+      `data-figure="tiers-firm-gain">${sign}${usd(Math.abs(today.gain))}<`,
+    );
+    for (const s of tiers.scenarios) {
+      const f = s.firm_pnl!;
+      expect(rowCells(document, 'data-firm-scenario', s.kind)).toEqual([
+        s.name,
+        usd(f.revenue),
+        usd(f.direct_cost),
+        usd(f.resource_cost),
+        usd(f.channel_spend),
+        usd(f.margin),
+      ]);
+    }
+    // tiers-tiny has no adjust:, so no plan with the headcount chosen.
+    expect(document).not.toContain('data-figure="tiers-firm-capacity-gain"');
+  });
+
   it('states the optimized plan against the status quo', () => {
     const tiered = tiers.scenarios.find((s) => s.kind === 'tiered')!;
     const statusQuo = tiers.scenarios.find((s) => s.kind === 'status_quo')!;

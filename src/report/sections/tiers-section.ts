@@ -27,16 +27,62 @@ export const tiersSection: ReportSection = {
   },
 };
 
+/**
+ * The plan against today as the firm sees it: firm margins at today's capacity, and apart with the
+ * units the optimizer chooses, with what each gain rests on; then every scenario's firm P&L.
+ */
+function firmView(context: ReportContext, report: TierReport): SafeHtml {
+  const { money } = context;
+  const { at_today_capacity: today, with_capacity_change: change } = report.gains;
+  const signed = (amount: number) => `${amount >= 0 ? '+' : '−'}${money(Math.abs(amount))}`;
+  const idle = today.idle_hours
+    .map((i) => `${formatNumber(i.hours, 0)} h of ${i.resource}`)
+    .join(' and ');
+  return html`
+    <h3>The plan against today, as the firm sees it</h3>
+    <p>At today's capacity the plan's firm margin is <span data-figure="tiers-firm-plan">${money(today.plan_margin)}</span> against
+      <span data-figure="tiers-firm-status-quo">${money(today.status_quo_margin)}</span> today
+      (<span data-figure="tiers-firm-gain">${signed(today.gain)}</span>)${
+        idle
+          ? html`; the ${idle} it frees stay paid for — salaried time is a saving only when people leave or are redeployed`
+          : ''
+      }.${
+        change
+          ? html` With the headcount the optimizer chooses, the firm margin is <span data-figure="tiers-firm-capacity-plan">${money(change.plan_margin)}</span>
+      (<span data-figure="tiers-firm-capacity-gain">${signed(change.gain)}</span>): ${change.units
+        .map(
+          (u) =>
+            `${u.resource} ${formatNumber(u.today, 1)} → ${formatNumber(u.chosen, 1)} (${u.change < 0 ? `${formatNumber(-u.change, 1)} released` : `${formatNumber(u.change, 1)} added`}, ${signed(-u.cost_change)} a period)`,
+        )
+        .join(
+          '; ',
+        )}${change.units.some((u) => u.change < 0) ? ' — a gain that needs those people to leave or be redeployed' : ''}.`
+          : ''
+      } Firm margin = revenue − direct costs − the resources carried (salaried: all of them, used or
+      not; paid by the hour: the hours used) − all channel spend of the period.</p>
+    <table class="numbers" data-table="tier-firm-pnl">
+      <thead><tr><th>scenario</th><th>revenue</th><th>direct costs</th><th>resources carried</th><th>channel spend</th><th>firm margin</th></tr></thead>
+      <tbody>${report.scenarios.map((s) =>
+        s.firm_pnl
+          ? html`<tr data-firm-scenario="${s.kind}"><th>${s.name}</th><td>${money(s.firm_pnl.revenue)}</td><td>${money(s.firm_pnl.direct_cost)}</td><td>${money(s.firm_pnl.resource_cost)}</td><td>${money(s.firm_pnl.channel_spend)}</td><td class="${s.firm_pnl.margin < 0 ? 'loss' : ''}">${money(s.firm_pnl.margin)}</td></tr>`
+          : '',
+      )}</tbody>
+    </table>`;
+}
+
 function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
   const { money, chartSize } = context;
   const statusQuo = report.scenarios.find((s) => s.kind === 'status_quo');
   const tiered = report.scenarios.find((s) => s.kind === 'tiered');
   const chart = renderChartSvg(
     amountBarsChartOption({
-      title: 'Expected margin by scenario',
+      title: "The firm's margin by scenario",
       currency: report.currency,
-      axisName: `expected margin (${report.currency})`,
-      bars: report.scenarios.map((s) => ({ label: s.name, amount: s.margin })),
+      axisName: `firm margin (${report.currency})`,
+      bars: report.scenarios.map((s) => ({
+        label: s.name,
+        amount: s.firm_pnl?.margin ?? s.margin,
+      })),
     }),
     { width: chartSize.width, height: Math.max(240, 120 + 50 * report.scenarios.length) },
   );
@@ -54,6 +100,7 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
           ? html` against <span data-figure="tiers-status-quo">${money(statusQuo.margin)}</span> today`
           : ''
       }${change === null ? '' : html` (<span data-figure="tiers-change">${change >= 0 ? '+' : '−'}${percent(Math.abs(change))}</span>)`}. Expected figures: each customer's × its chance of staying at the tier's price; acquisition cost is sunk and left out.</p>
+    ${firmView(context, report)}
     <table class="numbers" data-table="tiers">
       <thead><tr><th>tier</th><th>monthly fee</th><th>customers</th><th>expected margin</th></tr></thead>
       <tbody>${report.tiers.map(
