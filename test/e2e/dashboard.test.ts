@@ -291,6 +291,14 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.click('#nav a[data-page=tiers]');
     await page.waitForSelector('[data-testid=plan-margin]');
     expect(await text('[data-testid=plan-margin]')).toBe(formatMoney(tiered.margin, 'USD'));
+    // The plan against today in the firm's margin, at today's capacity and with the headcount chosen.
+    const signedUsd = (n: number) => `${n >= 0 ? '+' : '−'}${formatMoney(Math.abs(n), 'USD')}`;
+    expect(await text('[data-testid=firm-gain]')).toBe(
+      signedUsd(plan.gains.at_today_capacity.gain),
+    );
+    expect(await text('[data-testid=firm-capacity-gain]')).toBe(
+      signedUsd(plan.gains.with_capacity_change!.gain),
+    );
     // The customers the plan lets go, apart from the gains, as many as the library counts.
     expect(await text('[data-testid=tier-exits] h2')).toBe(
       `Exits: customers the plan lets go (${plan.exits.count})`,

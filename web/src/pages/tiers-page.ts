@@ -70,6 +70,7 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
           )
         : null,
     ),
+    firmView(plan, money),
     h('h2', {}, 'What if'),
     whatIfForm(plan, result, money),
     result,
@@ -502,6 +503,88 @@ function showWhatIf(
       'p',
       { class: 'muted' },
       `expected leavers ${formatNumber(scenario.expected_leavers, 1)} · revenue ${money(scenario.revenue)} · cost to serve ${money(scenario.serve_cost)} · ${scenario.fits_capacity ? 'fits capacity' : 'does not fit capacity'}`,
+    ),
+  );
+}
+
+/**
+ * The plan against today as the firm sees it: firm margins at today's capacity and, apart, with the
+ * headcount the optimizer chooses, and what each gain rests on (the library's figures and notes).
+ */
+function firmView(plan: Plan, money: (n: number) => string): HTMLElement {
+  const { at_today_capacity: today, with_capacity_change: change } = plan.gains;
+  const signed = (n: number) => `${n >= 0 ? '+' : '−'}${money(Math.abs(n))}`;
+  const figure = (id: string, value: string, label: string) =>
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'value', 'data-testid': id }, value),
+      h('span', { class: 'label' }, label),
+    );
+  return h(
+    'section',
+    { 'data-testid': 'firm-view' },
+    h('h2', {}, 'The plan against today, as the firm sees it'),
+    h(
+      'div',
+      { class: 'figures' },
+      figure(
+        'firm-gain',
+        signed(today.gain),
+        `firm margin at today's capacity (${money(today.plan_margin)} vs ${money(today.status_quo_margin)})`,
+      ),
+      change
+        ? figure(
+            'firm-capacity-gain',
+            signed(change.gain),
+            `with the headcount the optimizer chooses: ${change.units.map((u) => `${u.resource} ${formatNumber(u.today, 1)} → ${formatNumber(u.chosen, 1)}`).join(', ')}`,
+          )
+        : null,
+    ),
+    h(
+      'ul',
+      { class: 'notes', 'data-testid': 'tier-notes' },
+      plan.notes.map((n) => h('li', {}, n)),
+    ),
+    h(
+      'table',
+      { class: 'numbers', 'data-testid': 'tier-firm-pnl' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          [
+            'scenario',
+            'revenue',
+            'direct costs',
+            'resources carried',
+            'channel spend',
+            'firm margin',
+          ].map((t) => h('th', {}, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        plan.scenarios.flatMap((s) =>
+          s.firm_pnl
+            ? [
+                h(
+                  'tr',
+                  { 'data-firm-scenario': s.kind },
+                  h('th', {}, s.name),
+                  h('td', {}, money(s.firm_pnl.revenue)),
+                  h('td', {}, money(s.firm_pnl.direct_cost)),
+                  h('td', {}, money(s.firm_pnl.resource_cost)),
+                  h('td', {}, money(s.firm_pnl.channel_spend)),
+                  h('td', { class: s.firm_pnl.margin < 0 ? 'loss' : '' }, money(s.firm_pnl.margin)),
+                ),
+              ]
+            : [],
+        ),
+      ),
     ),
   );
 }
