@@ -3,9 +3,24 @@
  * tables, so a number looks the same wherever it is shown.
  */
 
+/**
+ * Formatters by their options: building an `Intl.NumberFormat` costs far more than using one, and
+ * reasons, tables and reports format hundreds of thousands of figures.
+ */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let found = formatters.get(key);
+  if (found === undefined) {
+    found = new Intl.NumberFormat('en-US', options);
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** Money in the currency's format, e.g. `$1,234.50`; a cost that rounds to nothing is `$0.00`, not `-$0.00`. */
 export function formatMoney(amount: number, currency: string, maxDigits = 2): string {
-  return new Intl.NumberFormat('en-US', {
+  return formatter(`money:${currency}:${maxDigits}`, {
     style: 'currency',
     currency,
     minimumFractionDigits: Math.min(2, maxDigits),
@@ -16,7 +31,7 @@ export function formatMoney(amount: number, currency: string, maxDigits = 2): st
 
 /** A count or quantity with thousands separators and at most `digits` decimals. */
 export function formatNumber(n: number, digits = 0): string {
-  return new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }).format(n);
+  return formatter(`number:${digits}`, { maximumFractionDigits: digits }).format(n);
 }
 
 /**
