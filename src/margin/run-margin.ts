@@ -13,8 +13,9 @@ import type { CustomerBase } from './customer-base.js';
 import { eventsColumn, minutesColumn, MONEY_FIELDS, usageColumn } from './margin-columns.js';
 import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
 
-export const SORT_FIELDS = [...MONEY_FIELDS, 'margin_pct', 'customer_id', 'customers'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
+import type { SortField } from './sort-fields.js';
+
+export { SORT_FIELDS, type SortField } from './sort-fields.js';
 
 export interface MarginOptions {
   /** Group by `month` and/or customer attributes; empty: one row per customer. */
