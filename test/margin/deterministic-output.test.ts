@@ -4,9 +4,13 @@
  * last bit. Before, two runs of `margin --by plan` on the 2,000-customer demo differed in the
  * 16th digit (direct_cost 243642.03312000044 against 243642.03312000027).
  *
+ * The sales-motion averages of the prospect model are sums in customer order too, so a leads file
+ * scores to the same bytes.
+ *
  * The CLI runs with DuckDB's default threads (one per core); the library runs are opened with 4
  * threads, so the test says something on a one-core machine too.
  */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeWhaleCurve } from '../../src/analysis/whale-curve.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
@@ -42,6 +46,23 @@ describe('deterministic output', () => {
     },
     60_000,
   );
+
+  it('prints the same bytes twice for tierwise prospects score --format json', async () => {
+    const run = () =>
+      runCli([
+        'prospects',
+        'score',
+        path.join(demo.dir, 'data', 'leads.csv'),
+        '--format',
+        'json',
+        '--project',
+        demo.dir,
+        '--quiet',
+      ]);
+    const first = await run();
+    expect(first.code).toBe(0);
+    expect((await run()).stdout).toBe(first.stdout);
+  }, 120_000);
 
   it('gives the same totals, groups and curve on two databases run with 4 threads', async () => {
     const once = async () => {
