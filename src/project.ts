@@ -74,6 +74,8 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
   });
   try {
     const imported = await importSources(db, model, options);
+    // From here on the session reads no file and changes no setting (src/store/CONTEXT.md).
+    await db.lockDown();
     let base: Promise<CustomerBase> | undefined;
     const customerBase = () =>
       (base ??= buildCustomerBase({ db, model }).catch((error: unknown) => {

@@ -20,8 +20,8 @@ import {
 import { segmentsChartOption } from './segments-chart.js';
 import { whaleChartOption } from './whale-chart.js';
 
-export const CHART_KINDS = ['whale', 'matrix', 'distribution', 'segments'] as const;
-export type ChartKind = (typeof CHART_KINDS)[number];
+import type { ChartKind } from './chart-kinds.js';
+export { CHART_KINDS, type ChartKind } from './chart-kinds.js';
 
 export const CHART_FORMATS = ['svg', 'png'] as const;
 export type ChartFormat = (typeof CHART_FORMATS)[number];

@@ -9,13 +9,9 @@ import * as echarts from 'echarts';
 import type { EChartsOption } from 'echarts';
 import { TEXT_STYLE } from './chart-style.js';
 
-export interface ChartSize {
-  /** Pixels. */
-  width: number;
-  height: number;
-}
+import { DEFAULT_CHART_SIZE, type ChartSize } from './chart-kinds.js';
 
-export const DEFAULT_CHART_SIZE: ChartSize = { width: 900, height: 520 };
+export { DEFAULT_CHART_SIZE, type ChartSize } from './chart-kinds.js';
 
 /** Renders a chart as a standalone SVG document of exactly `size` pixels. */
 export function renderChartSvg(

@@ -4,7 +4,7 @@
  */
 import { TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { openProject, type Project } from '../project.js';
+import type { Project } from '../project.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -20,6 +20,8 @@ export async function withProject<T>(
   options: { force?: boolean } = {},
 ): Promise<T> {
   const progress = createProgress({ quiet: globals.quiet });
+  // Loaded here, not at the top: the project pulls in DuckDB, which `--help` must not pay for.
+  const { openProject } = await import('../project.js');
   let project: Project;
   try {
     project = await openProject({

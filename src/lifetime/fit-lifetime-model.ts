@@ -37,8 +37,8 @@ import {
   type SbgObservations,
 } from './sbg.js';
 
-export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
-export const LIFETIME_MODELS: readonly LifetimeModelName[] = ['sbg', 'bgnbd', 'gamma-gamma'];
+import type { LifetimeModelName } from './lifetime-model-names.js';
+export { LIFETIME_MODELS, type LifetimeModelName } from './lifetime-model-names.js';
 
 /** Where the data comes from. */
 export type LifetimeSource =

@@ -13,8 +13,9 @@ import type { CustomerBase } from './customer-base.js';
 import { eventsColumn, minutesColumn, MONEY_FIELDS, usageColumn } from './margin-columns.js';
 import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
 
-export const SORT_FIELDS = [...MONEY_FIELDS, 'margin_pct', 'customer_id', 'customers'] as const;
-export type SortField = (typeof SORT_FIELDS)[number];
+import type { SortField } from './sort-fields.js';
+
+export { SORT_FIELDS, type SortField } from './sort-fields.js';
 
 export interface MarginOptions {
   /** Group by `month` and/or customer attributes; empty: one row per customer. */
@@ -143,11 +144,14 @@ async function groupRows(
     sort === undefined
       ? sql`ORDER BY ${keyNames}`
       : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
-  // A customer is unprofitable in a group when its margin within that group is negative.
+  // A customer is unprofitable in a group when its margin within that group is negative. Each
+  // customer is one row of its group, and the group's sums are taken in customer order, so the
+  // same data gives the same doubles to the last bit whatever the thread count.
+  const inOrder = (f: string) => db.dialect.orderedSum(ident(f), raw('customer_id'));
   const rows = await db.all(sql`
     SELECT ${keyNames}, count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
-           ${join(MONEY_FIELDS.map((f) => sql`sum(${ident(f)}) AS ${ident(f)}`))},
-           CASE WHEN sum(revenue) <> 0 THEN sum(margin) / sum(revenue) END AS margin_pct
+           ${join(MONEY_FIELDS.map((f) => sql`${inOrder(f)} AS ${ident(f)}`))},
+           CASE WHEN ${inOrder('revenue')} <> 0 THEN ${inOrder('margin')} / ${inOrder('revenue')} END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
           FROM ${margin.ref} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
     GROUP BY ${keyNames} ${order}${limit(top)}`);

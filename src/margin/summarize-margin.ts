@@ -2,6 +2,9 @@
  * Totals, resource capacity and activity totals of a materialised margin table, in one pass over
  * it: every figure a report needs besides its rows. With a month grain, customers are first
  * summed across months, so "unprofitable" means unprofitable over the period.
+ *
+ * Every sum is taken in a fixed order (customer id, then month: `dialect.orderedSum`), so two runs
+ * on the same data give byte-identical figures whatever DuckDB's thread count.
  */
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { allocationArtefactSql } from './compile-margin.js';
@@ -31,15 +34,17 @@ export async function summarizeMargin(
     'invalid_minutes',
     ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
   ];
+  const inOrder = (column: Sql, by: Sql) => db.dialect.orderedSum(column, by);
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`sum(${ident(c)}) AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${inOrder(ident(c), raw('month'))} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
+  const byCustomer = raw('customer_id');
   const row: Row =
     (await db.one(sql`
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
-             COALESCE(sum(margin) FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
+             COALESCE(${inOrder(raw('margin'), byCustomer)} FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
              count(*) FILTER (WHERE ${allocationArtefactSql(raw('margin'), raw('channel_cost'))}) AS allocation_artefacts,
-             ${join(summed.map((c) => sql`COALESCE(sum(${ident(c)}), 0) AS ${ident(c)}`))}
+             ${join(summed.map((c) => sql`COALESCE(${inOrder(ident(c), byCustomer)}, 0) AS ${ident(c)}`))}
       FROM ${perCustomer}`)) ?? {};
   const n = (column: string) => Number(row[column] ?? 0);
 

@@ -24,7 +24,7 @@ import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { knownTierKeys } from './tiers-schema.js';
 
-export const MODEL_FILE_NAME = 'tierwise.yaml';
+export { MODEL_FILE_NAME } from './model-file-name.js';
 
 /** Reads, validates and types the model file at `file`. Throws `TierwiseError` listing every problem. */
 export async function loadModel(file: string): Promise<Model> {

@@ -15,8 +15,9 @@ import type { MenuProblem } from './menu-problem.js';
 import { optimizeMenu, type MenuOptions, type MenuResult } from './optimize-menu.js';
 import { priceMenuFromProject, type ProjectMenu, type ProjectMenuSegment } from './project-menu.js';
 
-/** The menu file read from the project folder (the same name `tierwise price menu` looks for). */
-export const PROJECT_MENU_FILE_NAME = 'menu.yaml';
+import { PROJECT_MENU_FILE_NAME } from './menu-file-name.js';
+
+export { PROJECT_MENU_FILE_NAME } from './menu-file-name.js';
 
 export interface ProjectPriceMenu {
   /** The file, relative to the project folder; null when the menu is the model's tier catalog. */

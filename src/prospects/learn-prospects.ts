@@ -552,10 +552,15 @@ async function salesMotionCosts(
   settings: ProspectSettings,
 ): Promise<SalesMotionCosts> {
   const { from, to } = model.period;
+  // Averages as sums in customer order over counts: the same doubles on every run (a parallel
+  // avg adds partial sums in whatever order threads finish).
+  const { dialect } = db;
+  const sumOf = (column: string) => dialect.orderedSum(ident(column), raw('customer_id'));
+  const highTouch = raw('acquisition_cost - channel_cost > 0');
   const row = await db.one(sql`
-    SELECT avg(acquisition_cost) FILTER (WHERE acquisition_cost - channel_cost > 0) AS high,
-           count(*) FILTER (WHERE acquisition_cost - channel_cost > 0) AS high_n,
-           avg(channel_cost) AS low, count(*) AS low_n
+    SELECT ${dialect.realDivide(sql`${sumOf('acquisition_cost')} FILTER (WHERE ${highTouch})`, sql`count(acquisition_cost) FILTER (WHERE ${highTouch})`)} AS high,
+           count(*) FILTER (WHERE ${highTouch}) AS high_n,
+           ${dialect.realDivide(sumOf('channel_cost'), raw('count(channel_cost)'))} AS low, count(*) AS low_n
     FROM ${margin.ref} m JOIN customers c USING (customer_id)
     WHERE c.acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`);
   const value = (k: string) =>

@@ -13,7 +13,7 @@ import type { ValueType } from '../expr/index.js';
 import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database, Relation } from '../store/database.js';
+import { Database, type Relation } from '../store/database.js';
 import { textOf } from '../store/convert-value.js';
 import {
   formatOf,
@@ -96,11 +96,15 @@ export async function scoreLeads(
   const model = await learnProspects(base, { onProgress: options.onProgress });
   options.onProgress?.(`scoring ${file}`);
   const source = await leadsFile(file);
-  const headers = await leadHeaders(db, source);
-  const idColumn = pickIdColumn(headers, options.idColumn, source);
   const leadsTable = db.reserve('leads');
   try {
-    await readLeads(db, leadsTable, source, headers, idColumn, model.features);
+    // The project's database reads no file once imported (`Database.lockDown`): the leads are
+    // read and typed on a scratch database of their own, and only the typed rows copied in.
+    await Database.scratch(async (scratch) => {
+      const headers = await leadHeaders(scratch, source);
+      const idColumn = pickIdColumn(headers, options.idColumn, source);
+      await readLeads(db, scratch, leadsTable, source, headers, idColumn, model.features);
+    });
     const notes = await leadNotes(db, leadsTable, model.features);
     const leads = await predictLeads(base, leadsTable, model, options.drivers ?? 3);
     return { training: describeProspectModel(model), file: source.display, leads, notes };
@@ -159,6 +163,7 @@ function pickIdColumn(
 /** `tw_leads`: line, id and typed features of every lead; every value that does not read is reported. */
 async function readLeads(
   db: Database,
+  scratch: Database,
   leadsTable: Relation,
   file: SourceFile,
   headers: readonly string[],
@@ -183,11 +188,14 @@ async function readLeads(
     return f.type === 'text' ? text : sql`TRY_CAST(${text} AS ${storedType(f.type)})`;
   };
   // The id goes under a reserved name: a lead file's id column may share a feature's name.
-  await db.run(sql`CREATE OR REPLACE TEMP TABLE ${leadsTable.ref} AS
-    SELECT _tw_line, ${textOf(ident(idColumn))} AS _tw_lead_id,
+  await db.materializeFrom(
+    scratch,
+    leadsTable,
+    sql`SELECT _tw_line, ${textOf(ident(idColumn))} AS _tw_lead_id,
       ${join(features.map((f) => sql`${typedValue(f)} AS ${ident(f.name)}`))},
       ${join(features.map((f, i) => sql`${textOf(ident(f.name))} AS ${ident(`_tw_text${i}`)}`))}
-    FROM ${numberedRows(file, headers, 'fail')}`);
+    FROM ${numberedRows(file, headers, 'fail')}`,
+  );
   const bad = join(
     [
       sql`_tw_lead_id IS NULL`,

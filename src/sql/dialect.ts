@@ -43,6 +43,12 @@ export interface Dialect {
   columnKind(columnType: string): ColumnKind;
   /** An exact decimal with 6 places, wide enough for sums of money (`DECIMAL(38,6)`). */
   toDecimal(expression: Sql): Sql;
+  /**
+   * A sum taken in `orderBy` order (a key unique within each group), so the same rows give the
+   * same double to the last bit however many threads the engine uses: floating-point addition is
+   * not associative, and a parallel `sum` adds partial sums in whatever order threads finish.
+   */
+  orderedSum(expression: Sql, orderBy: Sql): Sql;
   /** The median of a numeric aggregate (interpolated between the middle two; NULLs skipped). */
   median(expression: Sql): Sql;
   /** An aggregate collecting `expression` into one list (array), in `orderBy` order. */
@@ -95,6 +101,7 @@ export const duckdb: Dialect = {
     return 'other';
   },
   toDecimal: (x) => sql`CAST(${x} AS DECIMAL(38,6))`,
+  orderedSum: (x, orderBy) => sql`sum(${x} ORDER BY ${orderBy})`,
   median: (x) => sql`median(${x})`,
   listAgg: (x, orderBy) => sql`list(${x} ORDER BY ${orderBy})`,
   argMin: (v, key) => sql`arg_min(${v}, ${key})`,
@@ -136,6 +143,7 @@ export const postgres: Dialect = {
     return 'other';
   },
   toDecimal: (x) => sql`CAST(${x} AS NUMERIC(38,6))`,
+  orderedSum: (x, orderBy) => sql`sum(${x} ORDER BY ${orderBy})`,
   median: (x) => sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
   listAgg: (x, orderBy) => sql`array_agg(${x} ORDER BY ${orderBy})`,
   argMin: (v, key) =>

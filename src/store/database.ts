@@ -60,6 +60,67 @@ export class Database {
     return new Database(instance, connection, path);
   }
 
+  /**
+   * Runs `work` on a fresh in-memory database of its own, closed when `work` settles: where files
+   * are read once the project's database is locked down (a leads file). It shares nothing with
+   * this process's other databases; copy what it read with `materializeFrom`.
+   */
+  static async scratch<T>(work: (scratch: Database) => Promise<T>): Promise<T> {
+    const scratch = await Database.open(':memory:');
+    try {
+      return await work(scratch);
+    } finally {
+      scratch.close();
+    }
+  }
+
+  /**
+   * Defence in depth, once the import is done: for the rest of the session DuckDB reads and
+   * writes no file but its own database (no `read_csv`, `COPY`, `ATTACH`), installs and loads no
+   * extension, and refuses every change of configuration, these settings included. Whatever SQL
+   * an analysis sends, it reaches only the tables already here.
+   */
+  async lockDown(): Promise<void> {
+    for (const statement of [
+      'SET enable_external_access = false',
+      'SET autoinstall_known_extensions = false',
+      'SET autoload_known_extensions = false',
+      'SET lock_configuration = true',
+    ])
+      await this.connection.run(statement);
+  }
+
+  /**
+   * Runs `query` on `source` (a `Database.scratch`) and copies its rows, with their engine types,
+   * into `relation`, a new temporary table of this database (replaced if it exists). Rows travel
+   * through JavaScript: meant for inputs of modest size, such as a file of leads.
+   */
+  async materializeFrom(source: Database, relation: Relation, query: Sql): Promise<void> {
+    const { text, params } = query.render(source.dialect);
+    const reader =
+      params.length === 0
+        ? await source.connection.runAndReadAll(text)
+        : await source.connection.runAndReadAll(text, params.map(toDuckDBValue));
+    const types = reader.columnTypes();
+    const columns = reader
+      .columnNames()
+      .map((name, i) => `${this.dialect.quoteIdent(name)} ${String(types[i])}`);
+    // The types are DuckDB's own names for the columns it just read, never user text.
+    await this.connection.run(
+      `CREATE OR REPLACE TEMP TABLE ${this.dialect.quoteIdent(relation.name)} (${columns.join(', ')})`,
+    );
+    const appender = await this.connection.createAppender(relation.name, 'main', 'temp');
+    try {
+      for (const row of reader.getRows()) {
+        row.forEach((value, i) => appender.appendValue(value, types[i]));
+        appender.endRow();
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+  }
+
   /** Runs a statement for its effect. */
   async run(statement: Sql): Promise<void> {
     const { text, params } = statement.render(this.dialect);

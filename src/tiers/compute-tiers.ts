@@ -19,6 +19,7 @@ import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers, type TierProjection } from './tier-projection.js';
 import { explainChoice, explainExit, type ActivityNeed } from './tier-reasons.js';
 import { tierWorkbench } from './tier-workbench.js';
+export { largestGainsFirst } from './largest-gains-first.js';
 
 export interface TierRecommendation {
   customer_id: string;
@@ -316,26 +317,6 @@ export async function computeTiers(
     },
     notes,
   };
-}
-
-/**
- * Recommendations in the one order every surface lists them: largest expected gain over today
- * first (expected margin − today's margin), ties by customer id; the first `top` of them. Exits
- * are no recommendation and are left out (they are listed apart: `TierReport.exits`).
- */
-export function largestGainsFirst(
-  recommendations: readonly TierRecommendation[],
-  top = recommendations.length,
-): TierRecommendation[] {
-  const gain = (r: TierRecommendation) => r.expected_margin - r.today.margin;
-  return recommendations
-    .filter((r) => !r.exit)
-    .sort(
-      (a, b) =>
-        gain(b) - gain(a) ||
-        (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
-    )
-    .slice(0, top);
 }
 
 export interface PlanGains {

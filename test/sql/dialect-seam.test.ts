@@ -123,6 +123,7 @@ describe('the PostgreSQL dialect', () => {
     const render = (fragment: Sql) => fragment.render(postgres).text;
     expect(render(postgres.median(x))).toBe('percentile_cont(0.5) WITHIN GROUP (ORDER BY "x")');
     expect(render(postgres.listAgg(x, ident('id')))).toBe('array_agg("x" ORDER BY "id")');
+    expect(render(postgres.orderedSum(x, ident('id')))).toBe('sum("x" ORDER BY "id")');
     expect(render(postgres.containsText(x, sql`${'a'}`))).toBe('(strpos("x", $1) > 0)');
     expect(render(postgres.toDecimal(x))).toBe('CAST("x" AS NUMERIC(38,6))');
     expect(render(postgres.round(x, sql`2`))).toBe(

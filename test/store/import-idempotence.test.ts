@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject } from '../../src/project.js';
 import { sql } from '../../src/sql/fragment.js';
+import { Database } from '../../src/store/database.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
 
 let p: TempProject;
@@ -132,15 +133,16 @@ describe('sources in other shapes', () => {
   });
 
   it('gives the same margins from TSV, Parquet and JSON lines as from CSV', async () => {
-    // Convert with DuckDB itself; the tiny project's numbers must not move.
-    await withOpen(async (project) => {
-      await project.db.run(
+    // Convert with DuckDB itself (a scratch database: the project's reads no file after import);
+    // the tiny project's numbers must not move.
+    await Database.scratch(async (db) => {
+      await db.run(
         sql`COPY (SELECT * FROM read_csv(${p.file('data/transactions.csv')}, all_varchar = true)) TO ${p.file('data/transactions.tsv')} (HEADER, DELIMITER '\t')`,
       );
-      await project.db.run(
+      await db.run(
         sql`COPY (SELECT * FROM read_csv(${p.file('data/activities.csv')})) TO ${p.file('data/activities.parquet')} (FORMAT parquet)`,
       );
-      await project.db.run(
+      await db.run(
         sql`COPY (SELECT * FROM read_csv(${p.file('data/usage.csv')})) TO ${p.file('data/usage.jsonl')} (FORMAT json)`,
       );
     });
@@ -214,8 +216,8 @@ describe('text that is not quite data', () => {
 describe('inferring the types of extra columns', () => {
   it('stores a column as text when a value past the sample does not fit the sampled type', async () => {
     // 100,005 customers: employees is a whole number on every line but the last.
-    await withOpen(async (project) => {
-      await project.db.run(sql`COPY (
+    await Database.scratch(async (db) => {
+      await db.run(sql`COPY (
         SELECT * FROM read_csv(${p.file('data/customers.csv')}, all_varchar = true)
         UNION ALL SELECT 'X' || i, '2024-01-01', 'ads', 'basic', CAST(i AS VARCHAR) FROM range(100000) t(i)
         UNION ALL SELECT 'Y', '2024-01-01', 'ads', 'basic', 'many') TO ${p.file('data/customers-big.csv')} (HEADER)`);

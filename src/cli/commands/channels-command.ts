@@ -1,10 +1,6 @@
 /** `tierwise channels`: per acquisition channel, spend, customers acquired, cost to acquire and payback. */
 import type { Command } from 'commander';
-import {
-  computeChannels,
-  type ChannelEconomics,
-  type ChannelReport,
-} from '../../analysis/channels.js';
+import type { ChannelEconomics, ChannelReport } from '../../analysis/channels.js';
 import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import {
   formatCount,
@@ -26,6 +22,7 @@ export function registerChannelsCommand(program: Command, globals: () => GlobalO
     )
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
+      const { computeChannels } = await import('../../analysis/channels.js');
       await withCustomerBase(globals(), async (base) => {
         print(renderChannels(await computeChannels(base), options.format));
       });

@@ -2,8 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { CHART_KINDS, chartProject, type ChartKind } from '../../charts/chart-project.js';
-import { DEFAULT_CHART_SIZE } from '../../charts/render-chart.js';
+import { CHART_KINDS, DEFAULT_CHART_SIZE, type ChartKind } from '../../charts/chart-kinds.js';
 import {
   parsePositiveInteger,
   usageError,
@@ -53,6 +52,7 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
           size: { width: options.width, height: options.height },
           segmentation: options.segmentation,
         };
+        const { chartProject } = await import('../../charts/chart-project.js');
         await withCustomerBase(globals(), async (base) => {
           const image =
             extension === '.svg'

@@ -5,10 +5,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateDemo } from '../../demo/generate-demo.js';
 import { TierwiseError } from '../../errors.js';
-import { MODEL_FILE_NAME } from '../../project.js';
-import { computeMargin } from '../../margin/run-margin.js';
+import { MODEL_FILE_NAME } from '../../model/model-file-name.js';
 import {
   parseInteger,
   parsePositiveInteger,
@@ -67,6 +65,10 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
             hint: 'pass --force to regenerate the demo there, or choose another folder',
           });
         }
+        const [{ generateDemo }, { computeMargin }] = await Promise.all([
+          import('../../demo/generate-demo.js'),
+          import('../../margin/run-margin.js'),
+        ]);
         const progress = createProgress({ quiet: globals().quiet });
         progress.step(
           options.example === 'race'

@@ -1,6 +1,6 @@
 /** `tierwise explain CUSTOMER`: one customer's waterfall from revenue to margin, driver by driver. */
 import type { Command } from 'commander';
-import { explainCustomer, type CustomerExplanation } from '../../margin/explain-customer.js';
+import type { CustomerExplanation } from '../../margin/explain-customer.js';
 import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { formatMoney, print, renderCsv, renderJson, type OutputFormat } from '../output.js';
 
@@ -18,6 +18,7 @@ export function registerExplainCommand(program: Command, globals: () => GlobalOp
     .description("one customer's margin as a waterfall, naming each cost driver")
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (customer: string, options: { format: OutputFormat }) => {
+      const { explainCustomer } = await import('../../margin/explain-customer.js');
       await withCustomerBase(globals(), async (base) => {
         print(renderExplanation(await explainCustomer(base, customer), options.format));
       });

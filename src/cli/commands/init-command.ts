@@ -1,6 +1,5 @@
 /** `tierwise init [DIR]`: a commented model and header-only data files. */
 import type { Command } from 'commander';
-import { initProject } from '../../init-project.js';
 import { print } from '../output.js';
 
 export function registerInitCommand(program: Command): void {
@@ -12,6 +11,7 @@ export function registerInitCommand(program: Command): void {
     )
     .option('--force', 'overwrite an existing tierwise.yaml')
     .action(async (dir: string, options: { force?: boolean }) => {
+      const { initProject } = await import('../../init-project.js');
       const result = await initProject(dir, options);
       print(
         `created ${result.files.join(', ')} in ${result.dir}\nnext: put your exports in data/, edit tierwise.yaml, then run \`tierwise margin\``,

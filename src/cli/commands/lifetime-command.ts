@@ -3,23 +3,19 @@
  * files or on the project, and the lifetime margin of the project's customers.
  */
 import type { Command } from 'commander';
-import {
-  fitLifetimeModel,
-  LIFETIME_MODELS,
-  predictLifetime,
-  type BgNbdPrediction,
-  type LifetimeFit,
-  type LifetimeModelName,
-  type LifetimePrediction,
-  type LifetimeSource,
+import type {
+  BgNbdPrediction,
+  LifetimeFit,
+  LifetimePrediction,
+  LifetimeSource,
 } from '../../lifetime/fit-lifetime-model.js';
-import {
-  computeLifetimeMargin,
-  type CustomerLifetimeMargin,
-  type LifetimeMarginModel,
-  type LifetimeMarginReport,
-  type SegmentLifetimeMargin,
+import type {
+  CustomerLifetimeMargin,
+  LifetimeMarginModel,
+  LifetimeMarginReport,
+  SegmentLifetimeMargin,
 } from '../../lifetime/lifetime-margin.js';
+import { LIFETIME_MODELS, type LifetimeModelName } from '../../lifetime/lifetime-model-names.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
 import {
   parseFormat,
@@ -69,6 +65,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
         'fit a lifetime model by maximum likelihood: parameters, standard errors, log-likelihood',
       ),
   ).action(async (options: SourceOptions) => {
+    const { fitLifetimeModel } = await import('../../lifetime/fit-lifetime-model.js');
     const fit = await withSource(globals(), options, (source, progress) => {
       progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]}`);
       return fitLifetimeModel(options.model, source);
@@ -95,6 +92,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
       0.1,
     )
     .action(async (options: SourceOptions & { horizon?: number; discountRate: number }) => {
+      const { predictLifetime } = await import('../../lifetime/fit-lifetime-model.js');
       const prediction = await withSource(globals(), options, (source, progress) => {
         progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]} and predicting`);
         return predictLifetime(options.model, source, {
@@ -144,6 +142,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
       }) => {
         if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd')
           throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
+        const { computeLifetimeMargin } = await import('../../lifetime/lifetime-margin.js');
         await withCustomerBase(globals(), async (base, progress) => {
           const report = await computeLifetimeMargin(base, {
             onProgress: (message) => progress.step(message),

@@ -1,11 +1,7 @@
 /** `tierwise margin`: margin per customer, per month or per attribute, with totals. */
 import type { Command } from 'commander';
-import {
-  computeMargin,
-  SORT_FIELDS,
-  type MarginOptions,
-  type SortField,
-} from '../../margin/run-margin.js';
+import type { MarginOptions } from '../../margin/run-margin.js';
+import { SORT_FIELDS, type SortField } from '../../margin/sort-fields.js';
 import type { CustomerMargin, GroupMargin, MarginReport } from '../../margin/margin-report.js';
 import {
   parseFormat,
@@ -57,6 +53,7 @@ export function registerMarginCommand(program: Command, globals: () => GlobalOpt
         top?: number;
         format: OutputFormat;
       }) => {
+        const { computeMargin } = await import('../../margin/run-margin.js');
         await withCustomerBase(globals(), async (base) => {
           const top = options.top ?? (options.format === 'table' ? DEFAULT_TABLE_ROWS : undefined);
           const report = await computeMargin(base, { by: options.by, sort: options.sort, top });

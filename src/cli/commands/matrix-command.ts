@@ -1,10 +1,9 @@
 /** `tierwise matrix`: the customer profitability matrix — net price vs cost to serve, per unit of volume. */
 import type { Command } from 'commander';
-import {
-  computeProfitabilityMatrix,
-  type MatrixCustomer,
-  type ProfitabilityMatrix,
-  type QuadrantSummary,
+import type {
+  MatrixCustomer,
+  ProfitabilityMatrix,
+  QuadrantSummary,
 } from '../../analysis/profitability-matrix.js';
 import { parseFormat, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import {
@@ -40,6 +39,7 @@ export function registerMatrixCommand(program: Command, globals: () => GlobalOpt
       'table',
     )
     .action(async (options: { format: OutputFormat }) => {
+      const { computeProfitabilityMatrix } = await import('../../analysis/profitability-matrix.js');
       await withCustomerBase(globals(), async (base) =>
         print(renderMatrix(await computeProfitabilityMatrix(base), options.format)),
       );

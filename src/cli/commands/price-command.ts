@@ -6,21 +6,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { TierwiseError } from '../../errors.js';
-import { serviceCostFromProject, type ServiceCost } from '../../pricing/addon-cost.js';
-import { analyzeGaborGranger, gaborGrangerAnswersFromSurvey } from '../../pricing/gabor-granger.js';
-import { loadMenuInput, type MenuInput } from '../../pricing/menu-input.js';
-import { optimizeMenu } from '../../pricing/optimize-menu.js';
-import { priceMenuFromProject } from '../../pricing/project-menu.js';
-import { optimizeAddonPrice, type AddonBasis } from '../../pricing/service-addon.js';
-import { readSurvey } from '../../pricing/survey-csv.js';
-import { analyzePsmSurvey } from '../../pricing/psm-survey.js';
-import {
-  describeWtp,
-  parseWtpDistribution,
-  wtpFromSurvey,
-} from '../../pricing/wtp-distribution.js';
-import { PROJECT_MENU_FILE_NAME, solveProjectMenu } from '../../pricing/project-price-menu.js';
-import { MODEL_FILE_NAME } from '../../project.js';
+import { MODEL_FILE_NAME } from '../../model/model-file-name.js';
+import type { ServiceCost } from '../../pricing/addon-cost.js';
+import { PROJECT_MENU_FILE_NAME } from '../../pricing/menu-file-name.js';
+import type { MenuInput } from '../../pricing/menu-input.js';
+import type { AddonBasis } from '../../pricing/service-addon.js';
 import {
   parseFormat,
   parseInteger,
@@ -63,9 +53,10 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
     )
     .option('--format <format>', 'table or json', parseTableOrJson, 'table')
     .action(async (options: { input?: string; maxVersions?: number; format: OutputFormat }) => {
-      if (options.input !== undefined)
+      if (options.input !== undefined) {
+        const { loadMenuInput } = await import('../../pricing/menu-input.js');
         print(await priceMenu(await loadMenuInput(options.input), globals(), options));
-      else print(await priceProjectMenu(globals(), options));
+      } else print(await priceProjectMenu(globals(), options));
     });
 
   price
@@ -92,6 +83,10 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
     .option('--format <format>', 'table, json or csv (csv: the curves)', parseFormat, 'table')
     .action(
       async (file: string, options: { resamples: number; seed: number; format: OutputFormat }) => {
+        const [{ analyzePsmSurvey }, { readSurvey }] = await Promise.all([
+          import('../../pricing/psm-survey.js'),
+          import('../../pricing/survey-csv.js'),
+        ]);
         const result = analyzePsmSurvey(await readSurvey(file), {
           resamples: options.resamples,
           seed: options.seed,
@@ -131,6 +126,11 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
         file: string,
         options: { unitCost: number; resamples: number; seed: number; format: OutputFormat },
       ) => {
+        const [{ analyzeGaborGranger, gaborGrangerAnswersFromSurvey }, { readSurvey }] =
+          await Promise.all([
+            import('../../pricing/gabor-granger.js'),
+            import('../../pricing/survey-csv.js'),
+          ]);
         const answers = gaborGrangerAnswersFromSurvey(await readSurvey(file));
         print(
           renderGaborGranger(
@@ -218,6 +218,17 @@ async function priceAddon(options: AddonOptions, globals: GlobalOptions): Promis
     );
   if (options.segment !== undefined && options.activity === undefined)
     throw usageError("--segment needs --activity (the segment's cost comes from the project)");
+  const [
+    { serviceCostFromProject },
+    { optimizeAddonPrice },
+    { readSurvey },
+    { describeWtp, parseWtpDistribution, wtpFromSurvey },
+  ] = await Promise.all([
+    import('../../pricing/addon-cost.js'),
+    import('../../pricing/service-addon.js'),
+    import('../../pricing/survey-csv.js'),
+    import('../../pricing/wtp-distribution.js'),
+  ]);
   const wtp =
     options.wtp !== undefined
       ? parseWtpDistribution(options.wtp)
@@ -272,6 +283,7 @@ async function priceMenu(
   options: { maxVersions?: number; format: OutputFormat },
 ): Promise<string> {
   if (input.kind === 'explicit') {
+    const { optimizeMenu } = await import('../../pricing/optimize-menu.js');
     const progress = createProgress({ quiet: globals.quiet });
     try {
       const menu = await optimizeMenu(input.problem, {
@@ -284,6 +296,7 @@ async function priceMenu(
     }
   }
   // Segments from the project: the project is the menu file's folder unless --project says otherwise.
+  const { priceMenuFromProject } = await import('../../pricing/project-menu.js');
   return withProject(
     { ...globals, project: globals.project ?? path.dirname(path.resolve(input.file)) },
     async (project, progress) => {
@@ -304,6 +317,7 @@ async function priceProjectMenu(
   globals: GlobalOptions,
   options: { maxVersions?: number; format: OutputFormat },
 ): Promise<string> {
+  const { solveProjectMenu } = await import('../../pricing/project-price-menu.js');
   return withProject(globals, async (project, progress) => {
     const solved = await solveProjectMenu(await project.customerBase(), {
       maxVersions: options.maxVersions,

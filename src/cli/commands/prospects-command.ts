@@ -1,8 +1,7 @@
 /** `tierwise prospects`: which leads to sell to, how hard, and how much to spend winning them. */
 import type { Command } from 'commander';
 import type { ProspectTraining, TargetAccuracy } from '../../prospects/learn-prospects.js';
-import { evaluateProspects } from '../../prospects/learn-prospects.js';
-import { scoreLeads, type LeadScore, type ProspectScores } from '../../prospects/score-leads.js';
+import type { LeadScore, ProspectScores } from '../../prospects/score-leads.js';
 import {
   parseFormat,
   parsePositiveInteger,
@@ -51,6 +50,7 @@ export function registerProspectsCommand(program: Command, globals: () => Global
         leads: string,
         options: { id?: string; drivers: number; top?: number; format: OutputFormat },
       ) => {
+        const { scoreLeads } = await import('../../prospects/score-leads.js');
         await withProject(globals(), async (project, progress) => {
           const scores = await scoreLeads(await project.customerBase(), leads, {
             idColumn: options.id,
@@ -67,6 +67,7 @@ export function registerProspectsCommand(program: Command, globals: () => Global
     .description('out-of-fold accuracy of the prospect model against the segment-average baseline')
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { format: OutputFormat }) => {
+      const { evaluateProspects } = await import('../../prospects/learn-prospects.js');
       await withProject(globals(), async (project, progress) => {
         const training = await evaluateProspects(await project.customerBase(), {
           onProgress: (step) => progress.step(step),

@@ -1,7 +1,6 @@
 /** `tierwise report -o report.html`: the whole picture as one self-contained HTML file. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderReport } from '../../report/render-report.js';
 import { withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
 
@@ -13,6 +12,7 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     )
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
+      const { renderReport } = await import('../../report/render-report.js');
       const sections = await withCustomerBase(globals(), async (base, progress) => {
         const report = await renderReport(base, {
           onProgress: (message) => progress.step(message),

@@ -1,15 +1,7 @@
 /** `tierwise segments`: the margin profile of each segment of a segmentation the model defines. */
 import type { Command } from 'commander';
-import {
-  computeAutoSegments,
-  type AutoSegment,
-  type AutoSegmentsReport,
-} from '../../analysis/auto-segments.js';
-import {
-  computeSegments,
-  type SegmentProfile,
-  type SegmentReport,
-} from '../../analysis/segments.js';
+import type { AutoSegment, AutoSegmentsReport } from '../../analysis/auto-segments.js';
+import type { SegmentProfile, SegmentReport } from '../../analysis/segments.js';
 import {
   parseFormat,
   parseInteger,
@@ -53,6 +45,10 @@ export function registerSegmentsCommand(program: Command, globals: () => GlobalO
         segmentation: string | undefined,
         options: { auto?: boolean; seed: number; maxK: number; format: OutputFormat },
       ) => {
+        const [{ computeAutoSegments }, { computeSegments }] = await Promise.all([
+          import('../../analysis/auto-segments.js'),
+          import('../../analysis/segments.js'),
+        ]);
         await withCustomerBase(globals(), async (base) => {
           if (options.auto)
             print(

@@ -3,7 +3,6 @@
  * other --host needs an access token (--token or TIERWISE_TOKEN), which every API call must send.
  */
 import type { Command } from 'commander';
-import { startServer } from '../../server/start-server.js';
 import { parseInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
 
@@ -24,6 +23,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       if (options.port < 0 || options.port > 65535)
         throw usageError(`--port ${options.port}: expected 0 to 65535`);
       const token = options.token ?? (process.env['TIERWISE_TOKEN'] || undefined);
+      const { startServer } = await import('../../server/start-server.js');
       await withProject(globals(), async (project) => {
         const server = await startServer(project, {
           host: options.host,

@@ -3,14 +3,8 @@
  * apart, the scenarios side by side, and the shadow prices.
  */
 import type { Command } from 'commander';
-import { loadScenarioOverlay } from '../../tiers/scenario-overlay.js';
-import {
-  computeTiers,
-  largestGainsFirst,
-  type TierRecommendation,
-  type TierReport,
-  type ShadowPrice,
-} from '../../tiers/compute-tiers.js';
+import type { TierRecommendation, TierReport, ShadowPrice } from '../../tiers/compute-tiers.js';
+import { largestGainsFirst } from '../../tiers/largest-gains-first.js';
 import type { TierScenario } from '../../tiers/compute-tiers.js';
 import {
   parseFormat,
@@ -56,6 +50,10 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
       'table',
     )
     .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
+      const [{ loadScenarioOverlay }, { computeTiers }] = await Promise.all([
+        import('../../tiers/scenario-overlay.js'),
+        import('../../tiers/compute-tiers.js'),
+      ]);
       const scenarios = await Promise.all(
         options.scenario.map((file) => loadScenarioOverlay(file)),
       );

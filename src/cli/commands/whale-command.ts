@@ -1,6 +1,6 @@
 /** `tierwise whale`: the whale curve — how much of the margin the best customers earn, and who destroys it. */
 import type { Command } from 'commander';
-import { computeWhaleCurve, type WhaleCurve, type WhalePoint } from '../../analysis/whale-curve.js';
+import type { WhaleCurve, WhalePoint } from '../../analysis/whale-curve.js';
 import {
   parseFormat,
   parsePositiveInteger,
@@ -33,6 +33,7 @@ export function registerWhaleCommand(program: Command, globals: () => GlobalOpti
     )
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(async (options: { points: number; format: OutputFormat }) => {
+      const { computeWhaleCurve } = await import('../../analysis/whale-curve.js');
       await withCustomerBase(globals(), async (base) => {
         print(
           renderWhale(await computeWhaleCurve(base, { maxPoints: options.points }), options.format),

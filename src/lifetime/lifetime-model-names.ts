@@ -1,0 +1,3 @@
+/** The lifetime models by name, apart from their fitting code so that the CLI can list them cheaply. */
+export type LifetimeModelName = 'sbg' | 'bgnbd' | 'gamma-gamma';
+export const LIFETIME_MODELS: readonly LifetimeModelName[] = ['sbg', 'bgnbd', 'gamma-gamma'];
