@@ -73,7 +73,7 @@ interface Case {
 let demo: GeneratedDemo | undefined;
 beforeAll(async () => {
   demo = await generateInTemp();
-}, 60_000);
+}, 240_000);
 afterAll(async () => demo?.cleanup());
 
 const CASES: readonly Case[] = [
@@ -120,7 +120,7 @@ describe.each(CASES)('$name', (c) => {
     const options = { lifetime: c.lifetime, segmentation: c.segmentations[0]! };
     together$ = await together(analyses(concurrent, options));
     oneByOne$ = await oneByOne(analyses(sequential, options));
-  }, 60_000);
+  }, 240_000);
   afterAll(() => {
     concurrent?.close();
     sequential?.close();

@@ -541,7 +541,7 @@ describe('the demo (2,000 customers)', () => {
   let s: Surfaces;
   beforeAll(async () => {
     s = await demo;
-  }, 60_000);
+  }, 240_000);
 
   it('shows the same margin totals (revenue, costs, margin, customers) on the CLI, the API and the report', () =>
     marginTotals(s));

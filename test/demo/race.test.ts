@@ -110,7 +110,7 @@ describe('tierwise demo DIR --example race', () => {
     expect(handler.per_hour).toBeGreaterThan(90);
     const mechanic = report.shadow_prices.find((s) => s.resource === 'mechanic')!;
     expect(mechanic.per_hour).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it('earns more with two prices (standard and XC) than with one', async () => {
     const menu = await runCli(['price', 'menu', '--project', dir, '--format', 'json']);
@@ -120,7 +120,7 @@ describe('tierwise demo DIR --example race', () => {
     expect(one!.offered.map((o) => o.version)).toEqual(['standard']);
     expect(two!.offered.map((o) => o.version).sort()).toEqual(['standard', 'xc']);
     expect(two!.profit).toBeGreaterThan(one!.profit * 1.2);
-  }, 60_000);
+  }, 240_000);
 
   it('writes a report with the tiers (shadow prices) and the price menu (one price vs two)', async () => {
     const out = join(dir, 'report.html');
@@ -131,5 +131,5 @@ describe('tierwise demo DIR --example race', () => {
     expect(html).toContain('data-table="shadow-prices"');
     expect(html).toContain('<h2>Price menu');
     expect(html).toContain('data-table="menu-sizes"');
-  }, 60_000);
+  }, 240_000);
 });
