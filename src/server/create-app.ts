@@ -21,7 +21,7 @@ import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-pri
 import { renderReport } from '../report/render-report.js';
 import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
 import { tierWorkbench } from '../tiers/tier-workbench.js';
-import { bearerToken, isLoopback, tokensEqual } from './access.js';
+import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import type {
   ApiError,
@@ -45,6 +45,9 @@ export interface AppOptions {
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
 const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not_found: 404 };
+
+/** Methods that change nothing; any other needs a JSON body. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Charts kept, by kind, size and segmentation. */
 const CHART_CACHE_SIZE = 32;
@@ -109,6 +112,25 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       return next();
     });
   }
+  // Another web page may not act through the user's browser: a request from another origin is
+  // refused, and so is a state change that is not JSON (a form or `text/plain` post needs no CORS
+  // preflight, so the browser would send it).
+  app.use('*', async (c, next) => {
+    if (!isSameOrigin(c.req.header('origin'), c.req.url))
+      return c.json(
+        apiError('forbidden_origin', 'requests from another origin (web page) are refused'),
+        403,
+      );
+    if (!SAFE_METHODS.has(c.req.method) && !isJsonContentType(c.req.header('content-type')))
+      return c.json(
+        apiError(
+          'unsupported_media_type',
+          `${c.req.method} ${c.req.path} needs Content-Type: application/json`,
+        ),
+        415,
+      );
+    return next();
+  });
   if (options.token !== undefined) {
     const expected = options.token;
     app.use('/api/*', async (c, next) => {

@@ -209,6 +209,51 @@ describe('access', () => {
     expect((await app.request('http://evil.example/api/overview')).status).toBe(403);
     expect((await app.request('http://127.0.0.1:4780/api/overview')).status).toBe(200);
   });
+
+  it('refuses a request from another origin with a 403, and serves its own origin and tools that send none', async () => {
+    for (const origin of [
+      'http://evil.example',
+      'http://127.0.0.1:9999',
+      'https://127.0.0.1:4780',
+      'null',
+    ]) {
+      const response = await app.request('http://127.0.0.1:4780/api/overview', {
+        headers: { origin },
+      });
+      expect(response.status, origin).toBe(403);
+      expect(((await response.json()) as ApiError).error.code).toBe('forbidden_origin');
+    }
+    const own = await app.request('http://127.0.0.1:4780/api/overview', {
+      headers: { origin: 'http://127.0.0.1:4780' },
+    });
+    expect(own.status).toBe(200);
+    expect((await app.request('http://127.0.0.1:4780/api/overview')).status).toBe(200);
+  });
+
+  it('refuses a state change that is not JSON with a 415, before reading it', async () => {
+    const body = JSON.stringify({ changes: [{ kind: 'price', tier: 'premium', monthly_fee: 1 }] });
+    const noType: Record<string, string> = {};
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      noType,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ]) {
+      const response = await app.request('/api/tiers/what-if', { method: 'POST', headers, body });
+      expect(response.status).toBe(415);
+      expect(((await response.json()) as ApiError).error).toMatchObject({
+        code: 'unsupported_media_type',
+        message: 'POST /api/tiers/what-if needs Content-Type: application/json',
+      });
+    }
+    // JSON passes the gate (the tiny project has no tiers: the library's 422, not a 415).
+    const json = await app.request('/api/tiers/what-if', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+    expect(json.status).not.toBe(415);
+    expect(json.status).not.toBe(403);
+  });
 });
 
 describe('dashboard files', () => {
