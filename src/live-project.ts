@@ -16,17 +16,17 @@ import { loadModel } from './model/load-model.js';
 import type { Model } from './model/model-types.js';
 import { openProject, type OpenProjectOptions } from './project.js';
 import type { Database } from './store/database.js';
-import { readDataState, snapshotDatabase } from './store/snapshot-database.js';
+import type { ProjectFiles } from './project-jobs.js';
+import { readDataState, snapshotDatabase, withLockRetry } from './store/snapshot-database.js';
 
 /** How long a replaced base's in-memory database stays open for the calls still using it. */
 const RETIRED_BASE_GRACE_MS = 10 * 60 * 1000;
-/** Attempts to attach the file while a CLI command holds its write lock, and the wait between them. */
-const ATTACH_ATTEMPTS = 20;
-const ATTACH_WAIT_MS = 250;
 
 export interface LiveProject {
   /** The project folder. */
   readonly dir: string;
+  /** Its database file and model, for a worker thread that makes its own copy (`projectJobs`). */
+  readonly files: ProjectFiles;
   /** The customer base of the data as last imported (the same base until `refresh` finds a change). */
   customerBase(): Promise<CustomerBase>;
   /**
@@ -64,7 +64,7 @@ export async function openLiveProject(
 
   const load = async (m: Model): Promise<LiveState> => {
     const stamp = await stampOf(databaseFile, modelFile);
-    const { db, dataState } = await withRetry(() => snapshotDatabase(databaseFile, dbOptions));
+    const { db, dataState } = await withLockRetry(() => snapshotDatabase(databaseFile, dbOptions));
     const base = buildCustomerBase({ db, model: m });
     base.catch(() => undefined); // surfaced to the callers of customerBase()
     return { model: m, db, dataState, stamp, base };
@@ -86,7 +86,7 @@ export async function openLiveProject(
     const stamp = await stampOf(databaseFile, modelFile);
     if (stamp.database === state.stamp.database && stamp.model === state.stamp.model) return false;
     if (stamp.model !== state.stamp.model) model = await loadModel(modelFile);
-    const dataState = await withRetry(() => readDataState(databaseFile));
+    const dataState = await withLockRetry(() => readDataState(databaseFile));
     if (dataState === state.dataState && model === state.model) {
       state = { ...state, stamp };
       return false;
@@ -99,6 +99,7 @@ export async function openLiveProject(
 
   return {
     dir,
+    files: { databaseFile, modelFile },
     customerBase: () => state.base,
     refresh: () =>
       (checking ??= check().finally(() => {
@@ -124,16 +125,4 @@ async function stampOf(databaseFile: string, modelFile: string): Promise<FileSta
     of(modelFile),
   ]);
   return { database: `${database}|${wal}`, model };
-}
-
-/** Retries while a CLI command holds the file's write lock (DuckDB: "Could not set lock on file"). */
-async function withRetry<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if (attempt >= ATTACH_ATTEMPTS || !/lock/i.test((error as Error).message)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, ATTACH_WAIT_MS));
-    }
-  }
 }

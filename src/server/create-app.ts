@@ -17,10 +17,10 @@ import { TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { pageCustomers } from '../margin/page-customers.js';
-import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
-import { renderReport } from '../report/render-report.js';
+import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
+import { projectJobs, type ProjectJobs } from '../project-jobs.js';
 import { REPORT_SECTIONS } from '../report/sections/index.js';
-import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
+import { largestGainsFirst } from '../tiers/compute-tiers.js';
 import { tierWorkbench } from '../tiers/tier-workbench.js';
 import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
@@ -49,6 +49,11 @@ export interface AppOptions {
    * job's progress (default 250 ms: quick jobs answer at once).
    */
   readonly jobWaitMs?: number;
+  /**
+   * Where the long jobs run: `projectJobs(base, files)` puts each in a worker thread over its own
+   * copy of the project (what `startServer` does for a live project); default on this thread.
+   */
+  readonly jobs?: ProjectJobs;
 }
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
@@ -68,6 +73,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const queue = new SerialQueue();
   const jobs = new JobBoard(queue);
   const jobWaitMs = options.jobWaitMs ?? 250;
+  const longJobs = options.jobs ?? projectJobs(base);
   const margin = base.summary;
   const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
@@ -117,8 +123,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
-  const tierJob = () =>
-    jobs.job('tiers', async () => (base.model.tiers === undefined ? null : computeTiers(base)));
+  const tierJob = () => jobs.job('tiers', () => longJobs.tiers());
   const tierPlan = () => tierJob().result;
   // Keeps the model's projection for what-ifs that change only capacity (margins are in the base).
   const workbench = tierWorkbench(base);
@@ -228,7 +233,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
     // One job per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
     const job = jobs.job(`pricing:${maxVersions ?? 'all'}`, async () => {
-      const found = await priceProjectMenu(base, { maxVersions });
+      const found = await longJobs.pricing(maxVersions);
       return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null } satisfies PricingResponse;
     });
     return answerJob(c, job, (menu) => c.json(menu));
@@ -314,14 +319,13 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     parse(schema.reportQuery, c.req.query());
     const job = jobs.job('report', (report) => {
       let step = 0;
-      return renderReport(base, {
-        onProgress: (message) =>
-          report({
-            step: step++,
-            steps: REPORT_SECTIONS.length,
-            message: message.replace(/^report: /, ''),
-          }),
-      });
+      return longJobs.report((message) =>
+        report({
+          step: step++,
+          steps: REPORT_SECTIONS.length,
+          message: message.replace(/^report: /, ''),
+        }),
+      );
     });
     return answerJob(c, job, (report) =>
       c.body(report.html, 200, {

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { LiveProject } from '../live-project.js';
 import type { CustomerBase } from '../margin/customer-base.js';
+import { projectJobs } from '../project-jobs.js';
 import { requiredToken } from './access.js';
 import { createApp } from './create-app.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardFiles } from './dashboard-files.js';
@@ -30,7 +31,7 @@ export interface ServerOptions {
  * in-memory project).
  */
 export type ServedProject = Pick<LiveProject, 'customerBase'> &
-  Partial<Pick<LiveProject, 'refresh'>>;
+  Partial<Pick<LiveProject, 'refresh' | 'files'>>;
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:41234/` */
@@ -52,7 +53,14 @@ export async function startServer(
   const host = options.host ?? '127.0.0.1';
   const token = requiredToken(host, options.token);
   const dashboard = await loadDashboardFiles(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
-  const appFor = (base: CustomerBase) => createApp(base, { token, host, dashboard });
+  // Long jobs of a live project run in worker threads over their own copy of it (`projectJobs`).
+  const appFor = (base: CustomerBase) =>
+    createApp(base, {
+      token,
+      host,
+      dashboard,
+      jobs: project.files ? projectJobs(base, project.files) : undefined,
+    });
   let current: Hono = await appFor(await project.customerBase());
   let timer: NodeJS.Timeout | undefined;
   let closed = false;

@@ -7,6 +7,10 @@
 import { raw, sql } from '../sql/fragment.js';
 import { Database, type DatabaseOptions } from './database.js';
 
+/** Attempts while another process holds the file's write lock, and the wait between them. */
+const LOCK_ATTEMPTS = 20;
+const LOCK_WAIT_MS = 250;
+
 /** The name the file is attached under while it is read. */
 const SOURCE = 'tw_snapshot_source';
 
@@ -68,4 +72,16 @@ async function stateOf(db: Database, catalog?: string): Promise<string> {
     sql`SELECT kind, fingerprint FROM ${table} ORDER BY kind`,
   );
   return rows.map((r) => `${r.kind}:${r.fingerprint}`).join('\n');
+}
+
+/** Retries while a CLI command holds the file's write lock (DuckDB: "Could not set lock on file"). */
+export async function withLockRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= LOCK_ATTEMPTS || !/lock/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
+    }
+  }
 }
