@@ -124,13 +124,19 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
   const tierJob = () => jobs.job('tiers', () => longJobs.tiers());
-  const tierPlan = () => tierJob().result;
+  // What-ifs compare with the plan: they wait for its job (a failed one is tried again next time).
+  const tierPlan = () => {
+    const job = tierJob();
+    return job.result.catch((error: unknown) => {
+      jobs.forget(job);
+      throw error;
+    });
+  };
   // Keeps the model's projection for what-ifs that change only capacity (margins are in the base).
   const workbench = tierWorkbench(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
-  // One kept menu per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
 
   const app = new Hono();
   app.use('*', async (c, next) => {
