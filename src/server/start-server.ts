@@ -23,6 +23,8 @@ export interface ServerOptions {
   readonly dashboardDir?: string;
   /** How often to check whether an import changed the project (a `stat`; see `LiveProject`); default 2 s. */
   readonly refreshMs?: number;
+  /** How long a request for a long job waits before answering 202 with its progress (see `AppOptions`). */
+  readonly jobWaitMs?: number;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startServer(
       token,
       host,
       dashboard,
+      jobWaitMs: options.jobWaitMs,
       jobs: project.files ? projectJobs(base, project.files) : undefined,
     });
   let current: Hono = await appFor(await project.customerBase());
