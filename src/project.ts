@@ -65,11 +65,12 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
     await mkdir(path.join(dir, STATE_DIR), { recursive: true });
     databasePath = path.join(dir, STATE_DIR, DATABASE_FILE);
   }
-  const db = await Database.open(databasePath, options).catch((error: unknown) => {
+  // `tierwise serve` holds the file only while it copies it (src/live-project.ts): wait that out.
+  const db = await openWaitingForLock(databasePath, options).catch((error: unknown) => {
     throw new TierwiseError({
       code: 'database_busy',
       message: `cannot open the project database ${databasePath}: ${(error as Error).message.split('\n')[0]}`,
-      hint: 'another tierwise process may be using it; wait for it, or delete .tierwise/ to rebuild from data/',
+      hint: 'another tierwise command is using it (`tierwise serve` is not: it holds no lock); wait for that command to finish and try again',
     });
   });
   try {
@@ -86,5 +87,17 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** Opens the database, retrying for up to 5 s while another process holds its lock. */
+async function openWaitingForLock(file: string, options: DatabaseOptions): Promise<Database> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Database.open(file, options);
+    } catch (error) {
+      if (attempt >= 20 || !/lock/i.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }

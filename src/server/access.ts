@@ -43,3 +43,23 @@ export function bearerToken(header: string | undefined): string | undefined {
   const found = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return found?.[1];
 }
+
+/**
+ * Whether a request's `Origin` header (when sent) names the server's own origin — the same scheme,
+ * host and port as the URL it was sent to. Browsers send `Origin` on every cross-origin request and
+ * on same-origin POSTs, so a page elsewhere cannot act through the user's browser; tools that send
+ * no `Origin` (curl, the CLI) are not browsers and pass.
+ */
+export function isSameOrigin(origin: string | undefined, requestUrl: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).origin === new URL(requestUrl).origin;
+  } catch {
+    return false; // `Origin: null` (a sandboxed frame, a file:// page) or garbage
+  }
+}
+
+/** Whether a `Content-Type` header is JSON (`application/json`, parameters such as charset allowed). */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}

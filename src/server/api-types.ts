@@ -97,3 +97,20 @@ export interface ApiError {
     }[];
   };
 }
+
+/** How far a background job got: `step` of `steps` done, and what it is doing now. */
+export interface JobProgress {
+  step: number;
+  steps: number;
+  message: string;
+}
+
+/**
+ * The answer (status 202) of an endpoint whose result is a background job still under way: ask
+ * again (the dashboard does every half second) until the answer is the result itself.
+ */
+export interface JobStatus {
+  job: string;
+  status: 'queued' | 'running';
+  progress: JobProgress | null;
+}

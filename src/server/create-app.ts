@@ -17,14 +17,17 @@ import { TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { pageCustomers } from '../margin/page-customers.js';
-import { PROJECT_MENU_FILE_NAME, priceProjectMenu } from '../pricing/project-price-menu.js';
-import { renderReport } from '../report/render-report.js';
-import { computeTiers, largestGainsFirst } from '../tiers/compute-tiers.js';
+import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
+import { projectJobs, type ProjectJobs } from '../project-jobs.js';
+import { REPORT_SECTIONS } from '../report/sections/index.js';
+import { largestGainsFirst } from '../tiers/compute-tiers.js';
 import { tierWorkbench } from '../tiers/tier-workbench.js';
-import { bearerToken, isLoopback, tokensEqual } from './access.js';
+import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
+import { BackgroundJob, JobBoard } from './background-jobs.js';
 import type {
   ApiError,
+  JobStatus,
   MatrixSummary,
   Overview,
   PricingResponse,
@@ -41,10 +44,23 @@ export interface AppOptions {
   readonly host?: string;
   /** The built dashboard, by URL path; none: the API alone. */
   readonly dashboard?: ReadonlyMap<string, DashboardFile>;
+  /**
+   * How long a request for a background job's result waits for it before answering 202 with the
+   * job's progress (default 250 ms: quick jobs answer at once).
+   */
+  readonly jobWaitMs?: number;
+  /**
+   * Where the long jobs run: `projectJobs(base, files)` puts each in a worker thread over its own
+   * copy of the project (what `startServer` does for a live project); default on this thread.
+   */
+  readonly jobs?: ProjectJobs;
 }
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
 const STATUS: Partial<Record<ErrorCode, 400 | 404>> = { usage: 400, customer_not_found: 404 };
+
+/** Methods that change nothing; any other needs a JSON body. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Charts kept, by kind, size and segmentation. */
 const CHART_CACHE_SIZE = 32;
@@ -53,15 +69,43 @@ const WHAT_IF_CACHE_SIZE = 32;
 
 /** Builds the app over one customer base (margins computed once, before the server answers). */
 export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
+  // Reads run concurrently; long jobs (report, tier plan, menus, what-ifs) one at a time.
   const queue = new SerialQueue();
+  const jobs = new JobBoard(queue);
+  const jobWaitMs = options.jobWaitMs ?? 250;
+  const longJobs = options.jobs ?? projectJobs(base);
   const margin = base.summary;
   const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
     return () =>
-      (kept ??= queue.run(compute).catch((error: unknown) => {
+      (kept ??= compute().catch((error: unknown) => {
         kept = undefined;
         throw error;
       }));
+  };
+  /** A background job's result, or a 202 with its progress while it is under way. */
+  const answerJob = async <T>(
+    c: Context,
+    job: BackgroundJob<T>,
+    answer: (result: T) => Response,
+  ): Promise<Response> => {
+    if (job.state.kind !== 'done' && jobWaitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        job.result.catch(() => undefined),
+        new Promise((resolve) => (timer = setTimeout(resolve, jobWaitMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    const state = job.state;
+    if (state.kind === 'done') return answer(state.result);
+    if (state.kind === 'failed') {
+      jobs.forget(job);
+      throw state.error;
+    }
+    c.header('Cache-Control', 'no-store');
+    c.header('Retry-After', '1');
+    return c.json(job.status() satisfies JobStatus, 202);
   };
   const overview = once(async (): Promise<Overview> => {
     const curve = await computeWhaleCurve(base, { maxPoints: 3 });
@@ -79,14 +123,20 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
-  const tierPlan = once(async () => (base.model.tiers === undefined ? null : computeTiers(base)));
+  const tierJob = () => jobs.job('tiers', () => longJobs.tiers());
+  // What-ifs compare with the plan: they wait for its job (a failed one is tried again next time).
+  const tierPlan = () => {
+    const job = tierJob();
+    return job.result.catch((error: unknown) => {
+      jobs.forget(job);
+      throw error;
+    });
+  };
   // Keeps the model's projection for what-ifs that change only capacity (margins are in the base).
   const workbench = tierWorkbench(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
-  // One kept menu per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
-  const menus = new Map<number | undefined, Promise<PricingResponse>>();
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -109,6 +159,25 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       return next();
     });
   }
+  // Another web page may not act through the user's browser: a request from another origin is
+  // refused, and so is a state change that is not JSON (a form or `text/plain` post needs no CORS
+  // preflight, so the browser would send it).
+  app.use('*', async (c, next) => {
+    if (!isSameOrigin(c.req.header('origin'), c.req.url))
+      return c.json(
+        apiError('forbidden_origin', 'requests from another origin (web page) are refused'),
+        403,
+      );
+    if (!SAFE_METHODS.has(c.req.method) && !isJsonContentType(c.req.header('content-type')))
+      return c.json(
+        apiError(
+          'unsupported_media_type',
+          `${c.req.method} ${c.req.path} needs Content-Type: application/json`,
+        ),
+        415,
+      );
+    return next();
+  });
   if (options.token !== undefined) {
     const expected = options.token;
     app.use('/api/*', async (c, next) => {
@@ -134,11 +203,11 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/customers/:id', async (c) => {
     const { id } = parse(schema.customerParams, c.req.param());
-    return c.json(await queue.run(() => explainCustomer(base, id)));
+    return c.json(await explainCustomer(base, id));
   });
   app.get('/api/whale', async (c) => {
     const { points } = parse(schema.whaleQuery, c.req.query());
-    return c.json(await queue.run(() => computeWhaleCurve(base, { maxPoints: points })));
+    return c.json(await computeWhaleCurve(base, { maxPoints: points }));
   });
   app.get('/api/matrix', async (c) => {
     const { points } = parse(schema.matrixQuery, c.req.query());
@@ -152,7 +221,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/distribution', async (c) => {
     const { bins } = parse(schema.distributionQuery, c.req.query());
-    return c.json(await queue.run(() => computeMarginDistribution(base, { bins })));
+    return c.json(await computeMarginDistribution(base, { bins }));
   });
   app.get('/api/segments', async (c) => {
     const { segmentation } = parse(schema.segmentsQuery, c.req.query());
@@ -160,7 +229,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
     if (report === undefined) {
-      report = queue.run(() => computeSegments(base, { segmentation }));
+      report = computeSegments(base, { segmentation });
       if (base.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
       report.catch(() => segmentReports.delete(name));
     }
@@ -168,31 +237,30 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
-    let menu = menus.get(maxVersions);
-    if (menu === undefined) {
-      menu = queue.run(async () => {
-        const found = await priceProjectMenu(base, { maxVersions });
-        return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null };
-      });
-      menus.set(maxVersions, menu);
-      menu.catch(() => menus.delete(maxVersions));
-    }
-    return c.json(await menu);
+    // One job per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
+    const job = jobs.job(`pricing:${maxVersions ?? 'all'}`, async () => {
+      const found = await longJobs.pricing(maxVersions);
+      return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null } satisfies PricingResponse;
+    });
+    return answerJob(c, job, (menu) => c.json(menu));
   });
   app.get('/api/tiers', async (c) => {
     const { top } = parse(schema.tiersQuery, c.req.query());
-    const plan = await tierPlan();
-    if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
-    // Largest gain over today first, as `tierwise tiers` lists them.
-    const services = base.model.activities.filter((a) => a.purpose === 'serve').map((a) => a.name);
-    return c.json({
-      plan: {
-        ...plan,
-        recommendations: largestGainsFirst(plan.recommendations, top),
-        recommendations_total: plan.recommendations.length,
-        services,
-      },
-    } satisfies TiersResponse);
+    return answerJob(c, tierJob(), (plan) => {
+      if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
+      // Largest gain over today first, as `tierwise tiers` lists them.
+      const services = base.model.activities
+        .filter((a) => a.purpose === 'serve')
+        .map((a) => a.name);
+      return c.json({
+        plan: {
+          ...plan,
+          recommendations: largestGainsFirst(plan.recommendations, top),
+          recommendations_total: plan.recommendations.length,
+          services,
+        },
+      } satisfies TiersResponse);
+    });
   });
   // A what-if is a few changes: a body past 64 KB is refused before it is read.
   const smallBody = bodyLimit({
@@ -245,9 +313,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const key = JSON.stringify([kind, width, height, segmentation]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = queue.run(() =>
-        chartProject(base, kind, 'svg', { size: { width, height }, segmentation }),
-      );
+      svg = chartProject(base, kind, 'svg', { size: { width, height }, segmentation });
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
@@ -257,11 +323,22 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/report.html', async (c) => {
     parse(schema.reportQuery, c.req.query());
-    const report = await queue.run(() => renderReport(base));
-    return c.body(report.html, 200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Disposition': 'attachment; filename="report.html"',
+    const job = jobs.job('report', (report) => {
+      let step = 0;
+      return longJobs.report((message) =>
+        report({
+          step: step++,
+          steps: REPORT_SECTIONS.length,
+          message: message.replace(/^report: /, ''),
+        }),
+      );
     });
+    return answerJob(c, job, (report) =>
+      c.body(report.html, 200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Disposition': 'attachment; filename="report.html"',
+      }),
+    );
   });
   app.all('/api/*', (c) =>
     c.json(apiError('not_found', `no API endpoint ${c.req.method} ${c.req.path}`), 404),

@@ -1,7 +1,8 @@
 /**
  * Runs async work one piece at a time. The library is safe to call concurrently (every relation
  * has a unique name), so this is not needed for correctness: it keeps long jobs (a report, a tier
- * plan, a what-if) from competing for the two cores while the same answers are being computed.
+ * plan, a menu, a what-if) from competing with each other for the cores. Reads (pages, waterfalls,
+ * curves, segments, charts) never wait on it.
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();

@@ -4,7 +4,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Project } from '../project.js';
+import type { Hono } from 'hono';
+import type { LiveProject } from '../live-project.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { projectJobs } from '../project-jobs.js';
 import { requiredToken } from './access.js';
 import { createApp } from './create-app.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardFiles } from './dashboard-files.js';
@@ -18,7 +21,19 @@ export interface ServerOptions {
   readonly token?: string;
   /** The built dashboard; default dist/web of this package. */
   readonly dashboardDir?: string;
+  /** How often to check whether an import changed the project (a `stat`; see `LiveProject`); default 2 s. */
+  readonly refreshMs?: number;
+  /** How long a request for a long job waits before answering 202 with its progress (see `AppOptions`). */
+  readonly jobWaitMs?: number;
 }
+
+/**
+ * What the server serves: a customer base, and — for a project opened with `openLiveProject` —
+ * a way to learn that an import changed it. Without `refresh` the base is fixed (tests, an
+ * in-memory project).
+ */
+export type ServedProject = Pick<LiveProject, 'customerBase'> &
+  Partial<Pick<LiveProject, 'refresh' | 'files'>>;
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:41234/` */
@@ -28,16 +43,48 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves the project's API and dashboard; its customer base is built once, before the first request. */
+/**
+ * Serves the project's API and dashboard; its customer base is built before the first request.
+ * When the project can refresh, every `refreshMs` the server checks for an import and, when there
+ * was one, answers from then on with an app over the new base (its caches and jobs start afresh).
+ */
 export async function startServer(
-  project: Pick<Project, 'customerBase'>,
+  project: ServedProject,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const token = requiredToken(host, options.token);
   const dashboard = await loadDashboardFiles(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
-  const app = await createApp(await project.customerBase(), { token, host, dashboard });
-  const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 });
+  // Long jobs of a live project run in worker threads over their own copy of it (`projectJobs`).
+  const appFor = (base: CustomerBase) =>
+    createApp(base, {
+      token,
+      host,
+      dashboard,
+      jobWaitMs: options.jobWaitMs,
+      jobs: project.files ? projectJobs(base, project.files) : undefined,
+    });
+  let current: Hono = await appFor(await project.customerBase());
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  if (project.refresh) {
+    const refresh = project.refresh;
+    const tick = async () => {
+      try {
+        if (await refresh()) current = await appFor(await project.customerBase());
+      } catch (error) {
+        // A half-edited tierwise.yaml or a failed import: keep serving the last good state.
+        console.error(`tierwise serve: kept the last data: ${(error as Error).message}`);
+      } finally {
+        if (!closed) timer = setTimeout(() => void tick(), options.refreshMs ?? 2000);
+        timer?.unref();
+      }
+    };
+    timer = setTimeout(() => void tick(), options.refreshMs ?? 2000);
+    timer.unref();
+  }
+  const fetch = (request: Request) => current.fetch(request);
+  const server = serve({ fetch, hostname: host, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -49,6 +96,8 @@ export async function startServer(
     dashboard: dashboard.size > 0,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closed = true;
+        clearTimeout(timer);
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections (a browser's) would hold close() open; end them.
         if ('closeAllConnections' in server) server.closeAllConnections();

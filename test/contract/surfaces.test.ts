@@ -53,6 +53,7 @@ import { generateInTemp } from '../demo/demo-fixture.js';
 import { differences } from '../helpers/approx-equal.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tempProject } from '../helpers/temp-project.js';
+import { requestUntilDone } from '../helpers/until-done.js';
 
 /** `tierwise price menu --format json`: the menu, today's profit and the tier catalog's prices beside it. */
 type CliMenu = MenuResult & { today_profit: number | null; catalog: unknown };
@@ -130,7 +131,8 @@ class Surfaces {
   }
 
   async api<T>(url: string): Promise<T> {
-    const response = await this.app.request(url);
+    // Long jobs (the tier plan, a menu) answer 202 while under way: ask again, as the dashboard does.
+    const response = await requestUntilDone(this.app, url);
     if (response.status !== 200)
       throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;

@@ -44,7 +44,11 @@ const pageErrors: string[] = [];
 
 async function serve(dir: string): Promise<Served> {
   const project = await openProject({ dir, inMemory: true });
-  return { project, server: await startServer(project, { dashboardDir: DASHBOARD }) };
+  // Long jobs answer 202 at once, so every page and the report go through the dashboard's polling.
+  return {
+    project,
+    server: await startServer(project, { dashboardDir: DASHBOARD, jobWaitMs: 0 }),
+  };
 }
 
 async function stop(served: Served | undefined): Promise<void> {
@@ -159,11 +163,14 @@ describe('the dashboard in Chromium', () => {
     requirePrerequisites();
     await page.goto(`${tiny.server.url}#/overview`);
     await page.waitForSelector('[data-testid=total-margin]');
+    // The report is a background job: the header shows its progress until it is done.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
+      page.waitForSelector('#job-status:has-text("Report: ")'),
       page.click('#download-report'),
     ]);
     expect(download.suggestedFilename()).toBe('report.html');
+    await page.waitForFunction('document.getElementById("job-status").textContent === ""');
     const saved = await readFile(await download.path(), 'utf8');
     expect(saved).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
   });

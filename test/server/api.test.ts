@@ -10,10 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { openProject, type Project } from '../../src/project.js';
 import { requiredToken, tokensEqual } from '../../src/server/access.js';
-import type { ApiError, CustomerPage, Overview } from '../../src/server/api-types.js';
+import type { ApiError, CustomerPage, JobStatus, Overview } from '../../src/server/api-types.js';
 import { createApp } from '../../src/server/create-app.js';
 import { loadDashboardFiles } from '../../src/server/dashboard-files.js';
 import { FIXTURES } from '../helpers/temp-project.js';
+import { requestUntilDone } from '../helpers/until-done.js';
 
 let tiny: Project;
 let app: Hono;
@@ -158,12 +159,41 @@ describe('analyses and charts', () => {
   });
 
   it('hands out the HTML report as a download', async () => {
-    const response = await app.request('/api/report.html');
+    const response = await requestUntilDone(app, '/api/report.html');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="report.html"');
     expect(await response.text()).toContain(
       'data-figure="total-margin"><span class="value">$2,535.10</span>',
     );
+  });
+
+  it('builds the report in the background: 202 with its progress, other calls answered meanwhile, then the kept report', async () => {
+    const fresh = await createApp(await tiny.customerBase(), { jobWaitMs: 0 });
+    const first = await fresh.request('/api/report.html');
+    expect(first.status).toBe(202);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const status = (await first.json()) as JobStatus;
+    expect(status).toMatchObject({ job: 'report' });
+    expect(['queued', 'running']).toContain(status.status);
+    // Another endpoint answers while the report is under way.
+    const page = await fresh.request('/api/customers?limit=2');
+    expect(page.status).toBe(200);
+    expect(ids((await page.json()) as CustomerPage)).toEqual(['B', 'E']);
+    let progress: JobStatus['progress'] = null;
+    let response = await fresh.request('/api/report.html');
+    for (let i = 0; i < 2000 && response.status === 202; i++) {
+      progress = ((await response.json()) as JobStatus).progress ?? progress;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      response = await fresh.request('/api/report.html');
+    }
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('data-figure="total-margin"><span class="value">$2,535.10</span>');
+    if (progress !== null) expect(progress.steps).toBeGreaterThan(progress.step);
+    // Once per data state: the next ask is the kept report, at once.
+    const again = await fresh.request('/api/report.html');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe(html);
   });
 
   it('answers an unknown endpoint with a JSON 404', async () => {
@@ -208,6 +238,51 @@ describe('access', () => {
   it('on loopback, answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
     expect((await app.request('http://evil.example/api/overview')).status).toBe(403);
     expect((await app.request('http://127.0.0.1:4780/api/overview')).status).toBe(200);
+  });
+
+  it('refuses a request from another origin with a 403, and serves its own origin and tools that send none', async () => {
+    for (const origin of [
+      'http://evil.example',
+      'http://127.0.0.1:9999',
+      'https://127.0.0.1:4780',
+      'null',
+    ]) {
+      const response = await app.request('http://127.0.0.1:4780/api/overview', {
+        headers: { origin },
+      });
+      expect(response.status, origin).toBe(403);
+      expect(((await response.json()) as ApiError).error.code).toBe('forbidden_origin');
+    }
+    const own = await app.request('http://127.0.0.1:4780/api/overview', {
+      headers: { origin: 'http://127.0.0.1:4780' },
+    });
+    expect(own.status).toBe(200);
+    expect((await app.request('http://127.0.0.1:4780/api/overview')).status).toBe(200);
+  });
+
+  it('refuses a state change that is not JSON with a 415, before reading it', async () => {
+    const body = JSON.stringify({ changes: [{ kind: 'price', tier: 'premium', monthly_fee: 1 }] });
+    const noType: Record<string, string> = {};
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      noType,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ]) {
+      const response = await app.request('/api/tiers/what-if', { method: 'POST', headers, body });
+      expect(response.status).toBe(415);
+      expect(((await response.json()) as ApiError).error).toMatchObject({
+        code: 'unsupported_media_type',
+        message: 'POST /api/tiers/what-if needs Content-Type: application/json',
+      });
+    }
+    // JSON passes the gate (the tiny project has no tiers: the library's 422, not a 415).
+    const json = await app.request('/api/tiers/what-if', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body,
+    });
+    expect(json.status).not.toBe(415);
+    expect(json.status).not.toBe(403);
   });
 });
 

@@ -13,6 +13,7 @@ import { openProject, type Project } from '../../src/project.js';
 import type { ApiError, PricingResponse } from '../../src/server/api-types.js';
 import { createApp } from '../../src/server/create-app.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
+import { requestUntilDone } from '../helpers/until-done.js';
 
 const MENU = `currency: USD
 segments:
@@ -24,7 +25,7 @@ versions:
 `;
 
 async function get<T>(app: Hono, url: string): Promise<{ status: number; body: T }> {
-  const response = await app.request(url);
+  const response = await requestUntilDone(app, url);
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -68,8 +69,8 @@ describe('GET /api/pricing', () => {
   });
 
   it('answers a repeated question with the kept result', async () => {
-    const first = await (await app.request('/api/pricing?max_versions=2')).text();
-    const second = await (await app.request('/api/pricing?max_versions=2')).text();
+    const first = await (await requestUntilDone(app, '/api/pricing?max_versions=2')).text();
+    const second = await (await requestUntilDone(app, '/api/pricing?max_versions=2')).text();
     expect(second).toBe(first);
   });
 

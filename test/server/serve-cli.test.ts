@@ -49,6 +49,17 @@ describe('tierwise serve', () => {
       const page = await fetch(url);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(await page.text()).toContain('<main id="page"');
+      // The report is a background job, built in a worker thread over its own copy of the project.
+      let report = await fetch(`${url}api/report.html`);
+      for (let i = 0; i < 600 && report.status === 202; i++) {
+        await report.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        report = await fetch(`${url}api/report.html`);
+      }
+      expect(report.status).toBe(200);
+      expect(await report.text()).toContain(
+        'data-figure="total-margin"><span class="value">$2,535.10</span>',
+      );
     } finally {
       child.kill('SIGTERM');
     }

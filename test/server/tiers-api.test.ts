@@ -14,6 +14,7 @@ import { createApp } from '../../src/server/create-app.js';
 import { computeTiers, type TierReport } from '../../src/tiers/compute-tiers.js';
 import { loadScenarioOverlay } from '../../src/tiers/scenario-overlay.js';
 import { FIXTURES } from '../helpers/temp-project.js';
+import { requestUntilDone } from '../helpers/until-done.js';
 
 let project: Project;
 let app: Hono;
@@ -39,7 +40,7 @@ async function call<T>(url: string, body?: unknown): Promise<{ status: number; b
           headers: { 'content-type': 'application/json' },
           body: typeof body === 'string' ? body : JSON.stringify(body),
         };
-  const response = await app.request(url, init);
+  const response = await requestUntilDone(app, url, init);
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -84,7 +85,10 @@ describe('GET /api/tiers', () => {
   it('answers plan: null for a model without tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      const response = await (await createApp(await tiny.customerBase())).request('/api/tiers');
+      const response = await requestUntilDone(
+        await createApp(await tiny.customerBase()),
+        '/api/tiers',
+      );
       expect(await response.json()).toEqual({ plan: null });
     } finally {
       tiny.close();

@@ -6,6 +6,7 @@ import type {
   ApiError,
   CustomerExplanation,
   CustomerPage,
+  JobStatus,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -75,8 +76,31 @@ async function request(
   return response;
 }
 
+/** Told how a background job (the report, the tier plan, a menu) is getting on while the page waits. */
+let jobListener: ((status: JobStatus) => void) | undefined;
+
+export function onJobProgress(listener: (status: JobStatus) => void): void {
+  jobListener = listener;
+}
+
+/** How often to ask again about a background job that is under way. */
+const JOB_POLL_MS = 500;
+
+/**
+ * A GET whose answer may be a background job under way (202 with its progress): asks again every
+ * half second, telling the job listener how far it got, until the answer is the result.
+ */
+async function untilDone(path: string): Promise<Response> {
+  for (;;) {
+    const response = await request(path);
+    if (response.status !== 202) return response;
+    jobListener?.((await response.json()) as JobStatus);
+    await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
+  }
+}
+
 async function json<T>(path: string): Promise<T> {
-  return (await (await request(path)).json()) as T;
+  return (await (await untilDone(path)).json()) as T;
 }
 
 export const api = {
@@ -104,7 +128,7 @@ export const api = {
       await request('/api/tiers/what-if', { method: 'POST', json: whatIf })
     ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
-  report: async () => (await request('/api/report.html')).blob(),
+  report: async () => (await untilDone('/api/report.html')).blob(),
   chart: async (kind: string, query: Record<string, string> = {}) =>
     (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
 };

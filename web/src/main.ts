@@ -3,7 +3,7 @@
  * and is formatted with the library's own formatters, so the page shows what the CLI prints.
  */
 import './style.css';
-import { ApiFailure, api, takeTokenFromUrl, type Overview } from './api.js';
+import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from './api.js';
 import { h, show } from './dom.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderOverview } from './pages/overview-page.js';
@@ -55,7 +55,19 @@ async function route(): Promise<void> {
     );
   } finally {
     root.setAttribute('aria-busy', 'false');
+    clearJobStatus();
   }
+}
+
+/** What each background job is called on the page. */
+const JOB_NAMES: Record<string, string> = {
+  report: 'Report',
+  tiers: 'Tier plan',
+  pricing: 'Price menu',
+};
+
+function clearJobStatus(): void {
+  document.getElementById('job-status')?.replaceChildren();
 }
 
 /** `max_versions` from the address, when it is a whole number above 0 (the server checks the rest). */
@@ -84,11 +96,25 @@ async function downloadReport(button: HTMLButtonElement): Promise<void> {
     );
   } finally {
     button.disabled = false;
+    clearJobStatus();
   }
 }
 
 takeTokenFromUrl();
 const reportButton = document.getElementById('download-report') as HTMLButtonElement;
+// Long jobs (the report, the tier plan, a menu) run on the server; their progress shows here.
+const jobStatus = h('span', { id: 'job-status', role: 'status', 'aria-live': 'polite' });
+reportButton.after(jobStatus);
+onJobProgress((status) => {
+  const what = JOB_NAMES[status.job.split(':')[0] ?? ''] ?? status.job;
+  const progress = status.progress;
+  jobStatus.textContent =
+    status.status === 'queued'
+      ? `${what}: waiting for another job…`
+      : progress === null
+        ? `${what}: working…`
+        : `${what}: ${progress.step + 1} of ${progress.steps} (${progress.message})`;
+});
 reportButton.addEventListener('click', () => void downloadReport(reportButton));
 window.addEventListener('hashchange', () => void route());
 void route();

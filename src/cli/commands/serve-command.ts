@@ -1,10 +1,13 @@
 /**
  * `tierwise serve`: the dashboard and its JSON API on http://127.0.0.1:PORT/ until Ctrl-C. Any
  * other --host needs an access token (--token or TIERWISE_TOKEN), which every API call must send.
+ * The project is copied into memory once opened (`openLiveProject`), so other commands on it work
+ * while it serves, and what they import is served within seconds.
  */
 import type { Command } from 'commander';
-import { parseInteger, usageError, withProject, type GlobalOptions } from '../cli-context.js';
+import { parseInteger, usageError, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
+import { createProgress } from '../progress.js';
 
 export function registerServeCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -23,8 +26,17 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       if (options.port < 0 || options.port > 65535)
         throw usageError(`--port ${options.port}: expected 0 to 65535`);
       const token = options.token ?? (process.env['TIERWISE_TOKEN'] || undefined);
+      // Loaded on use, so that `tierwise --help` never loads DuckDB or the server.
+      const { openLiveProject } = await import('../../live-project.js');
       const { startServer } = await import('../../server/start-server.js');
-      await withProject(globals(), async (project) => {
+      const progress = createProgress({ quiet: globals().quiet });
+      const project = await openLiveProject({
+        dir: globals().project,
+        onProgress: (message) => progress.step(message),
+      }).finally(() => progress.done());
+      try {
+        progress.step('margins of the period');
+        await project.customerBase().finally(() => progress.done());
         const server = await startServer(project, {
           host: options.host,
           port: options.port,
@@ -39,6 +51,8 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
           process.once('SIGTERM', resolve);
         });
         await server.close();
-      });
+      } finally {
+        project.close();
+      }
     });
 }
