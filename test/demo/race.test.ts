@@ -92,11 +92,20 @@ describe('tierwise demo DIR --example race', () => {
   let dir: string;
   beforeAll(async () => {
     dir = join(await mkdtemp(join(tmpdir(), 'tierwise-race-cli-')), 'race');
-    const demo = await runCli(['demo', dir, '--example', 'race', '--quiet']);
+    // One command: data → import → margins → report.
+    const demo = await runCli(['demo', dir, '--example', 'race', '--report', '--quiet']);
     expect(demo.stderr).toBe('');
     expect(demo.code).toBe(0);
     expect(demo.stdout).toContain('Lakeshore Iron Triathlon');
-  }, 120_000);
+    expect(demo.stdout).toContain(`report written to ${join(dir, 'report.html')}: `);
+  }, 240_000);
+
+  it('builds, imports and reports from one command (demo --example race --report)', async () => {
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Service tiers');
+    expect(html).toContain('data-table="shadow-prices"');
+    expect(html).toContain('data-table="menu-sizes"');
+  });
   afterAll(() => rm(join(dir, '..'), { recursive: true, force: true }));
 
   it('prices a handler hour: handler capacity binds, its shadow price is positive', async () => {

@@ -2,7 +2,7 @@
  * `tierwise demo [DIR]`: builds the data-backup company from the seeds, imports it, computes
  * margins and prints the headline — the main job on the embedded default, in one command.
  */
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { TierwiseError } from '../../errors.js';
@@ -40,6 +40,10 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
     .option('--seed <n>', 'random seed (same seed, same data)', parseInteger('--seed'), 42)
     .option('--data-format <format>', 'csv or parquet', 'csv')
     .option('--force', 'overwrite the demo files if DIR already holds a project')
+    .option(
+      '--report',
+      'also write the HTML report to DIR/report.html (data → margins → report in one command)',
+    )
     .action(
       async (
         dir: string,
@@ -49,6 +53,7 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
           seed: number;
           dataFormat: string;
           force?: boolean;
+          report?: boolean;
         },
       ) => {
         if (options.example !== 'acme' && options.example !== 'race')
@@ -109,6 +114,18 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
               ).map(([command, what]) => `  ${command.padEnd(78)} ${what}`),
             ].join('\n'),
           );
+          if (options.report) {
+            const { renderReport } = await import('../../report/render-report.js');
+            const written = await renderReport(await project.customerBase(), {
+              onProgress: (message) => projectProgress.step(message),
+            });
+            const file = path.join(dir, 'report.html');
+            await writeFile(file, written.html);
+            projectProgress.done();
+            print(
+              `report written to ${file}: ${written.sections.map((section) => section.title.toLowerCase()).join(', ')}`,
+            );
+          }
         });
       },
     );
