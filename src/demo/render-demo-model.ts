@@ -31,11 +31,12 @@ function resourceLines(resources: readonly SizedResource[]): string[] {
     resources.map(({ resource, fte, cost, capacityHours, usedHours }) => {
       const perMinute = cost / (capacityHours * 60);
       const used = Math.round((100 * usedHours) / capacityHours);
-      // Serve resources may be resized by the tier optimizer, one whole person at a time.
+      // Serve resources may be resized by the tier optimizer, one whole person at a time — when
+      // there is at least one today (a team of 0.4 people cannot be kept as it is in whole units).
       const adjust =
-        resource.name === 'account_exec'
+        resource.name === 'account_exec' || fte < 1
           ? ''
-          : `, adjust: { min_units: 1, max_units: ${Math.max(1, Math.ceil(fte - 1e-9))} }`;
+          : `, adjust: { min_units: 1, max_units: ${Math.ceil(fte - 1e-9)} }`;
       return [
         `  ${`${resource.name}:`.padEnd(nameWidth)} { cost: ${cost}, capacity_hours: ${capacityHours}, unit_hours: ${resource.hoursPerFte}${adjust} }`,
         `${whole.format(fte)} ${resource.role} × $${whole.format(resource.salary)}, ` +
