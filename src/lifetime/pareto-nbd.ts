@@ -36,18 +36,51 @@ export interface ParetoNbdFit {
  *   α ≥ β: A₀ = ₂F₁(a, s+1; a+1; (α−β)/(α+t_x)) / (α+t_x)^a − ₂F₁(a, s+1; a+1; (α−β)/(α+T)) / (α+T)^a
  *   α < β: A₀ = ₂F₁(a, r+x; a+1; (β−α)/(β+t_x)) / (β+t_x)^a − ₂F₁(a, r+x; a+1; (β−α)/(β+T)) / (β+T)^a
  * Both terms are positive and the first is the larger (t_x ≤ T), so ln A₀ = l₁ + ln(1 − e^{l₂−l₁});
- * −∞ when t_x = T (A₀ = 0).
+ * −∞ when t_x = T (A₀ = 0). When z = |α−β|/(max(α,β)+t_x) is within 0.01 of 1 the series needs
+ * ~40/(1 − z) terms, so A₀ is integrated instead (`logA0ByQuadrature`).
  */
 function logA0(params: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = params;
   const a = r + s + x;
   const larger = Math.max(alpha, beta);
   const gap = Math.abs(alpha - beta);
+  if (gap / (larger + tx) > 0.99) return logA0ByQuadrature(params, x, tx, T);
   const b = alpha >= beta ? s + 1 : r + x;
   const l1 = logHyp2f1(a, b, a + 1, gap / (larger + tx)) - a * Math.log(larger + tx);
   const l2 = logHyp2f1(a, b, a + 1, gap / (larger + T)) - a * Math.log(larger + T);
   if (!(l2 < l1)) return -Infinity;
   return l1 + Math.log(-Math.expm1(l2 - l1));
+}
+
+/**
+ * ln A₀ from its integral, A₀ = (r+s+x) ∫_{t_x}^T (α+τ)^{−(r+x)} (β+τ)^{−(s+1)} dτ (drop-out at τ,
+ * the last purchase before it), by Simpson's rule on 4,096 intervals of u = ln(min(α, β) + τ): in u
+ * the integrand is smooth even when min(α, β) + t_x is tiny against max(α, β). Summed in logs.
+ */
+function logA0ByQuadrature(params: ParetoNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, s, beta } = params;
+  const smaller = Math.min(alpha, beta);
+  const u0 = Math.log(smaller + tx);
+  const u1 = Math.log(smaller + T);
+  if (!(u1 > u0)) return -Infinity;
+  const n = 4096;
+  const h = (u1 - u0) / n;
+  const logIntegrand = new Float64Array(n + 1);
+  let peak = -Infinity;
+  for (let k = 0; k <= n; k++) {
+    const u = u0 + k * h;
+    const shifted = Math.exp(u); // smaller + τ
+    const v =
+      u -
+      (r + x) * Math.log(alpha - smaller + shifted) -
+      (s + 1) * Math.log(beta - smaller + shifted);
+    logIntegrand[k] = v;
+    if (v > peak) peak = v;
+  }
+  let sum = 0;
+  for (let k = 0; k <= n; k++)
+    sum += (k === 0 || k === n ? 1 : k % 2 === 1 ? 4 : 2) * Math.exp(logIntegrand[k]! - peak);
+  return Math.log(r + s + x) + peak + Math.log((sum * h) / 3);
 }
 
 /**
@@ -90,8 +123,8 @@ export class ParetoNbdLikelihood {
         sum += w * paretoNbdLogLikelihood(params, x[i]!, tx[i]!, T[i]!);
       }
     } catch (error) {
-      // ₂F₁'s series runs out of terms only when 1 − z < ~1e-5, i.e. β/α or α/β below ~1e-5: far
-      // from any maximum, so the line search is told "not here" and steps back.
+      // Defensive: with the quadrature near z = 1, ₂F₁'s series should never run out of terms; if
+      // it does, the line search is told "not here" and steps back.
       if (error instanceof RangeError) return -Infinity;
       throw error;
     }

@@ -93,6 +93,23 @@ describe('the Pareto/NBD likelihood', () => {
       6,
     );
   });
+
+  it('integrates A₀ where ₂F₁’s argument is within 0.01 of 1, and agrees with the series at the switch', () => {
+    // z = (α − β)/(α + t_x) = 1 − 5e-6 here: the series would need millions of terms.
+    const extreme = { r: 0.5, alpha: 1e6, s: 0.6, beta: 0.01 };
+    expect(paretoNbdLogLikelihood(extreme, 3, 5, 39)).toBeCloseTo(
+      logLikelihoodByQuadrature(extreme, 3, 5, 39),
+      8,
+    );
+    // Either side of z = 0.99 (α = 2000, β = 15.05, t_x = 5): series and quadrature meet.
+    const below = { r: 0.5, alpha: 2000, s: 0.6, beta: 15.1 };
+    const above = { r: 0.5, alpha: 2000, s: 0.6, beta: 15.0 };
+    for (const p of [below, above])
+      expect(paretoNbdLogLikelihood(p, 3, 5, 39)).toBeCloseTo(
+        logLikelihoodByQuadrature(p, 3, 5, 39),
+        9,
+      );
+  });
 });
 
 describe('fitParetoNbd on CDNOW', () => {
