@@ -166,6 +166,7 @@ export type {
   PredictOptions,
   SbgPrediction,
   BgNbdPrediction,
+  ParetoNbdPrediction,
   GammaGammaPrediction,
 } from './lifetime/fit-lifetime-model.js';
 export { computeLifetimeMargin } from './lifetime/lifetime-margin.js';
@@ -192,6 +193,19 @@ export {
   bgNbdConditionalExpectedTransactions,
 } from './lifetime/bg-nbd.js';
 export type { BgNbdParams, BgNbdFit, RfmSummary } from './lifetime/bg-nbd.js';
+export {
+  fitParetoNbd,
+  paretoNbdExpectedTransactions,
+  paretoNbdProbabilityAlive,
+  paretoNbdConditionalExpectedTransactions,
+} from './lifetime/pareto-nbd.js';
+export type { ParetoNbdParams, ParetoNbdFit } from './lifetime/pareto-nbd.js';
+export { compareRepeatPurchaseModels } from './lifetime/compare-repeat-purchase-models.js';
+export type {
+  RepeatPurchaseHoldout,
+  RepeatPurchaseModelScore,
+  RepeatPurchaseComparison,
+} from './lifetime/compare-repeat-purchase-models.js';
 export { fitGammaGamma, gammaGammaExpectedSpend } from './lifetime/gamma-gamma.js';
 export type { GammaGammaParams, GammaGammaFit, SpendSummary } from './lifetime/gamma-gamma.js';
 export { simulateBgNbd } from './lifetime/simulate-bg-nbd.js';

@@ -13,9 +13,15 @@ import {
   fitBgNbd,
   predictBgNbdTransactions,
   type BgNbdFit,
-  type BgNbdParams,
   type RfmSummary,
 } from './bg-nbd.js';
+import {
+  fitParetoNbd,
+  paretoNbdExpectedTransactions,
+  paretoNbdProbabilityAlive,
+  predictParetoNbdTransactions,
+  type ParetoNbdFit,
+} from './pareto-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
 import {
@@ -62,7 +68,7 @@ export type LifetimeSource =
       readonly timeUnit?: TimeUnit;
     };
 
-export type LifetimeFit = SbgFit | BgNbdFit | GammaGammaFit;
+export type LifetimeFit = SbgFit | BgNbdFit | ParetoNbdFit | GammaGammaFit;
 
 /** The data a model was fitted on, kept for predictions. */
 interface PreparedData {
@@ -135,7 +141,7 @@ async function prepare(
       );
     case 'summary': {
       const s = await readSummaryFile(db, source.file, {
-        needRfm: model === 'bgnbd',
+        needRfm: model === 'bgnbd' || model === 'pnbd',
         needSpend: model === 'gamma-gamma',
       });
       return {
@@ -181,6 +187,11 @@ function fitPrepared(model: LifetimeModelName, data: PreparedData): LifetimeFit 
       checkRfmSummary(c.rfm, c.rowLocation);
       return fitBgNbd(c.rfm);
     }
+    case 'pnbd': {
+      const c = data.customers!;
+      checkRfmSummary(c.rfm, c.rowLocation);
+      return fitParetoNbd(c.rfm);
+    }
     case 'gamma-gamma': {
       const c = data.customers!;
       return fitGammaGamma({ x: c.rfm.x, zbar: c.zbar! }, c.rowLocation);
@@ -216,7 +227,7 @@ export async function fitLifetimeModel(
 }
 
 export interface PredictOptions {
-  /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd: time units ahead (default: the holdout length, else 52). */
+  /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd, pnbd: time units ahead (default: the holdout length, else 52). */
   readonly horizon?: number;
   /** sbg: discount rate per period for DERL (default 0.1). */
   readonly discountRate?: number;
@@ -273,6 +284,12 @@ export interface BgNbdPrediction {
   }[];
 }
 
+/** The Pareto/NBD's predictions, in the same shape as the BG/NBD's. */
+export type ParetoNbdPrediction = Omit<BgNbdPrediction, 'model' | 'fit'> & {
+  model: 'pnbd';
+  fit: ParetoNbdFit;
+};
+
 export interface GammaGammaPrediction {
   model: 'gamma-gamma';
   fit: GammaGammaFit;
@@ -284,9 +301,10 @@ export interface GammaGammaPrediction {
   }[];
 }
 
-export type LifetimePrediction = SbgPrediction | BgNbdPrediction | GammaGammaPrediction;
+export type LifetimePrediction =
+  SbgPrediction | BgNbdPrediction | ParetoNbdPrediction | GammaGammaPrediction;
 
-/** Fits, then predicts: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma). */
+/** Fits, then predicts: survival and DERL (sbg), expected transactions and P(alive) (bgnbd, pnbd), expected spend (gamma-gamma). */
 export async function predictLifetime(
   model: LifetimeModelName,
   source: LifetimeSource,
@@ -317,50 +335,27 @@ export async function predictLifetime(
       };
     }
     case 'bgnbd': {
-      const c = data.customers!;
-      const horizon = options.horizon ?? c.holdout?.length ?? 52;
-      const expected = predictBgNbdTransactions(fit.params, c.rfm, horizon);
-      // Actuals only mean something when the holdout in the data is the horizon asked for.
-      const actual =
-        c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9
-          ? c.holdout.transactions
-          : undefined;
-      const classes = new Map<number, { customers: number; expected: number; actual: number }>();
-      for (let i = 0; i < expected.length; i++) {
-        const key = Math.min(c.rfm.x[i]!, 7);
-        const entry = classes.get(key) ?? { customers: 0, expected: 0, actual: 0 };
-        entry.customers++;
-        entry.expected += expected[i]!;
-        entry.actual += actual ? actual[i]! : 0;
-        classes.set(key, entry);
-      }
+      const p = fit.params;
       return {
         model: 'bgnbd',
         fit,
-        horizon,
-        totals: {
-          customers: expected.length,
-          expected_transactions: expected.reduce((s, v) => s + v, 0),
-          actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null,
-        },
-        by_frequency: [...classes.entries()]
-          .sort((a, b) => a[0] - b[0])
-          .map(([x, e]) => ({
-            frequency: x === 7 ? '7+' : String(x),
-            customers: e.customers,
-            expected_mean: e.expected / e.customers,
-            actual_mean: actual ? e.actual / e.customers : null,
-          })),
-        ...(c.tracking ? { tracking: trackRepeats(fit.params, c.rfm, c.tracking) } : {}),
-        customers: c.ids.map((id, i) => ({
-          customer_id: id,
-          frequency: c.rfm.x[i]!,
-          recency: c.rfm.tx[i]!,
-          T: c.rfm.T[i]!,
-          p_alive: bgNbdProbabilityAlive(fit.params, c.rfm.x[i]!, c.rfm.tx[i]!, c.rfm.T[i]!),
-          expected_transactions: expected[i]!,
-          actual_transactions: actual ? actual[i]! : null,
-        })),
+        ...predictRepeatPurchases(data.customers!, options.horizon, {
+          conditional: (rfm, t) => predictBgNbdTransactions(p, rfm, t),
+          probabilityAlive: (x, tx, T) => bgNbdProbabilityAlive(p, x, tx, T),
+          unconditional: (t) => bgNbdExpectedTransactions(p, t),
+        }),
+      };
+    }
+    case 'pnbd': {
+      const p = fit.params;
+      return {
+        model: 'pnbd',
+        fit,
+        ...predictRepeatPurchases(data.customers!, options.horizon, {
+          conditional: (rfm, t) => predictParetoNbdTransactions(p, rfm, t),
+          probabilityAlive: (x, tx, T) => paretoNbdProbabilityAlive(p, x, tx, T),
+          unconditional: (t) => paretoNbdExpectedTransactions(p, t),
+        }),
       };
     }
     case 'gamma-gamma': {
@@ -379,13 +374,68 @@ export async function predictLifetime(
   }
 }
 
+/** A repeat-purchase model's predictions for a prepared set of customers. */
+interface RepeatPurchaseModel {
+  conditional(rfm: RfmSummary, t: number): Float64Array;
+  probabilityAlive(x: number, tx: number, T: number): number;
+  unconditional(t: number): number;
+}
+
+/** What BG/NBD and Pareto/NBD predict alike: totals, classes by frequency, customers, tracking. */
+function predictRepeatPurchases(
+  c: NonNullable<PreparedData['customers']>,
+  horizonAsked: number | undefined,
+  model: RepeatPurchaseModel,
+): Omit<BgNbdPrediction, 'model' | 'fit'> {
+  const horizon = horizonAsked ?? c.holdout?.length ?? 52;
+  const expected = model.conditional(c.rfm, horizon);
+  // Actuals only mean something when the holdout in the data is the horizon asked for.
+  const actual =
+    c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9 ? c.holdout.transactions : undefined;
+  const classes = new Map<number, { customers: number; expected: number; actual: number }>();
+  for (let i = 0; i < expected.length; i++) {
+    const key = Math.min(c.rfm.x[i]!, 7);
+    const entry = classes.get(key) ?? { customers: 0, expected: 0, actual: 0 };
+    entry.customers++;
+    entry.expected += expected[i]!;
+    entry.actual += actual ? actual[i]! : 0;
+    classes.set(key, entry);
+  }
+  return {
+    horizon,
+    totals: {
+      customers: expected.length,
+      expected_transactions: expected.reduce((s, v) => s + v, 0),
+      actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null,
+    },
+    by_frequency: [...classes.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([x, e]) => ({
+        frequency: x === 7 ? '7+' : String(x),
+        customers: e.customers,
+        expected_mean: e.expected / e.customers,
+        actual_mean: actual ? e.actual / e.customers : null,
+      })),
+    ...(c.tracking ? { tracking: trackRepeats(model.unconditional, c.rfm, c.tracking) } : {}),
+    customers: c.ids.map((id, i) => ({
+      customer_id: id,
+      frequency: c.rfm.x[i]!,
+      recency: c.rfm.tx[i]!,
+      T: c.rfm.T[i]!,
+      p_alive: model.probabilityAlive(c.rfm.x[i]!, c.rfm.tx[i]!, c.rfm.T[i]!),
+      expected_transactions: expected[i]!,
+      actual_transactions: actual ? actual[i]! : null,
+    })),
+  };
+}
+
 /**
  * Expected vs actual cumulative repeat transactions at the end of each time unit. Customers are
  * grouped by first-purchase time (few distinct values: a day each), so each E[X(t)] is computed
  * once per group and unit.
  */
 function trackRepeats(
-  params: BgNbdParams,
+  expectedTransactions: (t: number) => number,
   rfm: RfmSummary,
   tracking: { repeats: number[]; calibrationLength: number },
 ): NonNullable<BgNbdPrediction['tracking']> {
@@ -400,8 +450,7 @@ function trackRepeats(
     actual += repeats;
     const t = k + 1;
     let expected = 0;
-    for (const [s, count] of starts)
-      if (t > s) expected += count * bgNbdExpectedTransactions(params, t - s);
+    for (const [s, count] of starts) if (t > s) expected += count * expectedTransactions(t - s);
     // The unit that holds the calibration's last day still counts as calibration.
     return {
       period: t,

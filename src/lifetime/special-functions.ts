@@ -74,3 +74,17 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   }
   throw new RangeError(`hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge`);
 }
+
+/**
+ * ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1. When c > a and c > b, Euler's transformation
+ * ₂F₁(a, b; c; z) = (1 − z)^{c−a−b} ₂F₁(c − a, c − b; c; z) is used if its series has the smaller
+ * leading factors: both are series of positive terms, but the transformed one converges in far
+ * fewer terms near z = 1 when c − a − b < 0 (Pareto/NBD's ₂F₁(r+s+x, s+1; r+s+x+1; z) becomes
+ * ₂F₁(1, r+x; r+s+x+1; z), whose term ratio stays below z), and its logarithm does not overflow.
+ * Example: logHyp2f1(1, 1, 2, 0.5) = ln(2 ln 2).
+ */
+export function logHyp2f1(a: number, b: number, c: number, z: number): number {
+  if (c > a && c > b && (c - a) * (c - b) < a * b)
+    return (c - a - b) * Math.log1p(-z) + Math.log(hyp2f1(c - a, c - b, c, z));
+  return Math.log(hyp2f1(a, b, c, z));
+}

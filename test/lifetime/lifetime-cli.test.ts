@@ -52,6 +52,28 @@ describe('tierwise lifetime fit', () => {
     expect(Object.keys(fit.standard_errors)).toEqual(['r', 'alpha', 'a', 'b']);
   });
 
+  it('fits Pareto/NBD on the same summary: the published r 0.553, α 10.578, s 0.606, β 11.669', async () => {
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'pnbd',
+      '--summary',
+      CDNOW_SUMMARY,
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    const fit = JSON.parse(result.stdout);
+    expect(fit.model).toBe('pnbd');
+    expect(fit.params.r).toBeCloseTo(0.553, 3);
+    expect(fit.params.alpha).toBeCloseTo(10.578, 2);
+    expect(fit.params.s).toBeCloseTo(0.606, 3);
+    expect(fit.params.beta).toBeCloseTo(11.669, 2);
+    expect(fit.log_likelihood).toBeCloseTo(-9595.0, 1);
+    expect(Object.keys(fit.standard_errors)).toEqual(['r', 'alpha', 's', 'beta']);
+  });
+
   it('fits Gamma-Gamma from a raw transaction log', async () => {
     const result = await runCli([
       'lifetime',
@@ -189,6 +211,39 @@ describe('tierwise lifetime predict', () => {
     expect(prediction.tracking[77].expected_cumulative).toBeCloseTo(expected, 4);
     // The model tracks the 78 weeks within 5% (4,166 expected against 4,339).
     expect(Math.abs(expected - 4339) / 4339).toBeLessThan(0.05);
+  });
+});
+
+describe('tierwise lifetime predict --model pnbd', () => {
+  it('checks Pareto/NBD against the 39-week holdout in the BG/NBD JSON shape', async () => {
+    const result = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'pnbd',
+      '--transactions',
+      path.join(dir, 'cdnow.csv'),
+      '--calibration-end',
+      '1997-09-30',
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    const prediction = JSON.parse(result.stdout);
+    expect(prediction.model).toBe('pnbd');
+    expect(prediction.horizon).toBe(39);
+    // 1,665.5 expected against 1,882 actual (BG/NBD: 1,653.4).
+    expect(prediction.totals.expected_transactions).toBeCloseTo(1665.5, 0);
+    expect(prediction.totals.actual_transactions).toBe(1882);
+    expect(prediction.by_frequency).toHaveLength(8);
+    expect(prediction.customers).toHaveLength(2357);
+    expect(prediction.customers[0]).toMatchObject({ customer_id: '0001', frequency: 2 });
+    expect(prediction.customers[0].p_alive).toBeGreaterThan(0);
+    expect(prediction.customers[0].p_alive).toBeLessThanOrEqual(1);
+    expect(prediction.tracking).toHaveLength(78);
+    expect(prediction.tracking[77].actual_cumulative).toBe(4339);
+    // The Pareto/NBD tracks the 78 weeks within 2% (4,275 expected against 4,339).
+    expect(Math.abs(prediction.tracking[77].expected_cumulative - 4339) / 4339).toBeLessThan(0.02);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   hyp2f1,
   logBeta,
   logGamma,
+  logHyp2f1,
   logSumExp,
 } from '../../src/lifetime/special-functions.js';
 
@@ -53,5 +54,29 @@ describe('hyp2f1', () => {
   it('is 1 at z = 0 and refuses z ≥ 1', () => {
     expect(hyp2f1(2, 3, 4, 0)).toBe(1);
     expect(() => hyp2f1(1, 1, 2, 1)).toThrow(RangeError);
+  });
+});
+
+describe('logHyp2f1', () => {
+  it('matches the closed form ₂F₁(2,2;3;z) = 2/(z(1−z)) + 2 ln(1−z)/z² (Euler-transformed path) up to z = 1 − 1e-4', () => {
+    // d/dz ₂F₁(1,1;2;z) = ½ ₂F₁(2,2;3;z), and ₂F₁(1,1;2;z) = −ln(1−z)/z.
+    for (const z of [0.01, 0.5, 0.9, 0.999, 1 - 1e-4]) {
+      const exact = 2 / (z * (1 - z)) + (2 * Math.log1p(-z)) / (z * z);
+      expect(logHyp2f1(2, 2, 3, z) - Math.log(exact)).toBeCloseTo(0, 9);
+    }
+    expect(logHyp2f1(1, 1, 2, 0.5)).toBeCloseTo(Math.log(2 * Math.log(2)), 14);
+  });
+
+  it('agrees with the direct series for the Pareto/NBD shapes ₂F₁(r+s+x, s+1 or r+x; r+s+x+1; z)', () => {
+    for (const [r, s, x] of [
+      [0.55, 0.61, 0],
+      [0.55, 0.61, 3],
+      [2.5, 0.3, 20],
+    ] as const) {
+      const a = r + s + x;
+      for (const b of [s + 1, r + x])
+        for (const z of [0.05, 0.5, 0.95])
+          expect(logHyp2f1(a, b, a + 1, z)).toBeCloseTo(Math.log(hyp2f1(a, b, a + 1, z)), 10);
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `tierwise lifetime fit|predict|margin`: the lifetime models (sBG, BG/NBD, Gamma-Gamma) fitted on
+ * `tierwise lifetime fit|predict|margin`: the lifetime models (sBG, BG/NBD, Pareto/NBD, Gamma-Gamma) fitted on
  * files or on the project, and the lifetime margin of the project's customers.
  */
 import type { Command } from 'commander';
@@ -55,7 +55,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
   const lifetime = program
     .command('lifetime')
     .description(
-      'lifetime models (sBG, BG/NBD, Gamma-Gamma) and the lifetime margin of each customer',
+      'lifetime models (sBG, BG/NBD, Pareto/NBD, Gamma-Gamma) and the lifetime margin of each customer',
     );
 
   withSourceOptions(
@@ -77,12 +77,12 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     lifetime
       .command('predict')
       .description(
-        'fit, then predict: survival and DERL (sbg), expected transactions and P(alive) (bgnbd), expected spend (gamma-gamma)',
+        'fit, then predict: survival and DERL (sbg), expected transactions and P(alive) (bgnbd, pnbd), expected spend (gamma-gamma)',
       ),
   )
     .option(
       '--horizon <n>',
-      'periods (sbg) or time units (bgnbd) ahead; bgnbd defaults to the holdout in a transaction log',
+      'periods (sbg) or time units (bgnbd, pnbd) ahead; bgnbd and pnbd default to the holdout in a transaction log',
       parsePositiveNumber('--horizon'),
     )
     .option(
@@ -180,11 +180,11 @@ function withSourceOptions(command: Command): Command {
     )
     .option(
       '--summary <file>',
-      'bgnbd / gamma-gamma: frequency,recency,T[,monetary_value] or x,t_x,T[,zbar] per customer',
+      'bgnbd / pnbd / gamma-gamma: frequency,recency,T[,monetary_value] or x,t_x,T[,zbar] per customer',
     )
     .option(
       '--transactions <file>',
-      'bgnbd / gamma-gamma: a transaction log with customer_id,date,amount',
+      'bgnbd / pnbd / gamma-gamma: a transaction log with customer_id,date,amount',
     )
     .option(
       '--calibration-end <date>',
@@ -257,6 +257,7 @@ async function withSource<T>(
 const MODEL_TITLE: Record<LifetimeModelName, string> = {
   sbg: 'sBG',
   bgnbd: 'BG/NBD',
+  pnbd: 'Pareto/NBD',
   'gamma-gamma': 'Gamma-Gamma',
 };
 
@@ -288,7 +289,7 @@ export function renderFit(fit: LifetimeFit, format: OutputFormat): string {
 
 function fitHeadline(fit: LifetimeFit): string {
   const data =
-    fit.model === 'bgnbd'
+    fit.model === 'bgnbd' || fit.model === 'pnbd'
       ? `${formatCount(fit.customers)} customers, ${formatCount(fit.repeat_transactions)} repeat transactions`
       : fit.model === 'sbg'
         ? `${formatCount(fit.customers)} customers over ${fit.periods} periods`
@@ -318,7 +319,8 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
       if (format === 'csv') return renderCsv(columns, prediction.periods);
       return `${fitHeadline(prediction.fit)}\nalpha ${prediction.fit.params.alpha.toFixed(3)}, beta ${prediction.fit.params.beta.toFixed(3)}; DERL of a new customer at ${formatPercent(prediction.discount_rate)} a period: ${prediction.derl.toFixed(3)} periods\n\n${renderTable(columns, prediction.periods)}`;
     }
-    case 'bgnbd': {
+    case 'bgnbd':
+    case 'pnbd': {
       type Customer = (typeof prediction.customers)[number];
       const customerColumns: Column<Customer>[] = [
         { header: 'customer_id', value: (c) => c.customer_id },
@@ -351,7 +353,9 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
       const p = prediction.fit.params;
       return [
         fitHeadline(prediction.fit),
-        `r ${p.r.toFixed(3)}, alpha ${p.alpha.toFixed(3)}, a ${p.a.toFixed(3)}, b ${p.b.toFixed(3)}`,
+        Object.entries(p)
+          .map(([name, value]) => `${name} ${(value as number).toFixed(3)}`)
+          .join(', '),
         `expected repeat transactions in the next ${prediction.horizon} time units: ${t.expected_transactions.toFixed(1)}` +
           (t.actual_transactions === null ? '' : ` (actual ${formatCount(t.actual_transactions)})`),
         ...trackingLines(prediction.tracking),
