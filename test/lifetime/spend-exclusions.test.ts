@@ -20,7 +20,12 @@ import { fitGammaGamma, gammaGammaExpectedSpend } from '../../src/lifetime/gamma
 import { computeLifetimeMargin } from '../../src/lifetime/lifetime-margin.js';
 import { openProject } from '../../src/project.js';
 import { runCli } from '../helpers/run-cli.js';
-import { cdnowSummary, writeCdnowMasterLog, writeCdnowTransactionLog } from './datasets.js';
+import {
+  CDNOW_SPEND,
+  cdnowSummary,
+  writeCdnowMasterLog,
+  writeCdnowTransactionLog,
+} from './datasets.js';
 
 const threeFigures = (v: number) => Number(v.toPrecision(3));
 const FREE_AND_REFUND = [
@@ -161,6 +166,23 @@ describe('a transaction log with a $0 and a refund customer', () => {
     expect(prediction.customers).toHaveLength(2359);
     expect(spend.get('free')).toBe(0);
     expect(spend.get('refund')).toBe(-40);
+  });
+});
+
+describe('a summary file with a negative monetary value', () => {
+  it('reads it, and the fit leaves that row out by its id', async () => {
+    // The papers' summary file plus one customer whose two repeat purchases average −$12.50.
+    const file = path.join(dir, 'summary.csv');
+    const text = (await readFile(CDNOW_SPEND, 'utf8')).trimEnd();
+    await writeFile(file, `${text}\r\n9999,2,10.00,38.86,-12.50\r\n`);
+    const fit = await fitLifetimeModel('gamma-gamma', { kind: 'summary', file });
+    if (fit.model !== 'gamma-gamma') throw new Error('expected gamma-gamma');
+    expect(fit.customers).toBe(946);
+    expect(threeFigures(fit.params.p)).toBe(6.25);
+    expect(fit.excluded).toEqual({
+      customers: 1,
+      examples: [{ customer_id: '9999', frequency: 2, monetary_value: -12.5 }],
+    });
   });
 });
 
