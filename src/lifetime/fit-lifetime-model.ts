@@ -194,7 +194,7 @@ function fitPrepared(model: LifetimeModelName, data: PreparedData): LifetimeFit 
     }
     case 'gamma-gamma': {
       const c = data.customers!;
-      return fitGammaGamma({ x: c.rfm.x, zbar: c.zbar! }, c.rowLocation);
+      return fitGammaGamma({ x: c.rfm.x, zbar: c.zbar! }, c.ids);
     }
   }
 }

@@ -4,8 +4,13 @@
  * Hardie (2013), "The Gamma-Gamma Model of Monetary Value" (note 025). A customer's transactions
  * are Gamma(p, ν) with ν ~ Gamma(q, γ) across customers; only customers with repeat purchases
  * (x > 0) carry information, through their average repeat spend z̄.
+ *
+ * Real logs hold free and refunded orders: a repeat customer whose average spend is 0 or below has
+ * no Gamma density, so it is left out of the fit — counted and named in `excluded` — rather than
+ * stopping it. Its expected spend per transaction is its own average (no positive spend expected;
+ * see {@link gammaGammaExpectedSpend}).
  */
-import { TierwiseError, type Problem } from '../errors.js';
+import { TierwiseError } from '../errors.js';
 import { maximizeLikelihood } from './maximize-likelihood.js';
 import { logGamma } from './special-functions.js';
 
@@ -21,27 +26,43 @@ export interface SpendSummary {
   readonly zbar: Float64Array;
 }
 
+/** How many examples of excluded customers a fit names. */
+const EXCLUDED_EXAMPLES = 5;
+
+/** Repeat customers left out of the spend fit because their average spend is not above 0. */
+export interface GammaGammaExclusions {
+  customers: number;
+  /** The first few, in input order. */
+  examples: { customer_id: string; frequency: number; monetary_value: number }[];
+}
+
 export interface GammaGammaFit {
   model: 'gamma-gamma';
   params: GammaGammaParams;
   log_likelihood: number;
   standard_errors: GammaGammaParams;
-  /** Customers with x > 0 (the only ones the model learns from). */
+  /** Customers with x > 0 and z̄ > 0 (the only ones the model learns from). */
   customers: number;
+  /** Customers with x > 0 whose average spend z̄ is 0 or below (or not a number): not fitted. */
+  excluded: GammaGammaExclusions;
   /** Mean spend per transaction in the population, pγ/(q − 1) (null when q ≤ 1: no finite mean). */
   mean_spend: number | null;
   iterations: number;
 }
 
-/** Only the customers with x > 0; rows with x = 0 carry no spend information and are dropped. */
+/**
+ * Only the customers with x > 0 and z̄ > 0: rows with x = 0 carry no spend information, and rows
+ * with z̄ ≤ 0 have no Gamma density; both are dropped.
+ */
 export function repeatCustomers(data: SpendSummary): SpendSummary {
+  const fitted = (i: number) => data.x[i]! > 0 && data.zbar[i]! > 0;
   let n = 0;
-  for (let i = 0; i < data.x.length; i++) if (data.x[i]! > 0) n++;
+  for (let i = 0; i < data.x.length; i++) if (fitted(i)) n++;
   const x = new Float64Array(n);
   const zbar = new Float64Array(n);
   let j = 0;
   for (let i = 0; i < data.x.length; i++) {
-    if (data.x[i]! > 0) {
+    if (fitted(i)) {
       x[j] = data.x[i]!;
       zbar[j++] = data.zbar[i]!;
     }
@@ -72,28 +93,31 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendSum
   return ll;
 }
 
-/** Maximum-likelihood Gamma-Gamma fit on the repeat customers. Throws `data_invalid` or `fit_failed`. */
-export function fitGammaGamma(
-  all: SpendSummary,
-  describeRow: (i: number) => Problem['location'] = () => undefined,
-): GammaGammaFit {
-  const problems: Problem[] = [];
-  for (let i = 0; i < all.x.length && problems.length < 20; i++) {
+/**
+ * Maximum-likelihood Gamma-Gamma fit on the repeat customers with positive average spend; repeat
+ * customers with z̄ ≤ 0 are counted in `excluded` with the first few named (`ids[i]`, or the
+ * 1-based row number without ids). Throws `fit_failed` with fewer than two customers to fit.
+ *
+ * @example fitGammaGamma({ x: Float64Array.of(2, 1, 3), zbar: Float64Array.of(10, 0, 20) }, ['a', 'b', 'c'])
+ *   // fits a and c; excluded: { customers: 1, examples: [{ customer_id: 'b', frequency: 1, monetary_value: 0 }] }
+ */
+export function fitGammaGamma(all: SpendSummary, ids?: readonly string[]): GammaGammaFit {
+  const excluded: GammaGammaExclusions = { customers: 0, examples: [] };
+  for (let i = 0; i < all.x.length; i++) {
     if (all.x[i]! > 0 && !(all.zbar[i]! > 0)) {
-      problems.push({
-        code: 'data_invalid',
-        message: `monetary value ${all.zbar[i]} must be above 0 for a customer with ${all.x[i]} repeat purchases`,
-        location: describeRow(i),
-        hint: 'the Gamma-Gamma model needs positive average spend',
-      });
+      if (excluded.customers++ < EXCLUDED_EXAMPLES)
+        excluded.examples.push({
+          customer_id: ids?.[i] ?? String(i + 1),
+          frequency: all.x[i]!,
+          monetary_value: all.zbar[i]!,
+        });
     }
   }
-  if (problems.length > 0) throw new TierwiseError(problems);
   const data = repeatCustomers(all);
   if (data.x.length < 2) {
     throw new TierwiseError({
       code: 'fit_failed',
-      message: `Gamma-Gamma: ${data.x.length} customer(s) with repeat purchases; the model needs several`,
+      message: `Gamma-Gamma: ${data.x.length} customer(s) with repeat purchases of positive average spend${excluded.customers > 0 ? ` (${excluded.customers} more with an average of 0 or below left out)` : ''}; the model needs several`,
       hint: 'use a longer calibration period or more customers',
     });
   }
@@ -119,6 +143,7 @@ export function fitGammaGamma(
       gamma: result.standardErrors['gamma']!,
     },
     customers: data.x.length,
+    excluded,
     mean_spend: params.q > 1 ? (params.p * params.gamma) / (params.q - 1) : null,
     iterations: result.iterations,
   };
@@ -129,8 +154,13 @@ export function fitGammaGamma(
  * mean of the population mean pγ/(q − 1) and the customer's own z̄:
  * (q − 1)/(px + q − 1) · pγ/(q − 1) + px/(px + q − 1) · z̄ = p(γ + x z̄)/(px + q − 1).
  * For x = 0 it is the population mean. Needs q > 1.
+ *
+ * A repeat customer left out of the fit (x > 0, z̄ ≤ 0: free or refunded orders) is expected to go
+ * on spending its own average — no positive spend expected — so a lifetime margin can fall below 0
+ * through cost to serve or refunds (z̄ that is not a number counts as 0).
  */
 export function gammaGammaExpectedSpend(params: GammaGammaParams, x: number, zbar: number): number {
+  if (x > 0 && !(zbar > 0)) return Number.isNaN(zbar) ? 0 : zbar;
   const { p, q, gamma } = params;
   return (p * (gamma + x * (x > 0 ? zbar : 0))) / (p * x + q - 1);
 }

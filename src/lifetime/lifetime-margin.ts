@@ -362,7 +362,7 @@ async function repeatPurchaseLifetimes(
 ): Promise<{ fit: BgNbdFit; spendFit: GammaGammaFit; customers: Projection[] }> {
   const { customerIds, rfm, zbar } = await projectPurchaseSummaries(customerBase, options.timeUnit);
   const fit = fitBgNbd(rfm);
-  const spendFit = fitGammaGamma({ x: rfm.x, zbar });
+  const spendFit = fitGammaGamma({ x: rfm.x, zbar }, customerIds);
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
   const steps = Math.max(1, Math.round((options.horizonMonths * MONTH_DAYS) / unitDays));
   const unitDiscount = Math.pow(1 + options.discountRate, unitDays / 365.25) - 1;

@@ -252,9 +252,16 @@ export async function readSummaryFile(
       expected: 'a whole number of repeat purchases',
     },
   ];
-  for (const c of [columns.tx, columns.T, columns.zbar])
+  for (const c of [columns.tx, columns.T])
     if (c)
       checks.push({ column: c, valid: sql`${number(c)} >= 0`, expected: 'a number (0 or more)' });
+  // Average spend may be 0 or below (free or refunded orders): Gamma-Gamma leaves those customers out.
+  if (columns.zbar)
+    checks.push({
+      column: columns.zbar,
+      valid: sql`${number(columns.zbar)} IS NOT NULL`,
+      expected: 'an amount (e.g. 12.30)',
+    });
   await checkValues(db, file, checks);
   const pick = (c: string | undefined, as: string): Sql =>
     c ? sql`${number(c)} AS ${ident(as)}` : sql`0 AS ${ident(as)}`;

@@ -35,6 +35,7 @@ import type { CustomerBase } from '../../src/margin/customer-base.js';
 import type { MarginReport } from '../../src/margin/margin-report.js';
 import type { MenuResult } from '../../src/pricing/optimize-menu.js';
 import { openProject, type Project } from '../../src/project.js';
+import { escapeHtml } from '../../src/report/html.js';
 import { renderReport } from '../../src/report/render-report.js';
 import { percent } from '../../src/report/report-section.js';
 import type {
@@ -478,7 +479,11 @@ async function lifetimeCliAgainstReport(s: Surfaces): Promise<void> {
   lifetimeSentence(s, await s.cli<LifetimeMarginReport>('lifetime', 'margin'));
 }
 
-/** A project without tiers, a menu or a lifetime model: the CLI refuses, the API answers null, the report leaves the section out. */
+/**
+ * A project without tiers, a menu or a lifetime model: the CLI refuses, the API answers null, the
+ * report leaves the section out — except lifetime, whose section stays to say why, with the
+ * CLI's own reason.
+ */
 async function absent(s: Surfaces, what: 'tiers' | 'price menu' | 'lifetime'): Promise<void> {
   const command = {
     tiers: ['tiers'],
@@ -490,7 +495,14 @@ async function absent(s: Surfaces, what: 'tiers' | 'price menu' | 'lifetime'): P
   expect(outcome.stderr).toMatch(/^error: /);
   if (what === 'tiers') expect(await s.api<TiersResponse>('/api/tiers')).toEqual({ plan: null });
   if (what === 'price menu') expect((await s.api<PricingResponse>('/api/pricing')).menu).toBeNull();
-  const id = { tiers: 'tiers', 'price menu': 'price-menu', lifetime: 'lifetime' }[what];
+  if (what === 'lifetime') {
+    const reason = outcome.stderr.replace(/^error: /, '').split('\n')[0]!;
+    expect(s.section('lifetime')).toContain(
+      `Lifetime margin could not be computed: ${escapeHtml(reason)}`,
+    );
+    return;
+  }
+  const id = { tiers: 'tiers', 'price menu': 'price-menu' }[what];
   expect(s.section(id)).toBe('');
 }
 

@@ -20,6 +20,8 @@ export const CDNOW_SPEND = path.join(
   'cdnow_customers_summary_with_transactions.csv',
 );
 export const CDNOW_SAMPLE = path.join(DATASETS, 'cdnow', 'CDNOW_sample.txt');
+/** The full master log: 23,570 customers, 69,659 records, 80 of them $0.00. */
+export const CDNOW_MASTER = path.join(DATASETS, 'cdnow', 'CDNOW_master.txt');
 export const RETENTION = path.join(DATASETS, 'retention', 'cohort_survival.csv');
 
 /** The 2007 paper's two cohorts as counts of 1,000 still active at the start of years 0–12. */
@@ -63,4 +65,22 @@ export function writeCdnowTransactionLog(file: string): void {
     ([, id, d, , value]) => `${id},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${value}`,
   );
   writeFileSync(file, `customer_id,date,amount\n${lines.join('\n')}\n`);
+}
+
+/**
+ * The CDNOW master log rewritten as `customer_id,date,amount` (ids without their zero padding,
+ * ISO dates); every record kept, $0.00 ones included. Returns the distinct customer ids.
+ */
+export function writeCdnowMasterLog(file: string): string[] {
+  const records = readFileSync(CDNOW_MASTER, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/));
+  const lines = records.map(
+    ([id, d, , value]) =>
+      `${Number(id)},${d!.slice(0, 4)}-${d!.slice(4, 6)}-${d!.slice(6, 8)},${value}`,
+  );
+  writeFileSync(file, `customer_id,date,amount\n${lines.join('\n')}\n`);
+  return [...new Set(records.map(([id]) => String(Number(id))))];
 }

@@ -57,9 +57,10 @@ describe('gammaGammaExpectedSpend', () => {
 });
 
 describe('fitGammaGamma refuses what it cannot fit', () => {
-  it('names a repeat customer with no positive spend', () => {
+  it('leaves a repeat customer with no positive spend out, and then has too few to fit', () => {
+    // Zero and negative spend: see spend-exclusions.test.ts.
     expect(() => fitGammaGamma({ x: Float64Array.of(2, 1), zbar: Float64Array.of(10, 0) })).toThrow(
-      /monetary value 0 must be above 0/,
+      /1 more with an average of 0 or below left out/,
     );
   });
   it('needs several repeat customers', () => {

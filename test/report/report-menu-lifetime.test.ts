@@ -207,11 +207,18 @@ versions:
     expect(document).not.toContain('<b>');
   });
 
-  it('leaves the lifetime section out when five customers cannot identify a lifetime model', async () => {
+  it('says why when five customers cannot identify a lifetime model', async () => {
     // The tiny project has no churn dates, so BG/NBD on its purchases: too few repeat buyers to fit.
     await expect(computeLifetimeMargin(await opened.customerBase())).rejects.toThrow();
-    expect(
-      (await renderReport(await opened.customerBase(), { sections: [lifetimeSection] })).sections,
-    ).toEqual([]);
+    const report = await renderReport(await opened.customerBase(), {
+      sections: [priceMenuSection, lifetimeSection],
+    });
+    expect(report.sections.map((s) => s.id)).toEqual(['price-menu', 'lifetime']);
+    const section = report.html.slice(report.html.indexOf('<section id="lifetime">'));
+    expect(section).toMatch(
+      /<h2>Lifetime margin<\/h2>\s*<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: \S/,
+    );
+    // The other section is untouched.
+    expect(figure(report.html, 'menu-profit')).toBe('$40,500.00');
   });
 });

@@ -41,9 +41,17 @@ describe('the HTML report', () => {
       'distribution',
       'segments',
       'loss-makers',
+      'lifetime',
     ]);
     const positions = report.sections.map((s) => report.html.indexOf(`<section id="${s.id}">`));
     expect(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
+  });
+
+  it('says why the lifetime margin is missing instead of dropping its section', () => {
+    // Five customers, no churn dates: BG/NBD on their purchases cannot be identified.
+    expect(report.html).toMatch(
+      /<section id="lifetime"><h2>Lifetime margin<\/h2><p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: [^<]+<\/p><\/section>/,
+    );
   });
 
   it('states the headline: total margin, share unprofitable and the whale-curve peak', () => {
@@ -102,6 +110,7 @@ describe('the HTML report', () => {
           'distribution',
           'segments',
           'loss-makers',
+          'lifetime',
         ]);
         expect(without.html).not.toContain('id="matrix"');
       } finally {

@@ -17,6 +17,7 @@ import type {
 } from '../../lifetime/lifetime-margin.js';
 import { LIFETIME_MODELS, type LifetimeModelName } from '../../lifetime/lifetime-model-names.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
+import type { GammaGammaExclusions } from '../../lifetime/gamma-gamma.js';
 import {
   parseFormat,
   parsePositiveInteger,
@@ -294,7 +295,18 @@ function fitHeadline(fit: LifetimeFit): string {
       : fit.model === 'sbg'
         ? `${formatCount(fit.customers)} customers over ${fit.periods} periods`
         : `${formatCount(fit.customers)} customers with repeat purchases${fit.mean_spend === null ? '' : `, mean spend per transaction ${fit.mean_spend.toFixed(2)}`}`;
-  return `${MODEL_TITLE[fit.model]} fit on ${data}: log-likelihood ${fit.log_likelihood.toFixed(2)} (${fit.iterations} iterations)`;
+  const headline = `${MODEL_TITLE[fit.model]} fit on ${data}: log-likelihood ${fit.log_likelihood.toFixed(2)} (${fit.iterations} iterations)`;
+  return fit.model === 'gamma-gamma' && fit.excluded.customers > 0
+    ? `${headline}\n${spendExclusionLine(fit.excluded)}`
+    : headline;
+}
+
+/** "3 repeat customers with an average spend of 0 or below left out of the spend fit (e.g. …)". */
+function spendExclusionLine(excluded: GammaGammaExclusions): string {
+  const examples = excluded.examples
+    .map((e) => `${e.customer_id} ${e.monetary_value.toFixed(2)}`)
+    .join(', ');
+  return `${formatCount(excluded.customers)} repeat customer(s) with an average spend of 0 or below left out of the spend fit, expected to spend their own average (${examples}${excluded.customers > excluded.examples.length ? ', …' : ''})`;
 }
 
 export function renderPrediction(prediction: LifetimePrediction, format: OutputFormat): string {
@@ -427,6 +439,9 @@ export function renderLifetimeMargin(
     t.acquisition_cost > 0
       ? `  acquisition in the period ${moneyText(t.acquisition_cost, report.currency)}, paid back in ${t.payback_months === null ? 'never (within 50 years)' : `${t.payback_months} months`}`
       : '  no acquisition cost in the period',
+    ...(report.spend_fit && report.spend_fit.excluded.customers > 0
+      ? [`  ${spendExclusionLine(report.spend_fit.excluded)}`]
+      : []),
     '',
   ];
   if (report.segments) {

@@ -1,13 +1,14 @@
 /**
  * Lifetime margin: what `computeLifetimeMargin` projects (`tierwise lifetime margin`) — the
  * discounted future revenue less direct costs and cost to serve, in total and per segment of the
- * model's first segmentation, with the acquisition payback. Left out when the project's data
- * cannot support a lifetime model (no churn or acquisition dates, too few repeat customers, a fit
- * that does not converge): those are the data's limits, not errors in the report.
+ * model's first segmentation, with the acquisition payback. When the project's data cannot
+ * support a lifetime model (no churn or acquisition dates, too few repeat customers, a fit that
+ * does not converge) the section says so and why — the data's limits, not errors in the report,
+ * but never a section that silently disappears. Left out only when there are no customers.
  */
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
-import { TierwiseError } from '../../errors.js';
+import { formatProblem, TierwiseError } from '../../errors.js';
 import { formatNumber } from '../../format.js';
 import {
   computeLifetimeMargin,
@@ -30,7 +31,9 @@ export const lifetimeSection: ReportSection = {
       return renderLifetime(context, await computeLifetimeMargin(context.base, { segmentation }));
     } catch (error) {
       if (error instanceof TierwiseError && error.problems.every((p) => NOT_COMPUTABLE.has(p.code)))
-        return undefined;
+        return html`<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: ${error.problems
+          .map(formatProblem)
+          .join('; ')}</p>`;
       throw error;
     }
   },
@@ -67,8 +70,20 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
       ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are still active, and their lifetime margin is
       <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
       ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}</p>
+    ${spendExclusionNote(report)}
     ${chart}
     ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
+}
+
+/** Repeat customers whose average spend is 0 or below are not in the Gamma-Gamma fit; say how many. */
+function spendExclusionNote(report: LifetimeMarginReport): SafeHtml | string {
+  const excluded = report.spend_fit?.excluded;
+  if (!excluded || excluded.customers === 0) return '';
+  return html`<p class="note" data-note="spend-excluded">${formatNumber(excluded.customers)} repeat customer(s) with an average spend of 0 or below (e.g. ${excluded.examples
+    .map((e) => e.customer_id)
+    .join(
+      ', ',
+    )}) are left out of the Gamma-Gamma spend fit and projected at their own average spend; their lifetime margin is still counted.</p>`;
 }
 
 function segmentTable(
