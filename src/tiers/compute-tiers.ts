@@ -156,9 +156,22 @@ export async function computeTiers(
   const scenarios: TierScenario[] = [statusQuo, tiered];
   // Capacity as a decision: the same plan with the units of adjustable resources chosen too.
   let capacityPlan: TierScenario | undefined;
-  if (hasCapacityDecision(model, projection)) {
+  const notes: string[] = [];
+  const capacityDecisionSize = n * (T + (catalog.keepCurrent ? 1 : 0));
+  const decideCapacity = hasCapacityDecision(model, projection);
+  if (decideCapacity && capacityDecisionSize > CAPACITY_DECISION_LIMIT) {
+    notes.push(
+      `the headcount was not chosen: with units as integer variables the exact model is slow beyond ${CAPACITY_DECISION_LIMIT.toLocaleString('en-US')} customer × tier options (this plan has ${capacityDecisionSize.toLocaleString('en-US')}); the plan is at today's units — set a capacity in a --scenario file to compare another headcount`,
+    );
+  }
+  if (decideCapacity && capacityDecisionSize <= CAPACITY_DECISION_LIMIT) {
     options.onProgress?.('tiers: optimizing the assignment and the units of each resource (HiGHS)');
-    const decided = await optimizeTiers(model, catalog, projection, { decideCapacity: true });
+    // Integer units make the model much harder for HiGHS: a generous time limit, so that a loaded
+    // machine does not stop it short of the proven optimum.
+    const decided = await optimizeTiers(model, catalog, projection, {
+      decideCapacity: true,
+      timeLimitSeconds: Math.max(catalog.timeLimitSeconds, CAPACITY_DECISION_SECONDS),
+    });
     capacityPlan = {
       ...evaluatePlan(
         'tiered, capacity chosen',
@@ -173,7 +186,6 @@ export async function computeTiers(
     };
     scenarios.push(capacityPlan);
   }
-  const notes: string[] = [];
   if (catalog.current === undefined)
     notes.push(
       "no tiers.current: which tier each customer is on today is unknown, so today's service and price are the status quo, value shares are relative to today's service and reasons do not say which tier a customer moves from (add e.g. tiers.current: { column: plan })",
@@ -318,6 +330,11 @@ export async function computeTiers(
     notes,
   };
 }
+
+/** Customer × tier options up to which the headcount is chosen exactly (2,000 customers × 4 tiers take ~15 s). */
+const CAPACITY_DECISION_LIMIT = 20_000;
+/** Time limit of the solve with integer units. */
+const CAPACITY_DECISION_SECONDS = 600;
 
 export interface PlanGains {
   at_today_capacity: {

@@ -23,6 +23,26 @@ import { FIXTURES } from '../helpers/temp-project.js';
 /** Wall-clock timings a result carries (the tier optimizer's `seconds`): never the same twice. */
 const TIMINGS = { ignoreKeys: ['seconds'] };
 
+type TierResult = Awaited<ReturnType<typeof computeTiers>>;
+
+/**
+ * The tier report less the plan with the headcount chosen: that plan is optimal within the MIP gap
+ * (1e-4), so two solves on inputs that differ in their last bits (DuckDB's parallel sums) may pick
+ * different plans of equal worth; it is compared on its firm margin, to the gap, instead.
+ */
+function withoutCapacityPlan(report: TierResult): unknown {
+  return {
+    ...report,
+    scenarios: report.scenarios.filter((s) => s.kind !== 'tiered_capacity'),
+    gains: { ...report.gains, with_capacity_change: null },
+    notes: report.notes.filter((n) => !n.startsWith('with the capacity the optimizer chooses')),
+  };
+}
+
+function capacityPlanMargin(report: TierResult): number | undefined {
+  return report.scenarios.find((s) => s.kind === 'tiered_capacity')?.firm_pnl?.margin;
+}
+
 /** The five analyses of the brief, each asking the project for its base (so the base itself is first built under concurrency). */
 function analyses(project: Project, options: { lifetime: boolean; segmentation: string }) {
   const base = () => project.customerBase();
@@ -134,9 +154,22 @@ describe.each(CASES)('$name', (c) => {
   it.each(['whale', 'marginByMonth', 'segments', 'tiers', 'lifetime'] as const)(
     'gives the same %s together as one by one on a fresh project',
     (name) => {
-      expect(differences(together$[name], oneByOne$[name], TIMINGS)).toEqual([]);
+      const [a, b] =
+        name === 'tiers'
+          ? [withoutCapacityPlan(together$.tiers), withoutCapacityPlan(oneByOne$.tiers)]
+          : [together$[name], oneByOne$[name]];
+      expect(differences(a, b, TIMINGS)).toEqual([]);
     },
   );
+
+  // The MIP gap is relative to the objective, which is larger than the firm margin: allow twice it.
+  it('chooses a headcount of the same worth together as one by one (within the MIP gap)', () => {
+    const a = capacityPlanMargin(together$.tiers);
+    const b = capacityPlanMargin(oneByOne$.tiers);
+    expect(a === undefined).toBe(b === undefined);
+    if (a !== undefined && b !== undefined)
+      expect(Math.abs(a - b)).toBeLessThanOrEqual(2e-4 * Math.abs(b));
+  });
 
   it('covers what it claims to: real results, not empty ones', () => {
     expect(together$.whale.customers).toBe(c.customers);
@@ -191,7 +224,9 @@ describe.each(CASES)('$name', (c) => {
     ]);
     expect(differences(again.whale, oneByOne$.whale)).toEqual([]);
     expect(differences(again.marginByMonth, oneByOne$.marginByMonth)).toEqual([]);
-    expect(differences(again.tiers, oneByOne$.tiers, TIMINGS)).toEqual([]);
+    expect(
+      differences(withoutCapacityPlan(again.tiers), withoutCapacityPlan(oneByOne$.tiers), TIMINGS),
+    ).toEqual([]);
     expect(differences(again.segments, segmentsElsewhere)).toEqual([]);
   });
 });

@@ -202,10 +202,11 @@ describe('the HTML report in Chromium', () => {
     try {
       await printing.setContent(report.html);
       const pdf = await printing.pdf({ format: 'A4' });
-      // Six sections (headline, whale, matrix, distribution, segments, loss-makers), each starting a page and fitting on it.
+      // Seven sections (headline, whale, matrix, distribution, segments, loss-makers, and lifetime
+      // margin saying why it could not be computed), each starting a page and fitting on it.
       const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
-      expect(report.sections).toHaveLength(6);
-      expect(pages).toHaveLength(6);
+      expect(report.sections).toHaveLength(7);
+      expect(pages).toHaveLength(7);
     } finally {
       await printing.close();
     }
