@@ -2,14 +2,15 @@
 /**
  * `tierwise import` of a fresh project against loading the same CSVs into typed DuckDB tables by
  * hand, side by side in one run (issue 15 item 4):
- *   node bench/import-bench.mjs [--customers N] [--runs K]
- * Generates (or reuses) the CSV demo in bench/out/import-demo-<N>/, then alternates, K times:
+ *   node bench/import-bench.mjs [--customers N] [--runs K] [--dist DIR[,DIR…]]
+ * Generates (or reuses) the CSV demo (the files of `tierwise demo DIR --customers N`, seed 42) in bench/out/import-demo-<N>/, then alternates, K times:
  *  (a) `node dist/cli/main.js import` with .tierwise/ deleted, timed end to end in a child process;
  *  (b) a child process that opens a fresh DuckDB file and runs, per file,
  *      `CREATE TABLE … AS SELECT … FROM read_csv(…, columns = {…})` with the types the import stores.
- * Prints the medians and the ratio (a ÷ b); writes bench/out/import-bench-<N>.json.
+ * Prints the medians and the ratio (a ÷ b); writes bench/out/import-bench-<N>.json. `--dist`
+ * (default dist) times (a) for each build listed, in the same loop (e.g. a build of an older commit).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,12 +81,12 @@ if (args[0] === '--hand') {
 const customers = Number(opt('--customers', '200000'));
 const runs = Number(opt('--runs', '3'));
 const dir = path.join(here, 'out', `import-demo-${customers}`);
-const cli = path.join(root, 'dist', 'cli', 'main.js');
+const dists = opt('--dist', 'dist').split(',');
 if (!existsSync(path.join(dir, 'data', 'customers.csv'))) {
+  // The files only (`tierwise demo DIR --customers N` would also import them and show margins).
   console.log(`generating ${customers} customers in ${path.relative(root, dir)} …`);
-  execFileSync('node', [cli, 'demo', dir, '--customers', String(customers), '--force'], {
-    stdio: 'ignore',
-  });
+  const { generateDemo } = await import(path.join(root, 'dist', 'index.js'));
+  await generateDemo({ dir, customers, seed: 42, format: 'csv' });
 }
 
 function timed(command, argv) {
@@ -99,30 +100,36 @@ function timed(command, argv) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const handDb = path.join(here, 'out', `import-bench-hand-${customers}.duckdb`);
-const tierwise = [];
+const tierwise = Object.fromEntries(dists.map((d) => [d, []]));
 const hand = [];
 for (let i = 0; i < runs; i++) {
-  rmSync(path.join(dir, '.tierwise'), { recursive: true, force: true });
-  tierwise.push(timed('node', [cli, '--project', dir, '-q', 'import']));
+  for (const d of dists) {
+    rmSync(path.join(dir, '.tierwise'), { recursive: true, force: true });
+    const main = path.resolve(root, d, 'cli', 'main.js');
+    tierwise[d].push(timed('node', [main, '--project', dir, '-q', 'import']));
+  }
   rmSync(handDb, { force: true });
   rmSync(`${handDb}.wal`, { force: true });
   hand.push(timed('node', [fileURLToPath(import.meta.url), '--hand', dir, handDb]));
-  console.log(
-    `run ${i + 1}: tierwise import ${tierwise[i].toFixed(2)} s, by hand ${hand[i].toFixed(2)} s`,
-  );
+  const imports = dists.map((d) => `tierwise import (${d}) ${tierwise[d][i].toFixed(2)} s`);
+  console.log(`run ${i + 1}: ${imports.join(', ')}, by hand ${hand[i].toFixed(2)} s`);
 }
 rmSync(handDb, { force: true });
 const result = {
   customers,
   runs,
-  tierwise_s: median(tierwise),
   hand_s: median(hand),
-  ratio: median(tierwise) / median(hand),
+  builds: dists.map((d) => ({
+    dist: d,
+    tierwise_s: median(tierwise[d]),
+    ratio: median(tierwise[d]) / median(hand),
+  })),
   all: { tierwise, hand },
 };
-console.log(
-  `${customers} customers, median of ${runs}: tierwise import ${result.tierwise_s.toFixed(2)} s, by hand ${result.hand_s.toFixed(2)} s, ratio ${result.ratio.toFixed(2)}×`,
-);
+for (const b of result.builds)
+  console.log(
+    `${customers} customers, median of ${runs}: tierwise import (${b.dist}) ${b.tierwise_s.toFixed(2)} s, by hand ${result.hand_s.toFixed(2)} s, ratio ${b.ratio.toFixed(2)}×`,
+  );
 writeFileSync(
   path.join(here, 'out', `import-bench-${customers}.json`),
   JSON.stringify(result, null, 2),
