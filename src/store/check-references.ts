@@ -5,7 +5,7 @@
  */
 import { didYouMean, type Problem } from '../errors.js';
 import type { Model } from '../model/model-types.js';
-import { ident, join, sql, value } from '../sql/fragment.js';
+import { ident, join, sql, value, type Sql } from '../sql/fragment.js';
 import { CANONICAL_TABLES, firstRowid, rowLine } from './canonical-columns.js';
 import type { Database } from './database.js';
 import { duckdb } from '../sql/dialect.js';
@@ -46,7 +46,18 @@ function located(kind: string) {
 /** The line of a `located` row (see `rowLine`). */
 const LINE = rowLine(sql`t.rowid`, 'b', 'f');
 
+/**
+ * Whether `query` (a `SELECT … AS n`) counts anything. Each check first asks this of a cheap
+ * query over distinct values, and locates rows (a join per row for its file and line) only when
+ * it does: a clean import never pays for locating.
+ */
+async function any(db: Database, query: Sql): Promise<boolean> {
+  return Number((await db.one(query))?.['n'] ?? 0) > 0;
+}
+
 async function duplicateCustomers(db: Database): Promise<Problem[]> {
+  if (!(await any(db, sql`SELECT count(*) - count(DISTINCT customer_id) AS n FROM customers`)))
+    return [];
   const rows = await db.all<LocatedRow & { customer_id: string; first_line: number }>(sql`
     SELECT customer_id, path, line, first_line, count(*) OVER () AS total FROM (
       SELECT t.customer_id, f.path, ${LINE} AS line,
@@ -63,6 +74,9 @@ async function duplicateCustomers(db: Database): Promise<Problem[]> {
 }
 
 async function unknownCustomers(db: Database, kind: string): Promise<Problem[]> {
+  const unknown = sql`SELECT count(*) AS n FROM (SELECT DISTINCT customer_id FROM ${ident(kind)}) AS t
+    WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = t.customer_id)`;
+  if (!(await any(db, unknown))) return [];
   const rows = await db.all<LocatedRow & { customer_id: string }>(sql`
     SELECT t.customer_id, f.path, ${LINE} AS line, count(*) OVER () AS total
     FROM ${located(kind)}
@@ -88,6 +102,8 @@ async function undefinedActivities(db: Database, model: Model): Promise<Problem[
   const defined = model.activities.map((a) => a.name);
   const notDefined =
     defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
+  const undefinedCount = sql`SELECT count(*) AS n FROM (SELECT DISTINCT activity FROM activities) AS t WHERE ${notDefined}`;
+  if (!(await any(db, undefinedCount))) return [];
   const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
     SELECT activity, arg_min(f.path, t.rowid) AS path, arg_min(${LINE}, t.rowid) AS line, count(*) AS events, 0 AS total
     FROM ${located('activities')} WHERE ${notDefined}

@@ -1,22 +1,22 @@
 /**
  * Checks a source file once its rows are in the canonical table: no malformed lines, and nothing
- * lost in conversion. The happy path compares counts (one pass over the file, one over the table);
- * only when they differ is the file staged and searched for the lines at fault, so a good import
- * never pays for casting every value twice.
+ * lost in conversion. The read that stores the rows also writes a flag per row (`checkColumns`),
+ * so the happy path reads the file once; only when a flag is set is the file read again and
+ * searched for the lines at fault, so a good import never pays for a second read.
  */
 import type { Problem } from '../errors.js';
 import type { SourceSpec } from '../model/model-types.js';
-import { ident, join, raw, sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import {
   EXPECTED_EXAMPLE,
   LINE_COLUMN,
   TYPE_NOUN,
   type CanonicalTable,
 } from './canonical-columns.js';
-import { convertValue, textOf } from './convert-value.js';
+import { castTo, convertValue, textOf } from './convert-value.js';
 import type { Database } from './database.js';
 import type { PreparedFile } from './prepare-source-file.js';
-import { numberedRows, sourceTableFunction } from './read-source-file.js';
+import { numberedRows } from './read-source-file.js';
 
 /** Problems beyond this many in one file are summarised in one line. */
 const MAX_PROBLEMS_PER_FILE = 20;
@@ -49,9 +49,55 @@ export interface ConversionCheck {
   readonly retypeExtras: string[];
 }
 
+/** Flag column: the row has a canonical value that is missing, malformed or (minutes) negative. */
+const BAD_COLUMN = '_tw_bad';
+/** Flag column per extra column: its non-empty text did not read as the inferred type. */
+const lostColumn = (extra: string) => `_tw_lost_${extra}`;
+
+/**
+ * The flag columns `canonicalRows` adds while it reads a file, so the one read that stores the
+ * rows also says whether any value was lost: `_tw_bad` (a canonical value missing, malformed or
+ * negative minutes) and `_tw_lost_<extra>` per extra column. `verifyConversion` reads them from
+ * the table and `dropCheckColumns` removes them (DuckDB drops a column without rewriting the rest).
+ */
+export function checkColumns(
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+): Sql[] {
+  const checks = badValueChecks(prepared, table, spec);
+  const bad =
+    checks.length > 0
+      ? join(
+          checks.map((c) => c.bad),
+          ' OR ',
+        )
+      : raw('FALSE');
+  return [
+    sql`coalesce(${bad}, FALSE) AS ${ident(BAD_COLUMN)}`,
+    ...[...prepared.extras].map(
+      ([name, type]) =>
+        sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL) AS ${ident(lostColumn(name))}`,
+    ),
+  ];
+}
+
+/** Removes the flag columns of `checkColumns` once every file of the table is checked. */
+export async function dropCheckColumns(
+  db: Database,
+  canonicalTable: string,
+  prepared: readonly PreparedFile[],
+): Promise<void> {
+  const extras = new Set(prepared.flatMap((p) => [...p.extras.keys()]));
+  for (const name of [BAD_COLUMN, ...[...extras].map(lostColumn)])
+    await db.run(sql`ALTER TABLE ${ident(canonicalTable)} DROP COLUMN IF EXISTS ${ident(name)}`);
+}
+
 /**
  * Verifies that every non-empty value of the file became a value of its type in `canonicalTable`
- * (rows of `fileId`), that required columns are never empty and logged minutes never negative.
+ * (rows of `fileId`), that required columns are never empty and logged minutes never negative,
+ * from the flag columns the load wrote (one pass over a few boolean columns, no second read of the
+ * file). Only when a flag is set is the file searched for the lines at fault.
  */
 export async function verifyConversion(
   db: Database,
@@ -61,56 +107,31 @@ export async function verifyConversion(
   canonicalTable: string,
   fileId: number,
 ): Promise<ConversionCheck> {
-  const canonical = table.columns.filter((c) => prepared.canonicalHeader.has(c.name));
   const extras = [...prepared.extras.keys()];
-  const textCounts = [
+  const flags = [
     raw('count(*) AS "rows"'),
-    ...canonical.map(
-      (c, i) =>
-        sql`count(${textOf(ident(prepared.canonicalHeader.get(c.name)!))}) AS ${ident(`c${i}`)}`,
-    ),
-    ...extras.map((name, i) => sql`count(${textOf(ident(name))}) AS ${ident(`x${i}`)}`),
+    sql`count(*) FILTER (WHERE ${ident(BAD_COLUMN)}) AS bad`,
+    ...extras.map((name, i) => sql`bool_or(${ident(lostColumn(name))}) AS ${ident(`x${i}`)}`),
   ];
-  const valueCounts = [
-    ...canonical.map((c, i) => sql`count(${ident(c.name)}) AS ${ident(`c${i}`)}`),
-    ...extras.map((name, i) => sql`count(${ident(name)}) AS ${ident(`x${i}`)}`),
-    canonical.some((c) => c.name === 'minutes')
-      ? raw('count(*) FILTER (WHERE minutes < 0) AS negative')
-      : raw('0 AS negative'),
-  ];
-  const texts =
+  const counts =
     (await db.one(
-      sql`SELECT ${join(textCounts)} FROM ${sourceTableFunction(prepared.file, prepared.headers)}`,
+      sql`SELECT ${join(flags)} FROM ${ident(canonicalTable)} WHERE _tw_file = ${fileId}`,
     )) ?? {};
-  const values =
-    (await db.one(
-      sql`SELECT ${join(valueCounts)} FROM ${ident(canonicalTable)} WHERE _tw_file = ${fileId}`,
-    )) ?? {};
-  const rows = Number(texts['rows']);
-  const lost = canonical.some((c, i) => {
-    const converted = Number(values[`c${i}`]);
-    return converted !== Number(texts[`c${i}`]) || (c.required && converted !== rows);
-  });
-  if (lost || Number(values['negative']) > 0) {
+  const rows = Number(counts['rows']);
+  if (Number(counts['bad']) > 0) {
     return { rows, problems: await invalidValues(db, prepared, table, spec), retypeExtras: [] };
   }
   return {
     rows,
     problems: [],
-    retypeExtras: extras.filter((_, i) => Number(values[`x${i}`]) !== Number(texts[`x${i}`])),
+    retypeExtras: extras.filter((_, i) => counts[`x${i}`] === true),
   };
 }
 
-/** Stages the file with its line numbers and names the first lines whose values are bad. */
-async function invalidValues(
-  db: Database,
-  prepared: PreparedFile,
-  table: CanonicalTable,
-  spec: SourceSpec,
-): Promise<Problem[]> {
-  const { file, headers, canonicalHeader } = prepared;
-  const checks = table.columns.flatMap((column) => {
-    const header = canonicalHeader.get(column.name);
+/** Per canonical column of the file: its text and the condition under which its value is bad. */
+function badValueChecks(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec) {
+  return table.columns.flatMap((column) => {
+    const header = prepared.canonicalHeader.get(column.name);
     if (header === undefined) return [];
     const text = textOf(ident(header));
     const converted = convertValue(ident(header), column.type, spec.dateFormat);
@@ -121,6 +142,17 @@ async function invalidValues(
     if (column.name === 'minutes') bad = sql`(${bad} OR ${converted} < 0)`;
     return [{ column, header, text, bad }];
   });
+}
+
+/** Stages the file with its line numbers and names the first lines whose values are bad. */
+async function invalidValues(
+  db: Database,
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+): Promise<Problem[]> {
+  const { file, headers } = prepared;
+  const checks = badValueChecks(prepared, table, spec);
   if (checks.length === 0) return [];
   const selectList = join(
     checks.flatMap((c, i) => [

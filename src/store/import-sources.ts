@@ -16,12 +16,19 @@ import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
 import { checkReferences } from './check-references.js';
 import type { Database } from './database.js';
 import {
+  fingerprinted,
   resolveSourceFiles,
   sourceFingerprint,
   type FingerprintedFile,
+  type ResolvedFile,
   type KnownFile,
 } from './resolve-source-files.js';
-import { malformedLines, verifyConversion } from './check-source-file.js';
+import {
+  checkColumns,
+  dropCheckColumns,
+  malformedLines,
+  verifyConversion,
+} from './check-source-file.js';
 import {
   canonicalRows,
   firstLine,
@@ -79,7 +86,9 @@ export async function importSources(
   );
 
   const problems: Problem[] = [];
-  const plans: { kind: SourceKind; files: FingerprintedFile[]; fingerprint: string }[] = [];
+  // A plan's fingerprint is known up front only when it decided the plan; a source imported for
+  // the first time (or forced) is loaded while its files are still being hashed.
+  const plans: { kind: SourceKind; files: ResolvedFile[]; fingerprint?: string }[] = [];
   const reports = new Map<SourceKind, SourceImport>();
   for (const kind of SOURCE_KINDS) {
     const spec = model.sources[kind];
@@ -92,8 +101,16 @@ export async function importSources(
     const known = previous ? (JSON.parse(previous.files) as KnownFile[]) : [];
     const resolved = await resolveSourceFiles(db, model, spec, known);
     problems.push(...resolved.problems);
-    const fingerprint = sourceFingerprint(spec, resolved.files, SCHEMA_VERSION);
-    if (options.force || previous?.fingerprint !== fingerprint)
+    if (options.force || !previous) {
+      plans.push({ kind, files: resolved.files });
+      continue;
+    }
+    const fingerprint = sourceFingerprint(
+      spec,
+      await fingerprinted(resolved.files),
+      SCHEMA_VERSION,
+    );
+    if (previous.fingerprint !== fingerprint)
       plans.push({ kind, files: resolved.files, fingerprint });
     else
       reports.set(kind, {
@@ -133,11 +150,12 @@ export async function importSources(
         const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
         problems.push(...built.problems);
         if (problems.length > 0) continue;
+        const files = await fingerprinted(plan.files);
         await recordState(
           db,
           plan.kind,
-          plan.fingerprint,
-          plan.files,
+          plan.fingerprint ?? (spec ? sourceFingerprint(spec, files, SCHEMA_VERSION) : 'absent'),
+          files,
           built.rows,
           built.firstRowids,
         );
@@ -176,7 +194,9 @@ async function buildCanonicalTable(
     try {
       // The table's columns are the union of its files' (files may differ in their extras);
       // then each file is appended in order, so its rows are a contiguous run of rowids.
-      const shapes = prepared.map((p, i) => canonicalRows(p, table, spec!, i, 'skip'));
+      const shapes = prepared.map((p, i) =>
+        canonicalRows(p, table, spec!, i, 'skip', checkColumns(p, table, spec!)),
+      );
       await db.run(
         shapes.length > 0
           ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM (${join(shapes, ' UNION ALL BY NAME ')}) LIMIT 0`
@@ -187,7 +207,7 @@ async function buildCanonicalTable(
           Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
         );
         await db.run(
-          sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable })}`,
+          sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable }, checkColumns(p, table, spec!))}`,
         );
       }
     } catch (error) {
@@ -219,7 +239,10 @@ async function buildCanonicalTable(
         retyped = true;
       }
     }
-    if (problems.length > 0 || !retyped || attempt > 0) return { problems, rows, firstRowids };
+    if (problems.length > 0 || !retyped || attempt > 0) {
+      if (problems.length === 0) await dropCheckColumns(db, kind, prepared);
+      return { problems, rows, firstRowids };
+    }
   }
 }
 

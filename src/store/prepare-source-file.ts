@@ -136,7 +136,8 @@ export async function prepareSourceFile(
  * The query reading a whole file as canonical rows: each canonical column converted to its type,
  * each extra column cast to its inferred type, and the file id. Rows keep the file's order, so a
  * row's line is its position after its file's first row (`tw_source_files.first_rowid`): no
- * line-numbering window over the whole file, which would double the cost of reading it.
+ * line-numbering window over the whole file, which would double the cost of reading it. `checks`
+ * are further select items read in the same pass (the flag columns of `checkColumns`).
  */
 export function canonicalRows(
   prepared: PreparedFile,
@@ -144,6 +145,7 @@ export function canonicalRows(
   spec: SourceSpec,
   fileId: number,
   malformed: MalformedLines,
+  checks: readonly Sql[] = [],
 ): Sql {
   const columns = table.columns.map((column) => {
     const header = prepared.canonicalHeader.get(column.name);
@@ -161,6 +163,7 @@ export function canonicalRows(
     ...columns,
     ...extras,
     sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`,
+    ...checks,
   ]);
   return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed)}`;
 }

@@ -18,6 +18,17 @@ export interface FingerprintedFile extends SourceFile {
   readonly sha256: string;
 }
 
+/**
+ * A resolved file whose content hash may still be under way: hashes start as soon as a file is
+ * resolved and stream concurrently with each other and with the import's reads, so a fresh
+ * import does not wait for them before loading (`fingerprinted` awaits them).
+ */
+export interface ResolvedFile extends SourceFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly sha256: Promise<string>;
+}
+
 /** What the last import recorded about a file, to skip re-hashing files whose size and mtime held. */
 export interface KnownFile {
   readonly path: string;
@@ -33,7 +44,7 @@ export async function resolveSourceFiles(
   model: Model,
   spec: SourceSpec,
   known: readonly KnownFile[],
-): Promise<{ files: FingerprintedFile[]; problems: Problem[] }> {
+): Promise<{ files: ResolvedFile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const paths: string[] = [];
   for (const pattern of spec.patterns) {
@@ -67,13 +78,15 @@ export async function resolveSourceFiles(
       else paths.push(absolute);
     }
   }
-  const files: FingerprintedFile[] = [];
+  const files: ResolvedFile[] = [];
   for (const file of [...new Set(paths)]) {
     const info = await stat(file);
     const previous = known.find(
       (k) => k.path === file && k.size === info.size && k.mtimeMs === info.mtimeMs,
     );
-    const sha256 = previous?.sha256 ?? (await hashFile(file));
+    const sha256 = previous ? Promise.resolve(previous.sha256) : hashFile(file);
+    // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
+    sha256.catch(() => undefined);
     let format;
     try {
       format = formatOf(file, spec.format);
@@ -96,6 +109,11 @@ export async function resolveSourceFiles(
     });
   }
   return { files, problems };
+}
+
+/** The files with their content hashes, once every hash is done. */
+export async function fingerprinted(files: readonly ResolvedFile[]): Promise<FingerprintedFile[]> {
+  return Promise.all(files.map(async (f) => ({ ...f, sha256: await f.sha256 })));
 }
 
 async function hashFile(file: string): Promise<string> {
