@@ -115,16 +115,16 @@ export async function* streamJson(
   // The head with an empty list under `key`, which JSON.stringify prints last: `"key": []\n}`.
   const empty = renderJson({ ...head, [key]: [] });
   yield empty.slice(0, -'[]\n}'.length) + '[';
+  // A chunk rendered as the list of a one-key object is already indented as the document's list:
+  // `{\n  "key": [` + `\n    {…},\n    {…}` + `\n  ]\n}`; its middle is what the document holds.
+  const open = `{\n  ${JSON.stringify(key)}: [`;
+  const close = '\n  ]\n}';
   let first = true;
   for await (const items of chunks) {
-    let text = '';
-    for (const item of items) {
-      // An item two levels down: every line of it indented by four more spaces (strings hold no
-      // raw newline in JSON, so each \n is a line break of the layout).
-      text += `${first ? '' : ','}\n    ${renderJson(item).replaceAll('\n', '\n    ')}`;
-      first = false;
-    }
-    if (text !== '') yield text;
+    if (items.length === 0) continue;
+    const body = renderJson({ [key]: items }).slice(open.length, -close.length);
+    yield first ? body : `,${body}`;
+    first = false;
   }
   yield first ? ']\n}\n' : '\n  ]\n}\n';
 }
