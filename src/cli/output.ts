@@ -138,8 +138,21 @@ export async function writeStreamed(
   file?: string,
 ): Promise<void> {
   if (file === undefined) {
-    for await (const piece of pieces)
-      if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+    // A reader that stops early (`| head`) closes the pipe: stop writing, quietly, like `cat`.
+    let failure: NodeJS.ErrnoException | undefined;
+    const onError = (error: NodeJS.ErrnoException) => (failure ??= error);
+    process.stdout.on('error', onError);
+    try {
+      for await (const piece of pieces) {
+        if (failure === undefined && !process.stdout.write(piece))
+          await once(process.stdout, 'drain').catch(() => undefined);
+        if (failure !== undefined) break;
+      }
+    } finally {
+      // After EPIPE the listener stays: the pipe may report it again, and nobody is reading.
+      if (failure === undefined) process.stdout.off('error', onError);
+    }
+    if (failure !== undefined && failure.code !== 'EPIPE') throw failure;
     return;
   }
   const partial = `${file}.partial-${process.pid}`;

@@ -3,6 +3,8 @@
  * rendered at once from `computeMargin` (on the tiny project and a 5,000-customer demo, three
  * chunks), to stdout or to `--output FILE`; `--output FILE.parquet` is written by DuckDB.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -125,6 +127,21 @@ describe('tierwise margin, streamed', () => {
       'plan,customers,unprofitable,revenue,direct_cost,acquisition_cost,serve_cost,margin,margin_pct',
     );
   });
+
+  it('stops quietly when the reader closes the pipe early (`| head`)', async () => {
+    const cli = path.join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+    const child = spawn(
+      process.execPath,
+      [cli, 'margin', '--project', demo.dir, '--format', 'json', '--quiet'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = (await once(child, 'close')) as [number];
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  }, 60_000);
 
   it.each([
     { args: ['--output', 'margin.xlsx'], message: /unknown file type/ },
