@@ -61,6 +61,15 @@ export { buildCustomerBase, releaseCustomerBase } from './margin/customer-base.j
 export type { CustomerBase, MarginSummaryReport } from './margin/customer-base.js';
 export { computeMargin, SORT_FIELDS } from './margin/run-margin.js';
 export type { MarginOptions, SortField } from './margin/run-margin.js';
+export {
+  streamCustomerMargins,
+  writeCustomerMarginsParquet,
+  CUSTOMER_PARQUET_COLUMNS,
+} from './margin/stream-customer-margins.js';
+export type {
+  CustomerMarginOptions,
+  CustomerMarginStream,
+} from './margin/stream-customer-margins.js';
 export type {
   MarginReport,
   CustomerMargin,

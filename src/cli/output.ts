@@ -1,3 +1,6 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { formatMoney, formatNumber } from '../format.js';
 
 /**
@@ -69,15 +72,101 @@ export function renderTable<T>(
 
 /** RFC 4180 CSV with a header row; numbers at full precision. */
 export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
-  const quote = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'number' ? String(trimFloatNoise(v)) : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
   return [
-    columns.map((c) => quote(c.header)).join(','),
-    ...rows.map((r) => columns.map((c) => quote(c.value(r))).join(',')),
+    columns.map((c) => csvField(c.header)).join(','),
+    ...rows.map((r) => csvLine(columns, r)),
   ].join('\n');
+}
+
+function csvLine<T>(columns: readonly Column<T>[], row: T): string {
+  return columns.map((c) => csvField(c.value(row))).join(',');
+}
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? String(trimFloatNoise(v)) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+/**
+ * `renderCsv` of rows that arrive in chunks, as text pieces (each ending with a newline): the
+ * same bytes `print(renderCsv(columns, allRows))` writes, one chunk in memory at a time.
+ */
+export async function* streamCsv<T>(
+  columns: readonly Column<T>[],
+  chunks: AsyncIterable<readonly T[]>,
+): AsyncGenerator<string, void, undefined> {
+  yield `${columns.map((c) => csvField(c.header)).join(',')}\n`;
+  for await (const rows of chunks) {
+    if (rows.length > 0) yield `${rows.map((r) => csvLine(columns, r)).join('\n')}\n`;
+  }
+}
+
+/**
+ * `renderJson({ ...head, [key]: items })` (and its final newline) with the items arriving in
+ * chunks: the head, then the items, then the closing brackets — the same bytes as the document
+ * printed at once, one chunk in memory at a time. `key` must not be a field of `head`.
+ */
+export async function* streamJson(
+  head: object,
+  key: string,
+  chunks: AsyncIterable<readonly unknown[]>,
+): AsyncGenerator<string, void, undefined> {
+  // The head with an empty list under `key`, which JSON.stringify prints last: `"key": []\n}`.
+  const empty = renderJson({ ...head, [key]: [] });
+  yield empty.slice(0, -'[]\n}'.length) + '[';
+  // A chunk rendered as the list of a one-key object is already indented as the document's list:
+  // `{\n  "key": [` + `\n    {…},\n    {…}` + `\n  ]\n}`; its middle is what the document holds.
+  const open = `{\n  ${JSON.stringify(key)}: [`;
+  const close = '\n  ]\n}';
+  let first = true;
+  for await (const items of chunks) {
+    if (items.length === 0) continue;
+    const body = renderJson({ [key]: items }).slice(open.length, -close.length);
+    yield first ? body : `,${body}`;
+    first = false;
+  }
+  yield first ? ']\n}\n' : '\n  ]\n}\n';
+}
+
+/**
+ * Writes text pieces to stdout, waiting whenever the pipe is full, or to `file`: written under a
+ * temporary name beside it and renamed when complete, so a failure leaves no half-written file.
+ */
+export async function writeStreamed(
+  pieces: AsyncIterable<string> | Iterable<string>,
+  file?: string,
+): Promise<void> {
+  if (file === undefined) {
+    // A reader that stops early (`| head`) closes the pipe: stop writing, quietly, like `cat`.
+    let failure: NodeJS.ErrnoException | undefined;
+    const onError = (error: NodeJS.ErrnoException) => (failure ??= error);
+    process.stdout.on('error', onError);
+    try {
+      for await (const piece of pieces) {
+        if (failure === undefined && !process.stdout.write(piece))
+          await once(process.stdout, 'drain').catch(() => undefined);
+        if (failure !== undefined) break;
+      }
+    } finally {
+      // After EPIPE the listener stays: the pipe may report it again, and nobody is reading.
+      if (failure === undefined) process.stdout.off('error', onError);
+    }
+    if (failure !== undefined && failure.code !== 'EPIPE') throw failure;
+    return;
+  }
+  const partial = `${file}.partial-${process.pid}`;
+  const out = createWriteStream(partial);
+  try {
+    for await (const piece of pieces) if (!out.write(piece)) await once(out, 'drain');
+    out.end();
+    await once(out, 'finish');
+    await rename(partial, file);
+  } catch (error) {
+    out.destroy();
+    await rm(partial, { force: true });
+    throw error;
+  }
 }
 
 /**

@@ -4,14 +4,19 @@
  * reads it. Nothing per event comes into JavaScript; only the rows asked for do.
  */
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
-import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database, Relation, Row } from '../store/database.js';
-import { activityCost, directCostValue } from './cost-kinds.js';
-import type { CostModel } from './cost-model.js';
+import { ident, join, raw, sql } from '../sql/fragment.js';
+import type { Database, Relation } from '../store/database.js';
 import { compileMargin } from './compile-margin.js';
 import type { CustomerBase } from './customer-base.js';
-import { eventsColumn, minutesColumn, MONEY_FIELDS, usageColumn } from './margin-columns.js';
-import type { CustomerMargin, GroupMargin, MarginReport, MoneyTotals } from './margin-report.js';
+import {
+  customerMarginQuery,
+  limit,
+  moneyOf,
+  orderBy,
+  toCustomerMargin,
+} from './customer-margin-rows.js';
+import { MONEY_FIELDS } from './margin-columns.js';
+import type { GroupMargin, MarginReport } from './margin-report.js';
 
 import type { SortField } from './sort-fields.js';
 
@@ -39,9 +44,10 @@ export async function computeMargin(
   const attributes = by.filter((b) => b !== 'month');
   checkAttributes(base, attributes);
   const sort = options.sort ?? { field: 'margin', descending: true };
-  const report: MarginReport = { ...base.summary, by };
+  const report: MarginReport = marginReportHead(base, by);
   if (by.length === 0) {
-    report.customers = await customerRows(base.db, base.costModel, base.margin, sort, options.top);
+    const rows = await base.db.all(customerMarginQuery(base, sort, options.top));
+    report.customers = rows.map((r) => toCustomerMargin(base.costModel, r));
   } else if (!by.includes('month')) {
     report.groups = await groupRows(base.db, base.margin, by, options.sort, options.top);
   } else {
@@ -59,6 +65,14 @@ export async function computeMargin(
   return report;
 }
 
+/**
+ * The report's fields before its rows, in the order the JSON document prints them (`customers` or
+ * `groups` come last): what `streamCustomerMargins` writes before the streamed customers.
+ */
+export function marginReportHead(base: CustomerBase, by: readonly string[]): MarginReport {
+  return { ...base.summary, by: [...by] };
+}
+
 function checkAttributes(base: CustomerBase, attributes: readonly string[]): void {
   const known = [...base.customerColumns.keys()];
   const problems: Problem[] = attributes
@@ -69,61 +83,6 @@ function checkAttributes(base: CustomerBase, attributes: readonly string[]): voi
       hint: didYouMean(a, known) ?? `use month or one of: ${known.join(', ')}`,
     }));
   if (problems.length > 0) throw new TierwiseError(problems);
-}
-
-function orderBy(sort: NonNullable<MarginOptions['sort']>, tiebreak: Sql): Sql {
-  const direction = raw(sort.descending ? 'DESC' : 'ASC');
-  return sql`ORDER BY ${ident(sort.field)} ${direction} NULLS LAST, ${tiebreak}`;
-}
-
-const limit = (top: number | undefined) => (top === undefined ? raw('') : sql` LIMIT ${top}`);
-
-async function customerRows(
-  db: Database,
-  model: CostModel,
-  margin: Relation,
-  sort: NonNullable<MarginOptions['sort']>,
-  top?: number,
-): Promise<CustomerMargin[]> {
-  const field = sort.field === 'customers' ? { ...sort, field: 'margin' as const } : sort;
-  const rows = await db.all(sql`
-    SELECT *, CASE WHEN revenue <> 0 THEN margin / revenue END AS margin_pct
-    FROM ${margin.ref} ${orderBy(field, raw('customer_id'))}${limit(top)}`);
-  return rows.map((r) => ({
-    customer_id: String(r['customer_id']),
-    ...moneyOf(r),
-    transactions: r['transactions'] as number,
-    channel_cost: r['channel_cost'] as number,
-    allocation_artefact: r['allocation_artefact'] === true,
-    ...customerDetail(model, r),
-  }));
-}
-
-/** A customer's direct costs, activities and resources: its quantities × the model's rates. */
-function customerDetail(
-  model: CostModel,
-  r: Row,
-): Pick<CustomerMargin, 'direct_costs' | 'activities' | 'resources'> {
-  const activities: CustomerMargin['activities'] = {};
-  const resources: CustomerMargin['resources'] = {};
-  for (const a of model.activities) {
-    const events = r[eventsColumn(a.name)] as number;
-    if (events === 0) continue;
-    const minutes = r[minutesColumn(a.name)] as number;
-    const cost = activityCost(a, minutes);
-    activities[a.name] = { events, minutes, cost };
-    const used = (resources[a.resource] ??= { minutes: 0, cost: 0 });
-    used.minutes += minutes;
-    used.cost += cost;
-  }
-  const inputs = {
-    usage: (metric: string) => r[usageColumn(metric)] as number,
-    revenue: r['revenue'] as number,
-  };
-  const directCosts = Object.fromEntries(
-    model.directCosts.map((d) => [d.name, directCostValue(d, inputs)]),
-  );
-  return { direct_costs: directCosts, activities, resources };
 }
 
 /** Groups come in key order (months chronologically) unless a sort is asked for. */
@@ -161,16 +120,4 @@ async function groupRows(
     unprofitable_customers: r['unprofitable_customers'] as number,
     ...moneyOf(r),
   }));
-}
-
-/** The five money fields and margin_pct of a result row. */
-function moneyOf(r: Row): MoneyTotals & { margin_pct: number | null } {
-  return {
-    revenue: r['revenue'] as number,
-    direct_cost: r['direct_cost'] as number,
-    acquisition_cost: r['acquisition_cost'] as number,
-    serve_cost: r['serve_cost'] as number,
-    margin: r['margin'] as number,
-    margin_pct: (r['margin_pct'] as number | null) ?? null,
-  };
 }

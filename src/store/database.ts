@@ -44,6 +44,12 @@ export class Database {
   /** Serial of the relations this store made, for unique names. */
   private relationSerial = 0;
 
+  /**
+   * A streamed result is being read (`stream`, `writeParquet`). DuckDB ends a connection's pending
+   * stream, silently, when the connection runs anything else, so meanwhile every other call fails.
+   */
+  private streaming = false;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -96,6 +102,7 @@ export class Database {
    * through JavaScript: meant for inputs of modest size, such as a file of leads.
    */
   async materializeFrom(source: Database, relation: Relation, query: Sql): Promise<void> {
+    this.checkNotStreaming();
     const { text, params } = query.render(source.dialect);
     const reader =
       params.length === 0
@@ -123,6 +130,7 @@ export class Database {
 
   /** Runs a statement for its effect. */
   async run(statement: Sql): Promise<void> {
+    this.checkNotStreaming();
     const { text, params } = statement.render(this.dialect);
     if (params.length === 0) await this.connection.run(text);
     else await this.connection.run(text, params.map(toDuckDBValue));
@@ -130,6 +138,7 @@ export class Database {
 
   /** Runs a query and returns its rows; DECIMAL and BIGINT become numbers, DATE an ISO string. */
   async all<T extends Row = Row>(query: Sql): Promise<T[]> {
+    this.checkNotStreaming();
     const { text, params } = query.render(this.dialect);
     const reader =
       params.length === 0
@@ -139,6 +148,76 @@ export class Database {
       reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'),
     );
     return reader.getRowObjectsJS().map((row) => normalizeRow(row, dateColumns)) as T[];
+  }
+
+  /**
+   * Runs a query and yields its rows a chunk at a time (DuckDB's streaming result, 2,048 rows a
+   * chunk), converted as `all` converts them: however many rows the query has, only one chunk is
+   * in JavaScript at once. Until the iteration ends (or is broken off) this database runs nothing
+   * else: any other call throws, since DuckDB would silently end the stream.
+   */
+  async *stream<T extends Row = Row>(query: Sql): AsyncGenerator<T[], void, undefined> {
+    const result = await this.startStream(query);
+    try {
+      const dateColumns = new Set(
+        result.columnNames().filter((_, i) => String(result.columnTypes()[i]) === 'DATE'),
+      );
+      for await (const rows of result.yieldRowObjectJs())
+        yield rows.map((row) => normalizeRow(row, dateColumns)) as T[];
+    } finally {
+      this.streaming = false;
+    }
+  }
+
+  /**
+   * Writes the rows of `query` to a Parquet file, by DuckDB (`COPY … TO $file (FORMAT parquet)`,
+   * the path a bound parameter). The project's database writes no file once locked down, so the
+   * rows travel chunk by chunk, in DuckDB's own vectors (never as JavaScript values), to a scratch
+   * in-memory database that writes the file. The row order is the query's. Returns the row count.
+   */
+  async writeParquet(query: Sql, file: string): Promise<number> {
+    const result = await this.startStream(query);
+    try {
+      return await Database.scratch(async (scratch) => {
+        const types = result.columnTypes();
+        const columns = result
+          .columnNames()
+          .map((name, i) => `${this.dialect.quoteIdent(name)} ${String(types[i])}`);
+        // The types are DuckDB's own names for the columns it is reading, never user text.
+        await scratch.connection.run(`CREATE TABLE rows (${columns.join(', ')})`);
+        const appender = await scratch.connection.createAppender('rows');
+        let count = 0;
+        try {
+          for await (const chunk of result) {
+            appender.appendDataChunk(chunk);
+            count += chunk.rowCount;
+          }
+          appender.flushSync();
+        } finally {
+          appender.closeSync();
+        }
+        await scratch.connection.run('COPY rows TO $1 (FORMAT parquet)', [file]);
+        return count;
+      });
+    } finally {
+      this.streaming = false;
+    }
+  }
+
+  private async startStream(query: Sql) {
+    this.checkNotStreaming();
+    const { text, params } = query.render(this.dialect);
+    const result =
+      params.length === 0
+        ? await this.connection.stream(text)
+        : await this.connection.stream(text, params.map(toDuckDBValue));
+    this.streaming = true;
+    return result;
+  }
+
+  private checkNotStreaming(): void {
+    if (this.streaming)
+      throw new Error('a streamed result is still being read on this database; finish it first');
   }
 
   /** The first row of a query, or undefined. */

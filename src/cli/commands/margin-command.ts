@@ -1,4 +1,5 @@
 /** `tierwise margin`: margin per customer, per month or per attribute, with totals. */
+import path from 'node:path';
 import type { Command } from 'commander';
 import type { MarginOptions } from '../../margin/run-margin.js';
 import { SORT_FIELDS, type SortField } from '../../margin/sort-fields.js';
@@ -12,12 +13,16 @@ import {
 } from '../cli-context.js';
 import { renderHeadline } from '../headline.js';
 import {
+  formatCount,
   moneyColumn,
   percentColumn,
   print,
   renderCsv,
   renderJson,
   renderTable,
+  streamCsv,
+  streamJson,
+  writeStreamed,
   type Column,
   type OutputFormat,
 } from '../output.js';
@@ -45,22 +50,133 @@ export function registerMarginCommand(program: Command, globals: () => GlobalOpt
       'only the first N rows (totals still cover everyone)',
       parsePositiveInteger('--top'),
     )
-    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
+    .option(
+      '--format <format>',
+      "table, json or csv (default: table, or the --output file's)",
+      parseFormat,
+    )
+    .option(
+      '--output <file>',
+      'write to FILE.json or FILE.csv (streamed) or FILE.parquet (per-customer rows, by DuckDB) and print a summary',
+    )
     .action(
       async (options: {
         by: string[];
         sort?: MarginOptions['sort'];
         top?: number;
-        format: OutputFormat;
+        format?: OutputFormat;
+        output?: string;
       }) => {
+        const target = outputTarget(options);
+        if (target.file !== undefined) await checkWritableFolder(target.file);
+        if (target.format === 'parquet') {
+          const { writeCustomerMarginsParquet } =
+            await import('../../margin/stream-customer-margins.js');
+          await withCustomerBase(globals(), async (base) => {
+            const written = await writeCustomerMarginsParquet(base, target.file, options);
+            print(`wrote ${formatCount(written.customers)} customers to ${target.file}`);
+          });
+          return;
+        }
+        const { format, file } = target;
+        if (options.by.length === 0 && format !== 'table') {
+          // Per customer as JSON or CSV: streamed, so memory does not grow with the customers.
+          const { streamCustomerMargins } = await import('../../margin/stream-customer-margins.js');
+          await withCustomerBase(globals(), async (base) => {
+            let customers = 0;
+            const counted = async function* (stream: AsyncIterable<CustomerMargin[]>) {
+              for await (const chunk of stream) {
+                customers += chunk.length;
+                yield chunk;
+              }
+            };
+            const stream = streamCustomerMargins(base, options);
+            await writeStreamed(
+              format === 'json'
+                ? streamJson(stream.head, 'customers', counted(stream))
+                : streamCsv(customerCsvColumns(), counted(stream)),
+              file,
+            );
+            if (file !== undefined) print(`wrote ${formatCount(customers)} customers to ${file}`);
+          });
+          return;
+        }
         const { computeMargin } = await import('../../margin/run-margin.js');
         await withCustomerBase(globals(), async (base) => {
-          const top = options.top ?? (options.format === 'table' ? DEFAULT_TABLE_ROWS : undefined);
+          const top = options.top ?? (format === 'table' ? DEFAULT_TABLE_ROWS : undefined);
           const report = await computeMargin(base, { by: options.by, sort: options.sort, top });
-          print(renderMargin(report, options.format));
+          const text = renderMargin(report, format);
+          if (file === undefined) print(text);
+          else {
+            await writeStreamed([`${text}\n`], file);
+            const rows = report.customers?.length ?? report.groups?.length ?? 0;
+            print(
+              `wrote ${formatCount(rows)} ${report.customers ? 'customers' : 'groups'} to ${file}`,
+            );
+          }
         });
       },
     );
+}
+
+type OutputTarget = { format: OutputFormat; file?: string } | { format: 'parquet'; file: string };
+
+/** Where the result goes and in what form: --output's extension decides, --format must agree. */
+function outputTarget(options: {
+  by: string[];
+  format?: OutputFormat;
+  output?: string;
+}): OutputTarget {
+  const file = options.output;
+  if (file === undefined) return { format: options.format ?? 'table' };
+  const extension = /\.(json|csv|parquet)$/i.exec(file)?.[1]?.toLowerCase();
+  if (extension === undefined)
+    throw usageError(`--output ${file}: unknown file type`, 'name a .json, .csv or .parquet file');
+  if (options.format !== undefined && options.format !== extension)
+    throw usageError(
+      `--output ${file} with --format ${options.format}: they disagree`,
+      `drop --format (the file's extension decides) or name a .${options.format} file`,
+    );
+  if (extension === 'parquet') {
+    if (options.by.length > 0)
+      throw usageError(
+        `--output ${file} with --by: Parquet holds the per-customer rows only`,
+        'drop --by, or write the groups to a .json or .csv file',
+      );
+    return { format: 'parquet', file };
+  }
+  return { format: extension as 'json' | 'csv', file };
+}
+
+/** A file goes only into an existing folder we may write: said before any work is done. */
+async function checkWritableFolder(file: string): Promise<void> {
+  const { access, constants } = await import('node:fs/promises');
+  const folder = path.dirname(path.resolve(file));
+  await access(folder, constants.W_OK).catch(() => {
+    throw usageError(
+      `--output ${file}: cannot write into ${folder}`,
+      'name a file in an existing folder you may write to',
+    );
+  });
+}
+
+/** The per-customer CSV's columns: the table's money columns, then channel cost and the artefact flag. */
+function customerCsvColumns(): Column<CustomerMargin>[] {
+  const money = (header: string, value: (r: CustomerMargin) => number): Column<CustomerMargin> => ({
+    header,
+    value,
+  });
+  return [
+    { header: 'customer_id', value: (r) => r.customer_id },
+    money('revenue', (r) => r.revenue),
+    money('direct_cost', (r) => r.direct_cost),
+    money('acquisition_cost', (r) => r.acquisition_cost),
+    money('serve_cost', (r) => r.serve_cost),
+    money('margin', (r) => r.margin),
+    { header: 'margin_pct', value: (r) => r.margin_pct },
+    { header: 'channel_cost', value: (r) => r.channel_cost },
+    { header: 'allocation_artefact', value: (r) => r.allocation_artefact },
+  ];
 }
 
 function collectBy(value: string, previous: string[]): string[] {
@@ -99,15 +215,7 @@ export function renderMargin(report: MarginReport, format: OutputFormat): string
       { header: 'customer_id', value: (r) => r.customer_id },
       ...moneyColumns<CustomerMargin>(),
     ];
-    if (format === 'csv')
-      return renderCsv(
-        [
-          ...columns,
-          { header: 'channel_cost', value: (r) => r.channel_cost },
-          { header: 'allocation_artefact', value: (r) => r.allocation_artefact },
-        ],
-        report.customers,
-      );
+    if (format === 'csv') return renderCsv(customerCsvColumns(), report.customers);
     // A loss that is only the customer's share of channel spend is marked where it is listed.
     if (report.customers.some((r) => r.allocation_artefact))
       columns.push({
