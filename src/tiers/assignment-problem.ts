@@ -83,9 +83,9 @@ export function checkAssignmentRules(p: AssignmentProblem): void {
         pinnedIneligible.set(pin, [...(pinnedIneligible.get(pin) ?? []), p.customerIds[i]!]);
       continue;
     }
-    let any = false;
-    for (let k = 0; k < T && !any; k++) any = p.allowed[i * T + k] === 1;
-    if (!any) noOption.push(p.customerIds[i]!);
+    let eligible = false;
+    for (let k = 0; k < T && !eligible; k++) eligible = p.allowed[i * T + k] === 1;
+    if (!eligible) noOption.push(p.customerIds[i]!);
   }
   if (noOption.length > 0) {
     conflict(

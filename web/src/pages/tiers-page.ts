@@ -225,13 +225,17 @@ function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
   );
 }
 
+/** Money to the cent, and hours to the thousandth (model capacities may carry decimals). */
+const MONEY_STEP = '0.01';
+const HOURS_STEP = '0.001';
+
 function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => string): HTMLElement {
   const fees = plan.tiers.map((t) => ({
     tier: t,
     input: h('input', {
       type: 'number',
       min: 0,
-      step: 'any',
+      step: MONEY_STEP,
       value: t.monthly_fee,
       'data-testid': `fee-${t.name}`,
       'aria-label': `${t.label} monthly fee`,
@@ -243,7 +247,7 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
     input: h('input', {
       type: 'number',
       min: 0,
-      step: 'any',
+      step: HOURS_STEP,
       value: p.capacity_hours,
       'data-testid': `capacity-${p.resource}`,
       'aria-label': `${p.resource} capacity in hours`,
@@ -270,7 +274,7 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
   const policyFee = h('input', {
     type: 'number',
     min: 0,
-    step: 'any',
+    step: MONEY_STEP,
     value: 0,
     'data-testid': 'policy-fee',
     'aria-label': 'fee per event',
