@@ -38,6 +38,42 @@ export interface BgNbdFit {
   iterations: number;
 }
 
+/**
+ * Checks a summary (see `checkRfmSummary`) and totals it, weighted: customers, repeat purchases
+ * and time observed — what a repeat-purchase fit starts from. Refuses a summary with no customer,
+ * or none who bought again (the data then cannot identify the model).
+ */
+export function summaryTotals(
+  data: RfmSummary,
+  model: string,
+): { customers: number; repeats: number; observed: number } {
+  checkRfmSummary(data);
+  let customers = 0;
+  let repeats = 0;
+  let observed = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const w = data.weight ? data.weight[i]! : 1;
+    customers += w;
+    repeats += w * data.x[i]!;
+    observed += w * data.T[i]!;
+  }
+  if (customers === 0) {
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: `${model}: no customers to fit`,
+      hint: 'the summary has no rows',
+    });
+  }
+  if (repeats === 0) {
+    throw new TierwiseError({
+      code: 'fit_failed',
+      message: `${model}: no customer made a repeat purchase, so the data cannot identify the model`,
+      hint: 'use a longer calibration period',
+    });
+  }
+  return { customers, repeats, observed };
+}
+
 /** Checks every row (x a whole number ≥ 0, 0 ≤ t_x ≤ T, t_x = 0 when x = 0); reports up to 20. */
 export function checkRfmSummary(
   data: RfmSummary,
@@ -206,29 +242,7 @@ export class BgNbdLikelihood {
  * Starts from r = 1, a = 1, b = 1 and α matching the mean purchase rate. Throws `fit_failed`.
  */
 export function fitBgNbd(data: RfmSummary): BgNbdFit {
-  checkRfmSummary(data);
-  let customers = 0;
-  let repeats = 0;
-  let observed = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    const w = data.weight ? data.weight[i]! : 1;
-    customers += w;
-    repeats += w * data.x[i]!;
-    observed += w * data.T[i]!;
-  }
-  if (customers === 0)
-    throw new TierwiseError({
-      code: 'data_invalid',
-      message: 'BG/NBD: no customers to fit',
-      hint: 'the summary has no rows',
-    });
-  if (repeats === 0) {
-    throw new TierwiseError({
-      code: 'fit_failed',
-      message: 'BG/NBD: no customer made a repeat purchase, so the data cannot identify the model',
-      hint: 'use a longer calibration period',
-    });
-  }
+  const { customers, repeats, observed } = summaryTotals(data, 'BG/NBD');
   const likelihood = new BgNbdLikelihood(data);
   const startAlpha = observed / repeats; // r/α = 1/α ≈ repeat purchases per unit of time
   const result = maximizeLikelihood(

@@ -8,8 +8,7 @@
  * log scale: the Gaussian hypergeometric ₂F₁ in A₀ is summed as a positive-term series after
  * Euler's transformation (`logHyp2f1`), and the difference of its two terms is taken in logs.
  */
-import { TierwiseError } from '../errors.js';
-import { checkRfmSummary, type RfmSummary } from './bg-nbd.js';
+import { summaryTotals, type RfmSummary } from './bg-nbd.js';
 import { maximizeLikelihood } from './maximize-likelihood.js';
 import { logGamma, logHyp2f1, logSumExp } from './special-functions.js';
 
@@ -141,29 +140,7 @@ export class ParetoNbdLikelihood {
  * ln L = −9595.0.
  */
 export function fitParetoNbd(data: RfmSummary): ParetoNbdFit {
-  checkRfmSummary(data);
-  let customers = 0;
-  let repeats = 0;
-  let observed = 0;
-  for (let i = 0; i < data.x.length; i++) {
-    const w = data.weight ? data.weight[i]! : 1;
-    customers += w;
-    repeats += w * data.x[i]!;
-    observed += w * data.T[i]!;
-  }
-  if (customers === 0)
-    throw new TierwiseError({
-      code: 'data_invalid',
-      message: 'Pareto/NBD: no customers to fit',
-      hint: 'the summary has no rows',
-    });
-  if (repeats === 0)
-    throw new TierwiseError({
-      code: 'fit_failed',
-      message:
-        'Pareto/NBD: no customer made a repeat purchase, so the data cannot identify the model',
-      hint: 'use a longer calibration period',
-    });
+  const { customers, repeats, observed } = summaryTotals(data, 'Pareto/NBD');
   const likelihood = new ParetoNbdLikelihood(data);
   const result = maximizeLikelihood(
     { names: likelihood.names, value: (t) => likelihood.value(t) },
