@@ -216,4 +216,49 @@ describe('tierwise price psm | gabor-granger | addon on the demo', () => {
     expect((JSON.parse(result.stdout) as { price: number }).price).toBeCloseTo(120, 6);
     expect((await runCli(['price', 'addon', '--wtp', 'uniform:0:200'])).code).toBe(2);
   });
+
+  it('writes the prices around the best one as CSV: uniform on [0, 200] at cost 30 peaks at 115 with profit 36.125', async () => {
+    const result = await runCli([
+      'price',
+      'addon',
+      '--wtp',
+      'uniform:0:200',
+      '--unit-cost',
+      '30',
+      '--format',
+      'csv',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const [header, ...lines] = result.stdout.trim().split('\n');
+    expect(header).toBe('price,take_up,revenue_per_customer,profit_per_customer');
+    const rows = lines.map((l) => l.split(',').map(Number));
+    // Profit (p − 30)(1 − p/200) is largest at p = 115: 85 × 0.425 = 36.125.
+    const best = rows.reduce((a, b) => (b[3]! > a[3]! ? b : a));
+    expect(best[0]).toBeCloseTo(115, 4);
+    expect(best[3]).toBeCloseTo(36.125, 6);
+    for (const [price, takeUp, revenue, profit] of rows) {
+      expect(takeUp!).toBeCloseTo(1 - price! / 200, 9);
+      expect(revenue!).toBeCloseTo(price! * takeUp!, 9);
+      expect(profit!).toBeCloseTo((price! - 30) * takeUp!, 9);
+    }
+  });
+});
+
+describe('tierwise price menu --format csv', () => {
+  it('writes each segment, the version it buys and its price', async () => {
+    const result = await runCli([
+      'price',
+      'menu',
+      '--input',
+      path.join(dir, 'menu.yaml'),
+      '--format',
+      'csv',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'segment,customers,version,price',
+      'small,600,basic,50',
+      'large,150,pro,150',
+    ]);
+  });
 });

@@ -51,7 +51,12 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
       'most versions on the menu (default: all)',
       parsePositiveInteger('--max-versions'),
     )
-    .option('--format <format>', 'table or json', parseTableOrJson, 'table')
+    .option(
+      '--format <format>',
+      'table, json or csv (csv: each segment, the version it buys and its price)',
+      parseFormat,
+      'table',
+    )
     .action(async (options: { input?: string; maxVersions?: number; format: OutputFormat }) => {
       if (options.input !== undefined) {
         const { loadMenuInput } = await import('../../pricing/menu-input.js');
@@ -184,7 +189,12 @@ export function registerPriceCommand(program: Command, globals: () => GlobalOpti
       'customers offered the add-on, to total the profit',
       parseMoney('--customers'),
     )
-    .option('--format <format>', 'table or json', parseTableOrJson, 'table')
+    .option(
+      '--format <format>',
+      'table, json or csv (csv: the prices around the best one)',
+      parseFormat,
+      'table',
+    )
     .action(async (options: AddonOptions) => {
       print(await priceAddon(options, globals()));
     });
@@ -334,10 +344,4 @@ async function priceProjectMenu(
       ? renderMenu(solved.menu, solved.problem, solved.currency, options.format)
       : renderProjectMenu(solved.result, options.format);
   });
-}
-
-function parseTableOrJson(value: string): OutputFormat {
-  const format = parseFormat(value);
-  if (format === 'csv') throw usageError(`--format ${value}: this command prints table or json`);
-  return format;
 }

@@ -42,6 +42,7 @@ export function renderMenu(
   unit = '',
 ): string {
   if (format === 'json') return renderJson(menu);
+  if (format === 'csv') return renderMenuCsv(menu, problem);
   const money = moneyIn(currency);
   const size = new Map(problem.segments.map((s) => [s.name, s.size]));
   const rows = menu.offered.map((o) => {
@@ -75,6 +76,19 @@ export function renderMenu(
   ].join('\n');
 }
 
+/** CSV of a menu: one row per segment, the version it buys (empty: nothing) and that version's price. */
+function renderMenuCsv(menu: MenuResult, problem: MenuProblem): string {
+  const price = new Map(menu.offered.map((o) => [o.version, o.price]));
+  const size = new Map(problem.segments.map((s) => [s.name, s.size]));
+  const columns: Column<MenuResult['choices'][number]>[] = [
+    { header: 'segment', value: (c) => c.segment },
+    { header: 'customers', value: (c) => size.get(c.segment) ?? null },
+    { header: 'version', value: (c) => c.version },
+    { header: 'price', value: (c) => (c.version === null ? null : (price.get(c.version) ?? null)) },
+  ];
+  return renderCsv(columns, menu.choices);
+}
+
 /** The project's segments as the menu saw them, then the menu. JSON: exactly the MenuResult. */
 export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): string {
   // JSON: the menu result as for a written-out menu, plus today's profit on the same footing and
@@ -85,6 +99,7 @@ export function renderProjectMenu(result: ProjectMenu, format: OutputFormat): st
       today_profit: result.today_profit,
       catalog: result.catalog,
     });
+  if (format === 'csv') return renderMenu(result.menu, result.problem, result.currency, format);
   const money = (v: number) => formatMoney(v, result.currency);
   const inputs: Column<ProjectMenu['segments'][number]>[] = [
     { header: 'segment', value: (s) => s.segment },
@@ -306,6 +321,16 @@ export function renderAddon(report: AddonReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
   const money = moneyIn(report.cost?.currency);
   const per = `/${report.per}`;
+  if (format === 'csv')
+    return renderCsv(
+      [
+        { header: 'price', value: (p: AddonPrice) => p.price },
+        { header: 'take_up', value: (p: AddonPrice) => p.take_up },
+        { header: 'revenue_per_customer', value: (p: AddonPrice) => p.revenue_per_customer },
+        { header: 'profit_per_customer', value: (p: AddonPrice) => p.profit_per_customer },
+      ],
+      report.curve,
+    );
   const source = report.cost
     ? `${report.cost.activity}: ${formatNumber(report.cost.minutes_per_event, 1)} min an event × ${money(report.cost.cost_per_minute)}/min` +
       (report.per === 'month'
