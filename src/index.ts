@@ -113,7 +113,7 @@ export type {
   MarginDistributionOptions,
 } from './analysis/margin-distribution.js';
 export { computeSegments } from './analysis/segments.js';
-export type { SegmentReport, SegmentProfile } from './analysis/segments.js';
+export type { SegmentReport, SegmentProfile, SegmentTotals } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export type {
   AutoSegmentsReport,

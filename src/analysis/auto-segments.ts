@@ -9,7 +9,12 @@ import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
 import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { profileSegments, type SegmentProfile } from './segments.js';
+import {
+  profileSegments,
+  segmentTotals,
+  type SegmentProfile,
+  type SegmentTotals,
+} from './segments.js';
 
 export interface AutoSegment extends SegmentProfile {
   /** What sets the cluster apart, in words. */
@@ -26,6 +31,8 @@ export interface AutoSegmentsReport {
   /** Customers the clustering was fitted on (all, or a deterministic sample of large bases). */
   sample_size: number;
   segments: AutoSegment[];
+  /** Every customer together (the margin report's totals). */
+  totals: SegmentTotals;
   /** Each customer's cluster, when asked for. */
   customers?: { customer_id: string; segment: string }[];
 }
@@ -141,6 +148,7 @@ export async function computeAutoSegments(
     features: features.map((f) => f.name),
     sample_size: n,
     segments,
+    totals: segmentTotals(customerBase),
     ...(customers ? { customers } : {}),
   };
 }

@@ -33,6 +33,9 @@ export interface SegmentProfile {
   serve_cost_per_revenue: number | null;
 }
 
+/** Every customer together: the segments' row of totals, equal to the margin report's totals. */
+export type SegmentTotals = Omit<SegmentProfile, 'segment' | 'serve_cost_by_activity'>;
+
 export interface SegmentReport {
   currency: string;
   period: { from: string; to: string };
@@ -40,6 +43,8 @@ export interface SegmentReport {
   /** The rules, in order, as written in the model. */
   rules: { segment: string; when: string | null }[];
   segments: SegmentProfile[];
+  /** The totals over every segment (every customer): revenue − direct, acquisition and serve cost = margin. */
+  totals: SegmentTotals;
   /** Measures the rules could use, with their types. */
   measures: Record<string, ValueType>;
 }
@@ -63,7 +68,24 @@ export async function computeSegments(
     segmentation: segmentation.name,
     rules: segmentation.segments.map((s) => ({ segment: s.name, when: s.whenSource ?? null })),
     segments,
+    totals: segmentTotals(base),
     measures: Object.fromEntries(base.measureTypes),
+  };
+}
+
+/** The totals row of a segments table: the margin report's totals, so every surface shows the same figures. */
+export function segmentTotals(base: CustomerBase): SegmentTotals {
+  const t = base.summary.totals;
+  return {
+    customers: t.customers,
+    revenue: t.revenue,
+    direct_cost: t.direct_cost,
+    acquisition_cost: t.acquisition_cost,
+    serve_cost: t.serve_cost,
+    margin: t.margin,
+    margin_pct: t.margin_pct,
+    unprofitable_share: t.customers > 0 ? t.unprofitable_customers / t.customers : 0,
+    serve_cost_per_revenue: t.revenue !== 0 ? t.serve_cost / t.revenue : null,
   };
 }
 

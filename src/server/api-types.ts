@@ -17,7 +17,7 @@ export type {
   WaterfallStep,
   WaterfallDriver,
 } from '../margin/explain-customer.js';
-export type { SegmentReport, SegmentProfile } from '../analysis/segments.js';
+export type { SegmentReport, SegmentProfile, SegmentTotals } from '../analysis/segments.js';
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
 export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';

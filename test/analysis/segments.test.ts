@@ -45,6 +45,27 @@ describe('rule-based segments', () => {
     expect(report.segments[1]).toMatchObject({ revenue: 4800, margin: 3054, serve_cost: 690 });
   });
 
+  it('adds up: each segment is revenue less direct, acquisition and serve cost, and the totals row is every customer', async () => {
+    const report = await segmentsOf();
+    for (const g of [...report.segments, report.totals]) {
+      expect(g.revenue - g.direct_cost - g.acquisition_cost - g.serve_cost).toBeCloseTo(
+        g.margin,
+        6,
+      );
+    }
+    const sum = (key: 'customers' | 'revenue' | 'serve_cost' | 'margin') =>
+      report.segments.reduce((total, g) => total + g[key], 0);
+    expect(report.totals.customers).toBe(5);
+    expect(report.totals.revenue).toBe(170 + 4800);
+    expect(report.totals.revenue).toBe(sum('revenue'));
+    expect(report.totals.serve_cost).toBeCloseTo(sum('serve_cost'), 9);
+    expect(report.totals.margin).toBeCloseTo(-518.9 + 3054, 9);
+    expect(report.totals.unprofitable_share).toBeCloseTo(
+      report.segments.reduce((n, g) => n + g.unprofitable_share * g.customers, 0) / 5,
+      12,
+    );
+  });
+
   it('reads attributes and activity measures, and puts customers no rule catches in (none)', async () => {
     const report = await segmentsOf((y) =>
       y.replace(

@@ -291,10 +291,11 @@ describe('tierwise segments', () => {
     const result = await runCli(['segments', 'size', '--project', p.dir, '--format', 'csv']);
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split('\n')).toEqual([
-      'segment,customers,revenue,acquisition_cost,serve_cost,margin,margin_pct,unprofitable,serve_per_$',
-      expect.stringMatching(/^small,3,170,390,292\.5,-518\.9,-3\.05\d*,0\.333\d*,1\.72\d*$/),
-      'large,2,4800,660,690,3054,0.63625,0,0.14375',
-      'other,0,0,0,0,0,,0,',
+      'segment,customers,revenue,direct_cost,acquisition_cost,serve_cost,margin,margin_pct,unprofitable,serve_per_$',
+      // 170 − 6.4 − 390 − 292.5 = −518.9; 4800 − 396 − 660 − 690 = 3054.
+      expect.stringMatching(/^small,3,170,6\.4,390,292\.5,-518\.9,-3\.05\d*,0\.333\d*,1\.72\d*$/),
+      'large,2,4800,396,660,690,3054,0.63625,0,0.14375',
+      'other,0,0,0,0,0,0,,0,',
     ]);
   });
 });

@@ -282,16 +282,31 @@ async function segmentTotals(s: Surfaces): Promise<void> {
     expect(cli.segments.reduce((sum, g) => sum + g.customers, 0)).toBe(
       s.base.summary.totals.customers,
     );
+    // The totals row is the margin report's totals.
+    const totals = s.base.summary.totals;
+    expect(cli.totals).toMatchObject({
+      customers: totals.customers,
+      revenue: totals.revenue,
+      direct_cost: totals.direct_cost,
+      acquisition_cost: totals.acquisition_cost,
+      serve_cost: totals.serve_cost,
+      margin: totals.margin,
+    });
+    // Every column the margin is made of is shown, the totals row last.
     const shown = rows(table(s.section('segments'), 'data-segmentation', name)).slice(1); // past the header
-    expect(shown.map((cells) => cells.slice(0, 5))).toEqual(
-      cli.segments.map((g) => [
-        g.segment,
-        formatNumber(g.customers),
-        s.money(g.revenue),
-        s.money(g.serve_cost),
-        s.money(g.margin),
-      ]),
-    );
+    const cells = (label: string, g: SegmentReport['totals']) => [
+      label,
+      formatNumber(g.customers),
+      s.money(g.revenue),
+      s.money(g.direct_cost),
+      s.money(g.acquisition_cost),
+      s.money(g.serve_cost),
+      s.money(g.margin),
+    ];
+    expect(shown.map((row) => row.slice(0, 7))).toEqual([
+      ...cli.segments.map((g) => cells(g.segment, g)),
+      cells('total', cli.totals),
+    ]);
   }
 }
 

@@ -1,7 +1,7 @@
 /** `tierwise segments`: the margin profile of each segment of a segmentation the model defines. */
 import type { Command } from 'commander';
 import type { AutoSegment, AutoSegmentsReport } from '../../analysis/auto-segments.js';
-import type { SegmentProfile, SegmentReport } from '../../analysis/segments.js';
+import type { SegmentProfile, SegmentReport, SegmentTotals } from '../../analysis/segments.js';
 import {
   parseFormat,
   parseInteger,
@@ -65,9 +65,9 @@ export function registerSegmentsCommand(program: Command, globals: () => GlobalO
 
 export function renderAutoSegments(report: AutoSegmentsReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const columns: Column<AutoSegment>[] = [
-    ...profileColumns<AutoSegment>(report.currency),
-    { header: 'description', value: (s) => s.description },
+  const columns: Column<AutoSegment | SegmentTotals>[] = [
+    ...profileColumns<AutoSegment | SegmentTotals>(report.currency),
+    { header: 'description', value: (s) => ('description' in s ? s.description : '') },
   ];
   if (format === 'csv') return renderCsv(columns, report.segments);
   const silhouettes = report.silhouette_by_k
@@ -77,15 +77,16 @@ export function renderAutoSegments(report: AutoSegmentsReport, format: OutputFor
     `automatic segments, ${report.period.from} to ${report.period.to}: ${report.k} clusters on ${report.features.join(', ')}`,
     `  k chosen by mean silhouette (${silhouettes}); fitted on ${formatCount(report.sample_size)} customers`,
     '',
-    renderTable(columns, report.segments),
+    renderTable(columns, report.segments, report.totals),
   ].join('\n');
 }
 
-function profileColumns<T extends SegmentProfile>(currency: string): Column<T>[] {
+function profileColumns<T extends SegmentTotals>(currency: string): Column<T>[] {
   return [
-    { header: 'segment', value: (s) => s.segment },
+    { header: 'segment', value: (s) => ('segment' in s ? String(s.segment) : 'total') },
     { header: 'customers', value: (s) => s.customers, align: 'right' },
     moneyColumn('revenue', (s) => s.revenue, currency),
+    moneyColumn('direct_cost', (s) => s.direct_cost, currency),
     moneyColumn('acquisition_cost', (s) => s.acquisition_cost, currency),
     moneyColumn('serve_cost', (s) => s.serve_cost, currency),
     moneyColumn('margin', (s) => s.margin, currency),
@@ -102,10 +103,10 @@ function profileColumns<T extends SegmentProfile>(currency: string): Column<T>[]
 
 export function renderSegments(report: SegmentReport, format: OutputFormat): string {
   if (format === 'json') return renderJson(report);
-  const columns = profileColumns<SegmentProfile>(report.currency);
+  const columns = profileColumns<SegmentProfile | SegmentTotals>(report.currency);
   if (format === 'csv') return renderCsv(columns, report.segments);
   const rules = report.rules
     .map((r) => `  ${r.segment}: ${r.when ?? '(everyone else)'}`)
     .join('\n');
-  return `segments "${report.segmentation}", ${report.period.from} to ${report.period.to} (first rule that holds wins)\n${rules}\n\n${renderTable(columns, report.segments)}`;
+  return `segments "${report.segmentation}", ${report.period.from} to ${report.period.to} (first rule that holds wins)\n${rules}\n\n${renderTable(columns, report.segments, report.totals)}`;
 }

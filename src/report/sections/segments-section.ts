@@ -3,7 +3,11 @@
  * the model defines none, the automatic segments (k-means on value and need) instead.
  */
 import { computeAutoSegments } from '../../analysis/auto-segments.js';
-import { computeSegments, type SegmentProfile } from '../../analysis/segments.js';
+import {
+  computeSegments,
+  type SegmentProfile,
+  type SegmentTotals,
+} from '../../analysis/segments.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { segmentsChartOption } from '../../charts/segments-chart.js';
 import { formatNumber } from '../../format.js';
@@ -19,7 +23,7 @@ export const segmentsSection: ReportSection = {
       if (context.margin.totals.customers < 3) return undefined;
       const auto = await computeAutoSegments(base);
       return html`<p>The model defines no segments, so these are found in the data: ${auto.k} clusters of customers on ${auto.features.join(', ')}.</p>
-        ${segmentBlock(context, 'automatic', auto.segments, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;
+        ${segmentBlock(context, 'automatic', auto.segments, auto.totals, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;
     }
     const blocks: SafeHtml[] = [];
     for (const segmentation of base.model.segmentations) {
@@ -30,6 +34,7 @@ export const segmentsSection: ReportSection = {
           context,
           report.segmentation,
           report.segments,
+          report.totals,
           (s) => rules.get(s.segment) ?? '',
         ),
       );
@@ -42,19 +47,29 @@ function segmentBlock(
   context: ReportContext,
   name: string,
   segments: readonly SegmentProfile[],
+  totals: SegmentTotals,
   describe: (s: SegmentProfile) => string,
 ): SafeHtml {
-  const { money, margin, chartSize } = context;
+  const { margin, chartSize } = context;
   return html`
     <h3>${name}</h3>
     <figure class="chart">${trustedHtml(renderChartSvg(segmentsChartOption({ currency: margin.currency, segmentation: name, segments }), { width: chartSize.width, height: Math.max(240, 120 + 50 * segments.length) }))}</figure>
     <table class="numbers" data-segmentation="${name}">
-      <thead><tr><th>segment</th><th>customers</th><th>revenue</th><th>cost to serve</th><th>margin</th><th>margin %</th><th>lose money</th><th>serve cost per $</th><th>who</th></tr></thead>
-      <tbody>${segments.map(
-        (s) =>
-          html`<tr><th>${s.segment}</th><td>${formatNumber(s.customers)}</td><td>${money(s.revenue)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(
-            s.margin,
-          )}</td><td>${percent(s.margin_pct)}</td><td>${percent(s.unprofitable_share)}</td><td>${s.serve_cost_per_revenue === null ? '' : money(s.serve_cost_per_revenue)}</td><td class="text">${describe(s)}</td></tr>`,
-      )}</tbody>
+      <thead><tr><th>segment</th><th>customers</th><th>revenue</th><th>direct cost</th><th>cost to acquire</th><th>cost to serve</th><th>margin</th><th>margin %</th><th>lose money</th><th>serve cost per $</th><th>who</th></tr></thead>
+      <tbody>${segments.map((s) => profileRow(context, html`<th>${s.segment}</th>`, s, describe(s)))}</tbody>
+      <tfoot>${profileRow(context, html`<th>total</th>`, totals, '')}</tfoot>
     </table>`;
+}
+
+/** One row of a segments table: revenue less each cost equals the margin shown. */
+function profileRow(
+  context: ReportContext,
+  head: SafeHtml,
+  s: SegmentTotals,
+  who: string,
+): SafeHtml {
+  const { money } = context;
+  return html`<tr>${head}<td>${formatNumber(s.customers)}</td><td>${money(s.revenue)}</td><td>${money(s.direct_cost)}</td><td>${money(s.acquisition_cost)}</td><td>${money(s.serve_cost)}</td><td class="${s.margin < 0 ? 'loss' : ''}">${money(
+    s.margin,
+  )}</td><td>${percent(s.margin_pct)}</td><td>${percent(s.unprofitable_share)}</td><td>${s.serve_cost_per_revenue === null ? '' : money(s.serve_cost_per_revenue)}</td><td class="text">${who}</td></tr>`;
 }

@@ -1,5 +1,5 @@
 /** Segments: each of the model's segmentations with its margin profile, chosen from a list. */
-import { api, type Overview } from '../api.js';
+import { api, type Overview, type SegmentTotals } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
@@ -57,6 +57,8 @@ export async function renderSegments(
             'segment',
             'customers',
             'revenue',
+            'direct cost',
+            'cost to acquire',
             'cost to serve',
             'margin',
             'margin %',
@@ -73,16 +75,30 @@ export async function renderSegments(
             'tr',
             {},
             h('th', {}, s.segment),
-            h('td', {}, formatNumber(s.customers)),
-            h('td', {}, money(s.revenue)),
-            h('td', {}, money(s.serve_cost)),
-            h('td', { class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
-            h('td', {}, formatPercent(s.margin_pct)),
-            h('td', {}, formatPercent(s.unprofitable_share)),
+            ...profileCells(s, money),
             h('td', { class: 'text' }, rules.get(s.segment) ?? ''),
           ),
         ),
       ),
+      h(
+        'tfoot',
+        {},
+        h('tr', {}, h('th', {}, 'total'), ...profileCells(report.totals, money), h('td', {})),
+      ),
     ),
   );
+}
+
+/** A segment's figures, revenue less each cost adding up to the margin shown. */
+function profileCells(s: SegmentTotals, money: (n: number) => string): HTMLElement[] {
+  return [
+    h('td', {}, formatNumber(s.customers)),
+    h('td', {}, money(s.revenue)),
+    h('td', {}, money(s.direct_cost)),
+    h('td', {}, money(s.acquisition_cost)),
+    h('td', {}, money(s.serve_cost)),
+    h('td', { class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
+    h('td', {}, formatPercent(s.margin_pct)),
+    h('td', {}, formatPercent(s.unprofitable_share)),
+  ];
 }
