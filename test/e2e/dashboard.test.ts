@@ -182,13 +182,26 @@ describe('the dashboard in Chromium', () => {
     const rows = await page
       .locator('[data-testid=segments] tbody tr')
       .evaluateAll((trs) =>
-        trs.map((tr) => [...tr.children].slice(0, 5).map((c) => c.textContent)),
+        trs.map((tr) => [...tr.children].slice(0, 7).map((c) => c.textContent)),
       );
-    // small: B, C, E → 50 + 100 + 20 revenue, −569.5 + 36 + 14.6 = −518.9; large: A, D → 4800, 3054.
+    // small: B, C, E → 50 + 100 + 20 revenue, −569.5 + 36 + 14.6 = −518.9; large: A, D → 4800, 3054;
+    // revenue − direct − acquisition − serve cost = margin on every row, the totals row included.
     expect(rows).toEqual([
-      ['small', '3', '$170.00', '$292.50', '-$518.90'],
-      ['large', '2', '$4,800.00', '$690.00', '$3,054.00'],
-      ['other', '0', '$0.00', '$0.00', '$0.00'],
+      ['small', '3', '$170.00', '$6.40', '$390.00', '$292.50', '-$518.90'],
+      ['large', '2', '$4,800.00', '$396.00', '$660.00', '$690.00', '$3,054.00'],
+      ['other', '0', '$0.00', '$0.00', '$0.00', '$0.00', '$0.00'],
+    ]);
+    const total = await page
+      .locator('[data-testid=segments] tfoot tr')
+      .evaluateAll((trs) => [...trs[0]!.children].slice(0, 7).map((c) => c.textContent));
+    expect(total).toEqual([
+      'total',
+      '5',
+      '$4,970.00',
+      '$402.40',
+      '$1,050.00',
+      '$982.50',
+      '$2,535.10',
     ]);
     await shot('segments');
   });
