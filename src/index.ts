@@ -115,6 +115,16 @@ export type {
 export { computeSegments } from './analysis/segments.js';
 export type { SegmentReport, SegmentProfile, SegmentTotals } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
+export { computeTrends, computeCohorts } from './analysis/trends.js';
+export type {
+  TrendsReport,
+  MonthFigures,
+  RevenueMovement,
+  PeriodRetention,
+  CohortsReport,
+  Cohort,
+  CohortMonth,
+} from './analysis/trends.js';
 export type {
   AutoSegmentsReport,
   AutoSegment,

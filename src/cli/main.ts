@@ -22,6 +22,7 @@ import { registerServeCommand } from './commands/serve-command.js';
 import { registerPriceCommand } from './commands/price-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerTiersCommand } from './commands/tiers-command.js';
+import { registerTrendsCommands } from './commands/trends-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
 
 /** Exit codes: 1 for a problem in the user's model or data, 2 for a bad command line, 70 for a bug. */
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerChannelsCommand(program, globals);
   registerMatrixCommand(program, globals);
   registerSegmentsCommand(program, globals);
+  registerTrendsCommands(program, globals);
   registerProspectsCommand(program, globals);
   registerChartCommand(program, globals);
   registerReportCommand(program, globals);

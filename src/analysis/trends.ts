@@ -1,0 +1,368 @@
+/**
+ * Trends over the period, month by month: what the business earned and spent each month, how its
+ * recurring revenue moved (new, expansion, contraction, churned, reactivated) with gross and net
+ * revenue retention, and cohorts of customers by acquisition month.
+ *
+ * Everything comes from one grain: each customer's margin split by calendar month (the margin
+ * compiler's `byMonth` form), so a month's figures add up to the period's totals and a cohort's
+ * cumulative margin is the sum of its customers' months. Definitions (written out in docs/cli.md):
+ *
+ * - A customer's **monthly revenue** is what it was billed in the month; a month with credits
+ *   (negative revenue) counts as 0 in the movements, whose basis is revenue above 0.
+ * - **Movements** of month m compare each customer's revenue in m with m − 1: new (0 before, never
+ *   paid earlier in the period), reactivated (0 before, paid earlier), expansion (more),
+ *   contraction (less, above 0), churned (down to 0). Opening + movements = closing.
+ * - **Gross revenue retention** of a month: (opening + contraction + churned) ÷ opening; **net**:
+ *   (opening + expansion + contraction + churned) ÷ opening — new and reactivated revenue left out.
+ *   Over the period: revenue in its last month from the customers paying in its first month
+ *   (capped at each one's first-month revenue for gross) ÷ their first-month revenue.
+ * - A **cohort** is the customers acquired in one month of the period (`acquired_on`; without that
+ *   column, the month a customer first paid, the period's first month left out since those may
+ *   have been acquired before). Month 0 is the acquisition month; costs booked before it (sales
+ *   time, channel spend) count in month 0. Payback: the first month since acquisition whose
+ *   cumulative margin, acquisition cost included, is 0 or more.
+ */
+import type { CustomerBase } from '../margin/customer-base.js';
+import { compileMargin } from '../margin/compile-margin.js';
+import type { GroupMargin } from '../margin/margin-report.js';
+import { computeMargin } from '../margin/run-margin.js';
+import { join, raw, sql, type Sql } from '../sql/fragment.js';
+import type { Relation } from '../store/database.js';
+
+export interface MonthFigures {
+  /** `YYYY-MM`. */
+  month: string;
+  /** Customers with any revenue or cost booked in the month. */
+  customers: number;
+  unprofitable_customers: number;
+  revenue: number;
+  direct_cost: number;
+  acquisition_cost: number;
+  serve_cost: number;
+  margin: number;
+  margin_pct: number | null;
+}
+
+export interface RevenueMovement {
+  month: string;
+  /** Revenue of the customers paying in the month before. */
+  opening: number;
+  new: number;
+  reactivated: number;
+  expansion: number;
+  /** Negative: revenue lost by customers paying less. */
+  contraction: number;
+  /** Negative: revenue of the customers who stopped paying. */
+  churned: number;
+  closing: number;
+  customers: {
+    opening: number;
+    new: number;
+    reactivated: number;
+    expanded: number;
+    contracted: number;
+    churned: number;
+    closing: number;
+  };
+  gross_revenue_retention: number | null;
+  net_revenue_retention: number | null;
+}
+
+export interface PeriodRetention {
+  /** First and last month compared, and the months between them. */
+  from: string;
+  to: string;
+  months_apart: number;
+  /** Customers paying in the first month, and their revenue then. */
+  customers: number;
+  starting_revenue: number;
+  /** Their revenue in the last month. */
+  ending_revenue: number;
+  gross_revenue_retention: number | null;
+  net_revenue_retention: number | null;
+}
+
+export interface TrendsReport {
+  currency: string;
+  period: { from: string; to: string };
+  months: MonthFigures[];
+  /** From the period's second month (the first has no month before it to compare with). */
+  movements: RevenueMovement[];
+  retention: PeriodRetention | null;
+}
+
+export interface CohortMonth {
+  /** Months since acquisition (0: the acquisition month). */
+  months_since: number;
+  month: string;
+  /** Cohort customers billed above 0 in the month. */
+  active_customers: number;
+  revenue: number;
+  margin: number;
+  cumulative_margin: number;
+}
+
+export interface Cohort {
+  /** The acquisition month, `YYYY-MM`. */
+  cohort: string;
+  customers: number;
+  acquisition_cost: number;
+  months: CohortMonth[];
+  /** The first month since acquisition with cumulative margin ≥ 0; null if not within the period. */
+  payback_month: number | null;
+}
+
+export interface CohortsReport {
+  currency: string;
+  period: { from: string; to: string };
+  /** How customers were placed: `acquired_on`, or their first paying month. */
+  basis: 'acquired_on' | 'first_paying_month';
+  cohorts: Cohort[];
+  /** Customers left out: acquired before the period (or, by first payment, paying from its first month). */
+  customers_left_out: number;
+}
+
+/** Margin, revenue and costs by month; revenue movements and retention. */
+export async function computeTrends(base: CustomerBase): Promise<TrendsReport> {
+  const { summary } = base;
+  const months = monthsOf(summary.period);
+  const byMonth = await computeMargin(base, { by: ['month'] });
+  const figures = (byMonth.groups ?? []).map(monthFigures);
+  const { movements, retention } = await withMonthlyMargin(base, async (monthly) => ({
+    movements: await revenueMovements(base, monthly, months),
+    retention: await periodRetention(base, monthly, months),
+  }));
+  return {
+    currency: summary.currency,
+    period: { ...summary.period },
+    months: figures,
+    movements,
+    retention,
+  };
+}
+
+/** Cohorts by acquisition month: active customers, revenue and cumulative margin per month since. */
+export async function computeCohorts(base: CustomerBase): Promise<CohortsReport> {
+  const { summary } = base;
+  const months = monthsOf(summary.period);
+  const { db } = base;
+  const [dated] = base.customerColumns.has('acquired_on')
+    ? await db.all(sql`SELECT count(acquired_on) AS n FROM customers`)
+    : [];
+  const basis = Number(dated?.['n'] ?? 0) > 0 ? 'acquired_on' : 'first_paying_month';
+  return withMonthlyMargin(base, async (monthly) => {
+    const { from, to } = summary.period;
+    const cohortOf =
+      basis === 'acquired_on'
+        ? sql`SELECT customer_id, ${db.dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
+              WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`
+        : sql`SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
+              GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)`;
+    const inOrder = (column: string) => db.dialect.orderedSum(raw(column), raw('customer_id'));
+    const cells = await db.all(sql`
+      WITH cohort_of AS (${cohortOf}),
+      placed AS (
+        SELECT c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
+               m.customer_id, sum(m.revenue) AS revenue, sum(m.margin) AS margin
+        FROM cohort_of c JOIN ${monthly.ref} m USING (customer_id)
+        GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)
+      SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
+             count(*) FILTER (WHERE revenue > 0) AS active_customers,
+             ${inOrder('revenue')} AS revenue, ${inOrder('margin')} AS margin
+      FROM placed GROUP BY cohort, months_since ORDER BY cohort, months_since`);
+    const sizes = await db.all(sql`
+      WITH cohort_of AS (${cohortOf})
+      SELECT ${db.dialect.formatMonth(raw('c.cohort'))} AS cohort, count(*) AS customers,
+             coalesce(${db.dialect.orderedSum(raw('coalesce(a.acquisition_cost, 0)'), raw('c.customer_id'))}, 0) AS acquisition_cost
+      FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
+                                  FROM ${monthly.ref} GROUP BY customer_id) a USING (customer_id)
+      GROUP BY c.cohort ORDER BY c.cohort`);
+    const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers`);
+    const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
+    return {
+      currency: summary.currency,
+      period: { ...summary.period },
+      basis,
+      cohorts: sizes.map((size) => {
+        const cohort = String(size['cohort']);
+        const own = cells.filter((c) => c['cohort'] === cohort);
+        const span = months.length - months.indexOf(cohort);
+        let cumulative = 0;
+        const cohortMonths = Array.from({ length: span }, (_, k): CohortMonth => {
+          const cell = own.find((c) => Number(c['months_since']) === k);
+          const margin = Number(cell?.['margin'] ?? 0);
+          cumulative += margin;
+          return {
+            months_since: k,
+            month: months[months.indexOf(cohort) + k]!,
+            active_customers: Number(cell?.['active_customers'] ?? 0),
+            revenue: Number(cell?.['revenue'] ?? 0),
+            margin,
+            cumulative_margin: cumulative,
+          };
+        });
+        return {
+          cohort,
+          customers: Number(size['customers']),
+          acquisition_cost: Number(size['acquisition_cost']),
+          months: cohortMonths,
+          payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
+        };
+      }),
+      customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
+    };
+  });
+}
+
+/** The months of a period, `YYYY-MM`, first to last. */
+export function monthsOf(period: { from: string; to: string }): string[] {
+  const [fromYear, fromMonth] = period.from.split('-').map(Number) as [number, number];
+  const [toYear, toMonth] = period.to.split('-').map(Number) as [number, number];
+  const months: string[] = [];
+  for (let i = fromYear * 12 + fromMonth - 1; i <= toYear * 12 + toMonth - 1; i++)
+    months.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`);
+  return months;
+}
+
+/** The customer × month margin, owned by one call and dropped after it. */
+async function withMonthlyMargin<T>(
+  base: CustomerBase,
+  use: (monthly: Relation) => Promise<T>,
+): Promise<T> {
+  const monthly = await base.db.materialize(
+    'margin_by_month',
+    compileMargin(base.costModel, base.db.dialect, base.eventColumns, { byMonth: true }),
+  );
+  try {
+    return await use(monthly);
+  } finally {
+    await base.db.drop(monthly);
+  }
+}
+
+function monthFigures(group: GroupMargin): MonthFigures {
+  return {
+    month: String(group.key['month']),
+    customers: group.customers,
+    unprofitable_customers: group.unprofitable_customers,
+    revenue: group.revenue,
+    direct_cost: group.direct_cost,
+    acquisition_cost: group.acquisition_cost,
+    serve_cost: group.serve_cost,
+    margin: group.margin,
+    margin_pct: group.margin_pct,
+  };
+}
+
+/** Every paying customer × every month of the period, its revenue above 0 (0 when none). */
+function payingGrid(monthly: Relation, months: readonly string[]): Sql {
+  const monthRows = join(
+    months.map((m) => sql`(CAST(${`${m}-01`} AS DATE))`),
+    ', ',
+  );
+  return sql`
+    paid AS (SELECT customer_id, month, sum(revenue) AS revenue FROM ${monthly.ref} GROUP BY customer_id, month),
+    payers AS (SELECT customer_id FROM paid GROUP BY customer_id HAVING max(revenue) > 0),
+    calendar AS (SELECT month FROM (VALUES ${monthRows}) AS v(month)),
+    grid AS (
+      SELECT p.customer_id, k.month, greatest(coalesce(r.revenue, 0), 0) AS revenue
+      FROM payers p CROSS JOIN calendar k
+      LEFT JOIN paid r ON r.customer_id = p.customer_id AND r.month = k.month)`;
+}
+
+async function revenueMovements(
+  base: CustomerBase,
+  monthly: Relation,
+  months: readonly string[],
+): Promise<RevenueMovement[]> {
+  if (months.length < 2) return [];
+  const { dialect } = base.db;
+  const total = (expression: string) =>
+    sql`coalesce(${dialect.orderedSum(raw(expression), raw('customer_id'))}, 0)`;
+  const rows = await base.db.all(sql`
+    WITH ${payingGrid(monthly, months)},
+    flows AS (
+      SELECT customer_id, month, revenue,
+             lag(revenue) OVER (PARTITION BY customer_id ORDER BY month) AS prev,
+             coalesce(max(CASE WHEN revenue > 0 THEN 1 ELSE 0 END) OVER (
+               PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
+      FROM grid)
+    SELECT ${dialect.formatMonth(raw('month'))} AS month,
+           ${total('prev')} AS opening,
+           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
+           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
+           ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
+           ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
+           ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned,
+           ${total('revenue')} AS closing,
+           count(*) FILTER (WHERE prev > 0) AS customers_opening,
+           count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 0) AS customers_new,
+           count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 1) AS customers_reactivated,
+           count(*) FILTER (WHERE prev > 0 AND revenue > prev) AS customers_expanded,
+           count(*) FILTER (WHERE prev > 0 AND revenue > 0 AND revenue < prev) AS customers_contracted,
+           count(*) FILTER (WHERE prev > 0 AND revenue = 0) AS customers_churned,
+           count(*) FILTER (WHERE revenue > 0) AS customers_closing
+    FROM flows WHERE prev IS NOT NULL GROUP BY month ORDER BY month`);
+  return rows.map((r) => {
+    const n = (key: string) => Number(r[key] ?? 0);
+    const opening = n('opening');
+    const retained = (...kept: number[]) =>
+      opening > 0 ? kept.reduce((a, b) => a + b, opening) / opening : null;
+    return {
+      month: String(r['month']),
+      opening,
+      new: n('new'),
+      reactivated: n('reactivated'),
+      expansion: n('expansion'),
+      contraction: n('contraction'),
+      churned: n('churned'),
+      closing: n('closing'),
+      customers: {
+        opening: n('customers_opening'),
+        new: n('customers_new'),
+        reactivated: n('customers_reactivated'),
+        expanded: n('customers_expanded'),
+        contracted: n('customers_contracted'),
+        churned: n('customers_churned'),
+        closing: n('customers_closing'),
+      },
+      gross_revenue_retention: retained(n('contraction'), n('churned')),
+      net_revenue_retention: retained(n('expansion'), n('contraction'), n('churned')),
+    };
+  });
+}
+
+async function periodRetention(
+  base: CustomerBase,
+  monthly: Relation,
+  months: readonly string[],
+): Promise<PeriodRetention | null> {
+  if (months.length < 2) return null;
+  const first = months[0]!;
+  const last = months[months.length - 1]!;
+  const { dialect } = base.db;
+  const total = (expression: string) =>
+    sql`coalesce(${dialect.orderedSum(raw(expression), raw('customer_id'))}, 0)`;
+  const [row] = await base.db.all(sql`
+    WITH ${payingGrid(monthly, months)},
+    ends AS (
+      SELECT customer_id,
+             sum(CASE WHEN month = CAST(${`${first}-01`} AS DATE) THEN revenue ELSE 0 END) AS starting,
+             sum(CASE WHEN month = CAST(${`${last}-01`} AS DATE) THEN revenue ELSE 0 END) AS ending
+      FROM grid GROUP BY customer_id)
+    SELECT count(*) AS customers, ${total('starting')} AS starting, ${total('ending')} AS ending,
+           ${total('least(ending, starting)')} AS kept
+    FROM ends WHERE starting > 0`);
+  const n = (key: string) => Number(row?.[key] ?? 0);
+  const starting = n('starting');
+  return {
+    from: first,
+    to: last,
+    months_apart: months.length - 1,
+    customers: n('customers'),
+    starting_revenue: starting,
+    ending_revenue: n('ending'),
+    gross_revenue_retention: starting > 0 ? n('kept') / starting : null,
+    net_revenue_retention: starting > 0 ? n('ending') / starting : null,
+  };
+}

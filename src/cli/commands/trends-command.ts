@@ -1,0 +1,181 @@
+/**
+ * `tierwise trends` (margin by month, revenue movements, revenue retention) and `tierwise cohorts`
+ * (customers by acquisition month, their revenue and cumulative margin month by month).
+ */
+import type { Command } from 'commander';
+import type {
+  Cohort,
+  CohortsReport,
+  MonthFigures,
+  RevenueMovement,
+  TrendsReport,
+} from '../../analysis/trends.js';
+import { parseFormat, usageError, withCustomerBase, type GlobalOptions } from '../cli-context.js';
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  moneyColumn,
+  percentColumn,
+  print,
+  renderCsv,
+  renderJson,
+  renderTable,
+  type Column,
+  type OutputFormat,
+} from '../output.js';
+
+type TrendsView = 'months' | 'movements';
+type CohortMetric = 'active' | 'revenue' | 'cumulative_margin';
+
+export function registerTrendsCommands(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('trends')
+    .description(
+      'month by month: revenue, costs and margin; revenue movements (new, expansion, contraction, churned, reactivated) and retention',
+    )
+    .option(
+      '--view <view>',
+      'csv: months (the margin by month) or movements (the revenue movements)',
+      parseView,
+      'months',
+    )
+    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
+    .action(async (options: { view: TrendsView; format: OutputFormat }) => {
+      const { computeTrends } = await import('../../analysis/trends.js');
+      await withCustomerBase(globals(), async (base) => {
+        print(renderTrends(await computeTrends(base), options.format, options.view));
+      });
+    });
+
+  program
+    .command('cohorts')
+    .description(
+      'customers by acquisition month: how many still pay, their revenue and cumulative margin each month since, and the payback month',
+    )
+    .option(
+      '--metric <metric>',
+      'the cells of the table: active (customers still paying), revenue or cumulative_margin',
+      parseMetric,
+      'cumulative_margin',
+    )
+    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
+    .action(async (options: { metric: CohortMetric; format: OutputFormat }) => {
+      const { computeCohorts } = await import('../../analysis/trends.js');
+      await withCustomerBase(globals(), async (base) => {
+        print(renderCohorts(await computeCohorts(base), options.format, options.metric));
+      });
+    });
+}
+
+function parseView(value: string): TrendsView {
+  if (value === 'months' || value === 'movements') return value;
+  throw usageError(`--view ${value}: expected months or movements`);
+}
+
+function parseMetric(value: string): CohortMetric {
+  if (value === 'active' || value === 'revenue' || value === 'cumulative_margin') return value;
+  throw usageError(`--metric ${value}: expected active, revenue or cumulative_margin`);
+}
+
+const monthColumns = (currency: string): Column<MonthFigures>[] => [
+  { header: 'month', value: (m) => m.month },
+  { header: 'customers', value: (m) => m.customers, align: 'right' },
+  moneyColumn('revenue', (m) => m.revenue, currency),
+  moneyColumn('direct_cost', (m) => m.direct_cost, currency),
+  moneyColumn('acquisition_cost', (m) => m.acquisition_cost, currency),
+  moneyColumn('serve_cost', (m) => m.serve_cost, currency),
+  moneyColumn('margin', (m) => m.margin, currency),
+  percentColumn('margin_pct', (m) => m.margin_pct),
+];
+
+const movementColumns = (currency: string): Column<RevenueMovement>[] => [
+  { header: 'month', value: (m) => m.month },
+  moneyColumn('opening', (m) => m.opening, currency),
+  moneyColumn('new', (m) => m.new, currency),
+  moneyColumn('reactivated', (m) => m.reactivated, currency),
+  moneyColumn('expansion', (m) => m.expansion, currency),
+  moneyColumn('contraction', (m) => m.contraction, currency),
+  moneyColumn('churned', (m) => m.churned, currency),
+  moneyColumn('closing', (m) => m.closing, currency),
+  { header: 'churned_customers', value: (m) => m.customers.churned, align: 'right' },
+  percentColumn('grr', (m) => m.gross_revenue_retention),
+  percentColumn('nrr', (m) => m.net_revenue_retention),
+];
+
+export function renderTrends(report: TrendsReport, format: OutputFormat, view: TrendsView): string {
+  if (format === 'json') return renderJson(report);
+  const { currency } = report;
+  if (format === 'csv')
+    return view === 'months'
+      ? renderCsv(monthColumns(currency), report.months)
+      : renderCsv(movementColumns(currency), report.movements);
+  const money = (v: number) => formatMoney(v, currency);
+  const { retention } = report;
+  return [
+    `trends, ${report.period.from} to ${report.period.to} (${currency})`,
+    '',
+    'margin by month:',
+    renderTable(monthColumns(currency), report.months),
+    '',
+    'revenue movements (revenue billed in the month; opening + movements = closing):',
+    renderTable(movementColumns(currency), report.movements),
+    ...(retention
+      ? [
+          '',
+          `revenue retention ${retention.from} → ${retention.to} (${retention.months_apart} months): the ${formatCount(retention.customers)} customers paying in ${retention.from} (${money(retention.starting_revenue)}) paid ${money(retention.ending_revenue)} in ${retention.to}: net ${formatPercent(retention.net_revenue_retention)}, gross ${formatPercent(retention.gross_revenue_retention)}`,
+        ]
+      : []),
+  ].join('\n');
+}
+
+export function renderCohorts(
+  report: CohortsReport,
+  format: OutputFormat,
+  metric: CohortMetric,
+): string {
+  if (format === 'json') return renderJson(report);
+  const longest = Math.max(0, ...report.cohorts.map((c) => c.months.length));
+  const cell = (m: Cohort['months'][number]): number =>
+    metric === 'active'
+      ? m.active_customers
+      : metric === 'revenue'
+        ? m.revenue
+        : m.cumulative_margin;
+  const money = (v: number) => formatMoney(v, report.currency);
+  const columns: Column<Cohort>[] = [
+    { header: 'cohort', value: (c) => c.cohort },
+    { header: 'customers', value: (c) => c.customers, align: 'right' },
+    moneyColumn('acquisition_cost', (c) => c.acquisition_cost, report.currency),
+    {
+      header: 'payback_month',
+      value: (c) => c.payback_month,
+      align: 'right',
+    },
+    ...Array.from({ length: longest }, (_, k): Column<Cohort> => ({
+      header: `m${k}`,
+      value: (c) => {
+        const m = c.months[k];
+        return m === undefined ? null : cell(m);
+      },
+      format: metric === 'active' ? (v: number) => formatCount(v) : money,
+      align: 'right',
+    })),
+  ];
+  if (format === 'csv') return renderCsv(columns, report.cohorts);
+  const basis =
+    report.basis === 'acquired_on'
+      ? 'customers acquired in the period (acquired_on)'
+      : 'customers by the month they first paid (no acquired_on; the first month left out)';
+  const what = {
+    active: 'customers still paying',
+    revenue: 'revenue',
+    cumulative_margin: 'cumulative margin, acquisition cost included',
+  }[metric];
+  return [
+    `cohorts, ${report.period.from} to ${report.period.to}: ${basis}; m0 is the acquisition month; cells: ${what}`,
+    `  ${formatCount(report.customers_left_out)} customers left out (acquired before the period)`,
+    '',
+    renderTable(columns, report.cohorts),
+  ].join('\n');
+}
