@@ -127,7 +127,12 @@ export async function computeTrends(base: CustomerBase): Promise<TrendsReport> {
   const { summary } = base;
   const months = monthsOf(summary.period);
   const byMonth = await computeMargin(base, { by: ['month'] });
-  const figures = (byMonth.groups ?? []).map(monthFigures);
+  // Every month of the period, a month with nothing booked as zeros.
+  const booked = new Map((byMonth.groups ?? []).map((g) => [String(g.key['month']), g]));
+  const figures = months.map((month) => {
+    const group = booked.get(month);
+    return group ? monthFigures(group) : emptyMonth(month);
+  });
   const { movements, retention } = await withMonthlyMargin(base, async (monthly) => ({
     movements: await revenueMovements(base, monthly, months),
     retention: await periodRetention(base, monthly, months),
@@ -251,6 +256,20 @@ function monthFigures(group: GroupMargin): MonthFigures {
     serve_cost: group.serve_cost,
     margin: group.margin,
     margin_pct: group.margin_pct,
+  };
+}
+
+function emptyMonth(month: string): MonthFigures {
+  return {
+    month,
+    customers: 0,
+    unprofitable_customers: 0,
+    revenue: 0,
+    direct_cost: 0,
+    acquisition_cost: 0,
+    serve_cost: 0,
+    margin: 0,
+    margin_pct: null,
   };
 }
 

@@ -123,7 +123,7 @@ export function renderTrends(report: TrendsReport, format: OutputFormat, view: T
     ...(retention
       ? [
           '',
-          `revenue retention ${retention.from} → ${retention.to} (${retention.months_apart} months): the ${formatCount(retention.customers)} customers paying in ${retention.from} (${money(retention.starting_revenue)}) paid ${money(retention.ending_revenue)} in ${retention.to}: net ${formatPercent(retention.net_revenue_retention)}, gross ${formatPercent(retention.gross_revenue_retention)}`,
+          `revenue retention ${retention.from} → ${retention.to} (${retention.months_apart} months): the ${formatCount(retention.customers)} customer${retention.customers === 1 ? '' : 's'} paying in ${retention.from} (${money(retention.starting_revenue)}) paid ${money(retention.ending_revenue)} in ${retention.to}: net ${formatPercent(retention.net_revenue_retention)}, gross ${formatPercent(retention.gross_revenue_retention)}`,
         ]
       : []),
   ].join('\n');
@@ -174,7 +174,7 @@ export function renderCohorts(
   }[metric];
   return [
     `cohorts, ${report.period.from} to ${report.period.to}: ${basis}; m0 is the acquisition month; cells: ${what}`,
-    `  ${formatCount(report.customers_left_out)} customers left out (acquired before the period)`,
+    `  ${formatCount(report.customers_left_out)} customer${report.customers_left_out === 1 ? '' : 's'} left out (${report.basis === 'acquired_on' ? 'acquired before the period or with no acquired_on' : 'paying from the first month, or never'})`,
     '',
     renderTable(columns, report.cohorts),
   ].join('\n');
