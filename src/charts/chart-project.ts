@@ -6,6 +6,7 @@ import type { EChartsOption } from 'echarts';
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import { computeSegments } from '../analysis/segments.js';
+import { computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { assertNever } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
@@ -18,6 +19,7 @@ import {
   type ChartSize,
 } from './render-chart.js';
 import { segmentsChartOption } from './segments-chart.js';
+import { trendChartOption } from './trend-chart.js';
 import { whaleChartOption } from './whale-chart.js';
 
 import type { ChartKind } from './chart-kinds.js';
@@ -49,6 +51,8 @@ export async function chartOption(
       return segmentsChartOption(
         await computeSegments(base, { segmentation: options.segmentation }),
       );
+    case 'trend':
+      return trendChartOption(await computeTrends(base));
     default:
       return assertNever(kind);
   }

@@ -25,6 +25,8 @@ table.numbers thead th { color: var(--muted); font-weight: normal; }
 table.numbers td.text { text-align: left; }
 table.numbers tr.total th, table.numbers tr.total td { font-weight: bold; }
 table.numbers ul { margin: 0; padding-left: 18px; }
+table.numbers.compact { font-size: 11px; }
+table.numbers.compact th, table.numbers.compact td { padding: 3px 4px; }
 .loss { color: var(--loss); }
 .note { color: var(--muted); font-size: 14px; }
 .tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--muted); border-radius: 8px; color: var(--muted); font-size: 12px; font-weight: normal; }

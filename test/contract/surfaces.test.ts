@@ -24,6 +24,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProfitabilityMatrix } from '../../src/analysis/profitability-matrix.js';
 import type { SegmentReport } from '../../src/analysis/segments.js';
+import type { CohortsReport, TrendsReport } from '../../src/analysis/trends.js';
 import type { WhaleCurve } from '../../src/analysis/whale-curve.js';
 import { QUADRANT_LABELS } from '../../src/charts/matrix-chart.js';
 import { formatMoney, formatNumber } from '../../src/format.js';
@@ -310,6 +311,47 @@ async function segmentTotals(s: Surfaces): Promise<void> {
   }
 }
 
+/** Margin by month and the revenue movements: the CLI's JSON and the report's tables. */
+async function monthTrends(s: Surfaces): Promise<void> {
+  const cli = await s.cli<TrendsReport>('trends');
+  const months = rows(table(s.section('trends'), 'data-table', 'months')).slice(1);
+  expect(months).toEqual(
+    cli.months.map((m) => [
+      m.month,
+      formatNumber(m.customers),
+      s.money(m.revenue),
+      s.money(m.direct_cost),
+      s.money(m.acquisition_cost),
+      s.money(m.serve_cost),
+      s.money(m.margin),
+      percent(m.margin_pct),
+    ]),
+  );
+  const movements = rows(table(s.section('movements'), 'data-table', 'movements')).slice(1);
+  expect(movements.map((r) => r.slice(0, 8))).toEqual(
+    cli.movements.map((m) => [
+      m.month,
+      s.money(m.opening),
+      s.money(m.new),
+      s.money(m.reactivated),
+      s.money(m.expansion),
+      s.money(m.contraction),
+      s.money(m.churned),
+      s.money(m.closing),
+    ]),
+  );
+  const cohorts = await s.cli<CohortsReport>('cohorts');
+  const shown = rows(table(s.section('movements'), 'data-table', 'cohorts')).slice(1);
+  expect(shown.map((r) => r.slice(0, 4))).toEqual(
+    cohorts.cohorts.map((c) => [
+      c.cohort,
+      formatNumber(c.customers),
+      s.money(c.acquisition_cost),
+      c.payback_month === null ? 'not yet' : `m${c.payback_month}`,
+    ]),
+  );
+}
+
 async function tierPlan(s: Surfaces): Promise<void> {
   const cli = await s.cli<TierReport>('tiers');
   const { plan } = await s.api<TiersResponse>('/api/tiers');
@@ -579,6 +621,8 @@ describe('the demo (2,000 customers)', () => {
   it('shows the same matrix quadrants (customers, revenue, cost, margin) everywhere', () =>
     matrixQuadrants(s));
   it('shows the same segment totals for every segmentation everywhere', () => segmentTotals(s));
+  it('shows the same margin by month, revenue movements and cohorts on the CLI and in the report', () =>
+    monthTrends(s));
   it('shows the same tier plan (scenario margins, customers per tier, shadow prices) everywhere', () =>
     tierPlan(s));
   it('shows the same price menu (prices, buyers, profit) everywhere', () => priceMenu(s));
@@ -613,6 +657,8 @@ describe('the tiny fixture', () => {
   });
   it('shows the same matrix quadrants everywhere', () => matrixQuadrants(s));
   it('shows the same segment totals everywhere', () => segmentTotals(s));
+  it('shows the same margin by month, revenue movements and cohorts everywhere', () =>
+    monthTrends(s));
   it('agrees everywhere that it has no tiers', () => absent(s, 'tiers'));
   it('agrees everywhere that it has no price menu', () => absent(s, 'price menu'));
   it('agrees on the CLI and the report that it has no lifetime model', () => absent(s, 'lifetime'));

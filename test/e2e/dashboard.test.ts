@@ -215,11 +215,12 @@ describe('the HTML report in Chromium', () => {
     try {
       await printing.setContent(report.html);
       const pdf = await printing.pdf({ format: 'A4' });
-      // Seven sections (headline, whale, matrix, distribution, segments, loss-makers, and lifetime
-      // margin saying why it could not be computed), each starting a page and fitting on it.
+      // Nine sections (headline, whale, matrix, distribution, segments, margin by month, revenue
+      // movements and cohorts, loss-makers, and lifetime margin saying why it could not be
+      // computed), each starting a page and fitting on it.
       const pages = pdf.toString('latin1').match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
-      expect(report.sections).toHaveLength(7);
-      expect(pages).toHaveLength(7);
+      expect(report.sections).toHaveLength(9);
+      expect(pages).toHaveLength(9);
     } finally {
       await printing.close();
     }

@@ -12,6 +12,7 @@ import { matrixSection } from './matrix-section.js';
 import { priceMenuSection } from './price-menu-section.js';
 import { segmentsSection } from './segments-section.js';
 import { tiersSection } from './tiers-section.js';
+import { movementsSection, trendsSection } from './trends-section.js';
 import { whaleSection } from './whale-section.js';
 
 export const REPORT_SECTIONS: readonly ReportSection[] = [
@@ -20,6 +21,8 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   matrixSection,
   distributionSection,
   segmentsSection,
+  trendsSection,
+  movementsSection,
   lossMakersSection,
   tiersSection,
   priceMenuSection,
