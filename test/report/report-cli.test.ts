@@ -60,7 +60,7 @@ describe('tierwise chart', () => {
     ]);
     expect(kind.code).toBe(2);
     expect(kind.stderr).toContain(
-      'chart pie: unknown chart — use one of whale, matrix, distribution, segments',
+      'chart pie: unknown chart — use one of whale, matrix, distribution, segments, trend',
     );
     const type = await runCli([
       'chart',
@@ -86,7 +86,7 @@ describe('tierwise report', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'headline, whale curve, profitability matrix, margin distribution, segments, top loss-makers',
+      'headline, whale curve, profitability matrix, margin distribution, segments, margin by month, revenue movements and cohorts, top loss-makers',
     );
     const document = await readFile(project.file('report.html'), 'utf8');
     expect(document).toMatch(/^<!doctype html>/);

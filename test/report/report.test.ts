@@ -40,6 +40,8 @@ describe('the HTML report', () => {
       'matrix',
       'distribution',
       'segments',
+      'trends',
+      'movements',
       'loss-makers',
       'lifetime',
     ]);
@@ -76,7 +78,7 @@ describe('the HTML report', () => {
 
   it('is one self-contained file: inline SVG charts, inline styles, nothing fetched', () => {
     const { html: document } = report;
-    expect(document.match(/<svg /g)?.length).toBe(4); // whale, matrix, distribution, segments (size)
+    expect(document.match(/<svg /g)?.length).toBe(5); // whale, matrix, distribution, segments (size), trend
     expect(document).not.toMatch(/<(script|link|img|iframe|object|embed)\b/i);
     // Every src/href is an anchor inside the document; no url() in the styles.
     const references = [...document.matchAll(/\s(?:src|href|xlink:href)\s*=\s*"([^"]*)"/gi)].map(
@@ -109,6 +111,8 @@ describe('the HTML report', () => {
           'whale',
           'distribution',
           'segments',
+          'trends',
+          'movements',
           'loss-makers',
           'lifetime',
         ]);
