@@ -477,7 +477,7 @@ export function renderLifetimeMargin(
       ? ''
       : `${moneyText(i.low, report.currency)} – ${moneyText(i.high, report.currency)}`;
   const lines = [
-    `lifetime margin, ${MODEL_TITLE[report.model]} (${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
+    `lifetime margin, ${MODEL_TITLE[report.model]}${report.retention?.chosen === 'per-segment' ? ' per segment (pooled: ' : ' ('}${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
     `  computed with ${lifetimeSettings(report)}`,
     ...(report.retention ? [`  retention: ${report.retention.reason}`] : []),
     ...(report.retention?.chosen === 'per-segment'
