@@ -26,7 +26,10 @@ export interface SegmentRetention {
   customers: number;
   /** Customers who churned within the data. */
   churned: number;
-  /** The segment's own sBG fit; null when it uses the pooled one (see `note`). */
+  /**
+   * The segment's own sBG fit (kept for comparison when the pooled fit was chosen); null when it
+   * had too little data or did not converge (see `note`) or there was nothing to compare.
+   */
   fit: SbgFit | null;
   /** Why the segment uses the pooled fit, when it does although the segments were chosen. */
   note: string | null;
