@@ -188,14 +188,26 @@ export type {
   ParetoNbdPrediction,
   GammaGammaPrediction,
 } from './lifetime/fit-lifetime-model.js';
-export { computeLifetimeMargin } from './lifetime/lifetime-margin.js';
+export {
+  computeLifetimeMargin,
+  lifetimeSettings,
+  paybackMonths,
+} from './lifetime/lifetime-margin.js';
 export type {
   LifetimeMarginOptions,
   LifetimeMarginReport,
   LifetimeMarginModel,
+  LifetimeMarginInterval,
+  LifetimeSegmentation,
   CustomerLifetimeMargin,
   SegmentLifetimeMargin,
 } from './lifetime/lifetime-margin.js';
+export { fitRetention } from './lifetime/segment-retention.js';
+export type {
+  RetentionChoice,
+  RetentionMode,
+  SegmentRetention,
+} from './lifetime/segment-retention.js';
 export {
   fitSbg,
   sbgSurvival,

@@ -32,6 +32,8 @@ export interface BgNbdFit {
   params: BgNbdParams;
   log_likelihood: number;
   standard_errors: BgNbdParams;
+  /** Covariance of the estimates (inverse observed information, natural units), rows and columns in the order of `params`. */
+  covariance: number[][];
   customers: number;
   /** Σ x: repeat transactions in the calibration data. */
   repeat_transactions: number;
@@ -261,6 +263,7 @@ export function fitBgNbd(data: RfmSummary): BgNbdFit {
     params: { r: p['r']!, alpha: p['alpha']!, a: p['a']!, b: p['b']! },
     log_likelihood: result.logLikelihood,
     standard_errors: { r: se['r']!, alpha: se['alpha']!, a: se['a']!, b: se['b']! },
+    covariance: result.covariance,
     customers,
     repeat_transactions: repeats,
     iterations: result.iterations,

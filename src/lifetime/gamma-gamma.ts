@@ -41,6 +41,8 @@ export interface GammaGammaFit {
   params: GammaGammaParams;
   log_likelihood: number;
   standard_errors: GammaGammaParams;
+  /** Covariance of the estimates (inverse observed information, natural units), rows and columns in the order of `params`. */
+  covariance: number[][];
   /** Customers with x > 0 and z̄ > 0 (the only ones the model learns from). */
   customers: number;
   /** Customers with x > 0 whose average spend z̄ is 0 or below (or not a number): not fitted. */
@@ -142,6 +144,7 @@ export function fitGammaGamma(all: SpendSummary, ids?: readonly string[]): Gamma
       q: result.standardErrors['q']!,
       gamma: result.standardErrors['gamma']!,
     },
+    covariance: result.covariance,
     customers: data.x.length,
     excluded,
     mean_spend: params.q > 1 ? (params.p * params.gamma) / (params.q - 1) : null,

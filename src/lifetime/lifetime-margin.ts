@@ -5,12 +5,17 @@
  * period; how long it will keep paying comes from a fitted retention model:
  *
  * - `sbg` (subscriptions): customers' tenures from `acquired_on` and a churn-date column, right-
- *   censored at the period end and left-truncated at the start of the exports; each active
- *   customer's future is its monthly net margin × its discounted expected residual lifetime.
- * - `bgnbd` (repeat purchasing): BG/NBD on the project's transactions with the period end as the
- *   calibration end, Gamma-Gamma for spend per transaction; the future is the discounted expected
- *   transactions × (expected spend − its direct-cost share − the customer's cost to serve per
- *   transaction).
+ *   censored at the period end and left-truncated at the start of the exports, fitted per segment
+ *   of the segmentation or pooled, whichever AIC prefers (`segment-retention.ts`); each active
+ *   customer's future is its monthly net margin × its discounted expected residual lifetime under
+ *   its segment's fit.
+ * - `bgnbd` / `pnbd` (repeat purchasing): BG/NBD or Pareto/NBD on the project's transactions with
+ *   the period end as the calibration end, Gamma-Gamma for spend per transaction; the future is the
+ *   discounted expected transactions × (expected spend − its direct-cost share − the customer's
+ *   cost to serve per transaction).
+ *
+ * Every report says what it used: the segmentation, horizon, discount rate, model and time unit.
+ * Intervals come from a seeded parametric bootstrap of the fits (`parameter-draws.ts`).
  */
 import { compileSegmentOf } from '../analysis/segments.js';
 import { TierwiseError } from '../errors.js';
@@ -19,25 +24,37 @@ import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import { ident, sql } from '../sql/fragment.js';
 import {
-  bgNbdConditionalExpectedTransactions,
   bgNbdProbabilityAlive,
   fitBgNbd,
   type BgNbdFit,
+  type BgNbdParams,
   type RfmSummary,
 } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
+import { centralInterval, mulberry32, parameterSampler } from './parameter-draws.js';
+import {
+  fitParetoNbd,
+  paretoNbdProbabilityAlive,
+  type ParetoNbdFit,
+  type ParetoNbdParams,
+} from './pareto-nbd.js';
 import { DAYS_PER_UNIT, summarizePurchases, type TimeUnit } from './read-lifetime-files.js';
 import {
-  fitSbg,
   sbgDiscountedResidualLifetime,
-  sbgObservationsFromTenures,
   sbgRetention,
   sbgSurvival,
   type SbgFit,
   type SbgParams,
 } from './sbg.js';
-
-export type LifetimeMarginModel = 'sbg' | 'bgnbd';
+import {
+  fitRetention,
+  retentionFitOf,
+  type RetentionChoice,
+  type RetentionMode,
+} from './segment-retention.js';
+export type LifetimeMarginModel = 'sbg' | 'bgnbd' | 'pnbd';
+export type { RetentionChoice, RetentionMode, SegmentRetention } from './segment-retention.js';
+export { lifetimeSettings } from './lifetime-settings.js';
 
 export interface LifetimeMarginOptions {
   /** Default: `sbg` when customers have the churn column, else `bgnbd`. */
@@ -48,11 +65,19 @@ export interface LifetimeMarginOptions {
   readonly horizonMonths?: number;
   /** A customer attribute to sum lifetime margins by (e.g. `plan`). */
   readonly by?: string;
-  /** Or one of the model's segmentations (its rules place each customer), e.g. `size`; not with `by`. */
+  /**
+   * Or one of the model's segmentations (its rules place each customer), e.g. `size`; not with
+   * `by`. Without either, the model's first segmentation (none when it has none).
+   */
   readonly segmentation?: string;
+  /**
+   * sbg: `auto` (default) fits retention per segment of the segmentation and keeps those fits when
+   * they beat one pooled fit by AIC; `pooled` or `per-segment` forces one or the other.
+   */
+  readonly retention?: RetentionMode;
   /** The customers column holding the churn date, empty while active (sbg; default `churned_on`). */
   readonly churnColumn?: string;
-  /** The unit the BG/NBD counts time in (default `week`). */
+  /** The unit the BG/NBD and Pareto/NBD count time in (default `week`). */
   readonly timeUnit?: TimeUnit;
   /**
    * sbg: customers with fewer months than this in the period (default 6) are projected at the
@@ -60,22 +85,28 @@ export interface LifetimeMarginOptions {
    * installation) are not extrapolated as if they recurred every month.
    */
   readonly minMonths?: number;
+  /** The intervals' level, between 0 and 1 (default 0.9: from the 5th to the 95th percentile). */
+  readonly intervalLevel?: number;
+  /** Parametric-bootstrap draws for the intervals (default 200; 0: no intervals). */
+  readonly draws?: number;
+  /** The draws' seed (default 1): the same seed gives the same intervals. */
+  readonly seed?: number;
   /** Called as each long step starts (the margin, the fit, the projection), for a progress line. */
   readonly onProgress?: (message: string) => void;
 }
 
 export interface CustomerLifetimeMargin {
   customer_id: string;
-  /** The `by` attribute's value, when asked for. */
+  /** The customer's segment in the report's segmentation, when it has one. */
   segment?: string | number | boolean | null;
-  /** Still a customer at the period end (sbg: no churn date by then; bgnbd: P(alive)). */
+  /** Still a customer at the period end (sbg: no churn date by then; bgnbd/pnbd: P(alive) ≥ ½). */
   active: boolean;
-  /** sbg: months completed at the period end (null for bgnbd). */
+  /** sbg: months completed at the period end (null for bgnbd/pnbd). */
   tenure_months: number | null;
   /** Whose monthly rates project the future: the customer's own, or (too little history) the pooled average. */
   rate_basis: 'own' | 'pooled';
   p_alive: number;
-  /** Discounted expected months of payment (sbg) or transactions (bgnbd) within the horizon. */
+  /** Discounted expected months of payment (sbg) or transactions (bgnbd/pnbd) within the horizon. */
   expected_units: number;
   future_revenue: number;
   future_direct_cost: number;
@@ -84,11 +115,15 @@ export interface CustomerLifetimeMargin {
   lifetime_margin: number;
   /** Cost to acquire in the period (customers acquired inside it). */
   acquisition_cost: number;
-  /**
-   * Expected months (undiscounted, churn included for sbg) until the margin earned pays back the
-   * acquisition cost; null when there was none in the period, or it is never paid back (50 years).
-   */
+  /** Months until the margin earned pays back the acquisition cost (`paybackMonths`); null when there is none to pay back or it is never paid back. */
   payback_months: number | null;
+}
+
+/** A central interval of the parametric bootstrap: `level` of the draws lie between low and high. */
+export interface LifetimeMarginInterval {
+  level: number;
+  low: number;
+  high: number;
 }
 
 export interface SegmentLifetimeMargin {
@@ -99,10 +134,19 @@ export interface SegmentLifetimeMargin {
   future_direct_cost: number;
   future_serve_cost: number;
   lifetime_margin: number;
+  /** The interval on `lifetime_margin` from the fits' uncertainty; null without draws. */
+  lifetime_margin_interval: LifetimeMarginInterval | null;
   lifetime_margin_per_active_customer: number | null;
   acquisition_cost: number;
-  /** Payback of the segment's acquisition cost by its new customers' combined monthly margin. */
+  /** Payback of the segment's acquisition cost by its new customers' combined margin (`paybackMonths`). */
   payback_months: number | null;
+}
+
+/** What the lifetime margin was summed by. */
+export interface LifetimeSegmentation {
+  /** `attribute`: a customers column (`by`); `segmentation`: one of the model's segmentations. */
+  kind: 'attribute' | 'segmentation';
+  name: string;
 }
 
 export interface LifetimeMarginReport {
@@ -112,8 +156,22 @@ export interface LifetimeMarginReport {
   model: LifetimeMarginModel;
   discount_rate: number;
   horizon_months: number;
-  fit: SbgFit | BgNbdFit;
+  /** The unit the repeat-purchase model counts time in; null for sbg (months). */
+  time_unit: TimeUnit | null;
+  /** What segments (and, for sbg, separate retention fits) follow; null when none. */
+  segmentation: LifetimeSegmentation | null;
+  /** The pooled sBG fit (sbg; each segment's own is in `retention`), or the repeat-purchase fit. */
+  fit: SbgFit | BgNbdFit | ParetoNbdFit;
+  /** sbg: pooled against per-segment retention, which was chosen and why. */
+  retention?: RetentionChoice;
   spend_fit?: GammaGammaFit;
+  /** How the intervals were drawn; null when no draws were asked for. */
+  interval: {
+    method: 'parametric-bootstrap' | 'customer-resampling';
+    level: number;
+    draws: number;
+    seed: number;
+  } | null;
   totals: Omit<SegmentLifetimeMargin, 'segment'>;
   segments?: SegmentLifetimeMargin[];
   customers: CustomerLifetimeMargin[];
@@ -121,11 +179,47 @@ export interface LifetimeMarginReport {
 
 /** Average days in a month; tenures and rates are counted in these months. */
 const MONTH_DAYS = 365.25 / 12;
-const PAYBACK_LIMIT_MONTHS = 600;
+/** Payback is looked for over 50 years at most. */
+export const PAYBACK_LIMIT_MONTHS = 600;
 
 /**
- * Lifetime margin per customer (and per segment with `by`) for an opened customerBase. Runs
- * `computeMargin` for the period's per-customer figures, fits the retention model and projects.
+ * Payback, the one definition every surface uses: the first whole month m (1 ≤ m ≤ 600) at which
+ * the margin expected to date covers the acquisition cost,
+ *
+ *   Σᵢ marginᵢ per month × E[months paidᵢ in the first m months] ≥ Σᵢ acquisition costᵢ,
+ *
+ * over the customers acquired in the period (one customer, or a segment's or all of them
+ * together). E[months paid in m] = Σ_{k<m} S(k) under the customer's sBG fit (it pays at each
+ * month's start while still a customer); `m` itself for the repeat-purchase models (no retention
+ * curve: the customer keeps its monthly margin). Null when there is no acquisition cost, when the
+ * combined monthly margin is not above 0, or when it takes more than 50 years.
+ *
+ * `earners` lists each (margin per month, months paid by m) pair; `paid` null means linear.
+ */
+export function paybackMonths(
+  cost: number,
+  earners: readonly { monthly: number; paid: Float64Array | null }[],
+): number | null {
+  if (!(cost > 0)) return null;
+  // Customers sharing a curve add up first: one pass per curve, not per customer.
+  const byCurve = new Map<Float64Array | null, number>();
+  let monthly = 0;
+  for (const e of earners) {
+    byCurve.set(e.paid, (byCurve.get(e.paid) ?? 0) + e.monthly);
+    monthly += e.monthly;
+  }
+  if (!(monthly > 0)) return null;
+  for (let m = 1; m <= PAYBACK_LIMIT_MONTHS; m++) {
+    let earned = 0;
+    for (const [paid, sum] of byCurve) earned += sum * (paid ? paid[m]! : m);
+    if (earned >= cost) return m;
+  }
+  return null;
+}
+
+/**
+ * Lifetime margin per customer (and per segment) for an opened customerBase. Runs `computeMargin`
+ * for the period's per-customer figures, fits the retention model and projects.
  */
 export async function computeLifetimeMargin(
   customerBase: CustomerBase,
@@ -134,10 +228,18 @@ export async function computeLifetimeMargin(
   const { model } = customerBase;
   const discountRate = options.discountRate ?? 0.1;
   const horizonMonths = options.horizonMonths ?? 36;
+  const level = options.intervalLevel ?? 0.9;
+  const draws = options.draws ?? 200;
+  const seed = options.seed ?? 1;
   if (!(discountRate >= 0) || !(horizonMonths > 0))
     throw new TierwiseError({
       code: 'usage',
       message: 'the discount rate must be 0 or more and the horizon above 0 months',
+    });
+  if (!(level > 0 && level < 1) || !Number.isInteger(draws) || draws < 0 || !Number.isInteger(seed))
+    throw new TierwiseError({
+      code: 'usage',
+      message: `the interval level must be between 0 and 1 (not ${level}), the draws a whole number of 0 or more (not ${draws}) and the seed a whole number (not ${seed})`,
     });
   if (options.by !== undefined && options.segmentation !== undefined)
     throw new TierwiseError({
@@ -155,71 +257,89 @@ export async function computeLifetimeMargin(
       hint: `use one of: ${attributes.join(', ')}`,
     });
   }
+  const segmentation: LifetimeSegmentation | null =
+    options.by !== undefined
+      ? { kind: 'attribute', name: options.by }
+      : options.segmentation !== undefined
+        ? { kind: 'segmentation', name: options.segmentation }
+        : model.segmentations.length > 0
+          ? { kind: 'segmentation', name: model.segmentations[0]!.name }
+          : null;
   options.onProgress?.('lifetime: margins of the period');
   const margin = await computeMargin(customerBase);
   const byCustomer = new Map((margin.customers ?? []).map((c) => [c.customer_id, c]));
+  const segmentOf =
+    segmentation === null
+      ? undefined
+      : segmentation.kind === 'segmentation'
+        ? await segmentationOf(customerBase, segmentation.name)
+        : await customerSegments(customerBase, segmentation.name);
   const base = {
     name: model.name,
     currency: model.currency,
     period: { ...model.period },
     discount_rate: discountRate,
     horizon_months: horizonMonths,
+    segmentation,
+    interval: draws > 0 ? { method: 'parametric-bootstrap' as const, level, draws, seed } : null,
   };
-  const segmentOf =
-    options.segmentation !== undefined
-      ? await segmentationOf(customerBase, options.segmentation)
-      : await customerSegments(customerBase, options.by);
+  const drawing = { level, draws, seed };
 
   if (kind === 'sbg') {
     options.onProgress?.('lifetime: fitting the sBG on the tenures');
     // Short histories are pooled within the model's first segmentation whatever the report groups
-    // by, so the totals do not depend on how they are summed (one definition on every surface).
+    // by, so the monthly rates do not depend on how the margins are summed.
     const poolOf =
       model.segmentations.length > 0
         ? await segmentationOf(customerBase, model.segmentations[0]!.name)
         : undefined;
-    const { fit, customers } = await subscriptionLifetimes(customerBase, byCustomer, {
-      churnColumn,
-      discountRate,
-      horizonMonths,
-      minMonths: options.minMonths ?? 6,
-      poolOf,
-    });
-    for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
-    const paid = expectedMonthsPaid(fit.params);
+    const { retention, projections, lifetimeDraw } = await subscriptionLifetimes(
+      customerBase,
+      byCustomer,
+      {
+        churnColumn,
+        discountRate,
+        horizonMonths,
+        minMonths: options.minMonths ?? 6,
+        poolOf,
+        segmentOf,
+        retention: options.retention ?? 'auto',
+      },
+    );
+    options.onProgress?.('lifetime: intervals');
     return {
       ...base,
       model: 'sbg',
-      fit,
-      ...summarize(
-        customers,
-        segmentOf !== undefined,
-        (monthly, months) => monthly * paid[months]!,
-      ),
+      time_unit: null,
+      fit: retention.pooled,
+      retention,
+      ...summarize(projections, segmentOf !== undefined, lifetimeDraw, drawing),
     };
   }
-  options.onProgress?.('lifetime: fitting the BG/NBD and Gamma-Gamma on the purchases');
-  const { fit, spendFit, customers } = await repeatPurchaseLifetimes(customerBase, byCustomer, {
-    discountRate,
-    horizonMonths,
-    timeUnit: options.timeUnit ?? 'week',
-  });
-  for (const c of customers) if (segmentOf) c.segment = segmentOf.get(c.customer_id) ?? null;
-  // Without churn dates, payback assumes the customer keeps its monthly margin (no retention curve).
+  options.onProgress?.(
+    `lifetime: fitting the ${kind === 'pnbd' ? 'Pareto/NBD' : 'BG/NBD'} and Gamma-Gamma on the purchases`,
+  );
+  const timeUnit = options.timeUnit ?? 'week';
+  const { fit, spendFit, projections, lifetimeDraw } = await repeatPurchaseLifetimes(
+    customerBase,
+    byCustomer,
+    { model: kind, discountRate, horizonMonths, timeUnit, segmentOf },
+  );
+  options.onProgress?.('lifetime: intervals');
   return {
     ...base,
-    model: 'bgnbd',
+    model: kind,
+    time_unit: timeUnit,
     fit,
     spend_fit: spendFit,
-    ...summarize(customers, segmentOf !== undefined, (monthly, months) => monthly * months),
+    ...summarize(projections, segmentOf !== undefined, lifetimeDraw, drawing),
   };
 }
 
 async function customerSegments(
   customerBase: CustomerBase,
-  by: string | undefined,
-): Promise<Map<string, string | number | boolean | null> | undefined> {
-  if (by === undefined) return undefined;
+  by: string,
+): Promise<Map<string, string | number | boolean | null>> {
   const rows = await customerBase.db.all<{
     customer_id: string;
     segment: string | number | boolean | null;
@@ -247,25 +367,15 @@ function expectedMonthsPaid(params: SbgParams): Float64Array {
   return paid;
 }
 
-/**
- * The first m with earned(monthly, m) ≥ cost; null without an acquisition cost in the period, when
- * the margin is not positive, or when it takes over 50 years.
- */
-function paybackMonths(
-  cost: number,
-  monthlyMargin: number,
-  earned: (monthly: number, months: number) => number,
-): number | null {
-  if (cost <= 0) return null;
-  if (!(monthlyMargin > 0)) return null;
-  for (let m = 1; m <= PAYBACK_LIMIT_MONTHS; m++) if (earned(monthlyMargin, m) >= cost) return m;
-  return null;
-}
-
 interface Projection extends CustomerLifetimeMargin {
   /** Margin per month before acquisition cost (for payback). */
   monthly_margin: number;
+  /** Expected months paid by month m (sbg: the customer's fit's curve); null: m itself. */
+  paid: Float64Array | null;
 }
+
+/** Each customer's lifetime margin under one parameter draw, in the projections' order. */
+type LifetimeDraw = (random: () => number) => Float64Array;
 
 async function subscriptionLifetimes(
   customerBase: CustomerBase,
@@ -276,12 +386,32 @@ async function subscriptionLifetimes(
     horizonMonths: number;
     minMonths: number;
     poolOf: ReadonlyMap<string, unknown> | undefined;
+    segmentOf: ReadonlyMap<string, string | number | boolean | null> | undefined;
+    retention: RetentionMode;
   },
-): Promise<{ fit: SbgFit; customers: Projection[] }> {
+): Promise<{ retention: RetentionChoice; projections: Projection[]; lifetimeDraw: LifetimeDraw }> {
   const { rows, tenures } = await projectTenures(customerBase, options.churnColumn);
-  const fit = fitSbg(sbgObservationsFromTenures(tenures));
+  const segmentOf = options.segmentOf;
+  const retention = fitRetention(
+    tenures,
+    segmentOf ? (i) => segmentOf.get(rows[i]!.customer_id) ?? null : undefined,
+    options.retention,
+  );
+  const fitOf = (i: number) =>
+    retentionFitOf(retention, segmentOf?.get(rows[i]!.customer_id) ?? null);
   const monthlyDiscount = Math.pow(1 + options.discountRate, 1 / 12) - 1;
-  const paid = expectedMonthsPaid(fit.params);
+  const paidCurves = new Map<SbgFit, Float64Array>();
+  const paidOf = (fit: SbgFit) => {
+    let paid = paidCurves.get(fit);
+    if (!paid) paidCurves.set(fit, (paid = expectedMonthsPaid(fit.params)));
+    return paid;
+  };
+  const residual = (params: SbgParams, tenure: number) =>
+    sbgDiscountedResidualLifetime(params, {
+      discountRate: monthlyDiscount,
+      renewals: tenure,
+      horizon: options.horizonMonths,
+    });
   // Pooled monthly rates of the customers with enough history (within the pooling segment, when
   // the model has segments), for those without.
   const poolOf = (id: string) => JSON.stringify(options.poolOf?.get(id) ?? null);
@@ -306,7 +436,7 @@ async function subscriptionLifetimes(
       pools.set(poolOf(r.customer_id), pool);
     }
   }
-  const customers = rows.map((r, i): Projection => {
+  const projections = rows.map((r, i): Projection => {
     const m = byCustomer.get(r.customer_id);
     const months = r.active_days / MONTH_DAYS;
     const pooled = pools.get(poolOf(r.customer_id)) ?? {
@@ -322,15 +452,11 @@ async function subscriptionLifetimes(
     const direct = rate(m?.direct_cost ?? 0, pooled.direct);
     const serve = rate(m?.serve_cost ?? 0, pooled.serve);
     const tenure = tenures[i]!.tenure;
-    const expected = r.churned
-      ? 0
-      : sbgDiscountedResidualLifetime(fit.params, {
-          discountRate: monthlyDiscount,
-          renewals: tenure,
-          horizon: options.horizonMonths,
-        });
+    const fit = fitOf(i);
+    const expected = r.churned ? 0 : residual(fit.params, tenure);
     const projection: Projection = {
       customer_id: r.customer_id,
+      ...(segmentOf ? { segment: segmentOf.get(r.customer_id) ?? null } : {}),
       active: !r.churned,
       tenure_months: tenure,
       rate_basis: own ? 'own' : 'pooled',
@@ -344,62 +470,100 @@ async function subscriptionLifetimes(
       acquisition_cost: m?.acquisition_cost ?? 0,
       payback_months: null,
       monthly_margin: revenue - direct - serve,
+      paid: paidOf(fit),
     };
-    projection.payback_months = paybackMonths(
-      projection.acquisition_cost,
-      projection.monthly_margin,
-      (monthly, n) => monthly * paid[n]!,
-    );
+    projection.payback_months = paybackMonths(projection.acquisition_cost, [
+      { monthly: projection.monthly_margin, paid: projection.paid },
+    ]);
     return projection;
   });
-  return { fit, customers };
+  // One draw: each fit in use drawn once (the segments' own, the pooled), each active customer's
+  // discounted residual lifetime under its fit's draw (once per fit and tenure).
+  const fits = [...new Set(projections.map((_, i) => fitOf(i)))];
+  const samplers = new Map(fits.map((f) => [f, parameterSampler(f.params, f.covariance)]));
+  const fitIndex = projections.map((_, i) => fits.indexOf(fitOf(i)));
+  const lifetimeDraw: LifetimeDraw = (random) => {
+    const drawn = fits.map((f) => samplers.get(f)!(random));
+    const cache = fits.map(() => new Map<number, number>());
+    const out = new Float64Array(projections.length);
+    projections.forEach((p, i) => {
+      if (!p.active || p.monthly_margin === 0) return;
+      const k = fitIndex[i]!;
+      const tenure = p.tenure_months!;
+      let expected = cache[k]!.get(tenure);
+      if (expected === undefined) cache[k]!.set(tenure, (expected = residual(drawn[k]!, tenure)));
+      out[i] = p.monthly_margin * expected;
+    });
+    return out;
+  };
+  return { retention, projections, lifetimeDraw };
 }
 
 async function repeatPurchaseLifetimes(
   customerBase: CustomerBase,
   byCustomer: ReadonlyMap<string, CustomerMargin>,
-  options: { discountRate: number; horizonMonths: number; timeUnit: TimeUnit },
-): Promise<{ fit: BgNbdFit; spendFit: GammaGammaFit; customers: Projection[] }> {
+  options: {
+    model: 'bgnbd' | 'pnbd';
+    discountRate: number;
+    horizonMonths: number;
+    timeUnit: TimeUnit;
+    segmentOf: ReadonlyMap<string, string | number | boolean | null> | undefined;
+  },
+): Promise<{
+  fit: BgNbdFit | ParetoNbdFit;
+  spendFit: GammaGammaFit;
+  projections: Projection[];
+  lifetimeDraw: LifetimeDraw;
+}> {
   const { customerIds, rfm, zbar } = await projectPurchaseSummaries(customerBase, options.timeUnit);
-  const fit = fitBgNbd(rfm);
+  const fit = options.model === 'pnbd' ? fitParetoNbd(rfm) : fitBgNbd(rfm);
   const spendFit = fitGammaGamma({ x: rfm.x, zbar }, customerIds);
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
   const steps = Math.max(1, Math.round((options.horizonMonths * MONTH_DAYS) / unitDays));
   const unitDiscount = Math.pow(1 + options.discountRate, unitDays / 365.25) - 1;
-  const customers = customerIds.map((id, i): Projection => {
+  const byUnit = { steps, stride: 1, discount: unitDiscount };
+  // The draws take BG/NBD's expected transactions month by month (a ₂F₁ per customer history and
+  // step: far fewer steps than weeks or days), scaled by how the unit-by-unit projection differs
+  // from the monthly one at the fitted parameters, history by history.
+  const byMonth = {
+    steps: Math.max(1, Math.round(options.horizonMonths)),
+    stride: MONTH_DAYS / unitDays,
+    discount: Math.pow(1 + options.discountRate, 1 / 12) - 1,
+  };
+  const bgNbdPoint =
+    options.model === 'bgnbd'
+      ? bgNbdDiscountedTransactions(fit.params as BgNbdParams, rfm, byUnit)
+      : undefined;
+  const correction = new Map<string, number>();
+  if (bgNbdPoint) {
+    const monthly = bgNbdDiscountedTransactions(fit.params as BgNbdParams, rfm, byMonth);
+    for (const [key, sum] of bgNbdPoint.sums) correction.set(key, sum / monthly.sums.get(key)!);
+  }
+  const future = (params: BgNbdParams | ParetoNbdParams) =>
+    options.model === 'pnbd'
+      ? paretoNbdDiscountedTransactions(params as ParetoNbdParams, rfm, steps, unitDiscount)
+      : bgNbdDiscountedTransactions(params as BgNbdParams, rfm, byMonth, correction);
+  const point = bgNbdPoint ?? future(fit.params);
+  const perUnit = future1(options.model, fit.params, rfm);
+  const rates = customerIds.map((id) => {
     const m = byCustomer.get(id);
-    // Discounted expected transactions: each unit's expected purchases discounted to its end.
-    let expected = 0;
-    let previous = 0;
-    for (let k = 1; k <= steps; k++) {
-      const cumulative = bgNbdConditionalExpectedTransactions(
-        fit.params,
-        k,
-        rfm.x[i]!,
-        rfm.tx[i]!,
-        rfm.T[i]!,
-      );
-      expected += (cumulative - previous) / Math.pow(1 + unitDiscount, k);
-      previous = cumulative;
-    }
-    const spend = gammaGammaExpectedSpend(spendFit.params, rfm.x[i]!, zbar[i]!);
     const revenue = m?.revenue ?? 0;
-    const directShare = revenue > 0 ? (m?.direct_cost ?? 0) / revenue : 0;
-    const servePerTransaction = m && m.transactions > 0 ? m.serve_cost / m.transactions : 0;
-    const pAlive = bgNbdProbabilityAlive(fit.params, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
-    const perUnitTransactions = bgNbdConditionalExpectedTransactions(
-      fit.params,
-      1,
-      rfm.x[i]!,
-      rfm.tx[i]!,
-      rfm.T[i]!,
-    );
+    return {
+      m,
+      directShare: revenue > 0 ? (m?.direct_cost ?? 0) / revenue : 0,
+      servePerTransaction: m && m.transactions > 0 ? m.serve_cost / m.transactions : 0,
+    };
+  });
+  const projections = customerIds.map((id, i): Projection => {
+    const { m, directShare, servePerTransaction } = rates[i]!;
+    const expected = point.expected[i]!;
+    const spend = gammaGammaExpectedSpend(spendFit.params, rfm.x[i]!, zbar[i]!);
+    const pAlive = point.pAlive[i]!;
     const perMonthNet =
-      perUnitTransactions *
-      (MONTH_DAYS / unitDays) *
-      (spend * (1 - directShare) - servePerTransaction);
+      perUnit[i]! * (MONTH_DAYS / unitDays) * (spend * (1 - directShare) - servePerTransaction);
     const projection: Projection = {
       customer_id: id,
+      ...(options.segmentOf ? { segment: options.segmentOf.get(id) ?? null } : {}),
       active: pAlive >= 0.5,
       tenure_months: null,
       rate_basis: 'own',
@@ -412,23 +576,192 @@ async function repeatPurchaseLifetimes(
       acquisition_cost: m?.acquisition_cost ?? 0,
       payback_months: null,
       monthly_margin: perMonthNet,
+      paid: null,
     };
-    projection.payback_months = paybackMonths(
-      projection.acquisition_cost,
-      perMonthNet,
-      (monthly, n) => monthly * n,
-    );
+    projection.payback_months = paybackMonths(projection.acquisition_cost, [
+      { monthly: perMonthNet, paid: null },
+    ]);
     return projection;
   });
-  return { fit, spendFit, customers };
+  const purchases = parameterSampler<BgNbdParams | ParetoNbdParams>(fit.params, fit.covariance);
+  const spending = parameterSampler(spendFit.params, spendFit.covariance);
+  const lifetimeDraw: LifetimeDraw = (random) => {
+    const { expected } = future(purchases(random));
+    const spendParams = spending(random);
+    const out = new Float64Array(projections.length);
+    for (let i = 0; i < out.length; i++) {
+      const { directShare, servePerTransaction } = rates[i]!;
+      const spend = gammaGammaExpectedSpend(spendParams, rfm.x[i]!, zbar[i]!);
+      out[i] = expected[i]! * (spend * (1 - directShare) - servePerTransaction);
+    }
+    return out;
+  };
+  return { fit, spendFit, projections, lifetimeDraw };
+}
+
+/** Expected transactions in the next time unit, per customer (for the monthly margin of payback). */
+function future1(
+  model: 'bgnbd' | 'pnbd',
+  params: BgNbdParams | ParetoNbdParams,
+  rfm: RfmSummary,
+): Float64Array {
+  return model === 'pnbd'
+    ? paretoNbdDiscountedTransactions(params as ParetoNbdParams, rfm, 1, 0).expected
+    : bgNbdDiscountedTransactions(params as BgNbdParams, rfm, { steps: 1, stride: 1, discount: 0 })
+        .expected;
+}
+
+/**
+ * BG/NBD: each customer's expected transactions in each of the next `grid.steps` steps of
+ * `grid.stride` time units, each discounted to its end at `grid.discount` a step, summed (times
+ * `correction` of its history, when given); and P(alive). E[Y(t) | x, t_x, T] = C(x, T, t) · P(alive | x, t_x, T) with
+ * C(x, T, t) = (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x;
+ * a + b + x − 1; t/(α + T + t))] (eq. 10), so the discounted sum of C's increments is computed
+ * once per distinct (x, T) and multiplied by each customer's P(alive).
+ */
+function bgNbdDiscountedTransactions(
+  params: BgNbdParams,
+  rfm: RfmSummary,
+  grid: { steps: number; stride: number; discount: number },
+  correction?: ReadonlyMap<string, number>,
+): { expected: Float64Array; pAlive: Float64Array; sums: Map<string, number> } {
+  const { a, b } = params;
+  const n = rfm.x.length;
+  const expected = new Float64Array(n);
+  const pAlive = new Float64Array(n);
+  const sums = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const x = rfm.x[i]!;
+    const T = rfm.T[i]!;
+    const key = `${x}:${T}`;
+    let sum = sums.get(key);
+    if (sum === undefined) {
+      const scale = (a + b + x - 1) / (a - 1);
+      sum = 0;
+      let previous = 0;
+      for (let k = 1; k <= grid.steps; k++) {
+        const cumulative = scale * (1 - bgNbdRemaining(params, x, T, k * grid.stride));
+        sum += (cumulative - previous) / Math.pow(1 + grid.discount, k);
+        previous = cumulative;
+      }
+      sums.set(key, sum);
+    }
+    pAlive[i] = bgNbdProbabilityAlive(params, x, rfm.tx[i]!, T);
+    expected[i] = sum * (correction?.get(key) ?? 1) * pAlive[i]!;
+  }
+  return { expected, pAlive, sums };
+}
+
+/**
+ * ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; z), z = t/(α + T + t), through
+ * Euler's transformation ₂F₁(A, B; C; z) = (1 − z)^{C−A−B} ₂F₁(C − A, C − B; C; z): since
+ * 1 − z = (α + T)/(α + T + t) it is (1 − z)^{a−1} ₂F₁(a + b − 1 − r, a − 1; a + b + x − 1; z). The
+ * direct series peaks near term x·z/(1 − z) (thousands of terms for a frequent buyer far ahead);
+ * the transformed one has small upper parameters and a lower one that grows with x, so it takes a
+ * few dozen. Its upper parameters may be negative (a < 1): the terms then change sign at most once,
+ * and the sum is taken until they are past that and below 1e-17 of it.
+ */
+function bgNbdRemaining(params: BgNbdParams, x: number, T: number, t: number): number {
+  const { r, alpha, a, b } = params;
+  const z = t / (alpha + T + t);
+  const A = a + b - 1 - r;
+  const B = a - 1;
+  const C = a + b + x - 1;
+  let term = 1;
+  let sum = 1;
+  const settled = Math.max(0, -A, -B) + 1;
+  for (let k = 0; k < 100_000; k++) {
+    term *= ((A + k) * (B + k) * z) / ((C + k) * (k + 1));
+    sum += term;
+    if (term === 0) break;
+    const ratio = Math.max(Math.abs(((A + k + 1) * (B + k + 1) * z) / ((C + k + 1) * (k + 2))), z);
+    if (
+      k >= settled &&
+      ratio < 1 &&
+      (Math.abs(term) * ratio) / (1 - ratio) <= 1e-17 * Math.abs(sum)
+    )
+      break;
+  }
+  return Math.pow(1 - z, a - 1) * sum;
+}
+
+/**
+ * Pareto/NBD, the same way: E[Y(t) | x, t_x, T] = (r + x)/(α + T) · (β + T) · L(t) · P(alive) with
+ * L(t) = [1 − ((β + T)/(β + T + t))^{s−1}]/(s − 1) (ln(1 + t/(β + T)) at s = 1) (Fader, Hardie &
+ * Lee's note, eq. 22); the discounted sum of (β + T) L's increments depends on T only.
+ */
+function paretoNbdDiscountedTransactions(
+  params: ParetoNbdParams,
+  rfm: RfmSummary,
+  steps: number,
+  unitDiscount: number,
+): { expected: Float64Array; pAlive: Float64Array } {
+  const { r, alpha, s, beta } = params;
+  const n = rfm.x.length;
+  const expected = new Float64Array(n);
+  const pAlive = new Float64Array(n);
+  const lifetime = (b: number, t: number) =>
+    Math.abs(s - 1) < 1e-10
+      ? Math.log1p(t / b)
+      : -Math.expm1((s - 1) * (Math.log(b) - Math.log(b + t))) / (s - 1);
+  const sums = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const x = rfm.x[i]!;
+    const T = rfm.T[i]!;
+    let sum = sums.get(T);
+    if (sum === undefined) {
+      sum = 0;
+      let previous = 0;
+      for (let k = 1; k <= steps; k++) {
+        const cumulative = (beta + T) * lifetime(beta + T, k);
+        sum += (cumulative - previous) / Math.pow(1 + unitDiscount, k);
+        previous = cumulative;
+      }
+      sums.set(T, sum);
+    }
+    pAlive[i] = paretoNbdProbabilityAlive(params, x, rfm.tx[i]!, T);
+    expected[i] = ((r + x) / (alpha + T)) * sum * pAlive[i]!;
+  }
+  return { expected, pAlive };
 }
 
 function summarize(
   projections: readonly Projection[],
   bySegment: boolean,
-  earned: (monthly: number, months: number) => number,
+  lifetimeDraw: LifetimeDraw,
+  drawing: { level: number; draws: number; seed: number },
 ): Pick<LifetimeMarginReport, 'totals' | 'segments' | 'customers'> {
-  const total = (group: readonly Projection[]): Omit<SegmentLifetimeMargin, 'segment'> => {
+  const groups = new Map<string, number[]>();
+  if (bySegment) {
+    projections.forEach((p, i) => {
+      const key = JSON.stringify(p.segment ?? null);
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    });
+  }
+  // The draws: each one's total and segment sums, then their central intervals.
+  const totalDraws: number[] = [];
+  const segmentDraws = new Map<string, number[]>([...groups.keys()].map((k) => [k, []]));
+  const random = mulberry32(drawing.seed);
+  for (let d = 0; d < drawing.draws; d++) {
+    const lifetimes = lifetimeDraw(random);
+    let total = 0;
+    for (let i = 0; i < lifetimes.length; i++) total += lifetimes[i]!;
+    totalDraws.push(total);
+    for (const [key, members] of groups) {
+      let sum = 0;
+      for (const i of members) sum += lifetimes[i]!;
+      segmentDraws.get(key)!.push(sum);
+    }
+  }
+  const intervalOf = (values: readonly number[]) =>
+    drawing.draws > 0 ? centralInterval(values, drawing.level) : null;
+
+  const total = (
+    group: readonly Projection[],
+    draws: readonly number[],
+  ): Omit<SegmentLifetimeMargin, 'segment'> => {
     const sum = (f: (p: Projection) => number) => group.reduce((s, p) => s + f(p), 0);
     const active = group.filter((p) => p.active).length;
     const newCustomers = group.filter((p) => p.acquisition_cost > 0);
@@ -440,35 +773,28 @@ function summarize(
       future_direct_cost: sum((p) => p.future_direct_cost),
       future_serve_cost: sum((p) => p.future_serve_cost),
       lifetime_margin: lifetime,
+      lifetime_margin_interval: intervalOf(draws),
       lifetime_margin_per_active_customer: active > 0 ? lifetime / active : null,
       acquisition_cost: sum((p) => p.acquisition_cost),
-      payback_months:
-        newCustomers.length === 0
-          ? null
-          : paybackMonths(
-              newCustomers.reduce((s, p) => s + p.acquisition_cost, 0),
-              newCustomers.reduce((s, p) => s + p.monthly_margin, 0),
-              earned,
-            ),
+      payback_months: paybackMonths(
+        newCustomers.reduce((s, p) => s + p.acquisition_cost, 0),
+        newCustomers.map((p) => ({ monthly: p.monthly_margin, paid: p.paid })),
+      ),
     };
   };
   const customers = projections
-    .map(({ monthly_margin: _monthly, ...rest }) => rest)
+    .map(({ monthly_margin: _monthly, paid: _paid, ...rest }) => rest)
     .sort((a, b) => b.lifetime_margin - a.lifetime_margin);
   const result: Pick<LifetimeMarginReport, 'totals' | 'segments' | 'customers'> = {
-    totals: total(projections),
+    totals: total(projections, totalDraws),
     customers,
   };
   if (bySegment) {
-    const groups = new Map<string, Projection[]>();
-    for (const p of projections) {
-      const key = JSON.stringify(p.segment ?? null);
-      const group = groups.get(key);
-      if (group) group.push(p);
-      else groups.set(key, [p]);
-    }
-    result.segments = [...groups.values()]
-      .map((group) => ({ segment: group[0]!.segment ?? null, ...total(group) }))
+    result.segments = [...groups]
+      .map(([key, members]) => {
+        const group = members.map((i) => projections[i]!);
+        return { segment: group[0]!.segment ?? null, ...total(group, segmentDraws.get(key)!) };
+      })
       .sort((a, b) => b.lifetime_margin - a.lifetime_margin);
   }
   return result;
@@ -551,7 +877,9 @@ export async function projectPurchaseSummaries(
 ): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
   const rows = await summarizePurchases(
     customerBase.db,
-    sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`,
+    // Exact decimals: DuckDB sums DOUBLEs in parallel, in no fixed order, so z̄ would change in its
+    // last bits from run to run — enough to move the Gamma-Gamma optimum, and a total, by a cent.
+    sql`SELECT customer_id AS id, date AS day, CAST(amount AS DECIMAL(38, 10)) AS amount FROM transactions WHERE amount >= 0`,
     {
       calibrationEnd: customerBase.model.period.to,
       timeUnit,

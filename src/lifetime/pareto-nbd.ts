@@ -24,6 +24,8 @@ export interface ParetoNbdFit {
   params: ParetoNbdParams;
   log_likelihood: number;
   standard_errors: ParetoNbdParams;
+  /** Covariance of the estimates (inverse observed information, natural units), rows and columns in the order of `params`. */
+  covariance: number[][];
   customers: number;
   /** Σ x: repeat transactions in the calibration data. */
   repeat_transactions: number;
@@ -156,6 +158,7 @@ export function fitParetoNbd(data: RfmSummary): ParetoNbdFit {
     params: { r: p['r']!, alpha: p['alpha']!, s: p['s']!, beta: p['beta']! },
     log_likelihood: result.logLikelihood,
     standard_errors: { r: se['r']!, alpha: se['alpha']!, s: se['s']!, beta: se['beta']! },
+    covariance: result.covariance,
     customers,
     repeat_transactions: repeats,
     iterations: result.iterations,

@@ -33,6 +33,8 @@ export interface SbgFit {
   params: SbgParams;
   log_likelihood: number;
   standard_errors: SbgParams;
+  /** Covariance of the estimates (inverse observed information, natural units), rows and columns in the order of `params`. */
+  covariance: number[][];
   /** Customers in the data (lost + still active). */
   customers: number;
   /** The longest tenure observed, in periods. */
@@ -132,6 +134,7 @@ export function fitSbg(data: SbgObservations): SbgFit {
       alpha: result.standardErrors['alpha']!,
       beta: result.standardErrors['beta']!,
     },
+    covariance: result.covariance,
     customers: lostTotal + activeTotal,
     periods,
     iterations: result.iterations,

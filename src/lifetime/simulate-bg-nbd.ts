@@ -47,7 +47,7 @@ export function simulateBgNbd(
 }
 
 /** mulberry32: a small, fast, seedable 32-bit generator (uniform on [0, 1)). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed | 0;
   return () => {
     state = (state + 0x6d2b79f5) | 0;

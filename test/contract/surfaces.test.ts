@@ -15,10 +15,11 @@
  * matrix, segments; no tiers, menu or lifetime model, and every surface must agree it has none)
  * and the tiers-tiny fixture (tier plan and price menu).
  *
- * The API has no lifetime endpoint. The report's lifetime section sums by the model's first
- * segmentation, which the CLI cannot ask for (`lifetime margin` has `--by ATTRIBUTE` only), so the
- * CLI is checked against the library with the CLI's options, the report against the library with
- * the report's, and the CLI against the report directly (the totals do not depend on the grouping).
+ * The API has no lifetime endpoint. The report's lifetime section and `tierwise lifetime margin`
+ * without `--by` both sum by the model's first segmentation (whose segments also get retention
+ * fits of their own when AIC prefers them), so the CLI is checked against the library with the
+ * CLI's options, the report against the library with the report's, and the CLI against the
+ * report directly; both print the settings they used (`lifetimeSettings`).
  */
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,7 @@ import { QUADRANT_LABELS } from '../../src/charts/matrix-chart.js';
 import { formatMoney, formatNumber } from '../../src/format.js';
 import {
   computeLifetimeMargin,
+  lifetimeSettings,
   type LifetimeMarginReport,
 } from '../../src/lifetime/lifetime-margin.js';
 import type { CustomerBase } from '../../src/margin/customer-base.js';
@@ -478,6 +480,14 @@ function lifetimeSentence(s: Surfaces, report: LifetimeMarginReport): void {
   expect(section).toContain(
     `Over the next ${report.horizon_months} months from ${report.period.to}, discounted at ${formatNumber(report.discount_rate * 100, 1)}% a year`,
   );
+  // What it was computed with, in the words the CLI prints, and the interval with its level.
+  expect(section).toContain(`Computed with ${lifetimeSettings(report)}.`);
+  const interval = t.lifetime_margin_interval!;
+  expect(figure(section, 'lifetime-margin-low')).toBe(s.money(interval.low));
+  expect(figure(section, 'lifetime-margin-high')).toBe(s.money(interval.high));
+  expect(section).toContain(`${formatNumber(interval.level * 100, 1)}% interval`);
+  if (report.retention)
+    expect(section).toContain(`Retention: ${escapeHtml(report.retention.reason)}.`);
   if (t.acquisition_cost > 0) {
     const payback =
       t.payback_months === null
@@ -495,6 +505,14 @@ async function lifetimeCliAgainstLibrary(s: Surfaces): Promise<void> {
   const library = await computeLifetimeMargin(s.base);
   expectSame(cli.totals, library.totals);
   expectSame(cli.fit, JSON.parse(JSON.stringify(library.fit)));
+  // Without --by the CLI sums by the model's first segmentation, as the report does, and says so.
+  expect(cli.segmentation).toEqual({
+    kind: 'segmentation',
+    name: s.base.model.segmentations[0]!.name,
+  });
+  expectSame(cli.segments, library.segments);
+  expectSame(cli.retention, JSON.parse(JSON.stringify(library.retention)));
+  expect(cli.interval).toEqual({ method: 'parametric-bootstrap', level: 0.9, draws: 200, seed: 1 });
   const byPlan = await s.cli<LifetimeMarginReport>('lifetime', 'margin', '--by', 'plan');
   const libraryByPlan = await computeLifetimeMargin(s.base, { by: 'plan' });
   expectSame(byPlan.totals, libraryByPlan.totals);
@@ -512,7 +530,7 @@ async function lifetimeReportAgainstLibrary(s: Surfaces): Promise<void> {
   const segmentRows = rows(table(s.section('lifetime'), 'data-segmentation', segmentation)).slice(
     1,
   );
-  expect(segmentRows.map((cells) => cells.slice(0, 6))).toEqual(
+  expect(segmentRows.map((cells) => cells.slice(0, 7))).toEqual(
     bySegment.segments!.map((g) => [
       String(g.segment),
       formatNumber(g.customers),
@@ -520,6 +538,7 @@ async function lifetimeReportAgainstLibrary(s: Surfaces): Promise<void> {
       s.money(g.future_revenue),
       s.money(g.future_serve_cost),
       s.money(g.lifetime_margin),
+      `${s.money(g.lifetime_margin_interval!.low)} – ${s.money(g.lifetime_margin_interval!.high)}`,
     ]),
   );
   expect(bySegment.segments!.reduce((sum, g) => sum + g.customers, 0)).toBe(
@@ -630,8 +649,7 @@ describe('the demo (2,000 customers)', () => {
     lifetimeCliAgainstLibrary(s));
   it("shows in the report the lifetime margin the library gives with the report's segmentation", () =>
     lifetimeReportAgainstLibrary(s));
-  // Short histories are pooled within the model's first segmentation whatever the grouping, so the
-  // report (grouped by size) and the CLI (ungrouped) give the same totals.
+  // The report and the CLI (without --by) both use the model's first segmentation, so the same totals.
   it('states the lifetime totals of `tierwise lifetime margin` in the report', () =>
     lifetimeCliAgainstReport(s));
 });

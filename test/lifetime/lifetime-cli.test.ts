@@ -365,4 +365,55 @@ describe('tierwise lifetime margin', () => {
       6,
     );
   });
+
+  it('prints what it used and the interval with its level; the same seed, the same interval', async () => {
+    const project = path.join(dir, 'demo-intervals');
+    await generateDemo({ dir: project, customers: 200, seed: 4 });
+    const args = ['lifetime', 'margin', '--project', project, '--by', 'plan', '--quiet'];
+    const flags = ['--horizon-months', '12', '--level', '0.8', '--draws', '50', '--seed', '7'];
+    const table = await runCli([...args, ...flags]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(
+      'computed with model sbg (time in months), by the attribute plan, horizon 12 months, discount rate 10% a year',
+    );
+    expect(table.stdout).toMatch(
+      /80\.0% interval \$[\d,.]+ – \$[\d,.]+ \(parametric bootstrap of the fits, 50 draws, seed 7\)/,
+    );
+    expect(table.stdout).toMatch(/^segment +customers +active .* lifetime_margin +interval_80 /m);
+    const [a, b] = await Promise.all([
+      runCli([...args, ...flags, '--format', 'json']),
+      runCli([...args, ...flags, '--format', 'json']),
+    ]);
+    const first = JSON.parse(a.stdout);
+    expect(first.interval).toEqual({
+      method: 'parametric-bootstrap',
+      level: 0.8,
+      draws: 50,
+      seed: 7,
+    });
+    expect(JSON.parse(b.stdout).totals.lifetime_margin_interval).toEqual(
+      first.totals.lifetime_margin_interval,
+    );
+    expect(first.totals.lifetime_margin_interval.low).toBeLessThanOrEqual(
+      first.totals.lifetime_margin,
+    );
+    expect(first.totals.lifetime_margin_interval.high).toBeGreaterThanOrEqual(
+      first.totals.lifetime_margin,
+    );
+    const none = JSON.parse((await runCli([...args, '--draws', '0', '--format', 'json'])).stdout);
+    expect(none.interval).toBeNull();
+    expect(none.totals.lifetime_margin_interval).toBeNull();
+  });
+
+  it('exits 2 for a bad level, retention or both --by and --segmentation', async () => {
+    const project = path.join(dir, 'demo-intervals');
+    const run = (...extra: string[]) =>
+      runCli(['lifetime', 'margin', '--project', project, ...extra]);
+    expect((await run('--level', '1.5')).code).toBe(2);
+    expect((await run('--retention', 'sometimes')).code).toBe(2);
+    expect((await run('--model', 'weibull')).stderr).toMatch(/sbg, bgnbd, pnbd/);
+    const both = await run('--by', 'plan', '--segmentation', 'size');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--by and --segmentation/);
+  });
 });

@@ -19,6 +19,7 @@ import {
   sbgSurvival,
   type SbgFit,
 } from '../../src/lifetime/sbg.js';
+import { retentionFitOf } from '../../src/lifetime/segment-retention.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject, type Project } from '../../src/project.js';
 import { FIXTURES, tempProject } from '../helpers/temp-project.js';
@@ -70,13 +71,14 @@ describe('computeLifetimeMargin with sBG (a subscription project)', () => {
 
   it('projects an established active customer by hand: monthly net margin × discounted expected months', async () => {
     const margin = await computeMargin(await project.customerBase());
-    const params = (report.fit as SbgFit).params;
     const monthlyDiscount = Math.pow(1.1, 1 / 12) - 1;
     const established = report.customers
       .filter((c) => c.active && c.rate_basis === 'own')
       .slice(0, 5);
     expect(established.length).toBe(5);
     for (const c of established) {
+      // The fit of the customer's plan: its own, or the pooled one (AIC's choice, or a small plan).
+      const params = retentionFitOf(report.retention!, c.segment).params;
       const dates = customersCsv.get(c.customer_id)!;
       const m = margin.customers!.find((r) => r.customer_id === c.customer_id)!;
       // Active all through the period from max(acquired_on, 2025-01-01) to 2025-12-31, days inclusive.
@@ -113,12 +115,12 @@ describe('computeLifetimeMargin with sBG (a subscription project)', () => {
   });
 
   it('pays back acquisition when the expected margin to date first covers it', () => {
-    const params = (report.fit as SbgFit).params;
     const paid = report.customers.filter(
       (c) => c.payback_months !== null && c.rate_basis === 'own',
     );
     expect(paid.length).toBeGreaterThan(0);
     for (const c of paid.slice(0, 5)) {
+      const params = retentionFitOf(report.retention!, c.segment).params;
       // Monthly margin × Σ_{k<m} S(k) ≥ acquisition cost first at m = payback_months.
       const monthly =
         (c.future_revenue - c.future_direct_cost - c.future_serve_cost) / c.expected_units;

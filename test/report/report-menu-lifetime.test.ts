@@ -131,7 +131,10 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
         usd(s.future_serve_cost),
         usd(s.lifetime_margin),
       ]);
-      expect(cells[7]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
+      expect(cells[6]).toBe(
+        `${usd(s.lifetime_margin_interval!.low)} – ${usd(s.lifetime_margin_interval!.high)}`,
+      );
+      expect(cells[8]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
     }
   });
 
@@ -143,6 +146,7 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     expect(steps).toEqual([
       'lifetime: margins of the period',
       'lifetime: fitting the sBG on the tenures',
+      'lifetime: intervals',
     ]);
   });
 

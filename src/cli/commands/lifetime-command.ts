@@ -12,14 +12,18 @@ import type {
 import type {
   CustomerLifetimeMargin,
   LifetimeMarginModel,
+  LifetimeMarginInterval,
   LifetimeMarginReport,
+  RetentionMode,
   SegmentLifetimeMargin,
 } from '../../lifetime/lifetime-margin.js';
 import { LIFETIME_MODELS, type LifetimeModelName } from '../../lifetime/lifetime-model-names.js';
+import { lifetimeSettings } from '../../lifetime/lifetime-settings.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
 import type { GammaGammaExclusions } from '../../lifetime/gamma-gamma.js';
 import {
   parseFormat,
+  parseInteger,
   parsePositiveInteger,
   usageError,
   withCustomerBase,
@@ -111,9 +115,19 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     )
     .option(
       '--model <model>',
-      'sbg (subscriptions: needs acquired_on and a churn date) or bgnbd (repeat purchases); default: sbg when customers have the churn column',
+      'sbg (subscriptions: needs acquired_on and a churn date), bgnbd or pnbd (repeat purchases: BG/NBD or Pareto/NBD); default: sbg when customers have the churn column',
     )
     .option('--by <attribute>', 'sum by a customer attribute (e.g. plan)')
+    .option(
+      '--segmentation <name>',
+      "sum by one of the model's segmentations (default: its first one)",
+    )
+    .option(
+      '--retention <how>',
+      'sbg: auto (a fit per segment when AIC prefers it to one pooled fit), pooled or per-segment',
+      parseRetention,
+      'auto',
+    )
     .option('--discount-rate <d>', 'yearly discount rate', parseRate('--discount-rate'), 0.1)
     .option(
       '--horizon-months <n>',
@@ -128,12 +142,25 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
       parseTimeUnit,
       'week',
     )
+    .option('--level <p>', "the intervals' level, e.g. 0.9 for 90%", parseLevel, 0.9)
+    .option(
+      '--draws <n>',
+      'parametric-bootstrap draws for the intervals (0: none)',
+      parseInteger('--draws'),
+      200,
+    )
+    .option('--seed <n>', 'seed of the draws', parseInteger('--seed'), 1)
     .option('--top <n>', 'customers shown in the table', parsePositiveInteger('--top'), 10)
     .option('--format <format>', 'table, json or csv', parseFormat, 'table')
     .action(
       async (options: {
         model?: string;
         by?: string;
+        segmentation?: string;
+        retention: RetentionMode;
+        level: number;
+        draws: number;
+        seed: number;
         discountRate: number;
         horizonMonths: number;
         churnColumn: string;
@@ -141,14 +168,26 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
         top: number;
         format: OutputFormat;
       }) => {
-        if (options.model !== undefined && options.model !== 'sbg' && options.model !== 'bgnbd')
-          throw usageError(`--model ${options.model}: lifetime margin uses sbg or bgnbd`);
+        if (
+          options.model !== undefined &&
+          !(LIFETIME_MARGIN_MODELS as readonly string[]).includes(options.model)
+        )
+          throw usageError(
+            `--model ${options.model}: lifetime margin uses ${LIFETIME_MARGIN_MODELS.join(', ')}`,
+          );
+        if (options.by !== undefined && options.segmentation !== undefined)
+          throw usageError('--by and --segmentation: sum by one or the other, not both');
         const { computeLifetimeMargin } = await import('../../lifetime/lifetime-margin.js');
         await withCustomerBase(globals(), async (base, progress) => {
           const report = await computeLifetimeMargin(base, {
             onProgress: (message) => progress.step(message),
             model: options.model as LifetimeMarginModel | undefined,
             by: options.by,
+            segmentation: options.segmentation,
+            retention: options.retention,
+            intervalLevel: options.level,
+            draws: options.draws,
+            seed: options.seed,
             discountRate: options.discountRate,
             horizonMonths: options.horizonMonths,
             churnColumn: options.churnColumn,
@@ -433,9 +472,25 @@ export function renderLifetimeMargin(
   const params = Object.entries(fit.params)
     .map(([k, v]) => `${k} ${(v as number).toPrecision(4)}`)
     .join(', ');
+  const interval = (i: LifetimeMarginInterval | null) =>
+    i === null
+      ? ''
+      : `${moneyText(i.low, report.currency)} – ${moneyText(i.high, report.currency)}`;
   const lines = [
-    `lifetime margin, ${MODEL_TITLE[report.model]} (${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
+    `lifetime margin, ${MODEL_TITLE[report.model]}${report.retention?.chosen === 'per-segment' ? ' per segment (pooled: ' : ' ('}${params}), next ${report.horizon_months} months at ${formatPercent(report.discount_rate)} a year, from ${report.period.to}`,
+    `  computed with ${lifetimeSettings(report)}`,
+    ...(report.retention ? [`  retention: ${report.retention.reason}`] : []),
+    ...(report.retention?.chosen === 'per-segment'
+      ? report.retention.segments
+          .filter((s) => s.note !== null)
+          .map((s) => `  ${String(s.segment ?? '(none)')}: ${s.note}`)
+      : []),
     `  ${formatCount(t.active_customers)} of ${formatCount(t.customers)} customers active; lifetime margin ${moneyText(t.lifetime_margin, report.currency)} = revenue ${moneyText(t.future_revenue, report.currency)} − direct ${moneyText(t.future_direct_cost, report.currency)} − cost to serve ${moneyText(t.future_serve_cost, report.currency)}`,
+    ...(t.lifetime_margin_interval && report.interval
+      ? [
+          `  ${formatPercent(report.interval.level)} interval ${interval(t.lifetime_margin_interval)} (parametric bootstrap of the fits, ${formatCount(report.interval.draws)} draws, seed ${report.interval.seed})`,
+        ]
+      : []),
     t.acquisition_cost > 0
       ? `  acquisition in the period ${moneyText(t.acquisition_cost, report.currency)}, paid back in ${t.payback_months === null ? 'never (within 50 years)' : `${t.payback_months} months`}`
       : '  no acquisition cost in the period',
@@ -452,6 +507,30 @@ export function renderLifetimeMargin(
       money('future_revenue', (s) => s.future_revenue),
       money('future_serve_cost', (s) => s.future_serve_cost),
       money('lifetime_margin', (s) => s.lifetime_margin),
+      ...(report.interval
+        ? [
+            {
+              header: `interval_${Math.round(report.interval.level * 100)}`,
+              value: (s: SegmentLifetimeMargin) => interval(s.lifetime_margin_interval),
+              align: 'right' as const,
+            },
+          ]
+        : []),
+      ...(report.retention?.chosen === 'per-segment'
+        ? [
+            {
+              header: 'monthly_churn',
+              value: (s: SegmentLifetimeMargin) => {
+                const fit = report.retention!.segments.find(
+                  (r) => JSON.stringify(r.segment) === JSON.stringify(s.segment),
+                );
+                return fit ? fit.first_month_churn : null;
+              },
+              format: formatPercent,
+              align: 'right' as const,
+            },
+          ]
+        : []),
       {
         header: 'per_active',
         value: (s) => s.lifetime_margin_per_active_customer,
@@ -476,6 +555,19 @@ export function renderLifetimeMargin(
 }
 
 const moneyText = formatMoney;
+
+const LIFETIME_MARGIN_MODELS = ['sbg', 'bgnbd', 'pnbd'] as const;
+
+function parseRetention(value: string): RetentionMode {
+  if (value === 'auto' || value === 'pooled' || value === 'per-segment') return value;
+  throw usageError(`--retention ${value}: use auto, pooled or per-segment`);
+}
+
+function parseLevel(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw usageError(`--level ${value}: expected a share such as 0.9`);
+  return n;
+}
 
 /** Cumulative repeat transactions, expected vs actual, at the calibration end and the data's end. */
 function trackingLines(tracking: BgNbdPrediction['tracking']): string[] {

@@ -12,6 +12,7 @@ import { formatProblem, TierwiseError } from '../../errors.js';
 import { formatNumber } from '../../format.js';
 import {
   computeLifetimeMargin,
+  lifetimeSettings,
   type LifetimeMarginReport,
   type SegmentLifetimeMargin,
 } from '../../lifetime/lifetime-margin.js';
@@ -45,9 +46,9 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
   const fit =
     report.model === 'sbg'
       ? 'shifted-beta-geometric (sBG) on the tenures'
-      : 'BG/NBD on the purchases, Gamma-Gamma for spend';
+      : `${report.model === 'pnbd' ? 'Pareto/NBD' : 'BG/NBD'} on the purchases, Gamma-Gamma for spend`;
   const segments = report.segments ?? [];
-  const segmentation = context.base.model.segmentations[0]?.name;
+  const segmentation = report.segmentation?.name;
   const chart =
     segments.length === 0
       ? ''
@@ -70,9 +71,30 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
       ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are still active, and their lifetime margin is
       <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
       ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}</p>
+    ${intervalNote(context, report)}
+    <p class="note" data-note="lifetime-settings">Computed with ${lifetimeSettings(report)}. Payback is the first month in which the margin the new customers are expected to have earned (their monthly margin × the months they are expected to have paid) covers their acquisition cost.</p>
+    ${retentionNote(report)}
     ${spendExclusionNote(report)}
     ${chart}
     ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
+}
+
+function intervalNote(context: ReportContext, report: LifetimeMarginReport): SafeHtml | string {
+  const interval = report.totals.lifetime_margin_interval;
+  if (!interval || !report.interval) return '';
+  return html`<p class="note" data-note="lifetime-interval">${formatNumber(interval.level * 100, 1)}% interval: <span data-figure="lifetime-margin-low">${context.money(interval.low)}</span> to <span data-figure="lifetime-margin-high">${context.money(interval.high)}</span> (parametric bootstrap of the fitted models' parameters, ${formatNumber(report.interval.draws)} draws, seed ${String(report.interval.seed)}; the uncertainty of the fits, not of each customer's own future).</p>`;
+}
+
+/** sbg: whether each segment's retention was fitted apart, and why. */
+function retentionNote(report: LifetimeMarginReport): SafeHtml | string {
+  const retention = report.retention;
+  if (!retention) return '';
+  const pooled = retention.segments.filter((s) => s.note !== null);
+  return html`<p class="note" data-note="lifetime-retention">Retention: ${retention.reason}.${
+    retention.chosen === 'per-segment' && pooled.length > 0
+      ? ` ${pooled.map((s) => `${String(s.segment ?? '(none)')}: ${s.note}`).join('; ')}.`
+      : ''
+  }</p>`;
 }
 
 /** Repeat customers whose average spend is 0 or below are not in the Gamma-Gamma fit; say how many. */
@@ -93,12 +115,16 @@ function segmentTable(
 ): SafeHtml {
   const { money } = context;
   return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
-      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>per active customer</th><th>payback</th></tr></thead>
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>interval</th><th>per active customer</th><th>payback</th></tr></thead>
       <tbody>${segments.map(
         (s) =>
           html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
             s.future_revenue,
           )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
+            s.lifetime_margin_interval === null
+              ? ''
+              : `${money(s.lifetime_margin_interval.low)} – ${money(s.lifetime_margin_interval.high)}`
+          }</td><td>${
             s.lifetime_margin_per_active_customer === null
               ? ''
               : money(s.lifetime_margin_per_active_customer)
