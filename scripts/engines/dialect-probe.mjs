@@ -251,6 +251,161 @@ const CHECKS = [
   ['E-string', { sql: "SELECT E'a\\nb'" }],
   ['bool_or', { sql: 'SELECT bool_or(x > 2) FROM (VALUES (1), (3)) t(x)' }],
   ['median exact', { sql: 'SELECT median(x) FROM (VALUES (1), (2), (3), (10)) t(x)' }],
+  // The hooks of src/sql/dialect.ts, each as DuckDB and PostgreSQL spell it there and as Trino would.
+  [
+    'seam monthStart 2024-02-15',
+    { sql: "SELECT CAST(date_trunc('month', DATE '2024-02-15') AS DATE)" },
+  ],
+  [
+    'seam monthEnd 2024-02-15',
+    {
+      sql: "SELECT last_day(DATE '2024-02-15')",
+      postgres:
+        "SELECT CAST(date_trunc('month', DATE '2024-02-15') + INTERVAL '1 month - 1 day' AS DATE)",
+      trino: "SELECT last_day_of_month(DATE '2024-02-15')",
+    },
+  ],
+  [
+    'seam daysInclusive 02-01..02-29',
+    {
+      sql: "SELECT date_diff('day', DATE '2024-02-01', DATE '2024-02-29') + 1",
+      postgres: "SELECT DATE '2024-02-29' - DATE '2024-02-01' + 1",
+    },
+  ],
+  [
+    'seam formatMonth 2024-02-15',
+    {
+      sql: "SELECT strftime(DATE '2024-02-15', '%Y-%m')",
+      postgres: "SELECT to_char(DATE '2024-02-15', 'YYYY-MM')",
+      trino: "SELECT date_format(DATE '2024-02-15', '%Y-%m')",
+    },
+  ],
+  [
+    'seam monthsBetween 01-31 → 02-01',
+    {
+      sql: "SELECT date_diff('month', DATE '2024-01-31', DATE '2024-02-01')",
+      postgres:
+        "SELECT (EXTRACT(YEAR FROM DATE '2024-02-01') * 12 + EXTRACT(MONTH FROM DATE '2024-02-01')) - (EXTRACT(YEAR FROM DATE '2024-01-31') * 12 + EXTRACT(MONTH FROM DATE '2024-01-31'))",
+      trino:
+        "SELECT (year(DATE '2024-02-01') * 12 + month(DATE '2024-02-01')) - (year(DATE '2024-01-31') * 12 + month(DATE '2024-01-31'))",
+    },
+  ],
+  [
+    "trino date_diff('month') 01-31 → 02-01",
+    {
+      sql: "SELECT date_diff('month', DATE '2024-01-31', DATE '2024-02-01')",
+      postgres: "SELECT 'n/a' AS note",
+    },
+  ],
+  [
+    'seam orderedSum',
+    { sql: 'SELECT sum(x ORDER BY k) FROM (VALUES (0.1, 2), (0.2, 1), (0.3, 3)) t(x, k)' },
+  ],
+  [
+    'seam median 1,2,3,10,NULL',
+    {
+      sql: 'SELECT median(x) FROM (VALUES (1), (2), (3), (10), (NULL)) t(x)',
+      postgres:
+        'SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (3), (10), (NULL)) t(x)',
+      trino:
+        'SELECT (element_at(array_sort(array_agg(x)), CAST((count(x) + 1) / 2 AS INTEGER)) + element_at(array_sort(array_agg(x)), CAST((count(x) + 2) / 2 AS INTEGER))) / 2.0E0 FROM (VALUES (1), (2), (3), (10), (NULL)) t(x)',
+    },
+  ],
+  [
+    'seam listAgg',
+    {
+      sql: "SELECT list(s ORDER BY k) FROM (VALUES ('b', 2), ('a', 1)) t(s, k)",
+      postgres: "SELECT array_agg(s ORDER BY k) FROM (VALUES ('b', 2), ('a', 1)) t(s, k)",
+      trino: "SELECT array_agg(s ORDER BY k) FROM (VALUES ('b', 2), ('a', 1)) t(s, k)",
+    },
+  ],
+  [
+    'seam argMin (NULL value at least key)',
+    {
+      sql: "SELECT arg_min(v, k) FROM (VALUES (NULL, 0), ('b', 2), ('a', 1), ('z', NULL)) t(v, k)",
+      postgres:
+        "SELECT (array_agg(v ORDER BY k) FILTER (WHERE v IS NOT NULL AND k IS NOT NULL))[1] FROM (VALUES (NULL, 0), ('b', 2), ('a', 1), ('z', NULL)) t(v, k)",
+      trino:
+        "SELECT min_by(v, k) FILTER (WHERE v IS NOT NULL AND k IS NOT NULL) FROM (VALUES (NULL, 0), ('b', 2), ('a', 1), ('z', NULL)) t(v, k)",
+    },
+  ],
+  [
+    'trino min_by without FILTER',
+    {
+      sql: "SELECT 'n/a'",
+      trino: "SELECT min_by(v, k) FROM (VALUES (NULL, 0), ('b', 2), ('a', 1), ('z', NULL)) t(v, k)",
+    },
+  ],
+  [
+    'seam isFinite(1/0.0)',
+    {
+      sql: 'SELECT isfinite(CAST(1 AS DOUBLE) / 0)',
+      postgres:
+        "SELECT CAST('Infinity' AS DOUBLE PRECISION) NOT IN (CAST('Infinity' AS DOUBLE PRECISION), CAST('-Infinity' AS DOUBLE PRECISION), CAST('NaN' AS DOUBLE PRECISION))",
+      trino: 'SELECT is_finite(CAST(1 AS DOUBLE) / 0)',
+    },
+  ],
+  [
+    'seam containsText',
+    {
+      sql: "SELECT contains('margin', 'rgi')",
+      postgres: "SELECT strpos('margin', 'rgi') > 0",
+      trino: "SELECT strpos('margin', 'rgi') > 0",
+    },
+  ],
+  [
+    'seam textSimilarity',
+    {
+      sql: "SELECT jaro_winkler_similarity('revenue', 'revenu')",
+      postgres: "SELECT 'coarse CASE score'",
+      trino:
+        "SELECT 1 - CAST(levenshtein_distance('revenue', 'revenu') AS DOUBLE) / greatest(length('revenue'), length('revenu'))",
+    },
+  ],
+  [
+    'seam round(double -2.5), round(double 1.005, 2)',
+    {
+      sql: 'SELECT round(CAST(-2.5 AS DOUBLE)), round(CAST(1.005 AS DOUBLE), 2)',
+      postgres:
+        'SELECT CAST(round(CAST(CAST(-2.5 AS DOUBLE PRECISION) AS NUMERIC)) AS DOUBLE PRECISION), CAST(round(CAST(CAST(1.005 AS DOUBLE PRECISION) AS NUMERIC), 2) AS DOUBLE PRECISION)',
+    },
+  ],
+  [
+    'seam toDecimal 1/3',
+    {
+      sql: 'SELECT CAST(CAST(1 AS DOUBLE) / 3 AS DECIMAL(38,6))',
+      postgres: 'SELECT CAST(CAST(1 AS DOUBLE PRECISION) / 3 AS NUMERIC(38,6))',
+    },
+  ],
+  [
+    'seam describe (query)',
+    {
+      sql: "SELECT column_name, column_type FROM (DESCRIBE SELECT 1 AS a, 'x' AS b)",
+      postgres: "SELECT 'temp view + information_schema'",
+      trino:
+        "SELECT 'DESCRIBE OUTPUT of a prepared statement (needs the prepared-statement header)'",
+    },
+  ],
+  [
+    'trino: quoted mixed-case table/columns',
+    {
+      sql: "SELECT 'n/a'",
+      trino: 'CREATE TABLE memory.default."MiXed" ("Ab" integer, "ab" integer)',
+    },
+  ],
+  [
+    'trino: quoted mixed-case table stored as',
+    { sql: "SELECT 'n/a'", trino: 'CREATE TABLE memory.default."MiXed2" ("Ab" integer)' },
+  ],
+  [
+    'trino: table names listed',
+    {
+      sql: "SELECT 'n/a'",
+      trino:
+        "SELECT table_name FROM memory.information_schema.tables WHERE table_schema = 'default' AND table_name LIKE 'mixed%'",
+    },
+  ],
+  ['trino: drop', { sql: "SELECT 'n/a'", trino: 'DROP TABLE IF EXISTS memory.default.mixed2' }],
 ];
 
 function cell(v) {

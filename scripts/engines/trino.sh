@@ -74,8 +74,11 @@ install_trino() {
   mkdir -p "$BASE"
   tar -xzf "$tarball" -C "$BASE"
   mv "$BASE/trino-server-core-$VERSION" "$SERVER"
-  # The core tarball's plugins that tests never use only slow the start; keep the catalogs' own.
-  rm -rf "$SERVER/plugin/functions-python" "$SERVER/plugin/geospatial"
+  # The core tarball's plugins that the tests never use (Python functions, geospatial, fault-tolerant
+  # exchange and spooling on object stores, authenticators, resource-group and session-property
+  # managers) only slow the start: keep the catalogs' own plugins alone.
+  (cd "$SERVER/plugin" && rm -rf functions-python geospatial exchange-filesystem \
+    spooling-filesystem password-authenticators resource-group-managers session-property-managers)
   for p in "${PLUGINS[@]}"; do
     zip="$(fetch "io/trino/trino-$p/$VERSION/trino-$p-$VERSION.zip")"
     (cd "$SERVER/plugin" && unzip -q -o "$zip" && mv "trino-$p-$VERSION" "$p")
