@@ -6,6 +6,7 @@
 //
 // An engine whose URL is unset is left out (DuckDB, embedded, always runs). Start the servers with
 // scripts/engines/postgres.sh and scripts/engines/trino.sh. Not a test: it prints, asserts nothing.
+import { mkdir } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';
 import { BasicAuth, Trino } from 'trino-client';
@@ -549,6 +550,42 @@ async function main() {
       timings.push({ label, ms: Math.round(performance.now() - t0), result: result.slice(0, 200) });
     }
     out.workload[e.name] = timings;
+  }
+  // Parquet that DuckDB writes, read and written by Trino's hive catalog (TIERWISE_TRINO_HIVE=1 at
+  // start; TIERWISE_TRINO_LAKE is the directory that local:/// names there).
+  const lake = process.env.TIERWISE_TRINO_LAKE;
+  const trinoEngine = engines.find((e) => e.name === 'trino');
+  if (lake && trinoEngine) {
+    const dir = `${lake}/parquet/orders`;
+    await mkdir(dir, { recursive: true });
+    await engines[0].query(
+      `COPY (SELECT CAST(i AS BIGINT) AS order_id, CAST((i * 7) % 1000 + 1 AS BIGINT) AS customer_id, DATE '2024-01-01' + CAST(i % 365 AS INTEGER) AS order_date, CAST(100 + (i % 997) AS DECIMAL(12,2)) AS revenue FROM range(1, 15001) t(i)) TO '${dir}/orders.parquet' (FORMAT parquet)`,
+    );
+    const steps = [
+      ['create schema', 'CREATE SCHEMA IF NOT EXISTS hive.lake'],
+      ['drop', 'DROP TABLE IF EXISTS hive.lake.orders'],
+      ['drop', 'DROP TABLE IF EXISTS hive.lake.revenue'],
+      [
+        'external table over DuckDB Parquet',
+        "CREATE TABLE hive.lake.orders (order_id bigint, customer_id bigint, order_date date, revenue decimal(12,2)) WITH (external_location = 'local:///parquet/orders', format = 'PARQUET')",
+      ],
+      [
+        'read it',
+        'SELECT count(*), sum(revenue), min(order_date), max(order_date) FROM hive.lake.orders',
+      ],
+      [
+        'CTAS to Parquet',
+        "CREATE TABLE hive.lake.revenue WITH (format = 'PARQUET') AS SELECT customer_id, sum(revenue) AS revenue FROM hive.lake.orders GROUP BY customer_id",
+      ],
+      ['read that', 'SELECT count(*), sum(revenue) FROM hive.lake.revenue'],
+    ];
+    const timings = [];
+    for (const [label, sql] of steps) {
+      const t0 = performance.now();
+      const result = await answer(trinoEngine, sql);
+      timings.push({ label, ms: Math.round(performance.now() - t0), result: result.slice(0, 200) });
+    }
+    out.workload['trino hive'] = timings;
   }
   for (const e of engines) await e.close();
 

@@ -12,10 +12,13 @@
 #   TRINO_JAVA_HOME       a JDK >= 24 (default: /usr/lib/jvm/temurin-25-jdk-amd64, else the newest
 #                         JDK under /usr/lib/jvm that is 24 or later)
 #   TRINO_HEAP            -Xmx of each node (default 1G)
+#   TIERWISE_TRINO_HIVE   1: also a `hive` catalog (file metastore) over local files, where
+#                         local:///x is $TIERWISE_ENGINES_DIR/trino/lake/x (adds a 258 MB download)
 #
 # What it runs: trino-server-core 476 (the newest Trino server published on Maven Central here;
 # it needs Java 24+) with the memory and tpch connector plugins (published as zips beside it),
-# catalogs `memory` and `tpch`. Downloads go to $TIERWISE_ENGINES_DIR/cache and are reused.
+# catalogs `memory` and `tpch` (and `hive`, see above). Downloads go to $TIERWISE_ENGINES_DIR/cache
+# and are reused.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -24,11 +27,14 @@ PORT="${TIERWISE_TRINO_PORT:-18080}"
 WORKER_PORT=$((PORT + 1))
 HEAP="${TRINO_HEAP:-1G}"
 VERSION=476
+HIVE="${TIERWISE_TRINO_HIVE:-0}"
 PLUGINS=(memory tpch)
+[ "$HIVE" = 1 ] && PLUGINS+=(hive)
 MAVEN="${TIERWISE_MAVEN_URL:-https://repo.maven.apache.org/maven2}"
 CACHE="$ENGINES_DIR/cache"
 BASE="$ENGINES_DIR/trino"
 SERVER="$BASE/trino-server-$VERSION"
+LAKE="$BASE/lake"
 URL="http://127.0.0.1:$PORT"
 START_TIMEOUT="${TRINO_START_TIMEOUT:-240}"
 
@@ -67,23 +73,26 @@ fetch() {
 }
 
 install_trino() {
-  if [ -f "$SERVER/.installed" ]; then return 0; fi
   local tarball p zip
-  tarball="$(fetch "io/trino/trino-server-core/$VERSION/trino-server-core-$VERSION.tar.gz")"
-  rm -rf "$SERVER" "$BASE/trino-server-core-$VERSION"
-  mkdir -p "$BASE"
-  tar -xzf "$tarball" -C "$BASE"
-  mv "$BASE/trino-server-core-$VERSION" "$SERVER"
-  # The core tarball's plugins that the tests never use (Python functions, geospatial, fault-tolerant
-  # exchange and spooling on object stores, authenticators, resource-group and session-property
-  # managers) only slow the start: keep the catalogs' own plugins alone.
-  (cd "$SERVER/plugin" && rm -rf functions-python geospatial exchange-filesystem \
-    spooling-filesystem password-authenticators resource-group-managers session-property-managers)
+  if [ ! -f "$SERVER/.installed" ]; then
+    tarball="$(fetch "io/trino/trino-server-core/$VERSION/trino-server-core-$VERSION.tar.gz")"
+    rm -rf "$SERVER" "$BASE/trino-server-core-$VERSION"
+    mkdir -p "$BASE"
+    tar -xzf "$tarball" -C "$BASE"
+    mv "$BASE/trino-server-core-$VERSION" "$SERVER"
+    # The core tarball's plugins that the tests never use (Python functions, geospatial,
+    # fault-tolerant exchange and spooling on object stores, authenticators, resource-group and
+    # session-property managers) only slow the start: keep the catalogs' own plugins alone.
+    (cd "$SERVER/plugin" && rm -rf functions-python geospatial exchange-filesystem \
+      spooling-filesystem password-authenticators resource-group-managers session-property-managers)
+    touch "$SERVER/.installed"
+  fi
   for p in "${PLUGINS[@]}"; do
+    [ -d "$SERVER/plugin/$p" ] && continue
     zip="$(fetch "io/trino/trino-$p/$VERSION/trino-$p-$VERSION.zip")"
+    rm -rf "$SERVER/plugin/trino-$p-$VERSION"
     (cd "$SERVER/plugin" && unzip -q -o "$zip" && mv "trino-$p-$VERSION" "$p")
   done
-  touch "$SERVER/.installed"
 }
 
 # Writes etc/ for one node: $1 = coordinator|worker, $2 = its HTTP port.
@@ -145,6 +154,19 @@ EOF
   cat >"$dir/etc/catalog/tpch.properties" <<EOF
 connector.name=tpch
 EOF
+  if [ "$HIVE" = 1 ]; then
+    # Both nodes see the same local directory, as the local file system support requires.
+    mkdir -p "$LAKE/metastore"
+    cat >"$dir/etc/catalog/hive.properties" <<EOF
+connector.name=hive
+hive.metastore=file
+hive.metastore.catalog.dir=local:///metastore
+fs.native-local.enabled=true
+local.location=$LAKE
+EOF
+  else
+    rm -f "$dir/etc/catalog/hive.properties"
+  fi
 }
 
 launcher() {
@@ -214,7 +236,8 @@ cmd_start() {
 }
 
 cmd_stop() {
-  JAVA="$(find_java)"
+  # No JDK able to run it means no node of it is running either.
+  JAVA="$(find_java 2>/dev/null)" || return 0
   [ -x "$SERVER/bin/launcher" ] || return 0
   local role
   for role in worker coordinator; do
