@@ -252,6 +252,43 @@ const CHECKS = [
   ['E-string', { sql: "SELECT E'a\\nb'" }],
   ['bool_or', { sql: 'SELECT bool_or(x > 2) FROM (VALUES (1), (3)) t(x)' }],
   ['median exact', { sql: 'SELECT median(x) FROM (VALUES (1), (2), (3), (10)) t(x)' }],
+  // What src/sql/CONTEXT.md calls portable without a hook.
+  ['portable: least(1, NULL)', { sql: 'SELECT least(1, NULL)' }],
+  [
+    'portable: FULL JOIN … USING',
+    {
+      sql: 'SELECT k, a.v, b.w FROM (VALUES (1, 10), (2, 20)) a(k, v) FULL JOIN (VALUES (2, 200), (3, 300)) b(k, w) USING (k) ORDER BY k',
+    },
+  ],
+  ['portable: CAST(true AS INTEGER)', { sql: 'SELECT CAST(true AS INTEGER)' }],
+  [
+    'portable: ORDER BY x DESC NULLS LAST',
+    { sql: 'SELECT x FROM (VALUES (1), (NULL), (2)) t(x) ORDER BY x DESC NULLS LAST' },
+  ],
+  [
+    'ORDER BY x DESC (default NULL place)',
+    { sql: 'SELECT x FROM (VALUES (1), (NULL), (2)) t(x) ORDER BY x DESC' },
+  ],
+  [
+    'CAST(double 0.1, 1.0, 1e20 AS VARCHAR)',
+    {
+      sql: 'SELECT CAST(CAST(0.1 AS DOUBLE PRECISION) AS VARCHAR), CAST(CAST(1 AS DOUBLE PRECISION) AS VARCHAR), CAST(CAST(1e20 AS DOUBLE PRECISION) AS VARCHAR)',
+      trino:
+        'SELECT CAST(CAST(0.1 AS DOUBLE) AS VARCHAR), CAST(CAST(1 AS DOUBLE) AS VARCHAR), CAST(1e20 AS VARCHAR)',
+    },
+  ],
+  ['CAST(decimal 2.50 AS VARCHAR)', { sql: 'SELECT CAST(CAST(2.5 AS DECIMAL(12,2)) AS VARCHAR)' }],
+  [
+    'sum(double ORDER BY k)',
+    {
+      sql: 'SELECT sum(x ORDER BY k) FROM (VALUES (CAST(0.1 AS DOUBLE PRECISION), 2), (0.2, 1), (0.3, 3)) t(x, k)',
+      trino:
+        'SELECT sum(x ORDER BY k) FROM (VALUES (CAST(0.1 AS DOUBLE), 2), (0.2E0, 1), (0.3E0, 3)) t(x, k)',
+    },
+  ],
+  ['SELECT without FROM, VALUES alias t(x)', { sql: 'SELECT x FROM (VALUES (1)) t(x)' }],
+  ['boolean literal compare: WHERE true = 1', { sql: 'SELECT true = 1' }],
+  ["varchar vs integer compare: '1' = 1", { sql: "SELECT '1' = 1" }],
   // The hooks of src/sql/dialect.ts, each as DuckDB and PostgreSQL spell it there and as Trino would.
   [
     'seam monthStart 2024-02-15',
