@@ -51,7 +51,8 @@ install_postgres() {
 # Run a command as the user that owns the cluster: `postgres` when we are root, else ourselves.
 as_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /: the caller's directory may be one the postgres user cannot enter (e.g. under /root).
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
