@@ -121,6 +121,7 @@ EOF
 -Djdk.attach.allowAttachSelf=true
 -Djdk.nio.maxCachedBufferSize=2000000
 -Dfile.encoding=UTF-8
+-Duser.timezone=UTC
 -XX:+EnableDynamicAgentLoading
 EOF
   if [ "$role" = coordinator ]; then
