@@ -107,6 +107,7 @@ export default defineConfig(
       'scratch/**',
       '.tierwise/**',
       'coverage/**',
+      '.engines/**',
     ],
   },
   js.configs.recommended,
