@@ -207,6 +207,7 @@ export function resolveTiers(
     keepCurrent: raw.keep_current ?? false,
     current,
     exitBelow: raw.exit_below ?? DEFAULT_EXIT_BELOW,
+    retention: raw.retention ?? 'none',
     mipGap: raw.mip_gap ?? DEFAULT_MIP_GAP,
     timeLimitSeconds: raw.time_limit_seconds ?? DEFAULT_TIME_LIMIT_SECONDS,
   };

@@ -244,6 +244,12 @@ export interface TierCatalog {
   readonly current?: CurrentTier;
   /** P(stay) under which the plan's option for a customer reports it as an exit (`tiers.exit_below`). */
   readonly exitBelow: number;
+  /**
+   * `lifetime`: weight each customer's projected figures by its expected share of the next 12
+   * months as a customer, from the sBG retention of its segment (`tiers.retention`); `none`: the
+   * period as it was.
+   */
+  readonly retention: 'none' | 'lifetime';
   /** Relative optimality gap at which the solver may stop. */
   readonly mipGap: number;
   readonly timeLimitSeconds: number;

@@ -130,6 +130,12 @@ export const tiersSchema = z
     keep_current: z.boolean().optional(),
     current: currentTierSchema.optional(),
     exit_below: share.optional(),
+    retention: z
+      .enum(['none', 'lifetime'], {
+        error:
+          'must be none (the period replayed as it was) or lifetime (each customer weighted by its segment’s fitted retention over the next 12 months)',
+      })
+      .optional(),
     mip_gap: z.number().nonnegative().max(1).optional(),
     time_limit_seconds: z.number().positive().optional(),
   })
@@ -152,6 +158,7 @@ export function knownTierKeys(keyPath: readonly PropertyKey[]): string[] {
       'keep_current',
       'current',
       'exit_below',
+      'retention',
       'mip_gap',
       'time_limit_seconds',
     ];

@@ -19,6 +19,7 @@ import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers, type TierProjection } from './tier-projection.js';
 import { explainChoice, explainExit, type ActivityNeed } from './tier-reasons.js';
 import { tierWorkbench } from './tier-workbench.js';
+import { retentionWeights } from './tier-retention.js';
 export { largestGainsFirst } from './largest-gains-first.js';
 
 export interface TierRecommendation {
@@ -157,6 +158,7 @@ export async function computeTiers(
   // Capacity as a decision: the same plan with the units of adjustable resources chosen too.
   let capacityPlan: TierScenario | undefined;
   const notes: string[] = [];
+  if (catalog.retention === 'lifetime') notes.push((await retentionWeights(base)).note);
   const capacityDecisionSize = n * (T + (catalog.keepCurrent ? 1 : 0));
   const decideCapacity = hasCapacityDecision(model, projection);
   if (decideCapacity && capacityDecisionSize > CAPACITY_DECISION_LIMIT) {

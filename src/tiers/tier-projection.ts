@@ -21,6 +21,7 @@ import { revenueShareOf } from '../margin/cost-kinds.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { TierCatalog } from '../model/model-types.js';
 import { checkCurrentTiers } from './current-tier.js';
+import { retentionWeights } from './tier-retention.js';
 import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import {
@@ -172,7 +173,36 @@ export async function projectTiers(
   }
   if (catalog.current !== undefined)
     await checkCurrentTiers(base, catalog, projection.customerIds, projection.current);
+  if (catalog.retention === 'lifetime')
+    weighByRetention(projection, (await retentionWeights(base)).weights);
   return projection;
+}
+
+/**
+ * `tiers.retention: lifetime`: each customer's money and minutes, under every tier and today,
+ * times its expected share of the next 12 months as a customer (see tier-retention.ts). P(stay)
+ * is a price response and stays as it is.
+ */
+function weighByRetention(p: TierProjection, weights: ReadonlyMap<string, number>): void {
+  const T = p.tierNames.length;
+  const R = p.resources.length;
+  const sq = p.statusQuo;
+  for (let i = 0; i < p.customerIds.length; i++) {
+    const w = weights.get(p.customerIds[i]!) ?? 1;
+    if (w === 1) continue;
+    sq.revenue[i]! *= w;
+    sq.directCost[i]! *= w;
+    sq.serveCost[i]! *= w;
+    for (let r = 0; r < R; r++) sq.minutes[i * R + r]! *= w;
+    for (let k = 0; k < T; k++) {
+      const j = i * T + k;
+      p.revenue[j]! *= w;
+      p.directCost[j]! *= w;
+      p.serveCost[j]! *= w;
+      p.willingnessToPay[j]! *= w;
+      for (let r = 0; r < R; r++) p.minutes[j * R + r]! *= w;
+    }
+  }
 }
 
 /**
