@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeMarginDistribution } from '../../src/analysis/margin-distribution.js';
 import { chartProject } from '../../src/charts/chart-project.js';
 import { formatAxisMoney, niceScale, niceStep } from '../../src/charts/chart-style.js';
-import { samplePoints } from '../../src/charts/matrix-chart.js';
+import { logFloor, samplePoints } from '../../src/charts/matrix-chart.js';
 import { rasterizeChart, renderChartSvg } from '../../src/charts/render-chart.js';
 import { WHALE_GRID } from '../../src/charts/whale-chart.js';
 import { openProject, type Project } from '../../src/project.js';
@@ -159,6 +159,17 @@ describe('the matrix and segment charts', () => {
         'cost $285.33',
       ]),
     );
+  });
+
+  it('puts both axes on log scales from a power of ten below the smallest value', async () => {
+    // Costs run from E's 5.4 to D's 890 → $1 to $1,000; prices from E's 20 to D's 3000 → $10 to $10K.
+    const texts = svgTexts(await chartProject(await tiny.customerBase(), 'matrix', 'svg'));
+    expect(texts).toEqual(
+      expect.arrayContaining(['log scales', '$1', '$10', '$100', '$1,000', '$10K']),
+    );
+    expect(logFloor([5.4, 0.3, -2, 0])).toBe(0.1);
+    expect(logFloor([20, 3000])).toBe(10);
+    expect(logFloor([0, -1])).toBe(1);
   });
 
   it('shows each segment’s margin', async () => {
