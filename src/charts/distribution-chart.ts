@@ -20,7 +20,10 @@ export function distributionChartOption(distribution: MarginDistribution): EChar
     xAxis: {
       type: 'category',
       data: distribution.bins.map((b) => binLabel(b, currency)),
-      name: `customer margin (${currency})`,
+      name:
+        distribution.bin_width === null
+          ? `customer margin (${currency}), bins widening away from zero`
+          : `customer margin (${currency})`,
       nameLocation: 'middle',
       nameGap: 90,
       axisLabel: { rotate: 40, fontSize: 12 },

@@ -29,6 +29,7 @@ export const matrixQuery = z.strictObject({
 export const segmentsQuery = z.strictObject({ segmentation: z.string().max(200).optional() });
 
 export const distributionQuery = z.strictObject({
+  binning: z.enum(['symlog', 'linear']).default('symlog'),
   bins: z.coerce.number().int().min(1).max(200).default(30),
 });
 

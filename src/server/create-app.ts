@@ -220,8 +220,8 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(summary);
   });
   app.get('/api/distribution', async (c) => {
-    const { bins } = parse(schema.distributionQuery, c.req.query());
-    return c.json(await computeMarginDistribution(base, { bins }));
+    const { binning, bins } = parse(schema.distributionQuery, c.req.query());
+    return c.json(await computeMarginDistribution(base, { binning, bins }));
   });
   app.get('/api/segments', async (c) => {
     const { segmentation } = parse(schema.segmentsQuery, c.req.query());

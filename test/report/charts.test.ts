@@ -4,7 +4,11 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeMarginDistribution } from '../../src/analysis/margin-distribution.js';
+import {
+  computeMarginDistribution,
+  symlogBin,
+  symlogEdge,
+} from '../../src/analysis/margin-distribution.js';
 import { chartProject } from '../../src/charts/chart-project.js';
 import { formatAxisMoney, niceScale, niceStep } from '../../src/charts/chart-style.js';
 import { logFloor, samplePoints } from '../../src/charts/matrix-chart.js';
@@ -121,9 +125,38 @@ describe('the whale chart', () => {
 });
 
 describe('the margin distribution', () => {
-  it('counts customers in round bins from below the lowest margin', async () => {
-    // Range −569.5 … 2110 = 2679.5; ÷ 30 bins = 89.3 → width 100; first bin starts at −600.
+  it('counts customers in bins widening away from zero (1, 2, 5, 10, 20, 50…)', async () => {
     const d = await computeMarginDistribution(await tiny.customerBase());
+    expect(d.binning).toBe('symlog');
+    expect(d.bin_width).toBeNull();
+    // B −569.5 in [−1,000, −500); E 14.6 in [10, 20); C 36 in [20, 50); A 944 in [500, 1,000);
+    // D 2,110 in [2,000, 5,000). From bin −9 to bin 11: 21 bins, empty ones included.
+    expect(d.bins).toHaveLength(21);
+    const filled = d.bins.filter((b) => b.customers > 0).map((b) => [b.from, b.to, b.customers]);
+    expect(filled).toEqual([
+      [-1000, -500, 1],
+      [10, 20, 1],
+      [20, 50, 1],
+      [500, 1000, 1],
+      [2000, 5000, 1],
+    ]);
+    expect(d.bins.find((b) => b.from === -1)).toMatchObject({ to: 1, customers: 0 });
+    expect(d.bins.reduce((n, b) => n + b.customers, 0)).toBe(5);
+    expect(d.bins.reduce((sum, b) => sum + b.margin, 0)).toBeCloseTo(2535.1, 9);
+  });
+
+  it('places a margin in its symlog bin by decade and 1-2-5 step', () => {
+    expect([0.5, -0.99, 1, 1.99, 2, 4.99, 5, 10, 569.5, -569.5, 2110].map(symlogBin)).toEqual([
+      0, 0, 1, 1, 2, 2, 3, 4, 9, -9, 11,
+    ]);
+    expect([1, 2, 3, 4, 9, 10, 11, 12].map(symlogEdge)).toEqual([
+      1, 2, 5, 10, 500, 1000, 2000, 5000,
+    ]);
+  });
+
+  it('counts customers in round bins from below the lowest margin (linear)', async () => {
+    // Range −569.5 … 2110 = 2679.5; ÷ 30 bins = 89.3 → width 100; first bin starts at −600.
+    const d = await computeMarginDistribution(await tiny.customerBase(), { binning: 'linear' });
     expect(d.bin_width).toBe(100);
     expect(d.bins).toHaveLength(28);
     const filled = d.bins.filter((b) => b.customers > 0).map((b) => [b.from, b.customers]);
@@ -139,7 +172,7 @@ describe('the margin distribution', () => {
   it('labels each bar with its bin in dollars', async () => {
     const texts = svgTexts(await chartProject(await tiny.customerBase(), 'distribution', 'svg'));
     expect(texts).toEqual(
-      expect.arrayContaining(['-$600 to -$500', '$0 to $100', '$2,100 to $2,200']),
+      expect.arrayContaining(['-$1,000 to -$500', '-$1 to $1', '$10 to $20', '$2,000 to $5,000']),
     );
   });
 });

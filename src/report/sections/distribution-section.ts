@@ -12,7 +12,7 @@ export const distributionSection: ReportSection = {
     const distribution = await computeMarginDistribution(base);
     if (distribution.bins.length === 0) return undefined;
     return html`
-      <p>Customers by their margin over the period, in bins of ${money(distribution.bin_width)}. The median customer earns
+      <p>Customers by their margin over the period, in bins ${distribution.bin_width === null ? 'that widen away from zero (edges 1, 2, 5, 10, 20, 50… on both sides: margins are heavy-tailed, and bins of one width would put nearly everyone in two bars)' : html`of ${money(distribution.bin_width)}`}. The median customer earns
         ${distribution.median_margin === null ? '' : money(distribution.median_margin)}.</p>
       <figure class="chart">${trustedHtml(renderChartSvg(distributionChartOption(distribution), chartSize))}</figure>`;
   },
