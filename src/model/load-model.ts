@@ -273,7 +273,7 @@ function parseDirectCosts(
       problems.push({
         code: 'model_invalid',
         message: `direct_costs.${name}.${missing} is missing`,
-        location: at(['direct_costs', name]),
+        location: at(['direct_costs', name, missing]),
         hint:
           missing === 'metric'
             ? `add the usage metric it is paid per, e.g. ${name}: { metric: storage_gb_month, unit_cost: ${c.unit_cost} }`
