@@ -17,6 +17,9 @@ import { learnProspects } from '../../src/prospects/learn-prospects.js';
 import { openProject } from '../../src/project.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import type { CustomerBase } from '../../src/margin/customer-base.js';
+import { ident, sql } from '../../src/sql/fragment.js';
+import { Database } from '../../src/store/database.js';
+import { runCli } from '../helpers/run-cli.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
 
 type Fixture = 'tiny' | 'tiers-tiny';
@@ -614,4 +617,216 @@ describe('a corpus of model mistakes', () => {
 
 function formatted(p: Problem): string {
   return `no hint for: ${p.message}`;
+}
+
+/** Copies a fixture, applies `edits` to its tierwise.yaml and writes `files`; removed after all. */
+async function project(
+  edits: readonly (readonly [string, string])[] = [],
+  files: Record<string, string> = {},
+  fixture: Fixture = 'tiny',
+): Promise<TempProject> {
+  const p = await tempProject(fixture);
+  projects.push(p);
+  let yaml = await p.read('tierwise.yaml');
+  for (const [from, to] of edits) {
+    expect(yaml).toContain(from);
+    yaml = yaml.replace(from, to);
+  }
+  await p.write('tierwise.yaml', yaml);
+  for (const [file, content] of Object.entries(files)) await p.write(file, content);
+  return p;
+}
+
+/** The CLI's verdict on a command in a project: exit 1 with one line per problem, no stack. */
+async function refused(p: TempProject, args: readonly string[] = ['margin']): Promise<string> {
+  const result = await runCli([...args, '--project', p.dir, '--quiet']);
+  expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(result.code).toBe(1);
+  return result.stderr;
+}
+
+const ACTIVITIES_HEADER = 'customer_id,date,activity,minutes,servers,severity\n';
+
+describe('mistakes testers reported', () => {
+  it('a resource cost of 1e25 is refused at its key, not an int64 overflow (exit 70)', async () => {
+    const p = await project([['cost: 120000,', 'cost: 1e25,']]);
+    const stderr = await refused(p);
+    expect(stderr).toContain(
+      'tierwise.yaml:14 (resources.engineer.cost): resources.engineer.cost is too large: amounts up to 90,071,992,547,409 (2^53 cents) keep their cents exact (it is 1e+25)',
+    );
+  });
+
+  it('a number past int64 reaches the engine as the double it is', async () => {
+    const db = await Database.open(':memory:');
+    try {
+      // 1e25 × 2 and 2^60 (past 2^53): bound as DOUBLE instead of an int64 that cannot hold them.
+      expect(await db.one(sql`SELECT ${1e25} * 2 AS x, ${2 ** 60} + 0 AS y`)).toEqual({
+        x: 2e25,
+        y: 2 ** 60,
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a YAML alias bomb is a mistake in the model file, not an internal bug', async () => {
+    const bomb = [
+      'lol: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+      'lol2: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'lol3: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'lol4: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+    ].join('\n');
+    const error = (() => {
+      try {
+        parseModel(`${text('tiny')}\n${bomb}\n`, '/project/tierwise.yaml');
+      } catch (e) {
+        return e as TierwiseError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error).toBeInstanceOf(TierwiseError);
+    // The first alias: "*a" on the bomb's second line, after the fixture and a blank line.
+    const aliasLine = text('tiny').split('\n').length + 2;
+    expect(error.problems[0]).toMatchObject({
+      code: 'model_syntax',
+      location: { file: 'tierwise.yaml', line: aliasLine, column: 11 },
+    });
+    expect(error.problems[0]!.message).toMatch(/aliases .* expand to too much data/);
+    expect(error.problems[0]!.hint).toMatch(/write the values out/);
+
+    const p = await project([], {});
+    await p.append('tierwise.yaml', bomb);
+    expect(await refused(p)).toMatch(/^error: tierwise\.yaml:\d+:11: YAML aliases/);
+  });
+
+  it("a direct cost's metric misspelled is refused, naming the metric and the data's metrics", async () => {
+    // Unnoticed, storage would cost $0: the tiny project's direct cost would fall from
+    // $303.00 + $99.40 (0.10 × 3,030 GB-months + 2% of $4,970) to $99.40.
+    const p = await project([['metric: storage_gb_month', 'metric: storage_gb_mnth']]);
+    const stderr = await refused(p);
+    expect(stderr).toBe(
+      'error: tierwise.yaml:25 (direct_costs.storage.metric): direct cost storage: no usage metric "storage_gb_mnth" in the data, so it would cost nothing — did you mean "storage_gb_month"? (the usage data\'s metrics are: restores, storage_gb_month)\n',
+    );
+  });
+
+  it('a cost that is a word or .inf says so at its key, not "is missing"', async () => {
+    for (const [written, says] of [
+      ['lots', 'must be a number (the cost over the period), not "lots"'],
+      ['.inf', 'is not a finite number (.inf)'],
+      ['.nan', 'is not a finite number (.nan)'],
+    ]) {
+      const problems = (() => {
+        try {
+          parseModel(
+            text('tiny').replace('cost: 120000,', `cost: ${written},`),
+            '/project/tierwise.yaml',
+          );
+        } catch (e) {
+          return (e as TierwiseError).problems;
+        }
+        throw new Error('accepted');
+      })();
+      expect(problems).toEqual([
+        {
+          code: 'model_invalid',
+          message: `resources.engineer.cost ${says}`,
+          location: { file: 'tierwise.yaml', line: 14, key: 'resources.engineer.cost' },
+          hint: 'e.g. cost: 30000 (what the resource costs over the period, a plain number)',
+        },
+      ]);
+    }
+  });
+
+  it('one non-number in a driver column names the data file, line, column and value', async () => {
+    const p = await project([], {
+      'data/activities.csv': `${ACTIVITIES_HEADER}A,2025-02-11,installation,,2,\nA,2025-03-01,ticket,,,high\nB,2025-02-21,installation,,abc,\nD,2025-03-06,installation,,4,\n`,
+    });
+    const stderr = await refused(p);
+    expect(stderr).toBe(
+      'error: data/activities.csv:4 (column servers): servers "abc" is not a number, but the time equation of installation uses servers as one (2 of its values are numbers, 1 is not) — write a number such as 2 (no unit or text), or leave the cell empty if the event has none\n',
+    );
+  });
+
+  it("a column of words used as a number is still the equation's mistake", async () => {
+    const p = await project([['60 + 30 * servers', '60 + 30 * severity']]);
+    expect(await refused(p)).toMatch(
+      /^error: tierwise\.yaml:19:59 \(activities\.installation\.minutes\): activity installation: cannot multiply a number by a string \("severity"\)/,
+    );
+  });
+
+  it('driver columns empty everywhere, and an activities file with only a header, are valid', async () => {
+    // Two drivers that no row fills, multiplied together: neither is blamed on the other.
+    const empty = await project([['60 + 30 * servers', '60 + 30 * servers * disks']], {
+      'data/activities.csv':
+        'customer_id,date,activity,minutes,servers,disks,severity\nA,2025-02-01,sales_call,,,,\nA,2025-04-01,review,,,,\n',
+    });
+    const a = await openProject({ dir: empty.dir, inMemory: true });
+    try {
+      const { totals } = (await a.customerBase()).summary;
+      // A's review: 30 min × $2.00 (engineer: $120,000 ÷ 60,000 min); A's sales call: 45 × $2.00.
+      expect(totals.serve_cost).toBeCloseTo(60, 9);
+      expect(totals.acquisition_cost).toBeCloseTo(600 + 90, 9);
+    } finally {
+      a.close();
+    }
+    const headerOnly = await project([], { 'data/activities.csv': ACTIVITIES_HEADER });
+    const b = await openProject({ dir: headerOnly.dir, inMemory: true });
+    try {
+      const { totals } = (await b.customerBase()).summary;
+      // Revenue $4,970; direct 0.10 × 3,030 GB + 2% × $4,970 = $402.40; ads spend $600 (A, B).
+      expect(totals.serve_cost).toBe(0);
+      expect(totals.margin).toBeCloseTo(4970 - 402.4 - 600, 6);
+    } finally {
+      b.close();
+    }
+  });
+
+  it('an import the margin would refuse fails with a located error and leaves the database as it was', async () => {
+    const p = await project();
+    expect((await runCli(['import', '--project', p.dir, '--quiet'])).code).toBe(0);
+    const before = await databaseDigest(p.file('.tierwise/tierwise.duckdb'));
+
+    // Each change imports cleanly as data, but the margin would refuse it: the import refuses it.
+    for (const [row, says] of [
+      ['E,2025-06-01,installation,,,', /1 installation event has no minutes/],
+      ['E,2025-06-01,installation,,-5,', /1 installation event has negative minutes/],
+      ['E,2025-06-01,installation,,1e308,', /1 installation event has infinite minutes/],
+    ] as const) {
+      const original = await p.read('data/activities.csv');
+      await p.append('data/activities.csv', row);
+      const stderr = await refused(p, ['import']);
+      expect(stderr).toMatch(/^error: data\/activities\.csv:17: /);
+      expect(stderr).toMatch(says);
+      expect(await databaseDigest(p.file('.tierwise/tierwise.duckdb'))).toEqual(before);
+      await p.write('data/activities.csv', original);
+    }
+    // A good change afterwards lands.
+    await p.append('data/activities.csv', 'E,2025-06-01,installation,,1,');
+    expect((await runCli(['import', '--project', p.dir, '--quiet'])).code).toBe(0);
+    expect(await databaseDigest(p.file('.tierwise/tierwise.duckdb'))).not.toEqual(before);
+  });
+});
+
+/** Row count and an MD5 of the sorted rows of every table an import writes. */
+async function databaseDigest(file: string): Promise<Record<string, unknown>> {
+  const db = await Database.open(file);
+  try {
+    const digest: Record<string, unknown> = {};
+    for (const table of [
+      'customers',
+      'transactions',
+      'activities',
+      'usage',
+      'spend',
+      'tw_import_state',
+      'tw_source_files',
+    ]) {
+      digest[table] = await db.one(
+        sql`SELECT count(*) AS n, md5(COALESCE(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)), '')) AS rows FROM ${ident(table)} t`,
+      );
+    }
+    return digest;
+  } finally {
+    db.close();
+  }
 }
