@@ -208,7 +208,8 @@ const EXAMPLES: readonly (readonly [string, string])[] = [
   ['name', 'name: Acme Backup'],
   ['currency', 'currency: USD (an ISO 4217 code)'],
   ['period', 'period: { from: 2025-01-01, to: 2025-12-31 }'],
-  ['period.*', 'from: 2025-01-01 (a date written YYYY-MM-DD)'],
+  ['period.from', 'from: 2025-01-01 (a date written YYYY-MM-DD)'],
+  ['period.to', 'to: 2025-12-31 (a date written YYYY-MM-DD)'],
   [
     'sources',
     'sources: { customers: data/customers.csv, transactions: data/transactions.csv, activities: data/activities.csv }',
