@@ -29,15 +29,11 @@ export function valueTypeOf(sqlType: string, dialect: Dialect): ValueType {
   return kind === 'text' || kind === 'other' ? 'string' : kind;
 }
 
-/** Throws every equation problem at once, located in the model file. */
-export function checkEquations(model: Model, columns: EventColumns): void {
-  throwIfProblems(equationProblems(model, columns.types));
-}
-
 /**
- * Like `checkEquations`, but a text driver column the equations use as a number, most of whose
- * values are numbers, is a mistake in the data, not in the model: the first value that is not a
- * number is reported at its file, line and column, in place of the equation's type error.
+ * Throws every equation problem at once, located in the model file. A text driver column the
+ * equations use as a number, most of whose values are numbers, is a mistake in the data, not in
+ * the model: the first value that is not a number is reported at its file, line and column, in
+ * place of the equation's type error.
  */
 export async function checkEquationsAgainstData(
   db: Database,
@@ -102,19 +98,17 @@ async function firstNonNumber(
 
 /**
  * Throws when a usage direct cost names a metric the usage data does not have: it would cost
- * nothing, silently. Located at the model key, with the metrics the data has.
+ * nothing, silently. Located at the model key, with the metrics the data has. A project with no
+ * usage rows at all (just started, or no usage source) is left alone: nothing is costed by
+ * mistake there, and the names are checked once usage arrives.
  */
 export function checkDirectCostMetrics(model: Model, usageMetrics: readonly string[]): void {
+  if (usageMetrics.length === 0) return;
   const problems: Problem[] = [];
   for (const cost of model.directCosts) {
     if (cost.kind !== 'usage' || usageMetrics.includes(cost.metric)) continue;
     const keyPath = ['direct_costs', cost.name, 'metric'];
-    const known =
-      usageMetrics.length > 0
-        ? `the usage data's metrics are: ${usageMetrics.join(', ')}`
-        : model.sources.usage
-          ? 'the usage data has no rows yet'
-          : 'no usage source is set: add sources: usage: data/usage.csv (customer_id, date, metric, quantity)';
+    const known = `the usage data's metrics are: ${usageMetrics.join(', ')}`;
     const guess = didYouMean(cost.metric, usageMetrics);
     problems.push({
       code: 'model_invalid',
