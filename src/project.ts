@@ -6,7 +6,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { TierwiseError } from './errors.js';
-import { buildCustomerBase, type CustomerBase } from './margin/customer-base.js';
+import { buildCustomerBase, checkMarginInputs, type CustomerBase } from './margin/customer-base.js';
 import { loadModel, MODEL_FILE_NAME } from './model/load-model.js';
 import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
@@ -74,7 +74,12 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
     });
   });
   try {
-    const imported = await importSources(db, model, options);
+    // Data the margin would refuse is refused by the import, before it is committed.
+    const imported = await importSources(db, model, options, (staged) =>
+      checkMarginInputs(staged, model),
+    ).catch((error: unknown) => {
+      throw locatedInModel(error, model);
+    });
     // From here on the session reads no file and changes no setting (src/store/CONTEXT.md).
     await db.lockDown();
     let base: Promise<CustomerBase> | undefined;
@@ -88,6 +93,31 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
     db.close();
     throw error;
   }
+}
+
+/**
+ * A problem the store found about a model key (a column mapping) carries the key only: give it
+ * the model file and the key's line, as the model's own problems have.
+ */
+function locatedInModel(error: unknown, model: Model): unknown {
+  if (!(error instanceof TierwiseError)) return error;
+  const unlocated = (p: TierwiseError['problems'][number]) =>
+    p.location?.key !== undefined && p.location.file === undefined;
+  if (!error.problems.some(unlocated)) return error;
+  return new TierwiseError(
+    error.problems.map((p) =>
+      unlocated(p)
+        ? {
+            ...p,
+            location: {
+              ...p.location,
+              file: MODEL_FILE_NAME,
+              line: model.lineOf(p.location!.key!.split('.')),
+            },
+          }
+        : p,
+    ),
+  );
 }
 
 /** Opens the database, retrying for up to 5 s while another process holds its lock. */

@@ -225,6 +225,7 @@ export function checkTimeEquation(
         typeError(
           arg,
           message(describeOperand(common.expr, common.typed.type), describeOperand(arg, t.type)),
+          'give them one type: numbers with numbers (coalesce(servers, 0)), strings with strings',
         );
       } else common.typed = { type: unified, literal: common.typed.literal && t.literal };
     });

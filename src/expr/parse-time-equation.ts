@@ -230,6 +230,9 @@ class Parser {
     return fail(
       token.start,
       `expected a number, a column, a string or "(" but found ${showToken(token)}`,
+      token.kind === 'end'
+        ? 'the equation ends where a value is needed: add it after the last operator, or remove the operator'
+        : 'an operator needs a value on each side: remove the extra operator, or add the missing value',
     );
   }
 
@@ -262,10 +265,16 @@ class Parser {
         close = this.next();
         if (isSymbol(close, ')')) break;
         if (isSymbol(close, ',')) continue;
-        if (close.kind === 'end') fail(close.start, `expected ")" after the arguments of ${name}`);
+        if (close.kind === 'end')
+          fail(
+            close.start,
+            `expected ")" after the arguments of ${name}`,
+            `close the call: ${name}(a, b)`,
+          );
         fail(
           close.start,
           `expected "," or ")" after an argument of ${name}, but found ${showToken(close)}`,
+          `separate the arguments with ",": ${name}(a, b)`,
         );
       }
     }
@@ -297,7 +306,11 @@ class Parser {
 
   private enter(): void {
     if (++this.depth > MAX_NESTING)
-      fail(this.peek().start, `the equation nests deeper than ${MAX_NESTING} levels`);
+      fail(
+        this.peek().start,
+        `the equation nests deeper than ${MAX_NESTING} levels`,
+        'write it with fewer nested parentheses or function calls',
+      );
   }
 
   private peek(): Token {

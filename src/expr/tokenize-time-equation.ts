@@ -104,7 +104,12 @@ export function tokenizeTimeEquation(
       i = quoted.end;
       const text = source.slice(start, i);
       if (ch === "'") tokens.push({ kind: 'string', value: quoted.value, text, start, end: i });
-      else if (quoted.value.length === 0) return failure(start, 'empty column name ""');
+      else if (quoted.value.length === 0)
+        return failure(
+          start,
+          'empty column name ""',
+          'put the column\'s name between the double quotes, e.g. "num servers"',
+        );
       else
         tokens.push({ kind: 'identifier', name: quoted.value, quoted: true, text, start, end: i });
       continue;
@@ -115,7 +120,12 @@ export function tokenizeTimeEquation(
       tokens.push({ kind: 'symbol', text: symbol, start, end: i });
       continue;
     }
-    return failure(start, `unexpected character ${JSON.stringify(ch)}`, FOREIGN_OPERATORS[ch]);
+    return failure(
+      start,
+      `unexpected character ${JSON.stringify(ch)}`,
+      FOREIGN_OPERATORS[ch] ??
+        "remove it: an equation has numbers, columns, 'strings', + - * /, comparisons, and, or, not and functions",
+    );
   }
   tokens.push({ kind: 'end', text: '', start: source.length, end: source.length });
   return { ok: true, tokens };

@@ -17,7 +17,8 @@ import type { Model } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Database, Relation } from '../store/database.js';
 import {
-  checkEquations,
+  checkDirectCostMetrics,
+  checkEquationsAgainstData,
   checkEventMinutes,
   valueTypeOf,
   type EventColumns,
@@ -75,15 +76,14 @@ export async function buildCustomerBase(project: {
   const { db, model } = project;
   const costModel = compileCostModel(model);
   const eventColumns = await readEventColumns(db, model);
-  checkEquations(model, eventColumns);
+  await checkEquationsAgainstData(db, model, eventColumns);
   const customerColumns = new Map(
     (await db.columns('customers'))
       .filter((c) => !BOOKKEEPING.test(c.name))
       .map((c) => [c.name, c.type]),
   );
-  const usageMetrics = (
-    await db.all<{ metric: string }>(sql`SELECT DISTINCT metric FROM usage ORDER BY metric`)
-  ).map((r) => r.metric);
+  const usageMetrics = await readUsageMetrics(db);
+  checkDirectCostMetrics(model, usageMetrics);
 
   const margin = await db.materialize(
     'margin',
@@ -128,6 +128,27 @@ export async function buildCustomerBase(project: {
   }
 }
 
+/**
+ * Everything `buildCustomerBase` refuses in the data, checked without computing the margin: the
+ * time equations against the event columns, the direct costs' metrics against the usage data, and
+ * every event's minutes (none empty, infinite or negative). The import runs it inside its
+ * transaction, so data the margin would refuse is never committed.
+ */
+export async function checkMarginInputs(db: Database, model: Model): Promise<void> {
+  const eventColumns = await readEventColumns(db, model);
+  await checkEquationsAgainstData(db, model, eventColumns);
+  checkDirectCostMetrics(model, await readUsageMetrics(db));
+  await checkEventMinutes(db, compileCostModel(model), eventColumns);
+}
+
+/** Usage metrics present in the data, in name order. */
+async function readUsageMetrics(db: Database): Promise<string[]> {
+  const rows = await db.all<{ metric: string }>(
+    sql`SELECT DISTINCT metric FROM usage ORDER BY metric`,
+  );
+  return rows.map((r) => r.metric);
+}
+
 /** Drops the base's relations; the base must not be used afterwards. */
 export async function releaseCustomerBase(base: CustomerBase): Promise<void> {
   await base.db.drop(base.measures);
@@ -158,12 +179,26 @@ export async function readEventColumns(db: Database, model: Model): Promise<Even
       if (Number(counts?.[`n${i}`] ?? 0) === 0) empty.add(c);
     });
   }
-  for (const column of empty) {
-    types.set(column, 'number');
-    const usedAsText = model.activities.some((a) =>
-      checkTimeEquation(a.timeEquation, types).some((p) => p.code === 'equation_type'),
+  // Each empty column is a number unless reading it as text makes the equations type check
+  // better (it is compared with a string). All start as numbers, so two empty drivers multiplied
+  // together are not blamed on each other; a few passes settle columns that depend on each other.
+  for (const column of empty) types.set(column, 'number');
+  const typeErrors = () =>
+    model.activities.reduce(
+      (n, a) =>
+        n +
+        checkTimeEquation(a.timeEquation, types).filter((p) => p.code === 'equation_type').length,
+      0,
     );
-    if (usedAsText) types.set(column, 'string');
+  for (let pass = 0, changed = empty.size > 0; changed && pass < 3; pass++) {
+    changed = false;
+    for (const column of empty) {
+      const before = typeErrors();
+      const current = types.get(column)!;
+      types.set(column, current === 'number' ? 'string' : 'number');
+      if (typeErrors() < before) changed = true;
+      else types.set(column, current);
+    }
   }
   return {
     types,

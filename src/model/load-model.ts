@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { z } from 'zod';
 import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { parseTimeEquation, type Expr } from '../expr/index.js';
 import { modelSchema, type RawModel, type RawSource } from './model-schema.js';
@@ -22,7 +21,7 @@ import type {
 } from './model-types.js';
 import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
-import { knownTierKeys } from './tiers-schema.js';
+import { schemaProblems } from './schema-problems.js';
 
 export { MODEL_FILE_NAME } from './model-file-name.js';
 
@@ -45,12 +44,10 @@ export async function loadModel(file: string): Promise<Model> {
 /** Validates model text; `file` is used for locations and to resolve relative source paths. */
 export function parseModel(text: string, file: string): Model {
   const display = path.basename(file);
-  const { document, positions, at } = parseYamlFile(text, display);
+  const { data, positions, at } = parseYamlFile(text, display);
 
-  const parsed = modelSchema.safeParse(document.toJS());
-  if (!parsed.success) {
-    throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
-  }
+  const parsed = modelSchema.safeParse(data);
+  if (!parsed.success) throw new TierwiseError(schemaProblems(parsed.error.issues, data, at));
   const raw = parsed.data;
   const problems: Problem[] = [];
 
@@ -141,11 +138,7 @@ export function parseModel(text: string, file: string): Model {
     });
   }
 
-  const directCosts: DirectCost[] = Object.entries(raw.direct_costs ?? {}).map(([name, c]) =>
-    'metric' in c
-      ? { kind: 'usage', name, metric: c.metric, unitCost: c.unit_cost }
-      : { kind: 'revenue_share', name, share: c.share_of_revenue },
-  );
+  const directCosts = parseDirectCosts(raw.direct_costs ?? {}, at, problems);
 
   const acquisitionRule = parseAcquisitionSpend(raw.acquisition?.spend, at, problems);
 
@@ -251,6 +244,53 @@ export function parseModel(text: string, file: string): Model {
   };
 }
 
+/**
+ * `direct_costs`: each either per unit of a usage metric (`metric` and `unit_cost`) or a share of
+ * revenue (`share_of_revenue`), never both and never neither. Whether the metric is in the usage
+ * data is checked against the data (`src/margin/check-equations.ts`).
+ */
+function parseDirectCosts(
+  raw: NonNullable<RawModel['direct_costs']>,
+  at: Locate,
+  problems: Problem[],
+): DirectCost[] {
+  const costs: DirectCost[] = [];
+  for (const [name, c] of Object.entries(raw)) {
+    const perUnit = c.metric !== undefined || c.unit_cost !== undefined;
+    if (perUnit && c.share_of_revenue !== undefined) {
+      problems.push({
+        code: 'model_invalid',
+        message: `direct cost ${name}: it is either per unit of a usage metric (metric, unit_cost) or a share of revenue (share_of_revenue), not both`,
+        location: at(['direct_costs', name]),
+        hint: `keep one form here and give the other a name of its own under direct_costs:, e.g. ${name}: { share_of_revenue: ${c.share_of_revenue} } and ${c.metric ?? 'usage'}_cost: { metric: ${c.metric ?? 'storage_gb_month'}, unit_cost: ${c.unit_cost ?? 0.1} }`,
+      });
+    } else if (c.share_of_revenue !== undefined) {
+      costs.push({ kind: 'revenue_share', name, share: c.share_of_revenue });
+    } else if (c.metric !== undefined && c.unit_cost !== undefined) {
+      costs.push({ kind: 'usage', name, metric: c.metric, unitCost: c.unit_cost });
+    } else if (perUnit) {
+      const missing = c.metric === undefined ? 'metric' : 'unit_cost';
+      problems.push({
+        code: 'model_invalid',
+        message: `direct_costs.${name}.${missing} is missing`,
+        location: at(['direct_costs', name, missing]),
+        hint:
+          missing === 'metric'
+            ? `add the usage metric it is paid per, e.g. ${name}: { metric: storage_gb_month, unit_cost: ${c.unit_cost} }`
+            : `add what one unit costs, e.g. ${name}: { metric: ${c.metric}, unit_cost: 0.10 }`,
+      });
+    } else {
+      problems.push({
+        code: 'model_invalid',
+        message: `direct cost ${name} says neither what it costs per unit of usage nor what share of revenue it takes`,
+        location: at(['direct_costs', name]),
+        hint: `e.g. ${name}: { metric: storage_gb_month, unit_cost: 0.10 }, or ${name}: { share_of_revenue: 0.03 }`,
+      });
+    }
+  }
+  return costs;
+}
+
 /** The acquisition rules' names, as `acquisition.spend` (or its `rule:`) spells them. */
 const ACQUISITION_SPEND_RULES = ['per_new_customer', 'trailing_months', 'first_year_revenue'];
 
@@ -333,70 +373,3 @@ function sourceSpec(kind: SourceKind, source: RawSource): SourceSpec {
 }
 
 type Locate = (keyPath: readonly PropertyKey[]) => Problem['location'];
-
-/** Turns one schema issue into problems a user can act on (one per unknown key). */
-function schemaProblems(issue: z.core.$ZodIssue, at: Locate): Problem[] {
-  const keyPath = issue.path;
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({
-      code: 'model_invalid' as const,
-      message: `unknown key "${key}"`,
-      location: at([...keyPath, key]),
-      hint:
-        didYouMean(key, knownKeys(keyPath)) ??
-        `remove it; known keys here: ${knownKeys(keyPath).join(', ')}`,
-    }));
-  }
-  const name = keyPath.length > 0 ? keyPath.join('.') : 'the model';
-  let message = `${name} ${issue.message}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `${name} is missing`;
-  else if (issue.code === 'invalid_type') message = `${name} must be ${article(issue.expected)}`;
-  else if (issue.code === 'too_small' || issue.code === 'too_big')
-    message = `${name}: ${issue.message.replace(/^Too (small|big): /, '')}`;
-  else if (issue.code === 'invalid_value')
-    message = `${name} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  return [{ code: 'model_invalid', message, location: at(keyPath) }];
-}
-
-function article(type: string): string {
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-/** Known keys at a path, for did-you-mean on unknown ones. */
-function knownKeys(keyPath: readonly PropertyKey[]): string[] {
-  const parent = keyPath[0];
-  if (keyPath.length === 0) {
-    return [
-      'name',
-      'currency',
-      'period',
-      'sources',
-      'resources',
-      'activities',
-      'direct_costs',
-      'acquisition',
-      'segments',
-      'matrix',
-      'prospects',
-      'tiers',
-    ];
-  }
-  if (parent === 'period') return ['from', 'to'];
-  if (parent === 'sources' && keyPath.length === 1)
-    return ['customers', 'transactions', 'activities', 'usage', 'spend'];
-  if (parent === 'sources')
-    return ['path', 'paths', 'columns', 'format', 'delimiter', 'date_format'];
-  if (parent === 'resources') {
-    if (keyPath[2] === 'adjust') return ['min_units', 'max_units'];
-    return ['cost', 'capacity_hours', 'behaviour', 'unit_hours', 'adjust', 'description'];
-  }
-  if (parent === 'activities') return ['resource', 'minutes', 'purpose', 'description'];
-  if (parent === 'direct_costs') return ['metric', 'unit_cost', 'share_of_revenue', 'description'];
-  if (parent === 'acquisition') return keyPath.length >= 2 ? ['rule', 'months'] : ['spend'];
-  if (parent === 'matrix') return ['volume', 'price_threshold', 'cost_threshold'];
-  if (parent === 'prospects')
-    return ['features', 'baseline', 'payback_months', 'folds', 'interval', 'seed'];
-  if (parent === 'segments') return ['name', 'when', 'description'];
-  if (parent === 'tiers') return knownTierKeys(keyPath);
-  return [];
-}

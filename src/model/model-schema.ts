@@ -3,6 +3,7 @@
  * `load-model.ts` validates against it and then turns the raw document into the typed `Model`.
  */
 import { z } from 'zod';
+import { amountSchema } from './amount-schema.js';
 import { tiersSchema } from './tiers-schema.js';
 
 const isoDate = z
@@ -36,15 +37,14 @@ const sourceObjectSchema = z
   });
 
 /** A source: a path (glob allowed), a list of paths, or an object with a column mapping. */
-export const sourceSchema = z.union([
-  z.string().min(1),
-  z.array(z.string().min(1)).min(1),
-  sourceObjectSchema,
-]);
+export const sourceSchema = z.union(
+  [z.string().min(1), z.array(z.string().min(1)).min(1), sourceObjectSchema],
+  { error: 'must be a path (data/usage.csv), a list of paths, or a map with path: (and columns:)' },
+);
 
 export const resourceSchema = z
   .object({
-    cost: z.number({ error: 'must be a number (the cost over the period)' }).nonnegative(),
+    cost: amountSchema('must be a number (the cost over the period)'),
     capacity_hours: z
       .number({ error: 'must be a number of hours' })
       .positive({ error: 'must be more than 0' }),
@@ -62,14 +62,14 @@ export const resourceSchema = z
     adjust: z
       .object({
         min_units: z
-          .number()
+          .number({ error: 'must be a whole number of units' })
           .int({ error: 'must be a whole number of units' })
-          .nonnegative()
+          .nonnegative({ error: 'must not be negative' })
           .optional(),
         max_units: z
-          .number()
+          .number({ error: 'must be a whole number of units' })
           .int({ error: 'must be a whole number of units' })
-          .nonnegative()
+          .nonnegative({ error: 'must not be negative' })
           .optional(),
       })
       .strict()
@@ -81,30 +81,38 @@ export const resourceSchema = z
 export const activitySchema = z
   .object({
     resource: identifierLike,
-    minutes: z.union([z.number().nonnegative(), z.string().min(1)], {
-      error:
-        'must be a number of minutes or a time equation such as "15 + 45 * (severity = \'high\')"',
-    }),
+    minutes: z.union(
+      [
+        z.number().nonnegative({ error: 'must not be negative (minutes per event)' }),
+        z.string().min(1, { error: 'must not be empty' }),
+      ],
+      {
+        error:
+          'must be a number of minutes or a time equation such as "15 + 45 * (severity = \'high\')"',
+      },
+    ),
     purpose: z.enum(['serve', 'acquire']).optional(),
     description: z.string().optional(),
   })
   .strict();
 
-export const directCostSchema = z.union([
-  z
-    .object({
-      metric: identifierLike,
-      unit_cost: z.number().nonnegative(),
-      description: z.string().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      share_of_revenue: z.number().min(0).max(1, { error: 'is a share: 0.03 means 3%' }),
-      description: z.string().optional(),
-    })
-    .strict(),
-]);
+/**
+ * A direct cost: per unit of a usage metric (`metric` and `unit_cost`) or a share of revenue
+ * (`share_of_revenue`). One object with every key optional, so that a mistake is reported at its
+ * key; `load-model.ts` checks that exactly one of the two forms is written.
+ */
+export const directCostSchema = z
+  .object({
+    metric: identifierLike.optional(),
+    unit_cost: amountSchema('must be a number (the cost of one unit of the metric)').optional(),
+    share_of_revenue: z
+      .number({ error: 'must be a share between 0 and 1' })
+      .min(0, { error: 'must not be negative' })
+      .max(1, { error: 'is a share: 0.03 means 3%' })
+      .optional(),
+    description: z.string().optional(),
+  })
+  .strict();
 
 export const modelSchema = z
   .object({

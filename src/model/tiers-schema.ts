@@ -4,10 +4,9 @@
  * the capacity the optimizer works within. `load-tiers.ts` resolves it against the rest of the model.
  */
 import { z } from 'zod';
+import { amountSchema } from './amount-schema.js';
 
-const money = z
-  .number({ error: 'must be an amount of money' })
-  .nonnegative({ error: 'must not be negative' });
+const money = amountSchema('must be an amount of money');
 const share = z
   .number({ error: 'must be a share between 0 and 1' })
   .min(0)

@@ -144,8 +144,8 @@ export async function loadMenuInput(file: string): Promise<MenuInput> {
 /** Validates menu text; `file` names the file in problems. */
 export function parseMenuInput(text: string, file: string): MenuInput {
   const display = path.relative(process.cwd(), file) || file;
-  const { document, at } = parseYamlFile(text, display);
-  const parsed = menuSchema.safeParse(document.toJS());
+  const { data, at } = parseYamlFile(text, display);
+  const parsed = menuSchema.safeParse(data);
   if (!parsed.success)
     throw new TierwiseError(parsed.error.issues.flatMap((issue) => schemaProblems(issue, at)));
   const raw = parsed.data;

@@ -3,9 +3,11 @@
  * dialect, values bound) and returns rows as plain JSON-friendly objects.
  */
 import {
+  DOUBLE,
   DuckDBInstance,
   structValue,
   type DuckDBConnection,
+  type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { duckdb, type Dialect } from '../sql/dialect.js';
@@ -107,7 +109,7 @@ export class Database {
     const reader =
       params.length === 0
         ? await source.connection.runAndReadAll(text)
-        : await source.connection.runAndReadAll(text, params.map(toDuckDBValue));
+        : await source.connection.runAndReadAll(text, params.map(toDuckDBValue), bindTypes(params));
     const types = reader.columnTypes();
     const columns = reader
       .columnNames()
@@ -133,7 +135,7 @@ export class Database {
     this.checkNotStreaming();
     const { text, params } = statement.render(this.dialect);
     if (params.length === 0) await this.connection.run(text);
-    else await this.connection.run(text, params.map(toDuckDBValue));
+    else await this.connection.run(text, params.map(toDuckDBValue), bindTypes(params));
   }
 
   /** Runs a query and returns its rows; DECIMAL and BIGINT become numbers, DATE an ISO string. */
@@ -143,7 +145,7 @@ export class Database {
     const reader =
       params.length === 0
         ? await this.connection.runAndReadAll(text)
-        : await this.connection.runAndReadAll(text, params.map(toDuckDBValue));
+        : await this.connection.runAndReadAll(text, params.map(toDuckDBValue), bindTypes(params));
     const dateColumns = new Set(
       reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'),
     );
@@ -210,7 +212,7 @@ export class Database {
     const result =
       params.length === 0
         ? await this.connection.stream(text)
-        : await this.connection.stream(text, params.map(toDuckDBValue));
+        : await this.connection.stream(text, params.map(toDuckDBValue), bindTypes(params));
     this.streaming = true;
     return result;
   }
@@ -303,4 +305,16 @@ function normalizeValue(v: unknown, isDate = false): unknown {
 
 function toDuckDBValue(v: SqlValue): DuckDBValue {
   return v instanceof StructValue ? structValue({ ...v.fields }) : v;
+}
+
+/**
+ * The engine types to bind `params` with: the driver's own choice, except for whole numbers past
+ * 2^53, which it would bind as BIGINT and refuse beyond int64's range (a cost of 1e25 in a model):
+ * those bind as DOUBLE, which is what they already are. Undefined when the driver chooses them all.
+ */
+function bindTypes(params: readonly SqlValue[]): DuckDBType[] | undefined {
+  const unsafe = (v: SqlValue) => typeof v === 'number' && Math.abs(v) > Number.MAX_SAFE_INTEGER;
+  if (!params.some(unsafe)) return undefined;
+  // The driver's bind() infers the type of an entry left undefined, as it does with no types.
+  return params.map((v) => (unsafe(v) ? DOUBLE : undefined)) as DuckDBType[];
 }

@@ -70,11 +70,14 @@ interface StateRow {
 /**
  * Imports whatever changed in the model's sources. Idempotent: the same files imported twice
  * count once. Throws `TierwiseError` with every problem found (file:line:column) and rolls back.
+ * `checkBeforeCommit` runs inside the transaction once the new data is in place and checked; if
+ * it throws, everything rolls back (the project passes the margin's checks).
  */
 export async function importSources(
   db: Database,
   model: Model,
   options: ImportOptions = {},
+  checkBeforeCommit?: (db: Database) => Promise<void>,
 ): Promise<ImportReport> {
   await ensureTables(db);
   const state = new Map(
@@ -169,6 +172,12 @@ export async function importSources(
       throwIfProblems(problems);
       options.onProgress?.('checking references between sources');
       throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
+      // What later steps would refuse in the new data (the margin's checks) refuses it now,
+      // before it is committed: a failed import leaves the database as it was.
+      if (checkBeforeCommit) {
+        options.onProgress?.('checking the data against the model');
+        await checkBeforeCommit(db);
+      }
     });
   } finally {
     for (const table of rejectsTables) await dropRejects(db, table);

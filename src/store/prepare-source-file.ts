@@ -189,7 +189,11 @@ function mapColumns(
       problems.push({
         code: 'data_invalid',
         message: `column "${header}" (mapped to ${canonical} in tierwise.yaml) is not in the header`,
-        location: { file: file.display, line: 1 },
+        location: {
+          file: file.display,
+          line: 1,
+          key: `sources.${table.kind}.columns.${canonical}`,
+        },
         hint: didYouMean(header, headers) ?? `the header has: ${headers.join(', ')}`,
       });
     } else mapping.set(canonical, header);

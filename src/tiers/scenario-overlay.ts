@@ -68,8 +68,7 @@ export async function loadScenarioOverlay(file: string): Promise<ScenarioOverlay
       hint: 'pass the path of a YAML file with a tiers: block',
     });
   }
-  const { document, positions, at } = parseYamlFile(text, display);
-  const value: unknown = document.toJS();
+  const { data: value, positions, at } = parseYamlFile(text, display);
   const problems: Problem[] = [];
   const hint =
     "a scenario file has name: and tiers: (the keys of the model's tiers: you want to change)";

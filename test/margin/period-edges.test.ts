@@ -56,15 +56,24 @@ describe('explain refuses what margin refuses', () => {
   it('does not show an event whose equation gives no minutes as costing nothing', async () => {
     const q = await tempProject();
     try {
-      await q.append('data/activities.csv', 'A,2025-06-01,installation,,,');
-      const project = await openProject({ dir: q.dir, inMemory: true });
+      // Reviews log no servers, fine while a review takes 30 minutes; then the model changes (the
+      // data does not, so nothing is imported again) to a review that takes 30 per server.
+      (await openProject({ dir: q.dir })).close();
+      await q.write(
+        'tierwise.yaml',
+        (await q.read('tierwise.yaml')).replace(
+          'review:       { resource: engineer, minutes: 30 }',
+          'review:       { resource: engineer, minutes: "30 * servers" }',
+        ),
+      );
+      const project = await openProject({ dir: q.dir });
       try {
         const error = (await project
           .customerBase()
           .then((base) => explainCustomer(base, 'A'))
           .catch((e: unknown) => e)) as TierwiseError;
         expect(error).toBeInstanceOf(TierwiseError);
-        expect(error.message).toMatch(/1 installation event has no minutes/);
+        expect(error.message).toMatch(/^data\/activities\.csv:5: 2 review events have no minutes/);
       } finally {
         project.close();
       }

@@ -118,22 +118,14 @@ describe('import errors', () => {
 
   it('refuses events whose time equation gives no minutes, naming the driver to fill', async () => {
     await p.append('data/activities.csv', 'A,2025-06-01,installation,,,');
-    const project = await openProject({ dir: p.dir });
-    try {
-      const error = await project
-        .customerBase()
-        .then((base) => computeMargin(base))
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TierwiseError);
-      expect((error as TierwiseError).problems[0]).toMatchObject({
-        location: { file: 'data/activities.csv', line: 17 },
-      });
-      expect((error as TierwiseError).message).toMatch(
-        /1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/,
-      );
-    } finally {
-      project.close();
-    }
+    // The import refuses what the margin would, before it commits anything.
+    const error = await importError();
+    expect(error.problems[0]).toMatchObject({
+      location: { file: 'data/activities.csv', line: 17 },
+    });
+    expect(error.message).toMatch(
+      /1 installation event has no minutes.*an empty servers.*coalesce\(servers, 1\)/,
+    );
   });
 });
 
@@ -216,10 +208,24 @@ describe('lines in a source of several files', () => {
         'activities: data/act-*.csv',
       ),
     );
-    await p.write('data/act-a.csv', await p.read('data/activities.csv'));
+    const withoutReviews = (await p.read('data/activities.csv'))
+      .split('\n')
+      .filter((line) => !line.includes(',review,'))
+      .join('\n');
+    await p.write('data/act-a.csv', withoutReviews);
     await p.write(
       'data/act-b.csv',
-      'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,installation,,,\n',
+      'customer_id,date,activity,minutes,servers,severity\nE,2025-08-01,ticket,,,low\nE,2025-08-02,review,,,\n',
+    );
+    (await openProject({ dir: p.dir })).close();
+    // The data is committed; then the model makes a review take 30 minutes per server, which
+    // E's review (act-b.csv line 3) does not say: the margin names that line.
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        'review:       { resource: engineer, minutes: 30 }',
+        'review:       { resource: engineer, minutes: "30 * servers" }',
+      ),
     );
     const project = await openProject({ dir: p.dir });
     try {
@@ -240,19 +246,11 @@ describe('minutes the margin refuses', () => {
       'tierwise.yaml',
       (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 - 30 * servers"'),
     );
-    const project = await openProject({ dir: p.dir });
-    try {
-      const error = (await project
-        .customerBase()
-        .then((base) => computeMargin(base))
-        .catch((x: unknown) => x)) as TierwiseError;
-      expect(error).toBeInstanceOf(TierwiseError);
-      // B's installation has 1 server (30 min); A's has 2 (0 min); D's has 4 (−60 min, line 15).
-      expect(error.message).toMatch(
-        /^data\/activities\.csv:15: 1 installation event has negative minutes/,
-      );
-    } finally {
-      project.close();
-    }
+    // The import refuses what the margin would, before it commits anything.
+    const error = await importError();
+    // B's installation has 1 server (30 min); A's has 2 (0 min); D's has 4 (−60 min, line 15).
+    expect(error.message).toMatch(
+      /^data\/activities\.csv:15: 1 installation event has negative minutes/,
+    );
   });
 });
