@@ -39,15 +39,17 @@ export function convertValue(column: Sql, type: CanonicalType, dateFormat?: stri
 export const MAX_EXACT_NUMBER = 2 ** 53;
 
 /**
- * A date from trimmed text. DuckDB's DATE cast reads ISO dates and ignores whatever follows them
- * (`2025-03-31 25:99`, `2025-03-31 garbage`), so text longer than a date must also read as a
- * timestamp (billing exports often carry a valid time). It must start with a digit: the cast
- * also reads `epoch`, `infinity` and `(BC)` dates, no day anything happened on.
+ * A date from trimmed text. DuckDB's DATE cast ignores whatever follows a date (`2025-03-31
+ * 25:99`, `2025-03-1x`, `2025-03-31 garbage`) and reads `epoch`, `infinity`, `(BC)` dates and
+ * years of one to three digits; its TIMESTAMP cast refuses what does not follow, so the text must
+ * also read as a timestamp (a date alone does; billing exports often carry a valid time, whose
+ * date as written is kept), start with a four-digit year and carry no era.
  */
 function dateOf(text: Sql, dateFormat?: string): Sql {
   if (dateFormat !== undefined) return sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`;
-  return sql`CASE WHEN NOT left(${text}, 1) BETWEEN '0' AND '9' OR contains(${text}, '(') THEN NULL
-    WHEN length(${text}) <= 10 OR TRY_CAST(${text} AS TIMESTAMP) IS NOT NULL THEN TRY_CAST(${text} AS DATE) END`;
+  return sql`CASE WHEN left(${text}, 1) BETWEEN '0' AND '9' AND substr(${text}, 5, 1) IN ('-', '/')
+    AND NOT contains(${text}, '(') AND TRY_CAST(${text} AS TIMESTAMP) IS NOT NULL
+    THEN TRY_CAST(${text} AS DATE) END`;
 }
 
 /** The SQL type an extra column (attribute or driver) is stored as, inferred from all its values. */
