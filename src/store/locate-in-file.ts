@@ -154,19 +154,26 @@ export async function onPhysicalLines(
   files: readonly SourceFile[],
 ): Promise<Problem[]> {
   const out = [...problems];
+  // A message may name a second line of the same file: "appears twice (first on line 5)".
+  const otherLine = /\bon line (\d+)\b/g;
   for (const file of files) {
     const at = out.flatMap((p, i) =>
       p.location?.file === file.display && p.location.line !== undefined ? [i] : [],
     );
     if (at.length === 0) continue;
-    const lines = await physicalLines(
-      file,
-      at.map((i) => out[i]!.location!.line!),
-    ).catch(() => new Map<number, number>());
+    const wanted = at.flatMap((i) => [
+      out[i]!.location!.line!,
+      ...[...out[i]!.message.matchAll(otherLine)].map((m) => Number(m[1])),
+    ]);
+    const lines = await physicalLines(file, wanted).catch(() => new Map<number, number>());
     for (const i of at) {
       const p = out[i]!;
-      const line = lines.get(p.location!.line!);
-      if (line !== undefined) out[i] = { ...p, location: { ...p.location, line } };
+      const line = lines.get(p.location!.line!) ?? p.location!.line!;
+      const message = p.message.replace(
+        otherLine,
+        (_text, n: string) => `on line ${lines.get(Number(n)) ?? n}`,
+      );
+      out[i] = { ...p, message, location: { ...p.location, line } };
     }
   }
   return out;
@@ -241,24 +248,34 @@ export async function readProblems(file: SourceFile, engineMessage: string): Pro
       hint:
         file.format === 'parquet'
           ? 'is it really a whole Parquet file? Write or copy it again'
-          : `is it really ${kind}? Every line needs as many fields as the header, with quotes closed`,
+          : file.format === 'jsonl'
+            ? 'is it really JSON lines, one JSON object per line?'
+            : `is it really ${kind}? Every line needs as many fields as the header, with quotes closed`,
     },
   ];
 }
 
 /** The lines of a JSON-lines file that are not one JSON object each. */
-async function badJsonLines(file: SourceFile): Promise<Problem[]> {
+export async function badJsonLines(file: SourceFile): Promise<Problem[]> {
   const problems: Problem[] = [];
   let line = 0;
   const lines = createInterface({ input: openText(file), crlfDelay: Infinity });
   for await (const text of lines) {
     line++;
-    const body = line === 1 ? text.replace(/^\uFEFF/, '') : text;
-    if (body.trim() === '') continue;
+    if (line === 1 && text.startsWith('\uFEFF')) {
+      problems.push({
+        code: 'source_format',
+        message: 'the file starts with a byte-order mark, which JSON lines may not',
+        location: { file: file.display, line: 1, column: 1 },
+        hint: 'save it as UTF-8 without a byte-order mark (BOM)',
+      });
+      continue;
+    }
+    if (text.trim() === '') continue;
     let message: string | undefined;
     let column: number | undefined;
     try {
-      const value: unknown = JSON.parse(body);
+      const value: unknown = JSON.parse(text);
       if (value === null || typeof value !== 'object' || Array.isArray(value))
         message = `the line is ${Array.isArray(value) ? 'an array' : 'a JSON value'}, not a JSON object`;
     } catch (error) {

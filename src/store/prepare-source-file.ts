@@ -16,7 +16,7 @@ import {
   type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
-import { readProblems } from './locate-in-file.js';
+import { badJsonLines, readProblems } from './locate-in-file.js';
 import {
   readTextHeader,
   sourceTableFunction,
@@ -110,7 +110,11 @@ export async function prepareSourceFile(
     };
   }
   const { mapping, problems } = mapColumns(headers, spec, table, file);
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) {
+    // DuckDB reads a JSON-lines file with a line that is no object as one of another shape.
+    const notObjects = file.format === 'jsonl' ? await badJsonLines(file).catch(() => []) : [];
+    return { problems: notObjects.length > 0 ? notObjects : problems };
+  }
 
   const mappedHeaders = new Set(mapping.values());
   const canonicalNames = new Set(table.columns.map((c) => c.name));
