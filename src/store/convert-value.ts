@@ -40,16 +40,16 @@ export const MAX_EXACT_NUMBER = 2 ** 53;
 
 /**
  * A date from trimmed text. DuckDB's DATE cast ignores whatever follows a date (`2025-03-31
- * 25:99`, `2025-03-1x`, `2025-03-31 garbage`) and reads `epoch`, `infinity`, `(BC)` dates and
- * years of one to three digits; its TIMESTAMP cast refuses what does not follow, so the text must
- * also read as a timestamp (a date alone does; billing exports often carry a valid time, whose
- * date as written is kept), start with a four-digit year and carry no era.
+ * 25:99`, `2025-03-1x`, `2025-03-31 garbage`); its TIMESTAMP cast refuses what does not follow
+ * (and reads a date alone, or with a valid time, whose day as written is kept: an offset does not
+ * move it). A year outside 1000–9999 is refused: it is how `025-03-01`, `infinity` and `(BC)`
+ * dates read, no day anything happened on.
  */
 function dateOf(text: Sql, dateFormat?: string): Sql {
   if (dateFormat !== undefined) return sql`CAST(try_strptime(${text}, ${dateFormat}) AS DATE)`;
-  return sql`CASE WHEN left(${text}, 1) BETWEEN '0' AND '9' AND substr(${text}, 5, 1) IN ('-', '/')
-    AND NOT contains(${text}, '(') AND TRY_CAST(${text} AS TIMESTAMP) IS NOT NULL
-    THEN TRY_CAST(${text} AS DATE) END`;
+  // DuckDB evaluates the repeated cast once (common subexpression).
+  const day = sql`CAST(TRY_CAST(${text} AS TIMESTAMP) AS DATE)`;
+  return sql`CASE WHEN ${day} BETWEEN DATE '1000-01-01' AND DATE '9999-12-31' THEN ${day} END`;
 }
 
 /** The SQL type an extra column (attribute or driver) is stored as, inferred from all its values. */

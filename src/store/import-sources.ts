@@ -232,14 +232,26 @@ async function buildCanonicalTable(
         );
       }
     } catch (error) {
-      // DuckDB stopped reading one of the files (bad JSON, mixed line endings…): find out where.
-      if (reading)
-        return {
-          problems: await readProblems(reading.file, firstLine(error)),
-          rows: [],
-          firstRowids: [],
-        };
-      throw error;
+      // DuckDB stopped reading a file (bad JSON, mixed line endings…): find out where. Before the
+      // first file's rows were read (the table's shape), any of them may be at fault.
+      const message = firstLine(error);
+      const suspects = reading ? [reading] : prepared;
+      const found = (await Promise.all(suspects.map((p) => readProblems(p.file, message)))).flat();
+      const located = found.filter((p) => p.location?.line !== undefined);
+      const problems: Problem[] =
+        located.length > 0
+          ? located
+          : found.length === 1
+            ? found
+            : [
+                {
+                  code: 'source_format',
+                  message: `cannot read ${prepared.map((p) => p.file.display).join(', ')}: ${message}`,
+                  location: { file: prepared[0]?.file.display },
+                  hint: 'is each file really in the format its extension (or `format:`) says?',
+                },
+              ];
+      return { problems, rows: [], firstRowids: [] };
     }
     const problems: Problem[] = [];
     for (const p of prepared) problems.push(...(await malformedLines(db, p)));

@@ -258,5 +258,5 @@ describe('mutated transactions files', () => {
     // Neither outcome may be vacuous.
     expect(outcomes.imported).toBeGreaterThan(3);
     expect(outcomes.refused).toBeGreaterThan(3);
-  });
+  }, 300_000);
 });
