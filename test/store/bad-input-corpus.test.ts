@@ -146,6 +146,11 @@ const REFUSED: Record<string, Refusal> = {
     column: 'customer_id',
     message: /^customer "D" appears twice \(first on line 6\)$/,
   },
+  'customers--extra-field-after-quoted-newline.csv': {
+    line: 6,
+    column: 6,
+    message: /^malformed line: Expected Number of Columns: 5 Found: 6/,
+  },
   'customers--value-in-unnamed-column.csv': {
     line: 4,
     column: 6,
