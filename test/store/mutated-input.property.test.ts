@@ -106,8 +106,8 @@ export function referenceRows(input: string): Row[] | string {
     const value = (i: number) => record.fields[i]!.replace(/^ +| +$/g, '');
     if (names.includes('(unnamed)') && value(names.indexOf('(unnamed)')) !== '')
       return 'a value in the unnamed column';
-    // Values are trimmed of spaces; DuckDB's reading of a date also skips tabs, harmlessly.
-    const [customer, date, amount] = [value(ci), value(di).replace(/^\t+|\t+$/g, ''), value(ai)];
+    // Values are trimmed of spaces; DuckDB's reading of a date also skips tabs before it.
+    const [customer, date, amount] = [value(ci), value(di).replace(/^\t+/, ''), value(ai)];
     if (!CUSTOMERS.has(customer)) return `an unknown customer ${JSON.stringify(customer)}`;
     const ymd = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date);
     if (!ymd) return `a bad date ${JSON.stringify(date)}`;
