@@ -106,8 +106,13 @@ export function referenceRows(input: string): Row[] | string {
     const value = (i: number) => record.fields[i]!.replace(/^ +| +$/g, '');
     if (names.includes('(unnamed)') && value(names.indexOf('(unnamed)')) !== '')
       return 'a value in the unnamed column';
-    // Values are trimmed of spaces; DuckDB's reading of a date also skips tabs before it.
-    const [customer, date, amount] = [value(ci), value(di).replace(/^\t+/, ''), value(ai)];
+    // Values are trimmed of spaces; DuckDB's reading of a number also skips other white space
+    // around it, and of a date, before it (harmless: the value is the one written).
+    const [customer, date, amount] = [
+      value(ci),
+      value(di).replace(/^\s+/, ''),
+      value(ai).replace(/^\s+|\s+$/g, ''),
+    ];
     if (!CUSTOMERS.has(customer)) return `an unknown customer ${JSON.stringify(customer)}`;
     const ymd = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(date);
     if (!ymd) return `a bad date ${JSON.stringify(date)}`;
