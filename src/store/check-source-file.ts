@@ -11,11 +11,13 @@ import {
   EXPECTED_EXAMPLE,
   LINE_COLUMN,
   TYPE_NOUN,
+  type CanonicalColumn,
   type CanonicalTable,
 } from './canonical-columns.js';
-import { castTo, convertValue, textOf } from './convert-value.js';
+import { castTo, convertValue, MAX_EXACT_NUMBER, textOf } from './convert-value.js';
 import type { Database } from './database.js';
-import type { PreparedFile } from './prepare-source-file.js';
+import { linesAtBytes, onPhysicalLines } from './locate-in-file.js';
+import { UNNAMED_COLUMN, type PreparedFile } from './prepare-source-file.js';
 import { numberedRows } from './read-source-file.js';
 
 /** Problems beyond this many in one file are summarised in one line. */
@@ -26,18 +28,31 @@ export async function malformedLines(db: Database, prepared: PreparedFile): Prom
   if (prepared.file.format !== 'csv' && prepared.file.format !== 'tsv') return [];
   const rows = await db.all<{
     line: number;
+    byte_position: number | null;
     column_idx: number;
     error_message: string;
     total: number;
   }>(
-    sql`SELECT line, column_idx, error_message, count(*) OVER () AS total
+    sql`SELECT line, byte_position, column_idx, error_message, count(*) OVER () AS total
         FROM ${ident(prepared.rejectsTable)} ORDER BY line LIMIT ${MAX_PROBLEMS_PER_FILE}`,
   );
+  if (rows.length === 0) return [];
+  // DuckDB counts a quoted field that spans lines as one line: its byte positions do not.
+  const lines = await linesAtBytes(
+    prepared.file,
+    rows.flatMap((r) => (r.byte_position === null ? [] : [Number(r.byte_position)])),
+  ).catch(() => new Map<number, number>());
   const problems: Problem[] = rows.map((r) => ({
     code: 'data_invalid',
     message: `malformed line: ${r.error_message}`,
-    location: { file: prepared.file.display, line: r.line, column: r.column_idx },
-    hint: 'every line needs as many fields as the header, with quotes closed',
+    location: {
+      file: prepared.file.display,
+      line: (r.byte_position === null ? undefined : lines.get(Number(r.byte_position))) ?? r.line,
+      column: r.column_idx,
+    },
+    hint: /maximum line size/i.test(r.error_message)
+      ? 'no line may be longer than 2,000,000 bytes: is the delimiter right, and every quote closed?'
+      : 'every line needs as many fields as the header, with quotes closed',
   }));
   return withOverflow(problems, rows[0]?.total ?? 0, prepared);
 }
@@ -130,7 +145,7 @@ export async function verifyConversion(
 
 /** Per canonical column of the file: its text and the condition under which its value is bad. */
 function badValueChecks(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec) {
-  return table.columns.flatMap((column) => {
+  const checks = table.columns.flatMap((column) => {
     const header = prepared.canonicalHeader.get(column.name);
     if (header === undefined) return [];
     const text = textOf(ident(header));
@@ -142,7 +157,17 @@ function badValueChecks(prepared: PreparedFile, table: CanonicalTable, spec: Sou
     if (column.name === 'minutes') bad = sql`(${bad} OR ${converted} < 0)`;
     return [{ column, header, text, bad }];
   });
+  // The unnamed last column of a trailing delimiter is read only to check that it is empty.
+  if (!prepared.headers.includes(UNNAMED_COLUMN)) return checks;
+  const text = textOf(ident(UNNAMED_COLUMN));
+  return [
+    ...checks,
+    { column: UNNAMED, header: UNNAMED_COLUMN, text, bad: sql`(${text} IS NOT NULL)` },
+  ];
 }
+
+/** Stands for the unnamed last column in `badValueChecks`. */
+const UNNAMED: CanonicalColumn = { name: 'the unnamed last column', type: 'text', required: false };
 
 /** Stages the file with its line numbers and names the first lines whose values are bad. */
 async function invalidValues(
@@ -177,23 +202,72 @@ async function invalidValues(
         line: Number(row['line']),
         column: headers.indexOf(check.header) + 1,
       };
-      const message =
-        v === null
-          ? `${check.column.name} is empty`
-          : check.column.name === 'minutes' && !Number.isNaN(Number(v))
-            ? `minutes ${JSON.stringify(v)} is negative`
-            : `${check.column.name} ${JSON.stringify(v)} is not ${TYPE_NOUN[check.column.type]}`;
-      const hint =
-        v === null
-          ? `every row needs ${EXPECTED_EXAMPLE[check.column.type]}`
-          : check.column.type === 'date' && spec.dateFormat === undefined
-            ? `expected ${EXPECTED_EXAMPLE.date}; for other layouts set date_format (e.g. "%d/%m/%Y") on the source`
-            : `expected ${EXPECTED_EXAMPLE[check.column.type]}`;
+      const { message, hint } = describeBadValue(check.column, v, spec);
       problems.push({ code: 'data_invalid', message, location, hint });
     });
   }
-  return withOverflow(problems, Number(rows[0]?.['total'] ?? 0), prepared);
+  const located = await onPhysicalLines(problems, [file]);
+  return withOverflow(located, Number(rows[0]?.['total'] ?? 0), prepared);
 }
+
+/** What is wrong with a value that did not convert, and how to write it instead. */
+export function describeBadValue(
+  column: CanonicalColumn,
+  v: unknown,
+  spec: SourceSpec,
+): { message: string; hint: string } {
+  const name = column.name;
+  if (v === null || v === undefined)
+    return {
+      message: `${name} is empty`,
+      hint: `every row needs ${EXPECTED_EXAMPLE[column.type]}`,
+    };
+  const text = String(v);
+  const quoted = JSON.stringify(text);
+  if (column === UNNAMED)
+    return {
+      message: `the last column has the value ${quoted} but no name in the header`,
+      hint: 'name the column in the header, or remove the value (and the trailing delimiter)',
+    };
+  const notA = `${name} ${quoted} is not ${TYPE_NOUN[column.type]}`;
+  if (column.type === 'money' || column.type === 'number') {
+    const number = Number(text);
+    if (name === 'minutes' && !Number.isNaN(number) && number < 0)
+      return { message: `minutes ${quoted} is negative`, hint: EXPECTED_NUMBER };
+    if (text.includes('_'))
+      return {
+        message: notA,
+        hint: `write it without the digit separator "_": ${text.replaceAll('_', '')}`,
+      };
+    if (/^[+-]?\d{1,3}([,.' ]\d{3})+([.,]\d+)?$/.test(text) && /[,' ]/.test(text)) {
+      const plain = text.replace(/[,.' ](?=\d{3}(\D|$))/g, '').replace(',', '.');
+      return { message: notA, hint: `write it without thousands separators: ${plain}` };
+    }
+    if (/^[+-]?\d+,\d+$/.test(text))
+      return { message: notA, hint: `use a point for decimals: ${text.replace(',', '.')}` };
+    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+      return {
+        message: `${name} ${quoted} is out of range`,
+        hint:
+          column.type === 'money'
+            ? 'amounts must be less than 1,000,000,000,000 in size'
+            : `numbers must be at most ${MAX_EXACT_NUMBER.toLocaleString('en-US')} in size`,
+      };
+    return { message: notA, hint: `expected ${EXPECTED_EXAMPLE[column.type]}` };
+  }
+  if (column.type === 'date' && spec.dateFormat === undefined) {
+    const hint = `expected ${EXPECTED_EXAMPLE.date}; for other layouts set date_format (e.g. "%d/%m/%Y") on the source`;
+    if (/^\d{4}-\d{2}-\d{2}[T ]/.test(text))
+      return {
+        message: `${notA}: what follows the date is not a valid time`,
+        hint: `write the date alone (${text.slice(0, 10)}) or with a valid time (${text.slice(0, 10)} 14:30:00)`,
+      };
+    return { message: notA, hint };
+  }
+  return { message: notA, hint: `expected ${EXPECTED_EXAMPLE[column.type]}` };
+}
+
+const EXPECTED_NUMBER = `expected ${EXPECTED_EXAMPLE.number}`;
 
 function withOverflow(problems: Problem[], totalRows: number, prepared: PreparedFile): Problem[] {
   const shownRows = new Set(problems.map((p) => p.location?.line)).size;

@@ -52,6 +52,10 @@ export class Database {
    */
   private streaming = false;
 
+  /** Inside `transaction`: whether a statement failed there (see `transactionFailed`). */
+  private inTransaction = false;
+  private failedInTransaction = false;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -134,18 +138,39 @@ export class Database {
   async run(statement: Sql): Promise<void> {
     this.checkNotStreaming();
     const { text, params } = statement.render(this.dialect);
-    if (params.length === 0) await this.connection.run(text);
-    else await this.connection.run(text, params.map(toDuckDBValue), bindTypes(params));
+    await this.noting(async () => {
+      if (params.length === 0) await this.connection.run(text);
+      else await this.connection.run(text, params.map(toDuckDBValue), bindTypes(params));
+    });
+  }
+
+  /**
+   * Whether a statement failed inside the current `transaction`. DuckDB then refuses every further
+   * statement of it ("Current transaction is aborted") until it is rolled back, so a caller that
+   * caught the failure to report it must run nothing more in the transaction.
+   */
+  get transactionFailed(): boolean {
+    return this.failedInTransaction;
+  }
+
+  private async noting<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.inTransaction) this.failedInTransaction = true;
+      throw error;
+    }
   }
 
   /** Runs a query and returns its rows; DECIMAL and BIGINT become numbers, DATE an ISO string. */
   async all<T extends Row = Row>(query: Sql): Promise<T[]> {
     this.checkNotStreaming();
     const { text, params } = query.render(this.dialect);
-    const reader =
+    const reader = await this.noting(() =>
       params.length === 0
-        ? await this.connection.runAndReadAll(text)
-        : await this.connection.runAndReadAll(text, params.map(toDuckDBValue), bindTypes(params));
+        ? this.connection.runAndReadAll(text)
+        : this.connection.runAndReadAll(text, params.map(toDuckDBValue), bindTypes(params)),
+    );
     const dateColumns = new Set(
       reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'),
     );
@@ -265,6 +290,8 @@ export class Database {
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.connection.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    this.failedInTransaction = false;
     try {
       const result = await work();
       await this.connection.run('COMMIT');
@@ -272,6 +299,9 @@ export class Database {
     } catch (error) {
       await this.connection.run('ROLLBACK');
       throw error;
+    } finally {
+      this.inTransaction = false;
+      this.failedInTransaction = false;
     }
   }
 

@@ -4,7 +4,7 @@
  * rebuilt sources are read, checked and swapped in one transaction, and a problem in one of them
  * rolls everything back, so a failed import leaves the database exactly as it was.
  */
-import { throwIfProblems, type Problem } from '../errors.js';
+import { throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import {
   SOURCE_KINDS,
   type Model,
@@ -36,6 +36,7 @@ import {
   unifyExtraTypes,
   type PreparedFile,
 } from './prepare-source-file.js';
+import { onPhysicalLines, readProblems } from './locate-in-file.js';
 import { firstDataLine } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
@@ -93,6 +94,7 @@ export async function importSources(
   // the first time (or forced) is loaded while its files are still being hashed.
   const plans: { kind: SourceKind; files: ResolvedFile[]; fingerprint?: string }[] = [];
   const reports = new Map<SourceKind, SourceImport>();
+  const allFiles: ResolvedFile[] = [];
   for (const kind of SOURCE_KINDS) {
     const spec = model.sources[kind];
     const previous = state.get(kind);
@@ -104,6 +106,7 @@ export async function importSources(
     const known = previous ? (JSON.parse(previous.files) as KnownFile[]) : [];
     const resolved = await resolveSourceFiles(db, model, spec, known);
     problems.push(...resolved.problems);
+    allFiles.push(...resolved.files);
     if (options.force || !previous) {
       plans.push({ kind, files: resolved.files });
       continue;
@@ -127,7 +130,9 @@ export async function importSources(
 
   if (plans.length === 0) {
     // The data did not change, but the model may have: its activities must still cover the data.
-    throwIfProblems(await checkReferences(db, model, { activitiesOnly: true }));
+    throwIfProblems(
+      await onPhysicalLines(await checkReferences(db, model, { activitiesOnly: true }), allFiles),
+    );
     return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: false };
   }
 
@@ -146,12 +151,21 @@ export async function importSources(
           const result = await prepareSourceFile(db, file, spec!, table, rejectsTable);
           problems.push(...result.problems);
           if (result.prepared) prepared.push(result.prepared);
+          if (db.transactionFailed) break;
         }
-        // Each source is checked even when an earlier one failed, so every problem shows at once.
-        if (problems.length > problemsBefore) continue;
+        // Each source is checked even when an earlier one failed, so every problem shows at once,
+        // unless DuckDB failed to read a file: then it runs nothing more in this transaction.
+        if (problems.length > problemsBefore) {
+          await preferUnreadable(problems, problemsBefore, plan.files);
+          if (db.transactionFailed) break;
+          continue;
+        }
         unifyExtraTypes(prepared);
         const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
         problems.push(...built.problems);
+        if (problems.length > problemsBefore)
+          await preferUnreadable(problems, problemsBefore, plan.files);
+        if (db.transactionFailed) break;
         if (problems.length > 0) continue;
         const files = await fingerprinted(plan.files);
         await recordState(
@@ -171,7 +185,12 @@ export async function importSources(
       }
       throwIfProblems(problems);
       options.onProgress?.('checking references between sources');
-      throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
+      throwIfProblems(
+        await onPhysicalLines(
+          await checkReferences(db, model, { activitiesOnly: false }),
+          allFiles,
+        ),
+      );
       // What later steps would refuse in the new data (the margin's checks) refuses it now,
       // before it is committed: a failed import leaves the database as it was.
       if (checkBeforeCommit) {
@@ -200,6 +219,7 @@ async function buildCanonicalTable(
   for (let attempt = 0; ; attempt++) {
     for (const p of prepared) await dropRejects(db, p.rejectsTable);
     const firstRowids: number[] = [];
+    let reading: PreparedFile | undefined;
     try {
       // The table's columns are the union of its files' (files may differ in their extras);
       // then each file is appended in order, so its rows are a contiguous run of rowids.
@@ -212,6 +232,7 @@ async function buildCanonicalTable(
           : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
       );
       for (const [i, p] of prepared.entries()) {
+        reading = p;
         firstRowids.push(
           Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
         );
@@ -220,18 +241,26 @@ async function buildCanonicalTable(
         );
       }
     } catch (error) {
-      const files = prepared.map((p) => p.file.display).join(', ');
-      return {
-        problems: [
-          {
-            code: 'source_format',
-            message: `cannot read ${files}: ${firstLine(error)}`,
-            location: { file: prepared[0]?.file.display },
-          },
-        ],
-        rows: [],
-        firstRowids: [],
-      };
+      // DuckDB stopped reading a file (bad JSON, mixed line endings…): find out where. Before the
+      // first file's rows were read (the table's shape), any of them may be at fault.
+      const message = firstLine(error);
+      const suspects = reading ? [reading] : prepared;
+      const found = (await Promise.all(suspects.map((p) => readProblems(p.file, message)))).flat();
+      const located = found.filter((p) => p.location?.line !== undefined);
+      const problems: Problem[] =
+        located.length > 0
+          ? located
+          : found.length === 1
+            ? found
+            : [
+                {
+                  code: 'source_format',
+                  message: `cannot read ${prepared.map((p) => p.file.display).join(', ')}: ${message}`,
+                  location: { file: prepared[0]?.file.display },
+                  hint: 'is each file really in the format its extension (or `format:`) says?',
+                },
+              ];
+      return { problems, rows: [], firstRowids: [] };
     }
     const problems: Problem[] = [];
     for (const p of prepared) problems.push(...(await malformedLines(db, p)));
@@ -253,6 +282,26 @@ async function buildCanonicalTable(
       return { problems, rows, firstRowids };
     }
   }
+}
+
+/**
+ * When a file of the source cannot be read whole (a gzip file cut short, a file this user may not
+ * read), that is the problem to report, not the lines it seemed to lack: `problems` from
+ * `firstOfSource` on are replaced. The files' hashes read them to the end, so they know.
+ */
+async function preferUnreadable(
+  problems: Problem[],
+  firstOfSource: number,
+  files: readonly ResolvedFile[],
+): Promise<void> {
+  const unreadable: Problem[] = [];
+  for (const file of files) {
+    await file.sha256.catch((error: unknown) => {
+      if (error instanceof TierwiseError) unreadable.push(...error.problems);
+      else throw error;
+    });
+  }
+  if (unreadable.length > 0) problems.splice(firstOfSource, problems.length, ...unreadable);
 }
 
 async function dropRejects(db: Database, rejectsTable: string): Promise<void> {

@@ -16,12 +16,19 @@ import {
   type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
+import { badJsonLines, readProblems } from './locate-in-file.js';
 import {
   readTextHeader,
   sourceTableFunction,
   type MalformedLines,
   type SourceFile,
 } from './read-source-file.js';
+
+/**
+ * The name a text file's last column is read under when its header leaves it unnamed (a trailing
+ * delimiter on every line): its values are not kept, and a value in it is an error.
+ */
+export const UNNAMED_COLUMN = '_tw_unnamed';
 
 /** Rows read to infer the type of an extra column. */
 const INFERENCE_SAMPLE_ROWS = 100_000;
@@ -54,16 +61,7 @@ export async function prepareSourceFile(
     headers = text ? await readTextHeader(file) : await describeColumns(db, file);
   } catch (error) {
     if (error instanceof TierwiseError) return { problems: [...error.problems] };
-    return {
-      problems: [
-        {
-          code: 'source_format',
-          message: `cannot read the file: ${firstLine(error)}`,
-          location: at(),
-          hint: `is it really ${file.format === 'jsonl' ? 'JSON lines' : file.format.toUpperCase()}?`,
-        },
-      ],
-    };
+    return { problems: await readProblems(file, firstLine(error)) };
   }
   if (headers.length === 0) {
     const expected = table.columns
@@ -77,6 +75,23 @@ export async function prepareSourceFile(
           message: 'the file is empty',
           location: at(1),
           hint: `expected a header row with ${expected}`,
+        },
+      ],
+    };
+  }
+  // A delimiter at the end of every line (as spreadsheets export) makes a last column with no
+  // name: it is read under a name of ours and must stay empty (see `UNNAMED_COLUMN`).
+  if (text && headers.length > 1 && headers[headers.length - 1] === '')
+    headers[headers.length - 1] = UNNAMED_COLUMN;
+  const unnamed = headers.indexOf('');
+  if (unnamed >= 0) {
+    return {
+      problems: [
+        {
+          code: 'data_invalid',
+          message: `column ${unnamed + 1} of the header has no name`,
+          location: at(1, unnamed + 1),
+          hint: 'give it a name in the header, or remove the column',
         },
       ],
     };
@@ -95,7 +110,11 @@ export async function prepareSourceFile(
     };
   }
   const { mapping, problems } = mapColumns(headers, spec, table, file);
-  if (problems.length > 0) return { problems };
+  if (problems.length > 0) {
+    // DuckDB reads a JSON-lines file with a line that is no object as one of another shape.
+    const notObjects = file.format === 'jsonl' ? await badJsonLines(file).catch(() => []) : [];
+    return { problems: notObjects.length > 0 ? notObjects : problems };
+  }
 
   const mappedHeaders = new Set(mapping.values());
   const canonicalNames = new Set(table.columns.map((c) => c.name));
@@ -108,16 +127,7 @@ export async function prepareSourceFile(
   try {
     inferred = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
   } catch (error) {
-    return {
-      problems: [
-        {
-          code: 'source_format',
-          message: `cannot read the file: ${firstLine(error)}`,
-          location: at(),
-          hint: `is it really ${file.format.toUpperCase()}?`,
-        },
-      ],
-    };
+    return { problems: await readProblems(file, firstLine(error)) };
   }
   return {
     prepared: {
