@@ -443,7 +443,9 @@ function predictRepeatPurchases(
       actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null,
     },
     by_frequency: meansByFrequency(c.rfm.x, expected, actual),
-    ...(c.tracking ? { tracking: trackCumulativeRepeats(model.unconditional, c.rfm, c.tracking) } : {}),
+    ...(c.tracking
+      ? { tracking: trackCumulativeRepeats(model.unconditional, c.rfm, c.tracking) }
+      : {}),
     customers: c.ids.map((id, i) => ({
       customer_id: id,
       frequency: c.rfm.x[i]!,

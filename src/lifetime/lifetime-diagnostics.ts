@@ -282,8 +282,7 @@ export async function computeLifetimeDiagnostics(
   options: LifetimeDiagnosticsOptions = {},
 ): Promise<LifetimeDiagnostics> {
   const churnColumn = options.churnColumn ?? 'churned_on';
-  const model =
-    options.model ?? (base.customerColumns.has(churnColumn) ? 'sbg' : 'bgnbd');
+  const model = options.model ?? (base.customerColumns.has(churnColumn) ? 'sbg' : 'bgnbd');
   return model === 'sbg'
     ? subscriptionDiagnostics(base, { ...options, churnColumn })
     : repeatPurchaseDiagnostics(base, options);
@@ -397,7 +396,11 @@ async function repeatPurchaseDiagnostics(
         hint: 'choose a day between them; the purchases after it are the holdout',
       });
     source =
-      calibrationEnd >= span.last ? 'none' : calibrationEnd === periodEnd ? 'after-period' : 'refit';
+      calibrationEnd >= span.last
+        ? 'none'
+        : calibrationEnd === periodEnd
+          ? 'after-period'
+          : 'refit';
   } else if (span.last > periodEnd) {
     calibrationEnd = periodEnd;
     source = 'after-period';

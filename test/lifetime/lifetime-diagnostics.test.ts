@@ -37,7 +37,8 @@ function expectedX(p: { r: number; alpha: number; a: number; b: number }, t: num
   if (t <= 0) return 0;
   return (
     ((p.a + p.b - 1) / (p.a - 1)) *
-    (1 - Math.pow(p.alpha / (p.alpha + t), p.r) * hyp2f1(p.r, p.b, p.a + p.b - 1, t / (p.alpha + t)))
+    (1 -
+      Math.pow(p.alpha / (p.alpha + t), p.r) * hyp2f1(p.r, p.b, p.a + p.b - 1, t / (p.alpha + t)))
   );
 }
 
@@ -77,7 +78,9 @@ describe('repeat-purchase diagnostics on CDNOW (Fader, Hardie & Lee 2005)', () =
     dir = await mkdtemp(path.join(tmpdir(), 'tierwise-diagnostics-'));
     writeCdnowProject(dir);
     project = await openProject({ dir, inMemory: true });
-    d = (await computeLifetimeDiagnostics(await project.customerBase())) as RepeatPurchaseDiagnostics;
+    d = (await computeLifetimeDiagnostics(
+      await project.customerBase(),
+    )) as RepeatPurchaseDiagnostics;
   }, 120_000);
   afterAll(async () => {
     project?.close();
@@ -148,7 +151,9 @@ describe('repeat-purchase diagnostics on CDNOW (Fader, Hardie & Lee 2005)', () =
       '7+',
     ]);
     // Customers with no repeat purchase in calibration: counted and their holdout purchases summed.
-    const zero = [...days.values()].filter((list) => list.filter((x) => x <= '1997-09-30').length === 1);
+    const zero = [...days.values()].filter(
+      (list) => list.filter((x) => x <= '1997-09-30').length === 1,
+    );
     const holdout = zero.reduce((s, list) => s + list.filter((x) => x > '1997-09-30').length, 0);
     expect(zero.length).toBe(1411);
     expect(holdout).toBe(334);
@@ -215,7 +220,8 @@ describe('observed survival (Kaplan–Meier in whole periods)', () => {
       // The first 8 years as 1,000 customers: lost in year t churned at t, survivors censored at 7.
       const tenures = [];
       for (let t = 1; t <= 7; t++)
-        for (let k = 0; k < alive[t - 1]! - alive[t]!; k++) tenures.push({ tenure: t, churned: true });
+        for (let k = 0; k < alive[t - 1]! - alive[t]!; k++)
+          tenures.push({ tenure: t, churned: true });
       for (let k = 0; k < alive[7]!; k++) tenures.push({ tenure: 7, churned: false });
       const points = observedSurvival(tenures);
       expect(points).toHaveLength(8);
@@ -239,9 +245,9 @@ describe('observed survival (Kaplan–Meier in whole periods)', () => {
     // S(1) = 3/4, S(2) = 3/4, S(3) = 3/4 · (1 − 2/3) = 1/4.
     expect(points.map((p) => p.survival)).toEqual([1, 0.75, 0.75, 0.25]);
     // Nobody at risk in month 1 (everyone entered later): the curve is unknown from there on.
-    expect(observedSurvival([{ tenure: 3, churned: true, entered: 1 }]).map((p) => p.survival)).toEqual(
-      [1, null, null, null],
-    );
+    expect(
+      observedSurvival([{ tenure: 3, churned: true, entered: 1 }]).map((p) => p.survival),
+    ).toEqual([1, null, null, null]);
   });
 });
 

@@ -339,7 +339,11 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
                 format: (v: number) => v.toFixed(1),
                 align: 'right' as const,
               },
-              { header: 'actual_alive', value: (r: Row) => r.actual_alive, align: 'right' as const },
+              {
+                header: 'actual_alive',
+                value: (r: Row) => r.actual_alive,
+                align: 'right' as const,
+              },
             ]
           : []),
         ...(prediction.periods.some((r) => r.holdout)
