@@ -276,7 +276,22 @@ export type LifetimeDiagnostics = RepeatPurchaseDiagnostics | SubscriptionDiagno
 
 const DAY_MS = 86_400_000;
 
-/** The lifetime models' diagnostics on a project's customer base. */
+/**
+ * The lifetime models' diagnostics on a project's customer base: survival per segment (`sbg`), or
+ * tracking and conditional expectations (`bgnbd`, with the Pareto/NBD beside it).
+ */
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions & { readonly model: 'sbg' },
+): Promise<SubscriptionDiagnostics>;
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions & { readonly model: 'bgnbd' },
+): Promise<RepeatPurchaseDiagnostics>;
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options?: LifetimeDiagnosticsOptions,
+): Promise<LifetimeDiagnostics>;
 export async function computeLifetimeDiagnostics(
   base: CustomerBase,
   options: LifetimeDiagnosticsOptions = {},
