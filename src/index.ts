@@ -179,6 +179,15 @@ export type {
   GammaGammaPrediction,
 } from './lifetime/fit-lifetime-model.js';
 export { computeLifetimeMargin } from './lifetime/lifetime-margin.js';
+export { computeLifetimeDiagnostics, observedSurvival } from './lifetime/lifetime-diagnostics.js';
+export type {
+  LifetimeDiagnostics,
+  LifetimeDiagnosticsOptions,
+  RepeatPurchaseDiagnostics,
+  SubscriptionDiagnostics,
+  SegmentSurvival,
+  ObservedSurvivalPoint,
+} from './lifetime/lifetime-diagnostics.js';
 export type {
   LifetimeMarginOptions,
   LifetimeMarginReport,
