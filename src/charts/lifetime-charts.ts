@@ -244,14 +244,17 @@ export function lifetimeSurvivalChartOption(d: SubscriptionDiagnostics): ECharts
     ];
   });
   const by = d.segmentation === null ? '' : ` by ${d.segmentation}`;
+  const unfitted = shown.filter((s) => !s.fit).map((s) => s.label);
+  const notes = [
+    "observed: Kaplan–Meier, churn dates and the period end's censoring respected",
+    ...(unfitted.length > 0 ? [`no sBG fit for ${unfitted.join(', ')}`] : []),
+    ...(left > 0 ? [`${left} smaller segment(s) not drawn`] : []),
+  ];
   return {
     title: {
       ...TITLE,
       text: `Customers still active${by}: observed (solid) against the sBG (dashed)`,
-      subtext:
-        left > 0
-          ? `observed: Kaplan–Meier, churn dates and the period end's censoring respected; ${left} smaller segment(s) not drawn`
-          : "observed: Kaplan–Meier, churn dates and the period end's censoring respected",
+      subtext: notes.join('; '),
       subtextStyle: SUBTITLE,
     },
     grid: { left: 80, right: 40, top: 80, bottom: 60 + 22 * Math.ceil(shown.length / 4) },

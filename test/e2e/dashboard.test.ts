@@ -415,7 +415,11 @@ describe('the Lifetime page', () => {
           ? ''
           : money(s.lifetime_margin_per_active_customer),
       );
-      expect(payback).toBe(s.payback_months === null ? '' : `${s.payback_months} months`);
+      expect(payback).toBe(
+        s.payback_months === null
+          ? ''
+          : `${s.payback_months} month${s.payback_months === 1 ? '' : 's'}`,
+      );
     });
     const totals = await page
       .locator('[data-testid=totals-row] td')

@@ -15,6 +15,9 @@ type Totals = NonNullable<LifetimeResponse['margin']>['totals'];
 const TIME_UNITS = ['week', 'month', 'day'] as const;
 type TimeUnit = (typeof TIME_UNITS)[number];
 
+/** "1 month", "6 months". */
+const months = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
+
 export function timeUnitParam(params: URLSearchParams): TimeUnit | null {
   const value = params.get('time_unit');
   return TIME_UNITS.find((u) => u === value) ?? null;
@@ -83,7 +86,7 @@ export async function renderLifetime(
           ? ''
           : money(s.lifetime_margin_per_active_customer),
       ),
-      h('td', {}, s.payback_months === null ? '' : `${s.payback_months} months`),
+      h('td', {}, s.payback_months === null ? '' : months(s.payback_months)),
     );
   const table = margin
     ? h(
@@ -144,7 +147,7 @@ export async function renderLifetime(
           ),
           figure(
             'payback',
-            margin.totals.payback_months === null ? '—' : `${margin.totals.payback_months} months`,
+            margin.totals.payback_months === null ? '—' : months(margin.totals.payback_months),
             'acquisition paid back in',
           ),
         )
