@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
+import { fitBgNbd } from '../../src/lifetime/bg-nbd.js';
 import {
   computeLifetimeDiagnostics,
+  mergeIdenticalCustomers,
   observedSurvival,
   type RepeatPurchaseDiagnostics,
   type SubscriptionDiagnostics,
@@ -19,7 +21,7 @@ import {
 import { projectTenures } from '../../src/lifetime/lifetime-margin.js';
 import { fitSbg, sbgObservationsFromTenures } from '../../src/lifetime/sbg.js';
 import { openProject, type Project } from '../../src/project.js';
-import { CDNOW_SAMPLE, retentionCohorts, writeCdnowProject } from './datasets.js';
+import { CDNOW_SAMPLE, cdnowSummary, retentionCohorts, writeCdnowProject } from './datasets.js';
 
 /** Gauss ₂F₁(a, b; c; z) by its series, for |z| < 1 (written out here, apart from the library's). */
 function hyp2f1(a: number, b: number, c: number, z: number): number {
@@ -211,6 +213,23 @@ describe('repeat-purchase diagnostics on CDNOW (Fader, Hardie & Lee 2005)', () =
       await rm(whole, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('merging identical customers for the fits', () => {
+  it('gives the same BG/NBD fit on CDNOW from fewer, weighted rows', () => {
+    const rfm = cdnowSummary();
+    const merged = mergeIdenticalCustomers(rfm);
+    // 1,411 customers never bought again, first seen on one of the 84 days of 1997 Q1.
+    expect(merged.x.length).toBeLessThan(rfm.x.length);
+    expect(merged.weight!.reduce((s, w) => s + w, 0)).toBe(2357);
+    expect(merged.x.filter((x) => x === 0).length).toBeLessThanOrEqual(84);
+    const a = fitBgNbd(rfm);
+    const b = fitBgNbd(merged);
+    expect(b.customers).toBe(2357);
+    expect(b.log_likelihood).toBeCloseTo(a.log_likelihood, 6);
+    for (const k of ['r', 'alpha', 'a', 'b'] as const)
+      expect(b.params[k]).toBeCloseTo(a.params[k], 5);
+  });
 });
 
 describe('observed survival (Kaplan–Meier in whole periods)', () => {
