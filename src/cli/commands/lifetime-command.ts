@@ -84,7 +84,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
   )
     .option(
       '--horizon <n>',
-      'periods (sbg) or time units (bgnbd, pnbd) ahead; bgnbd and pnbd default to the holdout in a transaction log',
+      'how far ahead: periods (sbg; months in a project) or --time-unit units (bgnbd, pnbd: weeks by default); bgnbd and pnbd default to the holdout in a transaction log, else a year',
       parsePositiveNumber('--horizon'),
     )
     .option(
