@@ -44,6 +44,9 @@ try {
     await page.goto(`${server.url}#/pricing`);
     await page.waitForSelector('[data-testid=menu-profit]');
     await page.screenshot({ path: path.join(out, 'dashboard-pricing.png') });
+    await page.goto(`${server.url}#/lifetime`);
+    await page.waitForSelector('[data-testid=chart-lifetime-survival] svg');
+    await page.screenshot({ path: path.join(out, 'dashboard-lifetime.png') });
 
     const report = await renderReport(project, { generatedAt: new Date('2026-01-01T00:00:00Z') });
     const file = path.join(dir, 'report.html');
@@ -55,7 +58,7 @@ try {
     project.close();
   }
   console.log(
-    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
+    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
   );
 } finally {
   await browser.close();

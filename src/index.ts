@@ -193,6 +193,15 @@ export {
   lifetimeSettings,
   paybackMonths,
 } from './lifetime/lifetime-margin.js';
+export { computeLifetimeDiagnostics, observedSurvival } from './lifetime/lifetime-diagnostics.js';
+export type {
+  LifetimeDiagnostics,
+  LifetimeDiagnosticsOptions,
+  RepeatPurchaseDiagnostics,
+  SubscriptionDiagnostics,
+  SegmentSurvival,
+  ObservedSurvivalPoint,
+} from './lifetime/lifetime-diagnostics.js';
 export type {
   LifetimeMarginOptions,
   LifetimeMarginReport,

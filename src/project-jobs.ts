@@ -1,5 +1,5 @@
 /**
- * Long jobs of a project (the HTML report, the tier plan, a price menu) in a worker thread, so the
+ * Long jobs of a project (the HTML report, the tier plan, a price menu, the lifetime page) in a worker thread, so the
  * JavaScript part of their work (most of `computeTiers` after its SQL) does not hold the server's
  * event loop. The worker copies the project database into its own memory (`snapshotDatabase`, a
  * short read-only attach), builds its own customer base and answers with plain data; user errors
@@ -12,6 +12,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TierwiseError, type Problem } from './errors.js';
+import { lifetimeOverview, type LifetimeOverview } from './lifetime-overview.js';
+import type { TimeUnit } from './lifetime/read-lifetime-files.js';
 import type { CustomerBase } from './margin/customer-base.js';
 import { priceProjectMenu, type ProjectPriceMenu } from './pricing/project-price-menu.js';
 import { renderReport, type HtmlReport } from './report/render-report.js';
@@ -21,7 +23,8 @@ import { computeTiers, type TierReport } from './tiers/compute-tiers.js';
 export type ProjectJob =
   | { readonly kind: 'report' }
   | { readonly kind: 'tiers' }
-  | { readonly kind: 'pricing'; readonly maxVersions?: number };
+  | { readonly kind: 'pricing'; readonly maxVersions?: number }
+  | { readonly kind: 'lifetime'; readonly timeUnit?: TimeUnit };
 
 /** The long jobs of one data state of a project. */
 export interface ProjectJobs {
@@ -30,6 +33,8 @@ export interface ProjectJobs {
   tiers(onProgress?: (message: string) => void): Promise<TierReport | null>;
   /** The project's price menu; undefined without `menu.yaml` or a tier catalog. */
   pricing(maxVersions?: number): Promise<ProjectPriceMenu | undefined>;
+  /** The lifetime margin per segment, its diagnostics and their charts. */
+  lifetime(timeUnit?: TimeUnit, onProgress?: (message: string) => void): Promise<LifetimeOverview>;
 }
 
 /** What the worker is given. */
@@ -59,6 +64,8 @@ export async function runProjectJob(
       return base.model.tiers === undefined ? null : computeTiers(base, { onProgress });
     case 'pricing':
       return priceProjectMenu(base, { maxVersions: job.maxVersions, onProgress });
+    case 'lifetime':
+      return lifetimeOverview(base, { timeUnit: job.timeUnit, onProgress });
   }
 }
 
@@ -82,6 +89,8 @@ export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJo
     tiers: async (onProgress) => (await run({ kind: 'tiers' }, onProgress)) as TierReport | null,
     pricing: async (maxVersions) =>
       (await run({ kind: 'pricing', maxVersions })) as ProjectPriceMenu | undefined,
+    lifetime: async (timeUnit, onProgress) =>
+      (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
   };
 }
 

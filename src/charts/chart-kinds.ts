@@ -1,5 +1,14 @@
 /** The charts by name and their default size, apart from ECharts so that the CLI can list them cheaply. */
-export const CHART_KINDS = ['whale', 'matrix', 'distribution', 'segments', 'trend'] as const;
+export const CHART_KINDS = [
+  'whale',
+  'matrix',
+  'distribution',
+  'segments',
+  'trend',
+  'lifetime-tracking',
+  'lifetime-conditional',
+  'lifetime-survival',
+] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 
 export interface ChartSize {

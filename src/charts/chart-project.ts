@@ -8,7 +8,12 @@ import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js'
 import { computeSegments } from '../analysis/segments.js';
 import { computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
-import { assertNever } from '../errors.js';
+import { assertNever, TierwiseError } from '../errors.js';
+import {
+  computeLifetimeDiagnostics,
+  type RepeatPurchaseDiagnostics,
+} from '../lifetime/lifetime-diagnostics.js';
+import type { TimeUnit } from '../lifetime/read-lifetime-files.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { distributionChartOption } from './distribution-chart.js';
 import { matrixChartOption } from './matrix-chart.js';
@@ -18,6 +23,11 @@ import {
   renderChartSvg,
   type ChartSize,
 } from './render-chart.js';
+import {
+  lifetimeConditionalChartOption,
+  lifetimeSurvivalChartOption,
+  lifetimeTrackingChartOption,
+} from './lifetime-charts.js';
 import { segmentsChartOption } from './segments-chart.js';
 import { trendChartOption } from './trend-chart.js';
 import { whaleChartOption } from './whale-chart.js';
@@ -30,8 +40,15 @@ export type ChartFormat = (typeof CHART_FORMATS)[number];
 
 export interface ChartOptions {
   readonly size?: ChartSize;
-  /** For `segments`: which segmentation (default: the model's first). */
+  /** For `segments` and `lifetime-survival`: which segmentation (default: the model's first). */
   readonly segmentation?: string;
+  /** For `lifetime-tracking` and `lifetime-conditional`: the unit time is counted in (default `week`). */
+  readonly timeUnit?: TimeUnit;
+  /**
+   * For `lifetime-tracking` and `lifetime-conditional`: the calibration end (default: the period
+   * end when purchases follow it, else the period end less its last third).
+   */
+  readonly calibrationEnd?: string;
 }
 
 /** The ECharts option of one chart of the project. */
@@ -53,6 +70,25 @@ export async function chartOption(
       );
     case 'trend':
       return trendChartOption(await computeTrends(base));
+    case 'lifetime-tracking':
+      return lifetimeTrackingChartOption(await repeatPurchaseDiagnostics(base, options));
+    case 'lifetime-conditional': {
+      const diagnostics = await repeatPurchaseDiagnostics(base, options);
+      if (diagnostics.by_frequency.length === 0)
+        throw new TierwiseError({
+          code: 'data_invalid',
+          message: `no purchases after the calibration end ${diagnostics.calibration_end}: nothing to compare the conditional expectations with`,
+          hint: 'give an earlier --calibration-end',
+        });
+      return lifetimeConditionalChartOption(diagnostics);
+    }
+    case 'lifetime-survival':
+      return lifetimeSurvivalChartOption(
+        await computeLifetimeDiagnostics(base, {
+          model: 'sbg',
+          segmentation: options.segmentation ?? base.model.segmentations[0]?.name,
+        }),
+      );
     default:
       return assertNever(kind);
   }
@@ -82,4 +118,15 @@ export async function chartProject(
     options.size ?? DEFAULT_CHART_SIZE,
   );
   return format === 'svg' ? svg : renderChartPng(svg);
+}
+
+function repeatPurchaseDiagnostics(
+  base: CustomerBase,
+  options: ChartOptions,
+): Promise<RepeatPurchaseDiagnostics> {
+  return computeLifetimeDiagnostics(base, {
+    model: 'bgnbd',
+    timeUnit: options.timeUnit,
+    calibrationEnd: options.calibrationEnd,
+  });
 }

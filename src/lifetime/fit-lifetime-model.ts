@@ -25,6 +25,13 @@ import {
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
 import {
+  meansByFrequency,
+  observedSurvival,
+  trackCumulativeRepeats,
+  type FrequencyClass,
+  type TrackingPoint,
+} from './lifetime-diagnostics.js';
+import {
   readCohortFile,
   readSummaryFile,
   readTenureFile,
@@ -54,7 +61,11 @@ export type LifetimeSource =
       /** Fit on periods 0…n only; later rows are the holdout. */ readonly calibrationPeriods?: number;
     }
   | { readonly kind: 'tenures'; readonly file: string }
-  | { readonly kind: 'summary'; readonly file: string }
+  | {
+      readonly kind: 'summary';
+      readonly file: string;
+      /** The unit the file's recency and T count (default week). */ readonly timeUnit?: TimeUnit;
+    }
   | {
       readonly kind: 'transactions';
       readonly file: string;
@@ -72,9 +83,19 @@ export type LifetimeFit = SbgFit | BgNbdFit | ParetoNbdFit | GammaGammaFit;
 
 /** The data a model was fitted on, kept for predictions. */
 interface PreparedData {
-  sbg?: { observations: SbgObservations; cohort?: number[]; calibrationPeriods?: number };
+  sbg?: {
+    observations: SbgObservations;
+    cohort?: number[];
+    calibrationPeriods?: number;
+    /** Customers' tenures (a tenure file, a project), for the observed survival. */
+    tenures?: readonly { tenure: number; churned: boolean; entered?: number }[];
+    /** `month` in a project; files count periods of their own. */
+    timeUnit: 'month' | null;
+  };
   customers?: {
     ids: string[];
+    /** The unit recency, T and the horizon count. */
+    timeUnit: TimeUnit;
     rfm: RfmSummary;
     zbar?: Float64Array;
     holdout?: { length: number; transactions: Float64Array };
@@ -113,16 +134,21 @@ async function prepare(
             observations: sbgObservationsFromCohort(alive.slice(0, n + 1)),
             cohort: alive,
             calibrationPeriods: n,
+            timeUnit: null,
           },
         };
       }
-      case 'tenures':
+      case 'tenures': {
+        const tenures = await readTenureFile(db, source.file);
         return {
-          sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) },
+          sbg: { observations: sbgObservationsFromTenures(tenures), tenures, timeUnit: null },
         };
+      }
       case 'project': {
         const { tenures } = await projectTenures(source.base, source.churnColumn ?? 'churned_on');
-        return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
+        return {
+          sbg: { observations: sbgObservationsFromTenures(tenures), tenures, timeUnit: 'month' },
+        };
       }
       case 'summary':
       case 'transactions':
@@ -147,6 +173,7 @@ async function prepare(
       return {
         customers: {
           ids: s.customerIds,
+          timeUnit: source.timeUnit ?? 'week',
           rfm: s.rfm,
           zbar: s.zbar,
           rowLocation: summaryLine(source.file),
@@ -161,6 +188,7 @@ async function prepare(
       return {
         customers: {
           ids: s.customerIds,
+          timeUnit: source.timeUnit,
           rfm: s.rfm,
           zbar: s.zbar,
           holdout:
@@ -172,8 +200,9 @@ async function prepare(
       };
     }
     case 'project': {
-      const s = await projectPurchaseSummaries(source.base, source.timeUnit ?? 'week');
-      return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar } };
+      const timeUnit = source.timeUnit ?? 'week';
+      const s = await projectPurchaseSummaries(source.base, timeUnit);
+      return { customers: { ids: s.customerIds, timeUnit, rfm: s.rfm, zbar: s.zbar } };
     }
   }
 }
@@ -227,7 +256,7 @@ export async function fitLifetimeModel(
 }
 
 export interface PredictOptions {
-  /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd, pnbd: time units ahead (default: the holdout length, else 52). */
+  /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd, pnbd: time units ahead (default: the holdout length, else a year: 52 weeks, 12 months, 365 days). */
   readonly horizon?: number;
   /** sbg: discount rate per period for DERL (default 0.1). */
   readonly discountRate?: number;
@@ -237,13 +266,23 @@ export interface SbgPrediction {
   model: 'sbg';
   fit: SbgFit;
   discount_rate: number;
+  /** What a period is: `month` in a project; null for files, whose periods are their own (years in the paper). */
+  time_unit: 'month' | null;
   /** Discounted expected residual lifetime of a new customer (about to make its first renewal), in periods. */
   derl: number;
   periods: {
     period: number;
+    /** The fitted survival S(t). */
     survival: number;
     retention: number | null;
+    /**
+     * The share observed still active after `period` periods: a cohort's alive ÷ its size; from
+     * tenures, Kaplan–Meier (censoring and left truncation respected). null past the data.
+     */
+    observed_survival: number | null;
+    /** A cohort's size × S(t); null without a cohort (tenures have no one cohort size). */
     expected_alive: number | null;
+    /** A cohort's count still active; null without a cohort. */
     actual_alive: number | null;
     holdout: boolean;
   }[];
@@ -252,16 +291,13 @@ export interface SbgPrediction {
 export interface BgNbdPrediction {
   model: 'bgnbd';
   fit: BgNbdFit;
+  /** The unit recency, T, the horizon and the tracking's periods count. */
+  time_unit: TimeUnit;
   /** Time units ahead the expectations cover. */
   horizon: number;
   totals: { customers: number; expected_transactions: number; actual_transactions: number | null };
   /** The papers' holdout check: mean expected vs actual transactions by calibration frequency (7+ pooled). */
-  by_frequency: {
-    frequency: string;
-    customers: number;
-    expected_mean: number;
-    actual_mean: number | null;
-  }[];
+  by_frequency: FrequencyClass[];
   customers: {
     customer_id: string;
     frequency: number;
@@ -276,12 +312,7 @@ export interface BgNbdPrediction {
    * from the earliest first purchase, calibration and holdout: expected Σ_i E[X(t − s_i)] (s_i the
    * customer's first purchase on that clock) against actual.
    */
-  tracking?: {
-    period: number;
-    expected_cumulative: number;
-    actual_cumulative: number;
-    holdout: boolean;
-  }[];
+  tracking?: TrackingPoint[];
 }
 
 /** The Pareto/NBD's predictions, in the same shape as the BG/NBD's. */
@@ -314,14 +345,21 @@ export async function predictLifetime(
   const fit = fitPrepared(model, data);
   switch (fit.model) {
     case 'sbg': {
-      const { cohort, calibrationPeriods } = data.sbg!;
+      const { cohort, calibrationPeriods, tenures, timeUnit } = data.sbg!;
       const size = cohort?.[0] ?? null;
       const last = Math.max(options.horizon ?? 12, cohort ? cohort.length - 1 : 0);
       const discountRate = options.discountRate ?? 0.1;
+      const observed = tenures ? observedSurvival(tenures) : undefined;
       const periods = Array.from({ length: last + 1 }, (_, t) => ({
         period: t,
         survival: sbgSurvival(fit.params, t),
         retention: t === 0 ? null : sbgRetention(fit.params, t),
+        observed_survival:
+          cohort && size
+            ? t < cohort.length
+              ? cohort[t]! / size
+              : null
+            : (observed?.[t]?.survival ?? null),
         expected_alive: size === null ? null : size * sbgSurvival(fit.params, t),
         actual_alive: cohort?.[t] ?? null,
         holdout: calibrationPeriods !== undefined && t > calibrationPeriods,
@@ -329,6 +367,7 @@ export async function predictLifetime(
       return {
         model: 'sbg',
         fit,
+        time_unit: timeUnit,
         discount_rate: discountRate,
         derl: sbgDiscountedResidualLifetime(fit.params, { discountRate }),
         periods,
@@ -374,6 +413,9 @@ export async function predictLifetime(
   }
 }
 
+/** The default horizon: a year. */
+const UNITS_PER_YEAR: Readonly<Record<TimeUnit, number>> = { day: 365, week: 52, month: 12 };
+
 /** A repeat-purchase model's predictions for a prepared set of customers. */
 interface RepeatPurchaseModel {
   conditional(rfm: RfmSummary, t: number): Float64Array;
@@ -387,36 +429,23 @@ function predictRepeatPurchases(
   horizonAsked: number | undefined,
   model: RepeatPurchaseModel,
 ): Omit<BgNbdPrediction, 'model' | 'fit'> {
-  const horizon = horizonAsked ?? c.holdout?.length ?? 52;
+  const horizon = horizonAsked ?? c.holdout?.length ?? UNITS_PER_YEAR[c.timeUnit];
   const expected = model.conditional(c.rfm, horizon);
   // Actuals only mean something when the holdout in the data is the horizon asked for.
   const actual =
     c.holdout && Math.abs(c.holdout.length - horizon) < 1e-9 ? c.holdout.transactions : undefined;
-  const classes = new Map<number, { customers: number; expected: number; actual: number }>();
-  for (let i = 0; i < expected.length; i++) {
-    const key = Math.min(c.rfm.x[i]!, 7);
-    const entry = classes.get(key) ?? { customers: 0, expected: 0, actual: 0 };
-    entry.customers++;
-    entry.expected += expected[i]!;
-    entry.actual += actual ? actual[i]! : 0;
-    classes.set(key, entry);
-  }
   return {
+    time_unit: c.timeUnit,
     horizon,
     totals: {
       customers: expected.length,
       expected_transactions: expected.reduce((s, v) => s + v, 0),
       actual_transactions: actual ? actual.reduce((s, v) => s + v, 0) : null,
     },
-    by_frequency: [...classes.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([x, e]) => ({
-        frequency: x === 7 ? '7+' : String(x),
-        customers: e.customers,
-        expected_mean: e.expected / e.customers,
-        actual_mean: actual ? e.actual / e.customers : null,
-      })),
-    ...(c.tracking ? { tracking: trackRepeats(model.unconditional, c.rfm, c.tracking) } : {}),
+    by_frequency: meansByFrequency(c.rfm.x, expected, actual),
+    ...(c.tracking
+      ? { tracking: trackCumulativeRepeats(model.unconditional, c.rfm, c.tracking) }
+      : {}),
     customers: c.ids.map((id, i) => ({
       customer_id: id,
       frequency: c.rfm.x[i]!,
@@ -427,36 +456,4 @@ function predictRepeatPurchases(
       actual_transactions: actual ? actual[i]! : null,
     })),
   };
-}
-
-/**
- * Expected vs actual cumulative repeat transactions at the end of each time unit. Customers are
- * grouped by first-purchase time (few distinct values: a day each), so each E[X(t)] is computed
- * once per group and unit.
- */
-function trackRepeats(
-  expectedTransactions: (t: number) => number,
-  rfm: RfmSummary,
-  tracking: { repeats: number[]; calibrationLength: number },
-): NonNullable<BgNbdPrediction['tracking']> {
-  const starts = new Map<number, number>();
-  for (let i = 0; i < rfm.T.length; i++) {
-    // s_i = calibration length − T_i, rounded to the millionth so customers of one day share a group.
-    const s = Math.round((tracking.calibrationLength - rfm.T[i]!) * 1e6) / 1e6;
-    starts.set(s, (starts.get(s) ?? 0) + 1);
-  }
-  let actual = 0;
-  return tracking.repeats.map((repeats, k) => {
-    actual += repeats;
-    const t = k + 1;
-    let expected = 0;
-    for (const [s, count] of starts) if (t > s) expected += count * expectedTransactions(t - s);
-    // The unit that holds the calibration's last day still counts as calibration.
-    return {
-      period: t,
-      expected_cumulative: expected,
-      actual_cumulative: actual,
-      holdout: t > Math.ceil(tracking.calibrationLength - 1e-9),
-    };
-  });
 }

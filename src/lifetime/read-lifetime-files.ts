@@ -394,7 +394,7 @@ export async function summarizePurchases(
  * Repeat transactions per time unit from the earliest first purchase (customers first seen after
  * the calibration end left out), and where the calibration end falls on that clock.
  */
-async function repeatsByPeriod(
+export async function repeatsByPeriod(
   db: Database,
   purchases: Sql,
   options: { calibrationEnd: string; timeUnit: TimeUnit },

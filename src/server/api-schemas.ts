@@ -1,6 +1,7 @@
 /** What the API accepts: every query string and body is parsed by one of these before any work. */
 import { z } from 'zod';
 import { CHART_KINDS } from '../charts/chart-project.js';
+import { TIME_UNITS } from '../lifetime/read-lifetime-files.js';
 import { servicePolicySchema } from '../model/tiers-schema.js';
 import { CUSTOMER_SORT_FIELDS } from '../margin/page-customers.js';
 import type { TierChange, TierWhatIf } from '../tiers/tier-what-if.js';
@@ -39,7 +40,13 @@ export const chartQuery = z.strictObject({
   width: z.coerce.number().int().min(200).max(4000).default(900),
   height: z.coerce.number().int().min(150).max(4000).default(520),
   segmentation: z.string().max(200).optional(),
+  /** Lifetime tracking and conditional charts: the time unit and the calibration end. */
+  time_unit: z.enum(TIME_UNITS).optional(),
+  calibration_end: z.iso.date().optional(),
 });
+
+/** `time_unit`: the BG/NBD's unit for a repeat-purchase project (default week). */
+export const lifetimeQuery = z.strictObject({ time_unit: z.enum(TIME_UNITS).optional() });
 
 export const reportQuery = z.strictObject({});
 

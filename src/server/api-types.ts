@@ -11,6 +11,7 @@ import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js'
 import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 import type { TierReport } from '../tiers/compute-tiers.js';
 import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
+import type { LifetimeOverview } from '../lifetime-overview.js';
 
 export type {
   CustomerExplanation,
@@ -24,6 +25,18 @@ export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 export type { TierReport, TierRecommendation, ShadowPrice } from '../tiers/compute-tiers.js';
 export type { ScenarioResult } from '../tiers/tier-scenarios.js';
 export type { TierWhatIfResult, TierWhatIf, TierChange } from '../tiers/tier-what-if.js';
+export type {
+  LifetimeOverview,
+  LifetimeMarginSummary,
+  SegmentLifetimeMarginRow,
+  LifetimeMarginInterval,
+  LifetimeChart,
+} from '../lifetime-overview.js';
+export type {
+  LifetimeDiagnostics,
+  RepeatPurchaseDiagnostics,
+  SubscriptionDiagnostics,
+} from '../lifetime/lifetime-diagnostics.js';
 
 export interface Overview {
   name: string;
@@ -82,6 +95,13 @@ export interface TierWhatIfResponse extends TierWhatIfResult {
   /** Server time for this answer, in milliseconds. */
   milliseconds: number;
 }
+
+/**
+ * `GET /api/lifetime`: the lifetime margin per segment of the model's first segmentation (with
+ * intervals where the library gives them), the model's diagnostics and their charts as SVG; a
+ * project whose data cannot support a lifetime model gets `notes` saying why.
+ */
+export type LifetimeResponse = LifetimeOverview;
 
 /** Every error the API answers with: a stable code, a message, and where relevant the problems. */
 export interface ApiError {

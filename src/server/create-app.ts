@@ -28,6 +28,7 @@ import { BackgroundJob, JobBoard } from './background-jobs.js';
 import type {
   ApiError,
   JobStatus,
+  LifetimeResponse,
   MatrixSummary,
   Overview,
   PricingResponse,
@@ -64,6 +65,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Charts kept, by kind, size and segmentation. */
 const CHART_CACHE_SIZE = 32;
+/** The lifetime job's steps: the margins, the fit, the diagnostics' fit and their figures. */
+const LIFETIME_STEPS = 4;
 /** What-if answers kept, by their changes. */
 const WHAT_IF_CACHE_SIZE = 32;
 
@@ -307,13 +310,34 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     }
     return c.json(await answer);
   });
-  app.get('/api/charts/:kind{[a-z]+\\.svg}', async (c) => {
+  app.get('/api/lifetime', async (c) => {
+    const { time_unit: timeUnit } = parse(schema.lifetimeQuery, c.req.query());
+    const job = jobs.job(`lifetime:${timeUnit ?? 'week'}`, (report) => {
+      let step = 0;
+      return longJobs.lifetime(timeUnit, (message) =>
+        report({ step: step++, steps: LIFETIME_STEPS, message }),
+      );
+    });
+    return answerJob(c, job, (overview) => c.json(overview satisfies LifetimeResponse));
+  });
+  app.get('/api/charts/:kind{[a-z-]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
-    const { width, height, segmentation } = parse(schema.chartQuery, c.req.query());
-    const key = JSON.stringify([kind, width, height, segmentation]);
+    const {
+      width,
+      height,
+      segmentation,
+      time_unit: timeUnit,
+      calibration_end: calibrationEnd,
+    } = parse(schema.chartQuery, c.req.query());
+    const key = JSON.stringify([kind, width, height, segmentation, timeUnit, calibrationEnd]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = chartProject(base, kind, 'svg', { size: { width, height }, segmentation });
+      svg = chartProject(base, kind, 'svg', {
+        size: { width, height },
+        segmentation,
+        timeUnit,
+        calibrationEnd,
+      });
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);

@@ -17,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { formatMoney } from '../../src/format.js';
+import { computeLifetimeMargin } from '../../src/lifetime/lifetime-margin.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { priceProjectMenu } from '../../src/pricing/project-price-menu.js';
@@ -375,5 +376,88 @@ describe('the dashboard over more customers and hostile ids', () => {
     await page.waitForSelector('[data-testid=waterfall-margin]');
     expect(await text('[data-testid=customer-id]')).toBe('<img src=x onerror=window.__pwned=1>');
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  });
+});
+
+describe('the Lifetime page', () => {
+  let lifetimeDir: string | undefined;
+  let served: Served | undefined;
+  beforeAll(async () => {
+    if (missing.length > 0) return;
+    // 400 demo customers (monthly subscriptions with churn dates): the sBG fits every segment.
+    lifetimeDir = await mkdtemp(path.join(tmpdir(), 'tierwise-e2e-lifetime-'));
+    await generateDemo({ dir: lifetimeDir, customers: 400, seed: 7 });
+    served = await serve(lifetimeDir);
+  }, 120_000);
+  afterAll(async () => {
+    await stop(served);
+    if (lifetimeDir) await rm(lifetimeDir, { recursive: true, force: true });
+  });
+
+  it('shows the lifetime margin per segment as the library computes it, and survival in months', async () => {
+    requirePrerequisites();
+    const base = await served!.project.customerBase();
+    const segmentation = base.model.segmentations[0]!.name;
+    const report = await computeLifetimeMargin(base, { segmentation });
+    const money = (n: number) => formatMoney(n, 'USD');
+    await page.goto(`${served!.server.url}#/overview`);
+    await page.click('#nav a[data-page=lifetime]');
+    // A background job: the header shows its progress until the page is drawn.
+    await page.waitForSelector('[data-testid=lifetime-segments]');
+    expect(await text('[data-testid=lifetime-margin]')).toBe(money(report.totals.lifetime_margin));
+    const header = await page
+      .locator('[data-testid=lifetime-segments] thead th')
+      .evaluateAll((ths) => ths.map((th) => th.textContent));
+    expect(header[0]).toBe(segmentation);
+    expect(header.slice(1, 4)).toEqual(['customers', 'active', 'lifetime margin']);
+    expect(header[4]).toMatch(/interval$/);
+    expect(header.slice(5)).toEqual(['per active customer', 'payback']);
+    const rows = await page
+      .locator('[data-testid=lifetime-segments] tbody tr[data-testid=segment-row]')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toHaveLength(report.segments!.length);
+    report.segments!.forEach((s, i) => {
+      const [label, customers, active, margin, , perActive, payback] = rows[i]!;
+      expect([label, customers, active, margin]).toEqual([
+        String(s.segment),
+        String(s.customers),
+        String(s.active_customers),
+        money(s.lifetime_margin),
+      ]);
+      expect(perActive).toBe(
+        s.lifetime_margin_per_active_customer === null
+          ? ''
+          : money(s.lifetime_margin_per_active_customer),
+      );
+      expect(payback).toBe(
+        s.payback_months === null
+          ? ''
+          : `${s.payback_months} month${s.payback_months === 1 ? '' : 's'}`,
+      );
+    });
+    const totals = await page
+      .locator('[data-testid=totals-row] td')
+      .evaluateAll((tds) => tds.map((td) => td.textContent));
+    expect(totals.slice(0, 3)).toEqual([
+      String(report.totals.customers),
+      String(report.totals.active_customers),
+      money(report.totals.lifetime_margin),
+    ]);
+    const chart = page.locator('[data-testid=chart-lifetime-survival] svg');
+    expect(await chart.count()).toBe(1);
+    expect(await chart.textContent()).toContain('months since acquisition');
+    expect(await chart.textContent()).toContain('all customers (400)');
+    await page.waitForFunction('document.getElementById("job-status").textContent === ""');
+    await shot('lifetime');
+  });
+
+  it('says why when the data cannot support a lifetime margin (the tiny project)', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/lifetime`);
+    await page.waitForSelector('[data-testid=lifetime-note-margin]');
+    expect(await text('[data-testid=lifetime-note-margin]')).toMatch(
+      /^The lifetime margin could not be computed: \S/,
+    );
+    expect(await page.locator('[data-testid=lifetime-segments]').count()).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
  * The papers' data sets, copied into test/fixtures/datasets (with their provenance) so the tests
  * run anywhere the repository is cloned: paths and small readers.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RfmSummary } from '../../src/lifetime/bg-nbd.js';
@@ -83,4 +83,42 @@ export function writeCdnowMasterLog(file: string): string[] {
   );
   writeFileSync(file, `customer_id,date,amount\n${lines.join('\n')}\n`);
   return [...new Set(records.map(([id]) => String(Number(id))))];
+}
+
+/**
+ * The CDNOW sample as a repeat-purchase project in `dir` (no churn column: the lifetime margin and
+ * its diagnostics use BG/NBD): every record of the log, the customers, one activity so the model
+ * has a resource, and a period from 1997-01-01 to `periodEnd` (default the papers' calibration
+ * end, 1997-09-30, so the 39 weeks after it are the holdout).
+ */
+export function writeCdnowProject(dir: string, periodEnd = '1997-09-30'): void {
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  const log = path.join(dir, 'data', 'transactions.csv');
+  writeCdnowTransactionLog(log);
+  const ids = [
+    ...new Set(
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ),
+  ];
+  writeFileSync(path.join(dir, 'data', 'customers.csv'), `customer_id\n${ids.join('\n')}\n`);
+  writeFileSync(
+    path.join(dir, 'data', 'activities.csv'),
+    'customer_id,date,activity\n0001,1997-01-05,order_help\n',
+  );
+  writeFileSync(
+    path.join(dir, 'tierwise.yaml'),
+    [
+      'name: CDNOW sample',
+      'currency: USD',
+      `period: { from: 1997-01-01, to: ${periodEnd} }`,
+      'sources: { customers: data/customers.csv, transactions: data/transactions.csv, activities: data/activities.csv }',
+      'resources: { clerk: { cost: 30000, capacity_hours: 1000 } }',
+      'activities: { order_help: { resource: clerk, minutes: 10 } }',
+      '',
+    ].join('\n'),
+  );
 }

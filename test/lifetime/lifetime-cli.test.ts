@@ -417,3 +417,97 @@ describe('tierwise lifetime margin', () => {
     expect(both.stderr).toMatch(/--by and --segmentation/);
   });
 });
+
+describe('tierwise lifetime predict names its time units', () => {
+  it('says "the next 39 weeks" and "week 39", not time units', async () => {
+    const result = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'bgnbd',
+      '--transactions',
+      path.join(dir, 'cdnow.csv'),
+      '--calibration-end',
+      '1997-09-30',
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/time unit/);
+    // 1,653.4 expected repeat transactions in the 39-week holdout against 1,882.
+    expect(result.stdout).toMatch(
+      /^expected repeat transactions in the next 39 weeks: 1653\.4 \(actual 1,882\)$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}at the calibration end \(week 39\): expected .*, actual 2,457$/m,
+    );
+    expect(result.stdout).toMatch(
+      /^ {2}at the end of the data \(week 78\): expected .*, actual 4,339$/m,
+    );
+    const json = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'bgnbd',
+      '--summary',
+      CDNOW_SUMMARY,
+      '--time-unit',
+      'week',
+      '--format',
+      'json',
+    ]);
+    const prediction = JSON.parse(json.stdout);
+    expect(prediction.time_unit).toBe('week');
+    // Without a holdout the horizon is a year: 52 weeks.
+    expect(prediction.horizon).toBe(52);
+  });
+
+  it('sbg in a project: months, the observed (Kaplan–Meier) survival, and no empty cohort columns', async () => {
+    const project = path.join(dir, 'demo-sbg');
+    await generateDemo({ dir: project, customers: 400, seed: 7 });
+    const table = await runCli(['lifetime', 'predict', '--model', 'sbg', '--project', project]);
+    expect(table.code).toBe(0);
+    const header = table.stdout.split('\n').find((l) => l.trimStart().startsWith('month'))!;
+    expect(header.trim().split(/\s+/)).toEqual([
+      'month',
+      'survival',
+      'retention',
+      'observed_survival',
+    ]);
+    expect(table.stdout).not.toMatch(/expected_alive|actual_alive/);
+    expect(table.stdout).toMatch(/DERL of a new customer at 10\.0% a month: [\d.]+ months/);
+    const csv = await runCli([
+      'lifetime',
+      'predict',
+      '--model',
+      'sbg',
+      '--project',
+      project,
+      '--format',
+      'csv',
+    ]);
+    expect(csv.stdout.split('\n')[0]).toBe('month,survival,retention,observed_survival');
+    const json = JSON.parse(
+      (
+        await runCli([
+          'lifetime',
+          'predict',
+          '--model',
+          'sbg',
+          '--project',
+          project,
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    );
+    expect(json.time_unit).toBe('month');
+    expect(json.periods[0].observed_survival).toBe(1);
+    // Kaplan–Meier never rises, and falls below 1 once customers churn (the demo's, after a month).
+    const observed = json.periods
+      .map((p: { observed_survival: number | null }) => p.observed_survival)
+      .filter((v: number | null) => v !== null);
+    for (let t = 1; t < observed.length; t++)
+      expect(observed[t]).toBeLessThanOrEqual(observed[t - 1]);
+    expect(observed.at(-1)).toBeLessThan(1);
+    expect(observed.at(-1)).toBeGreaterThan(0);
+  });
+});

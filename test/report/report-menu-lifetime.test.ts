@@ -22,6 +22,8 @@ import { renderReport } from '../../src/report/render-report.js';
 import { lifetimeSection } from '../../src/report/sections/lifetime-section.js';
 import { priceMenuSection } from '../../src/report/sections/price-menu-section.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
+import { writeCdnowProject } from '../lifetime/datasets.js';
+import { svgTexts } from './png-size.js';
 
 const usd = (amount: number) => formatMoney(amount, 'USD');
 
@@ -150,10 +152,58 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
     ]);
   });
 
+  it('shows the sBG diagnostics: survival per segment in months, observed against fitted', () => {
+    const section = document.slice(document.indexOf('<section id="lifetime">'));
+    expect(section).toContain('<h3>Model diagnostics</h3>');
+    expect(section).toContain('data-diagnostics="subscription"');
+    const chart = section.slice(section.indexOf('data-chart="lifetime-survival"'));
+    expect(svgTexts(chart)).toEqual(
+      expect.arrayContaining([
+        'Customers still active by size: observed (solid) against the sBG (dashed)',
+        'months since acquisition',
+        'share still active',
+        'all customers (300)',
+      ]),
+    );
+    // The segment table has an interval column, empty until the library gives an interval.
+    expect(section).toMatch(/<th>lifetime margin<\/th><th>(\d+% )?interval<\/th>/);
+  });
+
   it('draws the lifetime margin per segment as a bar chart', () => {
     const svg = document.slice(document.indexOf('<section id="lifetime">'));
     expect(svg).toContain('Lifetime margin by segment (size)');
     expect(svg).toContain(formatMoney(lifetime.segments![0]!.lifetime_margin, 'USD', 0));
+  });
+});
+
+describe('the lifetime section of a repeat-purchase project (CDNOW, FHL 2005)', () => {
+  let dir: string;
+  let project: Project;
+  let section: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tierwise-report-cdnow-'));
+    writeCdnowProject(dir);
+    project = await openProject({ dir, inMemory: true });
+    const report = await renderReport(await project.customerBase(), {
+      sections: [lifetimeSection],
+    });
+    section = report.html.slice(report.html.indexOf('<section id="lifetime">'));
+  }, 120_000);
+  afterAll(async () => {
+    project?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('tracks repeat transactions and the conditional expectations in weeks', () => {
+    expect(section).toContain('data-diagnostics="repeat-purchase"');
+    expect(section).toContain(
+      'fitted on purchases from 1997-01-01 to 1997-09-30; held out: 39 weeks to 1998-06-30',
+    );
+    const tracking = section.slice(section.indexOf('data-chart="lifetime-tracking"'));
+    expect(svgTexts(tracking)).toContain('weeks since the first purchase (1997-01-01)');
+    const conditional = section.slice(section.indexOf('data-chart="lifetime-conditional"'));
+    expect(svgTexts(conditional)).toContain('mean repeat transactions in the 39 weeks');
+    expect(section).not.toContain('time unit');
   });
 });
 

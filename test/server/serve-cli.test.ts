@@ -60,6 +60,18 @@ describe('tierwise serve', () => {
       expect(await report.text()).toContain(
         'data-figure="total-margin"><span class="value">$2,535.10</span>',
       );
+      // The lifetime page is a worker job too: five customers cannot identify a model, so it
+      // answers with the reason rather than an error.
+      let lifetime = await fetch(`${url}api/lifetime`);
+      for (let i = 0; i < 600 && lifetime.status === 202; i++) {
+        await lifetime.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        lifetime = await fetch(`${url}api/lifetime`);
+      }
+      expect(lifetime.status).toBe(200);
+      const body = (await lifetime.json()) as { margin: unknown; notes: { part: string }[] };
+      expect(body.margin).toBeNull();
+      expect(body.notes.map((n) => n.part)).toContain('margin');
     } finally {
       child.kill('SIGTERM');
     }

@@ -7,6 +7,7 @@ import type {
   CustomerExplanation,
   CustomerPage,
   JobStatus,
+  LifetimeResponse,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -21,6 +22,7 @@ import type {
 export type {
   CustomerExplanation,
   CustomerPage,
+  LifetimeResponse,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -125,6 +127,10 @@ export const api = {
       `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
     ),
   tiers: () => json<TiersResponse>('/api/tiers'),
+  lifetime: (timeUnit?: string) =>
+    json<LifetimeResponse>(
+      `/api/lifetime${timeUnit === undefined ? '' : `?${new URLSearchParams({ time_unit: timeUnit })}`}`,
+    ),
   whatIf: async (whatIf: TierWhatIf) =>
     (await (
       await request('/api/tiers/what-if', { method: 'POST', json: whatIf })

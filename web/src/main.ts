@@ -1,11 +1,12 @@
 /**
- * The tierwise dashboard: a hash router over five pages. Every number comes from the tierwise API
+ * The tierwise dashboard: a hash router over six pages. Every number comes from the tierwise API
  * and is formatted with the library's own formatters, so the page shows what the CLI prints.
  */
 import './style.css';
 import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from './api.js';
 import { h, show } from './dom.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
+import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
 import { renderOverview } from './pages/overview-page.js';
 import { renderPricing } from './pages/pricing-page.js';
 import { renderSegments } from './pages/segments-page.js';
@@ -35,6 +36,7 @@ async function route(): Promise<void> {
     else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
     else if (page === 'tiers') await renderTiers(root);
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
+    else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
     else await renderOverview(root, o);
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
@@ -64,6 +66,7 @@ const JOB_NAMES: Record<string, string> = {
   report: 'Report',
   tiers: 'Tier plan',
   pricing: 'Price menu',
+  lifetime: 'Lifetime',
 };
 
 function clearJobStatus(): void {

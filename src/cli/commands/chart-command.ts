@@ -1,8 +1,12 @@
-/** `tierwise chart whale|matrix|distribution|segments -o FILE`: one chart as an SVG or PNG file. */
+/**
+ * `tierwise chart whale|matrix|distribution|segments|lifetime-tracking|lifetime-conditional|lifetime-survival -o FILE`:
+ * one chart as an SVG or PNG file.
+ */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CHART_KINDS, DEFAULT_CHART_SIZE, type ChartKind } from '../../charts/chart-kinds.js';
+import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
 import {
   parsePositiveInteger,
   usageError,
@@ -16,7 +20,7 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
     .command('chart')
     .argument('<kind>', `which chart: ${CHART_KINDS.join(', ')}`)
     .description(
-      'draw a chart (whale curve, profitability matrix, margin distribution, segments) as an SVG or PNG file',
+      'draw a chart (whale curve, profitability matrix, margin distribution, segments, lifetime diagnostics) as an SVG or PNG file',
     )
     .requiredOption('-o, --output <file>', 'the file to write; .svg or .png')
     .option(
@@ -33,12 +37,29 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
     )
     .option(
       '--segmentation <name>',
-      'for segments: which segmentation of the model (default: the first)',
+      'for segments and lifetime-survival: which segmentation of the model (default: the first)',
+    )
+    .option(
+      '--time-unit <unit>',
+      'for lifetime-tracking and lifetime-conditional: day, week or month (default week)',
+      parseTimeUnit,
+    )
+    .option(
+      '--calibration-end <date>',
+      'for lifetime-tracking and lifetime-conditional: the last day the models are fitted on (default: the period end if purchases follow it, else the period end less its last third)',
+      parseDate,
     )
     .action(
       async (
         kind: string,
-        options: { output: string; width: number; height: number; segmentation?: string },
+        options: {
+          output: string;
+          width: number;
+          height: number;
+          segmentation?: string;
+          timeUnit?: TimeUnit;
+          calibrationEnd?: string;
+        },
       ) => {
         if (!(CHART_KINDS as readonly string[]).includes(kind))
           throw usageError(`chart ${kind}: unknown chart`, `use one of ${CHART_KINDS.join(', ')}`);
@@ -51,6 +72,8 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
         const chartOptions = {
           size: { width: options.width, height: options.height },
           segmentation: options.segmentation,
+          timeUnit: options.timeUnit,
+          calibrationEnd: options.calibrationEnd,
         };
         const { chartProject } = await import('../../charts/chart-project.js');
         await withCustomerBase(globals(), async (base) => {
@@ -63,4 +86,15 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
         print(`${kind} chart written to ${options.output} (${options.width}×${options.height})`);
       },
     );
+}
+
+function parseTimeUnit(value: string): TimeUnit {
+  if ((TIME_UNITS as readonly string[]).includes(value)) return value as TimeUnit;
+  throw usageError(`--time-unit ${value}: unknown unit`, `use one of ${TIME_UNITS.join(', ')}`);
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw usageError(`--calibration-end ${value}: expected a date YYYY-MM-DD`);
+  return value;
 }

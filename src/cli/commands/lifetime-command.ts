@@ -20,6 +20,7 @@ import type {
 import { LIFETIME_MODELS, type LifetimeModelName } from '../../lifetime/lifetime-model-names.js';
 import { lifetimeSettings } from '../../lifetime/lifetime-settings.js';
 import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js';
+import { countOfTimeUnits } from '../../lifetime/time-units.js';
 import type { GammaGammaExclusions } from '../../lifetime/gamma-gamma.js';
 import {
   parseFormat,
@@ -87,7 +88,7 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
   )
     .option(
       '--horizon <n>',
-      'periods (sbg) or time units (bgnbd, pnbd) ahead; bgnbd and pnbd default to the holdout in a transaction log',
+      'how far ahead: periods (sbg; months in a project) or --time-unit units (bgnbd, pnbd: weeks by default); bgnbd and pnbd default to the holdout in a transaction log, else a year',
       parsePositiveNumber('--horizon'),
     )
     .option(
@@ -271,7 +272,8 @@ async function withSource<T>(
       calibrationPeriods: options.calibrationPeriods,
     };
   else if (options.tenures) source = { kind: 'tenures', file: options.tenures };
-  else if (options.summary) source = { kind: 'summary', file: options.summary };
+  else if (options.summary)
+    source = { kind: 'summary', file: options.summary, timeUnit: options.timeUnit };
   else if (options.transactions)
     source = {
       kind: 'transactions',
@@ -354,21 +356,41 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
   switch (prediction.model) {
     case 'sbg': {
       type Row = (typeof prediction.periods)[number];
+      // A cohort has a size, so expected and actual counts; tenures (a file, a project) do not:
+      // those columns are left out rather than printed empty.
+      const cohort = prediction.periods.some((r) => r.actual_alive !== null);
+      const unit = prediction.time_unit ?? 'period';
       const columns: Column<Row>[] = [
-        { header: 'period', value: (r) => r.period, align: 'right' },
+        { header: unit, value: (r) => r.period, align: 'right' },
         { header: 'survival', value: (r) => r.survival, format: formatPercent, align: 'right' },
         { header: 'retention', value: (r) => r.retention, format: formatPercent, align: 'right' },
         {
-          header: 'expected_alive',
-          value: (r) => r.expected_alive,
-          format: (v: number) => v.toFixed(1),
+          header: 'observed_survival',
+          value: (r) => r.observed_survival,
+          format: formatPercent,
           align: 'right',
         },
-        { header: 'actual_alive', value: (r) => r.actual_alive, align: 'right' },
-        { header: 'holdout', value: (r) => (r.holdout ? 'holdout' : '') },
+        ...(cohort
+          ? [
+              {
+                header: 'expected_alive',
+                value: (r: Row) => r.expected_alive,
+                format: (v: number) => v.toFixed(1),
+                align: 'right' as const,
+              },
+              {
+                header: 'actual_alive',
+                value: (r: Row) => r.actual_alive,
+                align: 'right' as const,
+              },
+            ]
+          : []),
+        ...(prediction.periods.some((r) => r.holdout)
+          ? [{ header: 'holdout', value: (r: Row) => (r.holdout ? 'holdout' : '') }]
+          : []),
       ];
       if (format === 'csv') return renderCsv(columns, prediction.periods);
-      return `${fitHeadline(prediction.fit)}\nalpha ${prediction.fit.params.alpha.toFixed(3)}, beta ${prediction.fit.params.beta.toFixed(3)}; DERL of a new customer at ${formatPercent(prediction.discount_rate)} a period: ${prediction.derl.toFixed(3)} periods\n\n${renderTable(columns, prediction.periods)}`;
+      return `${fitHeadline(prediction.fit)}\nalpha ${prediction.fit.params.alpha.toFixed(3)}, beta ${prediction.fit.params.beta.toFixed(3)}; DERL of a new customer at ${formatPercent(prediction.discount_rate)} a ${unit}: ${prediction.derl.toFixed(3)} ${unit}s\n\n${renderTable(columns, prediction.periods)}`;
     }
     case 'bgnbd':
     case 'pnbd': {
@@ -407,9 +429,9 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
         Object.entries(p)
           .map(([name, value]) => `${name} ${(value as number).toFixed(3)}`)
           .join(', '),
-        `expected repeat transactions in the next ${prediction.horizon} time units: ${t.expected_transactions.toFixed(1)}` +
+        `expected repeat transactions in the next ${countOfTimeUnits(prediction.horizon, prediction.time_unit)}: ${t.expected_transactions.toFixed(1)}` +
           (t.actual_transactions === null ? '' : ` (actual ${formatCount(t.actual_transactions)})`),
-        ...trackingLines(prediction.tracking),
+        ...trackingLines(prediction.tracking, prediction.time_unit),
         '',
         renderTable(classColumns, prediction.by_frequency),
       ].join('\n');
@@ -570,12 +592,12 @@ function parseLevel(value: string): number {
 }
 
 /** Cumulative repeat transactions, expected vs actual, at the calibration end and the data's end. */
-function trackingLines(tracking: BgNbdPrediction['tracking']): string[] {
+function trackingLines(tracking: BgNbdPrediction['tracking'], unit: TimeUnit): string[] {
   if (!tracking || tracking.length === 0) return [];
   const calibrationEnd = [...tracking].reverse().find((p) => !p.holdout);
   const last = tracking[tracking.length - 1]!;
   const line = (label: string, p: (typeof tracking)[number]) =>
-    `  ${label} (unit ${p.period}): expected ${p.expected_cumulative.toFixed(1)}, actual ${formatCount(p.actual_cumulative)}`;
+    `  ${label} (${unit} ${p.period}): expected ${p.expected_cumulative.toFixed(1)}, actual ${formatCount(p.actual_cumulative)}`;
   return [
     'cumulative repeat transactions since the first customer’s first purchase:',
     ...(calibrationEnd ? [line('at the calibration end', calibrationEnd)] : []),

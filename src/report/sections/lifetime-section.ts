@@ -1,46 +1,43 @@
 /**
  * Lifetime margin: what `computeLifetimeMargin` projects (`tierwise lifetime margin`) — the
  * discounted future revenue less direct costs and cost to serve, in total and per segment of the
- * model's first segmentation, with the acquisition payback. When the project's data cannot
+ * model's first segmentation (with its interval where the library gives one), with the acquisition
+ * payback — and the model's diagnostics (`computeLifetimeDiagnostics`): survival per segment,
+ * observed against the sBG, for subscriptions; the tracking of cumulative repeat transactions and
+ * the conditional expectations by frequency for repeat purchases. When the project's data cannot
  * support a lifetime model (no churn or acquisition dates, too few repeat customers, a fit that
  * does not converge) the section says so and why — the data's limits, not errors in the report,
  * but never a section that silently disappears. Left out only when there are no customers.
  */
 import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
-import { formatProblem, TierwiseError } from '../../errors.js';
+import { holdoutText } from '../../charts/lifetime-charts.js';
 import { formatNumber } from '../../format.js';
 import {
-  computeLifetimeMargin,
-  lifetimeSettings,
-  type LifetimeMarginReport,
-  type SegmentLifetimeMargin,
-} from '../../lifetime/lifetime-margin.js';
+  lifetimeOverview,
+  type LifetimeMarginSummary,
+  type LifetimeOverview,
+  type SegmentLifetimeMarginRow,
+} from '../../lifetime-overview.js';
+import type { LifetimeDiagnostics } from '../../lifetime/lifetime-diagnostics.js';
+import { lifetimeSettings } from '../../lifetime/lifetime-settings.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
 import type { ReportContext, ReportSection } from '../report-section.js';
-
-/** Problems that mean "this project cannot have a lifetime margin", as opposed to bugs. */
-const NOT_COMPUTABLE = new Set(['fit_failed', 'data_invalid']);
 
 export const lifetimeSection: ReportSection = {
   id: 'lifetime',
   title: 'Lifetime margin',
   async render(context) {
     if (context.margin.totals.customers === 0) return undefined;
-    const segmentation = context.base.model.segmentations[0]?.name;
-    try {
-      return renderLifetime(context, await computeLifetimeMargin(context.base, { segmentation }));
-    } catch (error) {
-      if (error instanceof TierwiseError && error.problems.every((p) => NOT_COMPUTABLE.has(p.code)))
-        return html`<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: ${error.problems
-          .map(formatProblem)
-          .join('; ')}</p>`;
-      throw error;
-    }
+    const overview = await lifetimeOverview(context.base, { chartSize: context.chartSize });
+    const why = overview.notes.find((n) => n.part === 'margin');
+    if (overview.margin === null)
+      return html`<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: ${why?.message ?? ''}</p>`;
+    return html`${renderLifetime(context, overview.margin)}${renderDiagnostics(overview)}`;
   },
 };
 
-function renderLifetime(context: ReportContext, report: LifetimeMarginReport): SafeHtml {
+function renderLifetime(context: ReportContext, report: LifetimeMarginSummary): SafeHtml {
   const { money, chartSize } = context;
   const { totals } = report;
   const fit =
@@ -69,24 +66,58 @@ function renderLifetime(context: ReportContext, report: LifetimeMarginReport): S
   return html`
     <p>Over the next ${report.horizon_months} months from ${report.period.to}, discounted at ${formatNumber(report.discount_rate * 100, 1)}% a year (${fit}):
       ${formatNumber(totals.active_customers)} of ${formatNumber(totals.customers)} customers are still active, and their lifetime margin is
-      <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span> = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
+      <span data-figure="lifetime-margin">${money(totals.lifetime_margin)}</span>${
+        totals.lifetime_margin_interval
+          ? html` (${formatNumber(totals.lifetime_margin_interval.level * 100, 0)}% interval <span data-figure="lifetime-margin-interval">${intervalText(totals, money)}</span>)`
+          : ''
+      } = revenue ${money(totals.future_revenue)} − direct costs ${money(totals.future_direct_cost)} − cost to serve ${money(totals.future_serve_cost)}.
       ${totals.acquisition_cost > 0 ? html`Acquisition in the period cost ${money(totals.acquisition_cost)}, ${paybackText(totals.payback_months)}.` : ''}</p>
     ${intervalNote(context, report)}
     <p class="note" data-note="lifetime-settings">Computed with ${lifetimeSettings(report)}. Payback is the first month in which the margin the new customers are expected to have earned (their monthly margin × the months they are expected to have paid) covers their acquisition cost.</p>
     ${retentionNote(report)}
     ${spendExclusionNote(report)}
     ${chart}
-    ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments)}`;
+    ${segments.length === 0 ? '' : segmentTable(context, segmentation ?? '', segments, report)}`;
 }
 
-function intervalNote(context: ReportContext, report: LifetimeMarginReport): SafeHtml | string {
+/** What each diagnostic shows, in a sentence under the heading. */
+function diagnosticsText(d: LifetimeDiagnostics): string {
+  if (d.kind === 'subscription')
+    return 'Does the sBG describe how long customers stay? The share of customers still active after each month as observed (Kaplan–Meier: churn dates, with customers still active at the period end counted as long as they were seen) against each segment’s own sBG fit.';
+  return `Does the BG/NBD describe how customers buy? ${holdoutText(d)}. The cumulative repeat transactions per ${d.time_unit} against what the BG/NBD and the Pareto/NBD expect, and the mean repeat transactions in the holdout of customers grouped by how many they made before.`;
+}
+
+function renderDiagnostics(overview: LifetimeOverview): SafeHtml | string {
+  const d = overview.diagnostics;
+  const why = overview.notes.find((n) => n.part === 'diagnostics');
+  if (!d)
+    return why
+      ? html`<h3>Model diagnostics</h3><p class="note" data-note="lifetime-diagnostics-not-computed">The model’s diagnostics could not be computed: ${why.message}</p>`
+      : '';
+  return html`<h3>Model diagnostics</h3>
+    <p data-diagnostics="${d.kind}">${diagnosticsText(d)}</p>
+    ${overview.charts.map(
+      (c) => html`<figure class="chart" data-chart="${c.kind}">${trustedHtml(c.svg)}</figure>`,
+    )}`;
+}
+
+/** `$1,200 – $3,400`, or empty without an interval. */
+function intervalText(
+  row: Pick<SegmentLifetimeMarginRow, 'lifetime_margin_interval'>,
+  money: (n: number) => string,
+): string {
+  const interval = row.lifetime_margin_interval;
+  return interval ? `${money(interval.low)} – ${money(interval.high)}` : '';
+}
+
+function intervalNote(context: ReportContext, report: LifetimeMarginSummary): SafeHtml | string {
   const interval = report.totals.lifetime_margin_interval;
   if (!interval || !report.interval) return '';
   return html`<p class="note" data-note="lifetime-interval">${formatNumber(interval.level * 100, 1)}% interval: <span data-figure="lifetime-margin-low">${context.money(interval.low)}</span> to <span data-figure="lifetime-margin-high">${context.money(interval.high)}</span> (parametric bootstrap of the fitted models' parameters, ${formatNumber(report.interval.draws)} draws, seed ${String(report.interval.seed)}; the uncertainty of the fits, not of each customer's own future).</p>`;
 }
 
 /** sbg: whether each segment's retention was fitted apart, and why. */
-function retentionNote(report: LifetimeMarginReport): SafeHtml | string {
+function retentionNote(report: LifetimeMarginSummary): SafeHtml | string {
   const retention = report.retention;
   if (!retention) return '';
   const pooled = retention.segments.filter((s) => s.note !== null);
@@ -98,7 +129,7 @@ function retentionNote(report: LifetimeMarginReport): SafeHtml | string {
 }
 
 /** Repeat customers whose average spend is 0 or below are not in the Gamma-Gamma fit; say how many. */
-function spendExclusionNote(report: LifetimeMarginReport): SafeHtml | string {
+function spendExclusionNote(report: LifetimeMarginSummary): SafeHtml | string {
   const excluded = report.spend_fit?.excluded;
   if (!excluded || excluded.customers === 0) return '';
   return html`<p class="note" data-note="spend-excluded">${formatNumber(excluded.customers)} repeat customer(s) with an average spend of 0 or below (e.g. ${excluded.examples
@@ -111,20 +142,22 @@ function spendExclusionNote(report: LifetimeMarginReport): SafeHtml | string {
 function segmentTable(
   context: ReportContext,
   segmentation: string,
-  segments: readonly SegmentLifetimeMargin[],
+  segments: readonly SegmentLifetimeMarginRow[],
+  report: LifetimeMarginSummary,
 ): SafeHtml {
   const { money } = context;
+  const level =
+    report.interval?.level ??
+    segments.find((s) => s.lifetime_margin_interval)?.lifetime_margin_interval?.level;
+  const intervalHeader =
+    level === undefined ? 'interval' : `${formatNumber(level * 100, 0)}% interval`;
   return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
-      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>interval</th><th>per active customer</th><th>payback</th></tr></thead>
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>${intervalHeader}</th><th>per active customer</th><th>payback</th></tr></thead>
       <tbody>${segments.map(
         (s) =>
           html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
             s.future_revenue,
-          )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td>${
-            s.lifetime_margin_interval === null
-              ? ''
-              : `${money(s.lifetime_margin_interval.low)} – ${money(s.lifetime_margin_interval.high)}`
-          }</td><td>${
+          )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td data-interval>${intervalText(s, money)}</td><td>${
             s.lifetime_margin_per_active_customer === null
               ? ''
               : money(s.lifetime_margin_per_active_customer)

@@ -1,0 +1,537 @@
+/**
+ * Diagnostics of the lifetime models that a person can look at — the papers' own checks:
+ *
+ * - repeat purchasing (BG/NBD and Pareto/NBD, Fader, Hardie & Lee 2005, figures 2–4): the tracking
+ *   of cumulative repeat transactions per time unit over the calibration and holdout periods,
+ *   actual against Σ_i E[X(t − s_i)]; and the conditional expectations, mean holdout transactions
+ *   by calibration frequency (0 … 7+), actual against E[Y(t) | x, t_x, T];
+ * - subscriptions (sBG, Fader & Hardie 2007): survival per segment, the observed share still
+ *   active after each month (Kaplan–Meier with right censoring and left truncation) against the
+ *   segment's own sBG fit.
+ *
+ * Time units are named in every result (`time_unit`), so every surface can say "weeks" or "months".
+ */
+import { compileSegmentOf } from '../analysis/segments.js';
+import { TierwiseError, formatProblem } from '../errors.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import { sql } from '../sql/fragment.js';
+import {
+  bgNbdExpectedTransactions,
+  fitBgNbd,
+  predictBgNbdTransactions,
+  type BgNbdFit,
+  type RfmSummary,
+} from './bg-nbd.js';
+import { projectTenures } from './lifetime-margin.js';
+import {
+  fitParetoNbd,
+  paretoNbdExpectedTransactions,
+  predictParetoNbdTransactions,
+  type ParetoNbdFit,
+} from './pareto-nbd.js';
+import {
+  DAYS_PER_UNIT,
+  repeatsByPeriod,
+  summarizePurchases,
+  type TimeUnit,
+} from './read-lifetime-files.js';
+import { fitSbg, sbgObservationsFromTenures, sbgSurvival, type SbgFit } from './sbg.js';
+
+export { countOfTimeUnits, timeUnitPlural } from './time-units.js';
+
+// ---------------------------------------------------------------------------------------------
+// Repeat purchasing: tracking and conditional expectations
+
+/** Cumulative repeat transactions at the end of one time unit, actual and expected. */
+export interface TrackingPoint {
+  /** Time units from the earliest first purchase (1 = the end of the first unit). */
+  period: number;
+  expected_cumulative: number;
+  actual_cumulative: number;
+  /** After the calibration end. */
+  holdout: boolean;
+}
+
+/**
+ * Expected vs actual cumulative repeat transactions at the end of each time unit, from the
+ * earliest first purchase: expected Σ_i E[X(t − s_i)], s_i customer i's first purchase on that
+ * clock (= calibration length − T_i). Customers are grouped by first-purchase time (a day each),
+ * so each E[X(t)] is computed once per group and unit.
+ */
+export function trackCumulativeRepeats(
+  expectedTransactions: (t: number) => number,
+  rfm: RfmSummary,
+  tracking: { readonly repeats: readonly number[]; readonly calibrationLength: number },
+): TrackingPoint[] {
+  const starts = new Map<number, number>();
+  for (let i = 0; i < rfm.T.length; i++) {
+    // Rounded to the millionth so customers of one day share a group.
+    const s = Math.round((tracking.calibrationLength - rfm.T[i]!) * 1e6) / 1e6;
+    starts.set(s, (starts.get(s) ?? 0) + (rfm.weight ? rfm.weight[i]! : 1));
+  }
+  let actual = 0;
+  return tracking.repeats.map((repeats, k) => {
+    actual += repeats;
+    const t = k + 1;
+    let expected = 0;
+    for (const [s, count] of starts) if (t > s) expected += count * expectedTransactions(t - s);
+    // The unit that holds the calibration's last day still counts as calibration.
+    return {
+      period: t,
+      expected_cumulative: expected,
+      actual_cumulative: actual,
+      holdout: t > Math.ceil(tracking.calibrationLength - 1e-9),
+    };
+  });
+}
+
+/** Mean holdout transactions of the customers who made `frequency` repeat purchases in calibration. */
+export interface FrequencyClass {
+  /** `0` … `6`, and `7+` for seven or more. */
+  frequency: string;
+  customers: number;
+  expected_mean: number;
+  /** null without a holdout of the same length as the expectations. */
+  actual_mean: number | null;
+}
+
+/**
+ * The papers' conditional expectations: customers grouped by calibration frequency (7 and over
+ * pooled), their mean expected and (with a holdout) mean actual transactions.
+ */
+export function meansByFrequency(
+  x: Float64Array,
+  expected: Float64Array,
+  actual: Float64Array | undefined,
+): FrequencyClass[] {
+  const classes = new Map<number, { customers: number; expected: number; actual: number }>();
+  for (let i = 0; i < expected.length; i++) {
+    const key = Math.min(x[i]!, 7);
+    const entry = classes.get(key) ?? { customers: 0, expected: 0, actual: 0 };
+    entry.customers++;
+    entry.expected += expected[i]!;
+    entry.actual += actual ? actual[i]! : 0;
+    classes.set(key, entry);
+  }
+  return [...classes.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, e]) => ({
+      frequency: k === 7 ? '7+' : String(k),
+      customers: e.customers,
+      expected_mean: e.expected / e.customers,
+      actual_mean: actual ? e.actual / e.customers : null,
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscriptions: observed survival
+
+/** The observed share still active after each period. */
+export interface ObservedSurvivalPoint {
+  period: number;
+  /** Customers observed at the start of the period (not yet lost, not censored, already entered). */
+  at_risk: number;
+  /** Of those, lost at its end. */
+  churned: number;
+  /**
+   * Π_{k ≤ period} (1 − churned_k / at_risk_k); null once a period had nobody at risk (the data
+   * then says nothing about what follows).
+   */
+  survival: number | null;
+}
+
+/**
+ * Kaplan–Meier in whole periods: a customer with tenure n is at risk in periods entered + 1 … n
+ * and, if churned, lost at the end of period n (the sBG's reading of tenures: `sbgObservationsFromTenures`);
+ * one still active is censored after n. Period 0 is 1 with everyone at risk.
+ */
+export function observedSurvival(
+  tenures: readonly { tenure: number; churned: boolean; entered?: number }[],
+  lastPeriod = tenures.reduce((m, c) => Math.max(m, c.tenure), 0),
+): ObservedSurvivalPoint[] {
+  // A customer is at risk in periods entered + 1 … tenure: +1 at the first, −1 after the last.
+  const change = new Array<number>(lastPeriod + 2).fill(0);
+  const lost = new Array<number>(lastPeriod + 1).fill(0);
+  for (const c of tenures) {
+    const from = Math.min(c.entered ?? 0, c.tenure) + 1;
+    const to = Math.min(c.tenure, lastPeriod);
+    if (from > to) continue;
+    change[from]! += 1;
+    change[to + 1]! -= 1;
+    if (c.churned && c.tenure <= lastPeriod) lost[c.tenure]! += 1;
+  }
+  const points: ObservedSurvivalPoint[] = [
+    { period: 0, at_risk: tenures.length, churned: 0, survival: 1 },
+  ];
+  let atRisk = 0;
+  let survival: number | null = 1;
+  for (let t = 1; t <= lastPeriod; t++) {
+    atRisk += change[t]!;
+    const churned = lost[t]!;
+    if (atRisk <= 0) survival = null;
+    else if (survival !== null) survival *= 1 - churned / atRisk;
+    points.push({ period: t, at_risk: atRisk, churned, survival });
+  }
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A project's diagnostics
+
+export type LifetimeDiagnosticsModel = 'sbg' | 'bgnbd';
+
+export interface LifetimeDiagnosticsOptions {
+  /** Default: `sbg` when customers have the churn column (as `computeLifetimeMargin` decides), else `bgnbd`. */
+  readonly model?: LifetimeDiagnosticsModel;
+  /** bgnbd: the unit time is counted in (default `week`). */
+  readonly timeUnit?: TimeUnit;
+  /**
+   * bgnbd: the last day of the calibration period (YYYY-MM-DD). Default: the period end when the
+   * project has purchases after it (the lifetime margin's own fit, checked on what came next);
+   * else the period end less its last third (whole time units), a holdout cut from the period.
+   */
+  readonly calibrationEnd?: string;
+  /** sbg: survival per segment of one of the model's segmentations (default: all customers only). */
+  readonly segmentation?: string;
+  /** sbg: the customers column holding the churn date (default `churned_on`). */
+  readonly churnColumn?: string;
+  /** bgnbd: fit the Pareto/NBD too (default true). */
+  readonly paretoNbd?: boolean;
+  readonly onProgress?: (message: string) => void;
+}
+
+/** One time unit of the tracking, for both models. */
+export interface RepeatTrackingPoint {
+  period: number;
+  actual_cumulative: number;
+  bgnbd_expected: number;
+  pnbd_expected: number | null;
+  holdout: boolean;
+}
+
+/** One frequency class of the conditional expectations, for both models. */
+export interface RepeatFrequencyClass {
+  frequency: string;
+  customers: number;
+  actual_mean: number | null;
+  bgnbd_expected_mean: number;
+  pnbd_expected_mean: number | null;
+}
+
+export interface RepeatPurchaseDiagnostics {
+  kind: 'repeat-purchase';
+  time_unit: TimeUnit;
+  /** The earliest first purchase: the tracking's clock starts here. */
+  first_purchase: string;
+  calibration_end: string;
+  /** The last purchase in the data; the holdout runs from the calibration end to it. */
+  last_purchase: string;
+  /**
+   * `after-period`: the purchases after the model's period end (the models are the lifetime
+   * margin's own fit); `refit`: the purchases after an earlier calibration end, the models fitted
+   * again on those up to it; `none`: no purchase after the calibration end.
+   */
+  holdout_source: 'after-period' | 'refit' | 'none';
+  /** In time units. */
+  calibration_length: number;
+  holdout_length: number;
+  /** Customers whose first purchase is on or before the calibration end. */
+  customers: number;
+  bgnbd: BgNbdFit;
+  pnbd: ParetoNbdFit | null;
+  /** Why the Pareto/NBD has no fit (null when it has one, or was not asked for). */
+  pnbd_problem: string | null;
+  tracking: RepeatTrackingPoint[];
+  /** Empty without a holdout. */
+  by_frequency: RepeatFrequencyClass[];
+}
+
+export interface SegmentSurvival {
+  /** null: every customer (the first entry), or customers no rule places. */
+  segment: string | number | boolean | null;
+  label: string;
+  customers: number;
+  churned: number;
+  fit: SbgFit | null;
+  /** Why the segment has no sBG fit (no churn, too few customers). */
+  problem: string | null;
+  points: {
+    month: number;
+    at_risk: number;
+    churned: number;
+    observed_survival: number | null;
+    fitted_survival: number | null;
+  }[];
+}
+
+export interface SubscriptionDiagnostics {
+  kind: 'subscription';
+  time_unit: 'month';
+  segmentation: string | null;
+  /** Every customer first, then each segment (the segmentation's order). */
+  segments: SegmentSurvival[];
+}
+
+export type LifetimeDiagnostics = RepeatPurchaseDiagnostics | SubscriptionDiagnostics;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The lifetime models' diagnostics on a project's customer base: survival per segment (`sbg`), or
+ * tracking and conditional expectations (`bgnbd`, with the Pareto/NBD beside it).
+ */
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions & { readonly model: 'sbg' },
+): Promise<SubscriptionDiagnostics>;
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions & { readonly model: 'bgnbd' },
+): Promise<RepeatPurchaseDiagnostics>;
+export function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options?: LifetimeDiagnosticsOptions,
+): Promise<LifetimeDiagnostics>;
+export async function computeLifetimeDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions = {},
+): Promise<LifetimeDiagnostics> {
+  const churnColumn = options.churnColumn ?? 'churned_on';
+  const model = options.model ?? (base.customerColumns.has(churnColumn) ? 'sbg' : 'bgnbd');
+  return model === 'sbg'
+    ? subscriptionDiagnostics(base, { ...options, churnColumn })
+    : repeatPurchaseDiagnostics(base, options);
+}
+
+async function subscriptionDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions & { churnColumn: string },
+): Promise<SubscriptionDiagnostics> {
+  options.onProgress?.('lifetime diagnostics: survival per segment');
+  const { rows, tenures } = await projectTenures(base, options.churnColumn);
+  const groups: { segment: string | number | boolean | null; label: string; rows: number[] }[] = [
+    { segment: null, label: 'all customers', rows: rows.map((_, i) => i) },
+  ];
+  let segmentation: string | null = null;
+  if (options.segmentation !== undefined) {
+    const { segmentation: found, segment } = compileSegmentOf(base, options.segmentation);
+    segmentation = found.name;
+    const placed = await base.db.all<{ customer_id: string; segment: string | null }>(
+      sql`SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}`,
+    );
+    const of = new Map(placed.map((r) => [r.customer_id, r.segment]));
+    const order = found.segments.map((s) => s.name);
+    const bySegment = new Map<string | null, number[]>();
+    rows.forEach((r, i) => {
+      const s = of.get(r.customer_id) ?? null;
+      const list = bySegment.get(s);
+      if (list) list.push(i);
+      else bySegment.set(s, [i]);
+    });
+    const keys = [...bySegment.keys()].sort(
+      (a, b) =>
+        (a === null ? order.length : order.indexOf(a)) -
+        (b === null ? order.length : order.indexOf(b)),
+    );
+    for (const key of keys)
+      groups.push({ segment: key, label: key ?? '(no segment)', rows: bySegment.get(key)! });
+  }
+  const lastMonth = tenures.reduce((m, c) => Math.max(m, c.tenure), 0);
+  return {
+    kind: 'subscription',
+    time_unit: 'month',
+    segmentation,
+    segments: groups.map((g) => segmentSurvival(g, tenures, lastMonth)),
+  };
+}
+
+function segmentSurvival(
+  group: { segment: string | number | boolean | null; label: string; rows: number[] },
+  all: readonly { tenure: number; churned: boolean; entered: number }[],
+  lastMonth: number,
+): SegmentSurvival {
+  const tenures = group.rows.map((i) => all[i]!);
+  let fit: SbgFit | null = null;
+  let problem: string | null = null;
+  try {
+    fit = fitSbg(sbgObservationsFromTenures(tenures));
+  } catch (error) {
+    if (!(error instanceof TierwiseError)) throw error;
+    problem = error.problems.map(formatProblem).join('; ');
+  }
+  const observed = observedSurvival(tenures, lastMonth);
+  return {
+    segment: group.segment,
+    label: group.label,
+    customers: tenures.length,
+    churned: tenures.filter((t) => t.churned).length,
+    fit,
+    problem,
+    points: observed.map((p) => ({
+      month: p.period,
+      at_risk: p.at_risk,
+      churned: p.churned,
+      observed_survival: p.survival,
+      fitted_survival: fit ? sbgSurvival(fit.params, p.period) : null,
+    })),
+  };
+}
+
+/** ISO day `n` days after `day`. */
+function addDays(day: string, n: number): string {
+  return new Date(Date.parse(day) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+async function repeatPurchaseDiagnostics(
+  base: CustomerBase,
+  options: LifetimeDiagnosticsOptions,
+): Promise<RepeatPurchaseDiagnostics> {
+  const timeUnit = options.timeUnit ?? 'week';
+  const unitDays = DAYS_PER_UNIT[timeUnit];
+  // Refunds (negative amounts) are not purchases, as for the lifetime margin's own fit.
+  const purchases = sql`SELECT customer_id AS id, date AS day, CAST(amount AS DOUBLE) AS amount FROM transactions WHERE amount >= 0`;
+  const span = await base.db.one<{ first: string | null; last: string | null }>(
+    sql`SELECT CAST(min(day) AS VARCHAR) AS first, CAST(max(day) AS VARCHAR) AS last FROM (${purchases})`,
+  );
+  if (!span?.first || !span.last)
+    throw new TierwiseError({
+      code: 'data_invalid',
+      message: 'the lifetime diagnostics need purchases, and the project has none',
+      location: { key: 'sources.transactions' },
+    });
+  const periodEnd = base.model.period.to;
+  let calibrationEnd: string;
+  let source: RepeatPurchaseDiagnostics['holdout_source'];
+  if (options.calibrationEnd !== undefined) {
+    calibrationEnd = options.calibrationEnd;
+    if (!(calibrationEnd >= span.first && calibrationEnd <= span.last))
+      throw new TierwiseError({
+        code: 'usage',
+        message: `--calibration-end ${calibrationEnd}: the purchases run from ${span.first} to ${span.last}`,
+        hint: 'choose a day between them; the purchases after it are the holdout',
+      });
+    source =
+      calibrationEnd >= span.last
+        ? 'none'
+        : calibrationEnd === periodEnd
+          ? 'after-period'
+          : 'refit';
+  } else if (span.last > periodEnd) {
+    calibrationEnd = periodEnd;
+    source = 'after-period';
+  } else {
+    const days = (Date.parse(periodEnd) - Date.parse(span.first)) / DAY_MS;
+    const heldUnits = Math.floor(days / unitDays / 3);
+    calibrationEnd = addDays(periodEnd, -Math.round(heldUnits * unitDays));
+    source = heldUnits > 0 ? 'refit' : 'none';
+  }
+  const holdoutLength = Math.max(
+    0,
+    (Date.parse(span.last) - Date.parse(calibrationEnd)) / DAY_MS / unitDays,
+  );
+  options.onProgress?.('lifetime diagnostics: fitting the BG/NBD and Pareto/NBD');
+  const clock = { calibrationEnd, timeUnit };
+  const rows = await summarizePurchases(base.db, purchases, clock);
+  const tracked = await repeatsByPeriod(base.db, purchases, clock);
+  const rfm: RfmSummary = {
+    x: Float64Array.from(rows, (r) => r.x),
+    tx: Float64Array.from(rows, (r) => r.tx),
+    T: Float64Array.from(rows, (r) => r.T),
+  };
+  const holdout = Float64Array.from(rows, (r) => r.holdout);
+  // Customers with the same (x, t_x, T) — those who never bought again, first seen on one day —
+  // are one weighted row for the fits: the same likelihood, fewer terms.
+  const merged = mergeIdenticalCustomers(rfm);
+  const bgnbd = fitBgNbd(merged);
+  let pnbd: ParetoNbdFit | null = null;
+  let pnbdProblem: string | null = null;
+  if (options.paretoNbd !== false) {
+    try {
+      pnbd = fitParetoNbd(merged);
+    } catch (error) {
+      if (!(error instanceof TierwiseError)) throw error;
+      pnbdProblem = error.problems.map(formatProblem).join('; ');
+    }
+  }
+  options.onProgress?.('lifetime diagnostics: tracking and conditional expectations');
+  const bgTracking = trackCumulativeRepeats(
+    (t) => bgNbdExpectedTransactions(bgnbd.params, t),
+    rfm,
+    tracked,
+  );
+  const pTracking = pnbd
+    ? trackCumulativeRepeats((t) => paretoNbdExpectedTransactions(pnbd.params, t), rfm, tracked)
+    : undefined;
+  let byFrequency: RepeatFrequencyClass[] = [];
+  if (holdoutLength > 0) {
+    const bgClasses = meansByFrequency(
+      rfm.x,
+      predictBgNbdTransactions(bgnbd.params, rfm, holdoutLength),
+      holdout,
+    );
+    const pClasses = pnbd
+      ? meansByFrequency(
+          rfm.x,
+          predictParetoNbdTransactions(pnbd.params, rfm, holdoutLength),
+          holdout,
+        )
+      : undefined;
+    byFrequency = bgClasses.map((c, i) => ({
+      frequency: c.frequency,
+      customers: c.customers,
+      actual_mean: c.actual_mean,
+      bgnbd_expected_mean: c.expected_mean,
+      pnbd_expected_mean: pClasses ? pClasses[i]!.expected_mean : null,
+    }));
+  }
+  return {
+    kind: 'repeat-purchase',
+    time_unit: timeUnit,
+    first_purchase: span.first,
+    calibration_end: calibrationEnd,
+    last_purchase: span.last,
+    holdout_source: source,
+    calibration_length: tracked.calibrationLength,
+    holdout_length: holdoutLength,
+    customers: rows.length,
+    bgnbd,
+    pnbd,
+    pnbd_problem: pnbdProblem,
+    tracking: bgTracking.map((p, i) => ({
+      period: p.period,
+      actual_cumulative: p.actual_cumulative,
+      bgnbd_expected: p.expected_cumulative,
+      pnbd_expected: pTracking ? pTracking[i]!.expected_cumulative : null,
+      holdout: p.holdout,
+    })),
+    by_frequency: byFrequency,
+  };
+}
+
+/** The summary with identical (x, t_x, T) rows merged into one, `weight` counting them. */
+export function mergeIdenticalCustomers(rfm: RfmSummary): RfmSummary {
+  const slot = new Map<string, number>();
+  const x: number[] = [];
+  const tx: number[] = [];
+  const T: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < rfm.x.length; i++) {
+    const key = `${rfm.x[i]} ${rfm.tx[i]} ${rfm.T[i]}`;
+    const w = rfm.weight ? rfm.weight[i]! : 1;
+    const found = slot.get(key);
+    if (found !== undefined) weight[found]! += w;
+    else {
+      slot.set(key, x.length);
+      x.push(rfm.x[i]!);
+      tx.push(rfm.tx[i]!);
+      T.push(rfm.T[i]!);
+      weight.push(w);
+    }
+  }
+  return {
+    x: Float64Array.from(x),
+    tx: Float64Array.from(tx),
+    T: Float64Array.from(T),
+    weight: Float64Array.from(weight),
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Lifetime: the lifetime margin per segment of the model's first segmentation (`tierwise lifetime
+ * margin`) with its interval where the library gives one, and the model's diagnostics as the
+ * report draws them — survival per segment for subscriptions, the tracking of repeat transactions
+ * and the conditional expectations for repeat purchases. Computed once on the server (a background
+ * job); a time-unit select changes the repeat-purchase clock (weeks, months, days).
+ */
+import { api, type LifetimeResponse, type Overview } from '../api.js';
+import { h, show, svgFigure } from '../dom.js';
+import { formatMoney, formatNumber } from '../format.js';
+
+type Row = NonNullable<NonNullable<LifetimeResponse['margin']>['segments']>[number];
+type Totals = NonNullable<LifetimeResponse['margin']>['totals'];
+
+const TIME_UNITS = ['week', 'month', 'day'] as const;
+type TimeUnit = (typeof TIME_UNITS)[number];
+
+/** "1 month", "6 months". */
+const months = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
+
+export function timeUnitParam(params: URLSearchParams): TimeUnit | null {
+  const value = params.get('time_unit');
+  return TIME_UNITS.find((u) => u === value) ?? null;
+}
+
+export async function renderLifetime(
+  root: HTMLElement,
+  overview: Overview,
+  timeUnit: TimeUnit | null,
+): Promise<void> {
+  const result = await api.lifetime(timeUnit ?? undefined);
+  const { margin, diagnostics } = result;
+  const money = (n: number) => formatMoney(n, margin?.currency ?? overview.currency);
+  const interval = (row: Pick<Row, 'lifetime_margin_interval'>) =>
+    row.lifetime_margin_interval
+      ? `${money(row.lifetime_margin_interval.low)} – ${money(row.lifetime_margin_interval.high)}`
+      : '';
+  const notes = result.notes.map((n) =>
+    h(
+      'p',
+      { class: 'note', 'data-testid': `lifetime-note-${n.part}` },
+      n.part === 'margin'
+        ? `The lifetime margin could not be computed: ${n.message}`
+        : `The model’s diagnostics could not be computed: ${n.message}`,
+    ),
+  );
+  const picker =
+    diagnostics?.kind === 'repeat-purchase'
+      ? h(
+          'select',
+          { 'aria-label': 'time unit', 'data-testid': 'time-unit' },
+          TIME_UNITS.map((u) =>
+            h('option', { value: u, selected: u === diagnostics.time_unit }, `${u}s`),
+          ),
+        )
+      : null;
+  picker?.addEventListener(
+    'change',
+    () => (location.hash = `#/lifetime?${new URLSearchParams({ time_unit: picker.value })}`),
+  );
+  const figure = (id: string, value: string, label: string) =>
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'value', 'data-testid': id }, value),
+      h('span', { class: 'label' }, label),
+    );
+  const level =
+    margin?.interval?.level ??
+    margin?.segments?.find((s) => s.lifetime_margin_interval)?.lifetime_margin_interval?.level;
+  const intervalHeader =
+    level === undefined ? 'interval' : `${formatNumber(level * 100, 0)}% interval`;
+  const row = (label: string, s: Row | Totals, testid: string) =>
+    h(
+      'tr',
+      { 'data-testid': testid },
+      h('th', {}, label),
+      h('td', {}, formatNumber(s.customers)),
+      h('td', {}, formatNumber(s.active_customers)),
+      h('td', { class: s.lifetime_margin < 0 ? 'loss' : '' }, money(s.lifetime_margin)),
+      h('td', { 'data-testid': 'interval' }, interval(s)),
+      h(
+        'td',
+        {},
+        s.lifetime_margin_per_active_customer === null
+          ? ''
+          : money(s.lifetime_margin_per_active_customer),
+      ),
+      h('td', {}, s.payback_months === null ? '' : months(s.payback_months)),
+    );
+  const table = margin
+    ? h(
+        'table',
+        { class: 'numbers', 'data-testid': 'lifetime-segments' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [
+              result.segmentation ?? 'customers',
+              'customers',
+              'active',
+              'lifetime margin',
+              intervalHeader,
+              'per active customer',
+              'payback',
+            ].map((t) => h('th', {}, t)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          (margin.segments ?? []).map((s) =>
+            row(s.segment === null ? '(none)' : String(s.segment), s, 'segment-row'),
+          ),
+          row('all customers', margin.totals, 'totals-row'),
+        ),
+      )
+    : null;
+  const model =
+    margin === null
+      ? ''
+      : margin.model === 'sbg'
+        ? 'shifted-beta-geometric (sBG) on the tenures'
+        : 'BG/NBD on the purchases, Gamma-Gamma for spend';
+  show(
+    root,
+    h('h1', {}, 'Lifetime'),
+    margin
+      ? h(
+          'p',
+          { class: 'muted' },
+          `Over the next ${margin.horizon_months} months from ${margin.period.to}, discounted at ${formatNumber(margin.discount_rate * 100, 1)}% a year (${model}).`,
+        )
+      : null,
+    margin
+      ? h(
+          'div',
+          { class: 'figures' },
+          figure('lifetime-margin', money(margin.totals.lifetime_margin), 'lifetime margin'),
+          figure(
+            'active-customers',
+            `${formatNumber(margin.totals.active_customers)} of ${formatNumber(margin.totals.customers)}`,
+            'customers still active',
+          ),
+          figure(
+            'payback',
+            margin.totals.payback_months === null ? '—' : months(margin.totals.payback_months),
+            'acquisition paid back in',
+          ),
+        )
+      : null,
+    ...notes,
+    table,
+    diagnostics ? h('h2', {}, 'Model diagnostics') : null,
+    picker ? h('div', { class: 'toolbar' }, h('label', {}, 'time unit ', picker)) : null,
+    ...result.charts.map((c) => {
+      const f = svgFigure(c.svg, c.title);
+      f.dataset['testid'] = `chart-${c.kind}`;
+      return f;
+    }),
+  );
+}
