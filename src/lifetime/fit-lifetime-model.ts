@@ -23,9 +23,9 @@ import {
   type ParetoNbdFit,
 } from './pareto-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
-import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
 import {
   readCohortFile,
+  readSummaryColumns,
   readSummaryFile,
   readTenureFile,
   readTransactionLog,
@@ -86,10 +86,15 @@ interface PreparedData {
   };
 }
 
+/**
+ * Reads what `model` fits on from `source`. For a fit alone (`forFit`), BG/NBD and Pareto/NBD
+ * read a summary file's three columns only ({@link readSummaryColumns}): no ids, no text table.
+ */
 async function prepare(
   db: Database,
   model: LifetimeModelName,
   source: LifetimeSource,
+  forFit = false,
 ): Promise<PreparedData> {
   const wrongSource = (what: string, hint: string) =>
     new TierwiseError({
@@ -121,6 +126,8 @@ async function prepare(
           sbg: { observations: sbgObservationsFromTenures(await readTenureFile(db, source.file)) },
         };
       case 'project': {
+        // Imported here: the lifetime margin (and the margin code it needs) only loads for a project.
+        const { projectTenures } = await import('./lifetime-margin.js');
         const { tenures } = await projectTenures(source.base, source.churnColumn ?? 'churned_on');
         return { sbg: { observations: sbgObservationsFromTenures(tenures) } };
       }
@@ -140,6 +147,11 @@ async function prepare(
         'give --summary FILE or --transactions FILE with --calibration-end',
       );
     case 'summary': {
+      if (forFit && (model === 'bgnbd' || model === 'pnbd')) {
+        const rfm = await readSummaryColumns(db, source.file);
+        if (rfm) return { customers: { ids: [], rfm, rowLocation: summaryLine(source.file) } };
+        // A value that is not a number: the full read below names its line and column.
+      }
       const s = await readSummaryFile(db, source.file, {
         needRfm: model === 'bgnbd' || model === 'pnbd',
         needSpend: model === 'gamma-gamma',
@@ -172,6 +184,7 @@ async function prepare(
       };
     }
     case 'project': {
+      const { projectPurchaseSummaries } = await import('./lifetime-margin.js');
       const s = await projectPurchaseSummaries(source.base, source.timeUnit ?? 'week');
       return { customers: { ids: s.customerIds, rfm: s.rfm, zbar: s.zbar } };
     }
@@ -222,7 +235,7 @@ export async function fitLifetimeModel(
   source: LifetimeSource,
 ): Promise<LifetimeFit> {
   return withSourceStore(source, async (db) =>
-    fitPrepared(model, await prepare(db, model, source)),
+    fitPrepared(model, await prepare(db, model, source, true)),
   );
 }
 

@@ -44,6 +44,21 @@ export function digamma(x: number): number {
   return result + Math.log(x) - 0.5 / x - series;
 }
 
+/** ψ₁(x) = d²/dx² ln Γ(x) (trigamma) for x > 0: recurrence up to x ≥ 10, then the asymptotic series. */
+export function trigamma(x: number): number {
+  let result = 0;
+  while (x < 10) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  // 1/x + 1/(2x²) + Σ B_2k / x^(2k+1), Bernoulli numbers B2..B10.
+  const series =
+    inv * inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (5 / 66)))));
+  return result + inv + 0.5 * inv2 + series;
+}
+
 /** ln(e^a + e^b) without overflow or underflow. */
 export function logSumExp(a: number, b: number): number {
   const m = Math.max(a, b);
