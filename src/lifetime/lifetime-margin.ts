@@ -18,13 +18,7 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import { ident, sql } from '../sql/fragment.js';
-import {
-  bgNbdConditionalExpectedTransactions,
-  bgNbdProbabilityAlive,
-  fitBgNbd,
-  type BgNbdFit,
-  type RfmSummary,
-} from './bg-nbd.js';
+import { bgNbdProjection, fitBgNbd, type BgNbdFit, type RfmSummary } from './bg-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { DAYS_PER_UNIT, summarizePurchases, type TimeUnit } from './read-lifetime-files.js';
 import {
@@ -366,34 +360,18 @@ async function repeatPurchaseLifetimes(
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
   const steps = Math.max(1, Math.round((options.horizonMonths * MONTH_DAYS) / unitDays));
   const unitDiscount = Math.pow(1 + options.discountRate, unitDays / 365.25) - 1;
+  // The BG/NBD's expectations for every customer at once, per distinct (x, T) (bg-nbd.ts).
+  const projected = bgNbdProjection(fit.params, rfm, steps, unitDiscount);
   const customers = customerIds.map((id, i): Projection => {
     const m = byCustomer.get(id);
     // Discounted expected transactions: each unit's expected purchases discounted to its end.
-    let expected = 0;
-    let previous = 0;
-    for (let k = 1; k <= steps; k++) {
-      const cumulative = bgNbdConditionalExpectedTransactions(
-        fit.params,
-        k,
-        rfm.x[i]!,
-        rfm.tx[i]!,
-        rfm.T[i]!,
-      );
-      expected += (cumulative - previous) / Math.pow(1 + unitDiscount, k);
-      previous = cumulative;
-    }
+    const expected = projected.discounted[i]!;
     const spend = gammaGammaExpectedSpend(spendFit.params, rfm.x[i]!, zbar[i]!);
     const revenue = m?.revenue ?? 0;
     const directShare = revenue > 0 ? (m?.direct_cost ?? 0) / revenue : 0;
     const servePerTransaction = m && m.transactions > 0 ? m.serve_cost / m.transactions : 0;
-    const pAlive = bgNbdProbabilityAlive(fit.params, rfm.x[i]!, rfm.tx[i]!, rfm.T[i]!);
-    const perUnitTransactions = bgNbdConditionalExpectedTransactions(
-      fit.params,
-      1,
-      rfm.x[i]!,
-      rfm.tx[i]!,
-      rfm.T[i]!,
-    );
+    const pAlive = projected.pAlive[i]!;
+    const perUnitTransactions = projected.nextUnit[i]!;
     const perMonthNet =
       perUnitTransactions *
       (MONTH_DAYS / unitDays) *
