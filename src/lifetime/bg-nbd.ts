@@ -10,7 +10,7 @@
  */
 import { TierwiseError, type Problem } from '../errors.js';
 import { maximizeLikelihood } from './maximize-likelihood.js';
-import { digamma, hyp2f1, logGamma, trigamma } from './special-functions.js';
+import { digamma, hyp2f1, hyp2f1AboveMinusOne, logGamma, trigamma } from './special-functions.js';
 
 export interface BgNbdParams {
   r: number;
@@ -530,10 +530,17 @@ export function bgNbdProjection(
   for (let k = 1; k <= steps; k++) factors[k] = 1 / Math.pow(1 + unitDiscount, k);
   // Per x: T → [Σ discounted bracket increments, B(1)].
   const byX = new Map<number, Map<number, [number, number]>>();
-  const bracket = (t: number, x: number, T: number): number =>
-    1 -
-    Math.pow((alpha + T) / (alpha + T + t), r + x) *
-      hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t));
+  // B(t) = 1 − (1 − z)^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; z) with z = t/(α + T + t). By Euler's
+  // transformation, = 1 − (1 − z)^{a−1} ₂F₁(a + b − 1 − r, a − 1; a + b + x − 1; z): small upper
+  // parameters over a large lower one, a few terms where the direct series takes hundreds for
+  // frequent buyers. Used when a + b − 1 − r > −1 (almost always); else the direct series.
+  const euler = a + b - 1 - r > -1;
+  const bracket = (t: number, x: number, T: number): number => {
+    const z = t / (alpha + T + t);
+    return euler
+      ? 1 - Math.pow(1 - z, a - 1) * hyp2f1AboveMinusOne(a + b - 1 - r, a - 1, a + b + x - 1, z)
+      : 1 - Math.pow(1 - z, r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z);
+  };
   for (let i = 0; i < n; i++) {
     const x = data.x[i]!;
     const T = data.T[i]!;

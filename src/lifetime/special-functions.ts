@@ -91,6 +91,28 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
 }
 
 /**
+ * ₂F₁(a, b; c; z) by its power series for a, b > −1 (not only positive), c > 0 and 0 ≤ z < 1.
+ * A parameter in (−1, 0) changes the sign of the first term only, so from the second term on all
+ * terms share one sign and the same geometric tail bound stops the sum. Meant for Euler-transformed
+ * series whose parameters are small and whose c is large, which converge in a few terms.
+ */
+export function hyp2f1AboveMinusOne(a: number, b: number, c: number, z: number): number {
+  if (!(a > -1 && b > -1 && c > 0))
+    throw new RangeError(`hyp2f1AboveMinusOne needs a, b > −1 and c > 0 (got ${a}, ${b}, ${c})`);
+  if (!(z >= 0 && z < 1)) throw new RangeError(`hyp2f1AboveMinusOne needs 0 ≤ z < 1 (got ${z})`);
+  let term = 1;
+  let sum = 1;
+  for (let k = 0; k < 1_000_000; k++) {
+    term *= ((a + k) * (b + k) * z) / ((c + k) * (k + 1));
+    sum += term;
+    if (term === 0) return sum;
+    const ratio = Math.max(((a + k + 1) * (b + k + 1) * z) / ((c + k + 1) * (k + 2)), z);
+    if (ratio < 1 && (Math.abs(term) * ratio) / (1 - ratio) <= 1e-17 * Math.abs(sum)) return sum;
+  }
+  throw new RangeError(`hyp2f1AboveMinusOne(${a}, ${b}; ${c}; ${z}) did not converge`);
+}
+
+/**
  * ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1. When c > a and c > b, Euler's transformation
  * ₂F₁(a, b; c; z) = (1 − z)^{c−a−b} ₂F₁(c − a, c − b; c; z) is used if its series has the smaller
  * leading factors: both are series of positive terms, but the transformed one converges in far
