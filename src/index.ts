@@ -231,8 +231,10 @@ export {
   bgNbdExpectedTransactions,
   bgNbdProbabilityAlive,
   bgNbdConditionalExpectedTransactions,
+  bgNbdProjection,
+  collapseRfmSummary,
 } from './lifetime/bg-nbd.js';
-export type { BgNbdParams, BgNbdFit, RfmSummary } from './lifetime/bg-nbd.js';
+export type { BgNbdParams, BgNbdFit, BgNbdProjection, RfmSummary } from './lifetime/bg-nbd.js';
 export {
   fitParetoNbd,
   paretoNbdExpectedTransactions,

@@ -23,7 +23,6 @@ import {
   type ParetoNbdFit,
 } from './pareto-nbd.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
-import { projectPurchaseSummaries, projectTenures } from './lifetime-margin.js';
 import {
   meansByFrequency,
   observedSurvival,
@@ -33,6 +32,7 @@ import {
 } from './lifetime-diagnostics.js';
 import {
   readCohortFile,
+  readSummaryColumns,
   readSummaryFile,
   readTenureFile,
   readTransactionLog,
@@ -107,10 +107,15 @@ interface PreparedData {
   };
 }
 
+/**
+ * Reads what `model` fits on from `source`. For a fit alone (`forFit`), BG/NBD and Pareto/NBD
+ * read a summary file's three columns only ({@link readSummaryColumns}): no ids, no text table.
+ */
 async function prepare(
   db: Database,
   model: LifetimeModelName,
   source: LifetimeSource,
+  forFit = false,
 ): Promise<PreparedData> {
   const wrongSource = (what: string, hint: string) =>
     new TierwiseError({
@@ -145,6 +150,8 @@ async function prepare(
         };
       }
       case 'project': {
+        // Imported here: the lifetime margin (and the margin code it needs) only loads for a project.
+        const { projectTenures } = await import('./lifetime-margin.js');
         const { tenures } = await projectTenures(source.base, source.churnColumn ?? 'churned_on');
         return {
           sbg: { observations: sbgObservationsFromTenures(tenures), tenures, timeUnit: 'month' },
@@ -166,6 +173,19 @@ async function prepare(
         'give --summary FILE or --transactions FILE with --calibration-end',
       );
     case 'summary': {
+      if (forFit && (model === 'bgnbd' || model === 'pnbd')) {
+        const rfm = await readSummaryColumns(db, source.file);
+        if (rfm)
+          return {
+            customers: {
+              ids: [],
+              timeUnit: source.timeUnit ?? 'week',
+              rfm,
+              rowLocation: summaryLine(source.file),
+            },
+          };
+        // A value that is not a number: the full read below names its line and column.
+      }
       const s = await readSummaryFile(db, source.file, {
         needRfm: model === 'bgnbd' || model === 'pnbd',
         needSpend: model === 'gamma-gamma',
@@ -200,6 +220,7 @@ async function prepare(
       };
     }
     case 'project': {
+      const { projectPurchaseSummaries } = await import('./lifetime-margin.js');
       const timeUnit = source.timeUnit ?? 'week';
       const s = await projectPurchaseSummaries(source.base, timeUnit);
       return { customers: { ids: s.customerIds, timeUnit, rfm: s.rfm, zbar: s.zbar } };
@@ -251,7 +272,7 @@ export async function fitLifetimeModel(
   source: LifetimeSource,
 ): Promise<LifetimeFit> {
   return withSourceStore(source, async (db) =>
-    fitPrepared(model, await prepare(db, model, source)),
+    fitPrepared(model, await prepare(db, model, source, true)),
   );
 }
 

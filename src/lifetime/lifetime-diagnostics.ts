@@ -439,15 +439,13 @@ async function repeatPurchaseDiagnostics(
     T: Float64Array.from(rows, (r) => r.T),
   };
   const holdout = Float64Array.from(rows, (r) => r.holdout);
-  // Customers with the same (x, t_x, T) — those who never bought again, first seen on one day —
-  // are one weighted row for the fits: the same likelihood, fewer terms.
-  const merged = mergeIdenticalCustomers(rfm);
-  const bgnbd = fitBgNbd(merged);
+  // The fits merge customers with the same (x, t_x, T) into weighted rows themselves.
+  const bgnbd = fitBgNbd(rfm);
   let pnbd: ParetoNbdFit | null = null;
   let pnbdProblem: string | null = null;
   if (options.paretoNbd !== false) {
     try {
-      pnbd = fitParetoNbd(merged);
+      pnbd = fitParetoNbd(rfm);
     } catch (error) {
       if (!(error instanceof TierwiseError)) throw error;
       pnbdProblem = error.problems.map(formatProblem).join('; ');
@@ -505,33 +503,5 @@ async function repeatPurchaseDiagnostics(
       holdout: p.holdout,
     })),
     by_frequency: byFrequency,
-  };
-}
-
-/** The summary with identical (x, t_x, T) rows merged into one, `weight` counting them. */
-export function mergeIdenticalCustomers(rfm: RfmSummary): RfmSummary {
-  const slot = new Map<string, number>();
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const weight: number[] = [];
-  for (let i = 0; i < rfm.x.length; i++) {
-    const key = `${rfm.x[i]} ${rfm.tx[i]} ${rfm.T[i]}`;
-    const w = rfm.weight ? rfm.weight[i]! : 1;
-    const found = slot.get(key);
-    if (found !== undefined) weight[found]! += w;
-    else {
-      slot.set(key, x.length);
-      x.push(rfm.x[i]!);
-      tx.push(rfm.tx[i]!);
-      T.push(rfm.T[i]!);
-      weight.push(w);
-    }
-  }
-  return {
-    x: Float64Array.from(x),
-    tx: Float64Array.from(tx),
-    T: Float64Array.from(T),
-    weight: Float64Array.from(weight),
   };
 }

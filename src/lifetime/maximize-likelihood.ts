@@ -19,6 +19,16 @@ export interface LogLikelihood {
    * keeps the gradient of the step it accepts instead of passing over the data again.
    */
   valueAndGradient?(theta: readonly number[]): { value: number; gradient: number[] };
+  /**
+   * Value, gradient and Hessian in one pass (BG/NBD). Then each step is Newton's where the
+   * Hessian is negative definite (BFGS's where it is not), which takes a third of the iterations,
+   * and the standard errors come from the analytic Hessian instead of differenced gradients.
+   */
+  valueGradientHessian?(theta: readonly number[]): {
+    value: number;
+    gradient: number[];
+    hessian: number[][];
+  };
 }
 
 export interface MaximumLikelihood {
@@ -50,17 +60,31 @@ export function maximizeLikelihood(
   options: MaximizeOptions,
 ): MaximumLikelihood {
   const n = likelihood.names.length;
-  // The last point evaluated with its gradient (on the log scale), when the model gives both at once.
-  let cached: { u: readonly number[]; gradient: number[] } | undefined;
+  // The last point evaluated with its gradient (and Hessian) on the log scale, when the model gives
+  // them with the value: the line search keeps what it computed at the step it accepts.
+  let cached: { u: readonly number[]; gradient: number[]; hessian?: number[][] } | undefined;
   const objective = (u: readonly number[]): number => {
     let value: number;
-    if (likelihood.valueAndGradient) {
-      const theta = u.map(Math.exp);
+    const theta = u.map(Math.exp);
+    if (likelihood.valueGradientHessian) {
+      const all = likelihood.valueGradientHessian(theta);
+      value = -all.value;
+      // f(u) = −ln L(e^u): ∂f/∂u_i = −g_i θ_i, ∂²f/∂u_i∂u_j = −H_ij θ_i θ_j − δ_ij g_i θ_i.
+      cached = {
+        u,
+        gradient: all.gradient.map((g, i) => -g * theta[i]!),
+        hessian: all.hessian.map((row, i) =>
+          row.map(
+            (h, j) => -h * theta[i]! * theta[j]! - (i === j ? all.gradient[i]! * theta[i]! : 0),
+          ),
+        ),
+      };
+    } else if (likelihood.valueAndGradient) {
       const both = likelihood.valueAndGradient(theta);
       value = -both.value;
       cached = { u, gradient: both.gradient.map((g, i) => -g * theta[i]!) };
     } else {
-      value = -likelihood.value(u.map(Math.exp));
+      value = -likelihood.value(theta);
     }
     return Number.isFinite(value) ? value : Infinity;
   };
@@ -69,6 +93,12 @@ export function maximizeLikelihood(
     const theta = u.map(Math.exp);
     if (likelihood.gradient) return likelihood.gradient(theta).map((g, i) => -g * theta[i]!);
     return centralGradient(objective, u);
+  };
+  /** The analytic Hessian of f at u (log scale), when the model gives one. */
+  const hessian = (u: readonly number[]): number[][] | undefined => {
+    if (!likelihood.valueGradientHessian) return undefined;
+    if (!(cached && cached.u === u)) objective(u);
+    return cached!.hessian;
   };
 
   let u = options.start.map(Math.log);
@@ -85,6 +115,10 @@ export function maximizeLikelihood(
       converged = true;
       break;
     }
+    // Newton's step where the analytic Hessian is positive definite (f is −ln L); else BFGS's.
+    const exact = hessian(u);
+    const exactInverse = exact && invertPositiveDefinite(exact);
+    if (exactInverse) inverseHessian = exactInverse;
     let direction = multiply(inverseHessian, g).map((v) => -v);
     if (dot(direction, g) >= 0) {
       // Lost curvature information: restart from steepest descent.
@@ -103,7 +137,7 @@ export function maximizeLikelihood(
     const y = gNext.map((v, i) => v - g[i]!);
     const sy = dot(s, y);
     if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      if (iterations === 0) inverseHessian = scaled(identity(n), sy / dot(y, y));
+      if (iterations === 0 && !exactInverse) inverseHessian = scaled(identity(n), sy / dot(y, y));
       inverseHessian = bfgsUpdate(inverseHessian, s, y, sy);
     }
     u = uNext;
@@ -131,7 +165,7 @@ export function maximizeLikelihood(
 
   const theta = u.map(Math.exp);
   const covarianceU = invertPositiveDefinite(
-    observedInformation(objective, gradient, u, likelihood.gradient !== undefined),
+    hessian(u) ?? observedInformation(objective, gradient, u, likelihood.gradient !== undefined),
   );
   if (!covarianceU)
     throw notIdentified(

@@ -8,7 +8,7 @@
  * log scale: the Gaussian hypergeometric ₂F₁ in A₀ is summed as a positive-term series after
  * Euler's transformation (`logHyp2f1`), and the difference of its two terms is taken in logs.
  */
-import { summaryTotals, type RfmSummary } from './bg-nbd.js';
+import { collapseRfmSummary, summaryTotals, type RfmSummary } from './bg-nbd.js';
 import { maximizeLikelihood } from './maximize-likelihood.js';
 import { logGamma, logHyp2f1, logSumExp } from './special-functions.js';
 
@@ -27,6 +27,8 @@ export interface ParetoNbdFit {
   /** Covariance of the estimates (inverse observed information, natural units), rows and columns in the order of `params`. */
   covariance: number[][];
   customers: number;
+  /** Rows the likelihood ran over, identical (x, t_x, T) merged (as the BG/NBD's `unique_rows`). */
+  unique_rows: number;
   /** Σ x: repeat transactions in the calibration data. */
   repeat_transactions: number;
   iterations: number;
@@ -135,7 +137,7 @@ export class ParetoNbdLikelihood {
 
 /**
  * Maximum-likelihood Pareto/NBD fit with standard errors (BFGS on the log-parameters, gradient
- * and Hessian by finite differences). Starts from r = s = 1, α matching the mean purchase rate and
+ * and Hessian by finite differences), on the summary with identical customers merged. Starts from r = s = 1, α matching the mean purchase rate and
  * β the mean time observed. Throws `fit_failed` when the data cannot identify the model.
  *
  * Example: on CDNOW (2,357 customers, weeks) r = 0.553, α = 10.58, s = 0.606, β = 11.67,
@@ -143,7 +145,8 @@ export class ParetoNbdLikelihood {
  */
 export function fitParetoNbd(data: RfmSummary): ParetoNbdFit {
   const { customers, repeats, observed } = summaryTotals(data, 'Pareto/NBD');
-  const likelihood = new ParetoNbdLikelihood(data);
+  const rows = collapseRfmSummary(data);
+  const likelihood = new ParetoNbdLikelihood(rows);
   const result = maximizeLikelihood(
     { names: likelihood.names, value: (t) => likelihood.value(t) },
     {
@@ -160,6 +163,7 @@ export function fitParetoNbd(data: RfmSummary): ParetoNbdFit {
     standard_errors: { r: se['r']!, alpha: se['alpha']!, s: se['s']!, beta: se['beta']! },
     covariance: result.covariance,
     customers,
+    unique_rows: rows.x.length,
     repeat_transactions: repeats,
     iterations: result.iterations,
   };

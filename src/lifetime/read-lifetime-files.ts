@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { TierwiseError, type Problem } from '../errors.js';
 import { convertValue } from '../store/convert-value.js';
-import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, sql, StructValue, type Sql } from '../sql/fragment.js';
 import type { Database } from '../store/database.js';
 import type { RfmSummary } from './bg-nbd.js';
 
@@ -49,31 +49,36 @@ export interface TransactionLogSummaries extends CustomerSummaries {
 
 const STAGE = 'tw_lifetime_file';
 
-/**
- * Loads a CSV, TSV or Parquet file into a temp table of text columns with a `line` column, and
- * finds the wanted columns by any of their accepted names (case-insensitive).
- */
-async function stageFile<K extends string>(
-  db: Database,
-  file: string,
-  wanted: Readonly<Record<K, { names: readonly string[]; required: boolean }>>,
-): Promise<Record<K, string | undefined>> {
-  const display = path.relative(process.cwd(), file) || file;
+type WantedColumns<K extends string> = Readonly<
+  Record<K, { names: readonly string[]; required: boolean }>
+>;
+
+/** How DuckDB reads a file: Parquet as it is, CSV or TSV (by extension) with a header, all text. */
+function fileReader(file: string, types?: StructValue): Sql {
   const lower = file.toLowerCase();
-  const reader: Sql = lower.endsWith('.parquet')
-    ? sql`read_parquet(${file})`
-    : sql`read_csv(${file}, header = true, all_varchar = true, delim = ${lower.endsWith('.tsv') ? '\t' : ','})`;
-  try {
-    await db.run(sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGE)} AS SELECT * FROM ${reader}`);
-  } catch (error) {
-    throw new TierwiseError({
-      code: 'source_format',
-      message: `cannot read the file: ${(error as Error).message.split('\n')[0]}`,
-      location: { file: display },
-      hint: 'give a CSV or TSV file with a header row, or a Parquet file',
-    });
-  }
-  const headers = (await db.columns(STAGE)).map((c) => c.name);
+  if (lower.endsWith('.parquet')) return sql`read_parquet(${file})`;
+  const delim = lower.endsWith('.tsv') ? '\t' : ',';
+  return types
+    ? sql`read_csv(${file}, header = true, all_varchar = true, delim = ${delim}, types = ${types})`
+    : sql`read_csv(${file}, header = true, all_varchar = true, delim = ${delim})`;
+}
+
+function unreadable(file: string, error: unknown): TierwiseError {
+  return new TierwiseError({
+    code: 'source_format',
+    message: `cannot read the file: ${(error as Error).message.split('\n')[0]}`,
+    location: { file: path.relative(process.cwd(), file) || file },
+    hint: 'give a CSV or TSV file with a header row, or a Parquet file',
+  });
+}
+
+/** Finds the wanted columns among a file's headers by any of their accepted names (case-insensitive). */
+function findColumns<K extends string>(
+  file: string,
+  headers: readonly string[],
+  wanted: WantedColumns<K>,
+): Record<K, string | undefined> {
+  const display = path.relative(process.cwd(), file) || file;
   const found = {} as Record<K, string | undefined>;
   const problems: Problem[] = [];
   for (const [key, spec] of Object.entries(wanted) as [
@@ -92,6 +97,26 @@ async function stageFile<K extends string>(
   }
   if (problems.length > 0) throw new TierwiseError(problems);
   return found;
+}
+
+/**
+ * Loads a CSV, TSV or Parquet file into a temp table of text columns with a `line` column, and
+ * finds the wanted columns by any of their accepted names (case-insensitive).
+ */
+async function stageFile<K extends string>(
+  db: Database,
+  file: string,
+  wanted: WantedColumns<K>,
+): Promise<Record<K, string | undefined>> {
+  try {
+    await db.run(
+      sql`CREATE OR REPLACE TEMP TABLE ${ident(STAGE)} AS SELECT * FROM ${fileReader(file)}`,
+    );
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const headers = (await db.columns(STAGE)).map((c) => c.name);
+  return findColumns(file, headers, wanted);
 }
 
 /** Reports the first 20 rows where a column's text does not convert; line numbers count the header. */
@@ -238,13 +263,7 @@ export async function readSummaryFile(
   file: string,
   options: { needRfm: boolean; needSpend: boolean },
 ): Promise<CustomerSummaries> {
-  const columns = await stageFile(db, file, {
-    id: { names: ['customer_id', 'id', 'customer'], required: false },
-    x: { names: ['frequency', 'x'], required: true },
-    tx: { names: ['recency', 't_x'], required: options.needRfm },
-    T: { names: ['t', 't_cal'], required: options.needRfm },
-    zbar: { names: ['monetary_value', 'zbar', 'm_x'], required: options.needSpend },
-  });
+  const columns = await stageFile(db, file, summaryColumns(options));
   const checks = [
     {
       column: columns.x!,
@@ -280,6 +299,55 @@ export async function readSummaryFile(
     ...(columns.zbar ? { zbar: Float64Array.from(rows, (r) => r.zbar) } : {}),
   };
   return summaries;
+}
+
+function summaryColumns(options: { needRfm: boolean; needSpend: boolean }) {
+  return {
+    id: { names: ['customer_id', 'id', 'customer'], required: false },
+    x: { names: ['frequency', 'x'], required: true },
+    tx: { names: ['recency', 't_x'], required: options.needRfm },
+    T: { names: ['t', 't_cal'], required: options.needRfm },
+    zbar: { names: ['monetary_value', 'zbar', 'm_x'], required: options.needSpend },
+  } as const;
+}
+
+/**
+ * The (x, t_x, T) columns of a summary file, for a fit: the file's rows in order as three
+ * `Float64Array`s, read straight from DuckDB's vectors (numbers parsed by the CSV reader, no text
+ * table, no row objects, no customer ids). Row i is line i + 2, as in {@link readSummaryFile}.
+ * Returns `undefined` when a value does not read as a finite number (or the typed read fails):
+ * the caller then reads the file with {@link readSummaryFile}, whose checks name the line and
+ * column. A value both read is the same number in both (DuckDB's text-to-double conversion).
+ */
+export async function readSummaryColumns(
+  db: Database,
+  file: string,
+): Promise<RfmSummary | undefined> {
+  let headers: string[];
+  try {
+    headers = (await db.columns(sql`SELECT * FROM ${fileReader(file)}`)).map((c) => c.name);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  const found = findColumns(file, headers, summaryColumns({ needRfm: true, needSpend: false }));
+  const names = [found.x!, found.tx!, found.T!];
+  const parquet = file.toLowerCase().endsWith('.parquet');
+  const query = parquet
+    ? sql`SELECT ${join(names.map((c) => number(c)))} FROM ${fileReader(file)}`
+    : sql`SELECT ${join(names.map((c) => ident(c)))} FROM ${fileReader(
+        file,
+        new StructValue(Object.fromEntries(names.map((c) => [c, 'DOUBLE']))),
+      )}`;
+  let columns: Float64Array[];
+  try {
+    columns = await db.doubleColumns(query);
+  } catch {
+    return undefined;
+  }
+  for (const column of columns)
+    for (let i = 0; i < column.length; i++) if (!Number.isFinite(column[i]!)) return undefined;
+  const [x, tx, T] = columns as [Float64Array, Float64Array, Float64Array];
+  return { x, tx, T };
 }
 
 /** The 1-based line of the file behind row i of a summary read by {@link readSummaryFile}. */

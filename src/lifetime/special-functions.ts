@@ -44,6 +44,21 @@ export function digamma(x: number): number {
   return result + Math.log(x) - 0.5 / x - series;
 }
 
+/** ψ₁(x) = d²/dx² ln Γ(x) (trigamma) for x > 0: recurrence up to x ≥ 10, then the asymptotic series. */
+export function trigamma(x: number): number {
+  let result = 0;
+  while (x < 10) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const inv = 1 / x;
+  const inv2 = inv * inv;
+  // 1/x + 1/(2x²) + Σ B_2k / x^(2k+1), Bernoulli numbers B2..B10.
+  const series =
+    inv * inv2 * (1 / 6 - inv2 * (1 / 30 - inv2 * (1 / 42 - inv2 * (1 / 30 - inv2 * (5 / 66)))));
+  return result + inv + 0.5 * inv2 + series;
+}
+
 /** ln(e^a + e^b) without overflow or underflow. */
 export function logSumExp(a: number, b: number): number {
   const m = Math.max(a, b);
@@ -73,6 +88,28 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
     if (ratio < 1 && (term * ratio) / (1 - ratio) <= 1e-17 * sum) return sum;
   }
   throw new RangeError(`hyp2f1(${a}, ${b}; ${c}; ${z}) did not converge`);
+}
+
+/**
+ * ₂F₁(a, b; c; z) by its power series for a, b > −1 (not only positive), c > 0 and 0 ≤ z < 1.
+ * A parameter in (−1, 0) changes the sign of the first term only, so from the second term on all
+ * terms share one sign and the same geometric tail bound stops the sum. Meant for Euler-transformed
+ * series whose parameters are small and whose c is large, which converge in a few terms.
+ */
+export function hyp2f1AboveMinusOne(a: number, b: number, c: number, z: number): number {
+  if (!(a > -1 && b > -1 && c > 0))
+    throw new RangeError(`hyp2f1AboveMinusOne needs a, b > −1 and c > 0 (got ${a}, ${b}, ${c})`);
+  if (!(z >= 0 && z < 1)) throw new RangeError(`hyp2f1AboveMinusOne needs 0 ≤ z < 1 (got ${z})`);
+  let term = 1;
+  let sum = 1;
+  for (let k = 0; k < 1_000_000; k++) {
+    term *= ((a + k) * (b + k) * z) / ((c + k) * (k + 1));
+    sum += term;
+    if (term === 0) return sum;
+    const ratio = Math.max(((a + k + 1) * (b + k + 1) * z) / ((c + k + 1) * (k + 2)), z);
+    if (ratio < 1 && (Math.abs(term) * ratio) / (1 - ratio) <= 1e-17 * Math.abs(sum)) return sum;
+  }
+  throw new RangeError(`hyp2f1AboveMinusOne(${a}, ${b}; ${c}; ${z}) did not converge`);
 }
 
 /**

@@ -5,6 +5,7 @@
 import {
   DOUBLE,
   DuckDBInstance,
+  DuckDBTypeId,
   structValue,
   type DuckDBConnection,
   type DuckDBType,
@@ -175,6 +176,40 @@ export class Database {
       reader.columnNames().filter((_, i) => String(reader.columnTypes()[i]) === 'DATE'),
     );
     return reader.getRowObjectsJS().map((row) => normalizeRow(row, dateColumns)) as T[];
+  }
+
+  /**
+   * Runs a query whose columns are all DOUBLE and returns them as columns, one `Float64Array`
+   * each, in the query's row order: read from DuckDB's vectors chunk by chunk, with no row object
+   * or per-row JavaScript value in between (a million rows of three columns is 24 MB, not a
+   * million objects). NULL becomes NaN. Throws (a bug, not a user error) if a column is not DOUBLE.
+   */
+  async doubleColumns(query: Sql): Promise<Float64Array[]> {
+    this.checkNotStreaming();
+    const { text, params } = query.render(this.dialect);
+    const result =
+      params.length === 0
+        ? await this.connection.run(text)
+        : await this.connection.run(text, params.map(toDuckDBValue));
+    const types = result.columnTypes();
+    types.forEach((type, i) => {
+      if (type.typeId !== DuckDBTypeId.DOUBLE)
+        throw new Error(`doubleColumns: column ${i + 1} is ${String(type)}, not DOUBLE`);
+    });
+    const columns = types.map(() => new Float64Array(result.rowCount));
+    let offset = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const rows = chunk.rowCount;
+      columns.forEach((column, c) => {
+        const vector = chunk.getColumnVector(c);
+        for (let i = 0; i < rows; i++)
+          column[offset + i] = (vector.getItem(i) as number | null) ?? NaN;
+      });
+      offset += rows;
+    }
+    return columns;
   }
 
   /**

@@ -51,6 +51,31 @@ describe('tierwise start', () => {
     expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
   });
 
+  it('fits a lifetime model from a file without loading the margin, the expressions or the analyses', async () => {
+    const summary = path.join(
+      here,
+      '..',
+      'fixtures',
+      'datasets',
+      'cdnow',
+      'cdnow_customers_summary.csv',
+    );
+    const { code, modules } = await resolvedBy(
+      ['-q', 'lifetime', 'fit', '--model', 'bgnbd', '--summary', summary, '--format', 'json'],
+      'lifetime_fit',
+    );
+    expect(code).toBe(0);
+    expect(modules.some((m) => m.endsWith('/dist/lifetime/bg-nbd.js'))).toBe(true);
+    expect(modules.some((m) => m.includes('/node_modules/@duckdb/'))).toBe(true);
+    expect(
+      modules.filter((m) =>
+        /\/dist\/(margin\/(compile-margin|run-margin)|expr|analysis)\/|\/dist\/lifetime\/lifetime-margin\.js/.test(
+          m,
+        ),
+      ),
+    ).toEqual([]);
+  });
+
   it('loads DuckDB once a command opens a project (the control: the hook sees it)', async () => {
     const { code, modules } = await resolvedBy(['margin', '--project', dir], 'margin');
     expect(code).toBe(1); // no tierwise.yaml there: a located user error, after loading the project code

@@ -10,6 +10,8 @@ import {
   bgNbdConditionalExpectedTransactions,
   bgNbdExpectedTransactions,
   bgNbdProbabilityAlive,
+  bgNbdProjection,
+  collapseRfmSummary,
   fitBgNbd,
 } from '../../src/lifetime/bg-nbd.js';
 import { simulateBgNbd } from '../../src/lifetime/simulate-bg-nbd.js';
@@ -31,6 +33,8 @@ describe('fitBgNbd on CDNOW', () => {
     expect(fit.log_likelihood).toBeCloseTo(-9582.4, 1);
     expect(fit.customers).toBe(2357);
     expect(fit.repeat_transactions).toBe(2457);
+    // CDNOW's 2,357 customers hold 1,016 distinct (x, t_x, T) (times to the hundredth of a week).
+    expect(fit.unique_rows).toBe(1016);
   });
 
   it('gives standard errors that are positive and smaller than the estimates', () => {
@@ -124,7 +128,128 @@ describe('the BG/NBD likelihood', () => {
   });
 });
 
+describe('merging identical customers', () => {
+  it('keeps one row per distinct (x, t_x, T), weighted by its count, in order of first appearance', () => {
+    const merged = collapseRfmSummary({
+      x: Float64Array.of(0, 2, 0, 2, 5, 0, 2),
+      tx: Float64Array.of(0, 10, 0, 10, 20, 0, 11),
+      T: Float64Array.of(30, 30, 30, 30, 25, 31, 30),
+    });
+    expect([...merged.x]).toEqual([0, 2, 5, 0, 2]);
+    expect([...merged.tx]).toEqual([0, 10, 20, 0, 11]);
+    expect([...merged.T]).toEqual([30, 30, 25, 31, 30]);
+    expect([...merged.weight!]).toEqual([2, 2, 1, 1, 1]);
+  });
+
+  it('adds weights already there, and counts −0 and 0 as one value', () => {
+    const merged = collapseRfmSummary({
+      x: Float64Array.of(1, 1),
+      tx: Float64Array.of(-0, 0),
+      T: Float64Array.of(4, 4),
+      weight: Float64Array.of(3, 4),
+    });
+    expect([...merged.weight!]).toEqual([7]);
+  });
+
+  it('leaves a summary with continuous times as it is (nothing repeats in its first 65,536 rows)', () => {
+    const continuous = simulateBgNbd(published, { customers: 70_000, seed: 3 });
+    expect(collapseRfmSummary(continuous)).toBe(continuous);
+  });
+
+  // Simulated customers with recency and T in whole days, as summaries from dated transactions are.
+  const simulated = simulateBgNbd(published, { customers: 100_000, seed: 11 });
+  const days = {
+    x: simulated.x,
+    tx: simulated.tx.map((v) => Math.round(v * 7)),
+    T: simulated.T.map((v) => Math.round(v * 7)),
+  };
+
+  it('fits what the customers one by one fit: the same parameters to 1e-6 and the same log-likelihood', () => {
+    const merged = fitBgNbd(days);
+    const rowByRow = fitBgNbd(days, { collapse: false });
+    expect(merged.unique_rows).toBeLessThan(40_000);
+    expect(rowByRow.unique_rows).toBe(100_000);
+    expect(merged.customers).toBe(100_000);
+    for (const name of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(Math.abs(merged.params[name] / rowByRow.params[name] - 1)).toBeLessThan(1e-6);
+      expect(
+        Math.abs(merged.standard_errors[name] / rowByRow.standard_errors[name] - 1),
+      ).toBeLessThan(1e-6);
+    }
+    expect(Math.abs(merged.log_likelihood - rowByRow.log_likelihood)).toBeLessThan(
+      1e-9 * Math.abs(rowByRow.log_likelihood),
+    );
+    expect(merged.repeat_transactions).toBe(rowByRow.repeat_transactions);
+  });
+
+  it('gives the same log-likelihood, gradient and Hessian on merged rows as on the customers', () => {
+    const theta = [0.3, 30, 0.9, 2.1];
+    const all = new BgNbdLikelihood(days).valueGradientHessian(theta);
+    const merged = new BgNbdLikelihood(collapseRfmSummary(days)).valueGradientHessian(theta);
+    expect(merged.value).toBeCloseTo(all.value, 6);
+    merged.gradient.forEach((g, i) => expect(g).toBeCloseTo(all.gradient[i]!, 6));
+    merged.hessian.forEach((row, i) =>
+      row.forEach((h, j) => expect(h).toBeCloseTo(all.hessian[i]![j]!, 4)),
+    );
+  });
+});
+
+describe('the BG/NBD Hessian', () => {
+  it('matches central differences of the analytic gradient', () => {
+    const likelihood = new BgNbdLikelihood(cdnow);
+    const theta = [0.3, 5, 0.9, 2.1];
+    const { hessian } = likelihood.valueGradientHessian(theta);
+    theta.forEach((v, i) => {
+      const h = 1e-5 * v;
+      const up = [...theta];
+      const down = [...theta];
+      up[i] = v + h;
+      down[i] = v - h;
+      const gUp = likelihood.gradient(up);
+      const gDown = likelihood.gradient(down);
+      hessian[i]!.forEach((value, j) => {
+        const differenced = (gUp[j]! - gDown[j]!) / (2 * h);
+        expect(Math.abs(value - differenced)).toBeLessThan(1e-6 * (1 + Math.abs(differenced)));
+      });
+    });
+  });
+
+  it('is symmetric and negative definite at the CDNOW maximum (a proper maximum)', () => {
+    const fit = fitBgNbd(cdnow);
+    const p = fit.params;
+    const { hessian } = new BgNbdLikelihood(cdnow).valueGradientHessian([p.r, p.alpha, p.a, p.b]);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) expect(hessian[i]![j]).toBe(hessian[j]![i]);
+    // Leading minors of −H all positive (Sylvester).
+    const minus = hessian.map((row) => row.map((v) => -v));
+    expect(minus[0]![0]).toBeGreaterThan(0);
+    expect(minus[0]![0]! * minus[1]![1]! - minus[0]![1]! ** 2).toBeGreaterThan(0);
+  });
+});
+
 describe('BG/NBD predictions', () => {
+  it('projects a whole summary as the per-customer expectations summed unit by unit', () => {
+    const steps = 52;
+    const unitDiscount = 0.0018;
+    const projection = bgNbdProjection(published, cdnow, steps, unitDiscount);
+    for (let i = 0; i < cdnow.x.length; i += 37) {
+      const [x, tx, T] = [cdnow.x[i]!, cdnow.tx[i]!, cdnow.T[i]!];
+      let expected = 0;
+      let previous = 0;
+      for (let k = 1; k <= steps; k++) {
+        const cumulative = bgNbdConditionalExpectedTransactions(published, k, x, tx, T);
+        expected += (cumulative - previous) / Math.pow(1 + unitDiscount, k);
+        previous = cumulative;
+      }
+      expect(projection.discounted[i]).toBeCloseTo(expected, 12);
+      expect(projection.nextUnit[i]).toBeCloseTo(
+        bgNbdConditionalExpectedTransactions(published, 1, x, tx, T),
+        12,
+      );
+      expect(projection.pAlive[i]).toBe(bgNbdProbabilityAlive(published, x, tx, T));
+    }
+  });
+
   it('P(alive) is 1 without repeat purchases and falls the longer a buyer has been silent', () => {
     expect(bgNbdProbabilityAlive(published, 0, 0, 30)).toBe(1);
     const recent = bgNbdProbabilityAlive(published, 3, 29, 30);

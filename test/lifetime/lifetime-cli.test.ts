@@ -50,6 +50,24 @@ describe('tierwise lifetime fit', () => {
     expect(threeFigures(fit.params.b)).toBe(2.43);
     expect(fit.log_likelihood).toBeCloseTo(-9582.4, 1);
     expect(Object.keys(fit.standard_errors)).toEqual(['r', 'alpha', 'a', 'b']);
+    // Customers with the same (x, t_x, T) are one weighted row of the likelihood.
+    expect(fit.customers).toBe(2357);
+    expect(fit.unique_rows).toBe(1016);
+  });
+
+  it('says in its headline how many distinct summaries it fitted', async () => {
+    const result = await runCli([
+      'lifetime',
+      'fit',
+      '--model',
+      'bgnbd',
+      '--summary',
+      CDNOW_SUMMARY,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /BG\/NBD fit on 2,357 customers \(1,016 distinct summaries\), 2,457 repeat transactions: log-likelihood -9582\.43/,
+    );
   });
 
   it('fits Pareto/NBD on the same summary: the published r 0.553, α 10.578, s 0.606, β 11.669', async () => {

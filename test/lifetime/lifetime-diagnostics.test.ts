@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
-import { fitBgNbd } from '../../src/lifetime/bg-nbd.js';
+import { collapseRfmSummary, fitBgNbd } from '../../src/lifetime/bg-nbd.js';
 import {
   computeLifetimeDiagnostics,
-  mergeIdenticalCustomers,
   observedSurvival,
   type RepeatPurchaseDiagnostics,
   type SubscriptionDiagnostics,
@@ -218,7 +217,7 @@ describe('repeat-purchase diagnostics on CDNOW (Fader, Hardie & Lee 2005)', () =
 describe('merging identical customers for the fits', () => {
   it('gives the same BG/NBD fit on CDNOW from fewer, weighted rows', () => {
     const rfm = cdnowSummary();
-    const merged = mergeIdenticalCustomers(rfm);
+    const merged = collapseRfmSummary(rfm);
     // 1,411 customers never bought again, first seen on one of the 84 days of 1997 Q1.
     expect(merged.x.length).toBeLessThan(rfm.x.length);
     expect(merged.weight!.reduce((s, w) => s + w, 0)).toBe(2357);

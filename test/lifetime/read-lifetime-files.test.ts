@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitBgNbd, predictBgNbdTransactions } from '../../src/lifetime/bg-nbd.js';
 import {
   readCohortFile,
+  readSummaryColumns,
   readSummaryFile,
   readTransactionLog,
   type TransactionLogSummaries,
 } from '../../src/lifetime/read-lifetime-files.js';
+import { sql } from '../../src/sql/fragment.js';
 import { Database } from '../../src/store/database.js';
 import { CDNOW_SPEND, CDNOW_SUMMARY, cdnowSummary, writeCdnowTransactionLog } from './datasets.js';
 
@@ -107,6 +109,79 @@ describe('readSummaryFile', () => {
     await expect(readSummaryFile(db, noT, { needRfm: true, needSpend: false })).rejects.toThrow(
       /no-t\.csv:1: no column "t" or "t_cal"/,
     );
+  });
+});
+
+describe('readSummaryColumns (a fit reads three columns as numbers)', () => {
+  it('gives the columns readSummaryFile gives, row for row', async () => {
+    const full = await readSummaryFile(db, CDNOW_SUMMARY, { needRfm: true, needSpend: false });
+    const columns = (await readSummaryColumns(db, CDNOW_SUMMARY))!;
+    expect(columns.x).toEqual(full.rfm.x);
+    expect(columns.tx).toEqual(full.rfm.tx);
+    expect(columns.T).toEqual(full.rfm.T);
+    expect(columns.T[0]).toBe(38.86);
+  });
+
+  it('reads the numbers the full read accepts (spaces, exponents) from CSV, TSV and Parquet', async () => {
+    const csv = path.join(dir, 'spaced.csv');
+    await writeFile(csv, 'ID,x,t_x,T\na, 2 ,1e1,30.5\nb,0,0, 25\n');
+    const tsv = path.join(dir, 'spaced.tsv');
+    await writeFile(tsv, 'x\tt_x\tT\n2\t10\t30.5\n0\t0\t25\n');
+    const parquet = path.join(dir, 'summary.parquet');
+    await db.run(
+      sql`COPY (SELECT * FROM (VALUES ('2', 10.0, 30.5), ('0', 0.0, 25.0)) AS v(frequency, recency, T)) TO ${parquet} (FORMAT parquet)`,
+    );
+    for (const file of [csv, tsv, parquet]) {
+      const columns = (await readSummaryColumns(db, file))!;
+      const full = await readSummaryFile(db, file, { needRfm: true, needSpend: false });
+      expect([...columns.x]).toEqual([2, 0]);
+      expect([...columns.tx]).toEqual([10, 0]);
+      expect([...columns.T]).toEqual([30.5, 25]);
+      expect(columns.x).toEqual(full.rfm.x);
+      expect(columns.T).toEqual(full.rfm.T);
+    }
+  });
+
+  it('hands a value that is not a finite number to the full read, which names its line', async () => {
+    for (const [name, bad] of [
+      ['word', 'soon'],
+      ['empty', ''],
+      ['inf', 'inf'],
+      ['nan', 'nan'],
+    ]) {
+      const file = path.join(dir, `columns-${name}.csv`);
+      await writeFile(file, `x,t_x,T\n1,2,30\n2,3,${bad}\n`);
+      expect(await readSummaryColumns(db, file)).toBeUndefined();
+    }
+    const noT = path.join(dir, 'columns-no-t.csv');
+    await writeFile(noT, 'frequency,recency\n1,2\n');
+    await expect(readSummaryColumns(db, noT)).rejects.toThrow(
+      /no-t\.csv:1: no column "t" or "t_cal"/,
+    );
+  });
+
+  it('reads a file whose name and headers hold quotes and SQL', async () => {
+    const file = path.join(dir, `cols it's "odd"; DROP TABLE x.csv`);
+    await writeFile(
+      file,
+      '"t_x","x","T","weird""; DROP TABLE customers; --"\n10,2,30,1\n0,0,25,2\n',
+    );
+    const columns = (await readSummaryColumns(db, file))!;
+    expect([...columns.x]).toEqual([2, 0]);
+    expect([...columns.tx]).toEqual([10, 0]);
+  });
+});
+
+describe('Database.doubleColumns', () => {
+  it('returns DOUBLE columns as Float64Arrays in row order, NULL as NaN, across chunks', async () => {
+    const [i, half] = await db.doubleColumns(
+      sql`SELECT CAST(range AS DOUBLE) AS i, CASE WHEN range % 1000 = 7 THEN NULL ELSE range / 2 END AS half FROM range(5000) ORDER BY range`,
+    );
+    expect(i!.length).toBe(5000);
+    expect(i![4999]).toBe(4999);
+    expect(half![4998]).toBe(2499);
+    expect(Number.isNaN(half![2007]!)).toBe(true);
+    await expect(db.doubleColumns(sql`SELECT 'a' AS text`)).rejects.toThrow(/not DOUBLE/);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   logGamma,
   logHyp2f1,
   logSumExp,
+  trigamma,
 } from '../../src/lifetime/special-functions.js';
 
 describe('logGamma', () => {
@@ -33,6 +34,19 @@ describe('digamma', () => {
   it('is the derivative of logGamma', () => {
     for (const x of [0.3, 2.7, 45])
       expect(digamma(x)).toBeCloseTo((logGamma(x + 1e-6) - logGamma(x - 1e-6)) / 2e-6, 6);
+  });
+});
+
+describe('trigamma', () => {
+  it('ψ₁(1) = π²/6, ψ₁(½) = π²/2 and ψ₁(x + 1) = ψ₁(x) − 1/x²', () => {
+    expect(trigamma(1)).toBeCloseTo(Math.PI ** 2 / 6, 13);
+    expect(trigamma(0.5)).toBeCloseTo(Math.PI ** 2 / 2, 13);
+    for (const x of [0.05, 3.3, 12.5])
+      expect(trigamma(x + 1)).toBeCloseTo(trigamma(x) - 1 / x ** 2, 12);
+  });
+  it('is the derivative of digamma', () => {
+    for (const x of [0.3, 2.7, 45])
+      expect(trigamma(x)).toBeCloseTo((digamma(x + 1e-5) - digamma(x - 1e-5)) / 2e-5, 6);
   });
 });
 

@@ -332,7 +332,7 @@ export function renderFit(fit: LifetimeFit, format: OutputFormat): string {
 function fitHeadline(fit: LifetimeFit): string {
   const data =
     fit.model === 'bgnbd' || fit.model === 'pnbd'
-      ? `${formatCount(fit.customers)} customers, ${formatCount(fit.repeat_transactions)} repeat transactions`
+      ? `${formatCount(fit.customers)} customers${fit.unique_rows < fit.customers ? ` (${formatCount(fit.unique_rows)} distinct summaries)` : ''}, ${formatCount(fit.repeat_transactions)} repeat transactions`
       : fit.model === 'sbg'
         ? `${formatCount(fit.customers)} customers over ${fit.periods} periods`
         : `${formatCount(fit.customers)} customers with repeat purchases${fit.mean_spend === null ? '' : `, mean spend per transaction ${fit.mean_spend.toFixed(2)}`}`;
