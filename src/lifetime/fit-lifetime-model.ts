@@ -29,7 +29,7 @@ import {
   trackCumulativeRepeats,
   type FrequencyClass,
   type TrackingPoint,
-} from './lifetime-diagnostics.js';
+} from './model-checks.js';
 import {
   readCohortFile,
   readSummaryColumns,
