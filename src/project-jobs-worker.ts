@@ -3,6 +3,7 @@
  * memory and builds the customer base and its tier workbench, kept for every later job; runs the
  * jobs it is sent one at a time, in order, and posts each result (or the user error's problems).
  */
+import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TierwiseError } from './errors.js';
 import { buildCustomerBase } from './margin/customer-base.js';
@@ -25,7 +26,9 @@ let db: Database | undefined;
 let context: Promise<ProjectJobContext> | undefined;
 const open = async (): Promise<ProjectJobContext> => {
   const model = await loadModel(modelFile);
-  ({ db } = await withLockRetry(() => snapshotDatabase(databaseFile)));
+  // One core is left to the server's event loop (the pages): the jobs' engine takes the others.
+  const threads = Math.max(1, availableParallelism() - 1);
+  ({ db } = await withLockRetry(() => snapshotDatabase(databaseFile, { threads })));
   return projectJobContext(await buildCustomerBase({ db, model }));
 };
 

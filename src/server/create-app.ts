@@ -138,14 +138,16 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
 
   const app = new Hono();
+  // Set before the handler runs, so they go into the response it makes: set after, they would
+  // make Hono copy the finished response (and its body) on every request.
   app.use('*', async (c, next) => {
-    await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header(
       'Content-Security-Policy',
       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
     );
+    await next();
   });
   // DNS rebinding: a loopback server answers only requests addressed to a loopback name.
   if (options.host === undefined || isLoopback(options.host)) {
