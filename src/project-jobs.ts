@@ -6,7 +6,8 @@
  * read-only attach) and builds its own customer base and tier workbench, then keeps them for the
  * next jobs — the tier plan projects the customers once and every what-if after it re-solves on
  * that projection. Jobs answer with plain data; user errors come back as `TierwiseError`s with their
- * problems. `close()` ends the worker once the jobs sent to it are answered.
+ * problems. `close()` ends the worker once the jobs sent to it are answered; a worker idle for 10
+ * minutes ends too (its memory given back; the next job starts another).
  *
  * When the compiled worker is absent (the library run from its TypeScript sources, as in tests) a
  * job runs on the calling thread instead, on the caller's base and one workbench kept over it.
@@ -128,12 +129,19 @@ interface Pending {
   readonly onProgress?: (message: string) => void;
 }
 
+/**
+ * How long an idle worker keeps its copy of the data (and the tier plan's projection) for the next
+ * job; after that its memory is given back, and the next job starts a new worker.
+ */
+const IDLE_WORKER_MS = 10 * 60 * 1000;
+
 /** The worker thread of one data state, started on the first job and restarted if it stops. */
 class JobWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private serial = 0;
   private closing = false;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly files: ProjectFiles) {}
 
@@ -141,7 +149,11 @@ class JobWorker {
     return new Promise((resolve, reject) => {
       const id = ++this.serial;
       this.pending.set(id, { resolve, reject, onProgress });
-      this.start().postMessage({ id, job } satisfies ProjectJobRequest);
+      clearTimeout(this.idle);
+      const worker = this.start();
+      // Waiting for an answer keeps the process alive; an idle worker does not.
+      worker.ref();
+      worker.postMessage({ id, job } satisfies ProjectJobRequest);
     });
   }
 
@@ -153,8 +165,6 @@ class JobWorker {
   private start(): Worker {
     if (this.worker !== undefined) return this.worker;
     const worker = new Worker(WORKER, { workerData: this.files satisfies ProjectJobInput });
-    // An idle worker does not keep the process alive (the server's socket does).
-    worker.unref();
     worker.on('message', (message: ProjectJobMessage) => this.answer(message));
     const stopped = (error: unknown) => {
       if (this.worker !== worker) return;
@@ -197,9 +207,19 @@ class JobWorker {
   }
 
   private endIfIdle(): void {
-    if (!this.closing || this.pending.size > 0 || this.worker === undefined) return;
+    if (this.pending.size > 0 || this.worker === undefined) return;
     const worker = this.worker;
-    this.worker = undefined;
-    void worker.terminate();
+    worker.unref();
+    const end = () => {
+      if (this.worker !== worker || this.pending.size > 0) return;
+      this.worker = undefined;
+      void worker.terminate();
+    };
+    clearTimeout(this.idle);
+    if (this.closing) end();
+    else {
+      this.idle = setTimeout(end, IDLE_WORKER_MS);
+      this.idle.unref();
+    }
   }
 }
