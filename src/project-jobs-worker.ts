@@ -3,7 +3,8 @@
  * memory and builds the customer base and its tier workbench, kept for every later job; runs the
  * jobs it is sent one at a time, in order, and posts each result (or the user error's problems).
  */
-import { availableParallelism } from 'node:os';
+import { readlinkSync } from 'node:fs';
+import { availableParallelism, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TierwiseError } from './errors.js';
 import { buildCustomerBase } from './margin/customer-base.js';
@@ -20,6 +21,21 @@ import type { Database } from './store/database.js';
 import { snapshotDatabase, withLockRetry } from './store/snapshot-database.js';
 
 const post = (message: ProjectJobMessage) => parentPort?.postMessage(message);
+
+/**
+ * Long jobs yield the cores to the server's event loop (the pages): this thread runs at a lower
+ * priority (nice 10). On Linux a thread is a task with its own id (`/proc/thread-self`), so only
+ * this thread is lowered; elsewhere nothing changes.
+ */
+function yieldToPages(): void {
+  try {
+    const task = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(task) && task > 0 && task !== process.pid) setPriority(task, 10);
+  } catch {
+    // No /proc (not Linux), or not allowed: the default priority.
+  }
+}
+yieldToPages();
 const { databaseFile, modelFile } = workerData as ProjectJobInput;
 
 let db: Database | undefined;
