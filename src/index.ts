@@ -87,6 +87,7 @@ export type {
   WaterfallDriver,
 } from './margin/explain-customer.js';
 export { pageCustomers, CUSTOMER_SORT_FIELDS } from './margin/page-customers.js';
+export { customerPager, type CustomerPager } from './margin/customer-pager.js';
 export type {
   CustomerPage,
   CustomerPageQuery,

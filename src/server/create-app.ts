@@ -16,12 +16,11 @@ import { chartProject } from '../charts/chart-project.js';
 import { TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
-import { pageCustomers } from '../margin/page-customers.js';
+import { customerPager } from '../margin/customer-pager.js';
 import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
 import { projectJobs, type ProjectJobs } from '../project-jobs.js';
 import { REPORT_SECTIONS } from '../report/sections/index.js';
 import { largestGainsFirst } from '../tiers/compute-tiers.js';
-import { tierWorkbench } from '../tiers/tier-workbench.js';
 import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import { BackgroundJob, JobBoard } from './background-jobs.js';
@@ -135,21 +134,23 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       throw error;
     });
   };
-  // Keeps the model's projection for what-ifs that change only capacity (margins are in the base).
-  const workbench = tierWorkbench(base);
+  // Pages are cut from columns and orders read once per base (`customerPager`), not one query each.
+  const pager = customerPager(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
 
   const app = new Hono();
+  // Set before the handler runs, so they go into the response it makes: set after, they would
+  // make Hono copy the finished response (and its body) on every request.
   app.use('*', async (c, next) => {
-    await next();
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Referrer-Policy', 'no-referrer');
     c.header(
       'Content-Security-Policy',
       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
     );
+    await next();
   });
   // DNS rebinding: a loopback server answers only requests addressed to a loopback name.
   if (options.host === undefined || isLoopback(options.host)) {
@@ -202,7 +203,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/overview', async (c) => c.json(await overview()));
   app.get('/api/customers', async (c) => {
     const query = parse(schema.customersQuery, c.req.query());
-    return c.json(await pageCustomers(base, query));
+    return c.json(await pager.page(query));
   });
   app.get('/api/customers/:id', async (c) => {
     const { id } = parse(schema.customerParams, c.req.param());
@@ -294,7 +295,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       answer = (async () => {
         const plan = await tierPlan();
         const started = performance.now();
-        const result = await queue.run(() => workbench.whatIf(body));
+        // On the workbench the tier plan projected with (in the jobs' worker when there is one):
+        // a capacity-only change re-solves on the plan's projection.
+        const result = await queue.run(() => longJobs.whatIf(body));
         const baseline = plan?.scenarios.find((s) => s.kind === 'tiered');
         if (!baseline) throw new Error('the tier plan has no tiered scenario (a bug)');
         return {

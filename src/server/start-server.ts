@@ -7,7 +7,8 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { LiveProject } from '../live-project.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { projectJobs } from '../project-jobs.js';
+import { customerPager } from '../margin/customer-pager.js';
+import { projectJobs, type ProjectJobs } from '../project-jobs.js';
 import { requiredToken } from './access.js';
 import { createApp } from './create-app.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardFiles } from './dashboard-files.js';
@@ -55,15 +56,17 @@ export async function startServer(
   const host = options.host ?? '127.0.0.1';
   const token = requiredToken(host, options.token);
   const dashboard = await loadDashboardFiles(options.dashboardDir ?? DEFAULT_DASHBOARD_DIR);
-  // Long jobs of a live project run in worker threads over their own copy of it (`projectJobs`).
-  const appFor = (base: CustomerBase) =>
-    createApp(base, {
-      token,
-      host,
-      dashboard,
-      jobWaitMs: options.jobWaitMs,
-      jobs: project.files ? projectJobs(base, project.files) : undefined,
-    });
+  // Long jobs of a live project run in a worker thread over its own copy of it (`projectJobs`),
+  // one per data state, ended when the app over that state is replaced.
+  let jobs: ProjectJobs | undefined;
+  const appFor = async (base: CustomerBase): Promise<Hono> => {
+    // Customer pages are slices of columns and orders read once per base: read them before serving.
+    await customerPager(base).prepare();
+    const previous = jobs;
+    jobs = project.files ? projectJobs(base, project.files) : undefined;
+    previous?.close();
+    return createApp(base, { token, host, dashboard, jobWaitMs: options.jobWaitMs, jobs });
+  };
   let current: Hono = await appFor(await project.customerBase());
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
@@ -98,6 +101,7 @@ export async function startServer(
       new Promise<void>((resolve, reject) => {
         closed = true;
         clearTimeout(timer);
+        jobs?.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections (a browser's) would hold close() open; end them.
         if ('closeAllConnections' in server) server.closeAllConnections();

@@ -6,6 +6,7 @@ import {
   DOUBLE,
   DuckDBInstance,
   DuckDBTypeId,
+  JSDuckDBValueConverter,
   structValue,
   type DuckDBConnection,
   type DuckDBType,
@@ -210,6 +211,35 @@ export class Database {
       offset += rows;
     }
     return columns;
+  }
+
+  /**
+   * Runs a query and hands its rows to `take` a chunk at a time (at most 2,048 rows) as columns,
+   * each value converted as `all` converts it. The result is read once it is complete, so other
+   * calls may run meanwhile, and the event loop runs between chunks: reading many rows this way
+   * does not hold it (unlike `all`, which converts every row at once). Returns the column names.
+   */
+  async readColumns(
+    query: Sql,
+    take: (columns: readonly unknown[][], rowCount: number) => void,
+  ): Promise<readonly string[]> {
+    this.checkNotStreaming();
+    const { text, params } = query.render(this.dialect);
+    const result =
+      params.length === 0
+        ? await this.connection.run(text)
+        : await this.connection.run(text, params.map(toDuckDBValue));
+    const names = result.columnNames();
+    const dates = names.map((_, i) => String(result.columnType(i)) === 'DATE');
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      const columns = chunk
+        .convertColumns(JSDuckDBValueConverter)
+        .map((values, i) => values.map((v) => normalizeValue(v, dates[i])));
+      take(columns, chunk.rowCount);
+    }
+    return names;
   }
 
   /**

@@ -18,7 +18,7 @@ import type { ScenarioOverlay } from './scenario-overlay.js';
 import { evaluatePlan, type ScenarioResult } from './tier-scenarios.js';
 import { expectedMargin, projectTiers, type TierProjection } from './tier-projection.js';
 import { explainChoice, explainExit, type ActivityNeed } from './tier-reasons.js';
-import { tierWorkbench } from './tier-workbench.js';
+import { tierWorkbench, type TierWorkbench } from './tier-workbench.js';
 import { retentionWeights } from './tier-retention.js';
 export { largestGainsFirst } from './largest-gains-first.js';
 
@@ -110,6 +110,12 @@ export interface TierOptions {
   readonly scenarios?: readonly ScenarioOverlay[];
   /** Called as each long step starts (projection, optimization, each scenario), for a progress line. */
   readonly onProgress?: (message: string) => void;
+  /**
+   * A workbench over the same base to share the model's projection with: the plan projects through
+   * it (or uses the projection it already keeps), so what-ifs asked of it afterwards do not project
+   * the customers again (the server's tier plan and what-ifs).
+   */
+  readonly workbench?: TierWorkbench;
 }
 
 /** Recommends a tier per customer and compares scenarios; the model needs a `tiers:` key. */
@@ -120,7 +126,11 @@ export async function computeTiers(
   const { model, costModel } = base;
   const catalog = requireTiers(model);
   options.onProgress?.('tiers: projecting every customer under every tier');
-  const projection = await projectTiers(base, catalog);
+  if (options.workbench !== undefined && options.workbench.base !== base)
+    throw new Error('computeTiers: the workbench is over another customer base (a bug)');
+  const projection = options.workbench
+    ? await options.workbench.modelProjection()
+    : await projectTiers(base, catalog);
   options.onProgress?.('tiers: optimizing the assignment (HiGHS)');
   const assignment = await optimizeTiers(model, catalog, projection);
   const { solution, choice } = assignment;
@@ -217,7 +227,7 @@ export async function computeTiers(
     );
   }
   // Scenarios laid over the model in memory; one touching only capacity or rules reuses this projection.
-  const workbench = tierWorkbench(base, { projection });
+  const workbench = options.workbench ?? tierWorkbench(base, { projection });
   for (const overlay of options.scenarios ?? []) {
     options.onProgress?.(`tiers: scenario ${overlay.name}`);
     scenarios.push((await workbench.runScenario(overlay)).scenario);

@@ -57,6 +57,10 @@ export interface ScenarioRun {
 }
 
 export interface TierWorkbench {
+  /** The customer base it works on. */
+  readonly base: CustomerBase;
+  /** The model catalog's projection: computed on first need, then kept (shared with `computeTiers`). */
+  modelProjection(): Promise<TierProjection>;
   /** Lays `overlay` over the model's `tiers:` and re-optimizes; projects only when the overlay changes what is projected. */
   runScenario(overlay: ScenarioOverlay): Promise<ScenarioRun>;
   /** Checks the changes' names, makes them an overlay and runs it (validation, then one call: the dashboard's what-if). */
@@ -124,6 +128,8 @@ export function tierWorkbench(
   };
 
   return {
+    base,
+    modelProjection: projectionOfModel,
     runScenario,
     async whatIf(whatIf) {
       checkTierChanges(model, whatIf.changes);

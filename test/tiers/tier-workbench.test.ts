@@ -324,3 +324,39 @@ describe('the model stays in memory', () => {
     }
   });
 });
+
+describe('computeTiers with a workbench (the server: one projection for the plan and its what-ifs)', () => {
+  it('gives the same plan, projecting once, and the what-ifs after it re-solve on that projection', async () => {
+    const base = await project.customerBase();
+    const messages: string[] = [];
+    const shared = tierWorkbench(base, { onProgress: (message) => messages.push(message) });
+    const withWorkbench = await computeTiers(base, { workbench: shared });
+    const { optimizer: a, ...planWith } = withWorkbench;
+    const { optimizer: b, ...planAlone } = plan;
+    expect(planWith).toEqual(planAlone);
+    expect({ ...a, seconds: 0 }).toEqual({ ...b, seconds: 0 });
+    expect(messages).toEqual(['tiers: projecting every customer under every tier']);
+    const projection = await shared.modelProjection();
+    const run = await shared.runScenario(
+      await scenarioFile(
+        'engineer-8.yaml',
+        'name: eight hours\ntiers:\n  capacity: { engineer: 8 }\n',
+      ),
+    );
+    expect(run.projected).toBe(false);
+    expect(run.projection).toBe(projection);
+    expect(messages.filter((m) => m.startsWith('tiers: projecting'))).toHaveLength(1);
+  });
+
+  it('refuses a workbench over another base (a bug, not a user error)', async () => {
+    const other = await openProject({ dir: p.dir, inMemory: true });
+    try {
+      const workbenchOfOther = tierWorkbench(await other.customerBase());
+      await expect(
+        computeTiers(await project.customerBase(), { workbench: workbenchOfOther }),
+      ).rejects.toThrow(/another customer base/);
+    } finally {
+      other.close();
+    }
+  });
+});
