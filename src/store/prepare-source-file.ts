@@ -11,7 +11,9 @@ import { FILE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-colum
 import {
   castTo,
   convertValue,
+  extraReaderType,
   INFERENCE_ORDER,
+  readerType,
   textOf,
   type InferredType,
 } from './convert-value.js';
@@ -133,11 +135,35 @@ export async function prepareSourceFile(
 }
 
 /**
+ * Which columns of a text file the reader may parse itself (header → DuckDB type, see
+ * `readerType`): the typed canonical columns and the extras of a non-text inferred type. A header
+ * two canonical columns read as different types stays text. Empty for Parquet and JSON lines.
+ */
+export function readerTypes(
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+): Map<string, string> {
+  if (prepared.file.format !== 'csv' && prepared.file.format !== 'tsv') return new Map();
+  const wanted = new Map<string, string | undefined>();
+  const want = (header: string, type: string | undefined) =>
+    wanted.set(header, wanted.has(header) && wanted.get(header) !== type ? undefined : type);
+  for (const column of table.columns) {
+    const header = prepared.canonicalHeader.get(column.name);
+    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat));
+  }
+  for (const [name, type] of prepared.extras) want(name, extraReaderType(type));
+  return new Map([...wanted].filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/**
  * The query reading a whole file as canonical rows: each canonical column converted to its type,
  * each extra column cast to its inferred type, and the file id. Rows keep the file's order, so a
  * row's line is its position after its file's first row (`tw_source_files.first_rowid`): no
  * line-numbering window over the whole file, which would double the cost of reading it. `checks`
- * are further select items read in the same pass (the flag columns of `checkColumns`).
+ * are further select items read in the same pass (the flag columns of `checkColumns`). Columns
+ * named in `types` (`readerTypes`) are parsed by the reader and stored as read; the others are
+ * read as text and converted here.
  */
 export function canonicalRows(
   prepared: PreparedFile,
@@ -146,6 +172,7 @@ export function canonicalRows(
   fileId: number,
   malformed: MalformedLines,
   checks: readonly Sql[] = [],
+  types: ReadonlyMap<string, string> = new Map(),
 ): Sql {
   const columns = table.columns.map((column) => {
     const header = prepared.canonicalHeader.get(column.name);
@@ -153,11 +180,14 @@ export function canonicalRows(
     const value =
       header === undefined
         ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`)
-        : convertValue(ident(header), column.type, spec.dateFormat);
+        : types.has(header)
+          ? ident(header)
+          : convertValue(ident(header), column.type, spec.dateFormat);
     return sql`${value} AS ${ident(column.name)}`;
   });
   const extras = [...prepared.extras].map(
-    ([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`,
+    ([name, type]) =>
+      sql`${types.has(name) ? ident(name) : castTo(ident(name), type)} AS ${ident(name)}`,
   );
   const select = join([
     ...columns,
@@ -165,7 +195,7 @@ export function canonicalRows(
     sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`,
     ...checks,
   ]);
-  return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed)}`;
+  return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed, types)}`;
 }
 
 function mapColumns(
