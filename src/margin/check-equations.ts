@@ -8,7 +8,7 @@ import { throwIfProblems, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, equationColumns, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import { raw, sql, type Sql } from '../sql/fragment.js';
-import { compileEventMinutes } from './compile-margin.js';
+import { compileEventMinutes, MINUTE_PLACES } from './compile-margin.js';
 import type { CostModel } from './cost-model.js';
 import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import type { Database } from '../store/database.js';
@@ -72,13 +72,15 @@ export async function checkEventMinutes(
     line: number;
     path: string | null;
     negative: number;
+    huge: number;
   }>(sql`
     SELECT e.activity, count(*) AS events, ${dialect.argMin(rowLine(sql`e._tw_rowid`, 'b', 'f'), sql`e._tw_rowid`)} AS line,
            ${dialect.argMin(sql`f.path`, sql`e._tw_rowid`)} AS path,
-           count(*) FILTER (WHERE e.minutes < 0) AS negative
+           count(*) FILTER (WHERE e.minutes < 0) AS negative,
+           count(*) FILTER (WHERE ${dialect.exactValue(sql`e.minutes`, MINUTE_PLACES)} IS NULL AND ${dialect.isFinite(sql`e.minutes`)}) AS huge
     FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
       CROSS JOIN (${firstRowid('activities', dialect)}) b
-    WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT ${dialect.isFinite(sql`e.minutes`)} OR e.minutes < 0)
+    WHERE ${ofCustomer} AND (${dialect.exactValue(sql`e.minutes`, MINUTE_PLACES)} IS NULL OR e.minutes < 0)
     GROUP BY e.activity ORDER BY e.activity`);
   if (rows.length === 0) return;
   throw new TierwiseError(
@@ -86,8 +88,10 @@ export async function checkEventMinutes(
       const activity = model.activities.find((a) => a.name === r.activity);
       const drivers = activity ? equationColumns(activity.timeEquation) : [];
       const events = `${r.events} ${r.activity} ${r.events === 1 ? 'event has' : 'events have'}`;
-      const what = r.negative > 0 ? 'negative minutes' : 'no minutes';
-      const gave = r.negative > 0 ? 'a value below 0' : 'no value';
+      const what =
+        r.negative > 0 ? 'negative minutes' : r.huge > 0 ? 'too many minutes' : 'no minutes';
+      const gave =
+        r.negative > 0 ? 'a value below 0' : r.huge > 0 ? 'a value of 10¹² or more' : 'no value';
       return {
         code: 'data_invalid' as const,
         message: `${events} ${what} (the first is on this line): the time equation "${activity?.minutesSource}" gave ${gave}`,

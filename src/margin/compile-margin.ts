@@ -30,6 +30,9 @@ import { activityCostSql, sumSql, totalDirectCostSql } from './cost-kinds.js';
 import { activitiesFor, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, usageColumn } from './margin-columns.js';
 
+/** Decimal places a customer's minutes are summed to (see `dialect.exactSum`): below 10¹² minutes. */
+export const MINUTE_PLACES = 6;
+
 export interface MarginGrain {
   /** Split each customer's margin by calendar month. */
   readonly byMonth: boolean;
@@ -79,11 +82,12 @@ export function compileMargin(
 
   // Minutes, quantities and channel costs are doubles summed as exact decimals
   // (`dialect.exactSum`), so a customer's sums are the same to the last bit on any number of
-  // threads; minutes that do not fit a decimal (not finite) count as missing, so the margin
-  // refuses them as it refuses events without minutes.
+  // threads. Minutes to the millionth (64-bit decimals: the activity sums are the widest part of
+  // the query); minutes that do not fit (not finite, or 10¹² or more) count as missing, so the
+  // margin refuses them by file and line (`checkEventMinutes`) as it refuses events without any.
   const activityAggregates = model.activities.flatMap((a) => [
     sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
-    sql`${dialect.exactSum(raw('minutes'), sql`activity = ${a.name}`)} AS ${ident(minutesColumn(a.name))}`,
+    sql`${dialect.exactSum(raw('minutes'), sql`activity = ${a.name}`, MINUTE_PLACES)} AS ${ident(minutesColumn(a.name))}`,
   ]);
   const metrics = model.costedMetrics;
   const usageAggregates = metrics.map(
@@ -93,7 +97,7 @@ export function compileMargin(
 
   const parts: Sql[] = [
     sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ${keys}`,
-    sql`SELECT ${keys}, ${join([...activityAggregates, sql`count(*) - count(${dialect.exactValue(raw('minutes'))}) AS missing_minutes`, raw('min(minutes) AS least_minutes')])}
+    sql`SELECT ${keys}, ${join([...activityAggregates, sql`count(*) - count(${dialect.exactValue(raw('minutes'), MINUTE_PLACES)}) AS missing_minutes`, raw('min(minutes) AS least_minutes')])}
         FROM event_minutes GROUP BY ${keys}`,
     sql`SELECT ${keys}, channel_cost FROM channel_totals`,
   ];

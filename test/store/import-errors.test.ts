@@ -255,4 +255,25 @@ describe('minutes the margin refuses', () => {
       project.close();
     }
   });
+
+  it('refuses a time equation that gives 10¹² minutes or more (too many to add exactly)', async () => {
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 + 1e12 * servers"'),
+    );
+    const project = await openProject({ dir: p.dir });
+    try {
+      const error = (await project
+        .customerBase()
+        .then((base) => computeMargin(base))
+        .catch((x: unknown) => x)) as TierwiseError;
+      expect(error).toBeInstanceOf(TierwiseError);
+      // Three installations (A, B, D), each with servers ≥ 1; A's on line 3 comes first.
+      expect(error.message).toMatch(
+        /^data\/activities\.csv:3: 3 installation events have too many minutes .* gave a value of 10¹² or more/,
+      );
+    } finally {
+      project.close();
+    }
+  });
 });
