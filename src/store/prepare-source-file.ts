@@ -250,7 +250,11 @@ async function describeColumns(db: Database, file: SourceFile): Promise<string[]
   return rows.map((r) => r.column_name);
 }
 
-/** The narrowest type that reads every non-empty sampled value of each column. */
+/**
+ * The narrowest type that reads every non-empty sampled value of each column. The casts are tried
+ * on the distinct values of the sample only (a column of plans or regions has a handful): every
+ * value reads as a type exactly when every distinct value does.
+ */
 async function inferTypes(
   db: Database,
   rows: Sql,
@@ -259,24 +263,27 @@ async function inferTypes(
   const types = new Map<string, InferredType>();
   const empty = new Set<string>();
   if (names.length === 0) return { types, empty };
-  const counts = names.flatMap((name, i) => [
-    sql`count(${textOf(ident(name))}) AS ${ident(`n${i}`)}`,
-    ...INFERENCE_ORDER.map(
-      (type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`,
-    ),
-  ]);
+  // Columns as c0, c1, … (the user's headers never become values), one row per non-empty value.
+  const texts = names.map((name, i) => sql`${textOf(ident(name))} AS ${ident(`c${i}`)}`);
+  const counts = INFERENCE_ORDER.map(
+    (type) => sql`count(${castTo(raw('v'), type)}) AS ${ident(type)}`,
+  );
   // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
-  const row =
-    (await db.one(
-      sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`,
-    )) ?? {};
+  const found = await db.all(
+    sql`SELECT name, count(v) AS n, ${join(counts)} FROM (
+      SELECT DISTINCT name, v FROM (
+        UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS}))
+        ON COLUMNS(*) INTO NAME name VALUE v)) GROUP BY name`,
+  );
+  const byName = new Map(found.map((row) => [String(row['name']), row]));
   names.forEach((name, i) => {
-    const present = Number(row[`n${i}`] ?? 0);
+    const row = byName.get(`c${i}`);
+    const present = Number(row?.['n'] ?? 0);
     if (present === 0) empty.add(name);
     const type =
-      present === 0
+      present === 0 || row === undefined
         ? 'VARCHAR'
-        : (INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR');
+        : (INFERENCE_ORDER.find((t) => Number(row[t]) === present) ?? 'VARCHAR');
     types.set(name, type);
   });
   return { types, empty };
