@@ -200,7 +200,7 @@ function compileMeasures(
   const attributes = attributeNames.filter((a) => !measureColumns.some(([name]) => name === a));
   const usagePivot =
     metrics.length > 0
-      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${db.dialect.exactSum(raw('quantity'), sql`metric = ${metric}`)} AS ${ident(metric)}`))}
+      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`sum(quantity) FILTER (WHERE metric = ${metric}) AS ${ident(metric)}`))}
           FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u USING (customer_id)`
       : raw('');
   return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
