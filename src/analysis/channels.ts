@@ -85,9 +85,9 @@ export async function computeChannels(base: CustomerBase): Promise<ChannelReport
     spent AS (SELECT channel, sum(spend) AS spend FROM (${compileChannelSpend(costModel, dialect)}) AS s GROUP BY channel),
     acquired AS (
       SELECT n.channel, count(*) AS customers,
-        sum(COALESCE(m.acquisition_cost, 0) - COALESCE(m.channel_cost, 0)) AS activity_cost,
-        sum(COALESCE(m.channel_cost, 0)) AS allocated_spend,
-        sum(COALESCE(m.margin, 0) + COALESCE(m.acquisition_cost, 0)) AS margin_before_acquisition,
+        ${dialect.orderedSum(raw('COALESCE(m.acquisition_cost, 0) - COALESCE(m.channel_cost, 0)'), raw('n.customer_id'))} AS activity_cost,
+        ${dialect.orderedSum(raw('COALESCE(m.channel_cost, 0)'), raw('n.customer_id'))} AS allocated_spend,
+        ${dialect.orderedSum(raw('COALESCE(m.margin, 0) + COALESCE(m.acquisition_cost, 0)'), raw('n.customer_id'))} AS margin_before_acquisition,
         sum(${dialect.monthsBetween(raw('n.acquisition_month'), lastMonth)} + 1) AS customer_months,
         count(*) FILTER (WHERE m.allocation_artefact) AS allocation_artefacts
       FROM new_customers n LEFT JOIN ${base.margin.ref} m ON m.customer_id = n.customer_id

@@ -10,7 +10,7 @@ import { didYouMean, throwIfProblems, TierwiseError, type Problem } from '../err
 import { checkTimeEquation, equationColumns, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
-import { compileEventMinutes } from './compile-margin.js';
+import { compileEventMinutes, MINUTE_PLACES } from './compile-margin.js';
 import type { CostModel } from './cost-model.js';
 import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import { convertValue } from '../store/convert-value.js';
@@ -171,14 +171,16 @@ export async function checkEventMinutes(
     path: string | null;
     negative: number;
     infinite: number;
+    huge: number;
   }>(sql`
     SELECT e.activity, count(*) AS events, ${dialect.argMin(rowLine(sql`e._tw_rowid`, 'b', 'f'), sql`e._tw_rowid`)} AS line,
            ${dialect.argMin(sql`f.path`, sql`e._tw_rowid`)} AS path,
            count(*) FILTER (WHERE e.minutes < 0) AS negative,
-           count(*) FILTER (WHERE e.minutes IS NOT NULL AND NOT ${dialect.isFinite(sql`e.minutes`)}) AS infinite
+           count(*) FILTER (WHERE e.minutes IS NOT NULL AND NOT ${dialect.isFinite(sql`e.minutes`)}) AS infinite,
+           count(*) FILTER (WHERE ${dialect.exactValue(sql`e.minutes`, MINUTE_PLACES)} IS NULL AND ${dialect.isFinite(sql`e.minutes`)}) AS huge
     FROM (${events}) e LEFT JOIN tw_source_files f ON f.kind = 'activities' AND f.file_id = e._tw_file
       CROSS JOIN (${firstRowid('activities', dialect)}) b
-    WHERE ${ofCustomer} AND (e.minutes IS NULL OR NOT ${dialect.isFinite(sql`e.minutes`)} OR e.minutes < 0)
+    WHERE ${ofCustomer} AND (${dialect.exactValue(sql`e.minutes`, MINUTE_PLACES)} IS NULL OR e.minutes < 0)
     GROUP BY e.activity ORDER BY e.activity`);
   if (rows.length === 0) return;
   throw new TierwiseError(
@@ -191,7 +193,9 @@ export async function checkEventMinutes(
           ? ['negative minutes', 'a value below 0']
           : r.infinite > 0
             ? ['infinite minutes', 'an infinite value']
-            : ['no minutes', 'no value'];
+            : r.huge > 0
+              ? ['too many minutes', 'a value of 10¹² or more']
+              : ['no minutes', 'no value'];
       return {
         code: 'data_invalid' as const,
         message: `${events} ${what} (the first is on this line): the time equation "${activity?.minutesSource}" gave ${gave}`,
@@ -201,9 +205,11 @@ export async function checkEventMinutes(
             ? `a logged minutes below 0, a negative ${drivers.join(' or ') || 'driver'}, or an equation that subtracts more than it adds gives minutes below 0: correct the row, or keep the equation at 0 or more, e.g. max(0, …)`
             : r.infinite > 0
               ? `${drivers.length > 0 ? `a ${drivers.join(' or ')} of inf (or one so large that` : 'a value so large that'} the minutes overflow) gives infinite minutes: correct the value on that line`
-              : drivers.length > 0
-                ? `an empty ${drivers.join(' or ')}, a division by zero or ln of a number ≤ 0 gives no value: fill the rows, log their minutes, or give a default in the model, e.g. coalesce(${drivers[0]}, 1)`
-                : 'log their minutes or fix the equation',
+              : r.huge > 0
+                ? `minutes of 10¹² or more cannot be summed to the cent: correct the ${drivers.join(' or ') || 'value'} on that line (a unit slip?)`
+                : drivers.length > 0
+                  ? `an empty ${drivers.join(' or ')}, a division by zero or ln of a number ≤ 0 gives no value: fill the rows, log their minutes, or give a default in the model, e.g. coalesce(${drivers[0]}, 1)`
+                  : 'log their minutes or fix the equation',
       };
     }),
   );

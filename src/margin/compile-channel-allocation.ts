@@ -76,7 +76,7 @@ export function compileChannelAllocation(model: CostModel, dialect: Dialect): Sq
   const withRevenue = needsFirstYearRevenue(rule);
   const firstYear = withRevenue
     ? sql`, first_year AS (
-        SELECT n.customer_id, sum(${dialect.toDouble(raw('t.amount'))}) AS revenue
+        SELECT n.customer_id, ${dialect.toDouble(raw('sum(t.amount)'))} AS revenue
         FROM new_customers n JOIN transactions t ON t.customer_id = n.customer_id
           AND ${dialect.daysInclusive(raw('n.acquired_on'), raw('t.date'))} BETWEEN 1 AND ${FIRST_YEAR_DAYS}
         GROUP BY n.customer_id)`
@@ -103,7 +103,8 @@ export function compileChannelAllocation(model: CostModel, dialect: Dialect): Sq
     counted AS (
       SELECT channel, spend_month, spend, customer_id, acquisition_month, weight,
         count(customer_id) OVER (PARTITION BY channel, spend_month) AS acquired,
-        sum(CASE WHEN customer_id IS NOT NULL THEN weight ELSE 0 END) OVER (PARTITION BY channel, spend_month) AS total_weight
+        -- Weights added as exact decimals (dialect.exactValue): the same total on any thread count.
+        ${dialect.toDouble(sql`sum(${dialect.exactValue(raw('CASE WHEN customer_id IS NOT NULL THEN weight ELSE 0 END'))}) OVER (PARTITION BY channel, spend_month)`)} AS total_weight
       FROM sharing)
   SELECT channel, spend_month, spend, customer_id, acquisition_month, acquired, weight, total_weight,
     CASE WHEN customer_id IS NOT NULL THEN ${share} END AS channel_cost

@@ -30,6 +30,9 @@ import { activityCostSql, sumSql, totalDirectCostSql } from './cost-kinds.js';
 import { activitiesFor, type CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, usageColumn } from './margin-columns.js';
 
+/** Decimal places a customer's minutes are summed to (see `dialect.exactSum`): below 10¹² minutes. */
+export const MINUTE_PLACES = 6;
+
 export interface MarginGrain {
   /** Split each customer's margin by calendar month. */
   readonly byMonth: boolean;
@@ -77,18 +80,24 @@ export function compileMargin(
   const monthOf = (column: string) =>
     grain.byMonth ? sql`${dialect.monthStart(ident(column))} AS month, ` : raw('');
 
+  // Minutes, quantities and channel costs are doubles summed as exact decimals
+  // (`dialect.exactSum`), so a customer's sums are the same to the last bit on any number of
+  // threads. Minutes to the millionth (64-bit decimals: the activity sums are the widest part of
+  // the query); minutes that do not fit (not finite, or 10¹² or more) count as missing, so the
+  // margin refuses them by file and line (`checkEventMinutes`) as it refuses events without any.
   const activityAggregates = model.activities.flatMap((a) => [
     sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
-    sql`sum(minutes) FILTER (WHERE activity = ${a.name}) AS ${ident(minutesColumn(a.name))}`,
+    sql`${dialect.exactSum(raw('minutes'), sql`activity = ${a.name}`, MINUTE_PLACES)} AS ${ident(minutesColumn(a.name))}`,
   ]);
   const metrics = model.costedMetrics;
   const usageAggregates = metrics.map(
-    (m) => sql`sum(quantity) FILTER (WHERE metric = ${m}) AS ${ident(usageColumn(m))}`,
+    (m) =>
+      sql`${dialect.exactSum(raw('quantity'), sql`metric = ${m}`)} AS ${ident(usageColumn(m))}`,
   );
 
   const parts: Sql[] = [
     sql`SELECT ${keys}, sum(amount) AS revenue, count(*) AS transactions FROM revenue_totals_src GROUP BY ${keys}`,
-    sql`SELECT ${keys}, ${join([...activityAggregates, raw('count(*) - count(minutes) AS missing_minutes'), raw('min(minutes) AS least_minutes')])}
+    sql`SELECT ${keys}, ${join([...activityAggregates, sql`count(*) - count(${dialect.exactValue(raw('minutes'), MINUTE_PLACES)}) AS missing_minutes`, raw('min(minutes) AS least_minutes')])}
         FROM event_minutes GROUP BY ${keys}`,
     sql`SELECT ${keys}, channel_cost FROM channel_totals`,
   ];
@@ -102,7 +111,7 @@ export function compileMargin(
     channel_allocation AS (${compileChannelAllocation(model, dialect)}),
     -- A customer's channel cost sits in the month of the spend it shares (its acquisition month or later).
     channel_totals AS (
-      SELECT customer_id, ${grain.byMonth ? raw('spend_month AS month, ') : raw('')}sum(channel_cost) AS channel_cost
+      SELECT customer_id, ${grain.byMonth ? raw('spend_month AS month, ') : raw('')}${dialect.exactSum(raw('channel_cost'))} AS channel_cost
       FROM channel_allocation WHERE customer_id IS NOT NULL GROUP BY ${grain.byMonth ? raw('customer_id, spend_month') : raw('customer_id')}),
     -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
     combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(

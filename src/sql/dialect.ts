@@ -8,7 +8,7 @@
  * BOOLEAN | DATE)`, window functions, `FULL JOIN … USING`, and an alias on every derived table.
  * `src/sql/CONTEXT.md` lists the hooks and what each engine does.
  */
-import { ident, sql, type Sql } from './fragment.js';
+import { ident, raw, sql, type Sql } from './fragment.js';
 
 /** What a column's engine type is, for the time-equation checker (`number`, `boolean`, …). */
 export type ColumnKind = 'number' | 'boolean' | 'date' | 'text' | 'other';
@@ -49,6 +49,18 @@ export interface Dialect {
    * not associative, and a parallel `sum` adds partial sums in whatever order threads finish.
    */
   orderedSum(expression: Sql, orderBy: Sql): Sql;
+  /**
+   * A sum of doubles (over the rows `filter` keeps, when given) that is the same double however
+   * many threads add it: each value is rounded to a fixed number of decimal places and the values
+   * are added as exact decimals, whose addition does not depend on order, then read back as a
+   * double. Cheaper than `orderedSum` (no sort) for sums inside a `GROUP BY`. `places`: 10 (values
+   * below 1e28 in size) or 6 (values below 1e12: 64-bit decimals, faster to add). A value that
+   * is not finite or too large does not fit and is left out, so callers count such values apart
+   * (see `exactValue`).
+   */
+  exactSum(expression: Sql, filter?: Sql, places?: ExactPlaces): Sql;
+  /** The decimal `exactSum` adds for a value, or NULL when it does not fit (count it to tell). */
+  exactValue(expression: Sql, places?: ExactPlaces): Sql;
   /** The median of a numeric aggregate (interpolated between the middle two; NULLs skipped). */
   median(expression: Sql): Sql;
   /** An aggregate collecting `expression` into one list (array), in `orderBy` order. */
@@ -66,6 +78,16 @@ export interface Dialect {
   /** A stored row's ordinal in its table, in insertion order (`alias.` prefix when given). */
   rowOrdinal(alias?: string): Sql;
 }
+
+/** Decimal places of `exactSum`: 10 (values below 1e28) or 6 (below 1e12). */
+export type ExactPlaces = 10 | 6;
+
+const duckdbExact = (x: Sql, places: ExactPlaces) =>
+  places === 6 ? sql`TRY_CAST(${x} AS DECIMAL(18,6))` : sql`TRY_CAST(${x} AS DECIMAL(38,10))`;
+const postgresExact = (x: Sql, places: ExactPlaces) =>
+  places === 6
+    ? sql`CASE WHEN abs(${x}) < 1e12 THEN CAST(${x} AS NUMERIC(18,6)) END`
+    : sql`CASE WHEN abs(${x}) < 1e28 THEN CAST(${x} AS NUMERIC(38,10)) END`;
 
 function quoteDoubled(name: string): string {
   if (name.includes('\u0000')) throw new Error('identifier contains a NUL character');
@@ -102,6 +124,9 @@ export const duckdb: Dialect = {
   },
   toDecimal: (x) => sql`CAST(${x} AS DECIMAL(38,6))`,
   orderedSum: (x, orderBy) => sql`sum(${x} ORDER BY ${orderBy})`,
+  exactSum: (x, filter, places = 10) =>
+    sql`CAST(sum(${duckdbExact(x, places)})${filter ? sql` FILTER (WHERE ${filter})` : raw('')} AS DOUBLE)`,
+  exactValue: (x, places = 10) => duckdbExact(x, places),
   median: (x) => sql`median(${x})`,
   listAgg: (x, orderBy) => sql`list(${x} ORDER BY ${orderBy})`,
   argMin: (v, key) => sql`arg_min(${v}, ${key})`,
@@ -144,6 +169,10 @@ export const postgres: Dialect = {
   },
   toDecimal: (x) => sql`CAST(${x} AS NUMERIC(38,6))`,
   orderedSum: (x, orderBy) => sql`sum(${x} ORDER BY ${orderBy})`,
+  // PostgreSQL has no TRY_CAST: values that do not fit are turned to NULL before the cast.
+  exactSum: (x, filter, places = 10) =>
+    sql`CAST(sum(${postgresExact(x, places)})${filter ? sql` FILTER (WHERE ${filter})` : raw('')} AS DOUBLE PRECISION)`,
+  exactValue: (x, places = 10) => postgresExact(x, places),
   median: (x) => sql`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${x})`,
   listAgg: (x, orderBy) => sql`array_agg(${x} ORDER BY ${orderBy})`,
   argMin: (v, key) =>

@@ -14,7 +14,13 @@ import {
   type CanonicalColumn,
   type CanonicalTable,
 } from './canonical-columns.js';
-import { castTo, convertValue, MAX_EXACT_NUMBER, textOf } from './convert-value.js';
+import {
+  castTo,
+  convertValue,
+  MAX_EXACT_NUMBER,
+  textOf,
+  typedValueRefused,
+} from './convert-value.js';
 import type { Database } from './database.js';
 import { linesAtBytes, onPhysicalLines } from './locate-in-file.js';
 import { UNNAMED_COLUMN, type PreparedFile } from './prepare-source-file.js';
@@ -79,8 +85,9 @@ export function checkColumns(
   prepared: PreparedFile,
   table: CanonicalTable,
   spec: SourceSpec,
+  types: ReadonlyMap<string, string> = new Map(),
 ): Sql[] {
-  const checks = badValueChecks(prepared, table, spec);
+  const checks = badValueChecks(prepared, table, spec, types);
   const bad =
     checks.length > 0
       ? join(
@@ -90,9 +97,12 @@ export function checkColumns(
       : raw('FALSE');
   return [
     sql`coalesce(${bad}, FALSE) AS ${ident(BAD_COLUMN)}`,
-    ...[...prepared.extras].map(
-      ([name, type]) =>
-        sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL) AS ${ident(lostColumn(name))}`,
+    // Text loses nothing, and a column the reader typed neither: a value it cannot read rejects
+    // the line instead.
+    ...[...prepared.extras].map(([name, type]) =>
+      types.has(name) || type === 'VARCHAR'
+        ? sql`FALSE AS ${ident(lostColumn(name))}`
+        : sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL) AS ${ident(lostColumn(name))}`,
     ),
   ];
 }
@@ -143,16 +153,38 @@ export async function verifyConversion(
   };
 }
 
-/** Per canonical column of the file: its text and the condition under which its value is bad. */
-function badValueChecks(prepared: PreparedFile, table: CanonicalTable, spec: SourceSpec) {
+/**
+ * Per canonical column of the file: its text and the condition under which its value is bad. A
+ * column the reader typed (`types`, see `readerTypes`) holds a value or NULL for an empty field,
+ * so it is bad when required and NULL, or when it is a value the reader accepts and
+ * `convertValue` does not (`typedValueRefused`).
+ */
+function badValueChecks(
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+  types: ReadonlyMap<string, string> = new Map(),
+) {
   const checks = table.columns.flatMap((column) => {
     const header = prepared.canonicalHeader.get(column.name);
     if (header === undefined) return [];
     const text = textOf(ident(header));
-    const converted = convertValue(ident(header), column.type, spec.dateFormat);
-    let bad = column.required
-      ? sql`(${text} IS NULL OR ${converted} IS NULL)`
-      : sql`(${text} IS NOT NULL AND ${converted} IS NULL)`;
+    const typed = types.has(header);
+    const converted = typed
+      ? ident(header)
+      : convertValue(ident(header), column.type, spec.dateFormat);
+    const refused = typed ? typedValueRefused(converted, column.type) : undefined;
+    const typedBad = [
+      ...(column.required ? [sql`${converted} IS NULL`] : []),
+      ...(refused ? [refused] : []),
+    ];
+    let bad = typed
+      ? typedBad.length > 0
+        ? sql`(${join(typedBad, ' OR ')})`
+        : raw('FALSE')
+      : column.required
+        ? sql`(${text} IS NULL OR ${converted} IS NULL)`
+        : sql`(${text} IS NOT NULL AND ${converted} IS NULL)`;
     // Logged minutes are time spent: a negative value is a typo, not a credit.
     if (column.name === 'minutes') bad = sql`(${bad} OR ${converted} < 0)`;
     return [{ column, header, text, bad }];

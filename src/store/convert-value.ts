@@ -6,9 +6,16 @@
 import { raw, sql, type Sql } from '../sql/fragment.js';
 import type { CanonicalType } from './canonical-columns.js';
 
-/** Trimmed text, with empty strings as NULL. */
+/**
+ * Trimmed text, with empty strings as NULL: `NULLIF(trim(text), '')`. `trim` strips Unicode spaces
+ * (U+0020, U+00A0, U+3000, …) and costs a copy of every value, so it only runs on text that could
+ * need it: empty, starting with a character up to a space, ending with a space, or not ASCII. Any
+ * other text is its own trim, and non-empty.
+ */
 export function textOf(column: Sql): Sql {
-  return sql`NULLIF(trim(CAST(${column} AS VARCHAR)), '')`;
+  const text = sql`CAST(${column} AS VARCHAR)`;
+  return sql`CASE WHEN ${text} < '!' OR suffix(${text}, ' ') OR strlen(${text}) <> length(${text})
+    THEN NULLIF(trim(${text}), '') ELSE ${text} END`;
 }
 
 /** The typed value of `column`, or NULL when it is missing or malformed. */
@@ -77,5 +84,57 @@ export function castTo(column: Sql, type: InferredType): Sql {
       return sql`TRY_CAST(${text} AS DATE)`;
     case 'VARCHAR':
       return text;
+  }
+}
+
+/**
+ * The type a CSV/TSV reader may parse a canonical column as directly, skipping the text
+ * conversion above, or undefined when the column must be read as text. DuckDB's reader parses a
+ * typed column with the same cast as `TRY_CAST(trim(text) AS type)` (checked value by value in
+ * `test/store/typed-read.test.ts`); it is only stricter (a value of blanks, for instance), and
+ * then the import falls back to the text path, which locates the value. A type whose
+ * `convertValue` refuses more than that cast must return undefined here, or refuse the extra
+ * values in `typedValueRefused`.
+ */
+export function readerType(type: CanonicalType, dateFormat?: string): string | undefined {
+  switch (type) {
+    // DuckDB's number parser accepts digit separators (`1_000` → 1000), which the import refuses
+    // as a likely typo; the typed value cannot show them, so numbers and money are read as text.
+    case 'number':
+    case 'money':
+      return undefined;
+    // Read as a timestamp, which refuses text after the date that the DATE parser ignores
+    // (`2025-03-31 25:99`); stored as its date (`typedValue`), years outside 1000–9999 refused.
+    case 'date':
+      return dateFormat === undefined ? 'TIMESTAMP' : undefined;
+    case 'id':
+    case 'text':
+    case 'month':
+      return undefined;
+  }
+}
+
+/** A column the reader typed, as stored: a date read as a timestamp keeps its date. */
+export function typedValue(column: Sql, type: CanonicalType): Sql {
+  return type === 'date' ? sql`CAST(${column} AS DATE)` : column;
+}
+
+/** `readerType` for an extra column: the inferred type itself, except text. */
+export function extraReaderType(type: InferredType): string | undefined {
+  return type === 'VARCHAR' ? undefined : type;
+}
+
+/**
+ * Values the reader parses as `readerType(type)` that `convertValue` refuses (NULL), as a
+ * condition on the typed value: 'inf' and 'nan' quantities, 'infinity' dates.
+ */
+export function typedValueRefused(column: Sql, type: CanonicalType): Sql | undefined {
+  switch (type) {
+    case 'number':
+      return sql`NOT isfinite(${column})`;
+    case 'date':
+      return sql`(NOT isfinite(${column}) OR year(${column}) NOT BETWEEN 1000 AND 9999)`;
+    default:
+      return undefined;
   }
 }

@@ -33,11 +33,12 @@ import {
   canonicalRows,
   firstLine,
   prepareSourceFile,
+  readerTypes,
   unifyExtraTypes,
   type PreparedFile,
 } from './prepare-source-file.js';
 import { onPhysicalLines, readProblems } from './locate-in-file.js';
-import { firstDataLine } from './read-source-file.js';
+import { firstDataLine, type MalformedLines } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
 const SCHEMA_VERSION = 4;
@@ -204,84 +205,121 @@ export async function importSources(
   return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
 }
 
+interface BuiltTable {
+  problems: Problem[];
+  rows: number[];
+  firstRowids: number[];
+}
+
 /**
- * Rebuilds one canonical table from its files in one query, then checks each file: malformed
- * lines, values lost in conversion. An extra column whose sampled type did not fit every value is
- * stored as text instead, and the table rebuilt once.
+ * Rebuilds one canonical table from its files, then checks each file: malformed lines, values lost
+ * in conversion. First with the reader typing the columns it can (`readerTypes`): the common case,
+ * a clean file, is then read at the reader's own speed. Any line that read rejects (a malformed
+ * line, or a value it cannot parse as the column's type) sends the source to the text read, which
+ * converts every value itself and names each bad one; so both reads refuse the same files with
+ * the same problems.
  */
 async function buildCanonicalTable(
   db: Database,
   kind: SourceKind,
   spec: SourceSpec | undefined,
   prepared: readonly PreparedFile[],
-): Promise<{ problems: Problem[]; rows: number[]; firstRowids: number[] }> {
+): Promise<BuiltTable> {
+  const typed = prepared.map((p) => readerTypes(p, CANONICAL_TABLES[kind], spec!));
+  if (typed.some((types) => types.size > 0)) {
+    const built = await loadFiles(db, kind, spec, prepared, typed, true);
+    if (typeof built === 'object') return built;
+  }
+  const text = prepared.map(() => new Map<string, string>());
+  const built = await loadFiles(db, kind, spec, prepared, text, true);
+  if (typeof built === 'object') return built;
+  // Read once more with the retyped extras; a text read rejects nothing, so this one is final.
+  return (await loadFiles(db, kind, spec, prepared, text, false)) as BuiltTable;
+}
+
+/**
+ * One read of the source's files into its canonical table (each file's columns read as `types`
+ * says), checked. 'rejected' (typed reads only): the read rejected a line, so nothing is known but
+ * that the text read must decide. 'retype' (when `mayRetype`): an extra column's sampled type did
+ * not read every value; it is now text, and the table must be read again.
+ */
+async function loadFiles(
+  db: Database,
+  kind: SourceKind,
+  spec: SourceSpec | undefined,
+  prepared: readonly PreparedFile[],
+  types: readonly ReadonlyMap<string, string>[],
+  mayRetype: boolean,
+): Promise<BuiltTable | 'rejected' | 'retype'> {
   const table = CANONICAL_TABLES[kind];
-  for (let attempt = 0; ; attempt++) {
-    for (const p of prepared) await dropRejects(db, p.rejectsTable);
-    const firstRowids: number[] = [];
-    let reading: PreparedFile | undefined;
-    try {
-      // The table's columns are the union of its files' (files may differ in their extras);
-      // then each file is appended in order, so its rows are a contiguous run of rowids.
-      const shapes = prepared.map((p, i) =>
-        canonicalRows(p, table, spec!, i, 'skip', checkColumns(p, table, spec!)),
+  const typed = types.some((t) => t.size > 0);
+  for (const p of prepared) await dropRejects(db, p.rejectsTable);
+  const firstRowids: number[] = [];
+  let reading: PreparedFile | undefined;
+  const rowsOf = (p: PreparedFile, i: number, malformed: MalformedLines) =>
+    canonicalRows(p, table, spec!, i, malformed, checkColumns(p, table, spec!, types[i]), types[i]);
+  try {
+    // The table's columns are the union of its files' (files may differ in their extras);
+    // then each file is appended in order, so its rows are a contiguous run of rowids.
+    const shapes = prepared.map((p, i) => rowsOf(p, i, 'skip'));
+    await db.run(
+      shapes.length > 0
+        ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM (${join(shapes, ' UNION ALL BY NAME ')}) LIMIT 0`
+        : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
+    );
+    for (const [i, p] of prepared.entries()) {
+      reading = p;
+      firstRowids.push(
+        Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
       );
       await db.run(
-        shapes.length > 0
-          ? sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM (${join(shapes, ' UNION ALL BY NAME ')}) LIMIT 0`
-          : sql`CREATE OR REPLACE TABLE ${ident(kind)} AS SELECT * FROM ${ident(kind)} LIMIT 0`,
+        sql`INSERT INTO ${ident(kind)} BY NAME ${rowsOf(p, i, { rejectsTable: p.rejectsTable })}`,
       );
-      for (const [i, p] of prepared.entries()) {
-        reading = p;
-        firstRowids.push(
-          Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
-        );
-        await db.run(
-          sql`INSERT INTO ${ident(kind)} BY NAME ${canonicalRows(p, table, spec!, i, { rejectsTable: p.rejectsTable }, checkColumns(p, table, spec!))}`,
-        );
-      }
-    } catch (error) {
-      // DuckDB stopped reading a file (bad JSON, mixed line endings…): find out where. Before the
-      // first file's rows were read (the table's shape), any of them may be at fault.
-      const message = firstLine(error);
-      const suspects = reading ? [reading] : prepared;
-      const found = (await Promise.all(suspects.map((p) => readProblems(p.file, message)))).flat();
-      const located = found.filter((p) => p.location?.line !== undefined);
-      const problems: Problem[] =
-        located.length > 0
-          ? located
-          : found.length === 1
-            ? found
-            : [
-                {
-                  code: 'source_format',
-                  message: `cannot read ${prepared.map((p) => p.file.display).join(', ')}: ${message}`,
-                  location: { file: prepared[0]?.file.display },
-                  hint: 'is each file really in the format its extension (or `format:`) says?',
-                },
-              ];
-      return { problems, rows: [], firstRowids: [] };
     }
-    const problems: Problem[] = [];
-    for (const p of prepared) problems.push(...(await malformedLines(db, p)));
-    if (problems.length > 0) return { problems, rows: [], firstRowids };
+  } catch (error) {
+    // A typed read that failed outside the transaction's bookkeeping leaves the text read to
+    // decide; once DuckDB has aborted the transaction, nothing more may run in it, so the failure
+    // is located now.
+    if (typed && !db.transactionFailed) return 'rejected';
+    // DuckDB stopped reading a file (bad JSON, mixed line endings…): find out where. Before the
+    // first file's rows were read (the table's shape), any of them may be at fault.
+    const message = firstLine(error);
+    const suspects = reading ? [reading] : prepared;
+    const found = (await Promise.all(suspects.map((p) => readProblems(p.file, message)))).flat();
+    const located = found.filter((p) => p.location?.line !== undefined);
+    const problems: Problem[] =
+      located.length > 0
+        ? located
+        : found.length === 1
+          ? found
+          : [
+              {
+                code: 'source_format',
+                message: `cannot read ${prepared.map((p) => p.file.display).join(', ')}: ${message}`,
+                location: { file: prepared[0]?.file.display },
+                hint: 'is each file really in the format its extension (or `format:`) says?',
+              },
+            ];
+    return { problems, rows: [], firstRowids: [] };
+  }
+  const problems: Problem[] = [];
+  for (const p of prepared) problems.push(...(await malformedLines(db, p)));
+  if (problems.length > 0) return typed ? 'rejected' : { problems, rows: [], firstRowids };
 
-    const rows: number[] = [];
-    let retyped = false;
-    for (const [i, p] of prepared.entries()) {
-      const check = await verifyConversion(db, p, table, spec!, kind, i);
-      problems.push(...check.problems);
-      rows.push(check.rows);
-      for (const name of check.retypeExtras) {
-        p.extras.set(name, 'VARCHAR');
-        retyped = true;
-      }
-    }
-    if (problems.length > 0 || !retyped || attempt > 0) {
-      if (problems.length === 0) await dropCheckColumns(db, kind, prepared);
-      return { problems, rows, firstRowids };
+  const rows: number[] = [];
+  let retyped = false;
+  for (const [i, p] of prepared.entries()) {
+    const check = await verifyConversion(db, p, table, spec!, kind, i);
+    problems.push(...check.problems);
+    rows.push(check.rows);
+    for (const name of check.retypeExtras) {
+      p.extras.set(name, 'VARCHAR');
+      retyped = true;
     }
   }
+  if (problems.length === 0 && retyped && mayRetype) return 'retype';
+  if (problems.length === 0) await dropCheckColumns(db, kind, prepared);
+  return { problems, rows, firstRowids };
 }
 
 /**

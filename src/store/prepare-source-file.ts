@@ -11,7 +11,10 @@ import { FILE_COLUMN, STORED_TYPE, type CanonicalTable } from './canonical-colum
 import {
   castTo,
   convertValue,
+  extraReaderType,
   INFERENCE_ORDER,
+  readerType,
+  typedValue,
   textOf,
   type InferredType,
 } from './convert-value.js';
@@ -143,11 +146,35 @@ export async function prepareSourceFile(
 }
 
 /**
+ * Which columns of a text file the reader may parse itself (header → DuckDB type, see
+ * `readerType`): the typed canonical columns and the extras of a non-text inferred type. A header
+ * two canonical columns read as different types stays text. Empty for Parquet and JSON lines.
+ */
+export function readerTypes(
+  prepared: PreparedFile,
+  table: CanonicalTable,
+  spec: SourceSpec,
+): Map<string, string> {
+  if (prepared.file.format !== 'csv' && prepared.file.format !== 'tsv') return new Map();
+  const wanted = new Map<string, string | undefined>();
+  const want = (header: string, type: string | undefined) =>
+    wanted.set(header, wanted.has(header) && wanted.get(header) !== type ? undefined : type);
+  for (const column of table.columns) {
+    const header = prepared.canonicalHeader.get(column.name);
+    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat));
+  }
+  for (const [name, type] of prepared.extras) want(name, extraReaderType(type));
+  return new Map([...wanted].filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/**
  * The query reading a whole file as canonical rows: each canonical column converted to its type,
  * each extra column cast to its inferred type, and the file id. Rows keep the file's order, so a
  * row's line is its position after its file's first row (`tw_source_files.first_rowid`): no
  * line-numbering window over the whole file, which would double the cost of reading it. `checks`
- * are further select items read in the same pass (the flag columns of `checkColumns`).
+ * are further select items read in the same pass (the flag columns of `checkColumns`). Columns
+ * named in `types` (`readerTypes`) are parsed by the reader and stored as read; the others are
+ * read as text and converted here.
  */
 export function canonicalRows(
   prepared: PreparedFile,
@@ -156,6 +183,7 @@ export function canonicalRows(
   fileId: number,
   malformed: MalformedLines,
   checks: readonly Sql[] = [],
+  types: ReadonlyMap<string, string> = new Map(),
 ): Sql {
   const columns = table.columns.map((column) => {
     const header = prepared.canonicalHeader.get(column.name);
@@ -163,11 +191,14 @@ export function canonicalRows(
     const value =
       header === undefined
         ? raw(`CAST(NULL AS ${STORED_TYPE[column.type]})`)
-        : convertValue(ident(header), column.type, spec.dateFormat);
+        : types.has(header)
+          ? typedValue(ident(header), column.type)
+          : convertValue(ident(header), column.type, spec.dateFormat);
     return sql`${value} AS ${ident(column.name)}`;
   });
   const extras = [...prepared.extras].map(
-    ([name, type]) => sql`${castTo(ident(name), type)} AS ${ident(name)}`,
+    ([name, type]) =>
+      sql`${types.has(name) ? ident(name) : castTo(ident(name), type)} AS ${ident(name)}`,
   );
   const select = join([
     ...columns,
@@ -175,7 +206,7 @@ export function canonicalRows(
     sql`CAST(${fileId} AS INTEGER) AS ${ident(FILE_COLUMN)}`,
     ...checks,
   ]);
-  return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed)}`;
+  return sql`SELECT ${select} FROM ${sourceTableFunction(prepared.file, prepared.headers, malformed, types)}`;
 }
 
 function mapColumns(
@@ -234,7 +265,11 @@ async function describeColumns(db: Database, file: SourceFile): Promise<string[]
   return rows.map((r) => r.column_name);
 }
 
-/** The narrowest type that reads every non-empty sampled value of each column. */
+/**
+ * The narrowest type that reads every non-empty sampled value of each column. The casts are tried
+ * on the distinct values of the sample only (a column of plans or regions has a handful): every
+ * value reads as a type exactly when every distinct value does.
+ */
 async function inferTypes(
   db: Database,
   rows: Sql,
@@ -243,24 +278,27 @@ async function inferTypes(
   const types = new Map<string, InferredType>();
   const empty = new Set<string>();
   if (names.length === 0) return { types, empty };
-  const counts = names.flatMap((name, i) => [
-    sql`count(${textOf(ident(name))}) AS ${ident(`n${i}`)}`,
-    ...INFERENCE_ORDER.map(
-      (type) => sql`count(${castTo(ident(name), type)}) AS ${ident(`${type}${i}`)}`,
-    ),
-  ]);
+  // Columns as c0, c1, … (the user's headers never become values), one row per non-empty value.
+  const texts = names.map((name, i) => sql`${textOf(ident(name))} AS ${ident(`c${i}`)}`);
+  const counts = INFERENCE_ORDER.map(
+    (type) => sql`count(${castTo(raw('v'), type)}) AS ${ident(type)}`,
+  );
   // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
-  const row =
-    (await db.one(
-      sql`SELECT ${join(counts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS})`,
-    )) ?? {};
+  const found = await db.all(
+    sql`SELECT name, count(v) AS n, ${join(counts)} FROM (
+      SELECT DISTINCT name, v FROM (
+        UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS}))
+        ON COLUMNS(*) INTO NAME name VALUE v)) GROUP BY name`,
+  );
+  const byName = new Map(found.map((row) => [String(row['name']), row]));
   names.forEach((name, i) => {
-    const present = Number(row[`n${i}`] ?? 0);
+    const row = byName.get(`c${i}`);
+    const present = Number(row?.['n'] ?? 0);
     if (present === 0) empty.add(name);
     const type =
-      present === 0
+      present === 0 || row === undefined
         ? 'VARCHAR'
-        : (INFERENCE_ORDER.find((t) => Number(row[`${t}${i}`]) === present) ?? 'VARCHAR');
+        : (INFERENCE_ORDER.find((t) => Number(row[t]) === present) ?? 'VARCHAR');
     types.set(name, type);
   });
   return { types, empty };

@@ -48,17 +48,22 @@ export type MalformedLines = { readonly rejectsTable: string } | 'skip' | 'fail'
 
 /**
  * A `FROM`-able table function reading the file. Text formats come with an explicit column list
- * (all VARCHAR, so tierwise checks every value itself) and no sniffing.
+ * and no sniffing: every column VARCHAR (tierwise converts and checks each value itself), except
+ * those `types` names (header → a DuckDB type from `readerType`), which the reader parses itself;
+ * a value it cannot parse is then a rejected line (or an error), never a guess.
  */
 export function sourceTableFunction(
   file: SourceFile,
   headers: readonly string[],
   malformed: MalformedLines = 'fail',
+  types: ReadonlyMap<string, string> = new Map(),
 ): Sql {
   switch (file.format) {
     case 'csv':
     case 'tsv': {
-      const columns = new StructValue(Object.fromEntries(headers.map((h) => [h, 'VARCHAR'])));
+      const columns = new StructValue(
+        Object.fromEntries(headers.map((h) => [h, types.get(h) ?? 'VARCHAR'])),
+      );
       const errors =
         malformed === 'fail'
           ? raw('')

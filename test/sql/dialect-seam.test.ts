@@ -124,6 +124,9 @@ describe('the PostgreSQL dialect', () => {
     expect(render(postgres.median(x))).toBe('percentile_cont(0.5) WITHIN GROUP (ORDER BY "x")');
     expect(render(postgres.listAgg(x, ident('id')))).toBe('array_agg("x" ORDER BY "id")');
     expect(render(postgres.orderedSum(x, ident('id')))).toBe('sum("x" ORDER BY "id")');
+    expect(render(postgres.exactSum(x, sql`"m" = 1`))).toBe(
+      'CAST(sum(CASE WHEN abs("x") < 1e28 THEN CAST("x" AS NUMERIC(38,10)) END) FILTER (WHERE "m" = 1) AS DOUBLE PRECISION)',
+    );
     expect(render(postgres.containsText(x, sql`${'a'}`))).toBe('(strpos("x", $1) > 0)');
     expect(render(postgres.toDecimal(x))).toBe('CAST("x" AS NUMERIC(38,6))');
     expect(render(postgres.round(x, sql`2`))).toBe(

@@ -253,4 +253,26 @@ describe('minutes the margin refuses', () => {
       /^data\/activities\.csv:15: 1 installation event has negative minutes/,
     );
   });
+
+  it('refuses a time equation that gives 10¹² minutes or more (too many to add exactly)', async () => {
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace('"60 + 30 * servers"', '"60 + 1e12 * servers"'),
+    );
+    // The import refuses it (the margin's checks run before the data is committed).
+    const error = (await openProject({ dir: p.dir })
+      .then(async (project) => {
+        try {
+          return await computeMargin(await project.customerBase());
+        } finally {
+          project.close();
+        }
+      })
+      .catch((x: unknown) => x)) as TierwiseError;
+    expect(error).toBeInstanceOf(TierwiseError);
+    // Three installations (A, B, D), each with servers ≥ 1; A's on line 3 comes first.
+    expect(error.message).toMatch(
+      /^data\/activities\.csv:3: 3 installation events have too many minutes .* gave a value of 10¹² or more/,
+    );
+  });
 });

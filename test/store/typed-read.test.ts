@@ -1,0 +1,276 @@
+/**
+ * The import reads a clean CSV with DuckDB's reader typing the columns itself (the fast path) and
+ * falls back to reading text and converting every value with `convertValue` (the text path) as
+ * soon as the reader rejects a line. Both must accept the same values and store the same: here,
+ * value by value, what the typed reader makes of a field against what `convertValue` makes of its
+ * text. Whoever makes `convertValue` refuse more (a regexp, say) sees this test fail until
+ * `readerType` / `typedValueRefused` (src/store/convert-value.ts) refuse it too.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TierwiseError } from '../../src/errors.js';
+import { openProject } from '../../src/project.js';
+import { ident, join, sql, value } from '../../src/sql/fragment.js';
+import type { CanonicalType } from '../../src/store/canonical-columns.js';
+import {
+  castTo,
+  convertValue,
+  extraReaderType,
+  readerType,
+  textOf,
+  typedValue,
+  typedValueRefused,
+  type InferredType,
+} from '../../src/store/convert-value.js';
+import { Database } from '../../src/store/database.js';
+import { sourceTableFunction } from '../../src/store/read-source-file.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tierwise-typed-read-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+/** Fields as they stand in a CSV line (quotes included where a field needs them). */
+const FIELDS = [
+  '12.30',
+  ' 12.30 ',
+  '"12.30"',
+  '1.1234567',
+  '1e3',
+  '1_000',
+  '"1,000"',
+  '1 000',
+  '12.3x',
+  '$12',
+  '-0.5',
+  '+3',
+  '.5',
+  '0x10',
+  '1234567890123.5',
+  'inf',
+  '-inf',
+  'nan',
+  'infinity',
+  '-infinity',
+  '1e400',
+  '  ',
+  '""',
+  '"  "',
+  '2025-03-31',
+  ' 2025-03-31 ',
+  '2025-3-1',
+  '2025-03-31 10:00:00',
+  '2025-03-31T10:00:00Z',
+  '2025-03-31 25:99',
+  '2025-02-30',
+  '20250331',
+  '31/03/2025',
+  '2025/03/31',
+  'epoch',
+  'true',
+  'yes',
+  ' true ',
+  '١٢',
+  '\u00a012\u00a0',
+];
+
+interface Reading {
+  rejected: boolean;
+  stored: string | null;
+}
+
+/** The field read by the typed reader (`fail` on a value it cannot parse) and what is stored. */
+async function typedRead(
+  db: Database,
+  field: string,
+  type: string,
+  refused: (column: ReturnType<typeof ident>) => ReturnType<typeof sql> | undefined,
+  store: (column: ReturnType<typeof ident>) => ReturnType<typeof sql> = (c) => c,
+): Promise<Reading> {
+  const file = path.join(dir, `typed.csv`);
+  await writeFile(file, `a,b\n${field},x\n`);
+  const source = { path: file, display: 'typed.csv', format: 'csv' as const };
+  const check = refused(ident('a'));
+  try {
+    const row = await db.one(
+      sql`SELECT CAST(${store(ident('a'))} AS VARCHAR) AS v, ${check ?? sql`FALSE`} AS refused
+          FROM ${sourceTableFunction(source, ['a', 'b'], 'fail', new Map([['a', type]]))}`,
+    );
+    return { rejected: false, stored: row?.['refused'] === true ? null : (row?.['v'] as string) };
+  } catch {
+    return { rejected: true, stored: null };
+  }
+}
+
+/** The field read as text and converted by `convert`. */
+async function textRead(
+  db: Database,
+  field: string,
+  convert: (column: ReturnType<typeof ident>) => ReturnType<typeof sql>,
+): Promise<string | null> {
+  const file = path.join(dir, `text.csv`);
+  await writeFile(file, `a,b\n${field},x\n`);
+  const source = { path: file, display: 'text.csv', format: 'csv' as const };
+  const row = await db.one(
+    sql`SELECT CAST(${convert(ident('a'))} AS VARCHAR) AS v FROM ${sourceTableFunction(source, ['a', 'b'])}`,
+  );
+  return (row?.['v'] as string | null) ?? null;
+}
+
+describe('the typed reader against the text conversion', () => {
+  it('reads numbers and money as text: the reader takes 1_000 for 1000, which the import refuses', async () => {
+    expect(readerType('number')).toBeUndefined();
+    expect(readerType('money')).toBeUndefined();
+    await Database.scratch(async (db) => {
+      expect(await typedRead(db, '1_000', 'DOUBLE', () => undefined)).toEqual({
+        rejected: false,
+        stored: '1000.0',
+      });
+      expect(await textRead(db, '1_000', (c) => convertValue(c, 'number'))).toBeNull();
+    });
+  });
+
+  const canonical: CanonicalType[] = ['date'];
+  for (const type of canonical) {
+    it(`stores what convertValue stores, or rejects the line, for every ${type} field`, async () => {
+      const readAs = readerType(type)!;
+      expect(readAs).toBe('TIMESTAMP');
+      await Database.scratch(async (db) => {
+        for (const field of FIELDS) {
+          const typed = await typedRead(
+            db,
+            field,
+            readAs,
+            (c) => typedValueRefused(c, type),
+            (c) => typedValue(c, type),
+          );
+          const text = await textRead(db, field, (c) => convertValue(c, type));
+          // A rejected line goes to the text path, which then decides; otherwise they agree.
+          if (!typed.rejected) expect([field, typed.stored]).toEqual([field, text]);
+        }
+      });
+    });
+  }
+
+  const extras: InferredType[] = ['BIGINT', 'DOUBLE', 'BOOLEAN', 'DATE'];
+  for (const type of extras) {
+    it(`stores what castTo stores, or rejects the line, for every ${type} extra field`, async () => {
+      await Database.scratch(async (db) => {
+        for (const field of FIELDS) {
+          const typed = await typedRead(db, field, extraReaderType(type)!, () => undefined);
+          const text = await textRead(db, field, (c) => castTo(c, type));
+          if (!typed.rejected) expect([field, typed.stored]).toEqual([field, text]);
+        }
+      });
+    });
+  }
+
+  it('reads by hand-checkable examples', async () => {
+    await Database.scratch(async (db) => {
+      const money = (f: string) => typedRead(db, f, 'DECIMAL(18,6)', () => undefined);
+      const number = (f: string) =>
+        typedRead(db, f, 'DOUBLE', (c) => typedValueRefused(c, 'number'));
+      expect(await money(' 12.30 ')).toEqual({ rejected: false, stored: '12.300000' });
+      expect(await money('12.3x')).toEqual({ rejected: true, stored: null });
+      // A field of blanks: the typed reader rejects it, so the text path says it is empty.
+      expect(await money('  ')).toEqual({ rejected: true, stored: null });
+      expect(await textRead(db, '  ', (c) => convertValue(c, 'money'))).toBeNull();
+      expect(await number('inf')).toEqual({ rejected: false, stored: null });
+      expect(await textRead(db, 'inf', (c) => convertValue(c, 'number'))).toBeNull();
+    });
+  });
+
+  it("text is trimmed of Unicode spaces and empty is NULL, exactly as NULLIF(trim(text), '')", async () => {
+    const samples = [
+      'abc',
+      ' abc',
+      'abc ',
+      '  ',
+      '',
+      '\u00a0abc\u00a0',
+      '\u3000abc',
+      'abc\u2003',
+      '\tabc\t',
+      '!x',
+      ' ',
+      'Müller GmbH',
+      'a b',
+      'x\u00a0',
+    ];
+    await Database.scratch(async (db) => {
+      const rows = await db.all(
+        sql`SELECT ${textOf(ident('s'))} AS fast, NULLIF(trim(s), '') AS slow
+            FROM (VALUES ${join(samples.map((s) => sql`(${value(s)})`))}) AS t(s)`,
+      );
+      expect(rows.map((r) => r['fast'])).toEqual(rows.map((r) => r['slow']));
+      expect(rows.map((r) => r['fast'])).toEqual([
+        'abc',
+        'abc',
+        'abc',
+        null,
+        null,
+        'abc',
+        'abc',
+        'abc',
+        '\tabc\t',
+        '!x',
+        null,
+        'Müller GmbH',
+        'a b',
+        'x',
+      ]);
+    });
+  });
+});
+
+describe('imports through the typed read or, when it rejects a line, the text path', () => {
+  it('stores padded ids, dates and amounts trimmed', async () => {
+    const p = await tempProject();
+    try {
+      await p.append('data/transactions.csv', '  A  , 2025-05-01 , 12.30 ');
+      await p.append('data/customers.csv', '\u00a0N\u00a0,2025-01-01,ads,pro,7');
+      const project = await openProject({ dir: p.dir });
+      try {
+        expect(
+          await project.db.all(
+            sql`SELECT customer_id, CAST(date AS VARCHAR) AS date, CAST(amount AS VARCHAR) AS amount
+                FROM transactions WHERE date = DATE '2025-05-01'`,
+          ),
+        ).toEqual([{ customer_id: 'A', date: '2025-05-01', amount: '12.300000' }]);
+        expect(
+          await project.db.all(sql`SELECT customer_id FROM customers WHERE employees = 7`),
+        ).toEqual([{ customer_id: 'N' }]);
+      } finally {
+        project.close();
+      }
+    } finally {
+      await p.remove();
+    }
+  });
+
+  it('names a blank required amount and an infinite logged minutes value', async () => {
+    const p = await tempProject();
+    try {
+      await p.append('data/transactions.csv', 'A,2025-05-01,   ');
+      await p.append('data/activities.csv', 'A,2025-06-01,ticket,inf,,low');
+      const error = await openProject({ dir: p.dir }).then(
+        (project) => {
+          project.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TierwiseError);
+      expect((error as TierwiseError).message.split('\n')).toEqual([
+        'data/transactions.csv:11:3: amount is empty — every row needs a number such as 12.30 (no currency sign or thousands separator)',
+        'data/activities.csv:17:4: minutes "inf" is not a number — expected a number such as 42 or 1.5',
+      ]);
+    } finally {
+      await p.remove();
+    }
+  });
+});
