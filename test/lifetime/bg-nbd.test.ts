@@ -70,6 +70,18 @@ describe('fitBgNbd on CDNOW', () => {
     }
   });
 
+  it('starts a large fit from a sample and ends at the same optimum (250,000 continuous rows)', () => {
+    const truth = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
+    const data = simulateBgNbd(truth, { customers: 250_000, seed: 9 });
+    const warm = fitBgNbd(data);
+    const cold = fitBgNbd(data, { warmStart: false });
+    expect(warm.unique_rows).toBeGreaterThan(200_000);
+    expect(warm.iterations).toBeLessThan(cold.iterations);
+    expect(warm.log_likelihood).toBeCloseTo(cold.log_likelihood, 6);
+    for (const name of ['r', 'alpha', 'a', 'b'] as const)
+      expect(warm.params[name]).toBeCloseTo(cold.params[name], 5);
+  });
+
   it('refuses data with no repeat purchase', () => {
     const none = {
       x: new Float64Array(3),
