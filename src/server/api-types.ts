@@ -19,6 +19,13 @@ export type {
   WaterfallDriver,
 } from '../margin/explain-customer.js';
 export type { SegmentReport, SegmentProfile, SegmentTotals } from '../analysis/segments.js';
+export type {
+  TrendsReport,
+  MonthFigures,
+  RevenueMovement,
+  CohortsReport,
+  Cohort,
+} from '../analysis/trends.js';
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
 export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import { computeSegments } from '../analysis/segments.js';
+import { computeCohorts, computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
@@ -139,6 +140,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
+  // Trends and cohorts: computed once per data state (a failure is not kept).
+  let trends: ReturnType<typeof computeTrends> | undefined;
+  let cohorts: ReturnType<typeof computeCohorts> | undefined;
 
   const app = new Hono();
   // Set before the handler runs, so they go into the response it makes: set after, they would
@@ -238,6 +242,16 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       report.catch(() => segmentReports.delete(name));
     }
     return c.json(await report);
+  });
+  app.get('/api/trends', async (c) => {
+    trends ??= computeTrends(base);
+    trends.catch(() => (trends = undefined));
+    return c.json(await trends);
+  });
+  app.get('/api/cohorts', async (c) => {
+    cohorts ??= computeCohorts(base);
+    cohorts.catch(() => (cohorts = undefined));
+    return c.json(await cohorts);
   });
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());

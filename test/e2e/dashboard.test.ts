@@ -206,6 +206,47 @@ describe('the dashboard in Chromium', () => {
     ]);
     await shot('segments');
   });
+
+  it('shows the month-by-month trends, revenue movements and cohorts the library computes', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/trends`);
+    await page.waitForSelector('[data-testid=movements] tbody tr');
+    const rows = (testid: string) =>
+      page
+        .locator(`[data-testid=${testid}] tbody tr`)
+        .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    // Twelve months; their margins add up to the tiny project's $2,535.10.
+    const months = await rows('months');
+    expect(months).toHaveLength(12);
+    expect(months[2]!.slice(0, 3)).toEqual(['2025-03', '3', '$4,050.00']);
+    // April: A 1,000 → 800, B and D stop: 4,050 − 200 − 3,050 = 800 kept (19.8%).
+    expect((await rows('movements'))[2]).toEqual([
+      '2025-04',
+      '$4,050.00',
+      '$0.00',
+      '$0.00',
+      '$0.00',
+      '-$200.00',
+      '-$3,050.00',
+      '$800.00',
+      '19.8%',
+      '19.8%',
+    ]);
+    // Cohorts: A and B in February, D in March, E in May (C, acquired in 2024, left out).
+    expect((await rows('cohorts')).map((r) => r.slice(0, 2))).toEqual([
+      ['2025-02', '2'],
+      ['2025-03', '1'],
+      ['2025-05', '1'],
+    ]);
+    await shot('trends');
+  });
+
+  it('says so at an address no page answers', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/no-such-page`);
+    await page.waitForSelector('[data-testid=not-found]');
+    expect(await text('[data-testid=not-found]')).toContain('There is no page at #/no-such-page');
+  });
 });
 
 describe('the HTML report in Chromium', () => {

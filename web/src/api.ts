@@ -13,6 +13,8 @@ import type {
   ProjectPriceMenu,
   SegmentReport,
   SegmentTotals,
+  TrendsReport,
+  CohortsReport,
   TierChange,
   TiersResponse,
   TierWhatIf,
@@ -28,6 +30,8 @@ export type {
   ProjectPriceMenu,
   SegmentReport,
   SegmentTotals,
+  TrendsReport,
+  CohortsReport,
   TierChange,
   TiersResponse,
   TierWhatIf,
@@ -120,6 +124,8 @@ export const api = {
       `/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`,
     ),
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
+  trends: () => json<TrendsReport>('/api/trends'),
+  cohorts: () => json<CohortsReport>('/api/cohorts'),
   segments: (segmentation: string) =>
     json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
   pricing: (maxVersions?: number) =>

@@ -1,5 +1,5 @@
 /**
- * The tierwise dashboard: a hash router over six pages. Every number comes from the tierwise API
+ * The tierwise dashboard: a hash router over its pages (an unknown address says so). Every number comes from the tierwise API
  * and is formatted with the library's own formatters, so the page shows what the CLI prints.
  */
 import './style.css';
@@ -11,6 +11,7 @@ import { renderOverview } from './pages/overview-page.js';
 import { renderPricing } from './pages/pricing-page.js';
 import { renderSegments } from './pages/segments-page.js';
 import { renderTiers } from './pages/tiers-page.js';
+import { renderTrends } from './pages/trends-page.js';
 import { renderWaterfall } from './pages/waterfall-page.js';
 
 const root = document.getElementById('page')!;
@@ -37,7 +38,9 @@ async function route(): Promise<void> {
     else if (page === 'tiers') await renderTiers(root);
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
-    else await renderOverview(root, o);
+    else if (page === 'trends') await renderTrends(root, o);
+    else if (page === 'overview') await renderOverview(root, o);
+    else renderNotFound(path);
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
     const message = error instanceof ApiFailure ? error.message : String(error);
@@ -59,6 +62,21 @@ async function route(): Promise<void> {
     root.setAttribute('aria-busy', 'false');
     clearJobStatus();
   }
+}
+
+/** An address no page answers: say so, and offer the pages there are. */
+function renderNotFound(path: string): void {
+  show(
+    root,
+    h('h1', {}, 'Page not found'),
+    h(
+      'p',
+      { 'data-testid': 'not-found' },
+      `There is no page at #${path}. The pages are in the menu above; `,
+      h('a', { href: '#/overview' }, 'go to the overview'),
+      '.',
+    ),
+  );
 }
 
 /** What each background job is called on the page. */

@@ -1,0 +1,140 @@
+/**
+ * Trends: revenue, costs and margin month by month (chart and table), the revenue movements with
+ * gross and net revenue retention, and the cohorts by acquisition month — what `tierwise trends`
+ * and `tierwise cohorts` print (definitions in docs/cli.md).
+ */
+import { api, type Overview } from '../api.js';
+import { h, show, svgFigure } from '../dom.js';
+import { formatMoney, formatNumber, formatPercent } from '../format.js';
+
+export async function renderTrends(root: HTMLElement, overview: Overview): Promise<void> {
+  const [trends, cohorts, chart] = await Promise.all([
+    api.trends(),
+    api.cohorts(),
+    api.chart('trend'),
+  ]);
+  const money = (n: number) => formatMoney(n, overview.currency);
+  const table = (testid: string, headers: readonly string[], rows: HTMLElement[]) =>
+    h(
+      'table',
+      { class: 'numbers', 'data-testid': testid },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((t) => h('th', {}, t)),
+        ),
+      ),
+      h('tbody', {}, rows),
+    );
+  const months = table(
+    'months',
+    [
+      'month',
+      'customers',
+      'revenue',
+      'direct cost',
+      'cost to acquire',
+      'cost to serve',
+      'margin',
+      'margin %',
+    ],
+    trends.months.map((m) =>
+      h(
+        'tr',
+        {},
+        h('th', {}, m.month),
+        h('td', {}, formatNumber(m.customers)),
+        h('td', {}, money(m.revenue)),
+        h('td', {}, money(m.direct_cost)),
+        h('td', {}, money(m.acquisition_cost)),
+        h('td', {}, money(m.serve_cost)),
+        h('td', { class: m.margin < 0 ? 'loss' : '' }, money(m.margin)),
+        h('td', {}, formatPercent(m.margin_pct)),
+      ),
+    ),
+  );
+  const movements = table(
+    'movements',
+    [
+      'month',
+      'opening',
+      'new',
+      'reactivated',
+      'expansion',
+      'contraction',
+      'churned',
+      'closing',
+      'gross retention',
+      'net retention',
+    ],
+    trends.movements.map((m) =>
+      h(
+        'tr',
+        {},
+        h('th', {}, m.month),
+        ...[m.opening, m.new, m.reactivated, m.expansion, m.contraction, m.churned, m.closing].map(
+          (v) => h('td', {}, money(v)),
+        ),
+        h('td', {}, formatPercent(m.gross_revenue_retention)),
+        h('td', {}, formatPercent(m.net_revenue_retention)),
+      ),
+    ),
+  );
+  const { retention } = trends;
+  const longest = Math.max(0, ...cohorts.cohorts.map((c) => c.months.length));
+  const cohortTable = table(
+    'cohorts',
+    [
+      'cohort',
+      'customers',
+      'cost to acquire',
+      'payback',
+      ...Array.from({ length: longest }, (_, k) => `m${k}`),
+    ],
+    cohorts.cohorts.map((c) =>
+      h(
+        'tr',
+        {},
+        h('th', {}, c.cohort),
+        h('td', {}, formatNumber(c.customers)),
+        h('td', {}, money(c.acquisition_cost)),
+        h('td', {}, c.payback_month === null ? 'not yet' : `m${c.payback_month}`),
+        ...c.months.map((m) =>
+          h('td', { class: m.cumulative_margin < 0 ? 'loss' : '' }, money(m.cumulative_margin)),
+        ),
+      ),
+    ),
+  );
+  show(
+    root,
+    h('h1', {}, 'Trends'),
+    svgFigure(chart, 'revenue, cost and margin by month'),
+    months,
+    h('h2', {}, 'Revenue movements'),
+    h(
+      'p',
+      {},
+      'Each customer’s revenue billed in a month against the month before: new (never paid earlier in the period), reactivated, expansion, contraction, churned; opening + movements = closing. Gross retention = (opening + contraction + churned) ÷ opening; net adds expansion.',
+      retention
+        ? h(
+            'span',
+            { 'data-testid': 'retention' },
+            ` The ${formatNumber(retention.customers)} customers paying in ${retention.from} (${money(retention.starting_revenue)}) paid ${money(retention.ending_revenue)} in ${retention.to}: net revenue retention ${formatPercent(retention.net_revenue_retention)}, gross ${formatPercent(retention.gross_revenue_retention)}.`,
+          )
+        : null,
+    ),
+    movements,
+    h('h2', {}, 'Cohorts'),
+    h(
+      'p',
+      {},
+      `Customers ${cohorts.basis === 'acquired_on' ? 'acquired in each month of the period' : 'by the month they first paid'}: cumulative margin to date, the cost to acquire included (m0 is the acquisition month); payback is the first month it is 0 or more. ${formatNumber(cohorts.customers_left_out)} customers acquired before the period are left out.`,
+    ),
+    cohorts.cohorts.length > 0
+      ? cohortTable
+      : h('p', {}, 'No customer was acquired within the period.'),
+  );
+}
