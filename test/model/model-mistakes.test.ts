@@ -747,6 +747,15 @@ describe('mistakes testers reported', () => {
     );
   });
 
+  it('a driver written with a digit separator (1_5) is located, not read as 15', async () => {
+    const p = await project([], {
+      'data/activities.csv': `${ACTIVITIES_HEADER}A,2025-02-11,installation,,2,\nA,2025-03-01,ticket,,,high\nB,2025-02-21,installation,,1_5,\nD,2025-03-06,installation,,4,\n`,
+    });
+    expect(await refused(p)).toMatch(
+      /^error: data\/activities\.csv:4 \(column servers\): servers "1_5" is not a number/,
+    );
+  });
+
   it("a column of words used as a number is still the equation's mistake", async () => {
     const p = await project([['60 + 30 * servers', '60 + 30 * severity']]);
     expect(await refused(p)).toMatch(
