@@ -51,12 +51,12 @@ const LINE = rowLine(sql`t.rowid`, 'b', 'f');
  * query over distinct values, and locates rows (a join per row for its file and line) only when
  * it does: a clean import never pays for locating.
  */
-async function any(db: Database, query: Sql): Promise<boolean> {
+async function countsSome(db: Database, query: Sql): Promise<boolean> {
   return Number((await db.one(query))?.['n'] ?? 0) > 0;
 }
 
 async function duplicateCustomers(db: Database): Promise<Problem[]> {
-  if (!(await any(db, sql`SELECT count(*) - count(DISTINCT customer_id) AS n FROM customers`)))
+  if (!(await countsSome(db, sql`SELECT count(*) - count(DISTINCT customer_id) AS n FROM customers`)))
     return [];
   const rows = await db.all<LocatedRow & { customer_id: string; first_line: number }>(sql`
     SELECT customer_id, path, line, first_line, count(*) OVER () AS total FROM (
@@ -76,7 +76,7 @@ async function duplicateCustomers(db: Database): Promise<Problem[]> {
 async function unknownCustomers(db: Database, kind: string): Promise<Problem[]> {
   const unknown = sql`SELECT count(*) AS n FROM (SELECT DISTINCT customer_id FROM ${ident(kind)}) AS t
     WHERE NOT EXISTS (SELECT 1 FROM customers AS c WHERE c.customer_id = t.customer_id)`;
-  if (!(await any(db, unknown))) return [];
+  if (!(await countsSome(db, unknown))) return [];
   const rows = await db.all<LocatedRow & { customer_id: string }>(sql`
     SELECT t.customer_id, f.path, ${LINE} AS line, count(*) OVER () AS total
     FROM ${located(kind)}
@@ -103,7 +103,7 @@ async function undefinedActivities(db: Database, model: Model): Promise<Problem[
   const notDefined =
     defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
   const undefinedCount = sql`SELECT count(*) AS n FROM (SELECT DISTINCT activity FROM activities) AS t WHERE ${notDefined}`;
-  if (!(await any(db, undefinedCount))) return [];
+  if (!(await countsSome(db, undefinedCount))) return [];
   const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
     SELECT activity, arg_min(f.path, t.rowid) AS path, arg_min(${LINE}, t.rowid) AS line, count(*) AS events, 0 AS total
     FROM ${located('activities')} WHERE ${notDefined}
