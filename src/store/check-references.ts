@@ -56,7 +56,9 @@ async function countsSome(db: Database, query: Sql): Promise<boolean> {
 }
 
 async function duplicateCustomers(db: Database): Promise<Problem[]> {
-  if (!(await countsSome(db, sql`SELECT count(*) - count(DISTINCT customer_id) AS n FROM customers`)))
+  if (
+    !(await countsSome(db, sql`SELECT count(*) - count(DISTINCT customer_id) AS n FROM customers`))
+  )
     return [];
   const rows = await db.all<LocatedRow & { customer_id: string; first_line: number }>(sql`
     SELECT customer_id, path, line, first_line, count(*) OVER () AS total FROM (
