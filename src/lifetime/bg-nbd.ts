@@ -559,7 +559,7 @@ export function predictBgNbdTransactions(
 
 /** What the lifetime margin projects for every customer of a summary (see {@link bgNbdProjection}). */
 export interface BgNbdProjection {
-  /** Σ_{k=1..steps} (E[Y(k)] − E[Y(k − 1)]) / (1 + unitDiscount)^k: each unit's expected purchases discounted to its end. */
+  /** Σ_{k=1..steps} (E[Y(k·stride)] − E[Y((k − 1)·stride)]) / (1 + stepDiscount)^k: each step's expected purchases discounted to its end. */
   readonly discounted: Float64Array;
   /** E[Y(1) | x, t_x, T]: expected purchases in the next time unit. */
   readonly nextUnit: Float64Array;
@@ -568,18 +568,22 @@ export interface BgNbdProjection {
 }
 
 /**
- * The conditional expectations of a whole summary over `steps` time units, discounted, as columns.
+ * The conditional expectations of a whole summary over `steps` steps of `stride` time units (1
+ * by default; the lifetime margin's interval draws step by months over a weekly summary), each
+ * step's expected purchases discounted to its end at `stepDiscount` a step, as columns.
  * E[Y(t) | x, t_x, T] = (a + b + x − 1)/(a − 1) · B(t; x, T) · P(alive), where the bracket B —
  * the ₂F₁ series, the costly part — depends on x and T only, not on t_x. So the discounted sum
- * Σ_k (B(k) − B(k − 1)) / (1 + d)^k and B(1) are computed once per distinct (x, T) (a few thousand
- * pairs for summaries in days or weeks, however many customers), and each customer adds one
- * P(alive). Equals {@link bgNbdConditionalExpectedTransactions} summed unit by unit, to rounding.
+ * Σ_k (B(k·stride) − B((k − 1)·stride)) / (1 + d)^k and B(1) are computed once per distinct (x, T)
+ * (a few thousand pairs for summaries in days or weeks, however many customers), and each customer
+ * adds one P(alive). Equals {@link bgNbdConditionalExpectedTransactions} summed unit by unit, to
+ * rounding.
  */
 export function bgNbdProjection(
   params: BgNbdParams,
   data: RfmSummary,
   steps: number,
-  unitDiscount: number,
+  stepDiscount: number,
+  stride = 1,
 ): BgNbdProjection {
   const { r, alpha, a, b } = params;
   const n = data.x.length;
@@ -587,7 +591,7 @@ export function bgNbdProjection(
   const nextUnit = new Float64Array(n);
   const pAlive = new Float64Array(n);
   const factors = new Float64Array(steps + 1);
-  for (let k = 1; k <= steps; k++) factors[k] = 1 / Math.pow(1 + unitDiscount, k);
+  for (let k = 1; k <= steps; k++) factors[k] = 1 / Math.pow(1 + stepDiscount, k);
   // Per x: T → [Σ discounted bracket increments, B(1)].
   const byX = new Map<number, Map<number, [number, number]>>();
   // B(t) = 1 − (1 − z)^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; z) with z = t/(α + T + t). By Euler's
@@ -612,7 +616,7 @@ export function bgNbdProjection(
       let sum = 0;
       let previous = 0;
       for (let k = 1; k <= steps; k++) {
-        const current = k === 1 ? first : bracket(k, x, T);
+        const current = k === 1 && stride === 1 ? first : bracket(k * stride, x, T);
         sum += (current - previous) * factors[k]!;
         previous = current;
       }

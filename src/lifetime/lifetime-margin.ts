@@ -24,7 +24,7 @@ import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import { ident, sql } from '../sql/fragment.js';
 import {
-  bgNbdProbabilityAlive,
+  bgNbdProjection,
   fitBgNbd,
   type BgNbdFit,
   type BgNbdParams,
@@ -521,30 +521,41 @@ async function repeatPurchaseLifetimes(
   const unitDays = DAYS_PER_UNIT[options.timeUnit];
   const steps = Math.max(1, Math.round((options.horizonMonths * MONTH_DAYS) / unitDays));
   const unitDiscount = Math.pow(1 + options.discountRate, unitDays / 365.25) - 1;
-  const byUnit = { steps, stride: 1, discount: unitDiscount };
-  // The draws take BG/NBD's expected transactions month by month (a ₂F₁ per customer history and
-  // step: far fewer steps than weeks or days), scaled by how the unit-by-unit projection differs
-  // from the monthly one at the fitted parameters, history by history.
-  const byMonth = {
-    steps: Math.max(1, Math.round(options.horizonMonths)),
-    stride: MONTH_DAYS / unitDays,
-    discount: Math.pow(1 + options.discountRate, 1 / 12) - 1,
-  };
+  // The point estimate steps unit by unit; the draws step month by month (far fewer ₂F₁ series
+  // than weeks or days), each customer's monthly figure scaled by how its unit-by-unit projection
+  // differs from it at the fitted parameters (the same for every customer of one history).
   const bgNbdPoint =
     options.model === 'bgnbd'
-      ? bgNbdDiscountedTransactions(fit.params as BgNbdParams, rfm, byUnit)
+      ? bgNbdProjection(fit.params as BgNbdParams, rfm, steps, unitDiscount)
       : undefined;
-  const correction = new Map<string, number>();
+  const byMonth = (params: BgNbdParams) =>
+    bgNbdProjection(
+      params,
+      rfm,
+      Math.max(1, Math.round(options.horizonMonths)),
+      Math.pow(1 + options.discountRate, 1 / 12) - 1,
+      MONTH_DAYS / unitDays,
+    );
+  let correction: Float64Array | undefined;
   if (bgNbdPoint) {
-    const monthly = bgNbdDiscountedTransactions(fit.params as BgNbdParams, rfm, byMonth);
-    for (const [key, sum] of bgNbdPoint.sums) correction.set(key, sum / monthly.sums.get(key)!);
+    const monthly = byMonth(fit.params as BgNbdParams).discounted;
+    correction = bgNbdPoint.discounted.map((v, i) => (monthly[i] === 0 ? 1 : v / monthly[i]!));
   }
-  const future = (params: BgNbdParams | ParetoNbdParams) =>
-    options.model === 'pnbd'
-      ? paretoNbdDiscountedTransactions(params as ParetoNbdParams, rfm, steps, unitDiscount)
-      : bgNbdDiscountedTransactions(params as BgNbdParams, rfm, byMonth, correction);
-  const point = bgNbdPoint ?? future(fit.params);
-  const perUnit = future1(options.model, fit.params, rfm);
+  const future = (params: BgNbdParams | ParetoNbdParams) => {
+    if (options.model === 'pnbd')
+      return paretoNbdDiscountedTransactions(params as ParetoNbdParams, rfm, steps, unitDiscount);
+    const monthly = byMonth(params as BgNbdParams);
+    return {
+      expected: monthly.discounted.map((v, i) => v * (correction?.[i] ?? 1)),
+      pAlive: monthly.pAlive,
+    };
+  };
+  const point = bgNbdPoint
+    ? { expected: bgNbdPoint.discounted, pAlive: bgNbdPoint.pAlive }
+    : future(fit.params);
+  const perUnit = bgNbdPoint
+    ? bgNbdPoint.nextUnit
+    : paretoNbdDiscountedTransactions(fit.params as ParetoNbdParams, rfm, 1, 0).expected;
   const rates = customerIds.map((id) => {
     const m = byCustomer.get(id);
     const revenue = m?.revenue ?? 0;
@@ -597,92 +608,6 @@ async function repeatPurchaseLifetimes(
     return out;
   };
   return { fit, spendFit, projections, lifetimeDraw };
-}
-
-/** Expected transactions in the next time unit, per customer (for the monthly margin of payback). */
-function future1(
-  model: 'bgnbd' | 'pnbd',
-  params: BgNbdParams | ParetoNbdParams,
-  rfm: RfmSummary,
-): Float64Array {
-  return model === 'pnbd'
-    ? paretoNbdDiscountedTransactions(params as ParetoNbdParams, rfm, 1, 0).expected
-    : bgNbdDiscountedTransactions(params as BgNbdParams, rfm, { steps: 1, stride: 1, discount: 0 })
-        .expected;
-}
-
-/**
- * BG/NBD: each customer's expected transactions in each of the next `grid.steps` steps of
- * `grid.stride` time units, each discounted to its end at `grid.discount` a step, summed (times
- * `correction` of its history, when given); and P(alive). E[Y(t) | x, t_x, T] = C(x, T, t) · P(alive | x, t_x, T) with
- * C(x, T, t) = (a + b + x − 1)/(a − 1) · [1 − ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x;
- * a + b + x − 1; t/(α + T + t))] (eq. 10), so the discounted sum of C's increments is computed
- * once per distinct (x, T) and multiplied by each customer's P(alive).
- */
-function bgNbdDiscountedTransactions(
-  params: BgNbdParams,
-  rfm: RfmSummary,
-  grid: { steps: number; stride: number; discount: number },
-  correction?: ReadonlyMap<string, number>,
-): { expected: Float64Array; pAlive: Float64Array; sums: Map<string, number> } {
-  const { a, b } = params;
-  const n = rfm.x.length;
-  const expected = new Float64Array(n);
-  const pAlive = new Float64Array(n);
-  const sums = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const x = rfm.x[i]!;
-    const T = rfm.T[i]!;
-    const key = `${x}:${T}`;
-    let sum = sums.get(key);
-    if (sum === undefined) {
-      const scale = (a + b + x - 1) / (a - 1);
-      sum = 0;
-      let previous = 0;
-      for (let k = 1; k <= grid.steps; k++) {
-        const cumulative = scale * (1 - bgNbdRemaining(params, x, T, k * grid.stride));
-        sum += (cumulative - previous) / Math.pow(1 + grid.discount, k);
-        previous = cumulative;
-      }
-      sums.set(key, sum);
-    }
-    pAlive[i] = bgNbdProbabilityAlive(params, x, rfm.tx[i]!, T);
-    expected[i] = sum * (correction?.get(key) ?? 1) * pAlive[i]!;
-  }
-  return { expected, pAlive, sums };
-}
-
-/**
- * ((α + T)/(α + T + t))^{r+x} ₂F₁(r + x, b + x; a + b + x − 1; z), z = t/(α + T + t), through
- * Euler's transformation ₂F₁(A, B; C; z) = (1 − z)^{C−A−B} ₂F₁(C − A, C − B; C; z): since
- * 1 − z = (α + T)/(α + T + t) it is (1 − z)^{a−1} ₂F₁(a + b − 1 − r, a − 1; a + b + x − 1; z). The
- * direct series peaks near term x·z/(1 − z) (thousands of terms for a frequent buyer far ahead);
- * the transformed one has small upper parameters and a lower one that grows with x, so it takes a
- * few dozen. Its upper parameters may be negative (a < 1): the terms then change sign at most once,
- * and the sum is taken until they are past that and below 1e-17 of it.
- */
-function bgNbdRemaining(params: BgNbdParams, x: number, T: number, t: number): number {
-  const { r, alpha, a, b } = params;
-  const z = t / (alpha + T + t);
-  const A = a + b - 1 - r;
-  const B = a - 1;
-  const C = a + b + x - 1;
-  let term = 1;
-  let sum = 1;
-  const settled = Math.max(0, -A, -B) + 1;
-  for (let k = 0; k < 100_000; k++) {
-    term *= ((A + k) * (B + k) * z) / ((C + k) * (k + 1));
-    sum += term;
-    if (term === 0) break;
-    const ratio = Math.max(Math.abs(((A + k + 1) * (B + k + 1) * z) / ((C + k + 1) * (k + 2))), z);
-    if (
-      k >= settled &&
-      ratio < 1 &&
-      (Math.abs(term) * ratio) / (1 - ratio) <= 1e-17 * Math.abs(sum)
-    )
-      break;
-  }
-  return Math.pow(1 - z, a - 1) * sum;
 }
 
 /**
