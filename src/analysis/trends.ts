@@ -123,7 +123,35 @@ export interface CohortsReport {
 }
 
 /** Margin, revenue and costs by month; revenue movements and retention. */
-export async function computeTrends(base: CustomerBase): Promise<TrendsReport> {
+export function computeTrends(base: CustomerBase): Promise<TrendsReport> {
+  return once(trendsOf, base, trendsOfBase);
+}
+
+/** Cohorts by acquisition month: active customers, revenue and cumulative margin per month since. */
+export function computeCohorts(base: CustomerBase): Promise<CohortsReport> {
+  return once(cohortsOf, base, cohortsOfBase);
+}
+
+// A customer base is one data state: the report's two sections, the dashboard and the CLI share
+// one computation of each (a failure is not kept).
+const trendsOf = new WeakMap<CustomerBase, Promise<TrendsReport>>();
+const cohortsOf = new WeakMap<CustomerBase, Promise<CohortsReport>>();
+
+function once<T>(
+  kept: WeakMap<CustomerBase, Promise<T>>,
+  base: CustomerBase,
+  compute: (base: CustomerBase) => Promise<T>,
+): Promise<T> {
+  let result = kept.get(base);
+  if (result === undefined) {
+    result = compute(base);
+    kept.set(base, result);
+    result.catch(() => kept.delete(base));
+  }
+  return result;
+}
+
+async function trendsOfBase(base: CustomerBase): Promise<TrendsReport> {
   const { summary } = base;
   const months = monthsOf(summary.period);
   const byMonth = await computeMargin(base, { by: ['month'] });
@@ -146,8 +174,7 @@ export async function computeTrends(base: CustomerBase): Promise<TrendsReport> {
   };
 }
 
-/** Cohorts by acquisition month: active customers, revenue and cumulative margin per month since. */
-export async function computeCohorts(base: CustomerBase): Promise<CohortsReport> {
+async function cohortsOfBase(base: CustomerBase): Promise<CohortsReport> {
   const { summary } = base;
   const months = monthsOf(summary.period);
   const { db } = base;

@@ -140,9 +140,6 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
   const charts = new Map<string, Promise<string>>();
   const segmentReports = new Map<string, ReturnType<typeof computeSegments>>();
-  // Trends and cohorts: computed once per data state (a failure is not kept).
-  let trends: ReturnType<typeof computeTrends> | undefined;
-  let cohorts: ReturnType<typeof computeCohorts> | undefined;
 
   const app = new Hono();
   // Set before the handler runs, so they go into the response it makes: set after, they would
@@ -243,16 +240,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     }
     return c.json(await report);
   });
-  app.get('/api/trends', async (c) => {
-    trends ??= computeTrends(base);
-    trends.catch(() => (trends = undefined));
-    return c.json(await trends);
-  });
-  app.get('/api/cohorts', async (c) => {
-    cohorts ??= computeCohorts(base);
-    cohorts.catch(() => (cohorts = undefined));
-    return c.json(await cohorts);
-  });
+  // Both are kept per customer base (one data state) by the library.
+  app.get('/api/trends', async (c) => c.json(await computeTrends(base)));
+  app.get('/api/cohorts', async (c) => c.json(await computeCohorts(base)));
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
     // One job per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
