@@ -14,26 +14,9 @@ import {
 } from '@duckdb/node-api';
 import { duckdb, type Dialect } from '../sql/dialect.js';
 import { ident, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
+import type { ColumnInfo, Relation, Row, Store } from './store.js';
 
-/** A row as JavaScript values: numbers, strings, booleans, null (dates as `YYYY-MM-DD`). */
-export type Row = Record<string, unknown>;
-
-/**
- * A table this store made for one owner (a customer base, one analysis call): its name is unique
- * on the connection, so concurrent callers never read each other's tables, and only the store
- * creates or drops it.
- */
-export interface Relation {
-  readonly name: string;
-  /** The relation's quoted name, to splice into queries. */
-  readonly ref: Sql;
-}
-
-/** A column of a table or relation, with its engine type (e.g. `DOUBLE`, `VARCHAR`). */
-export interface ColumnInfo {
-  readonly name: string;
-  readonly type: string;
-}
+export type { ColumnInfo, Relation, Row };
 
 export interface DatabaseOptions {
   /** Worker threads DuckDB may use; defaults to DuckDB's own choice (all cores). */
@@ -42,7 +25,7 @@ export interface DatabaseOptions {
   memoryLimit?: string;
 }
 
-export class Database {
+export class Database implements Store {
   readonly dialect: Dialect = duckdb;
 
   /** Serial of the relations this store made, for unique names. */
