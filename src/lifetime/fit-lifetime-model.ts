@@ -279,7 +279,10 @@ export async function fitLifetimeModel(
 export interface PredictOptions {
   /** sbg: periods to project (default: through the cohort's last row, at least 12); bgnbd, pnbd: time units ahead (default: the holdout length, else a year: 52 weeks, 12 months, 365 days). */
   readonly horizon?: number;
-  /** sbg: discount rate per period for DERL (default 0.1). */
+  /**
+   * sbg: discount rate per period for DERL. Default: in a project, whose periods are months, 10% a
+   * year compounded monthly (the rate the lifetime margin uses); from a file, 0.1 a period.
+   */
   readonly discountRate?: number;
 }
 
@@ -369,7 +372,8 @@ export async function predictLifetime(
       const { cohort, calibrationPeriods, tenures, timeUnit } = data.sbg!;
       const size = cohort?.[0] ?? null;
       const last = Math.max(options.horizon ?? 12, cohort ? cohort.length - 1 : 0);
-      const discountRate = options.discountRate ?? 0.1;
+      const discountRate =
+        options.discountRate ?? (timeUnit === 'month' ? 1.1 ** (1 / 12) - 1 : 0.1);
       const observed = tenures ? observedSurvival(tenures) : undefined;
       const periods = Array.from({ length: last + 1 }, (_, t) => ({
         period: t,

@@ -491,7 +491,10 @@ describe('tierwise lifetime predict names its time units', () => {
       'observed_survival',
     ]);
     expect(table.stdout).not.toMatch(/expected_alive|actual_alive/);
-    expect(table.stdout).toMatch(/DERL of a new customer at 10\.0% a month: [\d.]+ months/);
+    // 10% a year compounded monthly, the rate `lifetime margin` uses (1.1^(1/12) − 1 = 0.797%).
+    expect(table.stdout).toMatch(
+      /DERL of a new customer at 0\.8% a month \(10\.0% a year\): [\d.]+ months/,
+    );
     const csv = await runCli([
       'lifetime',
       'predict',
@@ -518,6 +521,7 @@ describe('tierwise lifetime predict names its time units', () => {
       ).stdout,
     );
     expect(json.time_unit).toBe('month');
+    expect(json.discount_rate).toBeCloseTo(0.00797414, 8);
     expect(json.periods[0].observed_survival).toBe(1);
     // Kaplan–Meier never rises, and falls below 1 once customers churn (the demo's, after a month).
     const observed = json.periods

@@ -76,7 +76,9 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
       progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]}`);
       return fitLifetimeModel(options.model, source);
     });
-    print(renderFit(fit, options.format));
+    // A project's sBG counts months; a cohort or tenure file counts periods of its own.
+    const fromFile = options.cohort !== undefined || options.tenures !== undefined;
+    print(renderFit(fit, options.format, fromFile ? 'period' : 'month'));
   });
 
   withSourceOptions(
@@ -93,11 +95,10 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     )
     .option(
       '--discount-rate <d>',
-      'discount rate per period for DERL (sbg)',
+      'discount rate per period for DERL (sbg); in a project, where periods are months, default 10% a year (0.797% a month, as `lifetime margin`), else 0.1 per period',
       parseRate('--discount-rate'),
-      0.1,
     )
-    .action(async (options: SourceOptions & { horizon?: number; discountRate: number }) => {
+    .action(async (options: SourceOptions & { horizon?: number; discountRate?: number }) => {
       const { predictLifetime } = await import('../../lifetime/fit-lifetime-model.js');
       const prediction = await withSource(globals(), options, (source, progress) => {
         progress.step(`lifetime: fitting the ${MODEL_TITLE[options.model]} and predicting`);
@@ -303,7 +304,11 @@ const MODEL_TITLE: Record<LifetimeModelName, string> = {
   'gamma-gamma': 'Gamma-Gamma',
 };
 
-export function renderFit(fit: LifetimeFit, format: OutputFormat): string {
+export function renderFit(
+  fit: LifetimeFit,
+  format: OutputFormat,
+  sbgUnit: 'month' | 'period' = 'period',
+): string {
   if (format === 'json') return renderJson(fit);
   const rows = Object.entries(fit.params).map(([name, estimate]) => ({
     name,
@@ -326,15 +331,15 @@ export function renderFit(fit: LifetimeFit, format: OutputFormat): string {
     },
   ];
   if (format === 'csv') return renderCsv(columns, rows);
-  return `${fitHeadline(fit)}\n\n${renderTable(columns, rows)}`;
+  return `${fitHeadline(fit, sbgUnit)}\n\n${renderTable(columns, rows)}`;
 }
 
-function fitHeadline(fit: LifetimeFit): string {
+function fitHeadline(fit: LifetimeFit, sbgUnit: 'month' | 'period'): string {
   const data =
     fit.model === 'bgnbd' || fit.model === 'pnbd'
       ? `${formatCount(fit.customers)} customers${fit.unique_rows < fit.customers ? ` (${formatCount(fit.unique_rows)} distinct summaries)` : ''}, ${formatCount(fit.repeat_transactions)} repeat transactions`
       : fit.model === 'sbg'
-        ? `${formatCount(fit.customers)} customers over ${fit.periods} periods`
+        ? `${formatCount(fit.customers)} customers over ${fit.periods} ${sbgUnit}${fit.periods === 1 ? '' : 's'}`
         : `${formatCount(fit.customers)} customers with repeat purchases${fit.mean_spend === null ? '' : `, mean spend per transaction ${fit.mean_spend.toFixed(2)}`}`;
   const headline = `${MODEL_TITLE[fit.model]} fit on ${data}: log-likelihood ${fit.log_likelihood.toFixed(2)} (${fit.iterations} iterations)`;
   return fit.model === 'gamma-gamma' && fit.excluded.customers > 0
@@ -390,7 +395,7 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
           : []),
       ];
       if (format === 'csv') return renderCsv(columns, prediction.periods);
-      return `${fitHeadline(prediction.fit)}\nalpha ${prediction.fit.params.alpha.toFixed(3)}, beta ${prediction.fit.params.beta.toFixed(3)}; DERL of a new customer at ${formatPercent(prediction.discount_rate)} a ${unit}: ${prediction.derl.toFixed(3)} ${unit}s\n\n${renderTable(columns, prediction.periods)}`;
+      return `${fitHeadline(prediction.fit, unit === 'month' ? 'month' : 'period')}\nalpha ${prediction.fit.params.alpha.toFixed(3)}, beta ${prediction.fit.params.beta.toFixed(3)}; DERL of a new customer at ${formatPercent(prediction.discount_rate)} a ${unit}${unit === 'month' ? ` (${formatPercent((1 + prediction.discount_rate) ** 12 - 1)} a year)` : ''}: ${prediction.derl.toFixed(3)} ${unit}s\n\n${renderTable(columns, prediction.periods)}`;
     }
     case 'bgnbd':
     case 'pnbd': {
@@ -425,7 +430,7 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
       const t = prediction.totals;
       const p = prediction.fit.params;
       return [
-        fitHeadline(prediction.fit),
+        fitHeadline(prediction.fit, 'period'),
         Object.entries(p)
           .map(([name, value]) => `${name} ${(value as number).toFixed(3)}`)
           .join(', '),
@@ -451,7 +456,7 @@ export function renderPrediction(prediction: LifetimePrediction, format: OutputF
       ];
       if (format === 'csv') return renderCsv(columns, prediction.customers);
       const p = prediction.fit.params;
-      return `${fitHeadline(prediction.fit)}\np ${p.p.toFixed(3)}, q ${p.q.toFixed(3)}, gamma ${p.gamma.toFixed(3)}\n\n${renderTable(columns, prediction.customers.filter((c) => c.frequency > 0).slice(0, 10))}`;
+      return `${fitHeadline(prediction.fit, 'period')}\np ${p.p.toFixed(3)}, q ${p.q.toFixed(3)}, gamma ${p.gamma.toFixed(3)}\n\n${renderTable(columns, prediction.customers.filter((c) => c.frequency > 0).slice(0, 10))}`;
     }
   }
 }
