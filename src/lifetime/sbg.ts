@@ -6,7 +6,7 @@
  */
 import { TierwiseError } from '../errors.js';
 import { maximizeLikelihood } from './maximize-likelihood.js';
-import { hyp2f1, logBeta } from './special-functions.js';
+import { digamma, hyp2f1, logBeta, trigamma } from './special-functions.js';
 
 export interface SbgParams {
   alpha: number;
@@ -99,6 +99,67 @@ export function sbgLogLikelihood(params: SbgParams, data: SbgObservations): numb
   return ll;
 }
 
+/**
+ * The sBG log-likelihood as a weighted sum of log-Beta functions: every term of `sbgLogLikelihood`
+ * is ln B(α + da, β + db) − ln B(α, β), so ln L = Σ w · ln B(α + da, β + db) − W · ln B(α, β).
+ */
+interface BetaTerms {
+  readonly terms: readonly { weight: number; da: number; db: number }[];
+  /** W: the weight of −ln B(α, β), the terms' weights summed. */
+  readonly base: number;
+}
+
+function betaTerms(data: SbgObservations): BetaTerms {
+  const terms: { weight: number; da: number; db: number }[] = [];
+  for (let t = 1; t < data.lost.length; t++)
+    if (data.lost[t]! > 0) terms.push({ weight: data.lost[t]!, da: 1, db: t - 1 });
+  for (let t = 0; t < data.active.length; t++)
+    if (data.active[t]! > 0) terms.push({ weight: data.active[t]!, da: 0, db: t });
+  const entered = data.entered ?? [];
+  for (let t = 1; t < entered.length; t++)
+    if (entered[t]! > 0) terms.push({ weight: -entered[t]!, da: 0, db: t });
+  return { terms, base: terms.reduce((sum, term) => sum + term.weight, 0) };
+}
+
+/**
+ * ln L with its exact gradient and Hessian in (α, β), from ∂ ln B(a, b)/∂a = ψ(a) − ψ(a + b) and
+ * ∂² ln B/∂a² = ψ₁(a) − ψ₁(a + b), ∂² ln B/∂a∂b = −ψ₁(a + b). With them the fit takes Newton's
+ * steps: on small bases whose churn is nearly the same for everyone the likelihood is a long flat
+ * ridge (α and β large, α/(α + β) fixed) where differenced gradients stalled the search.
+ */
+function sbgLogLikelihoodDerivatives(
+  alpha: number,
+  beta: number,
+  { terms, base }: BetaTerms,
+): { value: number; gradient: number[]; hessian: number[][] } {
+  let value = 0;
+  let ga = 0;
+  let gb = 0;
+  let haa = 0;
+  let hab = 0;
+  let hbb = 0;
+  const add = (weight: number, a: number, b: number) => {
+    const psiSum = digamma(a + b);
+    const triSum = trigamma(a + b);
+    value += weight * logBeta(a, b);
+    ga += weight * (digamma(a) - psiSum);
+    gb += weight * (digamma(b) - psiSum);
+    haa += weight * (trigamma(a) - triSum);
+    hab -= weight * triSum;
+    hbb += weight * (trigamma(b) - triSum);
+  };
+  for (const { weight, da, db } of terms) add(weight, alpha + da, beta + db);
+  add(-base, alpha, beta);
+  return {
+    value,
+    gradient: [ga, gb],
+    hessian: [
+      [haa, hab],
+      [hab, hbb],
+    ],
+  };
+}
+
 /** Maximum-likelihood sBG fit with standard errors. Throws `data_invalid` or `fit_failed`. */
 export function fitSbg(data: SbgObservations): SbgFit {
   const lostTotal = data.lost.reduce((s, v) => s + v, 0);
@@ -119,13 +180,29 @@ export function fitSbg(data: SbgObservations): SbgFit {
     });
   }
   const periods = Math.max(data.lost.length, data.active.length) - 1;
-  const result = maximizeLikelihood(
-    {
-      names: ['alpha', 'beta'],
-      value: ([alpha, beta]) => sbgLogLikelihood({ alpha: alpha!, beta: beta! }, data),
-    },
-    { model: 'sBG', start: [1, 1] },
-  );
+  const value = ([alpha, beta]: readonly number[]) =>
+    sbgLogLikelihood({ alpha: alpha!, beta: beta! }, data);
+  let result;
+  try {
+    result = maximizeLikelihood(
+      { names: ['alpha', 'beta'], value },
+      { model: 'sBG', start: [1, 1] },
+    );
+  } catch (error) {
+    if (!(error instanceof TierwiseError) || error.code !== 'fit_failed') throw error;
+    // Churn nearly the same for every customer: the likelihood is a long flat ridge (α and β
+    // large, α/(α + β) fixed) where differenced gradients stall. Exact derivatives and Newton's
+    // steps follow the ridge until the likelihood stops rising.
+    const terms = betaTerms(data);
+    result = maximizeLikelihood(
+      {
+        names: ['alpha', 'beta'],
+        value,
+        valueGradientHessian: ([alpha, beta]) => sbgLogLikelihoodDerivatives(alpha!, beta!, terms),
+      },
+      { model: 'sBG', start: [1, 1] },
+    );
+  }
   return {
     model: 'sbg',
     params: { alpha: result.params['alpha']!, beta: result.params['beta']! },

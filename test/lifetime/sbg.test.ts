@@ -205,3 +205,39 @@ describe('sBG predictions', () => {
     ).toBeCloseTo(((1 - c) * (1 + d)) / (d + c), 4);
   });
 });
+
+describe('fitSbg when every customer churns alike', () => {
+  // The tenures of `tierwise demo --customers 150 --seed 5` (counts by month: churned, still
+  // active, and first seen when already that old). Churn barely differs between these customers,
+  // so the sBG's maximum lies far out on a ridge (α, β → ∞ with α/(α + β) fixed, the geometric
+  // limit), where the fit by differenced gradients stalled and `lifetime margin` failed.
+  const observations = {
+    lost: [
+      0, 0, 1, 0, 0, 2, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+      1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+      0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0,
+    ],
+    active: [
+      6, 3, 3, 3, 4, 4, 3, 2, 0, 5, 4, 5, 1, 1, 1, 2, 1, 2, 4, 0, 3, 1, 4, 1, 1, 3, 5, 1, 2, 1, 4,
+      1, 1, 4, 0, 1, 2, 2, 2, 1, 3, 1, 3, 0, 1, 1, 0, 1, 1, 2, 1, 2, 1, 1, 0, 0, 0, 0, 3, 0, 0, 1,
+      1, 1, 0, 1, 0, 2, 1, 1, 2, 2, 0, 0, 0, 0, 0, 1, 1, 2, 1, 1,
+    ],
+    entered: [
+      0, 1, 2, 1, 2, 4, 0, 2, 2, 5, 1, 1, 3, 5, 1, 2, 1, 4, 3, 1, 4, 0, 1, 2, 2, 2, 1, 3, 1, 4, 0,
+      1, 1, 0, 1, 1, 2, 1, 3, 2, 1, 0, 0, 1, 0, 3, 0, 0, 1, 1, 1, 0, 1, 0, 2, 0, 3, 2, 2, 1, 0, 0,
+      0, 1, 1, 1, 3, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ],
+  };
+
+  it('converges, with the churn rate of the homogeneous limit', () => {
+    const fit = fitSbg(observations);
+    const churn = fit.params.alpha / (fit.params.alpha + fit.params.beta);
+    // The geometric MLE: churn events ÷ months at risk (each customer's tenure less the months
+    // before it was first seen).
+    const sum = (counts: number[]) => counts.reduce((s, n, t) => s + n * t, 0);
+    const events = observations.lost.reduce((s, n) => s + n, 0);
+    const atRisk = sum(observations.lost) + sum(observations.active) - sum(observations.entered);
+    expect(events).toBe(17);
+    expect(churn).toBeCloseTo(events / atRisk, 3);
+  });
+});
