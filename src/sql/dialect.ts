@@ -17,6 +17,11 @@ export interface Dialect {
   readonly name: 'duckdb' | 'postgres';
   /** Quotes an identifier so any user-chosen name is safe and its case is kept. */
   quoteIdent(name: string): string;
+  /**
+   * A name as the engine stores it when written without quotes (PostgreSQL folds to lower case;
+   * DuckDB keeps the case and compares without it): to find a table or column the user named.
+   */
+  foldCase(name: string): string;
   /** The placeholder text for the n-th (1-based) bound parameter. */
   placeholder(position: number): string;
   /** Real (floating) division; integer operands must not truncate. */
@@ -97,6 +102,7 @@ function quoteDoubled(name: string): string {
 export const duckdb: Dialect = {
   name: 'duckdb',
   quoteIdent: quoteDoubled,
+  foldCase: (name) => name,
   placeholder: (position) => `$${position}`,
   // DuckDB's `/` is real division already (`//` truncates); casting keeps DECIMAL operands exact
   // to full double precision instead of the operand's scale.
@@ -143,6 +149,7 @@ export const duckdb: Dialect = {
 export const postgres: Dialect = {
   name: 'postgres',
   quoteIdent: quoteDoubled,
+  foldCase: (name) => name.toLowerCase(),
   placeholder: (position) => `$${position}`,
   // PostgreSQL's `/` truncates on integers, so real division needs the cast.
   realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE PRECISION) / ${d})`,
