@@ -28,13 +28,21 @@ const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 /** The engine of a project: `--engine` (`duckdb` or a PostgreSQL URL) over the model's `engine:`. */
 export function resolveEngine(model: Model, option?: string): EngineChoice {
   const tables = SOURCE_KINDS.filter((k) => model.sources[k]?.table !== undefined);
-  const files = SOURCE_KINDS.filter((k) => model.sources[k] && model.sources[k].table === undefined);
+  const files = SOURCE_KINDS.filter(
+    (k) => model.sources[k] && model.sources[k].table === undefined,
+  );
   const places = { tables, files };
   let choice: EngineChoice;
   if (option !== undefined) {
     if (option === 'duckdb') choice = { kind: 'duckdb', ...places };
     else if (POSTGRES_URL.test(option))
-      choice = { kind: 'postgres', url: option, where: describePostgresUrl(option), from: '--engine', ...places };
+      choice = {
+        kind: 'postgres',
+        url: option,
+        where: describePostgresUrl(option),
+        from: '--engine',
+        ...places,
+      };
     else
       throw new TierwiseError({
         code: 'usage',
@@ -51,7 +59,13 @@ export function resolveEngine(model: Model, option?: string): EngineChoice {
         location: { file: 'tierwise.yaml', line: model.lineOf(['engine']), key: 'engine.url_env' },
         hint: `export ${variable}=postgres://user@host:5432/database (the password in the URL or in PGPASSWORD), or pass --engine`,
       });
-    choice = { kind: 'postgres', url, where: describePostgresUrl(url), from: `engine.url_env (${variable})`, ...places };
+    choice = {
+      kind: 'postgres',
+      url,
+      where: describePostgresUrl(url),
+      from: `engine.url_env (${variable})`,
+      ...places,
+    };
   } else choice = { kind: 'duckdb', ...places };
 
   if (choice.kind === 'duckdb' && tables.length > 0)
@@ -59,7 +73,11 @@ export function resolveEngine(model: Model, option?: string): EngineChoice {
       tables.map((kind) => ({
         code: 'engine_config' as const,
         message: `sources.${kind}: a table source needs an engine that holds it, and this project runs on the embedded DuckDB`,
-        location: { file: 'tierwise.yaml', line: model.lineOf(['sources', kind]), key: `sources.${kind}.table` },
+        location: {
+          file: 'tierwise.yaml',
+          line: model.lineOf(['sources', kind]),
+          key: `sources.${kind}.table`,
+        },
         hint: 'name the engine (engine: { kind: postgres, url_env: VARIABLE } or --engine URL), or give the source path: files',
       })),
     );

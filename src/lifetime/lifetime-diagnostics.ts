@@ -307,8 +307,16 @@ async function repeatPurchaseDiagnostics(
   );
   options.onProgress?.('lifetime diagnostics: fitting the BG/NBD and Pareto/NBD');
   const clock = { calibrationEnd, timeUnit };
-  const rows = await summarizePurchases(requireDuckDB(base.db, 'lifetime diagnostics'), purchases, clock);
-  const tracked = await repeatsByPeriod(requireDuckDB(base.db, 'lifetime diagnostics'), purchases, clock);
+  const rows = await summarizePurchases(
+    requireDuckDB(base.db, 'lifetime diagnostics'),
+    purchases,
+    clock,
+  );
+  const tracked = await repeatsByPeriod(
+    requireDuckDB(base.db, 'lifetime diagnostics'),
+    purchases,
+    clock,
+  );
   const rfm: RfmSummary = {
     x: Float64Array.from(rows, (r) => r.x),
     tx: Float64Array.from(rows, (r) => r.tx),

@@ -36,11 +36,9 @@ const sourceObjectSchema = z
     date_format: z.string().min(2).optional(),
   })
   .strict()
-  .refine(
-    (s) =>
-      [s.path, s.paths, s.table].filter((where) => where !== undefined).length === 1,
-    { error: 'give exactly one of "path", "paths" or "table"' },
-  );
+  .refine((s) => [s.path, s.paths, s.table].filter((where) => where !== undefined).length === 1, {
+    error: 'give exactly one of "path", "paths" or "table"',
+  });
 
 /** A source: a path (glob allowed), a list of paths, or an object with a column mapping. */
 export const sourceSchema = z.union(

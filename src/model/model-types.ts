@@ -16,8 +16,7 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
 
 /** The engine a model names: the embedded DuckDB, or PostgreSQL at the URL in an environment variable. */
 export type EngineSpec =
-  | { readonly kind: 'duckdb' }
-  | { readonly kind: 'postgres'; readonly urlEnv: string };
+  { readonly kind: 'duckdb' } | { readonly kind: 'postgres'; readonly urlEnv: string };
 
 /** The environment variable a PostgreSQL engine's URL is read from when `url_env` is not given. */
 export const DEFAULT_POSTGRES_URL_ENV = 'TIERWISE_POSTGRES_URL';

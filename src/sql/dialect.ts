@@ -78,7 +78,10 @@ export interface Dialect {
   containsText(haystack: Sql, needle: Sql): Sql;
   /** A text similarity score, higher is closer: used only to pre-select did-you-mean candidates. */
   textSimilarity(a: Sql, b: Sql): Sql;
-  /** `round(x)` / `round(x, digits)` of a double, half away from zero, as a double. */
+  /**
+   * `round(x)` / `round(x, digits)` of a double, half away from zero, as a double; to `digits`
+   * places the decimal as written is rounded on every engine (`round(1.005, 2)` = 1.01).
+   */
   round(expression: Sql, digits?: Sql): Sql;
   /** A stored row's ordinal in its table, in insertion order (`alias.` prefix when given). */
   rowOrdinal(alias?: string): Sql;
@@ -140,9 +143,16 @@ export const duckdb: Dialect = {
   // A plain substring test: no wildcards to escape, and much faster than ILIKE … ESCAPE.
   containsText: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   textSimilarity: (a, b) => sql`jaro_winkler_similarity(${a}, ${b})`,
-  // DuckDB's round rounds half away from zero on doubles and takes an INTEGER number of places.
+  // Pinned with PostgreSQL: places are rounded on the decimal as written, half away from zero
+  // (round(1.005, 2) = 1.01; the double 1.00499… would give 1). DuckDB rounds a DECIMAL only to a
+  // constant number of places, so digits read from a column round the double (the same but for
+  // such ties); values of 1e27 or more, beyond DECIMAL(38,10), round as doubles too.
   round: (x, digits) =>
-    digits === undefined ? sql`round(${x})` : sql`round(${x}, CAST(${digits} AS INTEGER))`,
+    digits === undefined
+      ? sql`round(${x})`
+      : digits.chunks.some((c) => c.kind === 'ident')
+        ? sql`round(${x}, CAST(${digits} AS INTEGER))`
+        : sql`(CASE WHEN abs(${x}) < 1e27 THEN CAST(round(CAST(${x} AS DECIMAL(38,10)), CAST(${digits} AS INTEGER)) AS DOUBLE) ELSE round(${x}, CAST(${digits} AS INTEGER)) END)`,
   rowOrdinal: (alias) => (alias === undefined ? sql`rowid` : sql`${ident(alias)}.rowid`),
 };
 

@@ -88,9 +88,7 @@ export async function copyCanonicalTables(
   if (!pushing) tables.push('tw_source_files');
   for (const table of tables) {
     options.onProgress?.(`copying ${table} to the engine`);
-    const columns = (await db.columns(table)).filter(
-      (c) => c.name !== '_tw_file' || !pushing,
-    );
+    const columns = (await db.columns(table)).filter((c) => c.name !== '_tw_file' || !pushing);
     const withRow = !pushing && table !== 'tw_source_files';
     const definitions = [
       ...columns.map((c) => sql`${ident(c.name)} ${raw(postgresType(c.type))}`),
@@ -111,7 +109,12 @@ export async function copyCanonicalTables(
     const flush = async () => {
       while (pending.length > 0) {
         const rows = pending.splice(0, perInsert);
-        await target.run(insertRows(sql`INSERT INTO ${tableRef(table)} (${join(names.map((n) => ident(n)))}) VALUES `, rows));
+        await target.run(
+          insertRows(
+            sql`INSERT INTO ${tableRef(table)} (${join(names.map((n) => ident(n)))}) VALUES `,
+            rows,
+          ),
+        );
       }
     };
     // The DuckDB stream stays open while the engine inserts: DuckDB runs nothing else meanwhile.
@@ -234,9 +237,14 @@ export async function mapTableSources(
           problems.push({
             code: 'engine_source',
             message: `${key}: column "${mapped ?? column.name}" (for ${column.name}) is not in ${resolved.display} in ${store.where}`,
-            location: { key: mapped !== undefined ? `${key}.columns.${column.name}` : `${key}.table` },
+            location: {
+              key: mapped !== undefined ? `${key}.columns.${column.name}` : `${key}.table`,
+            },
             hint:
-              didYouMean(mapped ?? column.name, columns.map((c) => c.name)) ??
+              didYouMean(
+                mapped ?? column.name,
+                columns.map((c) => c.name),
+              ) ??
               `map it under ${key}.columns (${column.name}: <column>); the table has ${columns.map((c) => c.name).join(', ')}`,
           });
         } else selected.push(sql`${nullOf(column)} AS ${ident(column.name)}`);
@@ -249,12 +257,16 @@ export async function mapTableSources(
         problems.push({
           code: 'engine_source',
           message: `${key}: column "${found.name}" of ${resolved.display} is ${found.type}, but ${column.name} must be ${expected[0] === 'date' ? 'a date' : 'a number'}`,
-          location: { key: mapped !== undefined ? `${key}.columns.${column.name}` : `${key}.table` },
+          location: {
+            key: mapped !== undefined ? `${key}.columns.${column.name}` : `${key}.table`,
+          },
           hint: `map ${column.name} to a ${expected[0]} column, or make a view that casts it (CAST(… AS ${expected[0] === 'date' ? 'DATE' : 'NUMERIC'}))`,
         });
         continue;
       }
-      selected.push(sql`${canonicalValue(column, sql`src.${ident(found.name)}`, store)} AS ${ident(column.name)}`);
+      selected.push(
+        sql`${canonicalValue(column, sql`src.${ident(found.name)}`, store)} AS ${ident(column.name)}`,
+      );
     }
     if (canonical.keepExtraColumns) {
       const canonicalNames = new Set(canonical.columns.map((c) => c.name));

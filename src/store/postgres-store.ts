@@ -151,16 +151,20 @@ export class PostgresStore implements Store {
   async columns(source: Relation | string | Sql): Promise<ColumnInfo[]> {
     if (source instanceof Sql) {
       const view = this.reserve('describe');
-      await this.run(new Sql([
-        { kind: 'text', text: 'CREATE TEMPORARY VIEW ' },
-        ...view.ref.chunks,
-        { kind: 'text', text: ' AS ' },
-        ...source.chunks,
-      ]));
+      await this.run(
+        new Sql([
+          { kind: 'text', text: 'CREATE TEMPORARY VIEW ' },
+          ...view.ref.chunks,
+          { kind: 'text', text: ' AS ' },
+          ...source.chunks,
+        ]),
+      );
       try {
         return await this.columns(view.name);
       } finally {
-        await this.run(new Sql([{ kind: 'text', text: 'DROP VIEW IF EXISTS ' }, ...view.ref.chunks]));
+        await this.run(
+          new Sql([{ kind: 'text', text: 'DROP VIEW IF EXISTS ' }, ...view.ref.chunks]),
+        );
       }
     }
     const name = typeof source === 'string' ? this.dialect.quoteIdent(source) : source.name;
@@ -295,7 +299,11 @@ function connectionError(error: unknown, where: string, what?: string): Tierwise
     });
   return new TierwiseError({
     code: 'engine_connection',
-    message: `${subject}cannot reach ${where}: ${e.code ?? ''} ${e.message ?? String(error)}`.replace(/\s+/g, ' '),
+    message:
+      `${subject}cannot reach ${where}: ${e.code ?? ''} ${e.message ?? String(error)}`.replace(
+        /\s+/g,
+        ' ',
+      ),
     hint: 'start the server, or fix the host and port in the engine URL (is it listening on that address?)',
   });
 }
