@@ -62,6 +62,8 @@ for i in "${!engines[@]}"; do
     [ -f "$LOGS/$engine.was" ] || started+=("$engine")
   else
     failed_start=1
+    # A start that gave up may leave processes behind (a node that never joined): stop them too.
+    started+=("$engine")
     echo "with-engines: $engine did not start; its tests will fail. Its log:" >&2
     tail -n 30 "$LOGS/$engine.log" >&2 2>/dev/null || true
   fi
