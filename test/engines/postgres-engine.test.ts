@@ -34,6 +34,7 @@ import { Database } from '../../src/store/database.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres-store.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import { differences } from '../helpers/approx-equal.js';
+import { runCli } from '../helpers/run-cli.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
 
 const enabled = process.env.TIERWISE_ENGINE_TESTS === '1';
@@ -185,6 +186,40 @@ describe.skipIf(!enabled)('PostgreSQL engine: the same margins as DuckDB', () =>
       expect(postgres.figures.customers).toHaveLength(2000);
       expect(differences(postgres.figures, duck.figures)).toEqual([]);
     });
+  });
+});
+
+describe.skipIf(!enabled)('the CLI on PostgreSQL', () => {
+  it('prints the same margin CSV with --engine as without, and exits 1 naming an unreachable server', async () => {
+    const temp = await tempProject('tiny');
+    const project = temp.dir;
+    const duck = await runCli(['--project', project, 'margin', '--format', 'csv']);
+    const postgres = await runCli([
+      '--project',
+      project,
+      '--engine',
+      postgresUrl(),
+      'margin',
+      '--format',
+      'csv',
+    ]);
+    expect(postgres.stderr).toBe('');
+    expect(postgres.code).toBe(0);
+    expect(postgres.stdout).toBe(duck.stdout);
+    expect(postgres.stdout).toContain('D,3000,260,270,360,2110,');
+
+    const down = await runCli([
+      '--project',
+      project,
+      '--engine',
+      urlWith((u) => (u.port = '1')),
+      'margin',
+    ]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(
+      /^error: --engine: cannot reach PostgreSQL at 127\.0\.0\.1:1\/tierwise/,
+    );
+    await temp.remove();
   });
 });
 
