@@ -167,8 +167,9 @@ export class PostgresStore implements Store {
         );
       }
     }
-    const name = typeof source === 'string' ? this.dialect.quoteIdent(source) : source.name;
-    return this.columnsOf(typeof source === 'string' ? name : this.dialect.quoteIdent(name));
+    return this.columnsOf(
+      this.dialect.quoteIdent(typeof source === 'string' ? source : source.name),
+    );
   }
 
   /** The columns of a relation named by SQL text already quoted (`"billing"."charges"`). */
