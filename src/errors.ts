@@ -31,6 +31,9 @@ export type ErrorCode =
   | 'usage'
   | 'project_exists'
   | 'database_busy'
+  | 'engine_config'
+  | 'engine_connection'
+  | 'engine_source'
   | 'fit_failed';
 
 export interface Problem {

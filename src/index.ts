@@ -22,6 +22,8 @@ export {
   DATABASE_FILE,
 } from './project.js';
 export type { Project, OpenProjectOptions, ImportReport } from './project.js';
+export { pushProject } from './push-project.js';
+export type { PushOptions, PushReport } from './push-project.js';
 export type { ImportOptions, SourceImport } from './store/import-sources.js';
 export { initProject } from './init-project.js';
 export { generateDemo } from './demo/generate-demo.js';

@@ -55,7 +55,9 @@ interface LiveState {
 export async function openLiveProject(
   options: Omit<OpenProjectOptions, 'inMemory'> = {},
 ): Promise<LiveProject> {
-  const project = await openProject(options);
+  // The dashboard computes on a DuckDB snapshot of the project's file: the model's engine (issue
+  // 14) is not used here, and its files are imported as on the embedded default.
+  const project = await openProject({ ...options, engine: 'duckdb' });
   const { dir, file: modelFile } = project.model;
   const databaseFile = project.db.path;
   let model = project.model;

@@ -10,7 +10,9 @@ import { buildCustomerBase, checkMarginInputs, type CustomerBase } from './margi
 import { loadModel, MODEL_FILE_NAME } from './model/load-model.js';
 import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
+import { resolveEngine, type EngineChoice } from './engine.js';
 import { importSources, type ImportOptions, type ImportReport } from './store/import-sources.js';
+import type { Store } from './store/store.js';
 
 export { MODEL_FILE_NAME };
 export type { ImportReport };
@@ -20,7 +22,18 @@ export const DATABASE_FILE = 'tierwise.duckdb';
 
 export interface Project {
   readonly model: Model;
+  /**
+   * The embedded DuckDB: the project's files imported and checked there. With another engine it
+   * still holds the files' data (the source of the copy), or nothing when every source is a table.
+   */
   readonly db: Database;
+  /**
+   * Where the margin and the analyses run: `db` itself on the embedded default, else the engine
+   * the model or `--engine` names (PostgreSQL), holding the canonical tables of the session.
+   */
+  readonly store: Store;
+  /** The engine in words, for messages: `DuckDB (embedded)` or `PostgreSQL at host:port/db`. */
+  readonly engine: string;
   /** What the automatic import did when the project was opened. */
   readonly imported: ImportReport;
   /**
@@ -36,6 +49,11 @@ export interface OpenProjectOptions extends ImportOptions, DatabaseOptions {
   readonly dir?: string;
   /** Use an in-memory database instead of `.tierwise/` (tests, one-off runs). */
   readonly inMemory?: boolean;
+  /**
+   * The engine, overriding the model's `engine:`: `duckdb`, or a PostgreSQL URL
+   * (`postgres://user@host:port/db`; the password from the URL or PGPASSWORD).
+   */
+  readonly engine?: string;
 }
 
 /** Finds the nearest folder at or above `start` that holds `tierwise.yaml`. */
@@ -60,8 +78,10 @@ export async function findProjectDir(start: string): Promise<string> {
 export async function openProject(options: OpenProjectOptions = {}): Promise<Project> {
   const dir = await findProjectDir(options.dir ?? process.cwd());
   const model = await loadModel(path.join(dir, MODEL_FILE_NAME));
+  const engine = resolveEngine(model, options.engine);
   let databasePath = ':memory:';
-  if (!options.inMemory) {
+  // With every source a table of the engine, there are no files to import and keep.
+  if (!options.inMemory && engine.files.length > 0) {
     await mkdir(path.join(dir, STATE_DIR), { recursive: true });
     databasePath = path.join(dir, STATE_DIR, DATABASE_FILE);
   }
@@ -75,23 +95,75 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
   });
   try {
     // Data the margin would refuse is refused by the import, before it is committed.
-    const imported = await importSources(db, model, options, (staged) =>
-      checkMarginInputs(staged, model),
-    ).catch((error: unknown) => {
-      throw locatedInModel(error, model);
-    });
+    let imported: ImportReport = { sources: [], changed: false };
+    if (engine.tables.length === 0) {
+      imported = await importSources(db, model, options, (staged) =>
+        checkMarginInputs(staged, model),
+      ).catch((error: unknown) => {
+        throw locatedInModel(error, model);
+      });
+    }
     // From here on the session reads no file and changes no setting (src/store/CONTEXT.md).
     await db.lockDown();
+    const { store, where, tableSources } = await openEngineStore(db, model, engine, options);
+    if (tableSources) imported = tableSources;
     let base: Promise<CustomerBase> | undefined;
     const customerBase = () =>
-      (base ??= buildCustomerBase({ db, model }).catch((error: unknown) => {
+      (base ??= buildCustomerBase({ db: store, model }).catch((error: unknown) => {
         base = undefined;
         throw error;
       }));
-    return { model, db, imported, customerBase, close: () => db.close() };
+    const close = () => {
+      if (store !== db) void Promise.resolve(store.close()).catch(() => undefined);
+      db.close();
+    };
+    return { model, db, store, engine: where, imported, customerBase, close };
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * The store the margin runs in: the DuckDB store itself, or a session with the engine holding the
+ * canonical tables — the files' data copied into temporary tables, or views over the engine's
+ * own tables (checked as the import checks files). Problems name the engine and the model key.
+ */
+async function openEngineStore(
+  db: Database,
+  model: Model,
+  engine: EngineChoice,
+  options: OpenProjectOptions,
+): Promise<{ store: Store; where: string; tableSources?: ImportReport }> {
+  if (engine.kind === 'duckdb') return { store: db, where: 'DuckDB (embedded)' };
+  const { openPostgresStore } = await import('./store/postgres-store.js');
+  const { copyCanonicalTables, mapTableSources } = await import('./store/engine-tables.js');
+  options.onProgress?.(`connecting to ${engine.where}`);
+  const store = await openPostgresStore(engine.url, { what: engine.from });
+  try {
+    if (engine.tables.length === 0) {
+      await copyCanonicalTables(db, store, { onProgress: options.onProgress });
+      return { store, where: store.where };
+    }
+    options.onProgress?.(`reading the sources' tables in ${store.where}`);
+    const mapped = await mapTableSources(store, model);
+    await checkMarginInputs(store, model);
+    return {
+      store,
+      where: store.where,
+      tableSources: {
+        changed: false,
+        sources: [...mapped].map(([kind, t]) => ({
+          kind,
+          status: 'unchanged' as const,
+          files: [{ path: t.table, rows: t.rows }],
+          rows: t.rows,
+        })),
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw locatedInModel(error, model);
   }
 }
 

@@ -114,7 +114,7 @@ max_connections = 50
 timezone = 'UTC'
 EOF
   fi
-  if ! as_owner "$bin/pg_ctl" start -D "$dir" -l "$dir/server.log" -w -t 60 >/dev/null; then
+  if ! as_owner "$bin/pg_ctl" start -D "$dir" -l "$dir/server.log" -o "-p $PORT" -w -t 60 >/dev/null; then
     log "PostgreSQL did not start; its log:"
     tail -n 30 "$dir/server.log" >&2 || true
     exit 1

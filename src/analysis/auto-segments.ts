@@ -6,6 +6,7 @@
  * by what sets it apart ("high cost to serve per $, much support_ticket time, negative margin").
  */
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { requireDuckDB } from '../store/database.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
 import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
@@ -58,7 +59,8 @@ export async function computeAutoSegments(
   customerBase: CustomerBase,
   options: AutoSegmentOptions = {},
 ): Promise<AutoSegmentsReport> {
-  const { db } = customerBase;
+  // DuckDB's hash() samples the customers: no such function on another engine.
+  const db = requireDuckDB(customerBase.db, 'segments --auto');
   const seed = options.seed ?? 42;
   const report = customerBase.summary;
   const base = customerBase.measures.ref;

@@ -27,7 +27,7 @@ import { compileMargin } from '../margin/compile-margin.js';
 import type { GroupMargin } from '../margin/margin-report.js';
 import { computeMargin } from '../margin/run-margin.js';
 import { join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Relation } from '../store/database.js';
+import type { Relation } from '../store/store.js';
 
 export interface MonthFigures {
   /** `YYYY-MM`. */

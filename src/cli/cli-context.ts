@@ -11,6 +11,8 @@ import { createProgress, type Progress } from './progress.js';
 export interface GlobalOptions {
   project?: string;
   quiet?: boolean;
+  /** `--engine`: `duckdb` or a PostgreSQL URL, over the model's `engine:`. */
+  engine?: string;
 }
 
 /** Opens the project named by --project (or found from the current folder), importing what changed. */
@@ -26,6 +28,7 @@ export async function withProject<T>(
   try {
     project = await openProject({
       dir: globals.project,
+      engine: globals.engine,
       onProgress: (message) => progress.step(message),
       force: options.force,
     });

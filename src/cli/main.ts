@@ -20,6 +20,7 @@ import { registerProspectsCommand } from './commands/prospects-command.js';
 import { registerReportCommand } from './commands/report-command.js';
 import { registerServeCommand } from './commands/serve-command.js';
 import { registerPriceCommand } from './commands/price-command.js';
+import { registerPushCommand } from './commands/push-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
 import { registerTiersCommand } from './commands/tiers-command.js';
 import { registerTrendsCommands } from './commands/trends-command.js';
@@ -39,12 +40,17 @@ export function buildProgram(): Command {
       'the project folder (default: the nearest folder holding tierwise.yaml)',
     )
     .option('-q, --quiet', 'no progress messages')
+    .option(
+      '--engine <url>',
+      "where the margin is computed: duckdb (embedded, the default) or a PostgreSQL URL such as postgres://user@host:5432/db (password in PGPASSWORD); overrides the model's engine:",
+    )
     .showHelpAfterError('(run `tierwise --help` for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   registerInitCommand(program);
   registerDemoCommand(program, globals);
   registerImportCommand(program, globals);
+  registerPushCommand(program, globals);
   registerMarginCommand(program, globals);
   registerExplainCommand(program, globals);
   registerWhaleCommand(program, globals);

@@ -15,6 +15,7 @@ import { compileSegmentOf } from '../analysis/segments.js';
 import { TierwiseError, formatProblem } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { sql } from '../sql/fragment.js';
+import { requireDuckDB } from '../store/database.js';
 import {
   bgNbdExpectedTransactions,
   fitBgNbd,
@@ -306,8 +307,16 @@ async function repeatPurchaseDiagnostics(
   );
   options.onProgress?.('lifetime diagnostics: fitting the BG/NBD and Pareto/NBD');
   const clock = { calibrationEnd, timeUnit };
-  const rows = await summarizePurchases(base.db, purchases, clock);
-  const tracked = await repeatsByPeriod(base.db, purchases, clock);
+  const rows = await summarizePurchases(
+    requireDuckDB(base.db, 'lifetime diagnostics'),
+    purchases,
+    clock,
+  );
+  const tracked = await repeatsByPeriod(
+    requireDuckDB(base.db, 'lifetime diagnostics'),
+    purchases,
+    clock,
+  );
   const rfm: RfmSummary = {
     x: Float64Array.from(rows, (r) => r.x),
     tx: Float64Array.from(rows, (r) => r.tx),

@@ -23,6 +23,7 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
 import { ident, sql } from '../sql/fragment.js';
+import { requireDuckDB } from '../store/database.js';
 import {
   bgNbdProjection,
   fitBgNbd,
@@ -801,7 +802,7 @@ export async function projectPurchaseSummaries(
   timeUnit: TimeUnit,
 ): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
   const rows = await summarizePurchases(
-    customerBase.db,
+    requireDuckDB(customerBase.db, 'lifetime margin'),
     // Exact decimals: DuckDB sums DOUBLEs in parallel, in no fixed order, so z̄ would change in its
     // last bits from run to run — enough to move the Gamma-Gamma optimum, and a total, by a cent.
     sql`SELECT customer_id AS id, date AS day, CAST(amount AS DECIMAL(38, 10)) AS amount FROM transactions WHERE amount >= 0`,

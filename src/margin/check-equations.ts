@@ -14,7 +14,7 @@ import { compileEventMinutes, MINUTE_PLACES } from './compile-margin.js';
 import type { CostModel } from './cost-model.js';
 import { firstRowid, rowLine } from '../store/canonical-columns.js';
 import { convertValue } from '../store/convert-value.js';
-import type { Database } from '../store/database.js';
+import type { Store } from '../store/store.js';
 import type { Dialect } from '../sql/dialect.js';
 
 /** The event columns equations may read: their types, and how each is referenced in SQL. */
@@ -36,7 +36,7 @@ export function valueTypeOf(sqlType: string, dialect: Dialect): ValueType {
  * place of the equation's type error.
  */
 export async function checkEquationsAgainstData(
-  db: Database,
+  db: Store,
   model: Model,
   columns: EventColumns,
 ): Promise<void> {
@@ -70,7 +70,7 @@ export async function checkEquationsAgainstData(
 
 /** The first value of a text event column that is not a number, and how many are and are not. */
 async function firstNonNumber(
-  db: Database,
+  db: Store,
   column: string,
 ): Promise<
   { value: string; path: string | null; line: number; numbers: number; others: number } | undefined
@@ -153,7 +153,7 @@ function equationProblems(model: Model, types: ReadonlyMap<string, ValueType>): 
  * file and line of each such activity and the drivers to fill.
  */
 export async function checkEventMinutes(
-  db: Database,
+  db: Store,
   model: CostModel,
   columns: EventColumns,
   customerId?: string,

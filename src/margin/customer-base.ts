@@ -15,7 +15,7 @@
 import { checkTimeEquation, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database, Relation } from '../store/database.js';
+import type { Relation, Store } from '../store/store.js';
 import {
   checkDirectCostMetrics,
   checkEquationsAgainstData,
@@ -37,7 +37,7 @@ export interface CustomerBase {
   readonly model: Model;
   readonly costModel: CostModel;
   /** The store the relations live in; analyses query them through it. */
-  readonly db: Database;
+  readonly db: Store;
   /** One row per customer with its margin and the quantities behind it (see the module comment). */
   readonly margin: Relation;
   /** One row per customer with its attributes and measures (see the module comment). */
@@ -70,7 +70,7 @@ export type MarginSummaryReport = Pick<
  * customer's margin once, and refuses events whose minutes come out empty, infinite or negative.
  */
 export async function buildCustomerBase(project: {
-  readonly db: Database;
+  readonly db: Store;
   readonly model: Model;
 }): Promise<CustomerBase> {
   const { db, model } = project;
@@ -134,7 +134,7 @@ export async function buildCustomerBase(project: {
  * every event's minutes (none empty, infinite or negative). The import runs it inside its
  * transaction, so data the margin would refuse is never committed.
  */
-export async function checkMarginInputs(db: Database, model: Model): Promise<void> {
+export async function checkMarginInputs(db: Store, model: Model): Promise<void> {
   const eventColumns = await readEventColumns(db, model);
   await checkEquationsAgainstData(db, model, eventColumns);
   checkDirectCostMetrics(model, await readUsageMetrics(db));
@@ -142,7 +142,7 @@ export async function checkMarginInputs(db: Database, model: Model): Promise<voi
 }
 
 /** Usage metrics present in the data, in name order. */
-async function readUsageMetrics(db: Database): Promise<string[]> {
+async function readUsageMetrics(db: Store): Promise<string[]> {
   const rows = await db.all<{ metric: string }>(
     sql`SELECT DISTINCT metric FROM usage ORDER BY metric`,
   );
@@ -160,7 +160,7 @@ export async function releaseCustomerBase(base: CustomerBase): Promise<void> {
  * column with no values at all has no type to infer from the data (it is stored as text), so it
  * takes the type the equations use it as: a number unless they treat it as a string.
  */
-export async function readEventColumns(db: Database, model: Model): Promise<EventColumns> {
+export async function readEventColumns(db: Store, model: Model): Promise<EventColumns> {
   const columns = (await db.columns('activities')).filter((c) => !BOOKKEEPING.test(c.name));
   const { dialect } = db;
   const types = new Map<string, ValueType>(
@@ -209,7 +209,7 @@ export async function readEventColumns(db: Database, model: Model): Promise<Even
 
 /** The measures relation's query: attributes, then the measures (a measure wins over an attribute of its name). */
 function compileMeasures(
-  db: Database,
+  db: Store,
   costModel: CostModel,
   margin: Relation,
   attributeNames: readonly string[],
@@ -247,7 +247,7 @@ function compileMeasures(
  * rule (its window acquired nobody): reported, never dropped.
  */
 async function unallocatedSpend(
-  db: Database,
+  db: Store,
   costModel: CostModel,
 ): Promise<MarginReport['unallocated_acquisition_spend']> {
   const rows = await db.all<{ channel: string; month: string; amount: number }>(sql`

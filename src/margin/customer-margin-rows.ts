@@ -5,7 +5,7 @@
  * same rows in the same order.
  */
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Row } from '../store/database.js';
+import type { Row } from '../store/store.js';
 import { activityCost, directCostValue } from './cost-kinds.js';
 import type { CostModel } from './cost-model.js';
 import type { CustomerBase } from './customer-base.js';

@@ -17,6 +17,7 @@
  * ```
  */
 import { ident, sql } from '../sql/fragment.js';
+import { readColumnsOf } from '../store/database.js';
 import type { CustomerBase } from './customer-base.js';
 import {
   CUSTOMER_SORT_FIELDS,
@@ -210,7 +211,8 @@ async function readTable(base: CustomerBase): Promise<Table> {
   const artefact = new Uint8Array(count);
   let at = 0;
   // Columns: customer_id, the numbers in NUMBER_FIELDS order, allocation_artefact, the searched id.
-  await db.readColumns(
+  await readColumnsOf(
+    db,
     sql`SELECT *, ${SEARCHED_ID} AS tw_searched FROM (${rows}) AS r ORDER BY customer_id`,
     (columns, rowCount) => {
       if (at + rowCount > count) throw new Error('the customer rows changed while read (a bug)');
@@ -265,7 +267,8 @@ async function readOrder(
   }
   const pos = ident('tw_pos');
   let at = 0;
-  await base.db.readColumns(
+  await readColumnsOf(
+    base.db,
     sql`SELECT CAST(${pos} AS INTEGER) AS ${pos} FROM (
       SELECT *, row_number() OVER (ORDER BY customer_id) - 1 AS ${pos} FROM (${customerRowsQuery(base)}) AS r
     ) AS page ORDER BY ${customerOrder(sort, order)}`,

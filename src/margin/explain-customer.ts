@@ -7,7 +7,7 @@ import { assertNever, didYouMean, TierwiseError } from '../errors.js';
 import { formatMoney, formatNumber } from '../format.js';
 import { equationColumns, resolveColumn } from '../expr/index.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
-import type { Database } from '../store/database.js';
+import type { Store } from '../store/store.js';
 import type { EventColumns } from './check-equations.js';
 import { compileChannelAllocation } from './compile-channel-allocation.js';
 import { compileEventMinutes } from './compile-margin.js';
@@ -130,7 +130,7 @@ function purposeOf(model: CostModel, activity: string | undefined) {
 
 /** Events grouped by activity, the driver values their equation reads, and whether minutes were logged. */
 async function activityGroups(
-  db: Database,
+  db: Store,
   model: CostModel,
   columns: EventColumns,
   customerId: string,
@@ -229,7 +229,7 @@ function foldSmallGroups(drivers: WaterfallDriver[], money: MoneyFormat): Waterf
  * margin's own allocation and rule (so the lines add up to the margin's channel cost).
  */
 async function channelShare(
-  db: Database,
+  db: Store,
   model: CostModel,
   customerId: string,
   money: MoneyFormat,

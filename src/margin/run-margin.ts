@@ -5,7 +5,7 @@
  */
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { ident, join, raw, sql } from '../sql/fragment.js';
-import type { Database, Relation } from '../store/database.js';
+import type { Relation, Store } from '../store/store.js';
 import { compileMargin } from './compile-margin.js';
 import type { CustomerBase } from './customer-base.js';
 import {
@@ -87,7 +87,7 @@ function checkAttributes(base: CustomerBase, attributes: readonly string[]): voi
 
 /** Groups come in key order (months chronologically) unless a sort is asked for. */
 async function groupRows(
-  db: Database,
+  db: Store,
   margin: Relation,
   by: readonly string[],
   sort: MarginOptions['sort'],

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ident, join } from '../sql/fragment.js';
+import { requireDuckDB } from '../store/database.js';
 import type { CustomerBase } from './customer-base.js';
 import {
   customerMarginQuery,
@@ -80,6 +81,9 @@ export async function writeCustomerMarginsParquet(
     CUSTOMER_PARQUET_COLUMNS.filter((c) => c !== 'margin_pct').map((c) => ident(c)),
   );
   const query = customerMarginQuery(base, options.sort ?? DEFAULT_SORT, options.top, columns);
-  const customers = await base.db.writeParquet(query, target);
+  const customers = await requireDuckDB(base.db, 'a Parquet file of customers').writeParquet(
+    query,
+    target,
+  );
   return { file: target, customers };
 }

@@ -8,7 +8,7 @@
  */
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { allocationArtefactSql } from './compile-margin.js';
-import type { Database, Row } from '../store/database.js';
+import type { Row, Store } from '../store/store.js';
 import { activityCost } from './cost-kinds.js';
 import type { CostModel } from './cost-model.js';
 import { eventsColumn, minutesColumn, MONEY_FIELDS } from './margin-columns.js';
@@ -23,7 +23,7 @@ export interface MarginSummary {
 }
 
 export async function summarizeMargin(
-  db: Database,
+  db: Store,
   model: CostModel,
   marginTable: Sql,
   byMonth: boolean,

@@ -19,6 +19,7 @@ import type {
   SourceSpec,
   TiersSource,
 } from './model-types.js';
+import { DEFAULT_POSTGRES_URL_ENV } from './model-types.js';
 import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { schemaProblems } from './schema-problems.js';
@@ -239,6 +240,11 @@ export function parseModel(text: string, file: string): Model {
     },
     tiers,
     tiersSource,
+    engine:
+      raw.engine &&
+      (raw.engine.kind === 'duckdb'
+        ? { kind: 'duckdb' }
+        : { kind: 'postgres', urlEnv: raw.engine.url_env ?? DEFAULT_POSTGRES_URL_ENV }),
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };
@@ -364,7 +370,8 @@ function sourceSpec(kind: SourceKind, source: RawSource): SourceSpec {
   if (Array.isArray(source)) return { kind, patterns: source, columns: {} };
   return {
     kind,
-    patterns: source.paths ?? [source.path!],
+    patterns: source.paths ?? (source.path === undefined ? [] : [source.path]),
+    table: source.table,
     columns: source.columns ?? {},
     format: source.format,
     delimiter: source.delimiter,

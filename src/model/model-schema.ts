@@ -26,20 +26,45 @@ const sourceObjectSchema = z
   .object({
     path: z.string().min(1).optional(),
     paths: z.array(z.string().min(1)).min(1).optional(),
+    table: z
+      .string()
+      .regex(/^[^.]+(\.[^.]+)?$/, { error: 'must be a table or view name, or schema.name' })
+      .optional(),
     columns: z.record(z.string(), z.string().min(1)).optional(),
     format: sourceFormatSchema.optional(),
     delimiter: z.string().length(1, { error: 'must be a single character' }).optional(),
     date_format: z.string().min(2).optional(),
   })
   .strict()
-  .refine((s) => (s.path === undefined) !== (s.paths === undefined), {
-    error: 'give exactly one of "path" or "paths"',
+  .refine((s) => [s.path, s.paths, s.table].filter((where) => where !== undefined).length === 1, {
+    error: 'give exactly one of "path", "paths" or "table"',
   });
 
 /** A source: a path (glob allowed), a list of paths, or an object with a column mapping. */
 export const sourceSchema = z.union(
   [z.string().min(1), z.array(z.string().min(1)).min(1), sourceObjectSchema],
   { error: 'must be a path (data/usage.csv), a list of paths, or a map with path: (and columns:)' },
+);
+
+/**
+ * Where the margin is computed: the embedded DuckDB (the default) or a PostgreSQL server whose URL
+ * is read from an environment variable (never written in the model file).
+ */
+export const engineSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('duckdb') }).strict(),
+    z
+      .object({
+        kind: z.literal('postgres'),
+        url_env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })
+          .optional(),
+      })
+      .strict(),
+  ],
+  { error: 'must be { kind: duckdb } or { kind: postgres, url_env: VARIABLE }' },
 );
 
 export const resourceSchema = z
@@ -193,6 +218,7 @@ export const modelSchema = z
       .strict()
       .optional(),
     tiers: tiersSchema.optional(),
+    engine: engineSchema.optional(),
   })
   .strict();
 

@@ -14,13 +14,22 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
   'spend',
 ];
 
+/** The engine a model names: the embedded DuckDB, or PostgreSQL at the URL in an environment variable. */
+export type EngineSpec =
+  { readonly kind: 'duckdb' } | { readonly kind: 'postgres'; readonly urlEnv: string };
+
+/** The environment variable a PostgreSQL engine's URL is read from when `url_env` is not given. */
+export const DEFAULT_POSTGRES_URL_ENV = 'TIERWISE_POSTGRES_URL';
+
 export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
 
 /** Where one canonical table's rows come from. */
 export interface SourceSpec {
   readonly kind: SourceKind;
-  /** Paths or glob patterns, relative to the model file's folder. */
+  /** Paths or glob patterns, relative to the model file's folder (none for a `table` source). */
   readonly patterns: readonly string[];
+  /** A table or view already in the project's engine (`billing.charges`), instead of files. */
+  readonly table?: string;
   /** Canonical column → the header in the user's file. */
   readonly columns: Readonly<Record<string, string>>;
   /** Overrides detection by file extension. */
@@ -157,6 +166,8 @@ export interface Model {
   readonly tiers?: TierCatalog;
   /** The `tiers:` block as written, with its positions, so scenarios are laid over it in memory. */
   readonly tiersSource?: TiersSource;
+  /** Where the margin is computed (`engine:`); absent: the embedded DuckDB. */
+  readonly engine?: EngineSpec;
   /** Line of a dotted key path in the model file, for errors found after loading. */
   lineOf(keyPath: readonly (string | number)[]): number | undefined;
   /** Line and column of a character inside a scalar value (e.g. a time equation). */

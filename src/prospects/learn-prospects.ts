@@ -20,7 +20,7 @@ import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
 import type { Model, ProspectSettings } from '../model/model-types.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import type { Database, Relation } from '../store/database.js';
+import { requireDuckDB, type Database, type Relation } from '../store/database.js';
 import {
   encodedName,
   encodedSelectList,
@@ -148,7 +148,7 @@ export async function learnProspects(
   base: CustomerBase,
   options: LearnOptions = {},
 ): Promise<ProspectModel> {
-  const { db } = base;
+  const db = requireDuckDB(base.db, 'prospects');
   const tables: ProspectTables = {
     train: db.reserve('prospect_train'),
     design: db.reserve('prospect_design'),
@@ -167,7 +167,8 @@ async function learnWith(
   tables: ProspectTables,
   options: LearnOptions,
 ): Promise<ProspectModel> {
-  const { db, model } = base;
+  const { model } = base;
+  const db = requireDuckDB(base.db, 'prospects');
   const progress = options.onProgress ?? (() => {});
   const settings = prospectSettings(model);
   const featureTypes = checkFeatures(base.customerColumns, model, settings);

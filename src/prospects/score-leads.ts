@@ -13,7 +13,7 @@ import type { ValueType } from '../expr/index.js';
 import { compileAssignment, pickSegmentation } from '../analysis/segments.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { Database, type Relation } from '../store/database.js';
+import { Database, requireDuckDB, type Relation } from '../store/database.js';
 import { textOf } from '../store/convert-value.js';
 import {
   formatOf,
@@ -92,7 +92,7 @@ export async function scoreLeads(
   file: string,
   options: ScoreOptions = {},
 ): Promise<ProspectScores> {
-  const { db } = base;
+  const db = requireDuckDB(base.db, 'prospects');
   const model = await learnProspects(base, { onProgress: options.onProgress });
   options.onProgress?.(`scoring ${file}`);
   const source = await leadsFile(file);
@@ -280,7 +280,7 @@ async function predictLeads(
   model: ProspectModel,
   driverCount: number,
 ): Promise<LeadScore[]> {
-  const { db } = base;
+  const db = requireDuckDB(base.db, 'prospects');
   const {
     settings,
     columns,

@@ -17,6 +17,11 @@ export interface Dialect {
   readonly name: 'duckdb' | 'postgres';
   /** Quotes an identifier so any user-chosen name is safe and its case is kept. */
   quoteIdent(name: string): string;
+  /**
+   * A name as the engine stores it when written without quotes (PostgreSQL folds to lower case;
+   * DuckDB keeps the case and compares without it): to find a table or column the user named.
+   */
+  foldCase(name: string): string;
   /** The placeholder text for the n-th (1-based) bound parameter. */
   placeholder(position: number): string;
   /** Real (floating) division; integer operands must not truncate. */
@@ -73,7 +78,10 @@ export interface Dialect {
   containsText(haystack: Sql, needle: Sql): Sql;
   /** A text similarity score, higher is closer: used only to pre-select did-you-mean candidates. */
   textSimilarity(a: Sql, b: Sql): Sql;
-  /** `round(x)` / `round(x, digits)` of a double, half away from zero, as a double. */
+  /**
+   * `round(x)` / `round(x, digits)` of a double, half away from zero, as a double; to `digits`
+   * places the decimal as written is rounded on every engine (`round(1.005, 2)` = 1.01).
+   */
   round(expression: Sql, digits?: Sql): Sql;
   /** A stored row's ordinal in its table, in insertion order (`alias.` prefix when given). */
   rowOrdinal(alias?: string): Sql;
@@ -97,6 +105,7 @@ function quoteDoubled(name: string): string {
 export const duckdb: Dialect = {
   name: 'duckdb',
   quoteIdent: quoteDoubled,
+  foldCase: (name) => name,
   placeholder: (position) => `$${position}`,
   // DuckDB's `/` is real division already (`//` truncates); casting keeps DECIMAL operands exact
   // to full double precision instead of the operand's scale.
@@ -134,15 +143,23 @@ export const duckdb: Dialect = {
   // A plain substring test: no wildcards to escape, and much faster than ILIKE … ESCAPE.
   containsText: (haystack, needle) => sql`contains(${haystack}, ${needle})`,
   textSimilarity: (a, b) => sql`jaro_winkler_similarity(${a}, ${b})`,
-  // DuckDB's round rounds half away from zero on doubles and takes an INTEGER number of places.
+  // Pinned with PostgreSQL: places are rounded on the decimal as written, half away from zero
+  // (round(1.005, 2) = 1.01; the double 1.00499… would give 1). DuckDB rounds a DECIMAL only to a
+  // constant number of places, so digits read from a column round the double (the same but for
+  // such ties); values of 1e27 or more, beyond DECIMAL(38,10), round as doubles too.
   round: (x, digits) =>
-    digits === undefined ? sql`round(${x})` : sql`round(${x}, CAST(${digits} AS INTEGER))`,
+    digits === undefined
+      ? sql`round(${x})`
+      : digits.chunks.some((c) => c.kind === 'ident')
+        ? sql`round(${x}, CAST(${digits} AS INTEGER))`
+        : sql`(CASE WHEN abs(${x}) < 1e27 THEN CAST(round(CAST(${x} AS DECIMAL(38,10)), CAST(${digits} AS INTEGER)) AS DOUBLE) ELSE round(${x}, CAST(${digits} AS INTEGER)) END)`,
   rowOrdinal: (alias) => (alias === undefined ? sql`rowid` : sql`${ident(alias)}.rowid`),
 };
 
 export const postgres: Dialect = {
   name: 'postgres',
   quoteIdent: quoteDoubled,
+  foldCase: (name) => name.toLowerCase(),
   placeholder: (position) => `$${position}`,
   // PostgreSQL's `/` truncates on integers, so real division needs the cast.
   realDivide: (n, d) => sql`(CAST(${n} AS DOUBLE PRECISION) / ${d})`,

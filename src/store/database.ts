@@ -12,6 +12,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { TierwiseError } from '../errors.js';
 import { duckdb, type Dialect } from '../sql/dialect.js';
 import { ident, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
 import type { ColumnInfo, Relation, Row, Store } from './store.js';
@@ -395,4 +396,39 @@ function bindTypes(params: readonly SqlValue[]): DuckDBType[] | undefined {
   if (!params.some(unsafe)) return undefined;
   // The driver's bind() infers the type of an entry left undefined, as it does with no types.
   return params.map((v) => (unsafe(v) ? DOUBLE : undefined)) as DuckDBType[];
+}
+
+/**
+ * The store as the embedded DuckDB, for work that needs what only `Database` does (typed-array
+ * reads, Parquet, files read beside the project): on another engine a `TierwiseError` saying so.
+ */
+export function requireDuckDB(store: Store, what: string): Database {
+  if (store instanceof Database) return store;
+  throw new TierwiseError({
+    code: 'engine_config',
+    message: `${what} runs on the embedded engine (DuckDB) only, and this project's engine is ${store.dialect.name}`,
+    hint: 'run it without --engine (and without engine: in tierwise.yaml), on the same data in files',
+  });
+}
+
+/**
+ * Reads a query's rows into columns a chunk at a time, as `Database.readColumns` does: on DuckDB
+ * through its vectors, on another engine from the store's streamed rows.
+ */
+export async function readColumnsOf(
+  store: Store,
+  query: Sql,
+  take: (columns: readonly unknown[][], rowCount: number) => void,
+): Promise<readonly string[]> {
+  if (store instanceof Database) return store.readColumns(query, take);
+  let names: readonly string[] = [];
+  for await (const rows of store.stream(query)) {
+    if (rows.length === 0) continue;
+    names = Object.keys(rows[0]!);
+    take(
+      names.map((name) => rows.map((row) => row[name])),
+      rows.length,
+    );
+  }
+  return names;
 }

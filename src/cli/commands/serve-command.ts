@@ -26,6 +26,12 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       if (options.port < 0 || options.port > 65535)
         throw usageError(`--port ${options.port}: expected 0 to 65535`);
       const token = options.token ?? (process.env['TIERWISE_TOKEN'] || undefined);
+      const { engine } = globals();
+      if (engine !== undefined && engine !== 'duckdb')
+        throw usageError(
+          '--engine: serve computes on the embedded DuckDB only (the dashboard reads a snapshot of the project database)',
+          'run serve without --engine; margin, explain, whale, matrix, segments and tiers take --engine',
+        );
       // Loaded on use, so that `tierwise --help` never loads DuckDB or the server.
       const { openLiveProject } = await import('../../live-project.js');
       const { startServer } = await import('../../server/start-server.js');
