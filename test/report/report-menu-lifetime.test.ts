@@ -267,10 +267,12 @@ versions:
     const report = await renderReport(await opened.customerBase(), {
       sections: [priceMenuSection, lifetimeSection],
     });
-    expect(report.sections.map((s) => s.id)).toEqual(['price-menu', 'lifetime']);
-    const section = report.html.slice(report.html.indexOf('<section id="lifetime">'));
+    expect(report.sections.map((s) => s.id)).toEqual(['price-menu']);
+    expect(report.notComputed.map((s) => s.id)).toEqual(['lifetime']);
+    expect(report.notComputed[0]!.reason).toMatch(/^the data cannot support a lifetime model: \S/);
+    const section = report.html.slice(report.html.indexOf('<section id="lifetime"'));
     expect(section).toMatch(
-      /<h2>Lifetime margin<\/h2>\s*<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: \S/,
+      /<h2>Lifetime margin<\/h2><p class="note" data-note="not-computed">Lifetime margin: not computed — the data cannot support a lifetime model: \S/,
     );
     // The other section is untouched.
     expect(figure(report.html, 'menu-profit')).toBe('$40,500.00');

@@ -143,12 +143,19 @@ describe('the tiers section', () => {
     ]);
   });
 
-  it('is left out when the model has no tiers', async () => {
+  it('says it is not computed, and why, when the model has no tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      expect(
-        (await renderReport(await tiny.customerBase(), { sections: [tiersSection] })).sections,
-      ).toEqual([]);
+      const report = await renderReport(await tiny.customerBase(), { sections: [tiersSection] });
+      expect(report.sections).toEqual([]);
+      expect(report.notComputed).toEqual([
+        {
+          id: 'tiers',
+          title: 'Service tiers',
+          reason:
+            'the model has no `tiers:` key; add the tiers you could offer, with their fees and service policies, to have the optimizer assign every customer one (docs/model.md, tiers)',
+        },
+      ]);
     } finally {
       tiny.close();
     }

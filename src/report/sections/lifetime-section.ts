@@ -22,17 +22,24 @@ import {
 import type { LifetimeDiagnostics } from '../../lifetime/lifetime-diagnostics.js';
 import { lifetimeSettings } from '../../lifetime/lifetime-settings.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import type { ReportContext, ReportSection } from '../report-section.js';
+import {
+  noCustomers,
+  notComputed,
+  type ReportContext,
+  type ReportSection,
+} from '../report-section.js';
 
 export const lifetimeSection: ReportSection = {
   id: 'lifetime',
   title: 'Lifetime margin',
   async render(context) {
-    if (context.margin.totals.customers === 0) return undefined;
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     const overview = await lifetimeOverview(context.base, { chartSize: context.chartSize });
     const why = overview.notes.find((n) => n.part === 'margin');
     if (overview.margin === null)
-      return html`<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: ${why?.message ?? ''}</p>`;
+      return notComputed(
+        `the data cannot support a lifetime model: ${why?.message ?? 'no reason given'}`,
+      );
     return html`${renderLifetime(context, overview.margin)}${renderDiagnostics(overview)}`;
   },
 };

@@ -4,15 +4,23 @@ import { QUADRANT_LABELS, matrixChartOption } from '../../charts/matrix-chart.js
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
 import { html, trustedHtml } from '../html.js';
-import { percent, type ReportSection } from '../report-section.js';
+import { noCustomers, notComputed, percent, type ReportSection } from '../report-section.js';
 
 export const matrixSection: ReportSection = {
   id: 'matrix',
   title: 'Profitability matrix',
-  async render({ base, chartSize, money }) {
-    if (!base.model.matrix) return undefined;
+  async render(context) {
+    const { base, chartSize, money } = context;
+    if (!base.model.matrix)
+      return notComputed(
+        'the model has no `matrix:` key; add `matrix: { volume: transactions }` (or a usage metric) to place each customer by net price and cost to serve per unit (docs/model.md, matrix)',
+      );
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     const matrix = await computeProfitabilityMatrix(base);
-    if (matrix.customers.length === 0) return undefined;
+    if (matrix.customers.length === 0)
+      return notComputed(
+        `no customer has any ${matrix.volume} in the period, the volume the matrix divides by (\`matrix.volume\`); name a measure the customers have`,
+      );
     const { thresholds } = matrix;
     return html`
       <p>Each customer placed by the net price it realises and what it costs, per ${matrix.volume}. High price means at least

@@ -10,7 +10,13 @@ import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
 import { computeTiers, largestGainsFirst, type TierReport } from '../../tiers/compute-tiers.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+import {
+  noCustomers,
+  notComputed,
+  percent,
+  type ReportContext,
+  type ReportSection,
+} from '../report-section.js';
 
 /** Recommendations listed: the largest gains over today. */
 const TOP_RECOMMENDATIONS = 10;
@@ -21,8 +27,11 @@ export const tiersSection: ReportSection = {
   id: 'tiers',
   title: 'Service tiers',
   async render(context) {
-    if (context.base.model.tiers === undefined || context.margin.totals.customers === 0)
-      return undefined;
+    if (context.base.model.tiers === undefined)
+      return notComputed(
+        'the model has no `tiers:` key; add the tiers you could offer, with their fees and service policies, to have the optimizer assign every customer one (docs/model.md, tiers)',
+      );
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     return renderTiers(context, await computeTiers(context.base));
   },
 };
