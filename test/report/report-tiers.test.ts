@@ -77,8 +77,15 @@ describe('the tiers section', () => {
         tier.label,
         usd(tier.monthly_fee),
         formatNumber(tier.customers),
+        usd(tier.expected_revenue),
+        usd(tier.expected_direct_cost),
+        usd(tier.expected_serve_cost),
         usd(tier.expected_margin),
       ]);
+      // Its components add up to the expected margin.
+      expect(
+        tier.expected_revenue - tier.expected_direct_cost - tier.expected_serve_cost,
+      ).toBeCloseTo(tier.expected_margin, 6);
     }
     // Every customer gets one tier (or keeps today's terms).
     expect(

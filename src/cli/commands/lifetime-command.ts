@@ -522,11 +522,14 @@ export function renderLifetimeMargin(
     '',
   ];
   if (report.segments) {
+    // The totals row covers every customer; its retention column (a per-segment fit) stays empty.
+    const totalsRow: SegmentLifetimeMargin = { ...report.totals, segment: 'total' };
     const segmentColumns: Column<SegmentLifetimeMargin>[] = [
       { header: 'segment', value: (s) => (s.segment === null ? '(none)' : String(s.segment)) },
       { header: 'customers', value: (s) => s.customers, align: 'right' },
       { header: 'active', value: (s) => s.active_customers, align: 'right' },
       money('future_revenue', (s) => s.future_revenue),
+      money('future_direct_cost', (s) => s.future_direct_cost),
       money('future_serve_cost', (s) => s.future_serve_cost),
       money('lifetime_margin', (s) => s.lifetime_margin),
       ...(report.interval
@@ -543,6 +546,7 @@ export function renderLifetimeMargin(
             {
               header: 'monthly_churn',
               value: (s: SegmentLifetimeMargin) => {
+                if (s === totalsRow) return null;
                 const fit = report.retention!.segments.find(
                   (r) => JSON.stringify(r.segment) === JSON.stringify(s.segment),
                 );
@@ -561,7 +565,7 @@ export function renderLifetimeMargin(
       },
       payback<SegmentLifetimeMargin>(),
     ];
-    lines.push(renderTable(segmentColumns, report.segments), '');
+    lines.push(renderTable(segmentColumns, report.segments, totalsRow), '');
   }
   const all = report.customers.length <= 2 * top;
   const shown = all

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type {
   MatrixCustomer,
+  MatrixMoney,
   ProfitabilityMatrix,
   QuadrantSummary,
 } from '../../analysis/profitability-matrix.js';
@@ -54,18 +55,25 @@ export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat):
     const columns: Column<MatrixCustomer>[] = [
       { header: 'customer_id', value: (c) => c.customer_id },
       { header: 'volume', value: (c) => c.volume },
+      { header: 'revenue', value: (c) => c.revenue },
+      { header: 'direct_cost', value: (c) => c.direct_cost },
+      { header: 'acquisition_cost', value: (c) => c.acquisition_cost },
+      { header: 'serve_cost', value: (c) => c.serve_cost },
+      { header: 'margin', value: (c) => c.margin },
       { header: 'net_price', value: (c) => c.net_price },
       { header: 'cost_to_serve', value: (c) => c.cost_to_serve },
-      { header: 'margin', value: (c) => c.margin },
       { header: 'quadrant', value: (c) => c.quadrant },
     ];
     return renderCsv(columns, matrix.customers);
   }
-  const columns: Column<QuadrantSummary>[] = [
-    { header: 'quadrant', value: (q) => QUADRANT_NAMES[q.quadrant] },
+  // Every component of the margin, so each row adds up: revenue − the three costs = margin.
+  const columns: Column<QuadrantSummary | MatrixMoney>[] = [
+    { header: 'quadrant', value: (q) => ('quadrant' in q ? QUADRANT_NAMES[q.quadrant] : 'total') },
     { header: 'customers', value: (q) => q.customers, align: 'right' },
     moneyColumn('revenue', (q) => q.revenue, matrix.currency),
-    moneyColumn('cost', (q) => q.cost, matrix.currency),
+    moneyColumn('direct_cost', (q) => q.direct_cost, matrix.currency),
+    moneyColumn('acquisition_cost', (q) => q.acquisition_cost, matrix.currency),
+    moneyColumn('serve_cost', (q) => q.serve_cost, matrix.currency),
     moneyColumn('margin', (q) => q.margin, matrix.currency),
     percentColumn('margin_pct', (q) => q.margin_pct),
   ];
@@ -76,7 +84,7 @@ export function renderMatrix(matrix: ProfitabilityMatrix, format: OutputFormat):
   ];
   if (matrix.excluded_customers > 0)
     lines.push(
-      `  ${formatCount(matrix.excluded_customers)} customers had no ${matrix.volume} in the period and are not placed`,
+      `  ${formatCount(matrix.excluded_customers)} customers had no ${matrix.volume} in the period and are not placed (nor in the total)`,
     );
-  return [...lines, '', renderTable(columns, matrix.quadrants)].join('\n');
+  return [...lines, '', renderTable(columns, matrix.quadrants, matrix.totals)].join('\n');
 }

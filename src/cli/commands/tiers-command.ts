@@ -94,9 +94,11 @@ function percentColumn<T>(header: string, value: (row: T) => number): Column<T> 
 const scenarioColumns = (currency: string): Column<TierScenario>[] => [
   { header: 'scenario', value: (s) => s.name },
   moneyColumn('revenue', (s) => s.revenue, currency),
+  moneyColumn('direct_cost', (s) => s.direct_cost, currency),
   moneyColumn('serve_cost', (s) => s.serve_cost, currency),
   moneyColumn('margin', (s) => s.margin, currency),
   moneyColumn('resource_cost', (s) => s.firm_pnl?.resource_cost ?? Number.NaN, currency),
+  moneyColumn('channel_spend', (s) => s.firm_pnl?.channel_spend ?? Number.NaN, currency),
   moneyColumn('firm_margin', (s) => s.firm_pnl?.margin ?? Number.NaN, currency),
   {
     header: 'leavers',
@@ -166,8 +168,9 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
     `  optimizer: ${o.status}, objective ${formatMoney(o.objective, currency)}, gap ${formatGap(o.gap)} ` +
       `(bound ${formatMoney(o.bound, currency)}; LP relaxation ${formatMoney(o.lp_objective, currency)}), ${o.seconds.toFixed(2)} s`,
     '',
-    'scenarios (expected: each customer × its chance of staying). margin: before acquisition, every hour at its capacity cost rate;',
-    'firm_margin: revenue − direct cost − the resources carried (committed: all of them; flexible: hours used) − all channel spend',
+    'scenarios (expected: each customer × its chance of staying). margin = revenue − direct_cost − serve_cost, every hour at its capacity',
+    'cost rate; the cost to acquire is sunk and left out. firm_margin = revenue − direct_cost − resource_cost (the resources carried:',
+    'committed, all of them; flexible, the hours used) − channel_spend (all of the period). Scenarios are alternatives: no totals row.',
     renderTable(scenarioColumns(currency), report.scenarios),
     '',
     'shadow prices: what one more hour of each resource would add to expected margin (0: capacity to spare)',

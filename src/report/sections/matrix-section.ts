@@ -3,7 +3,8 @@ import { computeProfitabilityMatrix } from '../../analysis/profitability-matrix.
 import { QUADRANT_LABELS, matrixChartOption } from '../../charts/matrix-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
-import { html, trustedHtml } from '../html.js';
+import type { MatrixMoney } from '../../analysis/profitability-matrix.js';
+import { html, trustedHtml, type SafeHtml } from '../html.js';
 import { noCustomers, notComputed, percent, type ReportSection } from '../report-section.js';
 
 export const matrixSection: ReportSection = {
@@ -31,12 +32,20 @@ export const matrixSection: ReportSection = {
             : ''
         }</p>
       <figure class="chart">${trustedHtml(renderChartSvg(matrixChartOption(matrix), chartSize))}</figure>
-      <table class="numbers">
-        <thead><tr><th>quadrant</th><th>customers</th><th>revenue</th><th>cost</th><th>margin</th><th>margin %</th></tr></thead>
-        <tbody>${matrix.quadrants.map(
-          (q) =>
-            html`<tr><th>${QUADRANT_LABELS[q.quadrant]}</th><td>${formatNumber(q.customers)}</td><td>${money(q.revenue)}</td><td>${money(q.cost)}</td><td>${money(q.margin)}</td><td>${percent(q.margin_pct)}</td></tr>`,
-        )}</tbody>
+      <table class="numbers" data-table="quadrants">
+        <thead><tr><th>quadrant</th><th>customers</th><th>revenue</th><th>direct cost</th><th>cost to acquire</th><th>cost to serve</th><th>margin</th><th>margin %</th></tr></thead>
+        <tbody>${matrix.quadrants.map((q) => quadrantRow(QUADRANT_LABELS[q.quadrant], q, money))}</tbody>
+        <tfoot>${quadrantRow('total', matrix.totals, money, 'total')}</tfoot>
       </table>`;
   },
 };
+
+/** A row of the quadrant table: revenue less each cost is the margin shown. */
+function quadrantRow(
+  label: string,
+  q: MatrixMoney,
+  money: (amount: number) => string,
+  className = '',
+): SafeHtml {
+  return html`<tr class="${className}"><th>${label}</th><td>${formatNumber(q.customers)}</td><td>${money(q.revenue)}</td><td>${money(q.direct_cost)}</td><td>${money(q.acquisition_cost)}</td><td>${money(q.serve_cost)}</td><td class="${q.margin < 0 ? 'loss' : ''}">${money(q.margin)}</td><td>${percent(q.margin_pct)}</td></tr>`;
+}
