@@ -7,6 +7,8 @@ import type { TierRecommendation, TierReport, ShadowPrice } from '../../tiers/co
 import { largestGainsFirst } from '../../tiers/largest-gains-first.js';
 import type { TierScenario } from '../../tiers/compute-tiers.js';
 import {
+  checkWritableFolder,
+  outputTarget,
   parseFormat,
   parsePositiveInteger,
   withCustomerBase,
@@ -17,10 +19,10 @@ import {
   formatMoney,
   formatPercent,
   moneyColumn,
-  print,
   renderCsv,
   renderJson,
   renderTable,
+  writeRows,
   type Column,
   type OutputFormat,
 } from '../output.js';
@@ -45,27 +47,47 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
     )
     .option(
       '--format <format>',
-      'table, json or csv (csv: the recommendations)',
+      "table, json or csv (csv: every customer's recommendation); default: table, or the --output file's",
       parseFormat,
-      'table',
     )
-    .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
-      const [{ loadScenarioOverlay }, { computeTiers }] = await Promise.all([
-        import('../../tiers/scenario-overlay.js'),
-        import('../../tiers/compute-tiers.js'),
-      ]);
-      const scenarios = await Promise.all(
-        options.scenario.map((file) => loadScenarioOverlay(file)),
-      );
-      await withCustomerBase(globals(), async (base, progress) => {
-        const report = await computeTiers(base, {
-          scenarios,
-          onProgress: (message) => progress.step(message),
+    .option(
+      '--output <file>',
+      'write to FILE.json or FILE.csv (streamed) or FILE.parquet (one row per customer, by DuckDB)',
+    )
+    .action(
+      async (options: {
+        scenario: string[];
+        top: number;
+        format?: OutputFormat;
+        output?: string;
+      }) => {
+        const target = outputTarget(options);
+        if (target.file !== undefined) await checkWritableFolder(target.file);
+        const [{ loadScenarioOverlay }, { computeTiers }] = await Promise.all([
+          import('../../tiers/scenario-overlay.js'),
+          import('../../tiers/compute-tiers.js'),
+        ]);
+        const scenarios = await Promise.all(
+          options.scenario.map((file) => loadScenarioOverlay(file)),
+        );
+        await withCustomerBase(globals(), async (base, progress) => {
+          const report = await computeTiers(base, {
+            scenarios,
+            onProgress: (message) => progress.step(message),
+          });
+          progress.done();
+          const { recommendations, ...head } = report;
+          await writeRows(target, {
+            head,
+            key: 'recommendations',
+            rows: recommendations,
+            columns: recommendationColumns(report.currency),
+            table: () => renderTiers(report, 'table', options.top),
+            noun: 'customers',
+          });
         });
-        progress.done();
-        print(renderTiers(report, options.format, options.top));
-      });
-    });
+      },
+    );
 }
 
 const recommendationColumns = (currency: string): Column<TierRecommendation>[] => [
