@@ -172,7 +172,7 @@ function segmentTable(
         (s) =>
           html`<tr data-segment="${String(s.segment ?? '(none)')}">${row(html`<th>${String(s.segment ?? '(none)')}</th>`, s)}</tr>`,
       )}</tbody>
-      <tfoot><tr class="total" data-segment-total>${row(html`<th>total</th>`, report.totals)}</tr></tfoot>
+      <tfoot><tr class="total" data-total="lifetime-segments">${row(html`<th>total</th>`, report.totals)}</tr></tfoot>
     </table>`;
 }
 
