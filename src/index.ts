@@ -114,6 +114,7 @@ export type {
   ProfitabilityMatrix,
   MatrixCustomer,
   QuadrantSummary,
+  MatrixMoney,
   Quadrant,
 } from './analysis/profitability-matrix.js';
 export { computeChannels } from './analysis/channels.js';
