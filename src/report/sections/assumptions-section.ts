@@ -22,7 +22,7 @@ export const assumptionsSection: ReportSection = {
         Margin = revenue − direct costs − cost to acquire − cost to serve; an activity's cost is its minutes × its resource's capacity cost rate.</p>
       <h3>Resources</h3>
       <p>Capacity cost rate = the resource's cost over the period ÷ its practical capacity in minutes (time-driven activity-based costing). Committed resources are carried whether used or not; flexible ones are paid for the hours used.</p>
-      <table class="numbers" data-table="assumption-resources">
+      <table class="numbers compact" data-table="assumption-resources">
         <thead><tr><th>resource</th><th>behaviour</th><th>cost</th><th>practical capacity (hours)</th><th>capacity (minutes)</th><th>capacity cost rate</th><th>units carried</th></tr></thead>
         <tbody>${a.resources.map(
           (r) =>
@@ -31,7 +31,7 @@ export const assumptionsSection: ReportSection = {
       </table>
       <h3>Activities and their time equations</h3>
       <p>Minutes per event, as written in the model (a logged <code>minutes</code> value on an event wins over the equation).</p>
-      <table class="numbers" data-table="assumption-activities">
+      <table class="numbers compact" data-table="assumption-activities">
         <thead><tr><th>activity</th><th>purpose</th><th>resource</th><th>minutes per event</th><th>rate</th></tr></thead>
         <tbody>${a.activities.map(
           (x) =>
@@ -57,7 +57,7 @@ function money4(amount: number, currency: string): string {
 function directCosts(a: Assumptions): SafeHtml {
   if (a.direct_costs.length === 0)
     return html`<p>The model has no <code>direct_costs:</code>: every customer's direct cost is 0.</p>`;
-  return html`<table class="numbers" data-table="assumption-direct-costs">
+  return html`<table class="numbers compact" data-table="assumption-direct-costs">
     <thead><tr><th>direct cost</th><th>rule</th></tr></thead>
     <tbody>${a.direct_costs.map(
       (d) =>
@@ -86,7 +86,7 @@ function dataTable(a: Assumptions): SafeHtml {
   if (files.length === 0)
     return html`<p>No data has been imported yet (<code>tierwise import</code>).</p>`;
   return html`<p>The figures were computed from these files, as last imported (rows read; the SHA-256 prefix identifies the file's content).</p>
-    <table class="numbers" data-table="assumption-data">
+    <table class="numbers compact" data-table="assumption-data">
       <thead><tr><th>source</th><th>file</th><th>rows</th><th>sha-256</th></tr></thead>
       <tbody>${files.map(
         (f) =>
