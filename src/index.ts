@@ -82,6 +82,17 @@ export type {
   ActivityTotal,
   ActivityUse,
 } from './margin/margin-report.js';
+export { describeAssumptions, costByActivity } from './margin/assumptions.js';
+export type {
+  Assumptions,
+  ResourceAssumption,
+  ActivityAssumption,
+  DirectCostAssumption,
+  CostByActivity,
+  ActivityCost,
+  ResourceCost,
+} from './margin/assumptions.js';
+export type { ImportedSource } from './store/import-sources.js';
 export { explainCustomer } from './margin/explain-customer.js';
 export type {
   CustomerExplanation,
@@ -105,6 +116,7 @@ export type {
   ProfitabilityMatrix,
   MatrixCustomer,
   QuadrantSummary,
+  MatrixMoney,
   Quadrant,
 } from './analysis/profitability-matrix.js';
 export { computeChannels } from './analysis/channels.js';

@@ -24,6 +24,10 @@ export interface MatrixCustomer {
   customer_id: string;
   volume: number;
   revenue: number;
+  direct_cost: number;
+  acquisition_cost: number;
+  serve_cost: number;
+  /** direct_cost + acquisition_cost + serve_cost. */
   cost: number;
   margin: number;
   /** revenue ÷ volume. */
@@ -33,13 +37,21 @@ export interface MatrixCustomer {
   quadrant: Quadrant;
 }
 
-export interface QuadrantSummary {
-  quadrant: Quadrant;
+/** The money of a set of customers: revenue − direct − acquisition − serve cost = margin. */
+export interface MatrixMoney {
   customers: number;
   revenue: number;
+  direct_cost: number;
+  acquisition_cost: number;
+  serve_cost: number;
+  /** direct_cost + acquisition_cost + serve_cost. */
   cost: number;
   margin: number;
   margin_pct: number | null;
+}
+
+export interface QuadrantSummary extends MatrixMoney {
+  quadrant: Quadrant;
 }
 
 export interface ProfitabilityMatrix {
@@ -54,6 +66,8 @@ export interface ProfitabilityMatrix {
     source: { net_price: 'model' | 'median'; cost_to_serve: 'model' | 'median' };
   };
   quadrants: QuadrantSummary[];
+  /** The four quadrants together: every placed customer (the excluded ones are not in it). */
+  totals: MatrixMoney;
   /** Customers with no volume in the period: no price per unit, so no place in the matrix. */
   excluded_customers: number;
   customers: MatrixCustomer[];
@@ -80,6 +94,7 @@ export async function computeProfitabilityMatrix(base: CustomerBase): Promise<Pr
   const matrix = await db.materialize(
     'matrix',
     sql`SELECT m.customer_id, v.volume, ${revenue} AS revenue,
+           m.direct_cost, m.acquisition_cost, m.serve_cost,
            m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
            ${revenue} / v.volume AS net_price,
            (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
@@ -109,21 +124,14 @@ async function placeCustomers(
       THEN (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'carriage_trade' ELSE 'passive' END)
       ELSE (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'aggressive' ELSE 'bargain_basement' END) END`;
   const customers = await db.all<MatrixCustomer & Record<string, unknown>>(sql`
-    SELECT customer_id, volume, revenue, cost, margin, net_price, cost_to_serve, ${quadrant} AS quadrant
+    SELECT customer_id, volume, revenue, direct_cost, acquisition_cost, serve_cost, cost, margin,
+           net_price, cost_to_serve, ${quadrant} AS quadrant
     FROM ${matrix} ORDER BY customer_id`);
 
-  const quadrants = QUADRANTS.map((q): QuadrantSummary => {
-    const members = customers.filter((c) => c.quadrant === q);
-    const sum = (f: 'revenue' | 'cost' | 'margin') => members.reduce((s, c) => s + c[f], 0);
-    return {
-      quadrant: q,
-      customers: members.length,
-      revenue: sum('revenue'),
-      cost: sum('cost'),
-      margin: sum('margin'),
-      margin_pct: sum('revenue') !== 0 ? sum('margin') / sum('revenue') : null,
-    };
-  });
+  const quadrants = QUADRANTS.map((q): QuadrantSummary => ({
+    quadrant: q,
+    ...moneyOf(customers.filter((c) => c.quadrant === q)),
+  }));
   return {
     currency: report.currency,
     period: report.period,
@@ -137,8 +145,26 @@ async function placeCustomers(
       },
     },
     quadrants,
+    totals: moneyOf(customers),
     excluded_customers: report.totals.customers - customers.length,
     customers,
+  };
+}
+
+/** The customers' money summed, in customer order (the order they were read in). */
+function moneyOf(members: readonly MatrixCustomer[]): MatrixMoney {
+  const sum = (
+    f: 'revenue' | 'direct_cost' | 'acquisition_cost' | 'serve_cost' | 'cost' | 'margin',
+  ) => members.reduce((s, c) => s + c[f], 0);
+  return {
+    customers: members.length,
+    revenue: sum('revenue'),
+    direct_cost: sum('direct_cost'),
+    acquisition_cost: sum('acquisition_cost'),
+    serve_cost: sum('serve_cost'),
+    cost: sum('cost'),
+    margin: sum('margin'),
+    margin_pct: sum('revenue') !== 0 ? sum('margin') / sum('revenue') : null,
   };
 }
 

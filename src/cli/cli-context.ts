@@ -2,6 +2,7 @@
  * What every command shares: the global options, opening the project with progress on a TTY,
  * and parsing of common flags. Errors go to `fail` in main.ts, the CLI's one error edge.
  */
+import path from 'node:path';
 import { TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Project } from '../project.js';
@@ -80,4 +81,47 @@ export function parseInteger(flag: string): (value: string) => number {
 
 export function usageError(message: string, hint?: string): TierwiseError {
   return new TierwiseError({ code: 'usage', message, hint });
+}
+
+/** Where a result goes and in what form: stdout as a table, JSON or CSV, or a file. */
+export type OutputTarget =
+  { format: OutputFormat; file?: string } | { format: 'parquet'; file: string };
+
+/**
+ * Where a result goes: `--output FILE.json|.csv|.parquet` (its extension decides the format, and
+ * `--format`, if given, must agree), else stdout in `--format` (default table). `parquetRefused`
+ * says why Parquet cannot hold this result (e.g. groups, not customers), when it cannot.
+ */
+export function outputTarget(
+  options: { format?: OutputFormat; output?: string },
+  parquetRefused?: { why: string; hint: string },
+): OutputTarget {
+  const file = options.output;
+  if (file === undefined) return { format: options.format ?? 'table' };
+  const extension = /\.(json|csv|parquet)$/i.exec(file)?.[1]?.toLowerCase();
+  if (extension === undefined)
+    throw usageError(`--output ${file}: unknown file type`, 'name a .json, .csv or .parquet file');
+  if (options.format !== undefined && options.format !== extension)
+    throw usageError(
+      `--output ${file} with --format ${options.format}: they disagree`,
+      `drop --format (the file's extension decides) or name a .${options.format} file`,
+    );
+  if (extension === 'parquet') {
+    if (parquetRefused)
+      throw usageError(`--output ${file}: ${parquetRefused.why}`, parquetRefused.hint);
+    return { format: 'parquet', file };
+  }
+  return { format: extension as 'json' | 'csv', file };
+}
+
+/** A file goes only into an existing folder we may write: said before any work is done. */
+export async function checkWritableFolder(file: string): Promise<void> {
+  const { access, constants } = await import('node:fs/promises');
+  const folder = path.dirname(path.resolve(file));
+  await access(folder, constants.W_OK).catch(() => {
+    throw usageError(
+      `--output ${file}: cannot write into ${folder}`,
+      'name a file in an existing folder you may write to',
+    );
+  });
 }

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { formatMoney, formatNumber } from '../format.js';
+import type { OutputTarget } from './cli-context.js';
 
 /**
  * The CLI's one output module: aligned tables on a terminal, CSV and JSON when asked. Commands
@@ -195,4 +196,58 @@ export const formatCount = formatNumber;
 /** Writes a result to stdout, ending with a newline. */
 export function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Rows written a chunk at a time: JSON and CSV never hold the whole result as one string. */
+const CHUNK_ROWS = 2048;
+
+async function* inChunks<T>(rows: readonly T[]): AsyncGenerator<readonly T[], void, undefined> {
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) yield rows.slice(i, i + CHUNK_ROWS);
+}
+
+/** A result that is mostly one row per customer (or lead), as `writeRows` writes it. */
+export interface RowsResult<T> {
+  /** The JSON document without its rows; the rows go under `key`, last. */
+  readonly head: object;
+  readonly key: string;
+  readonly rows: readonly T[];
+  /** The CSV's and the Parquet file's columns (raw values). */
+  readonly columns: readonly Column<T>[];
+  /** The terminal's view. */
+  readonly table: () => string;
+  /** What a row is, for the line saying what was written (`customers`, `leads`). */
+  readonly noun: string;
+}
+
+/**
+ * Writes a per-row result where `target` says: a table on stdout; JSON or CSV streamed, to stdout
+ * or a file; or a Parquet file written by DuckDB (with the CSV's columns). A file gets a line
+ * saying how many rows went into it.
+ */
+export async function writeRows<T>(target: OutputTarget, result: RowsResult<T>): Promise<void> {
+  const { rows, columns } = result;
+  if (target.format === 'parquet') {
+    const { writeRowsParquet } = await import('../export-rows.js');
+    const written = await writeRowsParquet(
+      columns.map((c) => ({ name: c.header, value: (row: T) => c.value(row) })),
+      rows,
+      target.file,
+    );
+    print(`wrote ${formatCount(written.rows)} ${result.noun} to ${target.file}`);
+    return;
+  }
+  if (target.format === 'table') {
+    const text = result.table();
+    if (target.file === undefined) print(text);
+    else await writeStreamed([`${text}\n`], target.file);
+    return;
+  }
+  await writeStreamed(
+    target.format === 'json'
+      ? streamJson(result.head, result.key, inChunks(rows))
+      : streamCsv(columns, inChunks(rows)),
+    target.file,
+  );
+  if (target.file !== undefined)
+    print(`wrote ${formatCount(rows.length)} ${result.noun} to ${target.file}`);
 }

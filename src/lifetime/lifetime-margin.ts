@@ -31,6 +31,7 @@ import {
   type BgNbdParams,
   type RfmSummary,
 } from './bg-nbd.js';
+import { LIFETIME_DEFAULTS } from './lifetime-defaults.js';
 import { fitGammaGamma, gammaGammaExpectedSpend, type GammaGammaFit } from './gamma-gamma.js';
 import { centralInterval, mulberry32, parameterSampler } from './parameter-draws.js';
 import {
@@ -227,8 +228,8 @@ export async function computeLifetimeMargin(
   options: LifetimeMarginOptions = {},
 ): Promise<LifetimeMarginReport> {
   const { model } = customerBase;
-  const discountRate = options.discountRate ?? 0.1;
-  const horizonMonths = options.horizonMonths ?? 36;
+  const discountRate = options.discountRate ?? LIFETIME_DEFAULTS.discountRate;
+  const horizonMonths = options.horizonMonths ?? LIFETIME_DEFAULTS.horizonMonths;
   const level = options.intervalLevel ?? 0.9;
   const draws = options.draws ?? 200;
   const seed = options.seed ?? 1;

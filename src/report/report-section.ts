@@ -1,7 +1,9 @@
 /**
  * A report section: one module per part of the report (headline, whale curve, matrix, …). The
- * report runs every registered section in order; a section that returns `undefined` is left out,
- * which is how a part is "shown when the project has it" (no matrix: key → no matrix section).
+ * report runs every registered section in order; a section the project cannot have returns
+ * `notComputed(reason)` and the report shows a note in its place saying why and how to get it
+ * (no `matrix:` key → "Profitability matrix: not computed — the model has no `matrix:` key; add
+ * …"). A section never disappears silently.
  *
  * Adding a part (tiers, price menu, lifetime margin) is one new file in `sections/` exporting a
  * `ReportSection`, plus one line in `sections/index.ts`.
@@ -26,8 +28,30 @@ export interface ReportSection {
   /** The anchor in the document (`#whale`) and the key in the table of contents. */
   readonly id: string;
   readonly title: string;
-  /** The section's body, or `undefined` when the project does not have what the section shows. */
-  render(context: ReportContext): Promise<SafeHtml | undefined>;
+  /** The section's body, or why the project does not have what the section shows. */
+  render(context: ReportContext): Promise<SafeHtml | NotComputed>;
+}
+
+/** A section the project cannot have: why, and what to do to get it (shown as a note). */
+export interface NotComputed {
+  readonly notComputed: string;
+}
+
+/** `notComputed('the model has no `matrix:` key; add …')`. */
+export function notComputed(reason: string): NotComputed {
+  return { notComputed: reason };
+}
+
+/** Why a section with no customers in the period is not computed. */
+export function noCustomers(context: ReportContext): NotComputed {
+  const { from, to } = context.margin.period;
+  return notComputed(
+    `no customer has revenue, activity or cost dated in the period ${from} to ${to}; import the customers' transactions and activities (\`tierwise import\`), or check \`period:\` in the model`,
+  );
+}
+
+export function isNotComputed(value: SafeHtml | NotComputed): value is NotComputed {
+  return 'notComputed' in value;
 }
 
 export function reportContext(

@@ -29,6 +29,7 @@ table.numbers.compact { font-size: 11px; }
 table.numbers.compact th, table.numbers.compact td { padding: 3px 4px; }
 .loss { color: var(--loss); }
 .note { color: var(--muted); font-size: 14px; }
+section.not-computed h2 { color: var(--muted); }
 .tag { display: inline-block; margin-left: 6px; padding: 0 6px; border: 1px solid var(--muted); border-radius: 8px; color: var(--muted); font-size: 12px; font-weight: normal; }
 footer { color: var(--muted); font-size: 13px; padding: 16px 24px 32px; }
 @media print {
@@ -37,6 +38,7 @@ footer { color: var(--muted); font-size: 13px; padding: 16px 24px 32px; }
   nav { display: none; }
   section { break-before: page; border: none; }
   section:first-of-type { break-before: auto; }
+  section.not-computed { break-before: auto; }
   figure.chart, table.numbers tr { break-inside: avoid; }
   a { color: inherit; }
 }

@@ -280,6 +280,38 @@ export class Database implements Store {
     }
   }
 
+  /**
+   * Writes rows computed in JavaScript (a lifetime projection, a tier plan, scored leads) to a
+   * Parquet file, by DuckDB: a scratch in-memory database takes them through an appender, a chunk
+   * at a time as `rows` yields them, and `COPY … TO $file (FORMAT parquet)` writes the file (the
+   * path a bound parameter). Column names and types are the caller's constants, never user text.
+   * Returns the row count.
+   */
+  static async writeRowsParquet(
+    columns: readonly ParquetColumn[],
+    rows: AsyncIterable<readonly ParquetValue[]> | Iterable<readonly ParquetValue[]>,
+    file: string,
+  ): Promise<number> {
+    return Database.scratch(async (scratch) => {
+      const definitions = columns.map((c) => `${scratch.dialect.quoteIdent(c.name)} ${c.type}`);
+      await scratch.connection.run(`CREATE TABLE rows (${definitions.join(', ')})`);
+      const appender = await scratch.connection.createAppender('rows');
+      let count = 0;
+      try {
+        for await (const row of rows) {
+          columns.forEach((column, i) => appendParquetValue(appender, column, row[i]));
+          appender.endRow();
+          count++;
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+      await scratch.connection.run('COPY rows TO $1 (FORMAT parquet)', [file]);
+      return count;
+    });
+  }
+
   private async startStream(query: Sql) {
     this.checkNotStreaming();
     const { text, params } = query.render(this.dialect);
@@ -431,4 +463,30 @@ export async function readColumnsOf(
     );
   }
   return names;
+}
+
+/** A column of `writeRowsParquet`: its name and DuckDB type. */
+export interface ParquetColumn {
+  readonly name: string;
+  readonly type: 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
+}
+
+export type ParquetValue = string | number | boolean | null | undefined;
+
+type RowAppender = Awaited<ReturnType<DuckDBConnection['createAppender']>>;
+
+/** One value into the appender as its column's type; null, undefined and NaN are NULL. */
+function appendParquetValue(appender: RowAppender, column: ParquetColumn, value: ParquetValue) {
+  if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value)))
+    return appender.appendNull();
+  switch (column.type) {
+    case 'VARCHAR':
+      return appender.appendVarchar(String(value));
+    case 'DOUBLE':
+      return appender.appendDouble(Number(value));
+    case 'BIGINT':
+      return appender.appendBigInt(BigInt(Math.trunc(Number(value))));
+    case 'BOOLEAN':
+      return appender.appendBoolean(Boolean(value));
+  }
 }

@@ -396,3 +396,36 @@ async function ensureTables(db: Database): Promise<void> {
     );
   }
 }
+
+/** One source as it was last imported: its files with their rows and content hash. */
+export interface ImportedSource {
+  readonly kind: SourceKind;
+  readonly files: readonly {
+    readonly path: string;
+    readonly rows: number;
+    readonly sha256: string;
+  }[];
+  readonly rows: number;
+}
+
+/**
+ * The sources the canonical tables hold now, as the last import recorded them (in the order of
+ * `SOURCE_KINDS`; a source the model does not name is left out): what every figure was computed
+ * from, for a reader who must check it.
+ */
+export async function importedSources(db: Database): Promise<ImportedSource[]> {
+  const state = await db.all<
+    { kind: string; files: string; rows: unknown } & Record<string, unknown>
+  >(sql`SELECT kind, files, rows FROM tw_import_state WHERE fingerprint <> 'absent'`);
+  const byKind = new Map(state.map((r) => [r.kind, r]));
+  return SOURCE_KINDS.flatMap((kind) => {
+    const row = byKind.get(kind);
+    if (!row) return [];
+    const files = (JSON.parse(row.files) as KnownFile[]).map((f) => ({
+      path: f.display,
+      rows: f.rows,
+      sha256: f.sha256,
+    }));
+    return [{ kind, files, rows: Number(row.rows) }];
+  });
+}

@@ -74,11 +74,19 @@ export interface TierExits {
 export interface TierReport {
   currency: string;
   period: { from: string; to: string };
+  /**
+   * Per tier, the customers the plan gives it and their expected figures (each customer's × its
+   * chance of staying): expected_margin = expected_revenue − expected_direct_cost −
+   * expected_serve_cost; acquisition is sunk and left out.
+   */
   tiers: {
     name: string;
     label: string;
     monthly_fee: number;
     customers: number;
+    expected_revenue: number;
+    expected_direct_cost: number;
+    expected_serve_cost: number;
     expected_margin: number;
   }[];
   /** One per customer, exits included (`exit: true`); surfaces list the exits apart. */
@@ -309,16 +317,27 @@ export async function computeTiers(
     tiers: catalog.tiers.map((t, k) => {
       let customers = 0;
       let margin = 0;
+      let revenue = 0;
+      let directCost = 0;
+      let serveCost = 0;
       for (let i = 0; i < n; i++) {
         if (choice[i] !== k) continue;
+        const j = i * T + k;
+        const pStay = projection.pStay[j]!;
         customers++;
-        margin += expectedMargin(projection, i * T + k);
+        margin += expectedMargin(projection, j);
+        revenue += pStay * projection.revenue[j]!;
+        directCost += pStay * projection.directCost[j]!;
+        serveCost += pStay * projection.serveCost[j]!;
       }
       return {
         name: t.name,
         label: t.label,
         monthly_fee: t.monthlyFee,
         customers,
+        expected_revenue: revenue,
+        expected_direct_cost: directCost,
+        expected_serve_cost: serveCost,
         expected_margin: margin,
       };
     }),

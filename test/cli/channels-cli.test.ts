@@ -42,6 +42,8 @@ describe('tierwise channels', () => {
     expect(result.stdout).toMatch(
       /ads\s+\$850\.00\s+\$250\.00\s+2\s+\$515\.00\s+\$52\.48\s+9\.8\s+1/,
     );
+    // The totals row: all spend of the period ($950 = $600 allocated + $350 unallocated).
+    expect(result.stdout).toMatch(/^total\s+\$950\.00\s+\$350\.00\s+\d+/m);
   });
 });
 

@@ -269,13 +269,19 @@ describe('tierwise matrix', () => {
   it('prints the quadrants, and every customer as CSV', async () => {
     const table = await runCli(['matrix', '--project', p.dir]);
     expect(table.code).toBe(0);
+    // Every component: 4,800 − 396 direct − 660 to acquire − 690 to serve = 3,054.
     expect(table.stdout).toMatch(
-      /carriage trade\s+2\s+\$4,800\.00\s+\$1,746\.00\s+\$3,054\.00\s+63\.6%/,
+      /carriage trade\s+2\s+\$4,800\.00\s+\$396\.00\s+\$660\.00\s+\$690\.00\s+\$3,054\.00\s+63\.6%/,
+    );
+    expect(table.stdout).toMatch(
+      /^total\s+5\s+\$4,970\.00\s+\$402\.40\s+\$1,050\.00\s+\$982\.50\s+\$2,535\.10\s+51\.0%$/m,
     );
     const csv = (await runCli(['matrix', '--project', p.dir, '--format', 'csv'])).stdout
       .trim()
       .split('\n');
-    expect(csv[0]).toBe('customer_id,volume,net_price,cost_to_serve,margin,quadrant');
+    expect(csv[0]).toBe(
+      'customer_id,volume,revenue,direct_cost,acquisition_cost,serve_cost,margin,net_price,cost_to_serve,quadrant',
+    );
     expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual([
       'carriage_trade',
       'aggressive',

@@ -23,6 +23,7 @@
  */
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelReport } from '../../src/analysis/channels.js';
 import type { ProfitabilityMatrix } from '../../src/analysis/profitability-matrix.js';
 import type { SegmentReport } from '../../src/analysis/segments.js';
 import type { CohortsReport, TrendsReport } from '../../src/analysis/trends.js';
@@ -142,9 +143,9 @@ class Surfaces {
     return (await response.json()) as T;
   }
 
-  /** The body of the report's `<section id="ID">`, or '' when the report leaves it out. */
+  /** The body of the report's `<section id="ID">` (or its note), or '' when the report leaves it out. */
   section(id: string): string {
-    const start = this.html.indexOf(`<section id="${id}">`);
+    const start = this.html.indexOf(`<section id="${id}"`);
     return start < 0 ? '' : this.html.slice(start, this.html.indexOf('</section>', start));
   }
 
@@ -259,17 +260,24 @@ async function matrixQuadrants(s: Surfaces): Promise<void> {
     cli.excluded_customers,
   ]);
   expect(cli.quadrants.reduce((sum, q) => sum + q.customers, 0)).toBe(cli.customers.length);
-  const shown = rows(s.section('matrix'));
-  for (const q of cli.quadrants) {
-    expect(shown).toContainEqual([
-      QUADRANT_LABELS[q.quadrant],
-      formatNumber(q.customers),
-      s.money(q.revenue),
-      s.money(q.cost),
-      s.money(q.margin),
-      percent(q.margin_pct),
-    ]);
-  }
+  expectSame(api.totals, cli.totals);
+  // Every component of the margin is shown, and a totals row of the placed customers.
+  const shown = rows(table(s.section('matrix'), 'data-table', 'quadrants')).slice(1);
+  const cells = (label: string, q: ProfitabilityMatrix['totals']) => [
+    label,
+    formatNumber(q.customers),
+    s.money(q.revenue),
+    s.money(q.direct_cost),
+    s.money(q.acquisition_cost),
+    s.money(q.serve_cost),
+    s.money(q.margin),
+    percent(q.margin_pct),
+  ];
+  expect(shown).toEqual([
+    ...cli.quadrants.map((q) => cells(QUADRANT_LABELS[q.quadrant], q)),
+    cells('total', cli.totals),
+  ]);
+  expect(cli.totals.customers).toBe(cli.customers.length);
 }
 
 async function segmentTotals(s: Surfaces): Promise<void> {
@@ -400,6 +408,9 @@ async function tierPlan(s: Surfaces): Promise<void> {
       t.label,
       s.money(t.monthly_fee),
       formatNumber(t.customers),
+      s.money(t.expected_revenue),
+      s.money(t.expected_direct_cost),
+      s.money(t.expected_serve_cost),
       s.money(t.expected_margin),
     ]);
   for (const x of cli.scenarios) {
@@ -556,8 +567,54 @@ async function lifetimeCliAgainstReport(s: Surfaces): Promise<void> {
 }
 
 /**
+ * Cost by activity and resource, and the assumptions' rates and channel spend: the report's tables
+ * against `tierwise margin --format json` (`activities`, `unused_capacity`) and `tierwise channels`.
+ */
+async function activityCosts(s: Surfaces): Promise<void> {
+  const cli = await s.cli<MarginReport>('margin');
+  const channels = await s.cli<ChannelReport>('channels');
+  const costs = s.section('costs');
+  const activityCost = cli.activities.reduce((sum, a) => sum + a.cost, 0);
+  for (const a of cli.activities) {
+    expect(rowCells(costs, 'data-activity', a.activity)).toEqual([
+      a.activity,
+      a.purpose,
+      a.resource,
+      formatNumber(a.events),
+      formatNumber(a.minutes, 1),
+      s.money(a.cost),
+      percent(activityCost === 0 ? null : a.cost / activityCost),
+    ]);
+  }
+  // The serve activities are the cost to serve; used + unused is each resource's cost.
+  const serve = cli.activities.filter((a) => a.purpose === 'serve');
+  expect(figure(costs, 'costs-serve-activities')).toBe(s.money(cli.totals.serve_cost));
+  expect(s.money(serve.reduce((sum, a) => sum + a.cost, 0))).toBe(s.money(cli.totals.serve_cost));
+  const assumptions = s.section('assumptions');
+  for (const r of cli.unused_capacity) {
+    expect(rowCells(costs, 'data-resource', r.resource)).toEqual([
+      r.resource,
+      r.behaviour,
+      s.money(r.cost),
+      s.money(r.used_cost),
+      s.money(r.unused_cost),
+      percent(r.utilization),
+      s.money(r.used_cost + r.unused_cost),
+      '✓',
+    ]);
+    const stated = rowCells(assumptions, 'data-resource', r.resource);
+    expect(stated[4]).toBe(formatNumber(r.capacity_minutes, 2));
+    expect(stated[5]).toBe(`${formatMoney(r.cost_per_minute, s.currency, 4)}/min`);
+  }
+  expect(figure(assumptions, 'assumptions-channel-spend')).toBe(s.money(channels.totals.spend));
+  expect(assumptions).toContain(
+    `allocated to customers ${s.money(channels.totals.allocated_spend)} + unallocated`,
+  );
+}
+
+/**
  * A project without tiers, a menu or a lifetime model: the CLI refuses, the API answers null, the
- * report leaves the section out — except lifetime, whose section stays to say why, with the
+ * report says in the section's place that it is not computed and why — for lifetime, with the
  * CLI's own reason.
  */
 async function absent(s: Surfaces, what: 'tiers' | 'price menu' | 'lifetime'): Promise<void> {
@@ -574,17 +631,22 @@ async function absent(s: Surfaces, what: 'tiers' | 'price menu' | 'lifetime'): P
   if (what === 'lifetime') {
     const reason = outcome.stderr.replace(/^error: /, '').split('\n')[0]!;
     expect(s.section('lifetime')).toContain(
-      `Lifetime margin could not be computed: ${escapeHtml(reason)}`,
+      `Lifetime margin: not computed — the data cannot support a lifetime model: ${escapeHtml(reason)}`,
     );
     return;
   }
   const id = { tiers: 'tiers', 'price menu': 'price-menu' }[what];
-  expect(s.section(id)).toBe('');
+  expect(s.section(id)).toContain('<p class="note" data-note="not-computed">');
+  expect(s.section(id)).toContain(
+    what === 'tiers'
+      ? 'Service tiers: not computed — the model has no `tiers:` key'
+      : 'Price menu: not computed — the project has neither a `menu.yaml`',
+  );
 }
 
 // ---- the projects ------------------------------------------------------------------------------
 
-const MARGIN_COMMANDS = [['margin'], ['whale'], ['matrix']];
+const MARGIN_COMMANDS = [['margin'], ['whale'], ['matrix'], ['channels']];
 const TIER_COMMANDS = [['tiers'], ['price', 'menu']];
 
 // The three projects open together: each one's CLI runs one at a time (they share its database
@@ -652,6 +714,8 @@ describe('the demo (2,000 customers)', () => {
   // The report and the CLI (without --by) both use the model's first segmentation, so the same totals.
   it('states the lifetime totals of `tierwise lifetime margin` in the report', () =>
     lifetimeCliAgainstReport(s));
+  it('shows the same cost by activity and resource, rates and channel spend on the CLI and in the report', () =>
+    activityCosts(s));
 });
 
 describe('the tiny fixture', () => {
@@ -677,6 +741,8 @@ describe('the tiny fixture', () => {
   it('shows the same segment totals everywhere', () => segmentTotals(s));
   it('shows the same margin by month, revenue movements and cohorts everywhere', () =>
     monthTrends(s));
+  it('shows the same cost by activity and resource, rates and channel spend on the CLI and in the report', () =>
+    activityCosts(s));
   it('agrees everywhere that it has no tiers', () => absent(s, 'tiers'));
   it('agrees everywhere that it has no price menu', () => absent(s, 'price menu'));
   it('agrees on the CLI and the report that it has no lifetime model', () => absent(s, 'lifetime'));

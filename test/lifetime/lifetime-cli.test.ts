@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { bgNbdExpectedTransactions } from '../../src/lifetime/bg-nbd.js';
+import { sql } from '../../src/sql/fragment.js';
+import { Database } from '../../src/store/database.js';
 import { runCli } from '../helpers/run-cli.js';
 import {
   CDNOW_SPEND,
@@ -433,6 +435,48 @@ describe('tierwise lifetime margin', () => {
     const both = await run('--by', 'plan', '--segmentation', 'size');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--by and --segmentation/);
+  });
+
+  it('writes every customer to Parquet and streamed JSON, and totals its segment table', async () => {
+    const project = path.join(dir, 'demo-intervals');
+    const args = ['lifetime', 'margin', '--project', project, '--by', 'plan', '--draws', '0'];
+    const printed = JSON.parse((await runCli([...args, '--format', 'json'])).stdout);
+    const jsonFile = path.join(dir, 'lifetime.json');
+    const toJson = await runCli([...args, '--output', jsonFile, '--quiet']);
+    expect(toJson.stdout).toBe(`wrote ${printed.customers.length} customers to ${jsonFile}\n`);
+    expect(JSON.parse(await readFile(jsonFile, 'utf8'))).toEqual(printed);
+
+    const parquetFile = path.join(dir, 'lifetime.parquet');
+    expect((await runCli([...args, '--output', parquetFile, '--quiet'])).code).toBe(0);
+    const db = await Database.open(':memory:');
+    try {
+      const rows = await db.all<{ customer_id: string; segment: string; lifetime_margin: number }>(
+        sql`SELECT customer_id, segment, lifetime_margin FROM read_parquet(${parquetFile})`,
+      );
+      expect(rows.map((r) => [r.customer_id, r.segment])).toEqual(
+        printed.customers.map((c: { customer_id: string; segment: string }) => [
+          c.customer_id,
+          c.segment,
+        ]),
+      );
+      rows.forEach((r, i) =>
+        expect(r.lifetime_margin).toBeCloseTo(printed.customers[i].lifetime_margin, 9),
+      );
+    } finally {
+      db.close();
+    }
+
+    // The segment table shows direct costs and ends with the totals of every customer.
+    const table = (await runCli(args)).stdout;
+    expect(table).toMatch(/^segment +customers +active +future_revenue +future_direct_cost /m);
+    const money = (v: number) =>
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(v);
+    expect(table).toMatch(
+      new RegExp(
+        `^total +${printed.totals.customers} +${printed.totals.active_customers} +${money(printed.totals.future_revenue).replace(/[$.]/g, '\\$&')} `,
+        'm',
+      ),
+    );
   });
 });
 

@@ -14,6 +14,8 @@ import { parseModel } from '../../src/model/load-model.js';
 import { evaluateProspects } from '../../src/prospects/learn-prospects.js';
 import { scoreLeads, type ProspectScores } from '../../src/prospects/score-leads.js';
 import { openProject, type Project } from '../../src/project.js';
+import { sql } from '../../src/sql/fragment.js';
+import { Database } from '../../src/store/database.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const CUSTOMERS = 60;
@@ -226,6 +228,31 @@ describe('tierwise prospects (CLI)', () => {
     const json = JSON.parse(result.stdout) as ProspectScores;
     expect(json.leads.map((l) => l.lead_id)).toEqual(['L2', 'L1', 'L3', 'L4']);
     expect(json.leads[0]!.expected_annual_margin).toBeCloseTo(4500, 0);
+  });
+
+  it('writes the scored leads to Parquet by DuckDB, best first', async () => {
+    const file = path.join(dir, 'scores.parquet');
+    const result = await runCli(['prospects', 'score', 'leads.csv', '--output', file, '--quiet'], {
+      cwd: dir,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`wrote 4 leads to ${file}\n`);
+    const db = await Database.open(':memory:');
+    try {
+      const rows = await db.all<{ lead: string; annual_margin: number; motion: string }>(
+        sql`SELECT lead, annual_margin, motion FROM read_parquet(${file})`,
+      );
+      expect(rows.map((r) => r.lead)).toEqual(['L2', 'L1', 'L3', 'L4']);
+      expect(rows[0]!.annual_margin).toBeCloseTo(4500, 0);
+      expect(rows.map((r) => r.motion).sort()).toEqual([
+        'high-touch',
+        'high-touch',
+        'low-touch',
+        'self-serve',
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('prints the accuracy table and one row per lead', async () => {

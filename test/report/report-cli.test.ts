@@ -86,7 +86,7 @@ describe('tierwise report', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'headline, whale curve, profitability matrix, margin distribution, segments, margin by month, revenue movements and cohorts, top loss-makers',
+      'headline, whale curve, profitability matrix, margin distribution, segments, margin by month, revenue movements and cohorts, top loss-makers and their cost drivers, cost by activity and resource, assumptions and data; not computed (the report says why): service tiers, price menu, lifetime margin',
     );
     const document = await readFile(project.file('report.html'), 'utf8');
     expect(document).toMatch(/^<!doctype html>/);

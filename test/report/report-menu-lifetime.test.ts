@@ -128,16 +128,28 @@ describe('the price menu and lifetime sections on the demo (300 customers)', () 
         String(s.customers),
         String(s.active_customers),
       ]);
-      expect(cells.slice(3, 6)).toEqual([
+      expect(cells.slice(3, 7)).toEqual([
         usd(s.future_revenue),
+        usd(s.future_direct_cost),
         usd(s.future_serve_cost),
         usd(s.lifetime_margin),
       ]);
-      expect(cells[6]).toBe(
+      expect(cells[7]).toBe(
         `${usd(s.lifetime_margin_interval!.low)} – ${usd(s.lifetime_margin_interval!.high)}`,
       );
-      expect(cells[8]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
+      expect(cells[9]).toBe(s.payback_months === null ? '' : `${s.payback_months} mo`);
     }
+    // The totals row: every customer, revenue − direct costs − cost to serve = lifetime margin.
+    const totals = rowCells(document, 'data-total', 'lifetime-segments');
+    expect(totals.slice(0, 7)).toEqual([
+      'total',
+      String(lifetime.totals.customers),
+      String(lifetime.totals.active_customers),
+      usd(lifetime.totals.future_revenue),
+      usd(lifetime.totals.future_direct_cost),
+      usd(lifetime.totals.future_serve_cost),
+      usd(lifetime.totals.lifetime_margin),
+    ]);
   });
 
   it('reports its steps to a progress callback', async () => {
@@ -267,10 +279,12 @@ versions:
     const report = await renderReport(await opened.customerBase(), {
       sections: [priceMenuSection, lifetimeSection],
     });
-    expect(report.sections.map((s) => s.id)).toEqual(['price-menu', 'lifetime']);
-    const section = report.html.slice(report.html.indexOf('<section id="lifetime">'));
+    expect(report.sections.map((s) => s.id)).toEqual(['price-menu']);
+    expect(report.notComputed.map((s) => s.id)).toEqual(['lifetime']);
+    expect(report.notComputed[0]!.reason).toMatch(/^the data cannot support a lifetime model: \S/);
+    const section = report.html.slice(report.html.indexOf('<section id="lifetime"'));
     expect(section).toMatch(
-      /<h2>Lifetime margin<\/h2>\s*<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: \S/,
+      /<h2>Lifetime margin<\/h2><p class="note" data-note="not-computed">Lifetime margin: not computed — the data cannot support a lifetime model: \S/,
     );
     // The other section is untouched.
     expect(figure(report.html, 'menu-profit')).toBe('$40,500.00');

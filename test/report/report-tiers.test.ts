@@ -77,8 +77,15 @@ describe('the tiers section', () => {
         tier.label,
         usd(tier.monthly_fee),
         formatNumber(tier.customers),
+        usd(tier.expected_revenue),
+        usd(tier.expected_direct_cost),
+        usd(tier.expected_serve_cost),
         usd(tier.expected_margin),
       ]);
+      // Its components add up to the expected margin.
+      expect(
+        tier.expected_revenue - tier.expected_direct_cost - tier.expected_serve_cost,
+      ).toBeCloseTo(tier.expected_margin, 6);
     }
     // Every customer gets one tier (or keeps today's terms).
     expect(
@@ -143,12 +150,19 @@ describe('the tiers section', () => {
     ]);
   });
 
-  it('is left out when the model has no tiers', async () => {
+  it('says it is not computed, and why, when the model has no tiers', async () => {
     const tiny = await openProject({ dir: path.join(FIXTURES, 'tiny'), inMemory: true });
     try {
-      expect(
-        (await renderReport(await tiny.customerBase(), { sections: [tiersSection] })).sections,
-      ).toEqual([]);
+      const report = await renderReport(await tiny.customerBase(), { sections: [tiersSection] });
+      expect(report.sections).toEqual([]);
+      expect(report.notComputed).toEqual([
+        {
+          id: 'tiers',
+          title: 'Service tiers',
+          reason:
+            'the model has no `tiers:` key; add the tiers you could offer, with their fees and service policies, to have the optimizer assign every customer one (docs/model.md, tiers)',
+        },
+      ]);
     } finally {
       tiny.close();
     }

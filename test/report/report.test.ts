@@ -10,7 +10,8 @@ import { initProject } from '../../src/init-project.js';
 import { openProject, type Project } from '../../src/project.js';
 import { html } from '../../src/report/html.js';
 import { renderReport } from '../../src/report/render-report.js';
-import type { ReportSection } from '../../src/report/report-section.js';
+import { notComputed, type ReportSection } from '../../src/report/report-section.js';
+import { TierwiseError } from '../../src/errors.js';
 import { REPORT_SECTIONS } from '../../src/report/sections/index.js';
 import { FIXTURES, tempProject } from '../helpers/temp-project.js';
 
@@ -43,17 +44,32 @@ describe('the HTML report', () => {
       'trends',
       'movements',
       'loss-makers',
-      'lifetime',
+      'costs',
+      'assumptions',
     ]);
     const positions = report.sections.map((s) => report.html.indexOf(`<section id="${s.id}">`));
     expect(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]!))).toBe(true);
   });
 
-  it('says why the lifetime margin is missing instead of dropping its section', () => {
+  it('says why each section it cannot compute is missing, in its place', () => {
+    expect(report.notComputed.map((s) => s.id)).toEqual(['tiers', 'price-menu', 'lifetime']);
+    // No tiers: key, no menu.yaml: the note names the key to add.
+    expect(report.html).toContain(
+      '<section id="tiers" class="not-computed"><h2>Service tiers</h2><p class="note" data-note="not-computed">Service tiers: not computed — the model has no `tiers:` key;',
+    );
+    expect(report.html).toContain(
+      'Price menu: not computed — the project has neither a `menu.yaml` beside its model nor a `tiers:` key to price',
+    );
     // Five customers, no churn dates: BG/NBD on their purchases cannot be identified.
     expect(report.html).toMatch(
-      /<section id="lifetime"><h2>Lifetime margin<\/h2><p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: [^<]+<\/p><\/section>/,
+      /<section id="lifetime" class="not-computed"><h2>Lifetime margin<\/h2><p class="note" data-note="not-computed">Lifetime margin: not computed — the data cannot support a lifetime model: [^<]+<\/p><\/section>/,
     );
+    // The table of contents marks them too, in the order of the document.
+    expect(report.html).toContain('<li><a href="#tiers">Service tiers</a> (not computed)</li>');
+    const order = ['loss-makers', 'costs', 'tiers', 'price-menu', 'lifetime', 'assumptions'].map(
+      (id) => report.html.indexOf(`<section id="${id}"`),
+    );
+    expect(order.every((p, i) => p > 0 && (i === 0 || p > order[i - 1]!))).toBe(true);
   });
 
   it('states the headline: total margin, share unprofitable and the whale-curve peak', () => {
@@ -96,7 +112,7 @@ describe('the HTML report', () => {
     expect(report.html).toMatch(/figure\.chart, table\.numbers tr \{ break-inside: avoid; \}/);
   });
 
-  it('leaves out a section the project does not have', async () => {
+  it('notes a section the project does not have instead of leaving it out', async () => {
     const project = await tempProject();
     try {
       await project.write(
@@ -114,9 +130,18 @@ describe('the HTML report', () => {
           'trends',
           'movements',
           'loss-makers',
+          'costs',
+          'assumptions',
+        ]);
+        expect(without.notComputed.map((s) => s.id)).toEqual([
+          'matrix',
+          'tiers',
+          'price-menu',
           'lifetime',
         ]);
-        expect(without.html).not.toContain('id="matrix"');
+        expect(without.html).toContain(
+          'Profitability matrix: not computed — the model has no `matrix:` key; add `matrix: { volume: transactions }`',
+        );
       } finally {
         opened.close();
       }
@@ -125,15 +150,31 @@ describe('the HTML report', () => {
     }
   });
 
-  it('shows only the headline for a project with no customers yet', async () => {
+  it('shows the headline, costs and assumptions for a project with no customers yet, and notes the rest', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tierwise-empty-report-'));
     try {
       await initProject(dir);
       const opened = await openProject({ dir, inMemory: true });
       try {
         const empty = await renderReport(await opened.customerBase());
-        expect(empty.sections.map((s) => s.id)).toEqual(['headline']);
+        expect(empty.sections.map((s) => s.id)).toEqual(['headline', 'costs', 'assumptions']);
         expect(figure(empty.html, 'total-margin')).toBe('$0.00');
+        // Every other section says why it is not there.
+        expect(empty.notComputed.map((s) => s.id)).toEqual([
+          'whale',
+          'matrix',
+          'distribution',
+          'segments',
+          'trends',
+          'movements',
+          'loss-makers',
+          'tiers',
+          'price-menu',
+          'lifetime',
+        ]);
+        expect(empty.html).toContain(
+          'Whale curve: not computed — no customer has revenue, activity or cost dated in the period',
+        );
       } finally {
         opened.close();
       }
@@ -142,7 +183,7 @@ describe('the HTML report', () => {
     }
   });
 
-  it('takes a new section as one module, and skips one that returns nothing', async () => {
+  it('takes a new section as one module, and notes one the project cannot have', async () => {
     const tiers: ReportSection = {
       id: 'tiers',
       title: 'Service tiers',
@@ -151,12 +192,45 @@ describe('the HTML report', () => {
     const absent: ReportSection = {
       id: 'lifetime',
       title: 'Lifetime margin',
-      render: async () => undefined,
+      render: async () => notComputed('no churn dates'),
+    };
+    const failing: ReportSection = {
+      id: 'menu',
+      title: 'Price menu',
+      render: async () => {
+        throw new TierwiseError({
+          code: 'model_invalid',
+          message: 'menu.yaml: versions is empty',
+          hint: 'list at least one version',
+        });
+      },
     };
     const extended = await renderReport(await tiny.customerBase(), {
-      sections: [REPORT_SECTIONS[0]!, tiers, absent],
+      sections: [REPORT_SECTIONS[0]!, tiers, absent, failing],
     });
     expect(extended.sections.map((s) => s.id)).toEqual(['headline', 'tiers']);
+    expect(extended.notComputed).toEqual([
+      { id: 'lifetime', title: 'Lifetime margin', reason: 'no churn dates' },
+      {
+        id: 'menu',
+        title: 'Price menu',
+        reason: 'menu.yaml: versions is empty — list at least one version',
+      },
+    ]);
+    expect(extended.html).toContain(
+      '<p class="note" data-note="not-computed">Lifetime margin: not computed — no churn dates</p>',
+    );
+    // A bug is not a note: it fails the report.
+    const broken: ReportSection = {
+      id: 'broken',
+      title: 'Broken',
+      render: async () => {
+        throw new TypeError('a bug');
+      },
+    };
+    await expect(renderReport(await tiny.customerBase(), { sections: [broken] })).rejects.toThrow(
+      'a bug',
+    );
     expect(extended.html).toContain(
       '<section id="tiers"><h2>Service tiers</h2><p>tiered margin $1,234.50</p></section>',
     );

@@ -63,5 +63,17 @@ export function renderChannels(report: ChannelReport, format: OutputFormat): str
     '  cost_to_acquire = (spend + acquire-activity cost) ÷ customers; payback = cost_to_acquire ÷ monthly margin before acquisition cost',
     '',
   ];
-  return `${lines.join('\n')}${renderTable(columns, report.channels)}`;
+  // The totals row: every channel's spend, unallocated spend and customers, and the blended cost
+  // to acquire one customer (margin and payback are per channel and stay empty).
+  const totalsRow = {
+    channel: 'total',
+    spend: t.spend,
+    unallocated_spend: t.unallocated_spend,
+    customers: t.customers,
+    cost_to_acquire: t.cost_to_acquire,
+    monthly_margin: null,
+    payback_months: null,
+    allocation_artefacts: null,
+  } as unknown as ChannelEconomics;
+  return `${lines.join('\n')}${renderTable(columns, report.channels, totalsRow)}`;
 }

@@ -115,16 +115,14 @@ export function registerDemoCommand(program: Command, globals: () => GlobalOptio
             ].join('\n'),
           );
           if (options.report) {
-            const { renderReport } = await import('../../report/render-report.js');
+            const { renderReport, reportContents } = await import('../../report/render-report.js');
             const written = await renderReport(await project.customerBase(), {
               onProgress: (message) => projectProgress.step(message),
             });
             const file = path.join(dir, 'report.html');
             await writeFile(file, written.html);
             projectProgress.done();
-            print(
-              `report written to ${file}: ${written.sections.map((section) => section.title.toLowerCase()).join(', ')}`,
-            );
+            print(`report written to ${file}: ${reportContents(written)}`);
           }
         });
       },

@@ -23,6 +23,8 @@ import { TIME_UNITS, type TimeUnit } from '../../lifetime/read-lifetime-files.js
 import { countOfTimeUnits } from '../../lifetime/time-units.js';
 import type { GammaGammaExclusions } from '../../lifetime/gamma-gamma.js';
 import {
+  checkWritableFolder,
+  outputTarget,
   parseFormat,
   parseInteger,
   parsePositiveInteger,
@@ -40,6 +42,7 @@ import {
   renderCsv,
   renderJson,
   renderTable,
+  writeRows,
   type Column,
   type OutputFormat,
 } from '../output.js';
@@ -153,7 +156,15 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
     )
     .option('--seed <n>', 'seed of the draws', parseInteger('--seed'), 1)
     .option('--top <n>', 'customers shown in the table', parsePositiveInteger('--top'), 10)
-    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
+    .option(
+      '--format <format>',
+      "table, json or csv (csv: every customer); default: table, or the --output file's",
+      parseFormat,
+    )
+    .option(
+      '--output <file>',
+      'write to FILE.json or FILE.csv (streamed) or FILE.parquet (one row per customer, by DuckDB)',
+    )
     .action(
       async (options: {
         model?: string;
@@ -168,8 +179,11 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
         churnColumn: string;
         timeUnit: TimeUnit;
         top: number;
-        format: OutputFormat;
+        format?: OutputFormat;
+        output?: string;
       }) => {
+        const target = outputTarget(options);
+        if (target.file !== undefined) await checkWritableFolder(target.file);
         if (
           options.model !== undefined &&
           !(LIFETIME_MARGIN_MODELS as readonly string[]).includes(options.model)
@@ -196,7 +210,15 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
             timeUnit: options.timeUnit,
           });
           progress.done();
-          print(renderLifetimeMargin(report, options.format, options.top));
+          const { customers, ...head } = report;
+          await writeRows(target, {
+            head,
+            key: 'customers',
+            rows: customers,
+            columns: lifetimeCustomerColumns(report),
+            table: () => renderLifetimeMargin(report, 'table', options.top),
+            noun: 'customers',
+          });
         });
       },
     );
@@ -474,27 +496,10 @@ export function renderLifetimeMargin(
     value: (r) => r.payback_months,
     align: 'right',
   });
-  const customerColumns: Column<CustomerLifetimeMargin>[] = [
-    { header: 'customer_id', value: (c) => c.customer_id },
-    ...(report.segments
-      ? [
-          {
-            header: 'segment',
-            value: (c: CustomerLifetimeMargin) =>
-              c.segment === undefined || c.segment === null ? '' : String(c.segment),
-          },
-        ]
-      : []),
-    { header: 'p_alive', value: (c) => c.p_alive, format: formatPercent, align: 'right' },
-    money('future_revenue', (c) => c.future_revenue),
-    money('future_direct_cost', (c) => c.future_direct_cost),
-    money('future_serve_cost', (c) => c.future_serve_cost),
-    money('lifetime_margin', (c) => c.lifetime_margin),
-    money('acquisition_cost', (c) => c.acquisition_cost),
-    payback<CustomerLifetimeMargin>(),
-  ];
+  const customerColumns = lifetimeCustomerColumns(report);
   if (format === 'csv') return renderCsv(customerColumns, report.customers);
   const t = report.totals;
+
   const fit = report.fit;
   const params = Object.entries(fit.params)
     .map(([k, v]) => `${k} ${(v as number).toPrecision(4)}`)
@@ -527,11 +532,14 @@ export function renderLifetimeMargin(
     '',
   ];
   if (report.segments) {
+    // The totals row covers every customer; its retention column (a per-segment fit) stays empty.
+    const totalsRow: SegmentLifetimeMargin = { ...report.totals, segment: 'total' };
     const segmentColumns: Column<SegmentLifetimeMargin>[] = [
       { header: 'segment', value: (s) => (s.segment === null ? '(none)' : String(s.segment)) },
       { header: 'customers', value: (s) => s.customers, align: 'right' },
       { header: 'active', value: (s) => s.active_customers, align: 'right' },
       money('future_revenue', (s) => s.future_revenue),
+      money('future_direct_cost', (s) => s.future_direct_cost),
       money('future_serve_cost', (s) => s.future_serve_cost),
       money('lifetime_margin', (s) => s.lifetime_margin),
       ...(report.interval
@@ -548,6 +556,7 @@ export function renderLifetimeMargin(
             {
               header: 'monthly_churn',
               value: (s: SegmentLifetimeMargin) => {
+                if (s === totalsRow) return null;
                 const fit = report.retention!.segments.find(
                   (r) => JSON.stringify(r.segment) === JSON.stringify(s.segment),
                 );
@@ -566,7 +575,7 @@ export function renderLifetimeMargin(
       },
       payback<SegmentLifetimeMargin>(),
     ];
-    lines.push(renderTable(segmentColumns, report.segments), '');
+    lines.push(renderTable(segmentColumns, report.segments, totalsRow), '');
   }
   const all = report.customers.length <= 2 * top;
   const shown = all
@@ -642,4 +651,29 @@ function parsePositiveNumber(flag: string): (value: string) => number {
       throw usageError(`${flag} ${value}: expected a number above 0`);
     return n;
   };
+}
+
+/** One row per customer: the CSV's and the Parquet file's columns. */
+function lifetimeCustomerColumns(report: LifetimeMarginReport): Column<CustomerLifetimeMargin>[] {
+  const money = (header: string, value: (row: CustomerLifetimeMargin) => number) =>
+    moneyColumn<CustomerLifetimeMargin>(header, value, report.currency);
+  return [
+    { header: 'customer_id', value: (c) => c.customer_id },
+    ...(report.segments
+      ? [
+          {
+            header: 'segment',
+            value: (c: CustomerLifetimeMargin) =>
+              c.segment === undefined || c.segment === null ? '' : String(c.segment),
+          },
+        ]
+      : []),
+    { header: 'p_alive', value: (c) => c.p_alive, format: formatPercent, align: 'right' },
+    money('future_revenue', (c) => c.future_revenue),
+    money('future_direct_cost', (c) => c.future_direct_cost),
+    money('future_serve_cost', (c) => c.future_serve_cost),
+    money('lifetime_margin', (c) => c.lifetime_margin),
+    money('acquisition_cost', (c) => c.acquisition_cost),
+    { header: 'payback_months', value: (c) => c.payback_months, align: 'right' },
+  ];
 }

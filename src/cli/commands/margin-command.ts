@@ -1,10 +1,11 @@
 /** `tierwise margin`: margin per customer, per month or per attribute, with totals. */
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { MarginOptions } from '../../margin/run-margin.js';
 import { SORT_FIELDS, type SortField } from '../../margin/sort-fields.js';
 import type { CustomerMargin, GroupMargin, MarginReport } from '../../margin/margin-report.js';
 import {
+  checkWritableFolder,
+  outputTarget,
   parseFormat,
   parsePositiveInteger,
   usageError,
@@ -67,7 +68,15 @@ export function registerMarginCommand(program: Command, globals: () => GlobalOpt
         format?: OutputFormat;
         output?: string;
       }) => {
-        const target = outputTarget(options);
+        const target = outputTarget(
+          options,
+          options.by.length > 0
+            ? {
+                why: 'Parquet holds the per-customer rows only, not --by groups',
+                hint: 'drop --by, or write the groups to a .json or .csv file',
+              }
+            : undefined,
+        );
         if (target.file !== undefined) await checkWritableFolder(target.file);
         if (target.format === 'parquet') {
           const { writeCustomerMarginsParquet } =
@@ -117,47 +126,6 @@ export function registerMarginCommand(program: Command, globals: () => GlobalOpt
         });
       },
     );
-}
-
-type OutputTarget = { format: OutputFormat; file?: string } | { format: 'parquet'; file: string };
-
-/** Where the result goes and in what form: --output's extension decides, --format must agree. */
-function outputTarget(options: {
-  by: string[];
-  format?: OutputFormat;
-  output?: string;
-}): OutputTarget {
-  const file = options.output;
-  if (file === undefined) return { format: options.format ?? 'table' };
-  const extension = /\.(json|csv|parquet)$/i.exec(file)?.[1]?.toLowerCase();
-  if (extension === undefined)
-    throw usageError(`--output ${file}: unknown file type`, 'name a .json, .csv or .parquet file');
-  if (options.format !== undefined && options.format !== extension)
-    throw usageError(
-      `--output ${file} with --format ${options.format}: they disagree`,
-      `drop --format (the file's extension decides) or name a .${options.format} file`,
-    );
-  if (extension === 'parquet') {
-    if (options.by.length > 0)
-      throw usageError(
-        `--output ${file} with --by: Parquet holds the per-customer rows only`,
-        'drop --by, or write the groups to a .json or .csv file',
-      );
-    return { format: 'parquet', file };
-  }
-  return { format: extension as 'json' | 'csv', file };
-}
-
-/** A file goes only into an existing folder we may write: said before any work is done. */
-async function checkWritableFolder(file: string): Promise<void> {
-  const { access, constants } = await import('node:fs/promises');
-  const folder = path.dirname(path.resolve(file));
-  await access(folder, constants.W_OK).catch(() => {
-    throw usageError(
-      `--output ${file}: cannot write into ${folder}`,
-      'name a file in an existing folder you may write to',
-    );
-  });
 }
 
 /** The per-customer CSV's columns: the table's money columns, then channel cost and the artefact flag. */

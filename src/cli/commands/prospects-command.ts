@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import type { ProspectTraining, TargetAccuracy } from '../../prospects/learn-prospects.js';
 import type { LeadScore, ProspectScores } from '../../prospects/score-leads.js';
 import {
+  checkWritableFolder,
+  outputTarget,
   parseFormat,
   parsePositiveInteger,
   withProject,
@@ -17,6 +19,7 @@ import {
   renderCsv,
   renderJson,
   renderTable,
+  writeRows,
   type Column,
   type OutputFormat,
 } from '../output.js';
@@ -44,12 +47,28 @@ export function registerProspectsCommand(program: Command, globals: () => Global
       'only the N leads with the highest expected margin',
       parsePositiveInteger('--top'),
     )
-    .option('--format <format>', 'table, json or csv', parseFormat, 'table')
+    .option(
+      '--format <format>',
+      "table, json or csv; default: table, or the --output file's",
+      parseFormat,
+    )
+    .option(
+      '--output <file>',
+      'write to FILE.json or FILE.csv (streamed) or FILE.parquet (one row per lead, by DuckDB)',
+    )
     .action(
       async (
         leads: string,
-        options: { id?: string; drivers: number; top?: number; format: OutputFormat },
+        options: {
+          id?: string;
+          drivers: number;
+          top?: number;
+          format?: OutputFormat;
+          output?: string;
+        },
       ) => {
+        const target = outputTarget(options);
+        if (target.file !== undefined) await checkWritableFolder(target.file);
         const { scoreLeads } = await import('../../prospects/score-leads.js');
         await withProject(globals(), async (project, progress) => {
           const scores = await scoreLeads(await project.customerBase(), leads, {
@@ -58,7 +77,15 @@ export function registerProspectsCommand(program: Command, globals: () => Global
             onProgress: (step) => progress.step(step),
           });
           progress.done();
-          print(renderProspectScores(scores, options.format, options.top));
+          const { leads: _all, ...head } = scores;
+          await writeRows(target, {
+            head,
+            key: 'leads',
+            rows: rankedLeads(scores, options.top),
+            columns: leadColumns(scores.training.currency),
+            table: () => renderProspectScores(scores, 'table', options.top),
+            noun: 'leads',
+          });
         });
       },
     );
@@ -144,28 +171,12 @@ export function renderProspectScores(
   format: OutputFormat,
   top?: number,
 ): string {
-  const ranked = [...scores.leads].sort(
-    (a, b) => b.expected_annual_margin - a.expected_annual_margin || a.line - b.line,
-  );
-  const leads = top === undefined ? ranked : ranked.slice(0, top);
+  const leads = rankedLeads(scores, top);
   if (format === 'json') return renderJson({ ...scores, leads });
   const currency = scores.training.currency;
-  const columns: Column<LeadScore>[] = [
-    { header: 'lead', value: (l) => l.lead_id },
-    moneyColumn('annual_margin', (l) => l.expected_annual_margin, currency),
-    moneyColumn('low', (l) => l.margin_interval.low, currency),
-    moneyColumn('high', (l) => l.margin_interval.high, currency),
-    moneyColumn('segment_avg', (l) => l.segment_annual_margin, currency),
-    { header: 'motion', value: (l) => l.sales_motion },
-    moneyColumn('spend_ceiling', (l) => l.spend_ceiling, currency),
-    moneyColumn('annual_revenue', (l) => l.expected_annual_revenue, currency),
-    moneyColumn('serve_cost', (l) => l.expected_annual_serve_cost, currency),
-  ];
-  if (format === 'csv')
-    return renderCsv(
-      [...columns, { header: 'drivers', value: (l) => driverText(l, currency) }],
-      leads,
-    );
+  if (format === 'csv') return renderCsv(leadColumns(currency), leads);
+  // The CSV's columns, the drivers last under a longer header.
+  const columns = leadColumns(currency).slice(0, -1);
   const motions = (['high-touch', 'low-touch', 'self-serve'] as const)
     .map((m) => `${formatCount(scores.leads.filter((l) => l.sales_motion === m).length)} ${m}`)
     .join(', ');
@@ -184,4 +195,28 @@ export function renderProspectScores(
       leads,
     ),
   ].join('\n');
+}
+
+/** The leads by expected annual margin, highest first (ties in file order); the top N if given. */
+function rankedLeads(scores: ProspectScores, top?: number): LeadScore[] {
+  const ranked = [...scores.leads].sort(
+    (a, b) => b.expected_annual_margin - a.expected_annual_margin || a.line - b.line,
+  );
+  return top === undefined ? ranked : ranked.slice(0, top);
+}
+
+/** One row per lead: the CSV's and the Parquet file's columns. */
+function leadColumns(currency: string): Column<LeadScore>[] {
+  return [
+    { header: 'lead', value: (l) => l.lead_id },
+    moneyColumn('annual_margin', (l) => l.expected_annual_margin, currency),
+    moneyColumn('low', (l) => l.margin_interval.low, currency),
+    moneyColumn('high', (l) => l.margin_interval.high, currency),
+    moneyColumn('segment_avg', (l) => l.segment_annual_margin, currency),
+    { header: 'motion', value: (l) => l.sales_motion },
+    moneyColumn('spend_ceiling', (l) => l.spend_ceiling, currency),
+    moneyColumn('annual_revenue', (l) => l.expected_annual_revenue, currency),
+    moneyColumn('serve_cost', (l) => l.expected_annual_serve_cost, currency),
+    { header: 'drivers', value: (l) => driverText(l, currency) },
+  ];
 }

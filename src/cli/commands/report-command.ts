@@ -8,20 +8,18 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
   program
     .command('report')
     .description(
-      'write an HTML report (headline, whale curve, matrix, distribution, segments, loss-makers, price menu, lifetime margin): one file, charts inline, prints well',
+      'write an HTML report (headline, whale curve, matrix, distribution, segments, trends, loss-makers, cost by activity, tiers, price menu, lifetime margin, assumptions and data): one file, charts inline, prints well',
     )
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
-      const { renderReport } = await import('../../report/render-report.js');
-      const sections = await withCustomerBase(globals(), async (base, progress) => {
-        const report = await renderReport(base, {
+      const { renderReport, reportContents } = await import('../../report/render-report.js');
+      const report = await withCustomerBase(globals(), async (base, progress) => {
+        const rendered = await renderReport(base, {
           onProgress: (message) => progress.step(message),
         });
-        await writeFile(options.output, report.html);
-        return report.sections;
+        await writeFile(options.output, rendered.html);
+        return rendered;
       });
-      print(
-        `report written to ${options.output}: ${sections.map((s) => s.title.toLowerCase()).join(', ')}`,
-      );
+      print(`report written to ${options.output}: ${reportContents(report)}`);
     });
 }

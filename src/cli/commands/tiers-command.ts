@@ -7,6 +7,8 @@ import type { TierRecommendation, TierReport, ShadowPrice } from '../../tiers/co
 import { largestGainsFirst } from '../../tiers/largest-gains-first.js';
 import type { TierScenario } from '../../tiers/compute-tiers.js';
 import {
+  checkWritableFolder,
+  outputTarget,
   parseFormat,
   parsePositiveInteger,
   withCustomerBase,
@@ -17,10 +19,10 @@ import {
   formatMoney,
   formatPercent,
   moneyColumn,
-  print,
   renderCsv,
   renderJson,
   renderTable,
+  writeRows,
   type Column,
   type OutputFormat,
 } from '../output.js';
@@ -45,27 +47,47 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
     )
     .option(
       '--format <format>',
-      'table, json or csv (csv: the recommendations)',
+      "table, json or csv (csv: every customer's recommendation); default: table, or the --output file's",
       parseFormat,
-      'table',
     )
-    .action(async (options: { scenario: string[]; top: number; format: OutputFormat }) => {
-      const [{ loadScenarioOverlay }, { computeTiers }] = await Promise.all([
-        import('../../tiers/scenario-overlay.js'),
-        import('../../tiers/compute-tiers.js'),
-      ]);
-      const scenarios = await Promise.all(
-        options.scenario.map((file) => loadScenarioOverlay(file)),
-      );
-      await withCustomerBase(globals(), async (base, progress) => {
-        const report = await computeTiers(base, {
-          scenarios,
-          onProgress: (message) => progress.step(message),
+    .option(
+      '--output <file>',
+      'write to FILE.json or FILE.csv (streamed) or FILE.parquet (one row per customer, by DuckDB)',
+    )
+    .action(
+      async (options: {
+        scenario: string[];
+        top: number;
+        format?: OutputFormat;
+        output?: string;
+      }) => {
+        const target = outputTarget(options);
+        if (target.file !== undefined) await checkWritableFolder(target.file);
+        const [{ loadScenarioOverlay }, { computeTiers }] = await Promise.all([
+          import('../../tiers/scenario-overlay.js'),
+          import('../../tiers/compute-tiers.js'),
+        ]);
+        const scenarios = await Promise.all(
+          options.scenario.map((file) => loadScenarioOverlay(file)),
+        );
+        await withCustomerBase(globals(), async (base, progress) => {
+          const report = await computeTiers(base, {
+            scenarios,
+            onProgress: (message) => progress.step(message),
+          });
+          progress.done();
+          const { recommendations, ...head } = report;
+          await writeRows(target, {
+            head,
+            key: 'recommendations',
+            rows: recommendations,
+            columns: recommendationColumns(report.currency),
+            table: () => renderTiers(report, 'table', options.top),
+            noun: 'customers',
+          });
         });
-        progress.done();
-        print(renderTiers(report, options.format, options.top));
-      });
-    });
+      },
+    );
 }
 
 const recommendationColumns = (currency: string): Column<TierRecommendation>[] => [
@@ -94,9 +116,11 @@ function percentColumn<T>(header: string, value: (row: T) => number): Column<T> 
 const scenarioColumns = (currency: string): Column<TierScenario>[] => [
   { header: 'scenario', value: (s) => s.name },
   moneyColumn('revenue', (s) => s.revenue, currency),
+  moneyColumn('direct_cost', (s) => s.direct_cost, currency),
   moneyColumn('serve_cost', (s) => s.serve_cost, currency),
   moneyColumn('margin', (s) => s.margin, currency),
   moneyColumn('resource_cost', (s) => s.firm_pnl?.resource_cost ?? Number.NaN, currency),
+  moneyColumn('channel_spend', (s) => s.firm_pnl?.channel_spend ?? Number.NaN, currency),
   moneyColumn('firm_margin', (s) => s.firm_pnl?.margin ?? Number.NaN, currency),
   {
     header: 'leavers',
@@ -166,8 +190,9 @@ export function renderTiers(report: TierReport, format: OutputFormat, top: numbe
     `  optimizer: ${o.status}, objective ${formatMoney(o.objective, currency)}, gap ${formatGap(o.gap)} ` +
       `(bound ${formatMoney(o.bound, currency)}; LP relaxation ${formatMoney(o.lp_objective, currency)}), ${o.seconds.toFixed(2)} s`,
     '',
-    'scenarios (expected: each customer × its chance of staying). margin: before acquisition, every hour at its capacity cost rate;',
-    'firm_margin: revenue − direct cost − the resources carried (committed: all of them; flexible: hours used) − all channel spend',
+    'scenarios (expected: each customer × its chance of staying). margin = revenue − direct_cost − serve_cost, every hour at its capacity',
+    'cost rate; the cost to acquire is sunk and left out. firm_margin = revenue − direct_cost − resource_cost (the resources carried:',
+    'committed, all of them; flexible, the hours used) − channel_spend (all of the period). Scenarios are alternatives: no totals row.',
     renderTable(scenarioColumns(currency), report.scenarios),
     '',
     'shadow prices: what one more hour of each resource would add to expected margin (0: capacity to spare)',

@@ -1,9 +1,11 @@
 /**
  * The report's sections, in the order they appear. A new part of the report is one module in this
- * folder exporting a `ReportSection` and one line here; a section that returns `undefined` for a
- * project (it has no tiers yet, no price menu, no lifetime model) is simply left out.
+ * folder exporting a `ReportSection` and one line here; a section a project cannot have (no tiers
+ * yet, no price menu, no lifetime model) returns `notComputed(reason)` and shows a note instead.
  */
 import type { ReportSection } from '../report-section.js';
+import { assumptionsSection } from './assumptions-section.js';
+import { costsSection } from './costs-section.js';
 import { distributionSection } from './distribution-section.js';
 import { headlineSection } from './headline-section.js';
 import { lifetimeSection } from './lifetime-section.js';
@@ -24,7 +26,9 @@ export const REPORT_SECTIONS: readonly ReportSection[] = [
   trendsSection,
   movementsSection,
   lossMakersSection,
+  costsSection,
   tiersSection,
   priceMenuSection,
   lifetimeSection,
+  assumptionsSection,
 ];

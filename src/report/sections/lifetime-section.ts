@@ -22,17 +22,24 @@ import {
 import type { LifetimeDiagnostics } from '../../lifetime/lifetime-diagnostics.js';
 import { lifetimeSettings } from '../../lifetime/lifetime-settings.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import type { ReportContext, ReportSection } from '../report-section.js';
+import {
+  noCustomers,
+  notComputed,
+  type ReportContext,
+  type ReportSection,
+} from '../report-section.js';
 
 export const lifetimeSection: ReportSection = {
   id: 'lifetime',
   title: 'Lifetime margin',
   async render(context) {
-    if (context.margin.totals.customers === 0) return undefined;
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     const overview = await lifetimeOverview(context.base, { chartSize: context.chartSize });
     const why = overview.notes.find((n) => n.part === 'margin');
     if (overview.margin === null)
-      return html`<p class="note" data-note="lifetime-not-computed">Lifetime margin could not be computed: ${why?.message ?? ''}</p>`;
+      return notComputed(
+        `the data cannot support a lifetime model: ${why?.message ?? 'no reason given'}`,
+      );
     return html`${renderLifetime(context, overview.margin)}${renderDiagnostics(overview)}`;
   },
 };
@@ -151,18 +158,21 @@ function segmentTable(
     segments.find((s) => s.lifetime_margin_interval)?.lifetime_margin_interval?.level;
   const intervalHeader =
     level === undefined ? 'interval' : `${formatNumber(level * 100, 0)}% interval`;
+  const row = (head: SafeHtml, s: Omit<SegmentLifetimeMarginRow, 'segment'>) =>
+    html`${head}<td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
+      s.future_revenue,
+    )}</td><td>${money(s.future_direct_cost)}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td data-interval>${intervalText(s, money)}</td><td>${
+      s.lifetime_margin_per_active_customer === null
+        ? ''
+        : money(s.lifetime_margin_per_active_customer)
+    }</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td>`;
   return html`<table class="numbers" data-table="lifetime-segments" data-segmentation="${segmentation}">
-      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>cost to serve</th><th>lifetime margin</th><th>${intervalHeader}</th><th>per active customer</th><th>payback</th></tr></thead>
+      <thead><tr><th>${segmentation}</th><th>customers</th><th>active</th><th>future revenue</th><th>direct costs</th><th>cost to serve</th><th>lifetime margin</th><th>${intervalHeader}</th><th>per active customer</th><th>payback</th></tr></thead>
       <tbody>${segments.map(
         (s) =>
-          html`<tr data-segment="${String(s.segment ?? '(none)')}"><th>${String(s.segment ?? '(none)')}</th><td>${formatNumber(s.customers)}</td><td>${formatNumber(s.active_customers)}</td><td>${money(
-            s.future_revenue,
-          )}</td><td>${money(s.future_serve_cost)}</td><td class="${s.lifetime_margin < 0 ? 'loss' : ''}">${money(s.lifetime_margin)}</td><td data-interval>${intervalText(s, money)}</td><td>${
-            s.lifetime_margin_per_active_customer === null
-              ? ''
-              : money(s.lifetime_margin_per_active_customer)
-          }</td><td>${s.payback_months === null ? '' : `${s.payback_months} mo`}</td></tr>`,
+          html`<tr data-segment="${String(s.segment ?? '(none)')}">${row(html`<th>${String(s.segment ?? '(none)')}</th>`, s)}</tr>`,
       )}</tbody>
+      <tfoot><tr class="total" data-total="lifetime-segments">${row(html`<th>total</th>`, report.totals)}</tr></tfoot>
     </table>`;
 }
 

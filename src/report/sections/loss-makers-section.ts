@@ -3,7 +3,7 @@ import { explainCustomer, type WaterfallDriver } from '../../margin/explain-cust
 import type { AcquisitionRule } from '../../margin/cost-model.js';
 import { computeMargin } from '../../margin/run-margin.js';
 import { html } from '../html.js';
-import type { ReportSection } from '../report-section.js';
+import { noCustomers, type ReportSection } from '../report-section.js';
 
 /** Loss-makers listed, and cost drivers named for each. */
 const LOSS_MAKERS = 10;
@@ -12,8 +12,9 @@ const DRIVERS_EACH = 3;
 export const lossMakersSection: ReportSection = {
   id: 'loss-makers',
   title: 'Top loss-makers and their cost drivers',
-  async render({ base, margin, money }) {
-    if (margin.totals.customers === 0) return undefined;
+  async render(context) {
+    const { base, margin, money } = context;
+    if (margin.totals.customers === 0) return noCustomers(context);
     const worst = await computeMargin(base, {
       top: LOSS_MAKERS,
       sort: { field: 'margin', descending: false },

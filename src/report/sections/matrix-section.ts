@@ -3,16 +3,25 @@ import { computeProfitabilityMatrix } from '../../analysis/profitability-matrix.
 import { QUADRANT_LABELS, matrixChartOption } from '../../charts/matrix-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
-import { html, trustedHtml } from '../html.js';
-import { percent, type ReportSection } from '../report-section.js';
+import type { MatrixMoney } from '../../analysis/profitability-matrix.js';
+import { html, trustedHtml, type SafeHtml } from '../html.js';
+import { noCustomers, notComputed, percent, type ReportSection } from '../report-section.js';
 
 export const matrixSection: ReportSection = {
   id: 'matrix',
   title: 'Profitability matrix',
-  async render({ base, chartSize, money }) {
-    if (!base.model.matrix) return undefined;
+  async render(context) {
+    const { base, chartSize, money } = context;
+    if (!base.model.matrix)
+      return notComputed(
+        'the model has no `matrix:` key; add `matrix: { volume: transactions }` (or a usage metric) to place each customer by net price and cost to serve per unit (docs/model.md, matrix)',
+      );
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     const matrix = await computeProfitabilityMatrix(base);
-    if (matrix.customers.length === 0) return undefined;
+    if (matrix.customers.length === 0)
+      return notComputed(
+        `no customer has any ${matrix.volume} in the period, the volume the matrix divides by (\`matrix.volume\`); name a measure the customers have`,
+      );
     const { thresholds } = matrix;
     return html`
       <p>Each customer placed by the net price it realises and what it costs, per ${matrix.volume}. High price means at least
@@ -23,12 +32,20 @@ export const matrixSection: ReportSection = {
             : ''
         }</p>
       <figure class="chart">${trustedHtml(renderChartSvg(matrixChartOption(matrix), chartSize))}</figure>
-      <table class="numbers">
-        <thead><tr><th>quadrant</th><th>customers</th><th>revenue</th><th>cost</th><th>margin</th><th>margin %</th></tr></thead>
-        <tbody>${matrix.quadrants.map(
-          (q) =>
-            html`<tr><th>${QUADRANT_LABELS[q.quadrant]}</th><td>${formatNumber(q.customers)}</td><td>${money(q.revenue)}</td><td>${money(q.cost)}</td><td>${money(q.margin)}</td><td>${percent(q.margin_pct)}</td></tr>`,
-        )}</tbody>
+      <table class="numbers" data-table="quadrants">
+        <thead><tr><th>quadrant</th><th>customers</th><th>revenue</th><th>direct cost</th><th>cost to acquire</th><th>cost to serve</th><th>margin</th><th>margin %</th></tr></thead>
+        <tbody>${matrix.quadrants.map((q) => quadrantRow(QUADRANT_LABELS[q.quadrant], q, money))}</tbody>
+        <tfoot>${quadrantRow('total', matrix.totals, money, 'total')}</tfoot>
       </table>`;
   },
 };
+
+/** A row of the quadrant table: revenue less each cost is the margin shown. */
+function quadrantRow(
+  label: string,
+  q: MatrixMoney,
+  money: (amount: number) => string,
+  className = '',
+): SafeHtml {
+  return html`<tr class="${className}"><th>${label}</th><td>${formatNumber(q.customers)}</td><td>${money(q.revenue)}</td><td>${money(q.direct_cost)}</td><td>${money(q.acquisition_cost)}</td><td>${money(q.serve_cost)}</td><td class="${q.margin < 0 ? 'loss' : ''}">${money(q.margin)}</td><td>${percent(q.margin_pct)}</td></tr>`;
+}

@@ -11,14 +11,18 @@ import { describePriceGrid } from '../../pricing/price-grid.js';
 import { priceProjectMenu, type ProjectPriceMenu } from '../../pricing/project-price-menu.js';
 import type { OfferedVersion } from '../../pricing/simulate-menu.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+import { notComputed, percent, type ReportContext, type ReportSection } from '../report-section.js';
 
 export const priceMenuSection: ReportSection = {
   id: 'price-menu',
   title: 'Price menu',
   async render(context) {
     const result = await priceProjectMenu(context.base);
-    return result === undefined ? undefined : renderPriceMenu(context, result);
+    return result === undefined
+      ? notComputed(
+          'the project has neither a `menu.yaml` beside its model nor a `tiers:` key to price; add either (docs/cli.md, tierwise price menu)',
+        )
+      : renderPriceMenu(context, result);
   },
 };
 

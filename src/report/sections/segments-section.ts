@@ -12,7 +12,13 @@ import { renderChartSvg } from '../../charts/render-chart.js';
 import { segmentsChartOption } from '../../charts/segments-chart.js';
 import { formatNumber } from '../../format.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+import {
+  noCustomers,
+  notComputed,
+  percent,
+  type ReportContext,
+  type ReportSection,
+} from '../report-section.js';
 
 export const segmentsSection: ReportSection = {
   id: 'segments',
@@ -20,7 +26,11 @@ export const segmentsSection: ReportSection = {
   async render(context) {
     const { base } = context;
     if (base.model.segmentations.length === 0) {
-      if (context.margin.totals.customers < 3) return undefined;
+      if (context.margin.totals.customers === 0) return noCustomers(context);
+      if (context.margin.totals.customers < 3)
+        return notComputed(
+          `the model defines no \`segments:\`, and ${context.margin.totals.customers} customers are too few to find automatic segments in (3 at least); add a segmentation (docs/model.md, segments)`,
+        );
       const auto = await computeAutoSegments(base);
       return html`<p>The model defines no segments, so these are found in the data: ${auto.k} clusters of customers on ${auto.features.join(', ')}.</p>
         ${segmentBlock(context, 'automatic', auto.segments, auto.totals, (s) => auto.segments.find((a) => a.segment === s.segment)?.description ?? '')}`;

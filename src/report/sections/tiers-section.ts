@@ -10,7 +10,13 @@ import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
 import { computeTiers, largestGainsFirst, type TierReport } from '../../tiers/compute-tiers.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import { percent, type ReportContext, type ReportSection } from '../report-section.js';
+import {
+  noCustomers,
+  notComputed,
+  percent,
+  type ReportContext,
+  type ReportSection,
+} from '../report-section.js';
 
 /** Recommendations listed: the largest gains over today. */
 const TOP_RECOMMENDATIONS = 10;
@@ -21,8 +27,11 @@ export const tiersSection: ReportSection = {
   id: 'tiers',
   title: 'Service tiers',
   async render(context) {
-    if (context.base.model.tiers === undefined || context.margin.totals.customers === 0)
-      return undefined;
+    if (context.base.model.tiers === undefined)
+      return notComputed(
+        'the model has no `tiers:` key; add the tiers you could offer, with their fees and service policies, to have the optimizer assign every customer one (docs/model.md, tiers)',
+      );
+    if (context.margin.totals.customers === 0) return noCustomers(context);
     return renderTiers(context, await computeTiers(context.base));
   },
 };
@@ -101,11 +110,12 @@ function renderTiers(context: ReportContext, report: TierReport): SafeHtml {
           : ''
       }${change === null ? '' : html` (<span data-figure="tiers-change">${change >= 0 ? '+' : '−'}${percent(Math.abs(change))}</span>)`}. Expected figures: each customer's × its chance of staying at the tier's price; acquisition cost is sunk and left out.</p>
     ${firmView(context, report)}
+    <p class="note">Per tier, the customers the plan gives it and their expected revenue, direct costs, cost to serve and margin (revenue − direct costs − cost to serve; the cost to acquire is sunk and left out).</p>
     <table class="numbers" data-table="tiers">
-      <thead><tr><th>tier</th><th>monthly fee</th><th>customers</th><th>expected margin</th></tr></thead>
+      <thead><tr><th>tier</th><th>monthly fee</th><th>customers</th><th>expected revenue</th><th>direct costs</th><th>cost to serve</th><th>expected margin</th></tr></thead>
       <tbody>${report.tiers.map(
         (t) =>
-          html`<tr data-tier="${t.name}"><th>${t.label}</th><td>${money(t.monthly_fee)}</td><td>${formatNumber(t.customers)}</td><td class="${t.expected_margin < 0 ? 'loss' : ''}">${money(t.expected_margin)}</td></tr>`,
+          html`<tr data-tier="${t.name}"><th>${t.label}</th><td>${money(t.monthly_fee)}</td><td>${formatNumber(t.customers)}</td><td>${money(t.expected_revenue)}</td><td>${money(t.expected_direct_cost)}</td><td>${money(t.expected_serve_cost)}</td><td class="${t.expected_margin < 0 ? 'loss' : ''}">${money(t.expected_margin)}</td></tr>`,
       )}</tbody>
     </table>
     <h3>Scenarios</h3>

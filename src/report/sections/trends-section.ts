@@ -9,13 +9,14 @@ import { renderChartSvg } from '../../charts/render-chart.js';
 import { trendChartOption } from '../../charts/trend-chart.js';
 import { formatNumber } from '../../format.js';
 import { html, trustedHtml, type SafeHtml } from '../html.js';
-import { percent, type ReportSection } from '../report-section.js';
+import { noCustomers, percent, type ReportSection } from '../report-section.js';
 
 export const trendsSection: ReportSection = {
   id: 'trends',
   title: 'Margin by month',
-  async render({ base, chartSize, money }) {
-    if (base.summary.totals.customers === 0) return undefined;
+  async render(context) {
+    const { base, chartSize, money } = context;
+    if (base.summary.totals.customers === 0) return noCustomers(context);
     const trends = await computeTrends(base);
     return html`
       <figure class="chart">${trustedHtml(renderChartSvg(trendChartOption(trends), chartSize))}</figure>
@@ -32,8 +33,9 @@ export const trendsSection: ReportSection = {
 export const movementsSection: ReportSection = {
   id: 'movements',
   title: 'Revenue movements and cohorts',
-  async render({ base, money }) {
-    if (base.summary.totals.customers === 0) return undefined;
+  async render(context) {
+    const { base, money } = context;
+    if (base.summary.totals.customers === 0) return noCustomers(context);
     const trends = await computeTrends(base);
     const cohorts = await computeCohorts(base);
     const { retention } = trends;

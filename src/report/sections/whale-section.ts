@@ -4,14 +4,15 @@ import { renderChartSvg } from '../../charts/render-chart.js';
 import { whaleChartOption } from '../../charts/whale-chart.js';
 import { formatNumber } from '../../format.js';
 import { html, trustedHtml } from '../html.js';
-import { percent, type ReportSection } from '../report-section.js';
+import { noCustomers, percent, type ReportSection } from '../report-section.js';
 
 export const whaleSection: ReportSection = {
   id: 'whale',
   title: 'Whale curve',
-  async render({ base, chartSize, money }) {
+  async render(context) {
+    const { base, chartSize, money } = context;
     const curve = await computeWhaleCurve(base);
-    if (curve.customers === 0) return undefined;
+    if (curve.customers === 0) return noCustomers(context);
     const { peak, unprofitable } = curve;
     return html`
       <p>The most profitable ${percent(peak.customers_share)} of customers (${formatNumber(peak.rank)}) earn ${money(peak.cumulative_margin)}${
