@@ -1,0 +1,375 @@
+/**
+ * A filter over the customers of a base — the one a dashboard's filter bar sets and every list,
+ * table and chart honours: segments of any segmentation (rule-based, or `auto` for the automatic
+ * segments), customer attributes (equal to one of some values), numeric ranges on any attribute
+ * or measure, the sign of the margin, quadrants of the profitability matrix, the current tier, and
+ * a range of months.
+ *
+ * Compiled to one SQL predicate on a customer id (`compileCustomerFilter`): the customers of the
+ * base's `measures` relation that pass every part, with names quoted and values bound — a user's
+ * text never becomes SQL. Every name is checked against the base first; an unknown attribute,
+ * segmentation, segment, quadrant or tier is a `TierwiseError` naming it with a did-you-mean.
+ *
+ * Parts combine with AND; the values within one part with OR (`plan` is starter or pro, and the
+ * margin is negative). A month range keeps the customers active in one of those months — a
+ * transaction (revenue or credit), an activity event or a usage record dated in it — and the
+ * month-by-month views (trends, cohorts) keep those months only (docs/cli.md, "Filters").
+ *
+ * ```ts
+ * const losingStarters = { attributes: [{ name: 'plan', values: ['starter'] }], margin: ['negative'] };
+ * const page = await pageCustomers(base, { ...query, filter: losingStarters });
+ * ```
+ */
+import { didYouMean, TierwiseError, type Problem } from '../errors.js';
+import type { CustomerBase } from '../margin/customer-base.js';
+import type { MarginReport } from '../margin/margin-report.js';
+import { summarizeMargin } from '../margin/summarize-margin.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { compileCurrentTier } from '../tiers/current-tier.js';
+import { fitAutoSegments } from './auto-segments.js';
+import { matrixPlacement, QUADRANTS, type Quadrant } from './profitability-matrix.js';
+import { compileSegmentOf } from './segments.js';
+
+export const MARGIN_SIGNS = ['positive', 'negative', 'zero'] as const;
+export type MarginSign = (typeof MARGIN_SIGNS)[number];
+
+/** The segmentation name that means the automatic segments (`tierwise segments --auto`). */
+export const AUTO_SEGMENTATION = 'auto';
+
+/** The segment customers matching no rule of a segmentation are reported in. */
+export const NO_SEGMENT = '(none)';
+
+export interface CustomerFilter {
+  /** In one of these segments of a segmentation (`auto`: the automatic segments, `cluster 1`…). */
+  readonly segments?: readonly { segmentation: string; segments: readonly string[] }[];
+  /** An attribute equal to one of the values, compared as text; `''` matches an empty value. */
+  readonly attributes?: readonly { name: string; values: readonly string[] }[];
+  /** A numeric attribute or measure between `min` and `max`, both included (either may be left out). */
+  readonly ranges?: readonly { name: string; min?: number; max?: number }[];
+  /** The sign of the margin over the period. */
+  readonly margin?: readonly MarginSign[];
+  /** Quadrants of the profitability matrix (customers with volume in the period only). */
+  readonly quadrants?: readonly Quadrant[];
+  /** The tier each customer is on today (`tiers.current`), by tier name. */
+  readonly currentTiers?: readonly string[];
+  /** `YYYY-MM` to `YYYY-MM`, within the period: customers active in one of those months. */
+  readonly months?: { readonly from: string; readonly to: string };
+}
+
+/** A compiled filter: `predicate(column)` holds for the ids of the customers it keeps. */
+export interface CompiledCustomerFilter {
+  /** Whether it keeps everyone (no part set): callers skip the predicate. */
+  readonly empty: boolean;
+  /** `column IN (…)`, or TRUE for an empty filter. */
+  predicate(customerId?: Sql): Sql;
+  /** The months it keeps (`YYYY-MM`), or null for the whole period. */
+  readonly months: { readonly from: string; readonly to: string } | null;
+}
+
+/** Whether a filter sets nothing (keeps every customer). */
+export function isEmptyFilter(filter: CustomerFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  return (
+    (filter.segments ?? []).length === 0 &&
+    (filter.attributes ?? []).length === 0 &&
+    (filter.ranges ?? []).length === 0 &&
+    (filter.margin ?? []).length === 0 &&
+    (filter.quadrants ?? []).length === 0 &&
+    (filter.currentTiers ?? []).length === 0 &&
+    filter.months === undefined
+  );
+}
+
+/** A stable key for a filter (equal filters, equal keys), for caches. */
+export function filterKey(filter: CustomerFilter | undefined): string {
+  if (isEmptyFilter(filter)) return '';
+  const f = filter!;
+  const sorted = (values: readonly string[] | undefined) => [...new Set(values ?? [])].sort();
+  return JSON.stringify([
+    [...(f.segments ?? [])]
+      .map((s) => [s.segmentation, sorted(s.segments)])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    [...(f.attributes ?? [])]
+      .map((a) => [a.name, sorted(a.values)])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    [...(f.ranges ?? [])]
+      .map((r) => [r.name, r.min ?? null, r.max ?? null])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    sorted(f.margin),
+    sorted(f.quadrants),
+    sorted(f.currentTiers),
+    f.months ? [f.months.from, f.months.to] : null,
+  ]);
+}
+
+const KEEP_ALL: CompiledCustomerFilter = {
+  empty: true,
+  predicate: () => raw('TRUE'),
+  months: null,
+};
+
+/**
+ * Checks the filter against the base and compiles it to one predicate on a customer id. Async: a
+ * quadrant needs the matrix's thresholds and `auto` the fitted clusters (both computed once per
+ * base).
+ */
+export async function compileCustomerFilter(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<CompiledCustomerFilter> {
+  if (isEmptyFilter(filter)) return KEEP_ALL;
+  const f = filter!;
+  const problems: Problem[] = [];
+  const conditions: Sql[] = [];
+  const { dialect } = base.db;
+
+  for (const part of f.segments ?? []) {
+    if (part.segments.length === 0) continue;
+    const condition = await segmentCondition(base, part, problems);
+    if (condition) conditions.push(condition);
+  }
+
+  const attributes = [...base.customerColumns.keys()];
+  for (const part of f.attributes ?? []) {
+    if (!base.customerColumns.has(part.name)) {
+      problems.push({
+        code: 'usage',
+        message: `filter: customers have no attribute "${part.name}"`,
+        hint: didYouMean(part.name, attributes) ?? `the attributes are: ${attributes.join(', ')}`,
+      });
+      continue;
+    }
+    if (part.values.length === 0) continue;
+    const column = sql`CAST(b.${ident(part.name)} AS VARCHAR)`;
+    const listed = part.values.filter((v) => v !== '');
+    const alternatives = [
+      ...(listed.length > 0 ? [sql`${column} IN (${join(listed.map((v) => sql`${v}`))})`] : []),
+      ...(listed.length < part.values.length
+        ? [sql`(b.${ident(part.name)} IS NULL OR ${column} = '')`]
+        : []),
+    ];
+    conditions.push(sql`(${join(alternatives, ' OR ')})`);
+  }
+
+  const numeric = [...base.measureTypes].filter(([, t]) => t === 'number').map(([n]) => n);
+  for (const part of f.ranges ?? []) {
+    const type = base.measureTypes.get(part.name);
+    if (type !== 'number') {
+      problems.push({
+        code: 'usage',
+        message:
+          type === undefined
+            ? `filter: no attribute or measure "${part.name}" to take a range of`
+            : `filter: "${part.name}" is not a number, so it has no range (filter it by its values)`,
+        hint: didYouMean(part.name, numeric) ?? `the numeric columns are: ${numeric.join(', ')}`,
+      });
+      continue;
+    }
+    for (const [bound, value] of [
+      ['min', part.min],
+      ['max', part.max],
+    ] as const)
+      if (value !== undefined && !Number.isFinite(value))
+        problems.push({
+          code: 'usage',
+          message: `filter: the ${bound} of "${part.name}" is not a finite number`,
+        });
+    const column = dialect.toDouble(sql`b.${ident(part.name)}`);
+    if (part.min !== undefined) conditions.push(sql`${column} >= ${part.min}`);
+    if (part.max !== undefined) conditions.push(sql`${column} <= ${part.max}`);
+  }
+
+  const signs = [...new Set(f.margin ?? [])];
+  for (const sign of signs)
+    if (!MARGIN_SIGNS.includes(sign))
+      problems.push({
+        code: 'usage',
+        message: `filter: no margin sign "${String(sign)}"`,
+        hint: didYouMean(String(sign), MARGIN_SIGNS) ?? `use ${MARGIN_SIGNS.join(', ')}`,
+      });
+  if (signs.length > 0 && signs.length < MARGIN_SIGNS.length) {
+    const test: Record<MarginSign, Sql> = {
+      positive: raw('b.margin > 0'),
+      negative: raw('b.margin < 0'),
+      zero: raw('b.margin = 0'),
+    };
+    conditions.push(
+      sql`(${join(
+        signs.filter((s) => MARGIN_SIGNS.includes(s)).map((s) => test[s]),
+        ' OR ',
+      )})`,
+    );
+  }
+
+  const quadrants = [...new Set(f.quadrants ?? [])];
+  if (quadrants.length > 0) {
+    const unknown = quadrants.filter((q) => !QUADRANTS.includes(q));
+    for (const q of unknown)
+      problems.push({
+        code: 'usage',
+        message: `filter: no matrix quadrant "${q}"`,
+        hint: didYouMean(q, QUADRANTS) ?? `the quadrants are: ${QUADRANTS.join(', ')}`,
+      });
+    if (unknown.length === 0) {
+      const placement = await matrixPlacement(base);
+      conditions.push(
+        sql`b.customer_id IN (SELECT customer_id FROM (${placement.rows}) AS placed
+            WHERE ${placement.quadrant} IN (${join(quadrants.map((q) => sql`${q}`))}))`,
+      );
+    }
+  }
+
+  const tiers = [...new Set(f.currentTiers ?? [])];
+  if (tiers.length > 0) {
+    const condition = currentTierCondition(base, tiers, problems);
+    if (condition) conditions.push(condition);
+  }
+
+  let months: CompiledCustomerFilter['months'] = null;
+  if (f.months !== undefined) {
+    months = checkMonths(base, f.months, problems);
+    if (months) {
+      const start = sql`CAST(${`${months.from}-01`} AS DATE)`;
+      const end = dialect.monthEnd(sql`CAST(${`${months.to}-01`} AS DATE)`);
+      const dated = (table: string) =>
+        sql`SELECT customer_id FROM ${ident(table)} WHERE date BETWEEN ${start} AND ${end}`;
+      conditions.push(
+        sql`b.customer_id IN (${join(['transactions', 'activities', 'usage'].map(dated), ' UNION ')})`,
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new TierwiseError(problems);
+  const where = conditions.length > 0 ? join(conditions, ' AND ') : raw('TRUE');
+  const ids = sql`SELECT b.customer_id FROM ${base.measures.ref} AS b WHERE ${where}`;
+  return {
+    empty: false,
+    predicate: (customerId = raw('customer_id')) => sql`${customerId} IN (${ids})`,
+    months,
+  };
+}
+
+async function segmentCondition(
+  base: CustomerBase,
+  part: { segmentation: string; segments: readonly string[] },
+  problems: Problem[],
+): Promise<Sql | undefined> {
+  const rules = base.model.segmentations.map((s) => s.name);
+  const isAuto = part.segmentation === AUTO_SEGMENTATION && !rules.includes(AUTO_SEGMENTATION);
+  if (!isAuto && !rules.includes(part.segmentation)) {
+    const known = [...rules, AUTO_SEGMENTATION];
+    problems.push({
+      code: 'usage',
+      message: `filter: no segmentation "${part.segmentation}" in the model`,
+      hint:
+        didYouMean(part.segmentation, known) ??
+        `the segmentations are: ${known.join(', ')} (auto: the automatic segments)`,
+    });
+    return undefined;
+  }
+  let names: readonly string[];
+  let segment: Sql;
+  if (isAuto) {
+    const fit = await fitAutoSegments(base);
+    names = fit.names;
+    segment = fit.segment;
+  } else {
+    const compiled = compileSegmentOf(base, part.segmentation);
+    names = [...compiled.segmentation.segments.map((s) => s.name), NO_SEGMENT];
+    segment = compiled.segment;
+  }
+  const unknown = part.segments.filter((s) => !names.includes(s));
+  for (const name of unknown)
+    problems.push({
+      code: 'usage',
+      message: `filter: no segment "${name}" in segmentation "${part.segmentation}"`,
+      hint: didYouMean(name, names) ?? `its segments are: ${names.join(', ')}`,
+    });
+  if (unknown.length > 0) return undefined;
+  const listed = part.segments.filter((s) => s !== NO_SEGMENT);
+  const alternatives = [
+    ...(listed.length > 0 ? [sql`segment IN (${join(listed.map((s) => sql`${s}`))})`] : []),
+    ...(listed.length < part.segments.length ? [raw('segment IS NULL')] : []),
+  ];
+  // The segment expression reads the measures' columns unqualified: placed in a subquery of its own.
+  return sql`b.customer_id IN (SELECT customer_id FROM (SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}) AS segmented
+      WHERE ${join(alternatives, ' OR ')})`;
+}
+
+function currentTierCondition(
+  base: CustomerBase,
+  tiers: readonly string[],
+  problems: Problem[],
+): Sql | undefined {
+  const catalog = base.model.tiers;
+  if (catalog === undefined || catalog.current === undefined) {
+    problems.push({
+      code: 'usage',
+      message: 'filter: the model does not say which tier customers are on today',
+      hint: 'add tiers.current to tierwise.yaml (see docs/model.md), or filter by the attribute that names the plan',
+    });
+    return undefined;
+  }
+  const names = catalog.tiers.map((t) => t.name);
+  const unknown = tiers.filter((t) => !names.includes(t));
+  for (const tier of unknown)
+    problems.push({
+      code: 'usage',
+      message: `filter: no tier "${tier}" in the model`,
+      hint: didYouMean(tier, names) ?? `the tiers are: ${names.join(', ')}`,
+    });
+  if (unknown.length > 0) return undefined;
+  const position = compileCurrentTier(base.model, catalog, base.measureTypes, base.db.dialect);
+  // Positions are integers of ours (the catalog's order), bound like any value.
+  return sql`(${position}) IN (${join(tiers.map((t) => sql`${names.indexOf(t)}`))})`;
+}
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+function checkMonths(
+  base: CustomerBase,
+  months: { from: string; to: string },
+  problems: Problem[],
+): { from: string; to: string } | null {
+  const period = base.summary.period;
+  const first = period.from.slice(0, 7);
+  const last = period.to.slice(0, 7);
+  const hint = `months are YYYY-MM within the period, ${first} to ${last}`;
+  for (const month of [months.from, months.to])
+    if (!MONTH.test(month)) {
+      problems.push({ code: 'usage', message: `filter: "${month}" is not a month`, hint });
+      return null;
+    }
+  if (months.from > months.to) {
+    problems.push({
+      code: 'usage',
+      message: `filter: the months run backwards (${months.from} to ${months.to})`,
+      hint: 'give the earlier month first',
+    });
+    return null;
+  }
+  if (months.from < first || months.to > last) {
+    problems.push({
+      code: 'usage',
+      message: `filter: the months ${months.from} to ${months.to} are not all within the period`,
+      hint,
+    });
+    return null;
+  }
+  return { from: months.from, to: months.to };
+}
+
+/**
+ * The margin totals of the customers a filter keeps (customers, revenue, each cost, margin, the
+ * unprofitable and their loss), summed as the base's own totals are: equal to `base.summary.totals`
+ * for an empty filter.
+ */
+export async function summarizeCustomers(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<MarginReport['totals']> {
+  const compiled = await compileCustomerFilter(base, filter);
+  if (compiled.empty) return base.summary.totals;
+  const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${compiled.predicate()}) AS kept`;
+  return (await summarizeMargin(base.db, base.costModel, kept, false)).totals;
+}
