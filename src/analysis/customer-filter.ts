@@ -29,6 +29,7 @@ import { compileCurrentTier } from '../tiers/current-tier.js';
 import { fitAutoSegments } from './auto-segments.js';
 import { matrixPlacement, QUADRANTS, type Quadrant } from './profitability-matrix.js';
 import { compileSegmentOf } from './segments.js';
+import { monthsOf } from './trends.js';
 
 export const MARGIN_SIGNS = ['positive', 'negative', 'zero'] as const;
 export type MarginSign = (typeof MARGIN_SIGNS)[number];
@@ -372,4 +373,162 @@ export async function summarizeCustomers(
   if (compiled.empty) return base.summary.totals;
   const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${compiled.predicate()}) AS kept`;
   return (await summarizeMargin(base.db, base.costModel, kept, false)).totals;
+}
+
+/**
+ * The query parameters a filter is written as, in the API and in the dashboard's address (each may
+ * repeat): `segment=SEGMENTATION:SEGMENT`, `attr=ATTRIBUTE:VALUE`, `range=NAME:MIN:MAX` (either
+ * bound may be empty), `margin=positive|negative|zero`, `quadrant=QUADRANT`, `tier=TIER` (the
+ * current tier) and `months=FROM:TO` (`YYYY-MM`). A name ends at the first colon.
+ */
+export const FILTER_PARAMS = [
+  'segment',
+  'attr',
+  'range',
+  'margin',
+  'quadrant',
+  'tier',
+  'months',
+] as const;
+
+/** Reads a filter from its query parameters (`FILTER_PARAMS`); a malformed one is a usage error. */
+export function filterFromParams(values: (name: string) => readonly string[]): CustomerFilter {
+  const problems: Problem[] = [];
+  const split = (param: string, text: string): [string, string] | undefined => {
+    const at = text.indexOf(':');
+    if (at <= 0) {
+      problems.push({
+        code: 'usage',
+        message: `filter: ${param}=${text} has no name before a colon`,
+        hint: FILTER_HINTS[param],
+      });
+      return undefined;
+    }
+    return [text.slice(0, at), text.slice(at + 1)];
+  };
+  const grouped = (param: string) => {
+    const groups = new Map<string, string[]>();
+    for (const text of values(param)) {
+      const pair = split(param, text);
+      if (pair) groups.set(pair[0], [...(groups.get(pair[0]) ?? []), pair[1]]);
+    }
+    return [...groups];
+  };
+  const segments = grouped('segment').map(([segmentation, names]) => ({
+    segmentation,
+    segments: names,
+  }));
+  const attributes = grouped('attr').map(([name, list]) => ({ name, values: list }));
+  const ranges = values('range').flatMap((text) => {
+    const pair = split('range', text);
+    if (!pair) return [];
+    const bounds = pair[1].split(':');
+    const number = (s: string | undefined) => (s === undefined || s === '' ? undefined : Number(s));
+    const [min, max] = [number(bounds[0]), number(bounds[1])];
+    if (bounds.length !== 2 || [min, max].some((b) => b !== undefined && !Number.isFinite(b))) {
+      problems.push({
+        code: 'usage',
+        message: `filter: range=${text} is not NAME:MIN:MAX with numbers`,
+        hint: FILTER_HINTS['range'],
+      });
+      return [];
+    }
+    return [
+      {
+        name: pair[0],
+        ...(min === undefined ? {} : { min }),
+        ...(max === undefined ? {} : { max }),
+      },
+    ];
+  });
+  const months = values('months').at(-1);
+  let range: CustomerFilter['months'];
+  if (months !== undefined) {
+    const [from, to, ...rest] = months.split(':');
+    if (!from || rest.length > 0)
+      problems.push({
+        code: 'usage',
+        message: `filter: months=${months} is not FROM:TO`,
+        hint: FILTER_HINTS['months'],
+      });
+    else range = { from, to: to || from };
+  }
+  if (problems.length > 0) throw new TierwiseError(problems);
+  return {
+    ...(segments.length > 0 ? { segments } : {}),
+    ...(attributes.length > 0 ? { attributes } : {}),
+    ...(ranges.length > 0 ? { ranges } : {}),
+    ...(values('margin').length > 0 ? { margin: values('margin') as MarginSign[] } : {}),
+    ...(values('quadrant').length > 0 ? { quadrants: values('quadrant') as Quadrant[] } : {}),
+    ...(values('tier').length > 0 ? { currentTiers: [...values('tier')] } : {}),
+    ...(range ? { months: range } : {}),
+  };
+}
+
+const FILTER_HINTS: Record<string, string> = {
+  segment: 'write segment=SEGMENTATION:SEGMENT, e.g. segment=size:small',
+  attr: 'write attr=ATTRIBUTE:VALUE, e.g. attr=plan:starter',
+  range: 'write range=NAME:MIN:MAX, e.g. range=employees:10:50 or range=revenue:1000:',
+  months: 'write months=FROM:TO, e.g. months=2025-01:2025-03',
+};
+
+/** What a filter may choose from in a base: for a filter bar. */
+export interface CustomerFilterOptions {
+  /** Rule-based segmentations with their segments (and `(none)`), then `auto` with its clusters. */
+  segmentations: { name: string; automatic: boolean; segments: string[] }[];
+  /** Text attributes with their values (the 200 most frequent at most, `''` for empty), numbers and dates without. */
+  attributes: { name: string; type: string; values: string[] | null }[];
+  /** Attributes and measures a range may be taken of. */
+  numeric: string[];
+  /** The period's months, `YYYY-MM`. */
+  months: string[];
+  /** The matrix quadrants (none without a matrix). */
+  quadrants: Quadrant[];
+  /** The tiers a current-tier filter may name (none without `tiers.current`). */
+  tiers: { name: string; label: string }[];
+}
+
+/** Values listed for a text attribute, at most. */
+const LISTED_VALUES = 200;
+
+/** The choices a filter bar offers for a base; `auto` fits the automatic segments (once per base). */
+export async function customerFilterOptions(base: CustomerBase): Promise<CustomerFilterOptions> {
+  const { db, model } = base;
+  const attributes: CustomerFilterOptions['attributes'] = [];
+  for (const [name, type] of base.measureTypes) {
+    if (!base.customerColumns.has(name) || name === 'customer_id') continue;
+    if (type !== 'string') {
+      attributes.push({ name, type, values: null });
+      continue;
+    }
+    const rows = await db.all<{ value: string | null }>(
+      sql`SELECT CAST(${ident(name)} AS VARCHAR) AS value, count(*) AS n FROM ${base.measures.ref}
+          GROUP BY value ORDER BY n DESC, value NULLS FIRST LIMIT ${LISTED_VALUES}`,
+    );
+    const listed = [...new Set(rows.map((r) => r.value ?? ''))].sort();
+    attributes.push({ name, type, values: listed });
+  }
+  const fit = await fitAutoSegments(base).catch(() => undefined);
+  const rules = model.segmentations.map((s) => ({
+    name: s.name,
+    automatic: false,
+    segments: [...s.segments.map((x) => x.name), NO_SEGMENT],
+  }));
+  const catalog = model.tiers;
+  return {
+    segmentations: [
+      ...rules,
+      ...(fit && !rules.some((r) => r.name === AUTO_SEGMENTATION)
+        ? [{ name: AUTO_SEGMENTATION, automatic: true, segments: [...fit.names] }]
+        : []),
+    ],
+    attributes,
+    numeric: [...base.measureTypes].filter(([, t]) => t === 'number').map(([n]) => n),
+    months: monthsOf(base.summary.period),
+    quadrants: model.matrix ? [...QUADRANTS] : [],
+    tiers:
+      catalog?.current !== undefined
+        ? catalog.tiers.map((t) => ({ name: t.name, label: t.label }))
+        : [],
+  };
 }
