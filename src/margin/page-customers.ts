@@ -99,16 +99,14 @@ export function checkPageColumns(
   base: CustomerBase,
   query: Pick<CustomerPageQuery, 'sort' | 'columns'>,
 ): void {
-  const known = [...base.measureTypes.keys()];
+  const known = [...new Set([...CUSTOMER_SORT_FIELDS, ...base.measureTypes.keys()])];
   const problems: Problem[] = [];
   const check = (name: string, what: string) => {
     if (!base.measureTypes.has(name))
       problems.push({
         code: 'usage',
         message: `${what}: customers have no attribute or measure "${name}"`,
-        hint:
-          didYouMean(name, [...known, ...CUSTOMER_SORT_FIELDS]) ??
-          `the columns are: ${[...CUSTOMER_SORT_FIELDS, ...known].join(', ')}`,
+        hint: didYouMean(name, known) ?? `the columns are: ${known.join(', ')}`,
       });
   };
   if (!isRowSort(query.sort)) check(query.sort, 'sort');
