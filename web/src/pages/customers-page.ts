@@ -53,11 +53,26 @@ function customersHash(state: CustomersState, filter: URLSearchParams): string {
   return `#/customers?${params}`;
 }
 
+/** A drill-down from this page: its columns and sort kept, the filter narrowed by `part`. */
+function drillWithin(
+  text: string,
+  part: [key: string, value: string],
+  state: CustomersState,
+  filter: URLSearchParams,
+): HTMLAnchorElement {
+  const link = drillLink(text, part, filter);
+  const narrowed = new URLSearchParams(filter);
+  if (!narrowed.getAll(part[0]).includes(part[1])) narrowed.append(part[0], part[1]);
+  link.href = customersHash({ ...state, offset: 0 }, narrowed);
+  return link;
+}
+
 /** An attribute's cell: a text value opens the customers who share it. */
 function attributeCell(
   name: string,
   value: string | number | boolean | null | undefined,
   options: CustomerFilterOptions,
+  state: CustomersState,
   filter: URLSearchParams,
 ): HTMLElement {
   if (value === null || value === undefined) return h('td', { class: 'text muted' }, '');
@@ -66,7 +81,7 @@ function attributeCell(
   return h(
     'td',
     { class: typeof value === 'number' ? '' : 'text' },
-    listed?.includes(text) ? drillLink(text, ['attr', `${name}:${text}`], filter) : text,
+    listed?.includes(text) ? drillWithin(text, ['attr', `${name}:${text}`], state, filter) : text,
   );
 }
 
@@ -165,7 +180,7 @@ export async function renderCustomers(
       h('td', {}, money(c.serve_cost)),
       h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
       h('td', {}, formatPercent(c.margin_pct)),
-      shown.map((name) => attributeCell(name, c.attributes?.[name], options, filter)),
+      shown.map((name) => attributeCell(name, c.attributes?.[name], options, state, filter)),
     );
     row.addEventListener('click', (event) => {
       // A drill-down link in an attribute cell opens its customers, not this one's page.
