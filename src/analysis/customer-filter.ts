@@ -474,7 +474,7 @@ const FILTER_HINTS: Record<string, string> = {
 
 /** What a filter may choose from in a base: for a filter bar. */
 export interface CustomerFilterOptions {
-  /** Rule-based segmentations with their segments (and `(none)`), then `auto` with its clusters. */
+  /** Rule-based segmentations with their segments (and `(none)`), then (when asked) `auto` with its clusters. */
   segmentations: { name: string; automatic: boolean; segments: string[] }[];
   /** Text attributes with their values (the 200 most frequent at most, `''` for empty), numbers and dates without. */
   attributes: { name: string; type: string; values: string[] | null }[];
@@ -491,8 +491,14 @@ export interface CustomerFilterOptions {
 /** Values listed for a text attribute, at most. */
 const LISTED_VALUES = 200;
 
-/** The choices a filter bar offers for a base; `auto` fits the automatic segments (once per base). */
-export async function customerFilterOptions(base: CustomerBase): Promise<CustomerFilterOptions> {
+/**
+ * The choices a filter bar offers for a base. The automatic segments are listed only when asked
+ * (`automatic`): fitting them takes seconds on a large base (once per base, then kept).
+ */
+export async function customerFilterOptions(
+  base: CustomerBase,
+  options: { readonly automatic?: boolean } = {},
+): Promise<CustomerFilterOptions> {
   const { db, model } = base;
   const attributes: CustomerFilterOptions['attributes'] = [];
   for (const [name, type] of base.measureTypes) {
@@ -508,7 +514,7 @@ export async function customerFilterOptions(base: CustomerBase): Promise<Custome
     const listed = [...new Set(rows.map((r) => r.value ?? ''))].sort();
     attributes.push({ name, type, values: listed });
   }
-  const fit = await fitAutoSegments(base).catch(() => undefined);
+  const fit = options.automatic ? await fitAutoSegments(base) : undefined;
   const rules = model.segmentations.map((s) => ({
     name: s.name,
     automatic: false,

@@ -93,5 +93,11 @@ export const tierWhatIfBody = z.strictObject({
 /** Endpoints that take nothing but a filter (its parameters are read apart: `filterFromParams`). */
 export const overviewQuery = z.strictObject({});
 export const trendsQuery = z.strictObject({});
-export const filtersQuery = z.strictObject({});
+/** `automatic=true`: list the automatic segments too (fitted once: seconds on a large base). */
+export const filtersQuery = z.strictObject({
+  automatic: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+});
 export const customerPartQuery = z.strictObject({});

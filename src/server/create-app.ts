@@ -140,6 +140,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
   const filterOptions = once(() => customerFilterOptions(base));
+  const automaticOptions = once(() => customerFilterOptions(base, { automatic: true }));
   const lifetimeJob = (timeUnit: TimeUnit | undefined) =>
     jobs.job(`lifetime:${timeUnit ?? 'week'}`, (report) => {
       let step = 0;
@@ -253,8 +254,8 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     } satisfies Overview);
   });
   app.get('/api/filters', async (c) => {
-    parse(schema.filtersQuery, c.req.query());
-    return c.json(await filterOptions());
+    const { automatic } = parse(schema.filtersQuery, c.req.query());
+    return c.json(await (automatic ? automaticOptions() : filterOptions()));
   });
   app.get('/api/customers', async (c) => {
     const { filter, query } = filtered(c);

@@ -133,7 +133,8 @@ export const api = {
   /** The overview; with a filter, its customers' totals (`filtered: true`). */
   overview: (filter?: URLSearchParams) => json<Overview>(`/api/overview${query({}, filter)}`),
   /** What the filter bar offers. */
-  filters: () => json<CustomerFilterOptions>('/api/filters'),
+  filters: (automatic = false) =>
+    json<CustomerFilterOptions>(`/api/filters${automatic ? '?automatic=true' : ''}`),
   customers: (
     page: {
       search: string;

@@ -62,6 +62,7 @@ export function drillLink(
 
 const KINDS: Record<string, string> = {
   segment: 'segment',
+  auto: 'automatic segment',
   attr: 'attribute',
   range: 'range',
   margin: 'margin',
@@ -111,6 +112,7 @@ export function filterBar(
   options: CustomerFilterOptions,
   params: URLSearchParams,
   go: (params: URLSearchParams) => void,
+  automatic: () => Promise<CustomerFilterOptions>,
   note?: string,
 ): HTMLElement {
   const navigate = (change: (next: URLSearchParams) => void) => {
@@ -178,15 +180,44 @@ export function filterBar(
         const choice = select(
           'segment',
           'filter-segment',
-          options.segmentations.flatMap((s) =>
-            s.segments.map((name): [string, string] => [
-              `${s.name}:${name}`,
-              `${s.automatic ? 'automatic' : s.name}: ${name}`,
-            ]),
-          ),
+          options.segmentations
+            .filter((s) => !s.automatic)
+            .flatMap((s) =>
+              s.segments.map((name): [string, string] => [
+                `${s.name}:${name}`,
+                `${s.automatic ? 'automatic' : s.name}: ${name}`,
+              ]),
+            ),
         );
         fields.append(choice);
         read = () => choice.value || null;
+        break;
+      }
+      case 'auto': {
+        // The clusters are fitted on the server when first asked (seconds on a large base).
+        const choice = h('select', {
+          'aria-label': 'automatic segment',
+          'data-testid': 'filter-auto',
+        });
+        fields.append(h('span', { class: 'muted' }, 'fitting…'));
+        read = () => (choice.value ? `auto:${choice.value}` : null);
+        void automatic().then(
+          (found) => {
+            const clusters = found.segmentations.find((s) => s.automatic)?.segments ?? [];
+            choice.replaceChildren(...clusters.map((c) => h('option', { value: c }, c)));
+            if (kind.value === 'auto') fields.replaceChildren(choice);
+          },
+          (error: unknown) => {
+            if (kind.value === 'auto')
+              fields.replaceChildren(
+                h(
+                  'span',
+                  { class: 'error' },
+                  error instanceof Error ? error.message : String(error),
+                ),
+              );
+          },
+        );
         break;
       }
       case 'attr': {
@@ -269,10 +300,11 @@ export function filterBar(
   add.addEventListener('click', () => {
     const value = read();
     if (value === null) return;
+    const key = kind.value === 'auto' ? 'segment' : kind.value;
     navigate((next) => {
       // One month range at a time; the other parts add up.
-      if (kind.value === 'months') next.delete('months');
-      if (!next.getAll(kind.value).includes(value)) next.append(kind.value, value);
+      if (key === 'months') next.delete('months');
+      if (!next.getAll(key).includes(value)) next.append(key, value);
     });
   });
   const clear = h('button', { type: 'button', class: 'link' }, 'clear all');

@@ -21,6 +21,7 @@ let overview: Promise<Overview> | undefined;
 const bar = h('div', { id: 'filter-bar', hidden: true });
 root.before(bar);
 let filterChoices: ReturnType<typeof api.filters> | undefined;
+let automaticChoices: ReturnType<typeof api.filters> | undefined;
 /** Pages whose figures follow the filter in the address. */
 const FILTERED_PAGES = new Set(['overview', 'customers', 'segments', 'trends']);
 
@@ -39,10 +40,19 @@ async function showFilterBar(page: string, params: URLSearchParams): Promise<voi
     throw error;
   });
   bar.replaceChildren(
-    filterBar(await filterChoices, params, (next) => {
-      const text = next.toString();
-      location.hash = `#/${page}${text === '' ? '' : `?${text}`}`;
-    }),
+    filterBar(
+      await filterChoices,
+      params,
+      (next) => {
+        const text = next.toString();
+        location.hash = `#/${page}${text === '' ? '' : `?${text}`}`;
+      },
+      () =>
+        (automaticChoices ??= api.filters(true).catch((error: unknown) => {
+          automaticChoices = undefined;
+          throw error;
+        })),
+    ),
   );
   bar.hidden = false;
 }
@@ -62,7 +72,17 @@ async function route(): Promise<void> {
       `${o.name} · ${o.period.from} to ${o.period.to}`;
     document.title = `${o.name} — tierwise`;
     const filter = filterOf(params);
-    await showFilterBar(parts[1] === undefined ? page : '', params);
+    // The bar is drawn beside the page, not before it.
+    const drawn = showFilterBar(parts[1] === undefined ? page : '', params).catch(
+      (error: unknown) =>
+        bar.replaceChildren(
+          h(
+            'span',
+            { class: 'error' },
+            `Filters: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+    );
     if (page === 'customers' && parts[1] !== undefined)
       await renderWaterfall(root, decodeURIComponent(parts[1]));
     else if (page === 'customers') await renderCustomers(root, o, customersState(params), filter);
@@ -73,6 +93,7 @@ async function route(): Promise<void> {
     else if (page === 'trends') await renderTrends(root, o, filter);
     else if (page === 'overview') await renderOverview(root, o, filter);
     else renderNotFound(path);
+    await drawn;
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
     const message = error instanceof ApiFailure ? error.message : String(error);
