@@ -245,6 +245,24 @@ describe('filters in the dashboard', () => {
     expect(page.url()).toContain('columns=employees%2Cchannel');
   });
 
+  it('filters on an automatic segment, fitted when the bar asks', async () => {
+    requirePrerequisites();
+    await page.goto(`${tiny.server.url}#/customers`);
+    await page.waitForSelector('[data-testid=page-range]:text-is("1–5 of 5")');
+    await page.selectOption('[data-testid=filter-kind]', 'auto');
+    await page.waitForSelector('[data-testid=filter-auto] option', { state: 'attached' });
+    const cluster = await page.locator('[data-testid=filter-auto]').inputValue();
+    await page.click('[data-testid=filter-add]');
+    await page.waitForURL(/segment=auto%3Acluster/);
+    const expected = await libraryIds({
+      segments: [{ segmentation: 'auto', segments: [cluster] }],
+    });
+    await page.waitForSelector(
+      `[data-testid=page-range]:text-is("1–${expected.length} of ${expected.length}")`,
+    );
+    expect(await ids()).toEqual(expected);
+  });
+
   it('keeps the months of a month range on the trends page', async () => {
     requirePrerequisites();
     await page.goto(`${tiny.server.url}#/trends?months=2025-03:2025-04`);
