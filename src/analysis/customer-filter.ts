@@ -55,6 +55,11 @@ export interface CustomerFilter {
   readonly currentTiers?: readonly string[];
   /** `YYYY-MM` to `YYYY-MM`, within the period: customers active in one of those months. */
   readonly months?: { readonly from: string; readonly to: string };
+  /**
+   * These customers only, by id: what a caller resolves a part the base cannot compute itself
+   * into (the server turns `recommended=TIER`, the tier plan's choice, into the ids it gives TIER).
+   */
+  readonly customerIds?: readonly string[];
 }
 
 /** A compiled filter: `predicate(column)` holds for the ids of the customers it keeps. */
@@ -77,7 +82,8 @@ export function isEmptyFilter(filter: CustomerFilter | undefined): boolean {
     (filter.margin ?? []).length === 0 &&
     (filter.quadrants ?? []).length === 0 &&
     (filter.currentTiers ?? []).length === 0 &&
-    filter.months === undefined
+    filter.months === undefined &&
+    filter.customerIds === undefined
   );
 }
 
@@ -100,6 +106,7 @@ export function filterKey(filter: CustomerFilter | undefined): string {
     sorted(f.quadrants),
     sorted(f.currentTiers),
     f.months ? [f.months.from, f.months.to] : null,
+    f.customerIds === undefined ? null : sorted(f.customerIds),
   ]);
 }
 
@@ -239,6 +246,13 @@ export async function compileCustomerFilter(
       );
     }
   }
+
+  if (f.customerIds !== undefined)
+    conditions.push(
+      f.customerIds.length === 0
+        ? raw('FALSE')
+        : sql`b.customer_id IN (${join(f.customerIds.map((id) => sql`${id}`))})`,
+    );
 
   if (problems.length > 0) throw new TierwiseError(problems);
   const where = conditions.length > 0 ? join(conditions, ' AND ') : raw('TRUE');
@@ -389,6 +403,7 @@ export const FILTER_PARAMS = [
   'quadrant',
   'tier',
   'months',
+  'recommended',
 ] as const;
 
 /** Reads a filter from its query parameters (`FILTER_PARAMS`); a malformed one is a usage error. */

@@ -23,7 +23,7 @@ import { computeCohorts, computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
-import { TierwiseError, type ErrorCode } from '../errors.js';
+import { didYouMean, TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
 import { customerMonths } from '../margin/customer-months.js';
@@ -148,11 +148,42 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
         report({ step: step++, steps: LIFETIME_STEPS, message }),
       );
     });
-  /** The filter of a request (`segment`, `attr`, `range`, …) and its other parameters, apart. */
-  const filtered = (
+  /**
+   * The filter of a request (`segment`, `attr`, `range`, …) and its other parameters, apart. A
+   * `recommended=TIER` part is the tier plan's choice: it waits for the plan (a background job)
+   * and becomes the ids of the customers the plan gives that tier.
+   */
+  const filtered = async (
     c: Context,
-  ): { filter: CustomerFilter | undefined; query: Record<string, string> } => {
-    const filter = filterFromParams((name) => c.req.queries(name) ?? []);
+  ): Promise<{ filter: CustomerFilter | undefined; query: Record<string, string> }> => {
+    let filter = filterFromParams((name) => c.req.queries(name) ?? []);
+    const recommended = c.req.queries('recommended') ?? [];
+    if (recommended.length > 0) {
+      const plan = await tierPlan();
+      const catalog = base.model.tiers;
+      if (plan === null || catalog === undefined)
+        throw new TierwiseError({
+          code: 'usage',
+          message: 'filter: the model has no tiers: key, so there is no recommended tier',
+          hint: 'add tiers: to tierwise.yaml (see docs/model.md)',
+        });
+      const names = [...catalog.tiers.map((t) => t.name), 'current'];
+      const unknown = recommended.filter((t) => !names.includes(t));
+      if (unknown.length > 0)
+        throw new TierwiseError(
+          unknown.map((t) => ({
+            code: 'usage' as const,
+            message: `filter: no tier "${t}" in the model`,
+            hint: didYouMean(t, names) ?? `the tiers are: ${names.join(', ')}`,
+          })),
+        );
+      filter = {
+        ...filter,
+        customerIds: plan.recommendations
+          .filter((r) => recommended.includes(r.tier))
+          .map((r) => r.customer_id),
+      };
+    }
     const query = Object.fromEntries(
       Object.entries(c.req.query()).filter(
         ([k]) => !(FILTER_PARAMS as readonly string[]).includes(k),
@@ -160,6 +191,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     );
     return { filter: isEmptyFilter(filter) ? undefined : filter, query };
   };
+
   const tierJob = () => jobs.job('tiers', () => longJobs.tiers());
   // What-ifs compare with the plan: they wait for its job (a failed one is tried again next time).
   const tierPlan = () => {
@@ -236,7 +268,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   }
 
   app.get('/api/overview', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     parse(schema.overviewQuery, query);
     const everyone = await overview();
     if (filter === undefined) return c.json(everyone);
@@ -258,7 +290,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(await (automatic ? automaticOptions() : filterOptions()));
   });
   app.get('/api/customers', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const parsed = parse(schema.customersQuery, query);
     return c.json(await pager.page({ ...parsed, ...(filter ? { filter } : {}) }));
   });
@@ -297,12 +329,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     );
   });
   app.get('/api/whale', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const { points } = parse(schema.whaleQuery, query);
     return c.json(await computeWhaleCurve(base, { maxPoints: points, filter }));
   });
   app.get('/api/matrix', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const { points } = parse(schema.matrixQuery, query);
     const full = filter ? await computeProfitabilityMatrix(base, { filter }) : await matrix();
     const summary: MatrixSummary = {
@@ -313,12 +345,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(summary);
   });
   app.get('/api/distribution', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const { binning, bins } = parse(schema.distributionQuery, query);
     return c.json(await computeMarginDistribution(base, { binning, bins, filter }));
   });
   app.get('/api/segments', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const { segmentation } = parse(schema.segmentsQuery, query);
     if (filter) return c.json(await computeSegments(base, { segmentation, filter }));
     // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
@@ -333,12 +365,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   // Both are kept per customer base (one data state) by the library.
   app.get('/api/trends', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
     return c.json(await computeTrends(base, { filter }));
   });
   app.get('/api/cohorts', async (c) => {
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
     return c.json(await computeCohorts(base, { filter }));
   });
@@ -425,7 +457,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/charts/:kind{[a-z-]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
-    const { filter, query } = filtered(c);
+    const { filter, query } = await filtered(c);
     const {
       width,
       height,

@@ -347,6 +347,16 @@ describe('a customer’s tier on the demo', () => {
     expect(await text('[data-testid=recommended-tier]')).toBe(
       line.exit ? `${line.label} (expected to leave: an exit)` : line.label,
     );
+    // The recommended tier opens the customers the plan gives it.
+    await page.click('[data-testid=recommended-tier] a');
+    await page.waitForURL(/recommended=/);
+    await page.waitForSelector('[data-testid=customers] tbody tr');
+    const given = plan.recommendations.filter((r) => r.tier === line.tier);
+    expect(await text('[data-testid=page-range]')).toBe(
+      `1–${Math.min(50, given.length)} of ${given.length}`,
+    );
+    await page.goBack();
+    await page.waitForSelector('[data-testid=tier-reason]');
     if (line.current_tier !== null) {
       expect(await text('[data-testid=current-tier]')).toBe(line.current_tier);
       // The current tier opens the customers on it today.

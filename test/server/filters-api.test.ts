@@ -132,6 +132,12 @@ describe('filters in the API', () => {
     );
     const months = await get<ApiError>('/api/trends?months=2024-01:2024-02');
     expect(months.status).toBe(400);
+    // The tiny project has no tiers: no recommended tier to filter on.
+    const recommended = await get<ApiError>('/api/customers?recommended=premium');
+    expect(recommended.status).toBe(400);
+    expect(recommended.body.error.message).toMatch(
+      /^filter: the model has no tiers: key, so there is no recommended tier/,
+    );
   });
 
   it('offers what a filter bar can choose from', async () => {

@@ -9,7 +9,16 @@ import type { CustomerFilterOptions } from './api.js';
 import { h } from './dom.js';
 
 /** The address parameters that make up a filter (the API's `FILTER_PARAMS`). */
-export const FILTER_KEYS = ['segment', 'attr', 'range', 'margin', 'quadrant', 'tier', 'months'];
+export const FILTER_KEYS = [
+  'segment',
+  'attr',
+  'range',
+  'margin',
+  'quadrant',
+  'tier',
+  'months',
+  'recommended',
+];
 
 /** The filter's parameters of an address's query. */
 export function filterOf(params: URLSearchParams): URLSearchParams {
@@ -95,6 +104,8 @@ function describe(key: string, value: string): string {
       return `quadrant ${value.replace('_', ' ')}`;
     case 'tier':
       return `on ${value} today`;
+    case 'recommended':
+      return `recommended ${value}`;
     case 'months': {
       const [from, to = from] = value.split(':');
       return from === to ? `active in ${from}` : `active ${from} to ${to}`;

@@ -152,7 +152,8 @@ async function fillTier(
             h(
               'td',
               { class: 'text', 'data-testid': 'recommended-tier' },
-              r.exit ? `${r.label} (expected to leave: an exit)` : r.label,
+              drillLink(r.label, ['recommended', r.tier]),
+              r.exit ? ' (expected to leave: an exit)' : '',
             ),
           ),
           h(
