@@ -105,13 +105,37 @@ export type {
   CustomerPage,
   CustomerPageQuery,
   CustomerRow,
+  AttributeValue,
   CustomerSortField,
 } from './margin/page-customers.js';
+
+// Filters: which customers a list, table or chart covers (docs/library.md, "Filters").
+export {
+  compileCustomerFilter,
+  customerFilterOptions,
+  filterFromParams,
+  filterKey,
+  isEmptyFilter,
+  summarizeCustomers,
+  AUTO_SEGMENTATION,
+  FILTER_PARAMS,
+  MARGIN_SIGNS,
+} from './analysis/customer-filter.js';
+export type {
+  CustomerFilter,
+  CustomerFilterOptions,
+  CompiledCustomerFilter,
+  MarginSign,
+} from './analysis/customer-filter.js';
+export { customerMonths } from './margin/customer-months.js';
+export type { CustomerMonths, CustomerMonth } from './margin/customer-months.js';
+export { fitAutoSegments } from './analysis/auto-segments.js';
 
 // Where the money is.
 export { computeWhaleCurve } from './analysis/whale-curve.js';
 export type { WhaleCurve, WhalePoint, WhaleOptions } from './analysis/whale-curve.js';
 export { computeProfitabilityMatrix, QUADRANTS } from './analysis/profitability-matrix.js';
+export type { MatrixOptions } from './analysis/profitability-matrix.js';
 export type {
   ProfitabilityMatrix,
   MatrixCustomer,
@@ -131,6 +155,7 @@ export { computeSegments } from './analysis/segments.js';
 export type { SegmentReport, SegmentProfile, SegmentTotals } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
 export { computeTrends, computeCohorts } from './analysis/trends.js';
+export type { TrendOptions } from './analysis/trends.js';
 export type {
   TrendsReport,
   MonthFigures,

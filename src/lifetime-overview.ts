@@ -20,6 +20,7 @@ import {
 } from './lifetime/lifetime-diagnostics.js';
 import {
   computeLifetimeMargin,
+  type CustomerLifetimeMargin,
   type LifetimeMarginReport,
   type SegmentLifetimeMargin,
 } from './lifetime/lifetime-margin.js';
@@ -49,6 +50,8 @@ export interface LifetimeOverview {
   charts: LifetimeChart[];
   /** Why the margin or the diagnostics could not be computed. */
   notes: { part: 'margin' | 'diagnostics'; message: string }[];
+  /** Each customer's lifetime margin (with `includeCustomers`, when the margin could be computed). */
+  customers?: CustomerLifetimeMargin[];
 }
 
 export interface LifetimeOverviewOptions {
@@ -56,6 +59,8 @@ export interface LifetimeOverviewOptions {
   readonly timeUnit?: TimeUnit;
   readonly chartSize?: ChartSize;
   readonly onProgress?: (message: string) => void;
+  /** Keep each customer's lifetime margin (`customers`), for a customer's page. */
+  readonly includeCustomers?: boolean;
 }
 
 /** Problems that mean "this project cannot have a lifetime model", as opposed to bugs. */
@@ -88,10 +93,12 @@ export async function lifetimeOverview(
     }),
   );
   let summary: LifetimeMarginSummary | null = null;
+  let customers: CustomerLifetimeMargin[] | undefined;
   if ('reason' in margin) notes.push({ part: 'margin', message: margin.reason });
   else {
-    const { customers: _customers, ...rest } = margin.value;
+    const { customers: all, ...rest } = margin.value;
     summary = rest;
+    if (options.includeCustomers) customers = all;
   }
   // The diagnostics of the model the margin used (or would have used); a Pareto/NBD margin is
   // checked by the repeat-purchase diagnostics, which draw the BG/NBD and the Pareto/NBD both.
@@ -111,6 +118,7 @@ export async function lifetimeOverview(
     diagnostics: found,
     charts: found ? lifetimeCharts(found, options.chartSize ?? DEFAULT_CHART_SIZE) : [],
     notes,
+    ...(customers ? { customers } : {}),
   };
 }
 

@@ -92,7 +92,8 @@ export async function runProjectJob(
     case 'pricing':
       return priceProjectMenu(base, { maxVersions: job.maxVersions, onProgress });
     case 'lifetime':
-      return lifetimeOverview(base, { timeUnit: job.timeUnit, onProgress });
+      // Each customer's too, for the customer pages (the Lifetime page's answer leaves them out).
+      return lifetimeOverview(base, { timeUnit: job.timeUnit, onProgress, includeCustomers: true });
     case 'what-if':
       return workbench.whatIf(job.whatIf);
   }

@@ -48,21 +48,55 @@ export interface AutoSegmentOptions {
 const FIT_SAMPLE = 20_000;
 const SILHOUETTE_SAMPLE = 1_500;
 
-interface Feature {
+export interface Feature {
   name: string;
   /** How the feature reads in a description when high and when low. */
   words: [high: string, low: string];
   value: Sql;
 }
 
-export async function computeAutoSegments(
+/** The clustering of a base: fitted once per base and seed (k-means is deterministic for a seed). */
+export interface AutoSegmentFit {
+  readonly k: number;
+  readonly silhouetteByK: readonly { k: number; silhouette: number }[];
+  readonly features: readonly Feature[];
+  readonly centroids: Float64Array;
+  readonly sampleSize: number;
+  /** The clusters' names, `cluster 1` … `cluster k`. */
+  readonly names: readonly string[];
+  /** Each customer's cluster name: an SQL expression over the base's `measures` columns. */
+  readonly segment: Sql;
+}
+
+const fits = new WeakMap<CustomerBase, Map<string, Promise<AutoSegmentFit>>>();
+
+/**
+ * The automatic segments of a base, fitted once per base, seed and largest k (a failure is not
+ * kept): every caller — the report, the segments page, a filter on `auto` — sees the same clusters.
+ */
+export function fitAutoSegments(
+  base: CustomerBase,
+  options: Pick<AutoSegmentOptions, 'seed' | 'maxK'> = {},
+): Promise<AutoSegmentFit> {
+  const key = `${options.seed ?? 42}:${options.maxK ?? 8}`;
+  let kept = fits.get(base);
+  if (kept === undefined) fits.set(base, (kept = new Map()));
+  let fit = kept.get(key);
+  if (fit === undefined) {
+    fit = fitClusters(base, options.seed ?? 42, options.maxK ?? 8);
+    kept.set(key, fit);
+    fit.catch(() => kept.delete(key));
+  }
+  return fit;
+}
+
+async function fitClusters(
   customerBase: CustomerBase,
-  options: AutoSegmentOptions = {},
-): Promise<AutoSegmentsReport> {
+  seed: number,
+  maxKAsked: number,
+): Promise<AutoSegmentFit> {
   // DuckDB's hash() samples the customers: no such function on another engine.
   const db = requireDuckDB(customerBase.db, 'segments --auto');
-  const seed = options.seed ?? 42;
-  const report = customerBase.summary;
   const base = customerBase.measures.ref;
   const features = featureList(customerBase);
   const d = features.length;
@@ -91,7 +125,7 @@ export async function computeAutoSegments(
     .sort((a, b) => a.r - b.r)
     .slice(0, SILHOUETTE_SAMPLE)
     .map((x) => x.i);
-  const maxK = Math.min(options.maxK ?? 8, Math.max(2, n - 1));
+  const maxK = Math.min(maxKAsked, Math.max(2, n - 1));
   const tried: { k: number; silhouette: number; centroids: Float64Array }[] = [];
   for (let k = 2; k <= maxK; k++) {
     const fit = kMeans(data, d, k, seed + k);
@@ -114,9 +148,30 @@ export async function computeAutoSegments(
   );
   const names = Array.from({ length: best.k }, (_, c) => `cluster ${c + 1}`);
   const nearest = sql`list_position([${join(distances)}], list_min([${join(distances)}]))`;
+  return {
+    k: best.k,
+    silhouetteByK: tried.map((t) => ({ k: t.k, silhouette: t.silhouette })),
+    features,
+    centroids: best.centroids,
+    sampleSize: n,
+    names,
+    segment: sql`[${join(names.map((name) => sql`${name}`))}][${nearest}]`,
+  };
+}
+
+export async function computeAutoSegments(
+  customerBase: CustomerBase,
+  options: AutoSegmentOptions = {},
+): Promise<AutoSegmentsReport> {
+  const { db } = customerBase;
+  const report = customerBase.summary;
+  const base = customerBase.measures.ref;
+  const fit = await fitAutoSegments(customerBase, options);
+  const { features, names } = fit;
+  const d = features.length;
   const members = await db.materialize(
     'auto_segment_members',
-    sql`SELECT customer_id, [${join(names.map((name) => sql`${name}`))}][${nearest}] AS segment FROM ${base}`,
+    sql`SELECT customer_id, ${fit.segment} AS segment FROM ${base}`,
   );
   let profiles: SegmentProfile[];
   let customers: { customer_id: string; segment: string }[] | undefined;
@@ -138,17 +193,17 @@ export async function computeAutoSegments(
       const c = names.indexOf(p.segment);
       return {
         ...p,
-        description: describe(features, best.centroids.subarray(c * d, c * d + d), p.margin),
+        description: describe(features, fit.centroids.subarray(c * d, c * d + d), p.margin),
       };
     })
     .sort((a, b) => b.margin / b.customers - a.margin / a.customers);
   return {
     currency: report.currency,
     period: report.period,
-    k: best.k,
-    silhouette_by_k: tried.map((t) => ({ k: t.k, silhouette: t.silhouette })),
+    k: fit.k,
+    silhouette_by_k: fit.silhouetteByK.map((t) => ({ ...t })),
     features: features.map((f) => f.name),
-    sample_size: n,
+    sample_size: fit.sampleSize,
     segments,
     totals: segmentTotals(customerBase),
     ...(customers ? { customers } : {}),

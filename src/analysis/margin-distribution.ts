@@ -10,6 +10,7 @@
 import { niceStep } from '../format.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { raw, sql } from '../sql/fragment.js';
+import { compileCustomerFilter, type CustomerFilter } from './customer-filter.js';
 
 export interface MarginBin {
   /** Lower edge, inclusive. */
@@ -40,6 +41,8 @@ export interface MarginDistributionOptions {
   readonly binning?: MarginBinning;
   /** `linear`: about how many bins (the width is rounded to 1, 2 or 5 × a power of ten); default 30. */
   readonly bins?: number;
+  /** Only these customers. */
+  readonly filter?: CustomerFilter;
 }
 
 /** The 1-2-5 steps of a decade: a symlog bin's lower edge is one of these × a power of ten. */
@@ -71,14 +74,24 @@ export async function computeMarginDistribution(
 ): Promise<MarginDistribution> {
   const report = customerBase.summary;
   const { db } = customerBase;
-  const range = await db.one<{ low: number | null; high: number | null; median: number | null }>(
-    sql`SELECT min(margin) AS low, max(margin) AS high, ${db.dialect.median(raw('margin'))} AS median FROM ${customerBase.margin.ref}`,
+  const filter = await compileCustomerFilter(customerBase, options.filter);
+  // The margins counted: every customer's, or the filter's customers'.
+  const margins = filter.empty
+    ? customerBase.margin.ref
+    : sql`(SELECT customer_id, margin FROM ${customerBase.margin.ref} WHERE ${filter.predicate()}) AS kept`;
+  const range = await db.one<{
+    low: number | null;
+    high: number | null;
+    median: number | null;
+    n: number;
+  }>(
+    sql`SELECT min(margin) AS low, max(margin) AS high, ${db.dialect.median(raw('margin'))} AS median, count(*) AS n FROM ${margins}`,
   );
   const binning = options.binning ?? 'symlog';
   const base = {
     currency: report.currency,
     period: report.period,
-    customers: report.totals.customers,
+    customers: filter.empty ? report.totals.customers : Number(range?.n ?? 0),
     binning,
     median_margin: range?.median ?? null,
   };
@@ -89,7 +102,7 @@ export async function computeMarginDistribution(
     const rows = await db.all<{ bin: number; customers: number; margin: number }>(sql`
       WITH sized AS (SELECT margin, abs(margin) AS size,
                             CASE WHEN abs(margin) >= 1 THEN CAST(floor(log10(abs(margin))) AS INTEGER) END AS decade
-                     FROM ${customerBase.margin.ref})
+                     FROM ${margins})
       SELECT CASE WHEN size < 1 THEN 0
                   ELSE CAST(sign(margin) AS INTEGER) * (3 * decade + 1 +
                        CASE WHEN size / power(10, decade) < 2 THEN 0 WHEN size / power(10, decade) < 5 THEN 1 ELSE 2 END)
@@ -117,7 +130,7 @@ export async function computeMarginDistribution(
   const count = Math.floor((range.high - start) / width) + 1;
   const rows = await db.all<{ bin: number; customers: number; margin: number }>(sql`
     SELECT CAST(floor((margin - ${start}) / ${width}) AS INTEGER) AS bin, count(*) AS customers, sum(margin) AS margin
-    FROM ${customerBase.margin.ref} GROUP BY bin`);
+    FROM ${margins} GROUP BY bin`);
   const found = new Map(rows.map((r) => [r.bin, r]));
   const bins = Array.from({ length: count }, (_, i): MarginBin => ({
     from: start + i * width,

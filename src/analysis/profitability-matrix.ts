@@ -11,6 +11,7 @@
 import { didYouMean, TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
+import { compileCustomerFilter, type CustomerFilter } from './customer-filter.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = [
@@ -73,8 +74,37 @@ export interface ProfitabilityMatrix {
   customers: MatrixCustomer[];
 }
 
-/** Places every customer with volume in the period in one of the four quadrants. */
-export async function computeProfitabilityMatrix(base: CustomerBase): Promise<ProfitabilityMatrix> {
+export interface MatrixOptions {
+  /** Only these customers (the thresholds stay those of every customer, so a quadrant means the same). */
+  readonly filter?: CustomerFilter;
+}
+
+/**
+ * Where the matrix places customers, worked out once per base: the rows (every customer with volume
+ * in the period: volume, revenue, cost, margin, net price and cost to serve per unit), the
+ * thresholds (the model's, else the medians over those rows) and the quadrant as an SQL expression
+ * over a row. The matrix, its chart and a filter on a quadrant all use it.
+ */
+export interface MatrixPlacement {
+  readonly volume: string;
+  readonly rows: Sql;
+  readonly thresholds: ProfitabilityMatrix['thresholds'];
+  readonly quadrant: Sql;
+}
+
+const placements = new WeakMap<CustomerBase, Promise<MatrixPlacement>>();
+
+export function matrixPlacement(base: CustomerBase): Promise<MatrixPlacement> {
+  let placement = placements.get(base);
+  if (placement === undefined) {
+    placement = placeOnce(base);
+    placements.set(base, placement);
+    placement.catch(() => placements.delete(base));
+  }
+  return placement;
+}
+
+async function placeOnce(base: CustomerBase): Promise<MatrixPlacement> {
   const { db, model } = base;
   const settings = model.matrix;
   if (!settings) {
@@ -91,51 +121,27 @@ export async function computeProfitabilityMatrix(base: CustomerBase): Promise<Pr
       ? sql`SELECT customer_id, ${dialect.toDouble(raw('transactions'))} AS volume FROM ${base.margin.ref}`
       : metricVolume(base, settings.volume);
   const revenue = dialect.toDouble(raw('m.revenue'));
-  const matrix = await db.materialize(
-    'matrix',
-    sql`SELECT m.customer_id, v.volume, ${revenue} AS revenue,
+  const rows = sql`SELECT m.customer_id, v.volume, ${revenue} AS revenue,
            m.direct_cost, m.acquisition_cost, m.serve_cost,
            m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
            ${revenue} / v.volume AS net_price,
            (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
-    FROM ${base.margin.ref} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`,
-  );
-  try {
-    return await placeCustomers(base, settings, matrix.ref);
-  } finally {
-    await db.drop(matrix);
-  }
-}
-
-async function placeCustomers(
-  base: CustomerBase,
-  settings: NonNullable<CustomerBase['model']['matrix']>,
-  matrix: Sql,
-): Promise<ProfitabilityMatrix> {
-  const { db } = base;
-  const report = base.summary;
-  const medians = await db.one<{ price: number | null; cost: number | null; n: number }>(
-    sql`SELECT ${db.dialect.median(raw('net_price'))} AS price, ${db.dialect.median(raw('cost_to_serve'))} AS cost, count(*) AS n FROM ${matrix}`,
-  );
+    FROM ${base.margin.ref} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`;
+  const medians =
+    settings.priceThreshold !== undefined && settings.costThreshold !== undefined
+      ? undefined
+      : await db.one<{ price: number | null; cost: number | null }>(
+          sql`SELECT ${dialect.median(raw('net_price'))} AS price, ${dialect.median(raw('cost_to_serve'))} AS cost FROM (${rows}) AS placed`,
+        );
   const priceThreshold = settings.priceThreshold ?? medians?.price ?? 0;
   const costThreshold = settings.costThreshold ?? medians?.cost ?? 0;
   // At or above a threshold counts as high, so a median customer sits in a high half.
   const quadrant = sql`CASE WHEN net_price >= ${priceThreshold}
       THEN (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'carriage_trade' ELSE 'passive' END)
       ELSE (CASE WHEN cost_to_serve >= ${costThreshold} THEN 'aggressive' ELSE 'bargain_basement' END) END`;
-  const customers = await db.all<MatrixCustomer & Record<string, unknown>>(sql`
-    SELECT customer_id, volume, revenue, direct_cost, acquisition_cost, serve_cost, cost, margin,
-           net_price, cost_to_serve, ${quadrant} AS quadrant
-    FROM ${matrix} ORDER BY customer_id`);
-
-  const quadrants = QUADRANTS.map((q): QuadrantSummary => ({
-    quadrant: q,
-    ...moneyOf(customers.filter((c) => c.quadrant === q)),
-  }));
   return {
-    currency: report.currency,
-    period: report.period,
     volume: settings.volume,
+    rows,
     thresholds: {
       net_price: priceThreshold,
       cost_to_serve: costThreshold,
@@ -144,9 +150,42 @@ async function placeCustomers(
         cost_to_serve: settings.costThreshold === undefined ? 'median' : 'model',
       },
     },
+    quadrant,
+  };
+}
+
+/** Places every customer with volume in the period (of the filter, if any) in one of the four quadrants. */
+export async function computeProfitabilityMatrix(
+  base: CustomerBase,
+  options: MatrixOptions = {},
+): Promise<ProfitabilityMatrix> {
+  const placement = await matrixPlacement(base);
+  const filter = await compileCustomerFilter(base, options.filter);
+  const customers = await base.db.all<MatrixCustomer & Record<string, unknown>>(sql`
+    SELECT customer_id, volume, revenue, direct_cost, acquisition_cost, serve_cost, cost, margin,
+           net_price, cost_to_serve, ${placement.quadrant} AS quadrant
+    FROM (${placement.rows}) AS placed ${filter.empty ? raw('') : sql`WHERE ${filter.predicate()}`}
+    ORDER BY customer_id`);
+  const quadrants = QUADRANTS.map((q): QuadrantSummary => ({
+    quadrant: q,
+    ...moneyOf(customers.filter((c) => c.quadrant === q)),
+  }));
+  const everyone = filter.empty
+    ? base.summary.totals.customers
+    : ((
+        await base.db.one<{ n: number }>(
+          sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE ${filter.predicate()}`,
+        )
+      )?.n ?? 0);
+  const report = base.summary;
+  return {
+    currency: report.currency,
+    period: report.period,
+    volume: placement.volume,
+    thresholds: placement.thresholds,
     quadrants,
     totals: moneyOf(customers),
-    excluded_customers: report.totals.customers - customers.length,
+    excluded_customers: everyone - customers.length,
     customers,
   };
 }

@@ -16,7 +16,12 @@ import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Segmentation } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
-import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import {
+  compileCustomerFilter,
+  summarizeCustomers,
+  type CustomerFilter,
+} from './customer-filter.js';
 
 export interface SegmentProfile {
   segment: string;
@@ -54,12 +59,13 @@ const UNMATCHED = '(none)';
 /** Profiles each segment of one of the model's segmentations (the first, if none is named). */
 export async function computeSegments(
   base: CustomerBase,
-  options: { segmentation?: string } = {},
+  options: { segmentation?: string; filter?: CustomerFilter } = {},
 ): Promise<SegmentReport> {
   const { segmentation, segment } = compileSegmentOf(base, options.segmentation);
+  const filter = await compileCustomerFilter(base, options.filter);
   const segments = await profileSegments(
     base,
-    sql`SELECT *, ${segment} AS segment FROM ${base.measures.ref}`,
+    sql`SELECT *, ${segment} AS segment FROM ${base.measures.ref}${filter.empty ? raw('') : sql` WHERE ${filter.predicate()}`}`,
     [...segmentation.segments.map((s) => s.name)],
   );
   return {
@@ -68,14 +74,19 @@ export async function computeSegments(
     segmentation: segmentation.name,
     rules: segmentation.segments.map((s) => ({ segment: s.name, when: s.whenSource ?? null })),
     segments,
-    totals: segmentTotals(base),
+    totals: filter.empty
+      ? segmentTotals(base)
+      : totalsRow(await summarizeCustomers(base, options.filter)),
     measures: Object.fromEntries(base.measureTypes),
   };
 }
 
 /** The totals row of a segments table: the margin report's totals, so every surface shows the same figures. */
 export function segmentTotals(base: CustomerBase): SegmentTotals {
-  const t = base.summary.totals;
+  return totalsRow(base.summary.totals);
+}
+
+function totalsRow(t: CustomerBase['summary']['totals']): SegmentTotals {
   return {
     customers: t.customers,
     revenue: t.revenue,

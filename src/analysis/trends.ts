@@ -25,7 +25,13 @@
 import type { CustomerBase } from '../margin/customer-base.js';
 import { compileMargin } from '../margin/compile-margin.js';
 import type { GroupMargin } from '../margin/margin-report.js';
-import { computeMargin } from '../margin/run-margin.js';
+import { groupRows } from '../margin/run-margin.js';
+import {
+  compileCustomerFilter,
+  filterKey,
+  type CompiledCustomerFilter,
+  type CustomerFilter,
+} from './customer-filter.js';
 import { join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Relation } from '../store/store.js';
 
@@ -122,49 +128,85 @@ export interface CohortsReport {
   customers_left_out: number;
 }
 
+export interface TrendOptions {
+  /**
+   * Only these customers; a month range keeps those months only (movements of its months, the
+   * retention from its first month to its last, the cohorts acquired in it).
+   */
+  readonly filter?: CustomerFilter;
+}
+
 /** Margin, revenue and costs by month; revenue movements and retention. */
-export function computeTrends(base: CustomerBase): Promise<TrendsReport> {
-  return once(trendsOf, base, trendsOfBase);
+export function computeTrends(
+  base: CustomerBase,
+  options: TrendOptions = {},
+): Promise<TrendsReport> {
+  return once(trendsOf, base, options.filter, trendsOfBase);
 }
 
 /** Cohorts by acquisition month: active customers, revenue and cumulative margin per month since. */
-export function computeCohorts(base: CustomerBase): Promise<CohortsReport> {
-  return once(cohortsOf, base, cohortsOfBase);
+export function computeCohorts(
+  base: CustomerBase,
+  options: TrendOptions = {},
+): Promise<CohortsReport> {
+  return once(cohortsOf, base, options.filter, cohortsOfBase);
 }
 
 // A customer base is one data state: the report's two sections, the dashboard and the CLI share
-// one computation of each (a failure is not kept).
-const trendsOf = new WeakMap<CustomerBase, Promise<TrendsReport>>();
-const cohortsOf = new WeakMap<CustomerBase, Promise<CohortsReport>>();
+// one computation of each (a failure is not kept); the last few filtered ones are kept too.
+const trendsOf = new WeakMap<CustomerBase, Map<string, Promise<TrendsReport>>>();
+const cohortsOf = new WeakMap<CustomerBase, Map<string, Promise<CohortsReport>>>();
+/** Filtered results kept per base (the unfiltered one always is). */
+const FILTERED_KEPT = 8;
 
 function once<T>(
-  kept: WeakMap<CustomerBase, Promise<T>>,
+  kept: WeakMap<CustomerBase, Map<string, Promise<T>>>,
   base: CustomerBase,
-  compute: (base: CustomerBase) => Promise<T>,
+  filter: CustomerFilter | undefined,
+  compute: (base: CustomerBase, filter: CustomerFilter | undefined) => Promise<T>,
 ): Promise<T> {
-  let result = kept.get(base);
+  const key = filterKey(filter);
+  let results = kept.get(base);
+  if (results === undefined) kept.set(base, (results = new Map()));
+  let result = results.get(key);
   if (result === undefined) {
-    result = compute(base);
-    kept.set(base, result);
-    result.catch(() => kept.delete(base));
+    result = compute(base, key === '' ? undefined : filter);
+    results.set(key, result);
+    const filtered = [...results.keys()].filter((k) => k !== '');
+    if (filtered.length > FILTERED_KEPT) results.delete(filtered[0]!);
+    result.catch(() => results.delete(key));
   }
   return result;
 }
 
-async function trendsOfBase(base: CustomerBase): Promise<TrendsReport> {
+async function trendsOfBase(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<TrendsReport> {
   const { summary } = base;
-  const months = monthsOf(summary.period);
-  const byMonth = await computeMargin(base, { by: ['month'] });
-  // Every month of the period, a month with nothing booked as zeros.
-  const booked = new Map((byMonth.groups ?? []).map((g) => [String(g.key['month']), g]));
-  const figures = months.map((month) => {
-    const group = booked.get(month);
-    return group ? monthFigures(group) : emptyMonth(month);
-  });
-  const { movements, retention } = await withMonthlyMargin(base, async (monthly) => ({
-    movements: await revenueMovements(base, monthly, months),
-    retention: await periodRetention(base, monthly, months),
-  }));
+  const compiled = await compileCustomerFilter(base, filter);
+  const everyMonth = monthsOf(summary.period);
+  const months = compiled.months ? monthsOf(compiled.months) : everyMonth;
+  const { figures, movements, retention } = await withMonthlyMargin(
+    base,
+    compiled,
+    async (monthly) => {
+      const groups = await groupRows(base.db, monthly, ['month'], undefined);
+      // Every month kept, a month with nothing booked as zeros.
+      const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
+      return {
+        figures: months.map((month) => {
+          const group = booked.get(month);
+          return group ? monthFigures(group) : emptyMonth(month);
+        }),
+        // Each month against the one before it, even when that one is not kept.
+        movements: (await revenueMovements(base, monthly, everyMonth)).filter((m) =>
+          months.includes(m.month),
+        ),
+        retention: await periodRetention(base, monthly, months),
+      };
+    },
+  );
   return {
     currency: summary.currency,
     period: { ...summary.period },
@@ -174,22 +216,34 @@ async function trendsOfBase(base: CustomerBase): Promise<TrendsReport> {
   };
 }
 
-async function cohortsOfBase(base: CustomerBase): Promise<CohortsReport> {
+async function cohortsOfBase(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<CohortsReport> {
   const { summary } = base;
   const months = monthsOf(summary.period);
+  const compiled = await compileCustomerFilter(base, filter);
+  const kept = compiled.empty ? raw('TRUE') : compiled.predicate();
+  // Cohorts acquired in the filter's months only (their months since run on to the period's end).
+  const cohortMonths = compiled.months ? monthsOf(compiled.months) : months;
   const { db } = base;
   const [dated] = base.customerColumns.has('acquired_on')
     ? await db.all(sql`SELECT count(acquired_on) AS n FROM customers`)
     : [];
   const basis = Number(dated?.['n'] ?? 0) > 0 ? 'acquired_on' : 'first_paying_month';
-  return withMonthlyMargin(base, async (monthly) => {
+  return withMonthlyMargin(base, compiled, async (monthly) => {
     const { from, to } = summary.period;
+    const placedIn = sql`BETWEEN CAST(${`${cohortMonths[0]!}-01`} AS DATE) AND CAST(${`${cohortMonths.at(-1)!}-01`} AS DATE)`;
     const cohortOf =
       basis === 'acquired_on'
-        ? sql`SELECT customer_id, ${db.dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
-              WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)`
-        : sql`SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
-              GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)`;
+        ? sql`SELECT customer_id, cohort FROM (
+                SELECT customer_id, ${db.dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
+                WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND ${kept}) AS acquired
+              WHERE cohort ${placedIn}`
+        : sql`SELECT customer_id, cohort FROM (
+                SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
+                GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
+              WHERE cohort ${placedIn}`;
     const inOrder = (column: string) => db.dialect.orderedSum(raw(column), raw('customer_id'));
     const cells = await db.all(sql`
       WITH cohort_of AS (${cohortOf}),
@@ -209,7 +263,7 @@ async function cohortsOfBase(base: CustomerBase): Promise<CohortsReport> {
       FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
                                   FROM ${monthly.ref} GROUP BY customer_id) a USING (customer_id)
       GROUP BY c.cohort ORDER BY c.cohort`);
-    const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers`);
+    const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
     const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
     return {
       currency: summary.currency,
@@ -256,14 +310,18 @@ export function monthsOf(period: { from: string; to: string }): string[] {
   return months;
 }
 
-/** The customer × month margin, owned by one call and dropped after it. */
+/** The customer × month margin (of the filter's customers), owned by one call and dropped after it. */
 async function withMonthlyMargin<T>(
   base: CustomerBase,
+  filter: CompiledCustomerFilter,
   use: (monthly: Relation) => Promise<T>,
 ): Promise<T> {
+  const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
+    byMonth: true,
+  });
   const monthly = await base.db.materialize(
     'margin_by_month',
-    compileMargin(base.costModel, base.db.dialect, base.eventColumns, { byMonth: true }),
+    filter.empty ? margin : sql`SELECT * FROM (${margin}) AS by_month WHERE ${filter.predicate()}`,
   );
   try {
     return await use(monthly);

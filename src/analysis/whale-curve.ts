@@ -5,7 +5,12 @@
  * picture of "which customers make money" (Kaplan & Anderson; Cooper & Kaplan, 1991).
  */
 import type { CustomerBase } from '../margin/customer-base.js';
-import { sql } from '../sql/fragment.js';
+import { raw, sql, type Sql } from '../sql/fragment.js';
+import {
+  compileCustomerFilter,
+  summarizeCustomers,
+  type CustomerFilter,
+} from './customer-filter.js';
 
 export interface WhalePoint {
   /** Customers counted, most profitable first (0 is the origin). */
@@ -38,6 +43,8 @@ export interface WhaleCurve {
 export interface WhaleOptions {
   /** Most points to return (≥ 3); default 1,000. */
   readonly maxPoints?: number;
+  /** Only these customers: the curve of their margins, shares of their total. */
+  readonly filter?: CustomerFilter;
 }
 
 /** Computes the whale curve over the model's period from each customer's margin. */
@@ -48,18 +55,21 @@ export async function computeWhaleCurve(
   const maxPoints = Math.max(3, options.maxPoints ?? 1000);
   const report = base.summary;
   const { db } = base;
-  const customers = report.totals.customers;
-  const total = report.totals.margin;
+  const filter = await compileCustomerFilter(base, options.filter);
+  const totals = filter.empty ? report.totals : await summarizeCustomers(base, options.filter);
+  const where = filter.empty ? raw('') : sql`WHERE ${filter.predicate()}`;
+  const customers = totals.customers;
+  const total = totals.margin;
   // The peak is the last profitable customer: the running sum grows exactly while margins are > 0.
   const profitable =
-    customers - report.totals.unprofitable_customers - (await zeroMarginCustomers(base));
+    customers - totals.unprofitable_customers - (await zeroMarginCustomers(base, where));
   // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
   const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
   const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
     WITH ranked AS (
       SELECT row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
              sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
-      FROM ${base.margin.ref})
+      FROM ${base.margin.ref} ${where})
     SELECT rank, cumulative_margin FROM ranked
     WHERE rank % ${step} = 0 OR rank = ${profitable} OR rank = ${customers}
     ORDER BY rank`);
@@ -71,7 +81,7 @@ export async function computeWhaleCurve(
   });
   const points = [point(0, 0), ...rows.map((r) => point(r.rank, r.cumulative_margin))];
   const peak = points.find((p) => p.rank === profitable) ?? point(0, 0);
-  const destroyed = report.totals.margin_of_unprofitable;
+  const destroyed = totals.margin_of_unprofitable;
   return {
     currency: report.currency,
     period: report.period,
@@ -79,8 +89,8 @@ export async function computeWhaleCurve(
     total_margin: total,
     peak,
     unprofitable: {
-      customers: report.totals.unprofitable_customers,
-      customers_share: customers > 0 ? report.totals.unprofitable_customers / customers : 0,
+      customers: totals.unprofitable_customers,
+      customers_share: customers > 0 ? totals.unprofitable_customers / customers : 0,
       margin: destroyed,
       margin_share: total > 0 ? destroyed / total : null,
     },
@@ -88,9 +98,9 @@ export async function computeWhaleCurve(
   };
 }
 
-async function zeroMarginCustomers(base: CustomerBase): Promise<number> {
+async function zeroMarginCustomers(base: CustomerBase, where: Sql): Promise<number> {
   const row = await base.db.one<{ n: number }>(
-    sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE margin = 0`,
+    sql`SELECT count(*) AS n FROM (SELECT margin FROM ${base.margin.ref} ${where}) AS kept WHERE margin = 0`,
   );
   return row?.n ?? 0;
 }

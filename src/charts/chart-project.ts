@@ -3,6 +3,7 @@
  * `tierwise chart`, and the charts the HTML report inlines.
  */
 import type { EChartsOption } from 'echarts';
+import type { CustomerFilter } from '../analysis/customer-filter.js';
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import { computeSegments } from '../analysis/segments.js';
@@ -49,6 +50,8 @@ export interface ChartOptions {
    * end when purchases follow it, else the period end less its last third).
    */
   readonly calibrationEnd?: string;
+  /** For `whale`, `matrix`, `distribution`, `segments` and `trend`: only these customers. */
+  readonly filter?: CustomerFilter;
 }
 
 /** The ECharts option of one chart of the project. */
@@ -59,17 +62,22 @@ export async function chartOption(
 ): Promise<EChartsOption> {
   switch (kind) {
     case 'whale':
-      return whaleChartOption(await computeWhaleCurve(base));
+      return whaleChartOption(await computeWhaleCurve(base, { filter: options.filter }));
     case 'matrix':
-      return matrixChartOption(await computeProfitabilityMatrix(base));
+      return matrixChartOption(await computeProfitabilityMatrix(base, { filter: options.filter }));
     case 'distribution':
-      return distributionChartOption(await computeMarginDistribution(base));
+      return distributionChartOption(
+        await computeMarginDistribution(base, { filter: options.filter }),
+      );
     case 'segments':
       return segmentsChartOption(
-        await computeSegments(base, { segmentation: options.segmentation }),
+        await computeSegments(base, {
+          segmentation: options.segmentation,
+          filter: options.filter,
+        }),
       );
     case 'trend':
-      return trendChartOption(await computeTrends(base));
+      return trendChartOption(await computeTrends(base, { filter: options.filter }));
     case 'lifetime-tracking':
       return lifetimeTrackingChartOption(await repeatPurchaseDiagnostics(base, options));
     case 'lifetime-conditional': {

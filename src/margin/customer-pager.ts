@@ -16,19 +16,28 @@
  * const page = await pager.page({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 50 });
  * ```
  */
+import {
+  compileCustomerFilter,
+  filterKey,
+  type CustomerFilter,
+} from '../analysis/customer-filter.js';
 import { ident, sql } from '../sql/fragment.js';
 import { readColumnsOf } from '../store/database.js';
 import type { CustomerBase } from './customer-base.js';
 import {
+  attributeOrder,
+  attributeSortQuery,
+  checkPageColumns,
   CUSTOMER_SORT_FIELDS,
   customerOrder,
+  isRowSort,
+  withAttributes,
   customerRowsQuery,
   SEARCHED_ID,
   searchTerm,
   type CustomerPage,
   type CustomerPageQuery,
   type CustomerRow,
-  type CustomerSortField,
 } from './page-customers.js';
 
 export interface CustomerPager {
@@ -94,6 +103,7 @@ function makePager(base: CustomerBase): CustomerPager {
   let table: Promise<Table> | undefined;
   const orders = new Map<string, Promise<Int32Array>>();
   const searches = new Map<string, Matches>();
+  const filters = new Map<string, Promise<Matches>>();
 
   // A failed read is not kept: the next page tries again.
   const tableOf = (): Promise<Table> =>
@@ -101,7 +111,7 @@ function makePager(base: CustomerBase): CustomerPager {
       table = undefined;
       throw error;
     }));
-  const orderOf = (sort: CustomerSortField, order: 'asc' | 'desc'): Promise<Int32Array> => {
+  const orderOf = (sort: string, order: 'asc' | 'desc'): Promise<Int32Array> => {
     const key = `${sort}:${order}`;
     let positions = orders.get(key);
     if (positions === undefined) {
@@ -121,21 +131,41 @@ function makePager(base: CustomerBase): CustomerPager {
     searches.set(term, found);
     return found;
   };
+  // A filter is one query for the positions it keeps, kept for recent filters like searches.
+  const filterOf = (t: Table, filter: CustomerFilter): Promise<Matches> => {
+    const key = filterKey(filter);
+    let found = filters.get(key);
+    if (found === undefined) {
+      found = readFilter(base, t, filter);
+      found.catch(() => filters.delete(key));
+      const kept = Math.min(64, Math.max(4, Math.floor(SEARCH_CACHE_BYTES / Math.max(1, t.count))));
+      if (filters.size >= kept) filters.delete(filters.keys().next().value!);
+    } else filters.delete(key); // most recent last
+    filters.set(key, found);
+    return found;
+  };
 
   return {
     async page(query) {
+      checkPageColumns(base, query);
       const t = await tableOf();
       const order = await orderOf(query.sort, query.order);
       const end = query.offset + query.limit;
       let total: number;
       const picked: number[] = [];
-      if (query.search === '') {
+      const masks = [
+        ...(query.search === '' ? [] : [matchesOf(t, searchTerm(query.search))]),
+        ...(query.filter === undefined || filterKey(query.filter) === ''
+          ? []
+          : [await filterOf(t, query.filter)]),
+      ];
+      if (masks.length === 0) {
         total = t.count;
         for (let r = query.offset; r < Math.min(end, t.count); r++) picked.push(order[r]!);
       } else {
-        const { mask, total: matching } = matchesOf(t, searchTerm(query.search));
-        total = matching;
-        const last = Math.min(end, matching);
+        const mask = masks.length === 1 ? masks[0]!.mask : both(masks[0]!.mask, masks[1]!.mask);
+        total = masks.length === 1 ? masks[0]!.total : mask.reduce((n, m) => n + m, 0);
+        const last = Math.min(end, total);
         for (let r = 0, seen = 0; r < t.count && seen < last; r++) {
           const i = order[r]!;
           if (mask[i] === 0) continue;
@@ -143,7 +173,8 @@ function makePager(base: CustomerBase): CustomerPager {
           seen++;
         }
       }
-      return { total, ...query, customers: picked.map((i) => rowOf(t, i)) };
+      const rows = picked.map((i) => rowOf(t, i));
+      return { total, ...query, customers: await withAttributes(base, rows, query.columns) };
     },
     async prepare() {
       await tableOf();
@@ -151,6 +182,36 @@ function makePager(base: CustomerBase): CustomerPager {
         for (const order of ['asc', 'desc'] as const) await orderOf(sort, order);
     },
   };
+}
+
+/** Positions in both masks. */
+function both(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const mask = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) mask[i] = a[i]! & b[i]!;
+  return mask;
+}
+
+/** The positions (in customer id order) of the customers a filter keeps: one query. */
+async function readFilter(base: CustomerBase, t: Table, filter: CustomerFilter): Promise<Matches> {
+  const compiled = await compileCustomerFilter(base, filter);
+  const mask = new Uint8Array(t.count);
+  let total = 0;
+  const pos = ident('tw_pos');
+  await readColumnsOf(
+    base.db,
+    sql`SELECT CAST(${pos} AS INTEGER) AS ${pos} FROM (
+      SELECT customer_id, row_number() OVER (ORDER BY customer_id) - 1 AS ${pos} FROM (${customerRowsQuery(base)}) AS r
+    ) AS numbered WHERE ${compiled.predicate()}`,
+    ([column], rowCount) => {
+      for (let j = 0; j < rowCount; j++) {
+        const at = column![j] as number;
+        if (at >= t.count) throw new Error('the customer rows changed while read (a bug)');
+        mask[at] = 1;
+      }
+      total += rowCount;
+    },
+  );
+  return { mask, total };
 }
 
 /** The ids (positions) whose lower-cased id contains `term`. */
@@ -255,7 +316,7 @@ async function readTable(base: CustomerBase): Promise<Table> {
 async function readOrder(
   base: CustomerBase,
   tableOf: () => Promise<Table>,
-  sort: CustomerSortField,
+  sort: string,
   order: 'asc' | 'desc',
 ): Promise<Int32Array> {
   const { count } = await tableOf();
@@ -266,12 +327,15 @@ async function readOrder(
     return positions;
   }
   const pos = ident('tw_pos');
+  const numbered = sql`SELECT *, row_number() OVER (ORDER BY customer_id) - 1 AS ${pos} FROM (${customerRowsQuery(base)}) AS r`;
   let at = 0;
   await readColumnsOf(
     base.db,
-    sql`SELECT CAST(${pos} AS INTEGER) AS ${pos} FROM (
-      SELECT *, row_number() OVER (ORDER BY customer_id) - 1 AS ${pos} FROM (${customerRowsQuery(base)}) AS r
-    ) AS page ORDER BY ${customerOrder(sort, order)}`,
+    isRowSort(sort)
+      ? sql`SELECT CAST(${pos} AS INTEGER) AS ${pos} FROM (${numbered}) AS page ORDER BY ${customerOrder(sort, order)}`
+      : // An attribute's order, by the same ORDER BY as pageCustomers'.
+        sql`SELECT CAST(r.${pos} AS INTEGER) AS ${pos} FROM (${numbered}) AS r
+            JOIN (${attributeSortQuery(base, sort)}) AS s USING (customer_id) ORDER BY ${attributeOrder(order)}`,
     ([column], rowCount) => {
       for (let j = 0; j < rowCount; j++) positions[at + j] = column![j] as number;
       at += rowCount;

@@ -85,8 +85,12 @@ function checkAttributes(base: CustomerBase, attributes: readonly string[]): voi
   if (problems.length > 0) throw new TierwiseError(problems);
 }
 
-/** Groups come in key order (months chronologically) unless a sort is asked for. */
-async function groupRows(
+/**
+ * The margin of `margin` (a per-customer or per-customer-and-month margin relation) grouped by
+ * month and/or attributes. Groups come in key order (months chronologically) unless a sort is
+ * asked for.
+ */
+export async function groupRows(
   db: Store,
   margin: Relation,
   by: readonly string[],

@@ -9,9 +9,18 @@ import type { TierChange, TierWhatIf } from '../tiers/tier-what-if.js';
 const count = (max: number, fallback: number) =>
   z.coerce.number().int().min(0).max(max).default(fallback);
 
+/** Attribute columns to show, comma separated (`columns=plan,employees`); at most 20. */
+const columnList = z
+  .string()
+  .max(2000)
+  .transform((text) => text.split(',').filter((c) => c !== ''))
+  .pipe(z.array(z.string().max(200)).max(20));
+
 export const customersQuery = z.strictObject({
   search: z.string().max(200).default(''),
-  sort: z.enum(CUSTOMER_SORT_FIELDS).default('margin'),
+  /** One of the table's columns, or any attribute or measure (the library checks the name). */
+  sort: z.union([z.enum(CUSTOMER_SORT_FIELDS), z.string().min(1).max(200)]).default('margin'),
+  columns: columnList.optional(),
   order: z.enum(['asc', 'desc']).default('asc'),
   offset: count(1_000_000_000, 0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -80,3 +89,15 @@ export const tierWhatIfBody = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   changes: z.array(tierChange).min(1).max(20),
 }) satisfies z.ZodType<TierWhatIf>;
+
+/** Endpoints that take nothing but a filter (its parameters are read apart: `filterFromParams`). */
+export const overviewQuery = z.strictObject({});
+export const trendsQuery = z.strictObject({});
+/** `automatic=true`: list the automatic segments too (fitted once: seconds on a large base). */
+export const filtersQuery = z.strictObject({
+  automatic: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+});
+export const customerPartQuery = z.strictObject({});

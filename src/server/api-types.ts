@@ -12,6 +12,7 @@ import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 import type { TierReport } from '../tiers/compute-tiers.js';
 import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
 import type { LifetimeOverview } from '../lifetime-overview.js';
+import type { CustomerLifetimeMargin } from '../lifetime/lifetime-margin.js';
 
 export type {
   CustomerExplanation,
@@ -58,6 +59,31 @@ export interface Overview {
   segmentations: string[];
   /** Whether the model names a matrix volume. */
   has_matrix: boolean;
+  /**
+   * Present (true) when the request had a filter: totals, whale peak and unprofitable are then the
+   * filtered customers'; capacity and unallocated spend stay the whole firm's.
+   */
+  filtered?: boolean;
+}
+
+export type { CustomerFilter, CustomerFilterOptions } from '../analysis/customer-filter.js';
+export type { CustomerMonths, CustomerMonth } from '../margin/customer-months.js';
+export type { CustomerLifetimeMargin } from '../lifetime/lifetime-margin.js';
+
+/** `GET /api/customers/:id/tier`: the customer's line of the tier plan (`plan: false` without tiers). */
+export interface CustomerTierResponse {
+  plan: boolean;
+  /** Its current and recommended tier with the reason; null when the plan has no line for it. */
+  recommendation: TierReport['recommendations'][number] | null;
+}
+
+/** `GET /api/customers/:id/lifetime`: its lifetime margin, or why the project has none. */
+export interface CustomerLifetimeResponse {
+  /** The model the lifetime margin used (`sbg`, `bgnbd`, `pnbd`); null when none could be fitted. */
+  model: string | null;
+  /** Why the lifetime margin could not be computed (empty when it was). */
+  notes: string[];
+  customer: CustomerLifetimeMargin | null;
 }
 
 /** One customer's margin as the customers table shows it. */

@@ -7,6 +7,15 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import {
+  customerFilterOptions,
+  FILTER_PARAMS,
+  filterFromParams,
+  filterKey,
+  isEmptyFilter,
+  summarizeCustomers,
+  type CustomerFilter,
+} from '../analysis/customer-filter.js';
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import { computeSegments } from '../analysis/segments.js';
@@ -14,9 +23,11 @@ import { computeCohorts, computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
-import { TierwiseError, type ErrorCode } from '../errors.js';
+import { didYouMean, TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
+import { customerMonths } from '../margin/customer-months.js';
+import type { TimeUnit } from '../lifetime/read-lifetime-files.js';
 import { customerPager } from '../margin/customer-pager.js';
 import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
 import { projectJobs, type ProjectJobs } from '../project-jobs.js';
@@ -27,6 +38,8 @@ import * as schema from './api-schemas.js';
 import { BackgroundJob, JobBoard } from './background-jobs.js';
 import type {
   ApiError,
+  CustomerLifetimeResponse,
+  CustomerTierResponse,
   JobStatus,
   LifetimeResponse,
   MatrixSummary,
@@ -126,6 +139,59 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
+  const filterOptions = once(() => customerFilterOptions(base));
+  const automaticOptions = once(() => customerFilterOptions(base, { automatic: true }));
+  const lifetimeJob = (timeUnit: TimeUnit | undefined) =>
+    jobs.job(`lifetime:${timeUnit ?? 'week'}`, (report) => {
+      let step = 0;
+      return longJobs.lifetime(timeUnit, (message) =>
+        report({ step: step++, steps: LIFETIME_STEPS, message }),
+      );
+    });
+  /**
+   * The filter of a request (`segment`, `attr`, `range`, …) and its other parameters, apart. A
+   * `recommended=TIER` part is the tier plan's choice: it waits for the plan (a background job)
+   * and becomes the ids of the customers the plan gives that tier.
+   */
+  const filtered = async (
+    c: Context,
+  ): Promise<{ filter: CustomerFilter | undefined; query: Record<string, string> }> => {
+    let filter = filterFromParams((name) => c.req.queries(name) ?? []);
+    const recommended = c.req.queries('recommended') ?? [];
+    if (recommended.length > 0) {
+      const plan = await tierPlan();
+      const catalog = base.model.tiers;
+      if (plan === null || catalog === undefined)
+        throw new TierwiseError({
+          code: 'usage',
+          message: 'filter: the model has no tiers: key, so there is no recommended tier',
+          hint: 'add tiers: to tierwise.yaml (see docs/model.md)',
+        });
+      const names = [...catalog.tiers.map((t) => t.name), 'current'];
+      const unknown = recommended.filter((t) => !names.includes(t));
+      if (unknown.length > 0)
+        throw new TierwiseError(
+          unknown.map((t) => ({
+            code: 'usage' as const,
+            message: `filter: no tier "${t}" in the model`,
+            hint: didYouMean(t, names) ?? `the tiers are: ${names.join(', ')}`,
+          })),
+        );
+      filter = {
+        ...filter,
+        customerIds: plan.recommendations
+          .filter((r) => recommended.includes(r.tier))
+          .map((r) => r.customer_id),
+      };
+    }
+    const query = Object.fromEntries(
+      Object.entries(c.req.query()).filter(
+        ([k]) => !(FILTER_PARAMS as readonly string[]).includes(k),
+      ),
+    );
+    return { filter: isEmptyFilter(filter) ? undefined : filter, query };
+  };
+
   const tierJob = () => jobs.job('tiers', () => longJobs.tiers());
   // What-ifs compare with the plan: they wait for its job (a failed one is tried again next time).
   const tierPlan = () => {
@@ -201,22 +267,76 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     });
   }
 
-  app.get('/api/overview', async (c) => c.json(await overview()));
+  app.get('/api/overview', async (c) => {
+    const { filter, query } = await filtered(c);
+    parse(schema.overviewQuery, query);
+    const everyone = await overview();
+    if (filter === undefined) return c.json(everyone);
+    // The customers' figures are the filter's; capacity and unallocated spend stay the firm's.
+    const [totals, curve] = await Promise.all([
+      summarizeCustomers(base, filter),
+      computeWhaleCurve(base, { maxPoints: 3, filter }),
+    ]);
+    return c.json({
+      ...everyone,
+      totals,
+      whale_peak: curve.peak,
+      unprofitable: curve.unprofitable,
+      filtered: true,
+    } satisfies Overview);
+  });
+  app.get('/api/filters', async (c) => {
+    const { automatic } = parse(schema.filtersQuery, c.req.query());
+    return c.json(await (automatic ? automaticOptions() : filterOptions()));
+  });
   app.get('/api/customers', async (c) => {
-    const query = parse(schema.customersQuery, c.req.query());
-    return c.json(await pager.page(query));
+    const { filter, query } = await filtered(c);
+    const parsed = parse(schema.customersQuery, query);
+    return c.json(await pager.page({ ...parsed, ...(filter ? { filter } : {}) }));
   });
   app.get('/api/customers/:id', async (c) => {
     const { id } = parse(schema.customerParams, c.req.param());
     return c.json(await explainCustomer(base, id));
   });
+  app.get('/api/customers/:id/months', async (c) => {
+    const { id } = parse(schema.customerParams, c.req.param());
+    parse(schema.customerPartQuery, c.req.query());
+    return c.json(await customerMonths(base, id));
+  });
+  // The customer's line of the tier plan (a background job: 202 while it is computed).
+  app.get('/api/customers/:id/tier', async (c) => {
+    const { id } = parse(schema.customerParams, c.req.param());
+    parse(schema.customerPartQuery, c.req.query());
+    await explainCustomer(base, id); // an unknown id is a 404 before any job starts
+    return answerJob(c, tierJob(), (plan) =>
+      c.json({
+        plan: plan !== null,
+        recommendation: plan?.recommendations.find((r) => r.customer_id === id) ?? null,
+      } satisfies CustomerTierResponse),
+    );
+  });
+  // The customer's lifetime margin, from the Lifetime page's job (weeks for repeat purchases).
+  app.get('/api/customers/:id/lifetime', async (c) => {
+    const { id } = parse(schema.customerParams, c.req.param());
+    parse(schema.customerPartQuery, c.req.query());
+    await explainCustomer(base, id);
+    return answerJob(c, lifetimeJob(undefined), (overview) =>
+      c.json({
+        model: overview.margin?.model ?? null,
+        notes: overview.notes.filter((n) => n.part === 'margin').map((n) => n.message),
+        customer: overview.customers?.find((r) => r.customer_id === id) ?? null,
+      } satisfies CustomerLifetimeResponse),
+    );
+  });
   app.get('/api/whale', async (c) => {
-    const { points } = parse(schema.whaleQuery, c.req.query());
-    return c.json(await computeWhaleCurve(base, { maxPoints: points }));
+    const { filter, query } = await filtered(c);
+    const { points } = parse(schema.whaleQuery, query);
+    return c.json(await computeWhaleCurve(base, { maxPoints: points, filter }));
   });
   app.get('/api/matrix', async (c) => {
-    const { points } = parse(schema.matrixQuery, c.req.query());
-    const full = await matrix();
+    const { filter, query } = await filtered(c);
+    const { points } = parse(schema.matrixQuery, query);
+    const full = filter ? await computeProfitabilityMatrix(base, { filter }) : await matrix();
     const summary: MatrixSummary = {
       ...full,
       customers: samplePoints(full.customers, points),
@@ -225,11 +345,14 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(summary);
   });
   app.get('/api/distribution', async (c) => {
-    const { binning, bins } = parse(schema.distributionQuery, c.req.query());
-    return c.json(await computeMarginDistribution(base, { binning, bins }));
+    const { filter, query } = await filtered(c);
+    const { binning, bins } = parse(schema.distributionQuery, query);
+    return c.json(await computeMarginDistribution(base, { binning, bins, filter }));
   });
   app.get('/api/segments', async (c) => {
-    const { segmentation } = parse(schema.segmentsQuery, c.req.query());
+    const { filter, query } = await filtered(c);
+    const { segmentation } = parse(schema.segmentsQuery, query);
+    if (filter) return c.json(await computeSegments(base, { segmentation, filter }));
     // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
     const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
@@ -241,8 +364,16 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(await report);
   });
   // Both are kept per customer base (one data state) by the library.
-  app.get('/api/trends', async (c) => c.json(await computeTrends(base)));
-  app.get('/api/cohorts', async (c) => c.json(await computeCohorts(base)));
+  app.get('/api/trends', async (c) => {
+    const { filter, query } = await filtered(c);
+    parse(schema.trendsQuery, query);
+    return c.json(await computeTrends(base, { filter }));
+  });
+  app.get('/api/cohorts', async (c) => {
+    const { filter, query } = await filtered(c);
+    parse(schema.trendsQuery, query);
+    return c.json(await computeCohorts(base, { filter }));
+  });
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
     // One job per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
@@ -319,24 +450,30 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   app.get('/api/lifetime', async (c) => {
     const { time_unit: timeUnit } = parse(schema.lifetimeQuery, c.req.query());
-    const job = jobs.job(`lifetime:${timeUnit ?? 'week'}`, (report) => {
-      let step = 0;
-      return longJobs.lifetime(timeUnit, (message) =>
-        report({ step: step++, steps: LIFETIME_STEPS, message }),
-      );
-    });
-    return answerJob(c, job, (overview) => c.json(overview satisfies LifetimeResponse));
+    // Each customer's row stays on the server (for the customer pages).
+    return answerJob(c, lifetimeJob(timeUnit), ({ customers: _customers, ...overview }) =>
+      c.json(overview satisfies LifetimeResponse),
+    );
   });
   app.get('/api/charts/:kind{[a-z-]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
+    const { filter, query } = await filtered(c);
     const {
       width,
       height,
       segmentation,
       time_unit: timeUnit,
       calibration_end: calibrationEnd,
-    } = parse(schema.chartQuery, c.req.query());
-    const key = JSON.stringify([kind, width, height, segmentation, timeUnit, calibrationEnd]);
+    } = parse(schema.chartQuery, query);
+    const key = JSON.stringify([
+      kind,
+      width,
+      height,
+      segmentation,
+      timeUnit,
+      calibrationEnd,
+      filterKey(filter),
+    ]);
     let svg = charts.get(key);
     if (svg === undefined) {
       svg = chartProject(base, kind, 'svg', {
@@ -344,6 +481,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
         segmentation,
         timeUnit,
         calibrationEnd,
+        filter,
       });
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);

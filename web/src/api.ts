@@ -4,10 +4,15 @@
  */
 import type {
   ApiError,
+  CustomerFilterOptions,
+  CustomerLifetimeResponse,
+  CustomerMonths,
+  CustomerTierResponse,
   CustomerExplanation,
   CustomerPage,
   JobStatus,
   LifetimeResponse,
+  MatrixSummary,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -22,6 +27,11 @@ import type {
 } from '../../src/server/api-types.js';
 
 export type {
+  MatrixSummary,
+  CustomerFilterOptions,
+  CustomerLifetimeResponse,
+  CustomerMonths,
+  CustomerTierResponse,
   CustomerExplanation,
   CustomerPage,
   LifetimeResponse,
@@ -111,23 +121,57 @@ async function json<T>(path: string): Promise<T> {
   return (await (await untilDone(path)).json()) as T;
 }
 
+/** `?query` with a filter's parameters (the address's, passed on as they are) appended. */
+function query(rest: Record<string, string>, filter?: URLSearchParams): string {
+  const all = new URLSearchParams(rest);
+  for (const [key, value] of filter ?? []) all.append(key, value);
+  const text = all.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
 export const api = {
-  overview: () => json<Overview>('/api/overview'),
-  customers: (query: {
-    search: string;
-    sort: string;
-    order: 'asc' | 'desc';
-    offset: number;
-    limit: number;
-  }) =>
-    json<CustomerPage>(
-      `/api/customers?${new URLSearchParams({ ...query, offset: String(query.offset), limit: String(query.limit) })}`,
-    ),
+  /** The overview; with a filter, its customers' totals (`filtered: true`). */
+  overview: (filter?: URLSearchParams) => json<Overview>(`/api/overview${query({}, filter)}`),
+  /** What the filter bar offers. */
+  filters: (automatic = false) =>
+    json<CustomerFilterOptions>(`/api/filters${automatic ? '?automatic=true' : ''}`),
+  customers: (
+    page: {
+      search: string;
+      sort: string;
+      order: 'asc' | 'desc';
+      offset: number;
+      limit: number;
+      columns?: readonly string[];
+    },
+    filter?: URLSearchParams,
+  ) => {
+    const { columns, ...rest } = page;
+    return json<CustomerPage>(
+      `/api/customers${query(
+        {
+          ...rest,
+          offset: String(rest.offset),
+          limit: String(rest.limit),
+          ...(columns && columns.length > 0 ? { columns: columns.join(',') } : {}),
+        },
+        filter,
+      )}`,
+    );
+  },
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
-  trends: () => json<TrendsReport>('/api/trends'),
-  cohorts: () => json<CohortsReport>('/api/cohorts'),
-  segments: (segmentation: string) =>
-    json<SegmentReport>(`/api/segments?${new URLSearchParams({ segmentation })}`),
+  customerMonths: (id: string) =>
+    json<CustomerMonths>(`/api/customers/${encodeURIComponent(id)}/months`),
+  customerTier: (id: string) =>
+    json<CustomerTierResponse>(`/api/customers/${encodeURIComponent(id)}/tier`),
+  customerLifetime: (id: string) =>
+    json<CustomerLifetimeResponse>(`/api/customers/${encodeURIComponent(id)}/lifetime`),
+  trends: (filter?: URLSearchParams) => json<TrendsReport>(`/api/trends${query({}, filter)}`),
+  cohorts: (filter?: URLSearchParams) => json<CohortsReport>(`/api/cohorts${query({}, filter)}`),
+  segments: (segmentation: string, filter?: URLSearchParams) =>
+    json<SegmentReport>(`/api/segments${query({ segmentation }, filter)}`),
+  matrix: (filter?: URLSearchParams) =>
+    json<MatrixSummary>(`/api/matrix${query({ points: '1' }, filter)}`),
   pricing: (maxVersions?: number) =>
     json<PricingResponse>(
       `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
@@ -143,6 +187,6 @@ export const api = {
     ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await untilDone('/api/report.html')).blob(),
-  chart: async (kind: string, query: Record<string, string> = {}) =>
-    (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
+  chart: async (kind: string, options: Record<string, string> = {}, filter?: URLSearchParams) =>
+    (await request(`/api/charts/${kind}.svg${query(options, filter)}`)).text(),
 };

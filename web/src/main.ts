@@ -5,6 +5,7 @@
 import './style.css';
 import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from './api.js';
 import { h, show } from './dom.js';
+import { filterBar, filterOf } from './filter-bar.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
 import { renderOverview } from './pages/overview-page.js';
@@ -16,6 +17,45 @@ import { renderWaterfall } from './pages/waterfall-page.js';
 
 const root = document.getElementById('page')!;
 let overview: Promise<Overview> | undefined;
+// The filter bar sits above the pages that honour a filter; its choices are read once.
+const bar = h('div', { id: 'filter-bar', hidden: true });
+root.before(bar);
+let filterChoices: ReturnType<typeof api.filters> | undefined;
+let automaticChoices: ReturnType<typeof api.filters> | undefined;
+/** Pages whose figures follow the filter in the address. */
+const FILTERED_PAGES = new Set(['overview', 'customers', 'segments', 'trends']);
+
+/** Shows the filter bar on a filtered page (and keeps the filter on the menu's links to them). */
+async function showFilterBar(page: string, params: URLSearchParams): Promise<void> {
+  const filter = filterOf(params).toString();
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('#nav a'))
+    if (FILTERED_PAGES.has(link.dataset['page'] ?? ''))
+      link.href = `#/${link.dataset['page']}${filter === '' ? '' : `?${filter}`}`;
+  if (!FILTERED_PAGES.has(page)) {
+    bar.hidden = true;
+    return;
+  }
+  filterChoices ??= api.filters().catch((error: unknown) => {
+    filterChoices = undefined;
+    throw error;
+  });
+  bar.replaceChildren(
+    filterBar(
+      await filterChoices,
+      params,
+      (next) => {
+        const text = next.toString();
+        location.hash = `#/${page}${text === '' ? '' : `?${text}`}`;
+      },
+      () =>
+        (automaticChoices ??= api.filters(true).catch((error: unknown) => {
+          automaticChoices = undefined;
+          throw error;
+        })),
+    ),
+  );
+  bar.hidden = false;
+}
 
 async function route(): Promise<void> {
   const [path = '', query = ''] = location.hash.replace(/^#/, '').split('?');
@@ -31,16 +71,29 @@ async function route(): Promise<void> {
     document.getElementById('project-name')!.textContent =
       `${o.name} · ${o.period.from} to ${o.period.to}`;
     document.title = `${o.name} — tierwise`;
+    const filter = filterOf(params);
+    // The bar is drawn beside the page, not before it.
+    const drawn = showFilterBar(parts[1] === undefined ? page : '', params).catch(
+      (error: unknown) =>
+        bar.replaceChildren(
+          h(
+            'span',
+            { class: 'error' },
+            `Filters: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+    );
     if (page === 'customers' && parts[1] !== undefined)
       await renderWaterfall(root, decodeURIComponent(parts[1]));
-    else if (page === 'customers') await renderCustomers(root, o, customersState(params));
-    else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'));
+    else if (page === 'customers') await renderCustomers(root, o, customersState(params), filter);
+    else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'), filter);
     else if (page === 'tiers') await renderTiers(root);
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
-    else if (page === 'trends') await renderTrends(root, o);
-    else if (page === 'overview') await renderOverview(root, o);
+    else if (page === 'trends') await renderTrends(root, o, filter);
+    else if (page === 'overview') await renderOverview(root, o, filter);
     else renderNotFound(path);
+    await drawn;
   } catch (error) {
     if (error instanceof ApiFailure && error.status === 401) overview = undefined;
     const message = error instanceof ApiFailure ? error.message : String(error);

@@ -1,9 +1,12 @@
 /**
- * Customers: searched, sorted and paged by the server (a million customers never come to the
- * browser). The state lives in the address (`#/customers?search=…&sort=…`), so Back works.
+ * Customers: searched, filtered, sorted and paged by the server (a million customers never come to
+ * the browser). The state lives in the address (`#/customers?search=…&sort=…&columns=plan&attr=plan:basic`),
+ * so Back works and a view is shared by its address. Attribute columns are chosen from the
+ * customers' attributes and sort like the others.
  */
-import { api, type CustomerPage, type Overview } from '../api.js';
+import { api, type CustomerFilterOptions, type CustomerPage, type Overview } from '../api.js';
 import { h, show } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
 const PAGE_SIZE = 50;
@@ -23,6 +26,8 @@ export interface CustomersState {
   sort: string;
   order: 'asc' | 'desc';
   offset: number;
+  /** Attribute columns shown after the money columns. */
+  columns: string[];
 }
 
 export function customersState(params: URLSearchParams): CustomersState {
@@ -32,11 +37,52 @@ export function customersState(params: URLSearchParams): CustomersState {
     sort: params.get('sort') ?? 'margin',
     order: params.get('order') === 'desc' ? 'desc' : 'asc',
     offset: Number.isInteger(offset) && offset > 0 ? offset : 0,
+    columns: (params.get('columns') ?? '').split(',').filter((c) => c !== ''),
   };
 }
 
-function customersHash(state: CustomersState): string {
-  return `#/customers?${new URLSearchParams({ search: state.search, sort: state.sort, order: state.order, offset: String(state.offset) })}`;
+function customersHash(state: CustomersState, filter: URLSearchParams): string {
+  const params = new URLSearchParams({
+    search: state.search,
+    sort: state.sort,
+    order: state.order,
+    offset: String(state.offset),
+  });
+  if (state.columns.length > 0) params.set('columns', state.columns.join(','));
+  for (const [key, value] of filter) params.append(key, value);
+  return `#/customers?${params}`;
+}
+
+/** A drill-down from this page: its columns and sort kept, the filter narrowed by `part`. */
+function drillWithin(
+  text: string,
+  part: [key: string, value: string],
+  state: CustomersState,
+  filter: URLSearchParams,
+): HTMLAnchorElement {
+  const link = drillLink(text, part, filter);
+  const narrowed = new URLSearchParams(filter);
+  if (!narrowed.getAll(part[0]).includes(part[1])) narrowed.append(part[0], part[1]);
+  link.href = customersHash({ ...state, offset: 0 }, narrowed);
+  return link;
+}
+
+/** An attribute's cell: a text value opens the customers who share it. */
+function attributeCell(
+  name: string,
+  value: string | number | boolean | null | undefined,
+  options: CustomerFilterOptions,
+  state: CustomersState,
+  filter: URLSearchParams,
+): HTMLElement {
+  if (value === null || value === undefined) return h('td', { class: 'text muted' }, '');
+  const text = String(value);
+  const listed = options.attributes.find((a) => a.name === name)?.values;
+  return h(
+    'td',
+    { class: typeof value === 'number' ? '' : 'text' },
+    listed?.includes(text) ? drillWithin(text, ['attr', `${name}:${text}`], state, filter) : text,
+  );
 }
 
 /** A link to a customer's waterfall. */
@@ -48,11 +94,31 @@ export async function renderCustomers(
   root: HTMLElement,
   overview: Overview,
   state: CustomersState,
+  filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
-  const page = await api.customers({ ...state, limit: PAGE_SIZE });
+  const [page, options] = await Promise.all([
+    api.customers({ ...state, limit: PAGE_SIZE }, filter),
+    api.filters(),
+  ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const go = (next: Partial<CustomersState>) =>
-    (location.hash = customersHash({ ...state, ...next }));
+    (location.hash = customersHash({ ...state, ...next }, filter));
+
+  // Columns to show: any attribute of the customers (or a measure), added or taken away.
+  const shown = state.columns;
+  const choosable = [
+    ...options.attributes.map((a) => a.name),
+    ...options.numeric.filter((n) => !options.attributes.some((a) => a.name === n)),
+  ].filter((name) => !shown.includes(name) && !COLUMNS.some((c) => c.field === name));
+  const addColumn = h(
+    'select',
+    { 'aria-label': 'add a column', 'data-testid': 'add-column' },
+    h('option', { value: '' }, '+ column…'),
+    choosable.map((name) => h('option', { value: name }, name)),
+  );
+  addColumn.addEventListener('change', () => {
+    if (addColumn.value !== '') go({ columns: [...shown, addColumn.value] });
+  });
 
   const search = h('input', {
     type: 'search',
@@ -67,7 +133,11 @@ export async function renderCustomers(
     typing = setTimeout(() => go({ search: search.value, offset: 0 }), 250);
   });
 
-  const header = COLUMNS.map(({ field, label }) => {
+  const header = [
+    ...COLUMNS,
+    ...shown.map((field) => ({ field, label: field, removable: true })),
+  ].map((column) => {
+    const { field, label } = column;
     const active = state.sort === field;
     const arrow = active ? (state.order === 'asc' ? ' ▲' : ' ▼') : '';
     const button = h(
@@ -78,10 +148,25 @@ export async function renderCustomers(
     button.addEventListener('click', () =>
       go({ sort: field, order: active && state.order === 'asc' ? 'desc' : 'asc', offset: 0 }),
     );
+    let remove: HTMLElement | null = null;
+    if ('removable' in column) {
+      remove = h(
+        'button',
+        { type: 'button', class: 'link', 'aria-label': `hide ${field}`, 'data-hide': field },
+        '×',
+      );
+      remove.addEventListener('click', () =>
+        go({
+          columns: shown.filter((c) => c !== field),
+          ...(active ? { sort: 'margin', order: 'asc' as const } : {}),
+        }),
+      );
+    }
     return h(
       'th',
       { 'aria-sort': active ? (state.order === 'asc' ? 'ascending' : 'descending') : undefined },
       button,
+      remove,
     );
   });
   const rows = page.customers.map((c) => {
@@ -95,11 +180,13 @@ export async function renderCustomers(
       h('td', {}, money(c.serve_cost)),
       h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
       h('td', {}, formatPercent(c.margin_pct)),
+      shown.map((name) => attributeCell(name, c.attributes?.[name], options, state, filter)),
     );
-    row.addEventListener(
-      'click',
-      () => (location.hash = `#/customers/${encodeURIComponent(c.customer_id)}`),
-    );
+    row.addEventListener('click', (event) => {
+      // A drill-down link in an attribute cell opens its customers, not this one's page.
+      if ((event.target as HTMLElement).closest('a.drill')) return;
+      location.hash = `#/customers/${encodeURIComponent(c.customer_id)}`;
+    });
     return row;
   });
 
@@ -110,6 +197,7 @@ export async function renderCustomers(
       'div',
       { class: 'toolbar' },
       search,
+      addColumn,
       pager(page, (offset) => go({ offset })),
     ),
     h(
@@ -119,7 +207,13 @@ export async function renderCustomers(
       h('tbody', {}, rows),
     ),
     page.total === 0
-      ? h('p', { class: 'muted' }, `No customer id contains “${state.search}”.`)
+      ? h(
+          'p',
+          { class: 'muted' },
+          state.search === ''
+            ? 'No customer matches the filter.'
+            : `No customer id contains “${state.search}”${filter.toString() === '' ? '' : ' among the filtered customers'}.`,
+        )
       : null,
   );
   if (state.search !== '') {

@@ -1,18 +1,30 @@
-/** Overview: the headline figures, the whale curve, the worst loss-makers, the margin distribution and (when the model has one) the matrix. */
-import { api, type Overview } from '../api.js';
+/**
+ * Overview: the headline figures, the whale curve, the worst loss-makers, the margin distribution
+ * and (when the model has one) the matrix with its quadrants, each opening its customers. With a
+ * filter every figure is the filtered customers' (unused capacity stays the firm's).
+ */
+import { api, type MatrixSummary, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 import { customerLink } from './customers-page.js';
 
-export async function renderOverview(root: HTMLElement, overview: Overview): Promise<void> {
+export async function renderOverview(
+  root: HTMLElement,
+  everyone: Overview,
+  filter: URLSearchParams = new URLSearchParams(),
+): Promise<void> {
+  const filtered = filter.toString() !== '';
+  const [overview, whale, distribution, matrix, losers, quadrants] = await Promise.all([
+    filtered ? api.overview(filter) : Promise.resolve(everyone),
+    api.chart('whale', {}, filter),
+    api.chart('distribution', {}, filter),
+    everyone.has_matrix ? api.chart('matrix', {}, filter) : Promise.resolve(undefined),
+    api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }, filter),
+    everyone.has_matrix ? api.matrix(filter) : Promise.resolve(undefined),
+  ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const { totals, whale_peak: peak } = overview;
-  const [whale, distribution, matrix, losers] = await Promise.all([
-    api.chart('whale'),
-    api.chart('distribution'),
-    overview.has_matrix ? api.chart('matrix') : Promise.resolve(undefined),
-    api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }),
-  ]);
   const figure = (id: string, value: string, label: string) =>
     h(
       'div',
@@ -26,8 +38,15 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
     h(
       'p',
       { class: 'muted' },
-      `${overview.period.from} to ${overview.period.to} · ${formatNumber(totals.customers)} customers · ${overview.currency}`,
+      `${overview.period.from} to ${overview.period.to} · ${formatNumber(totals.customers)} ${filtered ? 'filtered ' : ''}customers · ${overview.currency}`,
     ),
+    filtered
+      ? h(
+          'p',
+          { class: 'note', 'data-testid': 'filtered-note' },
+          `Every figure, chart and table here is for the ${formatNumber(totals.customers)} filtered customers (of ${formatNumber(everyone.totals.customers)}); shares are of their margin.`,
+        )
+      : null,
     h(
       'div',
       { class: 'figures' },
@@ -101,5 +120,62 @@ export async function renderOverview(root: HTMLElement, overview: Overview): Pro
     ),
     svgFigure(distribution, 'margin distribution'),
     matrix === undefined ? null : svgFigure(matrix, 'profitability matrix'),
+    quadrants === undefined ? null : quadrantTable(quadrants, money, filter),
+  );
+}
+
+const QUADRANT_NAMES: Record<string, string> = {
+  passive: 'passive (high price, low cost)',
+  carriage_trade: 'carriage trade (high price, high cost)',
+  bargain_basement: 'bargain basement (low price, low cost)',
+  aggressive: 'aggressive (low price, high cost)',
+};
+
+/** The matrix's quadrants, each opening its customers. */
+function quadrantTable(
+  matrix: MatrixSummary,
+  money: (n: number) => string,
+  filter: URLSearchParams,
+): HTMLElement {
+  return h(
+    'table',
+    { class: 'numbers', 'data-testid': 'quadrants' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['quadrant', 'customers', 'revenue', 'cost', 'margin', 'margin %'].map((t) =>
+          h('th', {}, t),
+        ),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      matrix.quadrants.map((q) =>
+        h(
+          'tr',
+          { 'data-quadrant': q.quadrant },
+          h(
+            'th',
+            {},
+            q.customers > 0
+              ? drillLink(
+                  QUADRANT_NAMES[q.quadrant] ?? q.quadrant,
+                  ['quadrant', q.quadrant],
+                  filter,
+                )
+              : (QUADRANT_NAMES[q.quadrant] ?? q.quadrant),
+          ),
+          h('td', {}, formatNumber(q.customers)),
+          h('td', {}, money(q.revenue)),
+          h('td', {}, money(q.cost)),
+          h('td', { class: q.margin < 0 ? 'loss' : '' }, money(q.margin)),
+          h('td', {}, formatPercent(q.margin_pct)),
+        ),
+      ),
+    ),
   );
 }

@@ -1,12 +1,15 @@
 /** Segments: each of the model's segmentations with its margin profile, chosen from a list. */
 import { api, type Overview, type SegmentTotals } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
+/** Each segment's row opens its customers (within the filter, if any). */
 export async function renderSegments(
   root: HTMLElement,
   overview: Overview,
   chosen: string | null,
+  filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
   if (overview.segmentations.length === 0) {
     show(
@@ -23,8 +26,8 @@ export async function renderSegments(
   const segmentation =
     chosen && overview.segmentations.includes(chosen) ? chosen : overview.segmentations[0]!;
   const [report, chart] = await Promise.all([
-    api.segments(segmentation),
-    api.chart('segments', { segmentation }),
+    api.segments(segmentation, filter),
+    api.chart('segments', { segmentation }, filter),
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const picker = h(
@@ -34,10 +37,11 @@ export async function renderSegments(
       h('option', { value: name, selected: name === segmentation }, name),
     ),
   );
-  picker.addEventListener(
-    'change',
-    () => (location.hash = `#/segments?${new URLSearchParams({ segmentation: picker.value })}`),
-  );
+  picker.addEventListener('change', () => {
+    const params = new URLSearchParams({ segmentation: picker.value });
+    for (const [key, value] of filter) params.append(key, value);
+    location.hash = `#/segments?${params}`;
+  });
   const rules = new Map(report.rules.map((r) => [r.segment, r.when ?? 'everyone else']));
   show(
     root,
@@ -74,7 +78,13 @@ export async function renderSegments(
           h(
             'tr',
             {},
-            h('th', {}, s.segment),
+            h(
+              'th',
+              {},
+              s.customers > 0
+                ? drillLink(s.segment, ['segment', `${segmentation}:${s.segment}`], filter)
+                : s.segment,
+            ),
             ...profileCells(s, money),
             h('td', { class: 'text' }, rules.get(s.segment) ?? ''),
           ),
@@ -83,7 +93,13 @@ export async function renderSegments(
       h(
         'tfoot',
         {},
-        h('tr', {}, h('th', {}, 'total'), ...profileCells(report.totals, money), h('td', {})),
+        h(
+          'tr',
+          {},
+          h('th', {}, filter.toString() === '' ? 'total' : 'total (filtered)'),
+          ...profileCells(report.totals, money),
+          h('td', {}),
+        ),
       ),
     ),
   );

@@ -7,11 +7,15 @@ import { api, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
-export async function renderTrends(root: HTMLElement, overview: Overview): Promise<void> {
+export async function renderTrends(
+  root: HTMLElement,
+  overview: Overview,
+  filter: URLSearchParams = new URLSearchParams(),
+): Promise<void> {
   const [trends, cohorts, chart] = await Promise.all([
-    api.trends(),
-    api.cohorts(),
-    api.chart('trend'),
+    api.trends(filter),
+    api.cohorts(filter),
+    api.chart('trend', {}, filter),
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const table = (testid: string, headers: readonly string[], rows: HTMLElement[]) =>
