@@ -31,7 +31,9 @@ export type ErrorCode =
   | 'usage'
   | 'project_exists'
   | 'database_busy'
-  | 'fit_failed';
+  | 'fit_failed'
+  | 'engine_unreachable'
+  | 'engine_query';
 
 export interface Problem {
   readonly code: ErrorCode;

@@ -5,7 +5,7 @@
  * picture of "which customers make money" (Kaplan & Anderson; Cooper & Kaplan, 1991).
  */
 import type { CustomerBase } from '../margin/customer-base.js';
-import { sql } from '../sql/fragment.js';
+import { sql, type Sql } from '../sql/fragment.js';
 
 export interface WhalePoint {
   /** Customers counted, most profitable first (0 is the origin). */
@@ -56,10 +56,7 @@ export async function computeWhaleCurve(
   // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
   const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
   const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
-    WITH ranked AS (
-      SELECT row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
-             sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
-      FROM ${base.margin.ref})
+    WITH ranked AS (${whaleRanksSql(base.margin.ref)})
     SELECT rank, cumulative_margin FROM ranked
     WHERE rank % ${step} = 0 OR rank = ${profitable} OR rank = ${customers}
     ORDER BY rank`);
@@ -93,4 +90,14 @@ async function zeroMarginCustomers(base: CustomerBase): Promise<number> {
     sql`SELECT count(*) AS n FROM ${base.margin.ref} WHERE margin = 0`,
   );
   return row?.n ?? 0;
+}
+
+/**
+ * Customers ranked most profitable first (ties by customer_id), with the running margin: every
+ * point of the whale curve (`rank`, `cumulative_margin`), from a per-customer margin relation.
+ */
+export function whaleRanksSql(margin: Sql): Sql {
+  return sql`SELECT customer_id, margin, row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
+             sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
+      FROM ${margin}`;
 }
