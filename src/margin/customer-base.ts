@@ -237,10 +237,10 @@ export function compileMeasures(
   const usagePivot =
     metrics.length > 0
       ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.sumWhere(raw('quantity'), sql`metric = ${metric}`)} AS ${ident(metric)}`))}
-          FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u USING (customer_id)`
+          FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u ON u.customer_id = m.customer_id`
       : raw('');
   return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
-    FROM ${margin} m JOIN customers c USING (customer_id) ${usagePivot}`;
+    FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id ${usagePivot}`;
 }
 
 /**

@@ -134,6 +134,6 @@ export function groupMarginQuery(
            ${join(MONEY_FIELDS.map((f) => sql`${inOrder(f)} AS ${ident(f)}`))},
            CASE WHEN ${inOrder('revenue')} <> 0 THEN ${inOrder('margin')} / ${inOrder('revenue')} END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
-          FROM ${margin} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
+          FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
     GROUP BY ${keyNames} ${order}${limit(top)}`;
 }

@@ -10,7 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileCommandSql } from '../../src/command-sql.js';
+import {
+  compileCommandSql,
+  type CommandSqlOptions,
+  type SqlCommand,
+} from '../../src/command-sql.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { compileMargin } from '../../src/margin/compile-margin.js';
 import type { CustomerBase } from '../../src/margin/customer-base.js';
@@ -99,6 +103,48 @@ describe.skipIf(!url)('Trino store', () => {
     );
     expect(printed).toEqual(await duckdbMargins());
   });
+
+  // Every command `tierwise sql` prints: the Trino script's rows equal the DuckDB script's (both
+  // run as printed), to the cent; DuckDB's script equals the library (test/cli/sql-cli.test.ts).
+  const variants: [SqlCommand, CommandSqlOptions['by']][] = [
+    ['margin', ['month']],
+    ['margin', ['plan']],
+    ['whale', undefined],
+    ['segments', undefined],
+  ];
+  for (const [command, by] of variants) {
+    it(`runs the printed ${command}${by ? ` --by ${by.join(',')}` : ''} script, as DuckDB's`, async () => {
+      const options = by ? { by } : {};
+      const duck = await compileCommandSql(base, command, { dialect: 'duckdb', ...options });
+      const expected: Record<string, unknown>[] = [];
+      for (const [i, statement] of duck.statements.entries()) {
+        const rows = await project.db.all(raw(statement));
+        if (i === duck.resultIndex) expected.push(...rows);
+      }
+      const script = await compileCommandSql(base, command, { dialect: 'trino', ...options });
+      const actual: Record<string, unknown>[] = [];
+      try {
+        for (const [i, statement] of script.statements.entries()) {
+          if (i === script.resultIndex) actual.push(...(await store.all(raw(statement))));
+          else await store.run(raw(statement));
+        }
+      } finally {
+        // The script's DROP statements, again: harmless when it ran to the end.
+        for (const drop of script.statements.slice(script.resultIndex + 1))
+          await store.run(raw(drop));
+      }
+      const normal = (rows: Record<string, unknown>[]) =>
+        rows.map((r) =>
+          Object.fromEntries(
+            Object.entries(r)
+              .filter(([, v]) => typeof v !== 'object' || v === null)
+              .map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 100) : v]),
+          ),
+        );
+      expect(actual.length).toBeGreaterThan(0);
+      expect(normal(actual)).toEqual(normal(expected));
+    });
+  }
 
   it('names a missing table as an engine error, with what to do', async () => {
     await expect(store.all(sql`SELECT * FROM no_such_table`)).rejects.toMatchObject({
