@@ -65,7 +65,8 @@ const DIALECT_NOTES: Readonly<Record<DialectName, string>> = {
   postgres: 'PostgreSQL (tested against PostgreSQL 15)',
   trino:
     'Trino (tested against Trino 476): CREATE TABLE writes to the session catalog and schema, which must be writable (e.g. memory.default)',
-  snowflake: 'Snowflake (emitted only, untested)',
+  snowflake:
+    'Snowflake (emitted only, untested): the first statement makes quoted names case-insensitive for the session',
   bigquery: 'BigQuery (emitted only, untested): run it as one script (its TEMP tables need one)',
   databricks:
     'Databricks / Spark SQL (emitted only, untested): the "tables" it makes are temporary views',
@@ -85,7 +86,12 @@ export async function compileCommandSql(
   const columns = eventColumnsFor(base.eventColumns, dialect);
   const marginPerCustomer = compileMargin(base.costModel, dialect, columns, { byMonth: false });
   const create = (name: string, query: Sql) => dialect.createTempTable(ident(name), query);
-  const statements: Sql[] = [];
+  // Snowflake folds unquoted names to upper case and matches quoted ones exactly: the script quotes
+  // some names and not others, so quoted names are made case-insensitive for the session.
+  const statements: Sql[] =
+    options.dialect === 'snowflake'
+      ? [raw('ALTER SESSION SET QUOTED_IDENTIFIERS_IGNORE_CASE = TRUE')]
+      : [];
   const made: string[] = [];
   const make = (name: string, query: Sql) => {
     statements.push(create(name, query));

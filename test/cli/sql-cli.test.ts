@@ -174,9 +174,9 @@ describe('tierwise sql at the command line', () => {
     expect(result.stderr).toContain('trino');
   });
 
-  it('refuses an attribute customers do not have (exit 1 or 2, named)', async () => {
+  it('refuses an attribute customers do not have (exit 2, named)', async () => {
     const result = await runCli(['sql', 'margin', '--by', 'colour', '--project', p.dir]);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('customers have no attribute "colour"');
   });
 });
