@@ -15,6 +15,21 @@
  *             base released): what `tierwise margin` does; the median is reported
  * The load average is recorded at the start and end of every phase: the machine is shared.
  * Results: bench/out/scale-<N>-<format>.json, and a line per phase on stdout.
+ *
+ * The same per-customer margin on other engines, from the DuckDB import above (run it first):
+ *
+ *   node bench/scale-bench.mjs --customers 1000000 --engines [--postgres URL] [--trino URL]
+ *        [--label NAME] [--runs 2]
+ *
+ *   export    the five imported tables (their own columns, no bookkeeping) written by DuckDB as
+ *             CSV (for PostgreSQL's COPY) and Parquet (for Trino's Hive catalog, under
+ *             $TIERWISE_TRINO_LAKE, default .engines/trino/lake); reused when present
+ *   postgres  a fresh schema, the tables created and loaded with psql \copy (timed apart), then
+ *             K × CREATE TABLE … AS <the margin compiled for postgres> + count and total margin
+ *   trino     external Hive tables over the Parquet files (trino.sh with TIERWISE_TRINO_HIVE=1),
+ *             then K × TrinoStore.materialize(<the margin compiled for trino>) + count and total
+ * Every engine's customer count and total margin are checked against DuckDB's (to the cent).
+ * Results: bench/out/scale-engines-<N>[-<label>].json.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -50,6 +65,10 @@ function parseArgs(argv) {
     else if (a === '--format') o.format = next();
     else if (a === '--phase') o.phase = next();
     else if (a === '--skip-import') o.skipImport = true;
+    else if (a === '--engines') o.engines = true;
+    else if (a === '--postgres') o.postgres = next();
+    else if (a === '--trino') o.trino = next();
+    else if (a === '--label') o.label = next();
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -74,6 +93,15 @@ function dirMiB(p) {
 // ------------------------------------------------------------------ phases (in a child process)
 
 async function phaseGenerate() {
+  // generateDemo draws in an in-memory DuckDB with DuckDB's default ceiling (80 % of RAM): at 10M
+  // customers it grew past 20 GB and was killed by the kernel on this 24 GB machine. The bench
+  // gives it the same ceiling as the import (it spills to its temp directory beyond it).
+  const { Database } = await import(
+    pathToFileURL(path.join(options.dist, 'store/database.js')).href
+  );
+  const open = Database.open;
+  Database.open = (file, o = {}) =>
+    open.call(Database, file, { memoryLimit: options.memoryLimit, ...o });
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const t = performance.now();
@@ -178,7 +206,218 @@ function runPhase(name) {
   return record;
 }
 
+// ------------------------------------------------------------------ other engines
+
+const dist = (file) => import(pathToFileURL(path.join(options.dist, file)).href);
+const TABLES = ['customers', 'transactions', 'activities', 'usage', 'spend'];
+
+async function timedS(work) {
+  const t = performance.now();
+  const result = await work();
+  return { s: (performance.now() - t) / 1000, result };
+}
+
+async function engines() {
+  const { Database } = await dist('store/database.js');
+  const { sql, ident, join, raw } = await dist('sql/fragment.js');
+  const { postgres, trino, typeNameIn } = await dist('sql/dialect.js');
+  const { loadModel } = await dist('model/load-model.js');
+  const { compileCostModel } = await dist('margin/cost-model.js');
+  const { readEventColumns } = await dist('margin/customer-base.js');
+  const { compileMargin } = await dist('margin/compile-margin.js');
+
+  const duckFile = path.join(dir, '.tierwise', 'tierwise.duckdb');
+  if (!existsSync(duckFile))
+    throw new Error(`no import at ${duckFile}: run the DuckDB phases first`);
+  const reference = JSON.parse(
+    readFileSync(path.join(outRoot, `scale-${options.customers}-${options.format}.json`), 'utf8'),
+  ).phases.find((p) => p.phase === 'margin');
+  const db = await Database.open(duckFile);
+  log('opened');
+  const model = await loadModel(path.join(dir, 'tierwise.yaml'));
+  const costModel = compileCostModel(model);
+  const eventColumns = await readEventColumns(db, model);
+  const columns = {};
+  for (const t of TABLES)
+    columns[t] = (await db.columns(t)).filter((c) => !c.name.startsWith('_tw_'));
+
+  // Export once (CSV for PostgreSQL, Parquet for Trino).
+  const exportDir = path.join(outRoot, `scale-${options.customers}-export`);
+  const lake = path.resolve(
+    process.env.TIERWISE_TRINO_LAKE ?? path.join(here, '..', '.engines', 'trino', 'lake'),
+  );
+  const lakeDir = path.join(lake, `scale${options.customers}`);
+  mkdirSync(exportDir, { recursive: true });
+  const exported = {};
+  for (const t of TABLES) {
+    const csv = path.join(exportDir, `${t}.csv`);
+    const parquetDir = path.join(lakeDir, t);
+    const parquet = path.join(parquetDir, 'data.parquet');
+    const select = sql`SELECT ${join(columns[t].map((c) => ident(c.name)))} FROM ${ident(t)}`;
+    const { s } = await timedS(async () => {
+      if (options.postgres && !existsSync(csv))
+        await db.run(sql`COPY (${select}) TO ${csv} (FORMAT csv, HEADER)`);
+      if (options.trino && !existsSync(parquet)) {
+        mkdirSync(parquetDir, { recursive: true });
+        await db.run(sql`COPY (${select}) TO ${parquet} (FORMAT parquet)`);
+      }
+    });
+    exported[t] = s;
+  }
+  db.close();
+  log(`exported ${JSON.stringify(exported)}`);
+
+  const total = (x) => Math.round(Number(x) * 100);
+  const results = {
+    customers: options.customers,
+    label: options.label,
+    reference,
+    at: new Date().toISOString(),
+    engines: {},
+  };
+
+  if (options.postgres) {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: options.postgres });
+    await client.connect();
+    const schema = `tw_scale_${options.customers}`;
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`SET search_path TO ${schema}`);
+    const loadTimes = {};
+    for (const t of TABLES) {
+      const defs = columns[t].map(
+        (c) => `${postgres.quoteIdent(c.name)} ${typeNameIn(postgres, c.type)}`,
+      );
+      await client.query(`CREATE TABLE ${postgres.quoteIdent(t)} (${defs.join(', ')})`);
+      const csv = path.join(exportDir, `${t}.csv`);
+      const { s } = await timedS(async () => {
+        const psql = spawnSync(
+          '/usr/lib/postgresql/15/bin/psql',
+          [
+            options.postgres,
+            '-v',
+            'ON_ERROR_STOP=1',
+            '-c',
+            `\\copy ${schema}.${t} FROM '${csv}' WITH (FORMAT csv, HEADER)`,
+          ],
+          { encoding: 'utf8' },
+        );
+        if (psql.status !== 0) throw new Error(`psql: ${psql.stderr}`);
+      });
+      loadTimes[t] = s;
+      log(`postgres: loaded ${t} in ${s.toFixed(1)} s`);
+    }
+    const { s: analyze } = await timedS(() => client.query('ANALYZE'));
+    const settings = Object.fromEntries(
+      (
+        await client.query(
+          `SELECT name, setting, unit FROM pg_settings WHERE name IN ('work_mem', 'shared_buffers', 'max_parallel_workers_per_gather', 'server_version')`,
+        )
+      ).rows.map((r) => [r.name, `${r.setting}${r.unit ?? ''}`]),
+    );
+    const { text } = compileMargin(costModel, postgres, eventColumns, { byMonth: false }).render(
+      postgres,
+    );
+    const runs = [];
+    let answer;
+    for (let i = 0; i < options.runs; i++) {
+      await client.query('DROP TABLE IF EXISTS tw_scale_margin');
+      const { s, result } = await timedS(async () => {
+        await client.query(
+          `CREATE TABLE tw_scale_margin AS ${text}`,
+          compileMargin(costModel, postgres, eventColumns, { byMonth: false }).render(postgres)
+            .params,
+        );
+        return (
+          await client.query(
+            'SELECT count(*) AS customers, sum(margin) AS margin FROM tw_scale_margin',
+          )
+        ).rows[0];
+      });
+      runs.push(s);
+      answer = result;
+      log(`postgres: margin in ${s.toFixed(1)} s (${JSON.stringify(result)}), load ${load()}`);
+    }
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+    results.engines.postgres = {
+      load_s: loadTimes,
+      analyze_s: analyze,
+      settings,
+      runs,
+      customers: Number(answer.customers),
+      total_margin: Number(answer.margin),
+      agrees_to_the_cent:
+        total(answer.margin) === total(reference.total_margin) &&
+        Number(answer.customers) === reference.customers,
+      load_average: load(),
+    };
+  }
+
+  if (options.trino) {
+    const { TrinoStore } = await dist('store/trino-store.js');
+    const schema = `scale${options.customers}`;
+    const admin = await TrinoStore.connect({ url: options.trino, catalog: 'hive' });
+    await admin.run(sql`CREATE SCHEMA IF NOT EXISTS hive.${ident(schema)}`);
+    for (const t of TABLES) {
+      await admin.run(sql`DROP TABLE IF EXISTS hive.${ident(schema)}.${ident(t)}`);
+      const defs = columns[t].map((c) => sql`${ident(c.name)} ${raw(typeNameIn(trino, c.type))}`);
+      await admin.run(
+        sql`CREATE TABLE hive.${ident(schema)}.${ident(t)} (${join(defs)}) WITH (format = 'PARQUET', external_location = ${`local:///scale${options.customers}/${t}`})`,
+      );
+    }
+    const store = await TrinoStore.connect({ url: options.trino, catalog: 'hive', schema });
+    const nodes = await store.one(
+      sql`SELECT count(*) AS n FROM system.runtime.nodes WHERE coordinator = false AND state = 'active'`,
+    );
+    const query = compileMargin(costModel, trino, eventColumns, { byMonth: false });
+    const runs = [];
+    let answer;
+    let error;
+    for (let i = 0; i < options.runs && !error; i++) {
+      try {
+        const { s, result } = await timedS(async () => {
+          const margin = await store.materialize('margin', query);
+          const row = await store.one(
+            sql`SELECT count(*) AS customers, sum(margin) AS margin FROM ${margin.ref}`,
+          );
+          await store.drop(margin);
+          return row;
+        });
+        runs.push(s);
+        answer = result;
+        log(`trino: margin in ${s.toFixed(1)} s (${JSON.stringify(result)}), load ${load()}`);
+      } catch (e) {
+        error = e.message;
+        log(`trino failed: ${error}`);
+      }
+    }
+    await store.close();
+    await admin.close();
+    results.engines.trino = {
+      workers: Number(nodes?.n),
+      runs,
+      error,
+      customers: answer ? Number(answer.customers) : undefined,
+      total_margin: answer ? Number(answer.margin) : undefined,
+      agrees_to_the_cent: answer
+        ? total(answer.margin) === total(reference.total_margin) &&
+          Number(answer.customers) === reference.customers
+        : false,
+      load_average: load(),
+    };
+  }
+  const file = path.join(
+    outRoot,
+    `scale-engines-${options.customers}${options.label ? `-${options.label}` : ''}.json`,
+  );
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
 async function main() {
+  if (options.engines) return engines();
   if (options.phase) {
     const run = { generate: phaseGenerate, import: phaseImport, margin: phaseMargin }[
       options.phase
