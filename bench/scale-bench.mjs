@@ -18,12 +18,13 @@
  *
  * The same per-customer margin on other engines, from the DuckDB import above (run it first):
  *
- *   node bench/scale-bench.mjs --customers 1000000 --engines [--postgres URL] [--trino URL]
- *        [--label NAME] [--runs 2]
+ *   node bench/scale-bench.mjs --customers 1000000 --engines [--duckdb] [--postgres URL]
+ *        [--trino URL] [--label NAME] [--runs 2]
  *
  *   export    the five imported tables (their own columns, no bookkeeping) written by DuckDB as
  *             CSV (for PostgreSQL's COPY) and Parquet (for Trino's Hive catalog, under
  *             $TIERWISE_TRINO_LAKE, default .engines/trino/lake); reused when present
+ *   duckdb    the same statement on the DuckDB import itself, for the ratio
  *   postgres  a fresh schema, the tables created and loaded with psql \copy (timed apart), then
  *             K × CREATE TABLE … AS <the margin compiled for postgres> + count and total margin
  *   trino     external Hive tables over the Parquet files (trino.sh with TIERWISE_TRINO_HIVE=1),
@@ -69,6 +70,7 @@ function parseArgs(argv) {
     else if (a === '--postgres') o.postgres = next();
     else if (a === '--trino') o.trino = next();
     else if (a === '--label') o.label = next();
+    else if (a === '--duckdb') o.duckdbSame = true;
     else throw new Error(`unknown option ${a}`);
   }
   return o;
@@ -264,7 +266,6 @@ async function engines() {
     });
     exported[t] = s;
   }
-  db.close();
   log(`exported ${JSON.stringify(exported)}`);
 
   const total = (x) => Math.round(Number(x) * 100);
@@ -275,6 +276,36 @@ async function engines() {
     at: new Date().toISOString(),
     engines: {},
   };
+
+  // The same statement on DuckDB, for the ratio: the margin relation and its count and total only
+  // (the DuckDB phase above builds the whole customer base, which does more).
+  if (options.duckdbSame) {
+    const query = compileMargin(costModel, db.dialect, eventColumns, { byMonth: false });
+    const runs = [];
+    let answer;
+    for (let i = 0; i < options.runs; i++) {
+      const { s, result } = await timedS(async () => {
+        await db.run(sql`CREATE OR REPLACE TEMP TABLE tw_scale_margin AS ${query}`);
+        return db.one(
+          sql`SELECT count(*) AS customers, sum(margin) AS margin FROM tw_scale_margin`,
+        );
+      });
+      runs.push(s);
+      answer = result;
+      log(`duckdb: margin in ${s.toFixed(1)} s (${JSON.stringify(result)}), load ${load()}`);
+    }
+    results.engines.duckdb = {
+      runs,
+      customers: Number(answer.customers),
+      total_margin: Number(answer.margin),
+      agrees_to_the_cent:
+        total(answer.margin) === total(reference.total_margin) &&
+        Number(answer.customers) === reference.customers,
+      max_rss_mib: Math.round(maxRssMiB()),
+      load_average: load(),
+    };
+  }
+  db.close();
 
   if (options.postgres) {
     const pg = (await import('pg')).default;
