@@ -247,10 +247,14 @@ function tableNameOf(target: Sql): { schema?: string; name: string } {
 }
 
 /** `information_schema.columns` of a table (in the session's schema unless qualified). */
-function describeFromInformationSchema(target: Sql, lower: boolean): Sql {
+function describeFromInformationSchema(
+  target: Sql,
+  lower: boolean,
+  currentSchema = 'current_schema',
+): Sql {
   const { schema, name } = tableNameOf(target);
   const fold = (s: string) => (lower ? s.toLowerCase() : s);
-  const inSchema = schema === undefined ? raw('current_schema') : sql`${fold(schema)}`;
+  const inSchema = schema === undefined ? raw(currentSchema) : sql`${fold(schema)}`;
   return sql`SELECT column_name, data_type AS column_type FROM information_schema.columns
     WHERE table_schema = ${inSchema} AND table_name = ${fold(name)} ORDER BY ordinal_position`;
 }
@@ -388,7 +392,7 @@ export const snowflake: Dialect = {
   monthsBetween: (from, to) => sql`datediff('month', ${from}, ${to})`,
   createTempTable: (name, query) => sql`CREATE TEMPORARY TABLE ${name} AS ${query}`,
   dropTempTable: (name) => sql`DROP TABLE IF EXISTS ${name}`,
-  describe: (target) => describeFromInformationSchema(target, false),
+  describe: (target) => describeFromInformationSchema(target, false, 'current_schema()'),
   columnKind: commonColumnKind,
   toDecimal: (x) => sql`CAST(${x} AS DECIMAL(38,6))`,
   // No ORDER BY inside sum: doubles are added as exact decimals instead (order-independent).
@@ -479,7 +483,7 @@ export const databricks: Dialect = {
     sql`((year(${to}) * 12 + month(${to})) - (year(${from}) * 12 + month(${from})))`,
   createTempTable: (name, query) => sql`CREATE OR REPLACE TEMPORARY VIEW ${name} AS ${query}`,
   dropTempTable: (name) => sql`DROP VIEW IF EXISTS ${name}`,
-  describe: (target) => describeFromInformationSchema(target, true),
+  describe: (target) => describeFromInformationSchema(target, true, 'current_schema()'),
   columnKind: commonColumnKind,
   toDecimal: (x) => sql`CAST(${x} AS DECIMAL(38,6))`,
   orderedSum: (x) => sql`CAST(sum(try_cast(${x} AS DECIMAL(38,10))) AS DOUBLE)`,
