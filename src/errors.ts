@@ -34,6 +34,8 @@ export type ErrorCode =
   | 'engine_config'
   | 'engine_connection'
   | 'engine_source'
+  | 'engine_unreachable'
+  | 'engine_query'
   | 'fit_failed';
 
 export interface Problem {

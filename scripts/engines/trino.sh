@@ -12,6 +12,9 @@
 #   TRINO_JAVA_HOME       a JDK >= 24 (default: /usr/lib/jvm/temurin-25-jdk-amd64, else the newest
 #                         JDK under /usr/lib/jvm that is 24 or later)
 #   TRINO_HEAP            -Xmx of each node (default 1G)
+#   TRINO_WORKERS         workers beside the coordinator: 1 (default) or 2 (ports +1, +2)
+#   TRINO_QUERY_MEMORY    query.max-memory-per-node (default 384MB; query.max-memory is 4/3 of it
+#                         per worker); raise it with TRINO_HEAP for the scale bench
 #   TIERWISE_TRINO_HIVE   1: also a `hive` catalog (file metastore) over local files, where
 #                         local:///x is $TIERWISE_ENGINES_DIR/trino/lake/x (adds a 258 MB download)
 #
@@ -24,7 +27,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ENGINES_DIR="${TIERWISE_ENGINES_DIR:-$ROOT/.engines}"
 PORT="${TIERWISE_TRINO_PORT:-18080}"
-WORKER_PORT=$((PORT + 1))
+WORKERS="${TRINO_WORKERS:-1}"
+QUERY_MEMORY_MB="${TRINO_QUERY_MEMORY:-384MB}"
+QUERY_MEMORY_MB="${QUERY_MEMORY_MB%MB}"
+TOTAL_MEMORY_MB=$((QUERY_MEMORY_MB * 4 / 3 * WORKERS))
+ROLES="coordinator worker"
+[ "$WORKERS" = 2 ] && ROLES="coordinator worker worker2"
 HEAP="${TRINO_HEAP:-1G}"
 VERSION=476
 HIVE="${TIERWISE_TRINO_HIVE:-0}"
@@ -130,8 +138,8 @@ coordinator=true
 node-scheduler.include-coordinator=false
 http-server.http.port=$port
 discovery.uri=http://127.0.0.1:$PORT
-query.max-memory=512MB
-query.max-memory-per-node=384MB
+query.max-memory=${TOTAL_MEMORY_MB}MB
+query.max-memory-per-node=${QUERY_MEMORY_MB}MB
 memory.heap-headroom-per-node=256MB
 EOF
   else
@@ -139,8 +147,8 @@ EOF
 coordinator=false
 http-server.http.port=$port
 discovery.uri=http://127.0.0.1:$PORT
-query.max-memory=512MB
-query.max-memory-per-node=384MB
+query.max-memory=${TOTAL_MEMORY_MB}MB
+query.max-memory-per-node=${QUERY_MEMORY_MB}MB
 memory.heap-headroom-per-node=256MB
 EOF
   fi
@@ -203,7 +211,7 @@ EOF
 }
 
 cluster_ready() {
-  [ "$(query_scalar "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'" 2>/dev/null)" = 2 ]
+  [ "$(query_scalar "SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'" 2>/dev/null)" = $((WORKERS + 1)) ]
 }
 
 cmd_start() {
@@ -215,9 +223,10 @@ cmd_start() {
   install_trino
   local t0 role port
   t0=$(date +%s)
-  for role in coordinator worker; do
+  for role in $ROLES; do
     port=$PORT
-    [ "$role" = worker ] && port=$WORKER_PORT
+    [ "$role" = worker ] && port=$((PORT + 1))
+    [ "$role" = worker2 ] && port=$((PORT + 2))
     configure_node "$role" "$port"
     if ! launcher "$role" status >/dev/null 2>&1; then
       launcher "$role" start >/dev/null
@@ -241,7 +250,7 @@ cmd_stop() {
   JAVA="$(find_java 2>/dev/null)" || return 0
   [ -x "$SERVER/bin/launcher" ] || return 0
   local role
-  for role in worker coordinator; do
+  for role in worker2 worker coordinator; do
     if [ -d "$BASE/$role/etc" ] && launcher "$role" status >/dev/null 2>&1; then
       launcher "$role" stop >/dev/null
       log "stopped $role"

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
 import { checkTimeEquation, compileTimeEquation, type ValueType } from '../expr/index.js';
 import { activityCost } from '../margin/cost-kinds.js';
-import { activitiesFor } from '../margin/cost-model.js';
+import { activitiesFor, type CostModel } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Segmentation } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
@@ -111,17 +111,7 @@ export async function profileSegments(
   order: readonly string[],
 ): Promise<SegmentProfile[]> {
   const serveActivities = activitiesFor(base.costModel, 'serve');
-  const found = await base.db.all(sql`
-    SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
-           sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
-           count(*) FILTER (WHERE margin < 0) AS unprofitable
-           ${join(
-             serveActivities.map(
-               (a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`,
-             ),
-             '',
-           )}
-    FROM (${rows}) AS segmented GROUP BY segment`);
+  const found = await base.db.all(segmentProfileQuery(base.costModel, base.db.dialect, rows));
   const present = new Set(found.map((r) => String(r['segment'] ?? UNMATCHED)));
   const empty: Record<string, unknown>[] = order
     .filter((name) => !present.has(name))
@@ -222,4 +212,24 @@ export function compileAssignment(
       : sql` WHEN TRUE THEN ${segment.name}`,
   );
   return sql`CASE${join(branches, '')} END`;
+}
+
+/**
+ * Each segment's customers, money and serve minutes (`m0`, `m1`, … per serve activity) from rows
+ * of the measures relation with a `segment` column: the query `profileSegments` runs, and
+ * `tierwise sql segments` prints.
+ */
+export function segmentProfileQuery(costModel: CostModel, dialect: Dialect, rows: Sql): Sql {
+  const serveActivities = activitiesFor(costModel, 'serve');
+  return sql`
+    SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
+           sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
+           ${dialect.countWhere(raw('margin < 0'))} AS unprofitable
+           ${join(
+             serveActivities.map(
+               (a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`,
+             ),
+             '',
+           )}
+    FROM (${rows}) AS segmented GROUP BY segment`;
 }

@@ -66,10 +66,7 @@ export async function computeWhaleCurve(
   // Evenly spaced ranks, plus the exact peak and end, so no downsampling hides the top of the curve.
   const step = Math.max(1, Math.ceil(customers / (maxPoints - 3)));
   const rows = await db.all<{ rank: number; cumulative_margin: number }>(sql`
-    WITH ranked AS (
-      SELECT row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
-             sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
-      FROM ${base.margin.ref} ${where})
+    WITH ranked AS (${whaleRanksSql(filter.empty ? base.margin.ref : sql`(SELECT * FROM ${base.margin.ref} ${where}) AS kept`)})
     SELECT rank, cumulative_margin FROM ranked
     WHERE rank % ${step} = 0 OR rank = ${profitable} OR rank = ${customers}
     ORDER BY rank`);
@@ -103,4 +100,14 @@ async function zeroMarginCustomers(base: CustomerBase, where: Sql): Promise<numb
     sql`SELECT count(*) AS n FROM (SELECT margin FROM ${base.margin.ref} ${where}) AS kept WHERE margin = 0`,
   );
   return row?.n ?? 0;
+}
+
+/**
+ * Customers ranked most profitable first (ties by customer_id), with the running margin: every
+ * point of the whale curve (`rank`, `cumulative_margin`), from a per-customer margin relation.
+ */
+export function whaleRanksSql(margin: Sql): Sql {
+  return sql`SELECT customer_id, margin, row_number() OVER (ORDER BY margin DESC, customer_id) AS rank,
+             sum(margin) OVER (ORDER BY margin DESC, customer_id ROWS UNBOUNDED PRECEDING) AS cumulative_margin
+      FROM ${margin}`;
 }

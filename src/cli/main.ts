@@ -22,6 +22,7 @@ import { registerServeCommand } from './commands/serve-command.js';
 import { registerPriceCommand } from './commands/price-command.js';
 import { registerPushCommand } from './commands/push-command.js';
 import { registerSegmentsCommand } from './commands/segments-command.js';
+import { registerSqlCommand } from './commands/sql-command.js';
 import { registerTiersCommand } from './commands/tiers-command.js';
 import { registerTrendsCommands } from './commands/trends-command.js';
 import { registerWhaleCommand } from './commands/whale-command.js';
@@ -64,6 +65,7 @@ export function buildProgram(): Command {
   registerServeCommand(program, globals);
   registerLifetimeCommand(program, globals);
   registerPriceCommand(program, globals);
+  registerSqlCommand(program, globals);
   registerTiersCommand(program, globals);
   for (const command of program.commands) {
     command.exitOverride();

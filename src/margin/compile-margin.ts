@@ -86,7 +86,7 @@ export function compileMargin(
   // the query); minutes that do not fit (not finite, or 10¹² or more) count as missing, so the
   // margin refuses them by file and line (`checkEventMinutes`) as it refuses events without any.
   const activityAggregates = model.activities.flatMap((a) => [
-    sql`count(*) FILTER (WHERE activity = ${a.name}) AS ${ident(eventsColumn(a.name))}`,
+    sql`${dialect.countWhere(sql`activity = ${a.name}`)} AS ${ident(eventsColumn(a.name))}`,
     sql`${dialect.exactSum(raw('minutes'), sql`activity = ${a.name}`, MINUTE_PLACES)} AS ${ident(minutesColumn(a.name))}`,
   ]);
   const metrics = model.costedMetrics;

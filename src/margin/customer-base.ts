@@ -14,6 +14,7 @@
  */
 import { checkTimeEquation, type ValueType } from '../expr/index.js';
 import type { Model } from '../model/model-types.js';
+import type { Dialect } from '../sql/dialect.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Relation, Store } from '../store/store.js';
 import {
@@ -96,7 +97,7 @@ export async function buildCustomerBase(project: {
     if (summary.invalidMinutes > 0) await checkEventMinutes(db, costModel, eventColumns);
     const measures = await db.materialize(
       'measures',
-      compileMeasures(db, costModel, margin, [...customerColumns.keys()], usageMetrics),
+      compileMeasures(db.dialect, costModel, margin.ref, [...customerColumns.keys()], usageMetrics),
     );
     made.push(measures);
     const measureTypes = new Map(
@@ -208,10 +209,10 @@ export async function readEventColumns(db: Store, model: Model): Promise<EventCo
 }
 
 /** The measures relation's query: attributes, then the measures (a measure wins over an attribute of its name). */
-function compileMeasures(
-  db: Store,
+export function compileMeasures(
+  dialect: Dialect,
   costModel: CostModel,
-  margin: Relation,
+  margin: Sql,
   attributeNames: readonly string[],
   metrics: readonly string[],
 ): Sql {
@@ -219,7 +220,7 @@ function compileMeasures(
   const start = sql`CAST(${from} AS DATE)`;
   const end = sql`CAST(${to} AS DATE)`;
   const measureColumns: [string, Sql][] = [
-    ['revenue', db.dialect.toDouble(raw('m.revenue'))],
+    ['revenue', dialect.toDouble(raw('m.revenue'))],
     ['direct_cost', raw('m.direct_cost')],
     ['acquisition_cost', raw('m.acquisition_cost')],
     ['serve_cost', raw('m.serve_cost')],
@@ -229,17 +230,17 @@ function compileMeasures(
       [`${a.name}_minutes`, sql`m.${ident(minutesColumn(a.name))}`],
     ]),
     ...metrics.map((metric): [string, Sql] => [metric, sql`COALESCE(u.${ident(metric)}, 0)`]),
-    ['period_months', sql`(${db.dialect.monthsBetween(start, end)} + 1)`],
-    ['tenure_months', db.dialect.monthsBetween(raw('c.acquired_on'), end)],
+    ['period_months', sql`(${dialect.monthsBetween(start, end)} + 1)`],
+    ['tenure_months', dialect.monthsBetween(raw('c.acquired_on'), end)],
   ];
   const attributes = attributeNames.filter((a) => !measureColumns.some(([name]) => name === a));
   const usagePivot =
     metrics.length > 0
-      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`sum(quantity) FILTER (WHERE metric = ${metric}) AS ${ident(metric)}`))}
-          FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u USING (customer_id)`
+      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.sumWhere(raw('quantity'), sql`metric = ${metric}`)} AS ${ident(metric)}`))}
+          FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u ON u.customer_id = m.customer_id`
       : raw('');
   return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
-    FROM ${margin.ref} m JOIN customers c USING (customer_id) ${usagePivot}`;
+    FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id ${usagePivot}`;
 }
 
 /**

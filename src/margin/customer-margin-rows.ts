@@ -41,10 +41,20 @@ export function customerMarginQuery(
   top?: number,
   columns: Sql = raw('*'),
 ): Sql {
+  return marginRowsQuery(base.margin.ref, sort, top, columns);
+}
+
+/** `customerMarginQuery` over any per-customer margin relation (`tierwise sql` names its own). */
+export function marginRowsQuery(
+  margin: Sql,
+  sort: CustomerSort,
+  top?: number,
+  columns: Sql = raw('*'),
+): Sql {
   const field = sort.field === 'customers' ? { ...sort, field: 'margin' as const } : sort;
   return sql`
     SELECT ${columns}, CASE WHEN revenue <> 0 THEN margin / revenue END AS margin_pct
-    FROM ${base.margin.ref} ${orderBy(field, raw('customer_id'))}${limit(top)}`;
+    FROM ${margin} ${orderBy(field, raw('customer_id'))}${limit(top)}`;
 }
 
 /** A row of `customerMarginQuery` as the report's customer. */

@@ -4,7 +4,8 @@
  * reads it. Nothing per event comes into JavaScript; only the rows asked for do.
  */
 import { didYouMean, TierwiseError, type Problem } from '../errors.js';
-import { ident, join, raw, sql } from '../sql/fragment.js';
+import type { Dialect } from '../sql/dialect.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import type { Relation, Store } from '../store/store.js';
 import { compileMargin } from './compile-margin.js';
 import type { CustomerBase } from './customer-base.js';
@@ -97,9 +98,30 @@ export async function groupRows(
   sort: MarginOptions['sort'],
   top?: number,
 ): Promise<GroupMargin[]> {
+  const rows = await db.all(groupMarginQuery(db.dialect, margin.ref, by, sort, top));
+  return rows.map((r) => ({
+    key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),
+    customers: r['customers'] as number,
+    unprofitable_customers: r['unprofitable_customers'] as number,
+    ...moneyOf(r),
+  }));
+}
+
+/**
+ * The margin by month and/or customer attributes, from a margin relation (`margin`: the per
+ * customer one, or the customer × month one when `by` has `month`) joined to `customers`: what
+ * `computeMargin` reads for groups, and `tierwise sql margin --by` prints.
+ */
+export function groupMarginQuery(
+  dialect: Dialect,
+  margin: Sql,
+  by: readonly string[],
+  sort: MarginOptions['sort'],
+  top?: number,
+): Sql {
   const keys = by.map((b) =>
     b === 'month'
-      ? sql`${db.dialect.formatMonth(raw('m.month'))} AS month`
+      ? sql`${dialect.formatMonth(raw('m.month'))} AS month`
       : sql`c.${ident(b)} AS ${ident(b)}`,
   );
   const keyNames = join(by.map((b) => ident(b)));
@@ -110,18 +132,12 @@ export async function groupRows(
   // A customer is unprofitable in a group when its margin within that group is negative. Each
   // customer is one row of its group, and the group's sums are taken in customer order, so the
   // same data gives the same doubles to the last bit whatever the thread count.
-  const inOrder = (f: string) => db.dialect.orderedSum(ident(f), raw('customer_id'));
-  const rows = await db.all(sql`
-    SELECT ${keyNames}, count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
+  const inOrder = (f: string) => dialect.orderedSum(ident(f), raw('customer_id'));
+  return sql`
+    SELECT ${keyNames}, count(*) AS customers, ${dialect.countWhere(raw('margin < 0'))} AS unprofitable_customers,
            ${join(MONEY_FIELDS.map((f) => sql`${inOrder(f)} AS ${ident(f)}`))},
            CASE WHEN ${inOrder('revenue')} <> 0 THEN ${inOrder('margin')} / ${inOrder('revenue')} END AS margin_pct
     FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
-          FROM ${margin.ref} m JOIN customers c USING (customer_id) GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
-    GROUP BY ${keyNames} ${order}${limit(top)}`);
-  return rows.map((r) => ({
-    key: Object.fromEntries(by.map((b) => [b, r[b] as string | number | boolean | null])),
-    customers: r['customers'] as number,
-    unprofitable_customers: r['unprofitable_customers'] as number,
-    ...moneyOf(r),
-  }));
+          FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
+    GROUP BY ${keyNames} ${order}${limit(top)}`;
 }

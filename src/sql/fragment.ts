@@ -41,6 +41,47 @@ export class Sql {
     }
     return { text, params };
   }
+
+  /**
+   * The statement as text with every value written as a literal, for a printed script that has
+   * no bind step (`tierwise sql`): strings through the dialect's `stringLiteral`, whole numbers as
+   * they are, other numbers as a cast of their shortest exact text to the dialect's double (as a
+   * bound number is a double), booleans and NULL as keywords. Names are quoted as by `render`.
+   */
+  inline(dialect: Dialect): string {
+    let text = '';
+    for (const chunk of this.chunks) {
+      if (chunk.kind === 'text') text += chunk.text;
+      else if (chunk.kind === 'ident') text += dialect.quoteIdent(chunk.name);
+      else text += literal(chunk.value, dialect);
+    }
+    return text;
+  }
+}
+
+/** A value as a SQL literal of `dialect` (see `Sql.inline`). */
+export function literal(value: SqlValue, dialect: Dialect): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'bigint') return value < 0n ? `(${value})` : String(value);
+  if (typeof value === 'string') return dialect.stringLiteral(value);
+  if (typeof value === 'number') {
+    // Negative numbers in parentheses: `x - -1` must never meet a `-` and become a comment.
+    if (Number.isSafeInteger(value)) return value < 0 ? `(${value})` : String(value);
+    const text = Number.isNaN(value)
+      ? 'NaN'
+      : value === Infinity
+        ? 'Infinity'
+        : value === -Infinity
+          ? '-Infinity'
+          : String(value);
+    return dialect
+      .toDouble(new Sql([{ kind: 'text', text: dialect.stringLiteral(text) }]))
+      .inline(dialect);
+  }
+  throw new Error(
+    'Sql.inline: a STRUCT value has no literal form (it is bound to a CSV reader only)',
+  );
 }
 
 /** A value that may be interpolated into the `sql` tag. Plain JS values are bound. */

@@ -147,7 +147,7 @@ function customerCsvColumns(): Column<CustomerMargin>[] {
   ];
 }
 
-function collectBy(value: string, previous: string[]): string[] {
+export function collectBy(value: string, previous: string[]): string[] {
   return [
     ...previous,
     ...value
@@ -157,7 +157,7 @@ function collectBy(value: string, previous: string[]): string[] {
   ];
 }
 
-function parseSort(value: string): NonNullable<MarginOptions['sort']> {
+export function parseSort(value: string): NonNullable<MarginOptions['sort']> {
   const [field, direction] = value.split(':');
   if (!(SORT_FIELDS as readonly string[]).includes(field ?? ''))
     throw usageError(`--sort ${value}: unknown field`, `use one of ${SORT_FIELDS.join(', ')}`);
