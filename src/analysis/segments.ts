@@ -16,7 +16,7 @@ import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Model, Segmentation } from '../model/model-types.js';
 import type { Dialect } from '../sql/dialect.js';
-import { ident, join, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 
 export interface SegmentProfile {
   segment: string;
@@ -100,14 +100,15 @@ export async function profileSegments(
   order: readonly string[],
 ): Promise<SegmentProfile[]> {
   const serveActivities = activitiesFor(base.costModel, 'serve');
+  // Summed customer by customer in id order, not in the order DuckDB's threads finish: the same
+  // bits on every run.
+  const sum = (column: string) => base.db.dialect.orderedSum(ident(column), raw('customer_id'));
   const found = await base.db.all(sql`
-    SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
-           sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
+    SELECT segment, count(*) AS customers, ${sum('revenue')} AS revenue, ${sum('direct_cost')} AS direct_cost,
+           ${sum('acquisition_cost')} AS acquisition_cost, ${sum('serve_cost')} AS serve_cost, ${sum('margin')} AS margin,
            count(*) FILTER (WHERE margin < 0) AS unprofitable
            ${join(
-             serveActivities.map(
-               (a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`,
-             ),
+             serveActivities.map((a, i) => sql`, ${sum(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`),
              '',
            )}
     FROM (${rows}) AS segmented GROUP BY segment`);
