@@ -101,7 +101,7 @@ export async function startServer(
       new Promise<void>((resolve, reject) => {
         closed = true;
         clearTimeout(timer);
-        jobs?.close();
+        jobs?.terminate();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections (a browser's) would hold close() open; end them.
         if ('closeAllConnections' in server) server.closeAllConnections();
