@@ -92,16 +92,23 @@ async function timePage(browser, url, route) {
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url + route, { waitUntil: 'commit' });
-    const handle = await page.waitForFunction(
-      () => {
-        const root = document.getElementById('page');
-        return root && root.getAttribute('aria-busy') === 'false' && root.childElementCount > 0
-          ? performance.now()
-          : false;
-      },
-      null,
-      { timeout, polling: 10 },
-    );
+    const handle = await page
+      .waitForFunction(
+        () => {
+          const root = document.getElementById('page');
+          return root && root.getAttribute('aria-busy') === 'false' && root.childElementCount > 0
+            ? performance.now()
+            : false;
+        },
+        null,
+        { timeout, polling: 10 },
+      )
+      .catch((error) => {
+        if (error.name !== 'TimeoutError') throw error;
+        return undefined;
+      });
+    if (handle === undefined)
+      return { ms: NaN, errors: [`not rendered within ${timeout / 1000} s`] };
     const ms = await handle.jsonValue();
     const shown = await page.locator('#page .error').count();
     if (shown > 0) errors.push(await page.locator('#page .error').first().textContent());
@@ -110,6 +117,8 @@ async function timePage(browser, url, route) {
     await context.close();
   }
 }
+
+const shown = (ms) => (Number.isFinite(ms) ? `${ms} ms` : 'not rendered in time');
 
 const browser = await chromium.launch({
   executablePath: process.env.TIERWISE_CHROMIUM ?? '/usr/bin/chromium',
@@ -174,7 +183,7 @@ try {
     console.log('|---|---|---|---|---|');
     for (const r of rows)
       console.log(
-        `| \`${r.route}\` | ${r.coldMs} ms | ${r.warmMs} ms | ${r.coldMs < target ? 'yes' : 'no'} / ${r.warmMs < target ? 'yes' : 'no'} | ${(r.serverStartMs / 1000).toFixed(1)} s |${r.errors.length ? ` ERROR: ${r.errors.join('; ')}` : ''}`,
+        `| \`${r.route}\` | ${shown(r.coldMs)} | ${shown(r.warmMs)} | ${r.coldMs < target ? 'yes' : 'no'} / ${r.warmMs < target ? 'yes' : 'no'} | ${(r.serverStartMs / 1000).toFixed(1)} s |${r.errors.length ? ` ERROR: ${r.errors.join('; ')}` : ''}`,
       );
     console.log(`load average at the end: ${load()}`);
     writeFileSync(
