@@ -170,11 +170,14 @@ class JobProcess {
   private readonly pending = new Map<number, Pending>();
   private serial = 0;
   private closing = false;
+  private terminated = false;
   private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly files: ProjectFiles) {}
 
   run(job: ProjectJob, onProgress?: (message: string) => void): Promise<unknown> {
+    // After `terminate` (the server stopped) no job starts another process.
+    if (this.terminated) return Promise.reject(new Error('the server stopped'));
     return new Promise((resolve, reject) => {
       const id = ++this.serial;
       this.pending.set(id, { resolve, reject, onProgress });
@@ -196,6 +199,7 @@ class JobProcess {
 
   terminate(): void {
     this.closing = true;
+    this.terminated = true;
     const child = this.child;
     if (child === undefined) return;
     this.child = undefined;
