@@ -25,6 +25,7 @@
  * Chromium: /usr/bin/chromium (scripts/ensure-test-deps.sh), or TIERWISE_CHROMIUM.
  * Results: bench/out/page-load-<N>.json.
  */
+/* global document -- the function passed to waitForFunction runs in the page */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
