@@ -205,6 +205,8 @@ async function benchBuild(dist) {
   })();
   const busy = await load(url, server.pid, () => reportDone);
   const stoppedAtBounds = !reportDone;
+  // Printed at once: on a loaded machine the report itself may take long to finish.
+  console.error(`${dist}: while the report builds: ${JSON.stringify(summarize(busy))}`);
   await watcher;
   const reportSeconds = (performance.now() - start) / 1000;
   // Phase 2: the same load on a quiet server (the report is kept: asking again costs nothing).

@@ -1,55 +1,67 @@
 /**
- * The worker thread of `project-jobs.ts`: on its first job copies the project database into
- * memory and builds the customer base and its tier workbench, kept for every later job; runs the
- * jobs it is sent one at a time, in order, and posts each result (or the user error's problems).
+ * The job process of `project-jobs.ts` (a child process forked by the server): on its first job
+ * copies the project database into memory and builds the customer base and its tier workbench,
+ * kept for every later job; runs the jobs it is sent one at a time, in order, and sends back each
+ * result (or the user error's problems). Every one of its threads runs at nice `JOB_NICENESS`.
+ * It ends when the server's channel closes.
  */
-import { readlinkSync } from 'node:fs';
-import { availableParallelism, setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { readdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { TierwiseError } from './errors.js';
 import { buildCustomerBase } from './margin/customer-base.js';
 import { loadModel } from './model/load-model.js';
 import {
+  JOB_NICENESS,
   projectJobContext,
   runProjectJob,
   type ProjectJobContext,
-  type ProjectJobInput,
   type ProjectJobMessage,
   type ProjectJobRequest,
 } from './project-jobs.js';
 import type { Database } from './store/database.js';
 import { snapshotDatabase, withLockRetry } from './store/snapshot-database.js';
 
-const post = (message: ProjectJobMessage) => parentPort?.postMessage(message);
+const send = (message: ProjectJobMessage) => process.send?.(message);
 
 /**
- * Long jobs yield the cores to the server's event loop (the pages): this thread runs at a lower
- * priority (nice 10). On Linux a thread is a task with its own id (`/proc/thread-self`), so only
- * this thread is lowered; elsewhere nothing changes.
+ * Long jobs yield the cores to the server (the pages). On Linux a priority is a thread's, and a new
+ * thread takes its creator's: the server lowers this process's main thread as it starts it, and
+ * here every thread already running (V8's, libuv's) is lowered too, so the ones started later
+ * (DuckDB's, libuv's pool where its queries run) inherit the low priority. Elsewhere (no
+ * `/proc/self/task`) the server's `setPriority` of the process is all there is.
  */
-function yieldToPages(): void {
+function lowerThreads(): void {
+  let tasks: string[];
   try {
-    const task = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(task) && task > 0 && task !== process.pid) setPriority(task, 10);
+    tasks = readdirSync('/proc/self/task');
   } catch {
-    // No /proc (not Linux), or not allowed: the default priority.
+    return;
+  }
+  for (const task of tasks) {
+    try {
+      const id = Number(task);
+      if (getPriority(id) < JOB_NICENESS) setPriority(id, JOB_NICENESS);
+    } catch {
+      // A thread that ended meanwhile, or not allowed: it keeps its priority.
+    }
   }
 }
-yieldToPages();
-const { databaseFile, modelFile } = workerData as ProjectJobInput;
+lowerThreads();
+
+const [databaseFile, modelFile] = process.argv.slice(2) as [string, string];
 
 let db: Database | undefined;
 let context: Promise<ProjectJobContext> | undefined;
 const open = async (): Promise<ProjectJobContext> => {
   const model = await loadModel(modelFile);
-  // One core is left to the server's event loop (the pages): the jobs' engine takes the others.
-  const threads = Math.max(1, availableParallelism() - 1);
-  ({ db } = await withLockRetry(() => snapshotDatabase(databaseFile, { threads })));
-  return projectJobContext(await buildCustomerBase({ db, model }));
+  ({ db } = await withLockRetry(() => snapshotDatabase(databaseFile)));
+  const opened = projectJobContext(await buildCustomerBase({ db, model }));
+  lowerThreads(); // in case a thread was started by one not yet lowered
+  return opened;
 };
 
 let queue: Promise<void> = Promise.resolve();
-parentPort?.on('message', ({ id, job }: ProjectJobRequest) => {
+process.on('message', ({ id, job }: ProjectJobRequest) => {
   queue = queue.then(async () => {
     try {
       // A failed opening is tried again by the next job.
@@ -60,11 +72,11 @@ parentPort?.on('message', ({ id, job }: ProjectJobRequest) => {
         throw error;
       }));
       const result = await runProjectJob(await opened, job, (message) =>
-        post({ id, kind: 'progress', message }),
+        send({ id, kind: 'progress', message }),
       );
-      post({ id, kind: 'done', result });
+      send({ id, kind: 'done', result });
     } catch (error) {
-      post(
+      send(
         error instanceof TierwiseError
           ? { id, kind: 'user_error', problems: error.problems }
           : {
@@ -77,3 +89,5 @@ parentPort?.on('message', ({ id, job }: ProjectJobRequest) => {
     }
   });
 });
+// The server closed the channel (it ended or let this process go): nothing more will come.
+process.on('disconnect', () => process.exit(0));

@@ -1,20 +1,28 @@
 /**
- * Long jobs of a project (the HTML report, the tier plan, a price menu, a tier what-if, the lifetime page) in a worker
- * thread, so the JavaScript part of their work (most of `computeTiers` after its SQL, the HiGHS
- * solve of a what-if) does not hold the server's event loop. One worker per data state: on its
- * first job it copies the project database into its own memory (`snapshotDatabase`, a short
- * read-only attach) and builds its own customer base and tier workbench, then keeps them for the
- * next jobs — the tier plan projects the customers once and every what-if after it re-solves on
- * that projection. Jobs answer with plain data; user errors come back as `TierwiseError`s with their
- * problems. `close()` ends the worker once the jobs sent to it are answered; a worker idle for 10
- * minutes ends too (its memory given back; the next job starts another).
+ * Long jobs of a project (the HTML report, the tier plan, a price menu, a tier what-if, the lifetime
+ * page) in a **child process at a lower OS priority**, so neither the JavaScript part of their work
+ * (most of `computeTiers` after its SQL, the HiGHS solves) nor their DuckDB queries take the cores
+ * from the server's event loop (the pages): every thread of the child — its DuckDB threads and the
+ * libuv threads its queries run on included — runs at nice `JOB_NICENESS`, so the OS gives a core
+ * to the server first whenever both want one, and all of it to the jobs when the server is idle.
+ * (A worker thread could not do this: a process's libuv thread pool, where DuckDB's queries run,
+ * is shared by all its threads, the server's own queries included.)
  *
- * When the compiled worker is absent (the library run from its TypeScript sources, as in tests) a
+ * One process per data state: on its first job it copies the project database into its own memory
+ * (`snapshotDatabase`, a short read-only attach) and builds its own customer base and tier
+ * workbench, then keeps them for the next jobs — the tier plan projects the customers once and
+ * every what-if after it re-solves on that projection. Jobs answer with plain data (structured
+ * clone over the IPC channel); user errors come back as `TierwiseError`s with their problems.
+ * `close()` ends the process once the jobs sent to it are answered; a process idle for 10 minutes
+ * ends too (its memory given back; the next job starts another).
+ *
+ * When the compiled job script is absent (the library run from its TypeScript sources, as in tests) a
  * job runs on the calling thread instead, on the caller's base and one workbench kept over it.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { TierwiseError, type Problem } from './errors.js';
 import { lifetimeOverview, type LifetimeOverview } from './lifetime-overview.js';
 import type { TimeUnit } from './lifetime/read-lifetime-files.js';
@@ -25,7 +33,7 @@ import { computeTiers, type TierReport } from './tiers/compute-tiers.js';
 import type { TierWhatIf, TierWhatIfResult } from './tiers/tier-what-if.js';
 import { tierWorkbench, type TierWorkbench } from './tiers/tier-workbench.js';
 
-/** A long job, as sent to the worker. */
+/** A long job, as sent to the job process. */
 export type ProjectJob =
   | { readonly kind: 'report' }
   | { readonly kind: 'tiers' }
@@ -44,20 +52,29 @@ export interface ProjectJobs {
   lifetime(timeUnit?: TimeUnit, onProgress?: (message: string) => void): Promise<LifetimeOverview>;
   /** `tierWorkbench(base).whatIf(whatIf)` on the workbench the tier plan projected with. */
   whatIf(whatIf: TierWhatIf): Promise<TierWhatIfResult>;
-  /** Ends the worker (if any) once the jobs sent to it are answered; later jobs start a new one. */
+  /** Ends the job process (if any) once the jobs sent to it are answered; later jobs start a new one. */
   close(): void;
+  /** Ends the job process now (the server stops): jobs under way fail. */
+  terminate(): void;
 }
 
-/** What the worker is given. */
+/** What the job process is given (as its two arguments). */
 export type ProjectJobInput = ProjectFiles;
 
-/** A job for the worker, by number. */
+/**
+ * The OS priority (nice value, 0 normal, 19 lowest) every thread of the job process runs at: the
+ * server's event loop (nice 0) wins a core whenever it wants one; an idle machine still runs the
+ * jobs at full speed.
+ */
+export const JOB_NICENESS = 10;
+
+/** A job for the job process, by number. */
 export interface ProjectJobRequest {
   readonly id: number;
   readonly job: ProjectJob;
 }
 
-/** What the worker posts back, about job `id`. */
+/** What the job process sends back, about job `id`. */
 export type ProjectJobMessage = { readonly id: number } & (
   | { readonly kind: 'progress'; readonly message: string }
   | { readonly kind: 'done'; readonly result: unknown }
@@ -99,23 +116,25 @@ export async function runProjectJob(
   }
 }
 
-/** Where a worker finds the project: its database file and `tierwise.yaml`. */
+/** Where the job process finds the project: its database file and `tierwise.yaml`. */
 export interface ProjectFiles {
   readonly databaseFile: string;
   readonly modelFile: string;
 }
 
 /**
- * The long jobs over `base`: in a worker thread kept for them when the project's files are given
- * (and the compiled worker exists), else on the calling thread.
+ * The long jobs over `base`: in a child process kept for them when the project's files are given
+ * (and the compiled worker script exists), else on the calling thread.
  */
 export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJobs {
   let run: (job: ProjectJob, onProgress?: (message: string) => void) => Promise<unknown>;
   let close = () => {};
+  let terminate = () => {};
   if (files !== undefined && existsSync(WORKER)) {
-    const worker = new JobWorker(files);
+    const worker = new JobProcess(files);
     run = (job, onProgress) => worker.run(job, onProgress);
     close = () => worker.close();
+    terminate = () => worker.terminate();
   } else {
     let context: ProjectJobContext | undefined;
     run = (job, onProgress) =>
@@ -130,6 +149,7 @@ export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJo
       (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
     whatIf: async (whatIf) => (await run({ kind: 'what-if', whatIf })) as TierWhatIfResult,
     close,
+    terminate,
   };
 }
 
@@ -140,30 +160,36 @@ interface Pending {
 }
 
 /**
- * How long an idle worker keeps its copy of the data (and the tier plan's projection) for the next
- * job; after that its memory is given back, and the next job starts a new worker.
+ * How long an idle job process keeps its copy of the data (and the tier plan's projection) for the
+ * next job; after that its memory is given back, and the next job starts a new process.
  */
 const IDLE_WORKER_MS = 10 * 60 * 1000;
 
-/** The worker thread of one data state, started on the first job and restarted if it stops. */
-class JobWorker {
-  private worker: Worker | undefined;
+/** The job process of one data state, started on the first job and restarted if it stops. */
+class JobProcess {
+  private child: ChildProcess | undefined;
   private readonly pending = new Map<number, Pending>();
   private serial = 0;
   private closing = false;
+  private terminated = false;
   private idle: NodeJS.Timeout | undefined;
 
   constructor(private readonly files: ProjectFiles) {}
 
   run(job: ProjectJob, onProgress?: (message: string) => void): Promise<unknown> {
+    // After `terminate` (the server stopped) no job starts another process.
+    if (this.terminated) return Promise.reject(new Error('the server stopped'));
     return new Promise((resolve, reject) => {
       const id = ++this.serial;
       this.pending.set(id, { resolve, reject, onProgress });
       clearTimeout(this.idle);
-      const worker = this.start();
-      // Waiting for an answer keeps the process alive; an idle worker does not.
-      worker.ref();
-      worker.postMessage({ id, job } satisfies ProjectJobRequest);
+      const child = this.start();
+      // Waiting for an answer keeps the server's process alive; an idle job process does not.
+      child.ref();
+      child.channel?.ref();
+      child.send({ id, job } satisfies ProjectJobRequest, (error) => {
+        if (error && this.pending.delete(id)) reject(error);
+      });
     });
   }
 
@@ -172,23 +198,53 @@ class JobWorker {
     this.endIfIdle();
   }
 
-  private start(): Worker {
-    if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(WORKER, { workerData: this.files satisfies ProjectJobInput });
-    worker.on('message', (message: ProjectJobMessage) => this.answer(message));
+  terminate(): void {
+    this.closing = true;
+    this.terminated = true;
+    const child = this.child;
+    if (child === undefined) return;
+    this.child = undefined;
+    for (const [, job] of this.pending) job.reject(new Error('the server stopped'));
+    this.pending.clear();
+    child.kill();
+  }
+
+  private start(): ChildProcess {
+    if (this.child !== undefined) return this.child;
+    const { databaseFile, modelFile } = this.files satisfies ProjectJobInput;
+    const child = fork(WORKER, [databaseFile, modelFile], {
+      // Structured clone, as between threads: results keep their typed arrays and maps.
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
+    // Its main thread at once (the threads it starts inherit it); the process renices any thread
+    // started before this line itself (Linux; `lowerThreads` in the worker script).
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, JOB_NICENESS);
+      } catch {
+        // Not allowed here: the process lowers itself.
+      }
+    }
+    // The server's process ending ends the job under way too, instead of leaving it to finish.
+    const killWithServer = () => child.kill();
+    process.once('exit', killWithServer);
+    child.once('exit', () => process.off('exit', killWithServer));
+    child.on('message', (message: ProjectJobMessage) => this.answer(message));
     const stopped = (error: unknown) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      // Jobs it had not answered fail; the next job starts a fresh worker.
+      if (this.child !== child) return;
+      this.child = undefined;
+      // Jobs it had not answered fail; the next job starts a fresh process.
       for (const [, job] of this.pending) job.reject(error);
       this.pending.clear();
     };
-    worker.on('error', stopped);
-    worker.on('exit', (code) =>
-      stopped(new Error(`the job worker stopped (exit ${code}) before answering`)),
+    child.on('error', stopped);
+    child.on('exit', (code, signal) =>
+      stopped(new Error(`the job process stopped (${signal ?? `exit ${code}`}) before answering`)),
     );
-    this.worker = worker;
-    return worker;
+    this.child = child;
+    return child;
   }
 
   private answer(message: ProjectJobMessage): void {
@@ -217,13 +273,14 @@ class JobWorker {
   }
 
   private endIfIdle(): void {
-    if (this.pending.size > 0 || this.worker === undefined) return;
-    const worker = this.worker;
-    worker.unref();
+    if (this.pending.size > 0 || this.child === undefined) return;
+    const child = this.child;
+    child.unref();
+    child.channel?.unref();
     const end = () => {
-      if (this.worker !== worker || this.pending.size > 0) return;
-      this.worker = undefined;
-      void worker.terminate();
+      if (this.child !== child || this.pending.size > 0) return;
+      this.child = undefined;
+      child.kill();
     };
     clearTimeout(this.idle);
     if (this.closing) end();

@@ -221,14 +221,15 @@ export function compileAssignment(
  */
 export function segmentProfileQuery(costModel: CostModel, dialect: Dialect, rows: Sql): Sql {
   const serveActivities = activitiesFor(costModel, 'serve');
+  // Summed customer by customer in id order, not in the order the engine's threads finish: the
+  // same bits on every run.
+  const sum = (column: string) => dialect.orderedSum(ident(column), raw('customer_id'));
   return sql`
-    SELECT segment, count(*) AS customers, sum(revenue) AS revenue, sum(direct_cost) AS direct_cost,
-           sum(acquisition_cost) AS acquisition_cost, sum(serve_cost) AS serve_cost, sum(margin) AS margin,
+    SELECT segment, count(*) AS customers, ${sum('revenue')} AS revenue, ${sum('direct_cost')} AS direct_cost,
+           ${sum('acquisition_cost')} AS acquisition_cost, ${sum('serve_cost')} AS serve_cost, ${sum('margin')} AS margin,
            ${dialect.countWhere(raw('margin < 0'))} AS unprofitable
            ${join(
-             serveActivities.map(
-               (a, i) => sql`, sum(${ident(`${a.name}_minutes`)}) AS ${ident(`m${i}`)}`,
-             ),
+             serveActivities.map((a, i) => sql`, ${sum(`${a.name}_minutes`)} AS ${ident(`m${i}`)}`),
              '',
            )}
     FROM (${rows}) AS segmented GROUP BY segment`;

@@ -12,6 +12,7 @@ import { projectJobs, type ProjectJobs } from '../project-jobs.js';
 import { requiredToken } from './access.js';
 import { createApp } from './create-app.js';
 import { DEFAULT_DASHBOARD_DIR, loadDashboardFiles } from './dashboard-files.js';
+import { warmUp } from './warm-up.js';
 
 export interface ServerOptions {
   /** Address to listen on; default 127.0.0.1. */
@@ -26,6 +27,12 @@ export interface ServerOptions {
   readonly refreshMs?: number;
   /** How long a request for a long job waits before answering 202 with its progress (see `AppOptions`). */
   readonly jobWaitMs?: number;
+  /**
+   * Compute what the dashboard's pages load first as soon as a data state is served, in the
+   * background (`warmUp`): the long jobs start and the overview, trends and first segmentation are
+   * kept, so a page's first load finds them ready. Default false (`tierwise serve` turns it on).
+   */
+  readonly warm?: boolean;
 }
 
 /**
@@ -65,7 +72,15 @@ export async function startServer(
     const previous = jobs;
     jobs = project.files ? projectJobs(base, project.files) : undefined;
     previous?.close();
-    return createApp(base, { token, host, dashboard, jobWaitMs: options.jobWaitMs, jobs });
+    const app = await createApp(base, {
+      token,
+      host,
+      dashboard,
+      jobWaitMs: options.jobWaitMs,
+      jobs,
+    });
+    if (options.warm) void warmUp(app, token);
+    return app;
   };
   let current: Hono = await appFor(await project.customerBase());
   let timer: NodeJS.Timeout | undefined;
@@ -101,7 +116,7 @@ export async function startServer(
       new Promise<void>((resolve, reject) => {
         closed = true;
         clearTimeout(timer);
-        jobs?.close();
+        jobs?.terminate();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive connections (a browser's) would hold close() open; end them.
         if ('closeAllConnections' in server) server.closeAllConnections();

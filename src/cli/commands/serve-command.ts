@@ -47,6 +47,7 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
           host: options.host,
           port: options.port,
           token,
+          warm: true,
         });
         // The token travels in the fragment, which browsers never send to a server or a log.
         print(`tierwise dashboard on ${server.url}${token ? '#token=…' : ''} (Ctrl-C to stop)`);

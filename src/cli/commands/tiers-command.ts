@@ -171,7 +171,11 @@ const shadowColumns = (currency: string): Column<ShadowPrice>[] => [
 ];
 
 export function renderTiers(report: TierReport, format: OutputFormat, top: number): string {
-  if (format === 'json') return renderJson(report);
+  if (format === 'json') {
+    // The solve's wall-clock time is left out, so the same data gives byte-identical JSON.
+    const { seconds: _seconds, ...optimizer } = report.optimizer;
+    return renderJson({ ...report, optimizer });
+  }
   const currency = report.currency;
   if (format === 'csv') return renderCsv(recommendationColumns(currency), report.recommendations);
   const shown = largestGainsFirst(report.recommendations, top);

@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+/**
+ * Dashboard pages in a real headless Chromium (issue 16, item 8): for every page of the dashboard,
+ * the time from navigation to the page's content being rendered, on a cold server (a fresh
+ * `tierwise serve`, nothing computed yet beyond what it does before listening) and on a warm one
+ * (the same page loaded again, in a new browser context so nothing comes from the browser's cache).
+ *
+ *   npm run build && node bench/page-load-bench.mjs [--customers 2000,100000] [--dist dist]
+ *     [--timeout-seconds 300] [--pages overview,tiers] [--settle-seconds 0]
+ *
+ * --settle-seconds S: wait S seconds after the server listens before the first load (a person
+ * opening the address `tierwise serve` printed), so what the server computes on its own at start
+ * (its warm-up) counts as it would for them; 0 (the default) loads at once, the worst case.
+ *
+ * The pages are the dashboard's own list, read from the served page (`#nav a[data-page]`, the menu
+ * the router answers), so a page added to the menu is measured without changing this file; plus
+ * one customer's waterfall (`#/customers/ID`, the first customer by margin). "Rendered" is the
+ * router's own signal: `#page` has `aria-busy="false"` (set when the page's render finished, after
+ * every API call it waits for, background jobs included) and holds content; the time is the page's
+ * `performance.now()` at that moment (from the navigation's start). A page that shows an error
+ * fails the bench. Targets: under 1 s on the 2,000-customer demo, under 2 s on 100,000 customers.
+ *
+ * The demo is generated into bench/out/load-demo-<N> once (the folder `server-load-bench.mjs`
+ * uses) and imported before the first server starts, so a server's start is not an import.
+ * Chromium: /usr/bin/chromium (scripts/ensure-test-deps.sh), or TIERWISE_CHROMIUM.
+ * Results: bench/out/page-load-<N>.json.
+ */
+/* global document -- the function passed to waitForFunction runs in the page */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '2000,100000' },
+    dist: { type: 'string', default: 'dist' },
+    'timeout-seconds': { type: 'string', default: '300' },
+    pages: { type: 'string' },
+    'settle-seconds': { type: 'string', default: '0' },
+  },
+});
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.resolve(root, values.dist);
+const lib = await import(path.join(dist, 'index.js'));
+const timeout = Number(values['timeout-seconds']) * 1000;
+const only = values.pages?.split(',');
+const settleMs = Number(values['settle-seconds']) * 1000;
+const TARGET_MS = (customers) => (customers <= 2000 ? 1000 : 2000);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+/** Starts `tierwise serve` on a free port; resolves once it listens, with its URL. */
+function startServer(dir) {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [path.join(dist, 'cli', 'main.js'), 'serve', '--project', dir, '--port', '0', '--quiet'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let errors = '';
+  child.stderr.on('data', (chunk) => (errors += chunk));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const url = /(http:\/\/\S+\/)/.exec(out)?.[1];
+      if (url) resolve({ child, url, startMs: performance.now() - started });
+    });
+    child.on('exit', (code) => reject(new Error(`tierwise serve exited (${code}): ${errors}`)));
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    server.child.removeAllListeners('exit');
+    server.child.once('exit', resolve);
+    server.child.kill('SIGTERM');
+  });
+}
+
+/** Loads `route` in a new browser context; the milliseconds until its content is rendered. */
+async function timePage(browser, url, route) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(url + route, { waitUntil: 'commit' });
+    const handle = await page
+      .waitForFunction(
+        () => {
+          const root = document.getElementById('page');
+          return root && root.getAttribute('aria-busy') === 'false' && root.childElementCount > 0
+            ? performance.now()
+            : false;
+        },
+        null,
+        { timeout, polling: 10 },
+      )
+      .catch((error) => {
+        if (error.name !== 'TimeoutError') throw error;
+        return undefined;
+      });
+    if (handle === undefined)
+      return { ms: NaN, errors: [`not rendered within ${timeout / 1000} s`] };
+    const ms = await handle.jsonValue();
+    const shown = await page.locator('#page .error').count();
+    if (shown > 0) errors.push(await page.locator('#page .error').first().textContent());
+    return { ms, errors };
+  } finally {
+    await context.close();
+  }
+}
+
+const shown = (ms) => (Number.isFinite(ms) ? `${ms} ms` : 'not rendered in time');
+
+const browser = await chromium.launch({
+  executablePath: process.env.TIERWISE_CHROMIUM ?? '/usr/bin/chromium',
+});
+let failed = false;
+try {
+  for (const customers of values.customers.split(',').map(Number)) {
+    const dir = path.join(root, 'bench', 'out', `load-demo-${customers}`);
+    if (!existsSync(path.join(dir, 'tierwise.yaml')))
+      await lib.generateDemo({ dir, customers, seed: 42 });
+    (await lib.openProject({ dir })).close(); // imported before any server starts
+
+    // The dashboard's own list of pages, and one customer's waterfall.
+    const probe = await startServer(dir);
+    let routes;
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(probe.url);
+      await page.waitForSelector('#nav a[data-page]');
+      routes = await page.$$eval('#nav a[data-page]', (links) =>
+        links.map((a) => a.getAttribute('href')),
+      );
+      await context.close();
+      const first = await (await fetch(`${probe.url}api/customers?limit=1`)).json();
+      routes.push(`#/customers/${encodeURIComponent(first.customers[0].customer_id)}`);
+    } finally {
+      await stopServer(probe);
+    }
+    if (only) routes = routes.filter((r) => only.some((p) => r.startsWith(`#/${p}`)));
+
+    const rows = [];
+    for (const route of routes) {
+      const server = await startServer(dir);
+      try {
+        if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+        const cold = await timePage(browser, server.url, route);
+        const warm = await timePage(browser, server.url, route);
+        const errors = [...cold.errors, ...warm.errors];
+        if (errors.length > 0) failed = true;
+        const row = {
+          route,
+          serverStartMs: Math.round(server.startMs),
+          coldMs: Math.round(cold.ms),
+          warmMs: Math.round(warm.ms),
+          errors,
+          load: load(),
+        };
+        rows.push(row);
+        console.error(JSON.stringify(row));
+      } finally {
+        await stopServer(server);
+      }
+    }
+    const target = TARGET_MS(customers);
+    console.log(
+      `\n${customers.toLocaleString('en-US')} customers (target: under ${target} ms; first load ${settleMs / 1000} s after the server listens)`,
+    );
+    console.log(
+      '| page | first load (cold server) | warm | under target (cold / warm) | server start |',
+    );
+    console.log('|---|---|---|---|---|');
+    for (const r of rows)
+      console.log(
+        `| \`${r.route}\` | ${shown(r.coldMs)} | ${shown(r.warmMs)} | ${r.coldMs < target ? 'yes' : 'no'} / ${r.warmMs < target ? 'yes' : 'no'} | ${(r.serverStartMs / 1000).toFixed(1)} s |${r.errors.length ? ` ERROR: ${r.errors.join('; ')}` : ''}`,
+      );
+    console.log(`load average at the end: ${load()}`);
+    writeFileSync(
+      path.join(root, 'bench', 'out', `page-load-${customers}.json`),
+      JSON.stringify({ customers, dist: values.dist, target, settleMs, rows }, null, 2),
+    );
+  }
+} finally {
+  await browser.close();
+}
+if (failed) {
+  console.error('BENCH FAILED: a page showed an error');
+  process.exit(1);
+}
