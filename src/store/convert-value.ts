@@ -5,6 +5,7 @@
  */
 import { raw, sql, type Sql } from '../sql/fragment.js';
 import type { CanonicalType } from './canonical-columns.js';
+import type { ContentFacts } from './resolve-source-files.js';
 
 /**
  * Trimmed text, with empty strings as NULL: `NULLIF(trim(text), '')`. `trim` strips Unicode spaces
@@ -97,14 +98,22 @@ export function castTo(column: Sql, type: InferredType): Sql {
  * then the import falls back to the text path, which locates the value. A type whose
  * `convertValue` refuses more than that cast must return undefined here, or refuse the extra
  * values in `typedValueRefused`.
+ *
+ * DuckDB's number parsers take an underscore between digits for a digit separator (`1_000` →
+ * 1000), which the import refuses as a likely typo and a typed value cannot show: numbers and
+ * money are parsed by the reader only in a file with no such underscore anywhere (`content`, from
+ * the pass that hashes the file), and read as text in one that has one.
  */
-export function readerType(type: CanonicalType, dateFormat?: string): string | undefined {
+export function readerType(
+  type: CanonicalType,
+  dateFormat: string | undefined,
+  content: ContentFacts,
+): string | undefined {
   switch (type) {
-    // DuckDB's number parser accepts digit separators (`1_000` → 1000), which the import refuses
-    // as a likely typo; the typed value cannot show them, so numbers and money are read as text.
     case 'number':
+      return content.digitSeparators ? undefined : 'DOUBLE';
     case 'money':
-      return undefined;
+      return content.digitSeparators ? undefined : 'DECIMAL(18,6)';
     // Read as a timestamp, which refuses text after the date that the DATE parser ignores
     // (`2025-03-31 25:99`); stored as its date (`typedValue`), years outside 1000–9999 refused.
     case 'date':
@@ -122,22 +131,33 @@ export function typedValue(column: Sql, type: CanonicalType): Sql {
 }
 
 /**
- * `readerType` for an extra column: only BOOLEAN is left to the reader. Its number parser takes
- * `1_5` for 15 and its DATE parser ignores text after the date, both of which `castTo` refuses,
- * and a typed value cannot show what was written.
+ * `readerType` for an extra column: BOOLEAN, and BIGINT and DOUBLE in a file with no digit
+ * separators (BIGINT reads `0xA_B` too, so hexadecimal digits count there). DATE stays text: its
+ * parser ignores text after the date, which `castTo` refuses, and a typed value cannot show what
+ * was written.
  */
-export function extraReaderType(type: InferredType): string | undefined {
-  return type === 'BOOLEAN' ? type : undefined;
+export function extraReaderType(type: InferredType, content: ContentFacts): string | undefined {
+  switch (type) {
+    case 'BOOLEAN':
+      return type;
+    case 'BIGINT':
+      return content.hexSeparators ? undefined : type;
+    case 'DOUBLE':
+      return content.digitSeparators ? undefined : type;
+    default:
+      return undefined;
+  }
 }
 
 /**
  * Values the reader parses as `readerType(type)` that `convertValue` refuses (NULL), as a
- * condition on the typed value: 'inf' and 'nan' quantities, 'infinity' dates.
+ * condition on the typed value: 'inf', 'nan' and beyond-2^53 quantities, 'infinity' dates.
  */
 export function typedValueRefused(column: Sql, type: CanonicalType): Sql | undefined {
   switch (type) {
+    // abs() of inf or nan is never at most the bound (see `convertValue`).
     case 'number':
-      return sql`NOT isfinite(${column})`;
+      return sql`NOT (abs(${column}) <= ${raw(String(MAX_EXACT_NUMBER))})`;
     case 'date':
       return sql`(NOT isfinite(${column}) OR year(${column}) NOT BETWEEN 1000 AND 9999)`;
     default:

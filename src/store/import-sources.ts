@@ -19,6 +19,8 @@ import {
   fingerprinted,
   resolveSourceFiles,
   sourceFingerprint,
+  type ContentFacts,
+  type ContentProbe,
   type FingerprintedFile,
   type ResolvedFile,
   type KnownFile,
@@ -162,7 +164,10 @@ export async function importSources(
           continue;
         }
         unifyExtraTypes(prepared);
-        const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
+        const probes = new Map(plan.files.map((f) => [f.path, f.content]));
+        const built = await buildCanonicalTable(db, plan.kind, spec, prepared, (p) =>
+          probes.get(p.file.path),
+        );
         problems.push(...built.problems);
         if (problems.length > problemsBefore)
           await preferUnreadable(problems, problemsBefore, plan.files);
@@ -211,6 +216,10 @@ interface BuiltTable {
   firstRowids: number[];
 }
 
+/** What a file's content is taken to be until its scan says (and for a file with no probe). */
+const NO_SEPARATORS: ContentFacts = { digitSeparators: false, hexSeparators: false };
+const SEPARATORS: ContentFacts = { digitSeparators: true, hexSeparators: true };
+
 /**
  * Rebuilds one canonical table from its files, then checks each file: malformed lines, values lost
  * in conversion. First with the reader typing the columns it can (`readerTypes`): the common case,
@@ -218,23 +227,51 @@ interface BuiltTable {
  * line, or a value it cannot parse as the column's type) sends the source to the text read, which
  * converts every value itself and names each bad one; so both reads refuse the same files with
  * the same problems.
+ *
+ * Numbers are typed by the reader only in a file with no digit separators (`readerType`). Whether
+ * it has any is learnt by the pass that hashes it, which may still be running: until it is done
+ * the file is read as if it had none, and its result is awaited before that read counts — a file
+ * that turns out to have one is read again with those columns as text.
  */
 async function buildCanonicalTable(
   db: Database,
   kind: SourceKind,
   spec: SourceSpec | undefined,
   prepared: readonly PreparedFile[],
+  probeOf: (p: PreparedFile) => ContentProbe | undefined,
 ): Promise<BuiltTable> {
-  const typed = prepared.map((p) => readerTypes(p, CANONICAL_TABLES[kind], spec!));
-  if (typed.some((types) => types.size > 0)) {
+  const table = CANONICAL_TABLES[kind];
+  const typesFor = (content: readonly ContentFacts[]) =>
+    prepared.map((p, i) => readerTypes(p, table, spec!, content[i]!));
+  let typed = typesFor(prepared.map((p) => probeOf(p)?.peek() ?? NO_SEPARATORS));
+  while (typed.some((types) => types.size > 0)) {
     const built = await loadFiles(db, kind, spec, prepared, typed, true);
-    if (typeof built === 'object') return built;
+    if (db.transactionFailed && typeof built === 'object') return built;
+    // An unreadable file is reported by the import (`preferUnreadable`); read it as text here.
+    const content = await Promise.all(
+      prepared.map(
+        (p) =>
+          probeOf(p)
+            ?.get()
+            .catch(() => SEPARATORS) ?? SEPARATORS,
+      ),
+    );
+    const sure = typesFor(content);
+    if (sure.every((types, i) => sameTypes(types, typed[i]!))) {
+      if (typeof built === 'object') return built;
+      break;
+    }
+    typed = sure;
   }
   const text = prepared.map(() => new Map<string, string>());
   const built = await loadFiles(db, kind, spec, prepared, text, true);
   if (typeof built === 'object') return built;
   // Read once more with the retyped extras; a text read rejects nothing, so this one is final.
   return (await loadFiles(db, kind, spec, prepared, text, false)) as BuiltTable;
+}
+
+function sameTypes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
 /**
@@ -363,6 +400,7 @@ async function recordState(
     mtimeMs: f.mtimeMs,
     sha256: f.sha256,
     rows: rowsOf.get(f.path) ?? 0,
+    content: f.content,
   }));
   const rows = rowsPerFile.reduce((sum, n) => sum + n, 0);
   await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);

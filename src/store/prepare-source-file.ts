@@ -19,6 +19,7 @@ import {
   type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
+import type { ContentFacts } from './resolve-source-files.js';
 import { badJsonLines, readProblems } from './locate-in-file.js';
 import {
   readTextHeader,
@@ -147,13 +148,14 @@ export async function prepareSourceFile(
 
 /**
  * Which columns of a text file the reader may parse itself (header → DuckDB type, see
- * `readerType`): the typed canonical columns and the extras of a non-text inferred type. A header
+ * `readerType`; `content` says whether the file has digit separators): the typed canonical columns and the extras of a non-text inferred type. A header
  * two canonical columns read as different types stays text. Empty for Parquet and JSON lines.
  */
 export function readerTypes(
   prepared: PreparedFile,
   table: CanonicalTable,
   spec: SourceSpec,
+  content: ContentFacts,
 ): Map<string, string> {
   if (prepared.file.format !== 'csv' && prepared.file.format !== 'tsv') return new Map();
   const wanted = new Map<string, string | undefined>();
@@ -161,9 +163,9 @@ export function readerTypes(
     wanted.set(header, wanted.has(header) && wanted.get(header) !== type ? undefined : type);
   for (const column of table.columns) {
     const header = prepared.canonicalHeader.get(column.name);
-    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat));
+    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat, content));
   }
-  for (const [name, type] of prepared.extras) want(name, extraReaderType(type));
+  for (const [name, type] of prepared.extras) want(name, extraReaderType(type, content));
   return new Map([...wanted].filter((e): e is [string, string] => e[1] !== undefined));
 }
 
