@@ -17,7 +17,9 @@ import {
 import {
   castTo,
   convertValue,
+  describedAs,
   MAX_EXACT_NUMBER,
+  nearMiss,
   textOf,
   typedValueRefused,
 } from './convert-value.js';
@@ -102,7 +104,7 @@ export function checkColumns(
     ...[...prepared.extras].map(([name, type]) =>
       types.has(name) || type === 'VARCHAR'
         ? sql`FALSE AS ${ident(lostColumn(name))}`
-        : sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL) AS ${ident(lostColumn(name))}`,
+        : sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL AND NOT ${nearMiss(ident(name), type)}) AS ${ident(lostColumn(name))}`,
     ),
   ];
 }
@@ -189,6 +191,18 @@ function badValueChecks(
     if (column.name === 'minutes') bad = sql`(${bad} OR ${converted} < 0)`;
     return [{ column, header, text, bad }];
   });
+  // An extra value its type's DuckDB cast reads but `castTo` refuses is a typo, as in a
+  // canonical column; an extra the reader typed has none (see `extraReaderType`).
+  for (const [name, type] of prepared.extras) {
+    if (types.has(name) || (type !== 'BIGINT' && type !== 'DOUBLE' && type !== 'DATE')) continue;
+    const column: CanonicalColumn = { name, type: describedAs(type), required: false };
+    checks.push({
+      column,
+      header: name,
+      text: textOf(ident(name)),
+      bad: nearMiss(ident(name), type),
+    });
+  }
   // The unnamed last column of a trailing delimiter is read only to check that it is empty.
   if (!prepared.headers.includes(UNNAMED_COLUMN)) return checks;
   const text = textOf(ident(UNNAMED_COLUMN));

@@ -91,6 +91,38 @@ export function castTo(column: Sql, type: InferredType): Sql {
 }
 
 /**
+ * What DuckDB's own cast makes of an extra column's text, where `castTo` refuses more: `1_5` as
+ * 15, `2025-03-31 25:99` as 2025-03-31. Undefined for a type with nothing more to refuse.
+ */
+function lenientCast(column: Sql, type: InferredType): Sql | undefined {
+  switch (type) {
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DATE':
+      return sql`TRY_CAST(${textOf(column)} AS ${raw(type)})`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An extra value that `castTo` refuses but DuckDB's cast reads (`lenientCast`): a typo in a
+ * column of its type (a digit separator, a time that is no time), which the import refuses with
+ * its line rather than storing the column as text. FALSE for a type with nothing more to refuse.
+ */
+export function nearMiss(column: Sql, type: InferredType): Sql {
+  const lenient = lenientCast(column, type);
+  return lenient === undefined
+    ? raw('FALSE')
+    : sql`(${castTo(column, type)} IS NULL AND ${lenient} IS NOT NULL)`;
+}
+
+/** The canonical type whose messages and hints describe a bad extra value of `type`. */
+export function describedAs(type: InferredType): CanonicalType {
+  return type === 'DATE' ? 'date' : type === 'VARCHAR' || type === 'BOOLEAN' ? 'text' : 'number';
+}
+
+/**
  * The type a CSV/TSV reader may parse a canonical column as directly, skipping the text
  * conversion above, or undefined when the column must be read as text. DuckDB's reader parses a
  * typed column with the same cast as `TRY_CAST(trim(text) AS type)` (checked value by value in

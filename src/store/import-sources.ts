@@ -39,11 +39,11 @@ import {
   unifyExtraTypes,
   type PreparedFile,
 } from './prepare-source-file.js';
-import { onPhysicalLines, readProblems } from './locate-in-file.js';
+import { lineShifts, readProblems } from './locate-in-file.js';
 import { firstDataLine, type MalformedLines } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 export interface SourceImport {
   readonly kind: SourceKind;
@@ -133,9 +133,7 @@ export async function importSources(
 
   if (plans.length === 0) {
     // The data did not change, but the model may have: its activities must still cover the data.
-    throwIfProblems(
-      await onPhysicalLines(await checkReferences(db, model, { activitiesOnly: true }), allFiles),
-    );
+    throwIfProblems(await checkReferences(db, model, { activitiesOnly: true }));
     return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: false };
   }
 
@@ -191,12 +189,8 @@ export async function importSources(
       }
       throwIfProblems(problems);
       options.onProgress?.('checking references between sources');
-      throwIfProblems(
-        await onPhysicalLines(
-          await checkReferences(db, model, { activitiesOnly: false }),
-          allFiles,
-        ),
-      );
+      // Lines from the stored rows, already on the lines an editor shows (`rowLine`).
+      throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
       // What later steps would refuse in the new data (the margin's checks) refuses it now,
       // before it is committed: a failed import leaves the database as it was.
       if (checkBeforeCommit) {
@@ -217,8 +211,16 @@ interface BuiltTable {
 }
 
 /** What a file's content is taken to be until its scan says (and for a file with no probe). */
-const NO_SEPARATORS: ContentFacts = { digitSeparators: false, hexSeparators: false };
-const SEPARATORS: ContentFacts = { digitSeparators: true, hexSeparators: true };
+const NO_SEPARATORS: ContentFacts = {
+  digitSeparators: false,
+  hexSeparators: false,
+  linesMayShift: false,
+};
+const SEPARATORS: ContentFacts = {
+  digitSeparators: true,
+  hexSeparators: true,
+  linesMayShift: true,
+};
 
 /**
  * Rebuilds one canonical table from its files, then checks each file: malformed lines, values lost
@@ -408,12 +410,25 @@ async function recordState(
     sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`,
   );
   await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
+  await db.run(sql`DELETE FROM tw_line_shifts WHERE kind = ${kind}`);
   for (const [i, f] of files.entries()) {
     await db.run(
       sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`,
     );
+    // Only a file with a quote, a CR or a blank line is read again, to find where its records
+    // stop starting on the line of their number; in any other file each record is its line.
+    if (!f.content.linesMayShift) continue;
+    const shifts = await lineShifts(f);
+    for (let start = 0; start < shifts.length; start += SHIFTS_PER_INSERT) {
+      const rows = shifts
+        .slice(start, start + SHIFTS_PER_INSERT)
+        .map((s) => sql`(${kind}, ${i}, ${s.record}, ${s.shift})`);
+      await db.run(sql`INSERT INTO tw_line_shifts VALUES ${join(rows)}`);
+    }
   }
 }
+
+const SHIFTS_PER_INSERT = 1000;
 
 /** Bookkeeping tables, and every canonical table (empty until its source is imported). */
 async function ensureTables(db: Database): Promise<void> {
@@ -422,6 +437,9 @@ async function ensureTables(db: Database): Promise<void> {
   );
   await db.run(
     sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`,
+  );
+  await db.run(
+    sql`CREATE TABLE IF NOT EXISTS tw_line_shifts (kind VARCHAR, file_id INTEGER, record BIGINT, shift BIGINT)`,
   );
   // Databases from before line numbers were derived from rowids lack these columns.
   await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_rowid BIGINT`);

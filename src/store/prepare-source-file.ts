@@ -13,6 +13,7 @@ import {
   convertValue,
   extraReaderType,
   INFERENCE_ORDER,
+  nearMiss,
   readerType,
   typedValue,
   textOf,
@@ -285,9 +286,12 @@ async function inferTypes(
   const counts = INFERENCE_ORDER.map(
     (type) => sql`count(${castTo(raw('v'), type)}) AS ${ident(type)}`,
   );
+  const nearMisses = INFERENCE_ORDER.map(
+    (type) => sql`count(*) FILTER (WHERE ${nearMiss(raw('v'), type)}) AS ${ident(`${type}_near`)}`,
+  );
   // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
   const found = await db.all(
-    sql`SELECT name, count(v) AS n, ${join(counts)} FROM (
+    sql`SELECT name, count(v) AS n, ${join([...counts, ...nearMisses])} FROM (
       SELECT DISTINCT name, v FROM (
         UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS}))
         ON COLUMNS(*) INTO NAME name VALUE v)) GROUP BY name`,
@@ -297,10 +301,15 @@ async function inferTypes(
     const row = byName.get(`c${i}`);
     const present = Number(row?.['n'] ?? 0);
     if (present === 0) empty.add(name);
+    // A column mostly of one type whose other values that type's DuckDB cast would read (`1_5`,
+    // `2025-03-31 25:99`) keeps the type: those values are typos the import then locates.
+    const fits = (t: InferredType) => {
+      const strict = Number(row?.[t] ?? 0);
+      const near = Number(row?.[`${t}_near`] ?? 0);
+      return strict === present || (near > 0 && strict >= near && strict + near === present);
+    };
     const type =
-      present === 0 || row === undefined
-        ? 'VARCHAR'
-        : (INFERENCE_ORDER.find((t) => Number(row[t]) === present) ?? 'VARCHAR');
+      present === 0 || row === undefined ? 'VARCHAR' : (INFERENCE_ORDER.find(fits) ?? 'VARCHAR');
     types.set(name, type);
   });
   return { types, empty };

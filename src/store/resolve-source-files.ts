@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { TierwiseError, type Problem } from '../errors.js';
-import type { Model, SourceSpec } from '../model/model-types.js';
+import type { Model, SourceFormat, SourceSpec } from '../model/model-types.js';
 import { sql } from '../sql/fragment.js';
 import type { Database } from './database.js';
 import { brokenGzip } from './locate-in-file.js';
@@ -34,6 +34,11 @@ export interface ContentFacts {
   readonly digitSeparators: boolean;
   /** An `_` between two hexadecimal digits (0-9, a-f, A-F) somewhere in the file. */
   readonly hexSeparators: boolean;
+  /**
+   * A quote, a CR or a blank line somewhere: a record may then start below the line of its
+   * number, and the import records where (`lineShifts`). False: every record is its line.
+   */
+  readonly linesMayShift: boolean;
 }
 
 /**
@@ -107,15 +112,6 @@ export async function resolveSourceFiles(
     const previous = known.find(
       (k) => k.path === file && k.size === info.size && k.mtimeMs === info.mtimeMs,
     );
-    const hashed = previous ? undefined : hashFile(file, display);
-    const sha256 = hashed ? hashed.then((h) => h.sha256) : Promise.resolve(previous!.sha256);
-    // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
-    sha256.catch(() => undefined);
-    const content = hashed
-      ? probe(() => hashed.then((h) => h.content), true)
-      : previous?.content
-        ? probe(() => Promise.resolve(previous.content!), true)
-        : probe(() => scanFile(file, display), false);
     let format;
     try {
       format = formatOf(file, spec.format);
@@ -127,6 +123,16 @@ export async function resolveSourceFiles(
       });
       continue;
     }
+    const hashed = previous ? undefined : hashFile(file, display, format);
+    const sha256 = hashed ? hashed.then((h) => h.sha256) : Promise.resolve(previous!.sha256);
+    // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
+    sha256.catch(() => undefined);
+    const recorded = previous?.content;
+    const content = hashed
+      ? probe(() => hashed.then((h) => h.content), true)
+      : recorded && typeof recorded.linesMayShift === 'boolean'
+        ? probe(() => Promise.resolve(recorded), true)
+        : probe(() => scanFile(file, display, format), false);
     files.push({
       path: file,
       display,
@@ -239,15 +245,16 @@ function probe(make: () => Promise<ContentFacts>, eager: boolean): ContentProbe 
 async function hashFile(
   file: string,
   display: string,
+  format: SourceFormat,
 ): Promise<{ sha256: string; content: ContentFacts }> {
   const hash = createHash('sha256');
-  const content = await readContent(file, display, (chunk) => hash.update(chunk));
+  const content = await readContent(file, display, format, (chunk) => hash.update(chunk));
   return { sha256: hash.digest('hex'), content };
 }
 
 /** The content facts alone, for a file whose hash the last import recorded without them. */
-function scanFile(file: string, display: string): Promise<ContentFacts> {
-  return readContent(file, display, () => undefined);
+function scanFile(file: string, display: string, format: SourceFormat): Promise<ContentFacts> {
+  return readContent(file, display, format, () => undefined);
 }
 
 /**
@@ -257,9 +264,10 @@ function scanFile(file: string, display: string): Promise<ContentFacts> {
 async function readContent(
   file: string,
   display: string,
+  format: SourceFormat,
   onRaw: (chunk: Buffer) => void,
 ): Promise<ContentFacts> {
-  const scanner = new SeparatorScanner();
+  const scanner = new ContentScanner(format);
   const source = createReadStream(file, { highWaterMark: 1 << 20 });
   source.on('data', (chunk) => onRaw(chunk as Buffer));
   try {
@@ -294,21 +302,52 @@ const DIGIT = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) DIGIT[c] = 1;
 for (const c of 'abcdefABCDEF') DIGIT[c.charCodeAt(0)] = 2;
 const UNDERSCORE = 0x5f;
+const QUOTE = 0x22;
+const CR = 0x0d;
+const LF = 0x0a;
 
 /**
- * Finds underscores between two (hexadecimal) digits in a stream of chunks, one `indexOf` per
- * underscore (a few hundredths of a second for 150 MB of CSV with an underscore on every other
- * line). An underscore at the end of a chunk is judged with the first byte of the next.
+ * Learns a file's `ContentFacts` from its chunks: an `indexOf` per underscore (a few hundredths
+ * of a second for 150 MB of CSV with an underscore on every other line), and byte searches for
+ * what could make a record start below the line of its number. An underscore at the end of a
+ * chunk is judged with the first byte of the next.
  */
-export class SeparatorScanner {
+export class ContentScanner {
   private digit = false;
   private hex = false;
+  private shifts = false;
   /** The byte before the last chunk's last byte when that was an underscore, else -1. */
   private pending = -1;
   private last = 0;
+  /** JSON lines: a line of blanks is no record there (a CSV line of blanks is one). */
+  private readonly blankStarts: readonly string[];
+
+  constructor(format: SourceFormat = 'csv') {
+    this.blankStarts = format === 'jsonl' ? ['\n\n', '\n ', '\n\t'] : ['\n\n'];
+  }
 
   scan(chunk: Buffer): void {
-    if (chunk.length === 0 || this.digit) return;
+    if (chunk.length === 0) return;
+    if (!this.shifts) this.scanLines(chunk);
+    if (!this.digit) this.scanUnderscores(chunk);
+    this.last = chunk[chunk.length - 1]!;
+  }
+
+  facts(): ContentFacts {
+    return { digitSeparators: this.digit, hexSeparators: this.hex, linesMayShift: this.shifts };
+  }
+
+  /** A quote (a value may span lines), a CR (any blank line of CRLF or CR text), a blank line. */
+  private scanLines(chunk: Buffer): void {
+    const first = chunk[0]!;
+    this.shifts =
+      chunk.indexOf(QUOTE) !== -1 ||
+      chunk.indexOf(CR) !== -1 ||
+      (this.last === LF && this.blankStarts.some((s) => s.charCodeAt(1) === first)) ||
+      this.blankStarts.some((s) => chunk.indexOf(s) !== -1);
+  }
+
+  private scanUnderscores(chunk: Buffer): void {
     if (this.pending >= 0) this.judge(this.pending, chunk[0]!);
     this.pending = -1;
     for (let p = chunk.indexOf(UNDERSCORE); p !== -1; p = chunk.indexOf(UNDERSCORE, p + 1)) {
@@ -317,11 +356,6 @@ export class SeparatorScanner {
       else this.pending = before;
       if (this.digit) return;
     }
-    this.last = chunk[chunk.length - 1]!;
-  }
-
-  facts(): ContentFacts {
-    return { digitSeparators: this.digit, hexSeparators: this.hex };
   }
 
   private judge(before: number, after: number): void {

@@ -25,7 +25,7 @@ import {
 } from '../../src/store/convert-value.js';
 import { Database } from '../../src/store/database.js';
 import { sourceTableFunction } from '../../src/store/read-source-file.js';
-import { SeparatorScanner, type ContentFacts } from '../../src/store/resolve-source-files.js';
+import { ContentScanner, type ContentFacts } from '../../src/store/resolve-source-files.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 let dir: string;
@@ -92,11 +92,11 @@ const FIELDS = [
 
 /** What the scan of a file holding nothing but `field` finds. */
 function scanned(field: string): ContentFacts {
-  const scanner = new SeparatorScanner();
+  const scanner = new ContentScanner();
   scanner.scan(Buffer.from(`a,b\n${field},x\n`));
   return scanner.facts();
 }
-const CLEAN: ContentFacts = { digitSeparators: false, hexSeparators: false };
+const CLEAN: ContentFacts = { digitSeparators: false, hexSeparators: false, linesMayShift: false };
 
 interface Reading {
   rejected: boolean;
@@ -144,7 +144,7 @@ async function textRead(
 describe('the typed reader against the text conversion', () => {
   it('reads numbers and money as text in a file with a digit separator: the reader takes 1_000 for 1000', async () => {
     const separated = scanned('1_000');
-    expect(separated).toEqual({ digitSeparators: true, hexSeparators: true });
+    expect(separated).toMatchObject({ digitSeparators: true, hexSeparators: true });
     expect(readerType('number', undefined, separated)).toBeUndefined();
     expect(readerType('money', undefined, separated)).toBeUndefined();
     expect(readerType('number', undefined, CLEAN)).toBe('DOUBLE');
@@ -160,20 +160,37 @@ describe('the typed reader against the text conversion', () => {
 
   it('finds an underscore between digits anywhere in a file, across chunks, and nowhere else', () => {
     const scan = (...chunks: string[]) => {
-      const scanner = new SeparatorScanner();
+      const scanner = new ContentScanner();
       for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
       return scanner.facts();
     };
     const none = { digitSeparators: false, hexSeparators: false };
-    expect(scan('support_ticket,storage_gb_month,X_000001,_1,1_,__')).toEqual(none);
-    expect(scan('id,n\nx,1_000\n')).toEqual({ digitSeparators: true, hexSeparators: true });
-    expect(scan('id,n\nx,0xA_B\n')).toEqual({ digitSeparators: false, hexSeparators: true });
-    expect(scan('ad_display,C_01')).toEqual({ digitSeparators: false, hexSeparators: true });
+    expect(scan('support_ticket,storage_gb_month,X_000001,_1,1_,__')).toMatchObject(none);
+    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('id,n\nx,0xA_B\n')).toMatchObject({ digitSeparators: false, hexSeparators: true });
+    expect(scan('ad_display,C_01')).toMatchObject({ digitSeparators: false, hexSeparators: true });
     // The underscore at the end of a chunk, or at its start.
-    expect(scan('x,1_', '000')).toEqual({ digitSeparators: true, hexSeparators: true });
-    expect(scan('x,1', '_000')).toEqual({ digitSeparators: true, hexSeparators: true });
-    expect(scan('x,1_', '', 'x')).toEqual(none);
-    expect(scan('x,1_')).toEqual(none);
+    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1_', '', 'x')).toMatchObject(none);
+    expect(scan('x,1_')).toMatchObject(none);
+  });
+
+  it('finds what could make a record start below the line of its number', () => {
+    const shifts = (format: 'csv' | 'jsonl', ...chunks: string[]) => {
+      const scanner = new ContentScanner(format);
+      for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
+      return scanner.facts().linesMayShift;
+    };
+    expect(shifts('csv', 'a,b\n1,2\n3,4\n')).toBe(false);
+    expect(shifts('csv', 'a,b\n1,"x\ny"\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\n1,2\n\n3,4\n')).toBe(true);
+    expect(shifts('csv', 'a,b\n1,2\n', '\n3,4\n')).toBe(true);
+    expect(shifts('csv', 'a,b\n1,2\n 3,4\n')).toBe(false);
+    expect(shifts('jsonl', '{}\n  \n{}\n')).toBe(true);
+    expect(shifts('jsonl', '{}\n', '\t\n{}\n')).toBe(true);
+    expect(shifts('jsonl', '{}\n{}\n')).toBe(false);
   });
 
   const canonical = { date: 'TIMESTAMP', number: 'DOUBLE', money: 'DECIMAL(18,6)' } as const;
