@@ -204,7 +204,7 @@ export async function importSources(
   return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
 }
 
-interface BuiltTable {
+export interface BuiltTable {
   problems: Problem[];
   rows: number[];
   firstRowids: number[];
@@ -235,7 +235,7 @@ const SEPARATORS: ContentFacts = {
  * the file is read as if it had none, and its result is awaited before that read counts — a file
  * that turns out to have one is read again with those columns as text.
  */
-async function buildCanonicalTable(
+export async function buildCanonicalTable(
   db: Database,
   kind: SourceKind,
   spec: SourceSpec | undefined,
@@ -415,7 +415,7 @@ async function recordState(
     await db.run(
       sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`,
     );
-    // Only a file with a quote, a CR or a blank line is read again, to find where its records
+    // Only a file with a quote (CSV, TSV) or a blank line is read again, to find where its records
     // stop starting on the line of their number; in any other file each record is its line.
     if (!f.content.linesMayShift) continue;
     const shifts = await lineShifts(f);

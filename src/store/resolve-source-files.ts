@@ -35,7 +35,7 @@ export interface ContentFacts {
   /** An `_` between two hexadecimal digits (0-9, a-f, A-F) somewhere in the file. */
   readonly hexSeparators: boolean;
   /**
-   * A quote, a CR or a blank line somewhere: a record may then start below the line of its
+   * A quote (CSV, TSV) or a blank line somewhere: a record may then start below the line of its
    * number, and the import records where (`lineShifts`). False: every record is its line.
    */
   readonly linesMayShift: boolean;
@@ -304,7 +304,6 @@ for (const c of 'abcdefABCDEF') DIGIT[c.charCodeAt(0)] = 2;
 const UNDERSCORE = 0x5f;
 const QUOTE = 0x22;
 const CR = 0x0d;
-const LF = 0x0a;
 
 /**
  * Learns a file's `ContentFacts` from its chunks: an `indexOf` per underscore (a few hundredths
@@ -319,10 +318,15 @@ export class ContentScanner {
   /** The byte before the last chunk's last byte when that was an underscore, else -1. */
   private pending = -1;
   private last = 0;
+  /** The last two bytes of the last chunk, to search the seam between two chunks too. */
+  private tail = Buffer.alloc(0);
+  /** A quote may start a value that spans lines in CSV and TSV; JSON strings cannot. */
+  private readonly quotes: boolean;
   /** JSON lines: a line of blanks is no record there (a CSV line of blanks is one). */
   private readonly blankStarts: readonly string[];
 
   constructor(format: SourceFormat = 'csv') {
+    this.quotes = format === 'csv' || format === 'tsv';
     this.blankStarts = format === 'jsonl' ? ['\n\n', '\n ', '\n\t'] : ['\n\n'];
   }
 
@@ -337,14 +341,20 @@ export class ContentScanner {
     return { digitSeparators: this.digit, hexSeparators: this.hex, linesMayShift: this.shifts };
   }
 
-  /** A quote (a value may span lines), a CR (any blank line of CRLF or CR text), a blank line. */
+  /** A quote (a value may span lines) or a blank line, in the chunk or across its seam. */
   private scanLines(chunk: Buffer): void {
-    const first = chunk[0]!;
-    this.shifts =
-      chunk.indexOf(QUOTE) !== -1 ||
-      chunk.indexOf(CR) !== -1 ||
-      (this.last === LF && this.blankStarts.some((s) => s.charCodeAt(1) === first)) ||
-      this.blankStarts.some((s) => chunk.indexOf(s) !== -1);
+    const seam = Buffer.concat([this.tail, chunk.subarray(0, 2)]);
+    this.shifts = this.mayShift(chunk) || this.mayShift(seam);
+    this.tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 2)));
+  }
+
+  private mayShift(bytes: Buffer): boolean {
+    if (this.quotes && bytes.indexOf(QUOTE) !== -1) return true;
+    if (this.blankStarts.some((s) => bytes.indexOf(s) !== -1)) return true;
+    // Blank lines of CRLF or CR text, searched for only where there is a CR at all.
+    return (
+      bytes.indexOf(CR) !== -1 && (bytes.indexOf('\n\r\n') !== -1 || bytes.indexOf('\r\r') !== -1)
+    );
   }
 
   private scanUnderscores(chunk: Buffer): void {

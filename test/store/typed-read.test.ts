@@ -184,7 +184,11 @@ describe('the typed reader against the text conversion', () => {
     };
     expect(shifts('csv', 'a,b\n1,2\n3,4\n')).toBe(false);
     expect(shifts('csv', 'a,b\n1,"x\ny"\n')).toBe(true);
-    expect(shifts('csv', 'a,b\r\n1,2\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n')).toBe(false);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n\r\n3,4\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n\r', '\n3,4\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r1,2\r\r3,4\r')).toBe(true);
+    expect(shifts('jsonl', '{"a": 1}\r\n{"a": 2}\r\n')).toBe(false);
     expect(shifts('csv', 'a,b\n1,2\n\n3,4\n')).toBe(true);
     expect(shifts('csv', 'a,b\n1,2\n', '\n3,4\n')).toBe(true);
     expect(shifts('csv', 'a,b\n1,2\n 3,4\n')).toBe(false);
