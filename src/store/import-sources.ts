@@ -348,7 +348,7 @@ async function loadFiles(
   const rows: number[] = [];
   let retyped = false;
   for (const [i, p] of prepared.entries()) {
-    const check = await verifyConversion(db, p, table, spec!, kind, i);
+    const check = await verifyConversion(db, p, table, spec!, kind, i, types[i]);
     problems.push(...check.problems);
     rows.push(check.rows);
     for (const name of check.retypeExtras) {
