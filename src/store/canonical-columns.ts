@@ -112,13 +112,20 @@ export const TYPE_NOUN: Readonly<Record<CanonicalType, string>> = {
 export const FILE_COLUMN = '_tw_file';
 
 /**
- * A canonical row's line in its file. Each file's rows are appended in file order, so a row's line
- * is its rowid's offset from the table's first row, less its file's offset (`first_rowid` in
- * `tw_source_files`), plus the line of the file's first row. Offsets from the table's own first
- * rowid, not raw rowids, because DuckDB numbers uncommitted rows from a large base.
+ * A canonical row's line in its file. Each file's rows are appended in file order, so a row's
+ * record number is its rowid's offset from the table's first row, less its file's offset
+ * (`first_rowid` in `tw_source_files`), plus the line of the file's first row. Offsets from the
+ * table's own first rowid, not raw rowids, because DuckDB numbers uncommitted rows from a large
+ * base. A file where a quoted value spans lines (or with blank lines) has its records start lower
+ * than their numbers from there on: the import records by how much in `tw_line_shifts` (only for
+ * such files), and the latest shift at or before the record is added.
  */
 export function rowLine(rowid: Sql, baseAlias: string, fileAlias: string): Sql {
-  return sql`(${rowid} - ${ident(baseAlias)}.base - ${ident(fileAlias)}.first_rowid + ${ident(fileAlias)}.first_line)`;
+  const f = ident(fileAlias);
+  const record = sql`(${rowid} - ${ident(baseAlias)}.base - ${f}.first_rowid + ${f}.first_line)`;
+  return sql`(${record} + coalesce((SELECT s.shift FROM tw_line_shifts AS s
+    WHERE s.kind = ${f}.kind AND s.file_id = ${f}.file_id AND s.record <= ${record}
+    ORDER BY s.record DESC LIMIT 1), 0))`;
 }
 
 /** `SELECT min(rowid) AS base FROM <table>`: the rowid (the dialect's row ordinal) of a canonical table's first row. */

@@ -17,9 +17,12 @@ import {
 import {
   castTo,
   convertValue,
+  describedAs,
   MAX_EXACT_NUMBER,
+  nearMiss,
   textOf,
   typedValueRefused,
+  type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
 import { linesAtBytes, onPhysicalLines } from './locate-in-file.js';
@@ -96,15 +99,43 @@ export function checkColumns(
         )
       : raw('FALSE');
   return [
-    sql`coalesce(${bad}, FALSE) AS ${ident(BAD_COLUMN)}`,
-    // Text loses nothing, and a column the reader typed neither: a value it cannot read rejects
-    // the line instead.
-    ...[...prepared.extras].map(([name, type]) =>
-      types.has(name) || type === 'VARCHAR'
-        ? sql`FALSE AS ${ident(lostColumn(name))}`
-        : sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL) AS ${ident(lostColumn(name))}`,
+    // Decided from the stored row where it can be (`storedBadValues`): no column to write.
+    ...(storedBadValues(checks) === undefined
+      ? [sql`coalesce(${bad}, FALSE) AS ${ident(BAD_COLUMN)}`]
+      : []),
+    ...lossyExtras(prepared, types).map(
+      ([name, type]) =>
+        sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL AND NOT ${nearMiss(ident(name), type)}) AS ${ident(lostColumn(name))}`,
     ),
   ];
+}
+
+/**
+ * The extra columns whose conversion may lose a value, and so get a `_tw_lost_<extra>` flag:
+ * text loses nothing, and a column the reader typed neither (a value it cannot read rejects the
+ * line instead).
+ */
+function lossyExtras(
+  prepared: PreparedFile,
+  types: ReadonlyMap<string, string>,
+): [string, InferredType][] {
+  return [...prepared.extras].filter(([name, type]) => !types.has(name) && type !== 'VARCHAR');
+}
+
+/**
+ * The condition, on the stored row, that a value of it is bad, when every check can be decided
+ * from what was stored (a typed column as read, an id or text as trimmed); undefined when one
+ * needs the text as read (a number converted from text, for instance), which the `_tw_bad`
+ * column then records at load time. A clean typed file so writes no flag column at all.
+ */
+function storedBadValues(checks: readonly ValueCheck[]): Sql | undefined {
+  if (checks.some((c) => c.stored === undefined)) return undefined;
+  return checks.length > 0
+    ? sql`(${join(
+        checks.map((c) => c.stored!),
+        ' OR ',
+      )})`
+    : raw('FALSE');
 }
 
 /** Removes the flag columns of `checkColumns` once every file of the table is checked. */
@@ -131,12 +162,14 @@ export async function verifyConversion(
   spec: SourceSpec,
   canonicalTable: string,
   fileId: number,
+  types: ReadonlyMap<string, string> = new Map(),
 ): Promise<ConversionCheck> {
-  const extras = [...prepared.extras.keys()];
+  const lossy = lossyExtras(prepared, types).map(([name]) => name);
+  const bad = storedBadValues(badValueChecks(prepared, table, spec, types)) ?? ident(BAD_COLUMN);
   const flags = [
     raw('count(*) AS "rows"'),
-    sql`count(*) FILTER (WHERE ${ident(BAD_COLUMN)}) AS bad`,
-    ...extras.map((name, i) => sql`bool_or(${ident(lostColumn(name))}) AS ${ident(`x${i}`)}`),
+    sql`count(*) FILTER (WHERE ${bad}) AS bad`,
+    ...lossy.map((name, i) => sql`bool_or(${ident(lostColumn(name))}) AS ${ident(`x${i}`)}`),
   ];
   const counts =
     (await db.one(
@@ -149,7 +182,7 @@ export async function verifyConversion(
   return {
     rows,
     problems: [],
-    retypeExtras: extras.filter((_, i) => counts[`x${i}`] === true),
+    retypeExtras: lossy.filter((_, i) => counts[`x${i}`] === true),
   };
 }
 
@@ -159,36 +192,82 @@ export async function verifyConversion(
  * so it is bad when required and NULL, or when it is a value the reader accepts and
  * `convertValue` does not (`typedValueRefused`).
  */
+interface ValueCheck {
+  readonly column: CanonicalColumn;
+  readonly header: string;
+  /** The value's text as read. */
+  readonly text: Sql;
+  /** The value is bad, on the row as read. */
+  readonly bad: Sql;
+  /** The same condition on the row as stored, where the stored value is enough to decide it. */
+  readonly stored?: Sql;
+}
+
 function badValueChecks(
   prepared: PreparedFile,
   table: CanonicalTable,
   spec: SourceSpec,
   types: ReadonlyMap<string, string> = new Map(),
-) {
-  const checks = table.columns.flatMap((column) => {
+): ValueCheck[] {
+  const checks = table.columns.flatMap((column): ValueCheck[] => {
     const header = prepared.canonicalHeader.get(column.name);
     if (header === undefined) return [];
     const text = textOf(ident(header));
     const typed = types.has(header);
-    const converted = typed
-      ? ident(header)
-      : convertValue(ident(header), column.type, spec.dateFormat);
-    const refused = typed ? typedValueRefused(converted, column.type) : undefined;
-    const typedBad = [
-      ...(column.required ? [sql`${converted} IS NULL`] : []),
-      ...(refused ? [refused] : []),
-    ];
-    let bad = typed
-      ? typedBad.length > 0
-        ? sql`(${join(typedBad, ' OR ')})`
-        : raw('FALSE')
-      : column.required
-        ? sql`(${text} IS NULL OR ${converted} IS NULL)`
-        : sql`(${text} IS NOT NULL AND ${converted} IS NULL)`;
     // Logged minutes are time spent: a negative value is a typo, not a credit.
-    if (column.name === 'minutes') bad = sql`(${bad} OR ${converted} < 0)`;
-    return [{ column, header, text, bad }];
+    const negative = (value: Sql) => (column.name === 'minutes' ? [sql`${value} < 0`] : []);
+    if (typed) {
+      // A typed value is stored as read (a date as its day), so the stored row tells as well.
+      const typedBad = (value: Sql) => {
+        const refused = typedValueRefused(value, column.type);
+        const conditions = [
+          ...(column.required ? [sql`${value} IS NULL`] : []),
+          ...(refused ? [refused] : []),
+          ...negative(value),
+        ];
+        return conditions.length > 0 ? sql`(${join(conditions, ' OR ')})` : raw('FALSE');
+      };
+      return [
+        {
+          column,
+          header,
+          text,
+          bad: typedBad(ident(header)),
+          stored: typedBad(ident(column.name)),
+        },
+      ];
+    }
+    const converted = convertValue(ident(header), column.type, spec.dateFormat);
+    const bad = sql`(${join(
+      [
+        column.required
+          ? sql`${text} IS NULL OR ${converted} IS NULL`
+          : sql`${text} IS NOT NULL AND ${converted} IS NULL`,
+        ...negative(converted),
+      ],
+      ' OR ',
+    )})`;
+    // An id or text is stored as its trimmed text: bad only when required and empty.
+    const asText = column.type === 'id' || column.type === 'text';
+    const stored = !asText
+      ? undefined
+      : column.required
+        ? sql`${ident(column.name)} IS NULL`
+        : raw('FALSE');
+    return [{ column, header, text, bad, stored }];
   });
+  // An extra value its type's DuckDB cast reads but `castTo` refuses is a typo, as in a
+  // canonical column; an extra the reader typed has none (see `extraReaderType`).
+  for (const [name, type] of prepared.extras) {
+    if (types.has(name) || (type !== 'BIGINT' && type !== 'DOUBLE' && type !== 'DATE')) continue;
+    const column: CanonicalColumn = { name, type: describedAs(type), required: false };
+    checks.push({
+      column,
+      header: name,
+      text: textOf(ident(name)),
+      bad: nearMiss(ident(name), type),
+    });
+  }
   // The unnamed last column of a trailing delimiter is read only to check that it is empty.
   if (!prepared.headers.includes(UNNAMED_COLUMN)) return checks;
   const text = textOf(ident(UNNAMED_COLUMN));

@@ -5,6 +5,7 @@
  */
 import { raw, sql, type Sql } from '../sql/fragment.js';
 import type { CanonicalType } from './canonical-columns.js';
+import type { ContentFacts } from './resolve-source-files.js';
 
 /**
  * Trimmed text, with empty strings as NULL: `NULLIF(trim(text), '')`. `trim` strips Unicode spaces
@@ -90,6 +91,38 @@ export function castTo(column: Sql, type: InferredType): Sql {
 }
 
 /**
+ * What DuckDB's own cast makes of an extra column's text, where `castTo` refuses more: `1_5` as
+ * 15, `2025-03-31 25:99` as 2025-03-31. Undefined for a type with nothing more to refuse.
+ */
+function lenientCast(column: Sql, type: InferredType): Sql | undefined {
+  switch (type) {
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DATE':
+      return sql`TRY_CAST(${textOf(column)} AS ${raw(type)})`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An extra value that `castTo` refuses but DuckDB's cast reads (`lenientCast`): a typo in a
+ * column of its type (a digit separator, a time that is no time), which the import refuses with
+ * its line rather than storing the column as text. FALSE for a type with nothing more to refuse.
+ */
+export function nearMiss(column: Sql, type: InferredType): Sql {
+  const lenient = lenientCast(column, type);
+  return lenient === undefined
+    ? raw('FALSE')
+    : sql`(${castTo(column, type)} IS NULL AND ${lenient} IS NOT NULL)`;
+}
+
+/** The canonical type whose messages and hints describe a bad extra value of `type`. */
+export function describedAs(type: InferredType): CanonicalType {
+  return type === 'DATE' ? 'date' : type === 'VARCHAR' || type === 'BOOLEAN' ? 'text' : 'number';
+}
+
+/**
  * The type a CSV/TSV reader may parse a canonical column as directly, skipping the text
  * conversion above, or undefined when the column must be read as text. DuckDB's reader parses a
  * typed column with the same cast as `TRY_CAST(trim(text) AS type)` (checked value by value in
@@ -97,14 +130,22 @@ export function castTo(column: Sql, type: InferredType): Sql {
  * then the import falls back to the text path, which locates the value. A type whose
  * `convertValue` refuses more than that cast must return undefined here, or refuse the extra
  * values in `typedValueRefused`.
+ *
+ * DuckDB's number parsers take an underscore between digits for a digit separator (`1_000` →
+ * 1000), which the import refuses as a likely typo and a typed value cannot show: numbers and
+ * money are parsed by the reader only in a file with no such underscore anywhere (`content`, from
+ * the pass that hashes the file), and read as text in one that has one.
  */
-export function readerType(type: CanonicalType, dateFormat?: string): string | undefined {
+export function readerType(
+  type: CanonicalType,
+  dateFormat: string | undefined,
+  content: ContentFacts,
+): string | undefined {
   switch (type) {
-    // DuckDB's number parser accepts digit separators (`1_000` → 1000), which the import refuses
-    // as a likely typo; the typed value cannot show them, so numbers and money are read as text.
     case 'number':
+      return content.digitSeparators ? undefined : 'DOUBLE';
     case 'money':
-      return undefined;
+      return content.digitSeparators ? undefined : 'DECIMAL(18,6)';
     // Read as a timestamp, which refuses text after the date that the DATE parser ignores
     // (`2025-03-31 25:99`); stored as its date (`typedValue`), years outside 1000–9999 refused.
     case 'date':
@@ -122,22 +163,33 @@ export function typedValue(column: Sql, type: CanonicalType): Sql {
 }
 
 /**
- * `readerType` for an extra column: only BOOLEAN is left to the reader. Its number parser takes
- * `1_5` for 15 and its DATE parser ignores text after the date, both of which `castTo` refuses,
- * and a typed value cannot show what was written.
+ * `readerType` for an extra column: BOOLEAN, and BIGINT and DOUBLE in a file with no digit
+ * separators (BIGINT reads `0xA_B` too, so hexadecimal digits count there). DATE stays text: its
+ * parser ignores text after the date, which `castTo` refuses, and a typed value cannot show what
+ * was written.
  */
-export function extraReaderType(type: InferredType): string | undefined {
-  return type === 'BOOLEAN' ? type : undefined;
+export function extraReaderType(type: InferredType, content: ContentFacts): string | undefined {
+  switch (type) {
+    case 'BOOLEAN':
+      return type;
+    case 'BIGINT':
+      return content.hexSeparators ? undefined : type;
+    case 'DOUBLE':
+      return content.digitSeparators ? undefined : type;
+    default:
+      return undefined;
+  }
 }
 
 /**
  * Values the reader parses as `readerType(type)` that `convertValue` refuses (NULL), as a
- * condition on the typed value: 'inf' and 'nan' quantities, 'infinity' dates.
+ * condition on the typed value: 'inf', 'nan' and beyond-2^53 quantities, 'infinity' dates.
  */
 export function typedValueRefused(column: Sql, type: CanonicalType): Sql | undefined {
   switch (type) {
+    // abs() of inf or nan is never at most the bound (see `convertValue`).
     case 'number':
-      return sql`NOT isfinite(${column})`;
+      return sql`NOT (abs(${column}) <= ${raw(String(MAX_EXACT_NUMBER))})`;
     case 'date':
       return sql`(NOT isfinite(${column}) OR year(${column}) NOT BETWEEN 1000 AND 9999)`;
     default:

@@ -19,6 +19,8 @@ import {
   fingerprinted,
   resolveSourceFiles,
   sourceFingerprint,
+  type ContentFacts,
+  type ContentProbe,
   type FingerprintedFile,
   type ResolvedFile,
   type KnownFile,
@@ -37,11 +39,11 @@ import {
   unifyExtraTypes,
   type PreparedFile,
 } from './prepare-source-file.js';
-import { onPhysicalLines, readProblems } from './locate-in-file.js';
+import { lineShifts, readProblems } from './locate-in-file.js';
 import { firstDataLine, type MalformedLines } from './read-source-file.js';
 
 /** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 4;
+const SCHEMA_VERSION = 5;
 
 export interface SourceImport {
   readonly kind: SourceKind;
@@ -131,9 +133,7 @@ export async function importSources(
 
   if (plans.length === 0) {
     // The data did not change, but the model may have: its activities must still cover the data.
-    throwIfProblems(
-      await onPhysicalLines(await checkReferences(db, model, { activitiesOnly: true }), allFiles),
-    );
+    throwIfProblems(await checkReferences(db, model, { activitiesOnly: true }));
     return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: false };
   }
 
@@ -162,7 +162,10 @@ export async function importSources(
           continue;
         }
         unifyExtraTypes(prepared);
-        const built = await buildCanonicalTable(db, plan.kind, spec, prepared);
+        const probes = new Map(plan.files.map((f) => [f.path, f.content]));
+        const built = await buildCanonicalTable(db, plan.kind, spec, prepared, (p) =>
+          probes.get(p.file.path),
+        );
         problems.push(...built.problems);
         if (problems.length > problemsBefore)
           await preferUnreadable(problems, problemsBefore, plan.files);
@@ -186,12 +189,8 @@ export async function importSources(
       }
       throwIfProblems(problems);
       options.onProgress?.('checking references between sources');
-      throwIfProblems(
-        await onPhysicalLines(
-          await checkReferences(db, model, { activitiesOnly: false }),
-          allFiles,
-        ),
-      );
+      // Lines from the stored rows, already on the lines an editor shows (`rowLine`).
+      throwIfProblems(await checkReferences(db, model, { activitiesOnly: false }));
       // What later steps would refuse in the new data (the margin's checks) refuses it now,
       // before it is committed: a failed import leaves the database as it was.
       if (checkBeforeCommit) {
@@ -205,11 +204,23 @@ export async function importSources(
   return { sources: SOURCE_KINDS.map((k) => reports.get(k)!), changed: true };
 }
 
-interface BuiltTable {
+export interface BuiltTable {
   problems: Problem[];
   rows: number[];
   firstRowids: number[];
 }
+
+/** What a file's content is taken to be until its scan says (and for a file with no probe). */
+const NO_SEPARATORS: ContentFacts = {
+  digitSeparators: false,
+  hexSeparators: false,
+  linesMayShift: false,
+};
+const SEPARATORS: ContentFacts = {
+  digitSeparators: true,
+  hexSeparators: true,
+  linesMayShift: true,
+};
 
 /**
  * Rebuilds one canonical table from its files, then checks each file: malformed lines, values lost
@@ -218,23 +229,51 @@ interface BuiltTable {
  * line, or a value it cannot parse as the column's type) sends the source to the text read, which
  * converts every value itself and names each bad one; so both reads refuse the same files with
  * the same problems.
+ *
+ * Numbers are typed by the reader only in a file with no digit separators (`readerType`). Whether
+ * it has any is learnt by the pass that hashes it, which may still be running: until it is done
+ * the file is read as if it had none, and its result is awaited before that read counts — a file
+ * that turns out to have one is read again with those columns as text.
  */
-async function buildCanonicalTable(
+export async function buildCanonicalTable(
   db: Database,
   kind: SourceKind,
   spec: SourceSpec | undefined,
   prepared: readonly PreparedFile[],
+  probeOf: (p: PreparedFile) => ContentProbe | undefined,
 ): Promise<BuiltTable> {
-  const typed = prepared.map((p) => readerTypes(p, CANONICAL_TABLES[kind], spec!));
-  if (typed.some((types) => types.size > 0)) {
+  const table = CANONICAL_TABLES[kind];
+  const typesFor = (content: readonly ContentFacts[]) =>
+    prepared.map((p, i) => readerTypes(p, table, spec!, content[i]!));
+  let typed = typesFor(prepared.map((p) => probeOf(p)?.peek() ?? NO_SEPARATORS));
+  while (typed.some((types) => types.size > 0)) {
     const built = await loadFiles(db, kind, spec, prepared, typed, true);
-    if (typeof built === 'object') return built;
+    if (db.transactionFailed && typeof built === 'object') return built;
+    // An unreadable file is reported by the import (`preferUnreadable`); read it as text here.
+    const content = await Promise.all(
+      prepared.map(
+        (p) =>
+          probeOf(p)
+            ?.get()
+            .catch(() => SEPARATORS) ?? SEPARATORS,
+      ),
+    );
+    const sure = typesFor(content);
+    if (sure.every((types, i) => sameTypes(types, typed[i]!))) {
+      if (typeof built === 'object') return built;
+      break;
+    }
+    typed = sure;
   }
   const text = prepared.map(() => new Map<string, string>());
   const built = await loadFiles(db, kind, spec, prepared, text, true);
   if (typeof built === 'object') return built;
   // Read once more with the retyped extras; a text read rejects nothing, so this one is final.
   return (await loadFiles(db, kind, spec, prepared, text, false)) as BuiltTable;
+}
+
+function sameTypes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
 /**
@@ -309,7 +348,7 @@ async function loadFiles(
   const rows: number[] = [];
   let retyped = false;
   for (const [i, p] of prepared.entries()) {
-    const check = await verifyConversion(db, p, table, spec!, kind, i);
+    const check = await verifyConversion(db, p, table, spec!, kind, i, types[i]);
     problems.push(...check.problems);
     rows.push(check.rows);
     for (const name of check.retypeExtras) {
@@ -363,6 +402,7 @@ async function recordState(
     mtimeMs: f.mtimeMs,
     sha256: f.sha256,
     rows: rowsOf.get(f.path) ?? 0,
+    content: f.content,
   }));
   const rows = rowsPerFile.reduce((sum, n) => sum + n, 0);
   await db.run(sql`DELETE FROM tw_import_state WHERE kind = ${kind}`);
@@ -370,12 +410,25 @@ async function recordState(
     sql`INSERT INTO tw_import_state VALUES (${kind}, ${fingerprint}, ${JSON.stringify(known)}, ${rows}, current_timestamp)`,
   );
   await db.run(sql`DELETE FROM tw_source_files WHERE kind = ${kind}`);
+  await db.run(sql`DELETE FROM tw_line_shifts WHERE kind = ${kind}`);
   for (const [i, f] of files.entries()) {
     await db.run(
       sql`INSERT INTO tw_source_files VALUES (${kind}, ${i}, ${f.display}, ${firstRowids[i] ?? 0}, ${firstDataLine(f)})`,
     );
+    // Only a file with a quote (CSV, TSV) or a blank line is read again, to find where its records
+    // stop starting on the line of their number; in any other file each record is its line.
+    if (!f.content.linesMayShift) continue;
+    const shifts = await lineShifts(f);
+    for (let start = 0; start < shifts.length; start += SHIFTS_PER_INSERT) {
+      const rows = shifts
+        .slice(start, start + SHIFTS_PER_INSERT)
+        .map((s) => sql`(${kind}, ${i}, ${s.record}, ${s.shift})`);
+      await db.run(sql`INSERT INTO tw_line_shifts VALUES ${join(rows)}`);
+    }
   }
 }
+
+const SHIFTS_PER_INSERT = 1000;
 
 /** Bookkeeping tables, and every canonical table (empty until its source is imported). */
 async function ensureTables(db: Database): Promise<void> {
@@ -384,6 +437,9 @@ async function ensureTables(db: Database): Promise<void> {
   );
   await db.run(
     sql`CREATE TABLE IF NOT EXISTS tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`,
+  );
+  await db.run(
+    sql`CREATE TABLE IF NOT EXISTS tw_line_shifts (kind VARCHAR, file_id INTEGER, record BIGINT, shift BIGINT)`,
   );
   // Databases from before line numbers were derived from rowids lack these columns.
   await db.run(sql`ALTER TABLE tw_source_files ADD COLUMN IF NOT EXISTS first_rowid BIGINT`);

@@ -56,6 +56,7 @@ async function scan(
   file: SourceFile,
   records: readonly number[],
   bytes: readonly number[],
+  onRecord?: (record: number, line: number) => void,
 ): Promise<Scan> {
   const quoted = file.format === 'csv' || file.format === 'tsv';
   const wantedRecords = new Set(records);
@@ -74,9 +75,11 @@ async function scan(
   let nextByte = 0;
   // With places to find, stop once all are found; without, once the line endings differ.
   const finished = () =>
-    records.length > 0 || bytes.length > 0
-      ? recordLines.size === wantedRecords.size && nextByte === wantedBytes.length
-      : otherEnding !== undefined;
+    onRecord !== undefined
+      ? false
+      : records.length > 0 || bytes.length > 0
+        ? recordLines.size === wantedRecords.size && nextByte === wantedBytes.length
+        : otherEnding !== undefined;
   const ended = (ending: LineEnding, endedLine: number) => {
     if (inQuote) return;
     firstEnding ??= ending;
@@ -115,6 +118,7 @@ async function scan(
         if (empty && (quoted || (b !== SPACE && b !== TAB))) {
           empty = false;
           if (wantedRecords.has(record)) recordLines.set(record, recordStart);
+          onRecord?.(record, recordStart);
         }
       }
     }
@@ -134,6 +138,25 @@ export async function physicalLines(
 ): Promise<Map<number, number>> {
   if (file.format === 'parquet' || recordLines.length === 0) return new Map();
   return (await scan(file, recordLines, [])).recordLines;
+}
+
+/**
+ * Where a text file's records stop starting on the line of their number (see `physicalLines`): a
+ * quoted value that spans lines, or a blank line, moves every later record down. Each entry says
+ * that from `record` on, a record starts `shift` lines below its number — until the next entry.
+ * Empty for a file whose records are its lines. Stored at import (`tw_line_shifts`, read by
+ * `rowLine`), so a problem found in the stored rows later names the line an editor shows.
+ */
+export async function lineShifts(file: SourceFile): Promise<{ record: number; shift: number }[]> {
+  if (file.format === 'parquet') return [];
+  const shifts: { record: number; shift: number }[] = [];
+  let current = 0;
+  await scan(file, [], [], (record, line) => {
+    if (line - record === current) return;
+    current = line - record;
+    shifts.push({ record, shift: current });
+  });
+  return shifts;
 }
 
 /** The lines holding byte positions of the file (DuckDB's rejects give byte positions). */

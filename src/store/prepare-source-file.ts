@@ -13,12 +13,14 @@ import {
   convertValue,
   extraReaderType,
   INFERENCE_ORDER,
+  nearMiss,
   readerType,
   typedValue,
   textOf,
   type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
+import type { ContentFacts } from './resolve-source-files.js';
 import { badJsonLines, readProblems } from './locate-in-file.js';
 import {
   readTextHeader,
@@ -147,13 +149,14 @@ export async function prepareSourceFile(
 
 /**
  * Which columns of a text file the reader may parse itself (header → DuckDB type, see
- * `readerType`): the typed canonical columns and the extras of a non-text inferred type. A header
+ * `readerType`; `content` says whether the file has digit separators): the typed canonical columns and the extras of a non-text inferred type. A header
  * two canonical columns read as different types stays text. Empty for Parquet and JSON lines.
  */
 export function readerTypes(
   prepared: PreparedFile,
   table: CanonicalTable,
   spec: SourceSpec,
+  content: ContentFacts,
 ): Map<string, string> {
   if (prepared.file.format !== 'csv' && prepared.file.format !== 'tsv') return new Map();
   const wanted = new Map<string, string | undefined>();
@@ -161,9 +164,9 @@ export function readerTypes(
     wanted.set(header, wanted.has(header) && wanted.get(header) !== type ? undefined : type);
   for (const column of table.columns) {
     const header = prepared.canonicalHeader.get(column.name);
-    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat));
+    if (header !== undefined) want(header, readerType(column.type, spec.dateFormat, content));
   }
-  for (const [name, type] of prepared.extras) want(name, extraReaderType(type));
+  for (const [name, type] of prepared.extras) want(name, extraReaderType(type, content));
   return new Map([...wanted].filter((e): e is [string, string] => e[1] !== undefined));
 }
 
@@ -283,9 +286,12 @@ async function inferTypes(
   const counts = INFERENCE_ORDER.map(
     (type) => sql`count(${castTo(raw('v'), type)}) AS ${ident(type)}`,
   );
+  const nearMisses = INFERENCE_ORDER.map(
+    (type) => sql`count(*) FILTER (WHERE ${nearMiss(raw('v'), type)}) AS ${ident(`${type}_near`)}`,
+  );
   // A sample decides; `verifyConversion` then catches the rare column whose later values do not fit.
   const found = await db.all(
-    sql`SELECT name, count(v) AS n, ${join(counts)} FROM (
+    sql`SELECT name, count(v) AS n, ${join([...counts, ...nearMisses])} FROM (
       SELECT DISTINCT name, v FROM (
         UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS}))
         ON COLUMNS(*) INTO NAME name VALUE v)) GROUP BY name`,
@@ -295,10 +301,15 @@ async function inferTypes(
     const row = byName.get(`c${i}`);
     const present = Number(row?.['n'] ?? 0);
     if (present === 0) empty.add(name);
+    // A column mostly of one type whose other values that type's DuckDB cast would read (`1_5`,
+    // `2025-03-31 25:99`) keeps the type: those values are typos the import then locates.
+    const fits = (t: InferredType) => {
+      const strict = Number(row?.[t] ?? 0);
+      const near = Number(row?.[`${t}_near`] ?? 0);
+      return strict === present || (near > 0 && strict >= near && strict + near === present);
+    };
     const type =
-      present === 0 || row === undefined
-        ? 'VARCHAR'
-        : (INFERENCE_ORDER.find((t) => Number(row[t]) === present) ?? 'VARCHAR');
+      present === 0 || row === undefined ? 'VARCHAR' : (INFERENCE_ORDER.find(fits) ?? 'VARCHAR');
     types.set(name, type);
   });
   return { types, empty };

@@ -95,6 +95,7 @@ it('leaves every table in place', async () => {
     'spend',
     'transactions',
     'tw_import_state',
+    'tw_line_shifts',
     'tw_source_files',
     'usage',
   ]);

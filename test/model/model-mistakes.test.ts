@@ -747,12 +747,12 @@ describe('mistakes testers reported', () => {
     );
   });
 
-  it('a driver written with a digit separator (1_5) is located, not read as 15', async () => {
+  it('a driver written with a digit separator (1_5) is located by the import, with a hint, not read as 15', async () => {
     const p = await project([], {
       'data/activities.csv': `${ACTIVITIES_HEADER}A,2025-02-11,installation,,2,\nA,2025-03-01,ticket,,,high\nB,2025-02-21,installation,,1_5,\nD,2025-03-06,installation,,4,\n`,
     });
     expect(await refused(p)).toMatch(
-      /^error: data\/activities\.csv:4 \(column servers\): servers "1_5" is not a number/,
+      /^error: data\/activities\.csv:4:5: servers "1_5" is not a number — write it without the digit separator "_": 15/,
     );
   });
 
@@ -829,6 +829,7 @@ async function databaseDigest(file: string): Promise<Record<string, unknown>> {
       'spend',
       'tw_import_state',
       'tw_source_files',
+      'tw_line_shifts',
     ]) {
       digest[table] = await db.one(
         sql`SELECT count(*) AS n, md5(COALESCE(string_agg(CAST(t AS VARCHAR), chr(10) ORDER BY CAST(t AS VARCHAR)), '')) AS rows FROM ${ident(table)} t`,

@@ -50,6 +50,8 @@ const ACCEPTED: Record<string, number> = {
   'customers--trailing-delimiter.csv': 5,
   'activities--trailing-delimiter.csv': 15,
   'spend--header-only.csv': 0,
+  // Codes such as 2024_01 in every row: a text column, not numbers with digit separators.
+  'customers--underscored-codes.csv': 5,
 };
 
 interface Refusal {
@@ -151,6 +153,37 @@ const REFUSED: Record<string, Refusal> = {
     column: 6,
     message: /^malformed line: Expected Number of Columns: 5 Found: 6/,
   },
+  // Found after the rows are stored (the margin's checks, the equations), still on the line an
+  // editor shows: the import records where a quoted line break moves the records down.
+  'activities--no-minutes-after-quoted-newline.csv': {
+    line: 8,
+    message: /^1 installation event has no minutes \(the first is on this line\)/,
+    hint: /coalesce\(servers, 1\)/,
+  },
+  'activities--driver-not-a-number-after-quoted-newline.csv': {
+    line: 8,
+    message: /^servers "abc" is not a number, but the time equation of installation uses servers/,
+  },
+  // Extra columns (drivers, attributes) are as strict as the canonical ones.
+  'activities--underscore-in-driver.csv': {
+    line: 7,
+    column: 5,
+    message: /^servers "1_5" is not a number$/,
+    hint: /digit separator "_": 15$/,
+  },
+  'customers--underscore-in-extra-number.csv': {
+    line: 4,
+    column: 6,
+    message: /^seats "1_000" is not a number$/,
+    hint: /digit separator "_": 1000$/,
+  },
+  'customers--junk-after-extra-date.csv': {
+    line: 4,
+    column: 6,
+    message:
+      /^renewed_on "2025-03-31 25:99" is not a date: what follows the date is not a valid time$/,
+    hint: /2025-03-31 14:30:00/,
+  },
   'customers--value-in-unnamed-column.csv': {
     line: 4,
     column: 6,
@@ -224,7 +257,7 @@ async function snapshot(dir: string): Promise<Record<string, unknown>> {
   const db = await Database.open(path.join(dir, '.tierwise', 'tierwise.duckdb'));
   try {
     const out: Record<string, unknown> = {};
-    for (const table of [...TABLES, 'tw_import_state', 'tw_source_files']) {
+    for (const table of [...TABLES, 'tw_import_state', 'tw_source_files', 'tw_line_shifts']) {
       out[table] = await db.one(
         sql`SELECT count(*) AS n, CAST(sum(hash(t)) AS VARCHAR) AS h FROM ${ident(table)} AS t`,
       );

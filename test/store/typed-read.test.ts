@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TierwiseError } from '../../src/errors.js';
 import { openProject } from '../../src/project.js';
 import { ident, join, sql, value } from '../../src/sql/fragment.js';
-import type { CanonicalType } from '../../src/store/canonical-columns.js';
 import {
   castTo,
   convertValue,
@@ -26,6 +25,7 @@ import {
 } from '../../src/store/convert-value.js';
 import { Database } from '../../src/store/database.js';
 import { sourceTableFunction } from '../../src/store/read-source-file.js';
+import { ContentScanner, type ContentFacts } from '../../src/store/resolve-source-files.js';
 import { tempProject } from '../helpers/temp-project.js';
 
 let dir: string;
@@ -42,6 +42,13 @@ const FIELDS = [
   '1.1234567',
   '1e3',
   '1_000',
+  '1_000.5',
+  '+1_0',
+  '1e1_0',
+  '_100',
+  '100_',
+  '0xA_B',
+  '0b1_1',
   '"1,000"',
   '1 000',
   '12.3x',
@@ -76,7 +83,20 @@ const FIELDS = [
   ' true ',
   '١٢',
   '\u00a012\u00a0',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740994',
+  '1e16',
+  '999999999999.9999999',
 ];
+
+/** What the scan of a file holding nothing but `field` finds. */
+function scanned(field: string): ContentFacts {
+  const scanner = new ContentScanner();
+  scanner.scan(Buffer.from(`a,b\n${field},x\n`));
+  return scanner.facts();
+}
+const CLEAN: ContentFacts = { digitSeparators: false, hexSeparators: false, linesMayShift: false };
 
 interface Reading {
   rejected: boolean;
@@ -122,9 +142,13 @@ async function textRead(
 }
 
 describe('the typed reader against the text conversion', () => {
-  it('reads numbers and money as text: the reader takes 1_000 for 1000, which the import refuses', async () => {
-    expect(readerType('number')).toBeUndefined();
-    expect(readerType('money')).toBeUndefined();
+  it('reads numbers and money as text in a file with a digit separator: the reader takes 1_000 for 1000', async () => {
+    const separated = scanned('1_000');
+    expect(separated).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(readerType('number', undefined, separated)).toBeUndefined();
+    expect(readerType('money', undefined, separated)).toBeUndefined();
+    expect(readerType('number', undefined, CLEAN)).toBe('DOUBLE');
+    expect(readerType('money', undefined, CLEAN)).toBe('DECIMAL(18,6)');
     await Database.scratch(async (db) => {
       expect(await typedRead(db, '1_000', 'DOUBLE', () => undefined)).toEqual({
         rejected: false,
@@ -134,13 +158,54 @@ describe('the typed reader against the text conversion', () => {
     });
   });
 
-  const canonical: CanonicalType[] = ['date'];
-  for (const type of canonical) {
+  it('finds an underscore between digits anywhere in a file, across chunks, and nowhere else', () => {
+    const scan = (...chunks: string[]) => {
+      const scanner = new ContentScanner();
+      for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
+      return scanner.facts();
+    };
+    const none = { digitSeparators: false, hexSeparators: false };
+    expect(scan('support_ticket,storage_gb_month,X_000001,_1,1_,__')).toMatchObject(none);
+    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('id,n\nx,0xA_B\n')).toMatchObject({ digitSeparators: false, hexSeparators: true });
+    expect(scan('ad_display,C_01')).toMatchObject({ digitSeparators: false, hexSeparators: true });
+    // The underscore at the end of a chunk, or at its start.
+    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1_', '', 'x')).toMatchObject(none);
+    expect(scan('x,1_')).toMatchObject(none);
+  });
+
+  it('finds what could make a record start below the line of its number', () => {
+    const shifts = (format: 'csv' | 'jsonl', ...chunks: string[]) => {
+      const scanner = new ContentScanner(format);
+      for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
+      return scanner.facts().linesMayShift;
+    };
+    expect(shifts('csv', 'a,b\n1,2\n3,4\n')).toBe(false);
+    expect(shifts('csv', 'a,b\n1,"x\ny"\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n')).toBe(false);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n\r\n3,4\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r\n1,2\r\n\r', '\n3,4\r\n')).toBe(true);
+    expect(shifts('csv', 'a,b\r1,2\r\r3,4\r')).toBe(true);
+    expect(shifts('jsonl', '{"a": 1}\r\n{"a": 2}\r\n')).toBe(false);
+    expect(shifts('csv', 'a,b\n1,2\n\n3,4\n')).toBe(true);
+    expect(shifts('csv', 'a,b\n1,2\n', '\n3,4\n')).toBe(true);
+    expect(shifts('csv', 'a,b\n1,2\n 3,4\n')).toBe(false);
+    expect(shifts('jsonl', '{}\n  \n{}\n')).toBe(true);
+    expect(shifts('jsonl', '{}\n', '\t\n{}\n')).toBe(true);
+    expect(shifts('jsonl', '{}\n{}\n')).toBe(false);
+  });
+
+  const canonical = { date: 'TIMESTAMP', number: 'DOUBLE', money: 'DECIMAL(18,6)' } as const;
+  for (const type of Object.keys(canonical) as (keyof typeof canonical)[]) {
     it(`stores what convertValue stores, or rejects the line, for every ${type} field`, async () => {
-      const readAs = readerType(type)!;
-      expect(readAs).toBe('TIMESTAMP');
+      const readAs = readerType(type, undefined, CLEAN)!;
+      expect(readAs).toBe(canonical[type]);
       await Database.scratch(async (db) => {
         for (const field of FIELDS) {
+          // A file with a digit separator is never read typed (its numbers are read as text).
+          if (readerType(type, undefined, scanned(field)) === undefined) continue;
           const typed = await typedRead(
             db,
             field,
@@ -156,9 +221,12 @@ describe('the typed reader against the text conversion', () => {
     });
   }
 
-  it('reads extra numbers and dates as text: castTo refuses 1_5 and text after a date', async () => {
-    for (const type of ['BIGINT', 'DOUBLE', 'DATE'] as const)
-      expect(extraReaderType(type)).toBeUndefined();
+  it('reads extra dates as text, and extra numbers as text in a file with a digit separator', async () => {
+    expect(extraReaderType('DATE', CLEAN)).toBeUndefined();
+    expect(extraReaderType('BIGINT', scanned('1_5'))).toBeUndefined();
+    expect(extraReaderType('DOUBLE', scanned('1_5'))).toBeUndefined();
+    expect(extraReaderType('BIGINT', scanned('0xA_B'))).toBeUndefined();
+    expect(extraReaderType('DOUBLE', scanned('0xA_B'))).toBe('DOUBLE');
     await Database.scratch(async (db) => {
       expect(await textRead(db, '1_5', (c) => castTo(c, 'BIGINT'))).toBeNull();
       expect(await textRead(db, '1_5', (c) => castTo(c, 'DOUBLE'))).toBeNull();
@@ -168,12 +236,13 @@ describe('the typed reader against the text conversion', () => {
     });
   });
 
-  const extras: InferredType[] = ['BOOLEAN'];
+  const extras: InferredType[] = ['BOOLEAN', 'BIGINT', 'DOUBLE'];
   for (const type of extras) {
     it(`stores what castTo stores, or rejects the line, for every ${type} extra field`, async () => {
       await Database.scratch(async (db) => {
         for (const field of FIELDS) {
-          const typed = await typedRead(db, field, extraReaderType(type)!, () => undefined);
+          if (extraReaderType(type, scanned(field)) === undefined) continue;
+          const typed = await typedRead(db, field, extraReaderType(type, CLEAN)!, () => undefined);
           const text = await textRead(db, field, (c) => castTo(c, type));
           if (!typed.rejected) expect([field, typed.stored]).toEqual([field, text]);
         }
