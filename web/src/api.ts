@@ -4,10 +4,20 @@
  */
 import type {
   ApiError,
+  GaborGrangerResult,
+  LeadScore,
+  ProspectTraining,
+  PsmResult,
+  SurveyAnalysis,
   CustomerExplanation,
   CustomerPage,
   JobStatus,
+  LeadsFilesResponse,
   LifetimeResponse,
+  MatrixSummary,
+  PriceResearchResponse,
+  ProspectsResponse,
+  TierChartsResponse,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -20,6 +30,19 @@ import type {
   TierWhatIf,
   TierWhatIfResponse,
 } from '../../src/server/api-types.js';
+
+export type {
+  GaborGrangerResult,
+  LeadScore,
+  ProspectTraining,
+  PsmResult,
+  SurveyAnalysis,
+  LeadsFilesResponse,
+  MatrixSummary,
+  PriceResearchResponse,
+  ProspectsResponse,
+  TierChartsResponse,
+};
 
 export type {
   CustomerExplanation,
@@ -98,9 +121,12 @@ const JOB_POLL_MS = 500;
  * A GET whose answer may be a background job under way (202 with its progress): asks again every
  * half second, telling the job listener how far it got, until the answer is the result.
  */
-async function untilDone(path: string): Promise<Response> {
+async function untilDone(
+  path: string,
+  init: { method?: 'GET' | 'POST'; json?: unknown } = {},
+): Promise<Response> {
   for (;;) {
-    const response = await request(path);
+    const response = await request(path, init);
     if (response.status !== 202) return response;
     jobListener?.((await response.json()) as JobStatus);
     await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
@@ -143,6 +169,18 @@ export const api = {
     ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await untilDone('/api/report.html')).blob(),
+  matrix: (points = 1000) =>
+    json<MatrixSummary>(`/api/matrix?${new URLSearchParams({ points: String(points) })}`),
+  tierCharts: () => json<TierChartsResponse>('/api/tiers/charts'),
+  priceResearch: () => json<PriceResearchResponse>('/api/price-research'),
+  leadsFiles: () => json<LeadsFilesResponse>('/api/prospects/files'),
+  prospects: (file: string) =>
+    json<ProspectsResponse>(`/api/prospects?${new URLSearchParams({ file })}`),
+  /** Scores an uploaded leads CSV; the same body is posted again while the job is under way. */
+  uploadLeads: async (name: string, csv: string) =>
+    (await (
+      await untilDone('/api/prospects', { method: 'POST', json: { name, csv } })
+    ).json()) as ProspectsResponse,
   chart: async (kind: string, query: Record<string, string> = {}) =>
     (await request(`/api/charts/${kind}.svg?${new URLSearchParams(query)}`)).text(),
 };

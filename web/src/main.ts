@@ -4,11 +4,15 @@
  */
 import './style.css';
 import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from './api.js';
+import { keepTablesDownloadable } from './csv.js';
 import { h, show } from './dom.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
+import { renderMatrix } from './pages/matrix-page.js';
 import { renderOverview } from './pages/overview-page.js';
+import { renderPriceResearch } from './pages/price-research-page.js';
 import { renderPricing } from './pages/pricing-page.js';
+import { renderProspects } from './pages/prospects-page.js';
 import { renderSegments } from './pages/segments-page.js';
 import { renderTiers } from './pages/tiers-page.js';
 import { renderTrends } from './pages/trends-page.js';
@@ -39,6 +43,9 @@ async function route(): Promise<void> {
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
     else if (page === 'trends') await renderTrends(root, o);
+    else if (page === 'matrix') await renderMatrix(root, o);
+    else if (page === 'price-research') await renderPriceResearch(root, o);
+    else if (page === 'prospects') await renderProspects(root, o, params.get('file'));
     else if (page === 'overview') await renderOverview(root, o);
     else renderNotFound(path);
   } catch (error) {
@@ -85,6 +92,8 @@ const JOB_NAMES: Record<string, string> = {
   tiers: 'Tier plan',
   pricing: 'Price menu',
   lifetime: 'Lifetime',
+  'price-research': 'Price research',
+  prospects: 'Prospects',
 };
 
 function clearJobStatus(): void {
@@ -122,6 +131,8 @@ async function downloadReport(button: HTMLButtonElement): Promise<void> {
 }
 
 takeTokenFromUrl();
+// Every table the pages show gets a "Download CSV" button (built in the browser from the table).
+keepTablesDownloadable(root);
 const reportButton = document.getElementById('download-report') as HTMLButtonElement;
 // Long jobs (the report, the tier plan, a menu) run on the server; their progress shows here.
 const jobStatus = h('span', { id: 'job-status', role: 'status', 'aria-live': 'polite' });
