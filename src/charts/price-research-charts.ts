@@ -14,6 +14,9 @@ const PSM_POINT_LABELS: Record<PsmPointName, string> = {
   marginal_expensiveness: 'PME',
 };
 
+/** The PSM chart's price axis stops where this share of respondents finds a price too cheap (or too expensive). */
+export const PSM_AXIS_SHARE = 0.98;
+
 /** The PSM's curves (share of respondents at each price) and its four points as vertical lines. */
 export function psmChartOption(psm: PsmResult, currency: string): EChartsOption {
   const line = (
@@ -37,11 +40,16 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
     const price = psm.points[name];
     return price === null ? [] : [{ name, price }];
   });
+  // The axis spans the prices where the curves move: from the last price nearly everyone finds
+  // too cheap to the first nearly everyone finds too expensive (a few outlying answers would
+  // otherwise squeeze the crossings into a corner).
   const prices = psm.curves.map((p) => p.price);
+  const low = psm.curves.findLast((p) => p.too_cheap >= PSM_AXIS_SHARE)?.price ?? prices[0]!;
+  const high = psm.curves.find((p) => p.too_expensive >= PSM_AXIS_SHARE)?.price ?? prices.at(-1)!;
   return {
     title: {
       text: 'Van Westendorp price sensitivity meter',
-      subtext: `${psm.respondents} respondents; share who find each price too cheap, cheap, expensive, too expensive`,
+      subtext: `${psm.respondents} respondents; share who find each price too cheap, cheap, expensive, too expensive; prices where under ${formatAxisPercent(PSM_AXIS_SHARE)} find them too cheap or too expensive`,
       left: 'center',
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
@@ -50,8 +58,8 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
     grid: { left: 80, right: 40, top: 110, bottom: 70 },
     xAxis: {
       type: 'value',
-      min: Math.min(...prices),
-      max: Math.max(...prices),
+      min: low,
+      max: high,
       name: `price (${currency})`,
       nameLocation: 'middle',
       nameGap: 40,

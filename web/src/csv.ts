@@ -48,10 +48,14 @@ function download(table: HTMLTableElement): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Puts a "Download CSV" button above each table under `root` that has none yet. */
+/**
+ * Puts a "Download CSV" button above each table under `root` that has none yet; a table of form
+ * fields (the what-if's inputs) holds no data to download and gets none.
+ */
 export function addCsvButtons(root: HTMLElement): void {
   for (const table of root.querySelectorAll<HTMLTableElement>('table:not([data-csv-ready])')) {
     table.dataset['csvReady'] = 'true';
+    if (table.querySelector('input, select, textarea') !== null) continue;
     const button = h(
       'button',
       {
