@@ -7,23 +7,8 @@
  * `+`, `-`, `@`, a tab or a carriage return is prefixed with `'`, so a spreadsheet shows it as text
  * instead of running it; a plain number (`-569.5`) is left as it is.
  */
+import { toCsv } from './csv-text.js';
 import { h } from './dom.js';
-
-/** A plain decimal number, as `String(number)` writes one: safe to leave unprefixed. */
-const PLAIN_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-/** What a spreadsheet may read as the start of a formula. */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One field: guarded against formula injection, then quoted where RFC 4180 requires. */
-export function csvField(value: string): string {
-  const safe = !PLAIN_NUMBER.test(value) && FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
-/** Rows of fields as RFC 4180 text (CRLF after every record). */
-export function toCsv(rows: readonly (readonly string[])[]): string {
-  return rows.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
-}
 
 /** The value a cell downloads as: its `data-value` when it has one, else its text. */
 function cellValue(cell: HTMLTableCellElement): string {
