@@ -1,5 +1,6 @@
 /**
- * Long jobs of a project (the HTML report, the tier plan, a price menu, a tier what-if, the lifetime page) in a worker
+ * Long jobs of a project (the HTML report, the tier plan, a price menu, a tier what-if, the lifetime page,
+ * the survey files' price research, leads scored) in a worker
  * thread, so the JavaScript part of their work (most of `computeTiers` after its SQL, the HiGHS
  * solve of a what-if) does not hold the server's event loop. One worker per data state: on its
  * first job it copies the project database into its own memory (`snapshotDatabase`, a short
