@@ -357,11 +357,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       let charts = tierCharts.get(plan);
       if (charts === undefined) {
         const exits = tierExitsChartOption(plan);
+        const resources = tierResourceHours(plan);
         charts = {
           scenarios: renderChartSvg(tierScenariosChartOption(plan), DEFAULT_CHART_SIZE),
           capacity: renderChartSvg(tierCapacityChartOption(plan), {
             width: DEFAULT_CHART_SIZE.width,
-            height: Math.max(260, 160 + 60 * plan.shadow_prices.length),
+            height: Math.max(260, 160 + 60 * resources.length),
           }),
           exits:
             exits === undefined
@@ -370,18 +371,23 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
                   width: DEFAULT_CHART_SIZE.width,
                   height: Math.max(240, 120 + 40 * Math.min(EXITS_CHARTED, plan.exits.count)),
                 }),
-          resources: tierResourceHours(plan),
+          resources,
         };
         tierCharts.set(plan, charts);
       }
       return c.json(charts);
     });
   });
-  // Survey files (surveys/psm.csv, surveys/gabor-granger.csv) analysed once, in the jobs' worker.
+  // Survey files (surveys/psm.csv, surveys/gabor-granger.csv) analysed in the jobs' worker and
+  // kept once both are; while one is missing or malformed it is looked for again on the next visit.
   app.get('/api/price-research', async (c) => {
     parse(schema.priceResearchQuery, c.req.query());
     const job = jobs.job('price-research', () => longJobs.priceResearch());
-    return answerJob(c, job, (research) => c.json(research satisfies PriceResearchResponse));
+    return answerJob(c, job, (research) => {
+      if (research.psm.status !== 'done' || research.gabor_granger.status !== 'done')
+        jobs.forget(job);
+      return c.json(research satisfies PriceResearchResponse);
+    });
   });
   // Leads: a file the project holds (picked from this list, never a path) or an uploaded CSV.
   app.get('/api/prospects/files', async (c) => {

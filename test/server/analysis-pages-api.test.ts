@@ -63,6 +63,18 @@ describe('GET /api/price-research', () => {
     if (research.psm.status === 'invalid')
       expect(research.psm.message).toContain('no column too_cheap');
   });
+
+  it('looks again for a survey that was missing or malformed: a fixed file is read on the next visit', async () => {
+    await copy.write(
+      'surveys/psm.csv',
+      `too_cheap,cheap,expensive,too_expensive\n${Array.from({ length: 20 }, (_, i) => `${10 + i},${20 + i},${30 + i},${40 + i}`).join('\n')}\n`,
+    );
+    const research = await json<PriceResearchResponse>(
+      await requestUntilDone(app, '/api/price-research'),
+    );
+    expect(research.psm.status).toBe('done');
+    if (research.psm.status === 'done') expect(research.psm.result.respondents).toBe(20);
+  });
 });
 
 describe('the leads of GET/POST /api/prospects', () => {
