@@ -28,6 +28,8 @@ try {
       viewport: { width: 1280, height: 900 },
       deviceScaleFactor: 1,
     });
+    // The tier plan, the survey bootstraps and the prospect model take a while on a busy machine.
+    page.setDefaultTimeout(300_000);
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=total-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard.png') });
