@@ -5,6 +5,7 @@
 import type { EChartsOption } from 'echarts';
 import type { GaborGrangerResult } from '../pricing/gabor-granger.js';
 import type { PsmPointName, PsmResult } from '../pricing/van-westendorp.js';
+import { formatMoney } from '../format.js';
 import { COLORS, formatAxisMoney, formatAxisPercent, niceScale } from './chart-style.js';
 
 const PSM_POINT_LABELS: Record<PsmPointName, string> = {
@@ -49,7 +50,7 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
   return {
     title: {
       text: 'Van Westendorp price sensitivity meter',
-      subtext: `${psm.respondents} respondents; share who find each price too cheap, cheap, expensive, too expensive; prices where under ${formatAxisPercent(PSM_AXIS_SHARE)} find them too cheap or too expensive`,
+      subtext: `${psm.respondents} respondents · dotted: ${points.map((p) => `${PSM_POINT_LABELS[p.name]} ${formatMoney(p.price, currency)}`).join(', ') || 'no crossings'}`,
       left: 'center',
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
@@ -82,7 +83,7 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
           symbol: 'none',
           silent: true,
           lineStyle: { color: COLORS.muted, type: 'dotted' },
-          label: { formatter: (p: { name?: string }) => p.name ?? '' },
+          label: { show: false },
           data: points.map((p) => ({ name: PSM_POINT_LABELS[p.name], xAxis: p.price })),
         },
       },

@@ -66,6 +66,11 @@ export async function renderPriceResearch(root: HTMLElement, _overview: Overview
       h(
         'li',
         {},
+        'The Van Westendorp chart’s price axis spans the prices where fewer than 98% of respondents find a price too cheap or too expensive (a few outlying answers would squeeze the crossings into a corner); the curves table lists every price answered.',
+      ),
+      h(
+        'li',
+        {},
         'Newton-Miller-Smith calibrates the likelihood answers 5, 4, 3, 2, 1 as purchase probabilities 0.7, 0.5, 0.3, 0.1, 0.',
       ),
     ),
