@@ -28,6 +28,8 @@ try {
       viewport: { width: 1280, height: 900 },
       deviceScaleFactor: 1,
     });
+    // The tier plan, the survey bootstraps and the prospect model take a while on a busy machine.
+    page.setDefaultTimeout(300_000);
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=total-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard.png') });
@@ -44,6 +46,15 @@ try {
     await page.goto(`${server.url}#/pricing`);
     await page.waitForSelector('[data-testid=menu-profit]');
     await page.screenshot({ path: path.join(out, 'dashboard-pricing.png') });
+    await page.goto(`${server.url}#/matrix`);
+    await page.waitForSelector('[data-testid=matrix-quadrants]');
+    await page.screenshot({ path: path.join(out, 'dashboard-matrix.png') });
+    await page.goto(`${server.url}#/price-research`);
+    await page.waitForSelector('[data-testid=gg-demand]');
+    await page.screenshot({ path: path.join(out, 'dashboard-price-research.png') });
+    await page.goto(`${server.url}#/prospects?file=data%2Fleads.csv`);
+    await page.waitForSelector('[data-testid=lead-scores]');
+    await page.screenshot({ path: path.join(out, 'dashboard-prospects.png') });
     await page.goto(`${server.url}#/lifetime`);
     await page.waitForSelector('[data-testid=chart-lifetime-survival] svg');
     await page.screenshot({ path: path.join(out, 'dashboard-lifetime.png') });
@@ -58,7 +69,7 @@ try {
     project.close();
   }
   console.log(
-    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
+    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-matrix.png', 'dashboard-price-research.png', 'dashboard-prospects.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
   );
 } finally {
   await browser.close();

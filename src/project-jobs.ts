@@ -1,12 +1,13 @@
 /**
  * Long jobs of a project (the HTML report, the tier plan, a price menu, a tier what-if, the lifetime
- * page) in a **child process at a lower OS priority**, so neither the JavaScript part of their work
- * (most of `computeTiers` after its SQL, the HiGHS solves) nor their DuckDB queries take the cores
- * from the server's event loop (the pages): every thread of the child — its DuckDB threads and the
- * libuv threads its queries run on included — runs at nice `JOB_NICENESS`, so the OS gives a core
- * to the server first whenever both want one, and all of it to the jobs when the server is idle.
- * (A worker thread could not do this: a process's libuv thread pool, where DuckDB's queries run,
- * is shared by all its threads, the server's own queries included.)
+ * page, the survey files' price research, leads scored) in a **child process at a lower OS
+ * priority**, so neither the JavaScript part of their work (most of `computeTiers` after its SQL,
+ * the HiGHS solves) nor their DuckDB queries take the cores from the server's event loop (the
+ * pages): every thread of the child — its DuckDB threads and the libuv threads its queries run on
+ * included — runs at nice `JOB_NICENESS`, so the OS gives a core to the server first whenever both
+ * want one, and all of it to the jobs when the server is idle. (A worker thread could not do this:
+ * a process's libuv thread pool, where DuckDB's queries run, is shared by all its threads, the
+ * server's own queries included.)
  *
  * One process per data state: on its first job it copies the project database into its own memory
  * (`snapshotDatabase`, a short read-only attach) and builds its own customer base and tier
@@ -28,6 +29,9 @@ import { lifetimeOverview, type LifetimeOverview } from './lifetime-overview.js'
 import type { TimeUnit } from './lifetime/read-lifetime-files.js';
 import type { CustomerBase } from './margin/customer-base.js';
 import { priceProjectMenu, type ProjectPriceMenu } from './pricing/project-price-menu.js';
+import { priceResearch, type PriceResearch } from './price-research.js';
+import { scoreProjectLeads, scoreUploadedLeads } from './prospect-leads.js';
+import type { ProspectScores } from './prospects/score-leads.js';
 import { renderReport, type HtmlReport } from './report/render-report.js';
 import { computeTiers, type TierReport } from './tiers/compute-tiers.js';
 import type { TierWhatIf, TierWhatIfResult } from './tiers/tier-what-if.js';
@@ -39,7 +43,13 @@ export type ProjectJob =
   | { readonly kind: 'tiers' }
   | { readonly kind: 'pricing'; readonly maxVersions?: number }
   | { readonly kind: 'lifetime'; readonly timeUnit?: TimeUnit }
-  | { readonly kind: 'what-if'; readonly whatIf: TierWhatIf };
+  | { readonly kind: 'what-if'; readonly whatIf: TierWhatIf }
+  | { readonly kind: 'price-research' }
+  | { readonly kind: 'prospects'; readonly leads: LeadsSource };
+
+/** Leads to score: a leads file of the project (one `listLeadsFiles` lists), or an uploaded CSV. */
+export type LeadsSource =
+  { readonly file: string } | { readonly upload: { readonly name: string; readonly text: string } };
 
 /** The long jobs of one data state of a project. */
 export interface ProjectJobs {
@@ -52,6 +62,10 @@ export interface ProjectJobs {
   lifetime(timeUnit?: TimeUnit, onProgress?: (message: string) => void): Promise<LifetimeOverview>;
   /** `tierWorkbench(base).whatIf(whatIf)` on the workbench the tier plan projected with. */
   whatIf(whatIf: TierWhatIf): Promise<TierWhatIfResult>;
+  /** The project's survey files analysed (`priceResearch`). */
+  priceResearch(): Promise<PriceResearch>;
+  /** Leads scored (`scoreProjectLeads` or `scoreUploadedLeads`). */
+  prospects(leads: LeadsSource, onProgress?: (message: string) => void): Promise<ProspectScores>;
   /** Ends the job process (if any) once the jobs sent to it are answered; later jobs start a new one. */
   close(): void;
   /** Ends the job process now (the server stops): jobs under way fail. */
@@ -113,6 +127,12 @@ export async function runProjectJob(
       return lifetimeOverview(base, { timeUnit: job.timeUnit, onProgress, includeCustomers: true });
     case 'what-if':
       return workbench.whatIf(job.whatIf);
+    case 'price-research':
+      return priceResearch(base);
+    case 'prospects':
+      return 'file' in job.leads
+        ? scoreProjectLeads(base, job.leads.file, { onProgress })
+        : scoreUploadedLeads(base, job.leads.upload.name, job.leads.upload.text, { onProgress });
   }
 }
 
@@ -148,6 +168,9 @@ export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJo
     lifetime: async (timeUnit, onProgress) =>
       (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
     whatIf: async (whatIf) => (await run({ kind: 'what-if', whatIf })) as TierWhatIfResult,
+    priceResearch: async () => (await run({ kind: 'price-research' })) as PriceResearch,
+    prospects: async (leads, onProgress) =>
+      (await run({ kind: 'prospects', leads }, onProgress)) as ProspectScores,
     close,
     terminate,
   };

@@ -101,3 +101,21 @@ export const filtersQuery = z.strictObject({
     .default(false),
 });
 export const customerPartQuery = z.strictObject({});
+
+export const tierChartsQuery = z.strictObject({});
+
+export const priceResearchQuery = z.strictObject({});
+
+export const leadsFilesQuery = z.strictObject({});
+
+/** `file`: one of the project's leads files, as `GET /api/prospects/files` lists it (checked there). */
+export const prospectsQuery = z.strictObject({ file: z.string().min(1).max(300) });
+
+/** The largest leads CSV an upload may carry (the JSON body may be a little larger). */
+export const MAX_LEADS_UPLOAD_BYTES = 2 * 1024 * 1024;
+
+/** `POST /api/prospects`: an uploaded leads CSV, its file name and its text. */
+export const prospectsUploadBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  csv: z.string().min(1).max(MAX_LEADS_UPLOAD_BYTES),
+});

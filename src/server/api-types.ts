@@ -13,6 +13,9 @@ import type { TierReport } from '../tiers/compute-tiers.js';
 import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
 import type { LifetimeOverview } from '../lifetime-overview.js';
 import type { CustomerLifetimeMargin } from '../lifetime/lifetime-margin.js';
+import type { ResourceHours } from '../charts/tier-charts.js';
+import type { PriceResearch } from '../price-research.js';
+import type { ProspectScores } from '../prospects/score-leads.js';
 
 export type {
   CustomerExplanation,
@@ -30,6 +33,13 @@ export type {
 export type { WhaleCurve, WhalePoint } from '../analysis/whale-curve.js';
 export type { MarginDistribution } from '../analysis/margin-distribution.js';
 export type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
+export type { ResourceHours } from '../charts/tier-charts.js';
+export type { PriceResearch, SurveyAnalysis } from '../price-research.js';
+export type { PsmResult } from '../pricing/van-westendorp.js';
+export type { GaborGrangerResult } from '../pricing/gabor-granger.js';
+export type { ProspectScores, LeadScore } from '../prospects/score-leads.js';
+export type { ProspectTraining } from '../prospects/learn-prospects.js';
+export type { ProfitabilityMatrix, QuadrantSummary } from '../analysis/profitability-matrix.js';
 export type { TierReport, TierRecommendation, ShadowPrice } from '../tiers/compute-tiers.js';
 export type { ScenarioResult } from '../tiers/tier-scenarios.js';
 export type { TierWhatIfResult, TierWhatIf, TierChange } from '../tiers/tier-what-if.js';
@@ -104,7 +114,37 @@ export interface PricingResponse {
   /** The menu file looked for, relative to the project folder (without it, a model with tiers is priced as its tier catalog). */
   file: string;
   menu: ProjectPriceMenu | null;
+  /** The profit of the best menu of each size beside today's, as SVG (null without a menu). */
+  chart: string | null;
 }
+
+/** `GET /api/tiers/charts`: the tier plan's charts as SVG, and the hours the capacity chart draws. */
+export interface TierChartsResponse {
+  /** Revenue, cost and margin of each scenario. */
+  scenarios: string;
+  /** Per resource: hours used by the plan, freed against today, unused today already. */
+  capacity: string;
+  /** The margin today of the customers the plan lets go; null when it lets none go. */
+  exits: string | null;
+  /** The figures of the capacity chart, per resource. */
+  resources: ResourceHours[];
+}
+
+/** `GET /api/price-research`: the project's survey files analysed, each with its chart or why not. */
+export type PriceResearchResponse = PriceResearch;
+
+/** `GET /api/prospects/files`: the leads files of the project a page may ask to score. */
+export interface LeadsFilesResponse {
+  /** Relative to the project folder, e.g. `data/leads.csv`. */
+  files: string[];
+  /** Where leads files are looked for, relative to the project folder. */
+  folders: string[];
+  /** The largest CSV `POST /api/prospects` accepts, in bytes. */
+  max_upload_bytes: number;
+}
+
+/** `GET /api/prospects?file=` and `POST /api/prospects`: the leads scored, as `tierwise prospects score --format json`. */
+export type ProspectsResponse = ProspectScores;
 
 /** The tier plan (`tierwise tiers`) with its largest gains only, and what a what-if may change; `plan: null` without a tiers: key. */
 export interface TiersResponse {

@@ -4,6 +4,7 @@
  * HTTP statuses. Results that cannot change while the server runs (the data is imported when the
  * project opens) are computed once and kept.
  */
+import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -23,6 +24,15 @@ import { computeCohorts, computeTrends } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
+import { menuChartHeight, menuChartOption } from '../charts/menu-chart.js';
+import { DEFAULT_CHART_SIZE, renderChartSvg } from '../charts/render-chart.js';
+import {
+  EXITS_CHARTED,
+  tierCapacityChartOption,
+  tierExitsChartOption,
+  tierResourceHours,
+  tierScenariosChartOption,
+} from '../charts/tier-charts.js';
 import { didYouMean, TierwiseError, type ErrorCode } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { explainCustomer } from '../margin/explain-customer.js';
@@ -30,9 +40,10 @@ import { customerMonths } from '../margin/customer-months.js';
 import type { TimeUnit } from '../lifetime/read-lifetime-files.js';
 import { customerPager } from '../margin/customer-pager.js';
 import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
-import { projectJobs, type ProjectJobs } from '../project-jobs.js';
+import { projectJobs, type LeadsSource, type ProjectJobs } from '../project-jobs.js';
+import { LEADS_FOLDERS, listLeadsFiles } from '../prospect-leads.js';
 import { REPORT_SECTIONS } from '../report/sections/index.js';
-import { largestGainsFirst } from '../tiers/compute-tiers.js';
+import { largestGainsFirst, type TierReport } from '../tiers/compute-tiers.js';
 import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import { BackgroundJob, JobBoard } from './background-jobs.js';
@@ -41,10 +52,14 @@ import type {
   CustomerLifetimeResponse,
   CustomerTierResponse,
   JobStatus,
+  LeadsFilesResponse,
   LifetimeResponse,
   MatrixSummary,
   Overview,
+  PriceResearchResponse,
   PricingResponse,
+  ProspectsResponse,
+  TierChartsResponse,
   TiersResponse,
   TierWhatIfResponse,
 } from './api-types.js';
@@ -80,6 +95,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const CHART_CACHE_SIZE = 32;
 /** The lifetime job's steps: the margins, the fit, the diagnostics' fit and their figures. */
 const LIFETIME_STEPS = 4;
+/** Scoring leads' steps: learning (its folds and solves) and scoring, about this many messages. */
+const PROSPECT_STEPS = 6;
 /** What-if answers kept, by their changes. */
 const WHAT_IF_CACHE_SIZE = 32;
 
@@ -379,7 +396,14 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     // One job per menu size asked for (at most 20, by the schema); menu.yaml is read when first asked.
     const job = jobs.job(`pricing:${maxVersions ?? 'all'}`, async () => {
       const found = await longJobs.pricing(maxVersions);
-      return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null } satisfies PricingResponse;
+      const chart =
+        found === undefined
+          ? null
+          : renderChartSvg(menuChartOption(found, margin.currency), {
+              width: DEFAULT_CHART_SIZE.width,
+              height: menuChartHeight(found),
+            });
+      return { file: PROJECT_MENU_FILE_NAME, menu: found ?? null, chart } satisfies PricingResponse;
     });
     return answerJob(c, job, (menu) => c.json(menu));
   });
@@ -416,13 +440,10 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.post('/api/tiers/what-if', smallBody, async (c) => {
     const body = parse(
       schema.tierWhatIfBody,
-      await c.req.json().catch(() => {
-        throw new TierwiseError({
-          code: 'usage',
-          message: 'the request body is not JSON',
-          hint: 'send { "changes": [{ "kind": "price", "tier": "premium", "monthly_fee": 499 }] } with Content-Type: application/json',
-        });
-      }),
+      await jsonBody(
+        c,
+        'send { "changes": [{ "kind": "price", "tier": "premium", "monthly_fee": 499 }] } with Content-Type: application/json',
+      ),
     );
     const key = JSON.stringify(body);
     let answer = whatIfs.get(key);
@@ -454,6 +475,97 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return answerJob(c, lifetimeJob(timeUnit), ({ customers: _customers, ...overview }) =>
       c.json(overview satisfies LifetimeResponse),
     );
+  });
+  // The tier plan's charts, drawn once from the plan's job (in the app's thread: a few bars each).
+  const tierCharts = new WeakMap<TierReport, TierChartsResponse>();
+  app.get('/api/tiers/charts', async (c) => {
+    parse(schema.tierChartsQuery, c.req.query());
+    return answerJob(c, tierJob(), (plan) => {
+      if (plan === null) return c.json(apiError('no_tiers', 'the model defines no tiers'), 404);
+      let charts = tierCharts.get(plan);
+      if (charts === undefined) {
+        const exits = tierExitsChartOption(plan);
+        const resources = tierResourceHours(plan);
+        charts = {
+          scenarios: renderChartSvg(tierScenariosChartOption(plan), DEFAULT_CHART_SIZE),
+          capacity: renderChartSvg(tierCapacityChartOption(plan), {
+            width: DEFAULT_CHART_SIZE.width,
+            height: Math.max(260, 160 + 60 * resources.length),
+          }),
+          exits:
+            exits === undefined
+              ? null
+              : renderChartSvg(exits, {
+                  width: DEFAULT_CHART_SIZE.width,
+                  height: Math.max(240, 120 + 40 * Math.min(EXITS_CHARTED, plan.exits.count)),
+                }),
+          resources,
+        };
+        tierCharts.set(plan, charts);
+      }
+      return c.json(charts);
+    });
+  });
+  // Survey files (surveys/psm.csv, surveys/gabor-granger.csv) analysed in the jobs' worker and
+  // kept once both are; while one is missing or malformed it is looked for again on the next visit.
+  app.get('/api/price-research', async (c) => {
+    parse(schema.priceResearchQuery, c.req.query());
+    const job = jobs.job('price-research', () => longJobs.priceResearch());
+    return answerJob(c, job, (research) => {
+      if (research.psm.status !== 'done' || research.gabor_granger.status !== 'done')
+        jobs.forget(job);
+      return c.json(research satisfies PriceResearchResponse);
+    });
+  });
+  // Leads: a file the project holds (picked from this list, never a path) or an uploaded CSV.
+  app.get('/api/prospects/files', async (c) => {
+    parse(schema.leadsFilesQuery, c.req.query());
+    return c.json({
+      files: await listLeadsFiles(base.model),
+      folders: [...LEADS_FOLDERS],
+      max_upload_bytes: schema.MAX_LEADS_UPLOAD_BYTES,
+    } satisfies LeadsFilesResponse);
+  });
+  const leadsJob = (key: string, leads: LeadsSource) =>
+    jobs.job(`prospects:${key}`, (report) => {
+      let step = 0;
+      return longJobs.prospects(leads, (message) =>
+        report({ step: step++, steps: PROSPECT_STEPS, message }),
+      );
+    });
+  app.get('/api/prospects', async (c) => {
+    const { file } = parse(schema.prospectsQuery, c.req.query());
+    const files = await listLeadsFiles(base.model);
+    if (!files.includes(file))
+      throw new TierwiseError({
+        code: 'usage',
+        message: `${file} is not a leads file of the project`,
+        hint: `pick one of GET /api/prospects/files (${files.join(', ') || 'none'}), or upload a CSV`,
+      });
+    return answerJob(c, leadsJob(`file:${file}`, { file }), (scores) =>
+      c.json(scores satisfies ProspectsResponse),
+    );
+  });
+  // An upload is asked again (the same body) until scored; its result is then answered once and dropped.
+  const uploadBody = bodyLimit({
+    maxSize: schema.MAX_LEADS_UPLOAD_BYTES + 64 * 1024,
+    onError: (c) =>
+      c.json(
+        apiError(
+          'body_too_large',
+          `the leads upload is over ${schema.MAX_LEADS_UPLOAD_BYTES / 1024 / 1024} MB: put the file in the project's data/ folder and pick it instead`,
+        ),
+        413,
+      ),
+  });
+  app.post('/api/prospects', uploadBody, async (c) => {
+    const body = parse(schema.prospectsUploadBody, await jsonBody(c));
+    const key = createHash('sha256').update(body.name).update('\0').update(body.csv).digest('hex');
+    const job = leadsJob(`upload:${key}`, { upload: { name: body.name, text: body.csv } });
+    return answerJob(c, job, (scores) => {
+      jobs.forget(job);
+      return c.json(scores satisfies ProspectsResponse);
+    });
   });
   app.get('/api/charts/:kind{[a-z-]+\\.svg}', async (c) => {
     const { kind } = parse(schema.chartParams, { kind: c.req.param('kind').replace(/\.svg$/, '') });
@@ -553,6 +665,16 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   return schema.parse(input);
+}
+
+/** The request's JSON body; a body that is not JSON is a usage error saying what to send. */
+function jsonBody(
+  c: Context,
+  hint = 'send a JSON body with Content-Type: application/json',
+): Promise<unknown> {
+  return c.req.json().catch(() => {
+    throw new TierwiseError({ code: 'usage', message: 'the request body is not JSON', hint });
+  });
 }
 
 function apiError(code: string, message: string): ApiError {

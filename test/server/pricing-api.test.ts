@@ -60,6 +60,9 @@ describe('GET /api/pricing', () => {
       { version: 'pro', price: 150 },
     ]);
     expect(body.menu!.menu.by_versions.map((m) => m.profit)).toEqual([30_000, 40_500]);
+    // The chart of the menu sizes labels each bar with its profit: $30,000 and $40,500.
+    expect(body.chart).toContain('of the best menu of each size');
+    expect(body.chart).toContain('$40,500');
   });
 
   it('limits the menu to max_versions', async () => {
@@ -100,7 +103,7 @@ describe('GET /api/pricing without a menu file, or with a broken one', () => {
         '/api/pricing',
       );
       expect(status).toBe(200);
-      expect(body).toEqual({ file: 'menu.yaml', menu: null });
+      expect(body).toEqual({ file: 'menu.yaml', menu: null, chart: null });
     } finally {
       project.close();
     }

@@ -8,11 +8,20 @@ import type {
   CustomerLifetimeResponse,
   CustomerMonths,
   CustomerTierResponse,
+  GaborGrangerResult,
+  LeadScore,
+  ProspectTraining,
+  PsmResult,
+  SurveyAnalysis,
   CustomerExplanation,
   CustomerPage,
   JobStatus,
+  LeadsFilesResponse,
   LifetimeResponse,
   MatrixSummary,
+  PriceResearchResponse,
+  ProspectsResponse,
+  TierChartsResponse,
   Overview,
   PricingResponse,
   ProjectPriceMenu,
@@ -27,11 +36,23 @@ import type {
 } from '../../src/server/api-types.js';
 
 export type {
-  MatrixSummary,
   CustomerFilterOptions,
   CustomerLifetimeResponse,
   CustomerMonths,
   CustomerTierResponse,
+  GaborGrangerResult,
+  LeadScore,
+  ProspectTraining,
+  PsmResult,
+  SurveyAnalysis,
+  LeadsFilesResponse,
+  MatrixSummary,
+  PriceResearchResponse,
+  ProspectsResponse,
+  TierChartsResponse,
+};
+
+export type {
   CustomerExplanation,
   CustomerPage,
   LifetimeResponse,
@@ -108,9 +129,12 @@ const JOB_POLL_MS = 500;
  * A GET whose answer may be a background job under way (202 with its progress): asks again every
  * half second, telling the job listener how far it got, until the answer is the result.
  */
-async function untilDone(path: string): Promise<Response> {
+async function untilDone(
+  path: string,
+  init: { method?: 'GET' | 'POST'; json?: unknown } = {},
+): Promise<Response> {
   for (;;) {
-    const response = await request(path);
+    const response = await request(path, init);
     if (response.status !== 202) return response;
     jobListener?.((await response.json()) as JobStatus);
     await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
@@ -170,8 +194,9 @@ export const api = {
   cohorts: (filter?: URLSearchParams) => json<CohortsReport>(`/api/cohorts${query({}, filter)}`),
   segments: (segmentation: string, filter?: URLSearchParams) =>
     json<SegmentReport>(`/api/segments${query({ segmentation }, filter)}`),
-  matrix: (filter?: URLSearchParams) =>
-    json<MatrixSummary>(`/api/matrix${query({ points: '1' }, filter)}`),
+  /** The matrix summary with up to `points` customers' points (the quadrant table needs none). */
+  matrix: (points = 1000, filter?: URLSearchParams) =>
+    json<MatrixSummary>(`/api/matrix${query({ points: String(points) }, filter)}`),
   pricing: (maxVersions?: number) =>
     json<PricingResponse>(
       `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
@@ -187,6 +212,16 @@ export const api = {
     ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await untilDone('/api/report.html')).blob(),
+  tierCharts: () => json<TierChartsResponse>('/api/tiers/charts'),
+  priceResearch: () => json<PriceResearchResponse>('/api/price-research'),
+  leadsFiles: () => json<LeadsFilesResponse>('/api/prospects/files'),
+  prospects: (file: string) =>
+    json<ProspectsResponse>(`/api/prospects?${new URLSearchParams({ file })}`),
+  /** Scores an uploaded leads CSV; the same body is posted again while the job is under way. */
+  uploadLeads: async (name: string, csv: string) =>
+    (await (
+      await untilDone('/api/prospects', { method: 'POST', json: { name, csv } })
+    ).json()) as ProspectsResponse,
   chart: async (kind: string, options: Record<string, string> = {}, filter?: URLSearchParams) =>
     (await request(`/api/charts/${kind}.svg${query(options, filter)}`)).text(),
 };

@@ -4,12 +4,16 @@
  */
 import './style.css';
 import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from './api.js';
+import { keepTablesDownloadable } from './csv.js';
 import { h, show } from './dom.js';
 import { filterBar, filterOf } from './filter-bar.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
+import { renderMatrix } from './pages/matrix-page.js';
 import { renderOverview } from './pages/overview-page.js';
+import { renderPriceResearch } from './pages/price-research-page.js';
 import { renderPricing } from './pages/pricing-page.js';
+import { renderProspects } from './pages/prospects-page.js';
 import { renderSegments } from './pages/segments-page.js';
 import { renderTiers } from './pages/tiers-page.js';
 import { renderTrends } from './pages/trends-page.js';
@@ -23,7 +27,7 @@ root.before(bar);
 let filterChoices: ReturnType<typeof api.filters> | undefined;
 let automaticChoices: ReturnType<typeof api.filters> | undefined;
 /** Pages whose figures follow the filter in the address. */
-const FILTERED_PAGES = new Set(['overview', 'customers', 'segments', 'trends']);
+const FILTERED_PAGES = new Set(['overview', 'customers', 'segments', 'trends', 'matrix']);
 
 /** Shows the filter bar on a filtered page (and keeps the filter on the menu's links to them). */
 async function showFilterBar(page: string, params: URLSearchParams): Promise<void> {
@@ -91,6 +95,9 @@ async function route(): Promise<void> {
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
     else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
     else if (page === 'trends') await renderTrends(root, o, filter);
+    else if (page === 'matrix') await renderMatrix(root, o, filter);
+    else if (page === 'price-research') await renderPriceResearch(root, o);
+    else if (page === 'prospects') await renderProspects(root, o, params.get('file'));
     else if (page === 'overview') await renderOverview(root, o, filter);
     else renderNotFound(path);
     await drawn;
@@ -138,6 +145,8 @@ const JOB_NAMES: Record<string, string> = {
   tiers: 'Tier plan',
   pricing: 'Price menu',
   lifetime: 'Lifetime',
+  'price-research': 'Price research',
+  prospects: 'Prospects',
 };
 
 function clearJobStatus(): void {
@@ -175,6 +184,8 @@ async function downloadReport(button: HTMLButtonElement): Promise<void> {
 }
 
 takeTokenFromUrl();
+// Every table the pages show gets a "Download CSV" button (built in the browser from the table).
+keepTablesDownloadable(root);
 const reportButton = document.getElementById('download-report') as HTMLButtonElement;
 // Long jobs (the report, the tier plan, a menu) run on the server; their progress shows here.
 const jobStatus = h('span', { id: 'job-status', role: 'status', 'aria-live': 'polite' });

@@ -3,7 +3,7 @@
  * versions offered and their prices, who buys which, the best menu of one, two, three … versions,
  * and (segments from the project) the profit against today's. Left out when the project has no menu.
  */
-import { amountBarsChartOption } from '../../charts/amount-bars-chart.js';
+import { menuChartHeight, menuChartOption } from '../../charts/menu-chart.js';
 import { renderChartSvg } from '../../charts/render-chart.js';
 import { formatNumber } from '../../format.js';
 import type { CatalogComparison } from '../../pricing/catalog-prices.js';
@@ -28,7 +28,6 @@ export const priceMenuSection: ReportSection = {
 
 function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): SafeHtml {
   const { menu, problem } = result;
-  const currency = result.currency ?? context.margin.currency;
   const money = result.currency === null ? (v: number) => formatNumber(v, 2) : context.money;
   const unit = result.per === 'month' ? '/mo' : '';
   const size = new Map(problem.segments.map((s) => [s.name, s.size]));
@@ -42,22 +41,10 @@ function renderPriceMenu(context: ReportContext, result: ProjectPriceMenu): Safe
     offered.length === 0
       ? '(nothing sells at a profit)'
       : offered.map((o) => `${o.version} ${money(o.price)}`).join(', ');
-  const bars = [
-    ...(result.today_profit === null ? [] : [{ label: 'today', amount: result.today_profit }]),
-    ...menu.by_versions.map((m) => ({
-      label: `${m.versions} version${m.versions === 1 ? '' : 's'}`,
-      amount: m.profit,
-    })),
-  ];
-  const chart = renderChartSvg(
-    amountBarsChartOption({
-      title: `Profit${unit} of the best menu of each size`,
-      currency,
-      axisName: `profit${unit} (${currency})`,
-      bars,
-    }),
-    { width: context.chartSize.width, height: Math.max(240, 120 + 50 * bars.length) },
-  );
+  const chart = renderChartSvg(menuChartOption(result, context.margin.currency), {
+    width: context.chartSize.width,
+    height: menuChartHeight(result),
+  });
   const vsToday =
     result.today_profit === null
       ? html``

@@ -174,12 +174,12 @@ export async function renderCustomers(
       'tr',
       { class: 'clickable' },
       h('th', {}, customerLink(c.customer_id)),
-      h('td', {}, money(c.revenue)),
-      h('td', {}, money(c.direct_cost)),
-      h('td', {}, money(c.acquisition_cost)),
-      h('td', {}, money(c.serve_cost)),
-      h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
-      h('td', {}, formatPercent(c.margin_pct)),
+      h('td', { 'data-value': c.revenue }, money(c.revenue)),
+      h('td', { 'data-value': c.direct_cost }, money(c.direct_cost)),
+      h('td', { 'data-value': c.acquisition_cost }, money(c.acquisition_cost)),
+      h('td', { 'data-value': c.serve_cost }, money(c.serve_cost)),
+      h('td', { 'data-value': c.margin, class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
+      h('td', { 'data-value': c.margin_pct ?? undefined }, formatPercent(c.margin_pct)),
       shown.map((name) => attributeCell(name, c.attributes?.[name], options, state, filter)),
     );
     row.addEventListener('click', (event) => {

@@ -75,18 +75,26 @@ export async function renderLifetime(
       'tr',
       { 'data-testid': testid },
       h('th', {}, label),
-      h('td', {}, formatNumber(s.customers)),
-      h('td', {}, formatNumber(s.active_customers)),
-      h('td', { class: s.lifetime_margin < 0 ? 'loss' : '' }, money(s.lifetime_margin)),
+      h('td', { 'data-value': s.customers }, formatNumber(s.customers)),
+      h('td', { 'data-value': s.active_customers }, formatNumber(s.active_customers)),
+      h(
+        'td',
+        { 'data-value': s.lifetime_margin, class: s.lifetime_margin < 0 ? 'loss' : '' },
+        money(s.lifetime_margin),
+      ),
       h('td', { 'data-testid': 'interval' }, interval(s)),
       h(
         'td',
-        {},
+        { 'data-value': s.lifetime_margin_per_active_customer ?? undefined },
         s.lifetime_margin_per_active_customer === null
           ? ''
           : money(s.lifetime_margin_per_active_customer),
       ),
-      h('td', {}, s.payback_months === null ? '' : months(s.payback_months)),
+      h(
+        'td',
+        { 'data-value': s.payback_months ?? undefined },
+        s.payback_months === null ? '' : months(s.payback_months),
+      ),
     );
   const table = margin
     ? h(

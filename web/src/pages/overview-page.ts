@@ -21,7 +21,7 @@ export async function renderOverview(
     api.chart('distribution', {}, filter),
     everyone.has_matrix ? api.chart('matrix', {}, filter) : Promise.resolve(undefined),
     api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }, filter),
-    everyone.has_matrix ? api.matrix(filter) : Promise.resolve(undefined),
+    everyone.has_matrix ? api.matrix(1, filter) : Promise.resolve(undefined),
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const { totals, whale_peak: peak } = overview;
@@ -109,11 +109,11 @@ export async function renderOverview(
                   )
                 : null,
             ),
-            h('td', {}, money(c.revenue)),
-            h('td', {}, money(c.direct_cost)),
-            h('td', {}, money(c.acquisition_cost)),
-            h('td', {}, money(c.serve_cost)),
-            h('td', { class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
+            h('td', { 'data-value': c.revenue }, money(c.revenue)),
+            h('td', { 'data-value': c.direct_cost }, money(c.direct_cost)),
+            h('td', { 'data-value': c.acquisition_cost }, money(c.acquisition_cost)),
+            h('td', { 'data-value': c.serve_cost }, money(c.serve_cost)),
+            h('td', { 'data-value': c.margin, class: c.margin < 0 ? 'loss' : '' }, money(c.margin)),
           ),
         ),
       ),

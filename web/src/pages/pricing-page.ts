@@ -4,7 +4,7 @@
  * the menu's size; each size is solved once on the server and kept.
  */
 import { api, type Overview, type ProjectPriceMenu } from '../api.js';
-import { h, show } from '../dom.js';
+import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
 export async function renderPricing(
@@ -12,7 +12,7 @@ export async function renderPricing(
   overview: Overview,
   maxVersions: number | null,
 ): Promise<void> {
-  const { file, menu: result } = await api.pricing(maxVersions ?? undefined);
+  const { file, menu: result, chart } = await api.pricing(maxVersions ?? undefined);
   if (result === null) {
     show(
       root,
@@ -84,6 +84,7 @@ export async function renderPricing(
             'the best menu against today',
           ),
     ),
+    chart === null ? null : svgFigure(chart, 'profit of the best menu of each size'),
     h('h2', {}, 'The menu'),
     h(
       'table',
@@ -107,7 +108,7 @@ export async function renderPricing(
             'tr',
             { 'data-version': o.version },
             h('th', {}, o.version),
-            h('td', {}, money(o.price)),
+            h('td', { 'data-value': o.price }, money(o.price)),
             h(
               'td',
               { class: 'text' },
@@ -143,7 +144,7 @@ export async function renderPricing(
             'tr',
             {},
             h('th', {}, String(m.versions)),
-            h('td', {}, money(m.profit)),
+            h('td', { 'data-value': m.profit }, money(m.profit)),
             h(
               'td',
               { class: 'text' },
@@ -205,7 +206,11 @@ function catalogTable(
             { 'data-version': v.version },
             h('th', {}, v.version),
             h('td', { class: 'text' }, v.tier),
-            h('td', {}, v.menu_price === null ? 'not offered' : money(v.menu_price)),
+            h(
+              'td',
+              { 'data-value': v.menu_price ?? undefined },
+              v.menu_price === null ? 'not offered' : money(v.menu_price),
+            ),
             h(
               'td',
               { class: 'text' },
@@ -214,7 +219,11 @@ function catalogTable(
                 ...Object.entries(v.usage_prices).map(([m, p]) => `${money(p)} per ${m}`),
               ].join(' + '),
             ),
-            h('td', {}, v.catalog_price === null ? '' : money(v.catalog_price)),
+            h(
+              'td',
+              { 'data-value': v.catalog_price ?? undefined },
+              v.catalog_price === null ? '' : money(v.catalog_price),
+            ),
             h('td', { class: 'text' }, v.demand_model),
           ),
         ),
@@ -255,10 +264,10 @@ function segmentTable(result: ProjectPriceMenu, money: (n: number) => string): H
             'tr',
             {},
             h('th', {}, s.segment),
-            h('td', {}, formatNumber(s.customers)),
-            h('td', {}, money(s.revenue_per_month)),
-            h('td', {}, money(s.direct_cost_per_month)),
-            h('td', {}, money(s.serve_cost_per_month)),
+            h('td', { 'data-value': s.customers }, formatNumber(s.customers)),
+            h('td', { 'data-value': s.revenue_per_month }, money(s.revenue_per_month)),
+            h('td', { 'data-value': s.direct_cost_per_month }, money(s.direct_cost_per_month)),
+            h('td', { 'data-value': s.serve_cost_per_month }, money(s.serve_cost_per_month)),
           ),
         ),
       ),

@@ -108,13 +108,17 @@ export async function renderSegments(
 /** A segment's figures, revenue less each cost adding up to the margin shown. */
 function profileCells(s: SegmentTotals, money: (n: number) => string): HTMLElement[] {
   return [
-    h('td', {}, formatNumber(s.customers)),
-    h('td', {}, money(s.revenue)),
-    h('td', {}, money(s.direct_cost)),
-    h('td', {}, money(s.acquisition_cost)),
-    h('td', {}, money(s.serve_cost)),
-    h('td', { class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
-    h('td', {}, formatPercent(s.margin_pct)),
-    h('td', {}, formatPercent(s.unprofitable_share)),
+    h('td', { 'data-value': s.customers }, formatNumber(s.customers)),
+    h('td', { 'data-value': s.revenue }, money(s.revenue)),
+    h('td', { 'data-value': s.direct_cost }, money(s.direct_cost)),
+    h('td', { 'data-value': s.acquisition_cost }, money(s.acquisition_cost)),
+    h('td', { 'data-value': s.serve_cost }, money(s.serve_cost)),
+    h('td', { 'data-value': s.margin, class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
+    h('td', { 'data-value': s.margin_pct ?? undefined }, formatPercent(s.margin_pct)),
+    h(
+      'td',
+      { 'data-value': s.unprofitable_share ?? undefined },
+      formatPercent(s.unprofitable_share),
+    ),
   ];
 }

@@ -13,6 +13,7 @@ import {
 } from '../api.js';
 import { h, show } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
+import { capacitySection, exitsChart, scenarioChart } from './tier-charts-section.js';
 
 type Plan = NonNullable<TiersResponse['plan']>;
 
@@ -33,6 +34,7 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
     );
     return;
   }
+  const charts = await api.tierCharts();
   const money = (n: number) => formatMoney(n, plan.currency);
   const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
   const statusQuo = plan.scenarios.find((s) => s.kind === 'status_quo');
@@ -75,7 +77,9 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
     whatIfForm(plan, result, money),
     result,
     h('h2', {}, 'Scenarios'),
+    scenarioChart(charts),
     scenarioTable(plan, money),
+    capacitySection(plan, charts),
     h('h2', {}, 'Shadow prices'),
     h(
       'p',
@@ -102,9 +106,9 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
             'tr',
             {},
             h('th', {}, p.resource),
-            h('td', {}, formatNumber(p.capacity_hours, 1)),
-            h('td', {}, formatNumber(p.used_hours, 1)),
-            h('td', {}, money(p.per_hour)),
+            h('td', { 'data-value': p.capacity_hours }, formatNumber(p.capacity_hours, 1)),
+            h('td', { 'data-value': p.used_hours }, formatNumber(p.used_hours, 1)),
+            h('td', { 'data-value': p.per_hour }, money(p.per_hour)),
           ),
         ),
       ),
@@ -150,15 +154,16 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
             ),
             h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
             h('td', { class: 'text' }, r.label),
-            h('td', {}, money(r.today.margin)),
-            h('td', {}, money(r.expected_margin)),
-            h('td', {}, formatPercent(r.p_stay)),
+            h('td', { 'data-value': r.today.margin }, money(r.today.margin)),
+            h('td', { 'data-value': r.expected_margin }, money(r.expected_margin)),
+            h('td', { 'data-value': r.p_stay ?? undefined }, formatPercent(r.p_stay)),
             h('td', { class: 'text' }, r.reason),
           ),
         ),
       ),
     ),
     exitsBlock(plan, money),
+    exitsChart(charts),
   );
 }
 
@@ -215,8 +220,8 @@ function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
                   ),
                 ),
                 h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
-                h('td', {}, money(r.today.margin)),
-                h('td', {}, formatPercent(r.p_stay)),
+                h('td', { 'data-value': r.today.margin }, money(r.today.margin)),
+                h('td', { 'data-value': r.p_stay ?? undefined }, formatPercent(r.p_stay)),
                 h('td', { class: 'text' }, r.reason),
               ),
             ),
@@ -306,7 +311,7 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
             {},
             h('th', {}, tier.label),
             h('td', {}, input),
-            h('td', {}, formatNumber(tier.customers)),
+            h('td', { 'data-value': tier.customers }, formatNumber(tier.customers)),
           ),
         ),
       ),
@@ -468,8 +473,8 @@ function showWhatIf(
             'tr',
             { 'data-tier': t.name },
             h('th', {}, t.label),
-            h('td', {}, money(t.monthly_fee)),
-            h('td', {}, formatNumber(t.customers)),
+            h('td', { 'data-value': t.monthly_fee }, money(t.monthly_fee)),
+            h('td', { 'data-value': t.customers }, formatNumber(t.customers)),
           ),
         ),
       ),
@@ -496,9 +501,9 @@ function showWhatIf(
             'tr',
             {},
             h('th', {}, p.resource),
-            h('td', {}, formatNumber(p.capacity_hours, 1)),
-            h('td', {}, formatNumber(p.used_hours, 1)),
-            h('td', {}, money(p.per_hour)),
+            h('td', { 'data-value': p.capacity_hours }, formatNumber(p.capacity_hours, 1)),
+            h('td', { 'data-value': p.used_hours }, formatNumber(p.used_hours, 1)),
+            h('td', { 'data-value': p.per_hour }, money(p.per_hour)),
           ),
         ),
       ),
@@ -579,11 +584,23 @@ function firmView(plan: Plan, money: (n: number) => string): HTMLElement {
                   'tr',
                   { 'data-firm-scenario': s.kind },
                   h('th', {}, s.name),
-                  h('td', {}, money(s.firm_pnl.revenue)),
-                  h('td', {}, money(s.firm_pnl.direct_cost)),
-                  h('td', {}, money(s.firm_pnl.resource_cost)),
-                  h('td', {}, money(s.firm_pnl.channel_spend)),
-                  h('td', { class: s.firm_pnl.margin < 0 ? 'loss' : '' }, money(s.firm_pnl.margin)),
+                  h('td', { 'data-value': s.firm_pnl.revenue }, money(s.firm_pnl.revenue)),
+                  h('td', { 'data-value': s.firm_pnl.direct_cost }, money(s.firm_pnl.direct_cost)),
+                  h(
+                    'td',
+                    { 'data-value': s.firm_pnl.resource_cost },
+                    money(s.firm_pnl.resource_cost),
+                  ),
+                  h(
+                    'td',
+                    { 'data-value': s.firm_pnl.channel_spend },
+                    money(s.firm_pnl.channel_spend),
+                  ),
+                  h(
+                    'td',
+                    { 'data-value': s.firm_pnl.margin, class: s.firm_pnl.margin < 0 ? 'loss' : '' },
+                    money(s.firm_pnl.margin),
+                  ),
                 ),
               ]
             : [],
@@ -622,10 +639,10 @@ function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
           'tr',
           { 'data-scenario': s.kind },
           h('th', {}, s.name),
-          h('td', {}, money(s.revenue)),
-          h('td', {}, money(s.serve_cost)),
-          h('td', { class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
-          h('td', {}, formatNumber(s.expected_leavers, 1)),
+          h('td', { 'data-value': s.revenue }, money(s.revenue)),
+          h('td', { 'data-value': s.serve_cost }, money(s.serve_cost)),
+          h('td', { 'data-value': s.margin, class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
+          h('td', { 'data-value': s.expected_leavers }, formatNumber(s.expected_leavers, 1)),
           h(
             'td',
             { class: 'text' },

@@ -38,7 +38,11 @@ export async function renderWaterfall(root: HTMLElement, customerId: string): Pr
         'tr',
         { class: 'step', 'data-step': step.step },
         h('th', {}, STEP_TITLES[step.step]),
-        h('td', { 'data-testid': `step-${step.step}` }, money(step.amount)),
+        h(
+          'td',
+          { 'data-testid': `step-${step.step}`, 'data-value': step.amount },
+          money(step.amount),
+        ),
       ),
     );
     for (const driver of step.drivers)
@@ -47,7 +51,7 @@ export async function renderWaterfall(root: HTMLElement, customerId: string): Pr
           'tr',
           { class: 'driver' },
           h('td', { class: 'text' }, driver.label),
-          h('td', {}, money(driver.amount)),
+          h('td', { 'data-value': driver.amount }, money(driver.amount)),
         ),
       );
     if (step.step !== 'revenue')
@@ -56,7 +60,7 @@ export async function renderWaterfall(root: HTMLElement, customerId: string): Pr
           'tr',
           { class: 'running' },
           h('td', { class: 'text' }, '= running margin'),
-          h('td', {}, money(running)),
+          h('td', { 'data-value': running }, money(running)),
         ),
       );
   }
@@ -67,7 +71,11 @@ export async function renderWaterfall(root: HTMLElement, customerId: string): Pr
       h('th', {}, 'margin'),
       h(
         'td',
-        { 'data-testid': 'waterfall-margin', class: e.margin < 0 ? 'loss' : '' },
+        {
+          'data-testid': 'waterfall-margin',
+          'data-value': e.margin,
+          class: e.margin < 0 ? 'loss' : '',
+        },
         money(e.margin),
       ),
     ),
