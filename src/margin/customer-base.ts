@@ -239,10 +239,13 @@ export function compileMeasures(
   // margin's own usage costs are): that changes the last digits of these quantities from what a
   // sum in file order gives, and the tier plan's MIP (HiGHS branch and bound) is sensitive to the
   // last digits — on the 2,000-customer demo it explored 327 nodes instead of 151 for the same
-  // plan, 34 s of CPU instead of 19 s (bench/README.md, "Deterministic tier inputs").
+  // plan, 34 s of CPU instead of 19 s (bench/README.md, "Deterministic tier inputs"). Another
+  // engine's tables (a printed `tierwise sql` script, a table source) may have no row ordinal:
+  // there the values are added in increasing order, as deterministic (tied values are equal).
+  const usageOrder = dialect.name === 'duckdb' ? dialect.rowOrdinal() : raw('quantity');
   const usagePivot =
     metrics.length > 0
-      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.orderedSum(sql`CASE WHEN metric = ${metric} THEN quantity END`, dialect.rowOrdinal())} AS ${ident(metric)}`))}
+      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.orderedSum(sql`CASE WHEN metric = ${metric} THEN quantity END`, usageOrder)} AS ${ident(metric)}`))}
           FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u ON u.customer_id = m.customer_id`
       : raw('');
   return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}

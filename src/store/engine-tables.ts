@@ -82,11 +82,13 @@ export async function copyCanonicalTables(
     pushing ? sql`${ident(options.schema!)}.${ident(name)}` : ident(name);
   if (pushing) await target.run(sql`CREATE SCHEMA IF NOT EXISTS ${ident(options.schema!)}`);
   const tables: string[] = [...SOURCE_KINDS];
-  if (!pushing) tables.push('tw_source_files');
+  // The bookkeeping that turns a row into its file and line (canonical-columns.ts, `rowLine`).
+  const BOOKKEEPING = ['tw_source_files', 'tw_line_shifts'];
+  if (!pushing) tables.push(...BOOKKEEPING);
   for (const table of tables) {
     options.onProgress?.(`copying ${table} to the engine`);
     const columns = (await db.columns(table)).filter((c) => c.name !== '_tw_file' || !pushing);
-    const withRow = !pushing && table !== 'tw_source_files';
+    const withRow = !pushing && !BOOKKEEPING.includes(table);
     const definitions = [
       ...columns.map((c) => sql`${ident(c.name)} ${raw(postgresType(c.type))}`),
       ...(withRow ? [sql`${ident('_tw_row')} BIGINT`] : []),
@@ -113,7 +115,7 @@ export async function copyCanonicalTables(
       await target.run(insert(JSON.stringify(chunk)));
       count += chunk.length;
     }
-    if (table !== 'tw_source_files') counts[table as SourceKind] = count;
+    if (!BOOKKEEPING.includes(table)) counts[table as SourceKind] = count;
     if (!pushing) await target.run(sql`ANALYZE ${tableRef(table)}`);
   }
   return counts;
@@ -259,6 +261,11 @@ export async function mapTableSources(
   await store.run(sql`DROP TABLE IF EXISTS tw_source_files`);
   await store.run(
     sql`CREATE TEMPORARY TABLE tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`,
+  );
+  // Table sources have no files, so no line shifts; `rowLine` reads the table all the same.
+  await store.run(sql`DROP TABLE IF EXISTS tw_line_shifts`);
+  await store.run(
+    sql`CREATE TEMPORARY TABLE tw_line_shifts (kind VARCHAR, file_id INTEGER, record BIGINT, shift BIGINT)`,
   );
   const viewed = new Set(views.map((v) => v.kind));
   for (const kind of SOURCE_KINDS) {

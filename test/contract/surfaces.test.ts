@@ -538,15 +538,17 @@ async function lifetimeReportAgainstLibrary(s: Surfaces): Promise<void> {
   const segmentation = s.base.model.segmentations[0]!.name;
   const bySegment = await computeLifetimeMargin(s.base, { segmentation });
   lifetimeSentence(s, bySegment);
-  const segmentRows = rows(table(s.section('lifetime'), 'data-segmentation', segmentation)).slice(
-    1,
-  );
-  expect(segmentRows.map((cells) => cells.slice(0, 7))).toEqual(
+  // The header row first, the totals row (`total`, checked against the totals below) last.
+  const allRows = rows(table(s.section('lifetime'), 'data-segmentation', segmentation));
+  const segmentRows = allRows.slice(1, -1);
+  expect(allRows.at(-1)!.slice(0, 2)).toEqual(['total', formatNumber(bySegment.totals.customers)]);
+  expect(segmentRows.map((cells) => cells.slice(0, 8))).toEqual(
     bySegment.segments!.map((g) => [
       String(g.segment),
       formatNumber(g.customers),
       formatNumber(g.active_customers),
       s.money(g.future_revenue),
+      s.money(g.future_direct_cost),
       s.money(g.future_serve_cost),
       s.money(g.lifetime_margin),
       `${s.money(g.lifetime_margin_interval!.low)} – ${s.money(g.lifetime_margin_interval!.high)}`,

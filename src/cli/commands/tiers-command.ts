@@ -76,9 +76,12 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
             onProgress: (message) => progress.step(message),
           });
           progress.done();
-          const { recommendations, ...head } = report;
+          // The solve's wall-clock time is left out of files, so the same data gives byte-identical
+          // JSON; the table still prints it.
+          const { recommendations, optimizer, ...rest } = report;
+          const { seconds: _seconds, ...timeless } = optimizer;
           await writeRows(target, {
-            head,
+            head: { ...rest, optimizer: timeless },
             key: 'recommendations',
             rows: recommendations,
             columns: recommendationColumns(report.currency),
