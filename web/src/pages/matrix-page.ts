@@ -47,16 +47,6 @@ export async function renderMatrix(
   const money = (n: number) => formatMoney(n, matrix.currency);
   const { thresholds } = matrix;
   const source = (s: 'model' | 'median') => (s === 'median' ? 'the median' : 'set in the model');
-  const totals = matrix.quadrants.reduce(
-    (t, q) => ({
-      customers: t.customers + q.customers,
-      revenue: t.revenue + q.revenue,
-      cost: t.cost + q.cost,
-      margin: t.margin + q.margin,
-    }),
-    { customers: 0, revenue: 0, cost: 0, margin: 0 },
-  );
-  const totalPct = totals.revenue === 0 ? null : totals.margin / totals.revenue;
   const row = (
     attributes: Record<string, string>,
     label: string,
@@ -115,7 +105,13 @@ export async function renderMatrix(
       h(
         'tfoot',
         {},
-        row({ class: 'total', 'data-quadrant': 'total' }, 'total', totals, totalPct, ''),
+        row(
+          { class: 'total', 'data-quadrant': 'total' },
+          'total',
+          matrix.totals,
+          matrix.totals.margin_pct,
+          '',
+        ),
       ),
     ),
     h('h2', {}, 'What this rests on'),
