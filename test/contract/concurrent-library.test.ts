@@ -4,7 +4,7 @@
  * project. Numbers are compared to 12 significant digits (DuckDB's parallel float sums may differ
  * in the last bits, see test/helpers/approx-equal.ts); strings, counts' structure and order exactly.
  *
- * Two projects: the demo (2,000 customers, two segmentations, a matrix, tiers and a lifetime model)
+ * Two projects: the demo (400 customers, two segmentations, a matrix, tiers and a lifetime model)
  * and the tiers-tiny fixture (five customers, one segmentation, a matrix and two tiers).
  */
 import path from 'node:path';
@@ -92,17 +92,17 @@ interface Case {
 
 let demo: GeneratedDemo | undefined;
 beforeAll(async () => {
-  demo = await generateInTemp();
+  demo = await generateInTemp({ customers: 400 });
 }, 240_000);
 afterAll(async () => demo?.cleanup());
 
 const CASES: readonly Case[] = [
   {
-    name: 'the demo (2,000 customers)',
+    name: 'the demo (400 customers)',
     dir: () => demo!.dir,
     segmentations: ['size', 'plan'],
     lifetime: true,
-    customers: 2000,
+    customers: 400,
   },
   {
     name: 'the tiers-tiny fixture',

@@ -11,7 +11,7 @@
  * rounded money, so it is compared as `formatMoney` writes the JSON's figure (to the cent), counts
  * as `formatNumber` writes them and shares as `percent` does.
  *
- * Three projects: the demo (2,000 customers: every figure), the tiny fixture (margin, whale,
+ * Three projects: the demo (400 customers: every figure), the tiny fixture (margin, whale,
  * matrix, segments; no tiers, menu or lifetime model, and every surface must agree it has none)
  * and the tiers-tiny fixture (tier plan and price menu).
  *
@@ -661,7 +661,7 @@ beforeAll(() => {
     made: Promise<{ dir: string; cleanup: () => Promise<void> }>,
     commands: readonly (readonly string[])[],
   ) => made.then(({ dir, cleanup }) => Surfaces.open(dir, cleanup, commands));
-  demo = opened(generateInTemp(), [
+  demo = opened(generateInTemp({ customers: 400 }), [
     ...MARGIN_COMMANDS,
     ['segments', 'size'],
     ['segments', 'plan'],
@@ -691,7 +691,7 @@ afterAll(async () => {
   );
 });
 
-describe('the demo (2,000 customers)', () => {
+describe('the demo (400 customers)', () => {
   let s: Surfaces;
   beforeAll(async () => {
     s = await demo;
