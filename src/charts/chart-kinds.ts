@@ -8,6 +8,12 @@ export const CHART_KINDS = [
   'lifetime-tracking',
   'lifetime-conditional',
   'lifetime-survival',
+  'tier-scenarios',
+  'tier-capacity',
+  'tier-exits',
+  'price-menu',
+  'psm',
+  'demand',
 ] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
 

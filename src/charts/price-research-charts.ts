@@ -55,7 +55,7 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
     },
-    legend: { top: 58 },
+    legend: { top: 68, itemGap: 24 },
     grid: { left: 80, right: 40, top: 110, bottom: 70 },
     xAxis: {
       type: 'value',
@@ -64,7 +64,7 @@ export function psmChartOption(psm: PsmResult, currency: string): EChartsOption 
       name: `price (${currency})`,
       nameLocation: 'middle',
       nameGap: 40,
-      axisLabel: { formatter: (v: number) => formatAxisMoney(v, currency) },
+      axisLabel: { hideOverlap: true, formatter: (v: number) => formatAxisMoney(v, currency) },
     },
     yAxis: {
       type: 'value',
@@ -107,7 +107,7 @@ export function gaborGrangerChartOption(gg: GaborGrangerResult, currency: string
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
     },
-    legend: { top: 58, data: ['would buy', 'revenue per respondent'] },
+    legend: { top: 68, itemGap: 24, data: ['would buy', 'revenue per respondent'] },
     grid: { left: 80, right: 100, top: 110, bottom: 70 },
     xAxis: {
       type: 'category',

@@ -25,8 +25,8 @@ export function tierScenariosChartOption(report: TierReport): EChartsOption {
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
     },
-    legend: { top: 62, data: ['revenue', 'cost', 'margin'] },
-    grid: { left: 100, right: 30, top: 100, bottom: 90 },
+    legend: { top: 68, itemGap: 24, data: ['revenue', 'cost', 'margin'] },
+    grid: { left: 100, right: 30, top: 110, bottom: 90 },
     xAxis: {
       type: 'category',
       data: scenarios.map((s) => s.name),
@@ -113,8 +113,12 @@ export function tierCapacityChartOption(report: TierReport): EChartsOption {
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 13, color: COLORS.text },
     },
-    legend: { top: 58, data: ['used by the plan', 'freed by the plan', 'unused today'] },
-    grid: { left: 140, right: 40, top: 100, bottom: 60 },
+    legend: {
+      top: 68,
+      itemGap: 24,
+      data: ['used by the plan', 'freed by the plan', 'unused today'],
+    },
+    grid: { left: 140, right: 40, top: 110, bottom: 60 },
     xAxis: { type: 'value', name: 'hours', nameLocation: 'middle', nameGap: 35 },
     yAxis: { type: 'category', inverse: true, data: rows.map((r) => r.resource) },
     series: [

@@ -23,7 +23,7 @@ export function trendChartOption(trends: TrendsReport): EChartsOption {
       textStyle: { fontSize: 16 },
       subtextStyle: { fontSize: 14, color: COLORS.text },
     },
-    legend: { top: 72, data: ['revenue', 'cost', 'margin'] },
+    legend: { top: 72, itemGap: 24, data: ['revenue', 'cost', 'margin'] },
     grid: { ...TREND_GRID },
     xAxis: {
       type: 'category',

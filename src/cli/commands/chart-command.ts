@@ -1,6 +1,6 @@
 /**
- * `tierwise chart whale|matrix|distribution|segments|lifetime-tracking|lifetime-conditional|lifetime-survival -o FILE`:
- * one chart as an SVG or PNG file.
+ * `tierwise chart KIND -o FILE`: one chart of the project (analyses, lifetime diagnostics, the tier
+ * plan, the price menu, price surveys; `CHART_KINDS`) as an SVG or PNG file.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +20,7 @@ export function registerChartCommand(program: Command, globals: () => GlobalOpti
     .command('chart')
     .argument('<kind>', `which chart: ${CHART_KINDS.join(', ')}`)
     .description(
-      'draw a chart (whale curve, profitability matrix, margin distribution, segments, lifetime diagnostics) as an SVG or PNG file',
+      'draw a chart (whale curve, matrix, margin distribution, segments, trend, lifetime diagnostics, tier plan, price menu, price surveys) as an SVG or PNG file',
     )
     .requiredOption('-o, --output <file>', 'the file to write; .svg or .png')
     .option(
