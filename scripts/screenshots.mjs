@@ -36,6 +36,15 @@ try {
     await page.goto(`${server.url}#/customers/C00751`);
     await page.waitForSelector('[data-testid=waterfall-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard-waterfall.png') });
+    // The workbench: the starter customers who lose money, with their channel and the totals row.
+    await page.goto(`${server.url}#/customers?attr=plan:starter&margin=negative&columns=channel`);
+    await page.waitForSelector('[data-testid=customers-total]');
+    await page.screenshot({ path: path.join(out, 'dashboard-customers.png') });
+    // Trends: the months table with its totals row (each month opens its customers).
+    await page.goto(`${server.url}#/trends`);
+    await page.waitForSelector('[data-testid=months-total]');
+    await page.locator('[data-testid=months-note]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(out, 'dashboard-trends.png') });
     // A what-if on the Tiers page: Premium from $399 to $499 a month.
     await page.goto(`${server.url}#/tiers`);
     await page.waitForSelector('[data-testid=plan-margin]');
@@ -69,7 +78,7 @@ try {
     project.close();
   }
   console.log(
-    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-matrix.png', 'dashboard-price-research.png', 'dashboard-prospects.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
+    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-customers.png', 'dashboard-trends.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-matrix.png', 'dashboard-price-research.png', 'dashboard-prospects.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
   );
 } finally {
   await browser.close();
