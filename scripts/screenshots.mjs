@@ -30,36 +30,56 @@ try {
     });
     // The tier plan, the survey bootstraps and the prospect model take a while on a busy machine.
     page.setDefaultTimeout(300_000);
+    // Each page from a fresh load, so every picture starts at the top of its page.
+    const open = async (route) => {
+      await page.goto('about:blank');
+      await page.goto(`${server.url}${route}`);
+    };
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=total-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard.png') });
-    await page.goto(`${server.url}#/customers/C00751`);
+    await open(`#/customers/C00751`);
     await page.waitForSelector('[data-testid=waterfall-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard-waterfall.png') });
+    // The workbench: the starter customers who lose money, with their channel and the totals row.
+    await open(`#/customers?attr=plan:starter&margin=negative&columns=channel`);
+    await page.waitForSelector('[data-testid=customers-total]');
+    await page.screenshot({
+      path: path.join(out, 'dashboard-customers.png'),
+      clip: { x: 0, y: 0, width: 1280, height: 620 },
+    });
+    // Trends: the months table with its totals row (each month opens its customers).
+    await open(`#/trends`);
+    await page.waitForSelector('[data-testid=months-total]');
+    await page.locator('[data-testid=months]').screenshot({
+      path: path.join(out, 'dashboard-trends.png'),
+    });
     // A what-if on the Tiers page: Premium from $399 to $499 a month.
-    await page.goto(`${server.url}#/tiers`);
+    await open(`#/tiers`);
     await page.waitForSelector('[data-testid=plan-margin]');
     await page.fill('[data-testid=fee-premium]', '499');
     await page.click('[data-testid=run-what-if]');
     await page.waitForSelector('[data-testid=what-if-margin]');
     await page.screenshot({ path: path.join(out, 'dashboard-tiers.png') });
-    await page.goto(`${server.url}#/pricing`);
+    await open(`#/pricing`);
     await page.waitForSelector('[data-testid=menu-profit]');
     await page.screenshot({ path: path.join(out, 'dashboard-pricing.png') });
-    await page.goto(`${server.url}#/matrix`);
+    await open(`#/matrix`);
     await page.waitForSelector('[data-testid=matrix-quadrants]');
     await page.screenshot({ path: path.join(out, 'dashboard-matrix.png') });
-    await page.goto(`${server.url}#/price-research`);
+    await open(`#/price-research`);
     await page.waitForSelector('[data-testid=gg-demand]');
     await page.screenshot({ path: path.join(out, 'dashboard-price-research.png') });
-    await page.goto(`${server.url}#/prospects?file=data%2Fleads.csv`);
+    await open(`#/prospects?file=data%2Fleads.csv`);
     await page.waitForSelector('[data-testid=lead-scores]');
     await page.screenshot({ path: path.join(out, 'dashboard-prospects.png') });
-    await page.goto(`${server.url}#/lifetime`);
+    await open(`#/lifetime`);
     await page.waitForSelector('[data-testid=chart-lifetime-survival] svg');
     await page.screenshot({ path: path.join(out, 'dashboard-lifetime.png') });
 
-    const report = await renderReport(project, { generatedAt: new Date('2026-01-01T00:00:00Z') });
+    const report = await renderReport(await project.customerBase(), {
+      generatedAt: new Date('2026-01-01T00:00:00Z'),
+    });
     const file = path.join(dir, 'report.html');
     await writeFile(file, report.html);
     await page.goto(`file://${file}`);
@@ -69,7 +89,7 @@ try {
     project.close();
   }
   console.log(
-    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-matrix.png', 'dashboard-price-research.png', 'dashboard-prospects.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
+    `wrote ${['dashboard.png', 'dashboard-waterfall.png', 'dashboard-customers.png', 'dashboard-trends.png', 'dashboard-tiers.png', 'dashboard-pricing.png', 'dashboard-matrix.png', 'dashboard-price-research.png', 'dashboard-prospects.png', 'dashboard-lifetime.png', 'report.png'].map((f) => path.join('docs/img', f)).join(', ')}`,
   );
 } finally {
   await browser.close();

@@ -113,6 +113,7 @@ export type {
 export {
   compileCustomerFilter,
   customerFilterOptions,
+  customerIdsOf,
   filterFromParams,
   filterKey,
   isEmptyFilter,
@@ -196,7 +197,7 @@ export type {
 } from './prospects/score-leads.js';
 
 // Service tiers: the plan, its scenarios, and what-ifs.
-export { computeTiers, largestGainsFirst } from './tiers/compute-tiers.js';
+export { computeTiers, largestGainsFirst, planLinesFor } from './tiers/compute-tiers.js';
 export type {
   TierReport,
   TierRecommendation,

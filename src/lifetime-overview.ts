@@ -150,3 +150,57 @@ export function lifetimeCharts(d: LifetimeDiagnostics, size: ChartSize): Lifetim
     });
   return charts;
 }
+
+/** The lifetime margin of some customers: their totals and their rows per segment. */
+export interface CustomersLifetimeMargin {
+  /** As the report's totals, without the two figures a sum of customers cannot give (both null). */
+  totals: Omit<SegmentLifetimeMargin, 'segment'>;
+  segments: SegmentLifetimeMargin[];
+}
+
+/**
+ * The lifetime margin of the customers given (a filter's), summed from each customer's own
+ * (`lifetimeOverview(…, { includeCustomers: true })`): customers, active, future revenue and
+ * costs, lifetime margin and acquisition cost add up; the interval (from the fits' draws) and the
+ * payback (from each customer's retention curve) are not sums of customers, so they are null.
+ * Segments in the report's order (largest lifetime margin first). Null without per-customer rows.
+ */
+export function lifetimeOfCustomers(
+  overview: Pick<LifetimeOverview, 'customers'>,
+  ids: readonly string[],
+): CustomersLifetimeMargin | null {
+  if (overview.customers === undefined) return null;
+  const kept = new Set(ids);
+  const rows = overview.customers.filter((c) => kept.has(c.customer_id));
+  const total = (group: readonly CustomerLifetimeMargin[]) => {
+    const sum = (f: (c: CustomerLifetimeMargin) => number) => group.reduce((s, c) => s + f(c), 0);
+    const active = group.filter((c) => c.active).length;
+    const lifetime = sum((c) => c.lifetime_margin);
+    return {
+      customers: group.length,
+      active_customers: active,
+      future_revenue: sum((c) => c.future_revenue),
+      future_direct_cost: sum((c) => c.future_direct_cost),
+      future_serve_cost: sum((c) => c.future_serve_cost),
+      lifetime_margin: lifetime,
+      lifetime_margin_interval: null,
+      lifetime_margin_per_active_customer: active > 0 ? lifetime / active : null,
+      acquisition_cost: sum((c) => c.acquisition_cost),
+      payback_months: null,
+    };
+  };
+  const groups = new Map<string, CustomerLifetimeMargin[]>();
+  for (const row of rows) {
+    if (!('segment' in row)) continue;
+    const key = JSON.stringify(row.segment ?? null);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return {
+    totals: total(rows),
+    segments: [...groups.values()]
+      .map((group) => ({ segment: group[0]!.segment ?? null, ...total(group) }))
+      .sort((a, b) => b.lifetime_margin - a.lifetime_margin),
+  };
+}

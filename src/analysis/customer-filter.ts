@@ -56,6 +56,11 @@ export interface CustomerFilter {
   /** `YYYY-MM` to `YYYY-MM`, within the period: customers active in one of those months. */
   readonly months?: { readonly from: string; readonly to: string };
   /**
+   * Acquired in one of these months (`YYYY-MM`, by the customers' `acquired_on`): the customers of
+   * a cohort as `computeCohorts` places them (on the `acquired_on` basis).
+   */
+  readonly cohorts?: readonly string[];
+  /**
    * These customers only, by id: what a caller resolves a part the base cannot compute itself
    * into (the server turns `recommended=TIER`, the tier plan's choice, into the ids it gives TIER).
    */
@@ -83,6 +88,7 @@ export function isEmptyFilter(filter: CustomerFilter | undefined): boolean {
     (filter.quadrants ?? []).length === 0 &&
     (filter.currentTiers ?? []).length === 0 &&
     filter.months === undefined &&
+    (filter.cohorts ?? []).length === 0 &&
     filter.customerIds === undefined
   );
 }
@@ -107,6 +113,7 @@ export function filterKey(filter: CustomerFilter | undefined): string {
     sorted(f.currentTiers),
     f.months ? [f.months.from, f.months.to] : null,
     f.customerIds === undefined ? null : sorted(f.customerIds),
+    sorted(f.cohorts),
   ]);
 }
 
@@ -247,6 +254,12 @@ export async function compileCustomerFilter(
     }
   }
 
+  const cohorts = [...new Set(f.cohorts ?? [])];
+  if (cohorts.length > 0) {
+    const condition = cohortCondition(base, cohorts, problems);
+    if (condition) conditions.push(condition);
+  }
+
   if (f.customerIds !== undefined)
     conditions.push(
       f.customerIds.length === 0
@@ -341,6 +354,37 @@ function currentTierCondition(
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+/** Customers acquired in one of the months (`acquired_on`), as the cohorts place them. */
+function cohortCondition(
+  base: CustomerBase,
+  cohorts: readonly string[],
+  problems: Problem[],
+): Sql | undefined {
+  if (!base.customerColumns.has('acquired_on')) {
+    problems.push({
+      code: 'usage',
+      message: 'filter: customers have no acquired_on column, so there are no cohorts to filter by',
+      hint: 'add acquired_on (a date) to the customers file (see docs/model.md), or filter by months',
+    });
+    return undefined;
+  }
+  const wrong = cohorts.filter((c) => !MONTH.test(c));
+  for (const c of wrong)
+    problems.push({
+      code: 'usage',
+      message: `filter: cohort "${c}" is not a month`,
+      hint: 'write cohort=YYYY-MM, e.g. cohort=2025-03',
+    });
+  if (wrong.length > 0) return undefined;
+  const { dialect } = base.db;
+  const { from, to } = base.summary.period;
+  const month = dialect.formatMonth(dialect.monthStart(raw('acquired_on')));
+  // Within the period, as `computeCohorts` places customers (one acquired before it is in no cohort).
+  return sql`b.customer_id IN (SELECT customer_id FROM customers
+      WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE)
+        AND ${month} IN (${join(cohorts.map((c) => sql`${c}`))}))`;
+}
+
 function checkMonths(
   base: CustomerBase,
   months: { from: string; to: string },
@@ -382,18 +426,45 @@ function checkMonths(
 export async function summarizeCustomers(
   base: CustomerBase,
   filter: CustomerFilter | undefined,
+  options: { readonly search?: string } = {},
 ): Promise<MarginReport['totals']> {
   const compiled = await compileCustomerFilter(base, filter);
-  if (compiled.empty) return base.summary.totals;
-  const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${compiled.predicate()}) AS kept`;
+  const search = options.search ?? '';
+  if (compiled.empty && search === '') return base.summary.totals;
+  // The search is the customers table's: a plain substring of the lower-cased id.
+  const conditions = [
+    ...(compiled.empty ? [] : [compiled.predicate()]),
+    ...(search === ''
+      ? []
+      : [base.db.dialect.containsText(raw('lower(customer_id)'), sql`${search.toLowerCase()}`)]),
+  ];
+  const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${join(conditions, ' AND ')}) AS kept`;
   return (await summarizeMargin(base.db, base.costModel, kept, false)).totals;
+}
+
+/**
+ * The ids of the customers a filter keeps, in id order: for results computed per customer outside
+ * the engine (the tier plan's lines, each customer's lifetime margin) that a surface narrows to a
+ * filter. Undefined for an empty filter (everyone).
+ */
+export async function customerIdsOf(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<string[] | undefined> {
+  const compiled = await compileCustomerFilter(base, filter);
+  if (compiled.empty) return undefined;
+  const rows = await base.db.all<{ customer_id: string }>(
+    sql`SELECT customer_id FROM ${base.measures.ref} WHERE ${compiled.predicate()} ORDER BY customer_id`,
+  );
+  return rows.map((r) => String(r.customer_id));
 }
 
 /**
  * The query parameters a filter is written as, in the API and in the dashboard's address (each may
  * repeat): `segment=SEGMENTATION:SEGMENT`, `attr=ATTRIBUTE:VALUE`, `range=NAME:MIN:MAX` (either
  * bound may be empty), `margin=positive|negative|zero`, `quadrant=QUADRANT`, `tier=TIER` (the
- * current tier) and `months=FROM:TO` (`YYYY-MM`). A name ends at the first colon.
+ * current tier), `months=FROM:TO` (`YYYY-MM`) and `cohort=YYYY-MM` (acquired in that month). A
+ * name ends at the first colon.
  */
 export const FILTER_PARAMS = [
   'segment',
@@ -403,6 +474,7 @@ export const FILTER_PARAMS = [
   'quadrant',
   'tier',
   'months',
+  'cohort',
   'recommended',
 ] as const;
 
@@ -477,6 +549,7 @@ export function filterFromParams(values: (name: string) => readonly string[]): C
     ...(values('quadrant').length > 0 ? { quadrants: values('quadrant') as Quadrant[] } : {}),
     ...(values('tier').length > 0 ? { currentTiers: [...values('tier')] } : {}),
     ...(range ? { months: range } : {}),
+    ...(values('cohort').length > 0 ? { cohorts: [...values('cohort')] } : {}),
   };
 }
 

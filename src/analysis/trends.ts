@@ -24,7 +24,8 @@
  */
 import type { CustomerBase } from '../margin/customer-base.js';
 import { compileMargin } from '../margin/compile-margin.js';
-import type { GroupMargin } from '../margin/margin-report.js';
+import type { GroupMargin, MarginReport } from '../margin/margin-report.js';
+import { summarizeMargin } from '../margin/summarize-margin.js';
 import { groupRows } from '../margin/run-margin.js';
 import {
   compileCustomerFilter,
@@ -95,6 +96,11 @@ export interface TrendsReport {
   /** From the period's second month (the first has no month before it to compare with). */
   movements: RevenueMovement[];
   retention: PeriodRetention | null;
+  /**
+   * The months' totals (the months kept, every customer summed over them first: `customers` is
+   * those with a figure in one of them): revenue − direct, acquisition and serve cost = margin.
+   */
+  totals: MarginReport['totals'];
 }
 
 export interface CohortMonth {
@@ -187,7 +193,7 @@ async function trendsOfBase(
   const compiled = await compileCustomerFilter(base, filter);
   const everyMonth = monthsOf(summary.period);
   const months = compiled.months ? monthsOf(compiled.months) : everyMonth;
-  const { figures, movements, retention } = await withMonthlyMargin(
+  const { figures, movements, retention, totals } = await withMonthlyMargin(
     base,
     compiled,
     async (monthly) => {
@@ -204,6 +210,17 @@ async function trendsOfBase(
           months.includes(m.month),
         ),
         retention: await periodRetention(base, monthly, months),
+        totals: (
+          await summarizeMargin(
+            base.db,
+            base.costModel,
+            compiled.months
+              ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
+                  AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
+              : sql`${monthly.ref} AS kept`,
+            true,
+          )
+        ).totals,
       };
     },
   );
@@ -213,6 +230,7 @@ async function trendsOfBase(
     months: figures,
     movements,
     retention,
+    totals,
   };
 }
 

@@ -29,6 +29,8 @@ export interface CustomerMonths {
   months: CustomerMonth[];
   /** Σ margin of the months: the customer's margin over the period. */
   margin: number;
+  /** The months summed: revenue − direct, acquisition and serve cost = margin over the period. */
+  totals: Omit<CustomerMonth, 'month' | 'cumulative_margin'>;
 }
 
 /** The customer's margin by month; an unknown id is a `customer_not_found` error with a did-you-mean. */
@@ -64,11 +66,19 @@ export async function customerMonths(
       cumulative_margin: cumulative,
     };
   });
+  const sum = (f: (m: CustomerMonth) => number) => months.reduce((s, m) => s + f(m), 0);
   return {
     customer_id: customerId,
     currency: base.summary.currency,
     period: { ...base.summary.period },
     months,
     margin: cumulative,
+    totals: {
+      revenue: sum((m) => m.revenue),
+      direct_cost: sum((m) => m.direct_cost),
+      acquisition_cost: sum((m) => m.acquisition_cost),
+      serve_cost: sum((m) => m.serve_cost),
+      margin: cumulative,
+    },
   };
 }

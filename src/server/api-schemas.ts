@@ -26,6 +26,9 @@ export const customersQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+/** `GET /api/customer-totals`: the totals of the customers table (its search; the filter apart). */
+export const customerTotalsQuery = z.strictObject({ search: z.string().max(200).default('') });
+
 export const customerParams = z.strictObject({ id: z.string().min(1).max(500) });
 
 export const whaleQuery = z.strictObject({

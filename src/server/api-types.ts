@@ -11,7 +11,7 @@ import type { ResourceCapacity, MarginReport } from '../margin/margin-report.js'
 import type { ProjectPriceMenu } from '../pricing/project-price-menu.js';
 import type { TierReport } from '../tiers/compute-tiers.js';
 import type { TierWhatIfResult } from '../tiers/tier-what-if.js';
-import type { LifetimeOverview } from '../lifetime-overview.js';
+import type { CustomersLifetimeMargin, LifetimeOverview } from '../lifetime-overview.js';
 import type { CustomerLifetimeMargin } from '../lifetime/lifetime-margin.js';
 import type { ResourceHours } from '../charts/tier-charts.js';
 import type { PriceResearch } from '../price-research.js';
@@ -155,6 +155,11 @@ export interface TiersResponse {
         recommendations_total: number;
         /** The service activities a tier's policy may change. */
         services: string[];
+        /**
+         * With a filter: how many customers it keeps. The plan (tiers, scenarios, capacity) stays the
+         * firm's; `recommendations`, `recommendations_total` and `exits` are the filtered customers'.
+         */
+        filtered_customers?: number;
       })
     | null;
 }
@@ -174,7 +179,23 @@ export interface TierWhatIfResponse extends TierWhatIfResult {
  * intervals where the library gives them), the model's diagnostics and their charts as SVG; a
  * project whose data cannot support a lifetime model gets `notes` saying why.
  */
-export type LifetimeResponse = LifetimeOverview;
+export type LifetimeResponse = LifetimeOverview & {
+  /**
+   * With a filter: the filtered customers' lifetime margin, summed from each one's (null when the
+   * margin could not be computed). Interval and payback are not sums of customers: null there.
+   */
+  filtered?: CustomersLifetimeMargin | null;
+};
+
+export type { CustomersLifetimeMargin } from '../lifetime-overview.js';
+
+/** `GET /api/customer-totals`: the totals of every customer the table lists (filter and search). */
+export interface CustomerTotalsResponse {
+  totals: MarginReport['totals'];
+  /** Whether a filter was applied. */
+  filtered: boolean;
+  search: string;
+}
 
 /** Every error the API answers with: a stable code, a message, and where relevant the problems. */
 export interface ApiError {

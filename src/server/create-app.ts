@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import {
   customerFilterOptions,
+  customerIdsOf,
   FILTER_PARAMS,
   filterFromParams,
   filterKey,
@@ -43,7 +44,8 @@ import { PROJECT_MENU_FILE_NAME } from '../pricing/project-price-menu.js';
 import { projectJobs, type LeadsSource, type ProjectJobs } from '../project-jobs.js';
 import { LEADS_FOLDERS, listLeadsFiles } from '../prospect-leads.js';
 import { REPORT_SECTIONS } from '../report/sections/index.js';
-import { largestGainsFirst, type TierReport } from '../tiers/compute-tiers.js';
+import { largestGainsFirst, planLinesFor, type TierReport } from '../tiers/compute-tiers.js';
+import { lifetimeOfCustomers } from '../lifetime-overview.js';
 import { bearerToken, isJsonContentType, isLoopback, isSameOrigin, tokensEqual } from './access.js';
 import * as schema from './api-schemas.js';
 import { BackgroundJob, JobBoard } from './background-jobs.js';
@@ -51,6 +53,7 @@ import type {
   ApiError,
   CustomerLifetimeResponse,
   CustomerTierResponse,
+  CustomerTotalsResponse,
   JobStatus,
   LeadsFilesResponse,
   LifetimeResponse,
@@ -99,6 +102,8 @@ const LIFETIME_STEPS = 4;
 const PROSPECT_STEPS = 6;
 /** What-if answers kept, by their changes. */
 const WHAT_IF_CACHE_SIZE = 32;
+/** `recommended=(exit)`: the customers the tier plan lets go. */
+const EXITS = '(exit)';
 
 /** Builds the app over one customer base (margins computed once, before the server answers). */
 export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
@@ -184,7 +189,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
           message: 'filter: the model has no tiers: key, so there is no recommended tier',
           hint: 'add tiers: to tierwise.yaml (see docs/model.md)',
         });
-      const names = [...catalog.tiers.map((t) => t.name), 'current'];
+      const names = [...catalog.tiers.map((t) => t.name), 'current', EXITS];
       const unknown = recommended.filter((t) => !names.includes(t));
       if (unknown.length > 0)
         throw new TierwiseError(
@@ -196,8 +201,10 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
         );
       filter = {
         ...filter,
+        // `(exit)`: the customers the plan lets go; a tier: those it gives that tier (exits included,
+        // as the plan's per-tier counts include them).
         customerIds: plan.recommendations
-          .filter((r) => recommended.includes(r.tier))
+          .filter((r) => recommended.includes(r.tier) || (r.exit && recommended.includes(EXITS)))
           .map((r) => r.customer_id),
       };
     }
@@ -311,6 +318,17 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const parsed = parse(schema.customersQuery, query);
     return c.json(await pager.page({ ...parsed, ...(filter ? { filter } : {}) }));
   });
+  // The totals of the customers the table lists (filter and id search), in SQL: not the page's rows
+  // added up. Its own path: `/api/customers/totals` would shadow a customer named "totals".
+  app.get('/api/customer-totals', async (c) => {
+    const { filter, query } = await filtered(c);
+    const { search } = parse(schema.customerTotalsQuery, query);
+    return c.json({
+      totals: await summarizeCustomers(base, filter, { search }),
+      filtered: filter !== undefined,
+      search,
+    } satisfies CustomerTotalsResponse);
+  });
   app.get('/api/customers/:id', async (c) => {
     const { id } = parse(schema.customerParams, c.req.param());
     return c.json(await explainCustomer(base, id));
@@ -407,20 +425,27 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     });
     return answerJob(c, job, (menu) => c.json(menu));
   });
+  // With a filter the plan stays the firm's (optimized over every customer); its customer lists
+  // (recommendations, exits) are the filtered customers'.
   app.get('/api/tiers', async (c) => {
-    const { top } = parse(schema.tiersQuery, c.req.query());
+    const { filter, query } = await filtered(c);
+    const { top } = parse(schema.tiersQuery, query);
+    const ids = await customerIdsOf(base, filter);
     return answerJob(c, tierJob(), (plan) => {
       if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
       // Largest gain over today first, as `tierwise tiers` lists them.
       const services = base.model.activities
         .filter((a) => a.purpose === 'serve')
         .map((a) => a.name);
+      const lines = planLinesFor(plan, ids);
       return c.json({
         plan: {
           ...plan,
-          recommendations: largestGainsFirst(plan.recommendations, top),
-          recommendations_total: plan.recommendations.length,
+          recommendations: largestGainsFirst(lines.recommendations, top),
+          recommendations_total: lines.recommendations.length,
+          exits: lines.exits,
           services,
+          ...(ids === undefined ? {} : { filtered_customers: ids.length }),
         },
       } satisfies TiersResponse);
     });
@@ -470,10 +495,17 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     return c.json(await answer);
   });
   app.get('/api/lifetime', async (c) => {
-    const { time_unit: timeUnit } = parse(schema.lifetimeQuery, c.req.query());
-    // Each customer's row stays on the server (for the customer pages).
-    return answerJob(c, lifetimeJob(timeUnit), ({ customers: _customers, ...overview }) =>
-      c.json(overview satisfies LifetimeResponse),
+    const { filter, query } = await filtered(c);
+    const { time_unit: timeUnit } = parse(schema.lifetimeQuery, query);
+    const ids = await customerIdsOf(base, filter);
+    // Each customer's row stays on the server (for the customer pages and the filtered sums).
+    return answerJob(c, lifetimeJob(timeUnit), ({ customers, ...overview }) =>
+      c.json({
+        ...overview,
+        ...(ids === undefined
+          ? {}
+          : { filtered: lifetimeOfCustomers({ ...(customers ? { customers } : {}) }, ids) }),
+      } satisfies LifetimeResponse),
     );
   });
   // The tier plan's charts, drawn once from the plan's job (in the app's thread: a few bars each).

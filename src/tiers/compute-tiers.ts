@@ -21,6 +21,8 @@ import { explainChoice, explainExit, type ActivityNeed } from './tier-reasons.js
 import { tierWorkbench, type TierWorkbench } from './tier-workbench.js';
 import { retentionWeights } from './tier-retention.js';
 export { largestGainsFirst } from './largest-gains-first.js';
+import { exitsAmong } from './tier-exits.js';
+export { planLinesFor } from './tier-exits.js';
 
 export interface TierRecommendation {
   customer_id: string;
@@ -342,7 +344,7 @@ export async function computeTiers(
       };
     }),
     recommendations,
-    exits: exitsOf(recommendations, exitBelow),
+    exits: exitsAmong(recommendations, exitBelow),
     scenarios,
     shadow_prices: shadowPrices(projection.resources, assignment),
     optimizer: {
@@ -452,23 +454,6 @@ function planGains(
     },
     with_capacity_change: withCapacity,
     notes,
-  };
-}
-
-/** The exits among `recommendations`, highest margin today first (ties by customer id). */
-function exitsOf(recommendations: readonly TierRecommendation[], below: number): TierExits {
-  const customers = recommendations
-    .filter((r) => r.exit)
-    .sort(
-      (a, b) =>
-        b.today.margin - a.today.margin ||
-        (a.customer_id < b.customer_id ? -1 : a.customer_id > b.customer_id ? 1 : 0),
-    );
-  return {
-    below,
-    count: customers.length,
-    today_margin: customers.reduce((sum, r) => sum + r.today.margin, 0),
-    customers,
   };
 }
 

@@ -452,19 +452,30 @@ describe('the Lifetime page', () => {
       .locator('[data-testid=lifetime-segments] thead th')
       .evaluateAll((ths) => ths.map((th) => th.textContent));
     expect(header[0]).toBe(segmentation);
-    expect(header.slice(1, 4)).toEqual(['customers', 'active', 'lifetime margin']);
-    expect(header[4]).toMatch(/interval$/);
-    expect(header.slice(5)).toEqual(['per active customer', 'payback']);
+    expect(header.slice(1, 7)).toEqual([
+      'customers',
+      'active',
+      'future revenue',
+      'future direct cost',
+      'future cost to serve',
+      'lifetime margin',
+    ]);
+    expect(header[7]).toMatch(/interval$/);
+    expect(header.slice(8)).toEqual(['per active customer', 'payback']);
     const rows = await page
       .locator('[data-testid=lifetime-segments] tbody tr[data-testid=segment-row]')
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
     expect(rows).toHaveLength(report.segments!.length);
     report.segments!.forEach((s, i) => {
-      const [label, customers, active, margin, , perActive, payback] = rows[i]!;
-      expect([label, customers, active, margin]).toEqual([
+      const [label, customers, active, revenue, direct, serve, margin, , perActive, payback] =
+        rows[i]!;
+      expect([label, customers, active, revenue, direct, serve, margin]).toEqual([
         String(s.segment),
         String(s.customers),
         String(s.active_customers),
+        money(s.future_revenue),
+        money(s.future_direct_cost),
+        money(s.future_serve_cost),
         money(s.lifetime_margin),
       ]);
       expect(perActive).toBe(
@@ -481,9 +492,12 @@ describe('the Lifetime page', () => {
     const totals = await page
       .locator('[data-testid=totals-row] td')
       .evaluateAll((tds) => tds.map((td) => td.textContent));
-    expect(totals.slice(0, 3)).toEqual([
+    expect(totals.slice(0, 6)).toEqual([
       String(report.totals.customers),
       String(report.totals.active_customers),
+      money(report.totals.future_revenue),
+      money(report.totals.future_direct_cost),
+      money(report.totals.future_serve_cost),
       money(report.totals.lifetime_margin),
     ]);
     const chart = page.locator('[data-testid=chart-lifetime-survival] svg');

@@ -8,6 +8,7 @@ import type {
   CustomerLifetimeResponse,
   CustomerMonths,
   CustomerTierResponse,
+  CustomerTotalsResponse,
   GaborGrangerResult,
   LeadScore,
   ProspectTraining,
@@ -37,6 +38,7 @@ import type {
 
 export type {
   CustomerFilterOptions,
+  CustomerTotalsResponse,
   CustomerLifetimeResponse,
   CustomerMonths,
   CustomerTierResponse,
@@ -183,6 +185,9 @@ export const api = {
       )}`,
     );
   },
+  /** The totals of every customer the table lists (the filter and the id search), from the server. */
+  customerTotals: (search: string, filter?: URLSearchParams) =>
+    json<CustomerTotalsResponse>(`/api/customer-totals${query({ search }, filter)}`),
   customer: (id: string) => json<CustomerExplanation>(`/api/customers/${encodeURIComponent(id)}`),
   customerMonths: (id: string) =>
     json<CustomerMonths>(`/api/customers/${encodeURIComponent(id)}/months`),
@@ -201,10 +206,12 @@ export const api = {
     json<PricingResponse>(
       `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
     ),
-  tiers: () => json<TiersResponse>('/api/tiers'),
-  lifetime: (timeUnit?: string) =>
+  /** The tier plan; with a filter, its customer lists (recommendations, exits) are the filtered customers'. */
+  tiers: (filter?: URLSearchParams) => json<TiersResponse>(`/api/tiers${query({}, filter)}`),
+  /** The lifetime page; with a filter, `filtered` holds the filtered customers' lifetime margin. */
+  lifetime: (timeUnit?: string, filter?: URLSearchParams) =>
     json<LifetimeResponse>(
-      `/api/lifetime${timeUnit === undefined ? '' : `?${new URLSearchParams({ time_unit: timeUnit })}`}`,
+      `/api/lifetime${query(timeUnit === undefined ? {} : { time_unit: timeUnit }, filter)}`,
     ),
   whatIf: async (whatIf: TierWhatIf) =>
     (await (

@@ -17,6 +17,7 @@ export const FILTER_KEYS = [
   'quadrant',
   'tier',
   'months',
+  'cohort',
   'recommended',
 ];
 
@@ -105,7 +106,9 @@ function describe(key: string, value: string): string {
     case 'tier':
       return `on ${value} today`;
     case 'recommended':
-      return `recommended ${value}`;
+      return value === '(exit)' ? 'let go by the tier plan' : `recommended ${value}`;
+    case 'cohort':
+      return `acquired in ${value}`;
     case 'months': {
       const [from, to = from] = value.split(':');
       return from === to ? `active in ${from}` : `active ${from} to ${to}`;
@@ -329,6 +332,6 @@ export function filterBar(
     chips,
     chips.length > 0 ? clear : null,
     h('span', { class: 'filter-add' }, kind, fields, add),
-    note ? h('span', { class: 'muted filter-note' }, note) : null,
+    note ? h('span', { class: 'muted filter-note', 'data-testid': 'filter-note' }, note) : null,
   );
 }

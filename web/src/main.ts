@@ -27,7 +27,30 @@ root.before(bar);
 let filterChoices: ReturnType<typeof api.filters> | undefined;
 let automaticChoices: ReturnType<typeof api.filters> | undefined;
 /** Pages whose figures follow the filter in the address. */
-const FILTERED_PAGES = new Set(['overview', 'customers', 'segments', 'trends', 'matrix']);
+const FILTERED_PAGES = new Set([
+  'overview',
+  'customers',
+  'segments',
+  'trends',
+  'matrix',
+  'tiers',
+  'lifetime',
+]);
+/** What the filter applies to on a page where it does not apply to everything. */
+const FILTER_NOTES: Record<string, string> = {
+  tiers:
+    'The tier plan is the firm’s (optimized over every customer, within the firm’s capacity): the filter narrows its customer lists (largest gains, exits), not the plan.',
+  lifetime:
+    'The model is fitted on every customer; the filter picks the customers whose lifetime margins are added up.',
+};
+/** Pages a customer filter means nothing on, and why: the bar is replaced by this line. */
+const UNFILTERED_PAGES: Record<string, string> = {
+  prospects: 'Filters do not apply here: prospects are leads, not customers yet.',
+  'price-research':
+    'Filters do not apply here: price research reads the survey answers, not the customers.',
+  pricing:
+    'Filters do not apply here: the price menu is priced for every customer (the menu is the firm’s).',
+};
 
 /** Shows the filter bar on a filtered page (and keeps the filter on the menu's links to them). */
 async function showFilterBar(page: string, params: URLSearchParams): Promise<void> {
@@ -35,6 +58,18 @@ async function showFilterBar(page: string, params: URLSearchParams): Promise<voi
   for (const link of document.querySelectorAll<HTMLAnchorElement>('#nav a'))
     if (FILTERED_PAGES.has(link.dataset['page'] ?? ''))
       link.href = `#/${link.dataset['page']}${filter === '' ? '' : `?${filter}`}`;
+  const notApplicable = UNFILTERED_PAGES[page];
+  if (notApplicable !== undefined) {
+    bar.replaceChildren(
+      h(
+        'div',
+        { class: 'filter-bar', 'data-testid': 'filter-not-applicable' },
+        h('span', { class: 'muted' }, notApplicable),
+      ),
+    );
+    bar.hidden = false;
+    return;
+  }
   if (!FILTERED_PAGES.has(page)) {
     bar.hidden = true;
     return;
@@ -56,6 +91,7 @@ async function showFilterBar(page: string, params: URLSearchParams): Promise<voi
           automaticChoices = undefined;
           throw error;
         })),
+      FILTER_NOTES[page],
     ),
   );
   bar.hidden = false;
@@ -91,9 +127,9 @@ async function route(): Promise<void> {
       await renderWaterfall(root, decodeURIComponent(parts[1]));
     else if (page === 'customers') await renderCustomers(root, o, customersState(params), filter);
     else if (page === 'segments') await renderSegments(root, o, params.get('segmentation'), filter);
-    else if (page === 'tiers') await renderTiers(root);
+    else if (page === 'tiers') await renderTiers(root, filter);
     else if (page === 'pricing') await renderPricing(root, o, maxVersionsParam(params));
-    else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params));
+    else if (page === 'lifetime') await renderLifetime(root, o, timeUnitParam(params), filter);
     else if (page === 'trends') await renderTrends(root, o, filter);
     else if (page === 'matrix') await renderMatrix(root, o, filter);
     else if (page === 'price-research') await renderPriceResearch(root, o);

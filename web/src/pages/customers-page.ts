@@ -96,9 +96,10 @@ export async function renderCustomers(
   state: CustomersState,
   filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
-  const [page, options] = await Promise.all([
+  const [page, options, { totals }] = await Promise.all([
     api.customers({ ...state, limit: PAGE_SIZE }, filter),
     api.filters(),
+    api.customerTotals(state.search, filter),
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const go = (next: Partial<CustomersState>) =>
@@ -205,6 +206,40 @@ export async function renderCustomers(
       { class: 'numbers', 'data-testid': 'customers' },
       h('thead', {}, h('tr', {}, header)),
       h('tbody', {}, rows),
+      // Every customer listed (all pages), summed by the server: not this page's rows added up.
+      h(
+        'tfoot',
+        {},
+        h(
+          'tr',
+          { class: 'total', 'data-testid': 'customers-total' },
+          h(
+            'th',
+            {},
+            `total of ${formatNumber(totals.customers)}${filter.toString() === '' && state.search === '' ? '' : ' listed'}`,
+          ),
+          h('td', { 'data-value': totals.revenue }, money(totals.revenue)),
+          h('td', { 'data-value': totals.direct_cost }, money(totals.direct_cost)),
+          h('td', { 'data-value': totals.acquisition_cost }, money(totals.acquisition_cost)),
+          h('td', { 'data-value': totals.serve_cost }, money(totals.serve_cost)),
+          h(
+            'td',
+            { 'data-value': totals.margin, class: totals.margin < 0 ? 'loss' : '' },
+            money(totals.margin),
+          ),
+          h(
+            'td',
+            { 'data-value': totals.margin_pct ?? undefined },
+            formatPercent(totals.margin_pct),
+          ),
+          shown.map(() => h('td', {})),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'customers-total-note' },
+      'Revenue − direct cost − cost to acquire − cost to serve = margin. The total row is every customer listed, on all pages; attribute columns have no total.',
     ),
     page.total === 0
       ? h(

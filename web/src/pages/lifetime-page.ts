@@ -27,8 +27,9 @@ export async function renderLifetime(
   root: HTMLElement,
   overview: Overview,
   timeUnit: TimeUnit | null,
+  filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
-  const result = await api.lifetime(timeUnit ?? undefined);
+  const result = await api.lifetime(timeUnit ?? undefined, filter);
   const { margin, diagnostics } = result;
   const money = (n: number) => formatMoney(n, margin?.currency ?? overview.currency);
   const interval = (row: Pick<Row, 'lifetime_margin_interval'>) =>
@@ -54,10 +55,11 @@ export async function renderLifetime(
           ),
         )
       : null;
-  picker?.addEventListener(
-    'change',
-    () => (location.hash = `#/lifetime?${new URLSearchParams({ time_unit: picker.value })}`),
-  );
+  picker?.addEventListener('change', () => {
+    const params = new URLSearchParams({ time_unit: picker.value });
+    for (const [key, value] of filter) params.append(key, value);
+    location.hash = `#/lifetime?${params}`;
+  });
   const figure = (id: string, value: string, label: string) =>
     h(
       'div',
@@ -77,6 +79,9 @@ export async function renderLifetime(
       h('th', {}, label),
       h('td', { 'data-value': s.customers }, formatNumber(s.customers)),
       h('td', { 'data-value': s.active_customers }, formatNumber(s.active_customers)),
+      h('td', { 'data-value': s.future_revenue }, money(s.future_revenue)),
+      h('td', { 'data-value': s.future_direct_cost }, money(s.future_direct_cost)),
+      h('td', { 'data-value': s.future_serve_cost }, money(s.future_serve_cost)),
       h(
         'td',
         { 'data-value': s.lifetime_margin, class: s.lifetime_margin < 0 ? 'loss' : '' },
@@ -96,35 +101,54 @@ export async function renderLifetime(
         s.payback_months === null ? '' : months(s.payback_months),
       ),
     );
-  const table = margin
-    ? h(
-        'table',
-        { class: 'numbers', 'data-testid': 'lifetime-segments' },
-        h(
-          'thead',
-          {},
+  // With a filter the rows are the filtered customers' (summed by the server from each one's).
+  const shown =
+    result.filtered ?? (margin ? { totals: margin.totals, segments: margin.segments } : null);
+  const filtered = result.filtered !== undefined;
+  const table =
+    margin && shown
+      ? h(
+          'table',
+          { class: 'numbers', 'data-testid': 'lifetime-segments' },
           h(
-            'tr',
+            'thead',
             {},
-            [
-              result.segmentation ?? 'customers',
-              'customers',
-              'active',
-              'lifetime margin',
-              intervalHeader,
-              'per active customer',
-              'payback',
-            ].map((t) => h('th', {}, t)),
+            h(
+              'tr',
+              {},
+              [
+                result.segmentation ?? 'customers',
+                'customers',
+                'active',
+                'future revenue',
+                'future direct cost',
+                'future cost to serve',
+                'lifetime margin',
+                intervalHeader,
+                'per active customer',
+                'payback',
+              ].map((t) => h('th', {}, t)),
+            ),
           ),
-        ),
-        h(
-          'tbody',
-          {},
-          (margin.segments ?? []).map((s) =>
-            row(s.segment === null ? '(none)' : String(s.segment), s, 'segment-row'),
+          h(
+            'tbody',
+            {},
+            (shown.segments ?? []).map((s) =>
+              row(s.segment === null ? '(none)' : String(s.segment), s, 'segment-row'),
+            ),
           ),
-          row('all customers', margin.totals, 'totals-row'),
-        ),
+          h(
+            'tfoot',
+            {},
+            row(filtered ? 'filtered customers' : 'all customers', shown.totals, 'totals-row'),
+          ),
+        )
+      : null;
+  const tableNote = table
+    ? h(
+        'p',
+        { class: 'muted', 'data-testid': 'lifetime-columns-note' },
+        `Lifetime margin = future revenue − future direct cost − future cost to serve, discounted; cost to acquire is left out (spent already: payback weighs it).${filtered ? ' For filtered customers the interval and the payback are left out: they come from the model’s draws and retention curves, not from adding customers up.' : ''}`,
       )
     : null;
   const model =
@@ -143,25 +167,32 @@ export async function renderLifetime(
           `Over the next ${margin.horizon_months} months from ${margin.period.to}, discounted at ${formatNumber(margin.discount_rate * 100, 1)}% a year (${model}).`,
         )
       : null,
-    margin
+    margin && shown
       ? h(
           'div',
           { class: 'figures' },
-          figure('lifetime-margin', money(margin.totals.lifetime_margin), 'lifetime margin'),
+          figure(
+            'lifetime-margin',
+            money(shown.totals.lifetime_margin),
+            filtered ? 'lifetime margin of the filtered customers' : 'lifetime margin',
+          ),
           figure(
             'active-customers',
-            `${formatNumber(margin.totals.active_customers)} of ${formatNumber(margin.totals.customers)}`,
+            `${formatNumber(shown.totals.active_customers)} of ${formatNumber(shown.totals.customers)}`,
             'customers still active',
           ),
-          figure(
-            'payback',
-            margin.totals.payback_months === null ? '—' : months(margin.totals.payback_months),
-            'acquisition paid back in',
-          ),
+          filtered
+            ? null
+            : figure(
+                'payback',
+                margin.totals.payback_months === null ? '—' : months(margin.totals.payback_months),
+                'acquisition paid back in',
+              ),
         )
       : null,
     ...notes,
     table,
+    tableNote,
     diagnostics ? h('h2', {}, 'Model diagnostics') : null,
     picker ? h('div', { class: 'toolbar' }, h('label', {}, 'time unit ', picker)) : null,
     ...result.charts.map((c) => {

@@ -5,6 +5,7 @@
  */
 import { api, type MatrixSummary, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 
 /** The quadrants as the chart and the report name them. */
@@ -49,7 +50,7 @@ export async function renderMatrix(
   const source = (s: 'model' | 'median') => (s === 'median' ? 'the median' : 'set in the model');
   const row = (
     attributes: Record<string, string>,
-    label: string,
+    label: string | HTMLElement,
     q: { customers: number; revenue: number; cost: number; margin: number },
     pct: number | null,
     meaning: string,
@@ -95,7 +96,9 @@ export async function renderMatrix(
         matrix.quadrants.map((q) =>
           row(
             { 'data-quadrant': q.quadrant },
-            QUADRANT_LABELS[q.quadrant],
+            q.customers > 0
+              ? drillLink(QUADRANT_LABELS[q.quadrant], ['quadrant', q.quadrant], filter)
+              : QUADRANT_LABELS[q.quadrant],
             q,
             q.margin_pct,
             QUADRANT_MEANING[q.quadrant],
@@ -118,6 +121,7 @@ export async function renderMatrix(
     h(
       'ul',
       { class: 'assumptions', 'data-testid': 'assumptions' },
+      h('li', {}, 'A quadrant opens its customers (within the filter).'),
       h(
         'li',
         {},

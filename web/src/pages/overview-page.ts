@@ -15,13 +15,23 @@ export async function renderOverview(
   filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
   const filtered = filter.toString() !== '';
-  const [overview, whale, distribution, matrix, losers, quadrants] = await Promise.all([
+  // The loss-makers' totals: every customer who loses money (within the filter), summed by the server.
+  const losing = new URLSearchParams(filter);
+  const marginParts = losing.getAll('margin');
+  losing.delete('margin');
+  losing.append('margin', 'negative');
+  const lossTotals =
+    marginParts.length === 0 || marginParts.includes('negative')
+      ? api.customerTotals('', losing)
+      : Promise.resolve(undefined);
+  const [overview, whale, distribution, matrix, losers, quadrants, lost] = await Promise.all([
     filtered ? api.overview(filter) : Promise.resolve(everyone),
     api.chart('whale', {}, filter),
     api.chart('distribution', {}, filter),
     everyone.has_matrix ? api.chart('matrix', {}, filter) : Promise.resolve(undefined),
     api.customers({ search: '', sort: 'margin', order: 'asc', offset: 0, limit: 10 }, filter),
     everyone.has_matrix ? api.matrix(1, filter) : Promise.resolve(undefined),
+    lossTotals,
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
   const { totals, whale_peak: peak } = overview;
@@ -117,6 +127,41 @@ export async function renderOverview(
           ),
         ),
       ),
+      lost === undefined || lost.totals.customers === 0
+        ? null
+        : h(
+            'tfoot',
+            {},
+            h(
+              'tr',
+              { class: 'total', 'data-testid': 'loss-makers-total' },
+              h(
+                'th',
+                {},
+                drillLink(
+                  `all ${formatNumber(lost.totals.customers)} who lose money`,
+                  ['margin', 'negative'],
+                  new URLSearchParams([...losing].filter(([k]) => k !== 'margin')),
+                ),
+              ),
+              ...[
+                lost.totals.revenue,
+                lost.totals.direct_cost,
+                lost.totals.acquisition_cost,
+                lost.totals.serve_cost,
+              ].map((v) => h('td', { 'data-value': v }, money(v))),
+              h(
+                'td',
+                { 'data-value': lost.totals.margin, class: 'loss' },
+                money(lost.totals.margin),
+              ),
+            ),
+          ),
+    ),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'loss-makers-note' },
+      'Revenue − direct cost − cost to acquire − cost to serve = margin. The last row sums every customer who loses money, not only the ten shown.',
     ),
     svgFigure(distribution, 'margin distribution'),
     matrix === undefined ? null : svgFigure(matrix, 'profitability matrix'),
@@ -169,11 +214,11 @@ function quadrantTable(
                 )
               : (QUADRANT_NAMES[q.quadrant] ?? q.quadrant),
           ),
-          h('td', {}, formatNumber(q.customers)),
-          h('td', {}, money(q.revenue)),
-          h('td', {}, money(q.cost)),
-          h('td', { class: q.margin < 0 ? 'loss' : '' }, money(q.margin)),
-          h('td', {}, formatPercent(q.margin_pct)),
+          h('td', { 'data-value': q.customers }, formatNumber(q.customers)),
+          h('td', { 'data-value': q.revenue }, money(q.revenue)),
+          h('td', { 'data-value': q.cost }, money(q.cost)),
+          h('td', { 'data-value': q.margin, class: q.margin < 0 ? 'loss' : '' }, money(q.margin)),
+          h('td', { 'data-value': q.margin_pct ?? undefined }, formatPercent(q.margin_pct)),
         ),
       ),
     ),

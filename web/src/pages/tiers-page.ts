@@ -12,6 +12,7 @@ import {
   type TierWhatIfResponse,
 } from '../api.js';
 import { h, show } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
 import { capacitySection, exitsChart, scenarioChart } from './tier-charts-section.js';
 
@@ -20,8 +21,14 @@ type Plan = NonNullable<TiersResponse['plan']>;
 /** Exits listed on the page (highest margin today first); the count covers them all. */
 const EXITS_SHOWN = 20;
 
-export async function renderTiers(root: HTMLElement): Promise<void> {
-  const { plan } = await api.tiers();
+/** `recommended=(exit)`: the customers the plan lets go (the server's filter part). */
+const EXITS = '(exit)';
+
+export async function renderTiers(
+  root: HTMLElement,
+  filter: URLSearchParams = new URLSearchParams(),
+): Promise<void> {
+  const { plan } = await api.tiers(filter);
   if (plan === null) {
     show(
       root,
@@ -46,9 +53,17 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
       h('span', { class: 'label' }, label),
     );
   const result = h('div', { 'data-testid': 'what-if-result', 'aria-live': 'polite' });
+  const filtered = plan.filtered_customers;
   show(
     root,
     h('h1', {}, 'Tiers'),
+    filtered === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'note', 'data-testid': 'tiers-filtered-note' },
+          `Filtered: the largest gains and the exits below are the ${formatNumber(filtered)} filtered customers’; the plan, its scenarios, shadow prices and capacity are the firm’s (every customer).`,
+        ),
     h(
       'div',
       { class: 'figures' },
@@ -74,11 +89,11 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
     ),
     firmView(plan, money),
     h('h2', {}, 'What if'),
-    whatIfForm(plan, result, money),
+    whatIfForm(plan, result, money, filter),
     result,
     h('h2', {}, 'Scenarios'),
     scenarioChart(charts),
-    scenarioTable(plan, money),
+    scenarioTable(plan, money, filter),
     capacitySection(plan, charts),
     h('h2', {}, 'Shadow prices'),
     h(
@@ -152,8 +167,12 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
               {},
               h('a', { href: `#/customers/${encodeURIComponent(r.customer_id)}` }, r.customer_id),
             ),
-            h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
-            h('td', { class: 'text' }, r.label),
+            currentCell(plan, r.current_tier, filter),
+            h(
+              'td',
+              { class: 'text', 'data-value': r.label },
+              drillLink(r.label, ['recommended', r.tier], filter),
+            ),
             h('td', { 'data-value': r.today.margin }, money(r.today.margin)),
             h('td', { 'data-value': r.expected_margin }, money(r.expected_margin)),
             h('td', { 'data-value': r.p_stay ?? undefined }, formatPercent(r.p_stay)),
@@ -162,7 +181,7 @@ export async function renderTiers(root: HTMLElement): Promise<void> {
         ),
       ),
     ),
-    exitsBlock(plan, money),
+    exitsBlock(plan, money, filter),
     exitsChart(charts),
   );
 }
@@ -173,7 +192,11 @@ function currentLabel(plan: Plan, tier: string | null): string {
 }
 
 /** The customers the plan lets go, apart from the recommendations: what they earn today. */
-function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
+function exitsBlock(
+  plan: Plan,
+  money: (n: number) => string,
+  filter: URLSearchParams,
+): HTMLElement {
   const { exits } = plan;
   const shown = exits.customers.slice(0, EXITS_SHOWN);
   return h(
@@ -186,6 +209,15 @@ function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
       exits.count === 0
         ? `None: every customer's option keeps it with a chance of ${formatPercent(exits.below)} or more.`
         : `Their option in the plan keeps them with a chance under ${formatPercent(exits.below)}; today they earn ${money(exits.today_margin)} in all${shown.length < exits.count ? ` (the ${shown.length} earning most today are listed)` : ''}.`,
+      exits.count === 0
+        ? null
+        : h(
+            'span',
+            {},
+            ' ',
+            drillLink(`Open all ${formatNumber(exits.count)}`, ['recommended', EXITS], filter),
+            ' in the customers table.',
+          ),
     ),
     shown.length === 0
       ? null
@@ -219,7 +251,7 @@ function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
                     r.customer_id,
                   ),
                 ),
-                h('td', { class: 'text' }, currentLabel(plan, r.current_tier)),
+                currentCell(plan, r.current_tier, filter),
                 h('td', { 'data-value': r.today.margin }, money(r.today.margin)),
                 h('td', { 'data-value': r.p_stay ?? undefined }, formatPercent(r.p_stay)),
                 h('td', { class: 'text' }, r.reason),
@@ -234,7 +266,12 @@ function exitsBlock(plan: Plan, money: (n: number) => string): HTMLElement {
 const MONEY_STEP = '0.01';
 const HOURS_STEP = '0.001';
 
-function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => string): HTMLElement {
+function whatIfForm(
+  plan: Plan,
+  result: HTMLElement,
+  money: (n: number) => string,
+  filter: URLSearchParams,
+): HTMLElement {
   const fees = plan.tiers.map((t) => ({
     tier: t,
     input: h('input', {
@@ -311,7 +348,13 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
             {},
             h('th', {}, tier.label),
             h('td', {}, input),
-            h('td', { 'data-value': tier.customers }, formatNumber(tier.customers)),
+            h(
+              'td',
+              { 'data-value': tier.customers },
+              tier.customers > 0
+                ? drillLink(formatNumber(tier.customers), ['recommended', tier.name], filter)
+                : formatNumber(tier.customers),
+            ),
           ),
         ),
       ),
@@ -377,6 +420,18 @@ function whatIfForm(plan: Plan, result: HTMLElement, money: (n: number) => strin
     void runWhatIf(changes, run, result, money);
   });
   return form;
+}
+
+/** A tier's name opening the customers on it today (`tier=`), or as it reads where there is none. */
+function currentCell(plan: Plan, tier: string | null, filter: URLSearchParams): HTMLElement {
+  const label = currentLabel(plan, tier);
+  return h(
+    'td',
+    { class: 'text', 'data-value': label },
+    tier === null || !plan.tiers.some((t) => t.name === tier)
+      ? label
+      : drillLink(label, ['tier', tier], filter),
+  );
 }
 
 async function runWhatIf(
@@ -610,8 +665,17 @@ function firmView(plan: Plan, money: (n: number) => string): HTMLElement {
   );
 }
 
-function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
-  return h(
+/**
+ * The scenarios side by side, each adding up: revenue − direct cost − cost to serve = margin (all
+ * expected: each customer's figures × its chance of staying). Cost to acquire is left out (sunk),
+ * and the note under the table says so; the plan's exits open their customers.
+ */
+function scenarioTable(
+  plan: Plan,
+  money: (n: number) => string,
+  filter: URLSearchParams,
+): HTMLElement {
+  const table = h(
     'table',
     { class: 'numbers', 'data-testid': 'tier-scenarios' },
     h(
@@ -623,12 +687,14 @@ function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
         [
           'scenario',
           'revenue',
+          'direct cost',
           'cost to serve',
           'margin',
           'expected leavers',
+          'exits',
           'customers per tier',
           'fits capacity',
-        ].map((t, i) => h('th', { class: i === 5 ? 'text' : undefined }, t)),
+        ].map((t, i) => h('th', { class: i === 7 ? 'text' : undefined }, t)),
       ),
     ),
     h(
@@ -640,9 +706,19 @@ function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
           { 'data-scenario': s.kind },
           h('th', {}, s.name),
           h('td', { 'data-value': s.revenue }, money(s.revenue)),
+          h('td', { 'data-value': s.direct_cost }, money(s.direct_cost)),
           h('td', { 'data-value': s.serve_cost }, money(s.serve_cost)),
           h('td', { 'data-value': s.margin, class: s.margin < 0 ? 'loss' : '' }, money(s.margin)),
           h('td', { 'data-value': s.expected_leavers }, formatNumber(s.expected_leavers, 1)),
+          h(
+            'td',
+            { 'data-value': s.exits ?? undefined },
+            s.exits === undefined
+              ? ''
+              : s.kind === 'tiered' && s.exits > 0 && plan.filtered_customers === undefined
+                ? drillLink(formatNumber(s.exits), ['recommended', EXITS], filter)
+                : formatNumber(s.exits),
+          ),
           h(
             'td',
             { class: 'text' },
@@ -654,6 +730,16 @@ function scenarioTable(plan: Plan, money: (n: number) => string): HTMLElement {
           h('td', {}, s.fits_capacity ? 'yes' : 'no'),
         ),
       ),
+    ),
+  );
+  return h(
+    'div',
+    {},
+    table,
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'tier-scenarios-note' },
+      'Expected figures (each customer’s × its chance of staying), of every customer: revenue − direct cost − cost to serve = margin. Cost to acquire is left out: it is spent already, whatever the plan. Scenarios are alternatives, so there is no totals row.',
     ),
   );
 }

@@ -5,7 +5,15 @@
  */
 import { api, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
+import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
+
+/** A month's customers: those active in it, within the filter (its own month range replaced). */
+function monthLink(month: string, filter: URLSearchParams): HTMLAnchorElement {
+  const within = new URLSearchParams(filter);
+  within.delete('months');
+  return drillLink(month, ['months', `${month}:${month}`], within);
+}
 
 export async function renderTrends(
   root: HTMLElement,
@@ -18,7 +26,12 @@ export async function renderTrends(
     api.chart('trend', {}, filter),
   ]);
   const money = (n: number) => formatMoney(n, overview.currency);
-  const table = (testid: string, headers: readonly string[], rows: HTMLElement[]) =>
+  const table = (
+    testid: string,
+    headers: readonly string[],
+    rows: HTMLElement[],
+    footer?: HTMLElement,
+  ) =>
     h(
       'table',
       { class: 'numbers', 'data-testid': testid },
@@ -32,7 +45,9 @@ export async function renderTrends(
         ),
       ),
       h('tbody', {}, rows),
+      footer ? h('tfoot', {}, footer) : null,
     );
+  const { totals } = trends;
   const months = table(
     'months',
     [
@@ -49,7 +64,7 @@ export async function renderTrends(
       h(
         'tr',
         {},
-        h('th', {}, m.month),
+        h('th', {}, m.customers > 0 ? monthLink(m.month, filter) : m.month),
         h('td', { 'data-value': m.customers }, formatNumber(m.customers)),
         h('td', { 'data-value': m.revenue }, money(m.revenue)),
         h('td', { 'data-value': m.direct_cost }, money(m.direct_cost)),
@@ -58,6 +73,23 @@ export async function renderTrends(
         h('td', { 'data-value': m.margin, class: m.margin < 0 ? 'loss' : '' }, money(m.margin)),
         h('td', { 'data-value': m.margin_pct ?? undefined }, formatPercent(m.margin_pct)),
       ),
+    ),
+    // The library's totals of the months shown (each customer counted once), not the rows added here.
+    h(
+      'tr',
+      { class: 'total', 'data-testid': 'months-total' },
+      h('th', {}, filter.toString() === '' ? 'total' : 'total (filtered)'),
+      h('td', { 'data-value': totals.customers }, formatNumber(totals.customers)),
+      h('td', { 'data-value': totals.revenue }, money(totals.revenue)),
+      h('td', { 'data-value': totals.direct_cost }, money(totals.direct_cost)),
+      h('td', { 'data-value': totals.acquisition_cost }, money(totals.acquisition_cost)),
+      h('td', { 'data-value': totals.serve_cost }, money(totals.serve_cost)),
+      h(
+        'td',
+        { 'data-value': totals.margin, class: totals.margin < 0 ? 'loss' : '' },
+        money(totals.margin),
+      ),
+      h('td', { 'data-value': totals.margin_pct ?? undefined }, formatPercent(totals.margin_pct)),
     ),
   );
   const movements = table(
@@ -110,7 +142,13 @@ export async function renderTrends(
       h(
         'tr',
         {},
-        h('th', {}, c.cohort),
+        h(
+          'th',
+          {},
+          cohorts.basis === 'acquired_on' && c.customers > 0
+            ? drillLink(c.cohort, ['cohort', c.cohort], filter)
+            : c.cohort,
+        ),
         h('td', { 'data-value': c.customers }, formatNumber(c.customers)),
         h('td', { 'data-value': c.acquisition_cost }, money(c.acquisition_cost)),
         h('td', {}, c.payback_month === null ? 'not yet' : `m${c.payback_month}`),
@@ -129,6 +167,11 @@ export async function renderTrends(
     h('h1', {}, 'Trends'),
     svgFigure(chart, 'revenue, cost and margin by month'),
     months,
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'months-note' },
+      'Revenue − direct cost − cost to acquire − cost to serve = margin, each month. The total counts each customer once (those with a figure in one of the months); a month opens the customers active in it.',
+    ),
     h('h2', {}, 'Revenue movements'),
     h(
       'p',
