@@ -3,7 +3,8 @@
  * (issue 14): `segments --auto` reads the customer base's measures computed in the engine (one
  * row per customer, streamed back) and fits its clusters as on the embedded engine — the same
  * clusters, sizes, margins and descriptions as DuckDB's, on the tiny project and a 300-customer
- * demo. What still needs the embedded engine says so (`engine_config`).
+ * demo. `lifetime` reads one summary row per customer (x, t_x, T, z̄) computed in the engine and
+ * fits in JavaScript: the same sBG, BG/NBD and Gamma-Gamma fits and lifetime margins as DuckDB.
  *
  * Skipped unless TIERWISE_ENGINE_TESTS=1 (`npm test` starts PostgreSQL through
  * scripts/engines/with-engines.sh); TIERWISE_POSTGRES_URL must then name a running server.
@@ -17,8 +18,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeAutoSegments } from '../../src/analysis/auto-segments.js';
 import { generateDemo } from '../../src/demo/generate-demo.js';
-import { TierwiseError } from '../../src/errors.js';
 import { fitLifetimeModel } from '../../src/lifetime/fit-lifetime-model.js';
+import { computeLifetimeMargin } from '../../src/lifetime/lifetime-margin.js';
 import { openProject } from '../../src/project.js';
 import { differences } from '../helpers/approx-equal.js';
 import { FIXTURES } from '../helpers/temp-project.js';
@@ -64,26 +65,41 @@ describe.skipIf(!enabled)('segments --auto on PostgreSQL', () => {
       expect(differences(postgres.report, duck.report)).toEqual([]);
     }, 60_000);
   }
+});
 
-  it('says what still runs on the embedded engine only (lifetime)', async () => {
-    const project = await openProject({
-      dir: path.join(FIXTURES, 'tiny'),
-      inMemory: true,
-      engine: postgresUrl(),
-    });
+describe.skipIf(!enabled)('lifetime on PostgreSQL', () => {
+  let demo: string;
+  beforeAll(async () => {
+    demo = await mkdtemp(path.join(tmpdir(), 'tierwise-engine-lifetime-'));
+    await generateDemo({ dir: demo, customers: 300, seed: 42 });
+  });
+  afterAll(async () => {
+    if (demo) await rm(demo, { recursive: true, force: true });
+  });
+
+  /** The fits and the lifetime margin of the demo on an engine. */
+  async function lifetimeOn(engine?: string) {
+    const project = await openProject({ dir: demo, inMemory: true, engine });
     try {
       const base = await project.customerBase();
-      const error = await fitLifetimeModel('bgnbd', { kind: 'project', base }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(TierwiseError);
-      expect((error as TierwiseError).code).toBe('engine_config');
-      expect((error as TierwiseError).message).toContain(
-        'runs on the embedded engine (DuckDB) only',
-      );
+      const source = { kind: 'project', base } as const;
+      return {
+        sbg: await fitLifetimeModel('sbg', source),
+        bgnbd: await fitLifetimeModel('bgnbd', source),
+        gammaGamma: await fitLifetimeModel('gamma-gamma', source),
+        margin: await computeLifetimeMargin(base, { draws: 20 }),
+      };
     } finally {
       project.close();
     }
-  });
+  }
+
+  it('fits the same models and projects the same lifetime margins as DuckDB (300-customer demo)', async () => {
+    const duck = await lifetimeOn();
+    const postgres = await lifetimeOn(postgresUrl());
+    // Every customer gets a lifetime margin (300), and the fits found parameters.
+    expect(postgres.margin.customers).toHaveLength(300);
+    expect(Object.keys(postgres.bgnbd).length).toBeGreaterThan(0);
+    expect(differences(postgres, duck, { ignoreKeys: ['seconds'] })).toEqual([]);
+  }, 120_000);
 });
