@@ -14,6 +14,14 @@
  *   margin    openProject (nothing to import) then K × (buildCustomerBase + computeMargin top 20,
  *             base released): what `tierwise margin` does; the median is reported
  * The load average is recorded at the start and end of every phase: the machine is shared.
+ *
+ * `--replicate-from M` (N a multiple of M) builds the N-customer data set from the M-customer one
+ * instead of generating it (the generator is too slow at 10M on this machine): N / M copies of
+ * every Parquet file, written by DuckDB SQL (memory_limit as above), each copy's customer ids
+ * suffixed (`-1`, `-2`, …; copy 0 keeps the ids as they are); marketing spend (one row per channel
+ * and month) and the resources' cost, capacity and unit bounds are multiplied by N / M, so cost
+ * rates and utilisation stay those of the M-customer project. Same distribution, N / M copies.
+ * `--skip-margin` stops after the import.
  * Results: bench/out/scale-<N>-<format>.json, and a line per phase on stdout.
  *
  * The same per-customer margin on other engines, from the DuckDB import above (run it first):
@@ -33,7 +41,15 @@
  * Results: bench/out/scale-engines-<N>[-<label>].json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,6 +82,8 @@ function parseArgs(argv) {
     else if (a === '--format') o.format = next();
     else if (a === '--phase') o.phase = next();
     else if (a === '--skip-import') o.skipImport = true;
+    else if (a === '--skip-margin') o.skipMargin = true;
+    else if (a === '--replicate-from') o.replicateFrom = Number(next().replaceAll('_', ''));
     else if (a === '--engines') o.engines = true;
     else if (a === '--postgres') o.postgres = next();
     else if (a === '--trino') o.trino = next();
@@ -119,6 +137,74 @@ async function phaseGenerate() {
     JSON.stringify({ customers: options.customers, seed: SEED, format: options.format }),
   );
   return { s, rows: Object.fromEntries(result.files.map((f) => [f.source, f.rows])) };
+}
+
+async function phaseReplicate() {
+  const factor = options.customers / options.replicateFrom;
+  if (!Number.isInteger(factor) || factor < 2)
+    throw new Error('--replicate-from: --customers must be a multiple (2× or more) of it');
+  const from = path.join(outRoot, `scale-${options.replicateFrom}-${options.format}`);
+  if (!existsSync(path.join(from, '.scale-marker.json')))
+    throw new Error(
+      `no ${options.replicateFrom}-customer data set at ${from}: run that size first`,
+    );
+  const { Database } = await import(
+    pathToFileURL(path.join(options.dist, 'store/database.js')).href
+  );
+  const { sql, ident, join, raw } = await import(
+    pathToFileURL(path.join(options.dist, 'sql/fragment.js')).href
+  );
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'data'), { recursive: true });
+  cpSync(path.join(from, 'surveys'), path.join(dir, 'surveys'), { recursive: true });
+  cpSync(path.join(from, 'menu.yaml'), path.join(dir, 'menu.yaml'));
+  cpSync(path.join(from, 'data', 'leads.parquet'), path.join(dir, 'data', 'leads.parquet'));
+  // Resources: cost, capacity and unit bounds × factor (same cost per minute, same utilisation).
+  const model = readFileSync(path.join(from, 'tierwise.yaml'), 'utf8').replace(
+    /^(\s+\w+:\s*\{ cost: )(\d+)(, capacity_hours: )(\d+)(.*)$/gm,
+    (_, a, cost, b, hours, rest) =>
+      `${a}${Number(cost) * factor}${b}${Number(hours) * factor}${rest.replace(
+        /max_units: (\d+)/,
+        (_m, n) => `max_units: ${Number(n) * factor}`,
+      )}`,
+  );
+  writeFileSync(path.join(dir, 'tierwise.yaml'), model);
+  const db = await Database.open(':memory:', { memoryLimit: options.memoryLimit });
+  const t = performance.now();
+  const rows = {};
+  for (const table of ['customers', 'transactions', 'activities', 'usage', 'spend']) {
+    const source = path.join(from, 'data', `${table}.parquet`);
+    const target = path.join(dir, 'data', `${table}.parquet`);
+    const columns = (await db.all(sql`DESCRIBE SELECT * FROM read_parquet(${source})`)).map(
+      (c) => c.column_name,
+    );
+    const copied = columns.map((c) =>
+      c === 'customer_id'
+        ? sql`CASE WHEN k = 0 THEN customer_id ELSE customer_id || '-' || CAST(k AS VARCHAR) END AS customer_id`
+        : ident(c),
+    );
+    const select =
+      table === 'spend'
+        ? sql`SELECT ${join(columns.map((c) => (c === 'amount' ? sql`amount * ${factor} AS amount` : ident(c))))} FROM read_parquet(${source})`
+        : sql`SELECT ${join(copied)} FROM range(${factor}) AS r(k), read_parquet(${source}) ORDER BY k`;
+    await db.run(sql`COPY (${select}) TO ${target} (FORMAT parquet)`);
+    const [{ n }] = await db.all(sql`SELECT count(*) AS n FROM read_parquet(${target})`);
+    rows[table] = Number(n);
+    log(`replicated ${table}: ${rows[table]} rows`);
+  }
+  void raw;
+  db.close();
+  const s = (performance.now() - t) / 1000;
+  writeFileSync(
+    markerPath,
+    JSON.stringify({
+      customers: options.customers,
+      seed: SEED,
+      format: options.format,
+      replicated_from: options.replicateFrom,
+    }),
+  );
+  return { s, rows, replicated_from: options.replicateFrom, copies: factor };
 }
 
 async function phaseImport() {
@@ -450,9 +536,12 @@ async function engines() {
 async function main() {
   if (options.engines) return engines();
   if (options.phase) {
-    const run = { generate: phaseGenerate, import: phaseImport, margin: phaseMargin }[
-      options.phase
-    ];
+    const run = {
+      generate: phaseGenerate,
+      replicate: phaseReplicate,
+      import: phaseImport,
+      margin: phaseMargin,
+    }[options.phase];
     const result = await run();
     process.stdout.write(
       `${JSON.stringify({ ...result, max_rss_mib: Math.round(maxRssMiB()) })}\n`,
@@ -463,10 +552,11 @@ async function main() {
   const phases = [];
   const marker = existsSync(markerPath) ? JSON.parse(readFileSync(markerPath, 'utf8')) : undefined;
   if (marker?.customers === options.customers && marker.seed === SEED) log(`reusing ${dir}`);
-  else phases.push(runPhase('generate'));
+  else phases.push(runPhase(options.replicateFrom ? 'replicate' : 'generate'));
   if (!options.skipImport) phases.push(runPhase('import'));
-  phases.push(runPhase('margin'));
-  const file = path.join(outRoot, `scale-${options.customers}-${options.format}.json`);
+  if (!options.skipMargin) phases.push(runPhase('margin'));
+  const label = options.skipImport ? '-margin' : options.skipMargin ? '-import' : '';
+  const file = path.join(outRoot, `scale-${options.customers}-${options.format}${label}.json`);
   const result = {
     customers: options.customers,
     format: options.format,

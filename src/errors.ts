@@ -34,7 +34,6 @@ export type ErrorCode =
   | 'engine_config'
   | 'engine_connection'
   | 'engine_source'
-  | 'engine_unreachable'
   | 'engine_query'
   | 'fit_failed';
 

@@ -12,6 +12,7 @@ import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
 import { resolveEngine, type EngineChoice } from './engine.js';
 import { importSources, type ImportOptions, type ImportReport } from './store/import-sources.js';
+import type { EngineStore } from './store/engine-tables.js';
 import type { Store } from './store/store.js';
 
 export { MODEL_FILE_NAME };
@@ -136,10 +137,9 @@ async function openEngineStore(
   options: OpenProjectOptions,
 ): Promise<{ store: Store; where: string; tableSources?: ImportReport }> {
   if (engine.kind === 'duckdb') return { store: db, where: 'DuckDB (embedded)' };
-  const { openPostgresStore } = await import('./store/postgres-store.js');
   const { copyCanonicalTables, mapTableSources } = await import('./store/engine-tables.js');
   options.onProgress?.(`connecting to ${engine.where}`);
-  const store = await openPostgresStore(engine.url, { what: engine.from });
+  const store = await openEngineSession(engine);
   try {
     if (engine.tables.length === 0) {
       await copyCanonicalTables(db, store, { onProgress: options.onProgress });
@@ -165,6 +165,25 @@ async function openEngineStore(
     await store.close();
     throw locatedInModel(error, model);
   }
+}
+
+/** A session with the engine a project names (PostgreSQL or Trino), its drivers loaded now. */
+export async function openEngineSession(
+  engine: Exclude<EngineChoice, { kind: 'duckdb' }>,
+): Promise<EngineStore> {
+  if (engine.kind === 'postgres') {
+    const { openPostgresStore } = await import('./store/postgres-store.js');
+    return openPostgresStore(engine.url, { what: engine.from });
+  }
+  const { TrinoStore } = await import('./store/trino-store.js');
+  return TrinoStore.connect({
+    url: engine.trino.server,
+    user: engine.trino.user,
+    catalog: engine.trino.catalog,
+    schema: engine.trino.schema,
+    ...(engine.trino.password !== undefined ? { password: engine.trino.password } : {}),
+    what: engine.from,
+  });
 }
 
 /**

@@ -8,7 +8,7 @@
 import { resolveEngine } from './engine.js';
 import { TierwiseError } from './errors.js';
 import type { SourceKind } from './model/model-types.js';
-import { openProject, type OpenProjectOptions } from './project.js';
+import { openEngineSession, openProject, type OpenProjectOptions } from './project.js';
 
 export interface PushOptions extends Pick<OpenProjectOptions, 'dir' | 'force' | 'onProgress'> {
   /** The engine to load into: a PostgreSQL URL; absent, the model's `engine:`. */
@@ -45,15 +45,14 @@ export async function pushProject(options: PushOptions): Promise<PushReport> {
   });
   try {
     const engine = resolveEngine(project.model, options.engine);
-    if (engine.kind !== 'postgres')
+    if (engine.kind === 'duckdb')
       throw new TierwiseError({
         code: 'usage',
         message: 'push needs an engine to load into, and none is named',
-        hint: 'pass --engine postgres://user@host:5432/db (the password in PGPASSWORD), or name one under engine: in tierwise.yaml',
+        hint: 'pass --engine postgres://user@host:5432/db (the password in PGPASSWORD) or --engine trino://user@host:8080/catalog, or name one under engine: in tierwise.yaml',
       });
-    const { openPostgresStore } = await import('./store/postgres-store.js');
     const { copyCanonicalTables } = await import('./store/engine-tables.js');
-    const store = await openPostgresStore(engine.url, { what: engine.from });
+    const store = await openEngineSession(engine);
     try {
       const counts = await store
         .transaction(() =>

@@ -6,7 +6,7 @@
  * by what sets it apart ("high cost to serve per $, much support_ticket time, negative margin").
  */
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
-import { requireDuckDB } from '../store/database.js';
+import { Database, localCopyOf, requireDuckDB } from '../store/database.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
 import { activitiesFor } from '../margin/cost-model.js';
 import type { CustomerBase } from '../margin/customer-base.js';
@@ -95,7 +95,9 @@ async function fitClusters(
   seed: number,
   maxKAsked: number,
 ): Promise<AutoSegmentFit> {
-  // DuckDB's hash() samples the customers: no such function on another engine.
+  // DuckDB's hash() samples the customers: no such function on another engine (there
+  // `computeAutoSegments` fits on a local copy of the measures; a filter on automatic segments
+  // still needs the embedded engine).
   const db = requireDuckDB(customerBase.db, 'segments --auto');
   const base = customerBase.measures.ref;
   const features = featureList(customerBase);
@@ -163,6 +165,24 @@ export async function computeAutoSegments(
   customerBase: CustomerBase,
   options: AutoSegmentOptions = {},
 ): Promise<AutoSegmentsReport> {
+  if (!(customerBase.db instanceof Database)) {
+    // Another engine: its per-customer measures (one row per customer, computed there) come back
+    // into an in-memory DuckDB, where the clusters are fitted and profiled as on the embedded
+    // engine — the same sample (DuckDB's hash of the ids), so the same clusters.
+    const local = await localCopyOf(
+      customerBase.db,
+      sql`SELECT * FROM ${customerBase.measures.ref}`,
+      'measures',
+    );
+    try {
+      return await computeAutoSegments(
+        { ...customerBase, db: local.db, measures: local.relation },
+        options,
+      );
+    } finally {
+      local.db.close();
+    }
+  }
   const { db } = customerBase;
   const report = customerBase.summary;
   const base = customerBase.measures.ref;

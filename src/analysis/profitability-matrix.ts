@@ -126,7 +126,7 @@ async function placeOnce(base: CustomerBase): Promise<MatrixPlacement> {
            m.direct_cost + m.acquisition_cost + m.serve_cost AS cost, m.margin,
            ${revenue} / v.volume AS net_price,
            (m.direct_cost + m.acquisition_cost + m.serve_cost) / v.volume AS cost_to_serve
-    FROM ${base.margin.ref} m JOIN (${volume}) v USING (customer_id) WHERE v.volume > 0`;
+    FROM ${base.margin.ref} m JOIN (${volume}) v ON v.customer_id = m.customer_id WHERE v.volume > 0`;
   const medians =
     settings.priceThreshold !== undefined && settings.costThreshold !== undefined
       ? undefined

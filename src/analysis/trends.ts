@@ -268,7 +268,7 @@ async function cohortsOfBase(
       placed AS (
         SELECT c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
                m.customer_id, sum(m.revenue) AS revenue, sum(m.margin) AS margin
-        FROM cohort_of c JOIN ${monthly.ref} m USING (customer_id)
+        FROM cohort_of c JOIN ${monthly.ref} m ON m.customer_id = c.customer_id
         GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)
       SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
              count(*) FILTER (WHERE revenue > 0) AS active_customers,
@@ -279,7 +279,7 @@ async function cohortsOfBase(
       SELECT ${db.dialect.formatMonth(raw('c.cohort'))} AS cohort, count(*) AS customers,
              coalesce(${db.dialect.orderedSum(raw('coalesce(a.acquisition_cost, 0)'), raw('c.customer_id'))}, 0) AS acquisition_cost
       FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
-                                  FROM ${monthly.ref} GROUP BY customer_id) a USING (customer_id)
+                                  FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
       GROUP BY c.cohort ORDER BY c.cohort`);
     const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
     const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);

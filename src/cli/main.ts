@@ -43,7 +43,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress messages')
     .option(
       '--engine <url>',
-      "where the margin is computed: duckdb (embedded, the default) or a PostgreSQL URL such as postgres://user@host:5432/db (password in PGPASSWORD); overrides the model's engine:",
+      "where the margin is computed: duckdb (embedded, the default), a PostgreSQL URL such as postgres://user@host:5432/db (password in PGPASSWORD) or a Trino URL such as trino://user@host:8080/catalog/schema (password in TIERWISE_TRINO_PASSWORD); overrides the model's engine:",
     )
     .showHelpAfterError('(run `tierwise --help` for usage)')
     .exitOverride();

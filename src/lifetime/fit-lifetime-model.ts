@@ -5,7 +5,7 @@
  */
 import { TierwiseError, type SourceLocation } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
-import { Database, requireDuckDB } from '../store/database.js';
+import { Database } from '../store/database.js';
 import {
   bgNbdExpectedTransactions,
   bgNbdProbabilityAlive,
@@ -257,7 +257,8 @@ async function withSourceStore<T>(
   source: LifetimeSource,
   work: (db: Database) => Promise<T>,
 ): Promise<T> {
-  if (source.kind === 'project') return work(requireDuckDB(source.base.db, 'lifetime margin'));
+  // A project's data is read through its customer base (on any engine); `db` serves files only.
+  if (source.kind === 'project' && source.base.db instanceof Database) return work(source.base.db);
   const db = await Database.open(':memory:');
   try {
     return await work(db);

@@ -22,8 +22,9 @@ import { TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { computeMargin } from '../margin/run-margin.js';
 import type { CustomerMargin } from '../margin/margin-report.js';
-import { ident, sql } from '../sql/fragment.js';
-import { requireDuckDB } from '../store/database.js';
+import { ident, sql, type Sql } from '../sql/fragment.js';
+import type { Store } from '../store/store.js';
+import { Database } from '../store/database.js';
 import {
   bgNbdProjection,
   fitBgNbd,
@@ -754,7 +755,15 @@ export async function projectTenures(
   }
   const from = sql`CAST(${model.period.from} AS DATE)`;
   const to = sql`CAST(${model.period.to} AS DATE)`;
-  const churn = sql`TRY_CAST(c.${ident(churnColumn)} AS DATE)`;
+  const churnType = customerBase.customerColumns.get(churnColumn) ?? 'VARCHAR';
+  const churn =
+    db.dialect.columnKind(churnType) === 'date'
+      ? sql`CAST(c.${ident(churnColumn)} AS DATE)`
+      : db.dialect.name === 'duckdb' || db.dialect.name === 'trino'
+        ? sql`TRY_CAST(c.${ident(churnColumn)} AS DATE)`
+        : sql`CAST(NULLIF(CAST(c.${ident(churnColumn)} AS VARCHAR), '') AS DATE)`;
+  // Whole days from a to b, on every engine (DuckDB's date_diff('day', a, b)).
+  const days = (a: Sql, b: Sql) => sql`(${db.dialect.daysInclusive(a, b)} - 1)`;
   const rows = await db.all<{
     customer_id: string;
     to_end: number | null;
@@ -765,9 +774,9 @@ export async function projectTenures(
   }>(sql`
     WITH start AS (SELECT min(date) AS day FROM transactions)
     SELECT c.customer_id,
-      date_diff('day', c.acquired_on, least(coalesce(${churn}, ${to}), ${to})) AS to_end,
-      date_diff('day', c.acquired_on, start.day) AS to_start,
-      greatest(0, date_diff('day', greatest(c.acquired_on, ${from}), least(coalesce(${churn}, ${to}), ${to})) + 1) AS active_days,
+      ${days(sql`c.acquired_on`, sql`least(coalesce(${churn}, ${to}), ${to})`)} AS to_end,
+      ${days(sql`c.acquired_on`, sql`start.day`)} AS to_start,
+      greatest(0, ${days(sql`greatest(c.acquired_on, ${from})`, sql`least(coalesce(${churn}, ${to}), ${to})`)} + 1) AS active_days,
       coalesce(${churn} <= ${to}, false) AS churned,
       coalesce(${churn} < start.day, false) AS before_start
     FROM customers c, start ORDER BY c.customer_id`);
@@ -794,6 +803,45 @@ export async function projectTenures(
 }
 
 /**
+ * `summarizePurchases` inside another engine (PostgreSQL, Trino), written with the dialect's
+ * hooks: one row per customer (x, t_x, T, z̄, holdout) comes back, never the transactions. The
+ * same figures as DuckDB's: days between dates as integers, divided as doubles by the days of a
+ * time unit, z̄ the mean of exact decimals.
+ */
+async function summarizePurchasesIn(
+  store: Store,
+  options: { calibrationEnd: string; timeUnit: TimeUnit },
+): Promise<{ id: string; x: number; tx: number; T: number; zbar: number; holdout: number }[]> {
+  const { dialect } = store;
+  const end = sql`CAST(${options.calibrationEnd} AS DATE)`;
+  const unit = DAYS_PER_UNIT[options.timeUnit];
+  const days = (from: Sql, to: Sql) => sql`(${dialect.daysInclusive(from, to)} - 1)`;
+  const lastDay = sql`max(d.day) FILTER (WHERE d.day <= ${end})`;
+  const rows = await store.all<{
+    id: string;
+    x: number;
+    tx: number;
+    T: number;
+    zbar: number;
+    holdout: number;
+  }>(sql`
+    WITH days AS (SELECT customer_id AS id, date AS day, sum(CAST(amount AS DECIMAL(38, 10))) AS amount
+                  FROM transactions WHERE amount >= 0 GROUP BY customer_id, date),
+    firsts AS (SELECT id, min(day) AS first_day FROM days GROUP BY id)
+    SELECT d.id AS id,
+      count(*) FILTER (WHERE d.day <= ${end}) - 1 AS x,
+      ${dialect.realDivide(days(sql`f.first_day`, lastDay), sql`${unit}`)} AS tx,
+      ${dialect.realDivide(days(sql`f.first_day`, end), sql`${unit}`)} AS ${ident('T')},
+      ${dialect.toDouble(sql`coalesce(avg(d.amount) FILTER (WHERE d.day > f.first_day AND d.day <= ${end}), 0)`)} AS zbar,
+      count(*) FILTER (WHERE d.day > ${end}) AS holdout
+    FROM days d JOIN firsts f ON f.id = d.id
+    WHERE f.first_day <= ${end}
+    GROUP BY d.id, f.first_day ORDER BY d.id`);
+  // Trino folds column names to lower case.
+  return rows.map((r) => ({ ...r, T: Number(r.T ?? (r as unknown as { t: number }).t) }));
+}
+
+/**
  * The project's purchases summarised for BG/NBD and Gamma-Gamma, with the period end as the
  * calibration end. Refunds (negative amounts) are not purchases; they still count in the margin
  * report's revenue.
@@ -802,16 +850,14 @@ export async function projectPurchaseSummaries(
   customerBase: CustomerBase,
   timeUnit: TimeUnit,
 ): Promise<{ customerIds: string[]; rfm: RfmSummary; zbar: Float64Array }> {
-  const rows = await summarizePurchases(
-    requireDuckDB(customerBase.db, 'lifetime margin'),
-    // Exact decimals: DuckDB sums DOUBLEs in parallel, in no fixed order, so z̄ would change in its
-    // last bits from run to run — enough to move the Gamma-Gamma optimum, and a total, by a cent.
-    sql`SELECT customer_id AS id, date AS day, CAST(amount AS DECIMAL(38, 10)) AS amount FROM transactions WHERE amount >= 0`,
-    {
-      calibrationEnd: customerBase.model.period.to,
-      timeUnit,
-    },
-  );
+  // Exact decimals: DuckDB sums DOUBLEs in parallel, in no fixed order, so z̄ would change in its
+  // last bits from run to run — enough to move the Gamma-Gamma optimum, and a total, by a cent.
+  const purchases = sql`SELECT customer_id AS id, date AS day, CAST(amount AS DECIMAL(38, 10)) AS amount FROM transactions WHERE amount >= 0`;
+  const clock = { calibrationEnd: customerBase.model.period.to, timeUnit };
+  const rows =
+    customerBase.db instanceof Database
+      ? await summarizePurchases(customerBase.db, purchases, clock)
+      : await summarizePurchasesIn(customerBase.db, clock);
   return {
     customerIds: rows.map((r) => r.id),
     rfm: {

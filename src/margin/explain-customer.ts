@@ -161,7 +161,7 @@ async function activityGroups(
   ]);
   const rows = await db.all(sql`
     SELECT ${groupKeys}, count(*) AS events, sum(minutes) AS minutes, min(minutes) AS min_minutes, max(minutes) AS max_minutes
-    FROM (${events}) AS e WHERE customer_id = ${customerId} GROUP BY ${groupKeys} ORDER BY sum(minutes) DESC, activity`);
+    FROM (${events}) AS e WHERE customer_id = ${customerId} GROUP BY ${groupKeys} ORDER BY sum(e.minutes) DESC, activity`);
   const drivers = rows.map((row) => {
     const activity = activityNamed(model, String(row['activity']));
     const costPerMinute = activity.ratePerMinute;

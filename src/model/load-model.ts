@@ -19,7 +19,7 @@ import type {
   SourceSpec,
   TiersSource,
 } from './model-types.js';
-import { DEFAULT_POSTGRES_URL_ENV } from './model-types.js';
+import { DEFAULT_POSTGRES_URL_ENV, DEFAULT_TRINO_URL_ENV } from './model-types.js';
 import { parseYamlFile } from './yaml-document.js';
 import { resolveTiers } from './load-tiers.js';
 import { schemaProblems } from './schema-problems.js';
@@ -244,7 +244,14 @@ export function parseModel(text: string, file: string): Model {
       raw.engine &&
       (raw.engine.kind === 'duckdb'
         ? { kind: 'duckdb' }
-        : { kind: 'postgres', urlEnv: raw.engine.url_env ?? DEFAULT_POSTGRES_URL_ENV }),
+        : raw.engine.kind === 'postgres'
+          ? { kind: 'postgres', urlEnv: raw.engine.url_env ?? DEFAULT_POSTGRES_URL_ENV }
+          : {
+              kind: 'trino',
+              urlEnv: raw.engine.url_env ?? DEFAULT_TRINO_URL_ENV,
+              ...(raw.engine.catalog !== undefined ? { catalog: raw.engine.catalog } : {}),
+              ...(raw.engine.schema !== undefined ? { schema: raw.engine.schema } : {}),
+            }),
     lineOf: (keyPath) => positions.of(keyPath)?.line,
     locateInValue: (keyPath, offset) => positions.ofValueCharacter(keyPath, offset),
   };

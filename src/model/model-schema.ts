@@ -28,7 +28,9 @@ const sourceObjectSchema = z
     paths: z.array(z.string().min(1)).min(1).optional(),
     table: z
       .string()
-      .regex(/^[^.]+(\.[^.]+)?$/, { error: 'must be a table or view name, or schema.name' })
+      .regex(/^[^.]+(\.[^.]+){0,2}$/, {
+        error: 'must be a table or view name: name, schema.name or (Trino) catalog.schema.name',
+      })
       .optional(),
     columns: z.record(z.string(), z.string().min(1)).optional(),
     format: sourceFormatSchema.optional(),
@@ -46,9 +48,12 @@ export const sourceSchema = z.union(
   { error: 'must be a path (data/usage.csv), a list of paths, or a map with path: (and columns:)' },
 );
 
+/** A Trino catalog or schema name (letters, digits, `_`, `-`). */
+const TRINO_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 /**
- * Where the margin is computed: the embedded DuckDB (the default) or a PostgreSQL server whose URL
- * is read from an environment variable (never written in the model file).
+ * Where the margin is computed: the embedded DuckDB (the default), a PostgreSQL server or a Trino
+ * cluster whose URL is read from an environment variable (never written in the model file).
  */
 export const engineSchema = z.discriminatedUnion(
   'kind',
@@ -63,9 +68,26 @@ export const engineSchema = z.discriminatedUnion(
           .optional(),
       })
       .strict(),
+    z
+      .object({
+        kind: z.literal('trino'),
+        url_env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name' })
+          .optional(),
+        catalog: z.string().regex(TRINO_NAME, { error: 'must be a catalog name' }).optional(),
+        schema: z.string().regex(TRINO_NAME, { error: 'must be a schema name' }).optional(),
+      })
+      .strict(),
   ],
-  { error: 'must be { kind: duckdb } or { kind: postgres, url_env: VARIABLE }' },
+  {
+    error:
+      'must be { kind: duckdb }, { kind: postgres, url_env: VARIABLE } or { kind: trino, url_env: VARIABLE }',
+  },
 );
+
+/** Keys that would put a credential in the model file: refused with a hint (schema-problems.ts). */
+export const ENGINE_CREDENTIAL_KEYS = ['password', 'url', 'user', 'username', 'secret', 'token'];
 
 export const resourceSchema = z
   .object({

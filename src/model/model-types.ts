@@ -16,10 +16,22 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
 
 /** The engine a model names: the embedded DuckDB, or PostgreSQL at the URL in an environment variable. */
 export type EngineSpec =
-  { readonly kind: 'duckdb' } | { readonly kind: 'postgres'; readonly urlEnv: string };
+  | { readonly kind: 'duckdb' }
+  | { readonly kind: 'postgres'; readonly urlEnv: string }
+  | {
+      readonly kind: 'trino';
+      readonly urlEnv: string;
+      /** The catalog of the sources' tables and of tierwise's working tables (default `memory`). */
+      readonly catalog?: string;
+      /** The schema a table source without one is read from (default `default`). */
+      readonly schema?: string;
+    };
 
 /** The environment variable a PostgreSQL engine's URL is read from when `url_env` is not given. */
 export const DEFAULT_POSTGRES_URL_ENV = 'TIERWISE_POSTGRES_URL';
+
+/** The environment variable a Trino engine's URL is read from when `url_env` is not given. */
+export const DEFAULT_TRINO_URL_ENV = 'TIERWISE_TRINO_URL';
 
 export type SourceFormat = 'csv' | 'tsv' | 'parquet' | 'jsonl';
 

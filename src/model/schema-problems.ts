@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { didYouMean, type Problem } from '../errors.js';
 import { knownTierKeys } from './tiers-schema.js';
+import { ENGINE_CREDENTIAL_KEYS } from './model-schema.js';
 
 type Issue = z.core.$ZodIssue;
 type Locate = (keyPath: readonly PropertyKey[]) => Problem['location'];
@@ -31,6 +32,16 @@ function problemsOf(issue: Issue, prefix: PropertyKey[], data: unknown, at: Loca
   switch (issue.code) {
     case 'unrecognized_keys': {
       const known = knownKeys(keyPath);
+      if (keyPath.length === 1 && keyPath[0] === 'engine') {
+        const credentials = issue.keys.filter((k) => ENGINE_CREDENTIAL_KEYS.includes(k));
+        if (credentials.length > 0)
+          return credentials.map((key) => ({
+            code: 'model_invalid' as const,
+            message: `engine.${key}: credentials are never read from the model file (it is shared and committed)`,
+            location: at([...keyPath, key]),
+            hint: 'remove it: put the URL in the environment variable url_env names (TIERWISE_POSTGRES_URL / TIERWISE_TRINO_URL by default) and the password in PGPASSWORD (PostgreSQL) or TIERWISE_TRINO_PASSWORD (Trino)',
+          }));
+      }
       return issue.keys.map((key) => ({
         code: 'model_invalid' as const,
         message: `unknown key "${key}"`,

@@ -118,14 +118,16 @@ export const FILE_COLUMN = '_tw_file';
  * table's own first rowid, not raw rowids, because DuckDB numbers uncommitted rows from a large
  * base. A file where a quoted value spans lines (or with blank lines) has its records start lower
  * than their numbers from there on: the import records by how much in `tw_line_shifts` (only for
- * such files), and the latest shift at or before the record is added.
+ * such files), and the latest (so largest) shift at or before the record is added.
  */
 export function rowLine(rowid: Sql, baseAlias: string, fileAlias: string): Sql {
   const f = ident(fileAlias);
   const record = sql`(${rowid} - ${ident(baseAlias)}.base - ${f}.first_rowid + ${f}.first_line)`;
-  return sql`(${record} + coalesce((SELECT s.shift FROM tw_line_shifts AS s
-    WHERE s.kind = ${f}.kind AND s.file_id = ${f}.file_id AND s.record <= ${record}
-    ORDER BY s.record DESC LIMIT 1), 0))`;
+  // A record's line never moves up again after a later one (`lineShifts`: shifts only grow along a
+  // file), so the latest shift is the largest: an aggregate, which Trino decorrelates (it refuses
+  // a correlated `ORDER BY … LIMIT 1`).
+  return sql`(${record} + coalesce((SELECT max(s.shift) FROM tw_line_shifts AS s
+    WHERE s.kind = ${f}.kind AND s.file_id = ${f}.file_id AND s.record <= ${record}), 0))`;
 }
 
 /** `SELECT min(rowid) AS base FROM <table>`: the rowid (the dialect's row ordinal) of a canonical table's first row. */

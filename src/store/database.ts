@@ -13,8 +13,8 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { TierwiseError } from '../errors.js';
-import { duckdb, type Dialect } from '../sql/dialect.js';
-import { ident, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
+import { duckdb, type ColumnKind, type Dialect } from '../sql/dialect.js';
+import { ident, join, raw, sql, StructValue, type Sql, type SqlValue } from '../sql/fragment.js';
 import type { ColumnInfo, Relation, Row, Store } from './store.js';
 
 export type { ColumnInfo, Relation, Row };
@@ -441,6 +441,66 @@ export function requireDuckDB(store: Store, what: string): Database {
     message: `${what} runs on the embedded engine (DuckDB) only, and this project's engine is ${store.dialect.name}`,
     hint: 'run it without --engine (and without engine: in tierwise.yaml), on the same data in files',
   });
+}
+
+/** DuckDB's type for a column of another engine, by its kind (numbers as DOUBLE). */
+const LOCAL_TYPE: Readonly<Record<ColumnKind, string>> = {
+  number: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  text: 'VARCHAR',
+  other: 'VARCHAR',
+};
+
+/** Rows per INSERT when copying per-customer rows into a local DuckDB. */
+const LOCAL_COPY_BATCH = 256;
+
+/**
+ * Per-customer rows of another engine (a query over its customer base, such as the measures),
+ * streamed back and held in a new in-memory DuckDB: for the analyses whose fit needs DuckDB's own
+ * functions (`segments --auto` samples with `hash`) but whose inputs are one row per customer. The
+ * caller closes the database. On DuckDB itself there is nothing to copy: use the store.
+ */
+export async function localCopyOf(
+  store: Store,
+  query: Sql,
+  label: string,
+): Promise<{ db: Database; relation: Relation }> {
+  const columns = await store.columns(query);
+  const db = await Database.open(':memory:');
+  try {
+    const relation = db.reserve(label);
+    const types = columns.map((c) => LOCAL_TYPE[store.dialect.columnKind(c.type)]);
+    await db.run(
+      sql`CREATE TEMP TABLE ${relation.ref} (${join(columns.map((c, i) => sql`${ident(c.name)} ${raw(types[i]!)}`))})`,
+    );
+    for await (const rows of store.stream(query)) {
+      for (let start = 0; start < rows.length; start += LOCAL_COPY_BATCH) {
+        const tuples = rows.slice(start, start + LOCAL_COPY_BATCH).map(
+          (row) =>
+            sql`(${join(
+              columns.map((c, i) => {
+                const value = row[c.name];
+                const bound: SqlValue =
+                  value === undefined || value === null
+                    ? null
+                    : typeof value === 'number' ||
+                        typeof value === 'string' ||
+                        typeof value === 'boolean'
+                      ? value
+                      : String(value);
+                return sql`CAST(${bound} AS ${raw(types[i]!)})`;
+              }),
+            )})`,
+        );
+        await db.run(sql`INSERT INTO ${relation.ref} VALUES ${join(tuples)}`);
+      }
+    }
+    return { db, relation };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 }
 
 /**

@@ -29,8 +29,34 @@ import {
   type CanonicalType,
 } from './canonical-columns.js';
 import type { Database } from './database.js';
-import type { PostgresStore } from './postgres-store.js';
 import type { ColumnInfo, Store } from './store.js';
+import type { TrinoStore } from './trino-store.js';
+import { trino, typeNameIn } from '../sql/dialect.js';
+
+/**
+ * A session with an engine other than the embedded DuckDB (PostgreSQL, Trino): a `Store` that
+ * also finds the user's tables, lists them for a did-you-mean, and holds tables and views of the
+ * session (temporary ones on PostgreSQL; in the store's scratch schema on Trino).
+ */
+export interface EngineStore extends Store {
+  /** The engine in words, without credentials: `PostgreSQL at host:port/db`. */
+  readonly where: string;
+  /** A table or view as the user wrote its name, quoted by the engine and as it is displayed. */
+  resolveTable(table: string): Promise<{ quoted: string; display: string } | undefined>;
+  /** `did you mean …?` for a table name that was not found. */
+  nearTable(table: string): Promise<string | undefined>;
+  /** The columns of a relation named by SQL text already quoted. */
+  columnsOf(quotedName: string): Promise<ColumnInfo[]>;
+  /** A table of the session (gone when the session ends), replacing one of that name. */
+  createSessionTable(name: string, definitions: Sql): Promise<void>;
+  /** A view of the session, replacing one of that name. */
+  createSessionView(name: string, query: Sql): Promise<void>;
+}
+
+/** A DuckDB column type as the store's engine spells it (our own table; never user text). */
+export function engineType(store: Store, duckdbType: string): string {
+  return store.dialect.name === 'trino' ? typeNameIn(trino, duckdbType) : postgresType(duckdbType);
+}
 
 /** A DuckDB column type as PostgreSQL spells it (our own table; never user text). */
 export function postgresType(duckdbType: string): string {
@@ -76,6 +102,8 @@ export async function copyCanonicalTables(
   target: Store,
   options: CopyOptions = {},
 ): Promise<Record<SourceKind, number>> {
+  if (target.dialect.name === 'trino')
+    return copyCanonicalTablesToTrino(db, target as TrinoStore, options);
   const counts = {} as Record<SourceKind, number>;
   const pushing = options.schema !== undefined;
   const tableRef = (name: string) =>
@@ -121,6 +149,65 @@ export async function copyCanonicalTables(
   return counts;
 }
 
+/**
+ * The Trino side of `copyCanonicalTables`: tables of the store's scratch schema (Trino has no
+ * temporary tables; the store drops them when it closes), or, when pushing, tables of
+ * `catalog.schema` (replacing ones of the same names; dropped again if the push fails: the memory
+ * connector has no transactions). Rows go in `INSERT … VALUES` batches of typed literals.
+ */
+async function copyCanonicalTablesToTrino(
+  db: Database,
+  target: TrinoStore,
+  options: CopyOptions,
+): Promise<Record<SourceKind, number>> {
+  const counts = {} as Record<SourceKind, number>;
+  const pushing = options.schema !== undefined;
+  const BOOKKEEPING = ['tw_source_files', 'tw_line_shifts'];
+  const tables: string[] = [...SOURCE_KINDS];
+  if (!pushing) tables.push(...BOOKKEEPING);
+  const written: string[] = [];
+  const pushedRef = (name: string) => sql`${ident(options.schema!)}.${ident(name)}`;
+  try {
+    if (pushing) await target.run(sql`CREATE SCHEMA IF NOT EXISTS ${ident(options.schema!)}`);
+    else target.useScratchSchema();
+    for (const table of tables) {
+      options.onProgress?.(`copying ${table} to the engine`);
+      const columns = (await db.columns(table)).filter((c) => c.name !== '_tw_file' || !pushing);
+      const withRow = !pushing && !BOOKKEEPING.includes(table);
+      const copied: ColumnInfo[] = [
+        ...columns,
+        ...(withRow ? [{ name: '_tw_row', type: 'BIGINT' }] : []),
+      ];
+      const definitions = join(
+        copied.map((c) => sql`${ident(c.name)} ${raw(engineType(target, c.type))}`),
+      );
+      if (pushing) {
+        await target.run(sql`DROP TABLE IF EXISTS ${pushedRef(table)}`);
+        written.push(table);
+        await target.run(sql`CREATE TABLE ${pushedRef(table)} (${definitions})`);
+      } else await target.createSessionTable(table, definitions);
+      const read = sql`SELECT ${join([
+        ...columns.map((c) => sql`${copiedValue(c)} AS ${ident(c.name)}`),
+        ...(withRow ? [sql`rowid AS _tw_row`] : []),
+      ])} FROM ${ident(table)}${raw(withRow ? ' ORDER BY rowid' : '')}`;
+      let count = 0;
+      const name = pushing ? `${options.schema!}.${table}` : table;
+      for await (const chunk of db.stream(read)) {
+        if (chunk.length === 0) continue;
+        await target.insertRows(name, copied, chunk);
+        count += chunk.length;
+      }
+      if (!BOOKKEEPING.includes(table)) counts[table as SourceKind] = count;
+    }
+  } catch (error) {
+    // No transactions: what a failed push wrote is dropped again.
+    for (const table of written)
+      await target.run(sql`DROP TABLE IF EXISTS ${pushedRef(table)}`).catch(() => undefined);
+    throw error;
+  }
+  return counts;
+}
+
 /** A source of `kind` read from a table of the engine. */
 interface TableSource {
   readonly kind: SourceKind;
@@ -160,15 +247,15 @@ function canonicalValue(column: CanonicalColumn, source: Sql, store: Store): Sql
     case 'month':
       return store.dialect.monthStart(sql`CAST(${source} AS DATE)`);
     case 'money':
-      return sql`CAST(${source} AS NUMERIC(18,6))`;
+      return sql`CAST(${source} AS ${raw(engineType(store, 'DECIMAL(18,6)'))})`;
     case 'number':
       return store.dialect.toDouble(source);
   }
 }
 
-/** A PostgreSQL type for a canonical column that is absent (NULL of the stored type). */
-function nullOf(column: CanonicalColumn): Sql {
-  return sql`CAST(NULL AS ${raw(postgresType(STORED_TYPE[column.type]))})`;
+/** A canonical column that is absent: NULL of the stored type. */
+function nullOf(column: CanonicalColumn, store: Store): Sql {
+  return sql`CAST(NULL AS ${raw(engineType(store, STORED_TYPE[column.type]))})`;
 }
 
 /**
@@ -179,7 +266,7 @@ function nullOf(column: CanonicalColumn): Sql {
  * data the import would refuse. Returns the rows of each table source.
  */
 export async function mapTableSources(
-  store: PostgresStore,
+  store: EngineStore,
   model: Model,
 ): Promise<Map<SourceKind, { table: string; rows: number }>> {
   const { tables } = sourcesByPlace(model);
@@ -187,14 +274,14 @@ export async function mapTableSources(
   const views: { kind: SourceKind; query: Sql; table: string }[] = [];
   for (const { kind, spec } of tables) {
     const key = `sources.${kind}`;
-    const resolved = await resolveTable(store, spec.table);
+    const resolved = await store.resolveTable(spec.table);
     if (!resolved) {
       problems.push({
         code: 'engine_source',
         message: `${key}: table "${spec.table}" does not exist in ${store.where} (or this login may not read it)`,
         location: { key: `${key}.table` },
         hint:
-          (await nearTable(store, spec.table)) ??
+          (await store.nearTable(spec.table)) ??
           'create it, name an existing table or view (schema.name), or load files with `tierwise push`',
       });
       continue;
@@ -221,7 +308,7 @@ export async function mapTableSources(
               ) ??
               `map it under ${key}.columns (${column.name}: <column>); the table has ${columns.map((c) => c.name).join(', ')}`,
           });
-        } else selected.push(sql`${nullOf(column)} AS ${ident(column.name)}`);
+        } else selected.push(sql`${nullOf(column, store)} AS ${ident(column.name)}`);
         continue;
       }
       used.add(found.name);
@@ -258,30 +345,24 @@ export async function mapTableSources(
   if (problems.length > 0) throw new TierwiseError(problems);
 
   // `resolved.quoted` is the engine's own quoting of a name it resolved, never user text as is.
-  await store.run(sql`DROP TABLE IF EXISTS tw_source_files`);
-  await store.run(
-    sql`CREATE TEMPORARY TABLE tw_source_files (kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER)`,
+  await store.createSessionTable(
+    'tw_source_files',
+    sql`kind VARCHAR, file_id INTEGER, path VARCHAR, first_rowid BIGINT, first_line INTEGER`,
   );
   // Table sources have no files, so no line shifts; `rowLine` reads the table all the same.
-  await store.run(sql`DROP TABLE IF EXISTS tw_line_shifts`);
-  await store.run(
-    sql`CREATE TEMPORARY TABLE tw_line_shifts (kind VARCHAR, file_id INTEGER, record BIGINT, shift BIGINT)`,
+  await store.createSessionTable(
+    'tw_line_shifts',
+    sql`kind VARCHAR, file_id INTEGER, record BIGINT, shift BIGINT`,
   );
   const viewed = new Set(views.map((v) => v.kind));
   for (const kind of SOURCE_KINDS) {
     if (viewed.has(kind)) continue;
     const columns = CANONICAL_TABLES[kind].columns.map(
-      (c) => sql`${ident(c.name)} ${raw(postgresType(STORED_TYPE[c.type]))}`,
+      (c) => sql`${ident(c.name)} ${raw(engineType(store, STORED_TYPE[c.type]))}`,
     );
-    await store.run(sql`DROP TABLE IF EXISTS ${ident(kind)}`);
-    await store.run(
-      sql`CREATE TEMPORARY TABLE ${ident(kind)} (${join(columns)}, _tw_file INTEGER, _tw_row BIGINT)`,
-    );
+    await store.createSessionTable(kind, sql`${join(columns)}, _tw_file INTEGER, _tw_row BIGINT`);
   }
-  for (const view of views) {
-    await store.run(sql`DROP VIEW IF EXISTS ${ident(view.kind)}`);
-    await store.run(sql`CREATE TEMPORARY VIEW ${ident(view.kind)} AS ${view.query}`);
-  }
+  for (const view of views) await store.createSessionView(view.kind, view.query);
   await checkTableData(store, model, views);
   const rows = new Map<SourceKind, { table: string; rows: number }>();
   for (const view of views) {
@@ -299,41 +380,6 @@ function findColumn(columns: readonly ColumnInfo[], name: string): ColumnInfo | 
   if (exact) return exact;
   const folded = columns.filter((c) => c.name.toLowerCase() === name.toLowerCase());
   return folded.length === 1 ? folded[0] : undefined;
-}
-
-/**
- * Resolves `schema.name` or `name` as written (quoted, case kept), else as PostgreSQL folds an
- * unquoted name (lower case): `Billing.Charges` finds `billing.charges` made without quotes.
- */
-async function resolveTable(
-  store: PostgresStore,
-  table: string,
-): Promise<{ quoted: string; display: string } | undefined> {
-  const parts = table.split('.');
-  for (const candidate of [parts, parts.map((p) => store.dialect.foldCase(p))]) {
-    const row = await store.one<{ schema: string; name: string }>(
-      sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE c.oid = to_regclass(${candidate.map((p) => store.dialect.quoteIdent(p)).join('.')})`,
-    );
-    if (row) {
-      return {
-        quoted: `${store.dialect.quoteIdent(row.schema)}.${store.dialect.quoteIdent(row.name)}`,
-        display: `${row.schema}.${row.name}`,
-      };
-    }
-  }
-  return undefined;
-}
-
-/** `did you mean "billing.charges"?` among the tables and views the login can see. */
-async function nearTable(store: Store, table: string): Promise<string | undefined> {
-  const rows = await store.all<{ name: string }>(
-    sql`SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_temp%'`,
-  );
-  const names = rows.map((r) => r.name);
-  const bare = table.includes('.') ? table : `public.${table}`;
-  return didYouMean(bare, names);
 }
 
 /** What the import checks across sources, on the engine's rows: counts first, examples after. */

@@ -10,10 +10,11 @@
  * default never needs it.
  */
 import type { Pool, PoolClient, QueryResult } from 'pg';
-import { TierwiseError } from '../errors.js';
+import { didYouMean, TierwiseError } from '../errors.js';
 import { postgres, type Dialect } from '../sql/dialect.js';
-import { ident, Sql, type SqlValue } from '../sql/fragment.js';
-import type { ColumnInfo, Relation, Row, Store } from './store.js';
+import { ident, sql, Sql, type SqlValue } from '../sql/fragment.js';
+import type { EngineStore } from './engine-tables.js';
+import type { ColumnInfo, Relation, Row } from './store.js';
 
 /** Rows a streamed read fetches from the cursor at a time (as DuckDB's chunks). */
 export const STREAM_CHUNK = 2048;
@@ -63,7 +64,7 @@ export async function openPostgresStore(url: string, options: { what?: string } 
   return new PostgresStore(pool, client, where);
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore implements EngineStore {
   readonly dialect: Dialect = postgres;
   private relationSerial = 0;
   private cursorSerial = 0;
@@ -185,6 +186,51 @@ export class PostgresStore implements Store {
       ]),
     );
     return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  /**
+   * Resolves `schema.name` or `name` as written (quoted, case kept), else as PostgreSQL folds an
+   * unquoted name (lower case): `Billing.Charges` finds `billing.charges` made without quotes.
+   */
+  async resolveTable(table: string): Promise<{ quoted: string; display: string } | undefined> {
+    const parts = table.split('.');
+    // catalog.schema.name is a Trino form: PostgreSQL reads one database per session.
+    if (parts.length > 2) return undefined;
+    const q = (p: string) => this.dialect.quoteIdent(p);
+    for (const candidate of [parts, parts.map((p) => this.dialect.foldCase(p))]) {
+      const row = await this.one<{ schema: string; name: string }>(
+        sql`SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.oid = to_regclass(${candidate.map(q).join('.')})`,
+      );
+      if (row)
+        return { quoted: `${q(row.schema)}.${q(row.name)}`, display: `${row.schema}.${row.name}` };
+    }
+    return undefined;
+  }
+
+  /** `did you mean "billing.charges"?` among the tables and views the login can see. */
+  async nearTable(table: string): Promise<string | undefined> {
+    const rows = await this.all<{ name: string }>(
+      sql`SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE 'pg_temp%'`,
+    );
+    const bare = table.includes('.') ? table : `public.${table}`;
+    return didYouMean(
+      bare,
+      rows.map((r) => r.name),
+    );
+  }
+
+  /** A temporary table of the session, replacing one of that name. */
+  async createSessionTable(name: string, definitions: Sql): Promise<void> {
+    await this.run(sql`DROP TABLE IF EXISTS ${ident(name)}`);
+    await this.run(sql`CREATE TEMPORARY TABLE ${ident(name)} (${definitions})`);
+  }
+
+  /** A temporary view of the session, replacing one of that name. */
+  async createSessionView(name: string, query: Sql): Promise<void> {
+    await this.run(sql`DROP VIEW IF EXISTS ${ident(name)}`);
+    await this.run(sql`CREATE TEMPORARY VIEW ${ident(name)} AS ${query}`);
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {

@@ -120,7 +120,7 @@ export function compileTierProjection(
       return sql`sum(${dialect.toDouble(equation)}) FILTER (WHERE activity = ${activity}) AS ${ident(`tw_sub${i}`)}`;
     });
     substitutes = sql`LEFT JOIN (SELECT customer_id, ${join(sums)} FROM activities
-      WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id) s USING (customer_id)`;
+      WHERE date BETWEEN CAST(${model.period.from} AS DATE) AND CAST(${model.period.to} AS DATE) GROUP BY customer_id) s ON s.customer_id = b.customer_id`;
   }
   const substituteMinutes = (activity: string, substitute: string) =>
     sql`COALESCE(s.${ident(pairColumn(activity, substitute))}, 0)`;
@@ -222,7 +222,7 @@ export function compileTierProjection(
     resources,
     columns,
     sql: sql`WITH b AS (SELECT base.*, greatest(${months}, 1) AS tw_months, ${response.columns}
-                 FROM ${customerBase.measures.ref} base JOIN (SELECT customer_id, acquired_on AS tw_acquired_on FROM customers) c USING (customer_id))
+                 FROM ${customerBase.measures.ref} base JOIN (SELECT customer_id AS tw_customer_id, acquired_on AS tw_acquired_on FROM customers) c ON c.tw_customer_id = base.customer_id)
       SELECT b.customer_id, ${dialect.toDouble(raw('b.revenue'))} AS ${ident(projectionColumn.statusQuoRevenue)}, b.tw_months,
              b.tw_uplift, b.tw_midpoint, b.tw_steepness, b.tw_stay_if_above,
              ${dialect.toDouble(usageDirect)} AS ${ident(projectionColumn.usageDirectCost)},

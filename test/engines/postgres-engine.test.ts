@@ -1,8 +1,8 @@
 /**
  * The same project on the embedded DuckDB and on a real PostgreSQL server (issue 14): the margin
  * per customer, by month and by attribute, the explanation of a customer, the whale curve, the
- * profitability matrix, the rule-based segments and the tier projection agree to 12 significant
- * digits (so to the cent), whether PostgreSQL holds the files' rows (copied for the session) or
+ * profitability matrix, the rule-based segments, trends and cohorts and the tier projection agree
+ * to 12 significant digits (so to the cent), whether PostgreSQL holds the files' rows (copied for the session) or
  * tables a `tierwise push` wrote (read as `table:` sources). Bad connections and bad table sources
  * are `TierwiseError`s naming the engine, the source and what to fix; a failed push leaves the
  * engine as it was.
@@ -20,20 +20,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeProfitabilityMatrix } from '../../src/analysis/profitability-matrix.js';
-import { computeSegments } from '../../src/analysis/segments.js';
-import { computeWhaleCurve } from '../../src/analysis/whale-curve.js';
 import { generateDemo } from '../../src/demo/generate-demo.js';
 import { TierwiseError } from '../../src/errors.js';
-import { explainCustomer } from '../../src/margin/explain-customer.js';
-import { computeMargin } from '../../src/margin/run-margin.js';
-import { openProject, type Project } from '../../src/project.js';
+import { openProject } from '../../src/project.js';
 import { pushProject } from '../../src/push-project.js';
 import { sql } from '../../src/sql/fragment.js';
 import { Database } from '../../src/store/database.js';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres-store.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import { differences } from '../helpers/approx-equal.js';
+import { figuresOn } from '../helpers/engine-figures.js';
 import { runCli } from '../helpers/run-cli.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
 
@@ -53,38 +49,6 @@ function urlWith(change: (u: URL) => void): string {
   const u = new URL(postgresUrl());
   change(u);
   return u.toString();
-}
-
-/** Every figure the engine computes for a project, in a form two engines can be diffed in. */
-async function figures(project: Project) {
-  const base = await project.customerBase();
-  const perCustomer = await computeMargin(base);
-  const customers = [...perCustomer.customers!].sort((a, b) =>
-    a.customer_id.localeCompare(b.customer_id),
-  );
-  const attribute = base.model.matrix ? 'plan' : undefined;
-  return {
-    totals: perCustomer.totals,
-    customers,
-    byMonth: (await computeMargin(base, { by: ['month'] })).groups,
-    byAttribute: attribute ? (await computeMargin(base, { by: [attribute] })).groups : undefined,
-    explainTop: await explainCustomer(base, perCustomer.customers![0]!.customer_id),
-    explainLast: await explainCustomer(base, perCustomer.customers!.at(-1)!.customer_id),
-    whale: await computeWhaleCurve(base),
-    matrix: await computeProfitabilityMatrix(base),
-    segments: await Promise.all(
-      base.model.segmentations.map((s) => computeSegments(base, { segmentation: s.name })),
-    ),
-  };
-}
-
-async function figuresOn(dir: string, engine?: string) {
-  const project = await openProject({ dir, inMemory: true, engine });
-  try {
-    return { engine: project.engine, figures: await figures(project) };
-  } finally {
-    project.close();
-  }
 }
 
 async function caught(work: Promise<unknown>): Promise<TierwiseError> {

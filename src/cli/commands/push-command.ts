@@ -8,7 +8,7 @@ export function registerPushCommand(program: Command, globals: () => GlobalOptio
   program
     .command('push')
     .description(
-      "load the project's files into an engine (PostgreSQL) as tables of a schema, all or nothing",
+      "load the project's files into an engine (PostgreSQL: all or nothing; Trino) as tables of a schema",
     )
     .requiredOption('--schema <name>', 'the schema the tables go to (created if missing)')
     .option('--force', 're-import every source from the files first')
