@@ -45,6 +45,10 @@ export function buildProgram(): Command {
       '--engine <url>',
       "where the margin is computed: duckdb (embedded, the default) or a PostgreSQL URL such as postgres://user@host:5432/db (password in PGPASSWORD); overrides the model's engine:",
     )
+    .option(
+      '--no-cache',
+      'compute the tier plan, report and lifetime margin afresh, without reading or writing the results kept in .tierwise/results/',
+    )
     .showHelpAfterError('(run `tierwise --help` for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();

@@ -43,7 +43,9 @@ export function registerServeCommand(program: Command, globals: () => GlobalOpti
       try {
         progress.step('margins of the period');
         await project.customerBase().finally(() => progress.done());
-        const server = await startServer(project, {
+        // --no-cache: the long jobs' results are neither read from nor written to .tierwise/results/.
+        const served = globals().cache === false ? { ...project, resultCache: undefined } : project;
+        const server = await startServer(served, {
           host: options.host,
           port: options.port,
           token,
