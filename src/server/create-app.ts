@@ -99,6 +99,8 @@ const LIFETIME_STEPS = 4;
 const PROSPECT_STEPS = 6;
 /** What-if answers kept, by their changes. */
 const WHAT_IF_CACHE_SIZE = 32;
+/** Filtered results kept (overview, whale, matrix, distribution, segments), by endpoint, parameters and filter. */
+const FILTERED_CACHE_SIZE = 64;
 
 /** Builds the app over one customer base (margins computed once, before the server answers). */
 export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
@@ -218,6 +220,26 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       throw error;
     });
   };
+  /**
+   * Results computed once per data state and filter: the most recent `FILTERED_CACHE_SIZE`, by
+   * endpoint, its parameters and the normalized filter (`filterKey`), so a shared or reloaded
+   * filtered view, and every page of the same filter, is computed once. A failure is not kept.
+   */
+  const recent = new Map<string, Promise<unknown>>();
+  const keep = <T>(key: unknown[], compute: () => Promise<T>): Promise<T> => {
+    const text = JSON.stringify(key);
+    let found = recent.get(text) as Promise<T> | undefined;
+    if (found !== undefined) {
+      recent.delete(text); // most recent last
+      recent.set(text, found);
+      return found;
+    }
+    found = compute();
+    recent.set(text, found);
+    if (recent.size > FILTERED_CACHE_SIZE) recent.delete(recent.keys().next().value!);
+    found.catch(() => recent.delete(text));
+    return found;
+  };
   // Pages are cut from columns and orders read once per base (`customerPager`), not one query each.
   const pager = customerPager(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
@@ -290,10 +312,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const everyone = await overview();
     if (filter === undefined) return c.json(everyone);
     // The customers' figures are the filter's; capacity and unallocated spend stay the firm's.
-    const [totals, curve] = await Promise.all([
-      summarizeCustomers(base, filter),
-      computeWhaleCurve(base, { maxPoints: 3, filter }),
-    ]);
+    const [totals, curve] = await keep(['overview', filterKey(filter)], () =>
+      Promise.all([
+        summarizeCustomers(base, filter),
+        computeWhaleCurve(base, { maxPoints: 3, filter }),
+      ]),
+    );
     return c.json({
       ...everyone,
       totals,
@@ -348,12 +372,20 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/whale', async (c) => {
     const { filter, query } = await filtered(c);
     const { points } = parse(schema.whaleQuery, query);
-    return c.json(await computeWhaleCurve(base, { maxPoints: points, filter }));
+    return c.json(
+      await keep(['whale', points, filterKey(filter)], () =>
+        computeWhaleCurve(base, { maxPoints: points, filter }),
+      ),
+    );
   });
   app.get('/api/matrix', async (c) => {
     const { filter, query } = await filtered(c);
     const { points } = parse(schema.matrixQuery, query);
-    const full = filter ? await computeProfitabilityMatrix(base, { filter }) : await matrix();
+    const full = filter
+      ? await keep(['matrix', filterKey(filter)], () =>
+          computeProfitabilityMatrix(base, { filter }),
+        )
+      : await matrix();
     const summary: MatrixSummary = {
       ...full,
       customers: samplePoints(full.customers, points),
@@ -364,12 +396,21 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/distribution', async (c) => {
     const { filter, query } = await filtered(c);
     const { binning, bins } = parse(schema.distributionQuery, query);
-    return c.json(await computeMarginDistribution(base, { binning, bins, filter }));
+    return c.json(
+      await keep(['distribution', binning, bins, filterKey(filter)], () =>
+        computeMarginDistribution(base, { binning, bins, filter }),
+      ),
+    );
   });
   app.get('/api/segments', async (c) => {
     const { filter, query } = await filtered(c);
     const { segmentation } = parse(schema.segmentsQuery, query);
-    if (filter) return c.json(await computeSegments(base, { segmentation, filter }));
+    if (filter)
+      return c.json(
+        await keep(['segments', segmentation, filterKey(filter)], () =>
+          computeSegments(base, { segmentation, filter }),
+        ),
+      );
     // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
     const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
