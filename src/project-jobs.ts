@@ -200,7 +200,12 @@ export function projectJobs(
         async () => (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
       ),
     whatIf: async (whatIf) => (await run({ kind: 'what-if', whatIf })) as TierWhatIfResult,
-    priceResearch: async () => (await run({ kind: 'price-research' })) as PriceResearch,
+    priceResearch: () =>
+      kept(
+        'price-research',
+        {},
+        async () => (await run({ kind: 'price-research' })) as PriceResearch,
+      ),
     prospects: async (leads, onProgress) =>
       (await run({ kind: 'prospects', leads }, onProgress)) as ProspectScores,
     close,

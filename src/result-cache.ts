@@ -1,13 +1,13 @@
 /**
  * Results of the long computations (the HTML report, the tier plan, a price menu, the lifetime
- * page, a lifetime margin) kept on disk per **data state**, so a restarted `tierwise serve` and
+ * page, a lifetime margin, the survey files' price research) kept on disk per **data state**, so a restarted `tierwise serve` and
  * the CLI commands that compute the same thing with the same options reuse them instead of
  * computing again (issue 15 item 3 "once per data state, cached"; issue 16 item 8).
  *
  * Where: `.tierwise/results/<kind>-<digest>.json`, one JSON file per result. The digest is of
  * everything the result depends on: the data state (every source's import fingerprint, from
- * `tw_import_state`), the bytes of `tierwise.yaml` and of `menu.yaml` (the price menu the report
- * and the Pricing page read), the tierwise version and a stamp of its code (so a rebuilt tierwise
+ * `tw_import_state`), the bytes of `tierwise.yaml`, of `menu.yaml` (the price menu the report
+ * and the Pricing page read) and of the survey files (price research), the tierwise version and a stamp of its code (so a rebuilt tierwise
  * never reads what another build wrote), the kind and its options. The file repeats that key in
  * full and is read only when it matches exactly, so a changed import or model never reads a
  * stale entry, and a corrupt or foreign file is ignored (then overwritten by the recomputed
@@ -28,6 +28,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_MENU_FILE_NAME } from './pricing/menu-file-name.js';
+import { GABOR_GRANGER_SURVEY_FILE, PSM_SURVEY_FILE } from './price-research.js';
 
 /** The folder under `.tierwise/` the results are kept in. */
 export const RESULTS_DIR = 'results';
@@ -39,7 +40,15 @@ const FORMAT = 'tierwise-result-1';
 const KEPT_PER_KIND = 8;
 
 /** The kinds of results kept. */
-export type ResultKind = 'report' | 'tiers' | 'pricing' | 'lifetime-overview' | 'lifetime-margin';
+export type ResultKind =
+  'report' | 'tiers' | 'pricing' | 'lifetime-overview' | 'lifetime-margin' | 'price-research';
+
+/** Files of the project a kind reads when it runs, besides the database and the model. */
+const EXTRA_INPUTS: Partial<Record<ResultKind, readonly string[]>> = {
+  pricing: [PROJECT_MENU_FILE_NAME],
+  report: [PROJECT_MENU_FILE_NAME],
+  'price-research': [PSM_SURVEY_FILE, GABOR_GRANGER_SURVEY_FILE],
+};
 
 /** What a project's results depend on, besides the kind and options of each. */
 export interface ResultCacheSource {
@@ -136,18 +145,16 @@ export class ResultCache {
 
   /**
    * The file of a kind and options, and the key written in it. The price menu and the report read
-   * `menu.yaml` when they run (the server does not watch it): its bytes are read for each entry.
+   * `menu.yaml`, price research the survey files, when they run (the server does not watch them):
+   * their bytes are read for each entry.
    */
   async entry(kind: ResultKind, options: object): Promise<{ file: string; key: string }> {
-    const menu =
-      kind === 'pricing' || kind === 'report'
-        ? digest(
-            await readFile(path.join(this.dir, PROJECT_MENU_FILE_NAME)).catch(() =>
-              Buffer.from('(none)'),
-            ),
-          )
-        : '-';
-    const key = `${this.stateKey}\n${kind}\n${canonicalJson(options)}\nmenu:${menu}`;
+    const inputs = await Promise.all(
+      (EXTRA_INPUTS[kind] ?? []).map(async (file) =>
+        digest(await readFile(path.join(this.dir, file)).catch(() => Buffer.from('(none)'))),
+      ),
+    );
+    const key = `${this.stateKey}\n${kind}\n${canonicalJson(options)}\n${inputs.join(',')}`;
     return {
       file: path.join(this.folder, `${kind}-${digest(Buffer.from(key)).slice(0, 32)}.json`),
       key,

@@ -6,7 +6,7 @@
  * a real server (`startServer` over `openLiveProject`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +104,7 @@ describe('ResultCache', () => {
     expect(await cache.get('pricing', { a: 1, b: 3 })).toBeUndefined();
   });
 
-  it('misses for another data state, model or menu.yaml', async () => {
+  it('misses for another data state, model, menu.yaml or survey file', async () => {
     const cache = await ResultCache.open({ dir, modelFile: modelFile(), dataState: 'a:1' });
     await cache.put('tiers', {}, { plan: 'a' });
     await cache.put('pricing', {}, { menu: 'a' });
@@ -122,6 +122,14 @@ describe('ResultCache', () => {
     expect(await again.get('tiers', {})).toEqual({ plan: 'a' });
     await rm(path.join(dir, 'menu.yaml'));
     expect(await again.get('pricing', {})).toEqual({ menu: 'a' });
+    // The survey files, by price research.
+    await again.put('price-research', {}, { psm: 'missing' });
+    await mkdir(path.join(dir, 'surveys'), { recursive: true });
+    await writeFile(path.join(dir, 'surveys', 'psm.csv'), 'too_cheap,cheap\n1,2\n');
+    expect(await again.get('price-research', {})).toBeUndefined();
+    expect(await again.get('tiers', {})).toEqual({ plan: 'a' });
+    await rm(path.join(dir, 'surveys'), { recursive: true });
+    expect(await again.get('price-research', {})).toEqual({ psm: 'missing' });
   });
 
   it('ignores a corrupt or foreign file, recomputes and overwrites it', async () => {
