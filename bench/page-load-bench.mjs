@@ -8,6 +8,10 @@
  *   npm run build && node bench/page-load-bench.mjs [--customers 2000,100000] [--dist dist]
  *     [--timeout-seconds 300] [--pages overview,tiers] [--settle-seconds 0] [--results keep|clear]
  *
+ * --one-server: one `tierwise serve` for all the pages (started, then --settle-seconds, then each
+ * page loaded twice in new browser contexts) instead of a fresh one per page — a person opening the
+ * pages one after another; at 100,000 customers a start takes about a minute on a loaded machine.
+ *
  * --results clear: delete the project's kept results (`.tierwise/results/`: the tier plan, report,
  * price menus and lifetime pages of each data state) before each server starts, so the job pages
  * wait for their job (the worst case: a data state never served before); keep (the default): a
@@ -55,6 +59,7 @@ const { values } = parseArgs({
     pages: { type: 'string' },
     'settle-seconds': { type: 'string', default: '0' },
     results: { type: 'string', default: 'keep' },
+    'one-server': { type: 'boolean', default: false },
   },
 });
 if (!['keep', 'clear'].includes(values.results))
@@ -218,36 +223,53 @@ try {
     if (only) routes = routes.filter((r) => only.some((p) => r.startsWith(`#/${p}`)));
 
     const rows = [];
-    for (const route of routes) {
+    const measure = async (server, route) => {
+      const cold = await timePage(browser, server.url, route);
+      const warm = await timePage(browser, server.url, route);
+      const errors = [...cold.errors, ...warm.errors];
+      if (errors.length > 0) failed = true;
+      const row = {
+        route,
+        serverStartMs: Math.round(server.startMs),
+        coldMs: Math.round(cold.ms),
+        coldFirstMs: cold.firstMs,
+        waitingFor: cold.waitingFor,
+        warmMs: Math.round(warm.ms),
+        errors,
+        load: load(),
+        coldCalls: cold.calls,
+      };
+      rows.push(row);
+      console.error(JSON.stringify(row));
+    };
+    const settle = () =>
+      settleMs > 0 ? new Promise((resolve) => setTimeout(resolve, settleMs)) : undefined;
+    if (values['one-server']) {
       if (values.results === 'clear')
         rmSync(path.join(dir, '.tierwise', 'results'), { recursive: true, force: true });
       const server = await startServer(dir);
       try {
-        if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
-        const cold = await timePage(browser, server.url, route);
-        const warm = await timePage(browser, server.url, route);
-        const errors = [...cold.errors, ...warm.errors];
-        if (errors.length > 0) failed = true;
-        const row = {
-          route,
-          serverStartMs: Math.round(server.startMs),
-          coldMs: Math.round(cold.ms),
-          coldFirstMs: cold.firstMs,
-          waitingFor: cold.waitingFor,
-          warmMs: Math.round(warm.ms),
-          errors,
-          load: load(),
-          coldCalls: cold.calls,
-        };
-        rows.push(row);
-        console.error(JSON.stringify(row));
+        await settle();
+        for (const route of routes) await measure(server, route);
       } finally {
         await stopServer(server);
+      }
+    } else {
+      for (const route of routes) {
+        if (values.results === 'clear')
+          rmSync(path.join(dir, '.tierwise', 'results'), { recursive: true, force: true });
+        const server = await startServer(dir);
+        try {
+          await settle();
+          await measure(server, route);
+        } finally {
+          await stopServer(server);
+        }
       }
     }
     const target = TARGET_MS(customers);
     console.log(
-      `\n${customers.toLocaleString('en-US')} customers (target: under ${target} ms; first load ${settleMs / 1000} s after the server listens; kept results: ${values.results})`,
+      `\n${customers.toLocaleString('en-US')} customers (target: under ${target} ms; first load ${settleMs / 1000} s after the server listens; kept results: ${values.results}; ${values['one-server'] ? 'one server for all pages' : 'a fresh server per page'})`,
     );
     console.log(
       '| page | first load (fresh server) | first shown (and what it waited for) | warm | under target (first / warm) | slowest API call of the first load | load average | server start |',
@@ -261,7 +283,12 @@ try {
     }
     console.log(`load average at the end: ${load()}`);
     writeFileSync(
-      path.join(root, 'bench', 'out', `page-load-${customers}-${values.results}.json`),
+      path.join(
+        root,
+        'bench',
+        'out',
+        `page-load-${customers}-${values.results}${values['one-server'] ? '-one-server' : ''}.json`,
+      ),
       JSON.stringify(
         { customers, dist: values.dist, target, settleMs, results: values.results, rows },
         null,

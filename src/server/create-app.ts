@@ -65,6 +65,7 @@ import type {
 } from './api-types.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
+import type { ResultCache, ResultKind } from '../result-cache.js';
 
 export interface AppOptions {
   /** Required on every /api call when set. */
@@ -83,6 +84,11 @@ export interface AppOptions {
    * copy of the project (what `startServer` does for a live project); default on this thread.
    */
   readonly jobs?: ProjectJobs;
+  /**
+   * Where results computed once per data state are kept on disk (`.tierwise/results/`): the
+   * unfiltered trends, cohorts and segment profiles are read from there by a restarted server.
+   */
+  readonly cache?: ResultCache;
 }
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
@@ -110,6 +116,8 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const jobWaitMs = options.jobWaitMs ?? 250;
   const longJobs = options.jobs ?? projectJobs(base);
   const margin = base.summary;
+  const onDisk = <T>(kind: ResultKind, keyOptions: object, compute: () => Promise<T>) =>
+    options.cache ? options.cache.remember(kind, keyOptions, compute) : compute();
   const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
     return () =>
@@ -158,6 +166,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
+  // Unfiltered, once per data state, kept on disk when the app has a cache (a restart reads them).
+  const trends = once(() => onDisk('trends', {}, () => computeTrends(base)));
+  const cohorts = once(() => onDisk('cohorts', {}, () => computeCohorts(base)));
   const filterOptions = once(() => customerFilterOptions(base));
   const automaticOptions = once(() => customerFilterOptions(base, { automatic: true }));
   const lifetimeJob = (timeUnit: TimeUnit | undefined) =>
@@ -415,8 +426,11 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
     if (report === undefined) {
-      report = computeSegments(base, { segmentation });
-      if (base.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
+      const known = base.model.segmentations.some((s) => s.name === name);
+      report = known
+        ? onDisk('segments', { segmentation: name }, () => computeSegments(base, { segmentation }))
+        : computeSegments(base, { segmentation });
+      if (known) segmentReports.set(name, report);
       report.catch(() => segmentReports.delete(name));
     }
     return c.json(await report);
@@ -425,12 +439,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/trends', async (c) => {
     const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
-    return c.json(await computeTrends(base, { filter }));
+    return c.json(await (filter ? computeTrends(base, { filter }) : trends()));
   });
   app.get('/api/cohorts', async (c) => {
     const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
-    return c.json(await computeCohorts(base, { filter }));
+    return c.json(await (filter ? computeCohorts(base, { filter }) : cohorts()));
   });
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
@@ -448,22 +462,32 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     });
     return answerJob(c, job, (menu) => c.json(menu));
   });
+  const tierAnswers = new WeakMap<TierReport, Map<number, string>>();
   app.get('/api/tiers', async (c) => {
     const { top } = parse(schema.tiersQuery, c.req.query());
     return answerJob(c, tierJob(), (plan) => {
       if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
-      // Largest gain over today first, as `tierwise tiers` lists them.
-      const services = base.model.activities
-        .filter((a) => a.purpose === 'serve')
-        .map((a) => a.name);
-      return c.json({
-        plan: {
-          ...plan,
-          recommendations: largestGainsFirst(plan.recommendations, top),
-          recommendations_total: plan.recommendations.length,
-          services,
-        },
-      } satisfies TiersResponse);
+      // Kept per plan and `top`: sorting 100,000 recommendations took a second a request.
+      let answers = tierAnswers.get(plan);
+      if (answers === undefined) tierAnswers.set(plan, (answers = new Map()));
+      let body = answers.get(top ?? 0);
+      if (body === undefined) {
+        // Largest gain over today first, as `tierwise tiers` lists them.
+        const services = base.model.activities
+          .filter((a) => a.purpose === 'serve')
+          .map((a) => a.name);
+        body = JSON.stringify({
+          plan: {
+            ...plan,
+            recommendations: largestGainsFirst(plan.recommendations, top),
+            recommendations_total: plan.recommendations.length,
+            services,
+          },
+        } satisfies TiersResponse);
+        answers.set(top ?? 0, body);
+        if (answers.size > 8) answers.delete(answers.keys().next().value!);
+      }
+      return c.body(body, 200, { 'Content-Type': 'application/json' });
     });
   });
   // A what-if is a few changes: a body past 64 KB is refused before it is read.

@@ -81,6 +81,7 @@ export async function startServer(
       dashboard,
       jobWaitMs: options.jobWaitMs,
       jobs,
+      ...(cache ? { cache } : {}),
     });
     if (options.warm) void warmUp(app, token);
     return app;

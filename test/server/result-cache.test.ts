@@ -136,11 +136,11 @@ describe('ResultCache', () => {
     const cache = await ResultCache.open({ dir, modelFile: modelFile(), dataState: 'c:1' });
     await cache.put('report', {}, { html: '<p>kept</p>' });
     const { file } = await cache.entry('report', {});
-    await writeFile(file, '{"format": "tierwise-result-1", "key": "so');
+    await writeFile(file, '{"format": "tierwise-result-2", "key": "so');
     expect(await cache.get('report', {})).toBeUndefined();
     await writeFile(
       file,
-      JSON.stringify({ format: 'tierwise-result-1', key: 'another', value: { html: 'x' } }),
+      JSON.stringify({ format: 'tierwise-result-2', key: 'another', value: { html: 'x' } }),
     );
     expect(await cache.get('report', {})).toBeUndefined();
     let computed = 0;
@@ -162,7 +162,6 @@ describe('ResultCache', () => {
       { t: new Float64Array([1, 2]) },
       { d: new Date(0) },
       { list: [1, undefined] },
-      { $tw: 'NaN' },
     ]) {
       expect(await cache.put('lifetime-margin', { v: String(Object.keys(value)) }, value)).toBe(
         false,
