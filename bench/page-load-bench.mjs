@@ -272,7 +272,7 @@ try {
       `\n${customers.toLocaleString('en-US')} customers (target: under ${target} ms; first load ${settleMs / 1000} s after the server listens; kept results: ${values.results}; ${values['one-server'] ? 'one server for all pages' : 'a fresh server per page'})`,
     );
     console.log(
-      '| page | first load (fresh server) | first shown (and what it waited for) | warm | under target (first / warm) | slowest API call of the first load | load average | server start |',
+      '| page | first load | first shown (and what it waited for) | warm | under target (first / warm) | slowest API call of the first load | load average | server start |',
     );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const r of rows) {

@@ -49,7 +49,8 @@ export type ResultKind =
   | 'price-research'
   | 'trends'
   | 'cohorts'
-  | 'segments';
+  | 'segments'
+  | 'chart';
 
 /** Files of the project a kind reads when it runs, besides the database and the model. */
 const EXTRA_INPUTS: Partial<Record<ResultKind, readonly string[]>> = {

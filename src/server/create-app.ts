@@ -653,13 +653,18 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     ]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = chartProject(base, kind, 'svg', {
-        size: { width, height },
-        segmentation,
-        timeUnit,
-        calibrationEnd,
-        filter,
-      });
+      const draw = () =>
+        chartProject(base, kind, 'svg', {
+          size: { width, height },
+          segmentation,
+          timeUnit,
+          calibrationEnd,
+          filter,
+        });
+      // Unfiltered charts are kept on disk per data state too (a restarted server reads them).
+      svg = filter
+        ? draw()
+        : onDisk('chart', { kind, width, height, segmentation, timeUnit, calibrationEnd }, draw);
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);
