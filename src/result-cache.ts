@@ -38,6 +38,8 @@ const FORMAT = 'tierwise-result-2';
 
 /** Entries kept per kind (the newest by write time); older ones are deleted as new ones are written. */
 const KEPT_PER_KIND = 8;
+/** Charts kept (a data state has several: whale, distribution, matrix, trend, each segmentation's…). */
+const KEPT_CHARTS = 32;
 
 /** The kinds of results kept. */
 export type ResultKind =
@@ -186,7 +188,8 @@ export class ResultCache {
     const names = (await readdir(this.folder)).filter(
       (n) => n.startsWith(`${kind}-`) && n.endsWith('.json'),
     );
-    if (names.length <= KEPT_PER_KIND) return;
+    const kept = kind === 'chart' ? KEPT_CHARTS : KEPT_PER_KIND;
+    if (names.length <= kept) return;
     const dated = await Promise.all(
       names.map(async (n) => ({
         file: path.join(this.folder, n),
@@ -194,7 +197,7 @@ export class ResultCache {
       })),
     );
     dated.sort((a, b) => b.time - a.time);
-    await Promise.all(dated.slice(KEPT_PER_KIND).map((d) => unlink(d.file).catch(() => undefined)));
+    await Promise.all(dated.slice(kept).map((d) => unlink(d.file).catch(() => undefined)));
   }
 }
 
