@@ -17,6 +17,7 @@ import type { Model } from './model/model-types.js';
 import { openProject, type OpenProjectOptions } from './project.js';
 import type { Database } from './store/database.js';
 import type { ProjectFiles } from './project-jobs.js';
+import { ResultCache } from './result-cache.js';
 import { readDataState, snapshotDatabase, withLockRetry } from './store/snapshot-database.js';
 
 /** How long a replaced base's in-memory database stays open for the calls still using it. */
@@ -29,6 +30,8 @@ export interface LiveProject {
   readonly files: ProjectFiles;
   /** The customer base of the data as last imported (the same base until `refresh` finds a change). */
   customerBase(): Promise<CustomerBase>;
+  /** Where the long jobs' results are kept for the data state `customerBase` is of (`.tierwise/results/`). */
+  resultCache(): Promise<ResultCache | undefined>;
   /**
    * Checks whether an import (or an edit of `tierwise.yaml`) changed the project since the current
    * base was built; if so, builds the new base (which `customerBase` then gives) and answers true.
@@ -49,6 +52,7 @@ interface LiveState {
   readonly dataState: string;
   readonly stamp: FileStamp;
   readonly base: Promise<CustomerBase>;
+  readonly cache: Promise<ResultCache>;
 }
 
 /** Opens the project (importing what changed), copies its database into memory and lets go of the file. */
@@ -69,7 +73,9 @@ export async function openLiveProject(
     const { db, dataState } = await withLockRetry(() => snapshotDatabase(databaseFile, dbOptions));
     const base = buildCustomerBase({ db, model: m });
     base.catch(() => undefined); // surfaced to the callers of customerBase()
-    return { model: m, db, dataState, stamp, base };
+    const cache = ResultCache.open({ dir, modelFile, dataState });
+    cache.catch(() => undefined);
+    return { model: m, db, dataState, stamp, base, cache };
   };
 
   let state = await load(model);
@@ -103,6 +109,7 @@ export async function openLiveProject(
     dir,
     files: { databaseFile, modelFile },
     customerBase: () => state.base,
+    resultCache: () => state.cache,
     refresh: () =>
       (checking ??= check().finally(() => {
         checking = undefined;

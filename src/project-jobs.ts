@@ -33,6 +33,7 @@ import { priceResearch, type PriceResearch } from './price-research.js';
 import { scoreProjectLeads, scoreUploadedLeads } from './prospect-leads.js';
 import type { ProspectScores } from './prospects/score-leads.js';
 import { renderReport, type HtmlReport } from './report/render-report.js';
+import type { ResultCache, ResultKind } from './result-cache.js';
 import { computeTiers, type TierReport } from './tiers/compute-tiers.js';
 import type { TierWhatIf, TierWhatIfResult } from './tiers/tier-what-if.js';
 import { tierWorkbench, type TierWorkbench } from './tiers/tier-workbench.js';
@@ -142,11 +143,24 @@ export interface ProjectFiles {
   readonly modelFile: string;
 }
 
+export interface ProjectJobsOptions {
+  /**
+   * Where the report, tier plan, price menus and lifetime pages of this data state are kept on disk
+   * (`ResultCache`): a kept one is read instead of computed (no job process is started for it),
+   * and a computed one is written there for the next server or CLI command.
+   */
+  readonly cache?: ResultCache;
+}
+
 /**
  * The long jobs over `base`: in a child process kept for them when the project's files are given
  * (and the compiled worker script exists), else on the calling thread.
  */
-export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJobs {
+export function projectJobs(
+  base: CustomerBase,
+  files?: ProjectFiles,
+  options: ProjectJobsOptions = {},
+): ProjectJobs {
   let run: (job: ProjectJob, onProgress?: (message: string) => void) => Promise<unknown>;
   let close = () => {};
   let terminate = () => {};
@@ -160,15 +174,38 @@ export function projectJobs(base: CustomerBase, files?: ProjectFiles): ProjectJo
     run = (job, onProgress) =>
       runProjectJob((context ??= projectJobContext(base)), job, onProgress);
   }
+  const { cache } = options;
+  const kept = <T>(kind: ResultKind, keyOptions: object, compute: () => Promise<T>): Promise<T> =>
+    cache === undefined ? compute() : cache.remember(kind, keyOptions, compute);
   return {
-    report: async (onProgress) => (await run({ kind: 'report' }, onProgress)) as HtmlReport,
-    tiers: async (onProgress) => (await run({ kind: 'tiers' }, onProgress)) as TierReport | null,
-    pricing: async (maxVersions) =>
-      (await run({ kind: 'pricing', maxVersions })) as ProjectPriceMenu | undefined,
-    lifetime: async (timeUnit, onProgress) =>
-      (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
+    report: (onProgress) =>
+      kept('report', {}, async () => (await run({ kind: 'report' }, onProgress)) as HtmlReport),
+    tiers: (onProgress) =>
+      kept(
+        'tiers',
+        {},
+        async () => (await run({ kind: 'tiers' }, onProgress)) as TierReport | null,
+      ),
+    // undefined (no menu) is not kept: JSON has no undefined, and finding none is quick.
+    pricing: (maxVersions) =>
+      kept(
+        'pricing',
+        { maxVersions: maxVersions ?? null },
+        async () => (await run({ kind: 'pricing', maxVersions })) as ProjectPriceMenu | undefined,
+      ),
+    lifetime: (timeUnit, onProgress) =>
+      kept(
+        'lifetime-overview',
+        { timeUnit: timeUnit ?? 'week', includeCustomers: true },
+        async () => (await run({ kind: 'lifetime', timeUnit }, onProgress)) as LifetimeOverview,
+      ),
     whatIf: async (whatIf) => (await run({ kind: 'what-if', whatIf })) as TierWhatIfResult,
-    priceResearch: async () => (await run({ kind: 'price-research' })) as PriceResearch,
+    priceResearch: () =>
+      kept(
+        'price-research',
+        {},
+        async () => (await run({ kind: 'price-research' })) as PriceResearch,
+      ),
     prospects: async (leads, onProgress) =>
       (await run({ kind: 'prospects', leads }, onProgress)) as ProspectScores,
     close,

@@ -14,6 +14,8 @@ import { resolveEngine, type EngineChoice } from './engine.js';
 import { importSources, type ImportOptions, type ImportReport } from './store/import-sources.js';
 import type { EngineStore } from './store/engine-tables.js';
 import type { Store } from './store/store.js';
+import type { ResultCache } from './result-cache.js';
+import { currentDataState } from './store/snapshot-database.js';
 
 export { MODEL_FILE_NAME };
 export type { ImportReport };
@@ -42,6 +44,12 @@ export interface Project {
    * caller gets the same base, so analyses called together share it.
    */
   customerBase(): Promise<CustomerBase>;
+  /**
+   * Where long results (tier plan, report, lifetime margin) are kept for this data state
+   * (`.tierwise/results/`, see `ResultCache`); undefined for an in-memory project or one computed
+   * on another engine.
+   */
+  resultCache(): Promise<ResultCache | undefined>;
   close(): void;
 }
 
@@ -114,11 +122,21 @@ export async function openProject(options: OpenProjectOptions = {}): Promise<Pro
         base = undefined;
         throw error;
       }));
+    let cache: Promise<ResultCache | undefined> | undefined;
+    const resultCache = () =>
+      (cache ??=
+        databasePath === ':memory:' || store !== db
+          ? Promise.resolve(undefined)
+          : (async () => {
+              const { ResultCache } = await import('./result-cache.js');
+              const dataState = await currentDataState(db);
+              return ResultCache.open({ dir, modelFile: model.file, dataState });
+            })());
     const close = () => {
       if (store !== db) void Promise.resolve(store.close()).catch(() => undefined);
       db.close();
     };
-    return { model, db, store, engine: where, imported, customerBase, close };
+    return { model, db, store, engine: where, imported, customerBase, resultCache, close };
   } catch (error) {
     db.close();
     throw error;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Project } from '../project.js';
+import type { ResultCache } from '../result-cache.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -14,6 +15,8 @@ export interface GlobalOptions {
   quiet?: boolean;
   /** `--engine`: `duckdb` or a PostgreSQL URL, over the model's `engine:`. */
   engine?: string;
+  /** `--no-cache`: compute long results afresh and keep none in `.tierwise/results/` (default: true). */
+  cache?: boolean;
 }
 
 /** Opens the project named by --project (or found from the current folder), importing what changed. */
@@ -43,6 +46,18 @@ export async function withProject<T>(
     progress.done();
     project.close();
   }
+}
+
+/**
+ * The project's kept results (`.tierwise/results/`), unless `--no-cache` was given (or the project
+ * is in memory, or computed on another engine).
+ */
+export async function resultCacheOf(
+  globals: GlobalOptions,
+  project: Project,
+): Promise<ResultCache | undefined> {
+  if (globals.cache === false) return undefined;
+  return project.resultCache().catch(() => undefined);
 }
 
 /** Opens the project and hands its customer base (margins computed once) to `work`. */

@@ -45,6 +45,10 @@ export function buildProgram(): Command {
       '--engine <url>',
       "where the margin is computed: duckdb (embedded, the default), a PostgreSQL URL such as postgres://user@host:5432/db (password in PGPASSWORD) or a Trino URL such as trino://user@host:8080/catalog/schema (password in TIERWISE_TRINO_PASSWORD); overrides the model's engine:",
     )
+    .option(
+      '--no-cache',
+      'compute the tier plan, report and lifetime margin afresh, without reading or writing the results kept in .tierwise/results/',
+    )
     .showHelpAfterError('(run `tierwise --help` for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();

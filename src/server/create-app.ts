@@ -68,6 +68,7 @@ import type {
 } from './api-types.js';
 import type { DashboardFile } from './dashboard-files.js';
 import { SerialQueue } from './serial-queue.js';
+import type { ResultCache, ResultKind } from '../result-cache.js';
 
 export interface AppOptions {
   /** Required on every /api call when set. */
@@ -86,6 +87,11 @@ export interface AppOptions {
    * copy of the project (what `startServer` does for a live project); default on this thread.
    */
   readonly jobs?: ProjectJobs;
+  /**
+   * Where results computed once per data state are kept on disk (`.tierwise/results/`): the
+   * unfiltered trends, cohorts and segment profiles are read from there by a restarted server.
+   */
+  readonly cache?: ResultCache;
 }
 
 /** The HTTP status of each kind of user error; anything not listed is a 422 (the request was fine, the project is not). */
@@ -104,6 +110,8 @@ const PROSPECT_STEPS = 6;
 const WHAT_IF_CACHE_SIZE = 32;
 /** `recommended=(exit)`: the customers the tier plan lets go. */
 const EXITS = '(exit)';
+/** Filtered results kept (overview, whale, matrix, distribution, segments), by endpoint, parameters and filter. */
+const FILTERED_CACHE_SIZE = 64;
 
 /** Builds the app over one customer base (margins computed once, before the server answers). */
 export async function createApp(base: CustomerBase, options: AppOptions = {}): Promise<Hono> {
@@ -113,6 +121,8 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   const jobWaitMs = options.jobWaitMs ?? 250;
   const longJobs = options.jobs ?? projectJobs(base);
   const margin = base.summary;
+  const onDisk = <T>(kind: ResultKind, keyOptions: object, compute: () => Promise<T>) =>
+    options.cache ? options.cache.remember(kind, keyOptions, compute) : compute();
   const once = <T>(compute: () => Promise<T>): (() => Promise<T>) => {
     let kept: Promise<T> | undefined;
     return () =>
@@ -161,6 +171,9 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     };
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
+  // Unfiltered, once per data state, kept on disk when the app has a cache (a restart reads them).
+  const trends = once(() => onDisk('trends', {}, () => computeTrends(base)));
+  const cohorts = once(() => onDisk('cohorts', {}, () => computeCohorts(base)));
   const filterOptions = once(() => customerFilterOptions(base));
   const automaticOptions = once(() => customerFilterOptions(base, { automatic: true }));
   const lifetimeJob = (timeUnit: TimeUnit | undefined) =>
@@ -224,6 +237,26 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
       jobs.forget(job);
       throw error;
     });
+  };
+  /**
+   * Results computed once per data state and filter: the most recent `FILTERED_CACHE_SIZE`, by
+   * endpoint, its parameters and the normalized filter (`filterKey`), so a shared or reloaded
+   * filtered view, and every page of the same filter, is computed once. A failure is not kept.
+   */
+  const recent = new Map<string, Promise<unknown>>();
+  const keep = <T>(key: unknown[], compute: () => Promise<T>): Promise<T> => {
+    const text = JSON.stringify(key);
+    let found = recent.get(text) as Promise<T> | undefined;
+    if (found !== undefined) {
+      recent.delete(text); // most recent last
+      recent.set(text, found);
+      return found;
+    }
+    found = compute();
+    recent.set(text, found);
+    if (recent.size > FILTERED_CACHE_SIZE) recent.delete(recent.keys().next().value!);
+    found.catch(() => recent.delete(text));
+    return found;
   };
   // Pages are cut from columns and orders read once per base (`customerPager`), not one query each.
   const pager = customerPager(base);
@@ -297,10 +330,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     const everyone = await overview();
     if (filter === undefined) return c.json(everyone);
     // The customers' figures are the filter's; capacity and unallocated spend stay the firm's.
-    const [totals, curve] = await Promise.all([
-      summarizeCustomers(base, filter),
-      computeWhaleCurve(base, { maxPoints: 3, filter }),
-    ]);
+    const [totals, curve] = await keep(['overview', filterKey(filter)], () =>
+      Promise.all([
+        summarizeCustomers(base, filter),
+        computeWhaleCurve(base, { maxPoints: 3, filter }),
+      ]),
+    );
     return c.json({
       ...everyone,
       totals,
@@ -366,12 +401,20 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/whale', async (c) => {
     const { filter, query } = await filtered(c);
     const { points } = parse(schema.whaleQuery, query);
-    return c.json(await computeWhaleCurve(base, { maxPoints: points, filter }));
+    return c.json(
+      await keep(['whale', points, filterKey(filter)], () =>
+        computeWhaleCurve(base, { maxPoints: points, filter }),
+      ),
+    );
   });
   app.get('/api/matrix', async (c) => {
     const { filter, query } = await filtered(c);
     const { points } = parse(schema.matrixQuery, query);
-    const full = filter ? await computeProfitabilityMatrix(base, { filter }) : await matrix();
+    const full = filter
+      ? await keep(['matrix', filterKey(filter)], () =>
+          computeProfitabilityMatrix(base, { filter }),
+        )
+      : await matrix();
     const summary: MatrixSummary = {
       ...full,
       customers: samplePoints(full.customers, points),
@@ -382,18 +425,30 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/distribution', async (c) => {
     const { filter, query } = await filtered(c);
     const { binning, bins } = parse(schema.distributionQuery, query);
-    return c.json(await computeMarginDistribution(base, { binning, bins, filter }));
+    return c.json(
+      await keep(['distribution', binning, bins, filterKey(filter)], () =>
+        computeMarginDistribution(base, { binning, bins, filter }),
+      ),
+    );
   });
   app.get('/api/segments', async (c) => {
     const { filter, query } = await filtered(c);
     const { segmentation } = parse(schema.segmentsQuery, query);
-    if (filter) return c.json(await computeSegments(base, { segmentation, filter }));
+    if (filter)
+      return c.json(
+        await keep(['segments', segmentation, filterKey(filter)], () =>
+          computeSegments(base, { segmentation, filter }),
+        ),
+      );
     // One kept result per segmentation of the model (a name it lacks fails, and is not kept).
     const name = segmentation ?? base.model.segmentations[0]?.name ?? '';
     let report = segmentReports.get(name);
     if (report === undefined) {
-      report = computeSegments(base, { segmentation });
-      if (base.model.segmentations.some((s) => s.name === name)) segmentReports.set(name, report);
+      const known = base.model.segmentations.some((s) => s.name === name);
+      report = known
+        ? onDisk('segments', { segmentation: name }, () => computeSegments(base, { segmentation }))
+        : computeSegments(base, { segmentation });
+      if (known) segmentReports.set(name, report);
       report.catch(() => segmentReports.delete(name));
     }
     return c.json(await report);
@@ -402,12 +457,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/trends', async (c) => {
     const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
-    return c.json(await computeTrends(base, { filter }));
+    return c.json(await (filter ? computeTrends(base, { filter }) : trends()));
   });
   app.get('/api/cohorts', async (c) => {
     const { filter, query } = await filtered(c);
     parse(schema.trendsQuery, query);
-    return c.json(await computeCohorts(base, { filter }));
+    return c.json(await (filter ? computeCohorts(base, { filter }) : cohorts()));
   });
   app.get('/api/pricing', async (c) => {
     const { max_versions: maxVersions } = parse(schema.pricingQuery, c.req.query());
@@ -427,27 +482,38 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   // With a filter the plan stays the firm's (optimized over every customer); its customer lists
   // (recommendations, exits) are the filtered customers'.
+  const tierAnswers = new WeakMap<TierReport, Map<string, string>>();
   app.get('/api/tiers', async (c) => {
     const { filter, query } = await filtered(c);
     const { top } = parse(schema.tiersQuery, query);
     const ids = await customerIdsOf(base, filter);
     return answerJob(c, tierJob(), (plan) => {
       if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
-      // Largest gain over today first, as `tierwise tiers` lists them.
-      const services = base.model.activities
-        .filter((a) => a.purpose === 'serve')
-        .map((a) => a.name);
-      const lines = planLinesFor(plan, ids);
-      return c.json({
-        plan: {
-          ...plan,
-          recommendations: largestGainsFirst(lines.recommendations, top),
-          recommendations_total: lines.recommendations.length,
-          exits: lines.exits,
-          services,
-          ...(ids === undefined ? {} : { filtered_customers: ids.length }),
-        },
-      } satisfies TiersResponse);
+      // Kept per plan, filter and `top`: sorting 100,000 recommendations took a second a request.
+      let answers = tierAnswers.get(plan);
+      if (answers === undefined) tierAnswers.set(plan, (answers = new Map()));
+      const key = `${top ?? 0}|${filterKey(filter)}`;
+      let body = answers.get(key);
+      if (body === undefined) {
+        // Largest gain over today first, as `tierwise tiers` lists them.
+        const services = base.model.activities
+          .filter((a) => a.purpose === 'serve')
+          .map((a) => a.name);
+        const lines = planLinesFor(plan, ids);
+        body = JSON.stringify({
+          plan: {
+            ...plan,
+            recommendations: largestGainsFirst(lines.recommendations, top),
+            recommendations_total: lines.recommendations.length,
+            exits: lines.exits,
+            services,
+            ...(ids === undefined ? {} : { filtered_customers: ids.length }),
+          },
+        } satisfies TiersResponse);
+        answers.set(key, body);
+        if (answers.size > 8) answers.delete(answers.keys().next().value!);
+      }
+      return c.body(body, 200, { 'Content-Type': 'application/json' });
     });
   });
   // A what-if is a few changes: a body past 64 KB is refused before it is read.
@@ -620,13 +686,18 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     ]);
     let svg = charts.get(key);
     if (svg === undefined) {
-      svg = chartProject(base, kind, 'svg', {
-        size: { width, height },
-        segmentation,
-        timeUnit,
-        calibrationEnd,
-        filter,
-      });
+      const draw = () =>
+        chartProject(base, kind, 'svg', {
+          size: { width, height },
+          segmentation,
+          timeUnit,
+          calibrationEnd,
+          filter,
+        });
+      // Unfiltered charts are kept on disk per data state too (a restarted server reads them).
+      svg = filter
+        ? draw()
+        : onDisk('chart', { kind, width, height, segmentation, timeUnit, calibrationEnd }, draw);
       // Kept like the other results, but only the most recent few sizes: a caller cannot grow it without bound.
       charts.set(key, svg);
       if (charts.size > CHART_CACHE_SIZE) charts.delete(charts.keys().next().value!);

@@ -41,7 +41,7 @@ export interface ServerOptions {
  * in-memory project).
  */
 export type ServedProject = Pick<LiveProject, 'customerBase'> &
-  Partial<Pick<LiveProject, 'refresh' | 'files'>>;
+  Partial<Pick<LiveProject, 'refresh' | 'files' | 'resultCache'>>;
 
 export interface RunningServer {
   /** e.g. `http://127.0.0.1:41234/` */
@@ -69,8 +69,11 @@ export async function startServer(
   const appFor = async (base: CustomerBase): Promise<Hono> => {
     // Customer pages are slices of columns and orders read once per base: read them before serving.
     await customerPager(base).prepare();
+    // The long jobs' results kept on disk for this data state (`.tierwise/results/`), if any.
+    const cache = await project.resultCache?.().catch(() => undefined);
     const previous = jobs;
-    jobs = project.files ? projectJobs(base, project.files) : undefined;
+    jobs =
+      project.files || cache ? projectJobs(base, project.files, cache ? { cache } : {}) : undefined;
     previous?.close();
     const app = await createApp(base, {
       token,
@@ -78,6 +81,7 @@ export async function startServer(
       dashboard,
       jobWaitMs: options.jobWaitMs,
       jobs,
+      ...(cache ? { cache } : {}),
     });
     if (options.warm) void warmUp(app, token);
     return app;

@@ -24,7 +24,10 @@ export async function warmUp(app: Hono, token: string | undefined): Promise<void
   };
   // The long jobs first: they run in the job process, one after another, while the reads below
   // run here.
-  for (const job of ['/api/tiers', '/api/pricing', '/api/lifetime']) await get(job);
+  // (A job whose result was kept on disk for this data state, `.tierwise/results/`, is read back
+  // instead: no job process starts for it.)
+  for (const job of ['/api/tiers', '/api/pricing', '/api/lifetime', '/api/price-research'])
+    await get(job);
   let overview: Overview | undefined;
   try {
     const response = await app.request('/api/overview', { headers });
@@ -32,10 +35,13 @@ export async function warmUp(app: Hono, token: string | undefined): Promise<void
   } catch {
     // left for the overview page to show
   }
+  // What every page's filter bar, then the overview, asks for first; then the other pages.
   const reads = [
+    '/api/filters',
+    ...(overview?.has_matrix ? ['/api/matrix?points=1'] : []),
     '/api/charts/whale.svg?',
     '/api/charts/distribution.svg?',
-    ...(overview?.has_matrix ? ['/api/charts/matrix.svg?'] : []),
+    ...(overview?.has_matrix ? ['/api/charts/matrix.svg?', '/api/matrix?points=1000'] : []),
     '/api/trends',
     '/api/cohorts',
     '/api/charts/trend.svg?',
@@ -45,5 +51,6 @@ export async function warmUp(app: Hono, token: string | undefined): Promise<void
     const query = new URLSearchParams({ segmentation });
     reads.push(`/api/segments?${query}`, `/api/charts/segments.svg?${query}`);
   }
+  reads.push('/api/prospects/files');
   for (const path of reads) await get(path);
 }

@@ -66,6 +66,11 @@ async function withAttached<T>(db: Database, file: string, work: () => Promise<T
   }
 }
 
+/** The data state of an open project database (the same string `readDataState` gives). */
+export function currentDataState(db: Database): Promise<string> {
+  return stateOf(db);
+}
+
 async function stateOf(db: Database, catalog?: string): Promise<string> {
   const table = catalog === undefined ? raw('tw_import_state') : raw(`${catalog}.tw_import_state`);
   const rows = await db.all<{ kind: string; fingerprint: string }>(

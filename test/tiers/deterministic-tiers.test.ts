@@ -82,7 +82,9 @@ describe('tier plan and segments on many usage rows per customer', () => {
   it('prints the same bytes twice for tierwise tiers and segments --format json', async () => {
     expect((await runCli(['import', '--project', dir, '--quiet'])).code).toBe(0);
     for (const args of [['tiers'], ['segments', 'size']]) {
-      const run = () => runCli([...args, '--format', 'json', '--project', dir, '--quiet']);
+      // --no-cache: both runs compute (the second would otherwise read the first's kept plan).
+      const run = () =>
+        runCli([...args, '--format', 'json', '--project', dir, '--quiet', '--no-cache']);
       const a = await run();
       const b = await run();
       expect(a.code, a.stderr).toBe(0);

@@ -28,6 +28,7 @@ import {
   parseFormat,
   parseInteger,
   parsePositiveInteger,
+  resultCacheOf,
   usageError,
   withCustomerBase,
   type GlobalOptions,
@@ -194,9 +195,8 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
         if (options.by !== undefined && options.segmentation !== undefined)
           throw usageError('--by and --segmentation: sum by one or the other, not both');
         const { computeLifetimeMargin } = await import('../../lifetime/lifetime-margin.js');
-        await withCustomerBase(globals(), async (base, progress) => {
-          const report = await computeLifetimeMargin(base, {
-            onProgress: (message) => progress.step(message),
+        await withCustomerBase(globals(), async (base, progress, project) => {
+          const settings = {
             model: options.model as LifetimeMarginModel | undefined,
             by: options.by,
             segmentation: options.segmentation,
@@ -208,7 +208,17 @@ export function registerLifetimeCommand(program: Command, globals: () => GlobalO
             horizonMonths: options.horizonMonths,
             churnColumn: options.churnColumn,
             timeUnit: options.timeUnit,
-          });
+          };
+          const compute = () =>
+            computeLifetimeMargin(base, {
+              ...settings,
+              onProgress: (message) => progress.step(message),
+            });
+          // Kept per data state and these settings (`.tierwise/results/`).
+          const cache = await resultCacheOf(globals(), project);
+          const report = cache
+            ? await cache.remember('lifetime-margin', settings, compute)
+            : await compute();
           progress.done();
           const { customers, ...head } = report;
           await writeRows(target, {

@@ -1,7 +1,7 @@
 /** `tierwise report -o report.html`: the whole picture as one self-contained HTML file. */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { withCustomerBase, type GlobalOptions } from '../cli-context.js';
+import { resultCacheOf, withCustomerBase, type GlobalOptions } from '../cli-context.js';
 import { print } from '../output.js';
 
 export function registerReportCommand(program: Command, globals: () => GlobalOptions): void {
@@ -13,10 +13,12 @@ export function registerReportCommand(program: Command, globals: () => GlobalOpt
     .option('-o, --output <file>', 'the HTML file to write', 'report.html')
     .action(async (options: { output: string }) => {
       const { renderReport, reportContents } = await import('../../report/render-report.js');
-      const report = await withCustomerBase(globals(), async (base, progress) => {
-        const rendered = await renderReport(base, {
-          onProgress: (message) => progress.step(message),
-        });
+      const report = await withCustomerBase(globals(), async (base, progress, project) => {
+        const compute = () =>
+          renderReport(base, { onProgress: (message) => progress.step(message) });
+        // Kept per data state (`.tierwise/results/`), shared with the dashboard's report button.
+        const cache = await resultCacheOf(globals(), project);
+        const rendered = cache ? await cache.remember('report', {}, compute) : await compute();
         await writeFile(options.output, rendered.html);
         return rendered;
       });

@@ -11,6 +11,7 @@ import {
   outputTarget,
   parseFormat,
   parsePositiveInteger,
+  resultCacheOf,
   withCustomerBase,
   type GlobalOptions,
 } from '../cli-context.js';
@@ -70,11 +71,17 @@ export function registerTiersCommand(program: Command, globals: () => GlobalOpti
         const scenarios = await Promise.all(
           options.scenario.map((file) => loadScenarioOverlay(file)),
         );
-        await withCustomerBase(globals(), async (base, progress) => {
-          const report = await computeTiers(base, {
-            scenarios,
-            onProgress: (message) => progress.step(message),
-          });
+        await withCustomerBase(globals(), async (base, progress, project) => {
+          const compute = () =>
+            computeTiers(base, { scenarios, onProgress: (message) => progress.step(message) });
+          // The plan without scenarios is the dashboard's: kept per data state, shared with `serve`.
+          const cache =
+            scenarios.length === 0 && base.model.tiers !== undefined
+              ? await resultCacheOf(globals(), project)
+              : undefined;
+          const report = cache
+            ? ((await cache.remember('tiers', {}, compute)) as TierReport)
+            : await compute();
           progress.done();
           // The solve's wall-clock time is left out of files, so the same data gives byte-identical
           // JSON; the table still prints it.
