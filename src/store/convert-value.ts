@@ -196,8 +196,10 @@ export function typedValueRefused(column: Sql, type: CanonicalType): Sql | undef
     // abs() of inf or nan is never at most the bound (see `convertValue`).
     case 'number':
       return sql`NOT (abs(${column}) <= ${raw(String(MAX_EXACT_NUMBER))})`;
+    // One comparison per value (infinite dates fall outside the range too), not a year() each:
+    // the same test on the TIMESTAMP as read and on the DATE as stored.
     case 'date':
-      return sql`(NOT isfinite(${column}) OR year(${column}) NOT BETWEEN 1000 AND 9999)`;
+      return sql`NOT (CAST(${column} AS DATE) BETWEEN DATE '1000-01-01' AND DATE '9999-12-31')`;
     default:
       return undefined;
   }
