@@ -104,7 +104,10 @@ async function undefinedActivities(db: Database, model: Model): Promise<Problem[
   const defined = model.activities.map((a) => a.name);
   const notDefined =
     defined.length > 0 ? sql`t.activity NOT IN (${join(defined.map((d) => value(d)))})` : sql`TRUE`;
-  const undefinedCount = sql`SELECT count(*) AS n FROM (SELECT DISTINCT activity FROM activities) AS t WHERE ${notDefined}`;
+  // The condition in an aggregate's FILTER, not a WHERE: DuckDB would push a WHERE below the
+  // DISTINCT and test every event's activity against the list (0.3 s of CPU for 3.6M events),
+  // where this tests each distinct activity once.
+  const undefinedCount = sql`SELECT count(*) FILTER (WHERE ${notDefined}) AS n FROM (SELECT DISTINCT activity FROM activities) AS t`;
   if (!(await countsSome(db, undefinedCount))) return [];
   const rows = await db.all<LocatedRow & { activity: string; events: number }>(sql`
     SELECT activity, arg_min(f.path, t.rowid) AS path, arg_min(${LINE}, t.rowid) AS line, count(*) AS events, 0 AS total

@@ -150,8 +150,11 @@ export function readerType(
     // (`2025-03-31 25:99`); stored as its date (`typedValue`), years outside 1000–9999 refused.
     case 'date':
       return dateFormat === undefined ? 'TIMESTAMP' : undefined;
+    // Text is stored as the reader reads it (an empty field is NULL, quoted or not) where no
+    // value can need `trim` (`paddedText`, from the pass that hashes the file).
     case 'id':
     case 'text':
+      return content.paddedText ? undefined : 'VARCHAR';
     case 'month':
       return undefined;
   }
@@ -163,8 +166,9 @@ export function typedValue(column: Sql, type: CanonicalType): Sql {
 }
 
 /**
- * `readerType` for an extra column: BOOLEAN, and BIGINT and DOUBLE in a file with no digit
- * separators (BIGINT reads `0xA_B` too, so hexadecimal digits count there). DATE stays text: its
+ * `readerType` for an extra column: BOOLEAN, BIGINT and DOUBLE in a file with no digit
+ * separators (BIGINT reads `0xA_B` too, so hexadecimal digits count there), VARCHAR as read in
+ * a file whose values need no trim (`paddedText`). DATE stays text: its
  * parser ignores text after the date, which `castTo` refuses, and a typed value cannot show what
  * was written.
  */
@@ -176,6 +180,8 @@ export function extraReaderType(type: InferredType, content: ContentFacts): stri
       return content.hexSeparators ? undefined : type;
     case 'DOUBLE':
       return content.digitSeparators ? undefined : type;
+    case 'VARCHAR':
+      return content.paddedText ? undefined : type;
     default:
       return undefined;
   }
@@ -190,8 +196,10 @@ export function typedValueRefused(column: Sql, type: CanonicalType): Sql | undef
     // abs() of inf or nan is never at most the bound (see `convertValue`).
     case 'number':
       return sql`NOT (abs(${column}) <= ${raw(String(MAX_EXACT_NUMBER))})`;
+    // One comparison per value (infinite dates fall outside the range too), not a year() each:
+    // the same test on the TIMESTAMP as read and on the DATE as stored.
     case 'date':
-      return sql`(NOT isfinite(${column}) OR year(${column}) NOT BETWEEN 1000 AND 9999)`;
+      return sql`NOT (CAST(${column} AS DATE) BETWEEN DATE '1000-01-01' AND DATE '9999-12-31')`;
     default:
       return undefined;
   }

@@ -210,16 +210,22 @@ export interface BuiltTable {
   firstRowids: number[];
 }
 
-/** What a file's content is taken to be until its scan says (and for a file with no probe). */
+/**
+ * What a file's content is taken to be until its scan says (and for a file with no probe): no
+ * digit separators (a file that has one is read again), but text that may need trimming — the
+ * trimming read is right for any file, so it is never read again for that.
+ */
 const NO_SEPARATORS: ContentFacts = {
   digitSeparators: false,
   hexSeparators: false,
   linesMayShift: false,
+  paddedText: true,
 };
 const SEPARATORS: ContentFacts = {
   digitSeparators: true,
   hexSeparators: true,
   linesMayShift: true,
+  paddedText: true,
 };
 
 /**
@@ -245,12 +251,13 @@ export async function buildCanonicalTable(
   const table = CANONICAL_TABLES[kind];
   const typesFor = (content: readonly ContentFacts[]) =>
     prepared.map((p, i) => readerTypes(p, table, spec!, content[i]!));
-  let typed = typesFor(prepared.map((p) => probeOf(p)?.peek() ?? NO_SEPARATORS));
+  let assumed = prepared.map((p) => probeOf(p)?.peek() ?? NO_SEPARATORS);
+  let typed = typesFor(assumed);
   while (typed.some((types) => types.size > 0)) {
     const built = await loadFiles(db, kind, spec, prepared, typed, true);
     if (db.transactionFailed && typeof built === 'object') return built;
     // An unreadable file is reported by the import (`preferUnreadable`); read it as text here.
-    const content = await Promise.all(
+    const scanned = await Promise.all(
       prepared.map(
         (p) =>
           probeOf(p)
@@ -258,11 +265,17 @@ export async function buildCanonicalTable(
             .catch(() => SEPARATORS) ?? SEPARATORS,
       ),
     );
+    // Text trimmed where it turns out not to need it is still right: no second read for that.
+    const content = scanned.map((c, i) => ({
+      ...c,
+      paddedText: c.paddedText || assumed[i]!.paddedText,
+    }));
     const sure = typesFor(content);
     if (sure.every((types, i) => sameTypes(types, typed[i]!))) {
       if (typeof built === 'object') return built;
       break;
     }
+    assumed = content;
     typed = sure;
   }
   const text = prepared.map(() => new Map<string, string>());

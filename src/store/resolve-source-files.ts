@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isAscii } from 'node:buffer';
 import { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -39,6 +40,12 @@ export interface ContentFacts {
    * number, and the import records where (`lineShifts`). False: every record is its line.
    */
   readonly linesMayShift: boolean;
+  /**
+   * A value may need trimming: a space next to a delimiter, a quote, a line end or the file's
+   * ends, or any byte outside ASCII (DuckDB's `trim` also strips Unicode spaces). False: every
+   * text value is its own trim (`textOf`), and the reader's text is stored as read.
+   */
+  readonly paddedText: boolean;
 }
 
 /**
@@ -123,16 +130,18 @@ export async function resolveSourceFiles(
       });
       continue;
     }
-    const hashed = previous ? undefined : hashFile(file, display, format);
+    const hashed = previous ? undefined : hashFile(file, display, format, spec.delimiter);
     const sha256 = hashed ? hashed.then((h) => h.sha256) : Promise.resolve(previous!.sha256);
     // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
     sha256.catch(() => undefined);
     const recorded = previous?.content;
     const content = hashed
       ? probe(() => hashed.then((h) => h.content), true)
-      : recorded && typeof recorded.linesMayShift === 'boolean'
+      : recorded &&
+          typeof recorded.linesMayShift === 'boolean' &&
+          typeof recorded.paddedText === 'boolean'
         ? probe(() => Promise.resolve(recorded), true)
-        : probe(() => scanFile(file, display, format), false);
+        : probe(() => scanFile(file, display, format, spec.delimiter), false);
     files.push({
       path: file,
       display,
@@ -246,15 +255,23 @@ async function hashFile(
   file: string,
   display: string,
   format: SourceFormat,
+  delimiter: string | undefined,
 ): Promise<{ sha256: string; content: ContentFacts }> {
   const hash = createHash('sha256');
-  const content = await readContent(file, display, format, (chunk) => hash.update(chunk));
+  const content = await readContent(file, display, format, delimiter, (chunk) =>
+    hash.update(chunk),
+  );
   return { sha256: hash.digest('hex'), content };
 }
 
 /** The content facts alone, for a file whose hash the last import recorded without them. */
-function scanFile(file: string, display: string, format: SourceFormat): Promise<ContentFacts> {
-  return readContent(file, display, format, () => undefined);
+function scanFile(
+  file: string,
+  display: string,
+  format: SourceFormat,
+  delimiter: string | undefined,
+): Promise<ContentFacts> {
+  return readContent(file, display, format, delimiter, () => undefined);
 }
 
 /**
@@ -265,9 +282,10 @@ async function readContent(
   file: string,
   display: string,
   format: SourceFormat,
+  delimiter: string | undefined,
   onRaw: (chunk: Buffer) => void,
 ): Promise<ContentFacts> {
-  const scanner = new ContentScanner(format);
+  const scanner = new ContentScanner(format, delimiter);
   const source = createReadStream(file, { highWaterMark: 1 << 20 });
   source.on('data', (chunk) => onRaw(chunk as Buffer));
   try {
@@ -304,6 +322,8 @@ for (const c of 'abcdefABCDEF') DIGIT[c.charCodeAt(0)] = 2;
 const UNDERSCORE = 0x5f;
 const QUOTE = 0x22;
 const CR = 0x0d;
+const LF = 0x0a;
+const SPACE = 0x20;
 
 /**
  * Learns a file's `ContentFacts` from its chunks: an `indexOf` per underscore (a few hundredths
@@ -315,6 +335,11 @@ export class ContentScanner {
   private digit = false;
   private hex = false;
   private shifts = false;
+  private padded = false;
+  /** The last chunk ended with a space: padded if the next chunk starts at a boundary. */
+  private pendingSpace = false;
+  /** Bytes a value starts or ends next to: a space beside one may be trimmed off a value. */
+  private readonly boundary = new Uint8Array(256);
   /** The byte before the last chunk's last byte when that was an underscore, else -1. */
   private pending = -1;
   private last = 0;
@@ -325,20 +350,53 @@ export class ContentScanner {
   /** JSON lines: a line of blanks is no record there (a CSV line of blanks is one). */
   private readonly blankStarts: readonly string[];
 
-  constructor(format: SourceFormat = 'csv') {
+  constructor(format: SourceFormat = 'csv', delimiter?: string) {
     this.quotes = format === 'csv' || format === 'tsv';
     this.blankStarts = format === 'jsonl' ? ['\n\n', '\n ', '\n\t'] : ['\n\n'];
+    // Whatever the format, these and the delimiter (every byte of it); the file's start and end too.
+    const separator = delimiter ?? (format === 'tsv' ? '\t' : ',');
+    for (const b of [QUOTE, CR, LF, ...Buffer.from(separator)]) this.boundary[b] = 1;
+    // Until a first chunk, the file's start is a boundary (see `scanSpaces`).
+    this.last = LF;
   }
 
   scan(chunk: Buffer): void {
     if (chunk.length === 0) return;
     if (!this.shifts) this.scanLines(chunk);
     if (!this.digit) this.scanUnderscores(chunk);
+    if (!this.padded) this.scanSpaces(chunk);
     this.last = chunk[chunk.length - 1]!;
   }
 
   facts(): ContentFacts {
-    return { digitSeparators: this.digit, hexSeparators: this.hex, linesMayShift: this.shifts };
+    return {
+      digitSeparators: this.digit,
+      hexSeparators: this.hex,
+      linesMayShift: this.shifts,
+      // A space as the file's last byte ends a value.
+      paddedText: this.padded || this.pendingSpace,
+    };
+  }
+
+  /**
+   * A space beside a boundary byte (or the file's ends), or a byte outside ASCII anywhere: a
+   * value may then start or end with what `trim` strips. Spaces inside a value ("Acme Corp")
+   * are not. One `indexOf` per space; `isAscii` is one native pass over the chunk.
+   */
+  private scanSpaces(chunk: Buffer): void {
+    if (!isAscii(chunk)) {
+      this.padded = true;
+      return;
+    }
+    if (this.pendingSpace && this.boundary[chunk[0]!] === 1) this.padded = true;
+    this.pendingSpace = false;
+    for (let p = chunk.indexOf(SPACE); p !== -1 && !this.padded; p = chunk.indexOf(SPACE, p + 1)) {
+      const before = p > 0 ? chunk[p - 1]! : this.last;
+      if (this.boundary[before] === 1) this.padded = true;
+      else if (p + 1 < chunk.length) {
+        if (this.boundary[chunk[p + 1]!] === 1) this.padded = true;
+      } else this.pendingSpace = true;
+    }
   }
 
   /** A quote (a value may span lines) or a blank line, in the chunk or across its seam. */

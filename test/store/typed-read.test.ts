@@ -74,6 +74,10 @@ const FIELDS = [
   '2025-03-31T10:00:00Z',
   '2025-03-31 25:99',
   '2025-02-30',
+  '0999-12-31',
+  '1000-01-01 00:00:00',
+  '9999-12-31 23:59:59',
+  '-2025-03-31',
   '20250331',
   '31/03/2025',
   '2025/03/31',
@@ -96,7 +100,12 @@ function scanned(field: string): ContentFacts {
   scanner.scan(Buffer.from(`a,b\n${field},x\n`));
   return scanner.facts();
 }
-const CLEAN: ContentFacts = { digitSeparators: false, hexSeparators: false, linesMayShift: false };
+const CLEAN: ContentFacts = {
+  digitSeparators: false,
+  hexSeparators: false,
+  linesMayShift: false,
+  paddedText: false,
+};
 
 interface Reading {
   rejected: boolean;
@@ -195,6 +204,59 @@ describe('the typed reader against the text conversion', () => {
     expect(shifts('jsonl', '{}\n  \n{}\n')).toBe(true);
     expect(shifts('jsonl', '{}\n', '\t\n{}\n')).toBe(true);
     expect(shifts('jsonl', '{}\n{}\n')).toBe(false);
+  });
+
+  it('finds a value that could need trimming: a space at its edge, or a byte outside ASCII', () => {
+    const padded = (delimiter: string | undefined, ...chunks: string[]) => {
+      const scanner = new ContentScanner('csv', delimiter);
+      for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
+      return scanner.facts().paddedText;
+    };
+    expect(padded(undefined, 'id,name\nC1,Acme Corp\nC2,a b c\n')).toBe(false);
+    expect(padded(undefined, 'id,name\nC1,Acme \n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1, Acme\n')).toBe(true);
+    expect(padded(undefined, 'id,name\n C1,Acme\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,"Acme "\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,Acme \r\n')).toBe(true);
+    expect(padded(undefined, ' id,name\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,Acme ')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,  \n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,M\u00fcller\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,\u00a0x\n')).toBe(true);
+    // Across the seam of two chunks, on either side.
+    expect(padded(undefined, 'id,name\nC1,Acme ', '\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,', ' Acme\n')).toBe(true);
+    expect(padded(undefined, 'id,name\nC1,Acme ', 'Corp\n')).toBe(false);
+    // The source's own delimiter is a boundary: a space before `;` ends a value there.
+    expect(padded(';', 'id;name\nC1;Acme ;x\n')).toBe(true);
+    expect(padded(';', 'id;name\nC1;Acme ,x\n')).toBe(false);
+    expect(padded(undefined, 'id\tname\nC1\tAcme \tx\n')).toBe(false);
+    const tsv = new ContentScanner('tsv');
+    tsv.scan(Buffer.from('id\tname\nC1\tAcme \tx\n'));
+    expect(tsv.facts().paddedText).toBe(true);
+  });
+
+  it("stores text as read where the scan finds no value to trim, as NULLIF(trim(text), '') would", async () => {
+    expect(readerType('id', undefined, CLEAN)).toBe('VARCHAR');
+    expect(readerType('text', undefined, CLEAN)).toBe('VARCHAR');
+    expect(extraReaderType('VARCHAR', CLEAN)).toBe('VARCHAR');
+    const padded = { ...CLEAN, paddedText: true };
+    expect(readerType('id', undefined, padded)).toBeUndefined();
+    expect(extraReaderType('VARCHAR', padded)).toBeUndefined();
+    await Database.scratch(async (db) => {
+      const more = ['Acme Corp', '"a,b"', '"say ""hi"""', 'M\u00fcller', '"x\ny"'];
+      for (const field of [...FIELDS, ...more]) {
+        if (readerType('text', undefined, scanned(field)) === undefined) continue;
+        const typed = await typedRead(db, field, 'VARCHAR', () => undefined);
+        const text = await textRead(db, field, (c) => convertValue(c, 'text'));
+        expect([field, typed]).toEqual([field, { rejected: false, stored: text }]);
+      }
+      // Empty, quoted or not, is NULL as read: what `textOf` makes of it.
+      expect(await typedRead(db, '""', 'VARCHAR', () => undefined)).toEqual({
+        rejected: false,
+        stored: null,
+      });
+    });
   });
 
   const canonical = { date: 'TIMESTAMP', number: 'DOUBLE', money: 'DECIMAL(18,6)' } as const;
