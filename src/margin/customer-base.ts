@@ -234,18 +234,17 @@ export function compileMeasures(
     ['tenure_months', dialect.monthsBetween(raw('c.acquired_on'), end)],
   ];
   const attributes = attributeNames.filter((a) => !measureColumns.some(([name]) => name === a));
-  // A customer's usage of a metric, summed in the file's order (the row's position), whatever the
-  // thread count: the same double on every run. Not as exact decimals (`dialect.exactSum`, as the
-  // margin's own usage costs are): that changes the last digits of these quantities from what a
-  // sum in file order gives, and the tier plan's MIP (HiGHS branch and bound) is sensitive to the
-  // last digits — on the 2,000-customer demo it explored 327 nodes instead of 151 for the same
-  // plan, 34 s of CPU instead of 19 s (bench/README.md, "Deterministic tier inputs"). Another
-  // engine's tables (a printed `tierwise sql` script, a table source) may have no row ordinal:
-  // there the values are added in increasing order, as deterministic (tied values are equal).
-  const usageOrder = dialect.name === 'duckdb' ? dialect.rowOrdinal() : raw('quantity');
+  // A customer's usage of a metric, added as exact decimals (`dialect.exactSum`, as the margin's
+  // own usage costs are): the same double whatever the thread count and on every engine. Not in
+  // the file's order (`sum(… ORDER BY rowid)`), as before: DuckDB keeps an ordered aggregate's
+  // rows in memory, one list per customer and metric, and cannot spill them, so the margin of
+  // 1,000,000 customers (15.8M usage rows) ran out of an 8 GB memory limit (bench/README.md,
+  // "Scale"). The exact sum is the sum of the values as written, which a sum in any order of
+  // doubles only approximates; the tier plan's MIP sees those last digits (bench/README.md,
+  // "Deterministic tier inputs").
   const usagePivot =
     metrics.length > 0
-      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.orderedSum(sql`CASE WHEN metric = ${metric} THEN quantity END`, usageOrder)} AS ${ident(metric)}`))}
+      ? sql`LEFT JOIN (SELECT customer_id, ${join(metrics.map((metric) => sql`${dialect.exactSum(raw('quantity'), sql`metric = ${metric}`)} AS ${ident(metric)}`))}
           FROM usage WHERE date BETWEEN ${start} AND ${end} GROUP BY customer_id) u ON u.customer_id = m.customer_id`
       : raw('');
   return sql`SELECT ${join([...attributes.map((a) => sql`c.${ident(a)}`), ...measureColumns.map(([name, value]) => sql`${value} AS ${ident(name)}`)])}
