@@ -258,6 +258,10 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
     found.catch(() => recent.delete(text));
     return found;
   };
+  // The customers a filter keeps, for the job pages (tiers, lifetime) that poll while their job
+  // runs: one query per filter, not one per poll.
+  const filteredIds = (filter: CustomerFilter | undefined) =>
+    keep(['ids', filterKey(filter)], () => customerIdsOf(base, filter));
   // Pages are cut from columns and orders read once per base (`customerPager`), not one query each.
   const pager = customerPager(base);
   const whatIfs = new Map<string, Promise<TierWhatIfResponse>>();
@@ -486,7 +490,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/tiers', async (c) => {
     const { filter, query } = await filtered(c);
     const { top } = parse(schema.tiersQuery, query);
-    const ids = await customerIdsOf(base, filter);
+    const ids = await filteredIds(filter);
     return answerJob(c, tierJob(), (plan) => {
       if (plan === null) return c.json({ plan: null } satisfies TiersResponse);
       // Kept per plan, filter and `top`: sorting 100,000 recommendations took a second a request.
@@ -563,7 +567,7 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/lifetime', async (c) => {
     const { filter, query } = await filtered(c);
     const { time_unit: timeUnit } = parse(schema.lifetimeQuery, query);
-    const ids = await customerIdsOf(base, filter);
+    const ids = await filteredIds(filter);
     // Each customer's row stays on the server (for the customer pages and the filtered sums).
     return answerJob(c, lifetimeJob(timeUnit), ({ customers, ...overview }) =>
       c.json({
