@@ -303,6 +303,8 @@ describe('the workbench in Chromium', () => {
     }
     // Unfiltered, the tiered scenario's exits open the customers the plan lets go.
     await page.goto(`${server.url}#/tiers`);
+    // Only the hash changes: the filtered page stays until the router renders the unfiltered one.
+    await page.waitForSelector('[data-testid=tiers-filtered-note]', { state: 'detached' });
     await page.waitForSelector('[data-testid=tier-scenarios]');
     expect(await page.locator('[data-testid=tiers-filtered-note]').count()).toBe(0);
     expect(plan.exits.count).toBeGreaterThan(0);
