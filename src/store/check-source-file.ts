@@ -21,8 +21,8 @@ import {
   MAX_EXACT_NUMBER,
   nearMiss,
   textOf,
+  typedExtraLost,
   typedValueRefused,
-  type InferredType,
 } from './convert-value.js';
 import type { Database } from './database.js';
 import { linesAtBytes, onPhysicalLines } from './locate-in-file.js';
@@ -69,7 +69,10 @@ export async function malformedLines(db: Database, prepared: PreparedFile): Prom
 export interface ConversionCheck {
   readonly rows: number;
   readonly problems: Problem[];
-  /** Extra columns whose sampled type did not read every value: store them as text. */
+  /**
+   * Extra columns whose sampled type did not read every value (text reads: widen the type), or
+   * whose typed values were not stored as written (typed reads: read the file as text).
+   */
   readonly retypeExtras: string[];
 }
 
@@ -104,22 +107,33 @@ export function checkColumns(
       ? [sql`coalesce(${bad}, FALSE) AS ${ident(BAD_COLUMN)}`]
       : []),
     ...lossyExtras(prepared, types).map(
-      ([name, type]) =>
-        sql`(${textOf(ident(name))} IS NOT NULL AND ${castTo(ident(name), type)} IS NULL AND NOT ${nearMiss(ident(name), type)}) AS ${ident(lostColumn(name))}`,
+      ([name, lost]) => sql`coalesce(${lost}, FALSE) AS ${ident(lostColumn(name))}`,
     ),
   ];
 }
 
 /**
- * The extra columns whose conversion may lose a value, and so get a `_tw_lost_<extra>` flag:
- * text loses nothing, and a column the reader typed neither (a value it cannot read rejects the
- * line instead).
+ * The extra columns whose conversion may lose a value, each with the condition that it did, for
+ * a `_tw_lost_<extra>` flag: a non-empty text its type does not read (not a typo of one, which
+ * `badValueChecks` locates), or a value the reader typed that is not stored as written
+ * (`typedExtraLost`). Text loses nothing; nor does a typed BOOLEAN or DOUBLE (a value the
+ * reader cannot parse rejects the line instead).
  */
-function lossyExtras(
-  prepared: PreparedFile,
-  types: ReadonlyMap<string, string>,
-): [string, InferredType][] {
-  return [...prepared.extras].filter(([name, type]) => !types.has(name) && type !== 'VARCHAR');
+function lossyExtras(prepared: PreparedFile, types: ReadonlyMap<string, string>): [string, Sql][] {
+  return [...prepared.extras].flatMap(([name, type]): [string, Sql][] => {
+    if (types.has(name)) {
+      const lost = typedExtraLost(ident(name), type);
+      return lost === undefined ? [] : [[name, lost]];
+    }
+    if (type === 'VARCHAR') return [];
+    const c = ident(name);
+    return [
+      [
+        name,
+        sql`(${textOf(c)} IS NOT NULL AND ${castTo(c, type)} IS NULL AND NOT ${nearMiss(c, type)})`,
+      ],
+    ];
+  });
 }
 
 /**

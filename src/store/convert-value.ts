@@ -77,8 +77,9 @@ export function castTo(column: Sql, type: InferredType): Sql {
   switch (type) {
     // As for amounts and quantities: a digit separator (`1_5`) is refused, not read as 15, so a
     // driver column holding one is text and the stray value is located by the equation check.
+    // DuckDB's cast rounds a decimal to a whole number (`1.5` → 2): a decimal is no BIGINT.
     case 'BIGINT':
-      return sql`CASE WHEN NOT contains(${text}, '_') THEN TRY_CAST(${text} AS BIGINT) END`;
+      return sql`CASE WHEN NOT contains(${text}, '_') AND ${notFractional(text)} THEN TRY_CAST(${text} AS BIGINT) END`;
     case 'DOUBLE':
       return sql`CASE WHEN NOT contains(${text}, '_') THEN TRY_CAST(${text} AS DOUBLE) END`;
     case 'BOOLEAN':
@@ -91,12 +92,24 @@ export function castTo(column: Sql, type: InferredType): Sql {
 }
 
 /**
+ * The text is no number with a fractional part: a whole number (`12`, `1e3`, `5.0`) or no decimal
+ * number at all (`0x1F`, which BIGINT reads, DOUBLE does not).
+ */
+function notFractional(text: Sql): Sql {
+  return sql`coalesce(TRY_CAST(${text} AS DOUBLE) = trunc(TRY_CAST(${text} AS DOUBLE)), TRUE)`;
+}
+
+/**
  * What DuckDB's own cast makes of an extra column's text, where `castTo` refuses more: `1_5` as
  * 15, `2025-03-31 25:99` as 2025-03-31. Undefined for a type with nothing more to refuse.
  */
 function lenientCast(column: Sql, type: InferredType): Sql | undefined {
   switch (type) {
-    case 'BIGINT':
+    // A decimal is not a typo for a whole number: it makes the column a DOUBLE.
+    case 'BIGINT': {
+      const text = textOf(column);
+      return sql`CASE WHEN ${notFractional(text)} THEN TRY_CAST(${text} AS BIGINT) END`;
+    }
     case 'DOUBLE':
     case 'DATE':
       return sql`TRY_CAST(${textOf(column)} AS ${raw(type)})`;
@@ -166,25 +179,40 @@ export function typedValue(column: Sql, type: CanonicalType): Sql {
 }
 
 /**
- * `readerType` for an extra column: BOOLEAN, BIGINT and DOUBLE in a file with no digit
- * separators (BIGINT reads `0xA_B` too, so hexadecimal digits count there), VARCHAR as read in
- * a file whose values need no trim (`paddedText`). DATE stays text: its
- * parser ignores text after the date, which `castTo` refuses, and a typed value cannot show what
- * was written.
+ * `readerType` for an extra column: BOOLEAN and DOUBLE in a file with no digit separators, a
+ * BIGINT read as DOUBLE there too (DuckDB's BIGINT parser rounds `1.5` to 2: read as a double,
+ * a value past the sample that is not whole shows, `typedExtraLost`, and the text path then
+ * makes the column a DOUBLE), VARCHAR as read in a file whose values need no trim
+ * (`paddedText`). DATE stays text: its parser ignores text after the date, which `castTo`
+ * refuses, and a typed value cannot show what was written.
  */
 export function extraReaderType(type: InferredType, content: ContentFacts): string | undefined {
   switch (type) {
     case 'BOOLEAN':
       return type;
     case 'BIGINT':
-      return content.hexSeparators ? undefined : type;
     case 'DOUBLE':
-      return content.digitSeparators ? undefined : type;
+      return content.digitSeparators ? undefined : 'DOUBLE';
     case 'VARCHAR':
       return content.paddedText ? undefined : type;
     default:
       return undefined;
   }
+}
+
+/** An extra column the reader typed (`extraReaderType`), as stored: a BIGINT read as a double. */
+export function typedExtraValue(column: Sql, type: InferredType): Sql {
+  return type === 'BIGINT' ? sql`TRY_CAST(${column} AS BIGINT)` : column;
+}
+
+/**
+ * A value the reader typed that `typedExtraValue` cannot store as it was written: for a BIGINT
+ * read as a double, one with a fractional part or past 2^53 (where the double may be rounded; the
+ * text read then stores it exactly). Undefined for a type that stores every value as read.
+ */
+export function typedExtraLost(column: Sql, type: InferredType): Sql | undefined {
+  if (type !== 'BIGINT') return undefined;
+  return sql`(${column} IS NOT NULL AND NOT (${column} = trunc(${column}) AND abs(${column}) < ${raw(String(MAX_EXACT_NUMBER))}))`;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { ident, join, raw, sql } from '../sql/fragment.js';
 import { CANONICAL_TABLES, STORED_TYPE } from './canonical-columns.js';
 import { checkReferences } from './check-references.js';
+import type { InferredType } from './convert-value.js';
 import type { Database } from './database.js';
 import {
   fingerprinted,
@@ -42,8 +43,11 @@ import {
 import { lineShifts, readProblems } from './locate-in-file.js';
 import { firstDataLine, type MalformedLines } from './read-source-file.js';
 
-/** Bumped when the canonical tables change shape, so old databases are rebuilt. */
-const SCHEMA_VERSION = 5;
+/**
+ * Bumped when the canonical tables change shape or a value is read differently, so old databases
+ * are rebuilt (6: a decimal in a whole-number extra column was stored rounded before).
+ */
+const SCHEMA_VERSION = 6;
 
 export interface SourceImport {
   readonly kind: SourceKind;
@@ -217,13 +221,11 @@ export interface BuiltTable {
  */
 const NO_SEPARATORS: ContentFacts = {
   digitSeparators: false,
-  hexSeparators: false,
   linesMayShift: false,
   paddedText: true,
 };
 const SEPARATORS: ContentFacts = {
   digitSeparators: true,
-  hexSeparators: true,
   linesMayShift: true,
   paddedText: true,
 };
@@ -278,11 +280,18 @@ export async function buildCanonicalTable(
     assumed = content;
     typed = sure;
   }
+  // A text read rejects nothing; it is read again while an extra column's type widens (a BIGINT
+  // to DOUBLE, then anything to text), so the third read loses no value and is final.
   const text = prepared.map(() => new Map<string, string>());
-  const built = await loadFiles(db, kind, spec, prepared, text, true);
-  if (typeof built === 'object') return built;
-  // Read once more with the retyped extras; a text read rejects nothing, so this one is final.
-  return (await loadFiles(db, kind, spec, prepared, text, false)) as BuiltTable;
+  for (let widened = 0; ; widened++) {
+    const built = await loadFiles(db, kind, spec, prepared, text, widened < 2);
+    if (typeof built === 'object') return built;
+  }
+}
+
+/** The next wider type of an extra column one of whose values its type did not read. */
+function widerType(type: InferredType | undefined): InferredType {
+  return type === 'BIGINT' ? 'DOUBLE' : 'VARCHAR';
 }
 
 function sameTypes(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
@@ -359,17 +368,21 @@ async function loadFiles(
   if (problems.length > 0) return typed ? 'rejected' : { problems, rows: [], firstRowids };
 
   const rows: number[] = [];
-  let retyped = false;
+  const widen = new Set<string>();
   for (const [i, p] of prepared.entries()) {
     const check = await verifyConversion(db, p, table, spec!, kind, i, types[i]);
+    // A typed value not stored as written (a whole-number column's `1.5`): the text read decides.
+    if (check.retypeExtras.some((name) => types[i]!.has(name))) return 'rejected';
     problems.push(...check.problems);
     rows.push(check.rows);
-    for (const name of check.retypeExtras) {
-      p.extras.set(name, 'VARCHAR');
-      retyped = true;
-    }
+    for (const name of check.retypeExtras) widen.add(name);
   }
-  if (problems.length === 0 && retyped && mayRetype) return 'retype';
+  // Every file of the source keeps one type per column (`unifyExtraTypes`).
+  for (const name of widen) {
+    const type = widerType(prepared.find((p) => p.extras.has(name))?.extras.get(name));
+    for (const p of prepared) if (p.extras.has(name)) p.extras.set(name, type);
+  }
+  if (problems.length === 0 && widen.size > 0 && mayRetype) return 'retype';
   if (problems.length === 0) await dropCheckColumns(db, kind, prepared);
   return { problems, rows, firstRowids };
 }

@@ -12,6 +12,7 @@ import {
   castTo,
   convertValue,
   extraReaderType,
+  typedExtraValue,
   INFERENCE_ORDER,
   nearMiss,
   readerType,
@@ -201,7 +202,7 @@ export function canonicalRows(
   });
   const extras = [...prepared.extras].map(
     ([name, type]) =>
-      sql`${types.has(name) ? ident(name) : castTo(ident(name), type)} AS ${ident(name)}`,
+      sql`${types.has(name) ? typedExtraValue(ident(name), type) : castTo(ident(name), type)} AS ${ident(name)}`,
   );
   const select = join([
     ...columns,

@@ -27,14 +27,11 @@ export interface FingerprintedFile extends SourceFile {
 /**
  * What the pass that hashes a file learns of its (decompressed) bytes on the way, for the import
  * to choose how to read it (see `readerType`). DuckDB's number parsers take an underscore between
- * two digits for a digit separator (`1_000` → 1000, `0xA_B` → 171 as a BIGINT), which tierwise
- * refuses: a file with none can have its numbers parsed by the reader.
+ * two digits for a digit separator (`1_000` → 1000), which tierwise refuses: a file with none can have its numbers parsed by the reader.
  */
 export interface ContentFacts {
   /** An `_` between two decimal digits somewhere in the file. */
   readonly digitSeparators: boolean;
-  /** An `_` between two hexadecimal digits (0-9, a-f, A-F) somewhere in the file. */
-  readonly hexSeparators: boolean;
   /**
    * A quote (CSV, TSV) or a blank line somewhere: a record may then start below the line of its
    * number, and the import records where (`lineShifts`). False: every record is its line.
@@ -315,10 +312,9 @@ async function readContent(
   return scanner.facts();
 }
 
-/** 1 for the bytes of 0-9, 2 for a-f and A-F. */
+/** 1 for the bytes of 0-9. */
 const DIGIT = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) DIGIT[c] = 1;
-for (const c of 'abcdefABCDEF') DIGIT[c.charCodeAt(0)] = 2;
 const UNDERSCORE = 0x5f;
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -333,7 +329,6 @@ const SPACE = 0x20;
  */
 export class ContentScanner {
   private digit = false;
-  private hex = false;
   private shifts = false;
   private padded = false;
   /** The last chunk ended with a space: padded if the next chunk starts at a boundary. */
@@ -371,7 +366,6 @@ export class ContentScanner {
   facts(): ContentFacts {
     return {
       digitSeparators: this.digit,
-      hexSeparators: this.hex,
       linesMayShift: this.shifts,
       // A space as the file's last byte ends a value.
       paddedText: this.padded || this.pendingSpace,
@@ -427,12 +421,7 @@ export class ContentScanner {
   }
 
   private judge(before: number, after: number): void {
-    const b = DIGIT[before]!;
-    const a = DIGIT[after]!;
-    if (b !== 0 && a !== 0) {
-      this.hex = true;
-      if (b === 1 && a === 1) this.digit = true;
-    }
+    if (DIGIT[before] === 1 && DIGIT[after] === 1) this.digit = true;
   }
 }
 

@@ -239,3 +239,66 @@ describe('inferring the types of extra columns', () => {
     });
   });
 });
+
+describe('whole-number extra columns', () => {
+  it('widens a whole-number column past its sample to the type its values need, never rounding', async () => {
+    // 100,006 customers. Past the 100,000-row sample: employees gets 2.5 (a decimal: DOUBLE, not
+    // rounded to 3 as DuckDB's BIGINT cast would), seats 2.5 then "many" (text), accounts 2^53 + 1
+    // (still whole: BIGINT, exact, though a double cannot hold it).
+    await Database.scratch(async (db) => {
+      await db.run(sql`COPY (
+        SELECT *, '1' AS seats, '7' AS accounts FROM read_csv(${p.file('data/customers.csv')}, all_varchar = true)
+        UNION ALL SELECT 'X' || i, '2024-01-01', 'ads', 'basic', CAST(i AS VARCHAR), '1', '7' FROM range(100000) t(i)
+        UNION ALL SELECT 'Y', '2024-01-01', 'ads', 'basic', '2.5', '2.5', '9007199254740993'
+        UNION ALL SELECT 'Z', '2024-01-01', 'ads', 'basic', '3', 'many', '8') TO ${p.file('data/customers-big.csv')} (HEADER)`);
+    });
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        /data\/customers[-a-z]*\.csv/,
+        'data/customers-big.csv',
+      ),
+    );
+    await withOpen(async (project) => {
+      const types = await project.db.all<{ column_name: string; column_type: string }>(
+        sql`DESCRIBE customers`,
+      );
+      const typeOf = (name: string) => types.find((t) => t.column_name === name)!.column_type;
+      expect([typeOf('employees'), typeOf('seats'), typeOf('accounts')]).toEqual([
+        'DOUBLE',
+        'VARCHAR',
+        'BIGINT',
+      ]);
+      expect(
+        await project.db.all(
+          sql`SELECT customer_id, employees, seats, CAST(accounts AS VARCHAR) AS accounts FROM customers
+              WHERE customer_id IN ('A', 'Y', 'Z') ORDER BY customer_id`,
+        ),
+      ).toEqual([
+        { customer_id: 'A', employees: 50, seats: '1', accounts: '7' },
+        { customer_id: 'Y', employees: 2.5, seats: '2.5', accounts: '9007199254740993' },
+        { customer_id: 'Z', employees: 3, seats: 'many', accounts: '8' },
+      ]);
+    });
+  });
+
+  it('reads a column of whole numbers and decimals as decimals, within the sample too', async () => {
+    await Database.scratch(async (db) => {
+      await db.run(sql`COPY (
+        SELECT * REPLACE (CASE customer_id WHEN 'A' THEN '1.5' ELSE employees END AS employees)
+        FROM read_csv(${p.file('data/customers.csv')}, all_varchar = true)) TO ${p.file('data/customers-half.csv')} (HEADER)`);
+    });
+    await p.write(
+      'tierwise.yaml',
+      (await p.read('tierwise.yaml')).replace(
+        /data\/customers[-a-z]*\.csv/,
+        'data/customers-half.csv',
+      ),
+    );
+    await withOpen(async (project) => {
+      expect(
+        await project.db.all(sql`SELECT employees FROM customers WHERE customer_id = 'A'`),
+      ).toEqual([{ employees: 1.5 }]);
+    });
+  });
+});

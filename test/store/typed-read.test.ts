@@ -17,6 +17,9 @@ import {
   castTo,
   convertValue,
   extraReaderType,
+  nearMiss,
+  typedExtraLost,
+  typedExtraValue,
   readerType,
   textOf,
   typedValue,
@@ -102,7 +105,6 @@ function scanned(field: string): ContentFacts {
 }
 const CLEAN: ContentFacts = {
   digitSeparators: false,
-  hexSeparators: false,
   linesMayShift: false,
   paddedText: false,
 };
@@ -153,7 +155,7 @@ async function textRead(
 describe('the typed reader against the text conversion', () => {
   it('reads numbers and money as text in a file with a digit separator: the reader takes 1_000 for 1000', async () => {
     const separated = scanned('1_000');
-    expect(separated).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(separated).toMatchObject({ digitSeparators: true });
     expect(readerType('number', undefined, separated)).toBeUndefined();
     expect(readerType('money', undefined, separated)).toBeUndefined();
     expect(readerType('number', undefined, CLEAN)).toBe('DOUBLE');
@@ -173,14 +175,14 @@ describe('the typed reader against the text conversion', () => {
       for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
       return scanner.facts();
     };
-    const none = { digitSeparators: false, hexSeparators: false };
+    const none = { digitSeparators: false };
     expect(scan('support_ticket,storage_gb_month,X_000001,_1,1_,__')).toMatchObject(none);
-    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true, hexSeparators: true });
-    expect(scan('id,n\nx,0xA_B\n')).toMatchObject({ digitSeparators: false, hexSeparators: true });
-    expect(scan('ad_display,C_01')).toMatchObject({ digitSeparators: false, hexSeparators: true });
+    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true });
+    expect(scan('id,n\nx,0xA_B\n')).toMatchObject(none);
+    expect(scan('ad_display,C_01')).toMatchObject(none);
     // The underscore at the end of a chunk, or at its start.
-    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
-    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true });
+    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true });
     expect(scan('x,1_', '', 'x')).toMatchObject(none);
     expect(scan('x,1_')).toMatchObject(none);
   });
@@ -287,13 +289,23 @@ describe('the typed reader against the text conversion', () => {
     expect(extraReaderType('DATE', CLEAN)).toBeUndefined();
     expect(extraReaderType('BIGINT', scanned('1_5'))).toBeUndefined();
     expect(extraReaderType('DOUBLE', scanned('1_5'))).toBeUndefined();
-    expect(extraReaderType('BIGINT', scanned('0xA_B'))).toBeUndefined();
+    expect(extraReaderType('BIGINT', scanned('0xA_B'))).toBe('DOUBLE');
     expect(extraReaderType('DOUBLE', scanned('0xA_B'))).toBe('DOUBLE');
     await Database.scratch(async (db) => {
       expect(await textRead(db, '1_5', (c) => castTo(c, 'BIGINT'))).toBeNull();
       expect(await textRead(db, '1_5', (c) => castTo(c, 'DOUBLE'))).toBeNull();
       expect(await textRead(db, '2025-03-31 25:99', (c) => castTo(c, 'DATE'))).toBeNull();
       expect(await textRead(db, '15', (c) => castTo(c, 'BIGINT'))).toBe('15');
+      // DuckDB's own cast rounds 1.5 to 2: a decimal is no whole number.
+      expect(await textRead(db, '1.5', (c) => castTo(c, 'BIGINT'))).toBeNull();
+      expect(await textRead(db, '-2.5', (c) => castTo(c, 'BIGINT'))).toBeNull();
+      expect(await textRead(db, '1e3', (c) => castTo(c, 'BIGINT'))).toBe('1000');
+      expect(await textRead(db, '5.0', (c) => castTo(c, 'BIGINT'))).toBe('5');
+      expect(await textRead(db, '0x1F', (c) => castTo(c, 'BIGINT'))).toBe('31');
+      expect(await textRead(db, '9007199254740993', (c) => castTo(c, 'BIGINT'))).toBe(
+        '9007199254740993',
+      );
+      expect(await textRead(db, '1.5', (c) => nearMiss(c, 'BIGINT'))).toBe('false');
       expect(await textRead(db, '2025-03-31', (c) => castTo(c, 'DATE'))).toBe('2025-03-31');
     });
   });
@@ -304,9 +316,20 @@ describe('the typed reader against the text conversion', () => {
       await Database.scratch(async (db) => {
         for (const field of FIELDS) {
           if (extraReaderType(type, scanned(field)) === undefined) continue;
-          const typed = await typedRead(db, field, extraReaderType(type, CLEAN)!, () => undefined);
+          const lost = await typedRead(db, field, extraReaderType(type, CLEAN)!, (c) =>
+            typedExtraLost(c, type),
+          );
+          const typed = await typedRead(
+            db,
+            field,
+            extraReaderType(type, CLEAN)!,
+            () => undefined,
+            (c) => typedExtraValue(c, type),
+          );
           const text = await textRead(db, field, (c) => castTo(c, type));
-          if (!typed.rejected) expect([field, typed.stored]).toEqual([field, text]);
+          // A rejected line or a lost value goes to the text path, which then decides.
+          if (!typed.rejected && lost.stored !== null)
+            expect([field, typed.stored]).toEqual([field, text]);
         }
       });
     });
