@@ -121,8 +121,9 @@ export function checkColumns(
  */
 function lossyExtras(prepared: PreparedFile, types: ReadonlyMap<string, string>): [string, Sql][] {
   return [...prepared.extras].flatMap(([name, type]): [string, Sql][] => {
-    if (types.has(name)) {
-      const lost = typedExtraLost(ident(name), type);
+    const readAs = types.get(name);
+    if (readAs !== undefined) {
+      const lost = typedExtraLost(ident(name), type, readAs);
       return lost === undefined ? [] : [[name, lost]];
     }
     if (type === 'VARCHAR') return [];

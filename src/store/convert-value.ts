@@ -179,18 +179,21 @@ export function typedValue(column: Sql, type: CanonicalType): Sql {
 }
 
 /**
- * `readerType` for an extra column: BOOLEAN and DOUBLE in a file with no digit separators, a
- * BIGINT read as DOUBLE there too (DuckDB's BIGINT parser rounds `1.5` to 2: read as a double,
- * a value past the sample that is not whole shows, `typedExtraLost`, and the text path then
- * makes the column a DOUBLE), VARCHAR as read in a file whose values need no trim
- * (`paddedText`). DATE stays text: its parser ignores text after the date, which `castTo`
- * refuses, and a typed value cannot show what was written.
+ * `readerType` for an extra column: BOOLEAN and DOUBLE in a file with no digit separators, and
+ * BIGINT there too — as BIGINT in a file with no `fractions` (nor `hexSeparators`), else as DOUBLE: DuckDB's BIGINT
+ * parser rounds `1.5` to 2, so a value past the sample that is not whole must show
+ * (`typedExtraLost`) for the text path to make the column a DOUBLE. VARCHAR as read in a file
+ * whose values need no trim (`paddedText`). DATE stays text: its parser ignores text after the
+ * date, which `castTo` refuses, and a typed value cannot show what was written.
  */
 export function extraReaderType(type: InferredType, content: ContentFacts): string | undefined {
   switch (type) {
     case 'BOOLEAN':
       return type;
     case 'BIGINT':
+      if (content.digitSeparators) return undefined;
+      // The BIGINT parser reads `0xA_B` (171) too; the DOUBLE one rejects it.
+      return content.fractions || content.hexSeparators ? 'DOUBLE' : 'BIGINT';
     case 'DOUBLE':
       return content.digitSeparators ? undefined : 'DOUBLE';
     case 'VARCHAR':
@@ -200,18 +203,18 @@ export function extraReaderType(type: InferredType, content: ContentFacts): stri
   }
 }
 
-/** An extra column the reader typed (`extraReaderType`), as stored: a BIGINT read as a double. */
-export function typedExtraValue(column: Sql, type: InferredType): Sql {
-  return type === 'BIGINT' ? sql`TRY_CAST(${column} AS BIGINT)` : column;
+/** An extra column the reader typed as `readAs` (`extraReaderType`), as stored. */
+export function typedExtraValue(column: Sql, type: InferredType, readAs: string): Sql {
+  return type === 'BIGINT' && readAs === 'DOUBLE' ? sql`TRY_CAST(${column} AS BIGINT)` : column;
 }
 
 /**
- * A value the reader typed that `typedExtraValue` cannot store as it was written: for a BIGINT
- * read as a double, one with a fractional part or past 2^53 (where the double may be rounded; the
- * text read then stores it exactly). Undefined for a type that stores every value as read.
+ * A value the reader typed as `readAs` that `typedExtraValue` cannot store as it was written: for
+ * a BIGINT read as a double, one with a fractional part or past 2^53 (where the double may be
+ * rounded; the text read then stores it exactly). Undefined where every value is stored as read.
  */
-export function typedExtraLost(column: Sql, type: InferredType): Sql | undefined {
-  if (type !== 'BIGINT') return undefined;
+export function typedExtraLost(column: Sql, type: InferredType, readAs: string): Sql | undefined {
+  if (type !== 'BIGINT' || readAs !== 'DOUBLE') return undefined;
   return sql`(${column} IS NOT NULL AND NOT (${column} = trunc(${column}) AND abs(${column}) < ${raw(String(MAX_EXACT_NUMBER))}))`;
 }
 

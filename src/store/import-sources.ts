@@ -216,16 +216,21 @@ export interface BuiltTable {
 
 /**
  * What a file's content is taken to be until its scan says (and for a file with no probe): no
- * digit separators (a file that has one is read again), but text that may need trimming — the
- * trimming read is right for any file, so it is never read again for that.
+ * digit separators (a file that has one is read again), but text that may need trimming and
+ * numbers that may have a fraction — those reads are right for any file, so it is never read
+ * again for them.
  */
 const NO_SEPARATORS: ContentFacts = {
   digitSeparators: false,
+  hexSeparators: false,
+  fractions: true,
   linesMayShift: false,
   paddedText: true,
 };
 const SEPARATORS: ContentFacts = {
   digitSeparators: true,
+  hexSeparators: true,
+  fractions: true,
   linesMayShift: true,
   paddedText: true,
 };
@@ -267,10 +272,12 @@ export async function buildCanonicalTable(
             .catch(() => SEPARATORS) ?? SEPARATORS,
       ),
     );
-    // Text trimmed where it turns out not to need it is still right: no second read for that.
+    // Text trimmed, or whole numbers read as doubles, where it turns out not to be needed is
+    // still right: no second read for that.
     const content = scanned.map((c, i) => ({
       ...c,
       paddedText: c.paddedText || assumed[i]!.paddedText,
+      fractions: c.fractions || assumed[i]!.fractions,
     }));
     const sure = typesFor(content);
     if (sure.every((types, i) => sameTypes(types, typed[i]!))) {

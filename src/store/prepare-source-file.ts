@@ -200,10 +200,12 @@ export function canonicalRows(
           : convertValue(ident(header), column.type, spec.dateFormat);
     return sql`${value} AS ${ident(column.name)}`;
   });
-  const extras = [...prepared.extras].map(
-    ([name, type]) =>
-      sql`${types.has(name) ? typedExtraValue(ident(name), type) : castTo(ident(name), type)} AS ${ident(name)}`,
-  );
+  const extras = [...prepared.extras].map(([name, type]) => {
+    const readAs = types.get(name);
+    const value =
+      readAs === undefined ? castTo(ident(name), type) : typedExtraValue(ident(name), type, readAs);
+    return sql`${value} AS ${ident(name)}`;
+  });
   const select = join([
     ...columns,
     ...extras,

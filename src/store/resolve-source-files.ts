@@ -27,11 +27,20 @@ export interface FingerprintedFile extends SourceFile {
 /**
  * What the pass that hashes a file learns of its (decompressed) bytes on the way, for the import
  * to choose how to read it (see `readerType`). DuckDB's number parsers take an underscore between
- * two digits for a digit separator (`1_000` → 1000), which tierwise refuses: a file with none can have its numbers parsed by the reader.
+ * two digits for a digit separator (`1_000` → 1000, `0xA_B` → 171 as a BIGINT), which tierwise
+ * refuses: a file with none can have its numbers parsed by the reader.
  */
 export interface ContentFacts {
   /** An `_` between two decimal digits somewhere in the file. */
   readonly digitSeparators: boolean;
+  /** An `_` between two hexadecimal digits (0-9, a-f, A-F) somewhere in the file. */
+  readonly hexSeparators: boolean;
+  /**
+   * A `.` or an exponent's minus (`e-`, `E-`) somewhere: a number in the file may have a
+   * fractional part. False: every number in it is whole, which DuckDB's BIGINT parser reads
+   * without rounding (it reads `1.5` as 2).
+   */
+  readonly fractions: boolean;
   /**
    * A quote (CSV, TSV) or a blank line somewhere: a record may then start below the line of its
    * number, and the import records where (`lineShifts`). False: every record is its line.
@@ -136,7 +145,8 @@ export async function resolveSourceFiles(
       ? probe(() => hashed.then((h) => h.content), true)
       : recorded &&
           typeof recorded.linesMayShift === 'boolean' &&
-          typeof recorded.paddedText === 'boolean'
+          typeof recorded.paddedText === 'boolean' &&
+          typeof recorded.fractions === 'boolean'
         ? probe(() => Promise.resolve(recorded), true)
         : probe(() => scanFile(file, display, format, spec.delimiter), false);
     files.push({
@@ -312,10 +322,15 @@ async function readContent(
   return scanner.facts();
 }
 
-/** 1 for the bytes of 0-9. */
+/** 1 for the bytes of 0-9, 2 for a-f and A-F. */
 const DIGIT = new Uint8Array(256);
 for (let c = 0x30; c <= 0x39; c++) DIGIT[c] = 1;
+for (const c of 'abcdefABCDEF') DIGIT[c.charCodeAt(0)] = 2;
 const UNDERSCORE = 0x5f;
+const DOT = 0x2e;
+const MINUS = 0x2d;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -329,6 +344,8 @@ const SPACE = 0x20;
  */
 export class ContentScanner {
   private digit = false;
+  private hex = false;
+  private fraction = false;
   private shifts = false;
   private padded = false;
   /** The last chunk ended with a space: padded if the next chunk starts at a boundary. */
@@ -359,6 +376,7 @@ export class ContentScanner {
     if (chunk.length === 0) return;
     if (!this.shifts) this.scanLines(chunk);
     if (!this.digit) this.scanUnderscores(chunk);
+    if (!this.fraction) this.scanFractions(chunk);
     if (!this.padded) this.scanSpaces(chunk);
     this.last = chunk[chunk.length - 1]!;
   }
@@ -366,6 +384,8 @@ export class ContentScanner {
   facts(): ContentFacts {
     return {
       digitSeparators: this.digit,
+      hexSeparators: this.hex,
+      fractions: this.fraction,
       linesMayShift: this.shifts,
       // A space as the file's last byte ends a value.
       paddedText: this.padded || this.pendingSpace,
@@ -391,6 +411,15 @@ export class ContentScanner {
         if (this.boundary[chunk[p + 1]!] === 1) this.padded = true;
       } else this.pendingSpace = true;
     }
+  }
+
+  /** A `.`, or `e-` / `E-` in the chunk or across its seam. */
+  private scanFractions(chunk: Buffer): void {
+    this.fraction =
+      chunk.indexOf(DOT) !== -1 ||
+      chunk.indexOf('e-') !== -1 ||
+      chunk.indexOf('E-') !== -1 ||
+      ((this.last === LOWER_E || this.last === UPPER_E) && chunk[0] === MINUS);
   }
 
   /** A quote (a value may span lines) or a blank line, in the chunk or across its seam. */
@@ -421,7 +450,12 @@ export class ContentScanner {
   }
 
   private judge(before: number, after: number): void {
-    if (DIGIT[before] === 1 && DIGIT[after] === 1) this.digit = true;
+    const b = DIGIT[before]!;
+    const a = DIGIT[after]!;
+    if (b !== 0 && a !== 0) {
+      this.hex = true;
+      if (b === 1 && a === 1) this.digit = true;
+    }
   }
 }
 

@@ -105,6 +105,8 @@ function scanned(field: string): ContentFacts {
 }
 const CLEAN: ContentFacts = {
   digitSeparators: false,
+  hexSeparators: false,
+  fractions: false,
   linesMayShift: false,
   paddedText: false,
 };
@@ -155,7 +157,7 @@ async function textRead(
 describe('the typed reader against the text conversion', () => {
   it('reads numbers and money as text in a file with a digit separator: the reader takes 1_000 for 1000', async () => {
     const separated = scanned('1_000');
-    expect(separated).toMatchObject({ digitSeparators: true });
+    expect(separated).toMatchObject({ digitSeparators: true, hexSeparators: true });
     expect(readerType('number', undefined, separated)).toBeUndefined();
     expect(readerType('money', undefined, separated)).toBeUndefined();
     expect(readerType('number', undefined, CLEAN)).toBe('DOUBLE');
@@ -175,14 +177,14 @@ describe('the typed reader against the text conversion', () => {
       for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
       return scanner.facts();
     };
-    const none = { digitSeparators: false };
+    const none = { digitSeparators: false, hexSeparators: false };
     expect(scan('support_ticket,storage_gb_month,X_000001,_1,1_,__')).toMatchObject(none);
-    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true });
-    expect(scan('id,n\nx,0xA_B\n')).toMatchObject(none);
-    expect(scan('ad_display,C_01')).toMatchObject(none);
+    expect(scan('id,n\nx,1_000\n')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('id,n\nx,0xA_B\n')).toMatchObject({ digitSeparators: false, hexSeparators: true });
+    expect(scan('ad_display,C_01')).toMatchObject({ digitSeparators: false, hexSeparators: true });
     // The underscore at the end of a chunk, or at its start.
-    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true });
-    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true });
+    expect(scan('x,1_', '000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
+    expect(scan('x,1', '_000')).toMatchObject({ digitSeparators: true, hexSeparators: true });
     expect(scan('x,1_', '', 'x')).toMatchObject(none);
     expect(scan('x,1_')).toMatchObject(none);
   });
@@ -315,25 +317,46 @@ describe('the typed reader against the text conversion', () => {
     it(`stores what castTo stores, or rejects the line, for every ${type} extra field`, async () => {
       await Database.scratch(async (db) => {
         for (const field of FIELDS) {
-          if (extraReaderType(type, scanned(field)) === undefined) continue;
-          const lost = await typedRead(db, field, extraReaderType(type, CLEAN)!, (c) =>
-            typedExtraLost(c, type),
-          );
-          const typed = await typedRead(
-            db,
-            field,
-            extraReaderType(type, CLEAN)!,
-            () => undefined,
-            (c) => typedExtraValue(c, type),
-          );
-          const text = await textRead(db, field, (c) => castTo(c, type));
-          // A rejected line or a lost value goes to the text path, which then decides.
-          if (!typed.rejected && lost.stored !== null)
-            expect([field, typed.stored]).toEqual([field, text]);
+          const chosen = extraReaderType(type, scanned(field));
+          if (chosen === undefined) continue;
+          // As the scan of this field chooses, and as in a file with a `.` elsewhere.
+          const withFractions = extraReaderType(type, { ...CLEAN, fractions: true })!;
+          for (const readAs of new Set([chosen, withFractions])) {
+            const lost = await typedRead(db, field, readAs, (c) => typedExtraLost(c, type, readAs));
+            const typed = await typedRead(
+              db,
+              field,
+              readAs,
+              () => undefined,
+              (c) => typedExtraValue(c, type, readAs),
+            );
+            const text = await textRead(db, field, (c) => castTo(c, type));
+            // A rejected line or a lost value goes to the text path, which then decides.
+            if (!typed.rejected && lost.stored !== null)
+              expect([field, readAs, typed.stored]).toEqual([field, readAs, text]);
+          }
         }
       });
     });
   }
+
+  it('reads whole-number extras as BIGINT only in a file with no `.` or exponent minus', () => {
+    const scan = (...chunks: string[]) => {
+      const scanner = new ContentScanner();
+      for (const chunk of chunks) scanner.scan(Buffer.from(chunk));
+      return scanner.facts();
+    };
+    expect(scan('id,n\nx,15\ny,-3\n').fractions).toBe(false);
+    expect(scan('id,n\nx,1.5\n').fractions).toBe(true);
+    expect(scan('id,n\nx,15e-1\n').fractions).toBe(true);
+    expect(scan('id,n\nx,15E-1\n').fractions).toBe(true);
+    // The exponent's minus across the seam of two chunks.
+    expect(scan('id,n\nx,15e', '-1\n').fractions).toBe(true);
+    expect(scan('id,n\nx,15e', '1\n').fractions).toBe(false);
+    expect(extraReaderType('BIGINT', CLEAN)).toBe('BIGINT');
+    expect(extraReaderType('BIGINT', scanned('1.5'))).toBe('DOUBLE');
+    expect(extraReaderType('BIGINT', scanned('1_5'))).toBeUndefined();
+  });
 
   it('reads by hand-checkable examples', async () => {
     await Database.scratch(async (db) => {
