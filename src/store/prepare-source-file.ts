@@ -131,7 +131,15 @@ export async function prepareSourceFile(
     : [];
   let inferred: Awaited<ReturnType<typeof inferTypes>>;
   try {
-    inferred = await inferTypes(db, sourceTableFunction(file, headers, 'skip'), extraNames);
+    const rows = sourceTableFunction(file, headers, 'skip');
+    inferred = await inferTypes(db, rows, extraNames, INFERENCE_SAMPLE_ROWS);
+    // A column with no value in the sample (a driver of an activity that comes later in a
+    // sorted file) is typed from the whole file: taken for text, a number would not compute.
+    if (inferred.empty.size > 0) {
+      const late = await inferTypes(db, rows, [...inferred.empty]);
+      for (const [name, type] of late.types) inferred.types.set(name, type);
+      inferred = { types: inferred.types, empty: late.empty };
+    }
   } catch (error) {
     return { problems: await readProblems(file, firstLine(error)) };
   }
@@ -272,14 +280,16 @@ async function describeColumns(db: Database, file: SourceFile): Promise<string[]
 }
 
 /**
- * The narrowest type that reads every non-empty sampled value of each column. The casts are tried
- * on the distinct values of the sample only (a column of plans or regions has a handful): every
- * value reads as a type exactly when every distinct value does.
+ * The narrowest type that reads every non-empty value of each column in the first `sampleRows`
+ * rows (all rows when undefined). The casts are tried on the distinct values only (a column of
+ * plans or regions has a handful): every value reads as a type exactly when every distinct value
+ * does.
  */
 async function inferTypes(
   db: Database,
   rows: Sql,
   names: readonly string[],
+  sampleRows?: number,
 ): Promise<{ types: Map<string, InferredType>; empty: Set<string> }> {
   const types = new Map<string, InferredType>();
   const empty = new Set<string>();
@@ -296,7 +306,7 @@ async function inferTypes(
   const found = await db.all(
     sql`SELECT name, count(v) AS n, ${join([...counts, ...nearMisses])} FROM (
       SELECT DISTINCT name, v FROM (
-        UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} LIMIT ${INFERENCE_SAMPLE_ROWS}))
+        UNPIVOT (SELECT ${join(texts)} FROM (SELECT * FROM ${rows} ${sampleRows === undefined ? raw('') : sql`LIMIT ${sampleRows}`}))
         ON COLUMNS(*) INTO NAME name VALUE v)) GROUP BY name`,
   );
   const byName = new Map(found.map((row) => [String(row['name']), row]));
