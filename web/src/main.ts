@@ -7,6 +7,7 @@ import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from 
 import { keepTablesDownloadable } from './csv.js';
 import { h, show } from './dom.js';
 import { filterBar, filterOf } from './filter-bar.js';
+import { describeJob } from './job-frame.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
 import { renderMatrix } from './pages/matrix-page.js';
@@ -231,13 +232,7 @@ const jobStatus = h('span', { id: 'job-status', role: 'status', 'aria-live': 'po
 document.querySelector('header.top')!.append(jobStatus);
 onJobProgress((status) => {
   const what = JOB_NAMES[status.job.split(':')[0] ?? ''] ?? status.job;
-  const progress = status.progress;
-  jobStatus.textContent =
-    status.status === 'queued'
-      ? `${what}: waiting for another job…`
-      : progress === null
-        ? `${what}: working…`
-        : `${what}: ${progress.step + 1} of ${progress.steps} (${progress.message})`;
+  jobStatus.textContent = `${what}: ${describeJob(status)}`;
 });
 reportButton.addEventListener('click', () => void downloadReport(reportButton));
 window.addEventListener('hashchange', () => void route());
