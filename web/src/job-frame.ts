@@ -23,6 +23,11 @@ export interface JobFrame {
   readonly onWait: JobWait;
   /** Stops the clock (call when the page is filled in, or fails). */
   done(): void;
+  /**
+   * Whether the frame is still on the page: false once the reader went to another page (or the
+   * same page again, with another frame) while the job ran — the answer is then not drawn over it.
+   */
+  shown(): boolean;
 }
 
 /** Shows the frame under `root` and starts its clock. */
@@ -35,19 +40,20 @@ export function showJobFrame(
   const started = Date.now();
   const step = h('span', { 'data-testid': 'job-step' }, 'asking the server…');
   const elapsed = h('span', { 'data-testid': 'job-elapsed' }, '0 s');
+  const waiting = h(
+    'p',
+    { class: 'job-waiting', 'data-testid': 'job-waiting', role: 'status' },
+    'Computing on the server: ',
+    step,
+    ' · ',
+    elapsed,
+    ' elapsed. The page fills in when it is done; the result is kept, so the next visit is at once.',
+  );
   show(
     root,
     h('h1', {}, title),
     h('p', { class: 'muted', 'data-testid': 'job-what' }, what),
-    h(
-      'p',
-      { class: 'job-waiting', 'data-testid': 'job-waiting', role: 'status' },
-      'Computing on the server: ',
-      step,
-      ' · ',
-      elapsed,
-      ' elapsed. The page fills in when it is done; the result is kept, so the next visit is at once.',
-    ),
+    waiting,
     ...parts,
   );
   const timer = setInterval(() => {
@@ -58,5 +64,6 @@ export function showJobFrame(
       step.textContent = describeJob(status);
     },
     done: () => clearInterval(timer),
+    shown: () => waiting.isConnected,
   };
 }

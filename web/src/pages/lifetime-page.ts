@@ -39,6 +39,7 @@ export async function renderLifetime(
   const result = await api
     .lifetime(timeUnit ?? undefined, filter, frame.onWait)
     .finally(frame.done);
+  if (!frame.shown()) return;
   const { margin, diagnostics } = result;
   const money = (n: number) => formatMoney(n, margin?.currency ?? overview.currency);
   const interval = (row: Pick<Row, 'lifetime_margin_interval'>) =>

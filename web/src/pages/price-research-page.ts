@@ -27,6 +27,7 @@ export async function renderPriceResearch(root: HTMLElement, _overview: Overview
     'Willingness to pay from the project’s survey files: the Van Westendorp price sensitivity meter (surveys/psm.csv) and Gabor-Granger demand and revenue per price (surveys/gabor-granger.csv).',
   );
   const research = await api.priceResearch(frame.onWait).finally(frame.done);
+  if (!frame.shown()) return;
   const money: Money = (n) => formatMoney(n, research.currency);
   const { resamples, seed } = research.bootstrap;
   show(

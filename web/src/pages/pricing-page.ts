@@ -24,6 +24,7 @@ export async function renderPricing(
     menu: result,
     chart,
   } = await api.pricing(maxVersions ?? undefined, frame.onWait).finally(frame.done);
+  if (!frame.shown()) return;
   if (result === null) {
     show(
       root,

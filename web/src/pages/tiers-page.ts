@@ -43,6 +43,7 @@ export async function renderTiers(
       frame.done();
     }
   })();
+  if (!frame.shown()) return;
   if (loaded === null) {
     show(
       root,
