@@ -24,8 +24,9 @@ export interface JobFrame {
   /** Stops the clock (call when the page is filled in, or fails). */
   done(): void;
   /**
-   * Whether the frame is still on the page: false once the reader went to another page (or the
-   * same page again, with another frame) while the job ran — the answer is then not drawn over it.
+   * Whether the page is still the one asked for: false once the reader went to another address
+   * while the job ran — the answer is then not drawn over that page. (By the address, not by the
+   * frame being on the page: a page left a moment before may still draw itself over the frame.)
    */
   shown(): boolean;
 }
@@ -38,6 +39,7 @@ export function showJobFrame(
   parts: readonly (Node | null)[] = [],
 ): JobFrame {
   const started = Date.now();
+  const address = location.hash;
   const step = h('span', { 'data-testid': 'job-step' }, 'asking the server…');
   const elapsed = h('span', { 'data-testid': 'job-elapsed' }, '0 s');
   const waiting = h(
@@ -64,6 +66,6 @@ export function showJobFrame(
       step.textContent = describeJob(status);
     },
     done: () => clearInterval(timer),
-    shown: () => waiting.isConnected,
+    shown: () => location.hash === address,
   };
 }
