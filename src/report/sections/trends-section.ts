@@ -59,7 +59,7 @@ export const movementsSection: ReportSection = {
       </table>${
         t
           ? html`
-      <p class="muted">Total: ${t.opening_month}'s revenue (opening), the movements of ${trends.movements[0]!.month} to ${t.closing_month} added up, ${t.closing_month}'s (closing). Its gross and net retention follow the ${formatNumber(t.customers.opening)} customers paying in ${t.opening_month} to ${t.closing_month}: gross = their revenue then, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue then ÷ opening.</p>`
+      <p class="muted">Total: ${t.opening_month}'s revenue (opening), the movements of ${trends.movements[0]!.month} to ${t.closing_month} added up, ${t.closing_month}'s (closing). Its gross and net retention follow the ${formatNumber(t.customers.opening)} customer${t.customers.opening === 1 ? '' : 's'} paying in ${t.opening_month} to ${t.closing_month}: gross = their revenue then, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue then ÷ opening.</p>`
           : ''
       }
       ${cohortBlock(cohorts, money)}`;

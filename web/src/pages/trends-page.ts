@@ -242,7 +242,7 @@ export async function renderTrends(
       ? h(
           'p',
           { class: 'muted', 'data-testid': 'movements-note' },
-          `Total: ${moved.opening_month}’s revenue (opening), the movements of ${trends.movements[0]!.month} to ${moved.closing_month} added up, ${moved.closing_month}’s (closing). Its retention follows the ${formatNumber(moved.customers.opening)} customers paying in ${moved.opening_month}: gross = their revenue in ${moved.closing_month}, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue in ${moved.closing_month} ÷ opening. The CSV download includes this row.`,
+          `Total: ${moved.opening_month}’s revenue (opening), the movements of ${trends.movements[0]!.month} to ${moved.closing_month} added up, ${moved.closing_month}’s (closing). Its retention follows the ${formatNumber(moved.customers.opening)} customer${moved.customers.opening === 1 ? '' : 's'} paying in ${moved.opening_month}: gross = their revenue in ${moved.closing_month}, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue in ${moved.closing_month} ÷ opening. The CSV download includes this row.`,
         )
       : null,
     h('h2', {}, 'Cohorts'),
