@@ -165,6 +165,9 @@ export type {
   CohortsReport,
   Cohort,
   CohortMonth,
+  MovementTotals,
+  CohortTotals,
+  CohortColumnTotal,
 } from './analysis/trends.js';
 export type {
   AutoSegmentsReport,

@@ -11,8 +11,8 @@
  * segmentation, segment, quadrant or tier is a `TierwiseError` naming it with a did-you-mean.
  *
  * Parts combine with AND; the values within one part with OR (`plan` is starter or pro, and the
- * margin is negative). A month range keeps the customers active in one of those months — a
- * transaction (revenue or credit), an activity event or a usage record dated in it — and the
+ * margin is negative). A month range keeps the customers active in one of those months
+ * (`compileActiveMonths`: a transaction, an activity event or a usage record dated in it) — and the
  * month-by-month views (trends, cohorts) keep those months only (docs/cli.md, "Filters").
  *
  * ```ts
@@ -25,6 +25,7 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import type { MarginReport } from '../margin/margin-report.js';
 import { summarizeMargin } from '../margin/summarize-margin.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { compileActiveMonths } from '../margin/active-months.js';
 import { compileCurrentTier } from '../tiers/current-tier.js';
 import { fitAutoSegments } from './auto-segments.js';
 import { matrixPlacement, QUADRANTS, type Quadrant } from './profitability-matrix.js';
@@ -243,15 +244,11 @@ export async function compileCustomerFilter(
   let months: CompiledCustomerFilter['months'] = null;
   if (f.months !== undefined) {
     months = checkMonths(base, f.months, problems);
-    if (months) {
-      const start = sql`CAST(${`${months.from}-01`} AS DATE)`;
-      const end = dialect.monthEnd(sql`CAST(${`${months.to}-01`} AS DATE)`);
-      const dated = (table: string) =>
-        sql`SELECT customer_id FROM ${ident(table)} WHERE date BETWEEN ${start} AND ${end}`;
+    // Active in one of the months, as the Trends months count them (`compileActiveMonths`).
+    if (months)
       conditions.push(
-        sql`b.customer_id IN (${join(['transactions', 'activities', 'usage'].map(dated), ' UNION ')})`,
+        sql`b.customer_id IN (SELECT customer_id FROM (${compileActiveMonths(base.costModel, dialect, months)}) AS active)`,
       );
-    }
   }
 
   const cohorts = [...new Set(f.cohorts ?? [])];

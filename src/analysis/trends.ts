@@ -23,6 +23,7 @@
  *   cumulative margin, acquisition cost included, is 0 or more.
  */
 import type { CustomerBase } from '../margin/customer-base.js';
+import { compileActiveMonths } from '../margin/active-months.js';
 import { compileMargin } from '../margin/compile-margin.js';
 import type { GroupMargin, MarginReport } from '../margin/margin-report.js';
 import { summarizeMargin } from '../margin/summarize-margin.js';
@@ -39,7 +40,11 @@ import type { Relation } from '../store/store.js';
 export interface MonthFigures {
   /** `YYYY-MM`. */
   month: string;
-  /** Customers with any revenue or cost booked in the month. */
+  /**
+   * Customers active in the month (`compileActiveMonths`: a transaction, activity event or usage
+   * record dated in it) — the customers the month-range filter `months=M:M` lists. A customer whose
+   * only figure in the month is a share of channel spend is in the month's costs, not its count.
+   */
   customers: number;
   unprofitable_customers: number;
   revenue: number;
@@ -89,12 +94,50 @@ export interface PeriodRetention {
   net_revenue_retention: number | null;
 }
 
+/**
+ * The revenue movements of the months listed, all together: the first month's opening, each
+ * movement summed over the months, the last month's closing (opening + movements = closing), and
+ * the retention of the customers paying in the opening month over the whole span — the
+ * subscription-analytics convention: gross = (opening − their contraction and churn) ÷ opening,
+ * each customer's revenue capped at its opening revenue (Σ min(last, opening) ÷ Σ opening); net =
+ * their revenue in the last month ÷ their opening revenue (expansion and reactivation of those
+ * customers counted, new customers' revenue never).
+ */
+export interface MovementTotals {
+  /** The month whose revenue is the opening (the month before the first month listed). */
+  opening_month: string;
+  /** The last month listed, whose revenue is the closing. */
+  closing_month: string;
+  opening: number;
+  new: number;
+  reactivated: number;
+  expansion: number;
+  contraction: number;
+  churned: number;
+  closing: number;
+  customers: {
+    /** Paying in the opening month. */
+    opening: number;
+    /** Paying in the closing month. */
+    closing: number;
+    /** Of the opening customers, those still paying in the closing month. */
+    retained: number;
+  };
+  /** The opening customers' revenue in the closing month, and capped at their opening revenue. */
+  retained_revenue: number;
+  retained_revenue_capped: number;
+  gross_revenue_retention: number | null;
+  net_revenue_retention: number | null;
+}
+
 export interface TrendsReport {
   currency: string;
   period: { from: string; to: string };
   months: MonthFigures[];
   /** From the period's second month (the first has no month before it to compare with). */
   movements: RevenueMovement[];
+  /** The movements' totals (null when there are none); computed in SQL, not the rows added up. */
+  movement_totals: MovementTotals | null;
   retention: PeriodRetention | null;
   /**
    * The months' totals (the months kept, every customer summed over them first: `customers` is
@@ -124,12 +167,47 @@ export interface Cohort {
   payback_month: number | null;
 }
 
+/** Every cohort together, for a months-since-acquisition column of the cohort table. */
+export interface CohortColumnTotal {
+  months_since: number;
+  /** The cohorts that have reached this month since acquisition within the period, and their customers. */
+  cohorts: number;
+  customers: number;
+  /** Their customers billed above 0 in that month since acquisition. */
+  active_customers: number;
+  revenue: number;
+  margin: number;
+  /** Σ of those cohorts' cumulative margin at this month (the column's sum). */
+  cumulative_margin: number;
+}
+
+/**
+ * Every cohort together: customers acquired, their cost to acquire, revenue and margin from
+ * acquisition to the period's end, the customers still paying in the period's last month and
+ * their share. No payback month: cohorts of different ages have none together.
+ */
+export interface CohortTotals {
+  cohorts: number;
+  customers: number;
+  acquisition_cost: number;
+  revenue: number;
+  /** Cumulative margin to the period's end, acquisition cost included: Σ of each cohort's last cell. */
+  cumulative_margin: number;
+  /** Cohort customers billed above 0 in the period's last month. */
+  active_customers: number;
+  active_share: number | null;
+  /** The column sums of the cohort table, one per month since acquisition. */
+  months: CohortColumnTotal[];
+}
+
 export interface CohortsReport {
   currency: string;
   period: { from: string; to: string };
   /** How customers were placed: `acquired_on`, or their first paying month. */
   basis: 'acquired_on' | 'first_paying_month';
   cohorts: Cohort[];
+  /** Every cohort together (SQL sums, not the rows added up). */
+  totals: CohortTotals;
   /** Customers left out: acquired before the period (or, by first payment, paying from its first month). */
   customers_left_out: number;
 }
@@ -193,42 +271,60 @@ async function trendsOfBase(
   const compiled = await compileCustomerFilter(base, filter);
   const everyMonth = monthsOf(summary.period);
   const months = compiled.months ? monthsOf(compiled.months) : everyMonth;
-  const { figures, movements, retention, totals } = await withMonthlyMargin(
-    base,
-    compiled,
-    async (monthly) => {
-      const groups = await groupRows(base.db, monthly, ['month'], undefined);
-      // Every month kept, a month with nothing booked as zeros.
-      const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
-      return {
-        figures: months.map((month) => {
-          const group = booked.get(month);
-          return group ? monthFigures(group) : emptyMonth(month);
-        }),
-        // Each month against the one before it, even when that one is not kept.
-        movements: (await revenueMovements(base, monthly, everyMonth)).filter((m) =>
-          months.includes(m.month),
-        ),
-        retention: await periodRetention(base, monthly, months),
-        totals: (
-          await summarizeMargin(
-            base.db,
-            base.costModel,
-            compiled.months
-              ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
+  const {
+    figures,
+    movements,
+    movementTotals: movement_totals,
+    retention,
+    totals,
+  } = await withMonthlyMargin(base, compiled, async (monthly) => {
+    const groups = await groupRows(base.db, monthly, ['month'], undefined);
+    const active = await activeCustomersByMonth(base, compiled);
+    // Every month kept, a month with nothing booked as zeros.
+    const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
+    // Each month against the one before it, even when that one is not kept.
+    const movements = (await revenueMovements(base, monthly, everyMonth)).filter((m) =>
+      months.includes(m.month),
+    );
+    return {
+      figures: months.map((month) => {
+        const group = booked.get(month);
+        return {
+          ...(group ? monthFigures(group) : emptyMonth(month)),
+          customers: active.get(month) ?? 0,
+        };
+      }),
+      movements,
+      movementTotals:
+        movements.length > 0
+          ? await movementTotals(
+              base,
+              monthly,
+              everyMonth,
+              movements[0]!.month,
+              movements.at(-1)!.month,
+            )
+          : null,
+      retention: await periodRetention(base, monthly, months),
+      totals: (
+        await summarizeMargin(
+          base.db,
+          base.costModel,
+          compiled.months
+            ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
                   AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
-              : sql`${monthly.ref} AS kept`,
-            true,
-          )
-        ).totals,
-      };
-    },
-  );
+            : sql`${monthly.ref} AS kept`,
+          true,
+        )
+      ).totals,
+    };
+  });
   return {
     currency: summary.currency,
     period: { ...summary.period },
     months: figures,
     movements,
+    movement_totals,
     retention,
     totals,
   };
@@ -263,13 +359,15 @@ async function cohortsOfBase(
                 GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
               WHERE cohort ${placedIn}`;
     const inOrder = (column: string) => db.dialect.orderedSum(raw(column), raw('customer_id'));
-    const cells = await db.all(sql`
-      WITH cohort_of AS (${cohortOf}),
+    const placedCte = sql`
+      cohort_of AS (${cohortOf}),
       placed AS (
         SELECT c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
                m.customer_id, sum(m.revenue) AS revenue, sum(m.margin) AS margin
         FROM cohort_of c JOIN ${monthly.ref} m ON m.customer_id = c.customer_id
-        GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)
+        GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)`;
+    const cells = await db.all(sql`
+      WITH ${placedCte}
       SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
              count(*) FILTER (WHERE revenue > 0) AS active_customers,
              ${inOrder('revenue')} AS revenue, ${inOrder('margin')} AS margin
@@ -281,6 +379,7 @@ async function cohortsOfBase(
       FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
                                   FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
       GROUP BY c.cohort ORDER BY c.cohort`);
+    const totals = await cohortTotals(base, monthly, placedCte, sizes, months);
     const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
     const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
     return {
@@ -313,9 +412,91 @@ async function cohortsOfBase(
           payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
         };
       }),
+      totals,
       customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
     };
   });
+}
+
+/**
+ * Every cohort together, in SQL: the table's column sums (each month since acquisition over the
+ * cohorts that reached it) and the totals to the period's end.
+ */
+async function cohortTotals(
+  base: CustomerBase,
+  monthly: Relation,
+  placedCte: Sql,
+  sizes: readonly Record<string, unknown>[],
+  months: readonly string[],
+): Promise<CohortTotals> {
+  const { db } = base;
+  const { dialect } = db;
+  const last = sql`CAST(${`${months.at(-1)!}-01`} AS DATE)`;
+  const reach = dialect.monthsBetween(raw('p.cohort'), last);
+  const inOrder = (expression: Sql) =>
+    sql`coalesce(${dialect.orderedSum(expression, raw('p.customer_id, p.months_since'))}, 0)`;
+  const spans = sizes.map((size) => months.length - months.indexOf(String(size['cohort'])));
+  const longest = Math.max(0, ...spans);
+  const customers = sizes.reduce((n, r) => n + Number(r['customers']), 0);
+  if (sizes.length === 0)
+    return {
+      cohorts: 0,
+      customers: 0,
+      acquisition_cost: 0,
+      revenue: 0,
+      cumulative_margin: 0,
+      active_customers: 0,
+      active_share: null,
+      months: [],
+    };
+  const steps = join(
+    Array.from({ length: longest }, (_, k) => sql`(${k})`),
+    ', ',
+  );
+  const columns = await db.all(sql`
+    WITH ${placedCte},
+    steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
+    SELECT s.k AS months_since,
+           count(*) FILTER (WHERE p.months_since = s.k AND p.revenue > 0) AS active_customers,
+           ${inOrder(sql`CASE WHEN p.months_since = s.k THEN p.revenue ELSE 0 END`)} AS revenue,
+           ${inOrder(sql`CASE WHEN p.months_since = s.k THEN p.margin ELSE 0 END`)} AS margin,
+           ${inOrder(sql`CASE WHEN p.months_since <= s.k THEN p.margin ELSE 0 END`)} AS cumulative_margin
+    FROM steps s JOIN placed p ON ${reach} >= s.k
+    GROUP BY s.k ORDER BY s.k`);
+  const [whole] = await db.all(sql`
+    WITH ${placedCte}
+    SELECT count(*) FILTER (WHERE p.months_since = ${reach} AND p.revenue > 0) AS active_customers,
+           ${inOrder(raw('p.revenue'))} AS revenue, ${inOrder(raw('p.margin'))} AS margin
+    FROM placed p`);
+  const [acquisition] = await db.all(sql`
+    WITH ${placedCte}
+    SELECT coalesce(${dialect.orderedSum(raw('coalesce(a.acquisition_cost, 0)'), raw('c.customer_id'))}, 0) AS acquisition_cost
+    FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
+                                FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id`);
+  const byStep = new Map(columns.map((c) => [Number(c['months_since']), c]));
+  const activeCustomers = Number(whole?.['active_customers'] ?? 0);
+  return {
+    cohorts: sizes.length,
+    customers,
+    acquisition_cost: Number(acquisition?.['acquisition_cost'] ?? 0),
+    revenue: Number(whole?.['revenue'] ?? 0),
+    cumulative_margin: Number(whole?.['margin'] ?? 0),
+    active_customers: activeCustomers,
+    active_share: customers > 0 ? activeCustomers / customers : null,
+    months: Array.from({ length: longest }, (_, k): CohortColumnTotal => {
+      const reached = sizes.filter((_, i) => spans[i]! > k);
+      const column = byStep.get(k);
+      return {
+        months_since: k,
+        cohorts: reached.length,
+        customers: reached.reduce((n, r) => n + Number(r['customers']), 0),
+        active_customers: Number(column?.['active_customers'] ?? 0),
+        revenue: Number(column?.['revenue'] ?? 0),
+        margin: Number(column?.['margin'] ?? 0),
+        cumulative_margin: Number(column?.['cumulative_margin'] ?? 0),
+      };
+    }),
+  };
 }
 
 /** The months of a period, `YYYY-MM`, first to last. */
@@ -392,6 +573,91 @@ function payingGrid(monthly: Relation, months: readonly string[]): Sql {
       LEFT JOIN paid r ON r.customer_id = p.customer_id AND r.month = k.month)`;
 }
 
+/** Each paying customer's revenue in a month (`revenue`), the month before (`prev`), and whether it paid earlier. */
+const FLOWS = raw(`flows AS (
+      SELECT customer_id, month, revenue,
+             lag(revenue) OVER (PARTITION BY customer_id ORDER BY month) AS prev,
+             coalesce(max(CASE WHEN revenue > 0 THEN 1 ELSE 0 END) OVER (
+               PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
+      FROM grid)`);
+
+/** Customers active in each month of the period (`compileActiveMonths`) among the filter's. */
+async function activeCustomersByMonth(
+  base: CustomerBase,
+  filter: CompiledCustomerFilter,
+): Promise<Map<string, number>> {
+  const { dialect } = base.db;
+  const kept = filter.empty ? raw('TRUE') : filter.predicate();
+  const rows = await base.db.all(sql`
+    SELECT ${dialect.formatMonth(raw('month'))} AS month, count(*) AS customers
+    FROM (${compileActiveMonths(base.costModel, dialect)}) AS active
+    WHERE ${kept} GROUP BY month`);
+  return new Map(rows.map((r) => [String(r['month']), Number(r['customers'])]));
+}
+
+/**
+ * The movements of `from`…`to` all together (see `MovementTotals`), in one query: sums over the
+ * months as exact decimals, and the retention of the customers paying in the month before `from`.
+ */
+async function movementTotals(
+  base: CustomerBase,
+  monthly: Relation,
+  months: readonly string[],
+  from: string,
+  to: string,
+): Promise<MovementTotals> {
+  const { dialect } = base.db;
+  const opening = months[months.indexOf(from) - 1]!;
+  const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
+  const total = (expression: string, order = 'customer_id, month') =>
+    sql`coalesce(${dialect.orderedSum(raw(expression), raw(order))}, 0)`;
+  const [row] = await base.db.all(sql`
+    WITH ${payingGrid(monthly, months)}, ${FLOWS},
+    moved AS (
+      SELECT ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
+             ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
+             ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
+             ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
+             ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned
+      FROM flows WHERE month BETWEEN ${monthDate(from)} AND ${monthDate(to)}),
+    ends AS (
+      SELECT customer_id,
+             sum(CASE WHEN month = ${monthDate(opening)} THEN revenue ELSE 0 END) AS starting,
+             sum(CASE WHEN month = ${monthDate(to)} THEN revenue ELSE 0 END) AS ending
+      FROM grid GROUP BY customer_id),
+    kept AS (
+      SELECT ${total('starting', 'customer_id')} AS opening, ${total('ending', 'customer_id')} AS closing,
+             count(*) FILTER (WHERE starting > 0) AS customers_opening,
+             count(*) FILTER (WHERE ending > 0) AS customers_closing,
+             count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
+             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END', 'customer_id')} AS retained,
+             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END', 'customer_id')} AS capped
+      FROM ends)
+    SELECT * FROM moved CROSS JOIN kept`);
+  const n = (key: string) => Number(row?.[key] ?? 0);
+  const openingRevenue = n('opening');
+  return {
+    opening_month: opening,
+    closing_month: to,
+    opening: openingRevenue,
+    new: n('new'),
+    reactivated: n('reactivated'),
+    expansion: n('expansion'),
+    contraction: n('contraction'),
+    churned: n('churned'),
+    closing: n('closing'),
+    customers: {
+      opening: n('customers_opening'),
+      closing: n('customers_closing'),
+      retained: n('customers_retained'),
+    },
+    retained_revenue: n('retained'),
+    retained_revenue_capped: n('capped'),
+    gross_revenue_retention: openingRevenue > 0 ? n('capped') / openingRevenue : null,
+    net_revenue_retention: openingRevenue > 0 ? n('retained') / openingRevenue : null,
+  };
+}
+
 async function revenueMovements(
   base: CustomerBase,
   monthly: Relation,
@@ -402,13 +668,7 @@ async function revenueMovements(
   const total = (expression: string) =>
     sql`coalesce(${dialect.orderedSum(raw(expression), raw('customer_id'))}, 0)`;
   const rows = await base.db.all(sql`
-    WITH ${payingGrid(monthly, months)},
-    flows AS (
-      SELECT customer_id, month, revenue,
-             lag(revenue) OVER (PARTITION BY customer_id ORDER BY month) AS prev,
-             coalesce(max(CASE WHEN revenue > 0 THEN 1 ELSE 0 END) OVER (
-               PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
-      FROM grid)
+    WITH ${payingGrid(monthly, months)}, ${FLOWS}
     SELECT ${dialect.formatMonth(raw('month'))} AS month,
            ${total('prev')} AS opening,
            ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,

@@ -12,6 +12,7 @@
  * Cohorts by acquired_on: A and B in 2025-02, D in 2025-03, E in 2025-05; C (2024) is left out.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { customerIdsOf } from '../../src/analysis/customer-filter.js';
 import { computeCohorts, computeTrends, monthsOf } from '../../src/analysis/trends.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject } from '../../src/project.js';
@@ -194,5 +195,132 @@ describe('cohorts', () => {
       ['2025-06', 1],
     ]);
     expect(cohorts.customers_left_out).toBe(1);
+  });
+});
+
+describe('totals of the movements and the cohorts (computed by the library)', () => {
+  it('movements: Jan’s opening, the movements summed, Dec’s closing, retention of January’s payers', async () => {
+    const trends = await withBase(computeTrends);
+    const totals = trends.movement_totals!;
+    // By hand: opening = C’s 100 in January; new = A, B, D’s 4,050 in March + E’s 20 in June;
+    // contraction = A’s −200 in April; churned = −100 − 3,050 − 800 − 20; closing = 0 in December.
+    expect(totals).toMatchObject({
+      opening_month: '2025-01',
+      closing_month: '2025-12',
+      opening: 100,
+      new: 4070,
+      reactivated: 0,
+      expansion: 0,
+      contraction: -200,
+      churned: -3970,
+      closing: 0,
+      customers: { opening: 1, closing: 0, retained: 0 },
+      gross_revenue_retention: 0,
+      net_revenue_retention: 0,
+    });
+    // Equal to the rows added up, and opening + movements = closing.
+    const sum = (key: 'new' | 'reactivated' | 'expansion' | 'contraction' | 'churned') =>
+      trends.movements.reduce((total, m) => total + m[key], 0);
+    for (const key of ['new', 'reactivated', 'expansion', 'contraction', 'churned'] as const)
+      expect(totals[key]).toBeCloseTo(sum(key), 9);
+    expect(totals.opening).toBe(trends.movements[0]!.opening);
+    expect(totals.closing).toBe(trends.movements.at(-1)!.closing);
+    // Unfiltered, the span is the period’s: the same retention as `retention`.
+    expect(totals.gross_revenue_retention).toBe(trends.retention!.gross_revenue_retention);
+    expect(totals.net_revenue_retention).toBe(trends.retention!.net_revenue_retention);
+  });
+
+  it('movements: gross caps each opening customer at its opening revenue, net counts its expansion', async () => {
+    // A pays 1,000 in March and 800 in April; add C paying 100 in March and 300 in May, so over
+    // March → May (movements of April and May, opening February: nobody paid) …
+    await p.append('data/transactions.csv', 'C,2025-02-10,100.00');
+    await p.append('data/transactions.csv', 'C,2025-05-10,300.00');
+    const trends = await withBase((base) =>
+      computeTrends(base, { filter: { months: { from: '2025-03', to: '2025-05' } } }),
+    );
+    const totals = trends.movement_totals!;
+    // Opening = February (the month before March): C’s 100. May: C pays 300 (expansion over the
+    // span of +200 for C; monthly it churned in March and reactivated in May).
+    expect(totals.opening_month).toBe('2025-02');
+    expect(totals.closing_month).toBe('2025-05');
+    expect(totals.opening).toBe(100);
+    expect(totals.customers).toEqual({ opening: 1, closing: 1, retained: 1 });
+    expect(totals.retained_revenue).toBe(300);
+    expect(totals.retained_revenue_capped).toBe(100);
+    expect(totals.net_revenue_retention).toBe(3);
+    expect(totals.gross_revenue_retention).toBe(1);
+    expect(totals.opening + totals.new + totals.reactivated + totals.expansion).toBeCloseTo(
+      totals.closing - totals.contraction - totals.churned,
+      9,
+    );
+  });
+
+  it('cohorts: customers, cost to acquire, revenue and cumulative margin of every cohort; column sums', async () => {
+    const cohorts = await withBase(computeCohorts);
+    const { totals } = cohorts;
+    const rows = cohorts.cohorts;
+    expect(totals.cohorts).toBe(3);
+    expect(totals.customers).toBe(4); // A, B; D; E
+    expect(totals.customers).toBe(rows.reduce((n, c) => n + c.customers, 0));
+    expect(totals.acquisition_cost).toBeCloseTo(
+      rows.reduce((n, c) => n + c.acquisition_cost, 0),
+      9,
+    );
+    // Revenue from acquisition to December: A 1,000 + 800, B 50, D 3,000, E 20.
+    expect(totals.revenue).toBe(4870);
+    // Cumulative margin to the period’s end: each cohort’s last cell, added.
+    expect(totals.cumulative_margin).toBeCloseTo(
+      rows.reduce((n, c) => n + c.months.at(-1)!.cumulative_margin, 0),
+      9,
+    );
+    // Nobody of these cohorts pays in December.
+    expect(totals.active_customers).toBe(0);
+    expect(totals.active_share).toBe(0);
+    // Column m_k: the cohorts that reached month k (February 11 months, March 10, May 8).
+    expect(totals.months).toHaveLength(11);
+    expect(totals.months.map((m) => m.cohorts)).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 1]);
+    expect(totals.months[8]!.customers).toBe(3);
+    for (const column of totals.months) {
+      const k = column.months_since;
+      const cells = rows.flatMap((c) => (c.months[k] ? [c.months[k]] : []));
+      expect(column.cumulative_margin).toBeCloseTo(
+        cells.reduce((n, m) => n + m.cumulative_margin, 0),
+        9,
+      );
+      expect(column.revenue).toBeCloseTo(
+        cells.reduce((n, m) => n + m.revenue, 0),
+        9,
+      );
+      expect(column.active_customers).toBe(cells.reduce((n, m) => n + m.active_customers, 0));
+    }
+    expect(totals.months[1]!.revenue).toBe(1050 + 0 + 20); // A+B in March, D in April, E in June
+  });
+});
+
+describe('active in a month', () => {
+  it('a month’s count of customers equals the customers the month filter lists, spend-only months included', async () => {
+    // F is acquired through ads in July and shares July’s ads spend, with nothing else in July; in
+    // August its only record is a usage record of a metric the model does not cost.
+    await p.append('data/customers.csv', 'F,2025-07-03,ads,basic,2');
+    await p.append('data/spend.csv', 'ads,2025-07,300.00');
+    await p.append('data/usage.csv', 'F,2025-08-20,restores,1');
+    const { trends, listed } = await withBase(async (base) => {
+      const trends = await computeTrends(base);
+      const listed = new Map<string, string[]>();
+      for (const { month } of trends.months)
+        listed.set(
+          month,
+          (await customerIdsOf(base, { months: { from: month, to: month } }))!.sort(),
+        );
+      return { trends, listed };
+    });
+    for (const m of trends.months)
+      expect([m.month, m.customers]).toEqual([m.month, listed.get(m.month)!.length]);
+    const july = trends.months.find((m) => m.month === '2025-07')!;
+    // F’s share of July’s spend is in July’s costs, but F did nothing in July: not active.
+    expect(july.acquisition_cost).toBe(300);
+    expect(july.customers).toBe(0);
+    expect(listed.get('2025-08')).toEqual(['F']);
+    expect(listed.get('2025-03')).toEqual(['A', 'B', 'D']);
   });
 });

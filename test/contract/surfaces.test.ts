@@ -338,8 +338,8 @@ async function monthTrends(s: Surfaces): Promise<void> {
     ]),
   );
   const movements = rows(table(s.section('movements'), 'data-table', 'movements')).slice(1);
-  expect(movements.map((r) => r.slice(0, 8))).toEqual(
-    cli.movements.map((m) => [
+  expect(movements.map((r) => r.slice(0, 8))).toEqual([
+    ...cli.movements.map((m) => [
       m.month,
       s.money(m.opening),
       s.money(m.new),
@@ -349,17 +349,42 @@ async function monthTrends(s: Surfaces): Promise<void> {
       s.money(m.churned),
       s.money(m.closing),
     ]),
-  );
+    // The totals row last: the library's movement totals, the same in the CLI's JSON.
+    ...(cli.movement_totals
+      ? [
+          [
+            'total',
+            s.money(cli.movement_totals.opening),
+            s.money(cli.movement_totals.new),
+            s.money(cli.movement_totals.reactivated),
+            s.money(cli.movement_totals.expansion),
+            s.money(cli.movement_totals.contraction),
+            s.money(cli.movement_totals.churned),
+            s.money(cli.movement_totals.closing),
+          ],
+        ]
+      : []),
+  ]);
   const cohorts = await s.cli<CohortsReport>('cohorts');
   const shown = rows(table(s.section('movements'), 'data-table', 'cohorts')).slice(1);
-  expect(shown.map((r) => r.slice(0, 4))).toEqual(
-    cohorts.cohorts.map((c) => [
+  expect(shown.map((r) => r.slice(0, 4))).toEqual([
+    ...cohorts.cohorts.map((c) => [
       c.cohort,
       formatNumber(c.customers),
       s.money(c.acquisition_cost),
       c.payback_month === null ? 'not yet' : `m${c.payback_month}`,
     ]),
-  );
+    ...(cohorts.cohorts.length > 0
+      ? [
+          [
+            'total',
+            formatNumber(cohorts.totals.customers),
+            s.money(cohorts.totals.acquisition_cost),
+            '',
+          ],
+        ]
+      : []),
+  ]);
 }
 
 async function tierPlan(s: Surfaces): Promise<void> {

@@ -26,7 +26,7 @@ import type {
   WhaleCurve,
 } from '../../src/server/api-types.js';
 import { createApp } from '../../src/server/create-app.js';
-import { FIXTURES } from '../helpers/temp-project.js';
+import { FIXTURES, tempProject } from '../helpers/temp-project.js';
 import { requestUntilDone } from '../helpers/until-done.js';
 
 let tiny: Project;
@@ -187,5 +187,35 @@ describe('a customer’s own page', () => {
     expect(lifetime.status).toBe(200);
     expect(lifetime.body.customer).toBeNull();
     expect(lifetime.body.notes[0]).toMatch(/\S/);
+  });
+});
+
+describe('a month’s drill-down in the API', () => {
+  it('lists as many customers as the month counts, for every month, a spend-only customer included', async () => {
+    // F shares July’s ads spend and does nothing else in July; in August only a usage record of a
+    // metric the model does not cost is dated.
+    const p = await tempProject();
+    await p.append('data/customers.csv', 'F,2025-07-03,ads,basic,2');
+    await p.append('data/spend.csv', 'ads,2025-07,300.00');
+    await p.append('data/usage.csv', 'F,2025-08-20,restores,1');
+    const project = await openProject({ dir: p.dir, inMemory: true });
+    try {
+      const spendApp = await createApp(await project.customerBase());
+      const ask = async <T>(url: string) =>
+        (await (await requestUntilDone(spendApp, url)).json()) as T;
+      const trends = await ask<TrendsReport>('/api/trends');
+      for (const m of trends.months) {
+        const listed = await ask<CustomerPage>(
+          `/api/customers?months=${m.month}:${m.month}&limit=50`,
+        );
+        expect([m.month, listed.total]).toEqual([m.month, m.customers]);
+      }
+      const july = trends.months.find((m) => m.month === '2025-07')!;
+      expect([july.customers, july.acquisition_cost]).toEqual([0, 300]);
+      expect(trends.months.find((m) => m.month === '2025-08')!.customers).toBe(1);
+    } finally {
+      project.close();
+      await p.remove();
+    }
   });
 });

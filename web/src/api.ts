@@ -37,6 +37,7 @@ import type {
 } from '../../src/server/api-types.js';
 
 export type {
+  JobStatus,
   CustomerFilterOptions,
   CustomerTotalsResponse,
   CustomerLifetimeResponse,
@@ -131,20 +132,26 @@ const JOB_POLL_MS = 500;
  * A GET whose answer may be a background job under way (202 with its progress): asks again every
  * half second, telling the job listener how far it got, until the answer is the result.
  */
+/** Told, by the page that asked, of each answer "still under way" (the page's waiting frame). */
+export type JobWait = (status: JobStatus) => void;
+
 async function untilDone(
   path: string,
   init: { method?: 'GET' | 'POST'; json?: unknown } = {},
+  onWait?: JobWait,
 ): Promise<Response> {
   for (;;) {
     const response = await request(path, init);
     if (response.status !== 202) return response;
-    jobListener?.((await response.json()) as JobStatus);
+    const status = (await response.json()) as JobStatus;
+    jobListener?.(status);
+    onWait?.(status);
     await new Promise((resolve) => setTimeout(resolve, JOB_POLL_MS));
   }
 }
 
-async function json<T>(path: string): Promise<T> {
-  return (await (await untilDone(path)).json()) as T;
+async function json<T>(path: string, onWait?: JobWait): Promise<T> {
+  return (await (await untilDone(path, {}, onWait)).json()) as T;
 }
 
 /** `?query` with a filter's parameters (the address's, passed on as they are) appended. */
@@ -202,16 +209,19 @@ export const api = {
   /** The matrix summary with up to `points` customers' points (the quadrant table needs none). */
   matrix: (points = 1000, filter?: URLSearchParams) =>
     json<MatrixSummary>(`/api/matrix${query({ points: String(points) }, filter)}`),
-  pricing: (maxVersions?: number) =>
+  pricing: (maxVersions?: number, onWait?: JobWait) =>
     json<PricingResponse>(
       `/api/pricing${maxVersions === undefined ? '' : `?${new URLSearchParams({ max_versions: String(maxVersions) })}`}`,
+      onWait,
     ),
   /** The tier plan; with a filter, its customer lists (recommendations, exits) are the filtered customers'. */
-  tiers: (filter?: URLSearchParams) => json<TiersResponse>(`/api/tiers${query({}, filter)}`),
+  tiers: (filter?: URLSearchParams, onWait?: JobWait) =>
+    json<TiersResponse>(`/api/tiers${query({}, filter)}`, onWait),
   /** The lifetime page; with a filter, `filtered` holds the filtered customers' lifetime margin. */
-  lifetime: (timeUnit?: string, filter?: URLSearchParams) =>
+  lifetime: (timeUnit?: string, filter?: URLSearchParams, onWait?: JobWait) =>
     json<LifetimeResponse>(
       `/api/lifetime${query(timeUnit === undefined ? {} : { time_unit: timeUnit }, filter)}`,
+      onWait,
     ),
   whatIf: async (whatIf: TierWhatIf) =>
     (await (
@@ -219,8 +229,8 @@ export const api = {
     ).json()) as TierWhatIfResponse,
   /** The HTML report as a file to save (a download link cannot carry the token header). */
   report: async () => (await untilDone('/api/report.html')).blob(),
-  tierCharts: () => json<TierChartsResponse>('/api/tiers/charts'),
-  priceResearch: () => json<PriceResearchResponse>('/api/price-research'),
+  tierCharts: (onWait?: JobWait) => json<TierChartsResponse>('/api/tiers/charts', onWait),
+  priceResearch: (onWait?: JobWait) => json<PriceResearchResponse>('/api/price-research', onWait),
   leadsFiles: () => json<LeadsFilesResponse>('/api/prospects/files'),
   prospects: (file: string) =>
     json<ProspectsResponse>(`/api/prospects?${new URLSearchParams({ file })}`),

@@ -7,6 +7,7 @@ import { ApiFailure, api, onJobProgress, takeTokenFromUrl, type Overview } from 
 import { keepTablesDownloadable } from './csv.js';
 import { h, show } from './dom.js';
 import { filterBar, filterOf } from './filter-bar.js';
+import { describeJob } from './job-frame.js';
 import { customersState, renderCustomers } from './pages/customers-page.js';
 import { renderLifetime, timeUnitParam } from './pages/lifetime-page.js';
 import { renderMatrix } from './pages/matrix-page.js';
@@ -108,8 +109,10 @@ async function route(): Promise<void> {
   try {
     overview ??= api.overview();
     const o = await overview;
-    document.getElementById('project-name')!.textContent =
-      `${o.name} · ${o.period.from} to ${o.period.to}`;
+    const projectName = document.getElementById('project-name')!;
+    projectName.textContent = `${o.name} · ${o.period.from} to ${o.period.to}`;
+    // Cut to the bar's one line when narrow: the tooltip has it in full.
+    projectName.title = projectName.textContent;
     document.title = `${o.name} — tierwise`;
     const filter = filterOf(params);
     // The bar is drawn beside the page, not before it.
@@ -223,18 +226,13 @@ takeTokenFromUrl();
 // Every table the pages show gets a "Download CSV" button (built in the browser from the table).
 keepTablesDownloadable(root);
 const reportButton = document.getElementById('download-report') as HTMLButtonElement;
-// Long jobs (the report, the tier plan, a menu) run on the server; their progress shows here.
+// Long jobs (the report, the tier plan, a menu) run on the server; their progress shows here,
+// under the top bar's right end (out of its one line).
 const jobStatus = h('span', { id: 'job-status', role: 'status', 'aria-live': 'polite' });
-reportButton.after(jobStatus);
+document.querySelector('header.top')!.append(jobStatus);
 onJobProgress((status) => {
   const what = JOB_NAMES[status.job.split(':')[0] ?? ''] ?? status.job;
-  const progress = status.progress;
-  jobStatus.textContent =
-    status.status === 'queued'
-      ? `${what}: waiting for another job…`
-      : progress === null
-        ? `${what}: working…`
-        : `${what}: ${progress.step + 1} of ${progress.steps} (${progress.message})`;
+  jobStatus.textContent = `${what}: ${describeJob(status)}`;
 });
 reportButton.addEventListener('click', () => void downloadReport(reportButton));
 window.addEventListener('hashchange', () => void route());

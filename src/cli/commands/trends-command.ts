@@ -89,7 +89,10 @@ const monthColumns = (currency: string): Column<MonthFigures>[] => [
   percentColumn('margin_pct', (m) => m.margin_pct),
 ];
 
-const movementColumns = (currency: string): Column<RevenueMovement>[] => [
+/** A movements row, or their totals (no count of churned customers: a customer may churn twice). */
+type MovementRow = Omit<RevenueMovement, 'customers'> & { customers: { churned: number | null } };
+
+const movementColumns = (currency: string): Column<MovementRow>[] => [
   { header: 'month', value: (m) => m.month },
   moneyColumn('opening', (m) => m.opening, currency),
   moneyColumn('new', (m) => m.new, currency),
@@ -102,6 +105,41 @@ const movementColumns = (currency: string): Column<RevenueMovement>[] => [
   percentColumn('grr', (m) => m.gross_revenue_retention),
   percentColumn('nrr', (m) => m.net_revenue_retention),
 ];
+
+/** The months' totals as a row of the months table (each customer counted once). */
+function monthsTotal(report: TrendsReport): MonthFigures {
+  const t = report.totals;
+  return {
+    month: 'total',
+    customers: t.customers,
+    unprofitable_customers: t.unprofitable_customers,
+    revenue: t.revenue,
+    direct_cost: t.direct_cost,
+    acquisition_cost: t.acquisition_cost,
+    serve_cost: t.serve_cost,
+    margin: t.margin,
+    margin_pct: t.margin_pct,
+  };
+}
+
+/** The movements' totals (the library's) as a row of the movements table. */
+function movementsTotal(report: TrendsReport): MovementRow | undefined {
+  const t = report.movement_totals;
+  if (t === null) return undefined;
+  return {
+    month: 'total',
+    opening: t.opening,
+    new: t.new,
+    reactivated: t.reactivated,
+    expansion: t.expansion,
+    contraction: t.contraction,
+    churned: t.churned,
+    closing: t.closing,
+    customers: { churned: null },
+    gross_revenue_retention: t.gross_revenue_retention,
+    net_revenue_retention: t.net_revenue_retention,
+  };
+}
 
 export function renderTrends(report: TrendsReport, format: OutputFormat, view: TrendsView): string {
   if (format === 'json') return renderJson(report);
@@ -116,10 +154,15 @@ export function renderTrends(report: TrendsReport, format: OutputFormat, view: T
     `trends, ${report.period.from} to ${report.period.to} (${currency})`,
     '',
     'margin by month:',
-    renderTable(monthColumns(currency), report.months),
+    renderTable(monthColumns(currency), report.months, monthsTotal(report)),
     '',
     'revenue movements (revenue billed in the month; opening + movements = closing):',
-    renderTable(movementColumns(currency), report.movements),
+    renderTable(movementColumns(currency), report.movements, movementsTotal(report)),
+    ...(report.movement_totals
+      ? [
+          `total: ${report.movement_totals.opening_month}'s revenue, the movements of ${report.movements[0]!.month} to ${report.movement_totals.closing_month} added up, ${report.movement_totals.closing_month}'s; grr and nrr of the ${formatCount(report.movement_totals.customers.opening)} customer${report.movement_totals.customers.opening === 1 ? '' : 's'} paying in ${report.movement_totals.opening_month}, over the span`,
+        ]
+      : []),
     ...(retention
       ? [
           '',
@@ -163,6 +206,22 @@ export function renderCohorts(
     })),
   ];
   if (format === 'csv') return renderCsv(columns, report.cohorts);
+  const t = report.totals;
+  // Every cohort together: m_k adds the cohorts that reached month k; no payback month.
+  const total: Cohort = {
+    cohort: 'total',
+    customers: t.customers,
+    acquisition_cost: t.acquisition_cost,
+    payback_month: null,
+    months: t.months.map((m) => ({
+      months_since: m.months_since,
+      month: '',
+      active_customers: m.active_customers,
+      revenue: m.revenue,
+      margin: m.margin,
+      cumulative_margin: m.cumulative_margin,
+    })),
+  };
   const basis =
     report.basis === 'acquired_on'
       ? 'customers acquired in the period (acquired_on)'
@@ -176,6 +235,11 @@ export function renderCohorts(
     `cohorts, ${report.period.from} to ${report.period.to}: ${basis}; m0 is the acquisition month; cells: ${what}`,
     `  ${formatCount(report.customers_left_out)} customer${report.customers_left_out === 1 ? '' : 's'} left out (${report.basis === 'acquired_on' ? 'acquired before the period or with no acquired_on' : 'paying from the first month, or never'})`,
     '',
-    renderTable(columns, report.cohorts),
+    renderTable(columns, report.cohorts, report.cohorts.length > 0 ? total : undefined),
+    ...(report.cohorts.length > 0
+      ? [
+          `total: every cohort; m<k> adds the cohorts that have reached month k; no payback month. To ${report.period.to}: revenue ${money(t.revenue)}, cumulative margin ${money(t.cumulative_margin)}; ${formatCount(t.active_customers)} of ${formatCount(t.customers)} customers (${formatPercent(t.active_share)}) paying in the period's last month`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -38,7 +38,7 @@ export const movementsSection: ReportSection = {
     if (base.summary.totals.customers === 0) return noCustomers(context);
     const trends = await computeTrends(base);
     const cohorts = await computeCohorts(base);
-    const { retention } = trends;
+    const { retention, movement_totals: t } = trends;
     return html`
       <p>Each customer's revenue billed in a month against the month before: new (never paid before in the period), reactivated, expansion, contraction and churned; opening + movements = closing. Gross retention = (opening + contraction + churned) ÷ opening; net adds expansion.${
         retention
@@ -50,8 +50,18 @@ export const movementsSection: ReportSection = {
         <tbody>${trends.movements.map(
           (m) =>
             html`<tr><th>${m.month}</th><td>${money(m.opening)}</td><td>${money(m.new)}</td><td>${money(m.reactivated)}</td><td>${money(m.expansion)}</td><td>${money(m.contraction)}</td><td>${money(m.churned)}</td><td>${money(m.closing)}</td><td>${percent(m.gross_revenue_retention)}</td><td>${percent(m.net_revenue_retention)}</td></tr>`,
-        )}</tbody>
-      </table>
+        )}</tbody>${
+          t
+            ? html`
+        <tfoot><tr class="total"><th>total</th><td>${money(t.opening)}</td><td>${money(t.new)}</td><td>${money(t.reactivated)}</td><td>${money(t.expansion)}</td><td>${money(t.contraction)}</td><td>${money(t.churned)}</td><td>${money(t.closing)}</td><td>${percent(t.gross_revenue_retention)}</td><td>${percent(t.net_revenue_retention)}</td></tr></tfoot>`
+            : ''
+        }
+      </table>${
+        t
+          ? html`
+      <p class="muted">Total: ${t.opening_month}'s revenue (opening), the movements of ${trends.movements[0]!.month} to ${t.closing_month} added up, ${t.closing_month}'s (closing). Its gross and net retention follow the ${formatNumber(t.customers.opening)} customer${t.customers.opening === 1 ? '' : 's'} paying in ${t.opening_month} to ${t.closing_month}: gross = their revenue then, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue then ÷ opening.</p>`
+          : ''
+      }
       ${cohortBlock(cohorts, money)}`;
   },
 };
@@ -67,6 +77,7 @@ function cohortBlock(cohorts: CohortsReport, money: (amount: number) => string):
     Math.max(...cohorts.cohorts.map((c) => c.months.length)),
   );
   const compact = (amount: number) => formatAxisMoney(amount, cohorts.currency);
+  const t = cohorts.totals;
   const basis =
     cohorts.basis === 'acquired_on'
       ? 'acquired in each month of the period (acquired_on)'
@@ -88,5 +99,12 @@ function cohortBlock(cohorts: CohortsReport, money: (amount: number) => string):
                 html`<td class="${m.cumulative_margin < 0 ? 'loss' : ''}">${compact(m.cumulative_margin)}</td>`,
             )}</tr>`,
       )}</tbody>
-    </table>`;
+      <tfoot><tr class="total"><th>total</th><td>${formatNumber(t.customers)}</td><td>${money(t.acquisition_cost)}</td><td></td>${t.months
+        .slice(0, longest)
+        .map(
+          (m) =>
+            html`<td class="${m.cumulative_margin < 0 ? 'loss' : ''}">${compact(m.cumulative_margin)}</td>`,
+        )}</tr></tfoot>
+    </table>
+    <p class="muted">Total: every cohort together; m<i>k</i> adds the cohorts that have reached month <i>k</i> within the period; no payback month (cohorts of different ages have none together). To the period's end: revenue ${money(t.revenue)}, cumulative margin ${money(t.cumulative_margin)}; ${formatNumber(t.active_customers)} of ${formatNumber(t.customers)} customers (${percent(t.active_share)}) paying in its last month.</p>`;
 }

@@ -8,6 +8,7 @@
 import { api, type LifetimeResponse, type Overview } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber } from '../format.js';
+import { showJobFrame } from '../job-frame.js';
 
 type Row = NonNullable<NonNullable<LifetimeResponse['margin']>['segments']>[number];
 type Totals = NonNullable<LifetimeResponse['margin']>['totals'];
@@ -29,7 +30,16 @@ export async function renderLifetime(
   timeUnit: TimeUnit | null,
   filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
-  const result = await api.lifetime(timeUnit ?? undefined, filter);
+  // The frame at once; the lifetime model (a background job per time unit) fills it in.
+  const frame = showJobFrame(
+    root,
+    'Lifetime',
+    'The lifetime margin per segment of the model’s first segmentation — future revenue less direct cost and cost to serve, discounted, with its interval — and the model’s diagnostics.',
+  );
+  const result = await api
+    .lifetime(timeUnit ?? undefined, filter, frame.onWait)
+    .finally(frame.done);
+  if (!frame.shown()) return;
   const { margin, diagnostics } = result;
   const money = (n: number) => formatMoney(n, margin?.currency ?? overview.currency);
   const interval = (row: Pick<Row, 'lifetime_margin_interval'>) =>

@@ -8,6 +8,7 @@ import type { GaborGrangerResult, Overview, PsmResult, SurveyAnalysis } from '..
 import { api } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
+import { showJobFrame } from '../job-frame.js';
 
 const PSM_LABELS = {
   marginal_cheapness: 'point of marginal cheapness (PMC)',
@@ -19,7 +20,14 @@ const PSM_LABELS = {
 type Money = (n: number) => string;
 
 export async function renderPriceResearch(root: HTMLElement, _overview: Overview): Promise<void> {
-  const research = await api.priceResearch();
+  // The frame at once; the survey analyses (a background job) fill it in.
+  const frame = showJobFrame(
+    root,
+    'Price research',
+    'Willingness to pay from the project’s survey files: the Van Westendorp price sensitivity meter (surveys/psm.csv) and Gabor-Granger demand and revenue per price (surveys/gabor-granger.csv).',
+  );
+  const research = await api.priceResearch(frame.onWait).finally(frame.done);
+  if (!frame.shown()) return;
   const money: Money = (n) => formatMoney(n, research.currency);
   const { resamples, seed } = research.bootstrap;
   show(

@@ -6,13 +6,25 @@
 import { api, type Overview, type ProjectPriceMenu } from '../api.js';
 import { h, show, svgFigure } from '../dom.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
+import { showJobFrame } from '../job-frame.js';
 
 export async function renderPricing(
   root: HTMLElement,
   overview: Overview,
   maxVersions: number | null,
 ): Promise<void> {
-  const { file, menu: result, chart } = await api.pricing(maxVersions ?? undefined);
+  // The frame at once; the menu (a background job per size, on a data state never priced) fills it in.
+  const frame = showJobFrame(
+    root,
+    'Pricing',
+    `The project’s price menu${maxVersions === null ? '' : ` of at most ${maxVersions} versions`} (menu.yaml, else the tier catalog): the best menu, who buys which version, one price against two and three, and the profit against today’s.`,
+  );
+  const {
+    file,
+    menu: result,
+    chart,
+  } = await api.pricing(maxVersions ?? undefined, frame.onWait).finally(frame.done);
+  if (!frame.shown()) return;
   if (result === null) {
     show(
       root,

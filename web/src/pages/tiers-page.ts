@@ -14,6 +14,7 @@ import {
 import { h, show } from '../dom.js';
 import { drillLink } from '../filter-bar.js';
 import { formatMoney, formatNumber, formatPercent } from '../format.js';
+import { showJobFrame } from '../job-frame.js';
 import { capacitySection, exitsChart, scenarioChart } from './tier-charts-section.js';
 
 type Plan = NonNullable<TiersResponse['plan']>;
@@ -28,8 +29,22 @@ export async function renderTiers(
   root: HTMLElement,
   filter: URLSearchParams = new URLSearchParams(),
 ): Promise<void> {
-  const { plan } = await api.tiers(filter);
-  if (plan === null) {
+  // The frame at once; the plan (a background job on a data state never computed) fills it in.
+  const frame = showJobFrame(
+    root,
+    'Tiers',
+    'The tier plan: the tier each customer is best served on within the firm’s capacity, its margin against today’s, the scenarios, shadow prices, the largest gains and the exits, with their charts and a what-if form.',
+  );
+  const loaded = await (async () => {
+    try {
+      const { plan } = await api.tiers(filter, frame.onWait);
+      return plan === null ? null : { plan, charts: await api.tierCharts(frame.onWait) };
+    } finally {
+      frame.done();
+    }
+  })();
+  if (!frame.shown()) return;
+  if (loaded === null) {
     show(
       root,
       h('h1', {}, 'Tiers'),
@@ -41,7 +56,7 @@ export async function renderTiers(
     );
     return;
   }
-  const charts = await api.tierCharts();
+  const { plan, charts } = loaded;
   const money = (n: number) => formatMoney(n, plan.currency);
   const tiered = plan.scenarios.find((s) => s.kind === 'tiered')!;
   const statusQuo = plan.scenarios.find((s) => s.kind === 'status_quo');

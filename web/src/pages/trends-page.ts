@@ -47,7 +47,8 @@ export async function renderTrends(
       h('tbody', {}, rows),
       footer ? h('tfoot', {}, footer) : null,
     );
-  const { totals } = trends;
+  const { totals, movement_totals: moved } = trends;
+  const cohortTotals = cohorts.totals;
   const months = table(
     'months',
     [
@@ -126,6 +127,33 @@ export async function renderTrends(
         ),
       ),
     ),
+    // The library's totals of the movements shown (sums in SQL), not the rows added here.
+    moved
+      ? h(
+          'tr',
+          { class: 'total', 'data-testid': 'movements-total' },
+          h('th', {}, 'total'),
+          ...[
+            moved.opening,
+            moved.new,
+            moved.reactivated,
+            moved.expansion,
+            moved.contraction,
+            moved.churned,
+            moved.closing,
+          ].map((v) => h('td', { 'data-value': v }, money(v))),
+          h(
+            'td',
+            { 'data-value': moved.gross_revenue_retention ?? undefined },
+            formatPercent(moved.gross_revenue_retention),
+          ),
+          h(
+            'td',
+            { 'data-value': moved.net_revenue_retention ?? undefined },
+            formatPercent(moved.net_revenue_retention),
+          ),
+        )
+      : undefined,
   );
   const { retention } = trends;
   const longest = Math.max(0, ...cohorts.cohorts.map((c) => c.months.length));
@@ -161,6 +189,30 @@ export async function renderTrends(
         ),
       ),
     ),
+    // Every cohort together (the library's sums): no payback month, which has no total.
+    h(
+      'tr',
+      { class: 'total', 'data-testid': 'cohorts-total' },
+      h('th', {}, 'total'),
+      h('td', { 'data-value': cohortTotals.customers }, formatNumber(cohortTotals.customers)),
+      h(
+        'td',
+        { 'data-value': cohortTotals.acquisition_cost },
+        money(cohortTotals.acquisition_cost),
+      ),
+      h('td', { title: 'no payback month for cohorts of different ages together' }, ''),
+      ...cohortTotals.months.map((m) =>
+        h(
+          'td',
+          {
+            'data-value': m.cumulative_margin,
+            class: m.cumulative_margin < 0 ? 'loss' : '',
+            title: `${formatNumber(m.cohorts)} cohorts, ${formatNumber(m.customers)} customers`,
+          },
+          money(m.cumulative_margin),
+        ),
+      ),
+    ),
   );
   show(
     root,
@@ -170,7 +222,7 @@ export async function renderTrends(
     h(
       'p',
       { class: 'muted', 'data-testid': 'months-note' },
-      'Revenue − direct cost − cost to acquire − cost to serve = margin, each month. The total counts each customer once (those with a figure in one of the months); a month opens the customers active in it.',
+      'Revenue − direct cost − cost to acquire − cost to serve = margin, each month. The total counts each customer once (those with a figure in one of the months); a month’s customers are those active in it (a payment or credit, an activity event or a usage record dated in it; a share of channel spend alone is in the month’s costs, not its count), and the month opens them.',
     ),
     h('h2', {}, 'Revenue movements'),
     h(
@@ -186,6 +238,13 @@ export async function renderTrends(
         : null,
     ),
     movements,
+    moved
+      ? h(
+          'p',
+          { class: 'muted', 'data-testid': 'movements-note' },
+          `Total: ${moved.opening_month}’s revenue (opening), the movements of ${trends.movements[0]!.month} to ${moved.closing_month} added up, ${moved.closing_month}’s (closing). Its retention follows the ${formatNumber(moved.customers.opening)} customer${moved.customers.opening === 1 ? '' : 's'} paying in ${moved.opening_month}: gross = their revenue in ${moved.closing_month}, each capped at its opening revenue, ÷ opening (opening less their contraction and churn); net = their revenue in ${moved.closing_month} ÷ opening. The CSV download includes this row.`,
+        )
+      : null,
     h('h2', {}, 'Cohorts'),
     h(
       'p',
@@ -195,5 +254,12 @@ export async function renderTrends(
     cohorts.cohorts.length > 0
       ? cohortTable
       : h('p', {}, 'No customer was acquired within the period.'),
+    cohorts.cohorts.length > 0
+      ? h(
+          'p',
+          { class: 'muted', 'data-testid': 'cohorts-note' },
+          `Total: every cohort together; mk adds the cohorts that have reached month k within the period; the payback cell stays empty (cohorts of different ages have no payback month together). To the period’s end: revenue ${money(cohortTotals.revenue)}, cumulative margin ${money(cohortTotals.cumulative_margin)}; ${formatNumber(cohortTotals.active_customers)} of ${formatNumber(cohortTotals.customers)} customers (${formatPercent(cohortTotals.active_share)}) still paying in its last month. The CSV download includes this row.`,
+        )
+      : null,
   );
 }
