@@ -11,7 +11,13 @@
 import { didYouMean, TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
-import { compileCustomerFilter, type CustomerFilter } from './customer-filter.js';
+import {
+  compileCustomerFilter,
+  filterKey,
+  isEmptyFilter,
+  rememberForFilter,
+  type CustomerFilter,
+} from './customer-filter.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = [
@@ -159,8 +165,19 @@ export async function computeProfitabilityMatrix(
   base: CustomerBase,
   options: MatrixOptions = {},
 ): Promise<ProfitabilityMatrix> {
+  if (isEmptyFilter(options.filter)) return matrixOf(base, undefined);
+  // Once per filter: the matrix page, the overview's quadrants and the matrix chart share it.
+  return rememberForFilter(base, ['matrix', filterKey(options.filter)], () =>
+    matrixOf(base, options.filter),
+  );
+}
+
+async function matrixOf(
+  base: CustomerBase,
+  customerFilter: CustomerFilter | undefined,
+): Promise<ProfitabilityMatrix> {
   const placement = await matrixPlacement(base);
-  const filter = await compileCustomerFilter(base, options.filter);
+  const filter = await compileCustomerFilter(base, customerFilter);
   const customers = await base.db.all<MatrixCustomer & Record<string, unknown>>(sql`
     SELECT customer_id, volume, revenue, direct_cost, acquisition_cost, serve_cost, cost, margin,
            net_price, cost_to_serve, ${placement.quadrant} AS quadrant
