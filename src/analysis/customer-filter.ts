@@ -534,7 +534,7 @@ async function totalsOf(
       : [base.db.dialect.containsText(raw('lower(customer_id)'), sql`${search.toLowerCase()}`)]),
   ];
   const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${join(conditions, ' AND ')}) AS kept`;
-  return (await summarizeMargin(base.db, base.costModel, kept, false)).totals;
+  return (await summarizeMargin(base.db, base.costModel, kept, false, { totalsOnly: true })).totals;
 }
 
 /**

@@ -165,11 +165,42 @@ export async function computeProfitabilityMatrix(
   base: CustomerBase,
   options: MatrixOptions = {},
 ): Promise<ProfitabilityMatrix> {
-  if (isEmptyFilter(options.filter)) return matrixOf(base, undefined);
+  if (isEmptyFilter(options.filter)) return everyonesMatrix(base);
   // Once per filter: the matrix page, the overview's quadrants and the matrix chart share it.
-  return rememberForFilter(base, ['matrix', filterKey(options.filter)], () =>
-    matrixOf(base, options.filter),
-  );
+  return rememberForFilter(base, ['matrix', filterKey(options.filter)], async () => {
+    const filter = await compileCustomerFilter(base, options.filter);
+    if (filter.relation === undefined) return matrixOf(base, options.filter);
+    // Everyone's matrix narrowed to the filter's customers: a customer's row and quadrant do not
+    // depend on the filter (the thresholds are everyone's), and the sums run in the same order.
+    const [all, rows] = await Promise.all([
+      everyonesMatrix(base),
+      base.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM ${filter.relation.ref}`),
+    ]);
+    const ids = new Set(rows.map((r) => String(r.customer_id)));
+    const customers = all.customers.filter((c) => ids.has(c.customer_id));
+    return {
+      ...all,
+      quadrants: QUADRANTS.map((q): QuadrantSummary => ({
+        quadrant: q,
+        ...moneyOf(customers.filter((c) => c.quadrant === q)),
+      })),
+      totals: moneyOf(customers),
+      excluded_customers: ids.size - customers.length,
+      customers,
+    };
+  });
+}
+
+/** Everyone's matrix, once per base (a shared result: callers must not change it); the filtered ones are cut from it. */
+const everyones = new WeakMap<CustomerBase, Promise<ProfitabilityMatrix>>();
+function everyonesMatrix(base: CustomerBase): Promise<ProfitabilityMatrix> {
+  let found = everyones.get(base);
+  if (found === undefined) {
+    found = matrixOf(base, undefined);
+    everyones.set(base, found);
+    found.catch(() => everyones.delete(base));
+  }
+  return found;
 }
 
 async function matrixOf(

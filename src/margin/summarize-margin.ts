@@ -27,12 +27,23 @@ export async function summarizeMargin(
   model: CostModel,
   marginTable: Sql,
   byMonth: boolean,
+  options: {
+    /**
+     * The totals alone (customers, money, the unprofitable): the activities' events and minutes
+     * are not summed, so `unused_capacity` and `activities` come out as if none were used.
+     */
+    readonly totalsOnly?: boolean;
+  } = {},
 ): Promise<MarginSummary> {
   const summed = [
     ...MONEY_FIELDS,
     'channel_cost',
-    'invalid_minutes',
-    ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+    ...(options.totalsOnly
+      ? []
+      : [
+          'invalid_minutes',
+          ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+        ]),
   ];
   // Counts and exact decimals add up to the same total in any order: only doubles are summed in
   // a fixed order (each ordered sum is a sort of its own, the most of this query's time).
