@@ -219,6 +219,7 @@ async function trendsOfBase(
                   AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
               : sql`${monthly.ref} AS kept`,
             true,
+            { totalsOnly: true },
           )
         ).totals,
       };
