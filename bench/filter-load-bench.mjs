@@ -5,8 +5,9 @@
  * attribute, the margin's sign, a month range and two combined — each filtered page (Overview,
  * Customers, Segments, Matrix, Trends) opened with a filter the server has never seen, then again
  * (its results kept). Every API call the page makes is issued as the page issues it (all at once)
- * and timed; with --browser the page itself is also loaded in a headless Chromium (time until it is
- * rendered, as `page-load-bench.mjs` measures it).
+ * and timed; with --browser each page is then also loaded in a headless Chromium (time until it is
+ * rendered, as `page-load-bench.mjs` measures it), on a second, fresh server (a new customer base:
+ * nothing the first pass computed is kept), for the same filter, first and again.
  *
  *   npm run build && node bench/filter-load-bench.mjs [--customers 2000,100000] [--dist dist]
  *     [--kinds segment,auto,attribute,margin,months,combined,combined-months] [--browser]
@@ -17,8 +18,8 @@
  *
  * The server is `startServer` over `openLiveProject` (what `tierwise serve` runs: the database
  * copied into memory, the customer pages prepared before it listens), in this process, without the
- * background jobs (no filtered page waits for one) and without its warm-up; the unfiltered calls
- * every page makes first (`/api/overview`, `/api/filters`, the automatic segments' fit) are asked
+ * background jobs (no filtered page waits for one); the unfiltered reads of its warm-up (`WARM_UP`:
+ * the overview, filter options, matrix, charts, segments) and the automatic segments' fit are asked
  * before the clock starts, as the warm-up and the menu would have. --results: the project's kept
  * results (`.tierwise/results/`) are kept (default) or deleted first; filtered results are never
  * kept on disk, so this changes only the unfiltered calls.
@@ -29,7 +30,7 @@
  * filtered /api/overview's first answer over it.
  *
  * The demo is generated into bench/out/load-demo-<N> once (the page-load bench's folder).
- * Results: bench/out/filter-load-<N>.json.
+ * Results: bench/out/filter-load-<N>[-<build folder>][-browser].json (--dist other/dist: `-other`).
  */
 /* global document -- the functions passed to waitForFunction run in the page */
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -151,6 +152,22 @@ const PAGES = {
   trends: (f) => [`/api/trends?${f}`, `/api/cohorts?${f}`, `/api/charts/trend.svg?${f}`],
 };
 
+/**
+ * The unfiltered reads `tierwise serve`'s warm-up makes (src/server/warm-up.ts) and the menu's
+ * automatic segments, asked before the clock starts; not the unfiltered trends and cohorts (read
+ * from the kept results by a restarted server, and no filtered call uses them).
+ */
+const WARM_UP = [
+  '/api/overview',
+  '/api/filters',
+  '/api/filters?automatic=true',
+  '/api/matrix?points=1',
+  '/api/charts/whale.svg',
+  '/api/charts/distribution.svg',
+  '/api/charts/matrix.svg',
+  '/api/matrix?points=1000',
+];
+
 /** Issues the calls at once; each call's milliseconds and the whole's. */
 async function timeCalls(url, calls) {
   const started = performance.now();
@@ -223,67 +240,93 @@ try {
       await lib.generateDemo({ dir, customers, seed: 42 });
     if (values.results === 'clear')
       rmSync(path.join(dir, '.tierwise', 'results'), { recursive: true, force: true });
-    const opened = performance.now();
-    const project = await openLiveProject({ dir });
-    const base = await project.customerBase();
-    const server = await lib.startServer(
-      { customerBase: project.customerBase },
-      { port: 0, warm: false },
-    );
-    const startMs = performance.now() - opened;
-    const rows = [];
-    try {
-      const url = server.url;
-      // What the warm-up and the menu ask before any filtered page: not timed.
-      const before = performance.now();
-      for (const call of ['/api/overview', '/api/filters', '/api/filters?automatic=true'])
-        await fetch(url + call.slice(1));
-      const warmUpMs = performance.now() - before;
-      const options = await (await fetch(`${url}api/filters?automatic=true`)).json();
-      const kinds = filterKinds(options);
-      console.error(
-        `${customers} customers: server ready in ${(startMs / 1000).toFixed(1)} s, unfiltered calls and automatic segments ${(warmUpMs / 1000).toFixed(1)} s, load ${load()}`,
+    const rows = new Map();
+    let startMs = 0;
+    let handMs = NaN;
+    // The API calls on one server; then, with --browser, the pages in Chromium on a fresh one (a
+    // new customer base: nothing of the first pass kept), each for the same never-seen filter.
+    for (const pass of browser ? ['api', 'browser'] : ['api']) {
+      const opened = performance.now();
+      const project = await openLiveProject({ dir });
+      const base = await project.customerBase();
+      const server = await lib.startServer(
+        { customerBase: project.customerBase },
+        { port: 0, warm: false },
       );
-      for (let repeat = 0; repeat < Number(values.repeat); repeat++)
-        for (const [kind, variant] of Object.entries(kinds)) {
-          if (kindsWanted && !kindsWanted.includes(kind)) continue;
-          for (const [i, page] of Object.keys(PAGES).entries()) {
-            if (!pagesWanted.includes(page)) continue;
-            // A new variant per repeat too: repeat r uses the variants after the pages' ones.
-            const filter = variant(i + repeat * Object.keys(PAGES).length);
-            const calls = PAGES[page](filter);
-            const first = await timeCalls(url, calls);
-            const kept = await timeCalls(url, calls);
-            const row = { customers, kind, page, filter: filter.toString(), load: load() };
-            row.firstMs = first.ms;
-            row.keptMs = kept.ms;
-            row.firstCalls = first.calls;
-            row.keptCalls = kept.calls;
-            if (browser) {
-              // Another filter never seen for the page load (the next variant along).
-              const fresh = variant(i + 100);
-              const loaded = await timePage(browser, url, `#/${page}?${fresh}`);
-              const again = await timePage(browser, url, `#/${page}?${fresh}`);
-              row.browserFilter = fresh.toString();
-              row.pageFirstMs = loaded.ms;
-              row.pageKeptMs = again.ms;
-              row.errors = [...loaded.errors, ...again.errors];
-              if (row.errors.length > 0) failed = true;
+      if (pass === 'api') startMs = performance.now() - opened;
+      try {
+        const url = server.url;
+        // What the warm-up and the menu ask before any filtered page: not timed.
+        const before = performance.now();
+        const segmentations = (await (await fetch(`${url}api/overview`)).json()).segmentations;
+        for (const call of [
+          ...WARM_UP,
+          ...segmentations.flatMap((s) => [
+            `/api/segments?segmentation=${s}`,
+            `/api/charts/segments.svg?segmentation=${s}`,
+          ]),
+        ])
+          await fetch(url + call.slice(1));
+        const warmUpMs = performance.now() - before;
+        const options = await (await fetch(`${url}api/filters?automatic=true`)).json();
+        const kinds = filterKinds(options);
+        console.error(
+          `${customers} customers, ${pass}: server ready in ${((performance.now() - opened - warmUpMs) / 1000).toFixed(1)} s, unfiltered calls and automatic segments ${(warmUpMs / 1000).toFixed(1)} s, load ${load()}`,
+        );
+        for (let repeat = 0; repeat < Number(values.repeat); repeat++)
+          for (const [kind, variant] of Object.entries(kinds)) {
+            if (kindsWanted && !kindsWanted.includes(kind)) continue;
+            for (const [i, page] of Object.keys(PAGES).entries()) {
+              if (!pagesWanted.includes(page)) continue;
+              // A new variant per repeat too: repeat r uses the variants after the pages' ones.
+              const filter = variant(i + repeat * Object.keys(PAGES).length);
+              const key = `${kind}|${page}|${filter}`;
+              if (pass === 'api') {
+                const calls = PAGES[page](filter);
+                const first = await timeCalls(url, calls);
+                const kept = await timeCalls(url, calls);
+                const row = { customers, kind, page, filter: filter.toString(), load: load() };
+                row.firstMs = first.ms;
+                row.keptMs = kept.ms;
+                row.firstCalls = first.calls;
+                row.keptCalls = kept.calls;
+                rows.set(key, row);
+                const slowest = [...first.calls].sort((x, y) => y.ms - x.ms)[0];
+                console.error(
+                  `${kind} ${page} ${row.filter}: first ${first.ms} ms (slowest ${slowest.call} ${slowest.ms} ms), kept ${kept.ms} ms; load ${row.load}`,
+                );
+              } else {
+                const row = rows.get(key);
+                const loaded = await timePage(browser, url, `#/${page}?${filter}`);
+                const again = await timePage(browser, url, `#/${page}?${filter}`);
+                row.pageFirstMs = loaded.ms;
+                row.pageKeptMs = again.ms;
+                row.pageLoad = load();
+                row.errors = [...loaded.errors, ...again.errors];
+                if (row.errors.length > 0) failed = true;
+                console.error(
+                  `${kind} ${page} ${row.filter}: page ${loaded.ms} / ${again.ms} ms; load ${row.pageLoad}`,
+                );
+              }
             }
-            rows.push(row);
-            const slowest = [...first.calls].sort((a, b) => b.ms - a.ms)[0];
-            console.error(
-              `${kind} ${page} ${row.filter}: first ${first.ms} ms (slowest ${slowest.call} ${slowest.ms} ms), kept ${kept.ms} ms${browser ? `; page ${row.pageFirstMs} / ${row.pageKeptMs} ms` : ''}; load ${row.load}`,
-            );
           }
+        if (pass === 'api') {
+          // The alternative: the filtered summary as one hand-written query, on a segment of
+          // `size` (`storage_gb_month / period_months < 1`, the model's rule for under_1gb), best of 3.
+          const hand = [];
+          for (let n = 0; n < 3; n++)
+            hand.push(await handSummary(base, 's.storage_gb_month / s.period_months < 1'));
+          handMs = Math.min(...hand);
         }
-      // The alternative: the filtered summary as one hand-written query, on a segment of `size`
-      // (`storage_gb_month / period_months < 1`, the model's rule for under_1gb), best of 3.
-      const hand = [];
-      for (let n = 0; n < 3; n++)
-        hand.push(await handSummary(base, 's.storage_gb_month / s.period_months < 1'));
-      const handMs = Math.min(...hand);
-      const overviewFirst = rows.find((r) => r.kind === 'segment' && r.page === 'overview');
+      } finally {
+        await server.close();
+        project.close();
+      }
+    }
+    {
+      const overviewFirst = [...rows.values()].find(
+        (r) => r.kind === 'segment' && r.page === 'overview',
+      );
       const overviewCall = overviewFirst?.firstCalls.find((c) =>
         c.call.startsWith('/api/overview'),
       );
@@ -297,19 +340,25 @@ try {
         `| filter kind | page | filter | API calls, first (all at once) | slowest call, first | kept |${browser ? ' page load, first / kept |' : ''} load |`,
       );
       console.log(`|---|---|---|---|---|---|${browser ? '---|' : ''}---|`);
-      for (const r of rows) {
+      for (const r of rows.values()) {
         const slowest = [...r.firstCalls].sort((a, b) => b.ms - a.ms)[0];
         console.log(
-          `| ${r.kind} | ${r.page} | \`${decodeURIComponent(r.filter)}\` | ${r.firstMs} ms | \`${slowest.call.replace(/\?.*/, '')}\` ${slowest.ms} ms | ${r.keptMs} ms |${browser ? ` ${r.pageFirstMs} / ${r.pageKeptMs} ms |` : ''} ${r.load.split(' ')[0]} |`,
+          `| ${r.kind} | ${r.page} | \`${decodeURIComponent(r.filter)}\` | ${r.firstMs} ms | \`${slowest.call.replace(/\?.*/, '')}\` ${slowest.ms} ms | ${r.keptMs} ms |${browser ? ` ${r.pageFirstMs} / ${r.pageKeptMs} ms |` : ''} ${r.load.split(' ')[0]}${browser ? ` / ${r.pageLoad.split(' ')[0]}` : ''} |`,
         );
       }
       writeFileSync(
-        path.join(root, 'bench', 'out', `filter-load-${customers}.json`),
-        JSON.stringify({ customers, dist: values.dist, startMs, handMs, rows }, null, 2),
+        path.join(
+          root,
+          'bench',
+          'out',
+          `filter-load-${customers}${values.dist === 'dist' ? '' : `-${path.basename(path.dirname(dist))}`}${browser ? '-browser' : ''}.json`,
+        ),
+        JSON.stringify(
+          { customers, dist: values.dist, startMs, handMs, rows: [...rows.values()] },
+          null,
+          2,
+        ),
       );
-    } finally {
-      await server.close();
-      project.close();
     }
   }
 } finally {
