@@ -26,6 +26,7 @@ import type { MarginReport } from '../margin/margin-report.js';
 import { summarizeMargin } from '../margin/summarize-margin.js';
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { compileActiveMonths } from '../margin/active-months.js';
+import type { Relation } from '../store/store.js';
 import { compileCurrentTier } from '../tiers/current-tier.js';
 import { fitAutoSegments } from './auto-segments.js';
 import { matrixPlacement, QUADRANTS, type Quadrant } from './profitability-matrix.js';
@@ -76,6 +77,8 @@ export interface CompiledCustomerFilter {
   predicate(customerId?: Sql): Sql;
   /** The months it keeps (`YYYY-MM`), or null for the whole period. */
   readonly months: { readonly from: string; readonly to: string } | null;
+  /** The ids of the customers it keeps, one row each (none for an empty filter). */
+  readonly relation?: Relation;
 }
 
 /** Whether a filter sets nothing (keeps every customer). */
@@ -124,16 +127,11 @@ const KEEP_ALL: CompiledCustomerFilter = {
   months: null,
 };
 
-/**
- * Checks the filter against the base and compiles it to one predicate on a customer id. Async: a
- * quadrant needs the matrix's thresholds and `auto` the fitted clusters (both computed once per
- * base).
- */
-export async function compileCustomerFilter(
+/** Checks and compiles a filter, and resolves it to a table of the ids it keeps. */
+async function resolveCustomerFilter(
   base: CustomerBase,
   filter: CustomerFilter | undefined,
 ): Promise<CompiledCustomerFilter> {
-  if (isEmptyFilter(filter)) return KEEP_ALL;
   const f = filter!;
   const problems: Problem[] = [];
   const conditions: Sql[] = [];
@@ -266,12 +264,68 @@ export async function compileCustomerFilter(
 
   if (problems.length > 0) throw new TierwiseError(problems);
   const where = conditions.length > 0 ? join(conditions, ' AND ') : raw('TRUE');
-  const ids = sql`SELECT b.customer_id FROM ${base.measures.ref} AS b WHERE ${where}`;
+  // Resolved once to the ids it keeps (a temporary table), so every query of the filter reads a
+  // list instead of evaluating its parts again (an automatic segment or a month range is a scan).
+  const kept = await base.db.materialize(
+    'filter_ids',
+    sql`SELECT b.customer_id FROM ${base.measures.ref} AS b WHERE ${where}`,
+  );
   return {
     empty: false,
-    predicate: (customerId = raw('customer_id')) => sql`${customerId} IN (${ids})`,
+    predicate: (customerId = raw('customer_id')) =>
+      sql`${customerId} IN (SELECT customer_id FROM ${kept.ref})`,
     months,
+    relation: kept,
   };
+}
+
+/** Compiled filters kept per base, by `filterKey`: the most recent `COMPILED_KEPT`. */
+const COMPILED_KEPT = 32;
+/** How long an evicted filter's table stays, for the queries still reading it. */
+const EVICTED_GRACE_MS = 120_000;
+const compiledOf = new WeakMap<CustomerBase, Map<string, Promise<CompiledCustomerFilter>>>();
+
+/**
+ * Checks the filter against the base and compiles it to one predicate on a customer id, the
+ * customers it keeps resolved once (a temporary table of their ids) and shared by every analysis
+ * of the same filter on the same base: the most recent filters are kept (by `filterKey`), so the
+ * summary, whale curve, matrix, distribution, segments, trends and pages of one filtered view
+ * resolve it once. Async: a quadrant needs the matrix's thresholds and `auto` the fitted clusters
+ * (both computed once per base). A filter that fails its checks is not kept.
+ */
+export function compileCustomerFilter(
+  base: CustomerBase,
+  filter: CustomerFilter | undefined,
+): Promise<CompiledCustomerFilter> {
+  if (isEmptyFilter(filter)) return Promise.resolve(KEEP_ALL);
+  const key = filterKey(filter);
+  let kept = compiledOf.get(base);
+  if (kept === undefined) compiledOf.set(base, (kept = new Map()));
+  let found = kept.get(key);
+  if (found !== undefined) {
+    kept.delete(key); // most recent last
+    kept.set(key, found);
+    return found;
+  }
+  const cache = kept;
+  found = resolveCustomerFilter(base, filter);
+  cache.set(key, found);
+  found.catch(() => cache.delete(key));
+  if (cache.size > COMPILED_KEPT) {
+    const [oldestKey, oldest] = cache.entries().next().value!;
+    cache.delete(oldestKey);
+    void oldest
+      .then((compiled) => {
+        const relation = compiled.relation;
+        if (relation === undefined) return;
+        setTimeout(
+          () => void base.db.drop(relation).catch(() => undefined),
+          EVICTED_GRACE_MS,
+        ).unref();
+      })
+      .catch(() => undefined);
+  }
+  return found;
 }
 
 async function segmentCondition(
@@ -415,6 +469,38 @@ function checkMonths(
   return { from: months.from, to: months.to };
 }
 
+/** Results per filter kept per base (`rememberForFilter`): the most recent this many. */
+const REMEMBERED_KEPT = 32;
+const remembered = new WeakMap<CustomerBase, Map<string, Promise<unknown>>>();
+
+/**
+ * A result computed once per base and key (an analysis, its options and the `filterKey`), kept for
+ * the most recent `REMEMBERED_KEPT` keys: the calls a filtered page makes at once (its figures,
+ * charts and tables) share one computation of each. A failure is not kept. The result is shared:
+ * callers must not change it.
+ */
+export function rememberForFilter<T>(
+  base: CustomerBase,
+  key: readonly unknown[],
+  compute: () => Promise<T>,
+): Promise<T> {
+  let kept = remembered.get(base);
+  if (kept === undefined) remembered.set(base, (kept = new Map()));
+  const text = JSON.stringify(key);
+  let found = kept.get(text) as Promise<T> | undefined;
+  if (found !== undefined) {
+    kept.delete(text); // most recent last
+    kept.set(text, found);
+    return found;
+  }
+  const cache = kept;
+  found = compute();
+  cache.set(text, found);
+  found.catch(() => cache.delete(text));
+  if (cache.size > REMEMBERED_KEPT) cache.delete(cache.keys().next().value!);
+  return found;
+}
+
 /**
  * The margin totals of the customers a filter keeps (customers, revenue, each cost, margin, the
  * unprofitable and their loss), summed as the base's own totals are: equal to `base.summary.totals`
@@ -425,9 +511,18 @@ export async function summarizeCustomers(
   filter: CustomerFilter | undefined,
   options: { readonly search?: string } = {},
 ): Promise<MarginReport['totals']> {
-  const compiled = await compileCustomerFilter(base, filter);
   const search = options.search ?? '';
-  if (compiled.empty && search === '') return base.summary.totals;
+  if (isEmptyFilter(filter) && search === '') return base.summary.totals;
+  return rememberForFilter(base, ['totals', filterKey(filter), search], async () =>
+    totalsOf(base, await compileCustomerFilter(base, filter), search),
+  );
+}
+
+async function totalsOf(
+  base: CustomerBase,
+  compiled: CompiledCustomerFilter,
+  search: string,
+): Promise<MarginReport['totals']> {
   // The search is the customers table's: a plain substring of the lower-cased id.
   const conditions = [
     ...(compiled.empty ? [] : [compiled.predicate()]),
@@ -436,7 +531,7 @@ export async function summarizeCustomers(
       : [base.db.dialect.containsText(raw('lower(customer_id)'), sql`${search.toLowerCase()}`)]),
   ];
   const kept = sql`(SELECT * FROM ${base.margin.ref} WHERE ${join(conditions, ' AND ')}) AS kept`;
-  return (await summarizeMargin(base.db, base.costModel, kept, false)).totals;
+  return (await summarizeMargin(base.db, base.costModel, kept, false, { totalsOnly: true })).totals;
 }
 
 /**

@@ -10,7 +10,13 @@
 import { niceStep } from '../format.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { raw, sql } from '../sql/fragment.js';
-import { compileCustomerFilter, type CustomerFilter } from './customer-filter.js';
+import {
+  compileCustomerFilter,
+  filterKey,
+  isEmptyFilter,
+  rememberForFilter,
+  type CustomerFilter,
+} from './customer-filter.js';
 
 export interface MarginBin {
   /** Lower edge, inclusive. */
@@ -71,6 +77,19 @@ export function symlogBin(margin: number): number {
 export async function computeMarginDistribution(
   customerBase: CustomerBase,
   options: MarginDistributionOptions = {},
+): Promise<MarginDistribution> {
+  if (isEmptyFilter(options.filter)) return distributionOf(customerBase, options);
+  // Once per filter and binning: the overview's chart and the API share it.
+  return rememberForFilter(
+    customerBase,
+    ['distribution', options.binning ?? 'symlog', options.bins ?? null, filterKey(options.filter)],
+    () => distributionOf(customerBase, options),
+  );
+}
+
+async function distributionOf(
+  customerBase: CustomerBase,
+  options: MarginDistributionOptions,
 ): Promise<MarginDistribution> {
   const report = customerBase.summary;
   const { db } = customerBase;

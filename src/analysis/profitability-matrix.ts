@@ -11,7 +11,13 @@
 import { didYouMean, TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import { ident, raw, sql, type Sql } from '../sql/fragment.js';
-import { compileCustomerFilter, type CustomerFilter } from './customer-filter.js';
+import {
+  compileCustomerFilter,
+  filterKey,
+  isEmptyFilter,
+  rememberForFilter,
+  type CustomerFilter,
+} from './customer-filter.js';
 
 export type Quadrant = 'passive' | 'carriage_trade' | 'bargain_basement' | 'aggressive';
 export const QUADRANTS: readonly Quadrant[] = [
@@ -159,8 +165,50 @@ export async function computeProfitabilityMatrix(
   base: CustomerBase,
   options: MatrixOptions = {},
 ): Promise<ProfitabilityMatrix> {
+  if (isEmptyFilter(options.filter)) return everyonesMatrix(base);
+  // Once per filter: the matrix page, the overview's quadrants and the matrix chart share it.
+  return rememberForFilter(base, ['matrix', filterKey(options.filter)], async () => {
+    const filter = await compileCustomerFilter(base, options.filter);
+    if (filter.relation === undefined) return matrixOf(base, options.filter);
+    // Everyone's matrix narrowed to the filter's customers: a customer's row and quadrant do not
+    // depend on the filter (the thresholds are everyone's), and the sums run in the same order.
+    const [all, rows] = await Promise.all([
+      everyonesMatrix(base),
+      base.db.all<{ customer_id: string }>(sql`SELECT customer_id FROM ${filter.relation.ref}`),
+    ]);
+    const ids = new Set(rows.map((r) => String(r.customer_id)));
+    const customers = all.customers.filter((c) => ids.has(c.customer_id));
+    return {
+      ...all,
+      quadrants: QUADRANTS.map((q): QuadrantSummary => ({
+        quadrant: q,
+        ...moneyOf(customers.filter((c) => c.quadrant === q)),
+      })),
+      totals: moneyOf(customers),
+      excluded_customers: ids.size - customers.length,
+      customers,
+    };
+  });
+}
+
+/** Everyone's matrix, once per base (a shared result: callers must not change it); the filtered ones are cut from it. */
+const everyones = new WeakMap<CustomerBase, Promise<ProfitabilityMatrix>>();
+function everyonesMatrix(base: CustomerBase): Promise<ProfitabilityMatrix> {
+  let found = everyones.get(base);
+  if (found === undefined) {
+    found = matrixOf(base, undefined);
+    everyones.set(base, found);
+    found.catch(() => everyones.delete(base));
+  }
+  return found;
+}
+
+async function matrixOf(
+  base: CustomerBase,
+  customerFilter: CustomerFilter | undefined,
+): Promise<ProfitabilityMatrix> {
   const placement = await matrixPlacement(base);
-  const filter = await compileCustomerFilter(base, options.filter);
+  const filter = await compileCustomerFilter(base, customerFilter);
   const customers = await base.db.all<MatrixCustomer & Record<string, unknown>>(sql`
     SELECT customer_id, volume, revenue, direct_cost, acquisition_cost, serve_cost, cost, margin,
            net_price, cost_to_serve, ${placement.quadrant} AS quadrant

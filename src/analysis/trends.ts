@@ -315,6 +315,7 @@ async function trendsOfBase(
                   AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
             : sql`${monthly.ref} AS kept`,
           true,
+          { totalsOnly: true },
         )
       ).totals,
     };
@@ -509,24 +510,73 @@ export function monthsOf(period: { from: string; to: string }): string[] {
   return months;
 }
 
-/** The customer × month margin (of the filter's customers), owned by one call and dropped after it. */
+/**
+ * The customer × month margin (of the filter's customers). Everyone's is owned by one call and
+ * dropped after it; a filter's is shared by the calls of that filter running at once (the Trends
+ * page asks its trends and cohorts together) and dropped `SHARED_MONTHLY_GRACE_MS` after the last.
+ */
 async function withMonthlyMargin<T>(
   base: CustomerBase,
   filter: CompiledCustomerFilter,
   use: (monthly: Relation) => Promise<T>,
 ): Promise<T> {
+  if (filter.relation === undefined) {
+    const monthly = await materializeMonthly(base, filter);
+    try {
+      return await use(monthly);
+    } finally {
+      await base.db.drop(monthly);
+    }
+  }
+  let shared = sharedMonthly.get(base);
+  if (shared === undefined) sharedMonthly.set(base, (shared = new Map()));
+  const entries = shared;
+  const key = filter.relation.name;
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    const made = materializeMonthly(base, filter);
+    const created: SharedMonthly = { relation: made, users: 0 };
+    entry = created;
+    entries.set(key, created);
+    made.catch(() => entries.delete(key));
+  }
+  entry.users++;
+  clearTimeout(entry.timer);
+  try {
+    return await use(await entry.relation);
+  } finally {
+    const done = entry;
+    if (--done.users === 0)
+      done.timer = setTimeout(() => {
+        if (entries.get(key) !== done || done.users > 0) return;
+        entries.delete(key);
+        void done.relation.then((r) => base.db.drop(r)).catch(() => undefined);
+      }, SHARED_MONTHLY_GRACE_MS).unref();
+  }
+}
+
+interface SharedMonthly {
+  readonly relation: Promise<Relation>;
+  users: number;
+  timer?: NodeJS.Timeout;
+}
+/** How long a filter's monthly margin stays after its last user (its other page calls come at once). */
+const SHARED_MONTHLY_GRACE_MS = 10_000;
+const sharedMonthly = new WeakMap<CustomerBase, Map<string, SharedMonthly>>();
+
+function materializeMonthly(base: CustomerBase, filter: CompiledCustomerFilter): Promise<Relation> {
+  // A filter's customers' rows only, read from their own transactions, events and usage (a
+  // customer's month is the same row as in everyone's margin), not everyone's margin narrowed.
   const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
     byMonth: true,
+    ...(filter.relation === undefined
+      ? {}
+      : { customers: sql`SELECT customer_id FROM ${filter.relation.ref}` }),
   });
-  const monthly = await base.db.materialize(
+  return base.db.materialize(
     'margin_by_month',
     filter.empty ? margin : sql`SELECT * FROM (${margin}) AS by_month WHERE ${filter.predicate()}`,
   );
-  try {
-    return await use(monthly);
-  } finally {
-    await base.db.drop(monthly);
-  }
 }
 
 function monthFigures(group: GroupMargin): MonthFigures {

@@ -8,6 +8,9 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { raw, sql, type Sql } from '../sql/fragment.js';
 import {
   compileCustomerFilter,
+  filterKey,
+  isEmptyFilter,
+  rememberForFilter,
   summarizeCustomers,
   type CustomerFilter,
 } from './customer-filter.js';
@@ -53,10 +56,22 @@ export async function computeWhaleCurve(
   options: WhaleOptions = {},
 ): Promise<WhaleCurve> {
   const maxPoints = Math.max(3, options.maxPoints ?? 1000);
+  if (isEmptyFilter(options.filter)) return whaleCurveOf(base, maxPoints, undefined);
+  // Once per filter and size: the overview's figures and its chart share it.
+  return rememberForFilter(base, ['whale', maxPoints, filterKey(options.filter)], () =>
+    whaleCurveOf(base, maxPoints, options.filter),
+  );
+}
+
+async function whaleCurveOf(
+  base: CustomerBase,
+  maxPoints: number,
+  customerFilter: CustomerFilter | undefined,
+): Promise<WhaleCurve> {
   const report = base.summary;
   const { db } = base;
-  const filter = await compileCustomerFilter(base, options.filter);
-  const totals = filter.empty ? report.totals : await summarizeCustomers(base, options.filter);
+  const filter = await compileCustomerFilter(base, customerFilter);
+  const totals = filter.empty ? report.totals : await summarizeCustomers(base, customerFilter);
   const where = filter.empty ? raw('') : sql`WHERE ${filter.predicate()}`;
   const customers = totals.customers;
   const total = totals.margin;

@@ -36,6 +36,12 @@ export const MINUTE_PLACES = 6;
 export interface MarginGrain {
   /** Split each customer's margin by calendar month. */
   readonly byMonth: boolean;
+  /**
+   * Only the customers whose ids this query lists (one `customer_id` column): their rows exactly
+   * as in the whole margin — each customer's figures are its own rows' sums, and channel spend is
+   * still shared among every customer the rule counts — read from their rows alone.
+   */
+  readonly customers?: Sql;
 }
 
 /** SQL for the minutes of every activity event in the period (logged minutes win). */
@@ -104,15 +110,21 @@ export function compileMargin(
   if (usageAggregates.length > 0)
     parts.push(sql`SELECT ${keys}, ${join(usageAggregates)} FROM usage_src GROUP BY ${keys}`);
 
+  // `grain.customers`: each source narrowed to those customers' rows (the allocation is not).
+  const only =
+    grain.customers === undefined
+      ? raw('')
+      : sql` AND customer_id IN (SELECT customer_id FROM (${grain.customers}) AS only_customers)`;
+  const eventMinutes = compileEventMinutes(model, dialect, columns, grain);
   return sql`WITH
-    event_minutes AS (${compileEventMinutes(model, dialect, columns, grain)}),
-    revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}),
-    usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}),
+    event_minutes AS (${grain.customers === undefined ? eventMinutes : sql`SELECT * FROM (${eventMinutes}) AS all_minutes WHERE TRUE${only}`}),
+    revenue_totals_src AS (SELECT customer_id, ${monthOf('date')}amount FROM transactions WHERE ${inPeriod('date')}${only}),
+    usage_src AS (SELECT customer_id, ${monthOf('date')}metric, quantity FROM usage WHERE ${inPeriod('date')}${only}),
     channel_allocation AS (${compileChannelAllocation(model, dialect)}),
     -- A customer's channel cost sits in the month of the spend it shares (its acquisition month or later).
     channel_totals AS (
       SELECT customer_id, ${grain.byMonth ? raw('spend_month AS month, ') : raw('')}${dialect.exactSum(raw('channel_cost'))} AS channel_cost
-      FROM channel_allocation WHERE customer_id IS NOT NULL GROUP BY ${grain.byMonth ? raw('customer_id, spend_month') : raw('customer_id')}),
+      FROM channel_allocation WHERE customer_id IS NOT NULL${only} GROUP BY ${grain.byMonth ? raw('customer_id, spend_month') : raw('customer_id')}),
     -- Each part has one row per key already; full joins line them up (faster than re-grouping a union).
     combined AS (SELECT * FROM (${parts[0]!}) AS p0${join(
       parts

@@ -27,16 +27,35 @@ export async function summarizeMargin(
   model: CostModel,
   marginTable: Sql,
   byMonth: boolean,
+  options: {
+    /**
+     * The totals alone (customers, money, the unprofitable): the activities' events and minutes
+     * are not summed, so `unused_capacity` and `activities` come out as if none were used.
+     */
+    readonly totalsOnly?: boolean;
+  } = {},
 ): Promise<MarginSummary> {
   const summed = [
     ...MONEY_FIELDS,
     'channel_cost',
-    'invalid_minutes',
-    ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+    ...(options.totalsOnly
+      ? []
+      : [
+          'invalid_minutes',
+          ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+        ]),
   ];
-  const inOrder = (column: Sql, by: Sql) => db.dialect.orderedSum(column, by);
+  // Counts and exact decimals add up to the same total in any order: only doubles are summed in
+  // a fixed order (each ordered sum is a sort of its own, the most of this query's time).
+  const exact = new Set<string>([
+    'revenue',
+    'invalid_minutes',
+    ...model.activities.map((a) => eventsColumn(a.name)),
+  ]);
+  const inOrder = (column: Sql, by: Sql, name?: string) =>
+    name !== undefined && exact.has(name) ? sql`sum(${column})` : db.dialect.orderedSum(column, by);
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${inOrder(ident(c), raw('month'))} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${inOrder(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
   const byCustomer = raw('customer_id');
   const row: Row =
@@ -44,7 +63,7 @@ export async function summarizeMargin(
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
              COALESCE(${inOrder(raw('margin'), byCustomer)} FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
              count(*) FILTER (WHERE ${allocationArtefactSql(raw('margin'), raw('channel_cost'))}) AS allocation_artefacts,
-             ${join(summed.map((c) => sql`COALESCE(${inOrder(ident(c), byCustomer)}, 0) AS ${ident(c)}`))}
+             ${join(summed.map((c) => sql`COALESCE(${inOrder(ident(c), byCustomer, c)}, 0) AS ${ident(c)}`))}
       FROM ${perCustomer}`)) ?? {};
   const n = (column: string) => Number(row[column] ?? 0);
 

@@ -362,8 +362,15 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   app.get('/api/customer-totals', async (c) => {
     const { filter, query } = await filtered(c);
     const { search } = parse(schema.customerTotalsQuery, query);
+    // Kept per filter and search with the other filtered results (each page of a filter asks it).
+    const totals =
+      filter === undefined && search === ''
+        ? margin.totals
+        : await keep(['totals', search, filterKey(filter)], () =>
+            summarizeCustomers(base, filter, { search }),
+          );
     return c.json({
-      totals: await summarizeCustomers(base, filter, { search }),
+      totals,
       filtered: filter !== undefined,
       search,
     } satisfies CustomerTotalsResponse);
