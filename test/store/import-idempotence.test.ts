@@ -242,7 +242,7 @@ describe('inferring the types of extra columns', () => {
 
 describe('whole-number extra columns', () => {
   it('widens a whole-number column past its sample to the type its values need, never rounding', async () => {
-    // 100,006 customers. Past the 100,000-row sample: employees gets 2.5 (a decimal: DOUBLE, not
+    // 100,006 customers. Past the 20,000-row sample: employees gets 2.5 (a decimal: DOUBLE, not
     // rounded to 3 as DuckDB's BIGINT cast would), seats 2.5 then "many" (text), accounts 2^53 + 1
     // (still whole: BIGINT, exact, though a double cannot hold it).
     await Database.scratch(async (db) => {

@@ -12,7 +12,7 @@ beforeEach(async () => {
 });
 afterEach(async () => p.remove());
 
-describe('a driver column empty in the first 100,000 rows', () => {
+describe('a driver column empty in the rows its type is guessed from (the first 20,000)', () => {
   it('is typed by the values that follow', async () => {
     // 100,000 reviews (no servers) first, then the tiny project's events.
     await Database.scratch(async (db) => {
