@@ -160,8 +160,13 @@ export async function dropCheckColumns(
   prepared: readonly PreparedFile[],
 ): Promise<void> {
   const extras = new Set(prepared.flatMap((p) => [...p.extras.keys()]));
-  for (const name of [BAD_COLUMN, ...[...extras].map(lostColumn)])
-    await db.run(sql`ALTER TABLE ${ident(canonicalTable)} DROP COLUMN IF EXISTS ${ident(name)}`);
+  const flags = new Set([BAD_COLUMN, ...[...extras].map(lostColumn)]);
+  // One statement to learn which flags the reads wrote (a typed clean file writes none), then a
+  // drop for each of those only.
+  const present = await db.columns(canonicalTable);
+  for (const { name } of present)
+    if (flags.has(name))
+      await db.run(sql`ALTER TABLE ${ident(canonicalTable)} DROP COLUMN ${ident(name)}`);
 }
 
 /**

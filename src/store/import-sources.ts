@@ -17,6 +17,7 @@ import { checkReferences } from './check-references.js';
 import type { InferredType } from './convert-value.js';
 import type { Database } from './database.js';
 import {
+  FileReadQueue,
   fingerprinted,
   resolveSourceFiles,
   sourceFingerprint,
@@ -102,6 +103,7 @@ export async function importSources(
   const plans: { kind: SourceKind; files: ResolvedFile[]; fingerprint?: string }[] = [];
   const reports = new Map<SourceKind, SourceImport>();
   const allFiles: ResolvedFile[] = [];
+  const reads = new FileReadQueue();
   for (const kind of SOURCE_KINDS) {
     const spec = model.sources[kind];
     const previous = state.get(kind);
@@ -111,7 +113,7 @@ export async function importSources(
       continue;
     }
     const known = previous ? (JSON.parse(previous.files) as KnownFile[]) : [];
-    const resolved = await resolveSourceFiles(db, model, spec, known);
+    const resolved = await resolveSourceFiles(db, model, spec, known, reads);
     problems.push(...resolved.problems);
     allFiles.push(...resolved.files);
     if (options.force || !previous) {
@@ -337,8 +339,11 @@ async function loadFiles(
     );
     for (const [i, p] of prepared.entries()) {
       reading = p;
+      // The table was made empty just above: the first file starts at 0 without a count.
       firstRowids.push(
-        Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
+        i === 0
+          ? 0
+          : Number((await db.one(sql`SELECT count(*) AS n FROM ${ident(kind)}`))?.['n'] ?? 0),
       );
       await db.run(
         sql`INSERT INTO ${ident(kind)} BY NAME ${rowsOf(p, i, { rejectsTable: p.rejectsTable })}`,

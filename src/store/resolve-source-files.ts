@@ -90,6 +90,7 @@ export async function resolveSourceFiles(
   model: Model,
   spec: SourceSpec,
   known: readonly KnownFile[],
+  reads: FileReadQueue = new FileReadQueue(),
 ): Promise<{ files: ResolvedFile[]; problems: Problem[] }> {
   const problems: Problem[] = [];
   const paths: string[] = [];
@@ -136,7 +137,9 @@ export async function resolveSourceFiles(
       });
       continue;
     }
-    const hashed = previous ? undefined : hashFile(file, display, format, spec.delimiter);
+    const hashed = previous
+      ? undefined
+      : reads.run(() => hashFile(file, display, format, spec.delimiter));
     const sha256 = hashed ? hashed.then((h) => h.sha256) : Promise.resolve(previous!.sha256);
     // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
     sha256.catch(() => undefined);
@@ -236,6 +239,22 @@ export async function fingerprinted(files: readonly ResolvedFile[]): Promise<Fin
   return Promise.all(
     files.map(async (f) => ({ ...f, sha256: await f.sha256, content: await f.content.get() })),
   );
+}
+
+/**
+ * Hashes files one after another, in the order they are asked for: the import loads its sources
+ * in that order, so each file's content facts are known as early as they can be. Read all at once,
+ * every file's facts came in near the end of all the reading (1,000,000 customers: the events
+ * were loaded before theirs, the cautious way, 1–4 s of CPU more).
+ */
+export class FileReadQueue {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(read: () => Promise<T>): Promise<T> {
+    const next = this.last.then(read, read);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
 }
 
 /** A probe of `make`, started now when `eager` (it is already under way), else on first `get`. */
