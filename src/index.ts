@@ -155,7 +155,7 @@ export type {
 export { computeSegments } from './analysis/segments.js';
 export type { SegmentReport, SegmentProfile, SegmentTotals } from './analysis/segments.js';
 export { computeAutoSegments } from './analysis/auto-segments.js';
-export { computeTrends, computeCohorts } from './analysis/trends.js';
+export { computeTrends, computeCohorts, keepMonthlyMargin } from './analysis/trends.js';
 export type { TrendOptions } from './analysis/trends.js';
 export type {
   TrendsReport,

@@ -315,7 +315,7 @@ async function trendsOfBase(
                   AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
             : sql`${monthly.ref} AS kept`,
           true,
-          { totalsOnly: true },
+          { totalsOnly: true, exactSums: true },
         )
       ).totals,
     };
@@ -359,7 +359,7 @@ async function cohortsOfBase(
                 SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
                 GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
               WHERE cohort ${placedIn}`;
-    const inOrder = (column: string) => db.dialect.orderedSum(raw(column), raw('customer_id'));
+    const inOrder = (column: string) => db.dialect.exactSum(raw(column));
     const placedCte = sql`
       cohort_of AS (${cohortOf}),
       placed AS (
@@ -376,7 +376,7 @@ async function cohortsOfBase(
     const sizes = await db.all(sql`
       WITH cohort_of AS (${cohortOf})
       SELECT ${db.dialect.formatMonth(raw('c.cohort'))} AS cohort, count(*) AS customers,
-             coalesce(${db.dialect.orderedSum(raw('coalesce(a.acquisition_cost, 0)'), raw('c.customer_id'))}, 0) AS acquisition_cost
+             coalesce(${db.dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
       FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
                                   FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
       GROUP BY c.cohort ORDER BY c.cohort`);
@@ -434,8 +434,7 @@ async function cohortTotals(
   const { dialect } = db;
   const last = sql`CAST(${`${months.at(-1)!}-01`} AS DATE)`;
   const reach = dialect.monthsBetween(raw('p.cohort'), last);
-  const inOrder = (expression: Sql) =>
-    sql`coalesce(${dialect.orderedSum(expression, raw('p.customer_id, p.months_since'))}, 0)`;
+  const inOrder = (expression: Sql) => sql`coalesce(${dialect.exactSum(expression)}, 0)`;
   const spans = sizes.map((size) => months.length - months.indexOf(String(size['cohort'])));
   const longest = Math.max(0, ...spans);
   const customers = sizes.reduce((n, r) => n + Number(r['customers']), 0);
@@ -450,8 +449,9 @@ async function cohortTotals(
       active_share: null,
       months: [],
     };
+  // Typed: PostgreSQL reads an untyped bound value in VALUES as text.
   const steps = join(
-    Array.from({ length: longest }, (_, k) => sql`(${k})`),
+    Array.from({ length: longest }, (_, k) => sql`(CAST(${k} AS INTEGER))`),
     ', ',
   );
   const columns = await db.all(sql`
@@ -471,7 +471,7 @@ async function cohortTotals(
     FROM placed p`);
   const [acquisition] = await db.all(sql`
     WITH ${placedCte}
-    SELECT coalesce(${dialect.orderedSum(raw('coalesce(a.acquisition_cost, 0)'), raw('c.customer_id'))}, 0) AS acquisition_cost
+    SELECT coalesce(${dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
     FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
                                 FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id`);
   const byStep = new Map(columns.map((c) => [Number(c['months_since']), c]));
@@ -564,7 +564,47 @@ interface SharedMonthly {
 const SHARED_MONTHLY_GRACE_MS = 10_000;
 const sharedMonthly = new WeakMap<CustomerBase, Map<string, SharedMonthly>>();
 
-function materializeMonthly(base: CustomerBase, filter: CompiledCustomerFilter): Promise<Relation> {
+/**
+ * Everyone's customer × month margin kept with a base (`keepMonthlyMargin`): a filter's is then
+ * its rows, narrowed by the filter's ids, instead of computed from its customers' data.
+ */
+const keptMonthly = new WeakMap<CustomerBase, Promise<Relation>>();
+/** Customers × months up to which everyone's monthly margin is kept (1,200,000 at 100,000 customers over 12 months). */
+const KEPT_MONTHLY_ROWS = 3_000_000;
+
+/**
+ * Keeps everyone's customer × month margin with the base, for the filtered trends and cohorts that
+ * follow (a dashboard's): a filter that keeps most customers no longer computes their months anew
+ * (3.6 s → see bench/README.md at 100,000 customers). Only where it is small enough
+ * (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or at once when it is not kept.
+ */
+export async function keepMonthlyMargin(base: CustomerBase): Promise<void> {
+  const rows = base.summary.totals.customers * monthsOf(base.summary.period).length;
+  if (rows > KEPT_MONTHLY_ROWS) return;
+  let kept = keptMonthly.get(base);
+  if (kept === undefined) {
+    const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
+      byMonth: true,
+    });
+    const made = base.db.materialize('margin_by_month_kept', margin);
+    keptMonthly.set(base, made);
+    made.catch(() => keptMonthly.delete(base));
+    kept = made;
+  }
+  await kept;
+}
+
+async function materializeMonthly(
+  base: CustomerBase,
+  filter: CompiledCustomerFilter,
+): Promise<Relation> {
+  const everyone = filter.relation === undefined ? undefined : keptMonthly.get(base);
+  const all = everyone && (await everyone.catch(() => undefined));
+  if (all !== undefined)
+    return base.db.materialize(
+      'margin_by_month',
+      sql`SELECT * FROM ${all.ref} AS by_month WHERE ${filter.predicate()}`,
+    );
   // A filter's customers' rows only, read from their own transactions, events and usage (a
   // customer's month is the same row as in everyone's margin), not everyone's margin narrowed.
   const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
@@ -659,8 +699,7 @@ async function movementTotals(
   const { dialect } = base.db;
   const opening = months[months.indexOf(from) - 1]!;
   const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
-  const total = (expression: string, order = 'customer_id, month') =>
-    sql`coalesce(${dialect.orderedSum(raw(expression), raw(order))}, 0)`;
+  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const [row] = await base.db.all(sql`
     WITH ${payingGrid(monthly, months)}, ${FLOWS},
     moved AS (
@@ -676,12 +715,12 @@ async function movementTotals(
              sum(CASE WHEN month = ${monthDate(to)} THEN revenue ELSE 0 END) AS ending
       FROM grid GROUP BY customer_id),
     kept AS (
-      SELECT ${total('starting', 'customer_id')} AS opening, ${total('ending', 'customer_id')} AS closing,
+      SELECT ${total('starting')} AS opening, ${total('ending')} AS closing,
              count(*) FILTER (WHERE starting > 0) AS customers_opening,
              count(*) FILTER (WHERE ending > 0) AS customers_closing,
              count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
-             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END', 'customer_id')} AS retained,
-             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END', 'customer_id')} AS capped
+             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END')} AS retained,
+             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END')} AS capped
       FROM ends)
     SELECT * FROM moved CROSS JOIN kept`);
   const n = (key: string) => Number(row?.[key] ?? 0);
@@ -715,8 +754,7 @@ async function revenueMovements(
 ): Promise<RevenueMovement[]> {
   if (months.length < 2) return [];
   const { dialect } = base.db;
-  const total = (expression: string) =>
-    sql`coalesce(${dialect.orderedSum(raw(expression), raw('customer_id'))}, 0)`;
+  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const rows = await base.db.all(sql`
     WITH ${payingGrid(monthly, months)}, ${FLOWS}
     SELECT ${dialect.formatMonth(raw('month'))} AS month,
@@ -773,8 +811,7 @@ async function periodRetention(
   const first = months[0]!;
   const last = months[months.length - 1]!;
   const { dialect } = base.db;
-  const total = (expression: string) =>
-    sql`coalesce(${dialect.orderedSum(raw(expression), raw('customer_id'))}, 0)`;
+  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const [row] = await base.db.all(sql`
     WITH ${payingGrid(monthly, months)},
     ends AS (

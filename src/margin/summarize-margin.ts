@@ -3,8 +3,9 @@
  * it: every figure a report needs besides its rows. With a month grain, customers are first
  * summed across months, so "unprofitable" means unprofitable over the period.
  *
- * Every sum is taken in a fixed order (customer id, then month: `dialect.orderedSum`), so two runs
- * on the same data give byte-identical figures whatever DuckDB's thread count.
+ * Every sum is taken in a fixed order (customer id, then month: `dialect.orderedSum`), or as exact
+ * decimals (`exactSums`: no sort), so two runs on the same data give byte-identical figures
+ * whatever DuckDB's thread count.
  */
 import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { allocationArtefactSql } from './compile-margin.js';
@@ -33,6 +34,11 @@ export async function summarizeMargin(
      * are not summed, so `unused_capacity` and `activities` come out as if none were used.
      */
     readonly totalsOnly?: boolean;
+    /**
+     * Doubles added as exact decimals (`dialect.exactSum`) rather than in customer order: the
+     * trends' totals, whose months are summed that way (see docs/cli.md, deterministic output).
+     */
+    readonly exactSums?: boolean;
   } = {},
 ): Promise<MarginSummary> {
   const summed = [
@@ -53,15 +59,22 @@ export async function summarizeMargin(
     ...model.activities.map((a) => eventsColumn(a.name)),
   ]);
   const inOrder = (column: Sql, by: Sql, name?: string) =>
-    name !== undefined && exact.has(name) ? sql`sum(${column})` : db.dialect.orderedSum(column, by);
+    name !== undefined && exact.has(name)
+      ? sql`sum(${column})`
+      : options.exactSums
+        ? db.dialect.exactSum(column)
+        : db.dialect.orderedSum(column, by);
   const perCustomer: Sql = byMonth
     ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${inOrder(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
   const byCustomer = raw('customer_id');
+  const unprofitableMargin = options.exactSums
+    ? db.dialect.exactSum(raw('margin'), raw('margin < 0'))
+    : sql`${db.dialect.orderedSum(raw('margin'), byCustomer)} FILTER (WHERE margin < 0)`;
   const row: Row =
     (await db.one(sql`
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
-             COALESCE(${inOrder(raw('margin'), byCustomer)} FILTER (WHERE margin < 0), 0) AS margin_of_unprofitable,
+             COALESCE(${unprofitableMargin}, 0) AS margin_of_unprofitable,
              count(*) FILTER (WHERE ${allocationArtefactSql(raw('margin'), raw('channel_cost'))}) AS allocation_artefacts,
              ${join(summed.map((c) => sql`COALESCE(${inOrder(ident(c), byCustomer, c)}, 0) AS ${ident(c)}`))}
       FROM ${perCustomer}`)) ?? {};

@@ -21,7 +21,7 @@ import {
 import { computeMarginDistribution } from '../analysis/margin-distribution.js';
 import { computeProfitabilityMatrix } from '../analysis/profitability-matrix.js';
 import { computeSegments } from '../analysis/segments.js';
-import { computeCohorts, computeTrends } from '../analysis/trends.js';
+import { computeCohorts, computeTrends, keepMonthlyMargin } from '../analysis/trends.js';
 import { computeWhaleCurve } from '../analysis/whale-curve.js';
 import { samplePoints } from '../charts/matrix-chart.js';
 import { chartProject } from '../charts/chart-project.js';
@@ -172,7 +172,12 @@ export async function createApp(base: CustomerBase, options: AppOptions = {}): P
   });
   const matrix = once(() => computeProfitabilityMatrix(base));
   // Unfiltered, once per data state, kept on disk when the app has a cache (a restart reads them).
-  const trends = once(() => onDisk('trends', {}, () => computeTrends(base)));
+  const trends = once(() => {
+    // The filtered trends that follow narrow everyone's months, kept from now on (in the
+    // background: the unfiltered trends may come from disk).
+    void keepMonthlyMargin(base).catch(() => undefined);
+    return onDisk('trends', {}, () => computeTrends(base));
+  });
   const cohorts = once(() => onDisk('cohorts', {}, () => computeCohorts(base)));
   const filterOptions = once(() => customerFilterOptions(base));
   const automaticOptions = once(() => customerFilterOptions(base, { automatic: true }));

@@ -13,7 +13,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { customerIdsOf } from '../../src/analysis/customer-filter.js';
-import { computeCohorts, computeTrends, monthsOf } from '../../src/analysis/trends.js';
+import {
+  computeCohorts,
+  computeTrends,
+  keepMonthlyMargin,
+  monthsOf,
+} from '../../src/analysis/trends.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject } from '../../src/project.js';
 import { tempProject, type TempProject } from '../helpers/temp-project.js';
@@ -322,5 +327,39 @@ describe('active in a month', () => {
     expect(july.customers).toBe(0);
     expect(listed.get('2025-08')).toEqual(['F']);
     expect(listed.get('2025-03')).toEqual(['A', 'B', 'D']);
+  });
+});
+
+describe('filtered trends narrowed from everyone’s kept months (a dashboard’s)', () => {
+  it('gives the same trends and cohorts as computing the filter’s months anew', async () => {
+    const filters = [
+      { attributes: [{ name: 'plan', values: ['pro'] }] },
+      { months: { from: '2025-03', to: '2025-05' } },
+    ];
+    const anew = await withBase((base) =>
+      Promise.all(
+        filters.map(async (filter) => [
+          await computeTrends(base, { filter }),
+          await computeCohorts(base, { filter }),
+        ]),
+      ),
+    );
+    const narrowed = await withBase(async (base) => {
+      await keepMonthlyMargin(base);
+      return Promise.all(
+        filters.map(async (filter) => [
+          await computeTrends(base, { filter }),
+          await computeCohorts(base, { filter }),
+        ]),
+      );
+    });
+    expect(narrowed).toEqual(anew);
+    // And not everyone’s: the pro plan’s March is A’s 1,000 and D’s 3,000 (B’s 50 is basic).
+    const [proTrends] = anew[0]!;
+    expect(
+      (proTrends as Awaited<ReturnType<typeof computeTrends>>).months.find(
+        (m) => m.month === '2025-03',
+      )?.revenue,
+    ).toBe(4000);
   });
 });
