@@ -166,6 +166,10 @@ const WARM_UP = [
   '/api/charts/distribution.svg',
   '/api/charts/matrix.svg',
   '/api/matrix?points=1000',
+  // As `tierwise serve`'s warm-up (src/server/warm-up.ts): the unfiltered trends and cohorts,
+  // after which the server keeps everyone's customer × month margin for the filtered ones.
+  '/api/trends',
+  '/api/cohorts',
 ];
 
 /** Issues the calls at once; each call's milliseconds and the whole's. */
@@ -267,6 +271,9 @@ try {
           ]),
         ])
           await fetch(url + call.slice(1));
+        // A build that keeps everyone's months for filtered trends does it in the background:
+        // wait for it, as a page opened a little after the server starts would find it.
+        await lib.keepMonthlyMargin?.(base);
         const warmUpMs = performance.now() - before;
         const options = await (await fetch(`${url}api/filters?automatic=true`)).json();
         const kinds = filterKinds(options);
