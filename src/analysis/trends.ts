@@ -282,43 +282,56 @@ async function trendsOfBase(
     const active = await activeCustomersByMonth(base, compiled);
     // Every month kept, a month with nothing booked as zeros.
     const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
-    // Each month against the one before it, even when that one is not kept.
-    const movements = (await revenueMovements(base, monthly, everyMonth)).filter((m) =>
-      months.includes(m.month),
-    );
-    return {
-      figures: months.map((month) => {
-        const group = booked.get(month);
-        return {
-          ...(group ? monthFigures(group) : emptyMonth(month)),
-          customers: active.get(month) ?? 0,
-        };
-      }),
-      movements,
-      movementTotals:
-        movements.length > 0
-          ? await movementTotals(
-              base,
-              monthly,
-              everyMonth,
-              movements[0]!.month,
-              movements.at(-1)!.month,
-            )
-          : null,
-      retention: await periodRetention(base, monthly, months),
-      totals: (
-        await summarizeMargin(
-          base.db,
-          base.costModel,
-          compiled.months
-            ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
-                  AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
-            : sql`${monthly.ref} AS kept`,
-          true,
-          { totalsOnly: true, exactSums: true },
-        )
-      ).totals,
-    };
+    // Each paying customer's revenue in every month and the month before, built once for the
+    // movements, their totals and the retention (each made its own before).
+    const flows =
+      everyMonth.length < 2
+        ? undefined
+        : await base.db.materialize(
+            'revenue_flows',
+            sql`WITH ${payingGrid(monthly, everyMonth)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`,
+          );
+    try {
+      // Each month against the one before it, even when that one is not kept.
+      const movements = (flows ? await revenueMovements(base, flows) : []).filter((m) =>
+        months.includes(m.month),
+      );
+      return {
+        figures: months.map((month) => {
+          const group = booked.get(month);
+          return {
+            ...(group ? monthFigures(group) : emptyMonth(month)),
+            customers: active.get(month) ?? 0,
+          };
+        }),
+        movements,
+        movementTotals:
+          flows && movements.length > 0
+            ? await movementTotals(
+                base,
+                flows,
+                everyMonth,
+                movements[0]!.month,
+                movements.at(-1)!.month,
+              )
+            : null,
+        retention: flows && months.length >= 2 ? await periodRetention(base, flows, months) : null,
+        totals: (
+          await summarizeMargin(
+            base.db,
+            base.costModel,
+            compiled.months
+              ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
+                    AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
+              : sql`${monthly.ref} AS kept`,
+            true,
+            { totalsOnly: true, exactSums: true },
+          )
+        ).totals,
+      };
+    } finally {
+      if (flows !== undefined) await base.db.drop(flows);
+    }
   });
   return {
     currency: summary.currency,
@@ -671,6 +684,16 @@ const FLOWS = raw(`flows AS (
                PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
       FROM grid)`);
 
+/**
+ * `grid` and `flows` (see `payingGrid`, `FLOWS`) read from their rows made once: every paying
+ * customer × every month of the period. The retention of a months filter reads its first and
+ * last months from it, the same rows a grid of those months alone would have.
+ */
+function flowsOf(flows: Relation): Sql {
+  return sql`flows AS (SELECT customer_id, month, revenue, prev, paid_before FROM ${flows.ref}),
+    grid AS (SELECT customer_id, month, revenue FROM flows)`;
+}
+
 /** Customers active in each month of the period (`compileActiveMonths`) among the filter's. */
 async function activeCustomersByMonth(
   base: CustomerBase,
@@ -691,7 +714,7 @@ async function activeCustomersByMonth(
  */
 async function movementTotals(
   base: CustomerBase,
-  monthly: Relation,
+  flows: Relation,
   months: readonly string[],
   from: string,
   to: string,
@@ -701,7 +724,7 @@ async function movementTotals(
   const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
   const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const [row] = await base.db.all(sql`
-    WITH ${payingGrid(monthly, months)}, ${FLOWS},
+    WITH ${flowsOf(flows)},
     moved AS (
       SELECT ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
              ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
@@ -747,16 +770,11 @@ async function movementTotals(
   };
 }
 
-async function revenueMovements(
-  base: CustomerBase,
-  monthly: Relation,
-  months: readonly string[],
-): Promise<RevenueMovement[]> {
-  if (months.length < 2) return [];
+async function revenueMovements(base: CustomerBase, flows: Relation): Promise<RevenueMovement[]> {
   const { dialect } = base.db;
   const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const rows = await base.db.all(sql`
-    WITH ${payingGrid(monthly, months)}, ${FLOWS}
+    WITH ${flowsOf(flows)}
     SELECT ${dialect.formatMonth(raw('month'))} AS month,
            ${total('prev')} AS opening,
            ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
@@ -804,16 +822,15 @@ async function revenueMovements(
 
 async function periodRetention(
   base: CustomerBase,
-  monthly: Relation,
+  flows: Relation,
   months: readonly string[],
-): Promise<PeriodRetention | null> {
-  if (months.length < 2) return null;
+): Promise<PeriodRetention> {
   const first = months[0]!;
   const last = months[months.length - 1]!;
   const { dialect } = base.db;
   const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
   const [row] = await base.db.all(sql`
-    WITH ${payingGrid(monthly, months)},
+    WITH ${flowsOf(flows)},
     ends AS (
       SELECT customer_id,
              sum(CASE WHEN month = CAST(${`${first}-01`} AS DATE) THEN revenue ELSE 0 END) AS starting,
