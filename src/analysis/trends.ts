@@ -372,7 +372,7 @@ async function cohortsOfBase(
                 SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
                 GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
               WHERE cohort ${placedIn}`;
-    const inOrder = (column: string) => db.dialect.exactSum(raw(column));
+    const exactly = (column: string) => db.dialect.exactSum(raw(column));
     const placedCte = sql`
       cohort_of AS (${cohortOf}),
       placed AS (
@@ -384,7 +384,7 @@ async function cohortsOfBase(
       WITH ${placedCte}
       SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
              count(*) FILTER (WHERE revenue > 0) AS active_customers,
-             ${inOrder('revenue')} AS revenue, ${inOrder('margin')} AS margin
+             ${exactly('revenue')} AS revenue, ${exactly('margin')} AS margin
       FROM placed GROUP BY cohort, months_since ORDER BY cohort, months_since`);
     const sizes = await db.all(sql`
       WITH cohort_of AS (${cohortOf})
@@ -447,7 +447,7 @@ async function cohortTotals(
   const { dialect } = db;
   const last = sql`CAST(${`${months.at(-1)!}-01`} AS DATE)`;
   const reach = dialect.monthsBetween(raw('p.cohort'), last);
-  const inOrder = (expression: Sql) => sql`coalesce(${dialect.exactSum(expression)}, 0)`;
+  const exactly = (expression: Sql) => sql`coalesce(${dialect.exactSum(expression)}, 0)`;
   const spans = sizes.map((size) => months.length - months.indexOf(String(size['cohort'])));
   const longest = Math.max(0, ...spans);
   const customers = sizes.reduce((n, r) => n + Number(r['customers']), 0);
@@ -472,15 +472,15 @@ async function cohortTotals(
     steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
     SELECT s.k AS months_since,
            count(*) FILTER (WHERE p.months_since = s.k AND p.revenue > 0) AS active_customers,
-           ${inOrder(sql`CASE WHEN p.months_since = s.k THEN p.revenue ELSE 0 END`)} AS revenue,
-           ${inOrder(sql`CASE WHEN p.months_since = s.k THEN p.margin ELSE 0 END`)} AS margin,
-           ${inOrder(sql`CASE WHEN p.months_since <= s.k THEN p.margin ELSE 0 END`)} AS cumulative_margin
+           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.revenue ELSE 0 END`)} AS revenue,
+           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.margin ELSE 0 END`)} AS margin,
+           ${exactly(sql`CASE WHEN p.months_since <= s.k THEN p.margin ELSE 0 END`)} AS cumulative_margin
     FROM steps s JOIN placed p ON ${reach} >= s.k
     GROUP BY s.k ORDER BY s.k`);
   const [whole] = await db.all(sql`
     WITH ${placedCte}
     SELECT count(*) FILTER (WHERE p.months_since = ${reach} AND p.revenue > 0) AS active_customers,
-           ${inOrder(raw('p.revenue'))} AS revenue, ${inOrder(raw('p.margin'))} AS margin
+           ${exactly(raw('p.revenue'))} AS revenue, ${exactly(raw('p.margin'))} AS margin
     FROM placed p`);
   const [acquisition] = await db.all(sql`
     WITH ${placedCte}

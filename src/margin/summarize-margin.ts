@@ -58,14 +58,14 @@ export async function summarizeMargin(
     'invalid_minutes',
     ...model.activities.map((a) => eventsColumn(a.name)),
   ]);
-  const inOrder = (column: Sql, by: Sql, name?: string) =>
+  const sumOf = (column: Sql, by: Sql, name?: string) =>
     name !== undefined && exact.has(name)
       ? sql`sum(${column})`
       : options.exactSums
         ? db.dialect.exactSum(column)
         : db.dialect.orderedSum(column, by);
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${inOrder(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
+    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${sumOf(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
     : marginTable;
   const byCustomer = raw('customer_id');
   const unprofitableMargin = options.exactSums
@@ -76,7 +76,7 @@ export async function summarizeMargin(
       SELECT count(*) AS customers, count(*) FILTER (WHERE margin < 0) AS unprofitable_customers,
              COALESCE(${unprofitableMargin}, 0) AS margin_of_unprofitable,
              count(*) FILTER (WHERE ${allocationArtefactSql(raw('margin'), raw('channel_cost'))}) AS allocation_artefacts,
-             ${join(summed.map((c) => sql`COALESCE(${inOrder(ident(c), byCustomer, c)}, 0) AS ${ident(c)}`))}
+             ${join(summed.map((c) => sql`COALESCE(${sumOf(ident(c), byCustomer, c)}, 0) AS ${ident(c)}`))}
       FROM ${perCustomer}`)) ?? {};
   const n = (column: string) => Number(row[column] ?? 0);
 
