@@ -179,21 +179,9 @@ export async function computeTiers(
   let capacityPlan: TierScenario | undefined;
   const notes: string[] = [];
   if (catalog.retention === 'lifetime') notes.push((await retentionWeights(base)).note);
-  const capacityDecisionSize = n * (T + (catalog.keepCurrent ? 1 : 0));
-  const decideCapacity = hasCapacityDecision(model, projection);
-  if (decideCapacity && capacityDecisionSize > CAPACITY_DECISION_LIMIT) {
-    notes.push(
-      `the headcount was not chosen: with units as integer variables the exact model is slow beyond ${CAPACITY_DECISION_LIMIT.toLocaleString('en-US')} customer × tier options (this plan has ${capacityDecisionSize.toLocaleString('en-US')}); the plan is at today's units — set a capacity in a --scenario file to compare another headcount`,
-    );
-  }
-  if (decideCapacity && capacityDecisionSize <= CAPACITY_DECISION_LIMIT) {
+  if (hasCapacityDecision(model, projection)) {
     options.onProgress?.('tiers: optimizing the assignment and the units of each resource (HiGHS)');
-    // Integer units make the model much harder for HiGHS: a generous time limit, so that a loaded
-    // machine does not stop it short of the proven optimum.
-    const decided = await optimizeTiers(model, catalog, projection, {
-      decideCapacity: true,
-      timeLimitSeconds: Math.max(catalog.timeLimitSeconds, CAPACITY_DECISION_SECONDS),
-    });
+    const decided = await optimizeTiers(model, catalog, projection, { decideCapacity: true });
     capacityPlan = {
       ...evaluatePlan(
         'tiered, capacity chosen',
@@ -363,11 +351,6 @@ export async function computeTiers(
     notes,
   };
 }
-
-/** Customer × tier options up to which the headcount is chosen exactly (2,000 customers × 4 tiers take ~15 s). */
-const CAPACITY_DECISION_LIMIT = 20_000;
-/** Time limit of the solve with integer units. */
-const CAPACITY_DECISION_SECONDS = 600;
 
 export interface PlanGains {
   at_today_capacity: {

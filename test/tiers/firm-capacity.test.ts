@@ -142,6 +142,192 @@ describe('capacity as a decision, in whole units', () => {
   });
 });
 
+/** Resources of a mixed case: bought in whole units, or a fixed number of hours. */
+type MixedResource =
+  | { units: { min: number; max: number; hoursPerUnit: number; costPerUnit: number } }
+  | { capacity: number };
+
+interface MixedCase {
+  value: number[][];
+  /** hours[i][k][r]. */
+  hours: number[][][];
+  resources: MixedResource[];
+  shares?: { option: number; min?: number; max?: number }[];
+}
+
+function mixedProblem(spec: MixedCase, capacity?: number[]): AssignmentProblem {
+  const n = spec.value.length;
+  const T = spec.value[0]!.length;
+  return {
+    customers: n,
+    options: T,
+    optionNames: Array.from({ length: T }, (_, k) => `tier${k}`),
+    customerIds: Array.from({ length: n }, (_, i) => `C${i}`),
+    value: Float64Array.from(spec.value.flat()),
+    allowed: new Uint8Array(n * T).fill(1),
+    // With `capacity`, every resource at those hours (the fixed-capacity problem of one unit count).
+    resources: spec.resources.map((r, q) =>
+      capacity !== undefined
+        ? { name: `r${q}`, capacityHours: capacity[q]!, rule: { label: `r${q}` } }
+        : 'units' in r
+          ? {
+              name: `r${q}`,
+              capacityHours: r.units.max * r.units.hoursPerUnit,
+              rule: { label: `units of r${q}` },
+              units: r.units,
+            }
+          : { name: `r${q}`, capacityHours: r.capacity, rule: { label: `r${q}` } },
+    ),
+    hours: Float64Array.from(spec.hours.flat(2)),
+    pinned: new Int32Array(n).fill(-1),
+    pinRules: new Map(),
+    shares: (spec.shares ?? []).map((s) => ({ ...s, rule: { label: `share of tier${s.option}` } })),
+    eligibilityRules: new Array(T).fill(undefined),
+  };
+}
+
+/** Every unit count of every resource bought in units (the rest at their capacity). */
+function unitCounts(spec: MixedCase): number[][] {
+  let counts: number[][] = [[]];
+  for (const r of spec.resources) {
+    const range =
+      'units' in r
+        ? Array.from({ length: r.units.max - r.units.min + 1 }, (_, u) => r.units.min + u)
+        : [Number.NaN];
+    counts = counts.flatMap((c) => range.map((u) => [...c, u]));
+  }
+  return counts;
+}
+
+function hoursAt(spec: MixedCase, count: number[]): number[] {
+  return spec.resources.map((r, q) =>
+    'units' in r ? count[q]! * r.units.hoursPerUnit : r.capacity,
+  );
+}
+
+function unitCost(spec: MixedCase, count: number[]): number {
+  return spec.resources.reduce(
+    (sum, r, q) => sum + ('units' in r ? r.units.costPerUnit * count[q]! : 0),
+    0,
+  );
+}
+
+describe('capacity of several resources as a decision (branch and bound over unit counts)', () => {
+  it('finds the optimum that enumerating unit counts × assignments finds, on 25 random cases with two unit resources, a fixed one and shares', async () => {
+    const next = random(11);
+    for (let trial = 0; trial < 25; trial++) {
+      const n = 3 + Math.floor(next() * 3);
+      const T = 2 + Math.floor(next() * 2);
+      const R = 3;
+      const spec: MixedCase = {
+        value: Array.from({ length: n }, () =>
+          Array.from({ length: T }, () => Math.round(next() * 200 - 40)),
+        ),
+        hours: Array.from({ length: n }, () =>
+          Array.from({ length: T }, (_, k) =>
+            Array.from({ length: R }, () => Math.round(next() * 6 * (k + 1))),
+          ),
+        ),
+        resources: [
+          {
+            units: {
+              min: Math.floor(next() * 2),
+              max: 2 + Math.floor(next() * 3),
+              hoursPerUnit: 6 + Math.round(next() * 8),
+              costPerUnit: Math.round(next() * 90),
+            },
+          },
+          {
+            units: {
+              min: 0,
+              max: 1 + Math.floor(next() * 4),
+              hoursPerUnit: 5 + Math.round(next() * 10),
+              costPerUnit: Math.round(next() * 60),
+            },
+          },
+          { capacity: Math.round(n * 6 * (0.5 + next())) },
+        ],
+        shares: next() < 0.5 ? [{ option: T - 1, max: 0.5 }] : [],
+      };
+      // Enumeration: the best Σ value − unit cost over every unit count and assignment that fits.
+      let expected = -Infinity;
+      for (const count of unitCounts(spec)) {
+        const capacity = hoursAt(spec, count);
+        for (let code = 0; code < T ** n; code++) {
+          const choice: number[] = [];
+          for (let i = 0, c = code; i < n; i++, c = Math.floor(c / T)) choice.push(c % T);
+          const fits = capacity.every(
+            (cap, r) => choice.reduce((sum, k, i) => sum + spec.hours[i]![k]![r]!, 0) <= cap + 1e-9,
+          );
+          const shares = (spec.shares ?? []).every(
+            (s) => choice.filter((k) => k === s.option).length <= Math.floor(s.max! * n + 1e-9),
+          );
+          if (!fits || !shares) continue;
+          const total = choice.reduce((sum, k, i) => sum + spec.value[i]![k]!, 0);
+          expected = Math.max(expected, total - unitCost(spec, count));
+        }
+      }
+      for (const directLimit of [Infinity, 0]) {
+        if (expected === -Infinity) {
+          await expect(solveAssignment(mixedProblem(spec), { directLimit })).rejects.toThrow(
+            /cannot all hold/,
+          );
+          continue;
+        }
+        const solution = await solveAssignment(mixedProblem(spec), { directLimit, mipGap: 0 });
+        expect(solution.objective, `trial ${trial}, directLimit ${directLimit}`).toBeCloseTo(
+          expected,
+          6,
+        );
+        expect(solution.bound).toBeGreaterThanOrEqual(expected - 1e-6);
+        // The units chosen hold the hours of the assignment chosen, and are whole.
+        const count = [solution.units[0]!, solution.units[1]!, Number.NaN];
+        expect(count.slice(0, 2).every(Number.isInteger)).toBe(true);
+        expect(Number.isNaN(solution.units[2]!)).toBe(true);
+        hoursAt(spec, count).forEach((cap, r) =>
+          expect(solution.usedHours[r]!).toBeLessThanOrEqual(cap + 1e-9),
+        );
+      }
+    }
+  });
+
+  it('on 400 customers chooses the units that solving every unit count at a fixed capacity finds best', async () => {
+    // One resource bought in units of 40 h at $2,000 (0 to 12 units), one fixed at 900 h: 13 fixed-
+    // capacity problems solved one by one (each exact) give the best count and its objective.
+    const next = random(23);
+    const n = 400;
+    const T = 3;
+    const spec: MixedCase = {
+      value: Array.from({ length: n }, () =>
+        Array.from({ length: T }, (_, k) => Math.round(next() * 100 + 60 * k)),
+      ),
+      hours: Array.from({ length: n }, () =>
+        Array.from({ length: T }, (_, k) => [
+          Math.round(next() * 3 * k),
+          Math.round(next() * 2 * k),
+        ]),
+      ),
+      resources: [
+        { units: { min: 0, max: 12, hoursPerUnit: 40, costPerUnit: 2000 } },
+        { capacity: 900 },
+      ],
+    };
+    let expected = { objective: -Infinity, units: -1 };
+    for (const count of unitCounts(spec)) {
+      const fixed = await solveAssignment(mixedProblem(spec, hoursAt(spec, count)), { mipGap: 0 });
+      const objective = fixed.objective - unitCost(spec, count);
+      if (objective > expected.objective) expected = { objective, units: count[0]! };
+    }
+    // An inner count (5 of 0–12), so neither bound is the answer by itself.
+    expect(expected.units).toBe(5);
+    const chosen = await solveAssignment(mixedProblem(spec), { directLimit: 0, mipGap: 0 });
+    expect(chosen.objective).toBeCloseTo(expected.objective, 6);
+    expect(chosen.units[0]).toBe(expected.units);
+    // The LP relaxation with units free between their bounds bounds the whole-unit optimum.
+    expect(chosen.lpObjective).toBeGreaterThanOrEqual(expected.objective - 1e-6);
+  });
+});
+
 describe('the firm P&L of tiers-tiny with committed resources', () => {
   let p: TempProject;
   let report: TierReport;
