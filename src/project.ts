@@ -3,11 +3,12 @@
  * safe to delete: it is rebuilt from the data). Opening a project loads the model and brings the
  * database up to date with the files, so every command reflects what is in `data/` now.
  */
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TierwiseError } from './errors.js';
 import { buildCustomerBase, checkMarginInputs, type CustomerBase } from './margin/customer-base.js';
 import { loadModel, MODEL_FILE_NAME } from './model/load-model.js';
+import { DATABASE_FILE, findProjectDir, STATE_DIR } from './project-dir.js';
 import type { Model } from './model/model-types.js';
 import { Database, type DatabaseOptions } from './store/database.js';
 import { resolveEngine, type EngineChoice } from './engine.js';
@@ -20,8 +21,7 @@ import { currentDataState } from './store/snapshot-database.js';
 export { MODEL_FILE_NAME };
 export type { ImportReport };
 
-export const STATE_DIR = '.tierwise';
-export const DATABASE_FILE = 'tierwise.duckdb';
+export { DATABASE_FILE, findProjectDir, STATE_DIR } from './project-dir.js';
 
 export interface Project {
   readonly model: Model;
@@ -63,24 +63,6 @@ export interface OpenProjectOptions extends ImportOptions, DatabaseOptions {
    * (`postgres://user@host:port/db`; the password from the URL or PGPASSWORD).
    */
   readonly engine?: string;
-}
-
-/** Finds the nearest folder at or above `start` that holds `tierwise.yaml`. */
-export async function findProjectDir(start: string): Promise<string> {
-  let dir = path.resolve(start);
-  for (;;) {
-    const found = await stat(path.join(dir, MODEL_FILE_NAME)).catch(() => undefined);
-    if (found?.isFile()) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new TierwiseError({
-        code: 'model_not_found',
-        message: `no ${MODEL_FILE_NAME} in ${path.resolve(start)} or any folder above it`,
-        hint: 'run `tierwise init` to start a project, `tierwise demo DIR` for an example, or pass --project DIR',
-      });
-    }
-    dir = parent;
-  }
 }
 
 /** Loads the model, opens the project's database and imports whatever changed in the sources. */

@@ -3,6 +3,7 @@
  * and parsing of common flags. Errors go to `fail` in main.ts, the CLI's one error edge.
  */
 import path from 'node:path';
+import { startEarlyFingerprints } from '../early-start.js';
 import { TierwiseError } from '../errors.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import type { Project } from '../project.js';
@@ -26,6 +27,8 @@ export async function withProject<T>(
   options: { force?: boolean } = {},
 ): Promise<T> {
   const progress = createProgress({ quiet: globals.quiet });
+  // A fresh project's files are hashed on the other core while the library loads.
+  startEarlyFingerprints(globals.project ?? process.cwd());
   // Loaded here, not at the top: the project pulls in DuckDB, which `--help` must not pay for.
   const { openProject } = await import('../project.js');
   let project: Project;

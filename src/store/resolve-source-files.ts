@@ -14,6 +14,7 @@ import { TierwiseError, type Problem } from '../errors.js';
 import type { Model, SourceFormat, SourceSpec } from '../model/model-types.js';
 import { sql } from '../sql/fragment.js';
 import type { Database } from './database.js';
+import { earlyFingerprint } from './early-fingerprints.js';
 import { brokenGzip } from './locate-in-file.js';
 import { displayPath, formatOf, type SourceFile } from './read-source-file.js';
 
@@ -139,7 +140,15 @@ export async function resolveSourceFiles(
     }
     const hashed = previous
       ? undefined
-      : reads.run(() => hashFile(file, display, format, spec.delimiter));
+      : reads.run(
+          async () =>
+            (await earlyFingerprint(file, {
+              size: info.size,
+              mtimeMs: info.mtimeMs,
+              format,
+              delimiter: spec.delimiter,
+            })) ?? hashFile(file, display, format, spec.delimiter),
+        );
     const sha256 = hashed ? hashed.then((h) => h.sha256) : Promise.resolve(previous!.sha256);
     // Awaited later (`fingerprinted`); until then a failed read must not count as unhandled.
     sha256.catch(() => undefined);
@@ -277,7 +286,7 @@ function probe(make: () => Promise<ContentFacts>, eager: boolean): ContentProbe 
  * lines, so only the gzip stream can tell it is not whole; the import then reports it
  * (`TierwiseError`) instead of the lines it lost.
  */
-async function hashFile(
+export async function hashFile(
   file: string,
   display: string,
   format: SourceFormat,
