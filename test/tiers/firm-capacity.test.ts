@@ -25,30 +25,13 @@ interface UnitCase {
   units: { min: number; max: number; hoursPerUnit: number; costPerUnit: number };
 }
 
+/** The one-resource case as a mixed case (below): its resource bought in units. */
 function unitProblem(spec: UnitCase): AssignmentProblem {
-  const n = spec.value.length;
-  const T = spec.value[0]!.length;
-  return {
-    customers: n,
-    options: T,
-    optionNames: Array.from({ length: T }, (_, k) => `tier${k}`),
-    customerIds: Array.from({ length: n }, (_, i) => `C${i}`),
-    value: Float64Array.from(spec.value.flat()),
-    allowed: new Uint8Array(n * T).fill(1),
-    resources: [
-      {
-        name: 'engineer',
-        capacityHours: spec.units.max * spec.units.hoursPerUnit,
-        rule: { label: 'units of engineer' },
-        units: spec.units,
-      },
-    ],
-    hours: Float64Array.from(spec.hours.flat()),
-    pinned: new Int32Array(n).fill(-1),
-    pinRules: new Map(),
-    shares: [],
-    eligibilityRules: new Array(T).fill(undefined),
-  };
+  return mixedProblem({
+    value: spec.value,
+    hours: spec.hours.map((row) => row.map((h) => [h])),
+    resources: [{ units: spec.units }],
+  });
 }
 
 /** Every (units, assignment) pair: max Σ value − cost × units subject to Σ hours ≤ units × hours per unit. */
