@@ -10,11 +10,9 @@
  *
  * Needs /usr/bin/chromium and the built dashboard (`npm run build`), as the other e2e suites.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeCohorts, computeTrends } from '../../src/analysis/trends.js';
@@ -30,26 +28,14 @@ import { readSurvey } from '../../src/pricing/survey-csv.js';
 import { openProject, type Project } from '../../src/project.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD = path.join(ROOT, 'dist', 'web');
-
-const missing = [
-  ...(existsSync(CHROMIUM)
-    ? []
-    : [`Chromium not found at ${CHROMIUM}: install it or set TIERWISE_CHROMIUM`]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html'))
-    ? []
-    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
-];
-
-function requirePrerequisites(): void {
-  if (missing.length > 0)
-    throw new Error(
-      `these tests need a real browser and the built dashboard: ${missing.join('; ')}`,
-    );
-}
+import {
+  CHROMIUM,
+  DASHBOARD,
+  requirePrerequisites,
+  rowValues,
+  downloadCsv,
+  missingPrerequisites as missing,
+} from '../helpers/dashboard.js';
 
 let browser: Browser;
 let page: Page;
@@ -83,56 +69,6 @@ afterAll(async () => {
 
 const text = async (selector: string) =>
   (await page.locator(selector).first().textContent())?.trim();
-
-/** The `data-value`s (else texts) of the cells of a row. */
-const rowValues = (selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate((tr) =>
-      [...tr.children].map((c) => c.getAttribute('data-value') ?? (c.textContent ?? '').trim()),
-    );
-
-/** RFC 4180 text as rows of fields. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-async function downloadCsv(testid: string): Promise<string[][]> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`button.csv-download[data-csv-for="${testid}"]`),
-  ]);
-  return parseCsv(await readFile(await download.path(), 'utf8'));
-}
 
 interface BarLayout {
   header: { height: number; paddingTop: number; paddingBottom: number; border: number };
@@ -350,7 +286,10 @@ describe('the top bar, the job pages’ frames and the trend totals in Chromium'
       moved.gross_revenue_retention ?? '',
       moved.net_revenue_retention ?? '',
     ].map(String);
-    expect(await rowValues('[data-testid=movements-total]')).toEqual(['total', ...movementRow]);
+    expect(await rowValues(page, '[data-testid=movements-total]')).toEqual([
+      'total',
+      ...movementRow,
+    ]);
     // The library's totals are the rows added up: the first opening, Σ movements, the last closing.
     const sum = (key: 'new' | 'reactivated' | 'expansion' | 'contraction' | 'churned') =>
       trends.movements.reduce((n, m) => n + m[key], 0);
@@ -380,13 +319,13 @@ describe('the top bar, the job pages’ frames and the trend totals in Chromium'
       '', // no payback month for cohorts together
       ...t.months.map((m) => String(m.cumulative_margin)),
     ];
-    expect(await rowValues('[data-testid=cohorts-total]')).toEqual(cohortRow);
+    expect(await rowValues(page, '[data-testid=cohorts-total]')).toEqual(cohortRow);
     expect(await text('[data-testid=cohorts-note]')).toContain(
       'The CSV download includes this row',
     );
 
     // The downloads end with the totals rows, at full precision.
-    expect((await downloadCsv('movements')).at(-1)).toEqual(['total', ...movementRow]);
-    expect((await downloadCsv('cohorts')).at(-1)).toEqual(cohortRow);
+    expect((await downloadCsv(page, 'movements')).rows.at(-1)).toEqual(['total', ...movementRow]);
+    expect((await downloadCsv(page, 'cohorts')).rows.at(-1)).toEqual(cohortRow);
   });
 });

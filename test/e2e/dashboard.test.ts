@@ -8,11 +8,9 @@
  * dashboard (`npm run build`, which `npm test` runs first). Without either the suite FAILS with a
  * message saying so — it never skips.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/generate-demo.js';
@@ -23,63 +21,27 @@ import { computeMargin } from '../../src/margin/run-margin.js';
 import { priceProjectMenu } from '../../src/pricing/project-price-menu.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import { loadScenarioOverlay } from '../../src/tiers/scenario-overlay.js';
-import { openProject, type Project } from '../../src/project.js';
 import { renderReport } from '../../src/report/render-report.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { FIXTURES, tempProject, type TempProject } from '../helpers/temp-project.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD = path.join(ROOT, 'dist', 'web');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-interface Served {
-  project: Project;
-  server: RunningServer;
-}
+import {
+  CHROMIUM,
+  SCREENSHOTS,
+  requirePrerequisites,
+  type Served,
+  serve,
+  stop,
+  missingPrerequisites as missing,
+} from '../helpers/dashboard.js';
 
 let browser: Browser;
 let tiny: Served;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function serve(dir: string): Promise<Served> {
-  const project = await openProject({ dir, inMemory: true });
-  // Long jobs answer 202 at once, so every page and the report go through the dashboard's polling.
-  return {
-    project,
-    server: await startServer(project, { dashboardDir: DASHBOARD, jobWaitMs: 0 }),
-  };
-}
-
-async function stop(served: Served | undefined): Promise<void> {
-  await served?.server.close();
-  served?.project.close();
-}
-
 const text = async (selector: string) =>
   (await page.locator(selector).first().textContent())?.trim();
 const shot = (name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-/** What the suite needs and does not have; each test fails with these messages rather than skip. */
-const missing = [
-  ...(existsSync(CHROMIUM)
-    ? []
-    : [
-        `Chromium not found at ${CHROMIUM}: install it (as root: apt-get install -y chromium) or set TIERWISE_CHROMIUM`,
-      ]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html'))
-    ? []
-    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
-];
-
-function requirePrerequisites(): void {
-  if (missing.length > 0)
-    throw new Error(
-      `the dashboard tests need a real browser and the built dashboard: ${missing.join('; ')}`,
-    );
-}
 
 beforeAll(async () => {
   if (missing.length > 0) return;

@@ -7,11 +7,9 @@
  * Every figure read off the page is compared with the library's answer for the same filter. The
  * tier line of a customer page is checked on a 120-customer demo (the tiny project has no tiers).
  */
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeSegments } from '../../src/analysis/segments.js';
@@ -20,35 +18,22 @@ import { generateDemo } from '../../src/demo/generate-demo.js';
 import { formatMoney } from '../../src/format.js';
 import { customerMonths } from '../../src/margin/customer-months.js';
 import { pageCustomers } from '../../src/margin/page-customers.js';
-import { openProject, type Project } from '../../src/project.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import { FIXTURES } from '../helpers/temp-project.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD = path.join(ROOT, 'dist', 'web');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-interface Served {
-  project: Project;
-  server: RunningServer;
-}
+import {
+  CHROMIUM,
+  SCREENSHOTS,
+  requirePrerequisites,
+  type Served,
+  serve,
+  stop,
+  missingPrerequisites as missing,
+} from '../helpers/dashboard.js';
 
 let browser: Browser;
 let tiny: Served;
 let page: Page;
 const pageErrors: string[] = [];
-
-async function serve(dir: string): Promise<Served> {
-  const project = await openProject({ dir, inMemory: true });
-  return { project, server: await startServer(project, { dashboardDir: DASHBOARD, jobWaitMs: 0 }) };
-}
-
-async function stop(served: Served | undefined): Promise<void> {
-  await served?.server.close();
-  served?.project.close();
-}
 
 const usd = (n: number) => formatMoney(n, 'USD');
 const text = async (selector: string) =>
@@ -56,22 +41,6 @@ const text = async (selector: string) =>
 const ids = () => page.locator('[data-testid=customers] tbody tr th a').allTextContents();
 const shot = (name: string) =>
   page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-
-const missing = [
-  ...(existsSync(CHROMIUM)
-    ? []
-    : [`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html'))
-    ? []
-    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
-];
-
-function requirePrerequisites(): void {
-  if (missing.length > 0)
-    throw new Error(
-      `the filter tests need a real browser and the built dashboard: ${missing.join('; ')}`,
-    );
-}
 
 /** The library's page of customers for a filter, sorted by margin (the table's default). */
 async function libraryIds(

@@ -8,11 +8,9 @@
  * Needs /usr/bin/chromium and the built dashboard (`npm run build`), as test/e2e/dashboard.test.ts;
  * without either the suite FAILS saying so.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeProfitabilityMatrix } from '../../src/analysis/profitability-matrix.js';
@@ -26,36 +24,18 @@ import {
 } from '../../src/pricing/gabor-granger.js';
 import { analyzePsmSurvey } from '../../src/pricing/psm-survey.js';
 import { readSurvey } from '../../src/pricing/survey-csv.js';
-import { openProject, type Project } from '../../src/project.js';
 import { scoreLeads } from '../../src/prospects/score-leads.js';
-import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { computeTiers } from '../../src/tiers/compute-tiers.js';
 import { FIXTURES } from '../helpers/temp-project.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD = path.join(ROOT, 'dist', 'web');
-
-interface Served {
-  project: Project;
-  server: RunningServer;
-}
-
-const missing = [
-  ...(existsSync(CHROMIUM)
-    ? []
-    : [`Chromium not found at ${CHROMIUM}: install it or set TIERWISE_CHROMIUM`]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html'))
-    ? []
-    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
-];
-
-function requirePrerequisites(): void {
-  if (missing.length > 0)
-    throw new Error(
-      `the dashboard tests need a real browser and the built dashboard: ${missing.join('; ')}`,
-    );
-}
+import {
+  CHROMIUM,
+  requirePrerequisites,
+  type Served,
+  serve,
+  cellTexts,
+  downloadCsv,
+  missingPrerequisites as missing,
+} from '../helpers/dashboard.js';
 
 let browser: Browser;
 let page: Page;
@@ -63,12 +43,6 @@ let tiny: Served;
 let demo: Served;
 let demoDir: string;
 const pageErrors: string[] = [];
-
-async function serve(dir: string): Promise<Served> {
-  const project = await openProject({ dir, inMemory: true });
-  // Long jobs answer 202 at once, so every page goes through the dashboard's polling.
-  return { project, server: await startServer(project, { dashboardDir: DASHBOARD, jobWaitMs: 0 }) };
-}
 
 beforeAll(async () => {
   if (missing.length > 0) return;
@@ -94,50 +68,6 @@ afterAll(async () => {
   if (demoDir) await rm(demoDir, { recursive: true, force: true });
 });
 
-/** RFC 4180 text as rows of fields (quoted fields with doubled quotes, CRLF record ends). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
-
-/** Clicks a table's "Download CSV" button and reads the file it saves. */
-async function downloadCsv(
-  testid: string,
-): Promise<{ name: string; text: string; rows: string[][] }> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`button.csv-download[data-csv-for="${testid}"]`),
-  ]);
-  const text = await readFile(await download.path(), 'utf8');
-  return { name: download.suggestedFilename(), text, rows: parseCsv(text) };
-}
-
-const cellTexts = (selector: string) =>
-  page.locator(selector).evaluateAll((cells) => cells.map((c) => (c.textContent ?? '').trim()));
-
 describe('the analysis pages and CSV downloads in Chromium', () => {
   it('has Chromium and the built dashboard to test', () => {
     expect(missing).toEqual([]);
@@ -151,7 +81,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     expect(await page.locator('figure.chart svg').count()).toBe(1);
     const money = (n: number) => formatMoney(n, 'USD');
     for (const q of matrix.quadrants) {
-      const cells = await cellTexts(`[data-quadrant=${q.quadrant}] td`);
+      const cells = await cellTexts(page, `[data-quadrant=${q.quadrant}] td`);
       expect(cells.slice(1, 5)).toEqual([
         formatNumber(q.customers),
         money(q.revenue),
@@ -164,7 +94,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     // The five tiny customers all have transactions: every one is placed, and the totals are the project's.
     expect(sum((q) => q.customers)).toBe(5);
     expect(sum((q) => q.margin)).toBeCloseTo(2535.1, 6);
-    const total = await cellTexts('[data-quadrant=total] td');
+    const total = await cellTexts(page, '[data-quadrant=total] td');
     expect(total.slice(1, 5)).toEqual([
       '5',
       money(sum((q) => q.revenue)),
@@ -175,7 +105,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
       `High price means at least ${money(matrix.thresholds.net_price)} per transactions (the median)`,
     );
 
-    const csv = await downloadCsv('matrix-quadrants');
+    const csv = await downloadCsv(page, 'matrix-quadrants');
     expect(csv.name).toBe('matrix-quadrants.csv');
     expect(csv.text.endsWith('\r\n')).toBe(true);
     expect(csv.rows[0]).toEqual([
@@ -211,7 +141,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     const report = await computeSegments(await tiny.project.customerBase());
     await page.goto(`${tiny.server.url}#/segments`);
     await page.waitForSelector('[data-testid=segments]');
-    const csv = await downloadCsv('segments');
+    const csv = await downloadCsv(page, 'segments');
     expect(csv.rows[0]!.slice(0, 3)).toEqual(['segment', 'customers', 'revenue']);
     const rows = [
       ...report.segments.map((s) => ({ name: s.segment, s })),
@@ -297,6 +227,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
       if (r.plan_hours + r.freed_hours <= r.capacity_hours)
         expect(r.plan_hours + r.freed_hours + r.unused_hours).toBeCloseTo(r.capacity_hours, 6);
       const cells = await cellTexts(
+        page,
         `[data-testid=tier-capacity-table] [data-resource="${r.resource}"] td`,
       );
       expect(cells.slice(0, 5)).toEqual(
@@ -305,7 +236,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
         ),
       );
     }
-    const csv = await downloadCsv('tier-capacity-table');
+    const csv = await downloadCsv(page, 'tier-capacity-table');
     expect(csv.rows.slice(1).map((row) => row.slice(0, 6))).toEqual(
       hours.map((r) => [
         r.resource,
@@ -352,7 +283,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
       'marginal_expensiveness',
     ] as const) {
       const price = psm.points[name];
-      const cells = await cellTexts(`[data-testid=psm-points] [data-point=${name}] td`);
+      const cells = await cellTexts(page, `[data-testid=psm-points] [data-point=${name}] td`);
       expect(cells[0]).toBe(price === null ? 'no crossing' : money(price));
       const interval = psm.intervals[name];
       expect(cells.slice(1)).toEqual(
@@ -370,7 +301,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     // Revenue per respondent is price × demand, and the revenue price is where it peaks.
     const best = gg.demand.reduce((a, b) => (b.revenue > a.revenue ? b : a));
     expect(best.price).toBe(gg.revenue_price);
-    const csv = await downloadCsv('gg-demand');
+    const csv = await downloadCsv(page, 'gg-demand');
     expect(csv.rows.slice(1)).toEqual(
       gg.demand.map((d) => [
         String(d.price),
@@ -384,7 +315,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     );
     // The curves table is folded away under its summary: open it, then download.
     await page.click('[data-testid=psm] details summary');
-    const curves = await downloadCsv('psm-curves');
+    const curves = await downloadCsv(page, 'psm-curves');
     expect(curves.rows.length).toBe(psm.curves.length + 1);
     expect(curves.rows[1]).toEqual(
       [
@@ -417,7 +348,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     );
     const money = (n: number) => formatMoney(n, 'USD');
     const top = ranked[0]!;
-    const cells = await cellTexts(`[data-testid=lead-scores] tbody tr:first-child td`);
+    const cells = await cellTexts(page, `[data-testid=lead-scores] tbody tr:first-child td`);
     expect(cells.slice(0, 5)).toEqual([
       money(top.expected_annual_margin),
       money(top.margin_interval.low),
@@ -428,7 +359,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     expect(await page.locator('[data-testid=interval-coverage]').textContent()).toContain(
       `aims to hold ${(scores.training.interval.coverage * 100).toFixed(1)}% of customers`,
     );
-    const csv = await downloadCsv('lead-scores');
+    const csv = await downloadCsv(page, 'lead-scores');
     expect(csv.rows.slice(1).map((r) => r.slice(0, 7))).toEqual(
       ranked.map((l) => [
         l.lead_id,
@@ -468,7 +399,7 @@ describe('the analysis pages and CSV downloads in Chromium', () => {
     expect(
       await page.locator(`[data-testid=lead-scores] tr[data-lead='${id}'] th`).textContent(),
     ).toBe(id);
-    const csv = await downloadCsv('lead-scores');
+    const csv = await downloadCsv(page, 'lead-scores');
     // Prefixed with a quote, so a spreadsheet shows it as text; the quotes in it are doubled (RFC 4180).
     expect(csv.text).toContain(`"'=HYPERLINK(""http://x"")",${lead.expected_annual_margin},`);
     expect(csv.rows.find((r) => r[0] === `'${id}`)![1]).toBe(String(lead.expected_annual_margin));

@@ -8,11 +8,9 @@
  * Needs /usr/bin/chromium and the built dashboard (`npm run build`), as the other e2e suites;
  * without either the suite FAILS saying so.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -29,26 +27,14 @@ import type { CustomerBase } from '../../src/margin/customer-base.js';
 import { openProject, type Project } from '../../src/project.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { computeTiers, planLinesFor, type TierReport } from '../../src/tiers/compute-tiers.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CHROMIUM = process.env['TIERWISE_CHROMIUM'] ?? '/usr/bin/chromium';
-const DASHBOARD = path.join(ROOT, 'dist', 'web');
-
-const missing = [
-  ...(existsSync(CHROMIUM)
-    ? []
-    : [`Chromium not found at ${CHROMIUM}: install it or set TIERWISE_CHROMIUM`]),
-  ...(existsSync(path.join(DASHBOARD, 'index.html'))
-    ? []
-    : [`the dashboard is not built (${DASHBOARD}/index.html missing): run npm run build`]),
-];
-
-function requirePrerequisites(): void {
-  if (missing.length > 0)
-    throw new Error(
-      `the workbench tests need a real browser and the built dashboard: ${missing.join('; ')}`,
-    );
-}
+import {
+  CHROMIUM,
+  DASHBOARD,
+  requirePrerequisites,
+  rowValues,
+  downloadCsv,
+  missingPrerequisites as missing,
+} from '../helpers/dashboard.js';
 
 let browser: Browser;
 let page: Page;
@@ -87,14 +73,6 @@ afterAll(async () => {
 const money = (n: number) => formatMoney(n, base.summary.currency);
 const text = async (selector: string) =>
   (await page.locator(selector).first().textContent())?.trim();
-/** The `data-value`s (else texts) of the cells of a row. */
-const rowValues = (selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .evaluate((tr) =>
-      [...tr.children].map((c) => c.getAttribute('data-value') ?? (c.textContent ?? '').trim()),
-    );
 /** A downloaded field as the dashboard guards it (a text starting like a formula gets a `'`). */
 const guarded = (value: string) =>
   !/^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(value) && /^[=+\-@\t\r]/.test(value)
@@ -116,43 +94,6 @@ const tableValues = (testid: string) =>
     );
 const pageRange = (total: number) =>
   total === 0 ? '0–0 of 0' : `1–${formatNumber(Math.min(50, total))} of ${formatNumber(total)}`;
-
-/** RFC 4180 text as rows of fields. */
-function parseCsv(csv: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < csv.length; i++) {
-    const c = csv[i]!;
-    if (quoted) {
-      if (c === '"' && csv[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && csv[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
-
-async function downloadCsv(testid: string): Promise<string[][]> {
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.click(`button.csv-download[data-csv-for="${testid}"]`),
-  ]);
-  return parseCsv(await readFile(await download.path(), 'utf8'));
-}
 
 /** Opens the customers page at a drill link and checks it lists `total` customers. */
 async function drillsTo(link: string, total: number): Promise<void> {
@@ -184,14 +125,14 @@ describe('the workbench in Chromium', () => {
     await page.waitForSelector(
       `[data-testid=page-range]:text-is("${pageRange(totals.customers)}")`,
     );
-    const row = await rowValues('[data-testid=customers-total]');
+    const row = await rowValues(page, '[data-testid=customers-total]');
     expect(row[0]).toBe(`total of ${formatNumber(totals.customers)} listed`);
     expect(row.slice(1, 6)).toEqual(moneyCells(totals));
     // Revenue less each cost is the margin shown.
     expect(
       totals.revenue - totals.direct_cost - totals.acquisition_cost - totals.serve_cost,
     ).toBeCloseTo(totals.margin, 6);
-    const csv = await downloadCsv('customers');
+    const csv = (await downloadCsv(page, 'customers')).rows;
     expect(csv).toEqual(await tableValues('customers'));
     expect(csv.at(-1)!.slice(1, 6)).toEqual(moneyCells(totals));
     expect(csv).toHaveLength(1 + Math.min(50, totals.customers) + 1);
@@ -202,10 +143,10 @@ describe('the workbench in Chromium', () => {
     const losing = await summarizeCustomers(base, { margin: ['negative'] });
     await page.goto(`${server.url}#/overview`);
     await page.waitForSelector('[data-testid=loss-makers-total]');
-    const row = await rowValues('[data-testid=loss-makers-total]');
+    const row = await rowValues(page, '[data-testid=loss-makers-total]');
     expect(row[0]).toBe(`all ${formatNumber(losing.customers)} who lose money`);
     expect(row.slice(1)).toEqual(moneyCells(losing));
-    const csv = await downloadCsv('loss-makers');
+    const csv = (await downloadCsv(page, 'loss-makers')).rows;
     expect(csv).toEqual(await tableValues('loss-makers'));
     expect(csv[0]).toEqual([
       'customer',
@@ -226,12 +167,12 @@ describe('the workbench in Chromium', () => {
     const [trends, cohorts] = await Promise.all([computeTrends(base), computeCohorts(base)]);
     await page.goto(`${server.url}#/trends`);
     await page.waitForSelector('[data-testid=months-total]');
-    const total = await rowValues('[data-testid=months-total]');
+    const total = await rowValues(page, '[data-testid=months-total]');
     expect(total.slice(1, 7)).toEqual([
       String(trends.totals.customers),
       ...moneyCells(trends.totals),
     ]);
-    const csv = await downloadCsv('months');
+    const csv = (await downloadCsv(page, 'months')).rows;
     expect(csv).toEqual(await tableValues('months'));
     expect(csv.slice(1, -1).map((r) => r[0])).toEqual(trends.months.map((m) => m.month));
 
@@ -271,7 +212,10 @@ describe('the workbench in Chromium', () => {
     );
     // The scenarios stay the firm's, and each adds up: revenue − direct cost − cost to serve = margin.
     for (const s of plan.scenarios) {
-      const cells = await rowValues(`[data-testid=tier-scenarios] tr[data-scenario=${s.kind}]`);
+      const cells = await rowValues(
+        page,
+        `[data-testid=tier-scenarios] tr[data-scenario=${s.kind}]`,
+      );
       expect(cells.slice(1, 5)).toEqual([
         String(s.revenue),
         String(s.direct_cost),
@@ -280,7 +224,7 @@ describe('the workbench in Chromium', () => {
       ]);
       expect(s.revenue - s.direct_cost - s.serve_cost).toBeCloseTo(s.margin, 4);
     }
-    const csv = await downloadCsv('tier-scenarios');
+    const csv = (await downloadCsv(page, 'tier-scenarios')).rows;
     expect(csv).toEqual(await tableValues('tier-scenarios'));
     expect(csv[0]!.slice(0, 5)).toEqual([
       'scenario',
@@ -323,7 +267,7 @@ describe('the workbench in Chromium', () => {
     expect(await text('[data-testid=lifetime-margin]')).toBe(
       money(filtered.totals.lifetime_margin),
     );
-    const totals = await rowValues('[data-testid=totals-row]');
+    const totals = await rowValues(page, '[data-testid=totals-row]');
     expect(totals.slice(0, 7)).toEqual([
       'filtered customers',
       String(filtered.totals.customers),
@@ -336,7 +280,7 @@ describe('the workbench in Chromium', () => {
     expect(await text('[data-testid=lifetime-columns-note]')).toContain(
       'the interval and the payback are left out',
     );
-    const csv = await downloadCsv('lifetime-segments');
+    const csv = (await downloadCsv(page, 'lifetime-segments')).rows;
     expect(csv).toEqual(await tableValues('lifetime-segments'));
     expect(csv.slice(1, -1).map((r) => r[1])).toEqual(
       filtered.segments.map((s) => String(s.customers)),
@@ -389,7 +333,7 @@ describe('the workbench in Chromium', () => {
       `[data-testid=page-range]:text-is("${pageRange(totals.customers)}")`,
     );
     expect(await page.locator('[data-testid=filter-chip]').count()).toBe(1);
-    const row = await rowValues('[data-testid=customers-total]');
+    const row = await rowValues(page, '[data-testid=customers-total]');
     expect(row.slice(1, 6)).toEqual(moneyCells(totals));
   });
 
@@ -424,7 +368,7 @@ describe('the workbench in Chromium', () => {
       expect(tables.length, route).toBeGreaterThan(0);
       for (const testid of tables) {
         if (testid === '') continue;
-        const csv = await downloadCsv(testid);
+        const csv = (await downloadCsv(page, testid)).rows;
         expect(csv, `${route}: ${testid}`).toEqual(
           (await tableValues(testid)).map((row) => row.map(guarded)),
         );
