@@ -34,7 +34,8 @@ import {
   type CompiledCustomerFilter,
   type CustomerFilter,
 } from './customer-filter.js';
-import { join, raw, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { MONEY_FIELDS } from '../margin/margin-columns.js';
 import type { Relation } from '../store/store.js';
 
 export interface MonthFigures {
@@ -278,18 +279,22 @@ async function trendsOfBase(
     retention,
     totals,
   } = await withMonthlyMargin(base, compiled, async (monthly) => {
+    const kept = await keptMonthsFor(base, compiled);
     const groups = await groupRows(base.db, monthly, ['month'], undefined);
-    const active = await activeCustomersByMonth(base, compiled);
+    const active = await activeCustomersByMonth(base, compiled, kept?.active);
     // Every month kept, a month with nothing booked as zeros.
     const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
     // Each paying customer's revenue in every month and the month before, built once for the
-    // movements, their totals and the retention (each made its own before).
+    // movements, their totals and the retention (each made its own before); everyone's narrowed
+    // to the filter's customers where they are kept.
     const flows =
       everyMonth.length < 2
         ? undefined
         : await base.db.materialize(
             'revenue_flows',
-            sql`WITH ${payingGrid(monthly, everyMonth)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`,
+            kept?.flows
+              ? sql`SELECT * FROM ${kept.flows.ref} AS flows WHERE ${compiled.predicate()}`
+              : flowsQuery(monthly, everyMonth),
           );
     try {
       // Each month against the one before it, even when that one is not kept.
@@ -355,6 +360,7 @@ async function cohortsOfBase(
   // Cohorts acquired in the filter's months only (their months since run on to the period's end).
   const cohortMonths = compiled.months ? monthsOf(compiled.months) : months;
   const { db } = base;
+  const { dialect } = db;
   const [dated] = base.customerColumns.has('acquired_on')
     ? await db.all(sql`SELECT count(acquired_on) AS n FROM customers`)
     : [];
@@ -365,89 +371,109 @@ async function cohortsOfBase(
     const cohortOf =
       basis === 'acquired_on'
         ? sql`SELECT customer_id, cohort FROM (
-                SELECT customer_id, ${db.dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
+                SELECT customer_id, ${dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
                 WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND ${kept}) AS acquired
               WHERE cohort ${placedIn}`
         : sql`SELECT customer_id, cohort FROM (
                 SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
                 GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
               WHERE cohort ${placedIn}`;
-    const exactly = (column: string) => db.dialect.exactSum(raw(column));
-    const placedCte = sql`
-      cohort_of AS (${cohortOf}),
+    // Every cell of the cohort table (a cohort × months since acquisition) in one pass over the
+    // months, its money kept as the exact decimals `dialect.exactSum` adds: the column sums and
+    // the totals add those decimals up (the same decimals as summing the customers' months again,
+    // so the same doubles), from these few rows instead of another pass each.
+    const exactly = (column: string) => sql`sum(${dialect.exactValue(raw(column))})`;
+    const cellRows = await db.materialize(
+      'cohort_cells',
+      sql`
+      WITH cohort_of AS (${cohortOf}),
       placed AS (
-        SELECT c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
+        SELECT c.cohort, greatest(${dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
                m.customer_id, sum(m.revenue) AS revenue, sum(m.margin) AS margin
         FROM cohort_of c JOIN ${monthly.ref} m ON m.customer_id = c.customer_id
-        GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)`;
-    const cells = await db.all(sql`
-      WITH ${placedCte}
-      SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
-             count(*) FILTER (WHERE revenue > 0) AS active_customers,
+        GROUP BY c.cohort, greatest(${dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)
+      SELECT cohort, months_since, count(*) FILTER (WHERE revenue > 0) AS active_customers,
              ${exactly('revenue')} AS revenue, ${exactly('margin')} AS margin
-      FROM placed GROUP BY cohort, months_since ORDER BY cohort, months_since`);
-    const sizes = await db.all(sql`
-      WITH cohort_of AS (${cohortOf})
-      SELECT ${db.dialect.formatMonth(raw('c.cohort'))} AS cohort, count(*) AS customers,
-             coalesce(${db.dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
-      FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
-                                  FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
-      GROUP BY c.cohort ORDER BY c.cohort`);
-    const totals = await cohortTotals(base, monthly, placedCte, sizes, months);
-    const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
-    const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
-    return {
-      currency: summary.currency,
-      period: { ...summary.period },
-      basis,
-      cohorts: sizes.map((size) => {
-        const cohort = String(size['cohort']);
-        const own = cells.filter((c) => c['cohort'] === cohort);
-        const span = months.length - months.indexOf(cohort);
-        let cumulative = 0;
-        const cohortMonths = Array.from({ length: span }, (_, k): CohortMonth => {
-          const cell = own.find((c) => Number(c['months_since']) === k);
-          const margin = Number(cell?.['margin'] ?? 0);
-          cumulative += margin;
+      FROM placed GROUP BY cohort, months_since`,
+    );
+    try {
+      const double = (expression: Sql) => sql`coalesce(${dialect.toDouble(expression)}, 0)`;
+      const cells = await db.all(sql`
+        SELECT ${dialect.formatMonth(raw('cohort'))} AS cohort, months_since, active_customers,
+               ${double(raw('revenue'))} AS revenue, ${double(raw('margin'))} AS margin
+        FROM ${cellRows.ref} ORDER BY cohort, months_since`);
+      // Each cohort's customers and cost to acquire them, and (on every row) all cohorts' cost.
+      const sizes = await db.all(sql`
+        WITH cohort_of AS (${cohortOf}),
+        sized AS (
+          SELECT c.cohort, count(*) AS customers,
+                 sum(${dialect.exactValue(raw('coalesce(a.acquisition_cost, 0)'))}) AS acquisition_cost
+          FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
+                                      FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
+          GROUP BY c.cohort)
+        SELECT ${dialect.formatMonth(raw('cohort'))} AS cohort, customers,
+               ${double(raw('acquisition_cost'))} AS acquisition_cost,
+               ${double(raw('sum(acquisition_cost) OVER ()'))} AS all_acquisition_cost
+        FROM sized ORDER BY sized.cohort`);
+      const totals = await cohortTotals(base, cellRows, sizes, months);
+      const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
+      const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
+      return {
+        currency: summary.currency,
+        period: { ...summary.period },
+        basis,
+        cohorts: sizes.map((size) => {
+          const cohort = String(size['cohort']);
+          const own = cells.filter((c) => c['cohort'] === cohort);
+          const span = months.length - months.indexOf(cohort);
+          let cumulative = 0;
+          const cohortMonths = Array.from({ length: span }, (_, k): CohortMonth => {
+            const cell = own.find((c) => Number(c['months_since']) === k);
+            const margin = Number(cell?.['margin'] ?? 0);
+            cumulative += margin;
+            return {
+              months_since: k,
+              month: months[months.indexOf(cohort) + k]!,
+              active_customers: Number(cell?.['active_customers'] ?? 0),
+              revenue: Number(cell?.['revenue'] ?? 0),
+              margin,
+              cumulative_margin: cumulative,
+            };
+          });
           return {
-            months_since: k,
-            month: months[months.indexOf(cohort) + k]!,
-            active_customers: Number(cell?.['active_customers'] ?? 0),
-            revenue: Number(cell?.['revenue'] ?? 0),
-            margin,
-            cumulative_margin: cumulative,
+            cohort,
+            customers: Number(size['customers']),
+            acquisition_cost: Number(size['acquisition_cost']),
+            months: cohortMonths,
+            payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
           };
-        });
-        return {
-          cohort,
-          customers: Number(size['customers']),
-          acquisition_cost: Number(size['acquisition_cost']),
-          months: cohortMonths,
-          payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
-        };
-      }),
-      totals,
-      customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
-    };
+        }),
+        totals,
+        customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
+      };
+    } finally {
+      await db.drop(cellRows);
+    }
   });
 }
 
 /**
  * Every cohort together, in SQL: the table's column sums (each month since acquisition over the
- * cohorts that reached it) and the totals to the period's end.
+ * cohorts that reached it) and the totals to the period's end, added up from the cells' exact
+ * decimals (`cells`: one row per cohort and month since acquisition).
  */
 async function cohortTotals(
   base: CustomerBase,
-  monthly: Relation,
-  placedCte: Sql,
+  cells: Relation,
   sizes: readonly Record<string, unknown>[],
   months: readonly string[],
 ): Promise<CohortTotals> {
   const { db } = base;
   const { dialect } = db;
   const last = sql`CAST(${`${months.at(-1)!}-01`} AS DATE)`;
-  const reach = dialect.monthsBetween(raw('p.cohort'), last);
-  const exactly = (expression: Sql) => sql`coalesce(${dialect.exactSum(expression)}, 0)`;
+  const reach = dialect.monthsBetween(raw('c.cohort'), last);
+  const double = (expression: Sql) =>
+    sql`coalesce(${dialect.toDouble(sql`sum(${expression})`)}, 0)`;
   const spans = sizes.map((size) => months.length - months.indexOf(String(size['cohort'])));
   const longest = Math.max(0, ...spans);
   const customers = sizes.reduce((n, r) => n + Number(r['customers']), 0);
@@ -468,31 +494,24 @@ async function cohortTotals(
     ', ',
   );
   const columns = await db.all(sql`
-    WITH ${placedCte},
-    steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
+    WITH steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
     SELECT s.k AS months_since,
-           count(*) FILTER (WHERE p.months_since = s.k AND p.revenue > 0) AS active_customers,
-           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.revenue ELSE 0 END`)} AS revenue,
-           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.margin ELSE 0 END`)} AS margin,
-           ${exactly(sql`CASE WHEN p.months_since <= s.k THEN p.margin ELSE 0 END`)} AS cumulative_margin
-    FROM steps s JOIN placed p ON ${reach} >= s.k
+           coalesce(sum(CASE WHEN c.months_since = s.k THEN c.active_customers ELSE 0 END), 0) AS active_customers,
+           ${double(sql`CASE WHEN c.months_since = s.k THEN c.revenue END`)} AS revenue,
+           ${double(sql`CASE WHEN c.months_since = s.k THEN c.margin END`)} AS margin,
+           ${double(sql`CASE WHEN c.months_since <= s.k THEN c.margin END`)} AS cumulative_margin
+    FROM steps s JOIN ${cells.ref} c ON ${reach} >= s.k
     GROUP BY s.k ORDER BY s.k`);
   const [whole] = await db.all(sql`
-    WITH ${placedCte}
-    SELECT count(*) FILTER (WHERE p.months_since = ${reach} AND p.revenue > 0) AS active_customers,
-           ${exactly(raw('p.revenue'))} AS revenue, ${exactly(raw('p.margin'))} AS margin
-    FROM placed p`);
-  const [acquisition] = await db.all(sql`
-    WITH ${placedCte}
-    SELECT coalesce(${dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
-    FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
-                                FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id`);
+    SELECT coalesce(sum(CASE WHEN c.months_since = ${reach} THEN c.active_customers ELSE 0 END), 0) AS active_customers,
+           ${double(raw('c.revenue'))} AS revenue, ${double(raw('c.margin'))} AS margin
+    FROM ${cells.ref} c`);
   const byStep = new Map(columns.map((c) => [Number(c['months_since']), c]));
   const activeCustomers = Number(whole?.['active_customers'] ?? 0);
   return {
     cohorts: sizes.length,
     customers,
-    acquisition_cost: Number(acquisition?.['acquisition_cost'] ?? 0),
+    acquisition_cost: Number(sizes[0]?.['all_acquisition_cost'] ?? 0),
     revenue: Number(whole?.['revenue'] ?? 0),
     cumulative_margin: Number(whole?.['margin'] ?? 0),
     active_customers: activeCustomers,
@@ -578,45 +597,107 @@ const SHARED_MONTHLY_GRACE_MS = 10_000;
 const sharedMonthly = new WeakMap<CustomerBase, Map<string, SharedMonthly>>();
 
 /**
- * Everyone's customer × month margin kept with a base (`keepMonthlyMargin`): a filter's is then
- * its rows, narrowed by the filter's ids, instead of computed from its customers' data.
+ * Everyone's months kept with a base (`keepMonthlyMargin`): a filter's months, active months and
+ * revenue flows are then these rows narrowed by the filter's ids, instead of computed from its
+ * customers' data. Each is a customer's own rows, whatever else the filter keeps, so narrowing
+ * everyone's gives the same rows as computing the filter's.
  */
-const keptMonthly = new WeakMap<CustomerBase, Promise<Relation>>();
+interface KeptMonths {
+  /** Everyone's customer × month margin: the columns the trends and cohorts read (`MONTHLY_COLUMNS`). */
+  readonly monthly: Relation;
+  /** Every customer's active months (`compileActiveMonths` over the period). */
+  readonly active: Relation;
+  /** Every paying customer's revenue each month and the month before (`payingGrid`, `FLOWS`); none for a one-month period. */
+  readonly flows: Relation | undefined;
+}
+const keptMonths = new WeakMap<CustomerBase, Promise<KeptMonths>>();
+/** The kept months of a base once they are made (a caller that must not wait for them reads this). */
+const readyMonths = new WeakMap<CustomerBase, KeptMonths>();
 /** Customers × months up to which everyone's monthly margin is kept (1,200,000 at 100,000 customers over 12 months). */
 const KEPT_MONTHLY_ROWS = 3_000_000;
+/** The columns of the customer × month margin the trends and cohorts read. */
+const MONTHLY_COLUMNS = ['customer_id', 'month', ...MONEY_FIELDS, 'channel_cost'] as const;
 
 /**
- * Keeps everyone's customer × month margin with the base, for the filtered trends and cohorts that
- * follow (a dashboard's): a filter that keeps most customers no longer computes their months anew
- * (3.6 s → see bench/README.md at 100,000 customers). Only where it is small enough
- * (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or at once when it is not kept.
+ * Keeps everyone's customer × month margin with the base, with their active months and revenue
+ * flows, for the filtered trends and cohorts that follow (a dashboard's): a filter that keeps most
+ * customers no longer computes their months anew (3.6 s → see bench/README.md at 100,000
+ * customers). Only where it is small enough (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or
+ * at once when it is not kept.
  */
 export async function keepMonthlyMargin(base: CustomerBase): Promise<void> {
   const rows = base.summary.totals.customers * monthsOf(base.summary.period).length;
   if (rows > KEPT_MONTHLY_ROWS) return;
-  let kept = keptMonthly.get(base);
+  let kept = keptMonths.get(base);
   if (kept === undefined) {
-    const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
-      byMonth: true,
-    });
-    const made = base.db.materialize('margin_by_month_kept', margin);
-    keptMonthly.set(base, made);
-    made.catch(() => keptMonthly.delete(base));
+    const made = makeKeptMonths(base);
+    keptMonths.set(base, made);
+    made.then(
+      (months) => readyMonths.set(base, months),
+      () => keptMonths.delete(base),
+    );
     kept = made;
   }
   await kept;
+}
+
+async function makeKeptMonths(base: CustomerBase): Promise<KeptMonths> {
+  const { db } = base;
+  const made: Relation[] = [];
+  const keep = async (label: string, query: Sql) => {
+    const relation = await db.materialize(label, query);
+    made.push(relation);
+    return relation;
+  };
+  try {
+    const margin = compileMargin(base.costModel, db.dialect, base.eventColumns, { byMonth: true });
+    const monthly = await keep(
+      'margin_by_month_kept',
+      sql`SELECT ${join(MONTHLY_COLUMNS.map((c) => ident(c)))} FROM (${margin}) AS by_month`,
+    );
+    const active = await keep(
+      'active_months_kept',
+      compileActiveMonths(base.costModel, db.dialect),
+    );
+    const everyMonth = monthsOf(base.summary.period);
+    const flows =
+      everyMonth.length < 2
+        ? undefined
+        : await keep('revenue_flows_kept', flowsQuery(monthly, everyMonth));
+    return { monthly, active, flows };
+  } catch (error) {
+    for (const relation of made) await db.drop(relation).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Everyone's kept months, for a filter's (none for everyone, or when they are not kept). */
+async function keptMonthsFor(
+  base: CustomerBase,
+  filter: CompiledCustomerFilter,
+): Promise<KeptMonths | undefined> {
+  if (filter.relation === undefined) return undefined;
+  return keptMonths.get(base)?.catch(() => undefined);
+}
+
+/**
+ * Every customer's active months when they are kept already (`keepMonthlyMargin`), else
+ * undefined: the month-range filter reads them instead of scanning the transactions, events and
+ * usage again (it does not wait for them: a filter asked while they are being made scans).
+ */
+export function keptActiveMonths(base: CustomerBase): Relation | undefined {
+  return readyMonths.get(base)?.active;
 }
 
 async function materializeMonthly(
   base: CustomerBase,
   filter: CompiledCustomerFilter,
 ): Promise<Relation> {
-  const everyone = filter.relation === undefined ? undefined : keptMonthly.get(base);
-  const all = everyone && (await everyone.catch(() => undefined));
+  const all = await keptMonthsFor(base, filter);
   if (all !== undefined)
     return base.db.materialize(
       'margin_by_month',
-      sql`SELECT * FROM ${all.ref} AS by_month WHERE ${filter.predicate()}`,
+      sql`SELECT * FROM ${all.monthly.ref} AS by_month WHERE ${filter.predicate()}`,
     );
   // A filter's customers' rows only, read from their own transactions, events and usage (a
   // customer's month is the same row as in everyone's margin), not everyone's margin narrowed.
@@ -684,6 +765,11 @@ const FLOWS = raw(`flows AS (
                PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
       FROM grid)`);
 
+/** The rows of `flows` (see `payingGrid`, `FLOWS`) of a customer × month margin. */
+function flowsQuery(monthly: Relation, months: readonly string[]): Sql {
+  return sql`WITH ${payingGrid(monthly, months)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`;
+}
+
 /**
  * `grid` and `flows` (see `payingGrid`, `FLOWS`) read from their rows made once: every paying
  * customer × every month of the period. The retention of a months filter reads its first and
@@ -694,16 +780,20 @@ function flowsOf(flows: Relation): Sql {
     grid AS (SELECT customer_id, month, revenue FROM flows)`;
 }
 
-/** Customers active in each month of the period (`compileActiveMonths`) among the filter's. */
+/**
+ * Customers active in each month of the period (`compileActiveMonths`) among the filter's: from
+ * everyone's active months where they are kept (`everyone`), else from the records.
+ */
 async function activeCustomersByMonth(
   base: CustomerBase,
   filter: CompiledCustomerFilter,
+  everyone: Relation | undefined,
 ): Promise<Map<string, number>> {
   const { dialect } = base.db;
   const kept = filter.empty ? raw('TRUE') : filter.predicate();
   const rows = await base.db.all(sql`
     SELECT ${dialect.formatMonth(raw('month'))} AS month, count(*) AS customers
-    FROM (${compileActiveMonths(base.costModel, dialect)}) AS active
+    FROM ${everyone ? everyone.ref : sql`(${compileActiveMonths(base.costModel, dialect)})`} AS active
     WHERE ${kept} GROUP BY month`);
   return new Map(rows.map((r) => [String(r['month']), Number(r['customers'])]));
 }
