@@ -296,11 +296,28 @@ async function trendsOfBase(
               ? sql`SELECT * FROM ${kept.flows.ref} AS flows WHERE ${compiled.predicate()}`
               : flowsQuery(monthly, everyMonth),
           );
+    // Each month's movements, made once: the movements and their totals read them.
+    const moved = flows
+      ? await base.db.materialize('revenue_moved', movedQuery(base, flows))
+      : undefined;
     try {
       // Each month against the one before it, even when that one is not kept.
-      const movements = (flows ? await revenueMovements(base, flows) : []).filter((m) =>
+      const movements = (moved ? await revenueMovements(base, moved) : []).filter((m) =>
         months.includes(m.month),
       );
+      const ends =
+        flows && moved && (movements.length > 0 || months.length >= 2)
+          ? await periodEnds(
+              base,
+              flows,
+              moved,
+              everyMonth,
+              months,
+              movements.length > 0
+                ? { from: movements[0]!.month, to: movements.at(-1)!.month }
+                : undefined,
+            )
+          : { totals: null, retention: null };
       return {
         figures: months.map((month) => {
           const group = booked.get(month);
@@ -310,17 +327,8 @@ async function trendsOfBase(
           };
         }),
         movements,
-        movementTotals:
-          flows && movements.length > 0
-            ? await movementTotals(
-                base,
-                flows,
-                everyMonth,
-                movements[0]!.month,
-                movements.at(-1)!.month,
-              )
-            : null,
-        retention: flows && months.length >= 2 ? await periodRetention(base, flows, months) : null,
+        movementTotals: ends.totals,
+        retention: ends.retention,
         totals: (
           await summarizeMargin(
             base.db,
@@ -335,6 +343,7 @@ async function trendsOfBase(
         ).totals,
       };
     } finally {
+      if (moved !== undefined) await base.db.drop(moved);
       if (flows !== undefined) await base.db.drop(flows);
     }
   });
@@ -799,80 +808,24 @@ async function activeCustomersByMonth(
 }
 
 /**
- * The movements of `from`…`to` all together (see `MovementTotals`), in one query: sums over the
- * months as exact decimals, and the retention of the customers paying in the month before `from`.
+ * SQL: each month's revenue movements over `flows` (every month but the period's first), money as
+ * the exact decimals `dialect.exactSum` adds (not yet read back as doubles), customers counted: a
+ * few rows, made once and read by `revenueMovements` and `periodEnds` (the movements' totals add
+ * these decimals up over their months: the same decimals as adding every customer's again).
  */
-async function movementTotals(
-  base: CustomerBase,
-  flows: Relation,
-  months: readonly string[],
-  from: string,
-  to: string,
-): Promise<MovementTotals> {
+function movedQuery(base: CustomerBase, flows: Relation): Sql {
   const { dialect } = base.db;
-  const opening = months[months.indexOf(from) - 1]!;
-  const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
-  const [row] = await base.db.all(sql`
-    WITH ${flowsOf(flows)},
-    moved AS (
-      SELECT ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
-             ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
-             ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
-             ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
-             ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned
-      FROM flows WHERE month BETWEEN ${monthDate(from)} AND ${monthDate(to)}),
-    ends AS (
-      SELECT customer_id,
-             sum(CASE WHEN month = ${monthDate(opening)} THEN revenue ELSE 0 END) AS starting,
-             sum(CASE WHEN month = ${monthDate(to)} THEN revenue ELSE 0 END) AS ending
-      FROM grid GROUP BY customer_id),
-    kept AS (
-      SELECT ${total('starting')} AS opening, ${total('ending')} AS closing,
-             count(*) FILTER (WHERE starting > 0) AS customers_opening,
-             count(*) FILTER (WHERE ending > 0) AS customers_closing,
-             count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
-             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END')} AS retained,
-             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END')} AS capped
-      FROM ends)
-    SELECT * FROM moved CROSS JOIN kept`);
-  const n = (key: string) => Number(row?.[key] ?? 0);
-  const openingRevenue = n('opening');
-  return {
-    opening_month: opening,
-    closing_month: to,
-    opening: openingRevenue,
-    new: n('new'),
-    reactivated: n('reactivated'),
-    expansion: n('expansion'),
-    contraction: n('contraction'),
-    churned: n('churned'),
-    closing: n('closing'),
-    customers: {
-      opening: n('customers_opening'),
-      closing: n('customers_closing'),
-      retained: n('customers_retained'),
-    },
-    retained_revenue: n('retained'),
-    retained_revenue_capped: n('capped'),
-    gross_revenue_retention: openingRevenue > 0 ? n('capped') / openingRevenue : null,
-    net_revenue_retention: openingRevenue > 0 ? n('retained') / openingRevenue : null,
-  };
-}
-
-async function revenueMovements(base: CustomerBase, flows: Relation): Promise<RevenueMovement[]> {
-  const { dialect } = base.db;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
-  const rows = await base.db.all(sql`
+  const exactly = (expression: string) => sql`sum(${dialect.exactValue(raw(expression))})`;
+  return sql`
     WITH ${flowsOf(flows)}
-    SELECT ${dialect.formatMonth(raw('month'))} AS month,
-           ${total('prev')} AS opening,
-           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
-           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
-           ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
-           ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
-           ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned,
-           ${total('revenue')} AS closing,
+    SELECT month,
+           ${exactly('prev')} AS opening,
+           ${exactly('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
+           ${exactly('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
+           ${exactly('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
+           ${exactly('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
+           ${exactly('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned,
+           ${exactly('revenue')} AS closing,
            count(*) FILTER (WHERE prev > 0) AS customers_opening,
            count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 0) AS customers_new,
            count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 1) AS customers_reactivated,
@@ -880,7 +833,29 @@ async function revenueMovements(base: CustomerBase, flows: Relation): Promise<Re
            count(*) FILTER (WHERE prev > 0 AND revenue > 0 AND revenue < prev) AS customers_contracted,
            count(*) FILTER (WHERE prev > 0 AND revenue = 0) AS customers_churned,
            count(*) FILTER (WHERE revenue > 0) AS customers_closing
-    FROM flows WHERE prev IS NOT NULL GROUP BY month ORDER BY month`);
+    FROM flows WHERE prev IS NOT NULL GROUP BY month`;
+}
+
+/** The money columns of `movedQuery`'s rows. */
+const MOVED_MONEY = [
+  'opening',
+  'new',
+  'reactivated',
+  'expansion',
+  'contraction',
+  'churned',
+  'closing',
+] as const;
+
+/** Each month's movements, from `movedQuery`'s rows (`moved`), first month to last. */
+async function revenueMovements(base: CustomerBase, moved: Relation): Promise<RevenueMovement[]> {
+  const { dialect } = base.db;
+  const rows = await base.db.all(sql`
+    SELECT ${dialect.formatMonth(raw('month'))} AS month,
+           ${join(MOVED_MONEY.map((c) => sql`coalesce(${dialect.toDouble(ident(c))}, 0) AS ${ident(c)}`))},
+           customers_opening, customers_new, customers_reactivated, customers_expanded,
+           customers_contracted, customers_churned, customers_closing
+    FROM ${moved.ref} ORDER BY month`);
   return rows.map((r) => {
     const n = (key: string) => Number(r[key] ?? 0);
     const opening = n('opening');
@@ -910,35 +885,96 @@ async function revenueMovements(base: CustomerBase, flows: Relation): Promise<Re
   });
 }
 
-async function periodRetention(
+/**
+ * The movements of `span` all together (see `MovementTotals`; none without a span) and the
+ * retention from the first of `months` to the last (none for fewer than two), in one query: the
+ * movements' sums over their months from `moved` (`movedQuery`'s exact decimals), and each
+ * customer's revenue in the four months they compare (the month before the span's first, its
+ * last, and the first and last of `months`) from `flows`, summed as exact decimals.
+ */
+async function periodEnds(
   base: CustomerBase,
   flows: Relation,
+  moved: Relation,
+  everyMonth: readonly string[],
   months: readonly string[],
-): Promise<PeriodRetention> {
-  const first = months[0]!;
-  const last = months[months.length - 1]!;
+  span: { readonly from: string; readonly to: string } | undefined,
+): Promise<{ totals: MovementTotals | null; retention: PeriodRetention | null }> {
   const { dialect } = base.db;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
+  const first = months[0]!;
+  const last = months.at(-1)!;
+  const opening = span ? everyMonth[everyMonth.indexOf(span.from) - 1]! : first;
+  const closing = span ? span.to : last;
+  const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
+  const total = (expression: string, filter?: string) =>
+    sql`coalesce(${dialect.exactSum(raw(expression), filter === undefined ? undefined : raw(filter))}, 0)`;
+  const revenueIn = (month: string) =>
+    sql`sum(CASE WHEN month = ${monthDate(month)} THEN revenue ELSE 0 END)`;
+  const compared = [...new Set([opening, closing, first, last])];
   const [row] = await base.db.all(sql`
     WITH ${flowsOf(flows)},
+    moved AS (
+      SELECT ${join(
+        MOVED_MONEY.filter((c) => c !== 'opening' && c !== 'closing').map(
+          (c) => sql`coalesce(${dialect.toDouble(sql`sum(${ident(c)})`)}, 0) AS ${ident(c)}`,
+        ),
+      )}
+      FROM ${moved.ref} WHERE month BETWEEN ${monthDate(span?.from ?? first)} AND ${monthDate(closing)}),
     ends AS (
-      SELECT customer_id,
-             sum(CASE WHEN month = CAST(${`${first}-01`} AS DATE) THEN revenue ELSE 0 END) AS starting,
-             sum(CASE WHEN month = CAST(${`${last}-01`} AS DATE) THEN revenue ELSE 0 END) AS ending
-      FROM grid GROUP BY customer_id)
-    SELECT count(*) AS customers, ${total('starting')} AS starting, ${total('ending')} AS ending,
-           ${total('least(ending, starting)')} AS kept
-    FROM ends WHERE starting > 0`);
+      SELECT customer_id, ${revenueIn(opening)} AS starting, ${revenueIn(closing)} AS ending,
+             ${revenueIn(first)} AS first_revenue, ${revenueIn(last)} AS last_revenue
+      FROM flows WHERE month IN (${join(compared.map(monthDate))}) GROUP BY customer_id),
+    kept AS (
+      SELECT ${total('starting')} AS opening, ${total('ending')} AS closing,
+             count(*) FILTER (WHERE starting > 0) AS customers_opening,
+             count(*) FILTER (WHERE ending > 0) AS customers_closing,
+             count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
+             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END')} AS retained,
+             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END')} AS capped,
+             count(*) FILTER (WHERE first_revenue > 0) AS customers_first,
+             ${total('first_revenue', 'first_revenue > 0')} AS first_revenue,
+             ${total('last_revenue', 'first_revenue > 0')} AS last_revenue,
+             ${total('least(last_revenue, first_revenue)', 'first_revenue > 0')} AS first_kept
+      FROM ends)
+    SELECT * FROM moved CROSS JOIN kept`);
   const n = (key: string) => Number(row?.[key] ?? 0);
-  const starting = n('starting');
+  const openingRevenue = n('opening');
+  const starting = n('first_revenue');
   return {
-    from: first,
-    to: last,
-    months_apart: months.length - 1,
-    customers: n('customers'),
-    starting_revenue: starting,
-    ending_revenue: n('ending'),
-    gross_revenue_retention: starting > 0 ? n('kept') / starting : null,
-    net_revenue_retention: starting > 0 ? n('ending') / starting : null,
+    totals: span
+      ? {
+          opening_month: opening,
+          closing_month: closing,
+          opening: openingRevenue,
+          new: n('new'),
+          reactivated: n('reactivated'),
+          expansion: n('expansion'),
+          contraction: n('contraction'),
+          churned: n('churned'),
+          closing: n('closing'),
+          customers: {
+            opening: n('customers_opening'),
+            closing: n('customers_closing'),
+            retained: n('customers_retained'),
+          },
+          retained_revenue: n('retained'),
+          retained_revenue_capped: n('capped'),
+          gross_revenue_retention: openingRevenue > 0 ? n('capped') / openingRevenue : null,
+          net_revenue_retention: openingRevenue > 0 ? n('retained') / openingRevenue : null,
+        }
+      : null,
+    retention:
+      months.length >= 2
+        ? {
+            from: first,
+            to: last,
+            months_apart: months.length - 1,
+            customers: n('customers_first'),
+            starting_revenue: starting,
+            ending_revenue: n('last_revenue'),
+            gross_revenue_retention: starting > 0 ? n('first_kept') / starting : null,
+            net_revenue_retention: starting > 0 ? n('last_revenue') / starting : null,
+          }
+        : null,
   };
 }
