@@ -26,7 +26,11 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { compileActiveMonths } from '../margin/active-months.js';
 import { compileMargin } from '../margin/compile-margin.js';
 import type { GroupMargin, MarginReport } from '../margin/margin-report.js';
-import { summarizeMargin } from '../margin/summarize-margin.js';
+import {
+  customerSumsOfMonths,
+  summarizeMargin,
+  type SummaryOptions,
+} from '../margin/summarize-margin.js';
 import { groupRows } from '../margin/run-margin.js';
 import {
   compileCustomerFilter,
@@ -285,17 +289,18 @@ async function trendsOfBase(
     // Every month kept, a month with nothing booked as zeros.
     const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
     // Each paying customer's revenue in every month and the month before, built once for the
-    // movements, their totals and the retention (each made its own before); everyone's narrowed
-    // to the filter's customers where they are kept.
+    // movements, their totals and the retention (each made its own before); where everyone's are
+    // kept, those rows of the filter's customers (read twice: cheaper than copying them).
+    const made =
+      everyMonth.length < 2 || kept?.flows
+        ? undefined
+        : await base.db.materialize('revenue_flows', flowsQuery(monthly, everyMonth));
     const flows =
       everyMonth.length < 2
         ? undefined
-        : await base.db.materialize(
-            'revenue_flows',
-            kept?.flows
-              ? sql`SELECT * FROM ${kept.flows.ref} AS flows WHERE ${compiled.predicate()}`
-              : flowsQuery(monthly, everyMonth),
-          );
+        : kept?.flows
+          ? sql`SELECT ${FLOW_COLUMNS} FROM ${kept.flows.ref} AS everyone WHERE ${compiled.predicate()}`
+          : sql`SELECT ${FLOW_COLUMNS} FROM ${made!.ref} AS made`;
     // Each month's movements, made once: the movements and their totals read them.
     const moved = flows
       ? await base.db.materialize('revenue_moved', movedQuery(base, flows))
@@ -329,22 +334,37 @@ async function trendsOfBase(
         movements,
         movementTotals: ends.totals,
         retention: ends.retention,
-        totals: (
-          await summarizeMargin(
-            base.db,
-            base.costModel,
-            compiled.months
-              ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
-                    AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
-              : sql`${monthly.ref} AS kept`,
-            true,
-            { totalsOnly: true, exactSums: true },
-          )
+        // The months' totals: of the months kept; without a month range, where everyone's
+        // months are kept, from each customer's months summed once (the same sums).
+        totals: (compiled.months
+          ? await summarizeMargin(
+              base.db,
+              base.costModel,
+              sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
+                    AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`,
+              true,
+              TOTALS,
+            )
+          : kept
+            ? await summarizeMargin(
+                base.db,
+                base.costModel,
+                sql`(SELECT * FROM ${kept.customers.ref} AS everyone WHERE ${compiled.predicate()}) AS kept`,
+                false,
+                TOTALS,
+              )
+            : await summarizeMargin(
+                base.db,
+                base.costModel,
+                sql`${monthly.ref} AS kept`,
+                true,
+                TOTALS,
+              )
         ).totals,
       };
     } finally {
       if (moved !== undefined) await base.db.drop(moved);
-      if (flows !== undefined) await base.db.drop(flows);
+      if (made !== undefined) await base.db.drop(made);
     }
   });
   return {
@@ -618,7 +638,12 @@ interface KeptMonths {
   readonly active: Relation;
   /** Every paying customer's revenue each month and the month before (`payingGrid`, `FLOWS`); none for a one-month period. */
   readonly flows: Relation | undefined;
+  /** Each customer's months summed, as the trends' totals sum them (`customerSumsOfMonths`). */
+  readonly customers: Relation;
 }
+
+/** The trends' totals: the money and the unprofitable, summed as exact decimals. */
+const TOTALS: SummaryOptions = { totalsOnly: true, exactSums: true };
 const keptMonths = new WeakMap<CustomerBase, Promise<KeptMonths>>();
 /** The kept months of a base once they are made (a caller that must not wait for them reads this). */
 const readyMonths = new WeakMap<CustomerBase, KeptMonths>();
@@ -673,7 +698,11 @@ async function makeKeptMonths(base: CustomerBase): Promise<KeptMonths> {
       everyMonth.length < 2
         ? undefined
         : await keep('revenue_flows_kept', flowsQuery(monthly, everyMonth));
-    return { monthly, active, flows };
+    const customers = await keep(
+      'customer_months_kept',
+      customerSumsOfMonths(db, base.costModel, monthly.ref, TOTALS),
+    );
+    return { monthly, active, flows, customers };
   } catch (error) {
     for (const relation of made) await db.drop(relation).catch(() => undefined);
     throw error;
@@ -779,14 +808,16 @@ function flowsQuery(monthly: Relation, months: readonly string[]): Sql {
   return sql`WITH ${payingGrid(monthly, months)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`;
 }
 
+const FLOW_COLUMNS = raw('customer_id, month, revenue, prev, paid_before');
+
 /**
- * `grid` and `flows` (see `payingGrid`, `FLOWS`) read from their rows made once: every paying
- * customer × every month of the period. The retention of a months filter reads its first and
- * last months from it, the same rows a grid of those months alone would have.
+ * `flows` (see `payingGrid`, `FLOWS`) read from rows made once (`rows`: a query of
+ * `FLOW_COLUMNS`): every paying customer × every month of the period. The retention of a months
+ * filter reads its first and last months from it, the same rows a grid of those months alone
+ * would have.
  */
-function flowsOf(flows: Relation): Sql {
-  return sql`flows AS (SELECT customer_id, month, revenue, prev, paid_before FROM ${flows.ref}),
-    grid AS (SELECT customer_id, month, revenue FROM flows)`;
+function flowsOf(rows: Sql): Sql {
+  return sql`flows AS (${rows})`;
 }
 
 /**
@@ -813,7 +844,7 @@ async function activeCustomersByMonth(
  * few rows, made once and read by `revenueMovements` and `periodEnds` (the movements' totals add
  * these decimals up over their months: the same decimals as adding every customer's again).
  */
-function movedQuery(base: CustomerBase, flows: Relation): Sql {
+function movedQuery(base: CustomerBase, flows: Sql): Sql {
   const { dialect } = base.db;
   const exactly = (expression: string) => sql`sum(${dialect.exactValue(raw(expression))})`;
   return sql`
@@ -894,7 +925,7 @@ async function revenueMovements(base: CustomerBase, moved: Relation): Promise<Re
  */
 async function periodEnds(
   base: CustomerBase,
-  flows: Relation,
+  flows: Sql,
   moved: Relation,
   everyMonth: readonly string[],
   months: readonly string[],
