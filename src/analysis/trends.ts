@@ -653,11 +653,12 @@ const KEPT_MONTHLY_ROWS = 3_000_000;
 const MONTHLY_COLUMNS = ['customer_id', 'month', ...MONEY_FIELDS, 'channel_cost'] as const;
 
 /**
- * Keeps everyone's customer × month margin with the base, with their active months and revenue
- * flows, for the filtered trends and cohorts that follow (a dashboard's): a filter that keeps most
- * customers no longer computes their months anew (3.6 s → see bench/README.md at 100,000
- * customers). Only where it is small enough (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or
- * at once when it is not kept.
+ * Keeps everyone's customer × month margin with the base, with their active months, revenue
+ * flows and months summed per customer (`KeptMonths`), for the filtered trends and cohorts that
+ * follow (a dashboard's) and the month-range filters: a filter that keeps most customers no
+ * longer computes their months anew (see bench/README.md, "Filtered Trends under 2 s"). Only
+ * where it is small enough (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or at once when it is
+ * not kept.
  */
 export async function keepMonthlyMargin(base: CustomerBase): Promise<void> {
   const rows = base.summary.totals.customers * monthsOf(base.summary.period).length;
