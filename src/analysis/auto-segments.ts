@@ -9,6 +9,7 @@ import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { Database, localCopyOf, requireDuckDB } from '../store/database.js';
 import { kMeans, meanSilhouette, seededRandom } from './k-means.js';
 import { activitiesFor } from '../margin/cost-model.js';
+import type { Relation } from '../store/store.js';
 import type { CustomerBase } from '../margin/customer-base.js';
 import {
   profileSegments,
@@ -88,6 +89,29 @@ export function fitAutoSegments(
     fit.catch(() => kept.delete(key));
   }
   return fit;
+}
+
+const members = new WeakMap<CustomerBase, Promise<Relation>>();
+
+/**
+ * Each customer's automatic segment (of the default fit, `fitAutoSegments(base)`), one row per
+ * customer (`customer_id`, `segment`): a table made once per base, for the filters on automatic
+ * segments. The nearest-centre expression in a filter's WHERE costs several times its cost in a
+ * projection (0.35 s against 0.07 s at 100,000 customers); read from this table, 0.02 s.
+ */
+export function autoSegmentMembers(base: CustomerBase): Promise<Relation> {
+  let made = members.get(base);
+  if (made === undefined) {
+    made = fitAutoSegments(base).then((fit) =>
+      base.db.materialize(
+        'auto_segment_of',
+        sql`SELECT customer_id, ${fit.segment} AS segment FROM ${base.measures.ref}`,
+      ),
+    );
+    members.set(base, made);
+    made.catch(() => members.delete(base));
+  }
+  return made;
 }
 
 async function fitClusters(

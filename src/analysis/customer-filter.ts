@@ -28,10 +28,10 @@ import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
 import { compileActiveMonths } from '../margin/active-months.js';
 import type { Relation } from '../store/store.js';
 import { compileCurrentTier } from '../tiers/current-tier.js';
-import { fitAutoSegments } from './auto-segments.js';
+import { autoSegmentMembers, fitAutoSegments } from './auto-segments.js';
 import { matrixPlacement, QUADRANTS, type Quadrant } from './profitability-matrix.js';
 import { compileSegmentOf } from './segments.js';
-import { monthsOf } from './trends.js';
+import { keptActiveMonths, monthsOf } from './trends.js';
 
 export const MARGIN_SIGNS = ['positive', 'negative', 'zero'] as const;
 export type MarginSign = (typeof MARGIN_SIGNS)[number];
@@ -242,10 +242,16 @@ async function resolveCustomerFilter(
   let months: CompiledCustomerFilter['months'] = null;
   if (f.months !== undefined) {
     months = checkMonths(base, f.months, problems);
-    // Active in one of the months, as the Trends months count them (`compileActiveMonths`).
+    // Active in one of the months, as the Trends months count them (`compileActiveMonths`): from
+    // everyone's active months where a dashboard keeps them (`keepMonthlyMargin`; a record dated
+    // within the months is one whose month is one of them), else from the records.
+    const everyone = keptActiveMonths(base);
     if (months)
       conditions.push(
-        sql`b.customer_id IN (SELECT customer_id FROM (${compileActiveMonths(base.costModel, dialect, months)}) AS active)`,
+        everyone
+          ? sql`b.customer_id IN (SELECT customer_id FROM ${everyone.ref} AS active
+              WHERE month BETWEEN CAST(${`${months.from}-01`} AS DATE) AND CAST(${`${months.to}-01`} AS DATE))`
+          : sql`b.customer_id IN (SELECT customer_id FROM (${compileActiveMonths(base.costModel, dialect, months)}) AS active)`,
       );
   }
 
@@ -347,15 +353,16 @@ async function segmentCondition(
     return undefined;
   }
   let names: readonly string[];
-  let segment: Sql;
+  let segmented: Sql;
   if (isAuto) {
-    const fit = await fitAutoSegments(base);
-    names = fit.names;
-    segment = fit.segment;
+    names = (await fitAutoSegments(base)).names;
+    // Each customer's cluster, computed once per base.
+    segmented = (await autoSegmentMembers(base)).ref;
   } else {
     const compiled = compileSegmentOf(base, part.segmentation);
     names = [...compiled.segmentation.segments.map((s) => s.name), NO_SEGMENT];
-    segment = compiled.segment;
+    // The segment expression reads the measures' columns unqualified: placed in a subquery of its own.
+    segmented = sql`(SELECT customer_id, ${compiled.segment} AS segment FROM ${base.measures.ref})`;
   }
   const unknown = part.segments.filter((s) => !names.includes(s));
   for (const name of unknown)
@@ -370,8 +377,7 @@ async function segmentCondition(
     ...(listed.length > 0 ? [sql`segment IN (${join(listed.map((s) => sql`${s}`))})`] : []),
     ...(listed.length < part.segments.length ? [raw('segment IS NULL')] : []),
   ];
-  // The segment expression reads the measures' columns unqualified: placed in a subquery of its own.
-  return sql`b.customer_id IN (SELECT customer_id FROM (SELECT customer_id, ${segment} AS segment FROM ${base.measures.ref}) AS segmented
+  return sql`b.customer_id IN (SELECT customer_id FROM ${segmented} AS segmented
       WHERE ${join(alternatives, ' OR ')})`;
 }
 

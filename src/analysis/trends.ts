@@ -26,7 +26,11 @@ import type { CustomerBase } from '../margin/customer-base.js';
 import { compileActiveMonths } from '../margin/active-months.js';
 import { compileMargin } from '../margin/compile-margin.js';
 import type { GroupMargin, MarginReport } from '../margin/margin-report.js';
-import { summarizeMargin } from '../margin/summarize-margin.js';
+import {
+  customerSumsOfMonths,
+  summarizeMargin,
+  type SummaryOptions,
+} from '../margin/summarize-margin.js';
 import { groupRows } from '../margin/run-margin.js';
 import {
   compileCustomerFilter,
@@ -34,7 +38,8 @@ import {
   type CompiledCustomerFilter,
   type CustomerFilter,
 } from './customer-filter.js';
-import { join, raw, sql, type Sql } from '../sql/fragment.js';
+import { ident, join, raw, sql, type Sql } from '../sql/fragment.js';
+import { MONEY_FIELDS } from '../margin/margin-columns.js';
 import type { Relation } from '../store/store.js';
 
 export interface MonthFigures {
@@ -278,24 +283,46 @@ async function trendsOfBase(
     retention,
     totals,
   } = await withMonthlyMargin(base, compiled, async (monthly) => {
+    const kept = await keptMonthsFor(base, compiled);
     const groups = await groupRows(base.db, monthly, ['month'], undefined);
-    const active = await activeCustomersByMonth(base, compiled);
+    const active = await activeCustomersByMonth(base, compiled, kept?.active);
     // Every month kept, a month with nothing booked as zeros.
     const booked = new Map(groups.map((g) => [String(g.key['month']), g]));
     // Each paying customer's revenue in every month and the month before, built once for the
-    // movements, their totals and the retention (each made its own before).
+    // movements, their totals and the retention (each made its own before); where everyone's are
+    // kept, those rows of the filter's customers (read twice: cheaper than copying them).
+    const made =
+      everyMonth.length < 2 || kept?.flows
+        ? undefined
+        : await base.db.materialize('revenue_flows', flowsQuery(monthly, everyMonth));
     const flows =
       everyMonth.length < 2
         ? undefined
-        : await base.db.materialize(
-            'revenue_flows',
-            sql`WITH ${payingGrid(monthly, everyMonth)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`,
-          );
+        : kept?.flows
+          ? sql`SELECT ${FLOW_COLUMNS} FROM ${kept.flows.ref} AS everyone WHERE ${compiled.predicate()}`
+          : sql`SELECT ${FLOW_COLUMNS} FROM ${made!.ref} AS made`;
+    // Each month's movements, made once: the movements and their totals read them.
+    const moved = flows
+      ? await base.db.materialize('revenue_moved', movedQuery(base, flows))
+      : undefined;
     try {
       // Each month against the one before it, even when that one is not kept.
-      const movements = (flows ? await revenueMovements(base, flows) : []).filter((m) =>
+      const movements = (moved ? await revenueMovements(base, moved) : []).filter((m) =>
         months.includes(m.month),
       );
+      const ends =
+        flows && moved && (movements.length > 0 || months.length >= 2)
+          ? await periodEnds(
+              base,
+              flows,
+              moved,
+              everyMonth,
+              months,
+              movements.length > 0
+                ? { from: movements[0]!.month, to: movements.at(-1)!.month }
+                : undefined,
+            )
+          : { totals: null, retention: null };
       return {
         figures: months.map((month) => {
           const group = booked.get(month);
@@ -305,32 +332,39 @@ async function trendsOfBase(
           };
         }),
         movements,
-        movementTotals:
-          flows && movements.length > 0
-            ? await movementTotals(
-                base,
-                flows,
-                everyMonth,
-                movements[0]!.month,
-                movements.at(-1)!.month,
+        movementTotals: ends.totals,
+        retention: ends.retention,
+        // The months' totals: of the months kept; without a month range, where everyone's
+        // months are kept, from each customer's months summed once (the same sums).
+        totals: (compiled.months
+          ? await summarizeMargin(
+              base.db,
+              base.costModel,
+              sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
+                    AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`,
+              true,
+              TOTALS,
+            )
+          : kept
+            ? await summarizeMargin(
+                base.db,
+                base.costModel,
+                sql`(SELECT * FROM ${kept.customers.ref} AS everyone WHERE ${compiled.predicate()}) AS kept`,
+                false,
+                TOTALS,
               )
-            : null,
-        retention: flows && months.length >= 2 ? await periodRetention(base, flows, months) : null,
-        totals: (
-          await summarizeMargin(
-            base.db,
-            base.costModel,
-            compiled.months
-              ? sql`(SELECT * FROM ${monthly.ref} WHERE month BETWEEN CAST(${`${months[0]!}-01`} AS DATE)
-                    AND CAST(${`${months.at(-1)!}-01`} AS DATE)) AS kept`
-              : sql`${monthly.ref} AS kept`,
-            true,
-            { totalsOnly: true, exactSums: true },
-          )
+            : await summarizeMargin(
+                base.db,
+                base.costModel,
+                sql`${monthly.ref} AS kept`,
+                true,
+                TOTALS,
+              )
         ).totals,
       };
     } finally {
-      if (flows !== undefined) await base.db.drop(flows);
+      if (moved !== undefined) await base.db.drop(moved);
+      if (made !== undefined) await base.db.drop(made);
     }
   });
   return {
@@ -355,6 +389,7 @@ async function cohortsOfBase(
   // Cohorts acquired in the filter's months only (their months since run on to the period's end).
   const cohortMonths = compiled.months ? monthsOf(compiled.months) : months;
   const { db } = base;
+  const { dialect } = db;
   const [dated] = base.customerColumns.has('acquired_on')
     ? await db.all(sql`SELECT count(acquired_on) AS n FROM customers`)
     : [];
@@ -365,89 +400,109 @@ async function cohortsOfBase(
     const cohortOf =
       basis === 'acquired_on'
         ? sql`SELECT customer_id, cohort FROM (
-                SELECT customer_id, ${db.dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
+                SELECT customer_id, ${dialect.monthStart(raw('acquired_on'))} AS cohort FROM customers
                 WHERE acquired_on BETWEEN CAST(${from} AS DATE) AND CAST(${to} AS DATE) AND ${kept}) AS acquired
               WHERE cohort ${placedIn}`
         : sql`SELECT customer_id, cohort FROM (
                 SELECT customer_id, min(month) AS cohort FROM ${monthly.ref} WHERE revenue > 0
                 GROUP BY customer_id HAVING min(month) > CAST(${`${months[0]!}-01`} AS DATE)) AS first_paid
               WHERE cohort ${placedIn}`;
-    const exactly = (column: string) => db.dialect.exactSum(raw(column));
-    const placedCte = sql`
-      cohort_of AS (${cohortOf}),
+    // Every cell of the cohort table (a cohort × months since acquisition) in one pass over the
+    // months, its money kept as the exact decimals `dialect.exactSum` adds: the column sums and
+    // the totals add those decimals up (the same decimals as summing the customers' months again,
+    // so the same doubles), from these few rows instead of another pass each.
+    const exactly = (column: string) => sql`sum(${dialect.exactValue(raw(column))})`;
+    const cellRows = await db.materialize(
+      'cohort_cells',
+      sql`
+      WITH cohort_of AS (${cohortOf}),
       placed AS (
-        SELECT c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
+        SELECT c.cohort, greatest(${dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0) AS months_since,
                m.customer_id, sum(m.revenue) AS revenue, sum(m.margin) AS margin
         FROM cohort_of c JOIN ${monthly.ref} m ON m.customer_id = c.customer_id
-        GROUP BY c.cohort, greatest(${db.dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)`;
-    const cells = await db.all(sql`
-      WITH ${placedCte}
-      SELECT ${db.dialect.formatMonth(raw('cohort'))} AS cohort, months_since,
-             count(*) FILTER (WHERE revenue > 0) AS active_customers,
+        GROUP BY c.cohort, greatest(${dialect.monthsBetween(raw('c.cohort'), raw('m.month'))}, 0), m.customer_id)
+      SELECT cohort, months_since, count(*) FILTER (WHERE revenue > 0) AS active_customers,
              ${exactly('revenue')} AS revenue, ${exactly('margin')} AS margin
-      FROM placed GROUP BY cohort, months_since ORDER BY cohort, months_since`);
-    const sizes = await db.all(sql`
-      WITH cohort_of AS (${cohortOf})
-      SELECT ${db.dialect.formatMonth(raw('c.cohort'))} AS cohort, count(*) AS customers,
-             coalesce(${db.dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
-      FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
-                                  FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
-      GROUP BY c.cohort ORDER BY c.cohort`);
-    const totals = await cohortTotals(base, monthly, placedCte, sizes, months);
-    const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
-    const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
-    return {
-      currency: summary.currency,
-      period: { ...summary.period },
-      basis,
-      cohorts: sizes.map((size) => {
-        const cohort = String(size['cohort']);
-        const own = cells.filter((c) => c['cohort'] === cohort);
-        const span = months.length - months.indexOf(cohort);
-        let cumulative = 0;
-        const cohortMonths = Array.from({ length: span }, (_, k): CohortMonth => {
-          const cell = own.find((c) => Number(c['months_since']) === k);
-          const margin = Number(cell?.['margin'] ?? 0);
-          cumulative += margin;
+      FROM placed GROUP BY cohort, months_since`,
+    );
+    try {
+      const double = (expression: Sql) => sql`coalesce(${dialect.toDouble(expression)}, 0)`;
+      const cells = await db.all(sql`
+        SELECT ${dialect.formatMonth(raw('cohort'))} AS cohort, months_since, active_customers,
+               ${double(raw('revenue'))} AS revenue, ${double(raw('margin'))} AS margin
+        FROM ${cellRows.ref} ORDER BY cohort, months_since`);
+      // Each cohort's customers and cost to acquire them, and (on every row) all cohorts' cost.
+      const sizes = await db.all(sql`
+        WITH cohort_of AS (${cohortOf}),
+        sized AS (
+          SELECT c.cohort, count(*) AS customers,
+                 sum(${dialect.exactValue(raw('coalesce(a.acquisition_cost, 0)'))}) AS acquisition_cost
+          FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
+                                      FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id
+          GROUP BY c.cohort)
+        SELECT ${dialect.formatMonth(raw('cohort'))} AS cohort, customers,
+               ${double(raw('acquisition_cost'))} AS acquisition_cost,
+               ${double(raw('sum(acquisition_cost) OVER ()'))} AS all_acquisition_cost
+        FROM sized ORDER BY sized.cohort`);
+      const totals = await cohortTotals(base, cellRows, sizes, months);
+      const [everyone] = await db.all(sql`SELECT count(*) AS n FROM customers WHERE ${kept}`);
+      const placed = sizes.reduce((n, r) => n + Number(r['customers']), 0);
+      return {
+        currency: summary.currency,
+        period: { ...summary.period },
+        basis,
+        cohorts: sizes.map((size) => {
+          const cohort = String(size['cohort']);
+          const own = cells.filter((c) => c['cohort'] === cohort);
+          const span = months.length - months.indexOf(cohort);
+          let cumulative = 0;
+          const cohortMonths = Array.from({ length: span }, (_, k): CohortMonth => {
+            const cell = own.find((c) => Number(c['months_since']) === k);
+            const margin = Number(cell?.['margin'] ?? 0);
+            cumulative += margin;
+            return {
+              months_since: k,
+              month: months[months.indexOf(cohort) + k]!,
+              active_customers: Number(cell?.['active_customers'] ?? 0),
+              revenue: Number(cell?.['revenue'] ?? 0),
+              margin,
+              cumulative_margin: cumulative,
+            };
+          });
           return {
-            months_since: k,
-            month: months[months.indexOf(cohort) + k]!,
-            active_customers: Number(cell?.['active_customers'] ?? 0),
-            revenue: Number(cell?.['revenue'] ?? 0),
-            margin,
-            cumulative_margin: cumulative,
+            cohort,
+            customers: Number(size['customers']),
+            acquisition_cost: Number(size['acquisition_cost']),
+            months: cohortMonths,
+            payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
           };
-        });
-        return {
-          cohort,
-          customers: Number(size['customers']),
-          acquisition_cost: Number(size['acquisition_cost']),
-          months: cohortMonths,
-          payback_month: cohortMonths.find((m) => m.cumulative_margin >= 0)?.months_since ?? null,
-        };
-      }),
-      totals,
-      customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
-    };
+        }),
+        totals,
+        customers_left_out: Number(everyone?.['n'] ?? 0) - placed,
+      };
+    } finally {
+      await db.drop(cellRows);
+    }
   });
 }
 
 /**
  * Every cohort together, in SQL: the table's column sums (each month since acquisition over the
- * cohorts that reached it) and the totals to the period's end.
+ * cohorts that reached it) and the totals to the period's end, added up from the cells' exact
+ * decimals (`cells`: one row per cohort and month since acquisition).
  */
 async function cohortTotals(
   base: CustomerBase,
-  monthly: Relation,
-  placedCte: Sql,
+  cells: Relation,
   sizes: readonly Record<string, unknown>[],
   months: readonly string[],
 ): Promise<CohortTotals> {
   const { db } = base;
   const { dialect } = db;
   const last = sql`CAST(${`${months.at(-1)!}-01`} AS DATE)`;
-  const reach = dialect.monthsBetween(raw('p.cohort'), last);
-  const exactly = (expression: Sql) => sql`coalesce(${dialect.exactSum(expression)}, 0)`;
+  const reach = dialect.monthsBetween(raw('c.cohort'), last);
+  const double = (expression: Sql) =>
+    sql`coalesce(${dialect.toDouble(sql`sum(${expression})`)}, 0)`;
   const spans = sizes.map((size) => months.length - months.indexOf(String(size['cohort'])));
   const longest = Math.max(0, ...spans);
   const customers = sizes.reduce((n, r) => n + Number(r['customers']), 0);
@@ -468,31 +523,24 @@ async function cohortTotals(
     ', ',
   );
   const columns = await db.all(sql`
-    WITH ${placedCte},
-    steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
+    WITH steps AS (SELECT k FROM (VALUES ${steps}) AS v(k))
     SELECT s.k AS months_since,
-           count(*) FILTER (WHERE p.months_since = s.k AND p.revenue > 0) AS active_customers,
-           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.revenue ELSE 0 END`)} AS revenue,
-           ${exactly(sql`CASE WHEN p.months_since = s.k THEN p.margin ELSE 0 END`)} AS margin,
-           ${exactly(sql`CASE WHEN p.months_since <= s.k THEN p.margin ELSE 0 END`)} AS cumulative_margin
-    FROM steps s JOIN placed p ON ${reach} >= s.k
+           coalesce(sum(CASE WHEN c.months_since = s.k THEN c.active_customers ELSE 0 END), 0) AS active_customers,
+           ${double(sql`CASE WHEN c.months_since = s.k THEN c.revenue END`)} AS revenue,
+           ${double(sql`CASE WHEN c.months_since = s.k THEN c.margin END`)} AS margin,
+           ${double(sql`CASE WHEN c.months_since <= s.k THEN c.margin END`)} AS cumulative_margin
+    FROM steps s JOIN ${cells.ref} c ON ${reach} >= s.k
     GROUP BY s.k ORDER BY s.k`);
   const [whole] = await db.all(sql`
-    WITH ${placedCte}
-    SELECT count(*) FILTER (WHERE p.months_since = ${reach} AND p.revenue > 0) AS active_customers,
-           ${exactly(raw('p.revenue'))} AS revenue, ${exactly(raw('p.margin'))} AS margin
-    FROM placed p`);
-  const [acquisition] = await db.all(sql`
-    WITH ${placedCte}
-    SELECT coalesce(${dialect.exactSum(raw('coalesce(a.acquisition_cost, 0)'))}, 0) AS acquisition_cost
-    FROM cohort_of c LEFT JOIN (SELECT customer_id, sum(acquisition_cost) AS acquisition_cost
-                                FROM ${monthly.ref} GROUP BY customer_id) a ON a.customer_id = c.customer_id`);
+    SELECT coalesce(sum(CASE WHEN c.months_since = ${reach} THEN c.active_customers ELSE 0 END), 0) AS active_customers,
+           ${double(raw('c.revenue'))} AS revenue, ${double(raw('c.margin'))} AS margin
+    FROM ${cells.ref} c`);
   const byStep = new Map(columns.map((c) => [Number(c['months_since']), c]));
   const activeCustomers = Number(whole?.['active_customers'] ?? 0);
   return {
     cohorts: sizes.length,
     customers,
-    acquisition_cost: Number(acquisition?.['acquisition_cost'] ?? 0),
+    acquisition_cost: Number(sizes[0]?.['all_acquisition_cost'] ?? 0),
     revenue: Number(whole?.['revenue'] ?? 0),
     cumulative_margin: Number(whole?.['margin'] ?? 0),
     active_customers: activeCustomers,
@@ -578,45 +626,117 @@ const SHARED_MONTHLY_GRACE_MS = 10_000;
 const sharedMonthly = new WeakMap<CustomerBase, Map<string, SharedMonthly>>();
 
 /**
- * Everyone's customer × month margin kept with a base (`keepMonthlyMargin`): a filter's is then
- * its rows, narrowed by the filter's ids, instead of computed from its customers' data.
+ * Everyone's months kept with a base (`keepMonthlyMargin`): a filter's months, active months and
+ * revenue flows are then these rows narrowed by the filter's ids, instead of computed from its
+ * customers' data. Each is a customer's own rows, whatever else the filter keeps, so narrowing
+ * everyone's gives the same rows as computing the filter's.
  */
-const keptMonthly = new WeakMap<CustomerBase, Promise<Relation>>();
+interface KeptMonths {
+  /** Everyone's customer × month margin: the columns the trends and cohorts read (`MONTHLY_COLUMNS`). */
+  readonly monthly: Relation;
+  /** Every customer's active months (`compileActiveMonths` over the period). */
+  readonly active: Relation;
+  /** Every paying customer's revenue each month and the month before (`payingGrid`, `FLOWS`); none for a one-month period. */
+  readonly flows: Relation | undefined;
+  /** Each customer's months summed, as the trends' totals sum them (`customerSumsOfMonths`). */
+  readonly customers: Relation;
+}
+
+/** The trends' totals: the money and the unprofitable, summed as exact decimals. */
+const TOTALS: SummaryOptions = { totalsOnly: true, exactSums: true };
+const keptMonths = new WeakMap<CustomerBase, Promise<KeptMonths>>();
+/** The kept months of a base once they are made (a caller that must not wait for them reads this). */
+const readyMonths = new WeakMap<CustomerBase, KeptMonths>();
 /** Customers × months up to which everyone's monthly margin is kept (1,200,000 at 100,000 customers over 12 months). */
 const KEPT_MONTHLY_ROWS = 3_000_000;
+/** The columns of the customer × month margin the trends and cohorts read. */
+const MONTHLY_COLUMNS = ['customer_id', 'month', ...MONEY_FIELDS, 'channel_cost'] as const;
 
 /**
- * Keeps everyone's customer × month margin with the base, for the filtered trends and cohorts that
- * follow (a dashboard's): a filter that keeps most customers no longer computes their months anew
- * (3.6 s → see bench/README.md at 100,000 customers). Only where it is small enough
- * (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or at once when it is not kept.
+ * Keeps everyone's customer × month margin with the base, with their active months, revenue
+ * flows and months summed per customer (`KeptMonths`), for the filtered trends and cohorts that
+ * follow (a dashboard's) and the month-range filters: a filter that keeps most customers no
+ * longer computes their months anew (see bench/README.md, "Filtered Trends under 2 s"). Only
+ * where it is small enough (`KEPT_MONTHLY_ROWS`); resolves once it is kept, or at once when it is
+ * not kept.
  */
 export async function keepMonthlyMargin(base: CustomerBase): Promise<void> {
   const rows = base.summary.totals.customers * monthsOf(base.summary.period).length;
   if (rows > KEPT_MONTHLY_ROWS) return;
-  let kept = keptMonthly.get(base);
+  let kept = keptMonths.get(base);
   if (kept === undefined) {
-    const margin = compileMargin(base.costModel, base.db.dialect, base.eventColumns, {
-      byMonth: true,
-    });
-    const made = base.db.materialize('margin_by_month_kept', margin);
-    keptMonthly.set(base, made);
-    made.catch(() => keptMonthly.delete(base));
+    const made = makeKeptMonths(base);
+    keptMonths.set(base, made);
+    made.then(
+      (months) => readyMonths.set(base, months),
+      () => keptMonths.delete(base),
+    );
     kept = made;
   }
   await kept;
+}
+
+async function makeKeptMonths(base: CustomerBase): Promise<KeptMonths> {
+  const { db } = base;
+  const made: Relation[] = [];
+  const keep = async (label: string, query: Sql) => {
+    const relation = await db.materialize(label, query);
+    made.push(relation);
+    return relation;
+  };
+  try {
+    const margin = compileMargin(base.costModel, db.dialect, base.eventColumns, { byMonth: true });
+    const monthly = await keep(
+      'margin_by_month_kept',
+      sql`SELECT ${join(MONTHLY_COLUMNS.map((c) => ident(c)))} FROM (${margin}) AS by_month`,
+    );
+    const active = await keep(
+      'active_months_kept',
+      compileActiveMonths(base.costModel, db.dialect),
+    );
+    const everyMonth = monthsOf(base.summary.period);
+    const flows =
+      everyMonth.length < 2
+        ? undefined
+        : await keep('revenue_flows_kept', flowsQuery(monthly, everyMonth));
+    const customers = await keep(
+      'customer_months_kept',
+      customerSumsOfMonths(db, base.costModel, monthly.ref, TOTALS),
+    );
+    return { monthly, active, flows, customers };
+  } catch (error) {
+    for (const relation of made) await db.drop(relation).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Everyone's kept months, for a filter's (none for everyone, or when they are not kept). */
+async function keptMonthsFor(
+  base: CustomerBase,
+  filter: CompiledCustomerFilter,
+): Promise<KeptMonths | undefined> {
+  if (filter.relation === undefined) return undefined;
+  return keptMonths.get(base)?.catch(() => undefined);
+}
+
+/**
+ * Every customer's active months when they are kept already (`keepMonthlyMargin`), else
+ * undefined: the month-range filter reads them instead of scanning the transactions, events and
+ * usage again (it does not wait for them: a filter asked while they are being made scans).
+ */
+export function keptActiveMonths(base: CustomerBase): Relation | undefined {
+  return readyMonths.get(base)?.active;
 }
 
 async function materializeMonthly(
   base: CustomerBase,
   filter: CompiledCustomerFilter,
 ): Promise<Relation> {
-  const everyone = filter.relation === undefined ? undefined : keptMonthly.get(base);
-  const all = everyone && (await everyone.catch(() => undefined));
+  const all = await keptMonthsFor(base, filter);
   if (all !== undefined)
     return base.db.materialize(
       'margin_by_month',
-      sql`SELECT * FROM ${all.ref} AS by_month WHERE ${filter.predicate()}`,
+      sql`SELECT * FROM ${all.monthly.ref} AS by_month WHERE ${filter.predicate()}`,
     );
   // A filter's customers' rows only, read from their own transactions, events and usage (a
   // customer's month is the same row as in everyone's margin), not everyone's margin narrowed.
@@ -684,105 +804,60 @@ const FLOWS = raw(`flows AS (
                PARTITION BY customer_id ORDER BY month ROWS BETWEEN UNBOUNDED PRECEDING AND 2 PRECEDING), 0) AS paid_before
       FROM grid)`);
 
-/**
- * `grid` and `flows` (see `payingGrid`, `FLOWS`) read from their rows made once: every paying
- * customer × every month of the period. The retention of a months filter reads its first and
- * last months from it, the same rows a grid of those months alone would have.
- */
-function flowsOf(flows: Relation): Sql {
-  return sql`flows AS (SELECT customer_id, month, revenue, prev, paid_before FROM ${flows.ref}),
-    grid AS (SELECT customer_id, month, revenue FROM flows)`;
+/** The rows of `flows` (see `payingGrid`, `FLOWS`) of a customer × month margin. */
+function flowsQuery(monthly: Relation, months: readonly string[]): Sql {
+  return sql`WITH ${payingGrid(monthly, months)}, ${FLOWS} SELECT customer_id, month, revenue, prev, paid_before FROM flows`;
 }
 
-/** Customers active in each month of the period (`compileActiveMonths`) among the filter's. */
+const FLOW_COLUMNS = raw('customer_id, month, revenue, prev, paid_before');
+
+/**
+ * `flows` (see `payingGrid`, `FLOWS`) read from rows made once (`rows`: a query of
+ * `FLOW_COLUMNS`): every paying customer × every month of the period. The retention of a months
+ * filter reads its first and last months from it, the same rows a grid of those months alone
+ * would have.
+ */
+function flowsOf(rows: Sql): Sql {
+  return sql`flows AS (${rows})`;
+}
+
+/**
+ * Customers active in each month of the period (`compileActiveMonths`) among the filter's: from
+ * everyone's active months where they are kept (`everyone`), else from the records.
+ */
 async function activeCustomersByMonth(
   base: CustomerBase,
   filter: CompiledCustomerFilter,
+  everyone: Relation | undefined,
 ): Promise<Map<string, number>> {
   const { dialect } = base.db;
   const kept = filter.empty ? raw('TRUE') : filter.predicate();
   const rows = await base.db.all(sql`
     SELECT ${dialect.formatMonth(raw('month'))} AS month, count(*) AS customers
-    FROM (${compileActiveMonths(base.costModel, dialect)}) AS active
+    FROM ${everyone ? everyone.ref : sql`(${compileActiveMonths(base.costModel, dialect)})`} AS active
     WHERE ${kept} GROUP BY month`);
   return new Map(rows.map((r) => [String(r['month']), Number(r['customers'])]));
 }
 
 /**
- * The movements of `from`…`to` all together (see `MovementTotals`), in one query: sums over the
- * months as exact decimals, and the retention of the customers paying in the month before `from`.
+ * SQL: each month's revenue movements over `flows` (every month but the period's first), money as
+ * the exact decimals `dialect.exactSum` adds (not yet read back as doubles), customers counted: a
+ * few rows, made once and read by `revenueMovements` and `periodEnds` (the movements' totals add
+ * these decimals up over their months: the same decimals as adding every customer's again).
  */
-async function movementTotals(
-  base: CustomerBase,
-  flows: Relation,
-  months: readonly string[],
-  from: string,
-  to: string,
-): Promise<MovementTotals> {
+function movedQuery(base: CustomerBase, flows: Sql): Sql {
   const { dialect } = base.db;
-  const opening = months[months.indexOf(from) - 1]!;
-  const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
-  const [row] = await base.db.all(sql`
-    WITH ${flowsOf(flows)},
-    moved AS (
-      SELECT ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
-             ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
-             ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
-             ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
-             ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned
-      FROM flows WHERE month BETWEEN ${monthDate(from)} AND ${monthDate(to)}),
-    ends AS (
-      SELECT customer_id,
-             sum(CASE WHEN month = ${monthDate(opening)} THEN revenue ELSE 0 END) AS starting,
-             sum(CASE WHEN month = ${monthDate(to)} THEN revenue ELSE 0 END) AS ending
-      FROM grid GROUP BY customer_id),
-    kept AS (
-      SELECT ${total('starting')} AS opening, ${total('ending')} AS closing,
-             count(*) FILTER (WHERE starting > 0) AS customers_opening,
-             count(*) FILTER (WHERE ending > 0) AS customers_closing,
-             count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
-             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END')} AS retained,
-             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END')} AS capped
-      FROM ends)
-    SELECT * FROM moved CROSS JOIN kept`);
-  const n = (key: string) => Number(row?.[key] ?? 0);
-  const openingRevenue = n('opening');
-  return {
-    opening_month: opening,
-    closing_month: to,
-    opening: openingRevenue,
-    new: n('new'),
-    reactivated: n('reactivated'),
-    expansion: n('expansion'),
-    contraction: n('contraction'),
-    churned: n('churned'),
-    closing: n('closing'),
-    customers: {
-      opening: n('customers_opening'),
-      closing: n('customers_closing'),
-      retained: n('customers_retained'),
-    },
-    retained_revenue: n('retained'),
-    retained_revenue_capped: n('capped'),
-    gross_revenue_retention: openingRevenue > 0 ? n('capped') / openingRevenue : null,
-    net_revenue_retention: openingRevenue > 0 ? n('retained') / openingRevenue : null,
-  };
-}
-
-async function revenueMovements(base: CustomerBase, flows: Relation): Promise<RevenueMovement[]> {
-  const { dialect } = base.db;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
-  const rows = await base.db.all(sql`
+  const exactly = (expression: string) => sql`sum(${dialect.exactValue(raw(expression))})`;
+  return sql`
     WITH ${flowsOf(flows)}
-    SELECT ${dialect.formatMonth(raw('month'))} AS month,
-           ${total('prev')} AS opening,
-           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
-           ${total('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
-           ${total('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
-           ${total('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
-           ${total('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned,
-           ${total('revenue')} AS closing,
+    SELECT month,
+           ${exactly('prev')} AS opening,
+           ${exactly('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 0 THEN revenue ELSE 0 END')} AS new,
+           ${exactly('CASE WHEN prev = 0 AND revenue > 0 AND paid_before = 1 THEN revenue ELSE 0 END')} AS reactivated,
+           ${exactly('CASE WHEN prev > 0 AND revenue > prev THEN revenue - prev ELSE 0 END')} AS expansion,
+           ${exactly('CASE WHEN prev > 0 AND revenue > 0 AND revenue < prev THEN revenue - prev ELSE 0 END')} AS contraction,
+           ${exactly('CASE WHEN prev > 0 AND revenue = 0 THEN -prev ELSE 0 END')} AS churned,
+           ${exactly('revenue')} AS closing,
            count(*) FILTER (WHERE prev > 0) AS customers_opening,
            count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 0) AS customers_new,
            count(*) FILTER (WHERE prev = 0 AND revenue > 0 AND paid_before = 1) AS customers_reactivated,
@@ -790,7 +865,29 @@ async function revenueMovements(base: CustomerBase, flows: Relation): Promise<Re
            count(*) FILTER (WHERE prev > 0 AND revenue > 0 AND revenue < prev) AS customers_contracted,
            count(*) FILTER (WHERE prev > 0 AND revenue = 0) AS customers_churned,
            count(*) FILTER (WHERE revenue > 0) AS customers_closing
-    FROM flows WHERE prev IS NOT NULL GROUP BY month ORDER BY month`);
+    FROM flows WHERE prev IS NOT NULL GROUP BY month`;
+}
+
+/** The money columns of `movedQuery`'s rows. */
+const MOVED_MONEY = [
+  'opening',
+  'new',
+  'reactivated',
+  'expansion',
+  'contraction',
+  'churned',
+  'closing',
+] as const;
+
+/** Each month's movements, from `movedQuery`'s rows (`moved`), first month to last. */
+async function revenueMovements(base: CustomerBase, moved: Relation): Promise<RevenueMovement[]> {
+  const { dialect } = base.db;
+  const rows = await base.db.all(sql`
+    SELECT ${dialect.formatMonth(raw('month'))} AS month,
+           ${join(MOVED_MONEY.map((c) => sql`coalesce(${dialect.toDouble(ident(c))}, 0) AS ${ident(c)}`))},
+           customers_opening, customers_new, customers_reactivated, customers_expanded,
+           customers_contracted, customers_churned, customers_closing
+    FROM ${moved.ref} ORDER BY month`);
   return rows.map((r) => {
     const n = (key: string) => Number(r[key] ?? 0);
     const opening = n('opening');
@@ -820,35 +917,96 @@ async function revenueMovements(base: CustomerBase, flows: Relation): Promise<Re
   });
 }
 
-async function periodRetention(
+/**
+ * The movements of `span` all together (see `MovementTotals`; none without a span) and the
+ * retention from the first of `months` to the last (none for fewer than two), in one query: the
+ * movements' sums over their months from `moved` (`movedQuery`'s exact decimals), and each
+ * customer's revenue in the four months they compare (the month before the span's first, its
+ * last, and the first and last of `months`) from `flows`, summed as exact decimals.
+ */
+async function periodEnds(
   base: CustomerBase,
-  flows: Relation,
+  flows: Sql,
+  moved: Relation,
+  everyMonth: readonly string[],
   months: readonly string[],
-): Promise<PeriodRetention> {
-  const first = months[0]!;
-  const last = months[months.length - 1]!;
+  span: { readonly from: string; readonly to: string } | undefined,
+): Promise<{ totals: MovementTotals | null; retention: PeriodRetention | null }> {
   const { dialect } = base.db;
-  const total = (expression: string) => sql`coalesce(${dialect.exactSum(raw(expression))}, 0)`;
+  const first = months[0]!;
+  const last = months.at(-1)!;
+  const opening = span ? everyMonth[everyMonth.indexOf(span.from) - 1]! : first;
+  const closing = span ? span.to : last;
+  const monthDate = (m: string) => sql`CAST(${`${m}-01`} AS DATE)`;
+  const total = (expression: string, filter?: string) =>
+    sql`coalesce(${dialect.exactSum(raw(expression), filter === undefined ? undefined : raw(filter))}, 0)`;
+  const revenueIn = (month: string) =>
+    sql`sum(CASE WHEN month = ${monthDate(month)} THEN revenue ELSE 0 END)`;
+  const compared = [...new Set([opening, closing, first, last])];
   const [row] = await base.db.all(sql`
     WITH ${flowsOf(flows)},
+    moved AS (
+      SELECT ${join(
+        MOVED_MONEY.filter((c) => c !== 'opening' && c !== 'closing').map(
+          (c) => sql`coalesce(${dialect.toDouble(sql`sum(${ident(c)})`)}, 0) AS ${ident(c)}`,
+        ),
+      )}
+      FROM ${moved.ref} WHERE month BETWEEN ${monthDate(span?.from ?? first)} AND ${monthDate(closing)}),
     ends AS (
-      SELECT customer_id,
-             sum(CASE WHEN month = CAST(${`${first}-01`} AS DATE) THEN revenue ELSE 0 END) AS starting,
-             sum(CASE WHEN month = CAST(${`${last}-01`} AS DATE) THEN revenue ELSE 0 END) AS ending
-      FROM grid GROUP BY customer_id)
-    SELECT count(*) AS customers, ${total('starting')} AS starting, ${total('ending')} AS ending,
-           ${total('least(ending, starting)')} AS kept
-    FROM ends WHERE starting > 0`);
+      SELECT customer_id, ${revenueIn(opening)} AS starting, ${revenueIn(closing)} AS ending,
+             ${revenueIn(first)} AS first_revenue, ${revenueIn(last)} AS last_revenue
+      FROM flows WHERE month IN (${join(compared.map(monthDate))}) GROUP BY customer_id),
+    kept AS (
+      SELECT ${total('starting')} AS opening, ${total('ending')} AS closing,
+             count(*) FILTER (WHERE starting > 0) AS customers_opening,
+             count(*) FILTER (WHERE ending > 0) AS customers_closing,
+             count(*) FILTER (WHERE starting > 0 AND ending > 0) AS customers_retained,
+             ${total('CASE WHEN starting > 0 THEN ending ELSE 0 END')} AS retained,
+             ${total('CASE WHEN starting > 0 THEN least(ending, starting) ELSE 0 END')} AS capped,
+             count(*) FILTER (WHERE first_revenue > 0) AS customers_first,
+             ${total('first_revenue', 'first_revenue > 0')} AS first_revenue,
+             ${total('last_revenue', 'first_revenue > 0')} AS last_revenue,
+             ${total('least(last_revenue, first_revenue)', 'first_revenue > 0')} AS first_kept
+      FROM ends)
+    SELECT * FROM moved CROSS JOIN kept`);
   const n = (key: string) => Number(row?.[key] ?? 0);
-  const starting = n('starting');
+  const openingRevenue = n('opening');
+  const starting = n('first_revenue');
   return {
-    from: first,
-    to: last,
-    months_apart: months.length - 1,
-    customers: n('customers'),
-    starting_revenue: starting,
-    ending_revenue: n('ending'),
-    gross_revenue_retention: starting > 0 ? n('kept') / starting : null,
-    net_revenue_retention: starting > 0 ? n('ending') / starting : null,
+    totals: span
+      ? {
+          opening_month: opening,
+          closing_month: closing,
+          opening: openingRevenue,
+          new: n('new'),
+          reactivated: n('reactivated'),
+          expansion: n('expansion'),
+          contraction: n('contraction'),
+          churned: n('churned'),
+          closing: n('closing'),
+          customers: {
+            opening: n('customers_opening'),
+            closing: n('customers_closing'),
+            retained: n('customers_retained'),
+          },
+          retained_revenue: n('retained'),
+          retained_revenue_capped: n('capped'),
+          gross_revenue_retention: openingRevenue > 0 ? n('capped') / openingRevenue : null,
+          net_revenue_retention: openingRevenue > 0 ? n('retained') / openingRevenue : null,
+        }
+      : null,
+    retention:
+      months.length >= 2
+        ? {
+            from: first,
+            to: last,
+            months_apart: months.length - 1,
+            customers: n('customers_first'),
+            starting_revenue: starting,
+            ending_revenue: n('last_revenue'),
+            gross_revenue_retention: starting > 0 ? n('first_kept') / starting : null,
+            net_revenue_retention: starting > 0 ? n('last_revenue') / starting : null,
+          }
+        : null,
   };
 }

@@ -130,14 +130,23 @@ export function groupMarginQuery(
       ? sql`ORDER BY ${keyNames}`
       : orderBy(sort.field === 'customer_id' ? { ...sort, field: 'customers' } : sort, keyNames);
   // A customer is unprofitable in a group when its margin within that group is negative. Each
-  // customer is one row of its group, and the group's sums are taken in customer order, so the
-  // same data gives the same doubles to the last bit whatever the thread count.
-  const inOrder = (f: string) => dialect.orderedSum(ident(f), raw('customer_id'));
+  // customer is one row of its group (the margin relation has one row per customer, or per
+  // customer and month), and the same data gives the same doubles to the last bit
+  // whatever the thread count: groups with a month are summed as exact decimals (as the trends'
+  // movements, cohorts and totals are: `computeTrends`' months are these groups), groups of
+  // attributes alone in customer order (as segment profiles are). Revenue is an exact decimal
+  // already: its sum does not depend on the order.
+  const total = (f: string) =>
+    f === 'revenue'
+      ? sql`sum(${ident(f)})`
+      : by.includes('month')
+        ? dialect.exactSum(ident(f))
+        : dialect.orderedSum(ident(f), raw('customer_id'));
   return sql`
     SELECT ${keyNames}, count(*) AS customers, ${dialect.countWhere(raw('margin < 0'))} AS unprofitable_customers,
-           ${join(MONEY_FIELDS.map((f) => sql`${inOrder(f)} AS ${ident(f)}`))},
-           CASE WHEN ${inOrder('revenue')} <> 0 THEN ${inOrder('margin')} / ${inOrder('revenue')} END AS margin_pct
-    FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`sum(m.${ident(f)}) AS ${ident(f)}`))}
-          FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id GROUP BY ${join(by.map((b) => (b === 'month' ? raw('m.month') : sql`c.${ident(b)}`)))}, m.customer_id) AS per_customer
+           ${join(MONEY_FIELDS.map((f) => sql`${total(f)} AS ${ident(f)}`))},
+           CASE WHEN ${total('revenue')} <> 0 THEN ${total('margin')} / ${total('revenue')} END AS margin_pct
+    FROM (SELECT ${join(keys)}, m.customer_id, ${join(MONEY_FIELDS.map((f) => sql`m.${ident(f)}`))}
+          FROM ${margin} m JOIN customers c ON c.customer_id = m.customer_id) AS per_customer
     GROUP BY ${keyNames} ${order}${limit(top)}`;
 }

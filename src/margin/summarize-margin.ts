@@ -23,49 +23,30 @@ export interface MarginSummary {
   invalidMinutes: number;
 }
 
+export interface SummaryOptions {
+  /**
+   * The totals alone (customers, money, the unprofitable): the activities' events and minutes
+   * are not summed, so `unused_capacity` and `activities` come out as if none were used.
+   */
+  readonly totalsOnly?: boolean;
+  /**
+   * Doubles added as exact decimals (`dialect.exactSum`) rather than in customer order: the
+   * trends' totals, whose months are summed that way (see docs/cli.md, deterministic output).
+   */
+  readonly exactSums?: boolean;
+}
+
 export async function summarizeMargin(
   db: Store,
   model: CostModel,
   marginTable: Sql,
   byMonth: boolean,
-  options: {
-    /**
-     * The totals alone (customers, money, the unprofitable): the activities' events and minutes
-     * are not summed, so `unused_capacity` and `activities` come out as if none were used.
-     */
-    readonly totalsOnly?: boolean;
-    /**
-     * Doubles added as exact decimals (`dialect.exactSum`) rather than in customer order: the
-     * trends' totals, whose months are summed that way (see docs/cli.md, deterministic output).
-     */
-    readonly exactSums?: boolean;
-  } = {},
+  options: SummaryOptions = {},
 ): Promise<MarginSummary> {
-  const summed = [
-    ...MONEY_FIELDS,
-    'channel_cost',
-    ...(options.totalsOnly
-      ? []
-      : [
-          'invalid_minutes',
-          ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
-        ]),
-  ];
-  // Counts and exact decimals add up to the same total in any order: only doubles are summed in
-  // a fixed order (each ordered sum is a sort of its own, the most of this query's time).
-  const exact = new Set<string>([
-    'revenue',
-    'invalid_minutes',
-    ...model.activities.map((a) => eventsColumn(a.name)),
-  ]);
-  const sumOf = (column: Sql, by: Sql, name?: string) =>
-    name !== undefined && exact.has(name)
-      ? sql`sum(${column})`
-      : options.exactSums
-        ? db.dialect.exactSum(column)
-        : db.dialect.orderedSum(column, by);
+  const summed = summedColumns(model, options);
+  const sumOf = summing(db, model, options);
   const perCustomer: Sql = byMonth
-    ? sql`(SELECT customer_id, ${join(summed.map((c) => sql`${sumOf(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id) AS per_customer`
+    ? sql`(${customerSumsOfMonths(db, model, marginTable, options)}) AS per_customer`
     : marginTable;
   const byCustomer = raw('customer_id');
   const unprofitableMargin = options.exactSums
@@ -131,4 +112,56 @@ export async function summarizeMargin(
       n('invalid_minutes') +
       model.activities.filter((a) => !Number.isFinite(n(minutesColumn(a.name)))).length,
   };
+}
+
+/** The columns a summary sums. */
+function summedColumns(model: CostModel, options: SummaryOptions): string[] {
+  return [
+    ...MONEY_FIELDS,
+    'channel_cost',
+    ...(options.totalsOnly
+      ? []
+      : [
+          'invalid_minutes',
+          ...model.activities.flatMap((a) => [eventsColumn(a.name), minutesColumn(a.name)]),
+        ]),
+  ];
+}
+
+/** How a summary sums a column (`name`) in the order `by`. */
+function summing(
+  db: Store,
+  model: CostModel,
+  options: SummaryOptions,
+): (column: Sql, by: Sql, name?: string) => Sql {
+  // Counts and exact decimals add up to the same total in any order: only doubles are summed in
+  // a fixed order (each ordered sum is a sort of its own, the most of this query's time).
+  const exact = new Set<string>([
+    'revenue',
+    'invalid_minutes',
+    ...model.activities.map((a) => eventsColumn(a.name)),
+  ]);
+  return (column, by, name) =>
+    name !== undefined && exact.has(name)
+      ? sql`sum(${column})`
+      : options.exactSums
+        ? db.dialect.exactSum(column)
+        : db.dialect.orderedSum(column, by);
+}
+
+/**
+ * SQL: each customer's months of a customer × month margin (`marginTable`) summed, one row per
+ * customer with the columns a summary with these options sums — what `summarizeMargin` sums
+ * over customers for a month grain. A customer's row does not depend on which other customers
+ * are there, so such rows made once for everyone and narrowed to some customers, summarized
+ * without a month grain, give that summary of those customers' months.
+ */
+export function customerSumsOfMonths(
+  db: Store,
+  model: CostModel,
+  marginTable: Sql,
+  options: SummaryOptions = {},
+): Sql {
+  const sumOf = summing(db, model, options);
+  return sql`SELECT customer_id, ${join(summedColumns(model, options).map((c) => sql`${sumOf(ident(c), raw('month'), c)} AS ${ident(c)}`))} FROM ${marginTable} GROUP BY customer_id`;
 }

@@ -332,9 +332,13 @@ describe('active in a month', () => {
 
 describe('filtered trends narrowed from everyone’s kept months (a dashboard’s)', () => {
   it('gives the same trends and cohorts as computing the filter’s months anew', async () => {
+    // The month range is resolved from everyone's kept active months on the base that keeps them,
+    // an automatic segment from its members table.
     const filters = [
       { attributes: [{ name: 'plan', values: ['pro'] }] },
       { months: { from: '2025-03', to: '2025-05' } },
+      { months: { from: '2025-06', to: '2025-06' } },
+      { segments: [{ segmentation: 'auto', segments: ['cluster 1'] }] },
     ];
     const anew = await withBase((base) =>
       Promise.all(
@@ -354,6 +358,16 @@ describe('filtered trends narrowed from everyone’s kept months (a dashboard’
       );
     });
     expect(narrowed).toEqual(anew);
+    // A month range keeps the customers active in it (a transaction, event or usage record dated
+    // in it): March to May A, B and D (March's payments) and E (a ticket on May 2; C's records are
+    // January's and before), June E alone (its payment and its restores).
+    const ids = (filter: (typeof filters)[number]) =>
+      withBase(async (base) => {
+        await keepMonthlyMargin(base);
+        return customerIdsOf(base, filter);
+      });
+    expect(await ids(filters[1]!)).toEqual(['A', 'B', 'D', 'E']);
+    expect(await ids(filters[2]!)).toEqual(['E']);
     // And not everyone’s: the pro plan’s March is A’s 1,000 and D’s 3,000 (B’s 50 is basic).
     const [proTrends] = anew[0]!;
     expect(

@@ -2,11 +2,19 @@
  * Every figure an engine computes for a project, in a form two engines' results can be diffed in
  * (`differences` of test/helpers/approx-equal.ts): the margin per customer, by month and by
  * attribute, explain of the first and last customer, whale, matrix, the rule-based segments,
- * trends and cohorts. Used by the cross-engine tests (test/engines/).
+ * trends and cohorts, unfiltered and filtered (from everyone's kept months). Used by the
+ * cross-engine tests (test/engines/).
  */
 import { computeProfitabilityMatrix } from '../../src/analysis/profitability-matrix.js';
 import { computeSegments } from '../../src/analysis/segments.js';
-import { computeCohorts, computeTrends } from '../../src/analysis/trends.js';
+import type { CustomerFilter } from '../../src/analysis/customer-filter.js';
+import {
+  computeCohorts,
+  computeTrends,
+  keepMonthlyMargin,
+  monthsOf,
+} from '../../src/analysis/trends.js';
+import type { CustomerBase } from '../../src/margin/customer-base.js';
 import { computeWhaleCurve } from '../../src/analysis/whale-curve.js';
 import { explainCustomer } from '../../src/margin/explain-customer.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
@@ -33,7 +41,29 @@ export async function figures(project: Project) {
     ),
     trends: await computeTrends(base),
     cohorts: await computeCohorts(base),
+    filtered: await filteredTrends(base),
   };
+}
+
+/**
+ * Filtered trends and cohorts as a dashboard computes them: everyone's months kept first
+ * (`keepMonthlyMargin`), each filter's narrowed from them — a margin sign, and a month range
+ * (resolved from the kept active months).
+ */
+async function filteredTrends(base: CustomerBase) {
+  await keepMonthlyMargin(base);
+  const months = monthsOf(base.summary.period);
+  const filters: CustomerFilter[] = [
+    { margin: ['positive'] },
+    { months: { from: months[Math.min(1, months.length - 1)]!, to: months.at(-1)! } },
+  ];
+  const results = [];
+  for (const filter of filters)
+    results.push({
+      trends: await computeTrends(base, { filter }),
+      cohorts: await computeCohorts(base, { filter }),
+    });
+  return results;
 }
 
 /** The project at `dir` opened on `engine` (absent: the embedded DuckDB) and its figures. */

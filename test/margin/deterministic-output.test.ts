@@ -1,7 +1,7 @@
 /**
  * Identical input, byte-identical JSON: totals and group sums are added in customer order
- * (`dialect.orderedSum`), not in whatever order DuckDB's threads finish, so two runs agree to the
- * last bit. Before, two runs of `margin --by plan` on the 2,000-customer demo differed in the
+ * (`dialect.orderedSum`) or as exact decimals (`dialect.exactSum`: the month groups, the trends
+ * and cohorts), not in whatever order DuckDB's threads finish, so two runs agree to the last bit. Before, two runs of `margin --by plan` on the 2,000-customer demo differed in the
  * 16th digit (direct_cost 243642.03312000044 against 243642.03312000027).
  *
  * The sales-motion averages of the prospect model are sums in customer order too, so a leads file
@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeCohorts, computeTrends } from '../../src/analysis/trends.js';
 import { computeWhaleCurve } from '../../src/analysis/whale-curve.js';
 import { computeMargin } from '../../src/margin/run-margin.js';
 import { openProject } from '../../src/project.js';
@@ -30,7 +31,11 @@ const COMMANDS: readonly (readonly string[])[] = [
   ['margin'],
   ['margin', '--by', 'plan'],
   ['margin', '--by', 'plan,month'],
+  ['margin', '--by', 'month'],
   ['whale'],
+  // The months are `margin --by month`'s groups; movements, retention and cohorts exact decimals.
+  ['trends'],
+  ['cohorts'],
 ];
 
 describe('deterministic output', () => {
@@ -64,7 +69,7 @@ describe('deterministic output', () => {
     expect((await run()).stdout).toBe(first.stdout);
   }, 120_000);
 
-  it('gives the same totals, groups and curve on two databases run with 4 threads', async () => {
+  it('gives the same totals, groups, curve, trends and cohorts on two databases run with 4 threads', async () => {
     const once = async () => {
       const project = await openProject({ dir: demo.dir, inMemory: true, threads: 4 });
       try {
@@ -72,7 +77,13 @@ describe('deterministic output', () => {
         return JSON.stringify([
           await computeMargin(base),
           await computeMargin(base, { by: ['plan'] }),
+          await computeMargin(base, { by: ['month'] }),
           await computeWhaleCurve(base),
+          await computeTrends(base),
+          await computeCohorts(base),
+          await computeTrends(base, {
+            filter: { attributes: [{ name: 'plan', values: ['starter'] }] },
+          }),
         ]);
       } finally {
         project.close();
