@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parse } from 'yaml';
 import { MODEL_FILE_NAME } from '../model/model-file-name.js';
-import { DATABASE_FILE, findProjectDir, STATE_DIR } from '../project-dir.js';
+import { findProjectDir } from '../project-dir.js';
 import { SOURCE_KINDS, type SourceFormat } from '../model/model-types.js';
 import type { EarlyMessage } from './early-fingerprints.js';
 import { displayPath, formatOf } from './read-source-file.js';
@@ -39,10 +39,8 @@ function sourceOf(
 }
 
 async function run(start: string): Promise<void> {
+  // Started only for a project with no database yet (`startEarlyFingerprints`).
   const dir = await findProjectDir(start);
-  // A project with a database hashes only what changed, from what its last import recorded.
-  if (await stat(path.join(dir, STATE_DIR, DATABASE_FILE)).catch(() => undefined))
-    return post({ plan: [] });
   // Only `sources:` is read, with the YAML parser alone: the model's schema and equations would
   // cost the worker more than the hashing it saves. A file read with another format or delimiter
   // than the import's is not used (`earlyFingerprint`).

@@ -42,9 +42,12 @@ export interface AssignmentSolution {
   readonly bound: number;
   /** (bound − objective) ÷ max(1, |objective|): 0 when proven optimal. */
   readonly gap: number;
-  /** Objective of the LP relaxation (x between 0 and 1). */
+  /** Objective of the LP relaxation (x between 0 and 1; units, where chosen, free between their bounds). */
   readonly lpObjective: number;
-  /** Per resource: what one more hour would add to the LP relaxation's objective (its dual). */
+  /**
+   * Per resource: what one more hour would add to the LP relaxation's objective (its dual); where
+   * units are chosen, at the units chosen.
+   */
   readonly shadowPrices: Float64Array;
   /** Per resource: hours the chosen assignment uses. */
   readonly usedHours: Float64Array;
